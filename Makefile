@@ -1,0 +1,116 @@
+# chaindeck — a terminal cockpit for Ethereum-family nodes.
+# Plain GNU make; every dependency comes from Debian through pkg-config.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+PKGS      := ncursesw libcurl libcjson libsodium libsecp256k1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
+             -I. $(PKG_CFLAGS) -DCHAINDECK_VERSION='"$(VERSION)"'
+LDLIBS    := $(PKG_LIBS) -lpthread
+
+BUILD     ?= build
+COMMON_SRC := $(wildcard common/*.c)
+APP_SRC    := $(wildcard tui/*.c dashboard/*.c explorer/*.c wallet/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+TESTLIB_SRC:= $(wildcard tests/lib/*.c)
+INTEG_SRC  := $(wildcard tests/integration/test_*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/%.o)
+TESTLIB_OBJ:= $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:%.c=$(BUILD)/%)
+INTEG_BIN  := $(INTEG_SRC:%.c=$(BUILD)/%)
+TOOL_BIN   := $(TOOL_SRC:%.c=$(BUILD)/%)
+LIB        := $(BUILD)/libchaindeck.a
+BIN        := $(BUILD)/chaindeck
+
+.PHONY: all check test unit integration screen asan lint bench install uninstall demo deps clean
+.DELETE_ON_ERROR:
+
+all: $(BIN) chaindeck
+
+chaindeck: $(BIN)
+	@ln -sf $(BIN) chaindeck
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(APP_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Everything a test run needs, built before any test starts.
+test-bins: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOL_BIN)
+
+deps:
+	@scripts/deps.sh
+
+unit: test-bins
+	@tests/run.sh unit $(BUILD)
+
+integration: test-bins
+	@tests/run.sh integration $(BUILD)
+
+screen: test-bins
+	@tests/run.sh screen $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory test-bins
+	@tests/run.sh all $(BUILD)
+
+test: check
+
+# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer, in its own build dir.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-bins
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run.sh all build/asan
+
+lint:
+	@scripts/lint.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory test-bins
+	@tests/bench/run.sh $(BUILD)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/chaindeck
+	install -m 0644 chaindeck.1 $(DESTDIR)$(MANDIR)/man1/chaindeck.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/chaindeck $(DESTDIR)$(MANDIR)/man1/chaindeck.1
+
+clean:
+	rm -rf build chaindeck
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/*
+ * hex — hexadecimal data and JSON-RPC quantities.
+ */
+#ifndef CHAINDECK_HEX_H
+#define CHAINDECK_HEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	HEX_OK = 0,
+	HEX_EINVAL = -1,   /* not hex, odd length, missing prefix */
+	HEX_ESPACE = -2,   /* output too small */
+	HEX_EOVERFLOW = -3 /* quantity does not fit */
+};
+
+/*
+ * Decodes DATA text ("0x" prefix optional, even number of digits, either case)
+ * into out[cap]; *outlen gets the byte count. Returns HEX_OK or an error.
+ */
+int hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *s, size_t len);
+/* Like hex_decode but requires exactly `want` bytes (a hash, an address). */
+int hex_decode_exact(uint8_t *out, size_t want, const char *s, size_t len);
+/* Writes lowercase hex, "0x"-prefixed when prefix != 0, NUL-terminated.
+ * Needs 2*n+3 bytes; returns the string length or HEX_ESPACE. */
+int hex_encode(char *out, size_t cap, const uint8_t *in, size_t n, int prefix);
+/* A QUANTITY ("0x" required, 1..16 digits) into 64 bits. */
+int hex_parse_u64(uint64_t *out, const char *s, size_t len);
+/* "0x" + minimal digits, NUL-terminated; needs 19 bytes. Returns the length. */
+int hex_format_u64(char *out, size_t cap, uint64_t v);
+
+#endif

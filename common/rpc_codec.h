@@ -1,0 +1,80 @@
+/*
+ * rpc_codec — JSON-RPC 2.0 request building and response parsing. Pure: no I/O,
+ * no clocks, no globals, so every function is tested on recorded bytes.
+ *
+ * Everything a node sends is untrusted: any byte sequence yields a status,
+ * never a crash, and never a silent success.
+ */
+#ifndef CHAINDECK_RPC_CODEC_H
+#define CHAINDECK_RPC_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+/* Outcome of one call. Transport statuses are set by rpc.c, the rest by this codec. */
+enum rpc_status {
+	RPC_OK = 0,
+	RPC_ECONNECT = -1, /* could not connect / connection lost before an answer */
+	RPC_ETIMEOUT = -2, /* no complete answer within the call's timeout */
+	RPC_EHTTP = -3,    /* HTTP status other than 200 */
+	RPC_EJSON = -4,    /* body is not JSON */
+	RPC_EREMOTE = -5,  /* the node answered with a JSON-RPC error object */
+	RPC_EID = -6,      /* response id does not match the request (or missing from a batch) */
+	RPC_ETOOBIG = -7,  /* response larger than the client's cap */
+	RPC_ECANCEL = -8,  /* cancelled by the caller */
+	RPC_EPROTO = -9,   /* JSON, but not a JSON-RPC 2.0 response */
+	RPC_EBACKOFF = -10,/* not sent: the node failed recently and is in back-off */
+	RPC_ENOMEM = -11,
+	RPC_EINVAL = -12   /* bad arguments from the caller */
+};
+
+/* A fixed English phrase for a status ("timeout", "HTTP error", ...). Never NULL. */
+const char *rpc_status_str(int status);
+
+/*
+ * One decoded response. Pointers borrow from the cJSON document the parse
+ * returned and live exactly as long as it.
+ */
+struct rpc_reply {
+	int status;           /* RPC_OK, RPC_EREMOTE, RPC_EID, RPC_EPROTO */
+	const cJSON *result;  /* RPC_OK: the "result" member (may be a JSON null) */
+	long code;            /* RPC_EREMOTE: error.code */
+	const char *message;  /* RPC_EREMOTE: error.message ("" when absent); raw node text — sanitize before display */
+	const cJSON *data;    /* RPC_EREMOTE: error.data, or NULL */
+};
+
+/*
+ * Builds {"jsonrpc":"2.0","id":ID,"method":M,"params":P}. Takes ownership of
+ * params (NULL means []); params must be an array. Returns a malloc'd string or NULL.
+ */
+char *rpc_codec_request(uint64_t id, const char *method, cJSON *params);
+
+struct rpc_codec_call {
+	uint64_t id;
+	const char *method;
+	cJSON *params; /* owned by the codec once passed to rpc_codec_batch */
+};
+/* Builds a JSON array of n requests. Takes ownership of every params. Returns malloc'd or NULL. */
+char *rpc_codec_batch(struct rpc_codec_call *calls, size_t n);
+
+/*
+ * Parses the answer to a single request with id expect_id.
+ * Returns RPC_OK when the body is a well-formed response to that id (then
+ * out->status tells success or a JSON-RPC error), else RPC_EJSON / RPC_EPROTO /
+ * RPC_EID with *doc == NULL. On RPC_OK, *doc owns the document (cJSON_Delete it).
+ */
+int rpc_codec_parse(const char *body, size_t len, uint64_t expect_id, cJSON **doc, struct rpc_reply *out);
+
+/*
+ * Parses the answer to a batch. out[i] answers ids[i], whatever order the
+ * node used; an id the node left out gets status RPC_EID. A node that
+ * answers a batch with one error object (some do, for a rejected batch)
+ * gives that error to every out[i]. Returns RPC_OK when the body could be
+ * matched, else RPC_EJSON / RPC_EPROTO with *doc == NULL.
+ */
+int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, size_t n,
+                          cJSON **doc, struct rpc_reply *out);
+
+#endif
