@@ -1,0 +1,1040 @@
+#include "common/rpc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define DEFAULT_TIMEOUT_MS 5000L
+#define DEFAULT_CONNECTIONS 4
+#define MAX_CONNECTIONS 32
+#define DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
+#define BACKOFF_FIRST_MS 250u
+#define BACKOFF_MAX_MS 4000u
+#define IDLE_EASY_MAX 8
+
+enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_FAILING };
+
+struct req {
+	struct loop_transfer xfer; /* first: the loop hands this pointer back */
+	struct rpc_client *c;
+	struct req *prev, *next;
+	enum req_state state;
+	uint64_t call_id;
+	char *body;
+	size_t body_len;
+	uint64_t *ids;
+	size_t n;
+	bool is_batch;
+	long timeout_ms;
+	rpc_cb cb;
+	void *ud;
+	CURL *easy;
+	char *resp;
+	size_t resp_len, resp_cap;
+	bool too_big;
+	uint64_t start_us;
+	uint64_t timer_id;
+	int fail_status;
+	char detail[160];
+};
+
+struct req_list {
+	struct req *head, *tail;
+	size_t len;
+};
+
+struct ipc_conn {
+	int fd;                  /* -1 when closed */
+	bool connecting;
+	char *wbuf;
+	size_t wlen, woff, wcap;
+	char *rbuf;
+	size_t rlen, rcap;
+};
+
+struct rpc_client {
+	struct loop *loop;
+	char *url;               /* with credentials: never logged or shown */
+	char *display_url;
+	bool is_ipc;
+	char *ipc_path;
+	struct curl_slist *headers;
+	char *ca_file;
+	long timeout_ms;
+	int connections;
+	size_t max_response;
+	struct req_list queued, active;
+	uint64_t next_call_id, next_rpc_id;
+	CURL *idle[IDLE_EASY_MAX];
+	int nidle;
+	struct ipc_conn ipc;
+	/* health */
+	bool up;
+	unsigned failures;
+	uint64_t down_since_ms, retry_at_ms;
+	char last_error[160];
+};
+
+struct rpc_batch {
+	struct rpc_codec_call *calls;
+	size_t n, cap;
+};
+
+/* ---- small helpers ---- */
+
+static void list_push(struct req_list *l, struct req *r)
+{
+	r->next = NULL;
+	r->prev = l->tail;
+	if (l->tail)
+		l->tail->next = r;
+	else
+		l->head = r;
+	l->tail = r;
+	l->len++;
+}
+
+static void list_remove(struct req_list *l, struct req *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		l->head = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		l->tail = r->prev;
+	r->prev = r->next = NULL;
+	l->len--;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* Masks the password of URL userinfo and the values of key-like query parameters. */
+static char *mask_url(const char *url)
+{
+	size_t len = strlen(url);
+	char *out = malloc(len + 16);
+	const char *scheme = strstr(url, "://");
+	const char *auth = scheme ? scheme + 3 : url;
+	const char *slash = strchr(auth, '/');
+	const char *at = memchr(auth, '@', slash ? (size_t)(slash - auth) : strlen(auth));
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	if (at) {
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
+		size_t keep = (size_t)((colon ? colon : at) - url);
+
+		memcpy(out, url, keep);
+		o = keep;
+		memcpy(out + o, colon ? ":***" : "", colon ? 4 : 0);
+		o += colon ? 4 : 0;
+		url = at;
+	}
+	/* Copy the rest, hiding query values of parameters that usually carry keys. */
+	for (const char *p = url; *p;) {
+		out[o++] = *p;
+		if (*p == '?' || *p == '&') {
+			static const char *const keys[] = { "key=", "apikey=", "api_key=", "token=", "access_token=" };
+
+			p++;
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+				size_t kl = strlen(keys[k]);
+
+				if (strncasecmp(p, keys[k], kl) == 0) {
+					memcpy(out + o, p, kl);
+					o += kl;
+					memcpy(out + o, "***", 3);
+					o += 3;
+					p += kl;
+					while (*p && *p != '&' && *p != '#')
+						p++;
+					break;
+				}
+			}
+			continue;
+		}
+		p++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void set_health_ok(struct rpc_client *c)
+{
+	if (!c->up)
+		log_msg(LOG_INFO, "rpc %s: reachable again", c->display_url);
+	c->up = true;
+	c->failures = 0;
+	c->retry_at_ms = 0;
+	c->down_since_ms = 0;
+	c->last_error[0] = '\0';
+}
+
+static void set_health_failed(struct rpc_client *c, const char *why)
+{
+	uint64_t now = loop_now_ms();
+	unsigned shift = c->failures < 5 ? c->failures : 5;
+	uint64_t delay = (uint64_t)BACKOFF_FIRST_MS << shift;
+
+	if (delay > BACKOFF_MAX_MS)
+		delay = BACKOFF_MAX_MS;
+	if (c->up || c->failures == 0) {
+		c->down_since_ms = now;
+		log_msg(LOG_WARN, "rpc %s: %s", c->display_url, why);
+	}
+	c->up = false;
+	c->failures++;
+	c->retry_at_ms = now + delay;
+	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+}
+
+static void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->ids);
+	free(r->resp);
+	free(r);
+}
+
+static void release_easy(struct rpc_client *c, CURL *easy)
+{
+	if (!easy)
+		return;
+	if (c->nidle < IDLE_EASY_MAX) {
+		curl_easy_reset(easy);
+		c->idle[c->nidle++] = easy;
+	} else {
+		curl_easy_cleanup(easy);
+	}
+}
+
+/* Calls the callback with a transport/codec failure and frees the request. */
+static void deliver_failure(struct req *r, int status, long http_status, const char *detail)
+{
+	struct rpc_response res = {
+		.status = status, .http_status = http_status,
+		.elapsed_us = r->start_us ? loop_now_us() - r->start_us : 0, .detail = detail,
+	};
+
+	r->cb(r->ud, &res);
+	req_free(r);
+}
+
+static void deliver_body(struct req *r, const char *body, size_t len, long http_status)
+{
+	struct rpc_reply one, *replies = &one;
+	cJSON *doc = NULL;
+	int rc;
+	struct rpc_response res = {
+		.http_status = http_status, .elapsed_us = loop_now_us() - r->start_us,
+	};
+
+	if (r->is_batch) {
+		replies = calloc(r->n, sizeof(*replies));
+		if (!replies) {
+			deliver_failure(r, RPC_ENOMEM, http_status, "out of memory");
+			return;
+		}
+		rc = rpc_codec_parse_batch(body, len, r->ids, r->n, &doc, replies);
+	} else {
+		rc = rpc_codec_parse(body, len, r->ids[0], &doc, &one);
+	}
+	if (rc == RPC_OK) {
+		res.status = RPC_OK;
+		res.reply = replies;
+		res.n = r->n;
+		res.detail = "ok";
+		r->cb(r->ud, &res);
+		cJSON_Delete(doc);
+		if (replies != &one)
+			free(replies);
+		req_free(r);
+		return;
+	}
+	if (replies != &one)
+		free(replies);
+	if (http_status != 0 && http_status != 200) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "HTTP %ld", http_status);
+		deliver_failure(r, RPC_EHTTP, http_status, why);
+		return;
+	}
+	deliver_failure(r, rc, http_status, rpc_status_str(rc));
+}
+
+/* ---- HTTP ---- */
+
+static void pump(struct rpc_client *c);
+
+static size_t on_http_data(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct req *r = ud;
+	size_t n = size * nmemb;
+
+	if (r->resp_len + n > r->c->max_response) {
+		r->too_big = true;
+		return 0;
+	}
+	if (r->resp_len + n + 1 > r->resp_cap) {
+		size_t cap = r->resp_cap ? r->resp_cap : 4096;
+		char *p;
+
+		while (cap < r->resp_len + n + 1)
+			cap *= 2;
+		p = realloc(r->resp, cap);
+		if (!p)
+			return 0;
+		r->resp = p;
+		r->resp_cap = cap;
+	}
+	memcpy(r->resp + r->resp_len, ptr, n);
+	r->resp_len += n;
+	r->resp[r->resp_len] = '\0';
+	return n;
+}
+
+static bool curl_is_connect_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void on_http_done(struct loop_transfer *t, CURLcode rc)
+{
+	struct req *r = (struct req *)t;
+	struct rpc_client *c = r->c;
+	long http = 0;
+	char why[160];
+
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &http);
+	list_remove(&c->active, r);
+	if (rc == CURLE_OK) {
+		set_health_ok(c);
+		release_easy(c, r->easy);
+		r->easy = NULL;
+		deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
+	} else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		set_health_ok(c);
+		release_easy(c, r->easy);
+		r->easy = NULL;
+		snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
+		deliver_failure(r, RPC_ETOOBIG, http, why);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		snprintf(why, sizeof(why), "no answer within %ld ms", r->timeout_ms);
+		set_health_failed(c, why);
+		release_easy(c, r->easy);
+		r->easy = NULL;
+		deliver_failure(r, RPC_ETIMEOUT, http, why);
+	} else {
+		long oserr = 0;
+
+		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr)
+			snprintf(why, sizeof(why), "%s (%s)", curl_easy_strerror(rc), strerror((int)oserr));
+		else
+			snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+		set_health_failed(c, why);
+		release_easy(c, r->easy);
+		r->easy = NULL;
+		deliver_failure(r, curl_is_connect_error(rc) ? RPC_ECONNECT : RPC_EPROTO, http, why);
+	}
+	pump(c);
+}
+
+static int http_start(struct rpc_client *c, struct req *r)
+{
+	CURL *e = c->nidle ? c->idle[--c->nidle] : curl_easy_init();
+
+	if (!e)
+		return -1;
+	curl_easy_setopt(e, CURLOPT_URL, c->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)&r->xfer);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_http_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	if (c->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	r->easy = e;
+	r->xfer.done = on_http_done;
+	r->start_us = loop_now_us();
+	if (loop_add_transfer(c->loop, e) != 0) {
+		r->easy = NULL;
+		release_easy(c, e);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- IPC ---- */
+
+static void ipc_on_fd(void *ud, int fd, short revents);
+
+static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
+{
+	struct req_list dead = { 0 };
+	struct req *r;
+
+	if (c->ipc.fd >= 0) {
+		loop_unwatch_fd(c->loop, c->ipc.fd);
+		close(c->ipc.fd);
+		c->ipc.fd = -1;
+	}
+	c->ipc.connecting = false;
+	c->ipc.wlen = c->ipc.woff = 0;
+	c->ipc.rlen = 0;
+	set_health_failed(c, why);
+	/* Take the running requests out first: callbacks may queue new calls (which see the back-off). */
+	for (struct req *next, *a = c->active.head; a; a = next) {
+		next = a->next;
+		if (a->state != REQ_RUNNING)
+			continue;
+		list_remove(&c->active, a);
+		list_push(&dead, a);
+	}
+	while ((r = dead.head) != NULL) {
+		list_remove(&dead, r);
+		if (r->timer_id)
+			loop_timer_cancel(c->loop, r->timer_id);
+		deliver_failure(r, status, 0, why);
+	}
+}
+
+static void ipc_update_watch(struct rpc_client *c)
+{
+	short ev = POLLIN;
+
+	if (c->ipc.connecting || c->ipc.woff < c->ipc.wlen)
+		ev |= POLLOUT;
+	loop_watch_fd(c->loop, c->ipc.fd, ev, ipc_on_fd, c);
+}
+
+static int ipc_connect(struct rpc_client *c, char *why, size_t whylen)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(c->ipc_path) >= sizeof(sa.sun_path)) {
+		snprintf(why, whylen, "IPC path too long");
+		return -1;
+	}
+	strcpy(sa.sun_path, c->ipc_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(why, whylen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (errno != EINPROGRESS && errno != EAGAIN) {
+			snprintf(why, whylen, "cannot connect to IPC socket (%s)", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		c->ipc.connecting = true;
+	}
+	c->ipc.fd = fd;
+	if (loop_watch_fd(c->loop, fd, POLLIN | POLLOUT, ipc_on_fd, c) != 0) {
+		snprintf(why, whylen, "too many open sockets");
+		close(fd);
+		c->ipc.fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static int ipc_append(struct ipc_conn *ic, const char *data, size_t len)
+{
+	if (ic->woff == ic->wlen)
+		ic->woff = ic->wlen = 0;
+	if (ic->wlen + len + 1 > ic->wcap) {
+		size_t cap = ic->wcap ? ic->wcap : 4096;
+		char *p;
+
+		while (cap < ic->wlen + len + 1)
+			cap *= 2;
+		p = realloc(ic->wbuf, cap);
+		if (!p)
+			return -1;
+		ic->wbuf = p;
+		ic->wcap = cap;
+	}
+	memcpy(ic->wbuf + ic->wlen, data, len);
+	ic->wlen += len;
+	ic->wbuf[ic->wlen++] = '\n';
+	return 0;
+}
+
+static void ipc_on_timeout(void *ud)
+{
+	struct req *r = ud;
+	struct rpc_client *c = r->c;
+	char why[96];
+
+	r->timer_id = 0;
+	list_remove(&c->active, r);
+	snprintf(why, sizeof(why), "no answer within %ld ms", r->timeout_ms);
+	set_health_failed(c, why);
+	deliver_failure(r, RPC_ETIMEOUT, 0, why);
+}
+
+static int ipc_start(struct rpc_client *c, struct req *r)
+{
+	if (ipc_append(&c->ipc, r->body, r->body_len) != 0)
+		return -1;
+	r->start_us = loop_now_us();
+	r->timer_id = loop_timer_add(c->loop, (uint64_t)r->timeout_ms, ipc_on_timeout, r);
+	ipc_update_watch(c);
+	return 0;
+}
+
+/* Length of the first complete top-level JSON value in buf (after leading space), 0 if incomplete, -1 if garbage. */
+static long json_value_span(const char *buf, size_t len, size_t *start)
+{
+	size_t i = 0;
+	int depth = 0;
+	bool in_str = false, esc = false;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+		i++;
+	*start = i;
+	if (i == len)
+		return 0;
+	if (buf[i] != '{' && buf[i] != '[')
+		return -1;
+	for (; i < len; i++) {
+		char ch = buf[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		else if (ch == '{' || ch == '[')
+			depth++;
+		else if (ch == '}' || ch == ']') {
+			if (--depth == 0)
+				return (long)(i + 1 - *start);
+		}
+	}
+	return 0;
+}
+
+/* The id a response carries (the first element's, for a batch), or 0. */
+static uint64_t response_id(const char *text, size_t len)
+{
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	const cJSON *obj = doc, *id;
+	uint64_t v = 0;
+
+	if (cJSON_IsArray(obj))
+		obj = cJSON_GetArrayItem(obj, 0);
+	id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	if (cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 9007199254740992.0)
+		v = (uint64_t)id->valuedouble;
+	cJSON_Delete(doc);
+	return v;
+}
+
+static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
+{
+	uint64_t id = response_id(text, len);
+
+	for (struct req *r = c->active.head; r && id; r = r->next) {
+		bool match = false;
+
+		for (size_t i = 0; i < r->n && !match; i++)
+			match = r->ids[i] == id;
+		if (!match || r->state != REQ_RUNNING)
+			continue;
+		list_remove(&c->active, r);
+		if (r->timer_id)
+			loop_timer_cancel(c->loop, r->timer_id);
+		deliver_body(r, text, len, 0);
+		return;
+	}
+	log_msg(LOG_DEBUG, "rpc %s: dropped an IPC response nobody waits for", c->display_url);
+}
+
+static void ipc_read(struct rpc_client *c)
+{
+	struct ipc_conn *ic = &c->ipc;
+
+	for (;;) {
+		ssize_t got;
+
+		if (ic->rcap - ic->rlen < 65536) {
+			size_t cap = ic->rcap ? ic->rcap * 2 : 131072;
+			char *p;
+
+			if (cap > c->max_response + 65536) {
+				char why[96];
+
+				snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
+				ipc_fail_all(c, RPC_ETOOBIG, why);
+				return;
+			}
+			p = realloc(ic->rbuf, cap);
+			if (!p) {
+				ipc_fail_all(c, RPC_ENOMEM, "out of memory");
+				return;
+			}
+			ic->rbuf = p;
+			ic->rcap = cap;
+		}
+		got = read(ic->fd, ic->rbuf + ic->rlen, ic->rcap - ic->rlen);
+		if (got > 0) {
+			ic->rlen += (size_t)got;
+			continue;
+		}
+		if (got == 0) {
+			ipc_fail_all(c, RPC_ECONNECT, "IPC connection closed by the node");
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		ipc_fail_all(c, RPC_ECONNECT, "IPC read failed");
+		return;
+	}
+	for (;;) {
+		size_t start;
+		long span = json_value_span(ic->rbuf, ic->rlen, &start);
+
+		if (span < 0) {
+			ipc_fail_all(c, RPC_EJSON, "IPC stream is not JSON");
+			return;
+		}
+		if (span == 0) {
+			/* Drop leading white space; keep the incomplete value. */
+			memmove(ic->rbuf, ic->rbuf + start, ic->rlen - start);
+			ic->rlen -= start;
+			return;
+		}
+		set_health_ok(c);
+		ipc_dispatch(c, ic->rbuf + start, (size_t)span);
+		if (ic->fd < 0)
+			return;
+		memmove(ic->rbuf, ic->rbuf + start + (size_t)span, ic->rlen - start - (size_t)span);
+		ic->rlen -= start + (size_t)span;
+	}
+}
+
+static void ipc_on_fd(void *ud, int fd, short revents)
+{
+	struct rpc_client *c = ud;
+	struct ipc_conn *ic = &c->ipc;
+
+	(void)fd;
+	if (ic->connecting && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+		int err = 0;
+		socklen_t elen = sizeof(err);
+
+		getsockopt(ic->fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+		if (err) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "cannot connect to IPC socket (%s)", strerror(err));
+			ipc_fail_all(c, RPC_ECONNECT, why);
+			return;
+		}
+		ic->connecting = false;
+	}
+	if (revents & POLLIN) {
+		ipc_read(c);
+		if (ic->fd < 0)
+			return;
+	} else if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
+		ipc_fail_all(c, RPC_ECONNECT, "IPC connection lost");
+		return;
+	}
+	while (!ic->connecting && ic->woff < ic->wlen) {
+		ssize_t put = send(ic->fd, ic->wbuf + ic->woff, ic->wlen - ic->woff, MSG_NOSIGNAL);
+
+		if (put > 0) {
+			ic->woff += (size_t)put;
+			continue;
+		}
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		ipc_fail_all(c, RPC_ECONNECT, "IPC write failed");
+		return;
+	}
+	ipc_update_watch(c);
+}
+
+/* ---- queueing ---- */
+
+static void on_deferred_failure(void *ud)
+{
+	struct req *r = ud;
+
+	r->timer_id = 0;
+	list_remove(&r->c->active, r);
+	deliver_failure(r, r->fail_status, 0, r->detail);
+}
+
+/* Fails r on the next loop iteration: callbacks never run inside rpc_call. */
+static void fail_later(struct rpc_client *c, struct req *r, int status, const char *why)
+{
+	r->state = REQ_FAILING;
+	r->fail_status = status;
+	snprintf(r->detail, sizeof(r->detail), "%s", why);
+	list_push(&c->active, r);
+	r->timer_id = loop_timer_add(c->loop, 0, on_deferred_failure, r);
+}
+
+static void pump(struct rpc_client *c)
+{
+	struct req *r;
+	char why[200];
+
+	while ((r = c->queued.head) != NULL) {
+		if (c->retry_at_ms && loop_now_ms() < c->retry_at_ms) {
+			list_remove(&c->queued, r);
+			snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
+			fail_later(c, r, RPC_EBACKOFF, why);
+			continue;
+		}
+		if (c->is_ipc) {
+			if (c->ipc.fd < 0 && ipc_connect(c, why, sizeof(why)) != 0) {
+				set_health_failed(c, why);
+				list_remove(&c->queued, r);
+				fail_later(c, r, RPC_ECONNECT, why);
+				continue;
+			}
+		} else {
+			size_t running = 0;
+
+			for (struct req *a = c->active.head; a; a = a->next)
+				running += a->state == REQ_RUNNING;
+			if (running >= (size_t)c->connections)
+				return;
+		}
+		list_remove(&c->queued, r);
+		r->state = REQ_RUNNING;
+		list_push(&c->active, r);
+		if ((c->is_ipc ? ipc_start(c, r) : http_start(c, r)) != 0) {
+			list_remove(&c->active, r);
+			fail_later(c, r, RPC_ENOMEM, "out of memory");
+		}
+	}
+}
+
+static uint64_t submit(struct rpc_client *c, struct req *r)
+{
+	r->c = c;
+	r->call_id = ++c->next_call_id;
+	r->state = REQ_QUEUED;
+	list_push(&c->queued, r);
+	pump(c);
+	return r->call_id;
+}
+
+/* ---- public API ---- */
+
+struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts, char *err, size_t errlen)
+{
+	struct rpc_client *c;
+	const char *url = opts ? opts->url : NULL;
+	char line[1024];
+
+	if (!url || !*url) {
+		snprintf(err, errlen, "no node URL given");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->loop = loop;
+	c->ipc.fd = -1;
+	c->up = true;
+	c->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	c->connections = opts->connections > 0 ? opts->connections : DEFAULT_CONNECTIONS;
+	if (c->connections > MAX_CONNECTIONS)
+		c->connections = MAX_CONNECTIONS;
+	c->max_response = opts->max_response ? opts->max_response : DEFAULT_MAX_RESPONSE;
+	c->url = xstrdup(url);
+	c->display_url = mask_url(url);
+	c->ca_file = xstrdup(opts->ca_file);
+	if (strncmp(url, "ipc://", 6) == 0 || url[0] == '/') {
+		c->is_ipc = true;
+		c->ipc_path = xstrdup(url[0] == '/' ? url : url + 6);
+	} else if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+		snprintf(err, errlen, "unsupported URL scheme in %s (use http://, https:// or an IPC path)",
+		         c->display_url ? c->display_url : "URL");
+		rpc_client_free(c);
+		return NULL;
+	}
+	c->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	if (opts->bearer && *opts->bearer) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", opts->bearer);
+		c->headers = curl_slist_append(c->headers, line);
+		explicit_bzero(line, sizeof(line));
+	}
+	for (size_t i = 0; i < opts->nheaders; i++)
+		c->headers = curl_slist_append(c->headers, opts->headers[i]);
+	/* Some proxies answer "Expect: 100-continue" slowly; JSON-RPC bodies never need it. */
+	c->headers = curl_slist_append(c->headers, "Expect:");
+	if (!c->url || !c->display_url || !c->headers || (c->is_ipc && !c->ipc_path)) {
+		snprintf(err, errlen, "out of memory");
+		rpc_client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void free_list(struct rpc_client *c, struct req_list *l)
+{
+	struct req *r;
+
+	while ((r = l->head) != NULL) {
+		list_remove(l, r);
+		if (r->easy) {
+			loop_remove_transfer(c->loop, r->easy);
+			curl_easy_cleanup(r->easy);
+		}
+		if (r->timer_id)
+			loop_timer_cancel(c->loop, r->timer_id);
+		req_free(r);
+	}
+}
+
+void rpc_client_free(struct rpc_client *c)
+{
+	if (!c)
+		return;
+	free_list(c, &c->queued);
+	free_list(c, &c->active);
+	for (int i = 0; i < c->nidle; i++)
+		curl_easy_cleanup(c->idle[i]);
+	if (c->ipc.fd >= 0) {
+		loop_unwatch_fd(c->loop, c->ipc.fd);
+		close(c->ipc.fd);
+	}
+	free(c->ipc.wbuf);
+	free(c->ipc.rbuf);
+	curl_slist_free_all(c->headers);
+	if (c->url)
+		explicit_bzero(c->url, strlen(c->url));
+	free(c->url);
+	free(c->display_url);
+	free(c->ipc_path);
+	free(c->ca_file);
+	free(c);
+}
+
+const char *rpc_client_url(const struct rpc_client *c)
+{
+	return c->display_url;
+}
+
+bool rpc_client_is_ipc(const struct rpc_client *c)
+{
+	return c->is_ipc;
+}
+
+void rpc_client_health(const struct rpc_client *c, struct rpc_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->up = c->up;
+	out->failures = c->failures;
+	out->down_since_ms = c->down_since_ms;
+	out->retry_at_ms = c->retry_at_ms;
+	out->queued = c->queued.len;
+	out->inflight = c->active.len;
+	snprintf(out->last_error, sizeof(out->last_error), "%s", c->last_error);
+}
+
+uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *params, long timeout_ms,
+                          rpc_cb cb, void *ud)
+{
+	struct req *r;
+
+	if (!c || !method || !cb || (params && !cJSON_IsArray(params))) {
+		cJSON_Delete(params);
+		return 0;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r)
+		r->ids = malloc(sizeof(*r->ids));
+	if (!r || !r->ids) {
+		cJSON_Delete(params);
+		req_free(r);
+		return 0;
+	}
+	r->ids[0] = ++c->next_rpc_id;
+	r->n = 1;
+	r->body = rpc_codec_request(r->ids[0], method, params);
+	if (!r->body) {
+		req_free(r);
+		return 0;
+	}
+	r->body_len = strlen(r->body);
+	r->timeout_ms = timeout_ms > 0 ? timeout_ms : c->timeout_ms;
+	r->cb = cb;
+	r->ud = ud;
+	return submit(c, r);
+}
+
+uint64_t rpc_call(struct rpc_client *c, const char *method, cJSON *params, rpc_cb cb, void *ud)
+{
+	return rpc_call_timeout(c, method, params, 0, cb, ud);
+}
+
+struct rpc_batch *rpc_batch_new(void)
+{
+	return calloc(1, sizeof(struct rpc_batch));
+}
+
+int rpc_batch_add(struct rpc_batch *b, const char *method, cJSON *params)
+{
+	if (!b || !method || (params && !cJSON_IsArray(params))) {
+		cJSON_Delete(params);
+		return RPC_EINVAL;
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 8;
+		struct rpc_codec_call *p = realloc(b->calls, cap * sizeof(*p));
+
+		if (!p) {
+			cJSON_Delete(params);
+			return RPC_ENOMEM;
+		}
+		b->calls = p;
+		b->cap = cap;
+	}
+	b->calls[b->n++] = (struct rpc_codec_call){ .method = method, .params = params };
+	return RPC_OK;
+}
+
+size_t rpc_batch_size(const struct rpc_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+void rpc_batch_free(struct rpc_batch *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		cJSON_Delete(b->calls[i].params);
+	free(b->calls);
+	free(b);
+}
+
+uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, void *ud)
+{
+	struct req *r;
+
+	if (!c || !b || !cb || b->n == 0) {
+		rpc_batch_free(b);
+		return 0;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r)
+		r->ids = malloc(b->n * sizeof(*r->ids));
+	if (!r || !r->ids) {
+		rpc_batch_free(b);
+		req_free(r);
+		return 0;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		r->ids[i] = b->calls[i].id = ++c->next_rpc_id;
+	r->n = b->n;
+	r->is_batch = true;
+	r->body = rpc_codec_batch(b->calls, b->n);
+	/* The codec owns the params now. */
+	for (size_t i = 0; i < b->n; i++)
+		b->calls[i].params = NULL;
+	rpc_batch_free(b);
+	if (!r->body) {
+		req_free(r);
+		return 0;
+	}
+	r->body_len = strlen(r->body);
+	r->timeout_ms = c->timeout_ms;
+	r->cb = cb;
+	r->ud = ud;
+	return submit(c, r);
+}
+
+int rpc_cancel(struct rpc_client *c, uint64_t call_id)
+{
+	struct req_list *lists[2] = { &c->queued, &c->active };
+
+	for (int l = 0; l < 2; l++) {
+		for (struct req *r = lists[l]->head; r; r = r->next) {
+			if (r->call_id != call_id)
+				continue;
+			list_remove(lists[l], r);
+			if (r->easy) {
+				loop_remove_transfer(c->loop, r->easy);
+				release_easy(c, r->easy);
+			}
+			if (r->timer_id)
+				loop_timer_cancel(c->loop, r->timer_id);
+			req_free(r);
+			pump(c);
+			return 0;
+		}
+	}
+	return -1;
+}

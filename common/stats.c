@@ -1,0 +1,84 @@
+#include "common/stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void stats_ring_push(struct stats_ring *r, uint64_t v)
+{
+	r->v[r->head] = v;
+	r->head = (r->head + 1) % STATS_RING_CAP;
+	if (r->count < STATS_RING_CAP)
+		r->count++;
+}
+
+bool stats_ring_get(const struct stats_ring *r, size_t i, uint64_t *out)
+{
+	if (i >= r->count)
+		return false;
+	*out = r->v[(r->head + STATS_RING_CAP - 1 - i) % STATS_RING_CAP];
+	return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+bool stats_ring_percentile(const struct stats_ring *r, unsigned pct, uint64_t *out)
+{
+	uint64_t tmp[STATS_RING_CAP];
+	size_t rank;
+
+	if (r->count == 0)
+		return false;
+	if (pct > 100)
+		pct = 100;
+	for (size_t i = 0; i < r->count; i++)
+		stats_ring_get(r, i, &tmp[i]);
+	qsort(tmp, r->count, sizeof(tmp[0]), cmp_u64);
+	/* Nearest rank: ceil(pct/100 * n), at least 1. */
+	rank = (pct * r->count + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	*out = tmp[rank - 1];
+	return true;
+}
+
+unsigned stats_ratio_bp(uint64_t ok, uint64_t total)
+{
+	if (total == 0)
+		return 0;
+	if (ok > total)
+		ok = total;
+	/* ok * 10000 cannot overflow for any realistic poll count; guard anyway. */
+	if (ok > UINT64_MAX / 10000)
+		return (unsigned)(ok / (total / 10000));
+	return (unsigned)(ok * 10000 / total);
+}
+
+bool stats_rate(uint64_t a, uint64_t t0_ms, uint64_t b, uint64_t t1_ms, uint64_t *milli_per_s)
+{
+	uint64_t dt = t1_ms - t0_ms, d = b - a;
+
+	if (t1_ms <= t0_ms || b <= a)
+		return false;
+	if (d > UINT64_MAX / 1000000)
+		return false;
+	*milli_per_s = d * 1000000 / dt;
+	return *milli_per_s > 0;
+}
+
+bool stats_eta_s(uint64_t current, uint64_t target, uint64_t milli_per_s, uint64_t *seconds)
+{
+	uint64_t left;
+
+	if (milli_per_s == 0)
+		return false;
+	left = target > current ? target - current : 0;
+	if (left > UINT64_MAX / 1000)
+		return false;
+	*seconds = (left * 1000 + milli_per_s - 1) / milli_per_s;
+	return true;
+}

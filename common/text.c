@@ -1,0 +1,79 @@
+#include "common/text.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control character. */
+static size_t utf8_printable(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	uint32_t cp;
+	size_t n;
+
+	if (c < 0x20 || c == 0x7f)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF, and C1 controls. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		size_t n = utf8_printable(s + i, len - i);
+		const char *put = (const char *)s + i;
+		size_t putlen = n;
+
+		if (n == 0) {
+			put = (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') ? " " : "?";
+			putlen = 1;
+			n = 1;
+		}
+		if (o + putlen + 1 > cap) {
+			/* Cut: back off to leave room for "..." at a character boundary. */
+			while (o > 0 && o + 4 > cap) {
+				o--;
+				while (o > 0 && ((unsigned char)dst[o] & 0xc0) == 0x80)
+					o--;
+			}
+			if (o + 4 <= cap) {
+				memcpy(dst + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(dst + o, put, putlen);
+		o += putlen;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
