@@ -1,0 +1,121 @@
+#include "common/hex.h"
+
+#include <limits.h>
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* Value of one hex digit, or -1. */
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int has_prefix(const char *s, size_t len)
+{
+	return len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
+int hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *s, size_t len)
+{
+	size_t n;
+
+	if (!s && len)
+		return HEX_EINVAL;
+	if (has_prefix(s, len)) {
+		s += 2;
+		len -= 2;
+	}
+	if (len % 2)
+		return HEX_EINVAL;
+	/* Validate everything before writing, so out is untouched on error. */
+	for (size_t i = 0; i < len; i++)
+		if (hex_nibble(s[i]) < 0)
+			return HEX_EINVAL;
+	n = len / 2;
+	if (n > cap)
+		return HEX_ESPACE;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)(hex_nibble(s[2 * i]) << 4 | hex_nibble(s[2 * i + 1]));
+	if (outlen)
+		*outlen = n;
+	return HEX_OK;
+}
+
+int hex_decode_exact(uint8_t *out, size_t want, const char *s, size_t len)
+{
+	size_t digits;
+
+	if (!s && len)
+		return HEX_EINVAL;
+	digits = has_prefix(s, len) ? len - 2 : len;
+	if (digits != 2 * want)
+		return HEX_EINVAL;
+	return hex_decode(out, want, NULL, s, len);
+}
+
+int hex_encode(char *out, size_t cap, const uint8_t *in, size_t n, int prefix)
+{
+	size_t need, pos = 0;
+
+	if (n > (SIZE_MAX - 3) / 2)
+		return HEX_ESPACE;
+	need = 2 * n + (prefix ? 2 : 0) + 1;
+	if (need > cap || need - 1 > INT_MAX)
+		return HEX_ESPACE;
+	if (prefix) {
+		out[pos++] = '0';
+		out[pos++] = 'x';
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[pos++] = hex_digits[in[i] >> 4];
+		out[pos++] = hex_digits[in[i] & 15];
+	}
+	out[pos] = '\0';
+	return (int)pos;
+}
+
+int hex_parse_u64(uint64_t *out, const char *s, size_t len)
+{
+	uint64_t v = 0;
+	size_t i = 2;
+
+	if (!s || !has_prefix(s, len) || len == 2)
+		return HEX_EINVAL;
+	for (size_t j = 2; j < len; j++)
+		if (hex_nibble(s[j]) < 0)
+			return HEX_EINVAL;
+	/* Leading zeros are accepted: only significant digits count towards the width. */
+	while (i < len && s[i] == '0')
+		i++;
+	if (len - i > 16)
+		return HEX_EOVERFLOW;
+	for (; i < len; i++)
+		v = v << 4 | (uint64_t)hex_nibble(s[i]);
+	*out = v;
+	return HEX_OK;
+}
+
+int hex_format_u64(char *out, size_t cap, uint64_t v)
+{
+	char tmp[16];
+	size_t n = 0, pos = 0;
+
+	do {
+		tmp[n++] = hex_digits[v & 15];
+		v >>= 4;
+	} while (v);
+	if (cap < n + 3)
+		return HEX_ESPACE;
+	out[pos++] = '0';
+	out[pos++] = 'x';
+	while (n)
+		out[pos++] = tmp[--n];
+	out[pos] = '\0';
+	return (int)pos;
+}
