@@ -1,0 +1,1473 @@
+#include "common/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	NAME_MAX_LEN = 64,   /* node names */
+	ECHO_MAX = 40        /* longest key or section name quoted in a message */
+};
+
+static const char DEFAULT_URL[] = "http://127.0.0.1:8545";
+static const char DEFAULT_NAME[] = "local";
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+/* Frees n bytes that may hold a secret, wiping them first. */
+static void free_buf(char *p, size_t n)
+{
+	volatile char *v = p;
+
+	if (!p)
+		return;
+	while (n--)
+		*v++ = '\0';
+	free(p);
+}
+
+/* Frees a string that may hold a secret, wiping it first. */
+static void free_secret(char *s)
+{
+	if (!s)
+		return;
+	volatile char *v = s;
+	while (*v)
+		*v++ = '\0';
+	free(s);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool has_ctrl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A copy of s[0..n) fit to quote in a message: printable ASCII, at most ECHO_MAX bytes. */
+static void echo(char *out, size_t cap, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 4 < cap && i < ECHO_MAX; i++)
+		out[o++] = ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) ? s[i] : '?';
+	if (n > ECHO_MAX && o + 4 < cap) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* ---- nodes and whole configs ----------------------------------------- */
+
+static void node_free(struct config_node *n)
+{
+	free(n->name);
+	free_secret(n->url);
+	free_secret(n->bearer);
+	free(n->bearer_file);
+	for (size_t i = 0; i < n->nheaders; i++)
+		free_secret(n->headers[i]);
+	free(n->headers);
+	free(n->ca_file);
+	memset(n, 0, sizeof(*n));
+}
+
+static void node_copy(struct config_node *dst, const struct config_node *src)
+{
+	dst->name = xstrdup(src->name);
+	dst->url = xstrdup(src->url);
+	dst->bearer = xstrdup(src->bearer);
+	dst->bearer_file = xstrdup(src->bearer_file);
+	dst->nheaders = src->nheaders;
+	dst->headers = src->nheaders ? xmalloc(src->nheaders * sizeof(char *)) : NULL;
+	for (size_t i = 0; i < src->nheaders; i++)
+		dst->headers[i] = xstrdup(src->headers[i]);
+	dst->ca_file = xstrdup(src->ca_file);
+	dst->timeout_ms = src->timeout_ms;
+	dst->connections = src->connections;
+}
+
+void config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->refresh_ms = CONFIG_REFRESH_MS;
+	cfg->timeout_ms = CONFIG_TIMEOUT_MS;
+	cfg->bell = true;
+}
+
+void config_free(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		node_free(&cfg->nodes[i]);
+	free(cfg->nodes);
+	free(cfg->log_path);
+	free(cfg->theme);
+	config_init(cfg);
+}
+
+static void config_copy(struct config *dst, const struct config *src)
+{
+	*dst = *src;
+	dst->nodes = src->nnodes ? xmalloc(src->nnodes * sizeof(*dst->nodes)) : NULL;
+	for (size_t i = 0; i < src->nnodes; i++)
+		node_copy(&dst->nodes[i], &src->nodes[i]);
+	dst->log_path = xstrdup(src->log_path);
+	dst->theme = xstrdup(src->theme);
+}
+
+static struct config_node *find_node(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		if (strcmp(cfg->nodes[i].name, name) == 0)
+			return &cfg->nodes[i];
+	return NULL;
+}
+
+/* Takes over *node's contents (the caller's struct is emptied). */
+static void push_node(struct config *cfg, struct config_node *node)
+{
+	cfg->nodes = xrealloc(cfg->nodes, (cfg->nnodes + 1) * sizeof(*cfg->nodes));
+	cfg->nodes[cfg->nnodes++] = *node;
+	memset(node, 0, sizeof(*node));
+}
+
+long config_node_timeout(const struct config *cfg, const struct config_node *node)
+{
+	return node->timeout_ms > 0 ? node->timeout_ms : cfg->timeout_ms;
+}
+
+/* ---- paths ------------------------------------------------------------ */
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && home[0] == '/')
+		return home;
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+		return pw->pw_dir;
+	return NULL;
+}
+
+/* $xdg_var/tail if it is absolute, else $HOME/home_sub/tail. */
+static int xdg_path(char *buf, size_t cap, const char *xdg_var, const char *home_sub, const char *tail)
+{
+	const char *base = getenv(xdg_var), *home;
+	int n;
+
+	if (base && base[0] == '/') {
+		n = snprintf(buf, cap, "%s/%s", base, tail);
+	} else {
+		home = home_dir();
+		if (!home)
+			return CONFIG_ENOENT;
+		n = snprintf(buf, cap, "%s/%s/%s", home, home_sub, tail);
+	}
+	if (n < 0 || (size_t)n >= cap)
+		return CONFIG_ESPACE;
+	return n;
+}
+
+int config_default_path(char *buf, size_t cap)
+{
+	return xdg_path(buf, cap, "XDG_CONFIG_HOME", ".config", "chaindeck/config.ini");
+}
+
+int config_default_log_path(char *buf, size_t cap)
+{
+	return xdg_path(buf, cap, "XDG_STATE_HOME", ".local/state", "chaindeck/chaindeck.log");
+}
+
+/* ---- URLs ------------------------------------------------------------- */
+
+struct url_parts {
+	bool ipc;
+	const char *auth;     /* authority: [userinfo@]host[:port] */
+	size_t auth_len;
+	const char *host;     /* within authority, userinfo removed (port kept) */
+	size_t host_len;
+	const char *path;     /* ipc: the socket path */
+};
+
+/* Splits an http(s) or IPC url. 0, or -1 with *why set. Messages never quote the url. */
+static int url_split(const char *url, struct url_parts *u, const char **why)
+{
+	const char *p, *at = NULL, *end;
+
+	memset(u, 0, sizeof(*u));
+	if (!url || !*url) {
+		*why = "empty url";
+		return -1;
+	}
+	for (p = url; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			*why = "url contains spaces or control characters";
+			return -1;
+		}
+	}
+	if (url[0] == '/') {
+		u->ipc = true;
+		u->path = url;
+		return 0;
+	}
+	if (strncasecmp(url, "ipc://", 6) == 0) {
+		if (url[6] != '/' || url[7] == '\0') {
+			*why = "ipc url needs an absolute socket path (ipc:///path/geth.ipc)";
+			return -1;
+		}
+		u->ipc = true;
+		u->path = url + 6;
+		return 0;
+	}
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else {
+		*why = "unsupported url scheme (use http://, https://, ipc:// or a socket path)";
+		return -1;
+	}
+	end = p + strcspn(p, "/?#");
+	u->auth = p;
+	u->auth_len = (size_t)(end - p);
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	u->host = at ? at + 1 : p;
+	u->host_len = (size_t)(end - u->host);
+	return 0;
+}
+
+/* Checks host[:port] (IPv6 in brackets). */
+static int host_check(const char *h, size_t n, const char **why)
+{
+	const char *colon = NULL, *stop = h + n;
+	size_t hl;
+
+	if (n > 0 && h[0] == '[') {
+		const char *close = memchr(h, ']', n);
+
+		if (!close || close == h + 1) {
+			*why = "url has a malformed IPv6 host";
+			return -1;
+		}
+		for (const char *q = h + 1; q < close; q++) {
+			if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+			      (*q >= 'A' && *q <= 'Z') || *q == ':' || *q == '.' || *q == '%')) {
+				*why = "url has a malformed IPv6 host";
+				return -1;
+			}
+		}
+		if (close + 1 != stop && close[1] != ':') {
+			*why = "url has a malformed IPv6 host";
+			return -1;
+		}
+		colon = close + 1 != stop ? close + 1 : NULL;
+	} else {
+		colon = memchr(h, ':', n);
+		hl = colon ? (size_t)(colon - h) : n;
+		if (hl == 0) {
+			*why = "url has no host";
+			return -1;
+		}
+		for (size_t i = 0; i < hl; i++) {
+			unsigned char c = (unsigned char)h[i];
+
+			if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '%')) {
+				*why = "url has an invalid host";
+				return -1;
+			}
+		}
+	}
+	if (colon) {
+		long port = 0;
+		const char *q = colon + 1;
+
+		if (q == stop) {
+			*why = "url has an empty port";
+			return -1;
+		}
+		for (; q < stop; q++) {
+			if (*q < '0' || *q > '9' || port > 65535) {
+				*why = "url has an invalid port";
+				return -1;
+			}
+			port = port * 10 + (*q - '0');
+		}
+		if (port < 1 || port > 65535) {
+			*why = "url port is out of range (1..65535)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int url_check(const char *url, const char **why)
+{
+	struct url_parts u;
+
+	if (url_split(url, &u, why) != 0)
+		return -1;
+	if (u.ipc)
+		return 0;
+	return host_check(u.host, u.host_len, why);
+}
+
+static bool secret_param(const char *name, size_t n)
+{
+	static const char *const names[] = {
+		"key", "apikey", "api_key", "api-key", "token", "access_token", "auth", "secret", "password",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncasecmp(name, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+char *config_mask_url(const char *url)
+{
+	struct sbuf b = { 0 };
+	const char *p, *auth, *auth_end, *at = NULL, *colon, *q;
+
+	if (!url)
+		return NULL;
+	sb_add(&b, "", 0);
+	p = strstr(url, "://");
+	if (!p || strncasecmp(url, "ipc://", 6) == 0) {
+		sb_str(&b, url);
+		return b.s;
+	}
+	auth = p + 3;
+	auth_end = auth + strcspn(auth, "/?#");
+	sb_add(&b, url, (size_t)(auth - url));
+	for (const char *s = auth; s < auth_end; s++)
+		if (*s == '@')
+			at = s;
+	if (at) {
+		colon = memchr(auth, ':', (size_t)(at - auth));
+		if (colon && colon > auth) {
+			sb_add(&b, auth, (size_t)(colon - auth));
+			sb_str(&b, ":***");
+		} else {
+			sb_str(&b, "***");
+		}
+		sb_add(&b, at, (size_t)(auth_end - at));
+	} else {
+		sb_add(&b, auth, (size_t)(auth_end - auth));
+	}
+
+	/* Path, then the query parameter by parameter, then the fragment as is. */
+	q = auth_end + strcspn(auth_end, "?#");
+	sb_add(&b, auth_end, (size_t)(q - auth_end));
+	if (*q == '?') {
+		const char *s = q + 1, *qend = s + strcspn(s, "#");
+
+		sb_str(&b, "?");
+		while (s < qend) {
+			const char *amp = memchr(s, '&', (size_t)(qend - s));
+			const char *pend = amp ? amp : qend;
+			const char *eq = memchr(s, '=', (size_t)(pend - s));
+
+			if (eq && secret_param(s, (size_t)(eq - s))) {
+				sb_add(&b, s, (size_t)(eq - s) + 1);
+				sb_str(&b, "***");
+			} else {
+				sb_add(&b, s, (size_t)(pend - s));
+			}
+			if (amp)
+				sb_str(&b, "&");
+			s = amp ? amp + 1 : qend;
+		}
+		q = qend;
+	}
+	sb_str(&b, q);
+	return b.s;
+}
+
+/* A node name for a URL-given node: host[:port] or the socket path. */
+static char *url_name(const char *url)
+{
+	struct url_parts u;
+	const char *why;
+	char *name;
+
+	if (url_split(url, &u, &why) != 0)
+		return xstrdup(url);
+	if (u.ipc)
+		name = xstrdup(u.path);
+	else
+		name = xstrndup(u.host, u.host_len);
+	if (strlen(name) > NAME_MAX_LEN)
+		name[NAME_MAX_LEN] = '\0';
+	return name;
+}
+
+/* ---- validation shared by the parser and config_add_node -------------- */
+
+static int name_check(const char *name, const char **why)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0) {
+		*why = "empty node name";
+		return -1;
+	}
+	if (n > NAME_MAX_LEN) {
+		*why = "node name is longer than 64 bytes";
+		return -1;
+	}
+	if (has_ctrl(name)) {
+		*why = "node name contains control characters";
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* "Name: value" with an HTTP token name and a non-empty value. */
+static int header_check(const char *h, const char **why)
+{
+	const char *p = h;
+
+	while (is_tchar(*p))
+		p++;
+	if (p == h || *p != ':') {
+		*why = "header must look like 'Name: value'";
+		return -1;
+	}
+	p++;
+	while (is_space(*p))
+		p++;
+	if (*p == '\0') {
+		*why = "header has an empty value";
+		return -1;
+	}
+	if (has_ctrl(h)) {
+		*why = "header contains control characters";
+		return -1;
+	}
+	return 0;
+}
+
+static int node_check(const struct config_node *n, const char **why)
+{
+	if (name_check(n->name, why) != 0)
+		return -1;
+	if (!n->url) {
+		*why = "node has no url";
+		return -1;
+	}
+	if (url_check(n->url, why) != 0)
+		return -1;
+	if (n->bearer && (!*n->bearer || has_ctrl(n->bearer))) {
+		*why = "bearer token is empty or contains control characters";
+		return -1;
+	}
+	for (size_t i = 0; i < n->nheaders; i++)
+		if (header_check(n->headers[i], why) != 0)
+			return -1;
+	if (n->nheaders > CONFIG_MAX_HEADERS) {
+		*why = "too many headers (at most 32 per node)";
+		return -1;
+	}
+	if (n->timeout_ms != 0 && (n->timeout_ms < 100 || n->timeout_ms > 600000)) {
+		*why = "timeout must be between 100 and 600000 ms";
+		return -1;
+	}
+	if (n->connections != 0 && (n->connections < 1 || n->connections > 16)) {
+		*why = "connections must be between 1 and 16";
+		return -1;
+	}
+	return 0;
+}
+
+int config_add_node(struct config *cfg, const struct config_node *node, char *err, size_t errlen)
+{
+	struct config_node copy;
+	const char *why;
+
+	if (node_check(node, &why) != 0) {
+		set_err(err, errlen, "%s", why);
+		return CONFIG_EINVAL;
+	}
+	if (find_node(cfg, node->name)) {
+		set_err(err, errlen, "a node named '%s' already exists", node->name);
+		return CONFIG_EEXIST;
+	}
+	if (cfg->nnodes >= CONFIG_MAX_NODES) {
+		set_err(err, errlen, "too many nodes (at most %d)", CONFIG_MAX_NODES);
+		return CONFIG_EINVAL;
+	}
+	node_copy(&copy, node);
+	if (copy.connections == 0)
+		copy.connections = CONFIG_CONNECTIONS;
+	push_node(cfg, &copy);
+	return CONFIG_OK;
+}
+
+int config_remove_node(struct config *cfg, const char *name)
+{
+	struct config_node *n = name ? find_node(cfg, name) : NULL;
+	size_t i;
+
+	if (!n)
+		return CONFIG_ENOENT;
+	i = (size_t)(n - cfg->nodes);
+	node_free(n);
+	memmove(&cfg->nodes[i], &cfg->nodes[i + 1], (cfg->nnodes - i - 1) * sizeof(*cfg->nodes));
+	cfg->nnodes--;
+	if (cfg->nnodes == 0) {
+		free(cfg->nodes);
+		cfg->nodes = NULL;
+	}
+	return CONFIG_OK;
+}
+
+/* ---- reading a whole (small) file -------------------------------------- */
+
+/* Reads at most max bytes of path. 0, -ENOENT, -EFBIG or -errno. */
+static int read_small_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t len = 0, cap = 4096;
+	char *buf;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EISDIR;
+
+		close(fd);
+		return -e;
+	}
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			if (cap > max) {
+				free_buf(buf, len);
+				close(fd);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free_buf(buf, len);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	if (len > max) {
+		free_buf(buf, len);
+		return -EFBIG;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* The first line of a token file, trimmed. 0 or -1 with a message in why_buf. */
+static int read_bearer_file(const char *path, char **token, char *why_buf, size_t cap)
+{
+	char *buf;
+	size_t len, n, start = 0;
+	int rc = read_small_file(path, 65536, &buf, &len);
+
+	if (rc < 0) {
+		snprintf(why_buf, cap, "cannot read bearer_file: %s",
+			 rc == -EFBIG ? "file too large" : strerror(-rc));
+		return -1;
+	}
+	for (n = 0; n < len && buf[n] != '\r' && buf[n] != '\n'; n++)
+		;
+	if (memchr(buf, '\0', n)) {
+		snprintf(why_buf, cap, "bearer_file has a NUL byte in its first line");
+		free_buf(buf, len);
+		return -1;
+	}
+	while (n > 0 && is_space(buf[n - 1]))
+		n--;
+	while (start < n && is_space(buf[start]))
+		start++;
+	if (start == n) {
+		snprintf(why_buf, cap, "bearer_file has no token on its first line");
+		free_buf(buf, len);
+		return -1;
+	}
+	*token = xstrndup(buf + start, n - start);
+	free_buf(buf, len);
+	if (has_ctrl(*token)) {
+		free_secret(*token);
+		*token = NULL;
+		snprintf(why_buf, cap, "bearer_file token contains control characters");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the parser -------------------------------------------------------- */
+
+enum section { SEC_NONE, SEC_GENERAL, SEC_NODE };
+
+enum key_id {
+	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
+	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS,
+};
+
+struct key_def {
+	const char *name;
+	enum section sec;
+	enum key_id id;
+	bool repeat;
+};
+
+static const struct key_def keys[] = {
+	{ "refresh", SEC_GENERAL, K_REFRESH, false },
+	{ "timeout", SEC_GENERAL, K_TIMEOUT, false },
+	{ "log", SEC_GENERAL, K_LOG, false },
+	{ "bell", SEC_GENERAL, K_BELL, false },
+	{ "theme", SEC_GENERAL, K_THEME, false },
+	{ "url", SEC_NODE, K_URL, false },
+	{ "bearer", SEC_NODE, K_BEARER, false },
+	{ "bearer_file", SEC_NODE, K_BEARER_FILE, false },
+	{ "header", SEC_NODE, K_HEADER, true },
+	{ "ca", SEC_NODE, K_CA, false },
+	{ "timeout", SEC_NODE, K_TIMEOUT, false },
+	{ "connections", SEC_NODE, K_CONNECTIONS, false },
+};
+
+struct parser {
+	struct config *cfg;
+	const char *file;
+	size_t line;
+	bool read_files;        /* config_load: read bearer_file */
+	enum section sec;
+	bool seen_general;
+	unsigned seen;          /* bit per key_id in the current section */
+	struct config_node node;/* the node section being read */
+	size_t node_line;
+	char *err;
+	size_t errlen;
+};
+
+static int perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	set_err(p->err, p->errlen, "%s:%zu: %s", p->file, p->line, msg);
+	return CONFIG_EINVAL;
+}
+
+/* Ends the current section; a finished node is checked and added. */
+static int end_section(struct parser *p)
+{
+	const char *why;
+	size_t line = p->line;
+	int rc = 0;
+
+	if (p->sec != SEC_NODE)
+		return 0;
+	p->line = p->node_line;
+	if (!p->node.url) {
+		rc = perr(p, "node '%s' has no url", p->node.name);
+	} else if (node_check(&p->node, &why) != 0) {
+		rc = perr(p, "node '%s': %s", p->node.name, why);
+	} else if (p->cfg->nnodes >= CONFIG_MAX_NODES) {
+		rc = perr(p, "too many nodes (at most %d)", CONFIG_MAX_NODES);
+	} else {
+		push_node(p->cfg, &p->node);
+	}
+	p->line = line;
+	node_free(&p->node);
+	p->sec = SEC_NONE;
+	return rc;
+}
+
+/* Reads a "quoted" string starting at *s (on the quote) into a new string; advances *s past it. */
+static int parse_quoted(struct parser *p, const char **s, const char *end, char **out)
+{
+	const char *q = *s + 1;
+	struct sbuf b = { 0 };
+
+	sb_add(&b, "", 0);
+	for (; q < end && *q != '"'; q++) {
+		if (*q == '\\') {
+			if (q + 1 < end && (q[1] == '"' || q[1] == '\\')) {
+				q++;
+			} else {
+				free_secret(b.s);
+				return perr(p, "unknown escape in quoted value (only \\\" and \\\\)");
+			}
+		}
+		sb_add(&b, q, 1);
+	}
+	if (q >= end) {
+		free_secret(b.s);
+		return perr(p, "unterminated quoted value");
+	}
+	*s = q + 1;
+	*out = b.s;
+	return 0;
+}
+
+/* Whether s[0..end) is only white space, maybe followed by a comment. */
+static bool only_comment(const char *s, const char *end)
+{
+	while (s < end && is_space(*s))
+		s++;
+	return s == end || *s == ';' || *s == '#';
+}
+
+static int parse_section(struct parser *p, const char *s, const char *end)
+{
+	const char *w, *name_start;
+	char shown[ECHO_MAX + 8];
+	char *name = NULL;
+	int rc;
+
+	if ((rc = end_section(p)) != 0)
+		return rc;
+	s++; /* '[' */
+	while (s < end && is_space(*s))
+		s++;
+	w = s;
+	while (s < end && !is_space(*s) && *s != ']' && *s != '"')
+		s++;
+	if ((size_t)(s - w) == 7 && memcmp(w, "general", 7) == 0) {
+		while (s < end && is_space(*s))
+			s++;
+		if (s >= end || *s != ']' || !only_comment(s + 1, end))
+			return perr(p, "malformed section header");
+		if (p->seen_general)
+			return perr(p, "duplicate section [general]");
+		p->seen_general = true;
+		p->sec = SEC_GENERAL;
+		p->seen = 0;
+		return 0;
+	}
+	if ((size_t)(s - w) != 4 || memcmp(w, "node", 4) != 0) {
+		echo(shown, sizeof(shown), w, (size_t)(s - w));
+		return perr(p, "unknown section [%s] (expected [general] or [node \"name\"])", shown);
+	}
+	while (s < end && is_space(*s))
+		s++;
+	if (s < end && *s == '"') {
+		if ((rc = parse_quoted(p, &s, end, &name)) != 0)
+			return rc;
+	} else {
+		name_start = s;
+		while (s < end && !is_space(*s) && *s != ']' && *s != '"')
+			s++;
+		name = xstrndup(name_start, (size_t)(s - name_start));
+	}
+	while (s < end && is_space(*s))
+		s++;
+	if (s >= end || *s != ']' || !only_comment(s + 1, end)) {
+		free(name);
+		return perr(p, "malformed section header");
+	}
+	if (!*name) {
+		free(name);
+		return perr(p, "missing node name: use [node \"name\"]");
+	}
+	const char *why;
+	if (name_check(name, &why) != 0) {
+		free(name);
+		return perr(p, "%s", why);
+	}
+	if (find_node(p->cfg, name)) {
+		echo(shown, sizeof(shown), name, strlen(name));
+		free(name);
+		return perr(p, "duplicate node name '%s'", shown);
+	}
+	p->sec = SEC_NODE;
+	p->seen = 0;
+	p->node_line = p->line;
+	memset(&p->node, 0, sizeof(p->node));
+	p->node.name = name;
+	p->node.connections = CONFIG_CONNECTIONS;
+	return 0;
+}
+
+/* Digits only, then a range check. */
+static int parse_number(struct parser *p, const char *key, const char *v, long lo, long hi, long *out)
+{
+	long n = 0;
+	const char *s = v;
+
+	if (!*s)
+		return perr(p, "%s must be a number between %ld and %ld", key, lo, hi);
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return perr(p, "%s must be a number between %ld and %ld", key, lo, hi);
+		if (n <= hi)
+			n = n * 10 + (*s - '0');
+	}
+	if (n < lo || n > hi)
+		return perr(p, "%s is out of range (%ld..%ld)", key, lo, hi);
+	*out = n;
+	return 0;
+}
+
+/* An absolute path, or ~/... expanded with $HOME. */
+static int parse_path(struct parser *p, const char *key, const char *v, char **out)
+{
+	if (v[0] == '/') {
+		*out = xstrdup(v);
+		return 0;
+	}
+	if (v[0] == '~' && v[1] == '/') {
+		const char *home = home_dir();
+		size_t hl;
+
+		if (!home)
+			return perr(p, "%s: cannot expand '~' without a home directory", key);
+		hl = strlen(home);
+		*out = xmalloc(hl + strlen(v));
+		memcpy(*out, home, hl);
+		strcpy(*out + hl, v + 1);
+		return 0;
+	}
+	return perr(p, "%s must be an absolute path or start with ~/", key);
+}
+
+static int set_string(char **slot, char *v, bool secret)
+{
+	if (secret)
+		free_secret(*slot);
+	else
+		free(*slot);
+	*slot = v;
+	return 0;
+}
+
+static int apply_key(struct parser *p, const struct key_def *k, char *v)
+{
+	struct config *cfg = p->cfg;
+	struct config_node *n = &p->node;
+	const char *why;
+	char *path = NULL;
+	long num;
+	int rc;
+
+	switch (k->id) {
+	case K_REFRESH:
+		if ((rc = parse_number(p, "refresh", v, 100, 60000, &num)) != 0)
+			return rc;
+		cfg->refresh_ms = num;
+		return 0;
+	case K_TIMEOUT:
+		if ((rc = parse_number(p, "timeout", v, 100, 600000, &num)) != 0)
+			return rc;
+		if (p->sec == SEC_NODE)
+			n->timeout_ms = num;
+		else
+			cfg->timeout_ms = num;
+		return 0;
+	case K_LOG:
+		if ((rc = parse_path(p, "log", v, &path)) != 0)
+			return rc;
+		return set_string(&cfg->log_path, path, false);
+	case K_BELL:
+		if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+			cfg->bell = true;
+		else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+			cfg->bell = false;
+		else
+			return perr(p, "bell must be on or off");
+		return 0;
+	case K_THEME:
+		return set_string(&cfg->theme, xstrdup(v), false);
+	case K_URL:
+		if (url_check(v, &why) != 0)
+			return perr(p, "%s", why);
+		return set_string(&n->url, xstrdup(v), true);
+	case K_BEARER:
+		if (n->bearer_file)
+			return perr(p, "give either bearer or bearer_file, not both");
+		return set_string(&n->bearer, xstrdup(v), true);
+	case K_BEARER_FILE:
+		if (n->bearer)
+			return perr(p, "give either bearer or bearer_file, not both");
+		if ((rc = parse_path(p, "bearer_file", v, &path)) != 0)
+			return rc;
+		set_string(&n->bearer_file, path, false);
+		if (p->read_files) {
+			char why_buf[256];
+
+			if (read_bearer_file(path, &n->bearer, why_buf, sizeof(why_buf)) != 0)
+				return perr(p, "%s", why_buf);
+		}
+		return 0;
+	case K_HEADER:
+		if (header_check(v, &why) != 0)
+			return perr(p, "%s", why);
+		if (n->nheaders >= CONFIG_MAX_HEADERS)
+			return perr(p, "too many headers (at most %d per node)", CONFIG_MAX_HEADERS);
+		n->headers = xrealloc(n->headers, (n->nheaders + 1) * sizeof(char *));
+		n->headers[n->nheaders++] = xstrdup(v);
+		return 0;
+	case K_CA:
+		if ((rc = parse_path(p, "ca", v, &path)) != 0)
+			return rc;
+		return set_string(&n->ca_file, path, false);
+	case K_CONNECTIONS:
+		if ((rc = parse_number(p, "connections", v, 1, 16, &num)) != 0)
+			return rc;
+		n->connections = (int)num;
+		return 0;
+	}
+	return perr(p, "internal error: unhandled key");
+}
+
+static int parse_key_value(struct parser *p, const char *s, const char *end)
+{
+	const char *k = s, *kend, *v, *vend;
+	const struct key_def *def = NULL;
+	char shown[ECHO_MAX + 8], sec_shown[ECHO_MAX + 16];
+	char *value = NULL;
+	int rc;
+
+	while (s < end && *s != '=' && !is_space(*s))
+		s++;
+	kend = s;
+	while (s < end && is_space(*s))
+		s++;
+	if (s >= end || *s != '=' || kend == k)
+		return perr(p, "expected 'key = value', a [section] or a comment");
+	echo(shown, sizeof(shown), k, (size_t)(kend - k));
+	if (p->sec == SEC_NONE)
+		return perr(p, "key '%s' outside a section", shown);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (keys[i].sec == p->sec && strlen(keys[i].name) == (size_t)(kend - k) &&
+		    memcmp(keys[i].name, k, (size_t)(kend - k)) == 0) {
+			def = &keys[i];
+			break;
+		}
+	}
+	if (p->sec == SEC_GENERAL)
+		snprintf(sec_shown, sizeof(sec_shown), "[general]");
+	else
+		echo(sec_shown, sizeof(sec_shown), p->node.name, strlen(p->node.name));
+	if (!def) {
+		if (p->sec == SEC_GENERAL)
+			return perr(p, "unknown key '%s' in [general]", shown);
+		return perr(p, "unknown key '%s' in [node \"%s\"]", shown, sec_shown);
+	}
+	if (!def->repeat && (p->seen & (1u << def->id)))
+		return perr(p, "duplicate key '%s'", def->name);
+	p->seen |= 1u << def->id;
+
+	v = s + 1;
+	while (v < end && is_space(*v))
+		v++;
+	if (v < end && *v == '"') {
+		if ((rc = parse_quoted(p, &v, end, &value)) != 0)
+			return rc;
+		if (!only_comment(v, end)) {
+			free_secret(value);
+			return perr(p, "unexpected text after the closing quote");
+		}
+	} else {
+		/* A comment starts at ';' or '#' that begins the value or follows white space. */
+		for (vend = v; vend < end; vend++)
+			if ((*vend == ';' || *vend == '#') && (vend == v || is_space(vend[-1])))
+				break;
+		while (vend > v && is_space(vend[-1]))
+			vend--;
+		value = xstrndup(v, (size_t)(vend - v));
+	}
+	if (!*value) {
+		free(value);
+		return perr(p, "missing value for '%s'", def->name);
+	}
+	if (has_ctrl(value)) {
+		free_secret(value);
+		return perr(p, "control character in the value of '%s'", def->name);
+	}
+	rc = apply_key(p, def, value);
+	free_secret(value);
+	return rc;
+}
+
+static int parse_into(struct config *cfg, const char *text, size_t len, const char *file,
+		      bool read_files, char *err, size_t errlen)
+{
+	struct parser p = {
+		.cfg = cfg, .file = file ? file : "config", .read_files = read_files,
+		.err = err, .errlen = errlen,
+	};
+	const char *s = text, *end = text + len;
+	int rc = 0;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *lend = nl ? nl : end, *b = s, *e = lend;
+
+		p.line++;
+		if (memchr(s, '\0', (size_t)(lend - s))) {
+			rc = perr(&p, "NUL byte in line");
+			break;
+		}
+		if ((size_t)(lend - s) > CONFIG_MAX_LINE) {
+			rc = perr(&p, "line too long (more than %d bytes)", CONFIG_MAX_LINE);
+			break;
+		}
+		if (e > b && e[-1] == '\r')
+			e--;
+		while (b < e && is_space(*b))
+			b++;
+		while (e > b && is_space(e[-1]))
+			e--;
+		if (b < e && *b == '[')
+			rc = parse_section(&p, b, e);
+		else if (b < e && *b != ';' && *b != '#')
+			rc = parse_key_value(&p, b, e);
+		if (rc != 0)
+			break;
+		s = nl ? nl + 1 : end;
+	}
+	if (rc == 0)
+		rc = end_section(&p);
+	node_free(&p.node);
+	return rc;
+}
+
+/* Parses on top of a copy of cfg; cfg changes only on success. */
+static int parse_atomic(struct config *cfg, const char *text, size_t len, const char *file,
+			bool read_files, char *err, size_t errlen)
+{
+	struct config tmp;
+	int rc;
+
+	if (!text && len > 0) {
+		set_err(err, errlen, "%s: no text", file ? file : "config");
+		return CONFIG_EINVAL;
+	}
+	config_copy(&tmp, cfg);
+	rc = parse_into(&tmp, text ? text : "", len, file, read_files, err, errlen);
+	if (rc != 0) {
+		config_free(&tmp);
+		return rc;
+	}
+	config_free(cfg);
+	*cfg = tmp;
+	return 0;
+}
+
+int config_parse(struct config *cfg, const char *text, size_t len, const char *name_for_errors,
+		 char *err, size_t errlen)
+{
+	return parse_atomic(cfg, text, len, name_for_errors, false, err, errlen);
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!path || !*path) {
+		set_err(err, errlen, "no config path");
+		return CONFIG_EINVAL;
+	}
+	rc = read_small_file(path, CONFIG_MAX_FILE, &text, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0) {
+		set_err(err, errlen, "%s: %s", path,
+			rc == -EFBIG ? "file too large (more than 1 MiB)" : strerror(-rc));
+		return rc == -EFBIG ? CONFIG_EINVAL : CONFIG_EIO;
+	}
+	rc = parse_atomic(cfg, text, len, path, true, err, errlen);
+	free_buf(text, len);
+	return rc;
+}
+
+/* ---- node selection ------------------------------------------------------ */
+
+int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size_t n,
+			   const char *eth_rpc_url_env, char *err, size_t errlen)
+{
+	const char *single[1];
+	const char *const *urls = rpc_urls;
+	struct config_node *nodes = NULL;
+	size_t count = n;
+	bool use_default = false;
+	const char *why;
+
+	if (n == 0 && eth_rpc_url_env && *eth_rpc_url_env) {
+		single[0] = eth_rpc_url_env;
+		urls = single;
+		count = 1;
+	}
+	if (count == 0) {
+		if (cfg->nnodes > 0)
+			return 0;
+		single[0] = DEFAULT_URL;
+		urls = single;
+		count = 1;
+		use_default = true;
+	}
+	if (count > CONFIG_MAX_NODES) {
+		set_err(err, errlen, "too many nodes (at most %d)", CONFIG_MAX_NODES);
+		return CONFIG_EINVAL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!urls[i] || url_check(urls[i], &why) != 0) {
+			if (!urls[i])
+				why = "empty url";
+			if (urls == rpc_urls)
+				set_err(err, errlen, "--rpc-url #%zu: %s", i + 1, why);
+			else
+				set_err(err, errlen, "ETH_RPC_URL: %s", why);
+			return CONFIG_EINVAL;
+		}
+	}
+
+	nodes = xmalloc(count * sizeof(*nodes));
+	for (size_t i = 0; i < count; i++) {
+		struct config_node *nd = &nodes[i];
+		char *base = use_default ? xstrdup(DEFAULT_NAME) : url_name(urls[i]);
+
+		memset(nd, 0, sizeof(*nd));
+		nd->url = xstrdup(urls[i]);
+		nd->connections = CONFIG_CONNECTIONS;
+		nd->name = xstrdup(base);
+		/* Repeats of one host get " (2)", " (3)"... */
+		for (unsigned k = 2; ; k++) {
+			bool taken = false;
+
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(nodes[j].name, nd->name) == 0)
+					taken = true;
+			if (!taken)
+				break;
+			free(nd->name);
+			nd->name = xmalloc(strlen(base) + 16);
+			sprintf(nd->name, "%s (%u)", base, k);
+		}
+		free(base);
+	}
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		node_free(&cfg->nodes[i]);
+	free(cfg->nodes);
+	cfg->nodes = nodes;
+	cfg->nnodes = count;
+	return 0;
+}
+
+/* ---- saving ------------------------------------------------------------ */
+
+/* Writes v so the parser reads it back unchanged: quoted when it must be. */
+static void put_value(struct sbuf *b, const char *v)
+{
+	bool quote = !*v || is_space(v[0]) || is_space(v[strlen(v) - 1]) || v[0] == '"';
+
+	for (const char *s = v; *s && !quote; s++)
+		if ((*s == ';' || *s == '#') && (s == v || is_space(s[-1])))
+			quote = true;
+	if (!quote) {
+		sb_str(b, v);
+		return;
+	}
+	sb_str(b, "\"");
+	for (const char *s = v; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_str(b, "\\");
+		sb_add(b, s, 1);
+	}
+	sb_str(b, "\"");
+}
+
+static void put_kv(struct sbuf *b, const char *key, const char *v)
+{
+	sb_str(b, key);
+	sb_str(b, " = ");
+	put_value(b, v);
+	sb_str(b, "\n");
+}
+
+static void put_num(struct sbuf *b, const char *key, long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", v);
+	put_kv(b, key, num);
+}
+
+static void render(const struct config *cfg, struct sbuf *b)
+{
+	sb_str(b, "# chaindeck configuration. Rewritten by chaindeck when nodes are added or removed.\n\n");
+	sb_str(b, "[general]\n");
+	put_num(b, "refresh", cfg->refresh_ms);
+	put_num(b, "timeout", cfg->timeout_ms);
+	if (cfg->log_path)
+		put_kv(b, "log", cfg->log_path);
+	put_kv(b, "bell", cfg->bell ? "on" : "off");
+	if (cfg->theme)
+		put_kv(b, "theme", cfg->theme);
+	for (size_t i = 0; i < cfg->nnodes; i++) {
+		const struct config_node *n = &cfg->nodes[i];
+
+		sb_str(b, "\n[node \"");
+		for (const char *s = n->name; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				sb_str(b, "\\");
+			sb_add(b, s, 1);
+		}
+		sb_str(b, "\"]\n");
+		put_kv(b, "url", n->url);
+		if (n->bearer_file)
+			put_kv(b, "bearer_file", n->bearer_file);
+		else if (n->bearer)
+			put_kv(b, "bearer", n->bearer);
+		for (size_t h = 0; h < n->nheaders; h++)
+			put_kv(b, "header", n->headers[h]);
+		if (n->ca_file)
+			put_kv(b, "ca", n->ca_file);
+		if (n->timeout_ms > 0)
+			put_num(b, "timeout", n->timeout_ms);
+		if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
+			put_num(b, "connections", n->connections);
+	}
+}
+
+/* Checks what render() would write reads back: no value may break the file format. */
+static int save_check(const struct config *cfg, const char **why)
+{
+	if (cfg->refresh_ms < 100 || cfg->refresh_ms > 60000) {
+		*why = "refresh out of range";
+		return -1;
+	}
+	if (cfg->timeout_ms < 100 || cfg->timeout_ms > 600000) {
+		*why = "timeout out of range";
+		return -1;
+	}
+	if ((cfg->log_path && (has_ctrl(cfg->log_path) || cfg->log_path[0] != '/')) ||
+	    (cfg->theme && (has_ctrl(cfg->theme) || !*cfg->theme))) {
+		*why = "log or theme is not a valid value";
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->nnodes; i++) {
+		const struct config_node *n = &cfg->nodes[i];
+
+		if (node_check(n, why) != 0)
+			return -1;
+		if ((n->bearer_file && (has_ctrl(n->bearer_file) || n->bearer_file[0] != '/')) ||
+		    (n->ca_file && (has_ctrl(n->ca_file) || n->ca_file[0] != '/'))) {
+			*why = "bearer_file and ca must be absolute paths";
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(cfg->nodes[j].name, n->name) == 0) {
+				*why = "duplicate node names";
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int mkdir_parents(char *dir)
+{
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*p = c;
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+int config_save(const struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct sbuf b = { 0 };
+	const char *why, *slash;
+	char *dir, *tmp;
+	size_t off = 0;
+	int fd, dfd, e;
+
+	if (!path || !*path) {
+		set_err(err, errlen, "no config path");
+		return CONFIG_EINVAL;
+	}
+	if (save_check(cfg, &why) != 0) {
+		set_err(err, errlen, "%s: not saved: %s", path, why);
+		return CONFIG_EINVAL;
+	}
+	slash = strrchr(path, '/');
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	if (mkdir_parents(dir) != 0) {
+		e = errno;
+		set_err(err, errlen, "%s: cannot create directory: %s", dir, strerror(e));
+		free(dir);
+		return CONFIG_EIO;
+	}
+	tmp = xmalloc(strlen(dir) + 32);
+	sprintf(tmp, "%s/.config.ini.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		set_err(err, errlen, "%s: cannot create a temporary file: %s", dir, strerror(e));
+		goto fail_nofile;
+	}
+	if (fchmod(fd, 0600) != 0)
+		goto fail;
+	render(cfg, &b);
+	while (off < b.len) {
+		ssize_t w = write(fd, b.s + off, b.len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd); /* the rename happened; a failed dir sync is not worth undoing it */
+		close(dfd);
+	}
+	free_secret(b.s);
+	free(tmp);
+	free(dir);
+	return CONFIG_OK;
+
+fail:
+	e = errno;
+	set_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+fail_nofile:
+	free_secret(b.s);
+	free(tmp);
+	free(dir);
+	return CONFIG_EIO;
+}

@@ -1,0 +1,152 @@
+/*
+ * config — the configuration file ($XDG_CONFIG_HOME/chaindeck/config.ini) and
+ * the list of nodes to talk to.
+ *
+ * The file is a small, strict INI dialect:
+ *
+ *     # comment                 ; comment
+ *     [general]
+ *     refresh = 1000            ; poll interval, ms (100..60000)
+ *     timeout = 5000            ; default per-call timeout, ms (100..600000)
+ *     log = ~/chaindeck.log     ; absolute or ~/ path
+ *     bell = on                 ; on|off (also yes|no, true|false)
+ *     theme = default
+ *
+ *     [node "mainnet"]          ; [node mainnet] works too
+ *     url = https://user:pass@rpc.example.org:8545   ; http(s)://, ipc:///path or /path
+ *     bearer = TOKEN            ; or bearer_file = /path (first line of the file)
+ *     header = X-Api-Key: abc   ; repeatable
+ *     ca = /path/ca.pem
+ *     timeout = 3000
+ *     connections = 4           ; 1..16
+ *
+ * Values may be written "quoted" (escapes \" and \\); an unquoted value ends at
+ * a ';' or '#' that starts it or follows white space. Unknown sections and keys,
+ * repeated keys, out-of-range numbers and the like are errors, reported as
+ * "name:line: message". Messages never quote a URL or a token.
+ *
+ * Ownership: every string and array in these structs is malloc'd and owned by
+ * the struct config; config_free releases everything (tokens are wiped first).
+ * Out of memory aborts.
+ */
+#ifndef CHAINDECK_CONFIG_H
+#define CHAINDECK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+	CONFIG_OK = 0,
+	CONFIG_EINVAL = -1, /* malformed file, invalid value or argument */
+	CONFIG_EEXIST = -2, /* a node with that name already exists */
+	CONFIG_ENOENT = -3, /* no such node; or no home directory to put a default path in */
+	CONFIG_EIO = -4,    /* reading or writing a file failed (message says why) */
+	CONFIG_ESPACE = -5  /* caller's buffer too small */
+};
+
+enum {
+	CONFIG_REFRESH_MS = 1000,  /* defaults set by config_init */
+	CONFIG_TIMEOUT_MS = 5000,
+	CONFIG_CONNECTIONS = 4,
+	CONFIG_MAX_NODES = 1024,
+	CONFIG_MAX_HEADERS = 32,
+	CONFIG_MAX_LINE = 4096,    /* bytes per line, without the newline */
+	CONFIG_MAX_FILE = 1 << 20  /* bytes per file (config and bearer_file) */
+};
+
+struct config_node {
+	char *name;         /* unique, non-empty, printable */
+	char *url;          /* validated: http://, https://, ipc:///path or /path; may hold credentials */
+	char *bearer;       /* token for "Authorization: Bearer", or NULL */
+	char *bearer_file;  /* where bearer was read from, or NULL; config_save writes this instead of the token */
+	char **headers;     /* nheaders "Name: value" strings */
+	size_t nheaders;
+	char *ca_file;      /* CA bundle for TLS, or NULL for the system's */
+	long timeout_ms;    /* 0: inherit struct config.timeout_ms (see config_node_timeout) */
+	int connections;    /* 1..16 */
+};
+
+struct config {
+	struct config_node *nodes;
+	size_t nnodes;
+	long refresh_ms;
+	long timeout_ms;
+	char *log_path;     /* NULL: the default (config_default_log_path) */
+	bool bell;
+	char *theme;        /* free text, NULL when unset */
+};
+
+/* Sets the defaults: no nodes, refresh 1000 ms, timeout 5000 ms, bell on. Allocates nothing. */
+void config_init(struct config *cfg);
+/* Releases everything config_init/load/parse/add put in cfg and leaves it as config_init does. */
+void config_free(struct config *cfg);
+
+/*
+ * $XDG_CONFIG_HOME/chaindeck/config.ini, else $HOME/.config/chaindeck/config.ini
+ * (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says; with no HOME,
+ * the password database's home). Returns the length, CONFIG_ENOENT or CONFIG_ESPACE.
+ */
+int config_default_path(char *buf, size_t cap);
+/* $XDG_STATE_HOME/chaindeck/chaindeck.log, else $HOME/.local/state/chaindeck/chaindeck.log; as above. */
+int config_default_log_path(char *buf, size_t cap);
+
+/*
+ * Reads and parses the file at path on top of cfg (file values replace
+ * cfg's; the file's nodes are appended) and reads every bearer_file. A
+ * missing file is not an error: returns 0 and leaves cfg alone. On any error
+ * returns negative, writes "path:line: message" (or "path: message") to err
+ * and leaves cfg unchanged.
+ */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+/*
+ * As config_load on text[len] (which may hold any bytes), without touching
+ * the file system: a bearer_file is recorded in the node but not read
+ * (bearer stays NULL). name_for_errors prefixes messages. "~/" in paths is
+ * expanded with $HOME.
+ */
+int config_parse(struct config *cfg, const char *text, size_t len, const char *name_for_errors,
+		 char *err, size_t errlen);
+
+/*
+ * Node selection, as the product defines it: the n rpc_urls (from repeated
+ * --rpc-url) replace cfg's nodes; else a non-empty eth_rpc_url_env
+ * (ETH_RPC_URL) replaces them; else the file's nodes stay; else one node
+ * "local" at http://127.0.0.1:8545. URL-given nodes are named after their
+ * host[:port] (never their credentials), or their socket path, with " (2)",
+ * " (3)"... for repeats. On error (a bad URL) returns CONFIG_EINVAL with a
+ * message and leaves cfg unchanged.
+ */
+int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size_t n,
+			   const char *eth_rpc_url_env, char *err, size_t errlen);
+
+/*
+ * Appends a deep copy of node after validating it (name, url, ranges; a
+ * timeout_ms of 0 inherits, connections 0 means the default). Returns
+ * CONFIG_EEXIST for a taken name, CONFIG_EINVAL for invalid fields.
+ */
+int config_add_node(struct config *cfg, const struct config_node *node, char *err, size_t errlen);
+/* Removes and frees the node called name; CONFIG_ENOENT if there is none. */
+int config_remove_node(struct config *cfg, const char *name);
+/* The node's effective per-call timeout in ms. */
+long config_node_timeout(const struct config *cfg, const struct config_node *node);
+
+/*
+ * A copy of url safe to show or log: "https://user:***@host/..." (a userinfo
+ * without a password is all secret: "***@host"), and the values of query
+ * parameters named key, apikey, api_key, api-key, token, access_token, auth,
+ * secret or password (any case) replaced by "***". Anything without secrets
+ * comes back unchanged. Returns a malloc'd string the caller frees; NULL only
+ * for a NULL url.
+ */
+char *config_mask_url(const char *url);
+
+/*
+ * Writes the whole of cfg to path, atomically and durably: a temporary file in
+ * the same directory (created 0700 if missing), mode 0600, fsync, rename over
+ * path, fsync of the directory. Comments of an earlier file are not kept.
+ * Returns 0, or CONFIG_EIO / CONFIG_EINVAL with a message; on failure path is
+ * untouched and no temporary file is left.
+ */
+int config_save(const struct config *cfg, const char *path, char *err, size_t errlen);
+
+#endif

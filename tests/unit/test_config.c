@@ -1,0 +1,960 @@
+/*
+ * config: the INI dialect, its error messages, node selection precedence,
+ * URL masking, saving, and the XDG path rules.
+ */
+#include "common/config.h"
+#include "tests/lib/test.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char FULL_EXAMPLE[] =
+	"# chaindeck config\n"
+	"; another comment\n"
+	"[general]\n"
+	"refresh = 2000          ; poll interval\n"
+	"timeout = 7000\n"
+	"log = /var/tmp/chaindeck.log\n"
+	"bell = off\n"
+	"theme = solarized\n"
+	"\n"
+	"[node \"mainnet\"]\n"
+	"url = https://alice:s3cret@rpc.example.org:8545/v1?x=1   # trailing\n"
+	"bearer = TOKEN123\n"
+	"header = X-Api-Key: abc\n"
+	"header = X-Other: two words\n"
+	"ca = /etc/ssl/custom.pem\n"
+	"timeout = 3000\n"
+	"connections = 8\n"
+	"\n"
+	"[node local]\n"
+	"url = /run/geth/geth.ipc\n";
+
+/* ---- helpers ---- */
+
+static char tmpdir[64];
+
+static const char *make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/chaindeck-config-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	return tmpdir;
+}
+
+static void rm_tree(const char *path)
+{
+	char cmd[256];
+
+	if (strncmp(path, "/tmp/chaindeck-config-", 22) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stdout, "could not remove %s\n", path);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static int parse(struct config *cfg, const char *text, char *err, size_t errlen)
+{
+	return config_parse(cfg, text, strlen(text), "t.ini", err, errlen);
+}
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Saves and restores an environment variable around a test. */
+struct saved_env {
+	const char *name;
+	char *value;
+};
+
+static struct saved_env env_save(const char *name)
+{
+	const char *v = getenv(name);
+	struct saved_env s = { name, v ? strdup(v) : NULL };
+
+	return s;
+}
+
+static void env_restore(struct saved_env *s)
+{
+	if (s->value)
+		setenv(s->name, s->value, 1);
+	else
+		unsetenv(s->name);
+	free(s->value);
+}
+
+/* ---- parsing ---- */
+
+static void parses_full_example(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, FULL_EXAMPLE, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.refresh_ms, 2000);
+	CHECK_INT(cfg.timeout_ms, 7000);
+	CHECK_STR(cfg.log_path, "/var/tmp/chaindeck.log");
+	CHECK(!cfg.bell);
+	CHECK_STR(cfg.theme, "solarized");
+	CHECK_INT(cfg.nnodes, 2);
+	if (cfg.nnodes == 2) {
+		struct config_node *n = &cfg.nodes[0];
+
+		CHECK_STR(n->name, "mainnet");
+		CHECK_STR(n->url, "https://alice:s3cret@rpc.example.org:8545/v1?x=1");
+		CHECK_STR(n->bearer, "TOKEN123");
+		CHECK(n->bearer_file == NULL);
+		CHECK_INT(n->nheaders, 2);
+		if (n->nheaders == 2) {
+			CHECK_STR(n->headers[0], "X-Api-Key: abc");
+			CHECK_STR(n->headers[1], "X-Other: two words");
+		}
+		CHECK_STR(n->ca_file, "/etc/ssl/custom.pem");
+		CHECK_INT(n->timeout_ms, 3000);
+		CHECK_INT(n->connections, 8);
+
+		n = &cfg.nodes[1];
+		CHECK_STR(n->name, "local");
+		CHECK_STR(n->url, "/run/geth/geth.ipc");
+		CHECK(n->bearer == NULL);
+		CHECK_INT(n->nheaders, 0);
+		CHECK_INT(n->timeout_ms, 0);
+		CHECK_INT(config_node_timeout(&cfg, n), 7000);
+		CHECK_INT(n->connections, CONFIG_CONNECTIONS);
+	}
+	config_free(&cfg);
+}
+
+static void init_sets_documented_defaults(void)
+{
+	struct config cfg;
+
+	config_init(&cfg);
+	CHECK_INT(cfg.refresh_ms, 1000);
+	CHECK_INT(cfg.timeout_ms, 5000);
+	CHECK(cfg.bell);
+	CHECK_INT(cfg.nnodes, 0);
+	CHECK(cfg.log_path == NULL);
+	CHECK(cfg.theme == NULL);
+	config_free(&cfg);
+}
+
+static void empty_text_changes_nothing(void)
+{
+	struct config cfg;
+	char err[128];
+
+	config_init(&cfg);
+	CHECK_INT(config_parse(&cfg, "", 0, "t.ini", err, sizeof(err)), 0);
+	CHECK_INT(parse(&cfg, "\n  # only comments\n; here\n\n", err, sizeof(err)), 0);
+	CHECK_INT(cfg.refresh_ms, 1000);
+	CHECK_INT(cfg.nnodes, 0);
+	config_free(&cfg);
+}
+
+static void quoted_values_keep_comment_characters_and_escapes(void)
+{
+	struct config cfg;
+	char err[256] = "";
+	static const char text[] =
+		"[general]\n"
+		"theme = \"a ; b # c \\\"q\\\" \\\\ \"   ; comment\n"
+		"[node \"main net ]\"]\n"
+		"url = \"http://h:1\"\n"
+		"header = \"X-K: v ; w\"\n";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, text, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_STR(cfg.theme, "a ; b # c \"q\" \\ ");
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].name, "main net ]");
+		CHECK_STR(cfg.nodes[0].url, "http://h:1");
+		CHECK_STR(cfg.nodes[0].headers[0], "X-K: v ; w");
+	}
+	config_free(&cfg);
+}
+
+static void comment_needs_space_before_it_in_unquoted_values(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[node a]\nurl = http://h/p#frag;x ;comment\n", err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	if (cfg.nnodes == 1)
+		CHECK_STR(cfg.nodes[0].url, "http://h/p#frag;x");
+	config_free(&cfg);
+}
+
+static void accepts_crlf_bom_and_indentation(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "\xef\xbb\xbf[general]\r\n\t refresh=250 \r\n  [ node  x ]  ; c\r\n url=https://[::1]:8545\r\n",
+			err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.refresh_ms, 250);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].name, "x");
+		CHECK_STR(cfg.nodes[0].url, "https://[::1]:8545");
+	}
+	config_free(&cfg);
+}
+
+static void bell_accepts_on_off_words(void)
+{
+	static const struct {
+		const char *v;
+		bool want;
+	} cases[] = {
+		{ "on", true }, { "yes", true }, { "true", true },
+		{ "off", false }, { "no", false }, { "false", false },
+	};
+	char text[64], err[128];
+
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		struct config cfg;
+
+		config_init(&cfg);
+		cfg.bell = !cases[i].want;
+		snprintf(text, sizeof(text), "[general]\nbell = %s\n", cases[i].v);
+		CHECK_INT(parse(&cfg, text, err, sizeof(err)), 0);
+		CHECK_MSG(cfg.bell == cases[i].want, "bell = %s", cases[i].v);
+		config_free(&cfg);
+	}
+}
+
+static void accepts_every_url_form(void)
+{
+	static const char *const urls[] = {
+		"http://127.0.0.1:8545", "https://rpc.example.org", "HTTPS://Host.Example/path?q=1",
+		"https://u:p@h:443/", "http://[fe80::1%25eth0]:8545", "ipc:///home/u/.ethereum/geth.ipc",
+		"/tmp/anvil.ipc", "http://localhost",
+	};
+	char text[256], err[256];
+
+	for (size_t i = 0; i < TEST_COUNT(urls); i++) {
+		struct config cfg;
+
+		config_init(&cfg);
+		snprintf(text, sizeof(text), "[node n]\nurl = %s\n", urls[i]);
+		CHECK_MSG(parse(&cfg, text, err, sizeof(err)) == 0, "%s: %s", urls[i], err);
+		config_free(&cfg);
+	}
+}
+
+static void tilde_paths_expand_with_home(void)
+{
+	struct saved_env home = env_save("HOME");
+	struct config cfg;
+	char err[256] = "";
+
+	setenv("HOME", "/home/tester", 1);
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[general]\nlog = ~/logs/cd.log\n[node n]\nurl = http://h\nca = ~/ca.pem\n",
+			err, sizeof(err)), 0);
+	CHECK_STR(cfg.log_path, "/home/tester/logs/cd.log");
+	if (cfg.nnodes == 1)
+		CHECK_STR(cfg.nodes[0].ca_file, "/home/tester/ca.pem");
+	config_free(&cfg);
+	env_restore(&home);
+}
+
+/* Every malformed input names its line and what is wrong. */
+static void rejects_malformed_files_with_line_numbers(void)
+{
+	static const struct {
+		const char *text;
+		size_t len; /* 0: strlen(text) */
+		const char *want;
+	} cases[] = {
+		{ "[general]\nfoo = 1\n", 0, "t.ini:2: unknown key 'foo' in [general]" },
+		{ "[node \"m\"]\nurl = http://h\nport = 1\n", 0, "t.ini:3: unknown key 'port' in [node \"m\"]" },
+		{ "\n[extra]\n", 0, "t.ini:2: unknown section [extra] (expected [general] or [node \"name\"])" },
+		{ "refresh = 100\n", 0, "t.ini:1: key 'refresh' outside a section" },
+		{ "[node a]\nbearer = x\n\n[node b]\nurl = http://h\n", 0, "t.ini:1: node 'a' has no url" },
+		{ "[node b]\nurl = http://h\n[node a]\n", 0, "t.ini:3: node 'a' has no url" },
+		{ "[node a]\nurl = ftp://h\n", 0,
+		  "t.ini:2: unsupported url scheme (use http://, https://, ipc:// or a socket path)" },
+		{ "[node a]\nurl = geth.ipc\n", 0,
+		  "t.ini:2: unsupported url scheme (use http://, https://, ipc:// or a socket path)" },
+		{ "[node a]\nurl = http://h:99999\n", 0, "t.ini:2: url port is out of range (1..65535)" },
+		{ "[node a]\nurl = http://:80\n", 0, "t.ini:2: url has no host" },
+		{ "[node a]\nurl = ipc://rel/geth.ipc\n", 0,
+		  "t.ini:2: ipc url needs an absolute socket path (ipc:///path/geth.ipc)" },
+		{ "[general]\nrefresh = 50\n", 0, "t.ini:2: refresh is out of range (100..60000)" },
+		{ "[general]\nrefresh = 60001\n", 0, "t.ini:2: refresh is out of range (100..60000)" },
+		{ "[general]\ntimeout = 5s\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
+		{ "[general]\ntimeout = -5\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
+		{ "[node a]\nurl = http://h\nconnections = 17\n", 0, "t.ini:3: connections is out of range (1..16)" },
+		{ "[node a]\nurl = http://h\nconnections = 0\n", 0, "t.ini:3: connections is out of range (1..16)" },
+		{ "[node a]\nurl = http://h\n[node a]\nurl = http://i\n", 0, "t.ini:3: duplicate node name 'a'" },
+		{ "[general]\n[general]\n", 0, "t.ini:2: duplicate section [general]" },
+		{ "[general]\nbell = on\nbell = off\n", 0, "t.ini:3: duplicate key 'bell'" },
+		{ "[general]\nbell = maybe\n", 0, "t.ini:2: bell must be on or off" },
+		{ "[general]\ntheme =\n", 0, "t.ini:2: missing value for 'theme'" },
+		{ "[general]\ntheme = ; nothing\n", 0, "t.ini:2: missing value for 'theme'" },
+		{ "[general]\njust words\n", 0, "t.ini:2: expected 'key = value', a [section] or a comment" },
+		{ "[general\n", 0, "t.ini:1: malformed section header" },
+		{ "[node \"a\" x]\n", 0, "t.ini:1: malformed section header" },
+		{ "[node]\n", 0, "t.ini:1: missing node name: use [node \"name\"]" },
+		{ "[node \"\"]\n", 0, "t.ini:1: missing node name: use [node \"name\"]" },
+		{ "[general]\ntheme = \"open\n", 0, "t.ini:2: unterminated quoted value" },
+		{ "[general]\ntheme = \"a\" b\n", 0, "t.ini:2: unexpected text after the closing quote" },
+		{ "[general]\ntheme = \"a\\nb\"\n", 0, "t.ini:2: unknown escape in quoted value (only \\\" and \\\\)" },
+		{ "[general]\ntheme = a\x01z\n", 0, "t.ini:2: control character in the value of 'theme'" },
+		{ "[general]\ntheme = a\0b\n", 21, "t.ini:2: NUL byte in line" },
+		{ "[general]\nlog = relative.log\n", 0, "t.ini:2: log must be an absolute path or start with ~/" },
+		{ "[node a]\nurl = http://h\nheader = NoColon\n", 0, "t.ini:3: header must look like 'Name: value'" },
+		{ "[node a]\nurl = http://h\nheader = X-K:\n", 0, "t.ini:3: header has an empty value" },
+		{ "[node a]\nurl = http://h\nbearer = t\nbearer_file = /f\n", 0,
+		  "t.ini:4: give either bearer or bearer_file, not both" },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		struct config cfg;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		int rc;
+
+		config_init(&cfg);
+		strcpy(err, "(none)");
+		rc = config_parse(&cfg, cases[i].text, len, "t.ini", err, sizeof(err));
+		CHECK_MSG(rc == CONFIG_EINVAL, "case %zu: rc %d", i, rc);
+		CHECK_MSG(strcmp(err, cases[i].want) == 0, "case %zu: got \"%s\", expected \"%s\"",
+			  i, err, cases[i].want);
+		config_free(&cfg);
+	}
+}
+
+static void rejects_line_too_long(void)
+{
+	size_t n = CONFIG_MAX_LINE + 64;
+	char *text = malloc(n + 32);
+	struct config cfg;
+	char err[256] = "";
+
+	strcpy(text, "[general]\ntheme = ");
+	memset(text + strlen(text), 'a', n - strlen(text));
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, text, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_STR(err, "t.ini:2: line too long (more than 4096 bytes)");
+	config_free(&cfg);
+	free(text);
+}
+
+static void error_messages_never_quote_urls_or_tokens(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[node a]\nurl = gopher://u:hunter2@h\n", err, sizeof(err)), CONFIG_EINVAL);
+	CHECK(strstr(err, "hunter2") == NULL);
+	CHECK_INT(parse(&cfg, "[node a]\nurl = http://u:hunter2@h:bad\n", err, sizeof(err)), CONFIG_EINVAL);
+	CHECK(strstr(err, "hunter2") == NULL);
+	config_free(&cfg);
+}
+
+static void failed_parse_leaves_config_unchanged(void)
+{
+	struct config cfg;
+	char err[256];
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[general]\nrefresh = 3000\n[node a]\nurl = http://a\n", err, sizeof(err)), 0);
+	CHECK_INT(parse(&cfg, "[general]\nrefresh = 4000\ntheme = x\n[node b]\nurl = http://b\n[node c]\n",
+			err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_INT(cfg.refresh_ms, 3000);
+	CHECK(cfg.theme == NULL);
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1)
+		CHECK_STR(cfg.nodes[0].name, "a");
+	config_free(&cfg);
+}
+
+static void parse_records_bearer_file_without_reading_it(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[node a]\nurl = http://h\nbearer_file = /nonexistent/token\n", err, sizeof(err)), 0);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].bearer_file, "/nonexistent/token");
+		CHECK(cfg.nodes[0].bearer == NULL);
+	}
+	config_free(&cfg);
+}
+
+/* ---- loading ---- */
+
+static void load_of_missing_file_is_not_an_error(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	cfg.refresh_ms = 1234;
+	CHECK_INT(config_load(&cfg, "/tmp/chaindeck-config-does-not-exist/config.ini", err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.refresh_ms, 1234);
+	CHECK_INT(cfg.nnodes, 0);
+	config_free(&cfg);
+}
+
+static void load_reports_path_and_line(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], want[256], err[256] = "";
+	struct config cfg;
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "[general]\n\nbell = loud\n");
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	snprintf(want, sizeof(want), "%s:3: bell must be on or off", path);
+	CHECK_STR(err, want);
+	CHECK(cfg.bell);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void load_reads_first_line_of_bearer_file(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], tok[128], text[256], err[256] = "";
+	struct config cfg;
+
+	snprintf(tok, sizeof(tok), "%s/token", dir);
+	write_file(tok, "  s3cr3t-token \r\nsecond line ignored\n");
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
+	write_file(path, text);
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].bearer, "s3cr3t-token");
+		CHECK_STR(cfg.nodes[0].bearer_file, tok);
+	}
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void load_rejects_missing_or_empty_bearer_file(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], tok[128], text[256], want[256], err[256] = "";
+	struct config cfg;
+
+	snprintf(tok, sizeof(tok), "%s/token", dir);
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
+	write_file(path, text);
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	snprintf(want, sizeof(want), "%s:3: cannot read bearer_file: No such file or directory", path);
+	CHECK_STR(err, want);
+
+	write_file(tok, "\n");
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	snprintf(want, sizeof(want), "%s:3: bearer_file has no token on its first line", path);
+	CHECK_STR(err, want);
+	CHECK_INT(cfg.nnodes, 0);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void load_of_directory_is_an_io_error(void)
+{
+	const char *dir = make_tmpdir();
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, dir, err, sizeof(err)), CONFIG_EIO);
+	CHECK(strstr(err, dir) == err);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+/* ---- node selection precedence ---- */
+
+static struct config file_config(void)
+{
+	struct config cfg;
+	char err[256];
+
+	config_init(&cfg);
+	if (parse(&cfg, "[node file1]\nurl = http://f1:1\n[node file2]\nurl = http://f2:2\n", err, sizeof(err)) != 0)
+		test_fail(__FILE__, __LINE__, "fixture: %s", err);
+	return cfg;
+}
+
+static void rpc_urls_replace_file_nodes_and_env(void)
+{
+	struct config cfg = file_config();
+	const char *urls[] = { "http://a:1", "https://b.example" };
+	char err[256];
+
+	CHECK_INT(config_apply_overrides(&cfg, urls, 2, "http://env:9", err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 2);
+	if (cfg.nnodes == 2) {
+		CHECK_STR(cfg.nodes[0].url, "http://a:1");
+		CHECK_STR(cfg.nodes[0].name, "a:1");
+		CHECK_STR(cfg.nodes[1].url, "https://b.example");
+		CHECK_STR(cfg.nodes[1].name, "b.example");
+		CHECK_INT(cfg.nodes[1].connections, CONFIG_CONNECTIONS);
+	}
+	config_free(&cfg);
+}
+
+static void eth_rpc_url_replaces_file_nodes(void)
+{
+	struct config cfg = file_config();
+	char err[256];
+
+	CHECK_INT(config_apply_overrides(&cfg, NULL, 0, "http://env:9", err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].url, "http://env:9");
+		CHECK_STR(cfg.nodes[0].name, "env:9");
+	}
+	config_free(&cfg);
+}
+
+static void empty_eth_rpc_url_keeps_file_nodes(void)
+{
+	struct config cfg = file_config();
+	char err[256];
+
+	CHECK_INT(config_apply_overrides(&cfg, NULL, 0, "", err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 2);
+	CHECK_INT(config_apply_overrides(&cfg, NULL, 0, NULL, err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 2);
+	if (cfg.nnodes == 2)
+		CHECK_STR(cfg.nodes[0].name, "file1");
+	config_free(&cfg);
+}
+
+static void default_local_node_when_nothing_given(void)
+{
+	struct config cfg;
+	char err[256];
+
+	config_init(&cfg);
+	CHECK_INT(config_apply_overrides(&cfg, NULL, 0, NULL, err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].name, "local");
+		CHECK_STR(cfg.nodes[0].url, "http://127.0.0.1:8545");
+	}
+	config_free(&cfg);
+}
+
+static void url_node_names_hide_credentials_and_number_repeats(void)
+{
+	struct config cfg;
+	const char *urls[] = {
+		"https://user:hunter2@rpc.example.org:8545/v1?apikey=k", "https://rpc.example.org:8545/v2",
+		"ipc:///run/geth.ipc", "/run/geth.ipc", "https://rpc.example.org:8545/v3",
+	};
+	char err[256];
+
+	config_init(&cfg);
+	CHECK_INT(config_apply_overrides(&cfg, urls, TEST_COUNT(urls), NULL, err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 5);
+	if (cfg.nnodes == 5) {
+		CHECK_STR(cfg.nodes[0].name, "rpc.example.org:8545");
+		CHECK_STR(cfg.nodes[1].name, "rpc.example.org:8545 (2)");
+		CHECK_STR(cfg.nodes[2].name, "/run/geth.ipc");
+		CHECK_STR(cfg.nodes[3].name, "/run/geth.ipc (2)");
+		CHECK_STR(cfg.nodes[4].name, "rpc.example.org:8545 (3)");
+		CHECK_STR(cfg.nodes[0].url, urls[0]);
+	}
+	config_free(&cfg);
+}
+
+static void bad_override_url_is_rejected_and_config_unchanged(void)
+{
+	struct config cfg = file_config();
+	const char *urls[] = { "http://ok:1", "ws://nope" };
+	char err[256] = "";
+
+	CHECK_INT(config_apply_overrides(&cfg, urls, 2, NULL, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_STR(err, "--rpc-url #2: unsupported url scheme (use http://, https://, ipc:// or a socket path)");
+	CHECK_INT(config_apply_overrides(&cfg, NULL, 0, "localhost:8545", err, sizeof(err)), CONFIG_EINVAL);
+	CHECK(strncmp(err, "ETH_RPC_URL: ", 13) == 0);
+	CHECK_INT(cfg.nnodes, 2);
+	if (cfg.nnodes == 2)
+		CHECK_STR(cfg.nodes[0].name, "file1");
+	config_free(&cfg);
+}
+
+/* ---- masking ---- */
+
+static void mask_url_hides_passwords_and_key_params(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "https://user:pass@rpc.example.org/path", "https://user:***@rpc.example.org/path" },
+		{ "https://user:p@ss@host:8545", "https://user:***@host:8545" },
+		{ "https://TOKENONLY@host/", "https://***@host/" },
+		{ "https://h/x?key=abc", "https://h/x?key=***" },
+		{ "https://h/x?a=1&apikey=abc&b=2", "https://h/x?a=1&apikey=***&b=2" },
+		{ "https://h/?API_KEY=abc#frag", "https://h/?API_KEY=***#frag" },
+		{ "https://h/?token=t&api-key=k&access_token=z", "https://h/?token=***&api-key=***&access_token=***" },
+		{ "https://u:p@h/?keyword=fine&key=", "https://u:***@h/?keyword=fine&key=***" },
+		{ "http://127.0.0.1:8545", "http://127.0.0.1:8545" },
+		{ "https://rpc.example.org/v1?x=1&y", "https://rpc.example.org/v1?x=1&y" },
+		{ "https://h/path@with-at", "https://h/path@with-at" },
+		{ "/run/geth.ipc", "/run/geth.ipc" },
+		{ "ipc:///run/geth.ipc", "ipc:///run/geth.ipc" },
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		char *m = config_mask_url(cases[i].in);
+
+		CHECK_MSG(m && strcmp(m, cases[i].want) == 0, "mask(\"%s\") = \"%s\", expected \"%s\"",
+			  cases[i].in, m ? m : "(null)", cases[i].want);
+		free(m);
+	}
+	CHECK(config_mask_url(NULL) == NULL);
+}
+
+/* ---- adding and removing nodes ---- */
+
+static void add_node_copies_deeply(void)
+{
+	struct config cfg;
+	char name[] = "n1", url[] = "http://h:1", hdr[] = "X-A: b";
+	char *headers[] = { hdr };
+	struct config_node n = {
+		.name = name, .url = url, .headers = headers, .nheaders = 1,
+	};
+	char err[128];
+
+	config_init(&cfg);
+	CHECK_INT(config_add_node(&cfg, &n, err, sizeof(err)), 0);
+	name[0] = 'X';
+	url[0] = 'X';
+	hdr[0] = 'Y';
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1) {
+		CHECK_STR(cfg.nodes[0].name, "n1");
+		CHECK_STR(cfg.nodes[0].url, "http://h:1");
+		CHECK_STR(cfg.nodes[0].headers[0], "X-A: b");
+		CHECK_INT(cfg.nodes[0].connections, CONFIG_CONNECTIONS);
+		CHECK_INT(cfg.nodes[0].timeout_ms, 0);
+	}
+	config_free(&cfg);
+}
+
+static void add_node_rejects_duplicates_and_invalid_nodes(void)
+{
+	struct config cfg;
+	struct config_node a = { .name = (char *)"a", .url = (char *)"http://h" };
+	struct config_node bad_url = { .name = (char *)"b", .url = (char *)"smtp://h" };
+	struct config_node no_url = { .name = (char *)"c" };
+	struct config_node bad_conn = { .name = (char *)"d", .url = (char *)"http://h", .connections = 99 };
+	char err[128] = "";
+
+	config_init(&cfg);
+	CHECK_INT(config_add_node(&cfg, &a, err, sizeof(err)), 0);
+	CHECK_INT(config_add_node(&cfg, &a, err, sizeof(err)), CONFIG_EEXIST);
+	CHECK_STR(err, "a node named 'a' already exists");
+	CHECK_INT(config_add_node(&cfg, &bad_url, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_INT(config_add_node(&cfg, &no_url, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_STR(err, "node has no url");
+	CHECK_INT(config_add_node(&cfg, &bad_conn, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_INT(cfg.nnodes, 1);
+	config_free(&cfg);
+}
+
+static void remove_node_drops_only_that_node(void)
+{
+	struct config cfg = file_config();
+
+	CHECK_INT(config_remove_node(&cfg, "nope"), CONFIG_ENOENT);
+	CHECK_INT(config_remove_node(&cfg, "file1"), 0);
+	CHECK_INT(cfg.nnodes, 1);
+	if (cfg.nnodes == 1)
+		CHECK_STR(cfg.nodes[0].name, "file2");
+	CHECK_INT(config_remove_node(&cfg, "file2"), 0);
+	CHECK_INT(cfg.nnodes, 0);
+	config_free(&cfg);
+}
+
+/* ---- saving ---- */
+
+static void save_then_load_round_trips(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config a, b;
+	static const char text[] =
+		"[general]\nrefresh = 500\ntimeout = 9000\nlog = /var/log/x ; y.log\nbell = off\n"
+		"theme = \" padded ; \\\"theme\\\" \"\n"
+		"[node \"odd \\\"name\\\" ]\"]\nurl = https://u:p@h:1/p?key=v\nbearer = tok\n"
+		"header = X-A: 1 ; not a comment? no: quoted below\n"
+		"header = \"X-B: has ; semicolon # hash\"\nca = /etc/ca.pem\ntimeout = 200\nconnections = 2\n"
+		"[node plain]\nurl = /run/geth.ipc\nbearer_file = /tok/file\n";
+
+	snprintf(path, sizeof(path), "%s/sub/config.ini", dir);
+	config_init(&a);
+	config_init(&b);
+	CHECK_INT(parse(&a, text, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(config_save(&a, path, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	/* bearer_file is read on load, so compare with a parse of the saved text instead. */
+	{
+		size_t len;
+		char *saved = test_read_file(path, &len);
+
+		CHECK_INT(config_parse(&b, saved, len, path, err, sizeof(err)), 0);
+		CHECK_STR(err, "");
+		free(saved);
+	}
+	CHECK_INT(b.refresh_ms, 500);
+	CHECK_INT(b.timeout_ms, 9000);
+	CHECK_STR(b.log_path, "/var/log/x");
+	CHECK(!b.bell);
+	CHECK_STR(b.theme, a.theme);
+	CHECK_STR(b.theme, " padded ; \"theme\" ");
+	CHECK_INT(b.nnodes, 2);
+	if (b.nnodes == 2 && a.nnodes == 2) {
+		CHECK_STR(b.nodes[0].name, "odd \"name\" ]");
+		CHECK_STR(b.nodes[0].url, "https://u:p@h:1/p?key=v");
+		CHECK_STR(b.nodes[0].bearer, "tok");
+		CHECK_INT(b.nodes[0].nheaders, 2);
+		if (b.nodes[0].nheaders == 2) {
+			CHECK_STR(b.nodes[0].headers[0], "X-A: 1");
+			CHECK_STR(b.nodes[0].headers[1], "X-B: has ; semicolon # hash");
+		}
+		CHECK_STR(b.nodes[0].ca_file, "/etc/ca.pem");
+		CHECK_INT(b.nodes[0].timeout_ms, 200);
+		CHECK_INT(b.nodes[0].connections, 2);
+		CHECK_STR(b.nodes[1].name, "plain");
+		CHECK_STR(b.nodes[1].bearer_file, "/tok/file");
+		CHECK(b.nodes[1].bearer == NULL);
+		CHECK_INT(b.nodes[1].timeout_ms, 0);
+	}
+	config_free(&a);
+	config_free(&b);
+	rm_tree(dir);
+}
+
+static void save_writes_mode_0600_and_leaves_no_temp_file(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config cfg = file_config();
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "old contents\n");
+	chmod(path, 0644);
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(count_entries(dir), 1);
+	config_free(&cfg);
+
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
+	CHECK_INT(cfg.nnodes, 2);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void save_writes_bearer_file_not_the_token(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], tok[128], text[256], err[256] = "";
+	struct config cfg;
+	char *saved;
+
+	snprintf(tok, sizeof(tok), "%s/token", dir);
+	write_file(tok, "TOPSECRET\n");
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
+	write_file(path, text);
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	saved = test_read_file(path, NULL);
+	CHECK(strstr(saved, "TOPSECRET") == NULL);
+	CHECK(strstr(saved, tok) != NULL);
+	free(saved);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void save_refuses_invalid_config_and_keeps_old_file(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config cfg = file_config();
+	char *saved;
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "# keep me\n");
+	cfg.refresh_ms = 5;
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	saved = test_read_file(path, NULL);
+	CHECK_STR(saved, "# keep me\n");
+	free(saved);
+	CHECK_INT(count_entries(dir), 1);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void save_into_missing_parent_fails_cleanly(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], blocker[128], err[256] = "";
+	struct config cfg = file_config();
+
+	snprintf(blocker, sizeof(blocker), "%s/file", dir);
+	write_file(blocker, "x");
+	snprintf(path, sizeof(path), "%s/file/config.ini", dir);
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EIO);
+	CHECK(err[0] != '\0');
+	CHECK_INT(count_entries(dir), 1);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+/* ---- XDG paths ---- */
+
+static void default_path_follows_xdg_rules(void)
+{
+	struct saved_env xdg = env_save("XDG_CONFIG_HOME"), home = env_save("HOME");
+	char buf[256];
+
+	setenv("HOME", "/home/h", 1);
+	setenv("XDG_CONFIG_HOME", "/xdg/conf", 1);
+	CHECK(config_default_path(buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "/xdg/conf/chaindeck/config.ini");
+
+	unsetenv("XDG_CONFIG_HOME");
+	CHECK(config_default_path(buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "/home/h/.config/chaindeck/config.ini");
+
+	setenv("XDG_CONFIG_HOME", "", 1);
+	CHECK(config_default_path(buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "/home/h/.config/chaindeck/config.ini");
+
+	setenv("XDG_CONFIG_HOME", "relative/conf", 1);
+	CHECK_INT(config_default_path(buf, sizeof(buf)), (long long)strlen("/home/h/.config/chaindeck/config.ini"));
+	CHECK_STR(buf, "/home/h/.config/chaindeck/config.ini");
+
+	CHECK_INT(config_default_path(buf, 10), CONFIG_ESPACE);
+	env_restore(&xdg);
+	env_restore(&home);
+}
+
+static void default_log_path_follows_xdg_state_rules(void)
+{
+	struct saved_env xdg = env_save("XDG_STATE_HOME"), home = env_save("HOME");
+	char buf[256];
+
+	setenv("HOME", "/home/h", 1);
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	CHECK(config_default_log_path(buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "/xdg/state/chaindeck/chaindeck.log");
+
+	unsetenv("XDG_STATE_HOME");
+	CHECK(config_default_log_path(buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "/home/h/.local/state/chaindeck/chaindeck.log");
+	env_restore(&xdg);
+	env_restore(&home);
+}
+
+static const struct test_case cases[] = {
+	{ "parses_full_example", parses_full_example },
+	{ "init_sets_documented_defaults", init_sets_documented_defaults },
+	{ "empty_text_changes_nothing", empty_text_changes_nothing },
+	{ "quoted_values_keep_comment_characters_and_escapes", quoted_values_keep_comment_characters_and_escapes },
+	{ "comment_needs_space_before_it_in_unquoted_values", comment_needs_space_before_it_in_unquoted_values },
+	{ "accepts_crlf_bom_and_indentation", accepts_crlf_bom_and_indentation },
+	{ "bell_accepts_on_off_words", bell_accepts_on_off_words },
+	{ "accepts_every_url_form", accepts_every_url_form },
+	{ "tilde_paths_expand_with_home", tilde_paths_expand_with_home },
+	{ "rejects_malformed_files_with_line_numbers", rejects_malformed_files_with_line_numbers },
+	{ "rejects_line_too_long", rejects_line_too_long },
+	{ "error_messages_never_quote_urls_or_tokens", error_messages_never_quote_urls_or_tokens },
+	{ "failed_parse_leaves_config_unchanged", failed_parse_leaves_config_unchanged },
+	{ "parse_records_bearer_file_without_reading_it", parse_records_bearer_file_without_reading_it },
+	{ "load_of_missing_file_is_not_an_error", load_of_missing_file_is_not_an_error },
+	{ "load_reports_path_and_line", load_reports_path_and_line },
+	{ "load_reads_first_line_of_bearer_file", load_reads_first_line_of_bearer_file },
+	{ "load_rejects_missing_or_empty_bearer_file", load_rejects_missing_or_empty_bearer_file },
+	{ "load_of_directory_is_an_io_error", load_of_directory_is_an_io_error },
+	{ "rpc_urls_replace_file_nodes_and_env", rpc_urls_replace_file_nodes_and_env },
+	{ "eth_rpc_url_replaces_file_nodes", eth_rpc_url_replaces_file_nodes },
+	{ "empty_eth_rpc_url_keeps_file_nodes", empty_eth_rpc_url_keeps_file_nodes },
+	{ "default_local_node_when_nothing_given", default_local_node_when_nothing_given },
+	{ "url_node_names_hide_credentials_and_number_repeats", url_node_names_hide_credentials_and_number_repeats },
+	{ "bad_override_url_is_rejected_and_config_unchanged", bad_override_url_is_rejected_and_config_unchanged },
+	{ "mask_url_hides_passwords_and_key_params", mask_url_hides_passwords_and_key_params },
+	{ "add_node_copies_deeply", add_node_copies_deeply },
+	{ "add_node_rejects_duplicates_and_invalid_nodes", add_node_rejects_duplicates_and_invalid_nodes },
+	{ "remove_node_drops_only_that_node", remove_node_drops_only_that_node },
+	{ "save_then_load_round_trips", save_then_load_round_trips },
+	{ "save_writes_mode_0600_and_leaves_no_temp_file", save_writes_mode_0600_and_leaves_no_temp_file },
+	{ "save_writes_bearer_file_not_the_token", save_writes_bearer_file_not_the_token },
+	{ "save_refuses_invalid_config_and_keeps_old_file", save_refuses_invalid_config_and_keeps_old_file },
+	{ "save_into_missing_parent_fails_cleanly", save_into_missing_parent_fails_cleanly },
+	{ "default_path_follows_xdg_rules", default_path_follows_xdg_rules },
+	{ "default_log_path_follows_xdg_state_rules", default_log_path_follows_xdg_state_rules },
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases));
+}
