@@ -1,0 +1,260 @@
+#include "common/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	MSG_MAX = 8192,           /* formatted message bytes kept */
+	LINE_MAX_BYTES = MSG_MAX * 4 + 64 /* worst case: every byte escaped to \xNN */
+};
+
+/* The one process-wide state: guarded by lock. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int log_fd = -1;
+static enum log_level log_min = LOG_INFO;
+
+static const char *const level_names[] = {
+	[LOG_ERROR] = "ERROR",
+	[LOG_WARN] = "WARN",
+	[LOG_INFO] = "INFO",
+	[LOG_DEBUG] = "DEBUG",
+};
+
+/* mkdir -p of path's parent directory, new directories 0700. */
+static int make_parents(const char *path)
+{
+	char *dir = strdup(path);
+	char *slash;
+	int rc = 0;
+
+	if (!dir)
+		abort();
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(dir);
+	return rc;
+}
+
+int log_open(const char *path, enum log_level min)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (!path || !*path || (unsigned)min > LOG_DEBUG)
+		return -EINVAL;
+	rc = make_parents(path);
+	if (rc < 0)
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		close(fd);
+		return rc;
+	}
+	/* An older file may have been created with a looser umask. */
+	if (st.st_uid == geteuid() && (st.st_mode & 077))
+		(void)fchmod(fd, 0600);
+
+	pthread_mutex_lock(&lock);
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = fd;
+	log_min = min;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+void log_close(void)
+{
+	pthread_mutex_lock(&lock);
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	pthread_mutex_unlock(&lock);
+}
+
+bool log_enabled(enum log_level lvl)
+{
+	bool on;
+
+	pthread_mutex_lock(&lock);
+	on = log_fd >= 0 && lvl <= log_min;
+	pthread_mutex_unlock(&lock);
+	return on;
+}
+
+int log_level_parse(const char *s, enum log_level *out)
+{
+	static const struct {
+		const char *name;
+		enum log_level lvl;
+	} names[] = {
+		{ "error", LOG_ERROR }, { "warn", LOG_WARN }, { "warning", LOG_WARN },
+		{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	};
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			*out = names[i].lvl;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+0080..U+009F): some terminals act on them. */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+/* Appends msg[0..n) to out with control characters and invalid bytes escaped; returns bytes written. */
+static size_t escape(char *out, const char *msg, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)msg;
+	size_t o = 0, i = 0, len;
+
+	while (i < n) {
+		if (s[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+			continue;
+		}
+		len = (s[i] < 0x20 || s[i] == 0x7f) ? 0 : utf8_len(s + i, n - i);
+		if (len == 0) {
+			/* An invalid lead byte consumes just itself; the rest is looked at again. */
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = digits[s[i] >> 4];
+			out[o++] = digits[s[i] & 0xf];
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, len);
+		o += len;
+		i += len;
+	}
+	return o;
+}
+
+static void write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* nowhere to report a failing log */
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	static char line[LINE_MAX_BYTES]; /* guarded by lock */
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	size_t mlen, n;
+	int saved_errno = errno, w;
+
+	if ((unsigned)lvl > LOG_DEBUG || !log_enabled(lvl)) {
+		errno = saved_errno;
+		return;
+	}
+	va_start(ap, fmt);
+	w = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w < 0) {
+		errno = saved_errno;
+		return;
+	}
+	mlen = (size_t)w;
+	if (mlen >= sizeof(msg)) {
+		mlen = sizeof(msg) - 4;
+		memcpy(msg + mlen, "...", 3);
+		mlen += 3;
+	}
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+
+	pthread_mutex_lock(&lock);
+	if (log_fd >= 0) {
+		n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ".%03ldZ %s ",
+				      ts.tv_nsec / 1000000L, level_names[lvl]);
+		n += escape(line + n, msg, mlen);
+		line[n++] = '\n';
+		write_all(log_fd, line, n);
+	}
+	pthread_mutex_unlock(&lock);
+	errno = saved_errno;
+}

@@ -1,0 +1,38 @@
+/*
+ * log — the log file. Never the terminal: curses owns it.
+ *
+ * The logger is the program's one piece of process-wide state (as in tmux's
+ * log.c). Every function is thread-safe: a worker thread may log while the
+ * loop thread does. Each line is written with one write(2) to a file opened
+ * O_APPEND, so lines never interleave.
+ *
+ * Line format: "2026-11-22T11:30:00.123Z WARN message" (UTC). In the message,
+ * control characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
+ * \xNN and a backslash becomes \\, so text from a node can neither inject
+ * terminal escapes nor fake a line. Messages longer than 8 KiB are cut and end
+ * in "...".
+ */
+#ifndef CHAINDECK_LOG_H
+#define CHAINDECK_LOG_H
+
+#include <stdbool.h>
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/*
+ * Opens (or switches to) the log at path, keeping lines at min or more severe.
+ * Creates missing parent directories 0700 and the file 0600, appends to an
+ * existing one (tightening its mode to 0600 if we own it). Returns 0, or
+ * negative (-errno) with the previous log, if any, still open.
+ */
+int log_open(const char *path, enum log_level min);
+/* Closes the log; later log_msg calls do nothing. Safe when not open. */
+void log_close(void);
+/* Whether a line at lvl would be written: lets callers skip costly formatting. */
+bool log_enabled(enum log_level lvl);
+/* Formats and writes one line; a no-op when the log is closed or lvl is below min. Keeps errno. */
+void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "error", "warn", "info", "debug" (any case; "warning" too) into *out; 0 or -1. */
+int log_level_parse(const char *s, enum log_level *out);
+
+#endif
