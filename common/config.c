@@ -623,11 +623,15 @@ static int read_small_file(const char *path, size_t max, char **out, size_t *out
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISREG(st.st_mode) ? errno : EISDIR;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
 
 		close(fd);
 		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) { /* a directory, FIFO or device is no config */
+		close(fd);
+		return -EISDIR;
 	}
 	buf = xmalloc(cap + 1);
 	for (;;) {

@@ -74,10 +74,14 @@ int log_open(const char *path, enum log_level min)
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
 		close(fd);
 		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
 	/* An older file may have been created with a looser umask. */
 	if (st.st_uid == geteuid() && (st.st_mode & 077))
