@@ -1,0 +1,96 @@
+#include "common/address.h"
+
+#include <string.h>
+
+#include "common/keccak.h"
+
+static const char address_digits[] = "0123456789abcdef";
+
+const char *address_strerror(int err)
+{
+	switch (err) {
+	case ADDRESS_OK:
+		return "ok";
+	case ADDRESS_EINVAL:
+		return "not an address (0x followed by 40 hex digits)";
+	case ADDRESS_EBADCHECKSUM:
+		return "wrong EIP-55 checksum";
+	default:
+		return "unknown address error";
+	}
+}
+
+/*
+ * EIP-55: hash the lowercase hex text; a letter is uppercase when the
+ * matching nibble of the hash is 8 or more. Writes 40 characters, no NUL.
+ */
+static void checksum_text(const uint8_t b[20], char out[40])
+{
+	char lower[40];
+	uint8_t hash[32];
+
+	for (int i = 0; i < 20; i++) {
+		lower[2 * i] = address_digits[b[i] >> 4];
+		lower[2 * i + 1] = address_digits[b[i] & 15];
+	}
+	keccak256(hash, (const uint8_t *)lower, sizeof(lower));
+	for (int i = 0; i < 40; i++) {
+		unsigned nibble = (hash[i / 2] >> (i % 2 ? 0 : 4)) & 15;
+		char c = lower[i];
+
+		out[i] = (c >= 'a' && nibble >= 8) ? (char)(c - 'a' + 'A') : c;
+	}
+}
+
+static int nibble_of(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int address_parse(struct address *out, const char *s, size_t len)
+{
+	struct address a;
+	int has_lower = 0, has_upper = 0;
+	char want[40];
+
+	if (!s || len != 42 || s[0] != '0' || s[1] != 'x')
+		return ADDRESS_EINVAL;
+	s += 2;
+	for (int i = 0; i < 40; i++) {
+		if (nibble_of(s[i]) < 0)
+			return ADDRESS_EINVAL;
+		has_lower |= s[i] >= 'a' && s[i] <= 'f';
+		has_upper |= s[i] >= 'A' && s[i] <= 'F';
+	}
+	for (int i = 0; i < 20; i++)
+		a.b[i] = (uint8_t)(nibble_of(s[2 * i]) << 4 | nibble_of(s[2 * i + 1]));
+	if (has_lower && has_upper) {
+		checksum_text(a.b, want);
+		if (memcmp(want, s, sizeof(want)) != 0)
+			return ADDRESS_EBADCHECKSUM;
+	}
+	*out = a;
+	return ADDRESS_OK;
+}
+
+void address_format(const struct address *a, char out[ADDRESS_TEXT_SIZE])
+{
+	out[0] = '0';
+	out[1] = 'x';
+	checksum_text(a->b, out + 2);
+	out[42] = '\0';
+}
+
+void address_from_pubkey(struct address *out, const uint8_t pub[64])
+{
+	uint8_t hash[32];
+
+	keccak256(hash, pub, 64);
+	memcpy(out->b, hash + 12, 20);
+}
