@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/log.h"
 
 #define DEFAULT_TIMEOUT_MS 5000L
@@ -119,58 +120,6 @@ static void list_remove(struct req_list *l, struct req *r)
 static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-/* Masks the password of URL userinfo and the values of key-like query parameters. */
-static char *mask_url(const char *url)
-{
-	size_t len = strlen(url);
-	char *out = malloc(len + 16);
-	const char *scheme = strstr(url, "://");
-	const char *auth = scheme ? scheme + 3 : url;
-	const char *slash = strchr(auth, '/');
-	const char *at = memchr(auth, '@', slash ? (size_t)(slash - auth) : strlen(auth));
-	size_t o = 0;
-
-	if (!out)
-		return NULL;
-	if (at) {
-		const char *colon = memchr(auth, ':', (size_t)(at - auth));
-		size_t keep = (size_t)((colon ? colon : at) - url);
-
-		memcpy(out, url, keep);
-		o = keep;
-		memcpy(out + o, colon ? ":***" : "", colon ? 4 : 0);
-		o += colon ? 4 : 0;
-		url = at;
-	}
-	/* Copy the rest, hiding query values of parameters that usually carry keys. */
-	for (const char *p = url; *p;) {
-		out[o++] = *p;
-		if (*p == '?' || *p == '&') {
-			static const char *const keys[] = { "key=", "apikey=", "api_key=", "token=", "access_token=" };
-
-			p++;
-			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-				size_t kl = strlen(keys[k]);
-
-				if (strncasecmp(p, keys[k], kl) == 0) {
-					memcpy(out + o, p, kl);
-					o += kl;
-					memcpy(out + o, "***", 3);
-					o += 3;
-					p += kl;
-					while (*p && *p != '&' && *p != '#')
-						p++;
-					break;
-				}
-			}
-			continue;
-		}
-		p++;
-	}
-	out[o] = '\0';
-	return out;
 }
 
 static void set_health_ok(struct rpc_client *c)
@@ -812,7 +761,7 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 		c->connections = MAX_CONNECTIONS;
 	c->max_response = opts->max_response ? opts->max_response : DEFAULT_MAX_RESPONSE;
 	c->url = xstrdup(url);
-	c->display_url = mask_url(url);
+	c->display_url = config_mask_url(url);
 	c->ca_file = xstrdup(opts->ca_file);
 	if (strncmp(url, "ipc://", 6) == 0 || url[0] == '/') {
 		c->is_ipc = true;

@@ -1,0 +1,374 @@
+/*
+ * rpc against real nodes. Started by tests/integration/rpc.sh, which sets:
+ *   ANVIL_URL        an anvil over HTTP
+ *   ANVIL_IPC        the same anvil's IPC socket path
+ *   BLACKHOLE_URL    a listener that accepts and never answers
+ *   CLOSED_URL       a loopback port nobody listens on
+ *   VICTIM_URL, VICTIM_PID   a second anvil this test kills mid-run
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "common/loop.h"
+#include "common/rpc.h"
+#include "tests/lib/test.h"
+
+struct outcome {
+	int calls;
+	int status;
+	int reply_status[8];
+	char result[8][128];
+	long code[8];
+	size_t n;
+	uint64_t elapsed_us;
+	char detail[160];
+};
+
+static struct loop *L;
+
+static void on_done(void *ud, const struct rpc_response *res)
+{
+	struct outcome *o = ud;
+
+	o->calls++;
+	o->status = res->status;
+	o->n = res->n;
+	o->elapsed_us = res->elapsed_us;
+	snprintf(o->detail, sizeof(o->detail), "%s", res->detail ? res->detail : "");
+	for (size_t i = 0; i < res->n && i < 8; i++) {
+		const struct rpc_reply *r = &res->reply[i];
+
+		o->reply_status[i] = r->status;
+		o->code[i] = r->code;
+		if (r->status == RPC_OK && cJSON_IsString(r->result))
+			snprintf(o->result[i], sizeof(o->result[i]), "%s", r->result->valuestring);
+		else if (r->status == RPC_OK)
+			snprintf(o->result[i], sizeof(o->result[i]), "(%s)", cJSON_IsObject(r->result) ? "object" : "other");
+	}
+}
+
+/* Runs the loop until *count reaches want or timeout_ms passes; true if reached. */
+static bool run_until(const int *count, int want, uint64_t timeout_ms)
+{
+	uint64_t end = loop_now_ms() + timeout_ms;
+
+	while (*count < want && loop_now_ms() < end)
+		loop_run_once(L, 50);
+	return *count >= want;
+}
+
+static struct rpc_client *client(const char *env, long timeout_ms, int conns, size_t cap)
+{
+	const char *url = getenv(env);
+	struct rpc_opts o = { .url = url, .timeout_ms = timeout_ms, .connections = conns, .max_response = cap };
+	char err[256];
+	struct rpc_client *c;
+
+	if (!url) {
+		fprintf(stdout, "%s is not set: run through tests/integration/rpc.sh\n", env);
+		exit(2);
+	}
+	c = rpc_client_new(L, &o, err, sizeof(err));
+	if (!c) {
+		fprintf(stdout, "rpc_client_new(%s): %s\n", env, err);
+		exit(2);
+	}
+	return c;
+}
+
+static cJSON *params_block(const char *tag, bool full)
+{
+	cJSON *p = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(p, cJSON_CreateString(tag));
+	cJSON_AddItemToArray(p, cJSON_CreateBool(full));
+	return p;
+}
+
+static void single_call_returns_chain_id(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 0);
+	struct outcome o = { 0 };
+
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.n, 1);
+	CHECK_INT(o.reply_status[0], RPC_OK);
+	CHECK_STR(o.result[0], "0x7a69");
+	CHECK(o.elapsed_us > 0);
+	rpc_client_free(c);
+}
+
+static void batch_answers_in_request_order(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 0);
+	struct rpc_batch *b = rpc_batch_new();
+	struct outcome o = { 0 };
+
+	rpc_batch_add(b, "eth_chainId", NULL);
+	rpc_batch_add(b, "net_version", NULL);
+	rpc_batch_add(b, "web3_clientVersion", NULL);
+	CHECK(rpc_batch_send(c, b, on_done, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.n, 3);
+	CHECK_STR(o.result[0], "0x7a69");
+	CHECK_STR(o.result[1], "31337");
+	CHECK_MSG(strncmp(o.result[2], "anvil", 5) == 0, "client version %s", o.result[2]);
+	rpc_client_free(c);
+}
+
+static void batch_reports_each_error_separately(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 0);
+	struct rpc_batch *b = rpc_batch_new();
+	struct outcome o = { 0 };
+
+	rpc_batch_add(b, "eth_chainId", NULL);
+	rpc_batch_add(b, "chaindeck_noSuchMethod", NULL);
+	CHECK(rpc_batch_send(c, b, on_done, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.reply_status[0], RPC_OK);
+	CHECK_INT(o.reply_status[1], RPC_EREMOTE);
+	CHECK_INT(o.code[1], -32601);
+	rpc_client_free(c);
+}
+
+static void remote_error_carries_code(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 0);
+	cJSON *p = cJSON_CreateArray();
+	struct outcome o = { 0 };
+
+	cJSON_AddItemToArray(p, cJSON_CreateString("not-an-address"));
+	CHECK(rpc_call(c, "eth_getBalance", p, on_done, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.reply_status[0], RPC_EREMOTE);
+	CHECK(o.code[0] != 0);
+	rpc_client_free(c);
+}
+
+static void ipc_single_and_batch(void)
+{
+	struct rpc_client *c = client("ANVIL_IPC", 5000, 1, 0);
+	struct rpc_batch *b = rpc_batch_new();
+	struct outcome one = { 0 }, many = { 0 };
+
+	CHECK(rpc_client_is_ipc(c));
+	rpc_batch_add(b, "eth_chainId", NULL);
+	rpc_batch_add(b, "eth_getBlockByNumber", params_block("0x0", false));
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &one) > 0);
+	CHECK(rpc_batch_send(c, b, on_done, &many) > 0);
+	CHECK(run_until(&one.calls, 1, 5000));
+	CHECK(run_until(&many.calls, 1, 5000));
+	CHECK_INT(one.status, RPC_OK);
+	CHECK_STR(one.result[0], "0x7a69");
+	CHECK_INT(many.status, RPC_OK);
+	CHECK_INT(many.n, 2);
+	CHECK_STR(many.result[0], "0x7a69");
+	CHECK_STR(many.result[1], "(object)");
+	rpc_client_free(c);
+}
+
+static void ipc_pipelines_many_calls(void)
+{
+	struct rpc_client *c = client("ANVIL_IPC", 5000, 1, 0);
+	struct outcome o[40];
+
+	memset(o, 0, sizeof(o));
+	for (int i = 0; i < 40; i++)
+		CHECK(rpc_call(c, "eth_blockNumber", NULL, on_done, &o[i]) > 0);
+	for (int i = 0; i < 40; i++) {
+		CHECK(run_until(&o[i].calls, 1, 5000));
+		CHECK_INT(o[i].status, RPC_OK);
+	}
+	rpc_client_free(c);
+}
+
+static void silent_node_times_out_while_loop_runs(void)
+{
+	struct rpc_client *c = client("BLACKHOLE_URL", 300, 4, 0);
+	struct outcome o = { 0 };
+	int ticks = 0;
+	uint64_t t0 = loop_now_ms();
+
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &o) > 0);
+	/* The loop keeps turning while the call waits: no blocking anywhere. */
+	while (o.calls == 0 && loop_now_ms() - t0 < 3000) {
+		loop_run_once(L, 20);
+		ticks++;
+	}
+	CHECK_INT(o.calls, 1);
+	CHECK_INT(o.status, RPC_ETIMEOUT);
+	CHECK_MSG(loop_now_ms() - t0 >= 290, "timed out after %llu ms", (unsigned long long)(loop_now_ms() - t0));
+	CHECK_MSG(ticks >= 5, "loop ran only %d times during the wait", ticks);
+	rpc_client_free(c);
+}
+
+static void refused_connection_then_backoff(void)
+{
+	struct rpc_client *c = client("CLOSED_URL", 2000, 4, 0);
+	struct outcome a = { 0 }, b = { 0 };
+	struct rpc_health h;
+
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &a) > 0);
+	CHECK(run_until(&a.calls, 1, 3000));
+	CHECK_INT(a.status, RPC_ECONNECT);
+	CHECK_MSG(strstr(a.detail, "refused") != NULL, "detail: %s", a.detail);
+	rpc_client_health(c, &h);
+	CHECK(!h.up);
+	CHECK_INT(h.failures, 1);
+	CHECK(h.retry_at_ms > 0);
+	/* Straight away: not even tried, the client is backing off. */
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &b) > 0);
+	CHECK_INT(b.calls, 0); /* never called back from inside rpc_call */
+	CHECK(run_until(&b.calls, 1, 1000));
+	CHECK_INT(b.status, RPC_EBACKOFF);
+	rpc_client_free(c);
+}
+
+static void oversized_response_is_refused(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 256);
+	struct outcome o = { 0 }, small = { 0 };
+
+	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK_INT(o.status, RPC_ETOOBIG);
+	/* The client stays usable for answers under the cap. */
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
+	CHECK(run_until(&small.calls, 1, 5000));
+	CHECK_INT(small.status, RPC_OK);
+	rpc_client_free(c);
+}
+
+static void parallel_calls_respect_connection_limit(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 3, 0);
+	struct outcome o[30];
+	struct rpc_health h;
+	size_t peak = 0;
+	int done = 0;
+
+	memset(o, 0, sizeof(o));
+	for (int i = 0; i < 30; i++)
+		CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("latest", true), on_done, &o[i]) > 0);
+	rpc_client_health(c, &h);
+	CHECK_INT(h.queued + h.inflight, 30);
+	while (done < 30) {
+		rpc_client_health(c, &h);
+		if (h.inflight > peak)
+			peak = h.inflight;
+		loop_run_once(L, 50);
+		done = 0;
+		for (int i = 0; i < 30; i++)
+			done += o[i].calls;
+	}
+	CHECK_MSG(peak <= 3, "peak in flight %zu", peak);
+	for (int i = 0; i < 30; i++)
+		CHECK_INT(o[i].status, RPC_OK);
+	rpc_client_free(c);
+}
+
+static void cancelled_call_never_calls_back(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 5000, 1, 0);
+	struct outcome a = { 0 }, b = { 0 }, last = { 0 };
+	uint64_t ida = rpc_call(c, "eth_chainId", NULL, on_done, &a);
+	uint64_t idb = rpc_call(c, "eth_chainId", NULL, on_done, &b);
+
+	CHECK_INT(rpc_cancel(c, ida), 0); /* running */
+	CHECK_INT(rpc_cancel(c, idb), 0); /* queued */
+	CHECK_INT(rpc_cancel(c, idb), -1);
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &last) > 0);
+	CHECK(run_until(&last.calls, 1, 5000));
+	CHECK_INT(a.calls, 0);
+	CHECK_INT(b.calls, 0);
+	CHECK_INT(last.status, RPC_OK);
+	rpc_client_free(c);
+}
+
+static void killed_node_fails_calls_cleanly(void)
+{
+	struct rpc_client *c = client("VICTIM_URL", 2000, 4, 0);
+	const char *pid_s = getenv("VICTIM_PID");
+	struct outcome before = { 0 }, after[5];
+	struct rpc_health h;
+
+	memset(after, 0, sizeof(after));
+	CHECK(pid_s != NULL);
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &before) > 0);
+	CHECK(run_until(&before.calls, 1, 5000));
+	CHECK_INT(before.status, RPC_OK);
+	CHECK_INT(kill((pid_t)atoi(pid_s), SIGKILL), 0);
+	for (int i = 0; i < 5; i++) {
+		CHECK(rpc_call(c, "eth_blockNumber", NULL, on_done, &after[i]) > 0);
+		CHECK(run_until(&after[i].calls, 1, 5000));
+		CHECK_MSG(after[i].status == RPC_ECONNECT || after[i].status == RPC_EBACKOFF,
+		          "call %d: %s (%s)", i, rpc_status_str(after[i].status), after[i].detail);
+	}
+	rpc_client_health(c, &h);
+	CHECK(!h.up);
+	CHECK(h.last_error[0] != '\0');
+	rpc_client_free(c);
+}
+
+static void credentials_are_masked(void)
+{
+	struct rpc_opts o = { .url = "https://alice:s3cret@node.invalid:8545/?apikey=abc123" };
+	char err[128];
+	struct rpc_client *c = rpc_client_new(L, &o, err, sizeof(err));
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(strstr(rpc_client_url(c), "s3cret") == NULL);
+	CHECK(strstr(rpc_client_url(c), "abc123") == NULL);
+	CHECK(strstr(rpc_client_url(c), "node.invalid") != NULL);
+	rpc_client_free(c);
+}
+
+static void bad_scheme_is_refused_with_message(void)
+{
+	struct rpc_opts o = { .url = "ftp://user:pw@example.org/" };
+	char err[256] = "";
+
+	CHECK(rpc_client_new(L, &o, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "scheme") != NULL);
+	CHECK(strstr(err, "pw@") == NULL);
+}
+
+static const struct test_case cases[] = {
+	{ "single_call_returns_chain_id", single_call_returns_chain_id },
+	{ "batch_answers_in_request_order", batch_answers_in_request_order },
+	{ "batch_reports_each_error_separately", batch_reports_each_error_separately },
+	{ "remote_error_carries_code", remote_error_carries_code },
+	{ "ipc_single_and_batch", ipc_single_and_batch },
+	{ "ipc_pipelines_many_calls", ipc_pipelines_many_calls },
+	{ "silent_node_times_out_while_loop_runs", silent_node_times_out_while_loop_runs },
+	{ "refused_connection_then_backoff", refused_connection_then_backoff },
+	{ "oversized_response_is_refused", oversized_response_is_refused },
+	{ "parallel_calls_respect_connection_limit", parallel_calls_respect_connection_limit },
+	{ "cancelled_call_never_calls_back", cancelled_call_never_calls_back },
+	{ "killed_node_fails_calls_cleanly", killed_node_fails_calls_cleanly },
+	{ "credentials_are_masked", credentials_are_masked },
+	{ "bad_scheme_is_refused_with_message", bad_scheme_is_refused_with_message },
+};
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	L = loop_new();
+	rc = test_main(argc, argv, cases, TEST_COUNT(cases));
+	loop_free(L);
+	curl_global_cleanup();
+	return rc;
+}
