@@ -586,6 +586,52 @@ static void leading_zero_nonce_is_rejected(void)
 	cJSON_Delete(root);
 }
 
+/*
+ * Whatever bytes arrive, decoding returns a status; and anything it accepts
+ * is canonical, so re-encoding the decoded tree gives back the same bytes.
+ */
+static void arbitrary_bytes_decode_safely_and_canonically(void)
+{
+	uint64_t seed = 0x2545f4914f6cdd1dULL;
+	uint8_t buf[48];
+	int accepted = 0;
+
+	for (int round = 0; round < 200000; round++) {
+		size_t n;
+		uint8_t *exact;
+		struct rlp_item top;
+		struct rlp_buf b;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		n = (size_t)(seed >> 58) % sizeof(buf);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* Mostly small lengths and list headers, so some inputs are valid. */
+			buf[i] = (uint8_t)(seed >> 56);
+			if ((seed >> 40) % 3 == 0)
+				buf[i] = (uint8_t)(0xc0 + (seed >> 50) % 8);
+			else if ((seed >> 40) % 3 == 1)
+				buf[i] = (uint8_t)(0x80 + (seed >> 50) % 8);
+		}
+		/* An exact-size heap copy, so a sanitizer build sees any over-read. */
+		exact = malloc(n ? n : 1);
+		if (!exact)
+			abort();
+		memcpy(exact, buf, n);
+		if (rlp_decode(&top, exact, n) == RLP_OK) {
+			accepted++;
+			rlp_buf_init(&b);
+			reencode(&b, top);
+			CHECK_MSG(b.len == n && memcmp(b.data, buf, n) == 0, "round %d: accepted bytes do not re-encode", round);
+			rlp_buf_free(&b);
+		}
+		free(exact);
+		if (test_failures())
+			return;
+	}
+	CHECK_MSG(accepted > 1000, "only %d inputs accepted", accepted);
+}
+
 static const struct test_case cases[] = {
 	{"ethereum_valid_vectors_encode_and_decode", ethereum_valid_vectors_encode_and_decode},
 	{"ethereum_invalid_vectors_are_all_rejected", ethereum_invalid_vectors_are_all_rejected},
@@ -602,6 +648,7 @@ static const struct test_case cases[] = {
 	{"integer_items_reject_leading_zeros_lists_and_width", integer_items_reject_leading_zeros_lists_and_width},
 	{"list_header_grows_past_55_bytes", list_header_grows_past_55_bytes},
 	{"bad_arguments_are_reported", bad_arguments_are_reported},
+	{"arbitrary_bytes_decode_safely_and_canonically", arbitrary_bytes_decode_safely_and_canonically},
 	{"legacy_transaction_fields_decode", legacy_transaction_fields_decode},
 	{"leading_zero_nonce_is_rejected", leading_zero_nonce_is_rejected},
 };
