@@ -310,8 +310,9 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		long oserr = 0;
 
 		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+		/* The system's word ("Connection refused") says more, in less room, than curl's. */
 		if (oserr)
-			snprintf(why, sizeof(why), "%s (%s)", curl_easy_strerror(rc), strerror((int)oserr));
+			snprintf(why, sizeof(why), "%s", strerror((int)oserr));
 		else
 			snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 		set_health_failed(c, why);

@@ -1,0 +1,25 @@
+/*
+ * fmt — human-readable figures for any front end: durations, counts,
+ * amounts in a unit. Pure functions; each writes a NUL-terminated string
+ * into buf and returns buf, cutting (never overflowing) when cap is small.
+ */
+#ifndef CHAINDECK_FMT_H
+#define CHAINDECK_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/u256.h"
+
+/* "0s", "59s", "1m 05s", "2h 03m", "3d 04h". */
+char *fmt_duration(char *buf, size_t cap, uint64_t seconds);
+/* Microseconds as "850 µs" / "12.3 ms" / "1.25 s" (ASCII "us" when ascii != 0). */
+char *fmt_latency(char *buf, size_t cap, uint64_t us, int ascii);
+/* 1234567 as "1,234,567". */
+char *fmt_count(char *buf, size_t cap, uint64_t v);
+/* An exact amount with a unit suffix: fmt_units(.., wei, 9, "gwei") → "1.5 gwei". */
+char *fmt_units(char *buf, size_t cap, struct u256 v, unsigned decimals, const char *unit);
+/* A ratio a/b as a percentage with one decimal ("62.5%"); "-" when b is 0. */
+char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b);
+
+#endif

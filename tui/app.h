@@ -1,0 +1,38 @@
+/*
+ * app — the state the shell shares with its panes. One per process, owned
+ * by main(); panes get a pointer, never a global.
+ */
+#ifndef CHAINDECK_APP_H
+#define CHAINDECK_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/config.h"
+#include "common/loop.h"
+#include "dashboard/fleet.h"
+
+#define APP_MAX_PANES 8
+
+struct pane_ops;
+
+struct app {
+	struct loop *loop;
+	struct config cfg;
+	struct fleet *fleet;
+	size_t node_sel;              /* the node the status line and single-node view show */
+	const struct pane_ops *const *panes;
+	size_t npanes;
+	void *pane_state[APP_MAX_PANES];
+	size_t active;
+	bool show_help;
+	bool quit;
+	bool dirty;
+	bool color;                   /* false under NO_COLOR or on a terminal without colours */
+	bool utf8;                    /* false: ASCII fallback for bars and symbols */
+};
+
+/* Marks the screen for a redraw at the end of this loop iteration. */
+void app_mark_dirty(struct app *app);
+
+#endif

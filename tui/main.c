@@ -1,0 +1,348 @@
+/*
+ * chaindeck — entry point: arguments, startup stages, and the loop that owns
+ * the screen.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "tui/app.h"
+#include "tui/keys.h"
+#include "tui/pane.h"
+#include "tui/screen.h"
+
+#define MAX_RPC_URLS 64
+
+static const struct pane_ops *const pane_registry[] = {
+	&wallet_pane_ops,
+	&explorer_pane_ops,
+	&dashboard_pane_ops,
+};
+#define NPANES (sizeof(pane_registry) / sizeof(pane_registry[0]))
+/* Startup shows the dashboard: the one pane that is complete. */
+#define START_PANE 2
+
+struct options {
+	const char *config_path;
+	const char *log_path;
+	const char *rpc_urls[MAX_RPC_URLS];
+	size_t nrpc;
+};
+
+struct ctx {
+	struct app app;
+	struct options opt;
+	char config_path[4096];
+	uint64_t tick_timer;
+};
+
+void app_mark_dirty(struct app *app)
+{
+	app->dirty = true;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: chaindeck [options]\n"
+	        "A terminal cockpit for Ethereum-family nodes: wallet, block explorer, node dashboard.\n"
+	        "\n"
+	        "Options:\n"
+	        "  -r, --rpc-url URL   node to watch (repeatable): http://, https://, ipc:///path or /path.ipc;\n"
+	        "                      replaces the nodes of the config file and ETH_RPC_URL\n"
+	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
+	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
+	        "      --keys          print the key bindings and exit\n"
+	        "  -h, --help          show this help and exit\n"
+	        "  -V, --version       show the version and exit\n"
+	        "\n"
+	        "Without --rpc-url, the node comes from ETH_RPC_URL, else the config file,\n"
+	        "else http://127.0.0.1:8545. NO_COLOR turns colours off.\n");
+}
+
+/* 0: go on; 1: done, exit 0; -1: usage error. */
+static int parse_args(struct options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rpc-url", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "keys", no_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "r:c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (o->nrpc == MAX_RPC_URLS) {
+				fprintf(stderr, "chaindeck: at most %d --rpc-url options\n", MAX_RPC_URLS);
+				return -1;
+			}
+			o->rpc_urls[o->nrpc++] = optarg;
+			break;
+		case 'c':
+			o->config_path = optarg;
+			break;
+		case 'L':
+			o->log_path = optarg;
+			break;
+		case 'K':
+			keys_print(stdout, pane_registry, NPANES);
+			return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("chaindeck %s\n", CHAINDECK_VERSION);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "chaindeck: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- startup stages, unwound in reverse ---- */
+
+static int st_config_up(struct ctx *x, char *err, size_t errlen)
+{
+	config_init(&x->app.cfg);
+	if (x->opt.config_path)
+		snprintf(x->config_path, sizeof(x->config_path), "%s", x->opt.config_path);
+	else if (config_default_path(x->config_path, sizeof(x->config_path)) != 0)
+		x->config_path[0] = '\0';
+	if (x->config_path[0] && config_load(&x->app.cfg, x->config_path, err, errlen) != 0)
+		return -1;
+	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err,
+	                           errlen) != 0)
+		return -1;
+	return 0;
+}
+
+static void st_config_down(struct ctx *x)
+{
+	config_free(&x->app.cfg);
+}
+
+static int st_log_up(struct ctx *x, char *err, size_t errlen)
+{
+	char path[4096];
+	const char *p = x->opt.log_path ? x->opt.log_path : x->app.cfg.log_path;
+	int rc;
+
+	if (!p) {
+		if (config_default_log_path(path, sizeof(path)) != 0)
+			return 0; /* no home: run without a log */
+		p = path;
+	}
+	rc = log_open(p, LOG_INFO);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot open the log file %s: %s", p, strerror(-rc));
+		return -1;
+	}
+	log_msg(LOG_INFO, "chaindeck %s starting with %zu node(s)", CHAINDECK_VERSION, x->app.cfg.nnodes);
+	return 0;
+}
+
+static void st_log_down(struct ctx *x)
+{
+	(void)x;
+	log_msg(LOG_INFO, "chaindeck exiting");
+	log_close();
+}
+
+static int st_curl_up(struct ctx *x, char *err, size_t errlen)
+{
+	(void)x;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "cannot initialise libcurl");
+		return -1;
+	}
+	return 0;
+}
+
+static void st_curl_down(struct ctx *x)
+{
+	(void)x;
+	curl_global_cleanup();
+}
+
+static int st_loop_up(struct ctx *x, char *err, size_t errlen)
+{
+	x->app.loop = loop_new();
+	if (!x->app.loop) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	loop_catch_signals();
+	return 0;
+}
+
+static void st_loop_down(struct ctx *x)
+{
+	loop_free(x->app.loop);
+}
+
+static void on_fleet_changed(void *ud)
+{
+	app_mark_dirty(ud);
+}
+
+static int st_fleet_up(struct ctx *x, char *err, size_t errlen)
+{
+	x->app.fleet = fleet_new(x->app.loop, &x->app.cfg, on_fleet_changed, &x->app, err, errlen);
+	return x->app.fleet ? 0 : -1;
+}
+
+static void st_fleet_down(struct ctx *x)
+{
+	fleet_free(x->app.fleet);
+}
+
+static int st_panes_up(struct ctx *x, char *err, size_t errlen)
+{
+	x->app.panes = pane_registry;
+	x->app.npanes = NPANES;
+	x->app.active = START_PANE;
+	for (size_t i = 0; i < NPANES; i++) {
+		if (pane_registry[i]->init(&x->app, &x->app.pane_state[i], err, errlen) != 0) {
+			while (i-- > 0)
+				pane_registry[i]->fini(x->app.pane_state[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void st_panes_down(struct ctx *x)
+{
+	for (size_t i = NPANES; i-- > 0;)
+		pane_registry[i]->fini(x->app.pane_state[i]);
+}
+
+static void on_input(void *ud, int fd, short revents)
+{
+	struct app *app = ud;
+	wint_t wch;
+	int rc;
+
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* The terminal went away: nothing can reach the user any more. */
+		log_msg(LOG_WARN, "terminal closed");
+		app->quit = true;
+		return;
+	}
+	while (!app->quit && (rc = wget_wch(stdscr, &wch)) != ERR)
+		keys_dispatch(app, (int)wch);
+}
+
+static void on_tick(void *ud)
+{
+	struct ctx *x = ud;
+
+	/* Ages and staleness change with time alone. */
+	app_mark_dirty(&x->app);
+	x->tick_timer = loop_timer_add(x->app.loop, 1000, on_tick, x);
+}
+
+static int st_screen_up(struct ctx *x, char *err, size_t errlen)
+{
+	if (screen_init(&x->app, err, errlen) != 0)
+		return -1;
+	refresh();
+	loop_watch_fd(x->app.loop, STDIN_FILENO, POLLIN, on_input, &x->app);
+	x->tick_timer = loop_timer_add(x->app.loop, 1000, on_tick, x);
+	app_mark_dirty(&x->app);
+	return 0;
+}
+
+static void st_screen_down(struct ctx *x)
+{
+	loop_timer_cancel(x->app.loop, x->tick_timer);
+	loop_unwatch_fd(x->app.loop, STDIN_FILENO);
+	screen_fini();
+}
+
+struct stage {
+	const char *name;
+	int (*up)(struct ctx *x, char *err, size_t errlen);
+	void (*down)(struct ctx *x);
+};
+
+static const struct stage stages[] = {
+	{ "config", st_config_up, st_config_down },
+	{ "log", st_log_up, st_log_down },
+	{ "curl", st_curl_up, st_curl_down },
+	{ "loop", st_loop_up, st_loop_down },
+	{ "fleet", st_fleet_up, st_fleet_down },
+	{ "panes", st_panes_up, st_panes_down },
+	{ "screen", st_screen_up, st_screen_down },
+};
+#define NSTAGES (sizeof(stages) / sizeof(stages[0]))
+
+static void run(struct ctx *x)
+{
+	struct app *app = &x->app;
+
+	while (!app->quit) {
+		if (loop_run_once(app->loop, 1000) != 0) {
+			log_msg(LOG_ERROR, "event loop failed");
+			break;
+		}
+		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
+			app->quit = true;
+		if (loop_take_signal(SIGWINCH))
+			screen_resize(app);
+		if (app->dirty && !app->quit) {
+			app->dirty = false;
+			screen_draw(app);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct ctx x;
+	char err[512] = "";
+	size_t up = 0;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	rc = parse_args(&x.opt, argc, argv);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	for (; up < NSTAGES; up++) {
+		if (stages[up].up(&x, err, sizeof(err)) != 0)
+			break;
+	}
+	if (up == NSTAGES)
+		run(&x);
+	while (up-- > 0)
+		stages[up].down(&x);
+	if (err[0]) {
+		fprintf(stderr, "chaindeck: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
