@@ -368,7 +368,6 @@ static void ipc_on_fd(void *ud, int fd, short revents);
 static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 {
 	struct req_list dead = { 0 };
-	struct req *r;
 
 	if (c->ipc.fd >= 0) {
 		loop_unwatch_fd(c->loop, c->ipc.fd);
@@ -387,7 +386,9 @@ static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 		list_remove(&c->active, a);
 		list_push(&dead, a);
 	}
-	while ((r = dead.head) != NULL) {
+	while (dead.head) {
+		struct req *r = dead.head;
+
 		list_remove(&dead, r);
 		if (r->timer_id)
 			loop_timer_cancel(c->loop, r->timer_id);
@@ -694,7 +695,8 @@ static void pump(struct rpc_client *c)
 	struct req *r;
 	char why[200];
 
-	while ((r = c->queued.head) != NULL) {
+	while (c->queued.head) {
+		r = c->queued.head;
 		if (c->retry_at_ms && loop_now_ms() < c->retry_at_ms) {
 			list_remove(&c->queued, r);
 			snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
@@ -793,9 +795,9 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 
 static void free_list(struct rpc_client *c, struct req_list *l)
 {
-	struct req *r;
+	while (l->head) {
+		struct req *r = l->head;
 
-	while ((r = l->head) != NULL) {
 		list_remove(l, r);
 		if (r->easy) {
 			loop_remove_transfer(c->loop, r->easy);

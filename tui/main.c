@@ -87,7 +87,10 @@ static int parse_args(struct options *o, int argc, char **argv)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "r:c:hV", longopts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "r:c:hV", longopts, NULL);
+		if (ch == -1)
+			break;
 		switch (ch) {
 		case 'r':
 			if (o->nrpc == MAX_RPC_URLS) {
@@ -246,7 +249,6 @@ static void on_input(void *ud, int fd, short revents)
 {
 	struct app *app = ud;
 	wint_t wch;
-	int rc;
 
 	(void)fd;
 	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
@@ -255,8 +257,11 @@ static void on_input(void *ud, int fd, short revents)
 		app->quit = true;
 		return;
 	}
-	while (!app->quit && (rc = wget_wch(stdscr, &wch)) != ERR)
+	while (!app->quit) {
+		if (wget_wch(stdscr, &wch) == ERR)
+			break;
 		keys_dispatch(app, (int)wch);
+	}
 }
 
 static void on_tick(void *ud)
