@@ -203,7 +203,7 @@ static void draw_help(struct app *app)
 	werase(win);
 	box(win, 0, 0);
 	wattrset(win, tui_attr(app, STYLE_TITLE));
-	mvwprintw(win, 0, 2, " Keys — %s ", p->name);
+	mvwprintw(win, 0, 2, " Keys %s %s ", app->utf8 ? "\xe2\x80\x94" : "-", p->name);
 	for (size_t i = 0; i < nglobal && y < h - 1; i++, y++) {
 		wattrset(win, tui_attr(app, STYLE_TITLE));
 		mvwprintw(win, y, 2, "%-10s", global[i].key);
