@@ -3,13 +3,18 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control character. */
-static size_t utf8_printable(const unsigned char *s, size_t len)
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control
+ * character. *skip is how many bytes to consume either way: a C1 control is one
+ * well-formed character, so it is skipped whole and shown as a single '?'.
+ */
+static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
 {
 	unsigned char c = s[0];
 	uint32_t cp;
 	size_t n;
 
+	*skip = 1;
 	if (c < 0x20 || c == 0x7f)
 		return 0;
 	if (c < 0x80)
@@ -33,9 +38,12 @@ static size_t utf8_printable(const unsigned char *s, size_t len)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	/* Overlong forms, surrogates, beyond U+10FFFF, and C1 controls. */
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
 	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*skip = n;
+	if (cp >= 0x80 && cp <= 0x9f)
 		return 0;
 	return n;
 }
@@ -48,14 +56,13 @@ size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	if (cap == 0)
 		return 0;
 	while (i < len) {
-		size_t n = utf8_printable(s + i, len - i);
+		size_t n;
+		size_t putlen = utf8_printable(s + i, len - i, &n);
 		const char *put = (const char *)s + i;
-		size_t putlen = n;
 
-		if (n == 0) {
+		if (putlen == 0) {
 			put = (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') ? " " : "?";
 			putlen = 1;
-			n = 1;
 		}
 		if (o + putlen + 1 > cap) {
 			/* Cut: back off to leave room for "..." at a character boundary. */
