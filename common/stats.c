@@ -58,16 +58,49 @@ unsigned stats_ratio_bp(uint64_t ok, uint64_t total)
 	return (unsigned)(ok * 10000 / total);
 }
 
+/*
+ * a * m / d rounded down (or up) without overflowing the product; false when
+ * the result does not fit in 64 bits. Exact while d <= UINT64_MAX / m; past
+ * that (a time span of centuries, a rate beyond any chain) the fractional part
+ * is estimated from d / m.
+ */
+static bool mul_div(uint64_t a, uint64_t m, uint64_t d, bool round_up, uint64_t *out)
+{
+	uint64_t q = a / d, r = a % d, frac;
+
+	if (q > UINT64_MAX / m)
+		return false;
+	q *= m;
+	if (r <= UINT64_MAX / m) {
+		frac = r * m / d;
+		if (round_up && r * m % d != 0)
+			frac++;
+	} else {
+		uint64_t unit = d / m;
+
+		frac = r / unit;
+		if (round_up && r % unit != 0)
+			frac++;
+		if (frac > (round_up ? m : m - 1))
+			frac = round_up ? m : m - 1;
+	}
+	if (frac > UINT64_MAX - q)
+		return false;
+	*out = q + frac;
+	return true;
+}
+
 bool stats_rate(uint64_t a, uint64_t t0_ms, uint64_t b, uint64_t t1_ms, uint64_t *milli_per_s)
 {
-	uint64_t dt = t1_ms - t0_ms, d = b - a;
+	uint64_t rate;
 
 	if (t1_ms <= t0_ms || b <= a)
 		return false;
-	if (d > UINT64_MAX / 1000000)
+	/* (b - a) units in (t1 - t0) ms is (b - a) * 1000 * 1000 / dt milli-units per second. */
+	if (!mul_div(b - a, 1000000, t1_ms - t0_ms, false, &rate) || rate == 0)
 		return false;
-	*milli_per_s = d * 1000000 / dt;
-	return *milli_per_s > 0;
+	*milli_per_s = rate;
+	return true;
 }
 
 bool stats_eta_s(uint64_t current, uint64_t target, uint64_t milli_per_s, uint64_t *seconds)
@@ -77,8 +110,5 @@ bool stats_eta_s(uint64_t current, uint64_t target, uint64_t milli_per_s, uint64
 	if (milli_per_s == 0)
 		return false;
 	left = target > current ? target - current : 0;
-	if (left > UINT64_MAX / 1000)
-		return false;
-	*seconds = (left * 1000 + milli_per_s - 1) / milli_per_s;
-	return true;
+	return mul_div(left, 1000, milli_per_s, true, seconds);
 }

@@ -33,7 +33,10 @@ unsigned stats_ratio_bp(uint64_t ok, uint64_t total);
 /*
  * Progress rate and time left from two observations (a at t0_ms, b at t1_ms)
  * towards target. rate is in milli-units per second; false when time did
- * not advance, progress went backwards or did not move (no estimate).
+ * not advance, progress went backwards or did not move, or the rate is below
+ * one milli-unit per second or beyond 64 bits (no estimate). The ETA is in
+ * whole seconds rounded up, 0 at or past target; false when the rate is 0 or
+ * the ETA does not fit in 64 bits. Outputs are written only on success.
  */
 bool stats_rate(uint64_t a, uint64_t t0_ms, uint64_t b, uint64_t t1_ms, uint64_t *milli_per_s);
 bool stats_eta_s(uint64_t current, uint64_t target, uint64_t milli_per_s, uint64_t *seconds);
