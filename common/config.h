@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
 	CONFIG_OK = 0,
@@ -64,6 +65,9 @@ struct config_node {
 	char *ca_file;      /* CA bundle for TLS, or NULL for the system's */
 	long timeout_ms;    /* 0: inherit struct config.timeout_ms (see config_node_timeout) */
 	int connections;    /* 1..16 */
+	bool has_chain_id;  /* chain_id = N: the chain this node must be on (a mismatch is flagged) */
+	uint64_t chain_id;
+	bool pinned;        /* pinned = yes: kept at the top of the fleet grid */
 };
 
 struct config {
@@ -74,6 +78,11 @@ struct config {
 	char *log_path;     /* NULL: the default (config_default_log_path) */
 	bool bell;
 	char *theme;        /* free text, NULL when unset */
+	/* [alerts] */
+	long alert_stall_s;    /* stall = S: head unchanged for S seconds (default 60; 0 disables) */
+	long alert_min_peers;  /* min_peers = N: fewer peers than N (default 1; 0 disables) */
+	long alert_max_lag;    /* max_lag = N: more than N blocks behind the best head (default 5; 0 disables) */
+	char *alert_hook;      /* hook = /path/cmd: run for every alert, or NULL */
 };
 
 /* Sets the defaults: no nodes, refresh 1000 ms, timeout 5000 ms, bell on. Allocates nothing. */
