@@ -3,6 +3,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * snprintf cuts at a byte; when it cut inside a multi-byte UTF-8 character
+ * ("µ", a unit like "Ξ"), drop the partial character so a short buffer still
+ * holds valid text for the terminal.
+ */
+static void trim_partial_utf8(char *buf, size_t cap, int wanted)
+{
+	size_t n, lead;
+	unsigned char c;
+	size_t need;
+
+	if (cap == 0 || wanted < 0 || (size_t)wanted < cap)
+		return;
+	n = strlen(buf);
+	lead = n;
+	while (lead > 0 && n - lead < 3 && ((unsigned char)buf[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)buf[lead - 1];
+	if (c < 0xc0)
+		return;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (n - (lead - 1) < need)
+		buf[lead - 1] = '\0';
+}
+
 char *fmt_duration(char *buf, size_t cap, uint64_t s)
 {
 	if (s < 60)
@@ -21,7 +48,8 @@ char *fmt_duration(char *buf, size_t cap, uint64_t s)
 char *fmt_latency(char *buf, size_t cap, uint64_t us, int ascii)
 {
 	if (us < 1000)
-		snprintf(buf, cap, "%llu %s", (unsigned long long)us, ascii ? "us" : "\xc2\xb5s");
+		trim_partial_utf8(buf, cap, snprintf(buf, cap, "%llu %s", (unsigned long long)us,
+		                                     ascii ? "us" : "\xc2\xb5s"));
 	else if (us < 1000000)
 		snprintf(buf, cap, "%llu.%llu ms", (unsigned long long)(us / 1000),
 		         (unsigned long long)(us % 1000 / 100));
@@ -53,11 +81,12 @@ char *fmt_count(char *buf, size_t cap, uint64_t v)
 
 char *fmt_units(char *buf, size_t cap, struct u256 v, unsigned decimals, const char *unit)
 {
-	char num[96];
+	/* Room for any ERC-20 amount: decimals is a uint8, so "0." + 255 digits at most. */
+	char num[2 + 255 + 1];
 
 	if (u256_format_units(v, decimals, num, sizeof(num)) < 0)
 		snprintf(num, sizeof(num), "?");
-	snprintf(buf, cap, "%s %s", num, unit);
+	trim_partial_utf8(buf, cap, snprintf(buf, cap, "%s %s", num, unit));
 	return buf;
 }
 
