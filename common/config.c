@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -16,6 +17,18 @@ enum {
 	NAME_MAX_LEN = 64,   /* node names */
 	ECHO_MAX = 40        /* longest key or section name quoted in a message */
 };
+
+enum {
+	ALERT_STALL_S = 60,  /* [alerts] defaults set by config_init; 0 disables an alert */
+	ALERT_MIN_PEERS = 1,
+	ALERT_MAX_LAG = 5,
+	ALERT_STALL_MAX = 86400,
+	ALERT_MIN_PEERS_MAX = 100000,
+	ALERT_MAX_LAG_MAX = 1000000
+};
+
+/* The largest chain_id accepted: 2^63. */
+static const uint64_t CHAIN_ID_MAX = UINT64_C(1) << 63;
 
 static const char DEFAULT_URL[] = "http://127.0.0.1:8545";
 static const char DEFAULT_NAME[] = "local";
@@ -143,6 +156,9 @@ static void node_copy(struct config_node *dst, const struct config_node *src)
 	dst->ca_file = xstrdup(src->ca_file);
 	dst->timeout_ms = src->timeout_ms;
 	dst->connections = src->connections;
+	dst->has_chain_id = src->has_chain_id;
+	dst->chain_id = src->has_chain_id ? src->chain_id : 0;
+	dst->pinned = src->pinned;
 }
 
 void config_init(struct config *cfg)
@@ -151,6 +167,9 @@ void config_init(struct config *cfg)
 	cfg->refresh_ms = CONFIG_REFRESH_MS;
 	cfg->timeout_ms = CONFIG_TIMEOUT_MS;
 	cfg->bell = true;
+	cfg->alert_stall_s = ALERT_STALL_S;
+	cfg->alert_min_peers = ALERT_MIN_PEERS;
+	cfg->alert_max_lag = ALERT_MAX_LAG;
 }
 
 void config_free(struct config *cfg)
@@ -160,6 +179,7 @@ void config_free(struct config *cfg)
 	free(cfg->nodes);
 	free(cfg->log_path);
 	free(cfg->theme);
+	free(cfg->alert_hook);
 	config_init(cfg);
 }
 
@@ -171,6 +191,7 @@ static void config_copy(struct config *dst, const struct config *src)
 		node_copy(&dst->nodes[i], &src->nodes[i]);
 	dst->log_path = xstrdup(src->log_path);
 	dst->theme = xstrdup(src->theme);
+	dst->alert_hook = xstrdup(src->alert_hook);
 }
 
 static struct config_node *find_node(const struct config *cfg, const char *name)
@@ -566,6 +587,10 @@ static int node_check(const struct config_node *n, const char **why)
 		*why = "connections must be between 1 and 16";
 		return -1;
 	}
+	if (n->has_chain_id && (n->chain_id == 0 || n->chain_id > CHAIN_ID_MAX)) {
+		*why = "chain_id must be between 1 and 2^63";
+		return -1;
+	}
 	return 0;
 }
 
@@ -712,11 +737,12 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 
 /* ---- the parser -------------------------------------------------------- */
 
-enum section { SEC_NONE, SEC_GENERAL, SEC_NODE };
+enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE };
 
 enum key_id {
 	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
-	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS,
+	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
+	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
 };
 
 struct key_def {
@@ -732,6 +758,10 @@ static const struct key_def keys[] = {
 	{ "log", SEC_GENERAL, K_LOG, false },
 	{ "bell", SEC_GENERAL, K_BELL, false },
 	{ "theme", SEC_GENERAL, K_THEME, false },
+	{ "stall", SEC_ALERTS, K_STALL, false },
+	{ "min_peers", SEC_ALERTS, K_MIN_PEERS, false },
+	{ "max_lag", SEC_ALERTS, K_MAX_LAG, false },
+	{ "hook", SEC_ALERTS, K_HOOK, false },
 	{ "url", SEC_NODE, K_URL, false },
 	{ "bearer", SEC_NODE, K_BEARER, false },
 	{ "bearer_file", SEC_NODE, K_BEARER_FILE, false },
@@ -739,6 +769,8 @@ static const struct key_def keys[] = {
 	{ "ca", SEC_NODE, K_CA, false },
 	{ "timeout", SEC_NODE, K_TIMEOUT, false },
 	{ "connections", SEC_NODE, K_CONNECTIONS, false },
+	{ "chain_id", SEC_NODE, K_CHAIN_ID, false },
+	{ "pinned", SEC_NODE, K_PINNED, false },
 };
 
 struct parser {
@@ -748,6 +780,7 @@ struct parser {
 	bool read_files;        /* config_load: read bearer_file */
 	enum section sec;
 	bool seen_general;
+	bool seen_alerts;
 	unsigned seen;          /* bit per key_id in the current section */
 	struct config_node node;/* the node section being read */
 	size_t node_line;
@@ -843,21 +876,25 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 	w = s;
 	while (s < end && !is_space(*s) && *s != ']' && *s != '"')
 		s++;
-	if ((size_t)(s - w) == 7 && memcmp(w, "general", 7) == 0) {
+	if (((size_t)(s - w) == 7 && memcmp(w, "general", 7) == 0) ||
+	    ((size_t)(s - w) == 6 && memcmp(w, "alerts", 6) == 0)) {
+		bool general = w[0] == 'g';
+		bool *seen = general ? &p->seen_general : &p->seen_alerts;
+
 		while (s < end && is_space(*s))
 			s++;
 		if (s >= end || *s != ']' || !only_comment(s + 1, end))
 			return perr(p, "malformed section header");
-		if (p->seen_general)
-			return perr(p, "duplicate section [general]");
-		p->seen_general = true;
-		p->sec = SEC_GENERAL;
+		if (*seen)
+			return perr(p, "duplicate section [%s]", general ? "general" : "alerts");
+		*seen = true;
+		p->sec = general ? SEC_GENERAL : SEC_ALERTS;
 		p->seen = 0;
 		return 0;
 	}
 	if ((size_t)(s - w) != 4 || memcmp(w, "node", 4) != 0) {
 		echo(shown, sizeof(shown), w, (size_t)(s - w));
-		return perr(p, "unknown section [%s] (expected [general] or [node \"name\"])", shown);
+		return perr(p, "unknown section [%s] (expected [general], [alerts] or [node \"name\"])", shown);
 	}
 	while (s < end && is_space(*s))
 		s++;
@@ -941,6 +978,56 @@ static int parse_path(struct parser *p, const char *key, const char *v, char **o
 	return perr(p, "%s must be an absolute path or start with ~/", key);
 }
 
+/* on|yes|true or off|no|false: 0, or -1 for anything else. */
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+/* A chain id: decimal or 0x-hex digits only, 1..2^63. */
+static int parse_chain_id(struct parser *p, const char *v, uint64_t *out)
+{
+	const char *s = v;
+	unsigned base = 10;
+	uint64_t n = 0;
+	bool big = false;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return perr(p, "chain_id must be a decimal or 0x-hex number");
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return perr(p, "chain_id must be a decimal or 0x-hex number");
+		if (n > (CHAIN_ID_MAX - d) / base)
+			big = true;
+		else
+			n = n * base + d;
+	}
+	if (big || n == 0 || n > CHAIN_ID_MAX)
+		return perr(p, "chain_id is out of range (1..2^63)");
+	*out = n;
+	return 0;
+}
+
 static int set_string(char **slot, char *v, bool secret)
 {
 	if (secret)
@@ -979,15 +1066,34 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 			return rc;
 		return set_string(&cfg->log_path, path, false);
 	case K_BELL:
-		if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
-			cfg->bell = true;
-		else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
-			cfg->bell = false;
-		else
+		if (parse_bool(v, &cfg->bell) != 0)
 			return perr(p, "bell must be on or off");
 		return 0;
 	case K_THEME:
 		return set_string(&cfg->theme, xstrdup(v), false);
+	case K_STALL:
+		rc = parse_number(p, "stall", v, 0, ALERT_STALL_MAX, &num);
+		if (rc != 0)
+			return rc;
+		cfg->alert_stall_s = num;
+		return 0;
+	case K_MIN_PEERS:
+		rc = parse_number(p, "min_peers", v, 0, ALERT_MIN_PEERS_MAX, &num);
+		if (rc != 0)
+			return rc;
+		cfg->alert_min_peers = num;
+		return 0;
+	case K_MAX_LAG:
+		rc = parse_number(p, "max_lag", v, 0, ALERT_MAX_LAG_MAX, &num);
+		if (rc != 0)
+			return rc;
+		cfg->alert_max_lag = num;
+		return 0;
+	case K_HOOK:
+		rc = parse_path(p, "hook", v, &path);
+		if (rc != 0)
+			return rc;
+		return set_string(&cfg->alert_hook, path, false);
 	case K_URL:
 		if (url_check(v, &why) != 0)
 			return perr(p, "%s", why);
@@ -1026,6 +1132,16 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 			return rc;
 		n->connections = (int)num;
 		return 0;
+	case K_CHAIN_ID:
+		rc = parse_chain_id(p, v, &n->chain_id);
+		if (rc != 0)
+			return rc;
+		n->has_chain_id = true;
+		return 0;
+	case K_PINNED:
+		if (parse_bool(v, &n->pinned) != 0)
+			return perr(p, "pinned must be yes or no");
+		return 0;
 	}
 	return perr(p, "internal error: unhandled key");
 }
@@ -1055,13 +1171,12 @@ static int parse_key_value(struct parser *p, const char *s, const char *end)
 			break;
 		}
 	}
-	if (p->sec == SEC_GENERAL)
-		snprintf(sec_shown, sizeof(sec_shown), "[general]");
-	else
-		echo(sec_shown, sizeof(sec_shown), p->node.name, strlen(p->node.name));
 	if (!def) {
 		if (p->sec == SEC_GENERAL)
 			return perr(p, "unknown key '%s' in [general]", shown);
+		if (p->sec == SEC_ALERTS)
+			return perr(p, "unknown key '%s' in [alerts]", shown);
+		echo(sec_shown, sizeof(sec_shown), p->node.name, strlen(p->node.name));
 		return perr(p, "unknown key '%s' in [node \"%s\"]", shown, sec_shown);
 	}
 	if (!def->repeat && (p->seen & (1u << def->id)))
@@ -1319,6 +1434,18 @@ static void render(const struct config *cfg, struct sbuf *b)
 	put_kv(b, "bell", cfg->bell ? "on" : "off");
 	if (cfg->theme)
 		put_kv(b, "theme", cfg->theme);
+	if (cfg->alert_stall_s != ALERT_STALL_S || cfg->alert_min_peers != ALERT_MIN_PEERS ||
+	    cfg->alert_max_lag != ALERT_MAX_LAG || cfg->alert_hook) {
+		sb_str(b, "\n[alerts]\n");
+		if (cfg->alert_stall_s != ALERT_STALL_S)
+			put_num(b, "stall", cfg->alert_stall_s);
+		if (cfg->alert_min_peers != ALERT_MIN_PEERS)
+			put_num(b, "min_peers", cfg->alert_min_peers);
+		if (cfg->alert_max_lag != ALERT_MAX_LAG)
+			put_num(b, "max_lag", cfg->alert_max_lag);
+		if (cfg->alert_hook)
+			put_kv(b, "hook", cfg->alert_hook);
+	}
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		const struct config_node *n = &cfg->nodes[i];
 
@@ -1342,6 +1469,14 @@ static void render(const struct config *cfg, struct sbuf *b)
 			put_num(b, "timeout", n->timeout_ms);
 		if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
 			put_num(b, "connections", n->connections);
+		if (n->has_chain_id) {
+			char num[32];
+
+			snprintf(num, sizeof(num), "%" PRIu64, n->chain_id);
+			put_kv(b, "chain_id", num);
+		}
+		if (n->pinned)
+			put_kv(b, "pinned", "yes");
 	}
 }
 
@@ -1359,6 +1494,16 @@ static int save_check(const struct config *cfg, const char **why)
 	if ((cfg->log_path && (has_ctrl(cfg->log_path) || cfg->log_path[0] != '/')) ||
 	    (cfg->theme && (has_ctrl(cfg->theme) || !*cfg->theme))) {
 		*why = "log or theme is not a valid value";
+		return -1;
+	}
+	if (cfg->alert_stall_s < 0 || cfg->alert_stall_s > ALERT_STALL_MAX ||
+	    cfg->alert_min_peers < 0 || cfg->alert_min_peers > ALERT_MIN_PEERS_MAX ||
+	    cfg->alert_max_lag < 0 || cfg->alert_max_lag > ALERT_MAX_LAG_MAX) {
+		*why = "an alert threshold is out of range";
+		return -1;
+	}
+	if (cfg->alert_hook && (has_ctrl(cfg->alert_hook) || cfg->alert_hook[0] != '/')) {
+		*why = "the alert hook must be an absolute path";
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->nnodes; i++) {

@@ -12,6 +12,12 @@
  *     bell = on                 ; on|off (also yes|no, true|false)
  *     theme = default
  *
+ *     [alerts]                  ; thresholds; 0 turns an alert off
+ *     stall = 60                ; head unchanged for this many seconds (0..86400)
+ *     min_peers = 1             ; fewer peers than this (0..100000)
+ *     max_lag = 5               ; more blocks behind the best head (0..1000000)
+ *     hook = ~/bin/on-alert     ; command run for every alert: absolute or ~/ path
+ *
  *     [node "mainnet"]          ; [node mainnet] works too
  *     url = https://user:pass@rpc.example.org:8545   ; http(s)://, ipc:///path or /path
  *     bearer = TOKEN            ; or bearer_file = /path (first line of the file)
@@ -19,11 +25,14 @@
  *     ca = /path/ca.pem
  *     timeout = 3000
  *     connections = 4           ; 1..16
+ *     chain_id = 1              ; expected chain: decimal or 0x-hex, 1..2^63
+ *     pinned = yes              ; yes|no (also on|off, true|false)
  *
  * Values may be written "quoted" (escapes \" and \\); an unquoted value ends at
  * a ';' or '#' that starts it or follows white space. Unknown sections and keys,
  * repeated keys, out-of-range numbers and the like are errors, reported as
- * "name:line: message". Messages never quote a URL or a token.
+ * "name:line: message". Messages never quote a URL or a token. Each section
+ * may appear once ([node] once per name); every section is optional.
  *
  * Ownership: every string and array in these structs is malloc'd and owned by
  * the struct config; config_free releases everything (tokens are wiped first).
@@ -85,7 +94,10 @@ struct config {
 	char *alert_hook;      /* hook = /path/cmd: run for every alert, or NULL */
 };
 
-/* Sets the defaults: no nodes, refresh 1000 ms, timeout 5000 ms, bell on. Allocates nothing. */
+/*
+ * Sets the defaults: no nodes, refresh 1000 ms, timeout 5000 ms, bell on;
+ * alerts: stall 60 s, min_peers 1, max_lag 5, no hook. Allocates nothing.
+ */
 void config_init(struct config *cfg);
 /* Releases everything config_init/load/parse/add put in cfg and leaves it as config_init does. */
 void config_free(struct config *cfg);
@@ -129,8 +141,9 @@ int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size
 			   const char *eth_rpc_url_env, char *err, size_t errlen);
 
 /*
- * Appends a deep copy of node after validating it (name, url, ranges; a
- * timeout_ms of 0 inherits, connections 0 means the default). Returns
+ * Appends a deep copy of node after validating it (name, url, ranges, a
+ * chain_id of 1..2^63 when has_chain_id; a timeout_ms of 0 inherits,
+ * connections 0 means the default). Returns
  * CONFIG_EEXIST for a taken name, CONFIG_EINVAL for invalid fields.
  */
 int config_add_node(struct config *cfg, const struct config_node *node, char *err, size_t errlen);
@@ -152,7 +165,9 @@ char *config_mask_url(const char *url);
 /*
  * Writes the whole of cfg to path, atomically and durably: a temporary file in
  * the same directory (created 0700 if missing), mode 0600, fsync, rename over
- * path, fsync of the directory. Comments of an earlier file are not kept.
+ * path, fsync of the directory. Comments of an earlier file are not kept;
+ * [alerts] is written only when a threshold differs from its default or a
+ * hook is set.
  * Returns 0, or CONFIG_EIO / CONFIG_EINVAL with a message; on failure path is
  * untouched and no temporary file is left.
  */

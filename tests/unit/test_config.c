@@ -169,6 +169,25 @@ static void init_sets_documented_defaults(void)
 	CHECK_INT(cfg.nnodes, 0);
 	CHECK(cfg.log_path == NULL);
 	CHECK(cfg.theme == NULL);
+	CHECK_INT(cfg.alert_stall_s, 60);
+	CHECK_INT(cfg.alert_min_peers, 1);
+	CHECK_INT(cfg.alert_max_lag, 5);
+	CHECK(cfg.alert_hook == NULL);
+	config_free(&cfg);
+}
+
+static void node_keys_default_to_unset(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[node a]\nurl = http://h\n", err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	if (cfg.nnodes == 1) {
+		CHECK(!cfg.nodes[0].has_chain_id);
+		CHECK(!cfg.nodes[0].pinned);
+	}
 	config_free(&cfg);
 }
 
@@ -298,6 +317,106 @@ static void tilde_paths_expand_with_home(void)
 	env_restore(&home);
 }
 
+static void parses_alerts_section(void)
+{
+	struct saved_env home = env_save("HOME");
+	struct config cfg;
+	char err[256] = "";
+
+	setenv("HOME", "/home/tester", 1);
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[alerts]\nstall = 120 ; two minutes\nmin_peers = 3\nmax_lag = 64\n"
+			"hook = ~/bin/on-alert\n[general]\nrefresh = 2000\n", err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.alert_stall_s, 120);
+	CHECK_INT(cfg.alert_min_peers, 3);
+	CHECK_INT(cfg.alert_max_lag, 64);
+	CHECK_STR(cfg.alert_hook, "/home/tester/bin/on-alert");
+	CHECK_INT(cfg.refresh_ms, 2000);
+	config_free(&cfg);
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[alerts]\nstall = 0\nmin_peers = 0\nmax_lag = 0\nhook = \"/opt/my hooks/alert\"\n",
+			err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.alert_stall_s, 0);
+	CHECK_INT(cfg.alert_min_peers, 0);
+	CHECK_INT(cfg.alert_max_lag, 0);
+	CHECK_STR(cfg.alert_hook, "/opt/my hooks/alert");
+	config_free(&cfg);
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[alerts]\nstall = 86400\nmin_peers = 100000\nmax_lag = 1000000\n",
+			err, sizeof(err)), 0);
+	CHECK_INT(cfg.alert_stall_s, 86400);
+	CHECK_INT(cfg.alert_min_peers, 100000);
+	CHECK_INT(cfg.alert_max_lag, 1000000);
+	config_free(&cfg);
+
+	/* An empty [alerts] keeps the defaults. */
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[alerts]\n", err, sizeof(err)), 0);
+	CHECK_INT(cfg.alert_stall_s, 60);
+	CHECK_INT(cfg.alert_min_peers, 1);
+	CHECK_INT(cfg.alert_max_lag, 5);
+	CHECK(cfg.alert_hook == NULL);
+	config_free(&cfg);
+	env_restore(&home);
+}
+
+static void parses_chain_id_in_decimal_and_hex(void)
+{
+	static const struct {
+		const char *v;
+		uint64_t want;
+	} cases[] = {
+		{ "1", 1 }, { "11155111", 11155111 }, { "0x1", 1 }, { "0xaa36a7", 0xaa36a7 },
+		{ "0XAA36A7", 0xaa36a7 }, { "0x0000000000000000001", 1 }, { "007", 7 },
+		{ "9223372036854775808", UINT64_C(1) << 63 }, { "0x8000000000000000", UINT64_C(1) << 63 },
+	};
+	char text[128], err[256];
+
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		struct config cfg;
+
+		config_init(&cfg);
+		strcpy(err, "");
+		snprintf(text, sizeof(text), "[node a]\nurl = http://h\nchain_id = %s\n", cases[i].v);
+		CHECK_MSG(parse(&cfg, text, err, sizeof(err)) == 0, "chain_id = %s: %s", cases[i].v, err);
+		CHECK_INT(cfg.nnodes, 1);
+		if (cfg.nnodes == 1) {
+			CHECK_MSG(cfg.nodes[0].has_chain_id, "chain_id = %s", cases[i].v);
+			CHECK_MSG(cfg.nodes[0].chain_id == cases[i].want, "chain_id = %s: got %llu", cases[i].v,
+				  (unsigned long long)cfg.nodes[0].chain_id);
+		}
+		config_free(&cfg);
+	}
+}
+
+static void pinned_accepts_the_bell_words(void)
+{
+	static const struct {
+		const char *v;
+		bool want;
+	} cases[] = {
+		{ "yes", true }, { "on", true }, { "true", true },
+		{ "no", false }, { "off", false }, { "false", false },
+	};
+	char text[96], err[128];
+
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		struct config cfg;
+
+		config_init(&cfg);
+		snprintf(text, sizeof(text), "[node a]\nurl = http://h\npinned = %s\n", cases[i].v);
+		CHECK_INT(parse(&cfg, text, err, sizeof(err)), 0);
+		CHECK_INT(cfg.nnodes, 1);
+		if (cfg.nnodes == 1)
+			CHECK_MSG(cfg.nodes[0].pinned == cases[i].want, "pinned = %s", cases[i].v);
+		config_free(&cfg);
+	}
+}
+
 /* Every malformed input names its line and what is wrong. */
 static void rejects_malformed_files_with_line_numbers(void)
 {
@@ -308,7 +427,7 @@ static void rejects_malformed_files_with_line_numbers(void)
 	} cases[] = {
 		{ "[general]\nfoo = 1\n", 0, "t.ini:2: unknown key 'foo' in [general]" },
 		{ "[node \"m\"]\nurl = http://h\nport = 1\n", 0, "t.ini:3: unknown key 'port' in [node \"m\"]" },
-		{ "\n[extra]\n", 0, "t.ini:2: unknown section [extra] (expected [general] or [node \"name\"])" },
+		{ "\n[extra]\n", 0, "t.ini:2: unknown section [extra] (expected [general], [alerts] or [node \"name\"])" },
 		{ "refresh = 100\n", 0, "t.ini:1: key 'refresh' outside a section" },
 		{ "[node a]\nbearer = x\n\n[node b]\nurl = http://h\n", 0, "t.ini:1: node 'a' has no url" },
 		{ "[node b]\nurl = http://h\n[node a]\n", 0, "t.ini:3: node 'a' has no url" },
@@ -347,6 +466,57 @@ static void rejects_malformed_files_with_line_numbers(void)
 		{ "[node a]\nurl = http://h\nheader = X-K:\n", 0, "t.ini:3: header has an empty value" },
 		{ "[node a]\nurl = http://h\nbearer = t\nbearer_file = /f\n", 0,
 		  "t.ini:4: give either bearer or bearer_file, not both" },
+		/* [alerts] */
+		{ "[alerts]\nfoo = 1\n", 0, "t.ini:2: unknown key 'foo' in [alerts]" },
+		{ "[alerts]\nrefresh = 100\n", 0, "t.ini:2: unknown key 'refresh' in [alerts]" },
+		{ "[general]\nstall = 10\n", 0, "t.ini:2: unknown key 'stall' in [general]" },
+		{ "[node a]\nurl = http://h\nhook = /x\n", 0, "t.ini:3: unknown key 'hook' in [node \"a\"]" },
+		{ "[alerts]\n[general]\n[alerts]\n", 0, "t.ini:3: duplicate section [alerts]" },
+		{ "[alerts] x\n", 0, "t.ini:1: malformed section header" },
+		{ "[alerts]\nstall = 86401\n", 0, "t.ini:2: stall is out of range (0..86400)" },
+		{ "[alerts]\nstall = -1\n", 0, "t.ini:2: stall must be a number between 0 and 86400" },
+		{ "[alerts]\nstall = 1m\n", 0, "t.ini:2: stall must be a number between 0 and 86400" },
+		{ "[alerts]\nmin_peers = 100001\n", 0, "t.ini:2: min_peers is out of range (0..100000)" },
+		{ "[alerts]\nmin_peers = many\n", 0, "t.ini:2: min_peers must be a number between 0 and 100000" },
+		{ "[alerts]\nmax_lag = 1000001\n", 0, "t.ini:2: max_lag is out of range (0..1000000)" },
+		{ "[alerts]\nmax_lag = 99999999999999999999999\n", 0,
+		  "t.ini:2: max_lag is out of range (0..1000000)" },
+		{ "[alerts]\nmax_lag = 1\nmax_lag = 2\n", 0, "t.ini:3: duplicate key 'max_lag'" },
+		{ "[alerts]\nhook = on-alert.sh\n", 0, "t.ini:2: hook must be an absolute path or start with ~/" },
+		{ "[alerts]\nhook = ~user/x\n", 0, "t.ini:2: hook must be an absolute path or start with ~/" },
+		{ "[alerts]\nhook = /a\nhook = /b\n", 0, "t.ini:3: duplicate key 'hook'" },
+		{ "[alerts]\nhook =\n", 0, "t.ini:2: missing value for 'hook'" },
+		/* chain_id and pinned */
+		{ "[node a]\nurl = http://h\nchain_id = 0\n", 0, "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = 0x0\n", 0, "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = 9223372036854775809\n", 0,
+		  "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = 0x8000000000000001\n", 0,
+		  "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = 18446744073709551616\n", 0,
+		  "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = 0x1ffffffffffffffffffff\n", 0,
+		  "t.ini:3: chain_id is out of range (1..2^63)" },
+		{ "[node a]\nurl = http://h\nchain_id = mainnet\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = 0x\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = 0xfg\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = 1a\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = -1\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = +1\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = 1 2\n", 0,
+		  "t.ini:3: chain_id must be a decimal or 0x-hex number" },
+		{ "[node a]\nurl = http://h\nchain_id = 1\nchain_id = 1\n", 0, "t.ini:4: duplicate key 'chain_id'" },
+		{ "[node a]\nurl = http://h\npinned = maybe\n", 0, "t.ini:3: pinned must be yes or no" },
+		{ "[node a]\nurl = http://h\npinned = YES\n", 0, "t.ini:3: pinned must be yes or no" },
+		{ "[node a]\nurl = http://h\npinned = yes\npinned = no\n", 0, "t.ini:4: duplicate key 'pinned'" },
+		{ "[general]\npinned = yes\n", 0, "t.ini:2: unknown key 'pinned' in [general]" },
+		{ "[alerts]\nchain_id = 1\n", 0, "t.ini:2: unknown key 'chain_id' in [alerts]" },
 	};
 	char err[512];
 
@@ -410,7 +580,29 @@ static void failed_parse_leaves_config_unchanged(void)
 	CHECK_INT(cfg.nnodes, 1);
 	if (cfg.nnodes == 1)
 		CHECK_STR(cfg.nodes[0].name, "a");
+	CHECK_INT(parse(&cfg, "[alerts]\nstall = 5\nhook = /bin/true\nmax_lag = lots\n", err, sizeof(err)),
+		  CONFIG_EINVAL);
+	CHECK_INT(cfg.alert_stall_s, 60);
+	CHECK_INT(cfg.alert_max_lag, 5);
+	CHECK(cfg.alert_hook == NULL);
 	config_free(&cfg);
+}
+
+/* A later file's [alerts] values replace earlier ones, hook included. */
+static void second_parse_replaces_alert_values(void)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[alerts]\nstall = 30\nhook = /a/hook\n", err, sizeof(err)), 0);
+	CHECK_INT(parse(&cfg, "[alerts]\nhook = /b/hook\n", err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(cfg.alert_stall_s, 30);
+	CHECK_STR(cfg.alert_hook, "/b/hook");
+	config_free(&cfg);
+	CHECK(cfg.alert_hook == NULL);
+	CHECK_INT(cfg.alert_stall_s, 60);
 }
 
 static void parse_records_bearer_file_without_reading_it(void)
@@ -689,7 +881,67 @@ static void add_node_copies_deeply(void)
 		CHECK_STR(cfg.nodes[0].headers[0], "X-A: b");
 		CHECK_INT(cfg.nodes[0].connections, CONFIG_CONNECTIONS);
 		CHECK_INT(cfg.nodes[0].timeout_ms, 0);
+		CHECK(!cfg.nodes[0].has_chain_id);
+		CHECK(!cfg.nodes[0].pinned);
 	}
+	config_free(&cfg);
+}
+
+static void add_node_copies_chain_id_and_pinned(void)
+{
+	struct config cfg;
+	struct config_node n = {
+		.name = (char *)"sepolia", .url = (char *)"http://h:1",
+		.has_chain_id = true, .chain_id = 11155111, .pinned = true,
+	};
+	struct config_node top = {
+		.name = (char *)"top", .url = (char *)"http://h:2",
+		.has_chain_id = true, .chain_id = UINT64_C(1) << 63,
+	};
+	struct config_node unset = {
+		.name = (char *)"unset", .url = (char *)"http://h:3", .chain_id = 77,
+	};
+	char err[128] = "";
+
+	config_init(&cfg);
+	CHECK_INT(config_add_node(&cfg, &n, err, sizeof(err)), 0);
+	CHECK_INT(config_add_node(&cfg, &top, err, sizeof(err)), 0);
+	CHECK_INT(config_add_node(&cfg, &unset, err, sizeof(err)), 0);
+	n.chain_id = 5;
+	n.pinned = false;
+	CHECK_INT(cfg.nnodes, 3);
+	if (cfg.nnodes == 3) {
+		CHECK(cfg.nodes[0].has_chain_id);
+		CHECK(cfg.nodes[0].chain_id == 11155111);
+		CHECK(cfg.nodes[0].pinned);
+		CHECK(cfg.nodes[1].has_chain_id);
+		CHECK(cfg.nodes[1].chain_id == UINT64_C(1) << 63);
+		CHECK(!cfg.nodes[1].pinned);
+		CHECK(!cfg.nodes[2].has_chain_id);
+		CHECK(cfg.nodes[2].chain_id == 0);
+	}
+	config_free(&cfg);
+}
+
+static void add_node_rejects_chain_id_out_of_range(void)
+{
+	struct config cfg;
+	struct config_node zero = {
+		.name = (char *)"z", .url = (char *)"http://h", .has_chain_id = true, .chain_id = 0,
+	};
+	struct config_node big = {
+		.name = (char *)"b", .url = (char *)"http://h", .has_chain_id = true,
+		.chain_id = (UINT64_C(1) << 63) + 1,
+	};
+	char err[128] = "";
+
+	config_init(&cfg);
+	CHECK_INT(config_add_node(&cfg, &zero, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_STR(err, "chain_id must be between 1 and 2^63");
+	strcpy(err, "");
+	CHECK_INT(config_add_node(&cfg, &big, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK_STR(err, "chain_id must be between 1 and 2^63");
+	CHECK_INT(cfg.nnodes, 0);
 	config_free(&cfg);
 }
 
@@ -785,6 +1037,152 @@ static void save_then_load_round_trips(void)
 	}
 	config_free(&a);
 	config_free(&b);
+	rm_tree(dir);
+}
+
+/* Parses the file at path into cfg (bearer_file is recorded, not read). */
+static int parse_saved(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	char *saved = test_read_file(path, &len);
+	int rc = config_parse(cfg, saved, len, path, err, errlen);
+
+	free(saved);
+	return rc;
+}
+
+static void save_then_load_round_trips_alerts_chain_id_and_pinned(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config a, b;
+	static const char text[] =
+		"[alerts]\nstall = 0\nmin_peers = 8\nmax_lag = 1000000\nhook = \"/opt/alert hooks/run ; now\"\n"
+		"[node main]\nurl = http://h:1\nchain_id = 0x1\npinned = on\n"
+		"[node top]\nurl = http://h:2\nchain_id = 9223372036854775808\npinned = off\n"
+		"[node plain]\nurl = http://h:3\n";
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	config_init(&a);
+	config_init(&b);
+	CHECK_INT(parse(&a, text, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(config_save(&a, path, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(parse_saved(&b, path, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(b.alert_stall_s, 0);
+	CHECK_INT(b.alert_min_peers, 8);
+	CHECK_INT(b.alert_max_lag, 1000000);
+	CHECK_STR(b.alert_hook, "/opt/alert hooks/run ; now");
+	CHECK_INT(b.nnodes, 3);
+	if (b.nnodes == 3) {
+		CHECK(b.nodes[0].has_chain_id && b.nodes[0].chain_id == 1);
+		CHECK(b.nodes[0].pinned);
+		CHECK(b.nodes[1].has_chain_id && b.nodes[1].chain_id == UINT64_C(1) << 63);
+		CHECK(!b.nodes[1].pinned);
+		CHECK(!b.nodes[2].has_chain_id);
+		CHECK(!b.nodes[2].pinned);
+	}
+	{
+		char *saved = test_read_file(path, NULL);
+
+		CHECK(strstr(saved, "\n[alerts]\nstall = 0\nmin_peers = 8\nmax_lag = 1000000\n") != NULL);
+		CHECK(strstr(saved, "chain_id = 1\npinned = yes\n") != NULL);
+		CHECK(strstr(saved, "chain_id = 9223372036854775808\n\n") != NULL);
+		free(saved);
+	}
+	config_free(&a);
+	config_free(&b);
+	rm_tree(dir);
+}
+
+static void save_writes_alerts_only_when_not_default(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config cfg = file_config();
+	struct config back;
+	char *saved;
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	saved = test_read_file(path, NULL);
+	CHECK(strstr(saved, "[alerts]") == NULL);
+	CHECK(strstr(saved, "chain_id") == NULL);
+	CHECK(strstr(saved, "pinned") == NULL);
+	free(saved);
+
+	/* Only the values that differ are written. */
+	cfg.alert_max_lag = 12;
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	saved = test_read_file(path, NULL);
+	CHECK(strstr(saved, "\n[alerts]\nmax_lag = 12\n\n[node") != NULL);
+	free(saved);
+
+	cfg.alert_max_lag = 5;
+	cfg.alert_hook = strdup("/usr/local/bin/notify");
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	saved = test_read_file(path, NULL);
+	CHECK(strstr(saved, "\n[alerts]\nhook = /usr/local/bin/notify\n\n[node") != NULL);
+	free(saved);
+	config_init(&back);
+	CHECK_INT(config_load(&back, path, err, sizeof(err)), 0);
+	CHECK_STR(back.alert_hook, "/usr/local/bin/notify");
+	CHECK_INT(back.alert_stall_s, 60);
+	CHECK_INT(back.alert_min_peers, 1);
+	CHECK_INT(back.alert_max_lag, 5);
+	CHECK_INT(back.nnodes, 2);
+	config_free(&back);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
+static void save_refuses_invalid_alerts_and_chain_id(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[256] = "";
+	struct config cfg = file_config();
+	char *saved;
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "# keep me\n");
+
+	cfg.alert_stall_s = 86401;
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	cfg.alert_stall_s = 60;
+	cfg.alert_min_peers = -1;
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	cfg.alert_min_peers = 1;
+	cfg.alert_max_lag = 1000001;
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	cfg.alert_max_lag = 5;
+
+	cfg.alert_hook = strdup("relative/hook");
+	strcpy(err, "");
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	CHECK(strstr(err, "hook") != NULL);
+	free(cfg.alert_hook);
+	cfg.alert_hook = strdup("/bin/x\ny");
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+	free(cfg.alert_hook);
+	cfg.alert_hook = NULL;
+
+	if (cfg.nnodes > 0) {
+		cfg.nodes[0].has_chain_id = true;
+		cfg.nodes[0].chain_id = 0;
+		strcpy(err, "");
+		CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
+		CHECK(strstr(err, "chain_id") != NULL);
+		cfg.nodes[0].has_chain_id = false;
+	}
+	saved = test_read_file(path, NULL);
+	CHECK_STR(saved, "# keep me\n");
+	free(saved);
+	CHECK_INT(count_entries(dir), 1);
+
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	config_free(&cfg);
 	rm_tree(dir);
 }
 
@@ -918,6 +1316,7 @@ static void default_log_path_follows_xdg_state_rules(void)
 static const struct test_case cases[] = {
 	{ "parses_full_example", parses_full_example },
 	{ "init_sets_documented_defaults", init_sets_documented_defaults },
+	{ "node_keys_default_to_unset", node_keys_default_to_unset },
 	{ "empty_text_changes_nothing", empty_text_changes_nothing },
 	{ "quoted_values_keep_comment_characters_and_escapes", quoted_values_keep_comment_characters_and_escapes },
 	{ "comment_needs_space_before_it_in_unquoted_values", comment_needs_space_before_it_in_unquoted_values },
@@ -925,10 +1324,14 @@ static const struct test_case cases[] = {
 	{ "bell_accepts_on_off_words", bell_accepts_on_off_words },
 	{ "accepts_every_url_form", accepts_every_url_form },
 	{ "tilde_paths_expand_with_home", tilde_paths_expand_with_home },
+	{ "parses_alerts_section", parses_alerts_section },
+	{ "parses_chain_id_in_decimal_and_hex", parses_chain_id_in_decimal_and_hex },
+	{ "pinned_accepts_the_bell_words", pinned_accepts_the_bell_words },
 	{ "rejects_malformed_files_with_line_numbers", rejects_malformed_files_with_line_numbers },
 	{ "rejects_line_too_long", rejects_line_too_long },
 	{ "error_messages_never_quote_urls_or_tokens", error_messages_never_quote_urls_or_tokens },
 	{ "failed_parse_leaves_config_unchanged", failed_parse_leaves_config_unchanged },
+	{ "second_parse_replaces_alert_values", second_parse_replaces_alert_values },
 	{ "parse_records_bearer_file_without_reading_it", parse_records_bearer_file_without_reading_it },
 	{ "load_of_missing_file_is_not_an_error", load_of_missing_file_is_not_an_error },
 	{ "load_reports_path_and_line", load_reports_path_and_line },
@@ -943,9 +1346,14 @@ static const struct test_case cases[] = {
 	{ "bad_override_url_is_rejected_and_config_unchanged", bad_override_url_is_rejected_and_config_unchanged },
 	{ "mask_url_hides_passwords_and_key_params", mask_url_hides_passwords_and_key_params },
 	{ "add_node_copies_deeply", add_node_copies_deeply },
+	{ "add_node_copies_chain_id_and_pinned", add_node_copies_chain_id_and_pinned },
+	{ "add_node_rejects_chain_id_out_of_range", add_node_rejects_chain_id_out_of_range },
 	{ "add_node_rejects_duplicates_and_invalid_nodes", add_node_rejects_duplicates_and_invalid_nodes },
 	{ "remove_node_drops_only_that_node", remove_node_drops_only_that_node },
 	{ "save_then_load_round_trips", save_then_load_round_trips },
+	{ "save_then_load_round_trips_alerts_chain_id_and_pinned", save_then_load_round_trips_alerts_chain_id_and_pinned },
+	{ "save_writes_alerts_only_when_not_default", save_writes_alerts_only_when_not_default },
+	{ "save_refuses_invalid_alerts_and_chain_id", save_refuses_invalid_alerts_and_chain_id },
 	{ "save_writes_mode_0600_and_leaves_no_temp_file", save_writes_mode_0600_and_leaves_no_temp_file },
 	{ "save_writes_bearer_file_not_the_token", save_writes_bearer_file_not_the_token },
 	{ "save_refuses_invalid_config_and_keeps_old_file", save_refuses_invalid_config_and_keeps_old_file },
