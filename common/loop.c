@@ -1,6 +1,7 @@
 #include "common/loop.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -163,6 +164,8 @@ void loop_unwatch_fd(struct loop *loop, int fd)
 
 uint64_t loop_timer_add(struct loop *loop, uint64_t ms, loop_timer_cb cb, void *ud)
 {
+	uint64_t now, due;
+
 	if (loop->ntimers == loop->cap_timers) {
 		size_t cap = loop->cap_timers ? loop->cap_timers * 2 : 64;
 		struct timer *t = realloc(loop->timers, cap * sizeof(*t));
@@ -172,8 +175,11 @@ uint64_t loop_timer_add(struct loop *loop, uint64_t ms, loop_timer_cb cb, void *
 		loop->timers = t;
 		loop->cap_timers = cap;
 	}
+	now = loop_now_ms();
+	/* A delay past the end of time means never, not a wrapped "already due". */
+	due = ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
 	loop->timers[loop->ntimers] = (struct timer){
-		.id = loop->next_timer_id++, .due_ms = loop_now_ms() + ms, .cb = cb, .ud = ud,
+		.id = loop->next_timer_id++, .due_ms = due, .cb = cb, .ud = ud,
 	};
 	return loop->timers[loop->ntimers++].id;
 }
@@ -193,38 +199,50 @@ void loop_wakeup(struct loop *loop)
 	curl_multi_wakeup(loop->multi);
 }
 
-static long next_timeout(const struct loop *loop, long max_wait_ms)
+static int next_timeout(const struct loop *loop, long max_wait_ms)
 {
 	uint64_t now = loop_now_ms();
-	long wait = max_wait_ms;
+	uint64_t wait = max_wait_ms < 0 ? 0 : (uint64_t)max_wait_ms;
 
+	/* Compare unsigned: a far-off timer must not turn into a negative (zero) wait. */
 	for (size_t i = 0; i < loop->ntimers; i++) {
 		uint64_t due = loop->timers[i].due_ms;
-		long left = due <= now ? 0 : (long)(due - now);
+		uint64_t left = due <= now ? 0 : due - now;
 
 		if (left < wait)
 			wait = left;
 	}
-	return wait < 0 ? 0 : wait;
+	return wait > INT_MAX ? INT_MAX : (int)wait;
 }
 
-/* Runs every timer due now. Timers added by callbacks wait for the next iteration. */
+/*
+ * Runs every timer due now, earliest due first (ties in the order they were
+ * added). Timers added by callbacks wait for the next iteration.
+ */
 static void run_timers(struct loop *loop)
 {
 	uint64_t now = loop_now_ms();
 	uint64_t limit = loop->next_timer_id;
 
-	for (size_t i = 0; i < loop->ntimers;) {
-		struct timer t = loop->timers[i];
+	for (;;) {
+		size_t best = loop->ntimers;
+		struct timer t;
 
-		if (t.id >= limit || t.due_ms > now) {
-			i++;
-			continue;
+		/* Rescanned after each callback: it may have added or cancelled timers. */
+		for (size_t i = 0; i < loop->ntimers; i++) {
+			const struct timer *c = &loop->timers[i];
+
+			if (c->id >= limit || c->due_ms > now)
+				continue;
+			if (best == loop->ntimers || c->due_ms < loop->timers[best].due_ms ||
+			    (c->due_ms == loop->timers[best].due_ms && c->id < loop->timers[best].id))
+				best = i;
 		}
-		loop->timers[i] = loop->timers[--loop->ntimers];
+		if (best == loop->ntimers)
+			return;
+		t = loop->timers[best];
+		loop->timers[best] = loop->timers[--loop->ntimers];
 		t.cb(t.ud);
-		/* The callback may have added or cancelled timers; rescan from the start. */
-		i = 0;
 	}
 }
 
@@ -260,7 +278,7 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 		extra[i].events = (short)loop->fds[i].events;
 		extra[i].revents = 0;
 	}
-	if (curl_multi_poll(loop->multi, extra, n, (int)next_timeout(loop, max_wait_ms), &numfds) != CURLM_OK)
+	if (curl_multi_poll(loop->multi, extra, n, next_timeout(loop, max_wait_ms), &numfds) != CURLM_OK)
 		return -1;
 
 	/* Callbacks may change the watch table: act on a snapshot, re-checking membership. */
