@@ -1,40 +1,316 @@
 /*
- * The dashboard pane: a status view of the selected node. It only formats
- * what dashboard/fleet.c holds; it never talks to a node itself.
+ * The dashboard pane: the fleet grid, one node's details, and the alert log.
+ * It formats what dashboard/fleet.c holds and never talks to a node itself;
+ * adding or removing a node goes through the fleet and the config file.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/fmt.h"
 #include "common/hex.h"
+#include "common/log.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
 
 #define LABEL_W 11
 
-static const char not_offered[] = "n/a \xe2\x80\x94 not offered by this node";
-static const char not_offered_ascii[] = "n/a - not offered by this node";
+enum view { VIEW_GRID, VIEW_DETAIL, VIEW_NETWORK, VIEW_ALERTS };
+enum prompt { PROMPT_NONE, PROMPT_ADD_NAME, PROMPT_ADD_URL, PROMPT_DELETE };
+
+struct dash {
+	enum view view;
+	size_t cursor;          /* row in sorted order */
+	size_t top;             /* first row shown */
+	enum fleet_col sort_col;
+	bool sort_desc;
+	size_t *order;
+	size_t order_cap;
+	enum prompt prompt;
+	struct line_edit edit;
+	char new_name[64];
+	char message[200];      /* feedback from the last action, until the next key */
+	bool message_bad;
+};
+
+struct column {
+	enum fleet_col col;
+	const char *title;
+	int width;
+	int priority;           /* lower shows first when the terminal is narrow */
+};
+
+static const struct column columns[] = {
+	{ COL_NAME, "NODE", 14, 0 },   { COL_CLIENT, "CLIENT", 14, 9 }, { COL_CHAIN, "CHAIN", 7, 6 },
+	{ COL_HEAD, "HEAD", 10, 1 },   { COL_LAG, "LAG", 6, 2 },        { COL_AGE, "AGE", 6, 3 },
+	{ COL_SYNC, "SYNC", 6, 5 },    { COL_PEERS, "PEERS", 5, 4 },    { COL_P50, "P50", 8, 7 },
+	{ COL_P99, "P99", 8, 10 },     { COL_UPTIME, "UP%", 6, 8 },     { COL_POOL, "POOL", 9, 11 },
+	{ COL_FEE, "FEE", 10, 12 },    { COL_STATUS, "STATUS", 9, 0 },
+};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 static const char *na(const struct app *app)
 {
-	return app->utf8 ? not_offered : not_offered_ascii;
+	return app->utf8 ? "n/a \xe2\x80\x94 not offered by this node" : "n/a - not offered by this node";
 }
 
 static int dash_init(struct app *app, void **state, char *err, size_t errlen)
 {
-	(void)app;
-	(void)err;
-	(void)errlen;
-	*state = NULL;
+	struct dash *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* One node: its details are the whole story. Several: the grid first. */
+	d->view = fleet_count(app->fleet) > 1 ? VIEW_GRID : VIEW_DETAIL;
+	d->sort_col = COL_NAME;
+	if (d->view == VIEW_DETAIL)
+		fleet_set_focus(app->fleet, app->node_sel);
+	*state = d;
 	return 0;
 }
 
 static void dash_fini(void *state)
 {
-	(void)state;
+	struct dash *d = state;
+
+	if (!d)
+		return;
+	free(d->order);
+	free(d);
 }
+
+/* Recomputes the sorted order; keeps the cursor on the same node. */
+static void refresh_order(struct dash *d, struct app *app)
+{
+	size_t n = fleet_count(app->fleet);
+
+	if (n > d->order_cap) {
+		size_t *p = realloc(d->order, n * sizeof(*p));
+
+		if (!p)
+			return;
+		d->order = p;
+		d->order_cap = n;
+	}
+	fleet_order(app->fleet, d->sort_col, d->sort_desc, d->order);
+	for (size_t i = 0; i < n; i++) {
+		if (d->order[i] == app->node_sel)
+			d->cursor = i;
+	}
+	if (d->cursor >= n)
+		d->cursor = n ? n - 1 : 0;
+}
+
+/* ---- cells ---- */
+
+static enum tui_style status_cell(const struct fleet_node *n, char *buf, size_t cap)
+{
+	static const char *const words[ALERT_KINDS] = {
+		[ALERT_DOWN] = "DOWN", [ALERT_FORK] = "FORK", [ALERT_CHAIN] = "CHAIN?",
+		[ALERT_STALLED] = "STALLED", [ALERT_LAG] = "LAGGING", [ALERT_LOW_PEERS] = "PEERS",
+	};
+	static const enum fleet_alert_kind worst_first[] = { ALERT_DOWN, ALERT_FORK, ALERT_CHAIN,
+	                                                     ALERT_STALLED, ALERT_LAG, ALERT_LOW_PEERS };
+
+	for (size_t i = 0; i < sizeof(worst_first) / sizeof(worst_first[0]); i++) {
+		if (n->conditions & (1u << worst_first[i])) {
+			snprintf(buf, cap, "%s", words[worst_first[i]]);
+			return worst_first[i] == ALERT_DOWN || worst_first[i] == ALERT_FORK ||
+			               worst_first[i] == ALERT_CHAIN
+			           ? STYLE_BAD
+			           : STYLE_WARN;
+		}
+	}
+	if (n->conn == CONN_CONNECTING) {
+		snprintf(buf, cap, "...");
+		return STYLE_DIM;
+	}
+	if (n->syncing) {
+		snprintf(buf, cap, "syncing");
+		return STYLE_WARN;
+	}
+	snprintf(buf, cap, "ok");
+	return STYLE_OK;
+}
+
+static enum tui_style cell(const struct app *app, const struct fleet_node *n, enum fleet_col col, char *buf,
+                           size_t cap)
+{
+	uint64_t v, now = (uint64_t)time(NULL);
+	char t[48];
+
+	buf[0] = '\0';
+	switch (col) {
+	case COL_NAME:
+		snprintf(buf, cap, "%s%s", n->pinned ? "^" : "", n->name);
+		return STYLE_NORMAL;
+	case COL_CLIENT:
+		/* "Geth/v1.14.0-stable/linux-amd64/go1.22" → the part before the second slash. */
+		snprintf(buf, cap, "%s", n->client[0] ? n->client : "-");
+		if (strchr(buf, '/') && strchr(strchr(buf, '/') + 1, '/'))
+			*strchr(strchr(buf, '/') + 1, '/') = '\0';
+		return STYLE_NORMAL;
+	case COL_CHAIN:
+		if (n->has_chain_id)
+			snprintf(buf, cap, "%llu", (unsigned long long)n->chain_id);
+		return n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : STYLE_NORMAL;
+	case COL_HEAD:
+		if (n->has_head)
+			snprintf(buf, cap, "%s", fmt_count(t, sizeof(t), n->head_number));
+		return n->forked ? STYLE_BAD : STYLE_NORMAL;
+	case COL_LAG:
+		if (n->has_lag)
+			snprintf(buf, cap, "%llu", (unsigned long long)n->lag_blocks);
+		return n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL;
+	case COL_AGE:
+		if (n->has_head)
+			fmt_duration(buf, cap, now > n->head_time ? now - n->head_time : 0);
+		return n->conditions & (1u << ALERT_STALLED) ? STYLE_WARN : STYLE_NORMAL;
+	case COL_SYNC:
+		if (n->syncing_cap == CAP_NO)
+			snprintf(buf, cap, "n/a");
+		else if (n->syncing)
+			fmt_percent(buf, cap, n->sync_current, n->sync_highest);
+		else if (n->syncing_cap == CAP_YES)
+			snprintf(buf, cap, "100%%");
+		return n->syncing ? STYLE_WARN : STYLE_NORMAL;
+	case COL_PEERS:
+		if (n->peers_cap == CAP_NO)
+			snprintf(buf, cap, "n/a");
+		else if (n->peers_cap == CAP_YES)
+			snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
+		return n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : STYLE_NORMAL;
+	case COL_P50:
+	case COL_P99:
+		if (stats_ring_percentile(&n->latency_us, col == COL_P50 ? 50 : 99, &v))
+			fmt_latency(buf, cap, v, !app->utf8);
+		return STYLE_NORMAL;
+	case COL_UPTIME:
+		if (n->polls_total) {
+			v = stats_ratio_bp(n->polls_ok, n->polls_total);
+			snprintf(buf, cap, "%llu.%llu", (unsigned long long)(v / 100), (unsigned long long)(v % 100 / 10));
+		}
+		return STYLE_NORMAL;
+	case COL_POOL:
+		if (n->txpool_cap == CAP_YES)
+			snprintf(buf, cap, "%llu/%llu", (unsigned long long)n->txpool_pending,
+			         (unsigned long long)n->txpool_queued);
+		else if (n->txpool_from_pending)
+			snprintf(buf, cap, "%llu/?", (unsigned long long)n->txpool_pending);
+		return STYLE_NORMAL;
+	case COL_FEE:
+		if (n->has_base_fee || n->gas_price_cap == CAP_YES) {
+			char num[96];
+
+			u256_format_units(n->has_base_fee ? n->base_fee : n->gas_price, 9, num, sizeof(num));
+			/* Two decimals are plenty in a grid; the detail view shows the exact value. */
+			if (strchr(num, '.') && strlen(strchr(num, '.')) > 3)
+				strchr(num, '.')[3] = '\0';
+			snprintf(buf, cap, "%s", num);
+		}
+		return STYLE_NORMAL;
+	case COL_STATUS:
+		return status_cell(n, buf, cap);
+	case COL_COUNT:
+		break;
+	}
+	return STYLE_NORMAL;
+}
+
+/* The name column is as wide as the longest name, within bounds. */
+static int name_width(struct app *app)
+{
+	int w = 8;
+
+	for (size_t i = 0; i < fleet_count(app->fleet); i++) {
+		int l = (int)strlen(fleet_node(app->fleet, i)->name) + 1;
+
+		if (l > w)
+			w = l;
+	}
+	return w > 24 ? 24 : w;
+}
+
+static int col_width(const struct column *c, int namew)
+{
+	return c->col == COL_NAME ? namew : c->width;
+}
+
+/* Which columns fit: by priority, then shown in table order. */
+static void visible_columns(int cols, int namew, bool show[NCOLUMNS])
+{
+	int used = 0;
+
+	memset(show, 0, NCOLUMNS * sizeof(show[0]));
+	for (int prio = 0; prio <= 12; prio++) {
+		for (size_t i = 0; i < NCOLUMNS; i++) {
+			if (columns[i].priority != prio)
+				continue;
+			if (used + col_width(&columns[i], namew) + 1 <= cols - 1) {
+				show[i] = true;
+				used += col_width(&columns[i], namew) + 1;
+			}
+		}
+	}
+}
+
+static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), y = 0, x;
+	size_t n = fleet_count(app->fleet), body = rows > 3 ? (size_t)rows - 3 : 1;
+	bool show[NCOLUMNS];
+	char buf[128];
+	int namew = name_width(app);
+
+	visible_columns(cols, namew, show);
+	if (d->cursor < d->top)
+		d->top = d->cursor;
+	if (d->cursor >= d->top + body)
+		d->top = d->cursor - body + 1;
+	x = 1;
+	for (size_t c = 0; c < NCOLUMNS; c++) {
+		if (!show[c])
+			continue;
+		snprintf(buf, sizeof(buf), "%s%s", columns[c].title,
+		         columns[c].col == d->sort_col ? (d->sort_desc ? "v" : "^") : "");
+		widget_text(app, w, y, x, columns[c].col == d->sort_col ? STYLE_TITLE : STYLE_LABEL, buf);
+		x += col_width(&columns[c], namew) + 1;
+	}
+	y++;
+	for (size_t r = d->top; r < n && (size_t)y <= body; r++, y++) {
+		const struct fleet_node *node = fleet_node(app->fleet, d->order[r]);
+		bool sel = r == d->cursor;
+
+		if (sel) {
+			wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
+			mvwhline(w, y, 0, ' ', cols);
+			wattrset(w, A_NORMAL);
+		}
+		x = 1;
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			enum tui_style st;
+			char cut[64];
+
+			if (!show[c])
+				continue;
+			st = cell(app, node, columns[c].col, buf, sizeof(buf));
+			snprintf(cut, sizeof(cut), "%.*s", col_width(&columns[c], namew), buf[0] ? buf : "-");
+			widget_text(app, w, y, x, sel ? STYLE_TAB_ACTIVE : st, cut);
+			x += col_width(&columns[c], namew) + 1;
+		}
+	}
+	snprintf(buf, sizeof(buf), "%zu node%s", n, n == 1 ? "" : "s");
+	widget_text(app, w, rows - 1, 1, STYLE_DIM, buf);
+	widget_text(app, w, rows - 1, 12, STYLE_DIM,
+	            "Enter details  s/S sort  p pin  a add  d remove  l alerts");
+}
+
+/* ---- one node ---- */
 
 static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
 {
@@ -47,14 +323,16 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 		widget_text(app, w, y, LABEL_W + 1, STYLE_WARN, "connecting...");
 		break;
 	case CONN_UP:
-		widget_text(app, w, y, LABEL_W + 1, STYLE_OK, app->utf8 ? "\xe2\x97\x8f up" : "* up");
+		status_cell(n, when, sizeof(when));
+		snprintf(line, sizeof(line), "%s %s", app->utf8 ? "\xe2\x97\x8f up" : "* up",
+		         n->conditions ? when : "");
+		widget_text(app, w, y, LABEL_W + 1, n->conditions ? STYLE_WARN : STYLE_OK, line);
 		break;
 	case CONN_DOWN:
 		localtime_r(&n->down_since, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		snprintf(line, sizeof(line), "DOWN since %s \xe2\x80\x94 %s", when, n->last_error);
-		if (!app->utf8)
-			snprintf(line, sizeof(line), "DOWN since %s - %s", when, n->last_error);
+		snprintf(line, sizeof(line), "DOWN since %s %s %s", when, app->utf8 ? "\xe2\x80\x94" : "-",
+		         n->last_error);
 		widget_text(app, w, y, LABEL_W + 1, STYLE_BAD, line);
 		break;
 	}
@@ -85,12 +363,8 @@ static void row_sync(struct app *app, WINDOW *w, int y, const struct fleet_node 
 	int cols = getmaxx(w), barw;
 
 	widget_label(app, w, y, 1, "Sync", LABEL_W);
-	if (n->syncing_cap == CAP_NO) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, na(app));
-		return;
-	}
-	if (n->syncing_cap == CAP_UNKNOWN) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+	if (n->syncing_cap != CAP_YES) {
+		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, n->syncing_cap == CAP_NO ? na(app) : "-");
 		return;
 	}
 	if (!n->syncing) {
@@ -120,40 +394,104 @@ static void row_sync(struct app *app, WINDOW *w, int y, const struct fleet_node 
 	widget_text(app, w, y, LABEL_W + 2 + barw, STYLE_WARN, line);
 }
 
-static void draw_node(struct app *app, WINDOW *w, const struct fleet_node *n, size_t idx, size_t count)
+static void row_offers(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
+{
+	char yes[96] = "", no[96] = "", line[220];
+
+	widget_label(app, w, y, 1, "Offers", LABEL_W);
+	if (!n->probed) {
+		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		return;
+	}
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		char *dst = (n->ns_offered & (1u << ns)) ? yes : no;
+		size_t l = strlen(dst);
+
+		if (!(n->ns_known & (1u << ns)))
+			continue;
+		snprintf(dst + l, sizeof(yes) - l, "%s%s", l ? " " : "", fleet_ns_name((enum fleet_ns)ns));
+	}
+	snprintf(line, sizeof(line), "%s%s%s", yes, no[0] ? "   not offered: " : "", no);
+	widget_text(app, w, y, LABEL_W + 1, STYLE_NORMAL, line);
+}
+
+static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
+{
+	char line[200];
+
+	widget_label(app, w, y, 1, "Lag", LABEL_W);
+	if (n->forked) {
+		snprintf(line, sizeof(line), "FORK at #%llu: hash differs from %s", (unsigned long long)n->fork_height,
+		         n->fork_with);
+		widget_text(app, w, y, LABEL_W + 1, STYLE_BAD, line);
+		return;
+	}
+	if (!n->has_lag) {
+		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		return;
+	}
+	snprintf(line, sizeof(line), "%llu blocks, %llus behind the best head of chain %llu",
+	         (unsigned long long)n->lag_blocks, (unsigned long long)n->lag_s, (unsigned long long)n->chain_id);
+	widget_text(app, w, y, LABEL_W + 1, n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL, line);
+}
+
+static void row_spark(struct app *app, WINDOW *w, int y, const char *label, const struct stats_ring *r,
+                      const char *unit)
+{
+	int cols = getmaxx(w), width = cols - LABEL_W - 2 - 16;
+	uint64_t last;
+	char buf[48];
+
+	widget_label(app, w, y, 1, label, LABEL_W);
+	if (!r->count || width < 8) {
+		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		return;
+	}
+	if (width > 60)
+		width = 60;
+	widget_sparkline(app, w, y, LABEL_W + 1, width, r);
+	stats_ring_get(r, 0, &last);
+	snprintf(buf, sizeof(buf), " %llu%s", (unsigned long long)last, unit);
+	widget_text(app, w, y, LABEL_W + 1 + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
+}
+
+static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, size_t count)
 {
 	enum tui_style st = n->conn == CONN_UP ? STYLE_NORMAL : STYLE_DIM; /* last known values when down */
 	char line[256], a[48], b[48], c[48];
 	uint64_t p50, p99;
-	int y = 1;
+	int y = 0, rows = getmaxy(w);
 
-	snprintf(line, sizeof(line), "%s  (%zu/%zu)", n->name, idx + 1, count);
+	snprintf(line, sizeof(line), "%s  (%zu/%zu)", n->name, n->index + 1, count);
 	widget_label(app, w, y, 1, "Node", LABEL_W);
 	widget_text(app, w, y, LABEL_W + 1, STYLE_TITLE, line);
-	widget_text(app, w, y, LABEL_W + 3 + (int)strlen(line), STYLE_DIM, n->url);
-	y++;
+	widget_text(app, w, y++, LABEL_W + 3 + (int)strlen(line), STYLE_DIM, n->url);
 	row_status(app, w, y++, n);
-	y++;
-
 	widget_label(app, w, y, 1, "Client", LABEL_W);
 	widget_text(app, w, y++, LABEL_W + 1, st, n->client[0] ? n->client : "-");
 	widget_label(app, w, y, 1, "Chain id", LABEL_W);
-	snprintf(line, sizeof(line), "%llu", (unsigned long long)n->chain_id);
-	widget_text(app, w, y++, LABEL_W + 1, st, n->has_chain_id ? line : "-");
+	if (n->has_chain_id) {
+		snprintf(line, sizeof(line), "%llu", (unsigned long long)n->chain_id);
+		if (n->conditions & (1u << ALERT_CHAIN))
+			fleet_describe(n, ALERT_CHAIN, false, &(struct fleet_rules){ 0 }, line, sizeof(line));
+	}
+	widget_text(app, w, y++, LABEL_W + 1, n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : st,
+	            n->has_chain_id ? line : "-");
 	row_head(app, w, y++, n, st);
 	row_sync(app, w, y++, n, st);
+	row_lag(app, w, y++, n);
 
 	widget_label(app, w, y, 1, "Peers", LABEL_W);
 	snprintf(line, sizeof(line), "%llu", (unsigned long long)n->peers);
 	if (n->peers_cap == CAP_NO)
 		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, na(app));
 	else
-		widget_text(app, w, y++, LABEL_W + 1, n->peers_cap == CAP_YES ? st : STYLE_DIM,
+		widget_text(app, w, y++, LABEL_W + 1,
+		            n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : n->peers_cap == CAP_YES ? st : STYLE_DIM,
 		            n->peers_cap == CAP_YES ? line : "-");
 
 	widget_label(app, w, y, 1, "Latency", LABEL_W);
-	if (n->latency_us.count && stats_ring_percentile(&n->latency_us, 50, &p50) &&
-	    stats_ring_percentile(&n->latency_us, 99, &p99)) {
+	if (stats_ring_percentile(&n->latency_us, 50, &p50) && stats_ring_percentile(&n->latency_us, 99, &p99)) {
 		snprintf(line, sizeof(line), "%s  (p50 %s, p99 %s over %zu polls)",
 		         fmt_latency(a, sizeof(a), n->last_latency_us, !app->utf8), fmt_latency(b, sizeof(b), p50, !app->utf8),
 		         fmt_latency(c, sizeof(c), p99, !app->utf8), n->latency_us.count);
@@ -166,7 +504,6 @@ static void draw_node(struct app *app, WINDOW *w, const struct fleet_node *n, si
 	         fmt_percent(a, sizeof(a), n->polls_ok, n->polls_total), (unsigned long long)n->polls_ok,
 	         (unsigned long long)n->polls_total);
 	widget_text(app, w, y++, LABEL_W + 1, STYLE_NORMAL, line);
-	y++;
 
 	widget_label(app, w, y, 1, "Gas price", LABEL_W);
 	if (n->gas_price_cap == CAP_YES)
@@ -184,43 +521,344 @@ static void draw_node(struct app *app, WINDOW *w, const struct fleet_node *n, si
 		snprintf(line, sizeof(line), "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
 		         fmt_count(b, sizeof(b), n->txpool_queued));
 		widget_text(app, w, y++, LABEL_W + 1, st, line);
+	} else if (n->txpool_from_pending) {
+		snprintf(line, sizeof(line), "%s in the pending block (no txpool_status on this node)",
+		         fmt_count(a, sizeof(a), n->txpool_pending));
+		widget_text(app, w, y++, LABEL_W + 1, st, line);
 	} else {
 		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, n->txpool_cap == CAP_NO ? na(app) : "-");
+	}
+	if (n->pow && y < rows - 1) {
+		widget_label(app, w, y, 1, "Mining", LABEL_W);
+		if (n->mining_cap == CAP_NO && n->hashrate_cap == CAP_NO) {
+			widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, na(app));
+		} else {
+			char cb[48] = "-";
+
+			if (n->has_coinbase)
+				hex_encode(cb, sizeof(cb), n->coinbase, sizeof(n->coinbase), 1);
+			u256_format_dec(n->hashrate, a, sizeof(a));
+			snprintf(line, sizeof(line), "%s  hashrate %s H/s  coinbase %s",
+			         n->mining_cap == CAP_YES ? (n->mining ? "mining" : "not mining") : "?",
+			         n->hashrate_cap == CAP_YES ? a : "?", cb);
+			widget_text(app, w, y++, LABEL_W + 1, st, line);
+		}
+	}
+	if (y < rows - 1)
+		row_offers(app, w, y++, n);
+	if (y < rows - 1)
+		row_spark(app, w, y++, "Block time", &n->block_time_s, "s");
+	if (y < rows - 1)
+		row_spark(app, w, y++, "Peers", &n->peers_hist, "");
+	if (y < rows - 1) {
+		row_spark(app, w, y++, "Latency", &n->latency_us, "us");
+	}
+	if (y < rows - 1)
+		row_spark(app, w, y++, "Gas used", &n->gas_used_ppm, "ppm");
+}
+
+static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
+{
+	int y = 0, rows = getmaxy(w);
+	char line[256], full[70];
+
+	widget_text(app, w, y++, 1, STYLE_TITLE, n->name);
+	widget_label(app, w, y, 1, "Enode", LABEL_W);
+	widget_text(app, w, y++, LABEL_W + 1, n->enode[0] ? STYLE_NORMAL : STYLE_DIM,
+	            n->enode[0] ? n->enode : (n->admin_cap == CAP_NO ? "n/a (admin_nodeInfo not offered)" : "-"));
+	y++;
+	widget_text(app, w, y++, 1, STYLE_LABEL, "Recent heads");
+	for (size_t i = 0; i < n->nrecent && i < 6 && y < rows / 2; i++, y++) {
+		const struct fleet_head *h = &n->recent[(n->recent_head + FLEET_RECENT - 1 - i) % FLEET_RECENT];
+
+		hex_encode(full, sizeof(full), h->hash, sizeof(h->hash), 1);
+		snprintf(line, sizeof(line), "#%-10llu %s", (unsigned long long)h->number, full);
+		widget_text(app, w, y, 3, STYLE_NORMAL, line);
+	}
+	y++;
+	widget_text(app, w, y++, 1, STYLE_LABEL, "Peers (admin_peers)");
+	if (n->admin_cap != CAP_YES) {
+		widget_text(app, w, y, 3, STYLE_DIM, n->admin_cap == CAP_NO ? na(app) : "-");
+		return;
+	}
+	if (!n->has_peer_list || n->npeer_list == 0) {
+		widget_text(app, w, y, 3, STYLE_DIM, n->has_peer_list ? "no peers" : "asking...");
+		return;
+	}
+	for (size_t i = 0; i < n->npeer_list && y < rows - 1; i++, y++) {
+		const struct fleet_peer *p = &n->peer_list[i];
+
+		snprintf(line, sizeof(line), "%-3s %-22.22s %-28.28s %s", p->inbound ? "in" : "out", p->remote, p->name,
+		         p->protocols);
+		widget_text(app, w, y, 3, STYLE_NORMAL, line);
+	}
+}
+
+static void draw_alerts(struct app *app, WINDOW *w)
+{
+	size_t n = fleet_alert_count(app->fleet);
+	int y = 0, rows = getmaxy(w);
+	char line[300], when[16];
+
+	widget_text(app, w, y++, 1, STYLE_TITLE, "Alerts (newest first)");
+	if (!n)
+		widget_text(app, w, y, 1, STYLE_DIM, "none so far");
+	for (size_t i = 0; i < n && y < rows - 1; i++, y++) {
+		const struct fleet_alert *a = fleet_alert(app->fleet, i);
+		struct tm tm;
+
+		localtime_r(&a->when, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		snprintf(line, sizeof(line), "%s  %-8s %s", when, a->resolved ? "cleared" : "ALERT", a->text);
+		widget_text(app, w, y, 1, a->resolved ? STYLE_DIM : STYLE_WARN, line);
 	}
 }
 
 static void dash_draw(void *state, struct app *app, WINDOW *w)
 {
+	struct dash *d = state;
 	size_t count = fleet_count(app->fleet);
-	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+	const struct fleet_node *n;
+	int rows = getmaxy(w);
 
-	(void)state;
-	if (!n) {
-		widget_text(app, w, 1, 1, STYLE_DIM, "no nodes configured");
+	refresh_order(d, app);
+	n = fleet_node(app->fleet, app->node_sel);
+	if (!n && d->view != VIEW_ALERTS) {
+		widget_text(app, w, 1, 1, STYLE_DIM, "no nodes: press a to add one");
+	} else {
+		switch (d->view) {
+		case VIEW_GRID:
+			draw_grid(d, app, w);
+			break;
+		case VIEW_DETAIL:
+			draw_detail(app, w, n, count);
+			break;
+		case VIEW_NETWORK:
+			draw_network(app, w, n);
+			break;
+		case VIEW_ALERTS:
+			draw_alerts(app, w);
+			break;
+		}
+	}
+	if (d->prompt != PROMPT_NONE) {
+		line_edit_draw(app, w, rows - 1, &d->edit);
+	} else if (d->message[0]) {
+		wmove(w, rows - 1, 0);
+		wclrtoeol(w);
+		widget_text(app, w, rows - 1, 1, d->message_bad ? STYLE_BAD : STYLE_OK, d->message);
+	} else if (d->view != VIEW_GRID) {
+		wmove(w, rows - 1, 0);
+		wclrtoeol(w);
+		widget_text(app, w, rows - 1, 1, STYLE_DIM,
+		            d->view == VIEW_ALERTS ? "Esc back" : "Esc grid  j/k node  v network/status  l alerts  r poll");
+	}
+}
+
+/* ---- actions ---- */
+
+static void say(struct dash *d, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(struct dash *d, bool bad, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+	d->message_bad = bad;
+}
+
+/* Applies a change to the config file on disk, not the session's view (which may hold --rpc-url nodes). */
+static void save_nodes(struct dash *d, struct app *app, const struct config_node *add, const char *remove)
+{
+	struct config file;
+	char err[256];
+	int rc = 0;
+
+	if (!app->config_path[0]) {
+		say(d, true, "%s", "no config file location (no home directory): change kept for this session");
 		return;
 	}
-	draw_node(app, w, n, app->node_sel, count);
-	if (count > 1)
-		widget_text(app, w, getmaxy(w) - 1, 1, STYLE_DIM, "j/k: next/previous node   r: poll now");
+	config_init(&file);
+	if (config_load(&file, app->config_path, err, sizeof(err)) != 0) {
+		say(d, true, "config file not changed: %s", err);
+		config_free(&file);
+		return;
+	}
+	if (add)
+		rc = config_add_node(&file, add, err, sizeof(err));
+	if (remove && config_remove_node(&file, remove) != 0) {
+		say(d, false, "removed for this session ('%s' is not in the config file)", remove);
+		config_free(&file);
+		return;
+	}
+	if (rc == 0)
+		rc = config_save(&file, app->config_path, err, sizeof(err));
+	if (rc != 0)
+		say(d, true, "config file not changed: %s", err);
 	else
-		widget_text(app, w, getmaxy(w) - 1, 1, STYLE_DIM, "r: poll now   ?: help");
+		say(d, false, "saved to %s", app->config_path);
+	config_free(&file);
+}
+
+static void add_node(struct dash *d, struct app *app, const char *url)
+{
+	struct config_node cn = { .name = d->new_name, .url = (char *)url };
+	char err[256];
+
+	if (fleet_add_node(app->fleet, &cn, err, sizeof(err)) != 0) {
+		say(d, true, "%s", err);
+		return;
+	}
+	app->node_sel = fleet_count(app->fleet) - 1;
+	save_nodes(d, app, &cn, NULL);
+	log_msg(LOG_INFO, "node %s added", d->new_name);
+}
+
+static void remove_node(struct dash *d, struct app *app)
+{
+	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+	char name[64];
+
+	if (!n)
+		return;
+	snprintf(name, sizeof(name), "%s", n->name);
+	fleet_remove_node(app->fleet, app->node_sel);
+	if (app->node_sel >= fleet_count(app->fleet) && app->node_sel > 0)
+		app->node_sel--;
+	save_nodes(d, app, NULL, name);
+	log_msg(LOG_INFO, "node %s removed", name);
+}
+
+static int prompt_key(struct dash *d, struct app *app, int key)
+{
+	if (d->prompt == PROMPT_DELETE) {
+		if (key == 'y' || key == 'Y')
+			remove_node(d, app);
+		else
+			say(d, false, "%s", "nothing removed");
+		d->prompt = PROMPT_NONE;
+		return PANE_REDRAW;
+	}
+	switch (line_edit_key(&d->edit, key)) {
+	case EDIT_CANCEL:
+		d->prompt = PROMPT_NONE;
+		break;
+	case EDIT_DONE:
+		if (d->prompt == PROMPT_ADD_NAME) {
+			if (!d->edit.text[0]) {
+				say(d, true, "%s", "a node needs a name");
+				d->prompt = PROMPT_NONE;
+				break;
+			}
+			snprintf(d->new_name, sizeof(d->new_name), "%.63s", d->edit.text);
+			line_edit_start(&d->edit, "URL (http://, https://, ipc path)", "http://127.0.0.1:8545");
+			d->prompt = PROMPT_ADD_URL;
+		} else {
+			d->prompt = PROMPT_NONE;
+			add_node(d, app, d->edit.text);
+		}
+		break;
+	case EDIT_CONTINUE:
+		break;
+	}
+	return PANE_REDRAW;
+}
+
+static void move_cursor(struct dash *d, struct app *app, long delta)
+{
+	size_t n = fleet_count(app->fleet);
+
+	if (!n)
+		return;
+	refresh_order(d, app);
+	if (delta < 0 && d->cursor < (size_t)-delta)
+		d->cursor = 0;
+	else if (delta > 0 && d->cursor + (size_t)delta >= n)
+		d->cursor = n - 1;
+	else
+		d->cursor = (size_t)((long)d->cursor + delta);
+	app->node_sel = d->order[d->cursor];
+}
+
+static void set_view(struct dash *d, struct app *app, enum view v)
+{
+	d->view = v;
+	fleet_set_focus(app->fleet, v == VIEW_GRID || v == VIEW_ALERTS ? SIZE_MAX : app->node_sel);
 }
 
 static int dash_key(void *state, struct app *app, int key)
 {
-	size_t count = fleet_count(app->fleet);
+	struct dash *d = state;
+	const struct fleet_node *n;
 
-	(void)state;
+	if (d->prompt != PROMPT_NONE)
+		return prompt_key(d, app, key);
+	d->message[0] = '\0';
 	switch (key) {
 	case 'j':
 	case KEY_DOWN:
-		if (count)
-			app->node_sel = (app->node_sel + 1) % count;
+		move_cursor(d, app, 1);
+		if (d->view != VIEW_GRID)
+			set_view(d, app, d->view);
 		return PANE_REDRAW;
 	case 'k':
 	case KEY_UP:
-		if (count)
-			app->node_sel = (app->node_sel + count - 1) % count;
+		move_cursor(d, app, -1);
+		if (d->view != VIEW_GRID)
+			set_view(d, app, d->view);
+		return PANE_REDRAW;
+	case KEY_NPAGE:
+		move_cursor(d, app, 10);
+		return PANE_REDRAW;
+	case KEY_PPAGE:
+		move_cursor(d, app, -10);
+		return PANE_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (d->view == VIEW_GRID && fleet_count(app->fleet))
+			set_view(d, app, VIEW_DETAIL);
+		return PANE_REDRAW;
+	case 27:
+	case KEY_BACKSPACE:
+	case 127:
+	case 'h':
+		if (d->view == VIEW_GRID)
+			return PANE_IGNORED;
+		set_view(d, app, VIEW_GRID);
+		return PANE_REDRAW;
+	case 'v':
+		if (d->view == VIEW_DETAIL || d->view == VIEW_NETWORK)
+			set_view(d, app, d->view == VIEW_DETAIL ? VIEW_NETWORK : VIEW_DETAIL);
+		return PANE_REDRAW;
+	case 'l':
+		set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
+		return PANE_REDRAW;
+	case 's':
+		d->sort_col = (enum fleet_col)((d->sort_col + 1) % COL_COUNT);
+		return PANE_REDRAW;
+	case 'S':
+		d->sort_desc = !d->sort_desc;
+		return PANE_REDRAW;
+	case 'p':
+		n = fleet_node(app->fleet, app->node_sel);
+		if (n)
+			fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
+		return PANE_REDRAW;
+	case 'a':
+		line_edit_start(&d->edit, "New node name", "");
+		d->prompt = PROMPT_ADD_NAME;
+		return PANE_REDRAW;
+	case 'd':
+		n = fleet_node(app->fleet, app->node_sel);
+		if (!n)
+			return PANE_CONSUMED;
+		snprintf(d->edit.prompt, sizeof(d->edit.prompt), "Remove %.30s? (y/n)", n->name);
+		d->edit.text[0] = '\0';
+		d->edit.len = 0;
+		d->prompt = PROMPT_DELETE;
 		return PANE_REDRAW;
 	case 'r':
 		fleet_poll_now(app->fleet);
@@ -231,8 +869,15 @@ static int dash_key(void *state, struct app *app, int key)
 }
 
 static const struct key_help dash_keys[] = {
-	{ "j / Down", "next node" },
-	{ "k / Up", "previous node" },
+	{ "j k", "next / previous node (arrows too)" },
+	{ "Enter", "node details" },
+	{ "v", "details: status / network (enode, heads, peers)" },
+	{ "Esc", "back to the grid" },
+	{ "s S", "sort by the next column / reverse" },
+	{ "p", "pin or unpin the node at the top" },
+	{ "a", "add a node (saved to the config file)" },
+	{ "d", "remove the node (asks first)" },
+	{ "l", "alert log" },
 	{ "r", "poll every node now" },
 };
 

@@ -1,13 +1,25 @@
+/*
+ * The fleet's runtime: polling and probing each node, fetching what fork
+ * detection needs, keeping the alert log and running the alert hook.
+ * The pure evaluation lives in fleet_eval.c.
+ */
 #include "dashboard/fleet.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/eth.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/rpc.h"
 #include "common/text.h"
+
+extern char **environ;
 
 /* What one poll asks, in batch order. */
 enum poll_method {
@@ -18,6 +30,10 @@ enum poll_method {
 	M_GAS_PRICE,
 	M_PEERS,
 	M_TXPOOL,
+	M_PENDING_COUNT,
+	M_MINING,
+	M_HASHRATE,
+	M_ADMIN_PEERS,
 	M_COUNT
 };
 
@@ -29,9 +45,43 @@ static const char *const method_names[M_COUNT] = {
 	[M_GAS_PRICE] = "eth_gasPrice",
 	[M_PEERS] = "net_peerCount",
 	[M_TXPOOL] = "txpool_status",
+	[M_PENDING_COUNT] = "eth_getBlockTransactionCountByNumber",
+	[M_MINING] = "eth_mining",
+	[M_HASHRATE] = "eth_hashrate",
+	[M_ADMIN_PEERS] = "admin_peers",
+};
+
+/* The probe: one trial call per namespace (cheap, or invalid on purpose: "invalid params" still means offered). */
+enum probe_method {
+	P_MODULES,
+	P_NET,
+	P_ADMIN,
+	P_TXPOOL,
+	P_OTS,
+	P_TRACE,
+	P_DEBUG,
+	P_COINBASE,
+	P_COUNT
+};
+
+static const struct {
+	const char *method;
+	const char *arg; /* one string parameter, or NULL for none */
+	int ns;          /* enum fleet_ns, or -1 */
+} probes[P_COUNT] = {
+	[P_MODULES] = { "rpc_modules", NULL, -1 },
+	[P_NET] = { "net_version", NULL, NS_NET },
+	[P_ADMIN] = { "admin_nodeInfo", NULL, NS_ADMIN },
+	[P_TXPOOL] = { "txpool_status", NULL, NS_TXPOOL },
+	[P_OTS] = { "ots_getApiLevel", NULL, NS_OTS },
+	[P_TRACE] = { "trace_block", "0x0", NS_TRACE },
+	[P_DEBUG] = { "debug_getRawHeader", "0x0", NS_DEBUG },
+	[P_COINBASE] = { "eth_coinbase", NULL, -1 },
 };
 
 #define SYNC_SAMPLES 16
+#define ALERT_LOG 256
+#define MAX_HOOKS 8
 
 struct sync_sample {
 	uint64_t ms, block;
@@ -41,7 +91,9 @@ struct node_rt {
 	struct fleet_node view;
 	struct fleet *fleet;
 	struct rpc_client *rpc;
-	uint64_t poll_call;           /* call id of the poll in flight, 0 if none */
+	uint64_t poll_call;           /* call ids in flight, 0 if none */
+	uint64_t probe_call;
+	uint64_t fetch_call;
 	int slot[M_COUNT];            /* batch index of each method in the poll in flight, -1 if not asked */
 	struct sync_sample sync[SYNC_SAMPLES];
 	size_t nsync;
@@ -49,12 +101,19 @@ struct node_rt {
 
 struct fleet {
 	struct loop *loop;
-	struct node_rt *nodes;
-	size_t n;
+	const struct config *cfg;
+	struct node_rt **nodes;
+	size_t n, cap;
 	uint64_t refresh_ms;
 	uint64_t timer;
+	size_t focus;
 	void (*changed)(void *ud);
 	void *ud;
+	struct fleet_alert alerts[ALERT_LOG];
+	size_t alert_head, nalerts;
+	uint64_t alert_seq;
+	pid_t hooks[MAX_HOOKS];
+	size_t nhooks;
 };
 
 static void notify(struct fleet *f)
@@ -63,7 +122,205 @@ static void notify(struct fleet *f)
 		f->changed(f->ud);
 }
 
-/* The optional caps that gate whether a method is asked at all. */
+static struct fleet_rules rules_of(const struct fleet *f)
+{
+	struct fleet_rules r = {
+		.stall_s = f->cfg->alert_stall_s > 0 ? (uint64_t)f->cfg->alert_stall_s : 0,
+		.min_peers = f->cfg->alert_min_peers > 0 ? (uint64_t)f->cfg->alert_min_peers : 0,
+		.max_lag = f->cfg->alert_max_lag > 0 ? (uint64_t)f->cfg->alert_max_lag : 0,
+	};
+
+	return r;
+}
+
+/* ---- alerts ---- */
+
+static void reap_hooks(struct fleet *f)
+{
+	for (size_t i = 0; i < f->nhooks;) {
+		int st;
+
+		if (waitpid(f->hooks[i], &st, WNOHANG) == 0) {
+			i++;
+			continue;
+		}
+		f->hooks[i] = f->hooks[--f->nhooks];
+	}
+}
+
+/* Runs the hook with the alert in its environment; never waits for it. */
+static void run_hook(struct fleet *f, const struct fleet_alert *a)
+{
+	const char *hook = f->cfg->alert_hook;
+	posix_spawn_file_actions_t fa;
+	char kind[64], node[96], state[48], text[256], when[64];
+	char *argv[2];
+	char **envp;
+	size_t nenv = 0;
+	pid_t pid;
+	int rc;
+
+	if (!hook)
+		return;
+	reap_hooks(f);
+	if (f->nhooks == MAX_HOOKS) {
+		log_msg(LOG_WARN, "alert hook: %d still running, skipped one", MAX_HOOKS);
+		return;
+	}
+	while (environ[nenv])
+		nenv++;
+	envp = calloc(nenv + 6, sizeof(*envp));
+	if (!envp)
+		return;
+	memcpy(envp, environ, nenv * sizeof(*envp));
+	snprintf(kind, sizeof(kind), "CHAINDECK_ALERT=%s", fleet_alert_name(a->kind));
+	snprintf(node, sizeof(node), "CHAINDECK_NODE=%s", a->node);
+	snprintf(state, sizeof(state), "CHAINDECK_STATE=%s", a->resolved ? "resolved" : "raised");
+	snprintf(text, sizeof(text), "CHAINDECK_MESSAGE=%s", a->text);
+	snprintf(when, sizeof(when), "CHAINDECK_TIME=%lld", (long long)a->when);
+	envp[nenv++] = kind;
+	envp[nenv++] = node;
+	envp[nenv++] = state;
+	envp[nenv++] = text;
+	envp[nenv++] = when;
+	argv[0] = (char *)hook;
+	argv[1] = NULL;
+	/* The terminal belongs to the screen: the hook gets /dev/null for all three streams. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawn(&pid, hook, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	if (rc != 0) {
+		log_msg(LOG_WARN, "alert hook %s: %s", hook, strerror(rc));
+		return;
+	}
+	f->hooks[f->nhooks++] = pid;
+}
+
+static void add_alert(struct fleet *f, const struct fleet_node *n, enum fleet_alert_kind k, bool resolved)
+{
+	struct fleet_rules r = rules_of(f);
+	struct fleet_alert *a = &f->alerts[f->alert_head];
+
+	memset(a, 0, sizeof(*a));
+	a->when = time(NULL);
+	a->kind = k;
+	a->resolved = resolved;
+	snprintf(a->node, sizeof(a->node), "%s", n->name);
+	fleet_describe(n, k, resolved, &r, a->text, sizeof(a->text));
+	f->alert_head = (f->alert_head + 1) % ALERT_LOG;
+	if (f->nalerts < ALERT_LOG)
+		f->nalerts++;
+	f->alert_seq++;
+	log_msg(resolved ? LOG_INFO : LOG_WARN, "alert: %s", a->text);
+	run_hook(f, a);
+}
+
+size_t fleet_alert_count(const struct fleet *f)
+{
+	return f->nalerts;
+}
+
+const struct fleet_alert *fleet_alert(const struct fleet *f, size_t i)
+{
+	if (i >= f->nalerts)
+		return NULL;
+	return &f->alerts[(f->alert_head + ALERT_LOG - 1 - i) % ALERT_LOG];
+}
+
+uint64_t fleet_alert_seq(const struct fleet *f)
+{
+	return f->alert_seq;
+}
+
+/* ---- evaluation across nodes ---- */
+
+static void fetch_hash(struct fleet *f, size_t leader, uint64_t height);
+
+static void evaluate(struct fleet *f)
+{
+	struct fleet_node *views[f->n ? f->n : 1];
+	struct fleet_rules r = rules_of(f);
+	uint64_t now = loop_now_ms(), height;
+	size_t need;
+
+	for (size_t i = 0; i < f->n; i++)
+		views[i] = &f->nodes[i]->view;
+	fleet_compare(views, f->n, &need, &height);
+	if (need != SIZE_MAX)
+		fetch_hash(f, need, height);
+	for (size_t i = 0; i < f->n; i++) {
+		struct fleet_node *v = views[i];
+		unsigned raised, cleared;
+
+		fleet_debounce(v, fleet_conditions(v, &r, now), now, 2 * f->refresh_ms, &raised, &cleared);
+		for (int k = 0; k < ALERT_KINDS; k++) {
+			if (raised & (1u << k))
+				add_alert(f, v, (enum fleet_alert_kind)k, false);
+			else if (cleared & (1u << k))
+				add_alert(f, v, (enum fleet_alert_kind)k, true);
+		}
+	}
+}
+
+static void on_fetched(void *ud, const struct rpc_response *res)
+{
+	struct node_rt *n = ud;
+	struct eth_block b;
+
+	n->fetch_call = 0;
+	if (res->status != RPC_OK || res->reply[0].status != RPC_OK)
+		return;
+	if (eth_decode_header(res->reply[0].result, &b, NULL, 0) != 0)
+		return;
+	if (b.has_hash) {
+		struct fleet_head h = { .number = b.number, .time = b.timestamp };
+
+		memcpy(h.hash, b.hash, sizeof(h.hash));
+		fleet_note_head(&n->view, &h);
+	}
+	eth_block_free(&b);
+	evaluate(n->fleet);
+	notify(n->fleet);
+}
+
+/* Asks the chain's leader for its block at a height another node is at. */
+static void fetch_hash(struct fleet *f, size_t leader, uint64_t height)
+{
+	struct node_rt *n = f->nodes[leader];
+	char num[24];
+	cJSON *p;
+
+	if (n->fetch_call)
+		return;
+	hex_format_u64(num, sizeof(num), height);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(num));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	n->fetch_call = rpc_call(n->rpc, "eth_getBlockByNumber", p, on_fetched, n);
+}
+
+/* ---- polling ---- */
+
+/* Whether a JSON-RPC error means "this node does not offer the method" rather than a passing failure. */
+static bool error_means_unsupported(const struct rpc_reply *r)
+{
+	static const char *const words[] = { "not found", "not supported", "does not exist", "not available",
+	                                     "unsupported", "not implemented", "disabled", "unknown method",
+	                                     "not enabled" };
+
+	if (r->code == -32601 || r->code == -32004)
+		return true;
+	for (size_t i = 0; r->message && i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strstr(r->message, words[i]))
+			return true;
+	}
+	return false;
+}
+
 static enum fleet_cap *cap_of(struct fleet_node *v, enum poll_method m)
 {
 	switch (m) {
@@ -75,27 +332,15 @@ static enum fleet_cap *cap_of(struct fleet_node *v, enum poll_method m)
 		return &v->peers_cap;
 	case M_TXPOOL:
 		return &v->txpool_cap;
+	case M_MINING:
+		return &v->mining_cap;
+	case M_HASHRATE:
+		return &v->hashrate_cap;
+	case M_ADMIN_PEERS:
+		return &v->admin_cap;
 	default:
 		return NULL;
 	}
-}
-
-/*
- * Whether a JSON-RPC error means "this node does not offer the method" rather
- * than a passing failure. Clients disagree on codes and words, so both count.
- */
-static bool error_means_unsupported(const struct rpc_reply *r)
-{
-	static const char *const words[] = { "not found", "not supported", "does not exist", "not available",
-	                                     "unsupported", "not implemented", "disabled", "unknown method" };
-
-	if (r->code == -32601 || r->code == -32004)
-		return true;
-	for (size_t i = 0; r->message && i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strstr(r->message, words[i]))
-			return true;
-	}
-	return false;
 }
 
 static bool json_u64(const cJSON *j, uint64_t *out)
@@ -108,15 +353,37 @@ static bool json_u256(const cJSON *j, struct u256 *out)
 	return eth_decode_u256(j, out, NULL, 0) == 0;
 }
 
+static void sanitize_into(char *dst, size_t cap, const cJSON *s)
+{
+	if (cJSON_IsString(s))
+		text_sanitize(dst, cap, s->valuestring, strlen(s->valuestring));
+	else if (cap)
+		dst[0] = '\0';
+}
+
 static void take_block(struct node_rt *n, const cJSON *result)
 {
 	struct fleet_node *v = &n->view;
 	struct eth_block b;
 	char err[128];
+	bool new_head;
 
 	if (eth_decode_block(result, &b, err, sizeof(err)) != 0) {
 		log_msg(LOG_WARN, "node %s: latest block: %s", v->name, err);
 		return;
+	}
+	new_head = !v->has_head || b.number != v->head_number || memcmp(b.hash, v->head_hash, 32) != 0;
+	if (new_head && v->has_head && b.number > v->head_number && b.timestamp >= v->head_time)
+		stats_ring_push(&v->block_time_s, (b.timestamp - v->head_time) / (b.number - v->head_number));
+	if (new_head) {
+		struct fleet_head h = { .number = b.number, .time = b.timestamp };
+
+		if (!v->has_head || b.number != v->head_number)
+			v->head_changed_ms = loop_now_ms();
+		memcpy(h.hash, b.hash, sizeof(h.hash));
+		fleet_note_head(v, &h);
+		if (b.gas_limit)
+			stats_ring_push(&v->gas_used_ppm, b.gas_used * 1000000 / b.gas_limit);
 	}
 	v->has_head = true;
 	v->head_number = b.number;
@@ -128,6 +395,7 @@ static void take_block(struct node_rt *n, const cJSON *result)
 	v->has_base_fee = b.has_base_fee;
 	if (b.has_base_fee)
 		v->base_fee = b.base_fee;
+	v->pow = b.has_difficulty && !u256_is_zero(b.difficulty);
 	eth_block_free(&b);
 }
 
@@ -166,16 +434,54 @@ static void take_syncing(struct node_rt *n, const cJSON *result)
 	}
 }
 
-static void take_txpool(struct node_rt *n, const cJSON *result)
+static void take_txpool(struct fleet_node *v, const cJSON *result)
 {
-	struct fleet_node *v = &n->view;
 	uint64_t p, q;
 
 	if (json_u64(cJSON_GetObjectItemCaseSensitive(result, "pending"), &p) &&
 	    json_u64(cJSON_GetObjectItemCaseSensitive(result, "queued"), &q)) {
 		v->txpool_cap = CAP_YES;
+		v->txpool_from_pending = false;
 		v->txpool_pending = p;
 		v->txpool_queued = q;
+	}
+}
+
+static void take_peers(struct fleet_node *v, const cJSON *result)
+{
+	const cJSON *p;
+
+	if (!cJSON_IsArray(result))
+		return;
+	v->admin_cap = CAP_YES;
+	v->has_peer_list = true;
+	v->npeer_list = 0;
+	cJSON_ArrayForEach(p, result)
+	{
+		struct fleet_peer *e;
+		const cJSON *net = cJSON_GetObjectItemCaseSensitive(p, "network");
+		const cJSON *caps = cJSON_GetObjectItemCaseSensitive(p, "caps"), *c;
+		const cJSON *inbound = cJSON_GetObjectItemCaseSensitive(net, "inbound");
+		size_t used = 0;
+
+		if (v->npeer_list == FLEET_MAX_PEERS)
+			break;
+		e = &v->peer_list[v->npeer_list++];
+		memset(e, 0, sizeof(*e));
+		sanitize_into(e->name, sizeof(e->name), cJSON_GetObjectItemCaseSensitive(p, "name"));
+		sanitize_into(e->remote, sizeof(e->remote), cJSON_GetObjectItemCaseSensitive(net, "remoteAddress"));
+		e->inbound = cJSON_IsTrue(inbound);
+		cJSON_ArrayForEach(c, caps)
+		{
+			char one[24];
+
+			if (!cJSON_IsString(c))
+				continue;
+			text_sanitize(one, sizeof(one), c->valuestring, strlen(c->valuestring));
+			if (used + strlen(one) + 2 > sizeof(e->protocols))
+				break;
+			used += (size_t)snprintf(e->protocols + used, sizeof(e->protocols) - used, "%s%s", used ? " " : "", one);
+		}
 	}
 }
 
@@ -190,18 +496,24 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 			*cap = CAP_NO;
 			log_msg(LOG_INFO, "node %s: %s not offered", v->name, method_names[m]);
 		}
+		if (m == M_TXPOOL && v->txpool_cap == CAP_NO)
+			v->txpool_from_pending = true;
 		return;
 	}
 	if (r->status != RPC_OK)
 		return;
 	switch (m) {
 	case M_CLIENT:
-		if (cJSON_IsString(r->result))
-			text_sanitize(v->client, sizeof(v->client), r->result->valuestring,
-			              strlen(r->result->valuestring));
+		sanitize_into(v->client, sizeof(v->client), r->result);
 		break;
 	case M_CHAIN:
-		v->has_chain_id = json_u64(r->result, &v->chain_id);
+		if (!json_u64(r->result, &u))
+			break;
+		if (!v->has_chain_id && !v->first_chain_id)
+			v->first_chain_id = u;
+		v->chain_changed = v->first_chain_id != u;
+		v->has_chain_id = true;
+		v->chain_id = u;
 		break;
 	case M_BLOCK:
 		take_block(n, r->result);
@@ -217,15 +529,37 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 		if (json_u64(r->result, &u)) {
 			v->peers_cap = CAP_YES;
 			v->peers = u;
+			stats_ring_push(&v->peers_hist, u);
 		}
 		break;
 	case M_TXPOOL:
-		take_txpool(n, r->result);
+		take_txpool(v, r->result);
+		break;
+	case M_PENDING_COUNT:
+		if (json_u64(r->result, &u)) {
+			v->txpool_pending = u;
+			v->txpool_queued = 0;
+		}
+		break;
+	case M_MINING:
+		if (cJSON_IsBool(r->result)) {
+			v->mining_cap = CAP_YES;
+			v->mining = cJSON_IsTrue(r->result);
+		}
+		break;
+	case M_HASHRATE:
+		if (json_u256(r->result, &v->hashrate))
+			v->hashrate_cap = CAP_YES;
+		break;
+	case M_ADMIN_PEERS:
+		take_peers(v, r->result);
 		break;
 	case M_COUNT:
 		break;
 	}
 }
+
+static void probe(struct node_rt *n);
 
 static void on_poll(void *ud, const struct rpc_response *res)
 {
@@ -238,8 +572,10 @@ static void on_poll(void *ud, const struct rpc_response *res)
 		if (v->conn != CONN_DOWN) {
 			v->down_since = time(NULL);
 			v->conn = CONN_DOWN;
+			v->probed = false; /* it may come back as something else */
 		}
 		text_sanitize(v->last_error, sizeof(v->last_error), res->detail, strlen(res->detail));
+		evaluate(n->fleet);
 		notify(n->fleet);
 		return;
 	}
@@ -253,6 +589,9 @@ static void on_poll(void *ud, const struct rpc_response *res)
 		if (n->slot[m] >= 0 && (size_t)n->slot[m] < res->n)
 			take_reply(n, (enum poll_method)m, &res->reply[n->slot[m]]);
 	}
+	if (!v->probed && !n->probe_call)
+		probe(n);
+	evaluate(n->fleet);
 	notify(n->fleet);
 }
 
@@ -263,8 +602,38 @@ static cJSON *params_for(enum poll_method m)
 	if (p && m == M_BLOCK) {
 		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
 		cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	} else if (p && m == M_PENDING_COUNT) {
+		cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
 	}
 	return p;
+}
+
+/* Whether this poll should ask m at all. */
+static bool wanted(const struct node_rt *n, enum poll_method m)
+{
+	const struct fleet_node *v = &n->view;
+	bool focused = n->fleet->focus < n->fleet->n && n->fleet->nodes[n->fleet->focus] == n;
+
+	switch (m) {
+	case M_SYNCING:
+		return v->syncing_cap != CAP_NO;
+	case M_GAS_PRICE:
+		return v->gas_price_cap != CAP_NO;
+	case M_PEERS:
+		return v->peers_cap != CAP_NO;
+	case M_TXPOOL:
+		return v->txpool_cap != CAP_NO;
+	case M_PENDING_COUNT:
+		return v->txpool_from_pending;
+	case M_MINING:
+		return v->pow && v->mining_cap != CAP_NO;
+	case M_HASHRATE:
+		return v->pow && v->hashrate_cap != CAP_NO;
+	case M_ADMIN_PEERS:
+		return focused && v->admin_cap == CAP_YES;
+	default:
+		return true;
+	}
 }
 
 static void poll_node(struct node_rt *n)
@@ -278,10 +647,8 @@ static void poll_node(struct node_rt *n)
 	if (!b)
 		return;
 	for (int m = 0; m < M_COUNT; m++) {
-		enum fleet_cap *cap = cap_of(&n->view, (enum poll_method)m);
-
 		n->slot[m] = -1;
-		if (cap && *cap == CAP_NO)
+		if (!wanted(n, (enum poll_method)m))
 			continue;
 		if (rpc_batch_add(b, method_names[m], params_for((enum poll_method)m)) != RPC_OK)
 			continue;
@@ -290,18 +657,186 @@ static void poll_node(struct node_rt *n)
 	n->poll_call = rpc_batch_send(n->rpc, b, on_poll, n);
 }
 
+static void set_ns(struct fleet_node *v, int ns, bool offered)
+{
+	unsigned bit = 1u << ns;
+
+	v->ns_known |= bit;
+	if (offered)
+		v->ns_offered |= bit;
+	else
+		v->ns_offered &= ~bit;
+}
+
+static void on_probe(void *ud, const struct rpc_response *res)
+{
+	struct node_rt *n = ud;
+	struct fleet_node *v = &n->view;
+
+	n->probe_call = 0;
+	if (res->status != RPC_OK || res->n != P_COUNT)
+		return;
+	v->probed = true;
+	set_ns(v, NS_ETH, true);
+	set_ns(v, NS_WEB3, v->client[0] != '\0');
+	/* rpc_modules first: what the node says it has ... */
+	if (res->reply[P_MODULES].status == RPC_OK && cJSON_IsObject(res->reply[P_MODULES].result)) {
+		for (int ns = 0; ns < NS_COUNT; ns++) {
+			if (cJSON_GetObjectItemCaseSensitive(res->reply[P_MODULES].result, fleet_ns_name((enum fleet_ns)ns)))
+				set_ns(v, ns, true);
+		}
+	}
+	/* ... then what it does: a trial call answered "no such method" wins. */
+	for (int p = P_NET; p < P_COUNT; p++) {
+		const struct rpc_reply *r = &res->reply[p];
+		bool offered = r->status == RPC_OK || (r->status == RPC_EREMOTE && !error_means_unsupported(r));
+
+		if (probes[p].ns >= 0 && (r->status == RPC_OK || r->status == RPC_EREMOTE))
+			set_ns(v, probes[p].ns, offered);
+	}
+	if (res->reply[P_ADMIN].status == RPC_OK) {
+		v->admin_cap = CAP_YES;
+		sanitize_into(v->enode, sizeof(v->enode),
+		              cJSON_GetObjectItemCaseSensitive(res->reply[P_ADMIN].result, "enode"));
+	} else {
+		v->admin_cap = CAP_NO;
+	}
+	if (res->reply[P_COINBASE].status == RPC_OK && cJSON_IsString(res->reply[P_COINBASE].result)) {
+		const char *s = res->reply[P_COINBASE].result->valuestring;
+
+		v->has_coinbase = hex_decode_exact(v->coinbase, sizeof(v->coinbase), s, strlen(s)) == HEX_OK;
+	}
+	notify(n->fleet);
+}
+
+static void probe(struct node_rt *n)
+{
+	struct rpc_batch *b = rpc_batch_new();
+
+	if (!b)
+		return;
+	for (int p = 0; p < P_COUNT; p++) {
+		cJSON *params = cJSON_CreateArray();
+
+		if (params && probes[p].arg)
+			cJSON_AddItemToArray(params, cJSON_CreateString(probes[p].arg));
+		rpc_batch_add(b, probes[p].method, params);
+	}
+	n->probe_call = rpc_batch_send(n->rpc, b, on_probe, n);
+}
+
 static void on_tick(void *ud)
 {
 	struct fleet *f = ud;
 
 	f->timer = loop_timer_add(f->loop, f->refresh_ms, on_tick, f);
+	reap_hooks(f);
 	fleet_poll_now(f);
+	/* Time alone can raise a condition (a stalled head). */
+	evaluate(f);
 }
 
 void fleet_poll_now(struct fleet *f)
 {
 	for (size_t i = 0; i < f->n; i++)
-		poll_node(&f->nodes[i]);
+		poll_node(f->nodes[i]);
+}
+
+/* ---- nodes ---- */
+
+static struct node_rt *node_new(struct fleet *f, const struct config_node *cn, char *err, size_t errlen)
+{
+	struct node_rt *n = calloc(1, sizeof(*n));
+	struct rpc_opts o = {
+		.url = cn->url, .bearer = cn->bearer, .headers = (const char *const *)cn->headers,
+		.nheaders = cn->nheaders, .ca_file = cn->ca_file,
+		.timeout_ms = config_node_timeout(f->cfg, cn), .connections = cn->connections,
+	};
+	char why[256];
+
+	if (!n) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n->fleet = f;
+	n->rpc = rpc_client_new(f->loop, &o, why, sizeof(why));
+	if (!n->rpc) {
+		snprintf(err, errlen, "node %s: %s", cn->name, why);
+		free(n);
+		return NULL;
+	}
+	snprintf(n->view.name, sizeof(n->view.name), "%s", cn->name);
+	snprintf(n->view.url, sizeof(n->view.url), "%s", rpc_client_url(n->rpc));
+	n->view.pinned = cn->pinned;
+	n->view.has_expected_chain_id = cn->has_chain_id;
+	n->view.expected_chain_id = cn->chain_id;
+	return n;
+}
+
+static void node_free(struct node_rt *n)
+{
+	if (!n)
+		return;
+	rpc_client_free(n->rpc);
+	free(n);
+}
+
+static int push_node(struct fleet *f, struct node_rt *n)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		struct node_rt **p = realloc(f->nodes, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		f->nodes = p;
+		f->cap = cap;
+	}
+	n->view.index = f->n;
+	f->nodes[f->n++] = n;
+	return 0;
+}
+
+int fleet_add_node(struct fleet *f, const struct config_node *cn, char *err, size_t errlen)
+{
+	struct node_rt *n = node_new(f, cn, err, errlen);
+
+	if (!n)
+		return -1;
+	if (push_node(f, n) != 0) {
+		node_free(n);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	poll_node(n);
+	notify(f);
+	return 0;
+}
+
+void fleet_remove_node(struct fleet *f, size_t i)
+{
+	if (i >= f->n)
+		return;
+	node_free(f->nodes[i]);
+	memmove(f->nodes + i, f->nodes + i + 1, (f->n - i - 1) * sizeof(*f->nodes));
+	f->n--;
+	for (size_t k = 0; k < f->n; k++)
+		f->nodes[k]->view.index = k;
+	if (f->focus != SIZE_MAX && f->focus >= f->n)
+		f->focus = f->n ? f->n - 1 : SIZE_MAX;
+	evaluate(f);
+	notify(f);
+}
+
+void fleet_set_pinned(struct fleet *f, size_t i, bool pinned)
+{
+	if (i < f->n)
+		f->nodes[i]->view.pinned = pinned;
+}
+
+void fleet_set_focus(struct fleet *f, size_t i)
+{
+	f->focus = i < f->n ? i : SIZE_MAX;
 }
 
 struct fleet *fleet_new(struct loop *loop, const struct config *cfg, void (*changed)(void *ud), void *ud,
@@ -309,36 +844,24 @@ struct fleet *fleet_new(struct loop *loop, const struct config *cfg, void (*chan
 {
 	struct fleet *f = calloc(1, sizeof(*f));
 
-	if (!f || (cfg->nnodes && !(f->nodes = calloc(cfg->nnodes, sizeof(*f->nodes))))) {
-		free(f);
+	if (!f) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	f->loop = loop;
+	f->cfg = cfg;
+	f->focus = SIZE_MAX;
 	f->refresh_ms = cfg->refresh_ms > 0 ? (uint64_t)cfg->refresh_ms : 1000;
 	f->changed = changed;
 	f->ud = ud;
 	for (size_t i = 0; i < cfg->nnodes; i++) {
-		const struct config_node *cn = &cfg->nodes[i];
-		struct node_rt *n = &f->nodes[i];
-		struct rpc_opts o = {
-			.url = cn->url, .bearer = cn->bearer, .headers = (const char *const *)cn->headers,
-			.nheaders = cn->nheaders, .ca_file = cn->ca_file,
-			.timeout_ms = config_node_timeout(cfg, cn), .connections = cn->connections,
-		};
-		char why[256];
+		struct node_rt *n = node_new(f, &cfg->nodes[i], err, errlen);
 
-		n->fleet = f;
-		n->rpc = rpc_client_new(loop, &o, why, sizeof(why));
-		if (!n->rpc) {
-			snprintf(err, errlen, "node %s: %s", cn->name, why);
-			f->n = i;
+		if (!n || push_node(f, n) != 0) {
+			node_free(n);
 			fleet_free(f);
 			return NULL;
 		}
-		snprintf(n->view.name, sizeof(n->view.name), "%s", cn->name);
-		snprintf(n->view.url, sizeof(n->view.url), "%s", rpc_client_url(n->rpc));
-		f->n = i + 1;
 	}
 	fleet_poll_now(f);
 	f->timer = loop_timer_add(loop, f->refresh_ms, on_tick, f);
@@ -352,7 +875,8 @@ void fleet_free(struct fleet *f)
 	if (f->timer)
 		loop_timer_cancel(f->loop, f->timer);
 	for (size_t i = 0; i < f->n; i++)
-		rpc_client_free(f->nodes[i].rpc);
+		node_free(f->nodes[i]);
+	reap_hooks(f);
 	free(f->nodes);
 	free(f);
 }
@@ -364,5 +888,14 @@ size_t fleet_count(const struct fleet *f)
 
 const struct fleet_node *fleet_node(const struct fleet *f, size_t i)
 {
-	return i < f->n ? &f->nodes[i].view : NULL;
+	return i < f->n ? &f->nodes[i]->view : NULL;
+}
+
+void fleet_order(const struct fleet *f, enum fleet_col col, bool descending, size_t *order)
+{
+	const struct fleet_node *views[f->n ? f->n : 1];
+
+	for (size_t i = 0; i < f->n; i++)
+		views[i] = &f->nodes[i]->view;
+	fleet_sort(views, f->n, col, descending, order);
 }

@@ -19,6 +19,7 @@ struct pane_ops;
 struct app {
 	struct loop *loop;
 	struct config cfg;
+	char config_path[4096];       /* where node changes are saved; "" when there is no home */
 	struct fleet *fleet;
 	size_t node_sel;              /* the node the status line and single-node view show */
 	const struct pane_ops *const *panes;

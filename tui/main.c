@@ -43,7 +43,6 @@ struct options {
 struct ctx {
 	struct app app;
 	struct options opt;
-	char config_path[4096];
 	uint64_t tick_timer;
 	uint64_t start_us;
 	bool first_full_frame;
@@ -133,10 +132,10 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 {
 	config_init(&x->app.cfg);
 	if (x->opt.config_path)
-		snprintf(x->config_path, sizeof(x->config_path), "%s", x->opt.config_path);
-	else if (config_default_path(x->config_path, sizeof(x->config_path)) != 0)
-		x->config_path[0] = '\0';
-	if (x->config_path[0] && config_load(&x->app.cfg, x->config_path, err, errlen) != 0)
+		snprintf(x->app.config_path, sizeof(x->app.config_path), "%s", x->opt.config_path);
+	else if (config_default_path(x->app.config_path, sizeof(x->app.config_path)) != 0)
+		x->app.config_path[0] = '\0';
+	if (x->app.config_path[0] && config_load(&x->app.cfg, x->app.config_path, err, errlen) != 0)
 		return -1;
 	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err,
 	                           errlen) != 0)

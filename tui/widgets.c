@@ -58,6 +58,132 @@ void widget_bar(struct app *app, WINDOW *w, int y, int x, int width, uint64_t a,
 	wattrset(w, A_NORMAL);
 }
 
+void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const struct stats_ring *r)
+{
+	static const char *const blocks[8] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	                                       "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char ascii[8] = { '_', '.', ',', '-', '=', '+', '*', '#' };
+	size_t n = r->count < (size_t)width ? r->count : (size_t)width;
+	uint64_t max = 0, v;
+
+	if (width <= 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		stats_ring_get(r, i, &v);
+		if (v > max)
+			max = v;
+	}
+	wattrset(w, tui_attr(app, STYLE_BAR));
+	wmove(w, y, x);
+	for (size_t i = n; i-- > 0;) {
+		unsigned level;
+
+		stats_ring_get(r, i, &v);
+		level = max ? (unsigned)(v * 7 / max) : 0;
+		if (app->utf8)
+			waddstr(w, blocks[level]);
+		else
+			waddch(w, (chtype)ascii[level]);
+	}
+	wattrset(w, A_NORMAL);
+}
+
+void line_edit_start(struct line_edit *e, const char *prompt, const char *initial)
+{
+	snprintf(e->prompt, sizeof(e->prompt), "%s", prompt);
+	snprintf(e->text, sizeof(e->text), "%s", initial ? initial : "");
+	e->len = strlen(e->text);
+}
+
+/* Appends code point cp as UTF-8 if it fits. */
+static void put_utf8(struct line_edit *e, unsigned cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			return;
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else if (cp < 0x110000) {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	} else {
+		return;
+	}
+	if (e->len + n >= sizeof(e->text))
+		return;
+	memcpy(e->text + e->len, b, n);
+	e->len += n;
+	e->text[e->len] = '\0';
+}
+
+enum line_edit_result line_edit_key(struct line_edit *e, int key)
+{
+	switch (key) {
+	case 27:
+		return EDIT_CANCEL;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		return EDIT_DONE;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		/* Remove one whole UTF-8 character. */
+		while (e->len > 0 && ((unsigned char)e->text[e->len - 1] & 0xc0) == 0x80)
+			e->len--;
+		if (e->len > 0)
+			e->len--;
+		e->text[e->len] = '\0';
+		return EDIT_CONTINUE;
+	case 21: /* Ctrl-U */
+		e->len = 0;
+		e->text[0] = '\0';
+		return EDIT_CONTINUE;
+	default:
+		/* Printable characters only: no control codes, no function keys. */
+		if ((key >= 32 && key < 127) || (key >= 160 && key < KEY_MIN) || key > KEY_MAX)
+			put_utf8(e, (unsigned)key);
+		return EDIT_CONTINUE;
+	}
+}
+
+void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e)
+{
+	int cols = getmaxx(w), room = cols - (int)strlen(e->prompt) - 4;
+	const char *shown = e->text;
+
+	if (room < 4)
+		return;
+	/* Keep the end visible: skip whole characters from the front. */
+	while ((int)strlen(shown) > room) {
+		shown++;
+		while (((unsigned char)*shown & 0xc0) == 0x80)
+			shown++;
+	}
+	wmove(w, y, 0);
+	wclrtoeol(w);
+	widget_text(app, w, y, 1, STYLE_TITLE, e->prompt);
+	widget_text(app, w, y, (int)strlen(e->prompt) + 2, STYLE_NORMAL, shown);
+	wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
+	waddch(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
 void widget_status_text(struct app *app, char *buf, size_t cap)
 {
 	const struct fleet_node *n = app->fleet ? fleet_node(app->fleet, app->node_sel) : NULL;

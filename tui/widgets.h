@@ -9,6 +9,7 @@
 
 #include <curses.h>
 
+#include "common/stats.h"
 #include "tui/screen.h"
 
 struct app;
@@ -19,6 +20,24 @@ int widget_label(struct app *app, WINDOW *w, int y, int x, const char *label, in
 void widget_text(struct app *app, WINDOW *w, int y, int x, enum tui_style style, const char *text);
 /* A bar of `width` cells filled a/b of the way ("[#####-----]" in ASCII). */
 void widget_bar(struct app *app, WINDOW *w, int y, int x, int width, uint64_t a, uint64_t b);
+/* The newest `width` samples of a ring as a sparkline, oldest left; scaled to the samples' maximum. */
+void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const struct stats_ring *r);
+
+/*
+ * A one-line text editor for prompts. Feed it keys; it answers whether the
+ * user finished (Enter), cancelled (Esc) or goes on. Text is UTF-8.
+ */
+enum line_edit_result { EDIT_CONTINUE, EDIT_DONE, EDIT_CANCEL };
+struct line_edit {
+	char prompt[48];
+	char text[512];
+	size_t len;
+};
+void line_edit_start(struct line_edit *e, const char *prompt, const char *initial);
+enum line_edit_result line_edit_key(struct line_edit *e, int key);
+/* Draws "prompt: text_" on row y, scrolled so the end of the text shows. */
+void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e);
+
 /* The status line's text for the selected node. */
 void widget_status_text(struct app *app, char *buf, size_t cap);
 
