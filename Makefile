@@ -20,19 +20,23 @@ LDLIBS    := $(PKG_LIBS) -lpthread
 
 BUILD     ?= build
 COMMON_SRC := $(wildcard common/*.c)
-APP_SRC    := $(wildcard tui/*.c dashboard/*.c explorer/*.c wallet/*.c)
+# Models (no curses) go in their own archive so unit tests can link them without the screen.
+MODEL_SRC  := $(filter-out %_pane.c,$(wildcard dashboard/*.c explorer/*.c wallet/*.c))
+VIEW_SRC   := $(wildcard tui/*.c dashboard/*_pane.c explorer/*_pane.c wallet/*_pane.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
-APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/%.o)
+MODEL_OBJ  := $(MODEL_SRC:%.c=$(BUILD)/%.o)
+VIEW_OBJ   := $(VIEW_SRC:%.c=$(BUILD)/%.o)
 TESTLIB_OBJ:= $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN  := $(INTEG_SRC:%.c=$(BUILD)/%)
 TOOL_BIN   := $(TOOL_SRC:%.c=$(BUILD)/%)
 LIB        := $(BUILD)/libchaindeck.a
+MODELLIB   := $(BUILD)/libchaindeck-models.a
 BIN        := $(BUILD)/chaindeck
 
 .PHONY: all check test unit integration screen asan lint bench install uninstall demo deps clean
@@ -53,11 +57,16 @@ $(LIB): $(COMMON_OBJ)
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(BIN): $(APP_OBJ) $(LIB)
-	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+$(MODELLIB): $(MODEL_OBJ)
+	@rm -f $@
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(LIB)
+$(BIN): $(VIEW_OBJ) $(MODELLIB) $(LIB)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(VIEW_OBJ) $(MODELLIB) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

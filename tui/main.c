@@ -46,6 +46,7 @@ struct ctx {
 	uint64_t tick_timer;
 	uint64_t start_us;
 	bool first_full_frame;
+	uint64_t alert_seq;   /* the fleet's alert count already announced */
 };
 
 void app_mark_dirty(struct app *app)
@@ -318,6 +319,19 @@ static void note_first_full_frame(struct ctx *x)
 	log_msg(LOG_INFO, "first full frame after %llu us", (unsigned long long)(loop_now_us() - x->start_us));
 }
 
+/* A new alert rings the terminal bell (when the config wants it); cleared ones do not. */
+static void ring_for_alerts(struct ctx *x)
+{
+	uint64_t seq = fleet_alert_seq(x->app.fleet);
+	bool raised = false;
+
+	for (uint64_t i = 0; x->alert_seq + i < seq && i < fleet_alert_count(x->app.fleet); i++)
+		raised |= !fleet_alert(x->app.fleet, (size_t)i)->resolved;
+	x->alert_seq = seq;
+	if (raised && x->app.cfg.bell)
+		beep();
+}
+
 static void run(struct ctx *x)
 {
 	struct app *app = &x->app;
@@ -331,6 +345,7 @@ static void run(struct ctx *x)
 			app->quit = true;
 		if (loop_take_signal(SIGWINCH))
 			screen_resize(app);
+		ring_for_alerts(x);
 		if (app->dirty && !app->quit) {
 			app->dirty = false;
 			screen_draw(app);

@@ -1,0 +1,310 @@
+/*
+ * The dashboard's fleet evaluation on plain values: alert conditions,
+ * hysteresis, lag and fork detection across nodes, recent heads, sorting.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dashboard/fleet.h"
+#include "tests/lib/test.h"
+
+static struct fleet_node *mk(const char *name, uint64_t chain, uint64_t head, uint8_t hash_byte)
+{
+	struct fleet_node *n = calloc(1, sizeof(*n));
+	struct fleet_head h = { .number = head, .time = 1000 + head * 2 };
+
+	if (!n)
+		abort();
+	strcpy(n->name, name);
+	n->conn = CONN_UP;
+	n->has_chain_id = true;
+	n->chain_id = chain;
+	n->first_chain_id = chain;
+	n->has_head = true;
+	n->head_number = head;
+	n->head_time = h.time;
+	memset(n->head_hash, hash_byte, 32);
+	memset(h.hash, hash_byte, 32);
+	fleet_note_head(n, &h);
+	return n;
+}
+
+static const struct fleet_rules rules = { .stall_s = 60, .min_peers = 2, .max_lag = 5 };
+
+static void down_node_has_only_the_down_condition(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+
+	n->conn = CONN_DOWN;
+	n->forked = true;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 1u << ALERT_DOWN);
+	free(n);
+}
+
+static void stall_needs_the_head_unchanged_longer_than_the_rule(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+
+	n->head_changed_ms = 1000;
+	CHECK_INT(fleet_conditions(n, &rules, 1000 + 60000), 0);
+	CHECK_INT(fleet_conditions(n, &rules, 1000 + 60001), 1u << ALERT_STALLED);
+	free(n);
+}
+
+static void low_peers_only_where_peers_are_offered(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+
+	n->peers = 0;
+	n->peers_cap = CAP_NO;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 0);
+	n->peers_cap = CAP_YES;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 1u << ALERT_LOW_PEERS);
+	n->peers = 2;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 0);
+	free(n);
+}
+
+static void zero_thresholds_disable_their_alerts(void)
+{
+	struct fleet_rules off = { 0 };
+	struct fleet_node *n = mk("a", 1, 10, 1);
+
+	n->peers_cap = CAP_YES;
+	n->head_changed_ms = 1;
+	n->has_lag = true;
+	n->lag_blocks = 1000;
+	CHECK_INT(fleet_conditions(n, &off, 10000000), 0);
+	free(n);
+}
+
+static void chain_condition_for_expected_mismatch_or_change(void)
+{
+	struct fleet_node *n = mk("a", 5, 10, 1);
+
+	n->has_expected_chain_id = true;
+	n->expected_chain_id = 5;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 0);
+	n->expected_chain_id = 1;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 1u << ALERT_CHAIN);
+	n->has_expected_chain_id = false;
+	n->chain_changed = true;
+	CHECK_INT(fleet_conditions(n, &rules, 0), 1u << ALERT_CHAIN);
+	free(n);
+}
+
+static void hysteresis_raises_after_hold_and_clears_after_hold(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+	unsigned up, down, lag = 1u << ALERT_LAG;
+
+	fleet_debounce(n, lag, 1000, 2000, &up, &down);
+	CHECK_INT(up, 0);
+	fleet_debounce(n, lag, 2999, 2000, &up, &down);
+	CHECK_INT(up, 0);
+	fleet_debounce(n, lag, 3000, 2000, &up, &down);
+	CHECK_INT(up, lag);
+	CHECK_INT(n->conditions, lag);
+	fleet_debounce(n, 0, 4000, 2000, &up, &down);
+	CHECK_INT(down, 0);
+	CHECK_INT(n->conditions, lag);
+	fleet_debounce(n, 0, 6000, 2000, &up, &down);
+	CHECK_INT(down, lag);
+	CHECK_INT(n->conditions, 0);
+	free(n);
+}
+
+static void hysteresis_ignores_a_flapping_condition(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+	unsigned up, down, lag = 1u << ALERT_LAG, total = 0;
+
+	for (uint64_t t = 0; t < 20000; t += 500) {
+		fleet_debounce(n, (t / 500) % 2 ? lag : 0, t, 2000, &up, &down);
+		total |= up;
+	}
+	CHECK_INT(total, 0);
+	free(n);
+}
+
+static void down_changes_at_once_both_ways(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+	unsigned up, down, bit = 1u << ALERT_DOWN;
+
+	fleet_debounce(n, bit, 5000, 2000, &up, &down);
+	CHECK_INT(up, bit);
+	fleet_debounce(n, 0, 5001, 2000, &up, &down);
+	CHECK_INT(down, bit);
+	free(n);
+}
+
+static void lag_is_measured_against_the_best_head_of_the_same_chain(void)
+{
+	struct fleet_node *a = mk("a", 1, 100, 1), *b = mk("b", 1, 97, 1), *c = mk("c", 2, 5, 9);
+	struct fleet_node *all[] = { a, b, c };
+	size_t need_leader;
+	uint64_t need_height;
+
+	fleet_note_head(a, &(struct fleet_head){ .number = 97, .hash = { 1 } });
+	memset(a->recent[a->recent_head - 1].hash, 1, 32);
+	fleet_compare(all, 3, &need_leader, &need_height);
+	CHECK(a->has_lag && a->lag_blocks == 0);
+	CHECK(b->has_lag && b->lag_blocks == 3);
+	CHECK_INT(b->lag_s, 6);
+	CHECK(c->has_lag && c->lag_blocks == 0); /* alone on its chain */
+	CHECK(!b->forked);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void different_hash_at_the_same_height_is_a_fork(void)
+{
+	struct fleet_node *a = mk("leader", 1, 50, 0xaa), *b = mk("other", 1, 50, 0xbb);
+	struct fleet_node *all[] = { a, b };
+	size_t need_leader;
+	uint64_t need_height;
+
+	fleet_compare(all, 2, &need_leader, &need_height);
+	CHECK(!a->forked);
+	CHECK(b->forked);
+	CHECK_INT(b->fork_height, 50);
+	CHECK_STR(b->fork_with, "leader");
+	free(a);
+	free(b);
+}
+
+static void unknown_leader_hash_asks_for_that_height(void)
+{
+	struct fleet_node *a = mk("a", 1, 60, 1), *b = mk("b", 1, 40, 2);
+	struct fleet_node *all[] = { a, b };
+	size_t need_leader;
+	uint64_t need_height;
+
+	fleet_compare(all, 2, &need_leader, &need_height);
+	CHECK_INT(need_leader, 0);
+	CHECK_INT(need_height, 40);
+	CHECK(!b->forked);
+	/* Once the leader's hash at 40 is known and equal, no fork. */
+	fleet_note_head(a, &(struct fleet_head){ .number = 40 });
+	memset(a->recent[(a->recent_head + FLEET_RECENT - 1) % FLEET_RECENT].hash, 2, 32);
+	fleet_compare(all, 2, &need_leader, &need_height);
+	CHECK_INT(need_leader, SIZE_MAX);
+	CHECK(!b->forked);
+	free(a);
+	free(b);
+}
+
+static void nodes_that_do_not_answer_take_no_part(void)
+{
+	struct fleet_node *a = mk("a", 1, 100, 1), *b = mk("b", 1, 90, 2);
+	struct fleet_node *all[] = { a, b };
+	size_t need_leader;
+	uint64_t need_height;
+
+	a->conn = CONN_DOWN;
+	fleet_compare(all, 2, &need_leader, &need_height);
+	CHECK(!a->has_lag);
+	CHECK(b->has_lag && b->lag_blocks == 0);
+	CHECK(!b->forked);
+	free(a);
+	free(b);
+}
+
+static void recent_heads_replace_by_height_and_wrap(void)
+{
+	struct fleet_node *n = calloc(1, sizeof(*n));
+	uint8_t h[32];
+
+	for (uint64_t i = 0; i < FLEET_RECENT + 5; i++) {
+		struct fleet_head e = { .number = i };
+
+		memset(e.hash, (int)i, 32);
+		fleet_note_head(n, &e);
+	}
+	CHECK_INT(n->nrecent, FLEET_RECENT);
+	CHECK(!fleet_hash_at(n, 4, h));
+	CHECK(fleet_hash_at(n, 5, h) && h[0] == 5);
+	fleet_note_head(n, &(struct fleet_head){ .number = 10, .hash = { 0x77 } });
+	CHECK(fleet_hash_at(n, 10, h) && h[0] == 0x77);
+	CHECK_INT(n->nrecent, FLEET_RECENT);
+	free(n);
+}
+
+static void sort_puts_pinned_first_and_unknown_last(void)
+{
+	struct fleet_node *a = mk("a", 1, 5, 1), *b = mk("b", 1, 9, 1), *c = mk("c", 1, 7, 1), *d = mk("d", 1, 0, 1);
+	const struct fleet_node *all[] = { a, b, c, d };
+	size_t order[4];
+
+	d->has_head = false;
+	fleet_sort(all, 4, COL_HEAD, true, order);
+	CHECK(order[0] == 1 && order[1] == 2 && order[2] == 0 && order[3] == 3);
+	fleet_sort(all, 4, COL_HEAD, false, order);
+	CHECK(order[0] == 0 && order[1] == 2 && order[2] == 1 && order[3] == 3);
+	c->pinned = true;
+	fleet_sort(all, 4, COL_HEAD, true, order);
+	CHECK(order[0] == 2 && order[1] == 1);
+	fleet_sort(all, 4, COL_NAME, true, order);
+	CHECK(order[0] == 2 && order[1] == 3 && order[2] == 1 && order[3] == 0);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+static void sort_is_stable_on_ties(void)
+{
+	struct fleet_node *a = mk("a", 1, 5, 1), *b = mk("b", 1, 5, 1), *c = mk("c", 1, 5, 1);
+	const struct fleet_node *all[] = { a, b, c };
+	size_t order[3];
+
+	fleet_sort(all, 3, COL_HEAD, true, order);
+	CHECK(order[0] == 0 && order[1] == 1 && order[2] == 2);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void alert_texts_name_node_and_figures(void)
+{
+	struct fleet_node *n = mk("node-7", 1, 42, 1);
+	char buf[200];
+
+	n->lag_blocks = 12;
+	n->lag_s = 24;
+	fleet_describe(n, ALERT_LAG, false, &rules, buf, sizeof(buf));
+	CHECK_STR(buf, "node-7: 12 blocks behind (24s)");
+	fleet_describe(n, ALERT_LAG, true, &rules, buf, sizeof(buf));
+	CHECK_STR(buf, "node-7: lag cleared");
+	n->peers = 1;
+	fleet_describe(n, ALERT_LOW_PEERS, false, &rules, buf, sizeof(buf));
+	CHECK_STR(buf, "node-7: 1 peers (minimum 2)");
+	free(n);
+}
+
+static const struct test_case cases[] = {
+	{ "down_node_has_only_the_down_condition", down_node_has_only_the_down_condition },
+	{ "stall_needs_the_head_unchanged_longer_than_the_rule", stall_needs_the_head_unchanged_longer_than_the_rule },
+	{ "low_peers_only_where_peers_are_offered", low_peers_only_where_peers_are_offered },
+	{ "zero_thresholds_disable_their_alerts", zero_thresholds_disable_their_alerts },
+	{ "chain_condition_for_expected_mismatch_or_change", chain_condition_for_expected_mismatch_or_change },
+	{ "hysteresis_raises_after_hold_and_clears_after_hold", hysteresis_raises_after_hold_and_clears_after_hold },
+	{ "hysteresis_ignores_a_flapping_condition", hysteresis_ignores_a_flapping_condition },
+	{ "down_changes_at_once_both_ways", down_changes_at_once_both_ways },
+	{ "lag_is_measured_against_the_best_head_of_the_same_chain",
+	  lag_is_measured_against_the_best_head_of_the_same_chain },
+	{ "different_hash_at_the_same_height_is_a_fork", different_hash_at_the_same_height_is_a_fork },
+	{ "unknown_leader_hash_asks_for_that_height", unknown_leader_hash_asks_for_that_height },
+	{ "nodes_that_do_not_answer_take_no_part", nodes_that_do_not_answer_take_no_part },
+	{ "recent_heads_replace_by_height_and_wrap", recent_heads_replace_by_height_and_wrap },
+	{ "sort_puts_pinned_first_and_unknown_last", sort_puts_pinned_first_and_unknown_last },
+	{ "sort_is_stable_on_ties", sort_is_stable_on_ties },
+	{ "alert_texts_name_node_and_figures", alert_texts_name_node_and_figures },
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases));
+}
