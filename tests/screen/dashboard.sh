@@ -69,6 +69,7 @@ screen_resize 80 24
 t_ok "redraws at 80x24" screen_wait_for 'chain 31337 \| head' 3
 
 screen_send q
-if screen_wait_exit 3; then t_pass "q quits"; else t_fail "q quits"; fi
+status=$(screen_wait_exit 3) || status=timeout
+if [ "$status" = 0 ]; then t_pass "q quits with status 0"; else t_fail "q quits with status 0" "$status"; fi
 t_ok "no secrets or escapes in the log" bash -c "! grep -q \$'\\x1b' '$home/chaindeck.log'"
 t_done
