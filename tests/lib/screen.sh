@@ -79,6 +79,7 @@ screen_exited() {
 	st=$(_tmux display-message -p -t "${SCREEN_NAME:?no screen started}" \
 		'#{pane_dead} #{pane_dead_status} #{pane_dead_signal}') || return 1
 	case $st in
+	"1  ") return 1 ;; # dead, but tmux has not filled in how yet: ask again
 	"1  "*) echo "signal ${st#1  }"; return 0 ;; # killed by a signal: no status
 	"1 "*) st=${st#1 }; echo "${st%% *}"; return 0 ;;
 	*) return 1 ;;
