@@ -41,6 +41,8 @@ BIN        := $(BUILD)/chaindeck
 
 .PHONY: all check test unit integration screen asan lint bench install uninstall demo deps clean
 .DELETE_ON_ERROR:
+# Keep objects that pattern rules consider intermediate: rebuilding them is wasted time.
+.SECONDARY:
 
 all: $(BIN) chaindeck
 
