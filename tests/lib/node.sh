@@ -77,7 +77,8 @@ now_ms() {
 	echo $((10#$t / 1000))
 }
 
-# Run "$@" in the background, killed with SIGKILL when this shell dies. Sets _spawned_pid.
+# Run "$@" in the background in its own session, killed with SIGKILL when this shell dies.
+# Sets _spawned_pid.
 # _SPAWN_DIR (optional): working directory. stdin is /dev/null; redirect stdout/stderr at the call
 # (tests/run.sh reads the test's output until every holder of that pipe is gone).
 # Call it in the test's own shell, not in ( ) or $( ): it is the parent whose death ends the process.
@@ -89,6 +90,7 @@ import ctypes, os, signal, sys
 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 if os.getppid() != int(sys.argv[1]):
     sys.exit(1)
+os.setsid()  # no terminal signals: a Ctrl-C meant for the program under test is not for us
 if sys.argv[2]:
     os.chdir(sys.argv[2])
 os.execvp(sys.argv[3], sys.argv[3:])
@@ -110,10 +112,18 @@ _untrack() {
 	_node_pids=("${keep[@]}")
 }
 
+# 0 if PID is running (a zombie, exited but not yet reaped, is not)
+_alive() {
+	local s
+	{ read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+	s=${s##*) }
+	[ "${s%% *}" != Z ]
+}
+
 # wait for PID to exit, at most $2 ms; 0 if it did (stderr off: bash's "Killed" job notices)
 _wait_exit() {
 	local pid=$1 end=$(($(now_ms) + $2))
-	while kill -0 "$pid" 2>/dev/null; do
+	while _alive "$pid"; do
 		if [ "$(now_ms)" -ge "$end" ]; then return 1; fi
 		sleep 0.05
 	done
@@ -235,7 +245,7 @@ anvil_start() {
 	while [ -z "$port" ]; do
 		line=$(grep -m1 -o 'Listening on 127\.0\.0\.1:[0-9]*' "$dir/anvil.log" 2>/dev/null) && port=${line##*:}
 		[ -n "$port" ] && break
-		if ! kill -0 "$pid" 2>/dev/null || [ "$(now_ms)" -ge "$end" ]; then
+		if ! _alive "$pid" || [ "$(now_ms)" -ge "$end" ]; then
 			echo "anvil_start: anvil did not start (args: $*); log:" >&2
 			tail -n 20 "$dir/anvil.log" >&2
 			proc_kill "$pid"
@@ -279,7 +289,7 @@ while True:
 	node_track "$pid"
 	end=$(($(now_ms) + 5000))
 	until [ -s "$dir/port" ]; do
-		if ! kill -0 "$pid" 2>/dev/null || [ "$(now_ms)" -ge "$end" ]; then
+		if ! _alive "$pid" || [ "$(now_ms)" -ge "$end" ]; then
 			echo "blackhole_start: listener did not start:" >&2
 			cat "$dir/err" >&2
 			proc_kill "$pid"

@@ -75,9 +75,20 @@ screen_type() { _tmux send-keys -t "${SCREEN_NAME:?no screen started}" -l "$*"; 
 screen_resize() { _tmux resize-window -t "${SCREEN_NAME:?no screen started}" -x "$1" -y "$2"; }
 
 screen_exited() {
-	local st
+	local st pid server i
 	st=$(_tmux display-message -p -t "${SCREEN_NAME:?no screen started}" \
-		'#{pane_dead} #{pane_dead_status} #{pane_dead_signal}') || return 1
+		'#{pane_dead} #{pane_dead_status} #{pane_dead_signal}|#{pane_pid}|#{pid}') || return 1
+	pid=${st#*|} server=${pid#*|} pid=${pid%|*} st=${st%%|*}
+	for ((i = 0; i < 20; i++)); do
+		case $st in "1 "[0-9]* | "1  "[0-9]*) break ;; esac
+		_alive "$pid" && break
+		# The program has exited (a zombie or gone) but tmux has no status for it: tmux 3.3
+		# sometimes misses the SIGCHLD of a pane whose program exits right after printing.
+		# Nudge it (it then reaps with waitpid) and ask again.
+		kill -CHLD "$server" 2>/dev/null
+		sleep 0.01
+		st=$(_tmux display-message -p -t "$SCREEN_NAME" '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}') || return 1
+	done
 	case $st in
 	"1  ") return 1 ;; # dead, but tmux has not filled in how yet: ask again
 	"1  "*) echo "signal ${st#1  }"; return 0 ;; # killed by a signal: no status
