@@ -435,12 +435,15 @@ static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *
 	widget_text(app, w, y, LABEL_W + 1, n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL, line);
 }
 
+/* How a sparkline's newest value is written after it. */
+enum spark_unit { SPARK_SECONDS, SPARK_COUNT, SPARK_LATENCY, SPARK_PPM };
+
 static void row_spark(struct app *app, WINDOW *w, int y, const char *label, const struct stats_ring *r,
-                      const char *unit)
+                      enum spark_unit unit)
 {
 	int cols = getmaxx(w), width = cols - LABEL_W - 2 - 16;
 	uint64_t last;
-	char buf[48];
+	char buf[48], v[40];
 
 	widget_label(app, w, y, 1, label, LABEL_W);
 	if (!r->count || width < 8) {
@@ -451,7 +454,21 @@ static void row_spark(struct app *app, WINDOW *w, int y, const char *label, cons
 		width = 60;
 	widget_sparkline(app, w, y, LABEL_W + 1, width, r);
 	stats_ring_get(r, 0, &last);
-	snprintf(buf, sizeof(buf), " %llu%s", (unsigned long long)last, unit);
+	switch (unit) {
+	case SPARK_SECONDS:
+		fmt_duration(v, sizeof(v), last);
+		break;
+	case SPARK_LATENCY:
+		fmt_latency(v, sizeof(v), last, !app->utf8);
+		break;
+	case SPARK_PPM:
+		fmt_percent(v, sizeof(v), last, 1000000);
+		break;
+	case SPARK_COUNT:
+		fmt_count(v, sizeof(v), last);
+		break;
+	}
+	snprintf(buf, sizeof(buf), " %s", v);
 	widget_text(app, w, y, LABEL_W + 1 + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
 }
 
@@ -547,14 +564,14 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	if (y < rows - 1)
 		row_offers(app, w, y++, n);
 	if (y < rows - 1)
-		row_spark(app, w, y++, "Block time", &n->block_time_s, "s");
+		row_spark(app, w, y++, "Block time", &n->block_time_s, SPARK_SECONDS);
 	if (y < rows - 1)
-		row_spark(app, w, y++, "Peers", &n->peers_hist, "");
+		row_spark(app, w, y++, "Peers", &n->peers_hist, SPARK_COUNT);
 	if (y < rows - 1) {
-		row_spark(app, w, y++, "Latency", &n->latency_us, "us");
+		row_spark(app, w, y++, "Latency", &n->latency_us, SPARK_LATENCY);
 	}
 	if (y < rows - 1)
-		row_spark(app, w, y++, "Gas used", &n->gas_used_ppm, "ppm");
+		row_spark(app, w, y++, "Gas used", &n->gas_used_ppm, SPARK_PPM);
 }
 
 static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
