@@ -77,6 +77,8 @@ struct rpc_client {
 	CURL *idle[IDLE_EASY_MAX];
 	int nidle;
 	struct ipc_conn ipc;
+	rpc_notify_cb notify;
+	void *notify_ud;
 	/* health */
 	bool up;
 	unsigned failures;
@@ -524,25 +526,40 @@ static long json_value_span(const char *buf, size_t len, size_t *start)
 }
 
 /* The id a response carries (the first element's, for a batch), or 0. */
-static uint64_t response_id(const char *text, size_t len)
+static uint64_t response_id(const cJSON *doc)
 {
-	cJSON *doc = cJSON_ParseWithLength(text, len);
-	const cJSON *obj = doc, *id;
-	uint64_t v = 0;
+	const cJSON *obj = cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, 0) : doc;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
 
-	if (cJSON_IsArray(obj))
-		obj = cJSON_GetArrayItem(obj, 0);
-	id = cJSON_GetObjectItemCaseSensitive(obj, "id");
 	if (cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 9007199254740992.0)
-		v = (uint64_t)id->valuedouble;
-	cJSON_Delete(doc);
-	return v;
+		return (uint64_t)id->valuedouble;
+	return 0;
+}
+
+/* A pushed eth_subscription message: {"method":"eth_subscription","params":{"subscription":ID,"result":X}}. */
+static bool dispatch_notification(struct rpc_client *c, const cJSON *doc)
+{
+	const cJSON *method = cJSON_GetObjectItemCaseSensitive(doc, "method");
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(doc, "params");
+	const cJSON *sub = cJSON_GetObjectItemCaseSensitive(params, "subscription");
+
+	if (!cJSON_IsString(method) || !cJSON_IsString(sub) || cJSON_GetObjectItemCaseSensitive(doc, "id"))
+		return false;
+	if (c->notify)
+		c->notify(c->notify_ud, sub->valuestring, cJSON_GetObjectItemCaseSensitive(params, "result"));
+	return true;
 }
 
 static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 {
-	uint64_t id = response_id(text, len);
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	uint64_t id = response_id(doc);
 
+	if (!id && doc && dispatch_notification(c, doc)) {
+		cJSON_Delete(doc);
+		return;
+	}
+	cJSON_Delete(doc);
 	for (struct req *r = c->active.head; r && id; r = r->next) {
 		bool match = false;
 
@@ -556,7 +573,7 @@ static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 		deliver_body(r, text, len, 0);
 		return;
 	}
-	log_msg(LOG_DEBUG, "rpc %s: dropped an IPC response nobody waits for", c->display_url);
+	log_msg(LOG_DEBUG, "rpc %s: dropped an IPC message nobody waits for", c->display_url);
 }
 
 static void ipc_read(struct rpc_client *c)
@@ -836,6 +853,12 @@ void rpc_client_free(struct rpc_client *c)
 const char *rpc_client_url(const struct rpc_client *c)
 {
 	return c->display_url;
+}
+
+void rpc_client_on_notify(struct rpc_client *c, rpc_notify_cb cb, void *ud)
+{
+	c->notify = cb;
+	c->notify_ud = ud;
 }
 
 bool rpc_client_is_ipc(const struct rpc_client *c)

@@ -98,6 +98,15 @@ size_t rpc_batch_size(const struct rpc_batch *b);
 void rpc_batch_free(struct rpc_batch *b);
 uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, void *ud);
 
+/*
+ * Messages the node pushes without being asked (eth_subscription over IPC):
+ * cb(ud, subscription id, result) on the loop thread; pointers valid during
+ * the call only. Subscriptions die with the connection: a caller that sees a
+ * transport error subscribes again once calls succeed.
+ */
+typedef void (*rpc_notify_cb)(void *ud, const char *subscription, const cJSON *result);
+void rpc_client_on_notify(struct rpc_client *c, rpc_notify_cb cb, void *ud);
+
 /* Cancels a call or batch; its callback is not called. 0, or -1 if unknown (already done). */
 int rpc_cancel(struct rpc_client *c, uint64_t call_id);
 

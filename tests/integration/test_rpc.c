@@ -191,6 +191,43 @@ static void ipc_pipelines_many_calls(void)
 	rpc_client_free(c);
 }
 
+struct pushed {
+	int count;
+	char sub[80];
+	char number[24];
+};
+
+static void on_push(void *ud, const char *subscription, const cJSON *result)
+{
+	struct pushed *p = ud;
+	const cJSON *num = cJSON_GetObjectItemCaseSensitive(result, "number");
+
+	p->count++;
+	snprintf(p->sub, sizeof(p->sub), "%s", subscription);
+	if (cJSON_IsString(num))
+		snprintf(p->number, sizeof(p->number), "%s", num->valuestring);
+}
+
+static void ipc_subscription_pushes_new_heads(void)
+{
+	struct rpc_client *c = client("ANVIL_IPC", 5000, 1, 0);
+	struct outcome sub = { 0 }, mined = { 0 };
+	struct pushed p = { 0 };
+	cJSON *params = cJSON_CreateArray();
+
+	rpc_client_on_notify(c, on_push, &p);
+	cJSON_AddItemToArray(params, cJSON_CreateString("newHeads"));
+	CHECK(rpc_call(c, "eth_subscribe", params, on_done, &sub) > 0);
+	CHECK(run_until(&sub.calls, 1, 5000));
+	CHECK_INT(sub.status, RPC_OK);
+	CHECK_MSG(strncmp(sub.result[0], "0x", 2) == 0, "subscription id %s", sub.result[0]);
+	CHECK(rpc_call(c, "evm_mine", NULL, on_done, &mined) > 0);
+	CHECK(run_until(&p.count, 1, 5000));
+	CHECK_STR(p.sub, sub.result[0]);
+	CHECK_MSG(strncmp(p.number, "0x", 2) == 0, "head number %s", p.number);
+	rpc_client_free(c);
+}
+
 static void silent_node_times_out_while_loop_runs(void)
 {
 	struct rpc_client *c = client("BLACKHOLE_URL", 300, 4, 0);
@@ -351,6 +388,7 @@ static const struct test_case cases[] = {
 	{ "remote_error_carries_code", remote_error_carries_code },
 	{ "ipc_single_and_batch", ipc_single_and_batch },
 	{ "ipc_pipelines_many_calls", ipc_pipelines_many_calls },
+	{ "ipc_subscription_pushes_new_heads", ipc_subscription_pushes_new_heads },
 	{ "silent_node_times_out_while_loop_runs", silent_node_times_out_while_loop_runs },
 	{ "refused_connection_then_backoff", refused_connection_then_backoff },
 	{ "oversized_response_is_refused", oversized_response_is_refused },
