@@ -337,7 +337,8 @@ static void run(struct ctx *x)
 	struct app *app = &x->app;
 
 	while (!app->quit) {
-		if (loop_run_once(app->loop, 1000) != 0) {
+		/* A draw may ask for another (a view scrolling to its selection): then do not sleep. */
+		if (loop_run_once(app->loop, app->dirty ? 0 : 1000) != 0) {
 			log_msg(LOG_ERROR, "event loop failed");
 			break;
 		}
