@@ -28,7 +28,9 @@ TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 
-COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+# The selector table is generated from common/selectors.txt (rules below) and lives in the library.
+SELECTORS_OBJ := $(BUILD)/gen/selectors_table.o
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o) $(SELECTORS_OBJ)
 MODEL_OBJ  := $(MODEL_SRC:%.c=$(BUILD)/%.o)
 VIEW_OBJ   := $(VIEW_SRC:%.c=$(BUILD)/%.o)
 TESTLIB_OBJ:= $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -51,6 +53,21 @@ chaindeck: $(BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# A host tool built from our own Keccak hashes each signature; the table it writes is sorted by selector.
+$(BUILD)/tools/gen_selectors: tools/gen_selectors.c common/keccak.c common/keccak.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ tools/gen_selectors.c common/keccak.c
+
+$(BUILD)/gen/selectors_table.c: common/selectors.txt $(BUILD)/tools/gen_selectors
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(BUILD)/tools/gen_selectors common/selectors.txt $@
+
+$(SELECTORS_OBJ): $(BUILD)/gen/selectors_table.c
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
