@@ -1,0 +1,1161 @@
+/*
+ * history — one page of an address's history, as a small state machine on
+ * the loop thread:
+ *
+ *   head ─► ots ──────────────► logs ─┐
+ *        └► trace rounds (logs inside) ┼─► assemble ─► enrich ─► deliver
+ *        └► scan (blockfetch) ─► logs ─┘
+ *
+ * Each source yields a window [lo, hi] of blocks for which it has found
+ * every matching entry; assemble sorts, cuts the page at a block boundary,
+ * and enrich fetches what the source left out (transactions for trace hits,
+ * receipts for status, headers for timestamps) in one batch.
+ *
+ * At most one RPC call or one blockfetch is outstanding at a time. User
+ * callbacks run with h->busy raised; a history cancelled from inside one is
+ * released when the callback returns, and the code that called it returns
+ * at once without touching it (user_leave() says so).
+ */
+#include "explorer/history.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "explorer/blockfetch.h"
+
+enum {
+	DEFAULT_PAGE = 25,
+	MAX_PAGE = 1000,
+	DEFAULT_SCAN_LIMIT = 10000,
+	TRACE_FIRST_WINDOW = 1024,
+	TRACE_MAX_WINDOW = 1 << 20,
+	MSG_MAX = 256,
+	NEED_TX = 1,      /* only the hash and position are known (trace) */
+	NEED_RECEIPT = 2  /* status unknown */
+};
+
+static const char TRANSFER_TOPIC[] = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+
+struct item {
+	struct history_entry e;
+	unsigned need;
+	bool is_token;
+};
+
+/* One request of the enrichment batch. */
+enum enrich_kind { ENRICH_TX, ENRICH_RECEIPT, ENRICH_HEADER };
+struct enrich_req {
+	enum enrich_kind kind;
+	size_t item;      /* ENRICH_TX, ENRICH_RECEIPT */
+	uint64_t block;   /* ENRICH_HEADER */
+};
+
+struct history {
+	struct rpc_client *c;
+	struct history_opts o;
+	size_t page_size;
+	uint64_t scan_limit;
+	char addr_hex[2 * ETH_ADDR_LEN + 3];
+	char topic_hex[2 * ETH_HASH_LEN + 3];
+	uint8_t topic[ETH_HASH_LEN];
+
+	enum history_method method;   /* the one running now */
+	uint64_t head, hi, lo;        /* page window: complete for [lo, hi] */
+	uint64_t round_hi, window;    /* trace rounds */
+	bool more;                    /* the page's cut, from assemble to deliver */
+	uint64_t next_before;
+
+	uint64_t call;                /* outstanding rpc call or batch, 0 = none */
+	struct blockfetch *bf;
+
+	struct item *items;
+	size_t n, cap;
+	struct enrich_req *reqs;
+	size_t nreqs;
+
+	int busy;                     /* user callbacks on the stack */
+	bool dead;
+	bool done;
+	char msg[MSG_MAX];
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+const char *history_method_name(enum history_method m)
+{
+	switch (m) {
+	case HISTORY_OTS:
+		return "ots";
+	case HISTORY_TRACE:
+		return "trace";
+	case HISTORY_SCAN:
+		return "scan";
+	case HISTORY_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+/* Copies node text for display: printable ASCII only, bounded. */
+static void sanitize(char *out, size_t cap, const char *s)
+{
+	size_t j = 0;
+
+	if (!cap)
+		return;
+	for (; s && *s && j + 1 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		out[j++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+	}
+	out[j] = '\0';
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t nl = strlen(needle);
+
+	for (; hay && *hay; hay++) {
+		size_t i = 0;
+
+		while (i < nl && hay[i] && tolower((unsigned char)hay[i]) == needle[i])
+			i++;
+		if (i == nl)
+			return true;
+	}
+	return false;
+}
+
+/* A remote error that means "this node does not offer the method". */
+static bool reply_unsupported(const struct rpc_reply *r)
+{
+	static const char *const words[] = {
+		"not found", "not supported", "unsupported", "not available", "does not exist",
+		"not enabled", "disabled", "unknown method", "not implemented"
+	};
+
+	if (r->status != RPC_EREMOTE)
+		return false;
+	if (r->code == -32601)
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (contains_ci(r->message, words[i]))
+			return true;
+	return false;
+}
+
+/* A block number or position as trace_filter sends it: a JSON number or a hex QUANTITY. */
+static bool json_u64(const cJSON *j, uint64_t *out)
+{
+	if (cJSON_IsString(j) && j->valuestring)
+		return hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == HEX_OK;
+	if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 9007199254740991.0 &&
+	    (double)(uint64_t)j->valuedouble == j->valuedouble) {
+		*out = (uint64_t)j->valuedouble;
+		return true;
+	}
+	return false;
+}
+
+/* An optional hex QUANTITY member (blockTimestamp, timestamp); false when absent or malformed. */
+static bool member_u64(const cJSON *obj, const char *name, uint64_t *out)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	return cJSON_IsString(j) && j->valuestring &&
+	       hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == HEX_OK;
+}
+
+static cJSON *quantity(uint64_t v)
+{
+	char buf[24];
+
+	hex_format_u64(buf, sizeof(buf), v);
+	return cJSON_CreateString(buf);
+}
+
+static struct item *add_item(struct history *h)
+{
+	struct item *it;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 32;
+		struct item *p = realloc(h->items, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		h->items = p;
+		h->cap = cap;
+	}
+	it = &h->items[h->n++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+static struct item *find_tx(struct history *h, const uint8_t hash[ETH_HASH_LEN])
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!h->items[i].is_token && memcmp(h->items[i].e.tx_hash, hash, ETH_HASH_LEN) == 0)
+			return &h->items[i];
+	return NULL;
+}
+
+static bool has_token(struct history *h, const uint8_t hash[ETH_HASH_LEN], uint64_t log_index)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->items[i].is_token && h->items[i].e.log_index == log_index &&
+		    memcmp(h->items[i].e.tx_hash, hash, ETH_HASH_LEN) == 0)
+			return true;
+	return false;
+}
+
+static void hash_hex(char out[2 * ETH_HASH_LEN + 3], const uint8_t hash[ETH_HASH_LEN])
+{
+	hex_encode(out, 2 * ETH_HASH_LEN + 3, hash, ETH_HASH_LEN, 1);
+}
+
+/* Fills a transaction entry's fields from the transaction itself. */
+static void set_from_tx(struct history *h, struct item *it, const struct eth_tx *tx)
+{
+	struct history_entry *e = &it->e;
+
+	memcpy(e->tx_hash, tx->hash, ETH_HASH_LEN);
+	e->block_number = tx->block_number;
+	e->tx_index = tx->tx_index;
+	memcpy(e->from, tx->from, ETH_ADDR_LEN);
+	e->has_to = tx->has_to;
+	memcpy(e->to, tx->to, ETH_ADDR_LEN);
+	e->value = tx->value;
+	e->has_selector = tx->input_len >= 4;
+	if (e->has_selector)
+		memcpy(e->selector, tx->input, 4);
+	if (memcmp(tx->from, h->o.address, ETH_ADDR_LEN) == 0)
+		e->kind = HISTORY_TX_OUT;
+	else if (tx->has_to && memcmp(tx->to, h->o.address, ETH_ADDR_LEN) == 0)
+		e->kind = HISTORY_TX_IN;
+	else
+		e->kind = HISTORY_TX_INTERNAL;
+}
+
+/* ---- lifetime and user callbacks -------------------------------------------------------------- */
+
+static void destroy(struct history *h)
+{
+	if (h->call)
+		rpc_cancel(h->c, h->call);
+	/* safe from inside the fetch's own callbacks too */
+	if (h->bf)
+		blockfetch_cancel(h->bf);
+	free(h->items);
+	free(h->reqs);
+	free(h);
+}
+
+static void user_enter(struct history *h)
+{
+	h->busy++;
+}
+
+/* After a user callback: false when the history was cancelled in it (then h may be gone). */
+static bool user_leave(struct history *h)
+{
+	h->busy--;
+	if (!h->dead)
+		return true;
+	if (h->busy == 0)
+		destroy(h);
+	return false;
+}
+
+static void page_finish(struct history *h, int status, bool more, uint64_t next_before)
+{
+	struct history_result r = {
+		.status = status, .method = h->method, .more = more,
+		.next_before = more ? next_before : 0, .head = h->head, .message = h->msg
+	};
+
+	h->done = true;
+	if (h->call)
+		rpc_cancel(h->c, h->call);
+	h->call = 0;
+	if (h->bf)
+		blockfetch_cancel(h->bf); /* a scan that failed half-way; safe inside its callbacks */
+	h->bf = NULL;
+	user_enter(h);
+	h->o.on_done(h->o.ud, &r);
+	user_leave(h);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void fail(struct history *h, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->msg, sizeof(h->msg), fmt, ap);
+	va_end(ap);
+	page_finish(h, status, false, 0);
+}
+
+/* Fails with the words of a remote error, sanitized. */
+static void fail_remote(struct history *h, int status, const char *what, const struct rpc_reply *r)
+{
+	char text[160];
+
+	if (r->status == RPC_EREMOTE) {
+		sanitize(text, sizeof(text), r->message);
+		fail(h, status, "%s: %s (code %ld)", what, text, r->code);
+	} else {
+		fail(h, status, "%s: %s", what, rpc_status_str(r->status));
+	}
+}
+
+static void fail_transport(struct history *h, const char *what, const struct rpc_response *res)
+{
+	fail(h, HISTORY_ERPC, "%s: %s", what, res->detail ? res->detail : rpc_status_str(res->status));
+}
+
+static bool progress(struct history *h, uint64_t done, uint64_t total)
+{
+	if (!h->o.on_progress)
+		return true;
+	user_enter(h);
+	h->o.on_progress(h->o.ud, h->method, done, total);
+	return user_leave(h);
+}
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+/* eth_getLogs params: Transfer logs with the address as topic `pos` (1 = from, 2 = to) over [lo, hi]. */
+static cJSON *logs_params(struct history *h, int pos, uint64_t lo, uint64_t hi)
+{
+	cJSON *p = cJSON_CreateArray(), *f = cJSON_CreateObject(), *topics = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(f, "fromBlock", quantity(lo));
+	cJSON_AddItemToObject(f, "toBlock", quantity(hi));
+	cJSON_AddItemToArray(topics, cJSON_CreateString(TRANSFER_TOPIC));
+	if (pos == 2)
+		cJSON_AddItemToArray(topics, cJSON_CreateNull());
+	cJSON_AddItemToArray(topics, cJSON_CreateString(h->topic_hex));
+	cJSON_AddItemToObject(f, "topics", topics);
+	cJSON_AddItemToArray(p, f);
+	return p;
+}
+
+static cJSON *trace_params(struct history *h, const char *field, uint64_t lo, uint64_t hi)
+{
+	cJSON *p = cJSON_CreateArray(), *f = cJSON_CreateObject(), *a = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(f, "fromBlock", quantity(lo));
+	cJSON_AddItemToObject(f, "toBlock", quantity(hi));
+	cJSON_AddItemToArray(a, cJSON_CreateString(h->addr_hex));
+	cJSON_AddItemToObject(f, field, a);
+	cJSON_AddItemToArray(p, f);
+	return p;
+}
+
+/* Adds the Transfer logs of one eth_getLogs answer; false after failing the page. */
+static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint64_t hi)
+{
+	struct eth_log *logs = NULL;
+	size_t count = 0;
+	char err[ETH_ERR_MAX];
+	int rc = eth_decode_logs(result, &logs, &count, err, sizeof(err));
+
+	if (rc == ETH_ENOMEM) {
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return false;
+	}
+	if (rc != ETH_OK) {
+		fail(h, HISTORY_EDATA, "eth_getLogs: %s", err);
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct eth_log *l = &logs[i];
+		const cJSON *jl = cJSON_GetArrayItem(result, (int)i);
+		bool out, in;
+		struct item *it;
+
+		if (l->removed)
+			continue;
+		if (!l->has_block || !l->has_tx || !l->has_log_index) {
+			fail(h, HISTORY_EDATA, "eth_getLogs: log %zu has no block, transaction or index", i);
+			goto bad;
+		}
+		if (l->block_number < lo || l->block_number > hi) {
+			fail(h, HISTORY_EDATA, "eth_getLogs: log in block %llu, outside the range asked (%llu..%llu)",
+			     (unsigned long long)l->block_number, (unsigned long long)lo, (unsigned long long)hi);
+			goto bad;
+		}
+		out = l->topic_count >= 2 && memcmp(l->topics[1], h->topic, ETH_HASH_LEN) == 0;
+		in = l->topic_count >= 3 && memcmp(l->topics[2], h->topic, ETH_HASH_LEN) == 0;
+		if (l->topic_count < 3 || (!out && !in)) {
+			fail(h, HISTORY_EDATA, "eth_getLogs: log %zu does not match the filter", i);
+			goto bad;
+		}
+		/* ERC-20: amount in data; ERC-721: token id as the fourth topic; anything else is another event */
+		if (!((l->topic_count == 3 && l->data_len == 32) || (l->topic_count == 4 && l->data_len == 0)))
+			continue;
+		if (has_token(h, l->tx_hash, l->log_index))
+			continue; /* a transfer to oneself answers both queries */
+		it = add_item(h);
+		if (!it) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			goto bad;
+		}
+		it->is_token = true;
+		it->e.kind = out ? HISTORY_TOKEN_OUT : HISTORY_TOKEN_IN;
+		memcpy(it->e.tx_hash, l->tx_hash, ETH_HASH_LEN);
+		it->e.block_number = l->block_number;
+		it->e.tx_index = l->tx_index;
+		it->e.log_index = l->log_index;
+		memcpy(it->e.token, l->address, ETH_ADDR_LEN);
+		memcpy(it->e.from, l->topics[1] + 12, ETH_ADDR_LEN);
+		it->e.has_to = true;
+		memcpy(it->e.to, l->topics[2] + 12, ETH_ADDR_LEN);
+		if (l->topic_count == 4)
+			u256_from_be(&it->e.value, l->topics[3], ETH_HASH_LEN);
+		else
+			u256_from_be(&it->e.value, l->data, 32);
+		/* a log exists only in a successful transaction */
+		it->e.has_status = true;
+		it->e.status = 1;
+		member_u64(jl, "blockTimestamp", &it->e.timestamp);
+	}
+	eth_logs_free(logs, count);
+	return true;
+bad:
+	eth_logs_free(logs, count);
+	return false;
+}
+
+/* ---- deliver ------------------------------------------------------------------------------ */
+
+static int cmp_items(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->e.block_number != b->e.block_number)
+		return a->e.block_number > b->e.block_number ? -1 : 1;
+	if (a->e.tx_index != b->e.tx_index)
+		return a->e.tx_index > b->e.tx_index ? -1 : 1;
+	if (a->is_token != b->is_token)
+		return a->is_token ? 1 : -1;
+	if (a->e.log_index != b->e.log_index)
+		return a->e.log_index < b->e.log_index ? -1 : 1;
+	return 0;
+}
+
+static void page_deliver(struct history *h)
+{
+	if (h->n && h->o.on_entries) {
+		struct history_entry *out = malloc(h->n * sizeof(*out));
+
+		if (!out) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < h->n; i++)
+			out[i] = h->items[i].e;
+		user_enter(h);
+		h->o.on_entries(h->o.ud, out, h->n);
+		free(out);
+		if (!user_leave(h))
+			return;
+	}
+	h->msg[0] = '\0';
+	page_finish(h, HISTORY_OK, h->more, h->next_before);
+}
+
+/* ---- enrich: what the source left out, in one batch ----------------------------------------- */
+
+static void on_enrich(void *ud, const struct rpc_response *res)
+{
+	struct history *h = ud;
+	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+
+	h->call = 0;
+	if (res->status != RPC_OK) {
+		fail_transport(h, "fetching transaction details", res);
+		return;
+	}
+	if (res->n != h->nreqs) {
+		fail(h, HISTORY_EDATA, "the node answered %zu of %zu calls", res->n, h->nreqs);
+		return;
+	}
+	for (size_t i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+		const struct rpc_reply *r = &res->reply[i];
+		struct item *it = q->kind == ENRICH_HEADER ? NULL : &h->items[q->item];
+		int rc;
+
+		if (r->status != RPC_OK) {
+			fail_remote(h, HISTORY_ERPC, q->kind == ENRICH_TX ? "eth_getTransactionByHash" :
+			            q->kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", r);
+			return;
+		}
+		if (it)
+			hash_hex(hx, it->e.tx_hash);
+		if (q->kind == ENRICH_TX) {
+			struct eth_tx tx;
+
+			rc = eth_decode_tx(r->result, &tx, err, sizeof(err));
+			if (rc == ETH_ENULL) {
+				fail(h, HISTORY_EDATA, "the node does not know transaction %s", hx);
+				return;
+			}
+			if (rc != ETH_OK) {
+				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "transaction %s: %s", hx, err);
+				return;
+			}
+			if (memcmp(tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !tx.has_block ||
+			    tx.block_number != it->e.block_number || tx.tx_index != it->e.tx_index) {
+				eth_tx_free(&tx);
+				fail(h, HISTORY_EDATA, "transaction %s is not where the trace put it (block %llu, index %llu)",
+				     hx, (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
+				return;
+			}
+			set_from_tx(h, it, &tx);
+			eth_tx_free(&tx);
+		} else if (q->kind == ENRICH_RECEIPT) {
+			struct eth_receipt rcpt;
+
+			rc = eth_decode_receipt(r->result, &rcpt, err, sizeof(err));
+			if (rc == ETH_ENULL) {
+				fail(h, HISTORY_EDATA, "the node has no receipt for transaction %s", hx);
+				return;
+			}
+			if (rc != ETH_OK) {
+				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "receipt of %s: %s", hx, err);
+				return;
+			}
+			if (memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) != 0 ||
+			    rcpt.block_number != it->e.block_number) {
+				eth_receipt_free(&rcpt);
+				fail(h, HISTORY_EDATA, "the receipt of %s belongs to another transaction or block", hx);
+				return;
+			}
+			it->e.has_status = rcpt.has_status;
+			it->e.status = rcpt.status;
+			eth_receipt_free(&rcpt);
+		} else {
+			struct eth_block b;
+
+			rc = eth_decode_header(r->result, &b, err, sizeof(err));
+			if (rc == ETH_ENULL) {
+				fail(h, HISTORY_EDATA, "the node does not know block %llu", (unsigned long long)q->block);
+				return;
+			}
+			if (rc != ETH_OK) {
+				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "block %llu: %s",
+				     (unsigned long long)q->block, err);
+				return;
+			}
+			if (b.number != q->block) {
+				eth_block_free(&b);
+				fail(h, HISTORY_EDATA, "asked for block %llu, got %llu",
+				     (unsigned long long)q->block, (unsigned long long)b.number);
+				return;
+			}
+			for (size_t k = 0; k < h->n; k++)
+				if (h->items[k].e.block_number == q->block)
+					h->items[k].e.timestamp = b.timestamp;
+			eth_block_free(&b);
+		}
+	}
+	/* a trace hit may be neither the address's transaction nor in the right order any more */
+	qsort(h->items, h->n, sizeof(*h->items), cmp_items);
+	page_deliver(h);
+}
+
+static bool add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
+{
+	struct enrich_req *p = realloc(h->reqs, (h->nreqs + 1) * sizeof(*p));
+
+	if (!p)
+		return false;
+	h->reqs = p;
+	p[h->nreqs++] = (struct enrich_req){ .kind = kind, .item = item, .block = block };
+	return true;
+}
+
+static void enrich(struct history *h)
+{
+	struct rpc_batch *b;
+	char hx[2 * ETH_HASH_LEN + 3];
+
+	/* timestamps known for a block (ots, scan, logs with blockTimestamp) hold for all its entries */
+	for (size_t i = 0; i < h->n; i++) {
+		if (h->items[i].e.timestamp)
+			continue;
+		for (size_t k = 0; k < h->n; k++)
+			if (h->items[k].e.timestamp && h->items[k].e.block_number == h->items[i].e.block_number) {
+				h->items[i].e.timestamp = h->items[k].e.timestamp;
+				break;
+			}
+	}
+	h->nreqs = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct item *it = &h->items[i];
+		bool first = true;
+
+		if ((it->need & NEED_TX) && !add_req(h, ENRICH_TX, i, 0))
+			goto nomem;
+		if ((it->need & NEED_RECEIPT) && !add_req(h, ENRICH_RECEIPT, i, 0))
+			goto nomem;
+		if (it->e.timestamp)
+			continue;
+		for (size_t k = 0; k < i; k++)
+			if (h->items[k].e.block_number == it->e.block_number)
+				first = false;
+		if (first && !add_req(h, ENRICH_HEADER, i, it->e.block_number))
+			goto nomem;
+	}
+	if (!h->nreqs) {
+		page_deliver(h);
+		return;
+	}
+	b = rpc_batch_new();
+	if (!b)
+		goto nomem;
+	for (size_t i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+		cJSON *p = cJSON_CreateArray();
+
+		if (q->kind == ENRICH_HEADER) {
+			cJSON_AddItemToArray(p, quantity(q->block));
+			cJSON_AddItemToArray(p, cJSON_CreateBool(0));
+			rpc_batch_add(b, "eth_getBlockByNumber", p);
+		} else {
+			hash_hex(hx, h->items[q->item].e.tx_hash);
+			cJSON_AddItemToArray(p, cJSON_CreateString(hx));
+			rpc_batch_add(b, q->kind == ENRICH_TX ? "eth_getTransactionByHash" : "eth_getTransactionReceipt", p);
+		}
+	}
+	if (rpc_batch_size(b) != h->nreqs) {
+		rpc_batch_free(b);
+		goto nomem;
+	}
+	h->call = rpc_batch_send(h->c, b, on_enrich, h);
+	if (!h->call)
+		goto nomem;
+	return;
+nomem:
+	fail(h, HISTORY_ENOMEM, "out of memory");
+}
+
+/*
+ * Every matching entry of blocks [h->lo, h->hi] is in items: sort, keep
+ * whole blocks up to the page size, then fill in the details.
+ */
+static void assemble(struct history *h)
+{
+	size_t keep = h->n;
+
+	if (h->n > 1)
+		qsort(h->items, h->n, sizeof(*h->items), cmp_items);
+	if (h->n > h->page_size) {
+		size_t i = h->page_size;
+
+		while (i < h->n && h->items[i].e.block_number == h->items[i - 1].e.block_number)
+			i++;
+		keep = i;
+	}
+	if (keep < h->n) {
+		h->n = keep;
+		h->more = true;
+		h->next_before = h->items[keep - 1].e.block_number;
+	} else {
+		h->more = h->lo > 0;
+		h->next_before = h->lo;
+	}
+	enrich(h);
+}
+
+/* ---- the Transfer logs of the window (ots, scan) ---------------------------------------------- */
+
+static void on_logs(void *ud, const struct rpc_response *res)
+{
+	struct history *h = ud;
+
+	h->call = 0;
+	if (res->status != RPC_OK) {
+		fail_transport(h, "eth_getLogs", res);
+		return;
+	}
+	if (res->n != 2) {
+		fail(h, HISTORY_EDATA, "eth_getLogs: the node answered %zu of 2 calls", res->n);
+		return;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		if (res->reply[i].status != RPC_OK) {
+			fail_remote(h, HISTORY_ERPC, "eth_getLogs", &res->reply[i]);
+			return;
+		}
+		if (!take_logs(h, res->reply[i].result, h->lo, h->hi))
+			return;
+	}
+	assemble(h);
+}
+
+static void window_logs(struct history *h)
+{
+	struct rpc_batch *b = rpc_batch_new();
+
+	if (!b || rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, h->lo, h->hi)) != 0 ||
+	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, h->lo, h->hi)) != 0) {
+		rpc_batch_free(b);
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return;
+	}
+	h->call = rpc_batch_send(h->c, b, on_logs, h);
+	if (!h->call)
+		fail(h, HISTORY_ENOMEM, "out of memory");
+}
+
+/* ---- method choice ---------------------------------------------------------------------------- */
+
+static void ots_begin(struct history *h);
+static void trace_begin(struct history *h);
+static void scan_begin(struct history *h);
+
+/* The next method after `after` (HISTORY_AUTO = from the top) that the node may offer. */
+static void run_from(struct history *h, enum history_method after)
+{
+	struct history_caps none = { 0 };
+	const struct history_caps *caps = h->o.caps ? h->o.caps : &none;
+
+	if (h->o.method != HISTORY_AUTO)
+		after = h->o.method; /* a forced method never falls back: see fall_back */
+	else if (after == HISTORY_AUTO) {
+		after = caps->ots != HISTORY_SUPPORT_NO ? HISTORY_OTS :
+		        caps->trace != HISTORY_SUPPORT_NO ? HISTORY_TRACE : HISTORY_SCAN;
+	} else if (after == HISTORY_OTS) {
+		after = caps->trace != HISTORY_SUPPORT_NO ? HISTORY_TRACE : HISTORY_SCAN;
+	} else {
+		after = HISTORY_SCAN;
+	}
+	h->method = after;
+	h->n = 0;
+	if (after == HISTORY_OTS)
+		ots_begin(h);
+	else if (after == HISTORY_TRACE)
+		trace_begin(h);
+	else
+		scan_begin(h);
+}
+
+/*
+ * A method's first call failed with a remote error. In auto mode fall back
+ * (and remember the method is missing when the node said so); a forced
+ * method fails. True when handled by falling back.
+ */
+static bool fall_back(struct history *h, const struct rpc_reply *r, enum history_support *cap, const char *what)
+{
+	bool unsupported = reply_unsupported(r);
+
+	if (h->o.method == HISTORY_AUTO) {
+		if (unsupported && cap)
+			*cap = HISTORY_SUPPORT_NO;
+		run_from(h, h->method);
+		return true;
+	}
+	fail_remote(h, unsupported ? HISTORY_EUNSUPPORTED : HISTORY_ERPC, what, r);
+	return false;
+}
+
+/* ---- ots: ots_searchTransactionsBefore ---------------------------------------------------------- */
+
+/*
+ * Result: {txs: [tx...], receipts: [receipt...], firstPage, lastPage}, newest
+ * first, whole blocks (the page size is a minimum). anvil and Erigon add the
+ * block time as txs[i].blockTimestamp or receipts[i].timestamp.
+ */
+static void on_ots(void *ud, const struct rpc_response *res)
+{
+	struct history *h = ud;
+	const cJSON *result, *txs, *receipts, *last;
+	char err[ETH_ERR_MAX];
+	uint64_t lowest = UINT64_MAX;
+	int count;
+
+	h->call = 0;
+	if (res->status != RPC_OK) {
+		fail_transport(h, "ots_searchTransactionsBefore", res);
+		return;
+	}
+	if (res->reply[0].status != RPC_OK) {
+		fall_back(h, &res->reply[0], h->o.caps ? &h->o.caps->ots : NULL, "ots_searchTransactionsBefore");
+		return;
+	}
+	result = res->reply[0].result;
+	txs = cJSON_GetObjectItemCaseSensitive(result, "txs");
+	receipts = cJSON_GetObjectItemCaseSensitive(result, "receipts");
+	last = cJSON_GetObjectItemCaseSensitive(result, "lastPage");
+	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+		return;
+	}
+	count = cJSON_GetArraySize(txs);
+	if (cJSON_GetArraySize(receipts) != count) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
+		     count, cJSON_GetArraySize(receipts));
+		return;
+	}
+	if (h->o.caps)
+		h->o.caps->ots = HISTORY_SUPPORT_YES;
+	for (int i = 0; i < count; i++) {
+		const cJSON *jt = cJSON_GetArrayItem(txs, i), *jr = cJSON_GetArrayItem(receipts, i);
+		struct eth_tx tx;
+		struct eth_receipt rc;
+		struct item *it;
+		int st = eth_decode_tx(jt, &tx, err, sizeof(err));
+
+		if (st != ETH_OK) {
+			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "ots_searchTransactionsBefore: txs[%d]: %s",
+			     i, st == ETH_ENULL ? "null" : err);
+			return;
+		}
+		st = eth_decode_receipt(jr, &rc, err, sizeof(err));
+		if (st != ETH_OK) {
+			eth_tx_free(&tx);
+			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA,
+			     "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+			return;
+		}
+		if (!tx.has_block || memcmp(tx.hash, rc.tx_hash, ETH_HASH_LEN) != 0 ||
+		    tx.block_number != rc.block_number) {
+			eth_tx_free(&tx);
+			eth_receipt_free(&rc);
+			fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
+			return;
+		}
+		if (tx.block_number > h->hi || find_tx(h, tx.hash)) {
+			/* newer than the head this page is computed against; or a duplicate */
+			eth_tx_free(&tx);
+			eth_receipt_free(&rc);
+			continue;
+		}
+		it = add_item(h);
+		if (!it) {
+			eth_tx_free(&tx);
+			eth_receipt_free(&rc);
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return;
+		}
+		set_from_tx(h, it, &tx);
+		it->e.has_status = rc.has_status;
+		it->e.status = rc.status;
+		if (!member_u64(jt, "blockTimestamp", &it->e.timestamp))
+			member_u64(jr, "timestamp", &it->e.timestamp);
+		if (tx.block_number < lowest)
+			lowest = tx.block_number;
+		eth_tx_free(&tx);
+		eth_receipt_free(&rc);
+	}
+	/* whole blocks: everything from the lowest block returned up is here */
+	h->lo = (cJSON_IsTrue(last) || lowest == UINT64_MAX) ? 0 : lowest;
+	window_logs(h);
+}
+
+static void ots_begin(struct history *h)
+{
+	cJSON *p = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(p, cJSON_CreateString(h->addr_hex));
+	/* 0 asks from the head; otherwise strictly before the block given */
+	cJSON_AddItemToArray(p, cJSON_CreateNumber(h->o.before_block ? (double)(h->hi + 1) : 0));
+	cJSON_AddItemToArray(p, cJSON_CreateNumber((double)h->page_size));
+	h->call = rpc_call(h->c, "ots_searchTransactionsBefore", p, on_ots, h);
+	if (!h->call)
+		fail(h, HISTORY_ENOMEM, "out of memory");
+}
+
+/* ---- trace: trace_filter over growing windows, newest first -------------------------------------- */
+
+static void trace_round(struct history *h);
+
+/* Adds the transactions of one trace_filter answer over [lo, hi]; false after failing the page. */
+static bool take_traces(struct history *h, const cJSON *result, uint64_t lo, uint64_t hi)
+{
+	const cJSON *t;
+	int i = 0;
+
+	if (!cJSON_IsArray(result)) {
+		fail(h, HISTORY_EDATA, "trace_filter: expected an array");
+		return false;
+	}
+	cJSON_ArrayForEach(t, result) {
+		const cJSON *jh = cJSON_GetObjectItemCaseSensitive(t, "transactionHash");
+		uint8_t hash[ETH_HASH_LEN];
+		uint64_t block, pos;
+		struct item *it;
+
+		if (cJSON_IsNull(jh) || !jh) {
+			i++;
+			continue; /* block and uncle rewards carry no transaction */
+		}
+		if (!cJSON_IsString(jh) || hex_decode_exact(hash, ETH_HASH_LEN, jh->valuestring,
+		                                            strlen(jh->valuestring)) != HEX_OK ||
+		    !json_u64(cJSON_GetObjectItemCaseSensitive(t, "blockNumber"), &block) ||
+		    !json_u64(cJSON_GetObjectItemCaseSensitive(t, "transactionPosition"), &pos)) {
+			fail(h, HISTORY_EDATA, "trace_filter: [%d] lacks transactionHash, blockNumber or transactionPosition", i);
+			return false;
+		}
+		if (block < lo || block > hi) {
+			fail(h, HISTORY_EDATA, "trace_filter: a trace in block %llu, outside the range asked (%llu..%llu)",
+			     (unsigned long long)block, (unsigned long long)lo, (unsigned long long)hi);
+			return false;
+		}
+		i++;
+		if (find_tx(h, hash))
+			continue;
+		it = add_item(h);
+		if (!it) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return false;
+		}
+		memcpy(it->e.tx_hash, hash, ETH_HASH_LEN);
+		it->e.block_number = block;
+		it->e.tx_index = pos;
+		it->need = NEED_TX | NEED_RECEIPT;
+	}
+	return true;
+}
+
+static void on_trace_round(void *ud, const struct rpc_response *res)
+{
+	struct history *h = ud;
+	uint64_t hi = h->round_hi;
+	uint64_t lo = hi >= h->window - 1 ? hi - (h->window - 1) : 0;
+	static const char *const what[4] = { "trace_filter", "trace_filter", "eth_getLogs", "eth_getLogs" };
+
+	h->call = 0;
+	if (res->status != RPC_OK) {
+		fail_transport(h, "trace_filter", res);
+		return;
+	}
+	if (res->n != 4) {
+		fail(h, HISTORY_EDATA, "trace_filter: the node answered %zu of 4 calls", res->n);
+		return;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (res->reply[i].status == RPC_OK)
+			continue;
+		if (i < 2 && hi == h->hi) {
+			/* the first round probes the method */
+			fall_back(h, &res->reply[i], h->o.caps ? &h->o.caps->trace : NULL, "trace_filter");
+			return;
+		}
+		fail_remote(h, HISTORY_ERPC, what[i], &res->reply[i]);
+		return;
+	}
+	if (h->o.caps)
+		h->o.caps->trace = HISTORY_SUPPORT_YES;
+	for (size_t i = 0; i < 4; i++) {
+		bool ok = i < 2 ? take_traces(h, res->reply[i].result, lo, hi) : take_logs(h, res->reply[i].result, lo, hi);
+
+		if (!ok)
+			return;
+	}
+	if (!progress(h, h->hi - lo + 1, h->hi + 1))
+		return;
+	if (h->n >= h->page_size || lo == 0) {
+		h->lo = lo;
+		assemble(h);
+		return;
+	}
+	h->round_hi = lo - 1;
+	if (h->window < TRACE_MAX_WINDOW)
+		h->window *= 2;
+	trace_round(h);
+}
+
+static void trace_round(struct history *h)
+{
+	uint64_t hi = h->round_hi;
+	uint64_t lo = hi >= h->window - 1 ? hi - (h->window - 1) : 0;
+	struct rpc_batch *b = rpc_batch_new();
+
+	if (!b || rpc_batch_add(b, "trace_filter", trace_params(h, "fromAddress", lo, hi)) != 0 ||
+	    rpc_batch_add(b, "trace_filter", trace_params(h, "toAddress", lo, hi)) != 0 ||
+	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, lo, hi)) != 0 ||
+	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, lo, hi)) != 0) {
+		rpc_batch_free(b);
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return;
+	}
+	h->call = rpc_batch_send(h->c, b, on_trace_round, h);
+	if (!h->call)
+		fail(h, HISTORY_ENOMEM, "out of memory");
+}
+
+static void trace_begin(struct history *h)
+{
+	h->round_hi = h->hi;
+	h->window = TRACE_FIRST_WINDOW;
+	trace_round(h);
+}
+
+/* ---- scan: full blocks, newest first, at most scan_limit of them ---------------------------------- */
+
+static void scan_block(void *ud, struct eth_block *b, bool *keep)
+{
+	struct history *h = ud;
+
+	*keep = false;
+	if (h->done)
+		return; /* failed earlier in this scan: the rest is left to history_free */
+	if (b->number < h->lo || b->number > h->hi) {
+		fail(h, HISTORY_EDATA, "asked for blocks %llu..%llu, got block %llu", (unsigned long long)h->lo,
+		     (unsigned long long)h->hi, (unsigned long long)b->number);
+		return;
+	}
+	if (b->tx_kind != ETH_BLOCK_TX_FULL)
+		return; /* no transactions */
+	for (size_t i = 0; i < b->tx_count; i++) {
+		const struct eth_tx *tx = &b->txs[i];
+		struct item *it;
+
+		if (memcmp(tx->from, h->o.address, ETH_ADDR_LEN) != 0 &&
+		    !(tx->has_to && memcmp(tx->to, h->o.address, ETH_ADDR_LEN) == 0))
+			continue;
+		it = add_item(h);
+		if (!it) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return;
+		}
+		set_from_tx(h, it, tx);
+		/* the block's own number and position: a full block's entries carry them too */
+		it->e.block_number = b->number;
+		it->e.tx_index = tx->has_block ? tx->tx_index : i;
+		it->e.timestamp = b->timestamp;
+		it->need = NEED_RECEIPT;
+	}
+}
+
+static void scan_progress(void *ud, uint64_t done, uint64_t total)
+{
+	struct history *h = ud;
+
+	if (!h->done)
+		progress(h, done, total);
+}
+
+static void scan_done(void *ud, int status, const char *message)
+{
+	struct history *h = ud;
+
+	if (h->done)
+		return;
+	blockfetch_free(h->bf);
+	h->bf = NULL;
+	if (status != RPC_OK) {
+		char text[160];
+
+		sanitize(text, sizeof(text), message ? message : rpc_status_str(status));
+		fail(h, HISTORY_ERPC, "block scan: %s", text);
+		return;
+	}
+	window_logs(h);
+}
+
+static void scan_begin(struct history *h)
+{
+	struct blockfetch_opts bo = {
+		.from = h->hi >= h->scan_limit ? h->hi - h->scan_limit + 1 : 0,
+		.to = h->hi,
+		.descending = true,
+		.full_txs = true,
+		.on_block = scan_block,
+		.on_progress = scan_progress,
+		.on_done = scan_done,
+		.ud = h
+	};
+
+	h->lo = bo.from;
+	h->bf = blockfetch_start(h->c, &bo);
+	if (!h->bf)
+		fail(h, HISTORY_ENOMEM, "could not start the block scan");
+}
+
+/* ---- start ------------------------------------------------------------------------------------ */
+
+static void on_head(void *ud, const struct rpc_response *res)
+{
+	struct history *h = ud;
+	char err[ETH_ERR_MAX];
+
+	h->call = 0;
+	if (res->status != RPC_OK) {
+		fail_transport(h, "eth_blockNumber", res);
+		return;
+	}
+	if (res->reply[0].status != RPC_OK) {
+		fail_remote(h, HISTORY_ERPC, "eth_blockNumber", &res->reply[0]);
+		return;
+	}
+	if (eth_decode_u64(res->reply[0].result, &h->head, err, sizeof(err)) != ETH_OK) {
+		fail(h, HISTORY_EDATA, "eth_blockNumber: %s", err);
+		return;
+	}
+	h->hi = h->head;
+	if (h->o.before_block && h->o.before_block - 1 < h->hi)
+		h->hi = h->o.before_block - 1;
+	if (h->hi == 0) {
+		/* nothing before block 1: the genesis block holds no transactions */
+		h->method = h->o.method;
+		h->lo = 0;
+		assemble(h);
+		return;
+	}
+	run_from(h, HISTORY_AUTO);
+}
+
+struct history *history_start(struct rpc_client *c, const struct history_opts *o)
+{
+	struct history *h;
+
+	if (!c || !o || !o->on_done || o->method > HISTORY_SCAN)
+		return NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->c = c;
+	h->o = *o;
+	h->page_size = o->page_size ? o->page_size : DEFAULT_PAGE;
+	if (h->page_size > MAX_PAGE)
+		h->page_size = MAX_PAGE;
+	h->scan_limit = o->scan_limit ? o->scan_limit : DEFAULT_SCAN_LIMIT;
+	h->method = o->method;
+	hex_encode(h->addr_hex, sizeof(h->addr_hex), o->address, ETH_ADDR_LEN, 1);
+	memcpy(h->topic + (ETH_HASH_LEN - ETH_ADDR_LEN), o->address, ETH_ADDR_LEN);
+	hex_encode(h->topic_hex, sizeof(h->topic_hex), h->topic, ETH_HASH_LEN, 1);
+	h->call = rpc_call(c, "eth_blockNumber", NULL, on_head, h);
+	if (!h->call) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void history_cancel(struct history *h)
+{
+	if (!h || h->dead)
+		return;
+	h->dead = true;
+	if (h->call)
+		rpc_cancel(h->c, h->call);
+	h->call = 0;
+	if (h->busy == 0)
+		destroy(h);
+}
+
+void history_free(struct history *h)
+{
+	history_cancel(h);
+}
