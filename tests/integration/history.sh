@@ -82,6 +82,44 @@ for b, i, _, li, kind, h, value, token, status in rows:
     print(kind, h, b, i, li, value, token, status)
 EOF
 
+# A node that lies: on /, no ots_* and a trace_filter whose answer is malformed; on /liar an
+# ots_searchTransactionsBefore answer with fewer receipts than transactions.
+_spawn python3 -c '
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def answer(self, q):
+        m, r = q.get("method"), {"jsonrpc": "2.0", "id": q.get("id")}
+        if m == "eth_blockNumber":
+            r["result"] = "0x10"
+        elif m.startswith("ots_") and self.path == "/liar":
+            r["result"] = {"txs": [{"hash": "0x00"}], "receipts": [], "firstPage": True, "lastPage": True}
+        elif m == "trace_filter":
+            r["result"] = [{"transactionHash": 5, "blockNumber": 3}]
+        elif m == "eth_getLogs":
+            r["result"] = []
+        else:
+            r["error"] = {"code": -32601, "message": "the method %s does not exist/is not available" % m}
+        return r
+    def do_POST(self):
+        q = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.dumps([self.answer(x) for x in q] if isinstance(q, list) else self.answer(q)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_address[1]))
+__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()
+' "$work/liar.port" >/dev/null 2>&1
+node_track "$_spawned_pid"
+for _ in $(seq 100); do [ -s "$work/liar.port" ] && break; sleep 0.05; done
+[ -s "$work/liar.port" ] || die "the lying node did not start"
+
+LIAR_URL=http://127.0.0.1:$(cat "$work/liar.port") \
 ANVIL_URL=$U HISTORY_ADDRESS=$T HISTORY_EXPECTED=$work/expected HISTORY_TOKEN=$ERC20_ADDRESS \
 HISTORY_HEAD=$(rpc_result "$U" eth_blockNumber) \
 	${CHAINDECK_WRAP:-} "$build/tests/integration/test_history"

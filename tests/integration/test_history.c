@@ -7,6 +7,8 @@
  *                      kind hash block txindex logindex value token status
  *   HISTORY_TOKEN      the ERC-20 contract
  *   HISTORY_HEAD       the head block once the history was built (hex)
+ *   LIAR_URL           a fake node: no ots_*, a malformed trace_filter answer; on
+ *                      LIAR_URL/liar an ots answer with receipts missing
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -456,6 +458,62 @@ static void a_dead_node_is_an_error_with_words(void)
 	rpc_client_free(dead);
 }
 
+/* One page against the fake node at LIAR_URL + path. */
+static void liar_page(struct run *r, const char *path, struct history_opts *o)
+{
+	char url[256], err[160];
+	struct rpc_opts ro = { .url = url, .timeout_ms = 5000 };
+	struct rpc_client *c;
+	int before = r->done_calls;
+
+	snprintf(url, sizeof(url), "%s%s", getenv("LIAR_URL") ? getenv("LIAR_URL") : "http://127.0.0.1:1", path);
+	c = rpc_client_new(L, &ro, err, sizeof(err));
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	r->h = history_start(c, o);
+	CHECK(r->h != NULL);
+	run_loop_until(&r->done_calls, before + 1, 10000);
+	CHECK_INT(r->done_calls, before + 1);
+	rpc_client_free(c);
+}
+
+static void auto_skips_a_missing_ots_and_remembers(void)
+{
+	static struct run r;
+	struct history_caps caps = { 0 };
+	struct history_opts o = opts(&r, HISTORY_AUTO, 10, 0);
+
+	o.caps = &caps;
+	liar_page(&r, "/", &o);
+	CHECK_INT(caps.ots, HISTORY_SUPPORT_NO);
+	/* trace_filter answers, with garbage: an error naming it, not a crash */
+	CHECK_INT(r.r.method, HISTORY_TRACE);
+	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_MSG(strstr(r.message, "trace_filter") != NULL, "message: %s", r.message);
+}
+
+static void forced_ots_on_a_node_without_it_is_unsupported(void)
+{
+	static struct run r;
+	struct history_opts o = opts(&r, HISTORY_OTS, 10, 0);
+
+	liar_page(&r, "/", &o);
+	CHECK_INT(r.r.status, HISTORY_EUNSUPPORTED);
+	CHECK_MSG(strstr(r.message, "does not exist") != NULL, "message: %s", r.message);
+}
+
+static void malformed_ots_answer_is_a_data_error(void)
+{
+	static struct run r;
+	struct history_opts o = opts(&r, HISTORY_OTS, 10, 0);
+
+	liar_page(&r, "/liar", &o);
+	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_INT(r.entries_calls, 0);
+	CHECK_MSG(strstr(r.message, "receipts") != NULL, "message: %s", r.message);
+}
+
 static const struct test_case cases[] = {
 	{ "ots_lists_exactly_the_expected_entries_newest_first", ots_lists_exactly_the_expected_entries_newest_first },
 	{ "scan_agrees_with_ots", scan_agrees_with_ots },
@@ -473,6 +531,9 @@ static const struct test_case cases[] = {
 	{ "an_address_without_history_is_empty_not_an_error", an_address_without_history_is_empty_not_an_error },
 	{ "before_block_one_is_empty", before_block_one_is_empty },
 	{ "a_dead_node_is_an_error_with_words", a_dead_node_is_an_error_with_words },
+	{ "auto_skips_a_missing_ots_and_remembers", auto_skips_a_missing_ots_and_remembers },
+	{ "forced_ots_on_a_node_without_it_is_unsupported", forced_ots_on_a_node_without_it_is_unsupported },
+	{ "malformed_ots_answer_is_a_data_error", malformed_ots_answer_is_a_data_error },
 };
 
 static int parse_kind(const char *s)
