@@ -41,7 +41,7 @@ LIB        := $(BUILD)/libchaindeck.a
 MODELLIB   := $(BUILD)/libchaindeck-models.a
 BIN        := $(BUILD)/chaindeck
 
-.PHONY: all check test unit integration screen asan lint bench install uninstall demo deps clean
+.PHONY: all check test unit integration screen asan valgrind lint bench install uninstall demo deps clean
 .DELETE_ON_ERROR:
 # Keep objects that pattern rules consider intermediate: rebuilding them is wasted time.
 .SECONDARY:
@@ -89,7 +89,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(LIB)
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -124,6 +124,14 @@ asan: deps
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-bins
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  tests/run.sh all build/asan
+
+# Unit and integration tests under valgrind's memcheck: any invalid access or definite leak fails.
+VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --track-fds=no --suppressions=tests/valgrind.supp
+valgrind: deps
+	@$(MAKE) --no-print-directory test-bins
+	@CHAINDECK_WRAP="$(VALGRIND)" tests/run.sh unit $(BUILD)
+	@CHAINDECK_WRAP="$(VALGRIND)" tests/run.sh integration $(BUILD)
 
 lint:
 	@scripts/lint.sh

@@ -34,7 +34,7 @@ run_one() {
 if [ "$kind" = unit ] || [ "$kind" = all ]; then
 	for t in "$build"/tests/unit/test_*; do
 		[ -x "$t" ] || continue
-		run_one "unit/$(basename "$t")" "$t"
+		run_one "unit/$(basename "$t")" ${CHAINDECK_WRAP:-} "$t"
 	done
 fi
 if [ "$kind" = integration ] || [ "$kind" = all ]; then

@@ -21,10 +21,6 @@
 #include "explorer/history.h"
 #include "tests/lib/test.h"
 
-/* The integration link line carries libchaindeck only: build the models under test in. */
-#include "explorer/blockfetch.c"
-#include "explorer/history.c"
-
 enum { MAX_ENTRIES = 64 };
 
 static struct loop *L;
