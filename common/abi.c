@@ -196,7 +196,7 @@ static int parse_elementary(struct sig *g, const char **p)
 	} else if (n > 5 && memcmp(s, "bytes", 5) == 0) {
 		const char *d = s + 5;
 
-		if (!read_number(&d, 32, &num) || d != e)
+		if (!read_number(&d, 32, &num) || d != e || num == 0)
 			return -1;
 		id = new_node(g, T_FBYTES);
 	} else {
@@ -254,7 +254,7 @@ static int parse_type(struct sig *g, const char **p, int depth)
 		if (*s == ']') {
 			arr = new_node(g, T_DARRAY);
 		} else {
-			if (!read_number(&s, MAX_STATIC_SIZE, &k) || *s != ']')
+			if (!read_number(&s, MAX_STATIC_SIZE, &k) || k == 0 || *s != ']')
 				return -1;
 			arr = new_node(g, T_FARRAY);
 		}
@@ -634,11 +634,18 @@ static int encode_value(const struct sig *g, int id, const struct abi_value *v,
 
 	switch (t->kind) {
 	case T_UINT:
-	case T_INT:
-		if (v->kind != (t->kind == T_UINT ? ABI_UINT : ABI_INT))
+		if (v->kind != ABI_UINT)
 			return ABI_ETYPE;
 		u256_to_be(v->num, w);
-		if (t->kind == T_UINT ? !word_fits_uint(w, t->size) : !word_fits_int(w, t->size))
+		if (!word_fits_uint(w, t->size))
+			return ABI_ETYPE;
+		break;
+	case T_INT:
+		if (v->kind != ABI_INT && v->kind != ABI_UINT)
+			return ABI_ETYPE;
+		u256_to_be(v->num, w);
+		/* An ABI_UINT is a non-negative number: its top bit must be clear. */
+		if (!word_fits_int(w, t->size) || (v->kind == ABI_UINT && (w[0] & 0x80)))
 			return ABI_ETYPE;
 		break;
 	case T_ADDRESS:

@@ -40,7 +40,7 @@ enum {
 	ABI_WORD = 32,
 	ABI_MAX_PARAMS = 32,   /* top-level parameters in one signature */
 	ABI_MAX_TYPE_NODES = 128, /* types in one signature, nested ones included */
-	ABI_MAX_DEPTH = 8      /* nesting of tuples and arrays */
+	ABI_MAX_DEPTH = 16     /* nesting of tuples and array dimensions */
 };
 
 /* A fixed English phrase for a status. Never NULL. */
@@ -65,7 +65,8 @@ int abi_event_topic(const char *sig, uint8_t out[32]);
  * A value to encode. Fields by kind:
  *   ABI_UINT      num (must fit the parameter's N bits)
  *   ABI_INT       num as a 256-bit two's complement (abi_int_from_i64 builds one);
- *                 must fit the parameter's N bits as a signed number
+ *                 must fit the parameter's N bits as a signed number. An ABI_UINT
+ *                 is also accepted for int<N> when it is below 2^(N-1).
  *   ABI_ADDRESS   addr
  *   ABI_BOOL      b
  *   ABI_BYTES     data[0..len): for bytes and bytes<N> (then len must be N) — borrowed
