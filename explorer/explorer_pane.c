@@ -1,35 +1,806 @@
 /*
- * The explorer pane. Live blocks, block / transaction / address views and
- * search arrive with the explorer; until then the pane says so.
+ * The explorer pane: the live block list, and one block, transaction or
+ * address at a time, with search, back/forward, and copy to the clipboard.
+ * It formats what explorer/explorer.c holds and never talks to a node itself.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "common/abi.h"
+#include "common/address.h"
+#include "common/fmt.h"
+#include "common/hex.h"
+#include "common/selectors.h"
+#include "explorer/explorer.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
 
-static int explorer_init(struct app *app, void **state, char *err, size_t errlen)
+#define NAV_DEPTH 64
+#define LABEL_W 14
+#define MAX_LINKS 512
+
+enum xview { XV_LIVE, XV_DOC };
+
+/* Something on screen that Enter can follow, and c can copy. */
+struct link {
+	struct explorer_target target;
+};
+
+struct xp {
+	struct explorer *ex;
+	enum xview view;
+	size_t sel;             /* the selected link */
+	int scroll;             /* lines scrolled off the top of the scrolling part */
+	int clip_top;           /* rows at the top that do not scroll */
+	int sel_line;           /* where the selected link was drawn, in unscrolled lines; -1 if nowhere */
+	struct explorer_target back[NAV_DEPTH], fwd[NAV_DEPTH];
+	size_t nback, nfwd;
+	struct explorer_target here;
+	bool searching;
+	struct line_edit edit;
+	char message[200];
+	bool bad;
+	struct link links[MAX_LINKS];
+	size_t nlinks;
+};
+
+static void say(struct xp *x, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(struct xp *x, bool bad, const char *fmt, ...)
 {
-	(void)app;
-	(void)err;
-	(void)errlen;
-	*state = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->message, sizeof(x->message), fmt, ap);
+	va_end(ap);
+	x->bad = bad;
+}
+
+static void on_changed(void *ud)
+{
+	app_mark_dirty(ud);
+}
+
+static int xp_init(struct app *app, void **state, char *err, size_t errlen)
+{
+	struct xp *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The explorer follows the first node; with none configured it stays empty. */
+	if (app->cfg.nnodes) {
+		x->ex = explorer_new(app->loop, &app->cfg, &app->cfg.nodes[0], on_changed, app, err, errlen);
+		if (!x->ex) {
+			free(x);
+			return -1;
+		}
+	}
+	*state = x;
 	return 0;
 }
 
-static void explorer_fini(void *state)
+static void xp_fini(void *state)
 {
-	(void)state;
+	struct xp *x = state;
+
+	if (!x)
+		return;
+	explorer_free(x->ex);
+	free(x);
 }
 
-static void explorer_draw(void *state, struct app *app, WINDOW *w)
+/* ---- formatting ---- */
+
+static void short_hash(char *out, size_t cap, const uint8_t *h)
 {
-	(void)state;
-	widget_text(app, w, 1, 2, STYLE_TITLE, "Block explorer");
-	widget_text(app, w, 3, 2, STYLE_DIM, "Coming soon: live blocks, transactions, addresses and search.");
+	char full[70];
+
+	hex_encode(full, sizeof(full), h, 32, 1);
+	snprintf(out, cap, "%.10s..%s", full, full + 60);
 }
+
+static void addr_text(char *out, size_t cap, const uint8_t *a)
+{
+	struct address ad;
+	char t[ADDRESS_TEXT_SIZE];
+
+	memcpy(ad.b, a, 20);
+	address_format(&ad, t);
+	snprintf(out, cap, "%s", t);
+}
+
+static void short_addr(char *out, size_t cap, const uint8_t *a)
+{
+	char t[ADDRESS_TEXT_SIZE];
+
+	addr_text(t, sizeof(t), a);
+	snprintf(out, cap, "%.8s..%s", t, t + 36);
+}
+
+static void age_text(char *out, size_t cap, uint64_t ts)
+{
+	uint64_t now = (uint64_t)time(NULL);
+
+	fmt_duration(out, cap, now > ts ? now - ts : 0);
+}
+
+/* The method of call input: a name from the selector table, or the raw selector. */
+static void method_text(char *out, size_t cap, const uint8_t *input, size_t len)
+{
+	const char *sigs[2];
+	uint32_t sel;
+
+	if (len == 0) {
+		snprintf(out, cap, "transfer");
+		return;
+	}
+	if (len < 4) {
+		snprintf(out, cap, "0x??");
+		return;
+	}
+	sel = (uint32_t)input[0] << 24 | (uint32_t)input[1] << 16 | (uint32_t)input[2] << 8 | input[3];
+	if (selectors_lookup(sel, sigs, 2) > 0) {
+		const char *paren = strchr(sigs[0], '(');
+
+		snprintf(out, cap, "%.*s", paren ? (int)(paren - sigs[0]) : (int)strlen(sigs[0]), sigs[0]);
+	} else {
+		snprintf(out, cap, "0x%08x", sel);
+	}
+}
+
+static void link_add(struct xp *x, const struct explorer_target *t)
+{
+	if (x->nlinks < MAX_LINKS)
+		x->links[x->nlinks++].target = *t;
+}
+
+/* Draws a line; when it carries a link, it is selectable and highlighted if selected. */
+static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
+                 const char *text)
+{
+	bool sel = t && x->nlinks == x->sel;
+	int rows = getmaxy(w) - 1;
+
+	if (sel)
+		x->sel_line = *y + x->scroll;
+	if (t)
+		link_add(x, t);
+	if (*y < x->clip_top || *y >= rows) {
+		(*y)++;
+		return;
+	}
+	if (sel) {
+		wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
+		mvwhline(w, *y, 0, ' ', getmaxx(w));
+	}
+	widget_text(app, w, *y, 1, sel ? STYLE_TAB_ACTIVE : st, text);
+	(*y)++;
+}
+
+static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
+{
+	if (*y >= 0 && *y < getmaxy(w) - 1) { /* documents scroll from row 0 */
+		widget_label(app, w, *y, 1, label, LABEL_W);
+		widget_text(app, w, *y, LABEL_W + 1, st, value);
+	}
+	(*y)++;
+}
+
+/* ---- the live list ---- */
+
+static void draw_live(struct xp *x, struct app *app, WINDOW *w)
+{
+	static const char *const how[] = { "starting", "subscription (IPC)", "block filter", "polling" };
+
+	size_t n = explorer_block_count(x->ex);
+	int y = 0;
+	char head[200], num[32], age[24], gas[16], fee[64], miner[32];
+	uint64_t h;
+
+	snprintf(head, sizeof(head), "head %s   following by %s   reorgs seen %llu",
+	         explorer_head(x->ex, &h) ? fmt_count(num, sizeof(num), h) : "?", how[explorer_follow_mode(x->ex)],
+	         (unsigned long long)explorer_reorgs(x->ex));
+	widget_text(app, w, y, 1, STYLE_TITLE, head);
+	if (explorer_follow_error(x->ex)[0])
+		widget_text(app, w, y, (int)strlen(head) + 3, STYLE_BAD, explorer_follow_error(x->ex));
+	y++;
+	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%    BASE FEE (gwei)  FEE RECIPIENT");
+	x->clip_top = y;
+	y -= x->scroll;
+	for (size_t i = 0; i < n; i++) {
+		const struct explorer_block_row *r = explorer_block(x->ex, i);
+		struct explorer_target t = { .kind = DOC_BLOCK, .by_hash = true, .number = r->number };
+		char text[200];
+
+		memcpy(t.hash, r->hash, 32);
+		age_text(age, sizeof(age), r->timestamp);
+		fmt_percent(gas, sizeof(gas), r->gas_used, r->gas_limit);
+		if (r->has_base_fee) {
+			u256_format_units(r->base_fee, 9, fee, sizeof(fee));
+			if (strchr(fee, '.') && strlen(strchr(fee, '.')) > 5)
+				strchr(fee, '.')[5] = '\0';
+		} else {
+			snprintf(fee, sizeof(fee), "-");
+		}
+		if (r->has_miner)
+			short_addr(miner, sizeof(miner), r->miner);
+		else
+			snprintf(miner, sizeof(miner), "-");
+		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-7s %-16s %s%s", fmt_count(num, sizeof(num), r->number), age,
+		         r->tx_count, gas, fee, miner, r->replaced ? "   REPLACED (reorg)" : "");
+		line(x, app, w, &y, r->replaced ? STYLE_DIM : STYLE_NORMAL, &t, text);
+	}
+	if (!n)
+		widget_text(app, w, x->clip_top, 1, STYLE_DIM, "waiting for the node...");
+}
+
+/* ---- a block ---- */
+
+static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
+{
+	const struct eth_block *b = &d->block;
+	char v[200], a[96], num[32];
+	uint64_t head;
+	struct explorer_target t = { 0 };
+
+	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
+	if (explorer_head(x->ex, &head) && head >= b->number)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)(head - b->number + 1));
+	kv(app, w, &y, "Block", STYLE_TITLE, v);
+	hex_encode(v, sizeof(v), b->hash, 32, 1);
+	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
+	t.kind = DOC_BLOCK;
+	t.by_hash = true;
+	memcpy(t.hash, b->parent_hash, 32);
+	snprintf(a, sizeof(a), "Parent        %s", v);
+	line(x, app, w, &y, STYLE_NORMAL, &t, a);
+	age_text(a, sizeof(a), b->timestamp);
+	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
+	kv(app, w, &y, "Time", STYLE_NORMAL, v);
+	if (b->has_miner) {
+		memset(&t, 0, sizeof(t));
+		t.kind = DOC_ADDRESS;
+		memcpy(t.address, b->miner, 20);
+		addr_text(a, sizeof(a), b->miner);
+		snprintf(v, sizeof(v), "Fee recipient %s", a);
+		line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	}
+	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
+	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
+	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
+	if (b->has_base_fee)
+		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
+	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
+	if (y < getmaxy(w) - 1)
+		widget_text(app, w, y, 1, STYLE_LABEL, "HASH               FROM             TO               VALUE (ETH)        FEE (ETH)     METHOD");
+	y++;
+	for (size_t i = 0; i < b->tx_count && b->tx_kind == ETH_BLOCK_TX_FULL; i++) {
+		const struct eth_tx *tx = &b->txs[i];
+		char h[32], from[32], to[32], val[48], fee[48], m[48], text[256];
+		struct u256 f;
+
+		memset(&t, 0, sizeof(t));
+		t.kind = DOC_TX;
+		memcpy(t.hash, tx->hash, 32);
+		short_hash(h, sizeof(h), tx->hash);
+		short_addr(from, sizeof(from), tx->from);
+		if (tx->has_to)
+			short_addr(to, sizeof(to), tx->to);
+		else
+			snprintf(to, sizeof(to), "(create)");
+		u256_format_units(tx->value, 18, val, sizeof(val));
+		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
+		if (d->receipts && d->receipts[i].has_effective_gas_price &&
+		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == U256_OK)
+			u256_format_units(f, 18, fee, sizeof(fee));
+		else
+			snprintf(fee, sizeof(fee), "?");
+		if (strlen(fee) > 12)
+			fee[12] = '\0';
+		method_text(m, sizeof(m), tx->input, tx->input_len);
+		snprintf(text, sizeof(text), "%-18s %-16s %-16s %-18.18s %-13s %s", h, from, to, val, fee, m);
+		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
+		     &t, text);
+	}
+}
+
+/* ---- a transaction ---- */
+
+static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
+{
+	const struct eth_tx *tx = &d->tx;
+	const struct eth_receipt *r = &d->receipt;
+	struct explorer_target t = { 0 };
+	char v[400], a[128], num[32];
+	uint64_t head;
+
+	hex_encode(v, sizeof(v), tx->hash, 32, 1);
+	kv(app, w, &y, "Transaction", STYLE_TITLE, v);
+	if (!d->has_receipt) {
+		kv(app, w, &y, "Status", STYLE_WARN, "pending (not in a block yet)");
+	} else {
+		bool ok = !r->has_status || r->status;
+
+		snprintf(v, sizeof(v), "%s", !r->has_status ? "included (pre-Byzantium: no status)" : ok ? "success" : "FAILED");
+		if (explorer_head(x->ex, &head) && head >= r->block_number)
+			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %llu confirmations",
+			         (unsigned long long)(head - r->block_number + 1));
+		kv(app, w, &y, "Status", ok ? STYLE_OK : STYLE_BAD, v);
+		if (!ok)
+			kv(app, w, &y, "Revert reason", STYLE_BAD,
+			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
+		t.kind = DOC_BLOCK;
+		t.number = r->block_number;
+		snprintf(a, sizeof(a), "%s", d->has_block_time ? "" : "");
+		if (d->has_block_time)
+			age_text(a, sizeof(a), d->block_time);
+		snprintf(v, sizeof(v), "Block         #%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
+		         (unsigned long long)r->tx_index, d->has_block_time ? " (" : "", a, d->has_block_time ? " ago)" : "");
+		line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	}
+	memset(&t, 0, sizeof(t));
+	t.kind = DOC_ADDRESS;
+	memcpy(t.address, tx->from, 20);
+	addr_text(a, sizeof(a), tx->from);
+	snprintf(v, sizeof(v), "From          %s", a);
+	line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	if (tx->has_to) {
+		memcpy(t.address, tx->to, 20);
+		addr_text(a, sizeof(a), tx->to);
+		snprintf(v, sizeof(v), "To            %s", a);
+		line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	} else if (d->has_receipt && r->has_contract_address) {
+		memcpy(t.address, r->contract_address, 20);
+		addr_text(a, sizeof(a), r->contract_address);
+		snprintf(v, sizeof(v), "Created       %s", a);
+		line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	}
+	kv(app, w, &y, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
+	snprintf(v, sizeof(v), "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type,
+	         tx->type == 0 ? " (legacy)" : tx->type == 1 ? " (EIP-2930)" : tx->type == 2 ? " (EIP-1559)" :
+	         tx->type == 3 ? " (EIP-4844 blob)" : tx->type == 4 ? " (EIP-7702)" : "");
+	kv(app, w, &y, "Nonce", STYLE_NORMAL, v);
+	snprintf(v, sizeof(v), "limit %s", fmt_count(num, sizeof(num), tx->gas));
+	if (d->has_receipt)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", used %s (%s)", fmt_count(a, 32, r->gas_used),
+		         fmt_percent(a + 48, 16, r->gas_used, tx->gas));
+	kv(app, w, &y, "Gas", STYLE_NORMAL, v);
+	if (d->has_receipt && r->has_effective_gas_price) {
+		struct u256 fee;
+
+		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
+		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == U256_OK)
+			kv(app, w, &y, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
+	} else if (tx->has_max_fees) {
+		snprintf(v, sizeof(v), "max %s, tip ", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"));
+		fmt_units(v + strlen(v), sizeof(v) - strlen(v), tx->max_priority_fee_per_gas, 9, "gwei");
+		kv(app, w, &y, "Fees", STYLE_NORMAL, v);
+	} else if (tx->has_gas_price) {
+		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
+	}
+	/* Input: method name and arguments from the selector table, else raw bytes. */
+	if (tx->input_len >= 4) {
+		const char *sigs[2];
+		uint32_t sel = (uint32_t)tx->input[0] << 24 | (uint32_t)tx->input[1] << 16 | (uint32_t)tx->input[2] << 8 |
+		               tx->input[3];
+
+		if (selectors_lookup(sel, sigs, 2) > 0) {
+			kv(app, w, &y, "Method", STYLE_TITLE, sigs[0]);
+			abi_format_args(sigs[0], tx->input, tx->input_len, v, sizeof(v));
+			kv(app, w, &y, "Arguments", STYLE_NORMAL, v);
+		} else {
+			snprintf(v, sizeof(v), "0x%08x (not in the selector table), %zu bytes of input", sel, tx->input_len);
+			kv(app, w, &y, "Method", STYLE_NORMAL, v);
+		}
+	} else if (tx->input_len) {
+		kv(app, w, &y, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
+	}
+	if (!d->has_receipt)
+		return;
+	snprintf(v, sizeof(v), "%zu", r->log_count);
+	kv(app, w, &y, "Logs", STYLE_NORMAL, v);
+	for (size_t i = 0; i < r->log_count; i++) {
+		const struct eth_log *lg = &r->logs[i];
+		struct abi_token_event ev;
+		const char *sigs[1];
+
+		memset(&t, 0, sizeof(t));
+		t.kind = DOC_ADDRESS;
+		memcpy(t.address, lg->address, 20);
+		if (abi_decode_token_log(lg, &ev) == ABI_OK) {
+			char from[32], to[32], amt[160];
+			struct token_meta meta;
+
+			short_addr(from, sizeof(from), ev.from.b);
+			short_addr(to, sizeof(to), ev.to.b);
+			if (ev.kind == ABI_TOKEN_ERC721_TRANSFER || ev.kind == ABI_TOKEN_ERC721_APPROVAL) {
+				u256_format_dec(ev.token_id, a, sizeof(a));
+				snprintf(amt, sizeof(amt), "token id %s", a);
+			} else {
+				tokens_get(explorer_tokens(x->ex), lg->address, &meta);
+				tokens_format_amount(&meta, ev.amount, amt, sizeof(amt));
+			}
+			snprintf(v, sizeof(v), "  %-16s %s -> %s  %s", abi_token_kind_name(ev.kind), from, to, amt);
+		} else if (lg->topic_count && selectors_lookup_event(lg->topics[0], sigs, 1)) {
+			short_addr(a, sizeof(a), lg->address);
+			snprintf(v, sizeof(v), "  %s  by %s", sigs[0], a);
+		} else {
+			short_addr(a, sizeof(a), lg->address);
+			snprintf(v, sizeof(v), "  log by %s, %zu topics, %zu bytes", a, lg->topic_count, lg->data_len);
+		}
+		line(x, app, w, &y, STYLE_NORMAL, &t, v);
+	}
+}
+
+/* ---- an address ---- */
+
+static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int *y);
+
+static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
+{
+	char v[200], a[ADDRESS_TEXT_SIZE];
+
+	addr_text(a, sizeof(a), d->target.address);
+	kv(app, w, &y, "Address", STYLE_TITLE, a);
+	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
+	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
+	if (d->has_code)
+		snprintf(v, sizeof(v), "%s", d->code_size ? "contract" : "account (no code)");
+	if (d->has_code && d->code_size)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
+	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	for (size_t i = 0; i < d->ntokens; i++) {
+		struct token_meta meta;
+		char amt[96];
+
+		tokens_get(explorer_tokens(x->ex), d->tokens[i].token, &meta);
+		if (!d->tokens[i].known)
+			continue;
+		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
+		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
+	}
+	draw_history(x, app, w, d, &y);
+}
+
+static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int *y)
+{
+	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
+	char v[256], num[32];
+
+	snprintf(v, sizeof(v), "History: %zu entr%s", d->nhistory, d->nhistory == 1 ? "y" : "ies");
+	if (d->history_method != HISTORY_AUTO)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), " via %s", history_method_name(d->history_method));
+	if (d->history_running)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", searching... (x stops)");
+	else if (d->history_more)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", m for older");
+	if (*y >= 0 && *y < getmaxy(w) - 1) {
+		widget_text(app, w, *y, 1, STYLE_TITLE, v);
+		if (d->history_running && d->history_total) {
+			int bx = (int)strlen(v) + 3;
+
+			widget_bar(app, w, *y, bx, 22, d->history_done, d->history_total);
+			snprintf(v, sizeof(v), " %s of %s blocks", fmt_count(num, sizeof(num), d->history_done),
+			         fmt_count(num + 16, 16, d->history_total));
+			widget_text(app, w, *y, bx + 22, STYLE_DIM, v);
+		}
+	}
+	(*y)++;
+	if (d->history_message[0])
+		kv(app, w, y, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
+	for (size_t i = 0; i < d->nhistory; i++) {
+		const struct history_entry *h = &d->history[i];
+		struct explorer_target t = { .kind = DOC_TX };
+		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
+		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
+		char other[32], amt[96], hash[32], age[24];
+
+		memcpy(t.hash, h->tx_hash, 32);
+		if (out && h->has_to)
+			short_addr(other, sizeof(other), h->to);
+		else if (out)
+			snprintf(other, sizeof(other), "(create)");
+		else
+			short_addr(other, sizeof(other), h->from);
+		if (token) {
+			struct token_meta meta;
+
+			tokens_get(explorer_tokens(x->ex), h->token, &meta);
+			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+		} else {
+			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+		}
+		short_hash(hash, sizeof(hash), h->tx_hash);
+		if (h->timestamp)
+			age_text(age, sizeof(age), h->timestamp);
+		else
+			snprintf(age, sizeof(age), "-");
+		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %-26.26s %s%s", (unsigned long long)h->block_number, age,
+		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
+		         h->has_status && !h->status ? "  FAILED" : "");
+		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);
+	}
+}
+
+/* ---- the document frame ---- */
+
+static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
+{
+	const struct explorer_doc *d = explorer_doc(x->ex);
+	int y0 = -x->scroll;
+
+	x->clip_top = 0;
+	if (d->state == DOC_LOADING) {
+		widget_text(app, w, 0, 1, STYLE_DIM, "loading...");
+		return;
+	}
+	if (d->state != DOC_READY) {
+		widget_text(app, w, 0, 1, d->state == DOC_NOT_FOUND ? STYLE_WARN : STYLE_BAD, d->message);
+		return;
+	}
+	switch (d->target.kind) {
+	case DOC_BLOCK:
+		draw_block(x, app, w, d, y0);
+		break;
+	case DOC_TX:
+		draw_tx(x, app, w, d, y0);
+		break;
+	case DOC_ADDRESS:
+		draw_address(x, app, w, d, y0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* After a draw: keep the selected link on screen; true when the view must be drawn again. */
+static bool follow_selection(struct xp *x, WINDOW *w)
+{
+	int visible = getmaxy(w) - 1 - x->clip_top, old = x->scroll;
+
+	if (x->nlinks && x->sel >= x->nlinks)
+		x->sel = x->nlinks - 1;
+	if (x->sel_line < 0)
+		return false;
+	if (x->sel_line - x->clip_top < x->scroll)
+		x->scroll = x->sel_line - x->clip_top;
+	else if (x->sel_line - x->clip_top >= x->scroll + visible)
+		x->scroll = x->sel_line - x->clip_top - visible + 1;
+	if (x->scroll < 0)
+		x->scroll = 0;
+	return x->scroll != old;
+}
+
+static void xp_draw(void *state, struct app *app, WINDOW *w)
+{
+	struct xp *x = state;
+	int rows = getmaxy(w);
+
+	if (!x->ex) {
+		widget_text(app, w, 1, 1, STYLE_DIM, "no node configured");
+		return;
+	}
+	x->nlinks = 0;
+	x->sel_line = -1;
+	if (x->view == XV_LIVE)
+		draw_live(x, app, w);
+	else
+		draw_doc(x, app, w);
+	if (follow_selection(x, w))
+		app_mark_dirty(app);
+	wmove(w, rows - 1, 0);
+	wclrtoeol(w);
+	if (x->searching)
+		line_edit_draw(app, w, rows - 1, &x->edit);
+	else if (x->message[0])
+		widget_text(app, w, rows - 1, 1, x->bad ? STYLE_BAD : STYLE_OK, x->message);
+	else
+		widget_text(app, w, rows - 1, 1, STYLE_DIM,
+		            x->view == XV_LIVE ? "/ search  Enter open  c copy"
+		                               : "/ search  Enter follow  Esc back  f forward  c copy  m more  x stop scan");
+}
+
+/* ---- navigation ---- */
+
+static void go(struct xp *x, const struct explorer_target *t, bool remember)
+{
+	if (remember && x->view == XV_DOC) {
+		if (x->nback == NAV_DEPTH) {
+			memmove(x->back, x->back + 1, (NAV_DEPTH - 1) * sizeof(x->back[0]));
+			x->nback--;
+		}
+		x->back[x->nback++] = x->here;
+		x->nfwd = 0;
+	} else if (remember) {
+		x->nfwd = 0;
+	}
+	x->here = *t;
+	x->view = XV_DOC;
+	x->sel = 0;
+	x->scroll = 0;
+	explorer_open(x->ex, t);
+}
+
+static void go_back(struct xp *x)
+{
+	if (x->view != XV_DOC)
+		return;
+	if (x->nfwd < NAV_DEPTH)
+		x->fwd[x->nfwd++] = x->here;
+	if (!x->nback) {
+		x->view = XV_LIVE;
+		x->sel = 0;
+		x->scroll = 0;
+		return;
+	}
+	go(x, &x->back[--x->nback], false);
+}
+
+static void go_forward(struct xp *x)
+{
+	if (!x->nfwd)
+		return;
+	if (x->view == XV_DOC && x->nback < NAV_DEPTH)
+		x->back[x->nback++] = x->here;
+	go(x, &x->fwd[--x->nfwd], false);
+}
+
+/* OSC 52: the terminal puts the text on the clipboard (through tmux and SSH too). */
+static void copy_to_clipboard(struct xp *x, const char *text)
+{
+	char b64[256];
+
+	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)text, strlen(text), sodium_base64_VARIANT_ORIGINAL);
+	printf("\033]52;c;%s\a", b64);
+	fflush(stdout);
+	say(x, false, "copied %s", text);
+}
+
+static void copy_selected(struct xp *x)
+{
+	const struct explorer_target *t = x->sel < x->nlinks ? &x->links[x->sel].target : &x->here;
+	char text[80];
+
+	if (t->kind == DOC_ADDRESS)
+		addr_text(text, sizeof(text), t->address);
+	else if (t->kind == DOC_TX || t->kind == DOC_HASH || (t->kind == DOC_BLOCK && t->by_hash))
+		hex_encode(text, sizeof(text), t->hash, 32, 1);
+	else if (t->kind == DOC_BLOCK)
+		snprintf(text, sizeof(text), "%llu", (unsigned long long)t->number);
+	else
+		return;
+	copy_to_clipboard(x, text);
+}
+
+static int search_key(struct xp *x, int key)
+{
+	struct explorer_target t;
+	char err[160];
+
+	switch (line_edit_key(&x->edit, key)) {
+	case EDIT_CANCEL:
+		x->searching = false;
+		break;
+	case EDIT_DONE:
+		x->searching = false;
+		if (explorer_parse_query(x->edit.text, &t, err, sizeof(err)) != 0) {
+			say(x, true, "%s", err);
+			break;
+		}
+		go(x, &t, true);
+		break;
+	case EDIT_CONTINUE:
+		break;
+	}
+	return PANE_REDRAW;
+}
+
+static int xp_key(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_doc *d;
+
+	(void)app;
+	if (!x->ex)
+		return PANE_IGNORED;
+	if (x->searching)
+		return search_key(x, key);
+	x->message[0] = '\0';
+	d = explorer_doc(x->ex);
+	switch (key) {
+	case '/':
+		line_edit_start(&x->edit, "Search (block, hash, address)", "");
+		x->searching = true;
+		return PANE_REDRAW;
+	case 'j':
+	case KEY_DOWN:
+		x->sel++;
+		return PANE_REDRAW;
+	case 'k':
+	case KEY_UP:
+		if (x->sel)
+			x->sel--;
+		return PANE_REDRAW;
+	case KEY_NPAGE:
+		x->sel += 10;
+		return PANE_REDRAW;
+	case KEY_PPAGE:
+		x->sel = x->sel > 10 ? x->sel - 10 : 0;
+		return PANE_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (x->sel < x->nlinks) {
+			struct explorer_target t = x->links[x->sel].target;
+
+			go(x, &t, true);
+		}
+		return PANE_REDRAW;
+	case 27:
+	case KEY_BACKSPACE:
+	case 127:
+		if (x->view == XV_LIVE)
+			return PANE_IGNORED;
+		go_back(x);
+		return PANE_REDRAW;
+	case 'f':
+		go_forward(x);
+		return PANE_REDRAW;
+	case 'c':
+		copy_selected(x);
+		return PANE_REDRAW;
+	case '[':
+	case ']':
+		if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
+		    (key == ']' || d->block.number > 0)) {
+			struct explorer_target t = { .kind = DOC_BLOCK,
+			                             .number = key == ']' ? d->block.number + 1 : d->block.number - 1 };
+
+			go(x, &t, true);
+		}
+		return PANE_REDRAW;
+	case 'm':
+		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
+			explorer_history_more(x->ex);
+		return PANE_REDRAW;
+	case 'x':
+		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
+			explorer_history_cancel(x->ex);
+		return PANE_REDRAW;
+	default:
+		return PANE_IGNORED;
+	}
+}
+
+static const struct key_help xp_keys[] = {
+	{ "/", "search: block number, block or tx hash, address" },
+	{ "j k", "move the selection (arrows, PgUp/PgDn too)" },
+	{ "Enter", "open the selected block, transaction or address" },
+	{ "Esc Bksp", "back to what was viewed before" },
+	{ "f", "forward again" },
+	{ "[ ]", "previous / next block" },
+	{ "c", "copy the selected hash or address (OSC 52)" },
+	{ "m", "more address history" },
+	{ "x", "stop an address-history scan" },
+};
 
 const struct pane_ops explorer_pane_ops = {
 	.name = "Explorer",
-	.init = explorer_init,
-	.fini = explorer_fini,
-	.draw = explorer_draw,
+	.init = xp_init,
+	.fini = xp_fini,
+	.draw = xp_draw,
+	.key = xp_key,
+	.keys = xp_keys,
+	.nkeys = sizeof(xp_keys) / sizeof(xp_keys[0]),
 };
