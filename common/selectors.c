@@ -1,6 +1,6 @@
 /*
  * selectors — lookups in the generated table (build/gen/selectors_table.c),
- * which is sorted by hash, so every match of a selector is one contiguous run.
+ * which is sorted by selector, so every match of a selector is one contiguous run.
  */
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * optionally preceded by "error " or "event "; '#' starts a comment; blank
  * lines are skipped. Any malformed line, or the same signature twice, is
  * reported as "file:line: message" and nothing is written (exit status 1).
- * Signatures that share a selector are all kept, in file order.
+ * Rows are sorted by selector; signatures that share one are all kept, in file order.
  *
  * A build tool: it runs on the host, links only common/keccak.c.
  */
@@ -131,6 +131,8 @@ static const char *parse_type(const char **p, int depth)
 			return "expected ']'";
 		s++;
 	}
+	if (*s == '\0')
+		return "expected ')'";
 	if (*s != ',' && *s != ')')
 		return "unexpected text after a type (canonical form has no spaces or names)";
 	*p = s;
@@ -182,7 +184,7 @@ static const char *check_signature(const char *s)
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
-	int c = memcmp(x->hash, y->hash, 32);
+	int c = memcmp(x->hash, y->hash, 4);
 
 	if (c != 0)
 		return c;
