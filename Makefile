@@ -8,7 +8,7 @@ MANDIR    ?= $(PREFIX)/share/man
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS      := ncursesw libcurl libcjson libsodium libsecp256k1
+PKGS      := ncursesw libcurl libcjson libsodium libsecp256k1 libcrypto libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
