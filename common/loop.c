@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,16 @@ struct timer {
 	void *ud;
 };
 
+struct posted {
+	loop_timer_cb cb;
+	void *ud;
+	struct posted *next;
+};
+
 struct loop {
 	CURLM *multi;
+	pthread_mutex_t post_lock;
+	struct posted *post_head, *post_tail;
 	struct fd_watch fds[LOOP_MAX_FDS];
 	unsigned nfds;
 	struct timer *timers;
@@ -113,6 +122,7 @@ struct loop *loop_new(void)
 		free(loop);
 		return NULL;
 	}
+	pthread_mutex_init(&loop->post_lock, NULL);
 	loop->next_timer_id = 1;
 	return loop;
 }
@@ -122,6 +132,13 @@ void loop_free(struct loop *loop)
 	if (!loop)
 		return;
 	curl_multi_cleanup(loop->multi);
+	while (loop->post_head) {
+		struct posted *p = loop->post_head;
+
+		loop->post_head = p->next;
+		free(p);
+	}
+	pthread_mutex_destroy(&loop->post_lock);
 	free(loop->timers);
 	free(loop);
 }
@@ -197,6 +214,44 @@ void loop_timer_cancel(struct loop *loop, uint64_t id)
 void loop_wakeup(struct loop *loop)
 {
 	curl_multi_wakeup(loop->multi);
+}
+
+int loop_post(struct loop *loop, loop_timer_cb cb, void *ud)
+{
+	struct posted *p = malloc(sizeof(*p));
+
+	if (!p)
+		return -1;
+	p->cb = cb;
+	p->ud = ud;
+	p->next = NULL;
+	pthread_mutex_lock(&loop->post_lock);
+	if (loop->post_tail)
+		loop->post_tail->next = p;
+	else
+		loop->post_head = p;
+	loop->post_tail = p;
+	pthread_mutex_unlock(&loop->post_lock);
+	curl_multi_wakeup(loop->multi);
+	return 0;
+}
+
+/* Runs what other threads posted, in order; what they post meanwhile waits for the next iteration. */
+static void run_posted(struct loop *loop)
+{
+	struct posted *list;
+
+	pthread_mutex_lock(&loop->post_lock);
+	list = loop->post_head;
+	loop->post_head = loop->post_tail = NULL;
+	pthread_mutex_unlock(&loop->post_lock);
+	while (list) {
+		struct posted *p = list;
+
+		list = p->next;
+		p->cb(p->ud);
+		free(p);
+	}
 }
 
 static int next_timeout(const struct loop *loop, long max_wait_ms)
@@ -300,6 +355,7 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 		if (still)
 			ready[i].cb(ready[i].ud, ready[i].fd, ready[i].events);
 	}
+	run_posted(loop);
 	run_transfers(loop);
 	run_timers(loop);
 	return 0;

@@ -67,6 +67,13 @@ void loop_timer_cancel(struct loop *loop, uint64_t id);
 void loop_wakeup(struct loop *loop);
 
 /*
+ * Thread-safe: queues cb(ud) to run on the loop thread during the next
+ * iteration, and wakes the loop. This is how a worker thread hands a result
+ * back. 0, or -1 on allocation failure (then cb will not run).
+ */
+int loop_post(struct loop *loop, loop_timer_cb cb, void *ud);
+
+/*
  * One iteration: waits at most max_wait_ms (less if a timer is due sooner),
  * then runs ready fd callbacks, finished transfers and due timers.
  * Returns 0, or -1 if the multi handle failed.

@@ -540,6 +540,88 @@ static void wakeup_before_the_wait_is_not_lost(void)
 	loop_free(loop);
 }
 
+/* ---- posting from a worker ---- */
+
+struct post_probe {
+	struct loop *loop;
+	pthread_t loop_thread;
+	int ran;
+	bool on_loop_thread;
+	int order[3];
+};
+
+static void posted_cb(void *ud)
+{
+	struct post_probe *p = ud;
+
+	p->on_loop_thread = pthread_equal(pthread_self(), p->loop_thread);
+	p->ran++;
+}
+
+static void *post_later(void *arg)
+{
+	struct post_probe *p = arg;
+
+	sleep_ms(50);
+	loop_post(p->loop, posted_cb, p);
+	return NULL;
+}
+
+static void post_from_a_worker_runs_on_the_loop_thread(void)
+{
+	struct post_probe p = { .loop = new_loop(), .loop_thread = pthread_self() };
+	pthread_t th;
+	uint64_t t0 = loop_now_ms();
+
+	CHECK(pthread_create(&th, NULL, post_later, &p) == 0);
+	while (!p.ran && loop_now_ms() - t0 < 5000)
+		CHECK_INT(loop_run_once(p.loop, 10000), 0);
+	pthread_join(th, NULL);
+	CHECK_INT(p.ran, 1);
+	CHECK(p.on_loop_thread);
+	CHECK_MSG(loop_now_ms() - t0 < 5000, "posted callback after %llu ms", (unsigned long long)(loop_now_ms() - t0));
+	loop_free(p.loop);
+}
+
+static struct post_probe *order_probe;
+static int order_n;
+
+static void order_a(void *ud)
+{
+	(void)ud;
+	order_probe->order[order_n++] = 1;
+}
+
+static void order_b(void *ud)
+{
+	(void)ud;
+	order_probe->order[order_n++] = 2;
+}
+
+static void posts_run_in_order_and_once(void)
+{
+	struct post_probe p = { .loop = new_loop() };
+
+	order_probe = &p;
+	order_n = 0;
+	CHECK_INT(loop_post(p.loop, order_a, NULL), 0);
+	CHECK_INT(loop_post(p.loop, order_b, NULL), 0);
+	CHECK_INT(loop_run_once(p.loop, 0), 0);
+	CHECK_INT(order_n, 2);
+	CHECK(p.order[0] == 1 && p.order[1] == 2);
+	CHECK_INT(loop_run_once(p.loop, 0), 0);
+	CHECK_INT(order_n, 2);
+	loop_free(p.loop);
+}
+
+static void unrun_posts_are_freed_with_the_loop(void)
+{
+	struct loop *loop = new_loop();
+
+	CHECK_INT(loop_post(loop, order_a, NULL), 0);
+	loop_free(loop); /* ASan / valgrind: nothing leaks */
+}
+
 /* ---- signals ---- */
 
 static void signal_is_taken_once_per_delivery(int sig)
@@ -653,6 +735,9 @@ static const struct test_case cases[] = {
 	{ "watching_for_pollout_fires_on_a_writable_pipe", watching_for_pollout_fires_on_a_writable_pipe },
 	{ "wakeup_from_another_thread_ends_the_wait_early", wakeup_from_another_thread_ends_the_wait_early },
 	{ "wakeup_before_the_wait_is_not_lost", wakeup_before_the_wait_is_not_lost },
+	{ "post_from_a_worker_runs_on_the_loop_thread", post_from_a_worker_runs_on_the_loop_thread },
+	{ "posts_run_in_order_and_once", posts_run_in_order_and_once },
+	{ "unrun_posts_are_freed_with_the_loop", unrun_posts_are_freed_with_the_loop },
 	{ "sigwinch_is_taken_once", sigwinch_is_taken_once },
 	{ "sigint_is_taken_once", sigint_is_taken_once },
 	{ "sigterm_is_taken_once", sigterm_is_taken_once },
