@@ -13,6 +13,7 @@
  * A build tool: it runs on the host, links only common/keccak.c.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,7 @@ static int read_entries(FILE *f, struct input *in, struct entry **out, size_t *c
 		char *s;
 		const char *err;
 		int kind = KIND_FUNCTION;
+		bool dup;
 
 		in->line++;
 		if (strchr(buf, '\n') == NULL && !feof(f)) {
@@ -243,18 +245,15 @@ static int read_entries(FILE *f, struct input *in, struct entry **out, size_t *c
 			complain(in, err, s);
 			continue;
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (v[i].kind == kind && strcmp(v[i].sig, s) == 0) {
-				char where[64];
-
-				snprintf(where, sizeof(where), "first on line %zu", v[i].line);
+		dup = false;
+		for (size_t i = 0; i < n && !dup; i++) {
+			dup = v[i].kind == kind && strcmp(v[i].sig, s) == 0;
+			if (dup) {
+				fprintf(stderr, "%s:%zu: duplicate signature %s (first on line %zu)\n", in->file, in->line, s, v[i].line);
 				in->errors++;
-				fprintf(stderr, "%s:%zu: duplicate signature %s (%s)\n", in->file, in->line, s, where);
-				err = "dup";
-				break;
 			}
 		}
-		if (err)
+		if (dup)
 			continue;
 		if (n == alloc) {
 			struct entry *nv;
