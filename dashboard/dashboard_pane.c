@@ -472,14 +472,15 @@ static void row_spark(struct app *app, WINDOW *w, int y, const char *label, cons
 	widget_text(app, w, y, LABEL_W + 1 + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
 }
 
-static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, size_t count)
+static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, size_t pos, size_t count)
 {
 	enum tui_style st = n->conn == CONN_UP ? STYLE_NORMAL : STYLE_DIM; /* last known values when down */
 	char line[256], a[48], b[48], c[48];
 	uint64_t p50, p99;
 	int y = 0, rows = getmaxy(w);
 
-	snprintf(line, sizeof(line), "%s  (%zu/%zu)", n->name, n->index + 1, count);
+	/* The position j/k move through: the grid's order, not the config file's. */
+	snprintf(line, sizeof(line), "%s  (%zu/%zu)", n->name, pos + 1, count);
 	widget_label(app, w, y, 1, "Node", LABEL_W);
 	widget_text(app, w, y, LABEL_W + 1, STYLE_TITLE, line);
 	widget_text(app, w, y++, LABEL_W + 3 + (int)strlen(line), STYLE_DIM, n->url);
@@ -648,7 +649,7 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 			draw_grid(d, app, w);
 			break;
 		case VIEW_DETAIL:
-			draw_detail(app, w, n, count);
+			draw_detail(app, w, n, d->cursor, count);
 			break;
 		case VIEW_NETWORK:
 			draw_network(app, w, n);
@@ -686,11 +687,21 @@ static void say(struct dash *d, bool bad, const char *fmt, ...)
 	d->message_bad = bad;
 }
 
+/* A change to the nodes of the config file: add one, remove one, or set one's pin. */
+struct node_change {
+	const struct config_node *add;
+	const char *remove;
+	const char *pin;
+	bool pinned;
+};
+
 /* Applies a change to the config file on disk, not the session's view (which may hold --rpc-url nodes). */
-static void save_nodes(struct dash *d, struct app *app, const struct config_node *add, const char *remove)
+static void save_nodes(struct dash *d, struct app *app, const struct node_change *ch)
 {
+	const char *name = ch->remove ? ch->remove : ch->pin;
 	struct config file;
 	char err[256];
+	bool found = false;
 	int rc = 0;
 
 	if (!app->config_path[0]) {
@@ -703,13 +714,22 @@ static void save_nodes(struct dash *d, struct app *app, const struct config_node
 		config_free(&file);
 		return;
 	}
-	if (add)
-		rc = config_add_node(&file, add, err, sizeof(err));
-	if (remove && config_remove_node(&file, remove) != 0) {
-		say(d, false, "removed for this session ('%s' is not in the config file)", remove);
+	for (size_t i = 0; name && i < file.nnodes; i++) {
+		if (strcmp(file.nodes[i].name, name) == 0) {
+			found = true;
+			if (ch->pin)
+				file.nodes[i].pinned = ch->pinned;
+		}
+	}
+	if (name && !found) {
+		say(d, false, "changed for this session ('%s' is not in the config file)", name);
 		config_free(&file);
 		return;
 	}
+	if (ch->add)
+		rc = config_add_node(&file, ch->add, err, sizeof(err));
+	if (rc == 0 && ch->remove)
+		rc = config_remove_node(&file, ch->remove);
 	if (rc == 0)
 		rc = config_save(&file, app->config_path, err, sizeof(err));
 	if (rc != 0)
@@ -729,7 +749,7 @@ static void add_node(struct dash *d, struct app *app, const char *url)
 		return;
 	}
 	app->node_sel = fleet_count(app->fleet) - 1;
-	save_nodes(d, app, &cn, NULL);
+	save_nodes(d, app, &(struct node_change){ .add = &cn });
 	log_msg(LOG_INFO, "node %s added", d->new_name);
 }
 
@@ -744,7 +764,7 @@ static void remove_node(struct dash *d, struct app *app)
 	fleet_remove_node(app->fleet, app->node_sel);
 	if (app->node_sel >= fleet_count(app->fleet) && app->node_sel > 0)
 		app->node_sel--;
-	save_nodes(d, app, NULL, name);
+	save_nodes(d, app, &(struct node_change){ .remove = name });
 	log_msg(LOG_INFO, "node %s removed", name);
 }
 
@@ -861,8 +881,10 @@ static int dash_key(void *state, struct app *app, int key)
 		return PANE_REDRAW;
 	case 'p':
 		n = fleet_node(app->fleet, app->node_sel);
-		if (n)
+		if (n) {
 			fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
+			save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
+		}
 		return PANE_REDRAW;
 	case 'a':
 		line_edit_start(&d->edit, "New node name", "");

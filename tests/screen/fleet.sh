@@ -203,8 +203,14 @@ if screen_wait_for '^ \^twin ' 3 && [ "$(grid_names | cut -d' ' -f1)" = '^twin' 
 else
 	t_fail "pinned twin is the first row" "rows '$(grid_names)'"
 fi
+# The pin is saved to the config file (twin's section gets pinned = yes) ...
+pin_saved() { awk '/^\[node "twin"\]/{t=1;next} /^\[/{t=0} t && /^pinned *= *yes/{f=1} END{exit !f}' "$config"; }
+wait_until() { local end=$(($(now_ms) + $1 * 1000)); shift; until "$@"; do [ "$(now_ms)" -ge "$end" ] && return 1; sleep 0.1; done; }
+if wait_until 3 pin_saved; then t_pass "the pin is saved to the config file"; else t_fail "the pin is saved to the config file" "$(cat "$config")"; fi
 screen_send p
 if screen_wait_gone '^ \^twin ' 3; then t_pass "p again unpins twin"; else t_fail "p again unpins twin"; fi
+# ... and so is the unpin.
+if wait_until 3 eval '! pin_saved'; then t_pass "the unpin is saved too"; else t_fail "the unpin is saved too" "$(cat "$config")"; fi
 
 # Adding a node through the UI: a, name, Enter, URL (default offered: clear it), Enter.
 screen_send a
