@@ -1,0 +1,467 @@
+/*
+ * The wallet's model. See wallet.h. The send path is in wallet_send.c.
+ */
+#include "wallet/wallet.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/hex.h"
+#include "common/log.h"
+#include "common/rpc.h"
+#include "common/text.h"
+#include "wallet/wallet_internal.h"
+
+#define HISTORY_PAGE 25
+
+static void notify(struct wallet *w)
+{
+	if (w->changed)
+		w->changed(w->ud);
+}
+
+void wallet_notify(struct wallet *w)
+{
+	notify(w);
+}
+
+void wallet_say(struct wallet *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+	notify(w);
+}
+
+/* ---- the vault ---- */
+
+/* Reloads the account list from the vault (after open, unlock, derive, label). */
+static void load_accounts(struct wallet *w)
+{
+	size_t n = w->vault ? vault_account_count(w->vault) : 0;
+	struct wallet_account *a = calloc(n ? n : 1, sizeof(*a));
+
+	if (!a)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		vault_account(w->vault, i, &a[i].acct);
+		/* Keep balances already known for the same address. */
+		for (size_t k = 0; k < w->naccounts; k++) {
+			if (memcmp(w->accounts[k].acct.address.b, a[i].acct.address.b, 20) == 0) {
+				a[i].has_balance = w->accounts[k].has_balance;
+				a[i].balance = w->accounts[k].balance;
+				a[i].has_nonce = w->accounts[k].has_nonce;
+				a[i].nonce = w->accounts[k].nonce;
+			}
+		}
+	}
+	free(w->accounts);
+	w->accounts = a;
+	w->naccounts = n;
+}
+
+static void open_vault(struct wallet *w)
+{
+	char err[256];
+	int rc = vault_open(&w->vault, w->vault_path, err, sizeof(err));
+
+	if (rc == VAULT_ENOENT) {
+		w->state = WALLET_NO_VAULT;
+		return;
+	}
+	if (rc != VAULT_OK) {
+		w->state = WALLET_BROKEN;
+		text_sanitize(w->message, sizeof(w->message), err, strlen(err));
+		return;
+	}
+	w->state = WALLET_LOCKED;
+	load_accounts(w);
+}
+
+/*
+ * An unlock in flight. The worker posts it back to the loop when done; if the
+ * wallet was freed meanwhile, w is NULL and the job only frees itself.
+ */
+struct unlock_job {
+	struct wallet *w;
+	struct vault *vault;     /* what the worker may touch: the vault and the loop, nothing else */
+	struct loop *loop;
+	char *password;          /* sodium_malloc'd; freed by the worker */
+	int rc;
+	char err[256];
+};
+
+static void unlock_done(void *ud)
+{
+	struct unlock_job *j = ud;
+	struct wallet *w = j->w;
+
+	if (!w) {
+		free(j);
+		return;
+	}
+	pthread_join(w->worker, NULL);
+	w->job = NULL;
+	if (j->rc == VAULT_OK) {
+		w->state = WALLET_UNLOCKED;
+		w->last_touch_ms = loop_now_ms();
+		w->message[0] = '\0';
+		load_accounts(w);
+		log_msg(LOG_INFO, "wallet unlocked");
+	} else {
+		w->state = WALLET_LOCKED;
+		/* "wrong password" and the like; the vault is unchanged. */
+		snprintf(w->message, sizeof(w->message), "%.200s", j->rc == VAULT_EPASSWORD ? "wrong password" : j->err);
+	}
+	free(j);
+	notify(w);
+}
+
+static void *unlock_worker(void *arg)
+{
+	struct unlock_job *j = arg;
+
+	/* Only the vault is touched here; the loop thread leaves it alone while state is UNLOCKING. */
+	j->rc = vault_unlock(j->vault, j->password, j->err, sizeof(j->err));
+	sodium_free(j->password);
+	j->password = NULL;
+	if (loop_post(j->loop, unlock_done, j) != 0)
+		abort(); /* out of memory: nothing sane is left to do */
+	return NULL;
+}
+
+void wallet_unlock(struct wallet *w, const char *password)
+{
+	struct unlock_job *j;
+	size_t len = strlen(password);
+
+	if (w->state != WALLET_LOCKED || w->job)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (j)
+		j->password = sodium_malloc(len + 1);
+	if (!j || !j->password) {
+		free(j);
+		wallet_say(w, "out of memory");
+		return;
+	}
+	memcpy(j->password, password, len + 1);
+	j->w = w;
+	j->vault = w->vault;
+	j->loop = w->loop;
+	w->state = WALLET_UNLOCKING;
+	if (pthread_create(&w->worker, NULL, unlock_worker, j) != 0) {
+		sodium_free(j->password);
+		free(j);
+		w->state = WALLET_LOCKED;
+		wallet_say(w, "cannot start the unlock worker");
+		return;
+	}
+	w->job = j;
+	notify(w);
+}
+
+void wallet_lock(struct wallet *w)
+{
+	if (w->state != WALLET_UNLOCKED)
+		return;
+	vault_lock(w->vault);
+	w->state = WALLET_LOCKED;
+	log_msg(LOG_INFO, "wallet locked");
+	notify(w);
+}
+
+void wallet_touch(struct wallet *w)
+{
+	w->last_touch_ms = loop_now_ms();
+}
+
+int wallet_derive(struct wallet *w)
+{
+	char err[256];
+	int rc;
+
+	if (w->state != WALLET_UNLOCKED) {
+		wallet_say(w, "unlock the wallet first (u)");
+		return -1;
+	}
+	rc = vault_derive(w->vault, 1, err, sizeof(err));
+	if (rc != VAULT_OK) {
+		wallet_say(w, "%s", err);
+		return -1;
+	}
+	load_accounts(w);
+	wallet_say(w, "account %zu added and saved", w->naccounts - 1);
+	return 0;
+}
+
+int wallet_set_label(struct wallet *w, size_t i, const char *label)
+{
+	char err[256];
+
+	if (w->state != WALLET_UNLOCKED) {
+		wallet_say(w, "unlock the wallet first (u)");
+		return -1;
+	}
+	if (vault_set_label(w->vault, i, label, err, sizeof(err)) != VAULT_OK) {
+		wallet_say(w, "%s", err);
+		return -1;
+	}
+	load_accounts(w);
+	wallet_say(w, "label saved");
+	return 0;
+}
+
+/* ---- balances, chain id ---- */
+
+static void on_balances(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+
+	w->balance_call = 0;
+	if (res->status != RPC_OK)
+		return;
+	/* Replies: chain id, then per account balance and pending nonce. */
+	if (res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &w->chain_id, NULL, 0) == 0)
+		w->has_chain_id = true;
+	for (size_t i = 0; i < w->naccounts && 1 + 2 * i + 1 < res->n; i++) {
+		const struct rpc_reply *b = &res->reply[1 + 2 * i], *n = &res->reply[2 + 2 * i];
+
+		w->accounts[i].has_balance = b->status == RPC_OK &&
+		                             eth_decode_u256(b->result, &w->accounts[i].balance, NULL, 0) == 0;
+		w->accounts[i].has_nonce = n->status == RPC_OK &&
+		                           eth_decode_u64(n->result, &w->accounts[i].nonce, NULL, 0) == 0;
+	}
+	notify(w);
+}
+
+static void poll_balances(struct wallet *w)
+{
+	struct rpc_batch *b;
+
+	if (w->balance_call)
+		return;
+	b = rpc_batch_new();
+	if (!b)
+		return;
+	rpc_batch_add(b, "eth_chainId", NULL);
+	for (size_t i = 0; i < w->naccounts; i++) {
+		char a[48];
+		cJSON *p1 = cJSON_CreateArray(), *p2 = cJSON_CreateArray();
+
+		hex_encode(a, sizeof(a), w->accounts[i].acct.address.b, 20, 1);
+		cJSON_AddItemToArray(p1, cJSON_CreateString(a));
+		cJSON_AddItemToArray(p1, cJSON_CreateString("latest"));
+		cJSON_AddItemToArray(p2, cJSON_CreateString(a));
+		cJSON_AddItemToArray(p2, cJSON_CreateString("pending"));
+		rpc_batch_add(b, "eth_getBalance", p1);
+		rpc_batch_add(b, "eth_getTransactionCount", p2);
+	}
+	w->balance_call = rpc_batch_send(w->rpc, b, on_balances, w);
+}
+
+static void on_tick(void *ud)
+{
+	struct wallet *w = ud;
+
+	w->timer = loop_timer_add(w->loop, w->refresh_ms, on_tick, w);
+	poll_balances(w);
+	wallet_track_tick(w);
+	if (w->state == WALLET_UNLOCKED && w->lock_after_ms && loop_now_ms() - w->last_touch_ms > w->lock_after_ms) {
+		wallet_lock(w);
+		wallet_say(w, "locked after %llu min without a key press", (unsigned long long)(w->lock_after_ms / 60000));
+	}
+}
+
+/* ---- history of the selected account ---- */
+
+static void on_hist_entries(void *ud, const struct history_entry *e, size_t n)
+{
+	struct wallet *w = ud;
+	struct history_entry *grown = realloc(w->history, (w->nhistory + n) * sizeof(*grown));
+
+	if (!grown)
+		return;
+	w->history = grown;
+	memcpy(w->history + w->nhistory, e, n * sizeof(*e));
+	w->nhistory += n;
+	notify(w);
+}
+
+static void on_hist_done(void *ud, const struct history_result *r)
+{
+	struct wallet *w = ud;
+
+	history_free(w->hist);
+	w->hist = NULL;
+	if (r->status != HISTORY_OK)
+		text_sanitize(w->message, sizeof(w->message), r->message, strlen(r->message));
+	notify(w);
+}
+
+void wallet_select(struct wallet *w, size_t i)
+{
+	struct history_opts o = { .page_size = HISTORY_PAGE, .method = HISTORY_AUTO, .caps = &w->caps,
+	                          .on_entries = on_hist_entries, .on_done = on_hist_done, .ud = w };
+
+	if (i >= w->naccounts)
+		return;
+	history_cancel(w->hist);
+	w->hist = NULL;
+	free(w->history);
+	w->history = NULL;
+	w->nhistory = 0;
+	w->selected = i;
+	memcpy(o.address, w->accounts[i].acct.address.b, 20);
+	w->hist = history_start(w->rpc, &o);
+	notify(w);
+}
+
+size_t wallet_history_count(const struct wallet *w)
+{
+	return w->nhistory;
+}
+
+const struct history_entry *wallet_history(const struct wallet *w, size_t i)
+{
+	return i < w->nhistory ? &w->history[i] : NULL;
+}
+
+bool wallet_history_busy(const struct wallet *w)
+{
+	return w->hist != NULL;
+}
+
+struct tokens *wallet_tokens(struct wallet *w)
+{
+	return w->tokens;
+}
+
+int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
+{
+	if (i >= w->naccounts || !w->has_chain_id)
+		return -1;
+	return fees_eip681(out, cap, w->accounts[i].acct.address.b, w->chain_id, u256_from_u64(0));
+}
+
+/* ---- life ---- */
+
+/* Plain HTTP to anything but loopback: what is signed would cross the network in the clear. */
+static bool insecure_url(const char *url)
+{
+	const char *host;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return false;
+	host = url + 7;
+	if (strchr(host, '@') && (!strchr(host, '/') || strchr(host, '@') < strchr(host, '/')))
+		host = strchr(host, '@') + 1;
+	return !(strncmp(host, "127.", 4) == 0 || strncmp(host, "localhost", 9) == 0 || strncmp(host, "[::1]", 5) == 0);
+}
+
+struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
+                          const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen)
+{
+	struct wallet *w = calloc(1, sizeof(*w));
+	struct rpc_opts o = {
+		.url = node->url, .bearer = node->bearer, .headers = (const char *const *)node->headers,
+		.nheaders = node->nheaders, .ca_file = node->ca_file, .timeout_ms = config_node_timeout(cfg, node),
+		.connections = node->connections,
+	};
+	char why[256];
+
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->loop = loop;
+	w->changed = changed;
+	w->ud = ud;
+	w->refresh_ms = cfg->refresh_ms > 0 ? (uint64_t)cfg->refresh_ms : 1000;
+	w->lock_after_ms = 5 * 60 * 1000;
+	w->confirmations_wanted = 3;
+	snprintf(w->vault_path, sizeof(w->vault_path), "%s", vault_path);
+	w->insecure = insecure_url(node->url);
+	w->rpc = rpc_client_new(loop, &o, why, sizeof(why));
+	if (!w->rpc) {
+		snprintf(err, errlen, "node %s: %s", node->name, why);
+		free(w);
+		return NULL;
+	}
+	w->tokens = tokens_new(w->rpc, wallet_notify_cb, w);
+	open_vault(w);
+	poll_balances(w);
+	w->timer = loop_timer_add(loop, w->refresh_ms, on_tick, w);
+	if (w->naccounts)
+		wallet_select(w, 0);
+	return w;
+}
+
+void wallet_notify_cb(void *ud)
+{
+	notify(ud);
+}
+
+void wallet_free(struct wallet *w)
+{
+	if (!w)
+		return;
+	/* An unlock in progress: wait for it so the vault is not freed under it, and orphan its job. */
+	if (w->job) {
+		pthread_join(w->worker, NULL);
+		w->job->w = NULL;
+	}
+	if (w->timer)
+		loop_timer_cancel(w->loop, w->timer);
+	history_cancel(w->hist);
+	wallet_send_free(w);
+	tokens_free(w->tokens);
+	rpc_client_free(w->rpc);
+	vault_free(w->vault);
+	free(w->accounts);
+	free(w->history);
+	free(w);
+}
+
+enum wallet_state wallet_state(const struct wallet *w)
+{
+	return w->state;
+}
+
+const char *wallet_message(const struct wallet *w)
+{
+	return w->message;
+}
+
+const char *wallet_vault_path(const struct wallet *w)
+{
+	return w->vault_path;
+}
+
+bool wallet_chain_id(const struct wallet *w, uint64_t *id)
+{
+	*id = w->chain_id;
+	return w->has_chain_id;
+}
+
+bool wallet_node_insecure(const struct wallet *w)
+{
+	return w->insecure;
+}
+
+size_t wallet_account_count(const struct wallet *w)
+{
+	return w->naccounts;
+}
+
+const struct wallet_account *wallet_account(const struct wallet *w, size_t i)
+{
+	return i < w->naccounts ? &w->accounts[i] : NULL;
+}

@@ -1,0 +1,181 @@
+/*
+ * wallet — the wallet pane's model: the vault's accounts with their balances
+ * and history, unlocking (on a worker thread: Argon2id takes about a second),
+ * locking after an idle period, and sending: prepare a transaction (nonce,
+ * fees from eth_feeHistory, gas estimate, a pre-send check with the revert
+ * reason), sign exactly what was prepared, broadcast, and track it to N
+ * confirmations, with speed-up and cancel by replacement. No curses.
+ *
+ * The vault's public part (addresses, labels) is readable while locked: the
+ * wallet shows balances and history read-only until it is unlocked.
+ */
+#ifndef CHAINDECK_WALLET_H
+#define CHAINDECK_WALLET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/config.h"
+#include "common/loop.h"
+#include "common/u256.h"
+#include "explorer/history.h"
+#include "explorer/tokens.h"
+#include "wallet/fees.h"
+#include "wallet/vault.h"
+
+enum wallet_state {
+	WALLET_NO_VAULT,   /* nothing at the vault path: create one with `chaindeck wallet new` or restore */
+	WALLET_BROKEN,     /* the file is there but cannot be read (message says why) */
+	WALLET_LOCKED,
+	WALLET_UNLOCKING,  /* Argon2id running on the worker */
+	WALLET_UNLOCKED,
+};
+
+struct wallet_account {
+	struct vault_account acct;
+	bool has_balance;
+	struct u256 balance;
+	bool has_nonce;
+	uint64_t nonce;          /* pending transaction count */
+};
+
+/* A transaction this wallet sent, followed until it has enough confirmations. */
+enum wallet_tx_state {
+	TX_PENDING,
+	TX_INCLUDED,             /* in a block, fewer than the wanted confirmations */
+	TX_CONFIRMED,
+	TX_FAILED,               /* included with status 0 */
+	TX_REPLACED,             /* another transaction with the same nonce was included */
+};
+
+struct wallet_sent {
+	uint8_t hash[32];
+	uint8_t from[20];
+	uint8_t to[20];
+	bool has_to;
+	struct u256 value;
+	uint64_t nonce;
+	uint64_t chain_id;
+	uint64_t gas;
+	bool eip1559;
+	struct u256 max_fee, tip, gas_price;
+	enum wallet_tx_state state;
+	uint64_t block;          /* when included */
+	uint64_t confirmations;
+	uint64_t sent_at_block;  /* the head when it was sent */
+	bool stuck;              /* pending for long, or its max fee is below the base fee */
+	char note[80];           /* "speed-up of 0x…", "cancel of 0x…" */
+};
+
+struct wallet;
+
+/*
+ * Opens the vault at vault_path (absent is fine: WALLET_NO_VAULT) and follows
+ * `node` for balances. changed(ud) runs on the loop thread when anything the
+ * pane shows changed. NULL with a message on a bad node URL.
+ */
+struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
+                          const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen);
+void wallet_free(struct wallet *w);
+
+enum wallet_state wallet_state(const struct wallet *w);
+/* The last thing worth telling the user ("wrong password", "locked after 5 min idle"); "" if none. */
+const char *wallet_message(const struct wallet *w);
+const char *wallet_vault_path(const struct wallet *w);
+bool wallet_chain_id(const struct wallet *w, uint64_t *id);
+/* Whether the node is reached over plain HTTP on a non-loopback address (warn before signing). */
+bool wallet_node_insecure(const struct wallet *w);
+
+/* Starts unlocking with password (copied into guarded memory at once; the caller wipes its copy). */
+void wallet_unlock(struct wallet *w, const char *password);
+void wallet_lock(struct wallet *w);
+/* The user did something: postpones the idle lock. */
+void wallet_touch(struct wallet *w);
+
+size_t wallet_account_count(const struct wallet *w);
+const struct wallet_account *wallet_account(const struct wallet *w, size_t i);
+/* Adds the next HD account (unlocked only). 0 or negative with the message set. */
+int wallet_derive(struct wallet *w);
+int wallet_set_label(struct wallet *w, size_t i, const char *label);
+
+/* The account whose history is shown; starts (or restarts) fetching it. */
+void wallet_select(struct wallet *w, size_t i);
+size_t wallet_history_count(const struct wallet *w);
+const struct history_entry *wallet_history(const struct wallet *w, size_t i);
+bool wallet_history_busy(const struct wallet *w);
+struct tokens *wallet_tokens(struct wallet *w);
+
+/* The EIP-681 link for receiving on account i. -1 before the chain id is known. */
+int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
+
+size_t wallet_sent_count(const struct wallet *w);
+const struct wallet_sent *wallet_sent(const struct wallet *w, size_t i);
+
+/* ---- sending ---- */
+
+/* What the user filled in on the send form. */
+struct wallet_send_form {
+	size_t from;                 /* account index */
+	uint8_t to[20];              /* recipient */
+	bool token;                  /* an ERC-20 transfer rather than ETH */
+	uint8_t token_addr[20];
+	char amount[80];             /* "1.5", "0.000001", or "max" */
+	enum fee_level level;
+	bool custom_fees;            /* use max_fee / tip (EIP-1559) or gas_price (legacy) below */
+	struct u256 max_fee, tip, gas_price;
+	bool custom_nonce;
+	uint64_t nonce;
+};
+
+enum wallet_draft_state {
+	DRAFT_NONE,
+	DRAFT_PREPARING,             /* asking the node: nonce, fees, gas, pre-send check */
+	DRAFT_READY,                 /* everything on the confirmation screen is known */
+	DRAFT_ERROR,                 /* message says what is wrong; nothing was signed */
+	DRAFT_SENDING,               /* checking the chain id, signing, broadcasting */
+	DRAFT_SENT,
+};
+
+/* A transaction ready for the confirmation screen: exactly what will be signed. */
+struct wallet_draft {
+	enum wallet_draft_state state;
+	char message[240];           /* error, or the pre-send check's verdict */
+	bool precheck_ok;            /* eth_call + eth_estimateGas found no revert */
+	size_t from;
+	uint8_t from_addr[20];
+	uint8_t recipient[20];       /* who gets the value or the tokens */
+	bool token;
+	uint8_t token_addr[20];
+	struct u256 token_amount;    /* base units */
+	uint64_t chain_id;
+	uint64_t nonce;
+	uint64_t gas;
+	bool eip1559;
+	struct u256 max_fee, tip, gas_price;
+	struct fee_suggestion levels;
+	struct u256 value;           /* wei sent with the transaction */
+	uint8_t *data;               /* owned; call data (token transfer), NULL when none */
+	size_t data_len;
+	struct u256 max_total;       /* gas × max fee (or gas price) + value: the most it can cost */
+	struct u256 balance;
+	bool replaces;               /* a speed-up or cancel of sent[replaced] */
+	size_t replaced;
+	uint8_t sent_hash[32];       /* DRAFT_SENT */
+};
+
+/* Starts preparing a draft from the form (replacing any draft). */
+void wallet_prepare(struct wallet *w, const struct wallet_send_form *f);
+/* A draft that replaces sent transaction i: same nonce, fees bumped; cancel sends 0 to oneself. */
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel);
+const struct wallet_draft *wallet_draft(const struct wallet *w);
+/*
+ * Signs exactly the READY draft and broadcasts it — after checking that the
+ * node is still on the draft's chain id. Needs an unlocked wallet.
+ */
+void wallet_send(struct wallet *w);
+void wallet_draft_clear(struct wallet *w);
+/* Confirmations a sent transaction needs to count as confirmed. */
+void wallet_set_confirmations(struct wallet *w, uint64_t n);
+
+#endif

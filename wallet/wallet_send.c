@@ -1,0 +1,783 @@
+/*
+ * Sending: preparing a draft (nonce, fees, gas, pre-send check), signing
+ * exactly that draft after re-checking the node's chain id, broadcasting,
+ * tracking to N confirmations, and replacing (speed-up, cancel).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/abi.h"
+#include "common/hex.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "wallet/tx.h"
+#include "wallet/wallet_internal.h"
+
+#define FEE_HISTORY_BLOCKS "0x14"
+#define STUCK_AFTER_BLOCKS 10
+
+/* Replies of the first preparation batch, in order. */
+enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_COUNT };
+
+struct draft_ctx {
+	struct wallet *w;
+	uint64_t gen;
+	struct wallet_send_form form;
+};
+
+static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Ends the draft with a message; node text in it is sanitized. Nothing was signed. */
+static void draft_fail(struct wallet *w, const char *fmt, ...)
+{
+	char raw[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	text_sanitize(w->draft.message, sizeof(w->draft.message), raw, strlen(raw));
+	w->draft.state = DRAFT_ERROR;
+	wallet_notify(w);
+}
+
+static void draft_reset(struct wallet *w)
+{
+	free(w->draft.data);
+	memset(&w->draft, 0, sizeof(w->draft));
+	if (w->draft_call)
+		rpc_cancel(w->rpc, w->draft_call);
+	w->draft_call = 0;
+	w->draft_gen++;
+}
+
+void wallet_draft_clear(struct wallet *w)
+{
+	draft_reset(w);
+	wallet_notify(w);
+}
+
+const struct wallet_draft *wallet_draft(const struct wallet *w)
+{
+	return &w->draft;
+}
+
+static void addr_hex(char *out, size_t cap, const uint8_t a[20])
+{
+	hex_encode(out, cap, a, 20, 1);
+}
+
+/* {from, to, value, data} as eth_call / eth_estimateGas want it. */
+static cJSON *call_object(const struct wallet_draft *d, const uint8_t *to)
+{
+	cJSON *o = cJSON_CreateObject();
+	char buf[80];
+	char *data = malloc(d->data_len * 2 + 3);
+
+	addr_hex(buf, sizeof(buf), d->from_addr);
+	cJSON_AddStringToObject(o, "from", buf);
+	addr_hex(buf, sizeof(buf), to);
+	cJSON_AddStringToObject(o, "to", buf);
+	u256_format_hex(d->value, buf, sizeof(buf));
+	cJSON_AddStringToObject(o, "value", buf);
+	if (data && d->data_len) {
+		hex_encode(data, d->data_len * 2 + 3, d->data, d->data_len, 1);
+		cJSON_AddStringToObject(o, "data", data);
+	}
+	free(data);
+	return o;
+}
+
+/* The revert reason in a JSON-RPC error (error.data, hex), else its message. */
+static void revert_text(const struct rpc_reply *r, char *out, size_t cap)
+{
+	const cJSON *dj = r->data;
+	uint8_t buf[2048];
+	size_t len = 0;
+
+	if (cJSON_IsObject(dj))
+		dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
+	if (cJSON_IsString(dj) && hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == HEX_OK) {
+		abi_decode_revert(buf, len, out, cap);
+		return;
+	}
+	text_sanitize(out, cap, r->message ? r->message : "", r->message ? strlen(r->message) : 0);
+}
+
+/* Final numbers: fees by level or custom, the total, and whether the balance covers it. */
+static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
+{
+	struct wallet_draft *d = &w->draft;
+	struct u256 fee_per_gas;
+	char need[80], have[80];
+
+	if (f->custom_fees) {
+		d->max_fee = f->max_fee;
+		d->tip = f->tip;
+		d->gas_price = f->gas_price;
+	} else if (d->eip1559) {
+		d->max_fee = d->levels.max_fee[f->level];
+		d->tip = d->levels.priority_fee[f->level];
+	} else {
+		d->gas_price = d->levels.gas_price[f->level];
+	}
+	if (d->eip1559 && u256_cmp(d->tip, d->max_fee) > 0) {
+		draft_fail(w, "the tip is above the max fee");
+		return;
+	}
+	fee_per_gas = d->eip1559 ? d->max_fee : d->gas_price;
+	if (!d->token && strcmp(f->amount, "max") == 0 &&
+	    fees_max_amount(d->balance, d->gas, fee_per_gas, &d->value) != U256_OK) {
+		draft_fail(w, "the balance does not even cover the fee");
+		return;
+	}
+	if (fees_total(d->gas, fee_per_gas, d->value, &d->max_total) != U256_OK) {
+		draft_fail(w, "the amounts overflow");
+		return;
+	}
+	if (u256_cmp(d->max_total, d->balance) > 0) {
+		u256_format_units(d->max_total, 18, need, sizeof(need));
+		u256_format_units(d->balance, 18, have, sizeof(have));
+		snprintf(d->message, sizeof(d->message), "insufficient funds: up to %.70s ETH needed, %.70s ETH available",
+		         need, have);
+		d->state = DRAFT_ERROR;
+		wallet_notify(w);
+		return;
+	}
+	d->state = DRAFT_READY;
+	wallet_notify(w);
+}
+
+static void on_check(void *ud, const struct rpc_response *res)
+{
+	struct draft_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	uint64_t est;
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	w->draft_call = 0;
+	if (res->status != RPC_OK) {
+		draft_fail(w, "the node did not answer: %s", res->detail);
+		free(c);
+		return;
+	}
+	/* [eth_estimateGas, eth_call]: a revert in either is the pre-send check's verdict. */
+	d->precheck_ok = true;
+	for (size_t i = 0; i < res->n; i++) {
+		if (res->reply[i].status == RPC_EREMOTE) {
+			char why[200];
+
+			revert_text(&res->reply[i], why, sizeof(why));
+			snprintf(d->message, sizeof(d->message), "would fail: %s", why);
+			d->precheck_ok = false;
+			break;
+		}
+	}
+	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0)
+		d->gas = est == 21000 ? est : est + est / 5; /* contracts get a 20 % margin */
+	else if (!d->gas)
+		d->gas = d->data_len ? 100000 : 21000;
+	if (d->precheck_ok)
+		snprintf(d->message, sizeof(d->message), "pre-send check on the node: ok");
+	finish_draft(w, &c->form);
+	free(c);
+}
+
+static void check_on_node(struct wallet *w, struct draft_ctx *c)
+{
+	struct wallet_draft *d = &w->draft;
+	const uint8_t *to = d->token ? d->token_addr : d->recipient;
+	struct rpc_batch *b = rpc_batch_new();
+	cJSON *p1 = cJSON_CreateArray(), *p2 = cJSON_CreateArray();
+
+	/* With "max" the value depends on the gas: estimate with the whole balance minus a plain fee. */
+	cJSON_AddItemToArray(p1, call_object(d, to));
+	cJSON_AddItemToArray(p2, call_object(d, to));
+	cJSON_AddItemToArray(p2, cJSON_CreateString("latest"));
+	rpc_batch_add(b, "eth_estimateGas", p1);
+	rpc_batch_add(b, "eth_call", p2);
+	w->draft_call = rpc_batch_send(w->rpc, b, on_check, c);
+}
+
+static bool reply_u64(const struct rpc_response *res, int i, uint64_t *v)
+{
+	return res->reply[i].status == RPC_OK && eth_decode_u64(res->reply[i].result, v, NULL, 0) == 0;
+}
+
+static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
+{
+	return res->reply[i].status == RPC_OK && eth_decode_u256(res->reply[i].result, v, NULL, 0) == 0;
+}
+
+static void on_basics(void *ud, const struct rpc_response *res)
+{
+	struct draft_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	const struct wallet_send_form *f = &c->form;
+	struct eth_block latest;
+	struct u256 gas_price, token_balance = { { 0 } };
+	bool have_latest = false;
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	w->draft_call = 0;
+	if (res->status != RPC_OK) {
+		draft_fail(w, "the node did not answer: %s", res->detail);
+		free(c);
+		return;
+	}
+	if (!reply_u64(res, Q_CHAIN, &d->chain_id) || !reply_u64(res, Q_NONCE, &d->nonce) ||
+	    !reply_u256(res, Q_BALANCE, &d->balance)) {
+		draft_fail(w, "the node did not give the chain id, nonce and balance");
+		free(c);
+		return;
+	}
+	if (f->custom_nonce)
+		d->nonce = f->nonce;
+	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
+		have_latest = true;
+	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
+	d->eip1559 = false;
+	if (have_latest && latest.has_base_fee && res->reply[Q_FEES].status == RPC_OK) {
+		struct eth_fee_history h;
+
+		if (eth_decode_fee_history(res->reply[Q_FEES].result, &h, NULL, 0) == 0) {
+			d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
+			eth_fee_history_free(&h);
+		}
+	}
+	if (have_latest)
+		eth_block_free(&latest);
+	if (!d->eip1559) {
+		if (!reply_u256(res, Q_GAS_PRICE, &gas_price)) {
+			draft_fail(w, "the node gives neither a fee history nor a gas price");
+			free(c);
+			return;
+		}
+		fees_suggest_legacy(gas_price, &d->levels);
+	}
+	if (d->token) {
+		uint8_t word[64];
+		size_t len = 0;
+		const cJSON *r = res->reply[Q_TOKEN_BALANCE].result;
+
+		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK || !cJSON_IsString(r) ||
+		    hex_decode(word, sizeof(word), &len, r->valuestring, strlen(r->valuestring)) != HEX_OK || len != 32 ||
+		    u256_from_be(&token_balance, word, 32) != U256_OK) {
+			draft_fail(w, "the token did not answer balanceOf");
+			free(c);
+			return;
+		}
+		if (strcmp(f->amount, "max") == 0)
+			d->token_amount = token_balance;
+		if (u256_cmp(d->token_amount, token_balance) > 0) {
+			draft_fail(w, "the token balance is smaller than the amount");
+			free(c);
+			return;
+		}
+		/* transfer(recipient, amount) */
+		{
+			struct abi_value args[2] = { { .kind = ABI_ADDRESS }, { .kind = ABI_UINT, .num = d->token_amount } };
+			uint8_t data[68];
+			size_t dl;
+
+			memcpy(args[0].addr.b, d->recipient, 20);
+			if (abi_encode_call(data, sizeof(data), &dl, "transfer(address,uint256)", args, 2) != ABI_OK) {
+				draft_fail(w, "cannot encode the token transfer");
+				free(c);
+				return;
+			}
+			d->data = malloc(dl);
+			if (!d->data) {
+				draft_fail(w, "out of memory");
+				free(c);
+				return;
+			}
+			memcpy(d->data, data, dl);
+			d->data_len = dl;
+		}
+	} else if (strcmp(f->amount, "max") == 0) {
+		/* Estimate with a plain transfer's value; the exact max comes after the gas is known. */
+		d->value = u256_from_u64(0);
+	}
+	check_on_node(w, c);
+}
+
+/* Parses the amount with the right decimals; 0, or -1 with the draft failed. */
+static int parse_amount(struct wallet *w, const struct wallet_send_form *f)
+{
+	struct wallet_draft *d = &w->draft;
+	struct token_meta meta;
+	unsigned decimals = 18;
+	int rc;
+
+	if (strcmp(f->amount, "max") == 0)
+		return 0;
+	if (f->token) {
+		tokens_get(w->tokens, f->token_addr, &meta);
+		if (!meta.has_decimals) {
+			draft_fail(w, "the token's decimals are not known yet (asking the token): try again in a moment");
+			return -1;
+		}
+		decimals = meta.decimals;
+	}
+	rc = u256_parse_units(f->token ? &d->token_amount : &d->value, f->amount, strlen(f->amount), decimals);
+	if (rc == U256_EPRECISION) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "more than %u decimals", decimals);
+		draft_fail(w, "amount has %s", msg);
+		return -1;
+	}
+	if (rc != U256_OK) {
+		draft_fail(w, "not an amount: '%s' (write 1.5, 0.001 or max)", f->amount);
+		return -1;
+	}
+	return 0;
+}
+
+void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
+{
+	struct wallet_draft *d = &w->draft;
+	struct draft_ctx *c;
+	struct rpc_batch *b;
+	char from[48], pct[3][8];
+	cJSON *p;
+
+	draft_reset(w);
+	if (f->from >= w->naccounts) {
+		draft_fail(w, "no such account");
+		return;
+	}
+	d->state = DRAFT_PREPARING;
+	d->from = f->from;
+	memcpy(d->from_addr, w->accounts[f->from].acct.address.b, 20);
+	memcpy(d->recipient, f->to, 20);
+	d->token = f->token;
+	memcpy(d->token_addr, f->token_addr, 20);
+	if (parse_amount(w, f) != 0)
+		return;
+	c = calloc(1, sizeof(*c));
+	b = rpc_batch_new();
+	if (!c || !b) {
+		free(c);
+		rpc_batch_free(b);
+		draft_fail(w, "out of memory");
+		return;
+	}
+	c->w = w;
+	c->gen = w->draft_gen;
+	c->form = *f;
+	addr_hex(from, sizeof(from), d->from_addr);
+	rpc_batch_add(b, "eth_chainId", NULL);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(from));
+	cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
+	rpc_batch_add(b, "eth_getTransactionCount", p);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	{
+		cJSON *arr = cJSON_CreateArray();
+
+		for (int i = 0; i < FEE_LEVELS; i++) {
+			snprintf(pct[i], sizeof(pct[i]), "%u", fees_percentiles[i]);
+			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
+		}
+		cJSON_AddItemToArray(p, arr);
+	}
+	rpc_batch_add(b, "eth_feeHistory", p);
+	rpc_batch_add(b, "eth_gasPrice", NULL);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(from));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	rpc_batch_add(b, "eth_getBalance", p);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	rpc_batch_add(b, "eth_getBlockByNumber", p);
+	{
+		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
+		struct abi_value arg = { .kind = ABI_ADDRESS };
+		uint8_t data[36];
+		size_t dl = 0;
+		char to[48], hexdata[80];
+		cJSON *call;
+
+		if (!f->token) {
+			rpc_batch_add(b, "eth_chainId", NULL);
+		} else {
+			memcpy(arg.addr.b, d->from_addr, 20);
+			abi_encode_call(data, sizeof(data), &dl, "balanceOf(address)", &arg, 1);
+			addr_hex(to, sizeof(to), f->token_addr);
+			hex_encode(hexdata, sizeof(hexdata), data, dl, 1);
+			call = cJSON_CreateObject();
+			cJSON_AddStringToObject(call, "to", to);
+			cJSON_AddStringToObject(call, "data", hexdata);
+			p = cJSON_CreateArray();
+			cJSON_AddItemToArray(p, call);
+			cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+			rpc_batch_add(b, "eth_call", p);
+		}
+	}
+	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
+	wallet_notify(w);
+}
+
+/* ---- replacing a sent transaction ---- */
+
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
+{
+	struct wallet_draft *d = &w->draft;
+	const struct wallet_sent *s;
+	struct u256 want_fee, want_tip;
+
+	if (i >= w->nsent)
+		return;
+	s = &w->sent[i];
+	draft_reset(w);
+	if (s->state != TX_PENDING) {
+		draft_fail(w, "only a pending transaction can be replaced");
+		return;
+	}
+	for (size_t k = 0; k < w->naccounts; k++) {
+		if (memcmp(w->accounts[k].acct.address.b, s->from, 20) == 0)
+			d->from = k;
+	}
+	memcpy(d->from_addr, s->from, 20);
+	d->chain_id = s->chain_id;
+	d->nonce = s->nonce;
+	d->eip1559 = s->eip1559;
+	d->replaces = true;
+	d->replaced = i;
+	if (cancel) {
+		/* A cancel sends nothing to oneself with the same nonce: cheap, and it takes the slot. */
+		memcpy(d->recipient, s->from, 20);
+		d->gas = 21000;
+	} else {
+		memcpy(d->recipient, s->to, 20);
+		d->value = s->value;
+		d->gas = s->gas;
+		if (w->sent_data_len[i]) {
+			d->data = malloc(w->sent_data_len[i]);
+			if (!d->data) {
+				draft_fail(w, "out of memory");
+				return;
+			}
+			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
+			d->data_len = w->sent_data_len[i];
+		}
+	}
+	/* At least 10 % more than before (the node's rule), and at least what the base fee now asks. */
+	want_fee = u256_from_u64(0);
+	want_tip = u256_from_u64(0);
+	if (w->has_base_fee)
+		u256_add(&want_fee, w->base_fee, w->base_fee);
+	if (s->eip1559) {
+		fees_bump(s->tip, want_tip, &d->tip);
+		u256_add(&want_fee, want_fee, d->tip);
+		fees_bump(s->max_fee, want_fee, &d->max_fee);
+	} else {
+		fees_bump(s->gas_price, want_fee, &d->gas_price);
+	}
+	d->balance = w->accounts[d->from].balance;
+	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
+		draft_fail(w, "the amounts overflow");
+		return;
+	}
+	d->precheck_ok = true;
+	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", cancel ? "cancel" : "speed-up",
+	         (unsigned long long)s->nonce);
+	d->state = DRAFT_READY;
+	wallet_notify(w);
+}
+
+/* ---- signing and broadcasting ---- */
+
+static void on_broadcast(void *ud, const struct rpc_response *res)
+{
+	struct draft_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	struct wallet_sent *s;
+	char hash[70];
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	free(c);
+	w->draft_call = 0;
+	if (res->status != RPC_OK) {
+		/* It may still have gone out: say so rather than claim it failed. */
+		draft_fail(w, "no answer from the node after broadcasting (it may still arrive): %s", res->detail);
+		return;
+	}
+	if (res->reply[0].status != RPC_OK) {
+		draft_fail(w, "the node refused the transaction: %s", res->reply[0].message);
+		return;
+	}
+	d->state = DRAFT_SENT;
+	hex_encode(hash, sizeof(hash), d->sent_hash, 32, 1);
+	log_msg(LOG_INFO, "wallet: sent %s (nonce %llu)", hash, (unsigned long long)d->nonce);
+	if (w->nsent == WALLET_MAX_SENT) {
+		/* Forget the oldest. */
+		free(w->sent_data[0]);
+		memmove(w->sent, w->sent + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent[0]));
+		memmove(w->sent_data, w->sent_data + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data[0]));
+		memmove(w->sent_data_len, w->sent_data_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data_len[0]));
+		w->nsent--;
+	}
+	s = &w->sent[w->nsent];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->hash, d->sent_hash, 32);
+	memcpy(s->from, d->from_addr, 20);
+	memcpy(s->to, d->token ? d->token_addr : d->recipient, 20);
+	s->has_to = true;
+	s->value = d->value;
+	s->nonce = d->nonce;
+	s->chain_id = d->chain_id;
+	s->gas = d->gas;
+	s->eip1559 = d->eip1559;
+	s->max_fee = d->max_fee;
+	s->tip = d->tip;
+	s->gas_price = d->gas_price;
+	s->state = TX_PENDING;
+	s->sent_at_block = w->head;
+	if (d->replaces)
+		snprintf(s->note, sizeof(s->note), "replaces nonce %llu", (unsigned long long)d->nonce);
+	w->sent_data[w->nsent] = d->data;
+	w->sent_data_len[w->nsent] = d->data_len;
+	d->data = NULL;
+	d->data_len = 0;
+	w->nsent++;
+	snprintf(d->message, sizeof(d->message), "sent %s", hash);
+	wallet_notify(w);
+}
+
+/* Builds the struct tx of the draft: exactly what the confirmation screen showed. */
+static void draft_tx(const struct wallet_draft *d, struct tx *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->type = d->eip1559 ? TX_DYNAMIC_FEE : TX_LEGACY;
+	t->has_chain_id = true;
+	t->chain_id = d->chain_id;
+	t->nonce = d->nonce;
+	t->gas = d->gas;
+	t->has_to = true;
+	memcpy(t->to, d->token ? d->token_addr : d->recipient, 20);
+	t->value = d->value;
+	t->data = d->data;
+	t->data_len = d->data_len;
+	if (d->eip1559) {
+		t->max_fee_per_gas = d->max_fee;
+		t->max_priority_fee_per_gas = d->tip;
+	} else {
+		t->gas_price = d->gas_price;
+	}
+}
+
+static void on_chain_checked(void *ud, const struct rpc_response *res)
+{
+	struct draft_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	struct tx t;
+	struct tx_raw raw = { 0 };
+	uint8_t *key;
+	char err[200], *hexraw;
+	uint64_t node_chain;
+	cJSON *p;
+	int rc;
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	w->draft_call = 0;
+	if (res->status != RPC_OK || !reply_u64(res, 0, &node_chain)) {
+		free(c);
+		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
+		return;
+	}
+	if (node_chain != d->chain_id) {
+		char why[96];
+
+		free(c);
+		snprintf(why, sizeof(why), "the node is now on chain %llu, the transaction is for chain %llu",
+		         (unsigned long long)node_chain, (unsigned long long)d->chain_id);
+		draft_fail(w, "%s: not signed", why);
+		return;
+	}
+	if (w->state != WALLET_UNLOCKED) {
+		free(c);
+		draft_fail(w, "the wallet locked itself: unlock (u) and send again");
+		return;
+	}
+	key = sodium_malloc(32);
+	if (!key) {
+		free(c);
+		draft_fail(w, "out of memory");
+		return;
+	}
+	rc = vault_private_key(w->vault, d->from, key, err, sizeof(err));
+	if (rc == VAULT_OK) {
+		draft_tx(d, &t);
+		rc = tx_sign(&t, key, &raw);
+	}
+	sodium_free(key);
+	if (rc != 0) {
+		free(c);
+		draft_fail(w, "signing failed: %s", rc == VAULT_OK ? "transaction rejected" : err);
+		return;
+	}
+	memcpy(d->sent_hash, raw.hash, 32);
+	hexraw = malloc(raw.len * 2 + 3);
+	if (!hexraw) {
+		tx_raw_free(&raw);
+		free(c);
+		draft_fail(w, "out of memory");
+		return;
+	}
+	hex_encode(hexraw, raw.len * 2 + 3, raw.bytes, raw.len, 1);
+	tx_raw_free(&raw);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
+	free(hexraw);
+	w->draft_call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
+}
+
+void wallet_send(struct wallet *w)
+{
+	struct draft_ctx *c;
+
+	if (w->draft.state != DRAFT_READY)
+		return;
+	if (w->state != WALLET_UNLOCKED) {
+		wallet_say(w, "unlock the wallet first (u)");
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->w = w;
+	c->gen = w->draft_gen;
+	w->draft.state = DRAFT_SENDING;
+	/* The chain id is checked right before signing: a node switched under us must not get our signature. */
+	w->draft_call = rpc_call(w->rpc, "eth_chainId", NULL, on_chain_checked, c);
+	wallet_notify(w);
+}
+
+/* ---- tracking ---- */
+
+static void on_track(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+	struct eth_block latest;
+	size_t k = 0;
+
+	w->track_call = 0;
+	if (res->status != RPC_OK || res->n < 1)
+		return;
+	if (res->reply[0].status == RPC_OK && eth_decode_header(res->reply[0].result, &latest, NULL, 0) == 0) {
+		w->has_head = true;
+		w->head = latest.number;
+		w->has_base_fee = latest.has_base_fee;
+		w->base_fee = latest.base_fee;
+		eth_block_free(&latest);
+	}
+	for (size_t i = 0; i < w->nsent; i++) {
+		struct wallet_sent *s = &w->sent[i];
+		const struct rpc_reply *r;
+		struct eth_receipt rc;
+
+		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+			continue;
+		k++;
+		if (1 + k > res->n)
+			break;
+		r = &res->reply[k];
+		if (r->status == RPC_OK && eth_decode_receipt(r->result, &rc, NULL, 0) == 0) {
+			s->block = rc.block_number;
+			s->confirmations = w->head >= rc.block_number ? w->head - rc.block_number + 1 : 0;
+			s->state = rc.has_status && rc.status == 0 ? TX_FAILED
+			           : s->confirmations >= w->confirmations_wanted ? TX_CONFIRMED : TX_INCLUDED;
+			s->stuck = false;
+			eth_receipt_free(&rc);
+			continue;
+		}
+		/* No receipt: replaced when another transaction of ours took the nonce. */
+		for (size_t j = 0; j < w->nsent; j++) {
+			if (j != i && w->sent[j].nonce == s->nonce && memcmp(w->sent[j].from, s->from, 20) == 0 &&
+			    (w->sent[j].state == TX_INCLUDED || w->sent[j].state == TX_CONFIRMED ||
+			     w->sent[j].state == TX_FAILED))
+				s->state = TX_REPLACED;
+		}
+		if (s->state == TX_PENDING)
+			s->stuck = (w->head > s->sent_at_block + STUCK_AFTER_BLOCKS) ||
+			           (s->eip1559 && w->has_base_fee && u256_cmp(s->max_fee, w->base_fee) < 0);
+	}
+	wallet_notify(w);
+}
+
+void wallet_track_tick(struct wallet *w)
+{
+	struct rpc_batch *b;
+	cJSON *p;
+
+	if (w->track_call)
+		return;
+	b = rpc_batch_new();
+	if (!b)
+		return;
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	rpc_batch_add(b, "eth_getBlockByNumber", p);
+	for (size_t i = 0; i < w->nsent; i++) {
+		const struct wallet_sent *s = &w->sent[i];
+		char hash[70];
+
+		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+			continue;
+		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
+		p = cJSON_CreateArray();
+		cJSON_AddItemToArray(p, cJSON_CreateString(hash));
+		rpc_batch_add(b, "eth_getTransactionReceipt", p);
+	}
+	w->track_call = rpc_batch_send(w->rpc, b, on_track, w);
+}
+
+size_t wallet_sent_count(const struct wallet *w)
+{
+	return w->nsent;
+}
+
+const struct wallet_sent *wallet_sent(const struct wallet *w, size_t i)
+{
+	return i < w->nsent ? &w->sent[i] : NULL;
+}
+
+void wallet_set_confirmations(struct wallet *w, uint64_t n)
+{
+	w->confirmations_wanted = n ? n : 1;
+}
+
+void wallet_send_free(struct wallet *w)
+{
+	draft_reset(w);
+	for (size_t i = 0; i < w->nsent; i++)
+		free(w->sent_data[i]);
+	w->nsent = 0;
+}
