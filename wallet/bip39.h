@@ -1,0 +1,109 @@
+/*
+ * bip39 — mnemonic sentences (BIP-39, English word list): entropy to words,
+ * validation with errors that say what is wrong, and the 64-byte seed.
+ *
+ * Secrecy: entropy, mnemonic text and seeds are secrets. Every function here
+ * writes them only into buffers the caller passes in; callers allocate those
+ * with sodium_malloc and free them with sodium_free. Temporaries are wiped with
+ * sodium_memzero before return, on every path. Error messages never quote the
+ * words of a mnemonic (a typo'd word is still most of a secret word): they name
+ * positions and counts.
+ *
+ * Input text may use any case and any run of ASCII whitespace between words:
+ * functions that read a mnemonic normalize it first (see bip39_normalize), and
+ * the seed is computed on the normalized sentence.
+ *
+ * Passphrases are used exactly as given, as UTF-8 bytes. BIP-39 asks for NFKD
+ * normalization, which changes nothing for ASCII; a passphrase with accented or
+ * other non-ASCII characters must already be in NFKD form to give the seed
+ * other wallets derive (an "é" typed as the single code point U+00E9 is NFC,
+ * not NFKD, and gives a different seed).
+ */
+#ifndef CHAINDECK_BIP39_H
+#define CHAINDECK_BIP39_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	BIP39_OK = 0,
+	BIP39_EINVAL = -1,    /* entropy length or word count argument not supported */
+	BIP39_ESPACE = -2,    /* output buffer too small */
+	BIP39_ECOUNT = -3,    /* mnemonic does not have 12, 15, 18, 21 or 24 words */
+	BIP39_EWORD = -4,     /* a word is not in the English list */
+	BIP39_ECHECKSUM = -5, /* all words known, but the checksum does not match */
+	BIP39_ECRYPTO = -6    /* the random source or PBKDF2 failed */
+};
+
+enum {
+	BIP39_WORDS = 2048,          /* size of the word list */
+	BIP39_WORD_MAX = 8,          /* longest English word, in bytes */
+	BIP39_ENTROPY_MAX = 32,      /* bytes of entropy behind 24 words */
+	BIP39_SEED_SIZE = 64,
+	BIP39_MNEMONIC_SIZE = 216    /* 24 words of up to 8 letters, 23 spaces, NUL */
+};
+
+/* A fixed English phrase for a status ("bad checksum", ...). Never NULL. */
+const char *bip39_strerror(int err);
+
+/* Word i (0..2047) of the English list, or NULL when i is out of range. */
+const char *bip39_word(unsigned i);
+
+/*
+ * The index of word[0..len) in the English list (exact, lowercase match), or
+ * -1 when it is not there. For completion and per-word checks while typing.
+ */
+int bip39_word_index(const char *word, size_t len);
+
+/*
+ * Writes the mnemonic for entropy[0..len) into out (NUL-terminated, words
+ * separated by single spaces). len is 16, 20, 24, 28 or 32 bytes (12, 15, 18,
+ * 21 or 24 words), else BIP39_EINVAL. Returns the text length or
+ * BIP39_ESPACE (out is then wiped); BIP39_MNEMONIC_SIZE always suffices.
+ */
+int bip39_mnemonic_from_entropy(char *out, size_t cap, const uint8_t *entropy, size_t len);
+
+/*
+ * A new mnemonic of `words` words (12, 15, 18, 21 or 24; the product offers 12
+ * and 24) from the system's random source (randombytes_buf). Calls sodium_init.
+ * Returns the text length, BIP39_EINVAL, BIP39_ESPACE or BIP39_ECRYPTO.
+ */
+int bip39_mnemonic_generate(char *out, size_t cap, size_t words);
+
+/*
+ * Lowercases ASCII letters, turns every run of ASCII whitespace into one
+ * space and trims both ends; other bytes are copied unchanged. out may equal
+ * in. Returns the length written (NUL-terminated) or BIP39_ESPACE (out is
+ * then wiped). A buffer of strlen(in) + 1 bytes always suffices.
+ */
+int bip39_normalize(char *out, size_t cap, const char *in);
+
+/*
+ * Decodes a mnemonic (any case and spacing) to its entropy, which goes to
+ * entropy[0..*len) (*len = 16..32; entropy may be NULL to only check).
+ * Errors are checked in this order, and the first one found is returned:
+ *   BIP39_ECOUNT     not 12, 15, 18, 21 or 24 words;
+ *   BIP39_EWORD      the first word not in the list; *bad_word (when not NULL)
+ *                    gets its 1-based position;
+ *   BIP39_ECHECKSUM  the checksum bits disagree with the entropy.
+ * *bad_word is 0 unless BIP39_EWORD. On error, err (when errlen > 0) gets a
+ * sentence for the user ("word 7 is not in the BIP-39 English word list") and
+ * entropy is wiped.
+ */
+int bip39_mnemonic_to_entropy(uint8_t entropy[BIP39_ENTROPY_MAX], size_t *len,
+			      const char *mnemonic, size_t *bad_word, char *err, size_t errlen);
+
+/* bip39_mnemonic_to_entropy without the entropy: BIP39_OK for a valid mnemonic. */
+int bip39_mnemonic_check(const char *mnemonic, size_t *bad_word, char *err, size_t errlen);
+
+/*
+ * The BIP-39 seed: PBKDF2-HMAC-SHA512 of the normalized mnemonic, salt
+ * "mnemonic" + passphrase, 2048 rounds. passphrase may be NULL (same as "")
+ * and is used byte for byte (see the note on NFKD above). The mnemonic must
+ * be valid: its errors are those of bip39_mnemonic_to_entropy, and seed is
+ * then left wiped. Takes a few milliseconds; BIP39_ECRYPTO if PBKDF2 fails.
+ */
+int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
+			   const char *passphrase, char *err, size_t errlen);
+
+#endif
