@@ -1,0 +1,1100 @@
+/*
+ * vault — the encrypted key file. Format and contracts in vault.h.
+ *
+ * The handle keeps the file image as last read or written (raw): its public
+ * part is the associated data and its ciphertext what vault_unlock decrypts,
+ * so an unlock always checks exactly the bytes on disk, and vault_lock can
+ * drop unsaved changes by parsing the image again.
+ */
+#include "wallet/vault.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common/text.h"
+#include "wallet/bip39.h"
+#include "wallet/hd.h"
+
+static const uint8_t vault_magic[8] = {'C', 'D', 'V', 'A', 'U', 'L', 'T', '\n'};
+
+enum {
+	KDF_ARGON2ID13 = 1,
+	AEAD_XCHACHA20POLY1305 = 1,
+	SALT_SIZE = 16,
+	CHECK_SIZE = 32,
+	KEY_SIZE = 32,
+	NONCE_SIZE = 24,
+	TAG_SIZE = 16,
+	HEADER_SIZE = 80,             /* through the account count */
+	ACCOUNT_FIXED = 1 + 4 + 20 + 1,
+	FILE_MAX = 4 * 1024 * 1024,
+	HD_INDEX_LIMIT = 0x80000000u  /* non-hardened child indexes only */
+};
+
+/* Secrets of an unlocked vault: this struct and keys are sodium_malloc'd. */
+struct secrets {
+	uint8_t key[KEY_SIZE];
+	uint8_t seed[BIP39_SEED_SIZE];
+	struct hd_node master;            /* of seed, when there is a mnemonic */
+	char mnemonic[VAULT_MNEMONIC_MAX + 1];
+	char passphrase[VAULT_PASSPHRASE_MAX + 1];
+	uint8_t salt[SALT_SIZE];          /* kdf inputs behind key (vault_set_password may change them) */
+	uint8_t check[CHECK_SIZE];
+	uint8_t *keys;                    /* imported keys, nkeys * 32, sodium_malloc'd (NULL when none) */
+	size_t nkeys;
+};
+
+struct vault {
+	char *path;
+	/* public part, as in memory */
+	struct vault_account *acc;
+	size_t nacc, capacc;
+	unsigned long long opslimit;
+	size_t memlimit;
+	uint8_t salt[SALT_SIZE];
+	uint8_t check[CHECK_SIZE];
+	/* the file image as last read or written */
+	uint8_t *raw;
+	size_t rawlen, ct_off;
+	/* NULL while locked */
+	struct secrets *s;
+};
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+const char *vault_strerror(int err)
+{
+	switch (err) {
+	case VAULT_OK: return "ok";
+	case VAULT_EIO: return "file system error";
+	case VAULT_ENOENT: return "no vault";
+	case VAULT_EFORMAT: return "not a vault or damaged";
+	case VAULT_EPASSWORD: return "wrong password";
+	case VAULT_ETAMPERED: return "vault file does not authenticate (damaged or modified)";
+	case VAULT_ELOCKED: return "vault is locked";
+	case VAULT_EINVAL: return "invalid argument";
+	case VAULT_EEXIST: return "already exists";
+	case VAULT_ENOTFOUND: return "not found";
+	case VAULT_ENOMEM: return "out of memory";
+	case VAULT_EFULL: return "too many accounts";
+	}
+	return "unknown vault error";
+}
+
+/* ---- small helpers --------------------------------------------------------------------------- */
+
+static void put_be(uint8_t *p, uint64_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static uint64_t get_be(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* A label is clean when sanitizing it changes nothing: valid UTF-8, no controls. */
+static bool label_valid(const char *s, size_t len)
+{
+	char buf[VAULT_LABEL_MAX + 1];
+
+	if (len > VAULT_LABEL_MAX || memchr(s, '\0', len))
+		return false;
+	return text_sanitize(buf, sizeof(buf), s, len) == len && memcmp(buf, s, len) == 0;
+}
+
+int vault_harden_process(void)
+{
+	struct rlimit rl = {0, 0};
+	int rc = 0;
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		rc = -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		rc = -1;
+	return rc;
+}
+
+int vault_default_path(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/chaindeck/vault", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(out, cap, "%s/.local/share/chaindeck/vault", home);
+	else
+		return VAULT_EINVAL;
+	if (n < 0 || (size_t)n >= cap)
+		return VAULT_EINVAL;
+	return VAULT_OK;
+}
+
+/* ---- keys ------------------------------------------------------------------------------------ */
+
+static int hd_key(const struct hd_node *master, uint32_t index, uint8_t priv[32],
+	struct address *addr)
+{
+	if (hd_eth_account(priv, addr, master, index) != HD_OK) {
+		sodium_memzero(priv, 32);
+		return VAULT_EINVAL;
+	}
+	return VAULT_OK;
+}
+
+/*
+ * Argon2id of the password into a 64-byte buffer: key = first half,
+ * check = BLAKE2b-256(second half).
+ */
+static int kdf(const char *password, const uint8_t salt[SALT_SIZE], unsigned long long ops,
+	size_t mem, uint8_t key[KEY_SIZE], uint8_t check[CHECK_SIZE], char *err, size_t errlen)
+{
+	uint8_t *out = sodium_malloc(64);
+	int rc = VAULT_OK;
+
+	if (!out)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	if (crypto_pwhash(out, 64, password, strlen(password), salt, ops, mem,
+			crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		rc = fail(err, errlen, VAULT_ENOMEM, "Argon2id could not get %zu MiB of memory",
+			mem >> 20);
+	} else {
+		memcpy(key, out, KEY_SIZE);
+		crypto_generichash(check, CHECK_SIZE, out + KEY_SIZE, 32, NULL, 0);
+	}
+	sodium_free(out);
+	return rc;
+}
+
+static bool kdf_params_valid(unsigned long long ops, size_t mem)
+{
+	return ops >= crypto_pwhash_OPSLIMIT_MIN && ops <= VAULT_OPSLIMIT_MAX &&
+		mem >= crypto_pwhash_MEMLIMIT_MIN && mem <= VAULT_MEMLIMIT_MAX;
+}
+
+/* ---- secrets --------------------------------------------------------------------------------- */
+
+static struct secrets *secrets_new(void)
+{
+	struct secrets *s = sodium_malloc(sizeof(*s));
+
+	if (s)
+		sodium_memzero(s, sizeof(*s));
+	return s;
+}
+
+static void secrets_free(struct secrets *s)
+{
+	if (!s)
+		return;
+	if (s->keys)
+		sodium_free(s->keys);
+	sodium_free(s);
+}
+
+/* Sets mnemonic, passphrase and seed; the mnemonic is normalised first. */
+static int secrets_set_mnemonic(struct secrets *s, const char *mnemonic, const char *passphrase,
+	char *err, size_t errlen)
+{
+	char why[160] = "";
+	int rc;
+
+	if (strlen(mnemonic) > VAULT_MNEMONIC_MAX)
+		return fail(err, errlen, VAULT_EINVAL, "mnemonic too long");
+	if (passphrase && strlen(passphrase) > VAULT_PASSPHRASE_MAX)
+		return fail(err, errlen, VAULT_EINVAL, "passphrase longer than %d bytes",
+			VAULT_PASSPHRASE_MAX);
+	rc = bip39_normalize(s->mnemonic, sizeof(s->mnemonic), mnemonic);
+	if (rc < 0)
+		return fail(err, errlen, VAULT_EINVAL, "mnemonic too long");
+	rc = bip39_mnemonic_check(s->mnemonic, NULL, why, sizeof(why));
+	if (rc == BIP39_OK)
+		rc = bip39_mnemonic_to_seed(s->seed, s->mnemonic, passphrase, why, sizeof(why));
+	if (rc != BIP39_OK) {
+		sodium_memzero(s->mnemonic, sizeof(s->mnemonic));
+		return fail(err, errlen, VAULT_EINVAL, "invalid mnemonic: %s",
+			why[0] ? why : bip39_strerror(rc));
+	}
+	if (hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != HD_OK) {
+		sodium_memzero(s->mnemonic, sizeof(s->mnemonic));
+		sodium_memzero(s->seed, sizeof(s->seed));
+		return fail(err, errlen, VAULT_EINVAL, "this mnemonic gives no valid master key");
+	}
+	snprintf(s->passphrase, sizeof(s->passphrase), "%s", passphrase ? passphrase : "");
+	return VAULT_OK;
+}
+
+/* Appends one imported key; the array is reallocated in guarded memory. */
+static int secrets_add_key(struct secrets *s, const uint8_t priv[32])
+{
+	uint8_t *nk = sodium_malloc((s->nkeys + 1) * 32);
+
+	if (!nk)
+		return VAULT_ENOMEM;
+	if (s->nkeys)
+		memcpy(nk, s->keys, s->nkeys * 32);
+	memcpy(nk + s->nkeys * 32, priv, 32);
+	if (s->keys)
+		sodium_free(s->keys);
+	s->keys = nk;
+	s->nkeys++;
+	return VAULT_OK;
+}
+
+/* ---- public part ----------------------------------------------------------------------------- */
+
+static void vault_clear_accounts(struct vault *v)
+{
+	free(v->acc);
+	v->acc = NULL;
+	v->nacc = v->capacc = 0;
+}
+
+static int accounts_reserve(struct vault *v, size_t more)
+{
+	struct vault_account *na;
+	size_t ncap;
+
+	if (v->nacc + more > VAULT_MAX_ACCOUNTS)
+		return VAULT_EFULL;
+	if (v->nacc + more <= v->capacc)
+		return VAULT_OK;
+	ncap = v->capacc ? v->capacc : 8;
+	while (ncap < v->nacc + more)
+		ncap *= 2;
+	na = realloc(v->acc, ncap * sizeof(*na));
+	if (!na)
+		return VAULT_ENOMEM;
+	v->acc = na;
+	v->capacc = ncap;
+	return VAULT_OK;
+}
+
+/*
+ * Parses the public part of a file image into v (accounts, kdf parameters,
+ * salt, check) and sets v->ct_off. Never reads past len; every length is
+ * bounded before use.
+ */
+static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err, size_t errlen)
+{
+	const char *path = v->path;
+	size_t off = HEADER_SIZE, n, ctlen;
+	unsigned version;
+	int rc;
+
+	if (len < sizeof(vault_magic) || memcmp(p, vault_magic, sizeof(vault_magic)) != 0)
+		return fail(err, errlen, VAULT_EFORMAT, "%s is not a chaindeck vault", path);
+	if (len < HEADER_SIZE)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (header)", path);
+	version = (unsigned)get_be(p + 8, 2);
+	if (version != VAULT_FORMAT_VERSION)
+		return fail(err, errlen, VAULT_EFORMAT,
+			"vault %s has format version %u; this chaindeck reads version %d", path, version,
+			VAULT_FORMAT_VERSION);
+	if (p[10] != KDF_ARGON2ID13 || p[11] != AEAD_XCHACHA20POLY1305)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s names an unknown KDF or cipher", path);
+	v->opslimit = get_be(p + 12, 8);
+	if (get_be(p + 20, 8) > VAULT_MEMLIMIT_MAX)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s asks for too much KDF memory", path);
+	v->memlimit = (size_t)get_be(p + 20, 8);
+	if (!kdf_params_valid(v->opslimit, v->memlimit))
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s has KDF parameters out of bounds", path);
+	memcpy(v->salt, p + 28, SALT_SIZE);
+	memcpy(v->check, p + 44, CHECK_SIZE);
+	n = (size_t)get_be(p + 76, 4);
+	if (n > VAULT_MAX_ACCOUNTS)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s claims %zu accounts", path, n);
+	vault_clear_accounts(v);
+	rc = accounts_reserve(v, n);
+	if (rc != VAULT_OK)
+		return fail(err, errlen, rc, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct vault_account *a = &v->acc[i];
+		size_t ll;
+
+		if (len - off < ACCOUNT_FIXED)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (account %zu)",
+				path, i);
+		if (p[off] > VAULT_IMPORTED)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has an unknown kind",
+				path, i);
+		memset(a, 0, sizeof(*a));
+		a->kind = p[off] == 0 ? VAULT_HD : VAULT_IMPORTED;
+		a->index = (uint32_t)get_be(p + off + 1, 4);
+		if (a->kind == VAULT_HD && a->index >= HD_INDEX_LIMIT)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad index",
+				path, i);
+		memcpy(a->address.b, p + off + 5, 20);
+		ll = p[off + 25];
+		off += ACCOUNT_FIXED;
+		if (ll > len - off)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (label %zu)", path, i);
+		if (!label_valid((const char *)p + off, ll))
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s: label %zu is not clean text",
+				path, i);
+		memcpy(a->label, p + off, ll);
+		a->label[ll] = '\0';
+		off += ll;
+		v->nacc++;
+	}
+	if (len - off < NONCE_SIZE + 4)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (nonce)", path);
+	ctlen = (size_t)get_be(p + off + NONCE_SIZE, 4);
+	off += NONCE_SIZE + 4;
+	if (ctlen < TAG_SIZE || ctlen > len - off)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (ciphertext)", path);
+	if (ctlen != len - off)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s has %zu stray bytes at the end", path,
+			len - off - ctlen);
+	v->ct_off = off;
+	return VAULT_OK;
+}
+
+/* The public part of a new image (everything before the ciphertext) into a malloc'd buffer. */
+static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SIZE], size_t ctlen,
+	size_t *len)
+{
+	size_t n = HEADER_SIZE + NONCE_SIZE + 4, off;
+	uint8_t *p;
+
+	for (size_t i = 0; i < v->nacc; i++)
+		n += ACCOUNT_FIXED + strlen(v->acc[i].label);
+	p = malloc(n + ctlen);
+	if (!p)
+		return NULL;
+	memcpy(p, vault_magic, sizeof(vault_magic));
+	put_be(p + 8, VAULT_FORMAT_VERSION, 2);
+	p[10] = KDF_ARGON2ID13;
+	p[11] = AEAD_XCHACHA20POLY1305;
+	put_be(p + 12, v->opslimit, 8);
+	put_be(p + 20, v->memlimit, 8);
+	memcpy(p + 28, v->s->salt, SALT_SIZE);
+	memcpy(p + 44, v->s->check, CHECK_SIZE);
+	put_be(p + 76, v->nacc, 4);
+	off = HEADER_SIZE;
+	for (size_t i = 0; i < v->nacc; i++) {
+		const struct vault_account *a = &v->acc[i];
+		size_t ll = strlen(a->label);
+
+		p[off] = a->kind == VAULT_HD ? 0 : 1;
+		put_be(p + off + 1, a->index, 4);
+		memcpy(p + off + 5, a->address.b, 20);
+		p[off + 25] = (uint8_t)ll;
+		memcpy(p + off + ACCOUNT_FIXED, a->label, ll);
+		off += ACCOUNT_FIXED + ll;
+	}
+	memcpy(p + off, nonce, NONCE_SIZE);
+	put_be(p + off + NONCE_SIZE, ctlen, 4);
+	*len = off + NONCE_SIZE + 4;
+	return p;
+}
+
+/* ---- secret part ----------------------------------------------------------------------------- */
+
+static size_t plaintext_size(const struct secrets *s)
+{
+	return 2 + strlen(s->mnemonic) + 2 + strlen(s->passphrase) + 4 + s->nkeys * 32;
+}
+
+static void build_plaintext(const struct secrets *s, uint8_t *p)
+{
+	size_t ml = strlen(s->mnemonic), pl = strlen(s->passphrase), off = 0;
+
+	put_be(p, ml, 2);
+	memcpy(p + 2, s->mnemonic, ml);
+	off = 2 + ml;
+	put_be(p + off, pl, 2);
+	memcpy(p + off + 2, s->passphrase, pl);
+	off += 2 + pl;
+	put_be(p + off, s->nkeys, 4);
+	if (s->nkeys)
+		memcpy(p + off + 4, s->keys, s->nkeys * 32);
+}
+
+/* Fills s (key already set) from a decrypted plaintext; strict, like the public part. */
+static int parse_plaintext(struct secrets *s, const uint8_t *p, size_t len)
+{
+	size_t off = 0, ml, pl, nk;
+	char *m = NULL;
+	int rc;
+
+	if (len < 2)
+		return VAULT_ETAMPERED;
+	ml = (size_t)get_be(p, 2);
+	if (ml > VAULT_MNEMONIC_MAX || ml > len - 2)
+		return VAULT_ETAMPERED;
+	off = 2 + ml;
+	if (len - off < 2)
+		return VAULT_ETAMPERED;
+	pl = (size_t)get_be(p + off, 2);
+	if (pl > VAULT_PASSPHRASE_MAX || pl > len - off - 2)
+		return VAULT_ETAMPERED;
+	if (memchr(p + 2, '\0', ml) || memchr(p + off + 2, '\0', pl))
+		return VAULT_ETAMPERED;
+	memcpy(s->passphrase, p + off + 2, pl);
+	s->passphrase[pl] = '\0';
+	off += 2 + pl;
+	if (len - off < 4)
+		return VAULT_ETAMPERED;
+	nk = (size_t)get_be(p + off, 4);
+	off += 4;
+	if (nk > VAULT_MAX_ACCOUNTS || nk * 32 != len - off)
+		return VAULT_ETAMPERED;
+	if (ml > 0) {
+		m = sodium_malloc(ml + 1);
+		if (!m)
+			return VAULT_ENOMEM;
+		memcpy(m, p + 2, ml);
+		m[ml] = '\0';
+		rc = secrets_set_mnemonic(s, m, s->passphrase, NULL, 0);
+		sodium_free(m);
+		if (rc != VAULT_OK)
+			return VAULT_ETAMPERED;
+	}
+	for (size_t i = 0; i < nk; i++) {
+		rc = secrets_add_key(s, p + off + i * 32);
+		if (rc != VAULT_OK)
+			return rc;
+	}
+	return VAULT_OK;
+}
+
+/*
+ * The decrypted secrets must produce exactly the public account list: every
+ * HD account's address from the seed, every imported slot used once with the
+ * address of its key.
+ */
+static int check_accounts(const struct vault *v, const struct secrets *s)
+{
+	uint8_t *priv = sodium_malloc(32);
+	size_t nimported = 0;
+	int rc = VAULT_OK;
+
+	if (!priv)
+		return VAULT_ENOMEM;
+	for (size_t i = 0; i < v->nacc && rc == VAULT_OK; i++) {
+		const struct vault_account *a = &v->acc[i];
+		struct address addr;
+
+		if (a->kind == VAULT_HD) {
+			if (!s->mnemonic[0] || hd_key(&s->master, a->index, priv, &addr) != VAULT_OK)
+				rc = VAULT_ETAMPERED;
+		} else {
+			nimported++;
+			if (a->index >= s->nkeys || hd_address_from_key(&addr, s->keys + a->index * 32) != HD_OK)
+				rc = VAULT_ETAMPERED;
+			for (size_t j = 0; j < i && rc == VAULT_OK; j++) {
+				if (v->acc[j].kind == VAULT_IMPORTED && v->acc[j].index == a->index)
+					rc = VAULT_ETAMPERED;
+			}
+		}
+		if (rc == VAULT_OK && memcmp(addr.b, a->address.b, 20) != 0)
+			rc = VAULT_ETAMPERED;
+	}
+	if (rc == VAULT_OK && nimported != s->nkeys)
+		rc = VAULT_ETAMPERED;
+	sodium_free(priv);
+	return rc;
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+/* mkdir -p of path's directory, new directories 0700. */
+static int make_parent_dirs(const char *path, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return fail(err, errlen, VAULT_EINVAL, "vault path too long");
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return fail(err, errlen, VAULT_EIO, "cannot create directory %s: %s", buf,
+				strerror(errno));
+		*p = '/';
+	}
+	return VAULT_OK;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	int fd, rc;
+
+	if (!slash) {
+		snprintf(buf, sizeof(buf), ".");
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(buf))
+			return -1;
+		memcpy(buf, path, n);
+		buf[n] = '\0';
+	}
+	fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Writes data to a new temporary file beside path (0600), fsyncs it, then
+ * moves it into place — rename, or link when exclusive so an existing file is
+ * never replaced — and fsyncs the directory. The temporary never survives.
+ */
+static int write_atomic(const char *path, const uint8_t *data, size_t len, bool exclusive,
+	char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	size_t done = 0;
+	int fd, rc;
+
+	rc = make_parent_dirs(path, err, errlen);
+	if (rc != VAULT_OK)
+		return rc;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
+		return fail(err, errlen, VAULT_EINVAL, "vault path too long");
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return fail(err, errlen, VAULT_EIO, "cannot create a file beside %s: %s", path,
+			strerror(errno));
+	if (fchmod(fd, 0600) != 0)
+		goto io_fail;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto io_fail;
+		done += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto io_fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto io_fail;
+	}
+	fd = -1;
+	if (exclusive) {
+		if (link(tmp, path) != 0) {
+			rc = errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
+			fail(err, errlen, rc, "cannot create %s: %s", path,
+				errno == EEXIST ? "a vault is already there" : strerror(errno));
+			unlink(tmp);
+			return rc;
+		}
+		unlink(tmp);
+	} else if (rename(tmp, path) != 0) {
+		goto io_fail;
+	}
+	if (fsync_dir_of(path) != 0)
+		return fail(err, errlen, VAULT_EIO, "cannot sync the directory of %s: %s", path,
+			strerror(errno));
+	return VAULT_OK;
+
+io_fail:
+	rc = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return fail(err, errlen, VAULT_EIO, "cannot write %s: %s", path, strerror(rc));
+}
+
+static int read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
+		return fail(err, errlen, VAULT_EIO, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
+		close(fd);
+		return fail(err, errlen, VAULT_EFORMAT, "%s is not a vault file", path);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	while (done <= (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + done, (size_t)st.st_size + 1 - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return fail(err, errlen, VAULT_EIO, "cannot read %s: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	close(fd);
+	if (done > (size_t)st.st_size) {
+		free(buf);
+		return fail(err, errlen, VAULT_EIO, "%s changed while being read", path);
+	}
+	*out = buf;
+	*len = done;
+	return VAULT_OK;
+}
+
+/* ---- handle ---------------------------------------------------------------------------------- */
+
+static struct vault *vault_alloc(const char *path)
+{
+	struct vault *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->path = strdup(path);
+	if (!v->path) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void vault_lock(struct vault *v)
+{
+	if (!v || !v->s)
+		return;
+	secrets_free(v->s);
+	v->s = NULL;
+	/* back to the file's public part: drop unsaved changes */
+	if (v->raw && parse_public(v, v->raw, v->rawlen, NULL, 0) != VAULT_OK)
+		vault_clear_accounts(v);
+}
+
+void vault_free(struct vault *v)
+{
+	if (!v)
+		return;
+	vault_lock(v);
+	free(v->acc);
+	free(v->raw);
+	free(v->path);
+	free(v);
+}
+
+bool vault_is_unlocked(const struct vault *v)
+{
+	return v && v->s;
+}
+
+bool vault_has_mnemonic(const struct vault *v)
+{
+	for (size_t i = 0; i < v->nacc; i++) {
+		if (v->acc[i].kind == VAULT_HD)
+			return true;
+	}
+	return false;
+}
+
+const char *vault_path(const struct vault *v)
+{
+	return v->path;
+}
+
+size_t vault_account_count(const struct vault *v)
+{
+	return v->nacc;
+}
+
+int vault_account(const struct vault *v, size_t i, struct vault_account *out)
+{
+	if (i >= v->nacc)
+		return VAULT_ENOTFOUND;
+	*out = v->acc[i];
+	return VAULT_OK;
+}
+
+int vault_find(const struct vault *v, const struct address *a, size_t *i)
+{
+	for (size_t k = 0; k < v->nacc; k++) {
+		if (memcmp(v->acc[k].address.b, a->b, 20) == 0) {
+			if (i)
+				*i = k;
+			return VAULT_OK;
+		}
+	}
+	return VAULT_ENOTFOUND;
+}
+
+int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
+{
+	struct vault *v;
+	int rc;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return fail(err, errlen, VAULT_ENOMEM, "libsodium failed to initialise");
+	v = vault_alloc(path);
+	if (!v)
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	rc = read_file(path, &v->raw, &v->rawlen, err, errlen);
+	if (rc == VAULT_OK)
+		rc = parse_public(v, v->raw, v->rawlen, err, errlen);
+	if (rc != VAULT_OK) {
+		vault_free(v);
+		return rc;
+	}
+	*out = v;
+	return VAULT_OK;
+}
+
+int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen)
+{
+	uint8_t check[CHECK_SIZE];
+	struct secrets *s = NULL;
+	uint8_t *pt = NULL;
+	unsigned long long ptlen = 0;
+	size_t ctlen;
+	int rc;
+
+	if (!v->raw)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s was never written", v->path);
+	vault_harden_process();
+	s = secrets_new();
+	if (!s)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	/* the key goes straight into guarded memory; key/check on the stack only for the compare */
+	rc = kdf(password, v->salt, v->opslimit, v->memlimit, s->key, check, err, errlen);
+	if (rc != VAULT_OK)
+		goto out;
+	if (sodium_memcmp(check, v->check, CHECK_SIZE) != 0) {
+		rc = fail(err, errlen, VAULT_EPASSWORD, "wrong password for %s", v->path);
+		goto out;
+	}
+	if (v->s) {
+		/* already unlocked: the password was right, nothing to do */
+		rc = VAULT_OK;
+		goto out;
+	}
+	memcpy(s->salt, v->salt, SALT_SIZE);
+	memcpy(s->check, v->check, CHECK_SIZE);
+	ctlen = v->rawlen - v->ct_off;
+	pt = sodium_malloc(ctlen);
+	if (!pt) {
+		rc = fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		goto out;
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
+			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
+		rc = fail(err, errlen, VAULT_ETAMPERED,
+			"vault %s does not authenticate: it was damaged or modified", v->path);
+		goto out;
+	}
+	rc = parse_plaintext(s, pt, (size_t)ptlen);
+	if (rc == VAULT_OK)
+		rc = check_accounts(v, s);
+	if (rc != VAULT_OK) {
+		fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
+			"vault %s: the secret part does not match its accounts", v->path);
+		goto out;
+	}
+	v->s = s;
+	s = NULL;
+out:
+	if (pt)
+		sodium_free(pt);
+	secrets_free(s);
+	return rc;
+}
+
+int vault_save(struct vault *v, char *err, size_t errlen)
+{
+	uint8_t nonce[NONCE_SIZE];
+	uint8_t *img = NULL, *pt = NULL;
+	size_t ptlen, publen = 0;
+	unsigned long long ctlen = 0;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked: unlock it to save");
+	ptlen = plaintext_size(v->s);
+	pt = sodium_malloc(ptlen);
+	if (!pt)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	build_plaintext(v->s, pt);
+	randombytes_buf(nonce, sizeof(nonce));
+	img = build_public(v, nonce, ptlen + TAG_SIZE, &publen);
+	if (!img) {
+		sodium_free(pt);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	crypto_aead_xchacha20poly1305_ietf_encrypt(img + publen, &ctlen, pt, ptlen, img, publen,
+		NULL, nonce, v->s->key);
+	sodium_free(pt);
+	rc = write_atomic(v->path, img, publen + (size_t)ctlen, v->raw == NULL, err, errlen);
+	if (rc != VAULT_OK) {
+		free(img);
+		return rc;
+	}
+	free(v->raw);
+	v->raw = img;
+	v->rawlen = publen + (size_t)ctlen;
+	v->ct_off = publen;
+	memcpy(v->salt, v->s->salt, SALT_SIZE);
+	memcpy(v->check, v->s->check, CHECK_SIZE);
+	return VAULT_OK;
+}
+
+/* ---- changes --------------------------------------------------------------------------------- */
+
+static int full_or_oom(char *err, size_t errlen, int rc)
+{
+	if (rc == VAULT_EFULL)
+		return fail(err, errlen, rc, "a vault holds at most %d accounts", VAULT_MAX_ACCOUNTS);
+	return fail(err, errlen, rc, "out of memory");
+}
+
+static uint32_t next_hd_index(const struct vault *v)
+{
+	uint32_t next = 0;
+
+	for (size_t i = 0; i < v->nacc; i++) {
+		if (v->acc[i].kind == VAULT_HD && v->acc[i].index + 1 > next)
+			next = v->acc[i].index + 1;
+	}
+	return next;
+}
+
+int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen)
+{
+	uint8_t *priv;
+	uint32_t next;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	if (!v->s->mnemonic[0])
+		return fail(err, errlen, VAULT_ENOTFOUND, "this vault has no mnemonic to derive from");
+	next = next_hd_index(v);
+	if (n > HD_INDEX_LIMIT - next)
+		return fail(err, errlen, VAULT_EINVAL, "no more HD indexes");
+	rc = accounts_reserve(v, n);
+	if (rc != VAULT_OK)
+		return full_or_oom(err, errlen, rc);
+	priv = sodium_malloc(32);
+	if (!priv)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	for (unsigned k = 0; k < n; k++) {
+		struct vault_account *a = &v->acc[v->nacc + k];
+
+		memset(a, 0, sizeof(*a));
+		a->kind = VAULT_HD;
+		a->index = next + k;
+		rc = hd_key(&v->s->master, a->index, priv, &a->address);
+		if (rc != VAULT_OK) {
+			sodium_free(priv);
+			return fail(err, errlen, rc, "cannot derive account %u", a->index);
+		}
+	}
+	sodium_free(priv);
+	v->nacc += n;
+	return VAULT_OK;
+}
+
+int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label, size_t *i,
+	char *err, size_t errlen)
+{
+	struct vault_account a;
+	size_t at;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	memset(&a, 0, sizeof(a));
+	if (label && !label_valid(label, strlen(label)))
+		return fail(err, errlen, VAULT_EINVAL,
+			"a label is at most %d bytes of text without control characters", VAULT_LABEL_MAX);
+	if (hd_address_from_key(&a.address, priv) != HD_OK)
+		return fail(err, errlen, VAULT_EINVAL, "not a valid secp256k1 private key");
+	if (vault_find(v, &a.address, &at) == VAULT_OK) {
+		if (i)
+			*i = at;
+		return fail(err, errlen, VAULT_EEXIST, "that key's address is already account %zu", at);
+	}
+	rc = accounts_reserve(v, 1);
+	if (rc != VAULT_OK)
+		return full_or_oom(err, errlen, rc);
+	a.kind = VAULT_IMPORTED;
+	a.index = (uint32_t)v->s->nkeys;
+	if (label)
+		snprintf(a.label, sizeof(a.label), "%s", label);
+	rc = secrets_add_key(v->s, priv);
+	if (rc != VAULT_OK)
+		return fail(err, errlen, rc, "cannot allocate guarded memory");
+	v->acc[v->nacc] = a;
+	if (i)
+		*i = v->nacc;
+	v->nacc++;
+	return VAULT_OK;
+}
+
+int vault_set_label(struct vault *v, size_t i, const char *label, char *err, size_t errlen)
+{
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	if (i >= v->nacc)
+		return fail(err, errlen, VAULT_ENOTFOUND, "no account %zu", i);
+	if (!label)
+		label = "";
+	if (!label_valid(label, strlen(label)))
+		return fail(err, errlen, VAULT_EINVAL,
+			"a label is at most %d bytes of text without control characters", VAULT_LABEL_MAX);
+	snprintf(v->acc[i].label, sizeof(v->acc[i].label), "%s", label);
+	return VAULT_OK;
+}
+
+int vault_set_password(struct vault *v, const char *password, char *err, size_t errlen)
+{
+	uint8_t salt[SALT_SIZE], check[CHECK_SIZE];
+	uint8_t *key;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	key = sodium_malloc(KEY_SIZE);
+	if (!key)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	randombytes_buf(salt, sizeof(salt));
+	rc = kdf(password, salt, v->opslimit, v->memlimit, key, check, err, errlen);
+	if (rc == VAULT_OK) {
+		memcpy(v->s->key, key, KEY_SIZE);
+		memcpy(v->s->salt, salt, SALT_SIZE);
+		memcpy(v->s->check, check, CHECK_SIZE);
+	}
+	sodium_free(key);
+	return rc;
+}
+
+int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen)
+{
+	const struct vault_account *a;
+	struct address addr;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	if (i >= v->nacc)
+		return fail(err, errlen, VAULT_ENOTFOUND, "no account %zu", i);
+	a = &v->acc[i];
+	if (a->kind == VAULT_IMPORTED) {
+		if (a->index >= v->s->nkeys)
+			return fail(err, errlen, VAULT_ETAMPERED, "imported key %u is missing", a->index);
+		memcpy(out, v->s->keys + (size_t)a->index * 32, 32);
+		return VAULT_OK;
+	}
+	if (hd_key(&v->s->master, a->index, out, &addr) != VAULT_OK)
+		return fail(err, errlen, VAULT_EINVAL, "cannot derive account %u", a->index);
+	return VAULT_OK;
+}
+
+int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen)
+{
+	size_t len;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	len = strlen(v->s->mnemonic);
+	if (len == 0)
+		return fail(err, errlen, VAULT_ENOTFOUND, "this vault has no mnemonic");
+	if (cap <= len)
+		return fail(err, errlen, VAULT_EINVAL, "buffer too small for the mnemonic");
+	memcpy(out, v->s->mnemonic, len + 1);
+	return VAULT_OK;
+}
+
+int vault_create(struct vault **out, const char *path, const char *password,
+	const char *mnemonic, const char *passphrase, const struct vault_opts *opts,
+	char *err, size_t errlen)
+{
+	struct vault *v;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return fail(err, errlen, VAULT_ENOMEM, "libsodium failed to initialise");
+	if (lstat(path, &st) == 0)
+		return fail(err, errlen, VAULT_EEXIST, "a vault is already at %s", path);
+	v = vault_alloc(path);
+	if (!v)
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	v->opslimit = opts && opts->opslimit ? opts->opslimit : VAULT_OPSLIMIT_DEFAULT;
+	v->memlimit = opts && opts->memlimit ? opts->memlimit : (size_t)VAULT_MEMLIMIT_DEFAULT;
+	if (!kdf_params_valid(v->opslimit, v->memlimit)) {
+		vault_free(v);
+		return fail(err, errlen, VAULT_EINVAL, "Argon2id parameters out of bounds");
+	}
+	vault_harden_process();
+	v->s = secrets_new();
+	if (!v->s) {
+		vault_free(v);
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	}
+	rc = VAULT_OK;
+	if (mnemonic && mnemonic[0]) {
+		rc = secrets_set_mnemonic(v->s, mnemonic, passphrase, err, errlen);
+		if (rc == VAULT_OK)
+			rc = vault_derive(v, 1, err, errlen);
+	}
+	if (rc == VAULT_OK)
+		rc = vault_set_password(v, password, err, errlen);
+	if (rc == VAULT_OK)
+		rc = vault_save(v, err, errlen);
+	if (rc != VAULT_OK) {
+		vault_free(v);
+		return rc;
+	}
+	*out = v;
+	return VAULT_OK;
+}

@@ -1,0 +1,232 @@
+/*
+ * vault — the wallet's keys, encrypted at rest in one file.
+ *
+ * What it holds: an optional BIP39 mnemonic (+ optional passphrase) whose
+ * accounts are m/44'/60'/0'/0/i, imported private keys, and for every account
+ * its address and a label.
+ *
+ * File (version 1; every integer big-endian; nothing may follow the last byte):
+ *
+ *   offset  size  field
+ *        0     8  magic "CDVAULT\n"
+ *        8     2  format version = 1
+ *       10     1  KDF = 1 (Argon2id v1.3, libsodium crypto_pwhash ALG_ARGON2ID13)
+ *       11     1  AEAD = 1 (XChaCha20-Poly1305-IETF)
+ *       12     8  Argon2 opslimit
+ *       20     8  Argon2 memlimit (bytes)
+ *       28    16  salt
+ *       44    32  password check: BLAKE2b-256 of the second half of the 64-byte Argon2id output
+ *       76     4  account count N (at most VAULT_MAX_ACCOUNTS)
+ *       80     -  N accounts: kind (1: 0 = HD, 1 = imported), index (4: HD index i,
+ *                 or the imported key's slot), address (20), label length (1, at most
+ *                 VAULT_LABEL_MAX), label (UTF-8, no control characters)
+ *        -    24  nonce (fresh random on every save)
+ *        -     4  ciphertext length C (tag included)
+ *        -     C  ciphertext = XChaCha20-Poly1305(key = first half of the Argon2id output,
+ *                 associated data = every byte of the file before the ciphertext)
+ *
+ *   plaintext:  mnemonic length (2) + mnemonic, passphrase length (2) + passphrase,
+ *               imported key count K (4) + K * 32-byte private keys (slot order)
+ *
+ * The public part (everything before the ciphertext) can be read without the
+ * password, so a locked wallet lists its addresses and labels; it is
+ * authenticated as associated data, so a modified address, label, parameter or
+ * nonce is detected at unlock (VAULT_ETAMPERED). Until then the public part is
+ * only as trustworthy as the file: it is parsed strictly (lengths, bounds,
+ * valid UTF-8 labels), never trusted for memory sizes beyond those bounds.
+ * The password check lets a wrong password be told apart from a modified file:
+ * a wrong password (or a modified salt/KDF parameter, which looks the same)
+ * gives VAULT_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
+ * After decryption every account's address is re-derived from its key and
+ * compared with the public list.
+ *
+ * Writes are atomic and durable: a temporary file in the same directory
+ * (mode 0600), write, fsync, rename over the vault, fsync of the directory.
+ * The previous file stays intact until the rename; a failed write removes its
+ * temporary file. Missing directories are created 0700; an existing directory
+ * keeps its mode.
+ *
+ * Secrets (the AEAD key, mnemonic, passphrase, seed, imported keys and every
+ * plaintext buffer) live only in sodium_malloc memory and are wiped and freed
+ * on vault_lock / vault_free. The first unlock or create disables core dumps
+ * for the rest of the process (RLIMIT_CORE 0 and PR_SET_DUMPABLE 0); they are
+ * not turned back on at lock, since other secrets may still be in memory.
+ *
+ * Threads: a vault handle is not thread-safe and holds no lock. One thread at
+ * a time may use a handle. vault_unlock, vault_create and vault_set_password
+ * run Argon2id (about a second): a UI hands the handle to a worker thread for
+ * that call and does not touch it again until the worker reports back. The
+ * read-only accessors (vault_account_count, vault_account, vault_find,
+ * vault_is_unlocked) are cheap and may be called on the owning thread at any
+ * time the handle is not with a worker. Different handles are independent.
+ *
+ * Errors: functions return VAULT_OK (0) or a negative VAULT_E* status and, when
+ * err is not NULL, write a one-line English message into err[errlen]. A failed
+ * call leaves the handle and the file as they were.
+ */
+#ifndef CHAINDECK_VAULT_H
+#define CHAINDECK_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/address.h"
+
+enum {
+	VAULT_OK = 0,
+	VAULT_EIO = -1,        /* the file system failed (message has the path and errno text) */
+	VAULT_ENOENT = -2,     /* no vault at that path */
+	VAULT_EFORMAT = -3,    /* not a vault, truncated, damaged, or a newer format version */
+	VAULT_EPASSWORD = -4,  /* wrong password */
+	VAULT_ETAMPERED = -5,  /* right password but the file does not authenticate */
+	VAULT_ELOCKED = -6,    /* the call needs an unlocked vault */
+	VAULT_EINVAL = -7,     /* bad argument: mnemonic, label, key, index, parameters */
+	VAULT_EEXIST = -8,     /* vault_create over an existing file; importing a key already there */
+	VAULT_ENOTFOUND = -9,  /* no such account, or no mnemonic */
+	VAULT_ENOMEM = -10,    /* allocation (sodium_malloc included) failed */
+	VAULT_EFULL = -11      /* VAULT_MAX_ACCOUNTS reached */
+};
+
+enum {
+	VAULT_FORMAT_VERSION = 1,
+	VAULT_LABEL_MAX = 64,       /* bytes of UTF-8, without the NUL */
+	VAULT_MAX_ACCOUNTS = 10000,
+	VAULT_MNEMONIC_MAX = 512,   /* bytes, without the NUL */
+	VAULT_PASSPHRASE_MAX = 1024 /* bytes, without the NUL */
+};
+
+/*
+ * Argon2id defaults: libsodium's MODERATE (3 passes over 256 MiB, about 0.7 s
+ * here). Parameters read from a file must lie within libsodium's minimums and
+ * VAULT_OPSLIMIT_MAX / VAULT_MEMLIMIT_MAX, so a damaged file can ask for
+ * neither unbounded memory nor unbounded time.
+ */
+#define VAULT_OPSLIMIT_DEFAULT 3ULL
+#define VAULT_OPSLIMIT_MAX 32ULL
+#define VAULT_MEMLIMIT_DEFAULT (256ULL * 1024 * 1024)
+#define VAULT_MEMLIMIT_MAX (1024ULL * 1024 * 1024)
+
+struct vault;
+
+/* Creation options; a zero field means the default. */
+struct vault_opts {
+	unsigned long long opslimit;
+	size_t memlimit;
+};
+
+enum vault_kind { VAULT_HD = 0, VAULT_IMPORTED = 1 };
+
+/* A copy of one account's public data. */
+struct vault_account {
+	struct address address;
+	char label[VAULT_LABEL_MAX + 1]; /* NUL-terminated, "" when none */
+	enum vault_kind kind;
+	uint32_t index;                  /* HD: i in m/44'/60'/0'/0/i; imported: its slot */
+};
+
+/* A fixed English phrase for a status. Never NULL. */
+const char *vault_strerror(int err);
+
+/*
+ * The default vault path: $XDG_DATA_HOME/chaindeck/vault, else
+ * $HOME/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
+ * spec says). VAULT_EINVAL when neither variable gives an absolute path or the
+ * result does not fit in out[cap].
+ */
+int vault_default_path(char *out, size_t cap);
+
+/*
+ * Turns core dumps off for the rest of the process. Called by vault_create and
+ * vault_unlock; a caller may call it earlier (before reading a password).
+ * Returns 0, or -1 when either setting failed (the other is still applied).
+ */
+int vault_harden_process(void);
+
+/*
+ * Creates a new vault file at path (VAULT_EEXIST if one is there) and returns
+ * it unlocked in *out (caller frees with vault_free). mnemonic (may be NULL for
+ * a vault of imported keys only) must be a valid English BIP39 phrase; it is
+ * normalised (words separated by single spaces, lower case). passphrase may
+ * be NULL or "". When there is a mnemonic, account 0 is derived. opts may be
+ * NULL. The strings are copied; the caller wipes its own copies.
+ */
+int vault_create(struct vault **out, const char *path, const char *password,
+	const char *mnemonic, const char *passphrase, const struct vault_opts *opts,
+	char *err, size_t errlen);
+
+/*
+ * Reads the vault at path and returns it locked in *out: the public part only.
+ * VAULT_ENOENT when there is no file, VAULT_EFORMAT for anything that is not a
+ * well-formed vault. Caller frees with vault_free.
+ */
+int vault_open(struct vault **out, const char *path, char *err, size_t errlen);
+
+/*
+ * Derives the key from password (Argon2id: slow, see Threads) and decrypts the
+ * secret part as it is in memory (the file read by vault_open or last saved).
+ * VAULT_EPASSWORD or VAULT_ETAMPERED leave the vault locked and unchanged.
+ * Unlocking an unlocked vault re-checks the password and changes nothing.
+ */
+int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen);
+
+/* Wipes and frees every secret and drops unsaved changes: the handle goes
+ * back to the public part of the file as last read or saved, still readable.
+ * Safe when locked. */
+void vault_lock(struct vault *v);
+
+/* Locks and frees the handle. NULL is fine. */
+void vault_free(struct vault *v);
+
+bool vault_is_unlocked(const struct vault *v);
+/* Whether the vault has a mnemonic (known while locked: HD accounts exist or not). */
+bool vault_has_mnemonic(const struct vault *v);
+/* The file path the handle was opened or created with; owned by the handle. */
+const char *vault_path(const struct vault *v);
+
+/*
+ * Account list, in the order accounts were added: HD accounts and imported
+ * keys interleaved as they came. Readable while locked.
+ */
+size_t vault_account_count(const struct vault *v);
+/* Copies account i into *out; VAULT_ENOTFOUND when i is out of range. */
+int vault_account(const struct vault *v, size_t i, struct vault_account *out);
+/* The position of the account with that address; VAULT_ENOTFOUND when none. */
+int vault_find(const struct vault *v, const struct address *a, size_t *i);
+
+/*
+ * Changes that need an unlocked vault (VAULT_ELOCKED otherwise). They change
+ * the handle only; vault_save writes them. A failed call changes nothing.
+ */
+/* Adds the next n HD accounts (after the highest HD index so far). */
+int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen);
+/* Adds an imported key (32 bytes, a valid secp256k1 secret key); label may be
+ * NULL. *i (may be NULL) gets its position. VAULT_EEXIST when its address is
+ * already an account (*i then gets that account's position). */
+int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label,
+	size_t *i, char *err, size_t errlen);
+/* Sets account i's label (NULL or "" clears it). Labels are at most
+ * VAULT_LABEL_MAX bytes of valid UTF-8 without control characters. */
+int vault_set_label(struct vault *v, size_t i, const char *label, char *err, size_t errlen);
+/* Re-keys the vault with a new password and a fresh salt (Argon2id: slow).
+ * Parameters are kept; takes effect at the next vault_save. */
+int vault_set_password(struct vault *v, const char *password, char *err, size_t errlen);
+
+/*
+ * Secrets, for an unlocked vault. The output buffers must be sodium_malloc
+ * memory owned by the caller, who wipes and frees them (sodium_free).
+ */
+/* Account i's private key into out[32]. */
+int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen);
+/* The mnemonic, NUL-terminated, into out[cap] (VAULT_MNEMONIC_MAX + 1 always
+ * suffices); VAULT_ENOTFOUND for a vault without one. For the one-time display. */
+int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen);
+
+/*
+ * Encrypts the vault as it is in memory and writes it atomically and durably
+ * (see above). VAULT_ELOCKED while locked. On failure the file on disk is the
+ * previous one, untouched.
+ */
+int vault_save(struct vault *v, char *err, size_t errlen);
+
+#endif
