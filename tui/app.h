@@ -20,6 +20,7 @@ struct app {
 	struct loop *loop;
 	struct config cfg;
 	char config_path[4096];       /* where node changes are saved; "" when there is no home */
+	char vault_path[4096];        /* the wallet's vault; "" when there is no home */
 	struct fleet *fleet;
 	size_t node_sel;              /* the node the status line and single-node view show */
 	const struct pane_ops *const *panes;

@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/loop.h"
+#include "wallet/vault.h"
 #include "tui/app.h"
 #include "tui/keys.h"
 #include "tui/pane.h"
@@ -35,6 +36,7 @@ static const struct pane_ops *const pane_registry[] = {
 
 struct options {
 	const char *config_path;
+	const char *vault_path;
 	const char *log_path;
 	const char *rpc_urls[MAX_RPC_URLS];
 	size_t nrpc;
@@ -65,6 +67,7 @@ static void usage(FILE *out)
 	        "                      replaces the nodes of the config file and ETH_RPC_URL\n"
 	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
 	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
+	        "      --vault PATH    wallet vault (default $XDG_DATA_HOME/chaindeck/vault)\n"
 	        "      --keys          print the key bindings and exit\n"
 	        "  -h, --help          show this help and exit\n"
 	        "  -V, --version       show the version and exit\n"
@@ -80,6 +83,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "rpc-url", required_argument, NULL, 'r' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'L' },
+		{ "vault", required_argument, NULL, 'W' },
 		{ "keys", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -104,6 +108,9 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'L':
 			o->log_path = optarg;
+			break;
+		case 'W':
+			o->vault_path = optarg;
 			break;
 		case 'K':
 			keys_print(stdout, pane_registry, NPANES);
@@ -141,6 +148,10 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err,
 	                           errlen) != 0)
 		return -1;
+	if (x->opt.vault_path)
+		snprintf(x->app.vault_path, sizeof(x->app.vault_path), "%s", x->opt.vault_path);
+	else if (vault_default_path(x->app.vault_path, sizeof(x->app.vault_path)) != 0)
+		x->app.vault_path[0] = '\0';
 	return 0;
 }
 

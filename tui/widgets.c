@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "common/fmt.h"
 #include "common/loop.h"
 #include "tui/app.h"
@@ -88,8 +90,15 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
 	wattrset(w, A_NORMAL);
 }
 
+void line_edit_wipe(struct line_edit *e)
+{
+	sodium_memzero(e->text, sizeof(e->text));
+	e->len = 0;
+}
+
 void line_edit_start(struct line_edit *e, const char *prompt, const char *initial)
 {
+	e->secret = false;
 	snprintf(e->prompt, sizeof(e->prompt), "%s", prompt);
 	snprintf(e->text, sizeof(e->text), "%s", initial ? initial : "");
 	e->len = strlen(e->text);
@@ -166,9 +175,22 @@ void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e
 {
 	int cols = getmaxx(w), room = cols - (int)strlen(e->prompt) - 4;
 	const char *shown = e->text;
+	char stars[64];
 
 	if (room < 4)
 		return;
+	if (e->secret) {
+		/* Only the count of characters, capped: not even the length leaks beyond that. */
+		size_t n = 0;
+
+		for (size_t i = 0; i < e->len; i++)
+			n += ((unsigned char)e->text[i] & 0xc0) != 0x80;
+		if (n > sizeof(stars) - 1)
+			n = sizeof(stars) - 1;
+		memset(stars, '*', n);
+		stars[n] = '\0';
+		shown = stars;
+	}
 	/* Keep the end visible: skip whole characters from the front. */
 	while ((int)strlen(shown) > room) {
 		shown++;

@@ -4,6 +4,7 @@
 #ifndef CHAINDECK_WIDGETS_H
 #define CHAINDECK_WIDGETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,9 +33,12 @@ struct line_edit {
 	char prompt[48];
 	char text[512];
 	size_t len;
+	bool secret;          /* drawn as '*': a password; wipe with line_edit_wipe after use */
 };
 void line_edit_start(struct line_edit *e, const char *prompt, const char *initial);
 enum line_edit_result line_edit_key(struct line_edit *e, int key);
+/* Zeroes the text (a password must not linger in memory). */
+void line_edit_wipe(struct line_edit *e);
 /* Draws "prompt: text_" on row y, scrolled so the end of the text shows. */
 void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e);
 
