@@ -1,35 +1,686 @@
 /*
- * The wallet pane. Accounts, balances, sending and receiving arrive with the
- * wallet; until then the pane says so.
+ * The wallet pane: accounts and balances, unlock and lock, history, the
+ * transactions sent from here with their confirmations, a send form whose
+ * confirmation screen shows exactly what will be signed, and a receive
+ * screen with a QR code. It formats what wallet/wallet.c holds.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <qrencode.h>
+#include <sodium.h>
+
+#include "common/address.h"
+#include "common/fmt.h"
+#include "common/hex.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
+#include "wallet/wallet.h"
 
-static int wallet_init(struct app *app, void **state, char *err, size_t errlen)
+#define LABEL_W 13
+
+enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM };
+enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE };
+
+struct wp {
+	struct wallet *w;
+	enum wview view;
+	size_t sel;
+	enum wprompt prompt;
+	struct line_edit edit;
+	struct wallet_send_form form;
+	bool send_after_unlock;
+	char message[200];
+	bool bad;
+};
+
+static void say(struct wp *p, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(struct wp *p, bool bad, const char *fmt, ...)
 {
-	(void)app;
-	(void)err;
-	(void)errlen;
-	*state = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	va_end(ap);
+	p->bad = bad;
+}
+
+static void on_changed(void *ud)
+{
+	app_mark_dirty(ud);
+}
+
+static int wp_init(struct app *app, void **state, char *err, size_t errlen)
+{
+	struct wp *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (app->cfg.nnodes && app->vault_path[0]) {
+		p->w = wallet_new(app->loop, &app->cfg, &app->cfg.nodes[0], app->vault_path, on_changed, app, err, errlen);
+		if (!p->w) {
+			free(p);
+			return -1;
+		}
+	}
+	*state = p;
 	return 0;
 }
 
-static void wallet_fini(void *state)
+static void wp_fini(void *state)
 {
-	(void)state;
+	struct wp *p = state;
+
+	if (!p)
+		return;
+	line_edit_wipe(&p->edit);
+	wallet_free(p->w);
+	free(p);
 }
 
-static void wallet_draw(void *state, struct app *app, WINDOW *w)
+/* ---- formatting ---- */
+
+static const char *chain_name(uint64_t id)
 {
-	(void)state;
-	widget_text(app, w, 1, 2, STYLE_TITLE, "Wallet");
-	widget_text(app, w, 3, 2, STYLE_DIM, "Coming soon: accounts, balances, history, send and receive.");
+	static const struct {
+		uint64_t id;
+		const char *name;
+	} names[] = {
+		{ 1, "Ethereum mainnet" }, { 11155111, "Sepolia testnet" }, { 17000, "Holesky testnet" },
+		{ 560048, "Hoodi testnet" }, { 61, "Ethereum Classic" }, { 10, "OP Mainnet" }, { 8453, "Base" },
+		{ 42161, "Arbitrum One" }, { 137, "Polygon" }, { 100, "Gnosis" }, { 31337, "local devnet (anvil, hardhat)" },
+		{ 1337, "local devnet" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].id == id)
+			return names[i].name;
+	}
+	return "unknown chain";
 }
+
+static void addr_text(char *out, size_t cap, const uint8_t *a)
+{
+	struct address ad;
+	char t[ADDRESS_TEXT_SIZE];
+
+	memcpy(ad.b, a, 20);
+	address_format(&ad, t);
+	snprintf(out, cap, "%s", t);
+}
+
+/* The label of one of our accounts with this address, or NULL. */
+static const char *label_of(const struct wp *p, const uint8_t *a)
+{
+	for (size_t i = 0; i < wallet_account_count(p->w); i++) {
+		const struct wallet_account *acc = wallet_account(p->w, i);
+
+		if (memcmp(acc->acct.address.b, a, 20) == 0)
+			return acc->acct.label[0] ? acc->acct.label : "own account";
+	}
+	return NULL;
+}
+
+static void kv(struct app *app, WINDOW *win, int *y, const char *label, enum tui_style st, const char *value)
+{
+	if (*y < getmaxy(win) - 1) {
+		widget_label(app, win, *y, 1, label, LABEL_W);
+		widget_text(app, win, *y, LABEL_W + 1, st, value);
+	}
+	(*y)++;
+}
+
+/* ---- the main view ---- */
+
+static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
+{
+	static const char *const words[] = { "no vault", "vault unreadable", "locked (read-only; u unlocks)",
+	                                     "unlocking...", "unlocked (L locks)" };
+	enum wallet_state st = wallet_state(p->w);
+	char line[300];
+
+	snprintf(line, sizeof(line), "%s   %s", words[st], wallet_vault_path(p->w));
+	widget_text(app, win, (*y)++, 1, st == WALLET_UNLOCKED ? STYLE_OK : st == WALLET_BROKEN ? STYLE_BAD : STYLE_WARN,
+	            line);
+	if (st == WALLET_NO_VAULT) {
+		widget_text(app, win, (*y)++, 1, STYLE_DIM,
+		            "Create one:   chaindeck wallet new      or restore:   chaindeck wallet restore < words.txt");
+		widget_text(app, win, (*y)++, 1, STYLE_DIM,
+		            "(add --vault PATH to both to use another file)");
+	}
+}
+
+static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
+{
+	size_t n = wallet_account_count(p->w);
+
+	widget_text(app, win, (*y)++, 1, STYLE_LABEL, "#   LABEL            ADDRESS                                      BALANCE (ETH)");
+	for (size_t i = 0; i < n && *y < getmaxy(win) - 8; i++) {
+		const struct wallet_account *a = wallet_account(p->w, i);
+		char addr[ADDRESS_TEXT_SIZE], bal[96], line[300];
+
+		addr_text(addr, sizeof(addr), a->acct.address.b);
+		if (a->has_balance)
+			u256_format_units(a->balance, 18, bal, sizeof(bal));
+		else
+			snprintf(bal, sizeof(bal), "-");
+		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
+		if (i == p->sel) {
+			wattrset(win, tui_attr(app, STYLE_TAB_ACTIVE));
+			mvwhline(win, *y, 0, ' ', getmaxx(win));
+		}
+		widget_text(app, win, (*y)++, 1, i == p->sel ? STYLE_TAB_ACTIVE : STYLE_NORMAL, line);
+	}
+}
+
+static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
+{
+	static const char *const states[] = { "pending", "included", "confirmed", "FAILED", "replaced" };
+	size_t n = wallet_sent_count(p->w);
+
+	if (!n)
+		return;
+	(*y)++;
+	widget_text(app, win, (*y)++, 1, STYLE_TITLE, "Sent from here (x speeds up, X cancels the newest pending)");
+	for (size_t k = n; k-- > 0 && *y < getmaxy(win) - 1;) {
+		const struct wallet_sent *s = wallet_sent(p->w, k);
+		char hash[70], to[ADDRESS_TEXT_SIZE], val[96], line[300];
+
+		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
+		addr_text(to, sizeof(to), s->to);
+		u256_format_units(s->value, 18, val, sizeof(val));
+		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s ETH%s%s%s",
+		         (unsigned long long)s->nonce, states[s->state], (unsigned long long)s->confirmations, hash, to, val,
+		         s->stuck ? "  STUCK (x to speed up)" : "", s->note[0] ? "  " : "", s->note);
+		widget_text(app, win, (*y)++, 1,
+		            s->state == TX_FAILED ? STYLE_BAD : s->stuck ? STYLE_WARN : s->state == TX_CONFIRMED ? STYLE_OK
+		                                                                                                 : STYLE_NORMAL,
+		            line);
+	}
+}
+
+static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
+{
+	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
+	size_t n = wallet_history_count(p->w);
+	char line[300];
+
+	(*y)++;
+	snprintf(line, sizeof(line), "History of account %zu%s", p->sel, wallet_history_busy(p->w) ? " (searching...)" : "");
+	widget_text(app, win, (*y)++, 1, STYLE_TITLE, line);
+	if (!n && !wallet_history_busy(p->w))
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, "no transactions yet");
+	for (size_t i = 0; i < n && *y < getmaxy(win) - 1; i++) {
+		const struct history_entry *h = wallet_history(p->w, i);
+		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
+		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
+		char other[ADDRESS_TEXT_SIZE], amt[96], hash[70];
+
+		addr_text(other, sizeof(other), out ? h->to : h->from);
+		if (token) {
+			struct token_meta meta;
+
+			tokens_get(wallet_tokens(p->w), h->token, &meta);
+			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+		} else {
+			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+		}
+		hex_encode(hash, sizeof(hash), h->tx_hash, 32, 1);
+		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %-24.24s %.14s..%s", (unsigned long long)h->block_number,
+		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
+		         h->has_status && !h->status ? "  FAILED" : "");
+		widget_text(app, win, (*y)++, 1, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, line);
+	}
+}
+
+/* ---- receive ---- */
+
+static void draw_qr(struct app *app, WINDOW *win, int y, int x, const char *text)
+{
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int quiet = 2, size, rows = getmaxy(win);
+
+	if (!qr) {
+		widget_text(app, win, y, x, STYLE_BAD, "cannot encode the QR code");
+		return;
+	}
+	size = qr->width + 2 * quiet;
+	if (!app->utf8 || y + (size + 1) / 2 >= rows) {
+		widget_text(app, win, y, x, STYLE_DIM,
+		            app->utf8 ? "(the terminal is too small for the QR code)" : "(the QR code needs a UTF-8 terminal)");
+		QRcode_free(qr);
+		return;
+	}
+	/* Two modules per character cell, light on dark as scanners expect: light = the block's ink. */
+	for (int r = 0; r < size; r += 2) {
+		wmove(win, y + r / 2, x);
+		for (int c = 0; c < size; c++) {
+			int qr_r = r - quiet, qr_c = c - quiet;
+			bool top_dark = qr_r >= 0 && qr_r < qr->width && qr_c >= 0 && qr_c < qr->width &&
+			                (qr->data[qr_r * qr->width + qr_c] & 1);
+			bool bot_dark = qr_r + 1 >= 0 && qr_r + 1 < qr->width && qr_c >= 0 && qr_c < qr->width &&
+			                (qr->data[(qr_r + 1) * qr->width + qr_c] & 1);
+
+			if (r + 1 >= size)
+				bot_dark = true; /* past the bottom: leave it dark */
+			if (!top_dark && !bot_dark)
+				waddstr(win, "\xe2\x96\x88");
+			else if (!top_dark)
+				waddstr(win, "\xe2\x96\x80");
+			else if (!bot_dark)
+				waddstr(win, "\xe2\x96\x84");
+			else
+				waddch(win, ' ');
+		}
+	}
+	QRcode_free(qr);
+}
+
+static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
+{
+	const struct wallet_account *a = wallet_account(p->w, p->sel);
+	char link[160], addr[ADDRESS_TEXT_SIZE];
+	int y = 0;
+
+	if (!a)
+		return;
+	addr_text(addr, sizeof(addr), a->acct.address.b);
+	kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
+	if (wallet_receive_link(p->w, p->sel, link, sizeof(link)) < 0) {
+		kv(app, win, &y, "Link", STYLE_DIM, "waiting for the node's chain id...");
+		return;
+	}
+	kv(app, win, &y, "EIP-681", STYLE_NORMAL, link);
+	draw_qr(app, win, y + 1, 2, link);
+}
+
+/* ---- confirm ---- */
+
+static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+	char v[300], a[ADDRESS_TEXT_SIZE], b[96], c[96];
+	const char *lab;
+	int y = 0;
+
+	widget_text(app, win, y++, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+	switch (d->state) {
+	case DRAFT_NONE:
+	case DRAFT_PREPARING:
+		widget_text(app, win, y + 1, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
+		return;
+	case DRAFT_ERROR:
+		widget_text(app, win, y + 1, 1, STYLE_BAD, d->message);
+		widget_text(app, win, y + 3, 1, STYLE_DIM, "Esc back   1/2/3 fee level   c custom fees   o custom nonce");
+		return;
+	default:
+		break;
+	}
+	y++;
+	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
+	kv(app, win, &y, "Chain", STYLE_TITLE, v);
+	addr_text(a, sizeof(a), d->from_addr);
+	lab = label_of(p, d->from_addr);
+	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	kv(app, win, &y, "From", STYLE_NORMAL, v);
+	addr_text(a, sizeof(a), d->recipient);
+	lab = label_of(p, d->recipient);
+	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	kv(app, win, &y, "To", STYLE_TITLE, v);
+	if (d->token) {
+		struct token_meta meta;
+
+		tokens_get(wallet_tokens(p->w), d->token_addr, &meta);
+		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
+		kv(app, win, &y, "Amount", STYLE_TITLE, v);
+		addr_text(a, sizeof(a), d->token_addr);
+		kv(app, win, &y, "Token", STYLE_NORMAL, a);
+	} else {
+		kv(app, win, &y, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
+	}
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
+	kv(app, win, &y, "Nonce", STYLE_NORMAL, v);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);
+	kv(app, win, &y, "Gas limit", STYLE_NORMAL, v);
+	if (d->eip1559) {
+		snprintf(v, sizeof(v), "%s, tip %s", fmt_units(b, sizeof(b), d->max_fee, 9, "gwei"),
+		         fmt_units(c, sizeof(c), d->tip, 9, "gwei"));
+		kv(app, win, &y, "Max fee", STYLE_NORMAL, v);
+	} else {
+		kv(app, win, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
+	}
+	kv(app, win, &y, "Max total", STYLE_TITLE, fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
+	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
+	if (wallet_node_insecure(p->w))
+		kv(app, win, &y, "WARNING", STYLE_BAD,
+		   "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted");
+	y++;
+	if (d->state == DRAFT_SENDING)
+		widget_text(app, win, y, 1, STYLE_WARN, "checking the chain id, signing, broadcasting...");
+	else if (d->state == DRAFT_SENT)
+		widget_text(app, win, y, 1, STYLE_OK, "sent: tracking it on the wallet's main view (Esc)");
+	else
+		widget_text(app, win, y, 1, STYLE_TITLE,
+		            wallet_state(p->w) == WALLET_UNLOCKED ? "y signs and sends exactly this   Esc cancels"
+		                                                  : "u unlocks to sign   Esc cancels");
+	widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+}
+
+static void wp_draw(void *state, struct app *app, WINDOW *win)
+{
+	struct wp *p = state;
+	int rows = getmaxy(win), y = 0;
+
+	if (!p->w) {
+		widget_text(app, win, 1, 1, STYLE_DIM, "no node configured");
+		return;
+	}
+	switch (p->view) {
+	case WV_MAIN:
+		draw_lock(p, app, win, &y);
+		y++;
+		draw_accounts(p, app, win, &y);
+		draw_sent(p, app, win, &y);
+		draw_history(p, app, win, &y);
+		break;
+	case WV_RECEIVE:
+		draw_receive(p, app, win);
+		break;
+	case WV_CONFIRM:
+		draw_confirm(p, app, win);
+		break;
+	}
+	wmove(win, rows - 1, 0);
+	wclrtoeol(win);
+	if (p->prompt != P_NONE)
+		line_edit_draw(app, win, rows - 1, &p->edit);
+	else if (p->message[0])
+		widget_text(app, win, rows - 1, 1, p->bad ? STYLE_BAD : STYLE_OK, p->message);
+	else if (wallet_message(p->w)[0])
+		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
+	else if (p->view == WV_MAIN)
+		widget_text(app, win, rows - 1, 1, STYLE_DIM, "j/k account  s send  r receive  u unlock  n new account  e label");
+}
+
+/* ---- keys ---- */
+
+static void ask(struct wp *p, enum wprompt which, const char *prompt, const char *initial)
+{
+	line_edit_start(&p->edit, prompt, initial);
+	p->edit.secret = which == P_PASSWORD;
+	p->prompt = which;
+}
+
+static int parse_gwei(const char *text, struct u256 *out)
+{
+	return u256_parse_units(out, text, strlen(text), 9) == U256_OK ? 0 : -1;
+}
+
+static void prompt_done(struct wp *p, struct app *app)
+{
+	struct address a;
+	int rc;
+
+	(void)app;
+	switch (p->prompt) {
+	case P_PASSWORD:
+		wallet_unlock(p->w, p->edit.text);
+		line_edit_wipe(&p->edit);
+		p->prompt = P_NONE;
+		return;
+	case P_LABEL:
+		wallet_set_label(p->w, p->sel, p->edit.text);
+		break;
+	case P_TO:
+		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+		if (rc != ADDRESS_OK) {
+			/* A mistyped checksum is refused, never silently accepted. */
+			say(p, true, "recipient: %s", address_strerror(rc));
+			break;
+		}
+		memcpy(p->form.to, a.b, 20);
+		ask(p, P_TOKEN, "Token contract (Enter for ETH)", "");
+		return;
+	case P_TOKEN:
+		p->form.token = p->edit.text[0] != '\0';
+		if (p->form.token) {
+			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+			if (rc != ADDRESS_OK) {
+				say(p, true, "token: %s", address_strerror(rc));
+				break;
+			}
+			memcpy(p->form.token_addr, a.b, 20);
+			/* Ask for its decimals now, so the amount can be read exactly. */
+			{
+				struct token_meta meta;
+
+				tokens_get(wallet_tokens(p->w), a.b, &meta);
+			}
+		}
+		ask(p, P_AMOUNT, p->form.token ? "Amount of the token (or max)" : "Amount in ETH (or max)", "");
+		return;
+	case P_AMOUNT:
+		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
+		p->form.level = FEE_NORMAL;
+		p->view = WV_CONFIRM;
+		wallet_prepare(p->w, &p->form);
+		break;
+	case P_MAXFEE:
+		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
+			say(p, true, "not an amount of gwei: %s", p->edit.text);
+			break;
+		}
+		p->form.gas_price = p->form.max_fee;
+		ask(p, P_TIP, "Tip (priority fee) in gwei", "");
+		return;
+	case P_TIP:
+		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
+			say(p, true, "not an amount of gwei: %s", p->edit.text);
+			break;
+		}
+		p->form.custom_fees = true;
+		wallet_prepare(p->w, &p->form);
+		break;
+	case P_NONCE:
+		p->form.custom_nonce = p->edit.text[0] != '\0';
+		p->form.nonce = strtoull(p->edit.text, NULL, 10);
+		wallet_prepare(p->w, &p->form);
+		break;
+	case P_NONE:
+		break;
+	}
+	p->prompt = P_NONE;
+}
+
+static int prompt_key(struct wp *p, struct app *app, int key)
+{
+	switch (line_edit_key(&p->edit, key)) {
+	case EDIT_CANCEL:
+		line_edit_wipe(&p->edit);
+		p->prompt = P_NONE;
+		break;
+	case EDIT_DONE:
+		prompt_done(p, app);
+		break;
+	case EDIT_CONTINUE:
+		break;
+	}
+	return PANE_REDRAW;
+}
+
+/* The newest pending transaction sent from the selected account, or -1. */
+static long newest_pending(const struct wp *p)
+{
+	const struct wallet_account *a = wallet_account(p->w, p->sel);
+
+	for (size_t k = wallet_sent_count(p->w); a && k-- > 0;) {
+		const struct wallet_sent *s = wallet_sent(p->w, k);
+
+		if (s->state == TX_PENDING && memcmp(s->from, a->acct.address.b, 20) == 0)
+			return (long)k;
+	}
+	return -1;
+}
+
+static int confirm_key(struct wp *p, int key)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+
+	switch (key) {
+	case 27:
+		wallet_draft_clear(p->w);
+		p->view = WV_MAIN;
+		return PANE_REDRAW;
+	case 'y':
+		if (d->state != DRAFT_READY)
+			return PANE_CONSUMED;
+		if (wallet_state(p->w) != WALLET_UNLOCKED) {
+			say(p, true, "unlock first: u");
+			return PANE_REDRAW;
+		}
+		wallet_send(p->w);
+		return PANE_REDRAW;
+	case '1':
+	case '2':
+	case '3':
+		if (d->replaces)
+			return PANE_CONSUMED;
+		p->form.level = (enum fee_level)(key - '1');
+		p->form.custom_fees = false;
+		wallet_prepare(p->w, &p->form);
+		return PANE_REDRAW;
+	case 'c':
+		if (!d->replaces)
+			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
+		return PANE_REDRAW;
+	case 'o':
+		if (!d->replaces)
+			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
+		return PANE_REDRAW;
+	case 'u':
+		if (wallet_state(p->w) == WALLET_LOCKED)
+			ask(p, P_PASSWORD, "Vault password", "");
+		return PANE_REDRAW;
+	default:
+		/* Keys of other panes must not reach past a confirmation screen by accident. */
+		return key == '\t' || key == KEY_BTAB || key == '?' ? PANE_IGNORED : PANE_CONSUMED;
+	}
+}
+
+static int wp_key(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	long k;
+
+	if (!p->w)
+		return PANE_IGNORED;
+	wallet_touch(p->w);
+	if (p->prompt != P_NONE)
+		return prompt_key(p, app, key);
+	p->message[0] = '\0';
+	if (p->view == WV_CONFIRM)
+		return confirm_key(p, key);
+	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
+		p->view = WV_MAIN;
+		return PANE_REDRAW;
+	}
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		if (p->sel + 1 < wallet_account_count(p->w)) {
+			p->sel++;
+			wallet_select(p->w, p->sel);
+		}
+		return PANE_REDRAW;
+	case 'k':
+	case KEY_UP:
+		if (p->sel) {
+			p->sel--;
+			wallet_select(p->w, p->sel);
+		}
+		return PANE_REDRAW;
+	case 'u':
+		if (wallet_state(p->w) == WALLET_LOCKED)
+			ask(p, P_PASSWORD, "Vault password", "");
+		return PANE_REDRAW;
+	case 'L':
+		wallet_lock(p->w);
+		return PANE_REDRAW;
+	case 'n':
+		wallet_derive(p->w);
+		return PANE_REDRAW;
+	case 'e':
+		if (wallet_account(p->w, p->sel))
+			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
+		return PANE_REDRAW;
+	case 'r':
+		if (wallet_account(p->w, p->sel))
+			p->view = WV_RECEIVE;
+		return PANE_REDRAW;
+	case 'c':
+		if (p->view == WV_RECEIVE || wallet_account(p->w, p->sel)) {
+			char link[160], b64[256];
+
+			if (wallet_receive_link(p->w, p->sel, link, sizeof(link)) > 0) {
+				/* OSC 52: the terminal puts the link on the clipboard. */
+				sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)link, strlen(link),
+				                  sodium_base64_VARIANT_ORIGINAL);
+				printf("\033]52;c;%s\a", b64);
+				fflush(stdout);
+				say(p, false, "copied %s", link);
+			}
+		}
+		return PANE_REDRAW;
+	case 's':
+		if (!wallet_account(p->w, p->sel))
+			return PANE_CONSUMED;
+		memset(&p->form, 0, sizeof(p->form));
+		p->form.from = p->sel;
+		ask(p, P_TO, "Send to address", "");
+		return PANE_REDRAW;
+	case 'x':
+	case 'X':
+		k = newest_pending(p);
+		if (k < 0) {
+			say(p, true, "no pending transaction from this account");
+			return PANE_REDRAW;
+		}
+		wallet_prepare_replacement(p->w, (size_t)k, key == 'X');
+		p->view = WV_CONFIRM;
+		return PANE_REDRAW;
+	default:
+		return PANE_IGNORED;
+	}
+}
+
+static const struct key_help wp_keys[] = {
+	{ "j k", "select an account" },
+	{ "u", "unlock the vault (password)" },
+	{ "L", "lock it now (it also locks after 5 idle minutes)" },
+	{ "s", "send ETH or a token: to, token, amount (or max)" },
+	{ "y", "on the confirmation screen: sign and send exactly that" },
+	{ "1 2 3", "on the confirmation screen: slow / normal / fast fees" },
+	{ "c o", "on the confirmation screen: custom fees / nonce" },
+	{ "r", "receive: address, EIP-681 link, QR code" },
+	{ "c", "copy the receive link (OSC 52)" },
+	{ "x X", "speed up / cancel the newest pending transaction" },
+	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
+	{ "e", "edit the account's label" },
+};
 
 const struct pane_ops wallet_pane_ops = {
 	.name = "Wallet",
-	.init = wallet_init,
-	.fini = wallet_fini,
-	.draw = wallet_draw,
+	.init = wp_init,
+	.fini = wp_fini,
+	.draw = wp_draw,
+	.key = wp_key,
+	.keys = wp_keys,
+	.nkeys = sizeof(wp_keys) / sizeof(wp_keys[0]),
 };
