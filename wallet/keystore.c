@@ -1,0 +1,919 @@
+#include "wallet/keystore.h"
+
+#include "common/hex.h"
+#include "common/keccak.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <secp256k1.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	SALT_MAX = 1024,  /* bytes; real files use 16 or 32 */
+	IV_SIZE = 16,
+	MAC_SIZE = 32,
+	DK_SIZE = 32,
+	PASSWORD_MAX = 64 * 1024, /* PBKDF2 takes an int length; nobody types more */
+	NEW_SALT_SIZE = 32
+};
+
+/* Bounds on hostile parameters (see the header). */
+static const uint64_t SCRYPT_N_MAX = 1u << 20;
+static const uint64_t SCRYPT_RP_MAX = 1024;
+static const uint64_t SCRYPT_MEM_MAX = 1u << 30; /* 128 * n * r bytes */
+static const uint64_t SCRYPT_WORK_MAX = 1u << 24; /* n * r * p */
+static const uint64_t PBKDF2_C_MAX = 10000000;
+
+/* geth's StandardScryptN/P and LightScryptN/P, both with r = 8. */
+static const uint64_t STANDARD_N = 262144, LIGHT_N = 4096;
+static const uint32_t STANDARD_P = 1, LIGHT_P = 6, NEW_R = 8;
+
+enum kdf_kind { KDF_SCRYPT, KDF_PBKDF2 };
+
+/* Everything a v3 file says, decoded and bounds-checked; nothing secret. */
+struct parsed {
+	enum kdf_kind kdf;
+	uint64_t n, c;
+	uint32_t r, p;
+	uint8_t salt[SALT_MAX];
+	size_t saltlen;
+	uint8_t iv[IV_SIZE];
+	uint8_t ct[KEYSTORE_KEY_SIZE];
+	size_t ctlen;
+	uint8_t mac[MAC_SIZE];
+	bool has_address;
+	struct address address;
+};
+
+const char *keystore_strerror(int err)
+{
+	switch (err) {
+	case KEYSTORE_OK: return "success";
+	case KEYSTORE_EPASSWORD: return "wrong password";
+	case KEYSTORE_EFORMAT: return "not a valid keystore file";
+	case KEYSTORE_EUNSUPPORTED: return "unsupported keystore format";
+	case KEYSTORE_ELIMIT: return "keystore parameters out of bounds";
+	case KEYSTORE_EADDRESS: return "key does not match the keystore's address";
+	case KEYSTORE_EKEY: return "invalid private key";
+	case KEYSTORE_EIO: return "file error";
+	case KEYSTORE_EEXIST: return "file exists";
+	case KEYSTORE_ENOMEM: return "out of memory for key derivation";
+	default: return "unknown keystore error";
+	}
+}
+
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+/* sodium_malloc that aborts instead of failing (secrets are small). */
+static uint8_t *secret_alloc(size_t n)
+{
+	uint8_t *p = sodium_malloc(n);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+/* ---- parsing ------------------------------------------------------------------------------- */
+
+/* A JSON number that is a whole number in [min, max]. */
+static int get_uint(const cJSON *obj, const char *field, const char *where, uint64_t min,
+		    uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, field);
+	double v;
+
+	if (!it)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing %s.%s", where, field);
+	if (!cJSON_IsNumber(it))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s.%s is not a number", where, field);
+	v = it->valuedouble;
+	if (!(v >= 0) || v != floor(v))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s.%s is not a non-negative whole number",
+			    where, field);
+	/* Beyond 2^53 a double is no longer exact, and far beyond any bound we accept. */
+	if (v > 9007199254740992.0)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %g is far too large", where, field,
+			    v);
+	if ((uint64_t)v > max)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %.0f is above %llu", where, field,
+			    v, (unsigned long long)max);
+	if ((uint64_t)v < min)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %.0f is below %llu", where, field,
+			    v, (unsigned long long)min);
+	*out = (uint64_t)v;
+	return KEYSTORE_OK;
+}
+
+static const char *get_str(const cJSON *obj, const char *field)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Hex field into out[cap]; exactly `want` bytes when want != 0, else 0..cap. */
+static int get_hex(const cJSON *obj, const char *field, const char *where, uint8_t *out,
+		   size_t cap, size_t want, size_t *outlen, char *err, size_t errlen)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, field);
+	size_t n = 0;
+	int rc;
+
+	if (!it)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing %s%s%s", where,
+			    *where ? "." : "", field);
+	if (!cJSON_IsString(it))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is not a string", where,
+			    *where ? "." : "", field);
+	rc = hex_decode(out, cap, &n, it->valuestring, strlen(it->valuestring));
+	if (rc == HEX_ESPACE)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is longer than %zu bytes",
+			    where, *where ? "." : "", field, cap);
+	if (rc != HEX_OK)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is not hex", where,
+			    *where ? "." : "", field);
+	if (want && n != want)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is %zu bytes, expected %zu",
+			    where, *where ? "." : "", field, n, want);
+	if (outlen)
+		*outlen = n;
+	return KEYSTORE_OK;
+}
+
+static int parse_scrypt(const cJSON *kp, struct parsed *out, char *err, size_t errlen)
+{
+	uint64_t n, r, p;
+	int rc;
+
+	rc = get_uint(kp, "n", "kdfparams", 2, UINT64_MAX, &n, err, errlen);
+	if (rc == KEYSTORE_OK)
+		rc = get_uint(kp, "r", "kdfparams", 1, UINT32_MAX, &r, err, errlen);
+	if (rc == KEYSTORE_OK)
+		rc = get_uint(kp, "p", "kdfparams", 1, UINT32_MAX, &p, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	if ((n & (n - 1)) != 0)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams.n = %llu is not a power of two",
+			    (unsigned long long)n);
+	if (n > SCRYPT_N_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams.n = %llu is above 2^20",
+			    (unsigned long long)n);
+	/* r, p < 2^32 and n <= 2^20: none of the products below overflows 64 bits. */
+	if (r * p > SCRYPT_RP_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams r*p = %llu is above %llu",
+			    (unsigned long long)(r * p), (unsigned long long)SCRYPT_RP_MAX);
+	if (128 * n * r > SCRYPT_MEM_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT,
+			    "kdfparams n=%llu r=%llu need %llu MiB, more than 1 GiB",
+			    (unsigned long long)n, (unsigned long long)r,
+			    (unsigned long long)((128 * n * r) >> 20));
+	if (n * r * p > SCRYPT_WORK_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT,
+			    "kdfparams n*r*p = %llu is above 2^24 (too slow)",
+			    (unsigned long long)(n * r * p));
+	out->kdf = KDF_SCRYPT;
+	out->n = n;
+	out->r = (uint32_t)r;
+	out->p = (uint32_t)p;
+	return KEYSTORE_OK;
+}
+
+static int parse_pbkdf2(const cJSON *kp, struct parsed *out, char *err, size_t errlen)
+{
+	const char *prf = get_str(kp, "prf");
+	int rc;
+
+	if (!prf)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing kdfparams.prf");
+	if (strcmp(prf, "hmac-sha256") != 0)
+		return fail(err, errlen, KEYSTORE_EUNSUPPORTED,
+			    "kdfparams.prf is not \"hmac-sha256\"");
+	rc = get_uint(kp, "c", "kdfparams", 1, PBKDF2_C_MAX, &out->c, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	out->kdf = KDF_PBKDF2;
+	return KEYSTORE_OK;
+}
+
+/* The optional "address": 40 hex digits, 0x prefix and any case accepted. */
+static int parse_address(const cJSON *root, struct parsed *out, char *err, size_t errlen)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, "address");
+
+	out->has_address = false;
+	if (!it || cJSON_IsNull(it))
+		return KEYSTORE_OK;
+	if (!cJSON_IsString(it) ||
+	    hex_decode_exact(out->address.b, ADDRESS_SIZE, it->valuestring,
+			     strlen(it->valuestring)) != HEX_OK)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "address is not 40 hex digits");
+	out->has_address = true;
+	return KEYSTORE_OK;
+}
+
+static int parse_root(const cJSON *root, struct parsed *out, char *err, size_t errlen)
+{
+	const cJSON *crypto, *version, *kp, *cp;
+	const char *s;
+	uint64_t dklen;
+	int rc;
+
+	if (!cJSON_IsObject(root))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "not a JSON object");
+	version = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!version)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing version");
+	if (!cJSON_IsNumber(version) || version->valuedouble != 3)
+		return fail(err, errlen, KEYSTORE_EUNSUPPORTED, "version is not 3");
+	crypto = cJSON_GetObjectItemCaseSensitive(root, "crypto");
+	if (!crypto)
+		crypto = cJSON_GetObjectItemCaseSensitive(root, "Crypto");
+	if (!crypto)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto");
+	if (!cJSON_IsObject(crypto))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "crypto is not an object");
+
+	s = get_str(crypto, "cipher");
+	if (!s)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.cipher");
+	if (strcmp(s, "aes-128-ctr") != 0)
+		return fail(err, errlen, KEYSTORE_EUNSUPPORTED, "crypto.cipher is not \"aes-128-ctr\"");
+	cp = cJSON_GetObjectItemCaseSensitive(crypto, "cipherparams");
+	if (!cJSON_IsObject(cp))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.cipherparams");
+	rc = get_hex(cp, "iv", "cipherparams", out->iv, sizeof(out->iv), IV_SIZE, NULL, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	/* Old geth wrote keys with their leading zero bytes stripped (the 30- and 31-byte
+	 * vectors): geth and cast left-pad them, and so do we. Longer is never a key. */
+	rc = get_hex(crypto, "ciphertext", "crypto", out->ct, sizeof(out->ct), 0, &out->ctlen,
+		     err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	if (out->ctlen == 0)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "crypto.ciphertext is empty");
+	rc = get_hex(crypto, "mac", "crypto", out->mac, sizeof(out->mac), MAC_SIZE, NULL, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+
+	s = get_str(crypto, "kdf");
+	if (!s)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.kdf");
+	kp = cJSON_GetObjectItemCaseSensitive(crypto, "kdfparams");
+	if (!cJSON_IsObject(kp))
+		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.kdfparams");
+	if (strcmp(s, "scrypt") == 0)
+		rc = parse_scrypt(kp, out, err, errlen);
+	else if (strcmp(s, "pbkdf2") == 0)
+		rc = parse_pbkdf2(kp, out, err, errlen);
+	else
+		rc = fail(err, errlen, KEYSTORE_EUNSUPPORTED,
+			  "crypto.kdf is neither \"scrypt\" nor \"pbkdf2\"");
+	if (rc != KEYSTORE_OK)
+		return rc;
+	rc = get_uint(kp, "dklen", "kdfparams", 0, UINT64_MAX, &dklen, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	if (dklen != DK_SIZE)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams.dklen = %llu, expected 32",
+			    (unsigned long long)dklen);
+	rc = get_hex(kp, "salt", "kdfparams", out->salt, sizeof(out->salt), 0, &out->saltlen,
+		     err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	return parse_address(root, out, err, errlen);
+}
+
+static int parse(const char *json, size_t len, struct parsed *out, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int rc;
+
+	if (len > KEYSTORE_FILE_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "keystore is %zu bytes, more than %d",
+			    len, KEYSTORE_FILE_MAX);
+	memset(out, 0, sizeof(*out));
+	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (root) {
+		/* Only white space may follow the object. */
+		size_t rest = (size_t)(end - json);
+
+		while (rest < len && strchr(" \t\r\n", json[rest]) && json[rest] != '\0')
+			rest++;
+		if (rest < len) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
+	if (!root)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "not valid JSON");
+	rc = parse_root(root, out, err, errlen);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ---- crypto ---------------------------------------------------------------------------------- */
+
+static int derive(const struct parsed *ks, const uint8_t *pw, size_t pwlen, uint8_t dk[DK_SIZE],
+		  char *err, size_t errlen)
+{
+	static const uint8_t empty[1];
+
+	if (pwlen > PASSWORD_MAX)
+		return fail(err, errlen, KEYSTORE_ELIMIT, "password longer than %d bytes",
+			    PASSWORD_MAX);
+	if (!pw)
+		pw = empty;
+	if (ks->kdf == KDF_PBKDF2) {
+		if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pwlen, ks->salt, (int)ks->saltlen,
+				      (int)ks->c, EVP_sha256(), DK_SIZE, dk) != 1)
+			return fail(err, errlen, KEYSTORE_ENOMEM, "PBKDF2 failed");
+		return KEYSTORE_OK;
+	}
+	if (crypto_pwhash_scryptsalsa208sha256_ll(pw, pwlen, ks->salt, ks->saltlen, ks->n, ks->r,
+						  ks->p, dk, DK_SIZE) != 0)
+		return fail(err, errlen, KEYSTORE_ENOMEM,
+			    "scrypt could not run (n=%llu r=%u p=%u): out of memory?",
+			    (unsigned long long)ks->n, (unsigned)ks->r, (unsigned)ks->p);
+	return KEYSTORE_OK;
+}
+
+/* keccak256(dk[16..32] ++ ct) */
+static void compute_mac(uint8_t mac[MAC_SIZE], const uint8_t dk[DK_SIZE], const uint8_t *ct,
+			size_t ctlen)
+{
+	struct keccak_ctx k;
+
+	keccak256_init(&k);
+	keccak256_update(&k, dk + 16, 16);
+	keccak256_update(&k, ct, ctlen);
+	keccak256_final(&k, mac);
+}
+
+/* AES-128-CTR (encryption and decryption are the same operation). */
+static int aes_ctr(uint8_t *out, const uint8_t *in, size_t len, const uint8_t key[16],
+		   const uint8_t iv[IV_SIZE])
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int outl = 0, finl = 0, ok;
+
+	if (!ctx)
+		abort();
+	ok = EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), NULL, key, iv) == 1 &&
+	     EVP_EncryptUpdate(ctx, out, &outl, in, (int)len) == 1 &&
+	     EVP_EncryptFinal_ex(ctx, out + outl, &finl) == 1 && (size_t)(outl + finl) == len;
+	EVP_CIPHER_CTX_free(ctx); /* wipes the expanded key */
+	return ok ? 0 : -1;
+}
+
+/* Address of a private key; KEYSTORE_EKEY if it is not one. */
+static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out)
+{
+	secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+	secp256k1_pubkey pub;
+	uint8_t ser[65], seed[32];
+	size_t serlen = sizeof(ser);
+	int ok;
+
+	if (!ctx)
+		abort();
+	randombytes_buf(seed, sizeof(seed));
+	ok = secp256k1_context_randomize(ctx, seed) == 1 && secp256k1_ec_seckey_verify(ctx, key) == 1 &&
+	     secp256k1_ec_pubkey_create(ctx, &pub, key) == 1 &&
+	     secp256k1_ec_pubkey_serialize(ctx, ser, &serlen, &pub, SECP256K1_EC_UNCOMPRESSED) == 1;
+	secp256k1_context_destroy(ctx);
+	sodium_memzero(seed, sizeof(seed));
+	if (!ok)
+		return KEYSTORE_EKEY;
+	address_from_pubkey(out, ser + 1);
+	return KEYSTORE_OK;
+}
+
+static int crypto_ready(char *err, size_t errlen)
+{
+	if (sodium_init() < 0)
+		return fail(err, errlen, KEYSTORE_ENOMEM, "libsodium could not initialise");
+	return KEYSTORE_OK;
+}
+
+/* ---- decryption ---------------------------------------------------------------------------- */
+
+int keystore_decrypt(const char *json, size_t len, const uint8_t *pw, size_t pwlen,
+		     uint8_t key[KEYSTORE_KEY_SIZE], struct address *addr, char *err, size_t errlen)
+{
+	struct parsed *ks = xmalloc(sizeof(*ks));
+	uint8_t *dk = NULL, mac[MAC_SIZE];
+	struct address a;
+	size_t pad;
+	int rc;
+
+	sodium_memzero(key, KEYSTORE_KEY_SIZE);
+	rc = crypto_ready(err, errlen);
+	if (rc == KEYSTORE_OK)
+		rc = parse(json, len, ks, err, errlen);
+	if (rc != KEYSTORE_OK)
+		goto out;
+	dk = secret_alloc(DK_SIZE);
+	rc = derive(ks, pw, pwlen, dk, err, errlen);
+	if (rc != KEYSTORE_OK)
+		goto out;
+	compute_mac(mac, dk, ks->ct, ks->ctlen);
+	if (sodium_memcmp(mac, ks->mac, MAC_SIZE) != 0) {
+		rc = fail(err, errlen, KEYSTORE_EPASSWORD, "wrong password");
+		goto out;
+	}
+	pad = KEYSTORE_KEY_SIZE - ks->ctlen;
+	if (aes_ctr(key + pad, ks->ct, ks->ctlen, dk, ks->iv) != 0) {
+		rc = fail(err, errlen, KEYSTORE_ENOMEM, "AES-128-CTR failed");
+		goto out;
+	}
+	if (key_address(key, &a) != KEYSTORE_OK) {
+		rc = fail(err, errlen, KEYSTORE_EKEY,
+			  "the decrypted key is not a valid secp256k1 private key");
+		goto out;
+	}
+	if (ks->has_address && sodium_memcmp(a.b, ks->address.b, ADDRESS_SIZE) != 0) {
+		char want[ADDRESS_TEXT_SIZE], got[ADDRESS_TEXT_SIZE];
+
+		address_format(&ks->address, want);
+		address_format(&a, got);
+		rc = fail(err, errlen, KEYSTORE_EADDRESS,
+			  "the key decrypts to %s, but the file's address is %s", got, want);
+		goto out;
+	}
+	if (addr)
+		*addr = a;
+out:
+	if (rc != KEYSTORE_OK)
+		sodium_memzero(key, KEYSTORE_KEY_SIZE);
+	if (dk)
+		sodium_free(dk);
+	free(ks);
+	return rc;
+}
+
+/* Reads a regular file of at most KEYSTORE_FILE_MAX bytes into a malloc'd buffer. */
+static int read_small_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	ssize_t r;
+	/* O_NONBLOCK: a FIFO planted in a keystore directory must not hang us; fstat rejects it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	*out = NULL;
+	if (fd < 0)
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+
+		close(fd);
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, errlen, KEYSTORE_EIO, "%s: not a regular file", path);
+	}
+	if (st.st_size > KEYSTORE_FILE_MAX) {
+		close(fd);
+		return fail(err, errlen, KEYSTORE_ELIMIT, "%s: %lld bytes, more than %d", path,
+			    (long long)st.st_size, KEYSTORE_FILE_MAX);
+	}
+	buf = xmalloc(KEYSTORE_FILE_MAX + 1);
+	for (;;) {
+		r = read(fd, buf + got, KEYSTORE_FILE_MAX + 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (got > KEYSTORE_FILE_MAX)
+			break;
+	}
+	if (r < 0) {
+		int e = errno;
+
+		close(fd);
+		free(buf);
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(e));
+	}
+	close(fd);
+	if (got > KEYSTORE_FILE_MAX) {
+		free(buf);
+		return fail(err, errlen, KEYSTORE_ELIMIT, "%s: more than %d bytes", path,
+			    KEYSTORE_FILE_MAX);
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*outlen = got;
+	return KEYSTORE_OK;
+}
+
+int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,
+			  uint8_t key[KEYSTORE_KEY_SIZE], struct address *addr, char *err, size_t errlen)
+{
+	char *json, msg[256];
+	size_t len;
+	int rc;
+
+	sodium_memzero(key, KEYSTORE_KEY_SIZE);
+	rc = read_small_file(path, &json, &len, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	rc = keystore_decrypt(json, len, pw, pwlen, key, addr, msg, sizeof(msg));
+	free(json);
+	if (rc == KEYSTORE_EPASSWORD)
+		return fail(err, errlen, rc, "%s", msg);
+	if (rc != KEYSTORE_OK)
+		return fail(err, errlen, rc, "%s: %s", path, msg);
+	return rc;
+}
+
+/* ---- encryption ---------------------------------------------------------------------------- */
+
+int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, size_t pwlen,
+		     unsigned flags, char **json_out, char *err, size_t errlen)
+{
+	struct parsed *ks = xmalloc(sizeof(*ks));
+	uint8_t *dk = NULL, uuid[16];
+	char addr_hex[2 * ADDRESS_SIZE + 3], salt_hex[2 * NEW_SALT_SIZE + 3], iv_hex[2 * IV_SIZE + 3];
+	char ct_hex[2 * KEYSTORE_KEY_SIZE + 3], mac_hex[2 * MAC_SIZE + 3], id_hex[2 * 16 + 3];
+	struct address a;
+	size_t cap = 1024;
+	int rc, n;
+
+	*json_out = NULL;
+	rc = crypto_ready(err, errlen);
+	if (rc != KEYSTORE_OK)
+		goto out;
+	if (key_address(key, &a) != KEYSTORE_OK) {
+		rc = fail(err, errlen, KEYSTORE_EKEY, "not a valid secp256k1 private key");
+		goto out;
+	}
+	memset(ks, 0, sizeof(*ks));
+	ks->kdf = KDF_SCRYPT;
+	ks->n = (flags & KEYSTORE_LIGHT) ? LIGHT_N : STANDARD_N;
+	ks->r = NEW_R;
+	ks->p = (flags & KEYSTORE_LIGHT) ? LIGHT_P : STANDARD_P;
+	ks->saltlen = NEW_SALT_SIZE;
+	ks->ctlen = KEYSTORE_KEY_SIZE;
+	randombytes_buf(ks->salt, NEW_SALT_SIZE);
+	randombytes_buf(ks->iv, IV_SIZE);
+	randombytes_buf(uuid, sizeof(uuid));
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40); /* version 4 */
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+
+	dk = secret_alloc(DK_SIZE);
+	rc = derive(ks, pw, pwlen, dk, err, errlen);
+	if (rc != KEYSTORE_OK)
+		goto out;
+	if (aes_ctr(ks->ct, key, KEYSTORE_KEY_SIZE, dk, ks->iv) != 0) {
+		rc = fail(err, errlen, KEYSTORE_ENOMEM, "AES-128-CTR failed");
+		goto out;
+	}
+	compute_mac(ks->mac, dk, ks->ct, KEYSTORE_KEY_SIZE);
+
+	hex_encode(addr_hex, sizeof(addr_hex), a.b, ADDRESS_SIZE, 0);
+	hex_encode(salt_hex, sizeof(salt_hex), ks->salt, NEW_SALT_SIZE, 0);
+	hex_encode(iv_hex, sizeof(iv_hex), ks->iv, IV_SIZE, 0);
+	hex_encode(ct_hex, sizeof(ct_hex), ks->ct, KEYSTORE_KEY_SIZE, 0);
+	hex_encode(mac_hex, sizeof(mac_hex), ks->mac, MAC_SIZE, 0);
+	hex_encode(id_hex, sizeof(id_hex), uuid, sizeof(uuid), 0);
+	*json_out = xmalloc(cap);
+	/* geth's field order and layout. */
+	n = snprintf(*json_out, cap,
+		     "{\"address\":\"%s\",\"crypto\":{\"cipher\":\"aes-128-ctr\","
+		     "\"ciphertext\":\"%s\",\"cipherparams\":{\"iv\":\"%s\"},\"kdf\":\"scrypt\","
+		     "\"kdfparams\":{\"dklen\":32,\"n\":%llu,\"p\":%u,\"r\":%u,\"salt\":\"%s\"},"
+		     "\"mac\":\"%s\"},\"id\":\"%.8s-%.4s-%.4s-%.4s-%.12s\",\"version\":3}",
+		     addr_hex, ct_hex, iv_hex, (unsigned long long)ks->n, (unsigned)ks->p,
+		     (unsigned)ks->r, salt_hex, mac_hex, id_hex, id_hex + 8, id_hex + 12,
+		     id_hex + 16, id_hex + 20);
+	if (n < 0 || (size_t)n >= cap)
+		abort(); /* the fields have fixed sizes */
+out:
+	if (dk)
+		sodium_free(dk);
+	free(ks);
+	return rc;
+}
+
+/* dirname of path into out (".", "/" or the prefix before the last '/'); malloc'd. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	d = xmalloc((size_t)(slash - path) + 1);
+	memcpy(d, path, (size_t)(slash - path));
+	d[slash - path] = '\0';
+	return d;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	/* Some filesystems cannot fsync a directory; the rename is then as durable as it gets. */
+	if (rc != 0 && (errno == EINVAL || errno == EROFS))
+		rc = 0;
+	if (rc != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return rc;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Moves tmp to path: without replacing anything (link, then unlink tmp), or with rename. */
+static int install(const char *tmp, const char *path, bool overwrite, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (overwrite) {
+		if (rename(tmp, path) != 0)
+			return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
+		return KEYSTORE_OK;
+	}
+	if (link(tmp, path) == 0) {
+		unlink(tmp);
+		return KEYSTORE_OK;
+	}
+	if (errno == EEXIST)
+		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK)
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
+	/* No hard links here (FAT, some FUSE): check, then rename; a narrow race remains. */
+	if (lstat(path, &st) == 0)
+		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
+	if (rename(tmp, path) != 0)
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
+	return KEYSTORE_OK;
+}
+
+int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw,
+		    size_t pwlen, unsigned flags, struct address *addr, char *err, size_t errlen)
+{
+	char *json = NULL, *dir = NULL, *tmp = NULL;
+	struct address a;
+	struct stat st;
+	size_t plen = strlen(path);
+	int fd = -1, rc;
+
+	if (plen == 0 || path[plen - 1] == '/')
+		return fail(err, errlen, KEYSTORE_EIO, "%s: not a file name", path);
+	/* Refuse early, before a second of scrypt; install() checks again atomically. */
+	if (!(flags & KEYSTORE_OVERWRITE) && lstat(path, &st) == 0)
+		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
+	rc = keystore_encrypt(key, pw, pwlen, flags, &json, err, errlen);
+	if (rc != KEYSTORE_OK)
+		return rc;
+	if (key_address(key, &a) != KEYSTORE_OK)
+		abort(); /* keystore_encrypt accepted it */
+
+	dir = dir_of(path);
+	tmp = xmalloc(plen + sizeof(".tmp-XXXXXX"));
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = fail(err, errlen, KEYSTORE_EIO, "%s: cannot create a file there: %s", dir,
+			  strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0 || write_all(fd, json, strlen(json)) != 0 || fsync(fd) != 0) {
+		rc = fail(err, errlen, KEYSTORE_EIO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = fail(err, errlen, KEYSTORE_EIO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	rc = install(tmp, path, (flags & KEYSTORE_OVERWRITE) != 0, err, errlen);
+	if (rc != KEYSTORE_OK)
+		goto out;
+	free(tmp);
+	tmp = NULL; /* it has become path */
+	if (fsync_dir(dir) != 0) {
+		rc = fail(err, errlen, KEYSTORE_EIO, "%s: fsync: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (addr)
+		*addr = a;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dir);
+	free(json);
+	return rc;
+}
+
+void keystore_filename(char out[KEYSTORE_NAME_MAX], const struct address *a, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char hex[2 * ADDRESS_SIZE + 3];
+
+	if (!gmtime_r(&tt, &tm))
+		memset(&tm, 0, sizeof(tm));
+	hex_encode(hex, sizeof(hex), a->b, ADDRESS_SIZE, 0);
+	snprintf(out, KEYSTORE_NAME_MAX, "UTC--%04d-%02d-%02dT%02d-%02d-%02d.000000000Z--%s",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 hex);
+}
+
+/* ---- discovery ----------------------------------------------------------------------------- */
+
+static int entry_cmp(const void *x, const void *y)
+{
+	const struct keystore_entry *a = x, *b = y;
+
+	return strcmp(a->name, b->name);
+}
+
+static void list_push(struct keystore_list *list, const char *dir, const char *name,
+		      const struct parsed *ks)
+{
+	struct keystore_entry *e;
+	size_t dl = strlen(dir), nl = strlen(name);
+
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 8;
+		struct keystore_entry *v = realloc(list->v, cap * sizeof(*v));
+
+		if (!v)
+			abort();
+		list->v = v;
+		list->cap = cap;
+	}
+	e = &list->v[list->n++];
+	e->name = xstrdup(name);
+	e->path = xmalloc(dl + nl + 2);
+	memcpy(e->path, dir, dl);
+	e->path[dl] = '/';
+	memcpy(e->path + dl + 1, name, nl + 1);
+	e->has_address = ks->has_address;
+	e->address = ks->address;
+}
+
+int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct parsed *ks;
+	size_t first = list->n;
+
+	if (!d) {
+		if (errno == ENOENT)
+			return KEYSTORE_OK;
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", dir, strerror(errno));
+	}
+	ks = xmalloc(sizeof(*ks));
+	for (;;) {
+		char *path, *json;
+		size_t len, dl = strlen(dir), nl;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		nl = strlen(de->d_name);
+		if (de->d_name[0] == '.' || de->d_name[nl - 1] == '~')
+			continue;
+		path = xmalloc(dl + nl + 2);
+		memcpy(path, dir, dl);
+		path[dl] = '/';
+		memcpy(path + dl + 1, de->d_name, nl + 1);
+		/* Unreadable, oversized or non-regular files are simply not keystores. */
+		if (read_small_file(path, &json, &len, NULL, 0) == KEYSTORE_OK) {
+			if (parse(json, len, ks, NULL, 0) == KEYSTORE_OK)
+				list_push(list, dir, de->d_name, ks);
+			free(json);
+		}
+		free(path);
+	}
+	free(ks);
+	if (errno != 0) {
+		int e = errno;
+
+		closedir(d);
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", dir, strerror(e));
+	}
+	closedir(d);
+	qsort(list->v + first, list->n - first, sizeof(*list->v), entry_cmp);
+	return KEYSTORE_OK;
+}
+
+int keystore_list_default(struct keystore_list *list, const char *home, const char *extra_dir,
+			  char *err, size_t errlen)
+{
+	static const char *const defaults[] = {"/.foundry/keystores", "/.ethereum/keystore"};
+	size_t i;
+	int rc;
+
+	if (!home)
+		home = getenv("HOME");
+	for (i = 0; home && *home && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		size_t hl = strlen(home), sl = strlen(defaults[i]);
+		char *dir = xmalloc(hl + sl + 1);
+
+		memcpy(dir, home, hl);
+		memcpy(dir + hl, defaults[i], sl + 1);
+		rc = keystore_list_dir(list, dir, err, errlen);
+		free(dir);
+		if (rc != KEYSTORE_OK)
+			return rc;
+	}
+	if (extra_dir)
+		return keystore_list_dir(list, extra_dir, err, errlen);
+	return KEYSTORE_OK;
+}
+
+void keystore_list_free(struct keystore_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		free(list->v[i].name);
+		free(list->v[i].path);
+	}
+	free(list->v);
+	list->v = NULL;
+	list->n = list->cap = 0;
+}
