@@ -451,7 +451,7 @@ static void eleven_words_is_a_count_error(void)
 
 static void only_12_15_18_21_24_words_are_valid_counts(void)
 {
-	char text[26 * 8 + 1] = "";
+	char text[27 * 8 + 1] = ""; /* the loop appends once more after the last check */
 
 	for (size_t words = 0; words <= 26; words++) {
 		int rc = bip39_mnemonic_check(text, NULL, NULL, 0);
