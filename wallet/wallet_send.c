@@ -686,6 +686,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 	struct wallet *w = ud;
 	struct eth_block latest;
 	size_t k = 0;
+	bool landed = false;
 
 	w->track_call = 0;
 	if (res->status != RPC_OK || res->n < 1)
@@ -709,6 +710,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 			break;
 		r = &res->reply[k];
 		if (r->status == RPC_OK && eth_decode_receipt(r->result, &rc, NULL, 0) == 0) {
+			landed |= s->state == TX_PENDING;
 			s->block = rc.block_number;
 			s->confirmations = w->head >= rc.block_number ? w->head - rc.block_number + 1 : 0;
 			s->state = rc.has_status && rc.status == 0 ? TX_FAILED
@@ -728,6 +730,9 @@ static void on_track(void *ud, const struct rpc_response *res)
 			s->stuck = (w->head > s->sent_at_block + STUCK_AFTER_BLOCKS) ||
 			           (s->eip1559 && w->has_base_fee && u256_cmp(s->max_fee, w->base_fee) < 0);
 	}
+	/* One of ours made it into a block: the history on screen now has a new entry. */
+	if (landed)
+		wallet_select(w, w->selected);
 	wallet_notify(w);
 }
 
