@@ -1,0 +1,1032 @@
+/*
+ * wallet_cli — `chaindeck wallet <command>`. Contract in wallet_cli.h.
+ *
+ * Every secret (passwords, mnemonic, passphrase, private keys) is read into
+ * sodium_malloc memory and freed with sodium_free before the command returns.
+ */
+#include "wallet/wallet_cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "common/address.h"
+#include "common/hex.h"
+#include "wallet/bip39.h"
+#include "wallet/keystore.h"
+#include "wallet/sign.h"
+#include "wallet/tx.h"
+#include "wallet/vault.h"
+
+enum {
+	SECRET_MAX = 1024,          /* a password or passphrase, in bytes */
+	STDIN_JSON_MAX = 1 << 20,
+	COUNT_MAX = 1000
+};
+
+/* Option bits: which options a command accepts and which were given. */
+enum {
+	OPT_VAULT = 1u << 0,
+	OPT_PASSWORD_FILE = 1u << 1,
+	OPT_WORDS = 1u << 2,
+	OPT_PASSPHRASE_FILE = 1u << 3,
+	OPT_COUNT = 1u << 4,
+	OPT_KEYSTORE_PASSWORD_FILE = 1u << 5,
+	OPT_OUT = 1u << 6,
+	OPT_FROM = 1u << 7,
+	OPT_ADDRESS = 1u << 8,
+	OPT_SIGNATURE = 1u << 9,
+	OPT_LABEL = 1u << 10,
+	OPT_KDF = 1u << 11,
+	OPT_HELP = 1u << 12
+};
+
+enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
+
+struct cli {
+	unsigned seen;
+	const char *vault_path;
+	const char *password_file;
+	const char *passphrase_file;
+	const char *keystore_password_file;
+	const char *out;
+	const char *from;
+	const char *address;
+	const char *signature;
+	const char *label;
+	const char *kdf;
+	unsigned long words;
+	unsigned long count;
+	char **args; /* positional arguments after the command */
+	int nargs;
+	char default_path[4096];
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c);
+	unsigned opts;
+	int min_args, max_args;
+	const char *usage;
+};
+
+static int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("chaindeck wallet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
+static int exit_for_vault(int rc)
+{
+	switch (rc) {
+	case VAULT_OK: return WALLET_CLI_OK;
+	case VAULT_EPASSWORD: return WALLET_CLI_EPASSWORD;
+	case VAULT_ENOENT:
+	case VAULT_ENOTFOUND: return WALLET_CLI_ENOTFOUND;
+	}
+	return WALLET_CLI_EFAIL;
+}
+
+static int vault_fail(int rc, const char *msg)
+{
+	return fail(exit_for_vault(rc), "%s", msg[0] ? msg : vault_strerror(rc));
+}
+
+/* ---- secrets in --------------------------------------------------------------------------------- */
+
+static char *secret_alloc(size_t n)
+{
+	char *p = sodium_malloc(n);
+
+	if (!p) {
+		fputs("chaindeck wallet: cannot allocate guarded memory\n", stderr);
+		abort();
+	}
+	memset(p, 0, n);
+	return p;
+}
+
+static void secret_free(void *p)
+{
+	if (p)
+		sodium_free(p);
+}
+
+static volatile sig_atomic_t tty_signal;
+
+static void on_tty_signal(int sig)
+{
+	tty_signal = sig;
+}
+
+static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+enum { NTTY_SIGNALS = sizeof(tty_signals) / sizeof(tty_signals[0]) };
+
+/*
+ * Prompts on /dev/tty with echo off and reads one line into out[cap]
+ * (NUL-terminated, no newline). The terminal's settings are restored before
+ * returning, on every path; a signal that arrives meanwhile is re-raised after
+ * the restore. Returns 0, or an exit status after printing why.
+ */
+static int tty_read_secret(const char *prompt, char *out, size_t cap)
+{
+	struct sigaction sa, old_sa[NTTY_SIGNALS];
+	struct termios old, quiet;
+	size_t n = 0;
+	bool too_long = false, eof = false;
+	int fd, rc = 0, sig;
+
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(WALLET_CLI_EUSAGE, "no terminal to ask for a secret on; use a file option");
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return fail(WALLET_CLI_EUSAGE, "no terminal to ask for a secret on; use a file option");
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tty_signal; /* no SA_RESTART: read() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	tty_signal = 0;
+	for (int i = 0; i < NTTY_SIGNALS; i++)
+		sigaction(tty_signals[i], &sa, &old_sa[i]);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	quiet.c_lflag |= ICANON;
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		rc = WALLET_CLI_EFAIL;
+	if (rc == 0 && tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+		rc = WALLET_CLI_EFAIL;
+	while (rc == 0 && !tty_signal) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			eof = true;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (n + 1 < cap)
+			out[n++] = ch;
+		else
+			too_long = true;
+	}
+	out[n] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		rc = rc ? rc : WALLET_CLI_EFAIL;
+	close(fd);
+	for (int i = 0; i < NTTY_SIGNALS; i++)
+		sigaction(tty_signals[i], &old_sa[i], NULL);
+	sig = tty_signal;
+	if (sig) {
+		sodium_memzero(out, cap);
+		raise(sig);
+		return fail(WALLET_CLI_EFAIL, "interrupted");
+	}
+	if (rc)
+		return fail(rc, "cannot use the terminal");
+	if (eof && n == 0)
+		return fail(WALLET_CLI_EFAIL, "no input");
+	if (too_long) {
+		sodium_memzero(out, cap);
+		return fail(WALLET_CLI_EFAIL, "input longer than %zu bytes", cap - 1);
+	}
+	return 0;
+}
+
+/* Reads fd to EOF into out[cap] (NUL-terminated); 0, or an exit status. */
+static int read_all(int fd, char *out, size_t cap, size_t *len, const char *what)
+{
+	size_t n = 0;
+
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap)
+			return fail(WALLET_CLI_EFAIL, "%s is longer than %zu bytes", what, cap - 1);
+		r = read(fd, out + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fail(WALLET_CLI_EFAIL, "cannot read %s: %s", what, strerror(errno));
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	out[n] = '\0';
+	if (memchr(out, '\0', n))
+		return fail(WALLET_CLI_EFAIL, "%s contains a NUL byte", what);
+	*len = n;
+	return 0;
+}
+
+/* The first line of a file (without "\n" or "\r\n") into out[cap]. */
+static int read_first_line(const char *path, char *out, size_t cap, const char *what)
+{
+	char *buf = secret_alloc(cap + 2);
+	size_t n = 0, end = 0;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		secret_free(buf);
+		return fail(errno == ENOENT ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL,
+			"cannot open %s %s: %s", what, path, strerror(errno));
+	}
+	/* read at most cap + 1 bytes: enough to see whether the first line fits */
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n == cap + 1 || memchr(buf, '\n', n))
+			break;
+	}
+	close(fd);
+	while (end < n && buf[end] != '\n')
+		end++;
+	if (end > 0 && buf[end - 1] == '\r')
+		end--;
+	rc = 0;
+	if (end >= cap)
+		rc = fail(WALLET_CLI_EFAIL, "%s in %s is longer than %zu bytes", what, path, cap - 1);
+	else if (memchr(buf, '\0', end))
+		rc = fail(WALLET_CLI_EFAIL, "%s in %s contains a NUL byte", what, path);
+	if (rc == 0) {
+		memcpy(out, buf, end);
+		out[end] = '\0';
+	}
+	secret_free(buf);
+	return rc;
+}
+
+/*
+ * A password: the first line of file when given, else a tty prompt (twice,
+ * compared, when confirm). *out is sodium memory the caller frees.
+ */
+static int get_password(const char *file, const char *prompt, bool confirm, char **out)
+{
+	char *pw = secret_alloc(SECRET_MAX + 1), *again = NULL;
+	char p2[128];
+	int rc;
+
+	*out = NULL;
+	if (file) {
+		rc = read_first_line(file, pw, SECRET_MAX + 1, "the password");
+	} else {
+		rc = tty_read_secret(prompt, pw, SECRET_MAX + 1);
+		if (rc == 0 && confirm) {
+			again = secret_alloc(SECRET_MAX + 1);
+			snprintf(p2, sizeof(p2), "Repeat %c%s", prompt[0] == 'N' ? 'n' : prompt[0],
+				prompt + 1);
+			rc = tty_read_secret(p2, again, SECRET_MAX + 1);
+			if (rc == 0 && strcmp(pw, again) != 0)
+				rc = fail(WALLET_CLI_EFAIL, "the two passwords differ");
+		}
+	}
+	if (rc == 0 && confirm && pw[0] == '\0')
+		rc = fail(WALLET_CLI_EFAIL, "refusing an empty password");
+	secret_free(again);
+	if (rc != 0) {
+		secret_free(pw);
+		return rc;
+	}
+	*out = pw;
+	return 0;
+}
+
+/* A secret on stdin: a prompt with echo off on a terminal, else everything up to EOF. */
+static int get_stdin_secret(const char *prompt, char *out, size_t cap, const char *what)
+{
+	size_t len;
+
+	if (isatty(STDIN_FILENO))
+		return tty_read_secret(prompt, out, cap);
+	return read_all(STDIN_FILENO, out, cap, &len, what);
+}
+
+/* ---- shared steps ------------------------------------------------------------------------------- */
+
+static const char *vault_file(struct cli *c)
+{
+	if (c->vault_path)
+		return c->vault_path;
+	if (vault_default_path(c->default_path, sizeof(c->default_path)) != VAULT_OK)
+		return NULL;
+	return c->default_path;
+}
+
+static int open_vault(struct cli *c, struct vault **v)
+{
+	char err[512] = "";
+	const char *path = vault_file(c);
+	int rc;
+
+	if (!path)
+		return fail(WALLET_CLI_EUSAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
+	rc = vault_open(v, path, err, sizeof(err));
+	if (rc != VAULT_OK)
+		return vault_fail(rc, err);
+	return 0;
+}
+
+static int open_unlocked(struct cli *c, struct vault **v)
+{
+	char err[512] = "";
+	char *pw = NULL;
+	int rc;
+
+	rc = open_vault(c, v);
+	if (rc != 0)
+		return rc;
+	rc = get_password(c->password_file, "Vault password: ", false, &pw);
+	if (rc == 0) {
+		rc = vault_unlock(*v, pw, err, sizeof(err));
+		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
+	}
+	secret_free(pw);
+	if (rc != 0) {
+		vault_free(*v);
+		*v = NULL;
+	}
+	return rc;
+}
+
+static int save(struct vault *v)
+{
+	char err[512] = "";
+	int rc = vault_save(v, err, sizeof(err));
+
+	return rc == VAULT_OK ? 0 : vault_fail(rc, err);
+}
+
+static int parse_address(const char *s, struct address *a, const char *what)
+{
+	int rc = address_parse(a, s, strlen(s));
+
+	if (rc != ADDRESS_OK)
+		return fail(WALLET_CLI_EUSAGE, "%s %s: %s", what, s, address_strerror(rc));
+	return 0;
+}
+
+/* The account of --from / ADDRESS in the vault. */
+static int find_account(struct vault *v, const char *text, size_t *i)
+{
+	struct address a;
+	int rc = parse_address(text, &a, "address");
+
+	if (rc != 0)
+		return rc;
+	if (vault_find(v, &a, i) != VAULT_OK)
+		return fail(WALLET_CLI_ENOTFOUND, "%s is not an account in this vault", text);
+	return 0;
+}
+
+static void print_account(const struct vault *v, size_t i)
+{
+	struct vault_account a;
+	char text[ADDRESS_TEXT_SIZE];
+
+	if (vault_account(v, i, &a) != VAULT_OK)
+		return;
+	address_format(&a.address, text);
+	printf("%zu\t%s\t%s\n", i, text, a.label);
+}
+
+static int kdf_opts(const struct cli *c, struct vault_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (!c->kdf || strcmp(c->kdf, "moderate") == 0)
+		return 0;
+	if (strcmp(c->kdf, "interactive") == 0) {
+		o->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+		o->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	} else if (strcmp(c->kdf, "sensitive") == 0) {
+		o->opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
+		o->memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
+	} else {
+		return fail(WALLET_CLI_EUSAGE, "--kdf takes interactive, moderate or sensitive");
+	}
+	return 0;
+}
+
+/* Creates the vault from mnemonic and prints account 0's address. */
+static int create_vault(struct cli *c, const char *mnemonic, const char *passphrase,
+	const char *mnemonic_to_show)
+{
+	struct vault_opts opts;
+	struct vault *v = NULL;
+	struct vault_account a;
+	char err[512] = "", text[ADDRESS_TEXT_SIZE];
+	const char *path = vault_file(c);
+	char *pw = NULL;
+	int rc;
+
+	if (!path)
+		return fail(WALLET_CLI_EUSAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
+	rc = kdf_opts(c, &opts);
+	if (rc != 0)
+		return rc;
+	if (access(path, F_OK) == 0)
+		return fail(WALLET_CLI_EFAIL, "a vault is already at %s", path);
+	rc = get_password(c->password_file, "New vault password: ", true, &pw);
+	if (rc != 0)
+		return rc;
+	rc = vault_create(&v, path, pw, mnemonic, passphrase, &opts, err, sizeof(err));
+	secret_free(pw);
+	if (rc != VAULT_OK)
+		return vault_fail(rc, err);
+	if (mnemonic_to_show) {
+		fputs("Write down these words, in order, and keep them offline: they are shown only "
+			"this once.\n", stderr);
+		printf("%s\n", mnemonic_to_show);
+	}
+	if (vault_account(v, 0, &a) == VAULT_OK) {
+		address_format(&a.address, text);
+		printf("%s\n", text);
+	}
+	vault_free(v);
+	return 0;
+}
+
+/* ---- commands ----------------------------------------------------------------------------------- */
+
+static int cmd_new(struct cli *c)
+{
+	char *m = secret_alloc(BIP39_MNEMONIC_SIZE);
+	unsigned long words = c->seen & OPT_WORDS ? c->words : 12;
+	int rc;
+
+	if (words != 12 && words != 24) {
+		secret_free(m);
+		return fail(WALLET_CLI_EUSAGE, "--words takes 12 or 24");
+	}
+	if (bip39_mnemonic_generate(m, BIP39_MNEMONIC_SIZE, words) < 0) {
+		secret_free(m);
+		return fail(WALLET_CLI_EFAIL, "cannot generate a mnemonic");
+	}
+	rc = create_vault(c, m, NULL, m);
+	secret_free(m);
+	return rc;
+}
+
+static int cmd_restore(struct cli *c)
+{
+	char *m = secret_alloc(VAULT_MNEMONIC_MAX + 1), *pp = NULL;
+	int rc;
+
+	if (c->passphrase_file) {
+		pp = secret_alloc(VAULT_PASSPHRASE_MAX + 1);
+		rc = read_first_line(c->passphrase_file, pp, VAULT_PASSPHRASE_MAX + 1, "the passphrase");
+		if (rc != 0)
+			goto out;
+	}
+	rc = get_stdin_secret("Mnemonic: ", m, VAULT_MNEMONIC_MAX + 1, "the mnemonic");
+	if (rc != 0)
+		goto out;
+	if (bip39_mnemonic_check(m, NULL, NULL, 0) != BIP39_OK) {
+		char why[160] = "";
+
+		bip39_mnemonic_check(m, NULL, why, sizeof(why));
+		rc = fail(WALLET_CLI_EFAIL, "invalid mnemonic: %s", why);
+		goto out;
+	}
+	rc = create_vault(c, m, pp, NULL);
+out:
+	secret_free(m);
+	secret_free(pp);
+	return rc;
+}
+
+static int cmd_list(struct cli *c)
+{
+	struct vault *v = NULL;
+	int rc = open_vault(c, &v);
+
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < vault_account_count(v); i++)
+		print_account(v, i);
+	vault_free(v);
+	return 0;
+}
+
+static int cmd_derive(struct cli *c)
+{
+	unsigned long n = c->seen & OPT_COUNT ? c->count : 1;
+	struct vault *v = NULL;
+	char err[512] = "";
+	size_t before;
+	int rc;
+
+	if (n < 1 || n > COUNT_MAX)
+		return fail(WALLET_CLI_EUSAGE, "--count takes 1 to %d", COUNT_MAX);
+	rc = open_unlocked(c, &v);
+	if (rc != 0)
+		return rc;
+	before = vault_account_count(v);
+	rc = vault_derive(v, (unsigned)n, err, sizeof(err));
+	rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+	if (rc == 0) {
+		for (size_t i = before; i < vault_account_count(v); i++)
+			print_account(v, i);
+	}
+	vault_free(v);
+	return rc;
+}
+
+static int cmd_label(struct cli *c)
+{
+	struct vault *v = NULL;
+	char err[512] = "";
+	size_t i;
+	int rc;
+
+	rc = open_unlocked(c, &v);
+	if (rc != 0)
+		return rc;
+	rc = find_account(v, c->args[0], &i);
+	if (rc == 0) {
+		rc = vault_set_label(v, i, c->args[1], err, sizeof(err));
+		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+	}
+	if (rc == 0)
+		print_account(v, i);
+	vault_free(v);
+	return rc;
+}
+
+/* Adds key to the vault (open and unlocked), saves, prints the account. */
+static int add_key(struct vault *v, const uint8_t *key, const char *label)
+{
+	char err[512] = "";
+	size_t i;
+	int rc;
+
+	rc = vault_import_key(v, key, label, &i, err, sizeof(err));
+	if (rc != VAULT_OK)
+		return vault_fail(rc, err);
+	rc = save(v);
+	if (rc == 0)
+		print_account(v, i);
+	return rc;
+}
+
+static int cmd_import_key(struct cli *c)
+{
+	char *text = secret_alloc(256);
+	uint8_t *key = (uint8_t *)secret_alloc(32);
+	struct vault *v = NULL;
+	char *s, *e;
+	int rc;
+
+	rc = open_vault(c, &v);
+	if (rc != 0)
+		goto out;
+	rc = get_stdin_secret("Private key (hex): ", text, 256, "the private key");
+	if (rc != 0)
+		goto out;
+	s = text;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	if (hex_decode_exact(key, 32, s, (size_t)(e - s)) != HEX_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "the private key must be 32 bytes of hex (64 digits)");
+		goto out;
+	}
+	vault_free(v);
+	v = NULL;
+	rc = open_unlocked(c, &v);
+	if (rc == 0)
+		rc = add_key(v, key, c->label);
+out:
+	vault_free(v);
+	secret_free(text);
+	secret_free(key);
+	return rc;
+}
+
+static int keystore_status(int rc, const char *err)
+{
+	int code = WALLET_CLI_EFAIL;
+
+	if (rc == KEYSTORE_EPASSWORD)
+		code = WALLET_CLI_EPASSWORD;
+	else if (rc == KEYSTORE_EIO && strstr(err, "No such file"))
+		code = WALLET_CLI_ENOTFOUND;
+	return fail(code, "%s", err[0] ? err : keystore_strerror(rc));
+}
+
+static int cmd_import_keystore(struct cli *c)
+{
+	uint8_t *key = (uint8_t *)secret_alloc(32);
+	struct vault *v = NULL;
+	char err[512] = "";
+	char *kpw = NULL;
+	int rc;
+
+	/* the vault first: no point decrypting a keystore for a vault that is not there */
+	rc = open_vault(c, &v);
+	if (rc != 0)
+		goto out;
+	if (access(c->args[0], R_OK) != 0) {
+		rc = fail(errno == ENOENT ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL, "cannot read %s: %s",
+			c->args[0], strerror(errno));
+		goto out;
+	}
+	rc = get_password(c->keystore_password_file, "Keystore password: ", false, &kpw);
+	if (rc != 0)
+		goto out;
+	rc = keystore_decrypt_file(c->args[0], (const uint8_t *)kpw, strlen(kpw), key, NULL, err,
+		sizeof(err));
+	if (rc != KEYSTORE_OK) {
+		rc = keystore_status(rc, err);
+		goto out;
+	}
+	vault_free(v);
+	v = NULL;
+	rc = open_unlocked(c, &v);
+	if (rc == 0)
+		rc = add_key(v, key, c->label);
+out:
+	vault_free(v);
+	secret_free(kpw);
+	secret_free(key);
+	return rc;
+}
+
+static int cmd_export_keystore(struct cli *c)
+{
+	uint8_t *key = (uint8_t *)secret_alloc(32);
+	struct vault *v = NULL;
+	struct address a;
+	char err[512] = "", text[ADDRESS_TEXT_SIZE];
+	char *kpw = NULL;
+	size_t i;
+	int rc;
+
+	if (!c->out) {
+		secret_free(key);
+		return fail(WALLET_CLI_EUSAGE, "export-keystore needs --out FILE");
+	}
+	rc = open_vault(c, &v);
+	if (rc == 0)
+		rc = find_account(v, c->args[0], &i);
+	if (rc == 0 && access(c->out, F_OK) == 0)
+		rc = fail(WALLET_CLI_EFAIL, "%s already exists", c->out);
+	vault_free(v);
+	v = NULL;
+	if (rc == 0)
+		rc = open_unlocked(c, &v);
+	if (rc == 0) {
+		rc = vault_private_key(v, i, key, err, sizeof(err));
+		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
+	}
+	if (rc == 0)
+		rc = get_password(c->keystore_password_file, "New keystore password: ", true, &kpw);
+	if (rc == 0) {
+		rc = keystore_export(c->out, key, (const uint8_t *)kpw, strlen(kpw), 0, &a, err,
+			sizeof(err));
+		rc = rc == KEYSTORE_OK ? 0 : keystore_status(rc, err);
+	}
+	if (rc == 0) {
+		address_format(&a, text);
+		printf("%s\n", text);
+	}
+	vault_free(v);
+	secret_free(kpw);
+	secret_free(key);
+	return rc;
+}
+
+/* The signing key of --from, in sodium memory the caller frees. */
+static int from_key(struct cli *c, struct vault **v, uint8_t **key)
+{
+	char err[512] = "";
+	size_t i;
+	int rc;
+
+	*key = NULL;
+	rc = open_vault(c, v);
+	if (rc == 0)
+		rc = find_account(*v, c->from, &i);
+	vault_free(*v);
+	*v = NULL;
+	if (rc != 0)
+		return rc;
+	rc = open_unlocked(c, v);
+	if (rc != 0)
+		return rc;
+	*key = (uint8_t *)secret_alloc(32);
+	rc = vault_private_key(*v, i, *key, err, sizeof(err));
+	if (rc != VAULT_OK) {
+		secret_free(*key);
+		*key = NULL;
+		return vault_fail(rc, err);
+	}
+	return 0;
+}
+
+static int cmd_sign_tx(struct cli *c)
+{
+	struct tx t;
+	struct tx_raw raw;
+	struct address from;
+	struct vault *v = NULL;
+	uint8_t *key = NULL;
+	char *json = malloc(STDIN_JSON_MAX + 1), *hex = NULL;
+	char err[512] = "";
+	cJSON *doc = NULL;
+	const cJSON *obj;
+	size_t len;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	memset(&raw, 0, sizeof(raw));
+	if (!json)
+		return fail(WALLET_CLI_EFAIL, "out of memory");
+	if (!c->from) {
+		rc = fail(WALLET_CLI_EUSAGE, "sign-tx needs --from ADDRESS");
+		goto out;
+	}
+	rc = parse_address(c->from, &from, "--from");
+	if (rc != 0)
+		goto out;
+	rc = read_all(STDIN_FILENO, json, STDIN_JSON_MAX + 1, &len, "the transaction");
+	if (rc != 0)
+		goto out;
+	doc = cJSON_ParseWithLength(json, len);
+	obj = doc;
+	if (cJSON_IsArray(doc) && cJSON_GetArraySize(doc) == 1)
+		obj = cJSON_GetArrayItem(doc, 0);
+	if (!cJSON_IsObject(obj)) {
+		rc = fail(WALLET_CLI_EFAIL, "the transaction on stdin is not a JSON object");
+		goto out;
+	}
+	if (tx_from_json(obj, &t, err, sizeof(err)) != TX_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
+		goto out;
+	}
+	if (t.has_from && memcmp(t.from, from.b, ADDRESS_SIZE) != 0) {
+		rc = fail(WALLET_CLI_EFAIL, "the transaction's \"from\" is not %s", c->from);
+		goto out;
+	}
+	if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
+		goto out;
+	}
+	rc = from_key(c, &v, &key);
+	if (rc != 0)
+		goto out;
+	if (tx_sign(&t, key, &raw) != TX_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "cannot sign the transaction");
+		goto out;
+	}
+	hex = malloc(2 * raw.len + 3);
+	if (!hex) {
+		rc = fail(WALLET_CLI_EFAIL, "out of memory");
+		goto out;
+	}
+	hex_encode(hex, 2 * raw.len + 3, raw.bytes, raw.len, 1);
+	printf("%s\n", hex);
+out:
+	free(hex);
+	tx_raw_free(&raw);
+	tx_free(&t);
+	cJSON_Delete(doc);
+	free(json);
+	secret_free(key);
+	vault_free(v);
+	return rc;
+}
+
+static int cmd_sign_message(struct cli *c)
+{
+	uint8_t sig[SIGN_SIG_SIZE];
+	char text[SIGN_HEX_SIZE];
+	struct address from;
+	struct vault *v = NULL;
+	uint8_t *key = NULL;
+	const char *msg = c->args[0];
+	int rc;
+
+	if (!c->from)
+		return fail(WALLET_CLI_EUSAGE, "sign-message needs --from ADDRESS");
+	rc = parse_address(c->from, &from, "--from");
+	if (rc == 0)
+		rc = from_key(c, &v, &key);
+	if (rc == 0 && sign_message((const uint8_t *)msg, strlen(msg), key, sig) != SIGN_OK)
+		rc = fail(WALLET_CLI_EFAIL, "cannot sign the message");
+	if (rc == 0) {
+		sign_sig_format(sig, text);
+		printf("%s\n", text);
+	}
+	secret_free(key);
+	vault_free(v);
+	return rc;
+}
+
+static int cmd_verify_message(struct cli *c)
+{
+	uint8_t sig[SIGN_SIG_SIZE];
+	struct address want, got;
+	char wtext[ADDRESS_TEXT_SIZE], gtext[ADDRESS_TEXT_SIZE];
+	const char *msg = c->args[0];
+	int rc;
+
+	if (!c->address || !c->signature)
+		return fail(WALLET_CLI_EUSAGE, "verify-message needs --address A and --signature S");
+	rc = parse_address(c->address, &want, "--address");
+	if (rc != 0)
+		return rc;
+	if (sign_sig_parse(sig, c->signature, strlen(c->signature)) != SIGN_OK)
+		return fail(WALLET_CLI_EUSAGE, "--signature: not 65 bytes of hex with v 0, 1, 27 or 28");
+	address_format(&want, wtext);
+	if (sign_message_recover((const uint8_t *)msg, strlen(msg), sig, &got) != SIGN_OK)
+		return fail(WALLET_CLI_EFAIL, "invalid: no signer recovers from that signature");
+	address_format(&got, gtext);
+	if (memcmp(got.b, want.b, ADDRESS_SIZE) != 0)
+		return fail(WALLET_CLI_EFAIL, "invalid: the message was signed by %s, not %s", gtext, wtext);
+	printf("%s\n", gtext);
+	return 0;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------------- */
+
+static const struct command commands[] = {
+	{"new", cmd_new, COMMON_OPTS | OPT_WORDS | OPT_KDF, 0, 0,
+		"new [--words 12|24] [--kdf interactive|moderate|sensitive]"},
+	{"restore", cmd_restore, COMMON_OPTS | OPT_PASSPHRASE_FILE | OPT_KDF, 0, 0,
+		"restore [--passphrase-file F] [--kdf K]   (mnemonic on stdin)"},
+	{"list", cmd_list, COMMON_OPTS, 0, 0, "list"},
+	{"derive", cmd_derive, COMMON_OPTS | OPT_COUNT, 0, 0, "derive [--count N]"},
+	{"label", cmd_label, COMMON_OPTS, 2, 2, "label ADDRESS TEXT"},
+	{"import-key", cmd_import_key, COMMON_OPTS | OPT_LABEL, 0, 0,
+		"import-key [--label L]   (private key as hex on stdin)"},
+	{"import-keystore", cmd_import_keystore, COMMON_OPTS | OPT_KEYSTORE_PASSWORD_FILE | OPT_LABEL,
+		1, 1, "import-keystore FILE [--keystore-password-file F] [--label L]"},
+	{"export-keystore", cmd_export_keystore, COMMON_OPTS | OPT_KEYSTORE_PASSWORD_FILE | OPT_OUT,
+		1, 1, "export-keystore ADDRESS --out FILE [--keystore-password-file F]"},
+	{"sign-tx", cmd_sign_tx, COMMON_OPTS | OPT_FROM, 0, 0,
+		"sign-tx --from ADDRESS   (eth_signTransaction JSON on stdin)"},
+	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM, 1, 1,
+		"sign-message --from ADDRESS MESSAGE"},
+	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE, 1, 1,
+		"verify-message --address ADDRESS --signature SIG MESSAGE"},
+};
+enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
+
+static void usage(FILE *f)
+{
+	fputs("usage: chaindeck wallet COMMAND [--vault PATH] [--password-file F] ...\n", f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  chaindeck wallet %s\n", commands[i].usage);
+	fputs("exit status: 0 ok, 1 error, 2 usage, 3 wrong password, 4 not found\n", f);
+}
+
+static int parse_count(const char *s, unsigned long *out, const char *opt)
+{
+	char *end;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return fail(WALLET_CLI_EUSAGE, "%s takes a number", opt);
+	*out = strtoul(s, &end, 10);
+	if (errno || *end)
+		return fail(WALLET_CLI_EUSAGE, "%s takes a number", opt);
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{"vault", required_argument, NULL, 'v'},
+	{"password-file", required_argument, NULL, 'p'},
+	{"words", required_argument, NULL, 'w'},
+	{"passphrase-file", required_argument, NULL, 'P'},
+	{"count", required_argument, NULL, 'n'},
+	{"keystore-password-file", required_argument, NULL, 'k'},
+	{"out", required_argument, NULL, 'o'},
+	{"from", required_argument, NULL, 'f'},
+	{"address", required_argument, NULL, 'a'},
+	{"signature", required_argument, NULL, 's'},
+	{"label", required_argument, NULL, 'l'},
+	{"kdf", required_argument, NULL, 'K'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parses options after the command (argv[0] is the command); 0 or an exit status. */
+static int parse_options(struct cli *c, int argc, char **argv)
+{
+	int ch, rc;
+
+	opterr = 0;
+	optind = 0; /* glibc: full reinitialisation */
+	for (;;) {
+		ch = getopt_long(argc, argv, ":h", longopts, NULL);
+		if (ch == -1)
+			break;
+		switch (ch) {
+		case 'v': c->seen |= OPT_VAULT; c->vault_path = optarg; break;
+		case 'p': c->seen |= OPT_PASSWORD_FILE; c->password_file = optarg; break;
+		case 'P': c->seen |= OPT_PASSPHRASE_FILE; c->passphrase_file = optarg; break;
+		case 'k': c->seen |= OPT_KEYSTORE_PASSWORD_FILE; c->keystore_password_file = optarg; break;
+		case 'o': c->seen |= OPT_OUT; c->out = optarg; break;
+		case 'f': c->seen |= OPT_FROM; c->from = optarg; break;
+		case 'a': c->seen |= OPT_ADDRESS; c->address = optarg; break;
+		case 's': c->seen |= OPT_SIGNATURE; c->signature = optarg; break;
+		case 'l': c->seen |= OPT_LABEL; c->label = optarg; break;
+		case 'K': c->seen |= OPT_KDF; c->kdf = optarg; break;
+		case 'h': c->seen |= OPT_HELP; break;
+		case 'w':
+			c->seen |= OPT_WORDS;
+			rc = parse_count(optarg, &c->words, "--words");
+			if (rc)
+				return rc;
+			break;
+		case 'n':
+			c->seen |= OPT_COUNT;
+			rc = parse_count(optarg, &c->count, "--count");
+			if (rc)
+				return rc;
+			break;
+		case ':':
+			return fail(WALLET_CLI_EUSAGE, "%s needs a value", argv[optind - 1]);
+		default:
+			return fail(WALLET_CLI_EUSAGE, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	return 0;
+}
+
+int wallet_cli_main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	struct cli c;
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+			strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? WALLET_CLI_EUSAGE : WALLET_CLI_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	}
+	if (!cmd) {
+		fail(WALLET_CLI_EUSAGE, "unknown command '%s'", argv[1]);
+		usage(stderr);
+		return WALLET_CLI_EUSAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	rc = parse_options(&c, argc - 1, argv + 1);
+	if (rc != 0)
+		return rc;
+	if (c.seen & OPT_HELP) {
+		printf("usage: chaindeck wallet %s [--vault PATH]%s\n", cmd->usage,
+			cmd->opts & OPT_PASSWORD_FILE ? " [--password-file F]" : "");
+		return WALLET_CLI_OK;
+	}
+	if (c.seen & ~cmd->opts)
+		return fail(WALLET_CLI_EUSAGE, "an option does not apply to '%s'; usage: chaindeck wallet %s",
+			cmd->name, cmd->usage);
+	if (c.nargs < cmd->min_args || c.nargs > cmd->max_args)
+		return fail(WALLET_CLI_EUSAGE, "usage: chaindeck wallet %s", cmd->usage);
+	if (sodium_init() < 0)
+		return fail(WALLET_CLI_EFAIL, "libsodium failed to initialise");
+	/* no core dump of a process about to hold passwords and keys */
+	vault_harden_process();
+	rc = cmd->run(&c);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = fail(WALLET_CLI_EFAIL, "cannot write the result: %s", strerror(errno));
+	return rc;
+}
