@@ -476,6 +476,18 @@ static int create_vault(struct cli *c, const char *mnemonic, const char *passphr
 
 /* ---- commands ----------------------------------------------------------------------------------- */
 
+/* Refuses early, before asking for anything, when a vault is already there. */
+static int check_no_vault(struct cli *c)
+{
+	const char *path = vault_file(c);
+
+	if (!path)
+		return fail(WALLET_CLI_EUSAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
+	if (access(path, F_OK) == 0)
+		return fail(WALLET_CLI_EFAIL, "a vault is already at %s", path);
+	return 0;
+}
+
 static int cmd_new(struct cli *c)
 {
 	char *m = secret_alloc(BIP39_MNEMONIC_SIZE);
@@ -485,6 +497,11 @@ static int cmd_new(struct cli *c)
 	if (words != 12 && words != 24) {
 		secret_free(m);
 		return fail(WALLET_CLI_EUSAGE, "--words takes 12 or 24");
+	}
+	rc = check_no_vault(c);
+	if (rc != 0) {
+		secret_free(m);
+		return rc;
 	}
 	if (bip39_mnemonic_generate(m, BIP39_MNEMONIC_SIZE, words) < 0) {
 		secret_free(m);
@@ -500,6 +517,9 @@ static int cmd_restore(struct cli *c)
 	char *m = secret_alloc(VAULT_MNEMONIC_MAX + 1), *pp = NULL;
 	int rc;
 
+	rc = check_no_vault(c);
+	if (rc != 0)
+		goto out;
 	if (c->passphrase_file) {
 		pp = secret_alloc(VAULT_PASSPHRASE_MAX + 1);
 		rc = read_first_line(c->passphrase_file, pp, VAULT_PASSPHRASE_MAX + 1, "the passphrase");
