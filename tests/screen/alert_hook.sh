@@ -46,7 +46,7 @@ else t_fail "hook told: raised down solo" "$(cat "$home/alerts.txt" 2>/dev/null)
 
 # While the hook sleeps, keys still work.
 screen_send 1
-t_ok "keys answer while the hook runs" screen_wait_for 'Coming soon: accounts' 2
+t_ok "keys answer while the hook runs" screen_wait_for 'no vault|locked|unlocked' 2
 screen_send 3
 
 "$CHAINDECK_NPM_BIN/anvil" --host 127.0.0.1 --port "$port" --block-time 1 >"$home/anvil2.log" 2>&1 &

@@ -48,9 +48,9 @@ t_ok "status line says down" screen_wait_for '\| DOWN since' 3
 
 # Keys keep working while the node is down.
 screen_send 1
-t_ok "switches to the wallet pane while down" screen_wait_for 'Coming soon: accounts' 2
+t_ok "switches to the wallet pane while down" screen_wait_for 'no vault|locked|unlocked' 2
 screen_send 2
-t_ok "switches to the explorer pane while down" screen_wait_for 'Coming soon: live blocks' 2
+t_ok "switches to the explorer pane while down" screen_wait_for 'following by|waiting for the node' 2
 screen_send 3
 t_ok "back on the dashboard" screen_wait_for 'Status +DOWN' 2
 screen_send '?'
