@@ -31,8 +31,26 @@ fi
 _spawn env TRAFFIC_PARENT=$$ scripts/traffic.sh "$ANVIL_URL" >"$ANVIL_DIR/traffic.log" 2>&1
 node_track "$_spawned_pid"
 
-echo "demo: node $ANVIL_URL (log $ANVIL_DIR/anvil.log), traffic running; q quits"
-"$bin" --rpc-url "$ANVIL_URL" "$@"
+# A demo vault holding the PUBLIC test mnemonic of anvil's funded accounts: test keys, never for real funds.
+demo_vault=$ANVIL_DIR/demo-vault
+printf 'demo\n' >"$ANVIL_DIR/demo-password"
+if ! echo "test test test test test test test test test test test junk" |
+	"$bin" wallet restore --vault "$demo_vault" --password-file "$ANVIL_DIR/demo-password" --kdf interactive \
+		>/dev/null 2>"$ANVIL_DIR/demo-vault.log" ||
+	! "$bin" wallet derive --count 2 --vault "$demo_vault" --password-file "$ANVIL_DIR/demo-password" >/dev/null 2>&1; then
+	echo "demo: could not create the demo vault:" >&2
+	cat "$ANVIL_DIR/demo-vault.log" >&2
+	exit 1
+fi
+for a in $("$bin" wallet list --vault "$demo_vault" | awk '{print $2}'); do
+	"$bin" wallet label "$a" "TEST KEY, public" --vault "$demo_vault" \
+		--password-file "$ANVIL_DIR/demo-password" >/dev/null 2>&1
+done
+
+echo "demo: node $ANVIL_URL (log $ANVIL_DIR/anvil.log), traffic running"
+echo "demo: wallet = anvil's public test accounts in $demo_vault; its password is: demo"
+echo "demo: q quits"
+"$bin" --rpc-url "$ANVIL_URL" --vault "$demo_vault" "$@"
 rc=$?
 if [ "$rc" -ne 0 ]; then
 	# keep the node's log for a look

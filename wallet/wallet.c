@@ -233,11 +233,16 @@ static void on_balances(void *ud, const struct rpc_response *res)
 		w->has_chain_id = true;
 	for (size_t i = 0; i < w->naccounts && 1 + 2 * i + 1 < res->n; i++) {
 		const struct rpc_reply *b = &res->reply[1 + 2 * i], *n = &res->reply[2 + 2 * i];
+		struct wallet_account before = w->accounts[i];
 
 		w->accounts[i].has_balance = b->status == RPC_OK &&
 		                             eth_decode_u256(b->result, &w->accounts[i].balance, NULL, 0) == 0;
 		w->accounts[i].has_nonce = n->status == RPC_OK &&
 		                           eth_decode_u64(n->result, &w->accounts[i].nonce, NULL, 0) == 0;
+		/* The selected account's balance or nonce moved: its history has something new. */
+		if (i == w->selected && !w->hist && before.has_balance && w->accounts[i].has_balance &&
+		    (u256_cmp(before.balance, w->accounts[i].balance) != 0 || before.nonce != w->accounts[i].nonce))
+			wallet_select(w, i);
 	}
 	notify(w);
 }
