@@ -23,7 +23,6 @@
  * in the models archive: compile it in. Harmless once the rule links libchaindeck-models.a too (an
  * archive member is only pulled in for a symbol still undefined).
  */
-#include "explorer/blockfetch.c"
 
 #define MAX_BLOCKS 256
 #define WAIT_MS 20000

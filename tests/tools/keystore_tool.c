@@ -15,7 +15,7 @@
  */
 
 /* Tools link only libchaindeck.a, not the models archive: take the module's source. */
-#include "wallet/keystore.c"
+#include "wallet/keystore.h"
 
 #include "common/hex.h"
 
