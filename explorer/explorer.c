@@ -37,6 +37,7 @@ struct explorer {
 	bool have_head;
 	uint64_t head;
 	uint64_t sync_call;           /* the block fetch that brings rows up to the head */
+	uint64_t pending_head;        /* a head announced while a fetch ran: fetched when it ends */
 	uint64_t reorgs;
 
 	struct explorer_block_row rows[MAX_ROWS];
@@ -77,15 +78,35 @@ static cJSON *params_num(uint64_t n, bool full)
 	return p;
 }
 
-static cJSON *params_hash(const uint8_t h[32], bool full)
+/* [hash] for transaction lookups; [hash, full] for eth_getBlockByHash (block = true). */
+static cJSON *params_hash_for(const uint8_t h[32], bool block, bool full)
 {
 	cJSON *p = cJSON_CreateArray();
 	char hex[70];
 
 	hex_encode(hex, sizeof(hex), h, 32, 1);
 	cJSON_AddItemToArray(p, cJSON_CreateString(hex));
-	if (full)
-		cJSON_AddItemToArray(p, cJSON_CreateTrue());
+	if (block)
+		cJSON_AddItemToArray(p, cJSON_CreateBool(full));
+	return p;
+}
+
+static cJSON *params_hash(const uint8_t h[32], bool full)
+{
+	return params_hash_for(h, true, full);
+}
+
+static cJSON *params_tx_hash(const uint8_t h[32])
+{
+	return params_hash_for(h, false, false);
+}
+
+static cJSON *params_tag(const char *tag)
+{
+	cJSON *p = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(p, cJSON_CreateString(tag));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
 	return p;
 }
 
@@ -160,6 +181,7 @@ static uint64_t broken_link(const struct explorer *e)
 }
 
 static void fetch_rows(struct explorer *e, uint64_t from, uint64_t to);
+static void sync_to(struct explorer *e, uint64_t head);
 static void open_tx(struct explorer *e);
 
 static void on_rows(void *ud, const struct rpc_response *res)
@@ -195,6 +217,10 @@ static void on_rows(void *ud, const struct rpc_response *res)
 	broken = broken_link(e);
 	if (broken && e->head - broken < MAX_REORG_DEPTH)
 		fetch_rows(e, broken - 1, broken - 1);
+	else if (e->pending_head > e->head)
+		sync_to(e, e->pending_head);
+	if (!e->sync_call)
+		e->pending_head = 0;
 	/* A pending transaction on screen: look again now that there is a new block. */
 	if (e->doc.target.kind == DOC_TX && e->doc.state == DOC_READY && !e->doc.has_receipt && !e->doc_call)
 		open_tx(e);
@@ -205,7 +231,13 @@ static void fetch_rows(struct explorer *e, uint64_t from, uint64_t to)
 {
 	struct rpc_batch *b;
 
-	if (e->sync_call || to < from)
+	if (e->sync_call) {
+		/* Busy: remember how far to go; on_rows picks it up. */
+		if (to > e->pending_head)
+			e->pending_head = to;
+		return;
+	}
+	if (to < from)
 		return;
 	if (to - from >= MAX_CATCHUP)
 		from = to - MAX_CATCHUP + 1;
@@ -274,6 +306,9 @@ static void on_block_number(void *ud, const struct rpc_response *res)
 static void on_filter_changes(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
+	const cJSON *h;
+	struct rpc_batch *b;
+	size_t n = 0;
 
 	e->follow_call = 0;
 	if (res->status != RPC_OK) {
@@ -286,8 +321,31 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		e->filter_id[0] = '\0';
 		return;
 	}
-	if (cJSON_GetArraySize(res->reply[0].result) > 0)
-		rpc_call(e->rpc, "eth_blockNumber", NULL, on_block_number, e);
+	if (cJSON_GetArraySize(res->reply[0].result) <= 0 || e->sync_call)
+		return;
+	/*
+	 * The filter names every new block by hash — also blocks of a reorg that
+	 * kept the height. Fetch them by hash: insert_row marks what they replace.
+	 */
+	b = rpc_batch_new();
+	if (!b)
+		return;
+	cJSON_ArrayForEach(h, res->reply[0].result)
+	{
+		uint8_t hash[32];
+
+		if (n == MAX_CATCHUP || !cJSON_IsString(h) ||
+		    hex_decode_exact(hash, 32, h->valuestring, strlen(h->valuestring)) != HEX_OK)
+			continue;
+		rpc_batch_add(b, "eth_getBlockByHash", params_hash(hash, false));
+		n++;
+	}
+	if (!n) {
+		rpc_batch_free(b);
+		return;
+	}
+	rpc_batch_add(b, "eth_getBlockByNumber", params_tag("latest"));
+	e->sync_call = rpc_batch_send(e->rpc, b, on_rows, e);
 }
 
 static void on_new_filter(void *ud, const struct rpc_response *res)
@@ -305,6 +363,8 @@ static void on_new_filter(void *ud, const struct rpc_response *res)
 		text_sanitize(e->filter_id, sizeof(e->filter_id), r->result->valuestring,
 		              strlen(r->result->valuestring));
 		e->follow = FOLLOW_FILTER;
+		/* Blocks mined before the filter existed are never announced by it: read the head now. */
+		e->follow_call = rpc_call(e->rpc, "eth_blockNumber", NULL, on_block_number, e);
 	}
 }
 
@@ -629,8 +689,8 @@ static void open_tx(struct explorer *e)
 
 	if (!b)
 		return;
-	rpc_batch_add(b, "eth_getTransactionByHash", params_hash(e->doc.target.hash, false));
-	rpc_batch_add(b, "eth_getTransactionReceipt", params_hash(e->doc.target.hash, false));
+	rpc_batch_add(b, "eth_getTransactionByHash", params_tx_hash(e->doc.target.hash));
+	rpc_batch_add(b, "eth_getTransactionReceipt", params_tx_hash(e->doc.target.hash));
 	e->doc_call = rpc_batch_send(e->rpc, b, on_tx_doc, e);
 }
 

@@ -22,7 +22,7 @@
 #include "tui/widgets.h"
 
 #define NAV_DEPTH 64
-#define LABEL_W 14
+#define LABEL_W 12 /* label in columns 1..12, a space, the value from 14: a 66-character hash ends at 79 */
 #define MAX_LINKS 512
 
 enum xview { XV_LIVE, XV_DOC };
@@ -189,7 +189,7 @@ static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_s
 {
 	if (*y >= 0 && *y < getmaxy(w) - 1) { /* documents scroll from row 0 */
 		widget_label(app, w, *y, 1, label, LABEL_W);
-		widget_text(app, w, *y, LABEL_W + 1, st, value);
+		widget_text(app, w, *y, LABEL_W + 2, st, value);
 	}
 	(*y)++;
 }
@@ -261,7 +261,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
 	memcpy(t.hash, b->parent_hash, 32);
-	snprintf(a, sizeof(a), "Parent        %s", v);
+	snprintf(a, sizeof(a), "Parent       %s", v);
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
 	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
@@ -271,7 +271,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		t.kind = DOC_ADDRESS;
 		memcpy(t.address, b->miner, 20);
 		addr_text(a, sizeof(a), b->miner);
-		snprintf(v, sizeof(v), "Fee recipient %s", a);
+		snprintf(v, sizeof(v), "Recipient    %s", a);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
@@ -337,14 +337,14 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 			         (unsigned long long)(head - r->block_number + 1));
 		kv(app, w, &y, "Status", ok ? STYLE_OK : STYLE_BAD, v);
 		if (!ok)
-			kv(app, w, &y, "Revert reason", STYLE_BAD,
+			kv(app, w, &y, "Reverted", STYLE_BAD,
 			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
 		t.kind = DOC_BLOCK;
 		t.number = r->block_number;
 		snprintf(a, sizeof(a), "%s", d->has_block_time ? "" : "");
 		if (d->has_block_time)
 			age_text(a, sizeof(a), d->block_time);
-		snprintf(v, sizeof(v), "Block         #%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
+		snprintf(v, sizeof(v), "Block        #%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
 		         (unsigned long long)r->tx_index, d->has_block_time ? " (" : "", a, d->has_block_time ? " ago)" : "");
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
@@ -352,17 +352,17 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 	t.kind = DOC_ADDRESS;
 	memcpy(t.address, tx->from, 20);
 	addr_text(a, sizeof(a), tx->from);
-	snprintf(v, sizeof(v), "From          %s", a);
+	snprintf(v, sizeof(v), "From         %s", a);
 	line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	if (tx->has_to) {
 		memcpy(t.address, tx->to, 20);
 		addr_text(a, sizeof(a), tx->to);
-		snprintf(v, sizeof(v), "To            %s", a);
+		snprintf(v, sizeof(v), "To           %s", a);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	} else if (d->has_receipt && r->has_contract_address) {
 		memcpy(t.address, r->contract_address, 20);
 		addr_text(a, sizeof(a), r->contract_address);
-		snprintf(v, sizeof(v), "Created       %s", a);
+		snprintf(v, sizeof(v), "Created      %s", a);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
 	kv(app, w, &y, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));

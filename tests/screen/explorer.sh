@@ -103,7 +103,7 @@ t_ok "[120x32] transfer: the decoded ERC-20 Transfer" \
 search "$fail"
 t_ok "[120x32] failed call: hash" screen_wait_for "^ Transaction +$fail" 5
 t_ok "[120x32] failed call: status" screen_wait_for '^ Status +FAILED, [0-9]+ confirmations' 5
-t_ok "[120x32] failed call: revert reason" screen_wait_for '^ Revert reason +Error\(string\): "Token: always fails"' 5
+t_ok "[120x32] failed call: revert reason" screen_wait_for '^ Reverted +Error\(string\): "Token: always fails"' 5
 
 # the recipient's address (typed in its EIP-55 form)
 search "$A1_SUM"
@@ -182,7 +182,7 @@ t_ok "[80x24] transfer: from" screen_wait_for "^ From +$A0_SUM" 3
 t_ok "[80x24] transfer: the decoded ERC-20 Transfer" \
 	screen_wait_for 'ERC-20 Transfer +0xf39Fd6\.\.b92266 -> 0x709979\.\.dc79C8 +1\.5 CDT' 5
 search "$fail"
-t_ok "[80x24] failed call: revert reason" screen_wait_for 'Revert reason +Error\(string\): "Token: always fails"' 5
+t_ok "[80x24] failed call: revert reason" screen_wait_for 'Reverted +Error\(string\): "Token: always fails"' 5
 search "$A1"
 t_ok "[80x24] address: balance" screen_wait_for '^ Balance +10000 ETH' 5
 t_ok "[80x24] address: token balance" screen_wait_for '^ Tokens +1\.5 CDT' 10
