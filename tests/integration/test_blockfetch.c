@@ -18,12 +18,6 @@
 #include "explorer/blockfetch.h"
 #include "tests/lib/test.h"
 
-/*
- * The Makefile links integration tests against libchaindeck.a (common/) only, and blockfetch lives
- * in the models archive: compile it in. Harmless once the rule links libchaindeck-models.a too (an
- * archive member is only pulled in for a symbol still undefined).
- */
-
 #define MAX_BLOCKS 256
 #define WAIT_MS 20000
 
