@@ -150,7 +150,7 @@ static void set_health_failed(struct rpc_client *c, const char *why)
 	c->up = false;
 	c->failures++;
 	c->retry_at_ms = now + delay;
-	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
 }
 
 static void req_free(struct req *r)
@@ -702,7 +702,7 @@ static void fail_later(struct rpc_client *c, struct req *r, int status, const ch
 {
 	r->state = REQ_FAILING;
 	r->fail_status = status;
-	snprintf(r->detail, sizeof(r->detail), "%s", why);
+	snprintf(r->detail, sizeof(r->detail), "%.159s", why);
 	list_push(&c->active, r);
 	r->timer_id = loop_timer_add(c->loop, 0, on_deferred_failure, r);
 }

@@ -261,7 +261,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
 	memcpy(t.hash, b->parent_hash, 32);
-	snprintf(a, sizeof(a), "Parent       %s", v);
+	snprintf(a, sizeof(a), "Parent       %.66s", v);
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
 	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <openssl/evp.h>
 #include <secp256k1.h>
 #include <sodium.h>
@@ -128,13 +127,17 @@ static int get_uint(const cJSON *obj, const char *field, const char *where, uint
 	if (!cJSON_IsNumber(it))
 		return fail(err, errlen, KEYSTORE_EFORMAT, "%s.%s is not a number", where, field);
 	v = it->valuedouble;
-	if (!(v >= 0) || v != floor(v))
+	if (!(v >= 0))
 		return fail(err, errlen, KEYSTORE_EFORMAT, "%s.%s is not a non-negative whole number",
 			    where, field);
 	/* Beyond 2^53 a double is no longer exact, and far beyond any bound we accept. */
 	if (v > 9007199254740992.0)
 		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %g is far too large", where, field,
 			    v);
+	/* In range, so the cast is defined: a whole number survives the round trip. */
+	if ((double)(uint64_t)v != v)
+		return fail(err, errlen, KEYSTORE_EFORMAT, "%s.%s is not a non-negative whole number",
+			    where, field);
 	if ((uint64_t)v > max)
 		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %.0f is above %llu", where, field,
 			    v, (unsigned long long)max);
