@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "common/abi.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/rpc.h"
@@ -272,12 +273,104 @@ static void poll_balances(struct wallet *w)
 	w->balance_call = rpc_batch_send(w->rpc, b, on_balances, w);
 }
 
+/* ---- token balances of the selected account ---- */
+
+static void on_token_balances(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+
+	w->token_call = 0;
+	if (res->status != RPC_OK)
+		return;
+	for (size_t i = 0; i < res->n && i < w->ntokens; i++) {
+		const cJSON *r = res->reply[i].result;
+		uint8_t word[64];
+		size_t len = 0;
+
+		w->token_known[i] = res->reply[i].status == RPC_OK && cJSON_IsString(r) &&
+		                    hex_decode(word, sizeof(word), &len, r->valuestring, strlen(r->valuestring)) == HEX_OK &&
+		                    len == 32 && u256_from_be(&w->token_balance[i], word, 32) == U256_OK;
+	}
+	notify(w);
+}
+
+static void poll_token_balances(struct wallet *w)
+{
+	struct rpc_batch *b;
+	struct abi_value arg = { .kind = ABI_ADDRESS };
+	uint8_t data[36];
+	size_t dl;
+	char to[48], hexdata[80];
+
+	if (w->token_call || !w->ntokens || w->selected >= w->naccounts)
+		return;
+	b = rpc_batch_new();
+	if (!b)
+		return;
+	memcpy(arg.addr.b, w->accounts[w->selected].acct.address.b, 20);
+	for (size_t i = 0; i < w->ntokens; i++) {
+		cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+		struct token_meta meta;
+
+		tokens_get(w->tokens, w->token_addr[i], &meta);
+		if (abi_encode_call(data, sizeof(data), &dl, "balanceOf(address)", &arg, 1) != ABI_OK)
+			dl = 0;
+		hex_encode(to, sizeof(to), w->token_addr[i], 20, 1);
+		hex_encode(hexdata, sizeof(hexdata), data, dl, 1);
+		cJSON_AddStringToObject(call, "to", to);
+		cJSON_AddStringToObject(call, "data", hexdata);
+		cJSON_AddItemToArray(p, call);
+		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+		rpc_batch_add(b, "eth_call", p);
+	}
+	w->token_call = rpc_batch_send(w->rpc, b, on_token_balances, w);
+}
+
+static int watch_token(struct wallet *w, const uint8_t addr[20])
+{
+	for (size_t i = 0; i < w->ntokens; i++) {
+		if (memcmp(w->token_addr[i], addr, 20) == 0)
+			return 0;
+	}
+	if (w->ntokens == WALLET_MAX_TOKENS)
+		return -1;
+	memcpy(w->token_addr[w->ntokens], addr, 20);
+	w->token_known[w->ntokens] = false;
+	w->ntokens++;
+	return 0;
+}
+
+int wallet_add_token(struct wallet *w, const uint8_t addr[20])
+{
+	if (watch_token(w, addr) != 0) {
+		wallet_say(w, "at most %d tokens", WALLET_MAX_TOKENS);
+		return -1;
+	}
+	poll_token_balances(w);
+	return 0;
+}
+
+size_t wallet_token_count(const struct wallet *w)
+{
+	return w->ntokens;
+}
+
+bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u256 *balance)
+{
+	if (i >= w->ntokens)
+		return false;
+	memcpy(addr, w->token_addr[i], 20);
+	*balance = w->token_balance[i];
+	return w->token_known[i];
+}
+
 static void on_tick(void *ud)
 {
 	struct wallet *w = ud;
 
 	w->timer = loop_timer_add(w->loop, w->refresh_ms, on_tick, w);
 	poll_balances(w);
+	poll_token_balances(w);
 	wallet_track_tick(w);
 	if (w->state == WALLET_UNLOCKED && w->lock_after_ms && loop_now_ms() - w->last_touch_ms > w->lock_after_ms) {
 		wallet_lock(w);
@@ -297,6 +390,12 @@ static void on_hist_entries(void *ud, const struct history_entry *e, size_t n)
 	w->history = grown;
 	memcpy(w->history + w->nhistory, e, n * sizeof(*e));
 	w->nhistory += n;
+	/* Tokens that moved through the account get a balance line. */
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].kind == HISTORY_TOKEN_IN || e[i].kind == HISTORY_TOKEN_OUT)
+			watch_token(w, e[i].token);
+	}
+	poll_token_balances(w);
 	notify(w);
 }
 
@@ -323,6 +422,12 @@ void wallet_select(struct wallet *w, size_t i)
 	free(w->history);
 	w->history = NULL;
 	w->nhistory = 0;
+	if (w->selected != i) {
+		memset(w->token_known, 0, sizeof(w->token_known));
+		if (w->token_call)
+			rpc_cancel(w->rpc, w->token_call);
+		w->token_call = 0;
+	}
 	w->selected = i;
 	memcpy(o.address, w->accounts[i].acct.address.b, 20);
 	w->hist = history_start(w->rpc, &o);

@@ -106,6 +106,17 @@ const struct history_entry *wallet_history(const struct wallet *w, size_t i);
 bool wallet_history_busy(const struct wallet *w);
 struct tokens *wallet_tokens(struct wallet *w);
 
+/*
+ * Token balances of the selected account: every token seen in its history
+ * plus those the user added (for this session). known is false until the
+ * token answered balanceOf.
+ */
+#define WALLET_MAX_TOKENS 32
+size_t wallet_token_count(const struct wallet *w);
+bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u256 *balance);
+/* Watches a token for every account; 0, or -1 when the list is full. */
+int wallet_add_token(struct wallet *w, const uint8_t addr[20]);
+
 /* The EIP-681 link for receiving on account i. -1 before the chain id is known. */
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
 

@@ -44,6 +44,12 @@ struct wallet {
 	struct history_entry *history;
 	size_t nhistory;
 	struct tokens *tokens;
+	uint8_t token_addr[WALLET_MAX_TOKENS][20];    /* watched: user-added, then seen in history */
+	bool token_known[WALLET_MAX_TOKENS];
+	struct u256 token_balance[WALLET_MAX_TOKENS]; /* of the selected account */
+	size_t ntokens;
+	uint64_t token_call;
+	bool simulate_unsupported;    /* the node answered eth_simulateV1 with "no such method" */
 
 	struct wallet_draft draft;
 	uint64_t draft_gen;           /* bumps with every new draft: late answers for an old one are dropped */

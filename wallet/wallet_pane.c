@@ -24,7 +24,7 @@
 #define LABEL_W 13
 
 enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM };
-enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE };
+enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH };
 
 struct wp {
 	struct wallet *w;
@@ -178,6 +178,35 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 		}
 		widget_text(app, win, (*y)++, 1, i == p->sel ? STYLE_TAB_ACTIVE : STYLE_NORMAL, line);
 	}
+}
+
+/* The selected account's token balances on one line: "1,234.5 CDT   0.25 WETH". */
+static void draw_tokens(struct wp *p, struct app *app, WINDOW *win, int *y)
+{
+	size_t n = wallet_token_count(p->w);
+	char line[600] = "";
+	size_t used = 0;
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t addr[20];
+		struct u256 bal;
+		struct token_meta meta;
+		char amt[96];
+
+		if (!wallet_token(p->w, i, addr, &bal))
+			continue;
+		tokens_get(wallet_tokens(p->w), addr, &meta);
+		tokens_format_amount(&meta, bal, amt, sizeof(amt));
+		if (used + strlen(amt) + 4 >= sizeof(line))
+			break;
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", used ? "   " : "", amt);
+	}
+	if (!used)
+		return;
+	widget_label(app, win, *y, 1, "Tokens", LABEL_W);
+	widget_text(app, win, (*y)++, LABEL_W + 1, STYLE_NORMAL, line);
 }
 
 static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
@@ -387,6 +416,7 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		draw_lock(p, app, win, &y);
 		y++;
 		draw_accounts(p, app, win, &y);
+		draw_tokens(p, app, win, &y);
 		draw_sent(p, app, win, &y);
 		draw_history(p, app, win, &y);
 		break;
@@ -492,6 +522,15 @@ static void prompt_done(struct wp *p, struct app *app)
 		p->form.custom_nonce = p->edit.text[0] != '\0';
 		p->form.nonce = strtoull(p->edit.text, NULL, 10);
 		wallet_prepare(p->w, &p->form);
+		break;
+	case P_WATCH:
+		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+		if (rc != ADDRESS_OK) {
+			say(p, true, "token: %s", address_strerror(rc));
+			break;
+		}
+		if (wallet_add_token(p->w, a.b) == 0)
+			say(p, false, "watching the token for every account (this session)");
 		break;
 	case P_NONE:
 		break;
@@ -616,6 +655,9 @@ static int wp_key(void *state, struct app *app, int key)
 	case 'n':
 		wallet_derive(p->w);
 		return PANE_REDRAW;
+	case 't':
+		ask(p, P_WATCH, "Token contract to watch", "");
+		return PANE_REDRAW;
 	case 'e':
 		if (wallet_account(p->w, p->sel))
 			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
@@ -671,6 +713,7 @@ static const struct key_help wp_keys[] = {
 	{ "r", "receive: address, EIP-681 link, QR code" },
 	{ "c", "copy the receive link (OSC 52)" },
 	{ "x X", "speed up / cancel the newest pending transaction" },
+	{ "t", "watch a token's balance (tokens in the history are watched already)" },
 	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
 	{ "e", "edit the account's label" },
 };

@@ -152,12 +152,45 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 	wallet_notify(w);
 }
 
+/*
+ * eth_simulateV1's verdict on the single call: 1 ok, 0 reverts (reason in
+ * why), -1 when the node does not offer it or the answer is not readable.
+ */
+static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *why, size_t cap)
+{
+	const cJSON *call, *status, *ret;
+	uint8_t buf[2048];
+	size_t len = 0;
+
+	if (r->status == RPC_EREMOTE && (r->code == -32601 || (r->message && strstr(r->message, "not found")))) {
+		w->simulate_unsupported = true;
+		return -1;
+	}
+	if (r->status != RPC_OK)
+		return -1;
+	call = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(r->result, 0), "calls"), 0);
+	status = cJSON_GetObjectItemCaseSensitive(call, "status");
+	if (!cJSON_IsString(status))
+		return -1;
+	if (strcmp(status->valuestring, "0x1") == 0)
+		return 1;
+	ret = cJSON_GetObjectItemCaseSensitive(call, "returnData");
+	if (cJSON_IsString(ret) && hex_decode(buf, sizeof(buf), &len, ret->valuestring, strlen(ret->valuestring)) == HEX_OK)
+		abi_decode_revert(buf, len, why, cap);
+	else
+		snprintf(why, cap, "reverted");
+	return 0;
+}
+
 static void on_check(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
 	struct wallet_draft *d = &w->draft;
+	const char *how = "eth_call + eth_estimateGas";
+	char why[200];
 	uint64_t est;
+	int sim = -1;
 
 	if (c->gen != w->draft_gen) {
 		free(c);
@@ -169,16 +202,23 @@ static void on_check(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	/* [eth_estimateGas, eth_call]: a revert in either is the pre-send check's verdict. */
+	/* [eth_estimateGas, eth_call, eth_simulateV1 where offered]: simulate's verdict first. */
 	d->precheck_ok = true;
-	for (size_t i = 0; i < res->n; i++) {
-		if (res->reply[i].status == RPC_EREMOTE) {
-			char why[200];
-
-			revert_text(&res->reply[i], why, sizeof(why));
-			snprintf(d->message, sizeof(d->message), "would fail: %s", why);
-			d->precheck_ok = false;
-			break;
+	if (res->n > 2)
+		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why));
+	if (sim >= 0) {
+		how = "eth_simulateV1";
+		d->precheck_ok = sim == 1;
+		if (!d->precheck_ok)
+			snprintf(d->message, sizeof(d->message), "would fail (eth_simulateV1): %s", why);
+	} else {
+		for (size_t i = 0; i < 2 && i < res->n; i++) {
+			if (res->reply[i].status == RPC_EREMOTE) {
+				revert_text(&res->reply[i], why, sizeof(why));
+				snprintf(d->message, sizeof(d->message), "would fail: %s", why);
+				d->precheck_ok = false;
+				break;
+			}
 		}
 	}
 	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0)
@@ -186,7 +226,7 @@ static void on_check(void *ud, const struct rpc_response *res)
 	else if (!d->gas)
 		d->gas = d->data_len ? 100000 : 21000;
 	if (d->precheck_ok)
-		snprintf(d->message, sizeof(d->message), "pre-send check on the node: ok");
+		snprintf(d->message, sizeof(d->message), "pre-send check on the node (%s): ok", how);
 	finish_draft(w, &c->form);
 	free(c);
 }
@@ -198,12 +238,23 @@ static void check_on_node(struct wallet *w, struct draft_ctx *c)
 	struct rpc_batch *b = rpc_batch_new();
 	cJSON *p1 = cJSON_CreateArray(), *p2 = cJSON_CreateArray();
 
-	/* With "max" the value depends on the gas: estimate with the whole balance minus a plain fee. */
 	cJSON_AddItemToArray(p1, call_object(d, to));
 	cJSON_AddItemToArray(p2, call_object(d, to));
 	cJSON_AddItemToArray(p2, cJSON_CreateString("latest"));
 	rpc_batch_add(b, "eth_estimateGas", p1);
 	rpc_batch_add(b, "eth_call", p2);
+	if (!w->simulate_unsupported) {
+		cJSON *p3 = cJSON_CreateArray(), *opts = cJSON_CreateObject(), *blocks = cJSON_CreateArray();
+		cJSON *block = cJSON_CreateObject(), *calls = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(calls, call_object(d, to));
+		cJSON_AddItemToObject(block, "calls", calls);
+		cJSON_AddItemToArray(blocks, block);
+		cJSON_AddItemToObject(opts, "blockStateCalls", blocks);
+		cJSON_AddItemToArray(p3, opts);
+		cJSON_AddItemToArray(p3, cJSON_CreateString("latest"));
+		rpc_batch_add(b, "eth_simulateV1", p3);
+	}
 	w->draft_call = rpc_batch_send(w->rpc, b, on_check, c);
 }
 

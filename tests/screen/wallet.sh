@@ -177,7 +177,7 @@ t_ok "the right password unlocks" screen_wait_for 'unlocked \(L locks\)' 10
 bal1_before=$(balance "$U" "$A1")
 n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "" 1.5 || t_fail "the send form takes to, token and amount"
-if screen_wait_for 'Check +pre-send check on the node: ok' 10; then t_pass "ETH: the pre-send check is ok"; else t_fail "ETH: the pre-send check is ok"; fi
+if screen_wait_for 'Check +pre-send check on the node( \(eth_simulateV1\))?: ok' 10; then t_pass "ETH: the pre-send check is ok"; else t_fail "ETH: the pre-send check is ok"; fi
 t_ok "ETH: confirmation shows chain 31337" has '^ Chain +31337  local devnet \(anvil, hardhat\)$'
 t_ok "ETH: confirmation shows the sender" has "^ From +$A0  \(own account\)\$"
 t_ok "ETH: confirmation shows the checksummed recipient as our own" has "^ To +$A1  \(own account\)\$"
@@ -223,7 +223,7 @@ t_ok "ETH: account 1's row shows the new balance" screen_wait_for "$(row_re 1 "$
 tok1_before=$(token_balance "$U" "$ERC20_ADDRESS" "$A1")
 n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "$TOKEN_SUM" 2.5 || t_fail "CDT: the send form takes to, token and amount"
-if draft_wait 'Check +pre-send check on the node: ok' 10; then t_pass "CDT: the pre-send check is ok"; else t_fail "CDT: the pre-send check is ok"; fi
+if draft_wait 'Check +pre-send check on the node( \(eth_simulateV1\))?: ok' 10; then t_pass "CDT: the pre-send check is ok"; else t_fail "CDT: the pre-send check is ok"; fi
 t_ok "CDT: confirmation shows chain 31337" has '^ Chain +31337  local devnet \(anvil, hardhat\)$'
 t_ok "CDT: confirmation shows the recipient" has "^ To +$A1  \(own account\)\$"
 t_ok "CDT: confirmation shows 2.5 CDT" has '^ Amount +2\.5 CDT$'
@@ -279,6 +279,16 @@ sleep 1
 t_ok "no tokens: y does not send" screen_wait_gone 'sent 0x' 1
 screen_send Escape
 t_ok "Esc goes back to the main view" screen_wait_for 'unlocked \(L locks\)' 3
+# A call that would revert is caught by the pre-send check before anything is signed:
+# ETH sent to the token contract, which has no payable fallback.
+send_form "$TOKEN_SUM" "" 0.01
+if draft_wait 'Check +would fail( \(eth_simulateV1\))?: ' 10; then
+	t_pass "ETH to a contract that refuses it: the pre-send check says it would fail"
+else
+	t_fail "ETH to a contract that refuses it: the pre-send check says it would fail"
+fi
+screen_send Escape
+screen_wait_for 'unlocked \(L locks\)' 3 >/dev/null
 send_form "$A1" "" 20000
 if screen_wait_for 'insufficient funds: up to 20000\.[0-9]+ ETH needed, 10000 ETH available' 10; then
 	t_pass "20000 ETH from 10000: insufficient funds, with both figures"
