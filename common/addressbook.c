@@ -1,0 +1,595 @@
+/*
+ * addressbook — labels for addresses. Contract and file format in addressbook.h.
+ */
+#include "common/addressbook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/text.h"
+
+struct entry {
+	struct address addr;
+	size_t line; /* where it was read from, for duplicate messages while parsing */
+	char label[ADDRESSBOOK_LABEL_MAX + 1];
+};
+
+struct addressbook {
+	struct entry *v; /* sorted by addr, no two equal */
+	size_t n, cap;
+	char *path;
+};
+
+static const char header[] = "# chaindeck address book: ADDRESS<TAB>LABEL per line\n";
+
+/* ---- memory ---------------------------------------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fputs("chaindeck: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the book -------------------------------------------------------------------------------- */
+
+struct addressbook *addressbook_new(void)
+{
+	struct addressbook *b = xrealloc(NULL, sizeof(*b));
+
+	memset(b, 0, sizeof(*b));
+	return b;
+}
+
+void addressbook_free(struct addressbook *book)
+{
+	if (!book)
+		return;
+	free(book->v);
+	free(book->path);
+	free(book);
+}
+
+size_t addressbook_count(const struct addressbook *book)
+{
+	return book ? book->n : 0;
+}
+
+const char *addressbook_path(const struct addressbook *book)
+{
+	return book ? book->path : NULL;
+}
+
+const char *addressbook_entry(const struct addressbook *book, size_t i, struct address *addr)
+{
+	if (!book || i >= book->n)
+		return NULL;
+	if (addr)
+		*addr = book->v[i].addr;
+	return book->v[i].label;
+}
+
+/* Index of addr, or where it would be inserted; *found says which. */
+static size_t find(const struct addressbook *b, const struct address *addr, bool *found)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(b->v[mid].addr.b, addr->b, ADDRESS_SIZE);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+const char *addressbook_get(const struct addressbook *book, const struct address *addr)
+{
+	bool found;
+	size_t i;
+
+	if (!book || !addr)
+		return NULL;
+	i = find(book, addr, &found);
+	return found ? book->v[i].label : NULL;
+}
+
+/* ---- labels ---------------------------------------------------------------------------------- */
+
+/*
+ * Checks s[0..len) as a label; NULL if it is one, else why not. Strict UTF-8
+ * (no overlong forms, surrogates or code points beyond U+10FFFF).
+ */
+static const char *label_problem(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	if (len == 0)
+		return "missing label";
+	if (len > ADDRESSBOOK_LABEL_MAX)
+		return "label is longer than 64 bytes";
+	while (i < len) {
+		unsigned char c = u[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c == '\t')
+			return "label contains a tab";
+		if (c < 0x20 || c == 0x7f)
+			return "label contains a control character";
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4;
+			cp = c & 0x07;
+		} else {
+			return "label is not valid UTF-8";
+		}
+		if (len - i < n)
+			return "label is not valid UTF-8";
+		for (size_t k = 1; k < n; k++) {
+			if ((u[i + k] & 0xc0) != 0x80)
+				return "label is not valid UTF-8";
+			cp = (cp << 6) | (u[i + k] & 0x3f);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return "label is not valid UTF-8";
+		if (cp <= 0x9f)
+			return "label contains a control character";
+		if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return "label contains a bidirectional or line-separator character";
+		i += n;
+	}
+	return NULL;
+}
+
+int addressbook_check_label(const char *label, char *err, size_t errlen)
+{
+	const char *why;
+
+	if (!label) {
+		set_err(err, errlen, "missing label");
+		return ADDRESSBOOK_EINVAL;
+	}
+	/* bound the scan: anything past the limit is too long whatever it holds */
+	why = label_problem(label, strnlen(label, ADDRESSBOOK_LABEL_MAX + 1));
+	if (why) {
+		set_err(err, errlen, "%s", why);
+		return ADDRESSBOOK_EINVAL;
+	}
+	return ADDRESSBOOK_OK;
+}
+
+int addressbook_set(struct addressbook *book, const struct address *addr, const char *label,
+		    char *err, size_t errlen)
+{
+	char copy[ADDRESSBOOK_LABEL_MAX + 1];
+	bool found;
+	size_t i, len;
+
+	if (!book || !addr) {
+		set_err(err, errlen, "no book or no address");
+		return ADDRESSBOOK_EINVAL;
+	}
+	i = find(book, addr, &found);
+	if (!label || !label[0]) {
+		if (found) {
+			memmove(&book->v[i], &book->v[i + 1], (book->n - i - 1) * sizeof(book->v[0]));
+			book->n--;
+		}
+		return ADDRESSBOOK_OK;
+	}
+	if (addressbook_check_label(label, err, errlen) != ADDRESSBOOK_OK)
+		return ADDRESSBOOK_EINVAL;
+	/* copy first: label may point into the book, which the insertion below can move */
+	len = strlen(label);
+	memcpy(copy, label, len + 1);
+	if (!found) {
+		if (book->n == book->cap) {
+			book->cap = book->cap ? 2 * book->cap : 16;
+			book->v = xrealloc(book->v, book->cap * sizeof(book->v[0]));
+		}
+		memmove(&book->v[i + 1], &book->v[i], (book->n - i) * sizeof(book->v[0]));
+		book->n++;
+		memset(&book->v[i], 0, sizeof(book->v[i]));
+		book->v[i].addr = *addr;
+	}
+	memcpy(book->v[i].label, copy, len + 1);
+	return ADDRESSBOOK_OK;
+}
+
+/* ---- parsing --------------------------------------------------------------------------------- */
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	int c = memcmp(a->addr.b, b->addr.b, ADDRESS_SIZE);
+
+	if (c != 0)
+		return c;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* One entry line s[0..len) (no newline, not blank, not a comment) into *e; NULL or why not. */
+static const char *parse_entry(struct entry *e, const char *s, size_t len)
+{
+	const char *tab = memchr(s, '\t', len), *space;
+	const char *why;
+	size_t alen, llen;
+	int rc;
+
+	/* the address ends at the tab; without one, at a space (to say what is wrong) */
+	space = memchr(s, ' ', tab ? (size_t)(tab - s) : len);
+	alen = space ? (size_t)(space - s) : tab ? (size_t)(tab - s) : len;
+	rc = address_parse(&e->addr, s, alen);
+	if (rc == ADDRESS_EBADCHECKSUM)
+		return "wrong EIP-55 checksum in the address (mixed case that is not the checksum)";
+	if (rc != ADDRESS_OK)
+		return "not an address (\"0x\" + 40 hex digits)";
+	if (space)
+		return "expected a tab between the address and the label";
+	if (!tab)
+		return "missing label (ADDRESS<TAB>LABEL)";
+	llen = len - alen - 1;
+	why = label_problem(tab + 1, llen);
+	if (why)
+		return why;
+	/* a no-op on a label that passed label_problem; kept so that nothing unsafe can reach a screen */
+	text_sanitize(e->label, sizeof(e->label), tab + 1, llen);
+	return NULL;
+}
+
+int addressbook_parse(struct addressbook *book, const char *text, size_t len,
+		      const char *name_for_errors, char *err, size_t errlen)
+{
+	const char *name = name_for_errors ? name_for_errors : "addressbook";
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0, pos = 0, line = 0;
+
+	if (!book || (!text && len > 0)) {
+		set_err(err, errlen, "%s: no book or no text", name);
+		return ADDRESSBOOK_EINVAL;
+	}
+	if (len > ADDRESSBOOK_FILE_MAX) {
+		set_err(err, errlen, "%s: larger than %d bytes", name, ADDRESSBOOK_FILE_MAX);
+		return ADDRESSBOOK_EINVAL;
+	}
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - s) : len - pos, k = 0;
+		const char *why;
+
+		pos += l + (nl ? 1 : 0);
+		line++;
+		if (l > 0 && s[l - 1] == '\r')
+			l--;
+		while (k < l && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		if (k == l || s[k] == '#')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(v[0]));
+		}
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].line = line;
+		why = k > 0 ? "white space before the address" : parse_entry(&v[n], s, l);
+		if (why) {
+			set_err(err, errlen, "%s:%zu: %s", name, line, why);
+			free(v);
+			return ADDRESSBOOK_EINVAL;
+		}
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(v[0]), entry_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (memcmp(v[i - 1].addr.b, v[i].addr.b, ADDRESS_SIZE) == 0) {
+			char a[ADDRESS_TEXT_SIZE];
+
+			address_format(&v[i].addr, a);
+			set_err(err, errlen, "%s:%zu: %s is already on line %zu", name, v[i].line, a,
+				v[i - 1].line);
+			free(v);
+			return ADDRESSBOOK_EINVAL;
+		}
+	}
+	free(book->v);
+	book->v = v;
+	book->n = n;
+	book->cap = cap;
+	return ADDRESSBOOK_OK;
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && home[0] == '/')
+		return home;
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+		return pw->pw_dir;
+	return NULL;
+}
+
+int addressbook_default_path(char *buf, size_t cap)
+{
+	const char *base = getenv("XDG_DATA_HOME"), *home;
+	int n;
+
+	if (base && base[0] == '/') {
+		n = snprintf(buf, cap, "%s/chaindeck/addressbook", base);
+	} else {
+		home = home_dir();
+		if (!home)
+			return ADDRESSBOOK_ENOENT;
+		n = snprintf(buf, cap, "%s/.local/share/chaindeck/addressbook", home);
+	}
+	if (n < 0 || (size_t)n >= cap)
+		return ADDRESSBOOK_ESPACE;
+	return n;
+}
+
+int addressbook_load(struct addressbook *book, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+	int fd, e, rc;
+
+	if (!book || !path || !path[0]) {
+		set_err(err, errlen, "no address book path");
+		return ADDRESSBOOK_EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT) {
+		free(book->v);
+		book->v = NULL;
+		book->n = book->cap = 0;
+		free(book->path);
+		book->path = xstrdup(path);
+		return ADDRESSBOOK_OK;
+	}
+	if (fd < 0) {
+		e = errno;
+		set_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		return ADDRESSBOOK_EIO;
+	}
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		set_err(err, errlen, "%s: %s", path, strerror(e));
+		close(fd);
+		return ADDRESSBOOK_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return ADDRESSBOOK_EIO;
+	}
+	if (st.st_size > ADDRESSBOOK_FILE_MAX) {
+		set_err(err, errlen, "%s: larger than %d bytes", path, ADDRESSBOOK_FILE_MAX);
+		close(fd);
+		return ADDRESSBOOK_EINVAL;
+	}
+	/* read at most one byte past the limit: the file may grow after fstat */
+	buf = xrealloc(NULL, (size_t)st.st_size + 2);
+	for (;;) {
+		size_t want = (size_t)st.st_size + 1 - n;
+		ssize_t r;
+
+		if (want == 0)
+			break;
+		r = read(fd, buf + n, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			set_err(err, errlen, "%s: cannot read: %s", path, strerror(e));
+			close(fd);
+			free(buf);
+			return ADDRESSBOOK_EIO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > (size_t)st.st_size) {
+		set_err(err, errlen, "%s: changed while being read", path);
+		free(buf);
+		return ADDRESSBOOK_EIO;
+	}
+	rc = addressbook_parse(book, buf, n, path, err, errlen);
+	free(buf);
+	if (rc == ADDRESSBOOK_OK) {
+		free(book->path);
+		book->path = xstrdup(path);
+	}
+	return rc;
+}
+
+/* Creates dir and its missing parents, 0700; -1 with errno if one is not a directory. */
+static int mkdir_parents(char *dir)
+{
+	for (char *p = dir + 1;; p++) {
+		char c;
+
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0) {
+			struct stat st;
+			int e = errno;
+
+			if (e == EEXIST && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+				e = ENOTDIR;
+			if (e != EEXIST) {
+				*p = c;
+				errno = e;
+				return -1;
+			}
+		}
+		*p = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, s, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		s += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The whole file's text, malloc'd; *len gets its length. */
+static char *render(const struct addressbook *b, size_t *len)
+{
+	size_t cap = sizeof(header) + b->n * (ADDRESS_TEXT_SIZE + ADDRESSBOOK_LABEL_MAX + 2), o;
+	char *s = xrealloc(NULL, cap);
+
+	memcpy(s, header, sizeof(header) - 1);
+	o = sizeof(header) - 1;
+	for (size_t i = 0; i < b->n; i++) {
+		char a[ADDRESS_TEXT_SIZE];
+		size_t l = strlen(b->v[i].label);
+
+		address_format(&b->v[i].addr, a);
+		memcpy(s + o, a, ADDRESS_TEXT_SIZE - 1);
+		o += ADDRESS_TEXT_SIZE - 1;
+		s[o++] = '\t';
+		memcpy(s + o, b->v[i].label, l);
+		o += l;
+		s[o++] = '\n';
+	}
+	*len = o;
+	return s;
+}
+
+int addressbook_save(const struct addressbook *book, char *err, size_t errlen)
+{
+	const char *path, *slash;
+	char *dir, *tmp, *text = NULL;
+	size_t dl, len;
+	int fd, dfd, e;
+
+	if (!book || !book->path) {
+		set_err(err, errlen, "no address book path: load one first");
+		return ADDRESSBOOK_EINVAL;
+	}
+	path = book->path;
+	slash = strrchr(path, '/');
+	dl = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	dir = xrealloc(NULL, dl + 1);
+	memcpy(dir, slash ? path : ".", dl);
+	dir[dl] = '\0';
+	if (mkdir_parents(dir) != 0) {
+		e = errno;
+		set_err(err, errlen, "%s: cannot create directory: %s", dir, strerror(e));
+		free(dir);
+		return ADDRESSBOOK_EIO;
+	}
+	tmp = xrealloc(NULL, dl + 32);
+	snprintf(tmp, dl + 32, "%s/.addressbook.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		set_err(err, errlen, "%s: cannot create a temporary file: %s", dir, strerror(e));
+		free(tmp);
+		free(dir);
+		return ADDRESSBOOK_EIO;
+	}
+	text = render(book, &len);
+	if (fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 || fsync(fd) != 0)
+		goto fail;
+	e = close(fd);
+	fd = -1;
+	if (e != 0 || rename(tmp, path) != 0)
+		goto fail;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd); /* the rename happened; a failed directory sync is not worth undoing it */
+		close(dfd);
+	}
+	free(text);
+	free(tmp);
+	free(dir);
+	return ADDRESSBOOK_OK;
+
+fail:
+	e = errno;
+	set_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	free(tmp);
+	free(dir);
+	return ADDRESSBOOK_EIO;
+}
