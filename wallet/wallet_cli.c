@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -22,7 +23,9 @@
 #include <sodium.h>
 
 #include "common/address.h"
+#include "common/addressbook.h"
 #include "common/hex.h"
+#include "common/text.h"
 #include "wallet/bip39.h"
 #include "wallet/keystore.h"
 #include "wallet/sign.h"
@@ -49,7 +52,9 @@ enum {
 	OPT_SIGNATURE = 1u << 9,
 	OPT_LABEL = 1u << 10,
 	OPT_KDF = 1u << 11,
-	OPT_HELP = 1u << 12
+	OPT_HELP = 1u << 12,
+	OPT_BOOK = 1u << 13,
+	OPT_DIR = 1u << 14
 };
 
 enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
@@ -66,6 +71,8 @@ struct cli {
 	const char *signature;
 	const char *label;
 	const char *kdf;
+	const char *book_path;
+	const char *dir;
 	unsigned long words;
 	unsigned long count;
 	char **args; /* positional arguments after the command */
@@ -898,6 +905,128 @@ static int cmd_verify_message(struct cli *c)
 	return 0;
 }
 
+/* ---- address book and keystores on disk -------------------------------------------------------- */
+
+static const char *book_file(struct cli *c)
+{
+	if (c->book_path)
+		return c->book_path;
+	if (addressbook_default_path(c->default_path, sizeof(c->default_path)) < 0)
+		return NULL;
+	return c->default_path;
+}
+
+/*
+ * book: list the address book; ADDRESS: print its label (4 if none);
+ * ADDRESS LABEL: set it; ADDRESS "": remove it (4 if there was none).
+ * Arguments are checked before the file is read, so usage errors win.
+ */
+static int cmd_book(struct cli *c)
+{
+	struct addressbook *b;
+	struct address a;
+	char err[1024] = "", text[ADDRESS_TEXT_SIZE];
+	const char *path = book_file(c), *label = c->nargs == 2 ? c->args[1] : NULL;
+	int rc = 0;
+
+	if (!path)
+		return fail(WALLET_CLI_EUSAGE, "no address book path: set HOME or XDG_DATA_HOME, or give --book");
+	if (c->nargs >= 1) {
+		rc = parse_address(c->args[0], &a, "address");
+		if (rc != 0)
+			return rc;
+	}
+	if (label && label[0] && addressbook_check_label(label, err, sizeof(err)) != ADDRESSBOOK_OK)
+		return fail(WALLET_CLI_EUSAGE, "%s", err);
+	b = addressbook_new();
+	if (addressbook_load(b, path, err, sizeof(err)) != ADDRESSBOOK_OK) {
+		addressbook_free(b);
+		return fail(WALLET_CLI_EFAIL, "%s", err);
+	}
+	if (c->nargs == 0) {
+		for (size_t i = 0; i < addressbook_count(b); i++) {
+			const char *l = addressbook_entry(b, i, &a);
+
+			address_format(&a, text);
+			printf("%s\t%s\n", text, l);
+		}
+	} else if (c->nargs == 1 || !label[0]) {
+		const char *l = addressbook_get(b, &a);
+
+		address_format(&a, text);
+		if (!l)
+			rc = fail(WALLET_CLI_ENOTFOUND, "%s is not in the address book", text);
+		else if (c->nargs == 1)
+			printf("%s\n", l);
+		else
+			rc = addressbook_set(b, &a, NULL, err, sizeof(err));
+	} else {
+		rc = addressbook_set(b, &a, label, err, sizeof(err));
+		if (rc != ADDRESSBOOK_OK)
+			rc = fail(WALLET_CLI_EUSAGE, "%s", err);
+	}
+	if (rc == 0 && c->nargs == 2) {
+		if (addressbook_save(b, err, sizeof(err)) != ADDRESSBOOK_OK)
+			rc = fail(WALLET_CLI_EFAIL, "%s", err);
+	}
+	if (rc == 0 && c->nargs == 2 && label[0]) {
+		address_format(&a, text);
+		printf("%s\t%s\n", text, addressbook_get(b, &a));
+	}
+	addressbook_free(b);
+	return rc;
+}
+
+/* A file name from the disk, with control characters and bad UTF-8 shown as '?'. */
+static void print_path(const char *path)
+{
+	size_t len = strlen(path);
+	char *safe = malloc(len + 4);
+
+	if (!safe) {
+		fputs("chaindeck wallet: out of memory\n", stderr);
+		abort();
+	}
+	text_sanitize(safe, len + 4, path, len);
+	fputs(safe, stdout);
+	free(safe);
+}
+
+/* keystores: the keystore files import-keystore can take, as PATH<TAB>ADDRESS (or "?"). */
+static int cmd_keystores(struct cli *c)
+{
+	struct keystore_list list;
+	struct stat st;
+	char err[1024] = "", text[ADDRESS_TEXT_SIZE];
+	int rc;
+
+	if (c->dir && stat(c->dir, &st) != 0)
+		return fail(errno == ENOENT ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL, "cannot read %s: %s",
+			c->dir, strerror(errno));
+	if (c->dir && !S_ISDIR(st.st_mode))
+		return fail(WALLET_CLI_EUSAGE, "--dir %s is not a directory", c->dir);
+	memset(&list, 0, sizeof(list));
+	rc = keystore_list_default(&list, NULL, c->dir, err, sizeof(err));
+	if (rc != KEYSTORE_OK) {
+		keystore_list_free(&list);
+		return fail(WALLET_CLI_EFAIL, "%s", err[0] ? err : keystore_strerror(rc));
+	}
+	for (size_t i = 0; i < list.n; i++) {
+		print_path(list.v[i].path);
+		if (list.v[i].has_address) {
+			address_format(&list.v[i].address, text);
+			printf("\t%s\n", text);
+		} else {
+			fputs("\t?\n", stdout);
+		}
+	}
+	if (list.n == 0)
+		fprintf(stderr, "chaindeck wallet: no keystores in ~/.foundry/keystores or ~/.ethereum/keystore%s%s\n",
+			c->dir ? " or " : "", c->dir ? c->dir : "");
+	keystore_list_free(&list);
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------- */
 
 static const struct command commands[] = {
@@ -920,6 +1049,10 @@ static const struct command commands[] = {
 		"sign-message --from ADDRESS MESSAGE"},
 	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE, 1, 1,
 		"verify-message --address ADDRESS --signature SIG MESSAGE"},
+	{"book", cmd_book, OPT_BOOK | OPT_HELP, 0, 2,
+		"book [ADDRESS [LABEL]] [--book PATH]   (list, show, set, or with \"\" remove a label)"},
+	{"keystores", cmd_keystores, OPT_DIR | OPT_HELP, 0, 0,
+		"keystores [--dir D]   (keystore files to import: PATH<TAB>ADDRESS, or ? when unknown)"},
 };
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
@@ -957,6 +1090,8 @@ static const struct option longopts[] = {
 	{"signature", required_argument, NULL, 's'},
 	{"label", required_argument, NULL, 'l'},
 	{"kdf", required_argument, NULL, 'K'},
+	{"book", required_argument, NULL, 'b'},
+	{"dir", required_argument, NULL, 'd'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -983,6 +1118,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case 's': c->seen |= OPT_SIGNATURE; c->signature = optarg; break;
 		case 'l': c->seen |= OPT_LABEL; c->label = optarg; break;
 		case 'K': c->seen |= OPT_KDF; c->kdf = optarg; break;
+		case 'b': c->seen |= OPT_BOOK; c->book_path = optarg; break;
+		case 'd': c->seen |= OPT_DIR; c->dir = optarg; break;
 		case 'h': c->seen |= OPT_HELP; break;
 		case 'w':
 			c->seen |= OPT_WORDS;
@@ -1032,7 +1169,8 @@ int wallet_cli_main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (c.seen & OPT_HELP) {
-		printf("usage: chaindeck wallet %s [--vault PATH]%s\n", cmd->usage,
+		printf("usage: chaindeck wallet %s%s%s\n", cmd->usage,
+			cmd->opts & OPT_VAULT ? " [--vault PATH]" : "",
 			cmd->opts & OPT_PASSWORD_FILE ? " [--password-file F]" : "");
 		return WALLET_CLI_OK;
 	}
