@@ -19,8 +19,8 @@
 #include "common/eth.h"
 #include "common/loop.h"
 #include "common/u256.h"
-#include "explorer/history.h"
-#include "explorer/tokens.h"
+#include "common/history.h"
+#include "common/tokens.h"
 
 enum explorer_follow {
 	FOLLOW_STARTING = 0,

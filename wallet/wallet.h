@@ -19,8 +19,8 @@
 #include "common/config.h"
 #include "common/loop.h"
 #include "common/u256.h"
-#include "explorer/history.h"
-#include "explorer/tokens.h"
+#include "common/history.h"
+#include "common/tokens.h"
 #include "wallet/fees.h"
 #include "wallet/vault.h"
 

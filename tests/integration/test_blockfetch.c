@@ -15,7 +15,7 @@
 
 #include "common/loop.h"
 #include "common/rpc.h"
-#include "explorer/blockfetch.h"
+#include "common/blockfetch.h"
 #include "tests/lib/test.h"
 
 #define MAX_BLOCKS 256

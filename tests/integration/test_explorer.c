@@ -24,7 +24,7 @@
 #include "common/loop.h"
 #include "common/rpc.h"
 #include "explorer/explorer.h"
-#include "explorer/tokens.h"
+#include "common/tokens.h"
 #include "tests/lib/test.h"
 
 static struct loop *L;

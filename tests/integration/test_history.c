@@ -18,7 +18,7 @@
 #include "common/hex.h"
 #include "common/loop.h"
 #include "common/rpc.h"
-#include "explorer/history.h"
+#include "common/history.h"
 #include "tests/lib/test.h"
 
 enum { MAX_ENTRIES = 64 };

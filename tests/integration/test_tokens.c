@@ -14,7 +14,7 @@
 
 #include "common/loop.h"
 #include "common/rpc.h"
-#include "explorer/tokens.h"
+#include "common/tokens.h"
 #include "tests/lib/test.h"
 
 static struct loop *L;

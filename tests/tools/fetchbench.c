@@ -31,7 +31,7 @@
 #include "common/eth.h"
 #include "common/loop.h"
 #include "common/rpc.h"
-#include "explorer/blockfetch.h"
+#include "common/blockfetch.h"
 
 #define MAX_RUNS 32
 

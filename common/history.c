@@ -16,7 +16,7 @@
  * released when the callback returns, and the code that called it returns
  * at once without touching it (user_leave() says so).
  */
-#include "explorer/history.h"
+#include "common/history.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "common/hex.h"
-#include "explorer/blockfetch.h"
+#include "common/blockfetch.h"
 
 enum {
 	DEFAULT_PAGE = 25,

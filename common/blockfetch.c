@@ -11,7 +11,7 @@
  * its callbacks. The fetch is then only marked dead, and released when the
  * rpc callback that is running on its behalf returns (depth drops to 0).
  */
-#include "explorer/blockfetch.h"
+#include "common/blockfetch.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

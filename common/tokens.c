@@ -12,7 +12,7 @@
 #include "common/hex.h"
 #include "common/loop.h"
 #include "common/text.h"
-#include "explorer/tokens.h"
+#include "common/tokens.h"
 
 enum slot_state {
 	SLOT_FREE = 0,
