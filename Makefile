@@ -1,7 +1,14 @@
 # chaindeck — a terminal cockpit for Ethereum-family nodes.
 # Plain GNU make; every dependency comes from Debian through pkg-config.
 
-VERSION   := 0.1.0
+# The version lives in VERSION (CHANGELOG.md's top release must match: scripts/dist.sh checks).
+VERSION   := $(shell cat VERSION)
+# Where this build came from, shown by --version: `git describe` in a checkout, the description
+# that `make dist` recorded in .tarball-version in a release tarball, else "release".
+GIT_DESC  := $(or $(if $(wildcard .git),$(shell git describe --always --dirty --tags 2>/dev/null)),$(shell cat .tarball-version 2>/dev/null | tr -cd 'A-Za-z0-9._+/-'),release)
+# Reproducible builds: the time of the last commit (or of the tarball's files) unless given.
+SOURCE_DATE_EPOCH ?= $(or $(if $(wildcard .git),$(shell git log -1 --format=%ct 2>/dev/null)),$(shell stat -c %Y VERSION 2>/dev/null),0)
+export SOURCE_DATE_EPOCH
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
@@ -15,7 +22,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
-             -I. $(PKG_CFLAGS) -DCHAINDECK_VERSION='"$(VERSION)"'
+             -I. $(PKG_CFLAGS) -DCHAINDECK_VERSION='"$(VERSION)"' -DCHAINDECK_DESCRIBE='"$(GIT_DESC)"' \
+             -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build
 LDLIBS    := $(PKG_LIBS) -lpthread
 
 BUILD     ?= build
@@ -50,6 +58,13 @@ all: $(BIN) chaindeck
 
 chaindeck: $(BIN)
 	@ln -sf $(BIN) chaindeck
+
+# main.o shows the version and description: rebuilt when either changes (the stamp is rewritten only then).
+$(BUILD)/gen/version: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION) $(GIT_DESC)' | cmp -s - $@ || echo '$(VERSION) $(GIT_DESC)' > $@
+$(BUILD)/tui/main.o: $(BUILD)/gen/version
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
