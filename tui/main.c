@@ -120,7 +120,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 			usage(stdout);
 			return 1;
 		case 'V':
-			printf("chaindeck %s\n", CHAINDECK_VERSION);
+			printf("chaindeck %s (%s)\n", CHAINDECK_VERSION, CHAINDECK_DESCRIBE);
 			return 1;
 		default:
 			usage(stderr);
