@@ -27,14 +27,15 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLA
 LDLIBS    := $(PKG_LIBS) -lpthread
 
 BUILD     ?= build
-COMMON_SRC := $(wildcard common/*.c)
+# Sorted: object and archive order must not depend on the directory listing.
+COMMON_SRC := $(sort $(wildcard common/*.c))
 # Models (no curses) go in their own archive so unit tests can link them without the screen.
-MODEL_SRC  := $(filter-out %_pane.c,$(wildcard dashboard/*.c explorer/*.c wallet/*.c))
-VIEW_SRC   := $(wildcard tui/*.c dashboard/*_pane.c explorer/*_pane.c wallet/*_pane.c)
-UNIT_SRC   := $(wildcard tests/unit/test_*.c)
-TESTLIB_SRC:= $(wildcard tests/lib/*.c)
-INTEG_SRC  := $(wildcard tests/integration/test_*.c)
-TOOL_SRC   := $(wildcard tests/tools/*.c)
+MODEL_SRC  := $(sort $(filter-out %_pane.c,$(wildcard dashboard/*.c explorer/*.c wallet/*.c)))
+VIEW_SRC   := $(sort $(wildcard tui/*.c dashboard/*_pane.c explorer/*_pane.c wallet/*_pane.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+TESTLIB_SRC:= $(sort $(wildcard tests/lib/*.c))
+INTEG_SRC  := $(sort $(wildcard tests/integration/test_*.c))
+TOOL_SRC   := $(sort $(wildcard tests/tools/*.c))
 
 # The selector table is generated from common/selectors.txt (rules below) and lives in the library.
 SELECTORS_OBJ := $(BUILD)/gen/selectors_table.o
@@ -89,12 +90,12 @@ $(SELECTORS_OBJ): $(BUILD)/gen/selectors_table.c
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
-	@ar rcs $@ $^
+	@ar rcsD $@ $^
 
 $(MODELLIB): $(MODEL_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
-	@ar rcs $@ $^
+	@ar rcsD $@ $^
 
 $(BIN): $(VIEW_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
