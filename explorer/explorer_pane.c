@@ -13,6 +13,7 @@
 
 #include "common/abi.h"
 #include "common/address.h"
+#include "common/addressbook.h"
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "common/selectors.h"
@@ -34,6 +35,8 @@ struct link {
 
 struct xp {
 	struct explorer *ex;
+	bool labelling;         /* the search line is asking for a label instead */
+	uint8_t label_addr[20];
 	enum xview view;
 	size_t sel;             /* the selected link */
 	int scroll;             /* lines scrolled off the top of the scrolling part */
@@ -105,6 +108,17 @@ static void short_hash(char *out, size_t cap, const uint8_t *h)
 
 	hex_encode(full, sizeof(full), h, 32, 1);
 	snprintf(out, cap, "%.10s..%s", full, full + 60);
+}
+
+/* " (label)" from the address book, or "". */
+static void book_suffix(const struct app *app, const uint8_t *a, char *out, size_t cap)
+{
+	struct address ad;
+	const char *label;
+
+	memcpy(ad.b, a, 20);
+	label = app->book ? addressbook_get(app->book, &ad) : NULL;
+	snprintf(out, cap, "%s%s%s", label ? "  (" : "", label ? label : "", label ? ")" : "");
 }
 
 static void addr_text(char *out, size_t cap, const uint8_t *a)
@@ -321,7 +335,7 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 	const struct eth_tx *tx = &d->tx;
 	const struct eth_receipt *r = &d->receipt;
 	struct explorer_target t = { 0 };
-	char v[400], a[128], num[32];
+	char v[400], a[128], num[32], lab[ADDRESSBOOK_LABEL_MAX + 8];
 	uint64_t head;
 
 	hex_encode(v, sizeof(v), tx->hash, 32, 1);
@@ -352,12 +366,14 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 	t.kind = DOC_ADDRESS;
 	memcpy(t.address, tx->from, 20);
 	addr_text(a, sizeof(a), tx->from);
-	snprintf(v, sizeof(v), "From         %s", a);
+	book_suffix(app, tx->from, lab, sizeof(lab));
+	snprintf(v, sizeof(v), "From         %s%s", a, lab);
 	line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	if (tx->has_to) {
 		memcpy(t.address, tx->to, 20);
 		addr_text(a, sizeof(a), tx->to);
-		snprintf(v, sizeof(v), "To           %s", a);
+		book_suffix(app, tx->to, lab, sizeof(lab));
+		snprintf(v, sizeof(v), "To           %s%s", a, lab);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	} else if (d->has_receipt && r->has_contract_address) {
 		memcpy(t.address, r->contract_address, 20);
@@ -448,10 +464,12 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 
 static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
 {
-	char v[200], a[ADDRESS_TEXT_SIZE];
+	char v[200], a[ADDRESS_TEXT_SIZE], lab[ADDRESSBOOK_LABEL_MAX + 8];
 
 	addr_text(a, sizeof(a), d->target.address);
-	kv(app, w, &y, "Address", STYLE_TITLE, a);
+	book_suffix(app, d->target.address, lab, sizeof(lab));
+	snprintf(v, sizeof(v), "%s%s", a, lab);
+	kv(app, w, &y, "Address", STYLE_TITLE, v);
 	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
 	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
@@ -683,7 +701,26 @@ static void copy_selected(struct xp *x)
 	copy_to_clipboard(x, text);
 }
 
-static int search_key(struct xp *x, int key)
+/* Saves a label for x->label_addr in the shared address book ("" removes it). */
+static void save_label(struct xp *x, struct app *app, const char *label)
+{
+	struct address a;
+	char err[256];
+
+	if (app->book_readonly) {
+		say(x, true, "the address book could not be read, so it is not changed: %s", app->book_error);
+		return;
+	}
+	memcpy(a.b, x->label_addr, 20);
+	if (addressbook_set(app->book, &a, label, err, sizeof(err)) != ADDRESSBOOK_OK ||
+	    addressbook_save(app->book, err, sizeof(err)) != ADDRESSBOOK_OK) {
+		say(x, true, "%s", err);
+		return;
+	}
+	say(x, false, "%s", label[0] ? "label saved in the address book" : "label removed");
+}
+
+static int search_key(struct xp *x, struct app *app, int key)
 {
 	struct explorer_target t;
 	char err[160];
@@ -691,9 +728,15 @@ static int search_key(struct xp *x, int key)
 	switch (line_edit_key(&x->edit, key)) {
 	case EDIT_CANCEL:
 		x->searching = false;
+		x->labelling = false;
 		break;
 	case EDIT_DONE:
 		x->searching = false;
+		if (x->labelling) {
+			x->labelling = false;
+			save_label(x, app, x->edit.text);
+			break;
+		}
 		if (explorer_parse_query(x->edit.text, &t, err, sizeof(err)) != 0) {
 			say(x, true, "%s", err);
 			break;
@@ -711,11 +754,10 @@ static int xp_key(void *state, struct app *app, int key)
 	struct xp *x = state;
 	const struct explorer_doc *d;
 
-	(void)app;
 	if (!x->ex)
 		return PANE_IGNORED;
 	if (x->searching)
-		return search_key(x, key);
+		return search_key(x, app, key);
 	x->message[0] = '\0';
 	d = explorer_doc(x->ex);
 	switch (key) {
@@ -760,6 +802,26 @@ static int xp_key(void *state, struct app *app, int key)
 	case 'c':
 		copy_selected(x);
 		return PANE_REDRAW;
+	case 'b': {
+		/* Label the selected address, else the address on screen. */
+		const struct explorer_target *t = x->sel < x->nlinks ? &x->links[x->sel].target : &x->here;
+		struct address a;
+		const char *old;
+
+		if (t->kind != DOC_ADDRESS)
+			t = &x->here;
+		if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
+			say(x, true, "select an address first");
+			return PANE_REDRAW;
+		}
+		memcpy(x->label_addr, t->address, 20);
+		memcpy(a.b, t->address, 20);
+		old = app->book ? addressbook_get(app->book, &a) : NULL;
+		line_edit_start(&x->edit, "Label (empty removes)", old ? old : "");
+		x->searching = true;
+		x->labelling = true;
+		return PANE_REDRAW;
+	}
 	case '[':
 	case ']':
 		if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
@@ -791,6 +853,7 @@ static const struct key_help xp_keys[] = {
 	{ "f", "forward again" },
 	{ "[ ]", "previous / next block" },
 	{ "c", "copy the selected hash or address (OSC 52)" },
+	{ "b", "label the selected address (shared address book)" },
 	{ "m", "more address history" },
 	{ "x", "stop an address-history scan" },
 };

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/addressbook.h"
 #include "common/config.h"
 #include "common/loop.h"
 #include "dashboard/fleet.h"
@@ -21,6 +22,9 @@ struct app {
 	struct config cfg;
 	char config_path[4096];       /* where node changes are saved; "" when there is no home */
 	char vault_path[4096];        /* the wallet's vault; "" when there is no home */
+	struct addressbook *book;     /* labels shared by the wallet and the explorer */
+	bool book_readonly;           /* it could not be read: never saved over (no data lost) */
+	char book_error[256];
 	struct fleet *fleet;
 	size_t node_sel;              /* the node the status line and single-node view show */
 	const struct pane_ops *const *panes;

@@ -188,6 +188,30 @@ static void st_log_down(struct ctx *x)
 	log_close();
 }
 
+static int st_book_up(struct ctx *x, char *err, size_t errlen)
+{
+	char path[4096];
+
+	(void)err;
+	(void)errlen;
+	x->app.book = addressbook_new();
+	if (addressbook_default_path(path, sizeof(path)) < 0) {
+		x->app.book_readonly = true;
+		return 0;
+	}
+	/* A damaged book is reported and left alone: saving over it would lose its labels. */
+	if (addressbook_load(x->app.book, path, x->app.book_error, sizeof(x->app.book_error)) != ADDRESSBOOK_OK) {
+		log_msg(LOG_WARN, "address book: %s", x->app.book_error);
+		x->app.book_readonly = true;
+	}
+	return 0;
+}
+
+static void st_book_down(struct ctx *x)
+{
+	addressbook_free(x->app.book);
+}
+
 static int st_curl_up(struct ctx *x, char *err, size_t errlen)
 {
 	(void)x;
@@ -312,6 +336,7 @@ struct stage {
 static const struct stage stages[] = {
 	{ "config", st_config_up, st_config_down },
 	{ "log", st_log_up, st_log_down },
+	{ "book", st_book_up, st_book_down },
 	{ "curl", st_curl_up, st_curl_down },
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },

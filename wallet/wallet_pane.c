@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "common/address.h"
+#include "common/addressbook.h"
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "tui/app.h"
@@ -116,16 +117,19 @@ static void addr_text(char *out, size_t cap, const uint8_t *a)
 	snprintf(out, cap, "%s", t);
 }
 
-/* The label of one of our accounts with this address, or NULL. */
-static const char *label_of(const struct wp *p, const uint8_t *a)
+/* The label of one of our accounts with this address, else the address book's, or NULL. */
+static const char *label_of(const struct wp *p, const struct app *app, const uint8_t *a)
 {
+	struct address ad;
+
+	memcpy(ad.b, a, 20);
 	for (size_t i = 0; i < wallet_account_count(p->w); i++) {
 		const struct wallet_account *acc = wallet_account(p->w, i);
 
 		if (memcmp(acc->acct.address.b, a, 20) == 0)
 			return acc->acct.label[0] ? acc->acct.label : "own account";
 	}
-	return NULL;
+	return app->book ? addressbook_get(app->book, &ad) : NULL;
 }
 
 static void kv(struct app *app, WINDOW *win, int *y, const char *label, enum tui_style st, const char *value)
@@ -356,11 +360,11 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
 	kv(app, win, &y, "Chain", STYLE_TITLE, v);
 	addr_text(a, sizeof(a), d->from_addr);
-	lab = label_of(p, d->from_addr);
+	lab = label_of(p, app, d->from_addr);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
 	kv(app, win, &y, "From", STYLE_NORMAL, v);
 	addr_text(a, sizeof(a), d->recipient);
-	lab = label_of(p, d->recipient);
+	lab = label_of(p, app, d->recipient);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
 	kv(app, win, &y, "To", STYLE_TITLE, v);
 	if (d->token) {
