@@ -36,6 +36,8 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TESTLIB_SRC:= $(sort $(wildcard tests/lib/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 TOOL_SRC   := $(sort $(wildcard tests/tools/*.c))
+# Example programs on the library alone (docs/library.md): libchaindeck.a only, no models, no curses.
+EXAMPLE_SRC:= $(sort $(wildcard examples/*.c))
 
 # The selector table is generated from common/selectors.txt (rules below) and lives in the library.
 SELECTORS_OBJ := $(BUILD)/gen/selectors_table.o
@@ -46,6 +48,7 @@ TESTLIB_OBJ:= $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN  := $(INTEG_SRC:%.c=$(BUILD)/%)
 TOOL_BIN   := $(TOOL_SRC:%.c=$(BUILD)/%)
+EXAMPLE_BIN:= $(EXAMPLE_SRC:%.c=$(BUILD)/%)
 LIB        := $(BUILD)/libchaindeck.a
 MODELLIB   := $(BUILD)/libchaindeck-models.a
 BIN        := $(BUILD)/chaindeck
@@ -113,8 +116,12 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/examples/%: $(BUILD)/examples/%.o $(LIB)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # Everything a test run needs, built before any test starts.
-test-bins: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOL_BIN)
+test-bins: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOL_BIN) $(EXAMPLE_BIN)
 
 deps:
 	@scripts/deps.sh
