@@ -12,6 +12,9 @@ export SOURCE_DATE_EPOCH
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR   ?=
 
 CC        ?= cc
@@ -167,13 +170,27 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+# The binary, its man page, and the common/ library for other front ends: libchaindeck.a, its
+# headers as include/chaindeck/common/*.h (they include each other as "common/x.h") and chaindeck.pc.
+PUBLIC_H := $(sort $(wildcard common/*.h))
+PC_DIRS  := -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+            -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+            -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|'
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(INCLUDEDIR)/chaindeck/common
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/chaindeck
 	install -m 0644 chaindeck.1 $(DESTDIR)$(MANDIR)/man1/chaindeck.1
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libchaindeck.a
+	install -m 0644 $(PUBLIC_H) $(DESTDIR)$(INCLUDEDIR)/chaindeck/common/
+	sed $(PC_DIRS) chaindeck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/chaindeck.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/chaindeck.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/chaindeck $(DESTDIR)$(MANDIR)/man1/chaindeck.1
+	rm -f $(DESTDIR)$(LIBDIR)/libchaindeck.a $(DESTDIR)$(PKGCONFIGDIR)/chaindeck.pc
+	rm -f $(DESTDIR)$(INCLUDEDIR)/chaindeck/common/*.h
+	rmdir $(DESTDIR)$(INCLUDEDIR)/chaindeck/common $(DESTDIR)$(INCLUDEDIR)/chaindeck 2>/dev/null || true
 
 clean:
 	rm -rf build chaindeck
