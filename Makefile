@@ -56,7 +56,7 @@ LIB        := $(BUILD)/libchaindeck.a
 MODELLIB   := $(BUILD)/libchaindeck-models.a
 BIN        := $(BUILD)/chaindeck
 
-.PHONY: all check test unit integration screen asan valgrind lint bench install uninstall demo deps clean
+.PHONY: all check test unit integration screen asan valgrind lint bench install uninstall demo deps clean dist
 .DELETE_ON_ERROR:
 # Keep objects that pattern rules consider intermediate: rebuilding them is wasted time.
 .SECONDARY:
@@ -161,6 +161,11 @@ valgrind: deps
 
 lint:
 	@scripts/lint.sh
+
+# The release tarball chaindeck-$(VERSION).tar.gz of HEAD, reproducible (scripts/dist.sh); DISTDIR: where.
+DISTDIR ?= .
+dist:
+	@scripts/dist.sh $(DISTDIR)
 
 bench: deps
 	@$(MAKE) --no-print-directory test-bins
