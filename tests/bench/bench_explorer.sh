@@ -175,6 +175,7 @@ mbps() { [ -n "${1:-}" ] && awk -v b="$json_bytes" -v ms="$1" 'BEGIN { printf "%
 sec() { [ -n "${1:-}" ] && awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }' || printf -- '-'; }
 # median of a list of ms, in ms; empty when there is none
 med_ms() {
+	# shellcheck disable=SC2086 # a list of numbers, split on purpose
 	[ -n "${1:-}" ] && printf '%s\n' $1 | sort -g |
 		awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

@@ -115,8 +115,11 @@ static cJSON *call(const char *method, cJSON *params)
 static void load_reference(void)
 {
 	cJSON *r = call("eth_blockNumber", NULL);
+	char *end = NULL;
 
-	if (!cJSON_IsString(r) || sscanf(r->valuestring, "0x%" SCNx64, &head) != 1 || head + 1 >= MAX_BLOCKS) {
+	if (cJSON_IsString(r))
+		head = strtoull(r->valuestring, &end, 16);
+	if (!end || *end || head + 1 >= MAX_BLOCKS) {
 		fprintf(stdout, "eth_blockNumber: no usable answer\n");
 		exit(2);
 	}
@@ -296,7 +299,7 @@ static void check_every_block_once(const struct run *r, uint64_t from, uint64_t 
 
 static void chain_holds_the_filled_transfers(void)
 {
-	const char *fill = getenv("FILL");
+	const char *fill = getenv("FILL"), *empty = getenv("FILL_EMPTY");
 	uint64_t n = 1;
 	char *end;
 
@@ -311,7 +314,7 @@ static void chain_holds_the_filled_transfers(void)
 		n++;
 	}
 	CHECK(n > 3);
-	CHECK(head >= n - 1 + (uint64_t)atoi(getenv("FILL_EMPTY") ? getenv("FILL_EMPTY") : "0"));
+	CHECK(head >= n - 1 + strtoull(empty ? empty : "0", NULL, 10));
 }
 
 static void ascending_range_arrives_once_each_with_its_txs(void)

@@ -113,7 +113,7 @@ static struct rpc_client *new_client(struct loop *loop, const struct args *a)
 
 static int run_blockfetch(struct loop *loop, const struct args *a)
 {
-	uint64_t us[MAX_RUNS], blocks = 0, txs = 0, med;
+	uint64_t us[MAX_RUNS] = { 0 }, blocks = 0, txs = 0, med;
 	struct rpc_client *c = new_client(loop, a);
 
 	if (!c)
@@ -278,7 +278,7 @@ static int raw_pass(const struct args *a, char **bodies, size_t nbodies, uint64_
 
 static int run_raw(const struct args *a)
 {
-	uint64_t total = a->to - a->from + 1, us[MAX_RUNS], bytes = 0, med;
+	uint64_t total = a->to - a->from + 1, us[MAX_RUNS] = { 0 }, bytes = 0, med;
 	size_t batch = batch_of(a), nbodies = (size_t)((total + batch - 1) / batch);
 	char **bodies = calloc(nbodies, sizeof(*bodies));
 	int rc = 0;
