@@ -8,6 +8,7 @@
  */
 #include "wallet/vault.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -576,9 +578,52 @@ static int fsync_dir_of(const char *path)
 }
 
 /*
+ * Removes temporaries of earlier saves of path that a kill -9 left behind
+ * (each an encrypted copy under an old password). Only those older than a
+ * minute: a save running right now in another process keeps its own.
+ */
+static void remove_stale_temporaries(const char *path)
+{
+	char dir[PATH_MAX], prefix[NAME_MAX + 8];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	time_t now = time(NULL);
+	struct dirent *de;
+	DIR *d;
+
+	if (strlen(base) + 5 >= sizeof(prefix) || strlen(path) >= sizeof(dir))
+		return;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", base);
+	d = opendir(dir);
+	if (!d)
+		return;
+	for (;;) {
+		struct stat st;
+
+		de = readdir(d);
+		if (!de)
+			break;
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || strlen(de->d_name) != strlen(prefix) + 6)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime + 60 < now)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/*
  * Writes data to a new temporary file beside path (0600), fsyncs it, then
  * moves it into place — rename, or link when exclusive so an existing file is
- * never replaced — and fsyncs the directory. The temporary never survives.
+ * never replaced — and fsyncs the directory. On every error path the
+ * temporary is removed; only a kill -9 mid-save can leave one, and the next
+ * save removes it (remove_stale_temporaries).
  */
 static int write_atomic(const char *path, const uint8_t *data, size_t len, bool exclusive,
 	char *err, size_t errlen)
@@ -590,6 +635,7 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, bool 
 	rc = make_parent_dirs(path, err, errlen);
 	if (rc != VAULT_OK)
 		return rc;
+	remove_stale_temporaries(path);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
 		return fail(err, errlen, VAULT_EINVAL, "vault path too long");
 	fd = mkstemp(tmp);

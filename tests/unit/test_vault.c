@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -430,6 +432,50 @@ static void test_file_and_directory_modes(void)
 	remove_tree();
 }
 
+/* Touches a file beside the vault with an mtime `age` seconds ago. */
+static void plant(const char *name, long age)
+{
+	char p[256];
+	struct timespec ts[2];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/chaindeck/%s", dir, name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= age;
+	ts[1] = ts[0];
+	CHECK(utimensat(AT_FDCWD, p, ts, 0) == 0);
+}
+
+static bool present(const char *name)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/chaindeck/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static void test_a_killed_saves_temporary_is_removed_by_the_next_save(void)
+{
+	struct vault *v = make_vault(test_mnemonic);
+	char err[256] = "";
+
+	/* What a kill -9 mid-save leaves: old ones go, a fresh one (another save running now) stays. */
+	plant("vault.tmp-AbC123", 3600);
+	plant("vault.tmp-XyZ789", 0);
+	plant("notes.tmp-AbC123", 3600);
+	CHECK_INT(vault_set_label(v, 0, "after", err, sizeof(err)), VAULT_OK);
+	CHECK_MSG(vault_save(v, err, sizeof(err)) == VAULT_OK, "save: %s", err);
+	CHECK(!present("vault.tmp-AbC123"));
+	CHECK(present("vault.tmp-XyZ789"));
+	CHECK(present("notes.tmp-AbC123")); /* not ours */
+	vault_free(v);
+	remove_tree();
+}
+
 static void test_no_temporary_file_is_left(void)
 {
 	struct vault *v = make_vault(test_mnemonic);
@@ -760,6 +806,7 @@ static const struct test_case cases[] = {
 	{"labels_are_bounded_clean_text", test_labels_are_bounded_clean_text},
 	{"file_and_directory_modes", test_file_and_directory_modes},
 	{"no_temporary_file_is_left", test_no_temporary_file_is_left},
+	{"a_killed_saves_temporary_is_removed_by_the_next_save", test_a_killed_saves_temporary_is_removed_by_the_next_save},
 	{"create_never_replaces_a_vault", test_create_never_replaces_a_vault},
 	{"create_rejects_a_bad_mnemonic_and_writes_nothing", test_create_rejects_a_bad_mnemonic_and_writes_nothing},
 	{"open_missing_is_enoent", test_open_missing_is_enoent},
