@@ -159,6 +159,13 @@ valgrind: deps
 	@CHAINDECK_WRAP="$(VALGRIND)" tests/run.sh unit $(BUILD)
 	@CHAINDECK_WRAP="$(VALGRIND)" tests/run.sh integration $(BUILD)
 
+# libFuzzer harnesses of tests/fuzz/, each for FUZZ_SECONDS (default 60); make check runs them
+# briefly through tests/integration/fuzz_brief.sh. Needs clang: the optional deps install it.
+.PHONY: fuzz
+fuzz:
+	@DEPS_OPTIONAL=1 scripts/deps.sh
+	@scripts/fuzz.sh run
+
 lint:
 	@scripts/lint.sh
 
