@@ -800,6 +800,9 @@ static int perr(struct parser *p, const char *fmt, ...)
 	set_err(p->err, p->errlen, "%s:%zu: %s", p->file, p->line, msg);
 	return CONFIG_EINVAL;
 }
+/* The same, with its result in sight of static analysis, which does not follow variadic calls:
+ * callers leave out-values unset when perr is what they return. */
+#define perr(...) (perr(__VA_ARGS__), CONFIG_EINVAL)
 
 /* Ends the current section; a finished node is checked and added. */
 static int end_section(struct parser *p)
@@ -972,7 +975,7 @@ static int parse_path(struct parser *p, const char *key, const char *v, char **o
 		hl = strlen(home);
 		*out = xmalloc(hl + strlen(v));
 		memcpy(*out, home, hl);
-		strcpy(*out + hl, v + 1);
+		memcpy(*out + hl, v + 1, strlen(v)); /* the rest of v after '~', with its terminator */
 		return 0;
 	}
 	return perr(p, "%s must be an absolute path or start with ~/", key);
@@ -1290,8 +1293,8 @@ int config_parse(struct config *cfg, const char *text, size_t len, const char *n
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (!path || !*path) {
