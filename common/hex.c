@@ -41,7 +41,7 @@ int hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *s, size_t l
 	if (n > cap)
 		return HEX_ESPACE;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)(hex_nibble(s[2 * i]) << 4 | hex_nibble(s[2 * i + 1]));
+		out[i] = (uint8_t)((unsigned)hex_nibble(s[2 * i]) << 4 | (unsigned)hex_nibble(s[2 * i + 1]));
 	if (outlen)
 		*outlen = n;
 	return HEX_OK;
