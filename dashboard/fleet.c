@@ -785,6 +785,7 @@ static int push_node(struct fleet *f, struct node_rt *n)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as one */
 		struct node_rt **p = realloc(f->nodes, cap * sizeof(*p));
 
 		if (!p)
@@ -818,6 +819,7 @@ void fleet_remove_node(struct fleet *f, size_t i)
 	if (i >= f->n)
 		return;
 	node_free(f->nodes[i]);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as one */
 	memmove(f->nodes + i, f->nodes + i + 1, (f->n - i - 1) * sizeof(*f->nodes));
 	f->n--;
 	for (size_t k = 0; k < f->n; k++)
