@@ -175,7 +175,7 @@ void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e
 {
 	int cols = getmaxx(w), room = cols - (int)strlen(e->prompt) - 4;
 	const char *shown = e->text;
-	char stars[64];
+	char stars[64] = "";
 
 	if (room < 4)
 		return;
