@@ -792,7 +792,7 @@ static int cmd_sign_tx(struct cli *c)
 	char err[512] = "";
 	cJSON *doc = NULL;
 	const cJSON *obj;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
@@ -950,7 +950,7 @@ static int cmd_book(struct cli *c)
 			address_format(&a, text);
 			printf("%s\t%s\n", text, l);
 		}
-	} else if (c->nargs == 1 || !label[0]) {
+	} else if (c->nargs == 1 || !label || !label[0]) {
 		const char *l = addressbook_get(b, &a);
 
 		address_format(&a, text);
@@ -969,7 +969,7 @@ static int cmd_book(struct cli *c)
 		if (addressbook_save(b, err, sizeof(err)) != ADDRESSBOOK_OK)
 			rc = fail(WALLET_CLI_EFAIL, "%s", err);
 	}
-	if (rc == 0 && c->nargs == 2 && label[0]) {
+	if (rc == 0 && c->nargs == 2 && label && label[0]) {
 		address_format(&a, text);
 		printf("%s\t%s\n", text, addressbook_get(b, &a));
 	}
