@@ -267,7 +267,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 
 	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
 	if (explorer_head(x->ex, &head) && head >= b->number)
-		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)(head - b->number + 1));
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
 	kv(app, w, &y, "Block", STYLE_TITLE, v);
 	hex_encode(v, sizeof(v), b->hash, 32, 1);
 	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
@@ -348,14 +348,14 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		snprintf(v, sizeof(v), "%s", !r->has_status ? "included (pre-Byzantium: no status)" : ok ? "success" : "FAILED");
 		if (explorer_head(x->ex, &head) && head >= r->block_number)
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %llu confirmations",
-			         (unsigned long long)(head - r->block_number + 1));
+			         (unsigned long long)head - r->block_number + 1);
 		kv(app, w, &y, "Status", ok ? STYLE_OK : STYLE_BAD, v);
 		if (!ok)
 			kv(app, w, &y, "Reverted", STYLE_BAD,
 			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
 		t.kind = DOC_BLOCK;
 		t.number = r->block_number;
-		snprintf(a, sizeof(a), "%s", d->has_block_time ? "" : "");
+		a[0] = '\0';
 		if (d->has_block_time)
 			age_text(a, sizeof(a), d->block_time);
 		snprintf(v, sizeof(v), "Block        #%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
