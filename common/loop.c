@@ -127,17 +127,14 @@ struct loop *loop_new(void)
 	return loop;
 }
 
+static void run_posted(struct loop *loop);
+
 void loop_free(struct loop *loop)
 {
 	if (!loop)
 		return;
 	curl_multi_cleanup(loop->multi);
-	while (loop->post_head) {
-		struct posted *p = loop->post_head;
-
-		loop->post_head = p->next;
-		free(p);
-	}
+	run_posted(loop);
 	pthread_mutex_destroy(&loop->post_lock);
 	free(loop->timers);
 	free(loop);

@@ -35,7 +35,12 @@ typedef void (*loop_timer_cb)(void *ud);
 
 /* Returns NULL on allocation failure (curl_global_init is the caller's). */
 struct loop *loop_new(void);
-/* Frees the loop. Transfers still attached are removed without callbacks. */
+/*
+ * Frees the loop. Transfers still attached are removed without callbacks.
+ * Work posted from other threads and not yet run is run now, so its owner
+ * can release what it carries; such a callback must not expect anything else
+ * of the loop.
+ */
 void loop_free(struct loop *loop);
 
 /* Monotonic milliseconds since an arbitrary point. */

@@ -498,6 +498,11 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 		}
 		if (m == M_TXPOOL && v->txpool_cap == CAP_NO)
 			v->txpool_from_pending = true;
+		/* The fallback refused too (EthereumJS: "pending" not supported): not offered, not zero. */
+		if (m == M_PENDING_COUNT) {
+			v->txpool_from_pending = false;
+			log_msg(LOG_INFO, "node %s: no pending block either", v->name);
+		}
 		return;
 	}
 	if (r->status != RPC_OK)

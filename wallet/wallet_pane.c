@@ -401,8 +401,9 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 		widget_text(app, win, y, 1, STYLE_OK, "sent: tracking it on the wallet's main view (Esc)");
 	else
 		widget_text(app, win, y, 1, STYLE_TITLE,
-		            wallet_state(p->w) == WALLET_UNLOCKED ? "y signs and sends exactly this   Esc cancels"
-		                                                  : "u unlocks to sign   Esc cancels");
+		            wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
+		            : d->precheck_ok                     ? "y signs and sends exactly this   Esc cancels"
+		                                                 : "Y signs and sends it anyway   Esc cancels");
 	widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
 }
 
@@ -582,10 +583,16 @@ static int confirm_key(struct wp *p, int key)
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	case 'y':
+	case 'Y':
 		if (d->state != DRAFT_READY)
 			return PANE_CONSUMED;
 		if (wallet_state(p->w) != WALLET_UNLOCKED) {
 			say(p, true, "unlock first: u");
+			return PANE_REDRAW;
+		}
+		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
+		if (!d->precheck_ok && key == 'y') {
+			say(p, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
 			return PANE_REDRAW;
 		}
 		wallet_send(p->w);
