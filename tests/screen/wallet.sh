@@ -287,6 +287,10 @@ if draft_wait 'Check +would fail( \(eth_simulateV1\))?: ' 10; then
 else
 	t_fail "ETH to a contract that refuses it: the pre-send check says it would fail"
 fi
+t_ok "a failing check offers only a deliberate Y" screen_wait_for 'Y signs and sends it anyway' 3
+screen_send y
+t_ok "y does not sign past a failing check" screen_wait_for 'the pre-send check says it would fail: Y sends it anyway' 3
+t_ok "nothing was sent" screen_wait_gone 'sent 0x' 1
 screen_send Escape
 screen_wait_for 'unlocked \(L locks\)' 3 >/dev/null
 send_form "$A1" "" 20000
