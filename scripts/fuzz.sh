@@ -5,7 +5,7 @@
 #                                          at a time (default 2), and print its executions
 #   scripts/fuzz.sh list                   the target names
 # Each run starts from the committed seeds (tests/fuzz/corpus/TARGET) and the corpus earlier runs
-# grew (build/fuzz/corpus/TARGET, where new finds go); crashes are written to
+# grew (build/fuzz/corpus/TARGET, where new finds go); this run's crashes are written to
 # build/fuzz/artifacts/TARGET/. Exits non-zero when a target crashed.
 # Environment: FUZZ_SECONDS, FUZZ_JOBS, FUZZ_FLAGS (extra libFuzzer flags), FUZZ_BUILD.
 set -uo pipefail
@@ -60,6 +60,8 @@ build() {
 # $FUZZ_BUILD/logs/TARGET.log.
 fuzz_one() {
 	local t=$1 secs=$2 log execs status
+	# Artifacts are this run's only: an earlier run's crashes would read as new ones.
+	rm -rf "$FUZZ_BUILD/artifacts/$t"
 	mkdir -p "$FUZZ_BUILD/corpus/$t" "$FUZZ_BUILD/artifacts/$t" "$FUZZ_BUILD/logs"
 	log=$FUZZ_BUILD/logs/$t.log
 	# shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
