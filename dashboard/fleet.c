@@ -89,6 +89,7 @@ struct sync_sample {
 
 struct node_rt {
 	struct fleet_node view;
+	char broken[160];             /* why this poll's chain id or head block was unusable; "" if fine */
 	struct fleet *fleet;
 	struct rpc_client *rpc;
 	uint64_t poll_call;           /* call ids in flight, 0 if none */
@@ -370,6 +371,7 @@ static void take_block(struct node_rt *n, const cJSON *result)
 
 	if (eth_decode_block(result, &b, err, sizeof(err)) != 0) {
 		log_msg(LOG_WARN, "node %s: latest block: %s", v->name, err);
+		snprintf(n->broken, sizeof(n->broken), "unreadable head block: %.120s", err);
 		return;
 	}
 	new_head = !v->has_head || b.number != v->head_number || memcmp(b.hash, v->head_hash, 32) != 0;
@@ -485,11 +487,29 @@ static void take_peers(struct fleet_node *v, const cJSON *result)
 	}
 }
 
+/* The chain id and the head block are what a poll is for: without them the node is not usable. */
+static void note_broken(struct node_rt *n, enum poll_method m, const struct rpc_reply *r)
+{
+	char msg[120];
+
+	if (n->broken[0])
+		return;
+	if (r->status == RPC_EREMOTE) {
+		text_sanitize(msg, sizeof(msg), r->message ? r->message : "", r->message ? strlen(r->message) : 0);
+		snprintf(n->broken, sizeof(n->broken), "%s answered with an error: %s", method_names[m], msg);
+	} else {
+		snprintf(n->broken, sizeof(n->broken), "%s: %s", method_names[m], rpc_status_str(r->status));
+	}
+}
+
 static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_reply *r)
 {
 	struct fleet_node *v = &n->view;
 	enum fleet_cap *cap = cap_of(v, m);
 	uint64_t u;
+
+	if ((m == M_CHAIN || m == M_BLOCK) && r->status != RPC_OK)
+		note_broken(n, m, r);
 
 	if (r->status == RPC_EREMOTE) {
 		if (cap && error_means_unsupported(r)) {
@@ -512,8 +532,10 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 		sanitize_into(v->client, sizeof(v->client), r->result);
 		break;
 	case M_CHAIN:
-		if (!json_u64(r->result, &u))
+		if (!json_u64(r->result, &u)) {
+			snprintf(n->broken, sizeof(n->broken), "unreadable chain id");
 			break;
+		}
 		if (!v->has_chain_id && !v->first_chain_id)
 			v->first_chain_id = u;
 		v->chain_changed = v->first_chain_id != u;
@@ -566,6 +588,21 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 
 static void probe(struct node_rt *n);
 
+/* A poll that did not give a usable chain id and head: the node is down for our purposes, with the reason. */
+static void poll_failed(struct node_rt *n, const char *why)
+{
+	struct fleet_node *v = &n->view;
+
+	if (v->conn != CONN_DOWN) {
+		v->down_since = time(NULL);
+		v->conn = CONN_DOWN;
+		v->probed = false; /* it may come back as something else */
+	}
+	text_sanitize(v->last_error, sizeof(v->last_error), why, strlen(why));
+	evaluate(n->fleet);
+	notify(n->fleet);
+}
+
 static void on_poll(void *ud, const struct rpc_response *res)
 {
 	struct node_rt *n = ud;
@@ -574,14 +611,23 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	n->poll_call = 0;
 	v->polls_total++;
 	if (res->status != RPC_OK) {
-		if (v->conn != CONN_DOWN) {
-			v->down_since = time(NULL);
-			v->conn = CONN_DOWN;
-			v->probed = false; /* it may come back as something else */
-		}
-		text_sanitize(v->last_error, sizeof(v->last_error), res->detail, strlen(res->detail));
-		evaluate(n->fleet);
-		notify(n->fleet);
+		poll_failed(n, res->detail);
+		return;
+	}
+	/*
+	 * A node can answer every call and still be useless: errors, ids that do
+	 * not match, values that do not parse. Only a readable chain id and head
+	 * make the poll a success; other answers still update what they can.
+	 */
+	n->broken[0] = '\0';
+	for (int m = 0; m < M_COUNT; m++) {
+		if (n->slot[m] >= 0 && (size_t)n->slot[m] < res->n)
+			take_reply(n, (enum poll_method)m, &res->reply[n->slot[m]]);
+		else if (m == M_CHAIN || m == M_BLOCK)
+			snprintf(n->broken, sizeof(n->broken), "%s: no answer in the batch", method_names[m]);
+	}
+	if (n->broken[0]) {
+		poll_failed(n, n->broken);
 		return;
 	}
 	v->polls_ok++;
@@ -590,10 +636,6 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	v->last_ok_ms = loop_now_ms();
 	v->last_latency_us = res->elapsed_us;
 	stats_ring_push(&v->latency_us, res->elapsed_us);
-	for (int m = 0; m < M_COUNT; m++) {
-		if (n->slot[m] >= 0 && (size_t)n->slot[m] < res->n)
-			take_reply(n, (enum poll_method)m, &res->reply[n->slot[m]]);
-	}
 	if (!v->probed && !n->probe_call)
 		probe(n);
 	evaluate(n->fleet);

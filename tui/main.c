@@ -142,7 +142,7 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 	config_init(&x->app.cfg);
 	if (x->opt.config_path)
 		snprintf(x->app.config_path, sizeof(x->app.config_path), "%s", x->opt.config_path);
-	else if (config_default_path(x->app.config_path, sizeof(x->app.config_path)) != 0)
+	else if (config_default_path(x->app.config_path, sizeof(x->app.config_path)) < 0)
 		x->app.config_path[0] = '\0';
 	if (x->app.config_path[0] && config_load(&x->app.cfg, x->app.config_path, err, errlen) != 0)
 		return -1;
@@ -151,7 +151,7 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 		return -1;
 	if (x->opt.vault_path)
 		snprintf(x->app.vault_path, sizeof(x->app.vault_path), "%s", x->opt.vault_path);
-	else if (vault_default_path(x->app.vault_path, sizeof(x->app.vault_path)) != 0)
+	else if (vault_default_path(x->app.vault_path, sizeof(x->app.vault_path)) < 0)
 		x->app.vault_path[0] = '\0';
 	return 0;
 }
@@ -168,7 +168,7 @@ static int st_log_up(struct ctx *x, char *err, size_t errlen)
 	int rc;
 
 	if (!p) {
-		if (config_default_log_path(path, sizeof(path)) != 0)
+		if (config_default_log_path(path, sizeof(path)) < 0)
 			return 0; /* no home: run without a log */
 		p = path;
 	}

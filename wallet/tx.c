@@ -909,6 +909,7 @@ int tx_decode(const uint8_t *raw, size_t len, struct tx *t, struct tx_sig *sig, 
 	rc = rlp_decode(&list, body, body_len);
 	if (rc != RLP_OK) {
 		dfail(&d, TX_EDECODE, "transaction: %s", rlp_strerror(rc));
+		tx_free(t); /* the contract: outputs are left zeroed on error (the type was set above) */
 		return d.rc;
 	}
 	decode_fields(&d, list, t, &tmp);

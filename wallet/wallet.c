@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -463,17 +464,52 @@ int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 
 /* ---- life ---- */
 
-/* Plain HTTP to anything but loopback: what is signed would cross the network in the clear. */
-static bool insecure_url(const char *url)
+/*
+ * Plain HTTP to anything but loopback: what is signed would cross the network
+ * in the clear. The host is taken exactly (scheme in any case, userinfo and
+ * port stripped): "localhost.evil.example" or "127.evil.example" are remote.
+ */
+bool wallet_url_insecure(const char *url)
 {
-	const char *host;
+	const char *host, *end;
+	char h[256];
+	size_t len;
 
-	if (strncmp(url, "http://", 7) != 0)
+	if (strncasecmp(url, "http://", 7) != 0)
 		return false;
 	host = url + 7;
-	if (strchr(host, '@') && (!strchr(host, '/') || strchr(host, '@') < strchr(host, '/')))
-		host = strchr(host, '@') + 1;
-	return !(strncmp(host, "127.", 4) == 0 || strncmp(host, "localhost", 9) == 0 || strncmp(host, "[::1]", 5) == 0);
+	end = host + strcspn(host, "/?#");
+	for (const char *at = host; at < end; at++) {
+		if (*at == '@')
+			host = at + 1;
+	}
+	len = (size_t)(end - host);
+	if (len >= sizeof(h))
+		return true;
+	memcpy(h, host, len);
+	h[len] = '\0';
+	/* Drop the port: after the last ':' outside brackets. */
+	if (h[0] == '[') {
+		char *close = strchr(h, ']');
+
+		if (!close)
+			return true;
+		close[1] = '\0';
+		return strcmp(h, "[::1]") != 0;
+	}
+	if (strchr(h, ':'))
+		*strchr(h, ':') = '\0';
+	if (strcasecmp(h, "localhost") == 0)
+		return false;
+	/* 127.0.0.0/8 written as a dotted quad: digits and dots only, four parts, first 127. */
+	if (strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == strlen(h)) {
+		int dots = 0;
+
+		for (const char *c = h; *c; c++)
+			dots += *c == '.';
+		return dots != 3;
+	}
+	return true;
 }
 
 struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
@@ -498,7 +534,7 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 	w->lock_after_ms = 5 * 60 * 1000;
 	w->confirmations_wanted = 3;
 	snprintf(w->vault_path, sizeof(w->vault_path), "%s", vault_path);
-	w->insecure = insecure_url(node->url);
+	w->insecure = wallet_url_insecure(node->url);
 	w->rpc = rpc_client_new(loop, &o, why, sizeof(why));
 	if (!w->rpc) {
 		snprintf(err, errlen, "node %s: %s", node->name, why);

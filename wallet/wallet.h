@@ -84,6 +84,12 @@ enum wallet_state wallet_state(const struct wallet *w);
 const char *wallet_message(const struct wallet *w);
 const char *wallet_vault_path(const struct wallet *w);
 bool wallet_chain_id(const struct wallet *w, uint64_t *id);
+/*
+ * Whether a URL is plain HTTP to a host other than loopback (localhost,
+ * 127.0.0.0/8, [::1]) — the host taken exactly, so "localhost.evil.example"
+ * counts as remote. HTTPS and IPC are never insecure.
+ */
+bool wallet_url_insecure(const char *url);
 /* Whether the node is reached over plain HTTP on a non-loopback address (warn before signing). */
 bool wallet_node_insecure(const struct wallet *w);
 
