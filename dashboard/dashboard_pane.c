@@ -32,8 +32,7 @@ struct dash {
 	enum prompt prompt;
 	struct line_edit edit;
 	char new_name[64];
-	char message[200];      /* feedback from the last action, until the next key */
-	bool message_bad;
+	struct notice note;     /* feedback from the last action, until the next key */
 };
 
 struct column {
@@ -661,10 +660,10 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 	}
 	if (d->prompt != PROMPT_NONE) {
 		line_edit_draw(app, w, rows - 1, &d->edit);
-	} else if (d->message[0]) {
+	} else if (d->note.text[0]) {
 		wmove(w, rows - 1, 0);
 		wclrtoeol(w);
-		widget_text(app, w, rows - 1, 1, d->message_bad ? STYLE_BAD : STYLE_OK, d->message);
+		notice_draw(app, w, rows - 1, &d->note);
 	} else if (d->view != VIEW_GRID) {
 		wmove(w, rows - 1, 0);
 		wclrtoeol(w);
@@ -674,18 +673,6 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 }
 
 /* ---- actions ---- */
-
-static void say(struct dash *d, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(struct dash *d, bool bad, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-	d->message_bad = bad;
-}
 
 /* A change to the nodes of the config file: add one, remove one, or set one's pin. */
 struct node_change {
@@ -705,12 +692,12 @@ static void save_nodes(struct dash *d, struct app *app, const struct node_change
 	int rc = 0;
 
 	if (!app->config_path[0]) {
-		say(d, true, "%s", "no config file location (no home directory): change kept for this session");
+		notice_set(&d->note, true, "%s", "no config file location (no home directory): change kept for this session");
 		return;
 	}
 	config_init(&file);
 	if (config_load(&file, app->config_path, err, sizeof(err)) != 0) {
-		say(d, true, "config file not changed: %s", err);
+		notice_set(&d->note, true, "config file not changed: %s", err);
 		config_free(&file);
 		return;
 	}
@@ -722,7 +709,7 @@ static void save_nodes(struct dash *d, struct app *app, const struct node_change
 		}
 	}
 	if (name && !found) {
-		say(d, false, "changed for this session ('%s' is not in the config file)", name);
+		notice_set(&d->note, false, "changed for this session ('%s' is not in the config file)", name);
 		config_free(&file);
 		return;
 	}
@@ -733,9 +720,9 @@ static void save_nodes(struct dash *d, struct app *app, const struct node_change
 	if (rc == 0)
 		rc = config_save(&file, app->config_path, err, sizeof(err));
 	if (rc != 0)
-		say(d, true, "config file not changed: %s", err);
+		notice_set(&d->note, true, "config file not changed: %s", err);
 	else
-		say(d, false, "saved to %s", app->config_path);
+		notice_set(&d->note, false, "saved to %s", app->config_path);
 	config_free(&file);
 }
 
@@ -745,7 +732,7 @@ static void add_node(struct dash *d, struct app *app, const char *url)
 	char err[256];
 
 	if (fleet_add_node(app->fleet, &cn, err, sizeof(err)) != 0) {
-		say(d, true, "%s", err);
+		notice_set(&d->note, true, "%s", err);
 		return;
 	}
 	app->node_sel = fleet_count(app->fleet) - 1;
@@ -774,7 +761,7 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 		if (key == 'y' || key == 'Y')
 			remove_node(d, app);
 		else
-			say(d, false, "%s", "nothing removed");
+			notice_set(&d->note, false, "%s", "nothing removed");
 		d->prompt = PROMPT_NONE;
 		return PANE_REDRAW;
 	}
@@ -785,7 +772,7 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 	case EDIT_DONE:
 		if (d->prompt == PROMPT_ADD_NAME) {
 			if (!d->edit.text[0]) {
-				say(d, true, "%s", "a node needs a name");
+				notice_set(&d->note, true, "%s", "a node needs a name");
 				d->prompt = PROMPT_NONE;
 				break;
 			}
@@ -832,7 +819,7 @@ static int dash_key(void *state, struct app *app, int key)
 
 	if (d->prompt != PROMPT_NONE)
 		return prompt_key(d, app, key);
-	d->message[0] = '\0';
+	d->note.text[0] = '\0';
 	switch (key) {
 	case 'j':
 	case KEY_DOWN:

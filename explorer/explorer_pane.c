@@ -47,28 +47,10 @@ struct xp {
 	struct explorer_target here;
 	bool searching;
 	struct line_edit edit;
-	char message[200];
-	bool bad;
+	struct notice note;
 	struct link links[MAX_LINKS];
 	size_t nlinks;
 };
-
-static void say(struct xp *x, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(struct xp *x, bool bad, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(x->message, sizeof(x->message), fmt, ap);
-	va_end(ap);
-	x->bad = bad;
-}
-
-static void on_changed(void *ud)
-{
-	app_mark_dirty(ud);
-}
 
 static int xp_init(struct app *app, void **state, char *err, size_t errlen)
 {
@@ -80,7 +62,7 @@ static int xp_init(struct app *app, void **state, char *err, size_t errlen)
 	}
 	/* The explorer follows the first node; with none configured it stays empty. */
 	if (app->cfg.nnodes) {
-		x->ex = explorer_new(app->loop, &app->cfg, &app->cfg.nodes[0], on_changed, app, err, errlen);
+		x->ex = explorer_new(app->loop, &app->cfg, &app->cfg.nodes[0], app_changed, app, err, errlen);
 		if (!x->ex) {
 			free(x);
 			return -1;
@@ -621,9 +603,7 @@ static void xp_draw(void *state, struct app *app, WINDOW *w)
 	wclrtoeol(w);
 	if (x->searching)
 		line_edit_draw(app, w, rows - 1, &x->edit);
-	else if (x->message[0])
-		widget_text(app, w, rows - 1, 1, x->bad ? STYLE_BAD : STYLE_OK, x->message);
-	else
+	else if (!notice_draw(app, w, rows - 1, &x->note))
 		widget_text(app, w, rows - 1, 1, STYLE_DIM,
 		            x->view == XV_LIVE ? "/ search  Enter open  c copy"
 		                               : "/ search  Enter follow  Esc back  f forward  c copy  m more  x stop scan");
@@ -682,7 +662,7 @@ static void copy_to_clipboard(struct xp *x, const char *text)
 	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)text, strlen(text), sodium_base64_VARIANT_ORIGINAL);
 	printf("\033]52;c;%s\a", b64);
 	fflush(stdout);
-	say(x, false, "copied %s", text);
+	notice_set(&x->note, false, "copied %s", text);
 }
 
 static void copy_selected(struct xp *x)
@@ -708,16 +688,16 @@ static void save_label(struct xp *x, struct app *app, const char *label)
 	char err[256];
 
 	if (app->book_readonly) {
-		say(x, true, "the address book could not be read, so it is not changed: %s", app->book_error);
+		notice_set(&x->note, true, "the address book could not be read, so it is not changed: %s", app->book_error);
 		return;
 	}
 	memcpy(a.b, x->label_addr, 20);
 	if (addressbook_set(app->book, &a, label, err, sizeof(err)) != ADDRESSBOOK_OK ||
 	    addressbook_save(app->book, err, sizeof(err)) != ADDRESSBOOK_OK) {
-		say(x, true, "%s", err);
+		notice_set(&x->note, true, "%s", err);
 		return;
 	}
-	say(x, false, "%s", label[0] ? "label saved in the address book" : "label removed");
+	notice_set(&x->note, false, "%s", label[0] ? "label saved in the address book" : "label removed");
 }
 
 static int search_key(struct xp *x, struct app *app, int key)
@@ -738,7 +718,7 @@ static int search_key(struct xp *x, struct app *app, int key)
 			break;
 		}
 		if (explorer_parse_query(x->edit.text, &t, err, sizeof(err)) != 0) {
-			say(x, true, "%s", err);
+			notice_set(&x->note, true, "%s", err);
 			break;
 		}
 		go(x, &t, true);
@@ -758,7 +738,7 @@ static int xp_key(void *state, struct app *app, int key)
 		return PANE_IGNORED;
 	if (x->searching)
 		return search_key(x, app, key);
-	x->message[0] = '\0';
+	x->note.text[0] = '\0';
 	d = explorer_doc(x->ex);
 	switch (key) {
 	case '/':
@@ -811,7 +791,7 @@ static int xp_key(void *state, struct app *app, int key)
 		if (t->kind != DOC_ADDRESS)
 			t = &x->here;
 		if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
-			say(x, true, "select an address first");
+			notice_set(&x->note, true, "select an address first");
 			return PANE_REDRAW;
 		}
 		memcpy(x->label_addr, t->address, 20);

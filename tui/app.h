@@ -40,5 +40,7 @@ struct app {
 
 /* Marks the screen for a redraw at the end of this loop iteration. */
 void app_mark_dirty(struct app *app);
+/* The same as a model's changed(ud) callback, with ud the struct app. */
+void app_changed(void *app);
 
 #endif

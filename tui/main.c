@@ -57,6 +57,11 @@ void app_mark_dirty(struct app *app)
 	app->dirty = true;
 }
 
+void app_changed(void *app)
+{
+	app_mark_dirty(app);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -244,14 +249,9 @@ static void st_loop_down(struct ctx *x)
 	loop_free(x->app.loop);
 }
 
-static void on_fleet_changed(void *ud)
-{
-	app_mark_dirty(ud);
-}
-
 static int st_fleet_up(struct ctx *x, char *err, size_t errlen)
 {
-	x->app.fleet = fleet_new(x->app.loop, &x->app.cfg, on_fleet_changed, &x->app, err, errlen);
+	x->app.fleet = fleet_new(x->app.loop, &x->app.cfg, app_changed, &x->app, err, errlen);
 	return x->app.fleet ? 0 : -1;
 }
 

@@ -1,5 +1,6 @@
 #include "tui/widgets.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -204,6 +205,24 @@ void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e
 	wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
 	waddch(w, ' ');
 	wattrset(w, A_NORMAL);
+}
+
+void notice_set(struct notice *n, bool bad, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->text, sizeof(n->text), fmt, ap);
+	va_end(ap);
+	n->bad = bad;
+}
+
+bool notice_draw(struct app *app, WINDOW *w, int y, const struct notice *n)
+{
+	if (!n->text[0])
+		return false;
+	widget_text(app, w, y, 1, n->bad ? STYLE_BAD : STYLE_OK, n->text);
+	return true;
 }
 
 void widget_status_text(struct app *app, char *buf, size_t cap)

@@ -42,6 +42,15 @@ void line_edit_wipe(struct line_edit *e);
 /* Draws "prompt: text_" on row y, scrolled so the end of the text shows. */
 void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e);
 
+/* A pane's one-line feedback ("saved", "wrong EIP-55 checksum"), shown until the next key. */
+struct notice {
+	char text[200];
+	bool bad;
+};
+void notice_set(struct notice *n, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Draws it on row y in green or red; false (and draws nothing) when there is none. */
+bool notice_draw(struct app *app, WINDOW *w, int y, const struct notice *n);
+
 /* The status line's text for the selected node. */
 void widget_status_text(struct app *app, char *buf, size_t cap);
 

@@ -35,26 +35,8 @@ struct wp {
 	struct line_edit edit;
 	struct wallet_send_form form;
 	bool send_after_unlock;
-	char message[200];
-	bool bad;
+	struct notice note;
 };
-
-static void say(struct wp *p, bool bad, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(struct wp *p, bool bad, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof(p->message), fmt, ap);
-	va_end(ap);
-	p->bad = bad;
-}
-
-static void on_changed(void *ud)
-{
-	app_mark_dirty(ud);
-}
 
 static int wp_init(struct app *app, void **state, char *err, size_t errlen)
 {
@@ -65,7 +47,7 @@ static int wp_init(struct app *app, void **state, char *err, size_t errlen)
 		return -1;
 	}
 	if (app->cfg.nnodes && app->vault_path[0]) {
-		p->w = wallet_new(app->loop, &app->cfg, &app->cfg.nodes[0], app->vault_path, on_changed, app, err, errlen);
+		p->w = wallet_new(app->loop, &app->cfg, &app->cfg.nodes[0], app->vault_path, app_changed, app, err, errlen);
 		if (!p->w) {
 			free(p);
 			return -1;
@@ -436,8 +418,8 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 	wclrtoeol(win);
 	if (p->prompt != P_NONE)
 		line_edit_draw(app, win, rows - 1, &p->edit);
-	else if (p->message[0])
-		widget_text(app, win, rows - 1, 1, p->bad ? STYLE_BAD : STYLE_OK, p->message);
+	else if (p->note.text[0])
+		notice_draw(app, win, rows - 1, &p->note);
 	else if (wallet_message(p->w)[0])
 		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
 	else if (p->view == WV_MAIN)
@@ -477,7 +459,7 @@ static void prompt_done(struct wp *p, struct app *app)
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 		if (rc != ADDRESS_OK) {
 			/* A mistyped checksum is refused, never silently accepted. */
-			say(p, true, "recipient: %s", address_strerror(rc));
+			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
 			break;
 		}
 		memcpy(p->form.to, a.b, 20);
@@ -488,7 +470,7 @@ static void prompt_done(struct wp *p, struct app *app)
 		if (p->form.token) {
 			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 			if (rc != ADDRESS_OK) {
-				say(p, true, "token: %s", address_strerror(rc));
+				notice_set(&p->note, true, "token: %s", address_strerror(rc));
 				break;
 			}
 			memcpy(p->form.token_addr, a.b, 20);
@@ -509,7 +491,7 @@ static void prompt_done(struct wp *p, struct app *app)
 		break;
 	case P_MAXFEE:
 		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
-			say(p, true, "not an amount of gwei: %s", p->edit.text);
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
 			break;
 		}
 		p->form.gas_price = p->form.max_fee;
@@ -517,7 +499,7 @@ static void prompt_done(struct wp *p, struct app *app)
 		return;
 	case P_TIP:
 		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
-			say(p, true, "not an amount of gwei: %s", p->edit.text);
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
 			break;
 		}
 		p->form.custom_fees = true;
@@ -531,11 +513,11 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 		if (rc != ADDRESS_OK) {
-			say(p, true, "token: %s", address_strerror(rc));
+			notice_set(&p->note, true, "token: %s", address_strerror(rc));
 			break;
 		}
 		if (wallet_add_token(p->w, a.b) == 0)
-			say(p, false, "watching the token for every account (this session)");
+			notice_set(&p->note, false, "watching the token for every account (this session)");
 		break;
 	case P_NONE:
 		break;
@@ -587,12 +569,12 @@ static int confirm_key(struct wp *p, int key)
 		if (d->state != DRAFT_READY)
 			return PANE_CONSUMED;
 		if (wallet_state(p->w) != WALLET_UNLOCKED) {
-			say(p, true, "unlock first: u");
+			notice_set(&p->note, true, "unlock first: u");
 			return PANE_REDRAW;
 		}
 		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
 		if (!d->precheck_ok && key == 'y') {
-			say(p, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
+			notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
 			return PANE_REDRAW;
 		}
 		wallet_send(p->w);
@@ -634,7 +616,7 @@ static int wp_key(void *state, struct app *app, int key)
 	wallet_touch(p->w);
 	if (p->prompt != P_NONE)
 		return prompt_key(p, app, key);
-	p->message[0] = '\0';
+	p->note.text[0] = '\0';
 	if (p->view == WV_CONFIRM)
 		return confirm_key(p, key);
 	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
@@ -687,7 +669,7 @@ static int wp_key(void *state, struct app *app, int key)
 				                  sodium_base64_VARIANT_ORIGINAL);
 				printf("\033]52;c;%s\a", b64);
 				fflush(stdout);
-				say(p, false, "copied %s", link);
+				notice_set(&p->note, false, "copied %s", link);
 			}
 		}
 		return PANE_REDRAW;
@@ -702,7 +684,7 @@ static int wp_key(void *state, struct app *app, int key)
 	case 'X':
 		k = newest_pending(p);
 		if (k < 0) {
-			say(p, true, "no pending transaction from this account");
+			notice_set(&p->note, true, "no pending transaction from this account");
 			return PANE_REDRAW;
 		}
 		wallet_prepare_replacement(p->w, (size_t)k, key == 'X');
