@@ -115,39 +115,6 @@ static void sanitize(char *out, size_t cap, const char *s)
 	out[j] = '\0';
 }
 
-static bool contains_ci(const char *hay, const char *needle)
-{
-	size_t nl = strlen(needle);
-
-	for (; hay && *hay; hay++) {
-		size_t i = 0;
-
-		while (i < nl && hay[i] && tolower((unsigned char)hay[i]) == needle[i])
-			i++;
-		if (i == nl)
-			return true;
-	}
-	return false;
-}
-
-/* A remote error that means "this node does not offer the method". */
-static bool reply_unsupported(const struct rpc_reply *r)
-{
-	static const char *const words[] = {
-		"not found", "not supported", "unsupported", "not available", "does not exist",
-		"not enabled", "disabled", "unknown method", "not implemented"
-	};
-
-	if (r->status != RPC_EREMOTE)
-		return false;
-	if (r->code == -32601)
-		return true;
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (contains_ci(r->message, words[i]))
-			return true;
-	return false;
-}
-
 /* A block number or position as trace_filter sends it: a JSON number or a hex QUANTITY. */
 static bool json_u64(const cJSON *j, uint64_t *out)
 {
@@ -758,7 +725,7 @@ static void run_from(struct history *h, enum history_method after)
  */
 static bool fall_back(struct history *h, const struct rpc_reply *r, enum history_support *cap, const char *what)
 {
-	bool unsupported = reply_unsupported(r);
+	bool unsupported = rpc_reply_unsupported(r);
 
 	if (h->o.method == HISTORY_AUTO) {
 		if (unsupported && cap)

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* 2^53: every integer up to here is exact in a double. */
 #define ID_EXACT_LIMIT 9007199254740992.0
@@ -386,4 +387,33 @@ int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, siz
 	free(done);
 	*doc = root;
 	return RPC_OK;
+}
+
+/* strstr, ignoring ASCII case. */
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; hay && *hay; hay++) {
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool rpc_reply_unsupported(const struct rpc_reply *r)
+{
+	static const char *const words[] = { "not found", "not supported", "unsupported", "not available",
+	                                     "does not exist", "not enabled", "disabled", "unknown method", "not yet supported",
+	                                     "not implemented" };
+
+	if (!r || r->status != RPC_EREMOTE)
+		return false;
+	if (r->code == -32601 || r->code == -32004)
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (contains_ci(r->message, words[i]))
+			return true;
+	}
+	return false;
 }

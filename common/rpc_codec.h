@@ -8,6 +8,7 @@
 #ifndef CHAINDECK_RPC_CODEC_H
 #define CHAINDECK_RPC_CODEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,13 @@ struct rpc_reply {
 	const char *message;  /* RPC_EREMOTE: error.message ("" when absent); raw node text — sanitize before display */
 	const cJSON *data;    /* RPC_EREMOTE: error.data, or NULL */
 };
+
+/*
+ * Whether a reply is a JSON-RPC error meaning "this node does not offer the
+ * method" (code -32601 or -32004, or words clients use for it: "not found",
+ * "not supported", "disabled", ...) rather than a passing failure.
+ */
+bool rpc_reply_unsupported(const struct rpc_reply *r);
 
 /*
  * Builds {"jsonrpc":"2.0","id":ID,"method":M,"params":P}. Takes ownership of

@@ -359,3 +359,37 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 	text_sanitize(buf, cap, text, len);
 	return TOKENS_ESPACE;
 }
+
+cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE])
+{
+	struct abi_value arg = { .kind = ABI_ADDRESS };
+	uint8_t data[4 + 32];
+	size_t len = 0;
+	char to[2 * ADDRESS_SIZE + 3], hexdata[2 * sizeof(data) + 3];
+	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+
+	if (!call || !p) {
+		cJSON_Delete(call);
+		cJSON_Delete(p);
+		return NULL;
+	}
+	memcpy(arg.addr.b, owner, ADDRESS_SIZE);
+	abi_encode_call(data, sizeof(data), &len, "balanceOf(address)", &arg, 1);
+	hex_encode(to, sizeof(to), token, ADDRESS_SIZE, 1);
+	hex_encode(hexdata, sizeof(hexdata), data, len, 1);
+	cJSON_AddStringToObject(call, "to", to);
+	cJSON_AddStringToObject(call, "data", hexdata);
+	cJSON_AddItemToArray(p, call);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	return p;
+}
+
+bool tokens_balance_decode(const cJSON *result, struct u256 *out)
+{
+	uint8_t word[64];
+	size_t len = 0;
+
+	return cJSON_IsString(result) &&
+	       hex_decode(word, sizeof(word), &len, result->valuestring, strlen(result->valuestring)) == HEX_OK &&
+	       len == 32 && u256_from_be(out, word, 32) == U256_OK;
+}

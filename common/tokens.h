@@ -90,4 +90,12 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
  */
 int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char *buf, size_t cap);
 
+/*
+ * The eth_call parameters for token.balanceOf(owner) at "latest" (caller owns
+ * them; NULL on no memory), and the answer read back: false when it is not a
+ * 32-byte word.
+ */
+cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE]);
+bool tokens_balance_decode(const cJSON *result, struct u256 *out);
+
 #endif

@@ -306,22 +306,6 @@ static void fetch_hash(struct fleet *f, size_t leader, uint64_t height)
 
 /* ---- polling ---- */
 
-/* Whether a JSON-RPC error means "this node does not offer the method" rather than a passing failure. */
-static bool error_means_unsupported(const struct rpc_reply *r)
-{
-	static const char *const words[] = { "not found", "not supported", "does not exist", "not available",
-	                                     "unsupported", "not implemented", "disabled", "unknown method",
-	                                     "not enabled" };
-
-	if (r->code == -32601 || r->code == -32004)
-		return true;
-	for (size_t i = 0; r->message && i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strstr(r->message, words[i]))
-			return true;
-	}
-	return false;
-}
-
 static enum fleet_cap *cap_of(struct fleet_node *v, enum poll_method m)
 {
 	switch (m) {
@@ -512,7 +496,7 @@ static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_r
 		note_broken(n, m, r);
 
 	if (r->status == RPC_EREMOTE) {
-		if (cap && error_means_unsupported(r)) {
+		if (cap && rpc_reply_unsupported(r)) {
 			*cap = CAP_NO;
 			log_msg(LOG_INFO, "node %s: %s not offered", v->name, method_names[m]);
 		}
@@ -736,7 +720,7 @@ static void on_probe(void *ud, const struct rpc_response *res)
 	/* ... then what it does: a trial call answered "no such method" wins. */
 	for (int p = P_NET; p < P_COUNT; p++) {
 		const struct rpc_reply *r = &res->reply[p];
-		bool offered = r->status == RPC_OK || (r->status == RPC_EREMOTE && !error_means_unsupported(r));
+		bool offered = r->status == RPC_OK || (r->status == RPC_EREMOTE && !rpc_reply_unsupported(r));
 
 		if (probes[p].ns >= 0 && (r->status == RPC_OK || r->status == RPC_EREMOTE))
 			set_ns(v, probes[p].ns, offered);

@@ -266,14 +266,6 @@ static void sync_to(struct explorer *e, uint64_t head)
 static void schedule(struct explorer *e, uint64_t ms);
 static void follow_step(void *ud);
 
-static bool unsupported(const struct rpc_reply *r)
-{
-	return r->status == RPC_EREMOTE &&
-	       (r->code == -32601 || r->code == -32004 || (r->message && (strstr(r->message, "not found") ||
-	                                                                  strstr(r->message, "not supported") ||
-	                                                                  strstr(r->message, "does not exist"))));
-}
-
 static void on_notify(void *ud, const char *subscription, const cJSON *result)
 {
 	struct explorer *e = ud;
@@ -354,7 +346,7 @@ static void on_new_filter(void *ud, const struct rpc_response *res)
 	const struct rpc_reply *r = res->status == RPC_OK ? &res->reply[0] : NULL;
 
 	e->follow_call = 0;
-	if (r && unsupported(r)) {
+	if (r && rpc_reply_unsupported(r)) {
 		e->follow = FOLLOW_POLL;
 		log_msg(LOG_INFO, "explorer: no block filters on this node, polling");
 		return;
@@ -849,16 +841,9 @@ static void on_token_balances(void *ud, const struct rpc_response *res)
 	e->balances_call = 0;
 	if (res->status != RPC_OK)
 		return;
-	for (size_t i = 0; i < res->n && i < d->ntokens; i++) {
-		uint8_t word[64];
-		size_t len = 0;
-		const cJSON *r = res->reply[i].result;
-
-		if (res->reply[i].status != RPC_OK || !cJSON_IsString(r) ||
-		    hex_decode(word, sizeof(word), &len, r->valuestring, strlen(r->valuestring)) != HEX_OK || len != 32)
-			continue;
-		d->tokens[i].known = u256_from_be(&d->tokens[i].balance, word, 32) == U256_OK;
-	}
+	for (size_t i = 0; i < res->n && i < d->ntokens; i++)
+		d->tokens[i].known = res->reply[i].status == RPC_OK &&
+		                     tokens_balance_decode(res->reply[i].result, &d->tokens[i].balance);
 	notify(e);
 }
 
@@ -867,31 +852,17 @@ static void fetch_token_balances(struct explorer *e)
 {
 	struct explorer_doc *d = &e->doc;
 	struct rpc_batch *b;
-	struct abi_value arg = { .kind = ABI_ADDRESS };
-	uint8_t data[36];
-	size_t len;
-	char to[48], hexdata[80];
 
 	if (!d->ntokens || e->balances_call)
 		return;
 	b = rpc_batch_new();
 	if (!b)
 		return;
-	memcpy(arg.addr.b, d->target.address, 20);
 	for (size_t i = 0; i < d->ntokens; i++) {
-		cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
 		struct token_meta meta;
 
 		tokens_get(e->tokens, d->tokens[i].token, &meta);
-		if (abi_encode_call(data, sizeof(data), &len, "balanceOf(address)", &arg, 1) != ABI_OK)
-			len = 0;
-		hex_encode(to, sizeof(to), d->tokens[i].token, 20, 1);
-		hex_encode(hexdata, sizeof(hexdata), data, len, 1);
-		cJSON_AddStringToObject(call, "to", to);
-		cJSON_AddStringToObject(call, "data", hexdata);
-		cJSON_AddItemToArray(p, call);
-		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-		rpc_batch_add(b, "eth_call", p);
+		rpc_batch_add(b, "eth_call", tokens_balance_params(d->tokens[i].token, d->target.address));
 	}
 	e->balances_call = rpc_batch_send(e->rpc, b, on_token_balances, e);
 }

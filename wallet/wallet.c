@@ -283,46 +283,27 @@ static void on_token_balances(void *ud, const struct rpc_response *res)
 	w->token_call = 0;
 	if (res->status != RPC_OK)
 		return;
-	for (size_t i = 0; i < res->n && i < w->ntokens; i++) {
-		const cJSON *r = res->reply[i].result;
-		uint8_t word[64];
-		size_t len = 0;
-
-		w->token_known[i] = res->reply[i].status == RPC_OK && cJSON_IsString(r) &&
-		                    hex_decode(word, sizeof(word), &len, r->valuestring, strlen(r->valuestring)) == HEX_OK &&
-		                    len == 32 && u256_from_be(&w->token_balance[i], word, 32) == U256_OK;
-	}
+	for (size_t i = 0; i < res->n && i < w->ntokens; i++)
+		w->token_known[i] = res->reply[i].status == RPC_OK &&
+		                    tokens_balance_decode(res->reply[i].result, &w->token_balance[i]);
 	notify(w);
 }
 
 static void poll_token_balances(struct wallet *w)
 {
 	struct rpc_batch *b;
-	struct abi_value arg = { .kind = ABI_ADDRESS };
-	uint8_t data[36];
-	size_t dl;
-	char to[48], hexdata[80];
 
 	if (w->token_call || !w->ntokens || w->selected >= w->naccounts)
 		return;
 	b = rpc_batch_new();
 	if (!b)
 		return;
-	memcpy(arg.addr.b, w->accounts[w->selected].acct.address.b, 20);
 	for (size_t i = 0; i < w->ntokens; i++) {
-		cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
 		struct token_meta meta;
 
 		tokens_get(w->tokens, w->token_addr[i], &meta);
-		if (abi_encode_call(data, sizeof(data), &dl, "balanceOf(address)", &arg, 1) != ABI_OK)
-			dl = 0;
-		hex_encode(to, sizeof(to), w->token_addr[i], 20, 1);
-		hex_encode(hexdata, sizeof(hexdata), data, dl, 1);
-		cJSON_AddStringToObject(call, "to", to);
-		cJSON_AddStringToObject(call, "data", hexdata);
-		cJSON_AddItemToArray(p, call);
-		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-		rpc_batch_add(b, "eth_call", p);
+		rpc_batch_add(b, "eth_call",
+		              tokens_balance_params(w->token_addr[i], w->accounts[w->selected].acct.address.b));
 	}
 	w->token_call = rpc_batch_send(w->rpc, b, on_token_balances, w);
 }

@@ -162,7 +162,7 @@ static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *w
 	uint8_t buf[2048];
 	size_t len = 0;
 
-	if (r->status == RPC_EREMOTE && (r->code == -32601 || (r->message && strstr(r->message, "not found")))) {
+	if (rpc_reply_unsupported(r)) {
 		w->simulate_unsupported = true;
 		return -1;
 	}
@@ -319,13 +319,8 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		fees_suggest_legacy(gas_price, &d->levels);
 	}
 	if (d->token) {
-		uint8_t word[64];
-		size_t len = 0;
-		const cJSON *r = res->reply[Q_TOKEN_BALANCE].result;
-
-		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK || !cJSON_IsString(r) ||
-		    hex_decode(word, sizeof(word), &len, r->valuestring, strlen(r->valuestring)) != HEX_OK || len != 32 ||
-		    u256_from_be(&token_balance, word, 32) != U256_OK) {
+		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK ||
+		    !tokens_balance_decode(res->reply[Q_TOKEN_BALANCE].result, &token_balance)) {
 			draft_fail(w, "the token did not answer balanceOf");
 			free(c);
 			return;
@@ -460,27 +455,10 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	rpc_batch_add(b, "eth_getBlockByNumber", p);
 	{
 		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
-		struct abi_value arg = { .kind = ABI_ADDRESS };
-		uint8_t data[36];
-		size_t dl = 0;
-		char to[48], hexdata[80];
-		cJSON *call;
-
-		if (!f->token) {
+		if (f->token)
+			rpc_batch_add(b, "eth_call", tokens_balance_params(f->token_addr, d->from_addr));
+		else
 			rpc_batch_add(b, "eth_chainId", NULL);
-		} else {
-			memcpy(arg.addr.b, d->from_addr, 20);
-			abi_encode_call(data, sizeof(data), &dl, "balanceOf(address)", &arg, 1);
-			addr_hex(to, sizeof(to), f->token_addr);
-			hex_encode(hexdata, sizeof(hexdata), data, dl, 1);
-			call = cJSON_CreateObject();
-			cJSON_AddStringToObject(call, "to", to);
-			cJSON_AddStringToObject(call, "data", hexdata);
-			p = cJSON_CreateArray();
-			cJSON_AddItemToArray(p, call);
-			cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-			rpc_batch_add(b, "eth_call", p);
-		}
 	}
 	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
 	wallet_notify(w);

@@ -689,7 +689,35 @@ static void batch_of_fixture_responses(void)
 	cJSON_Delete(doc);
 }
 
+static void unsupported_errors_are_told_from_passing_failures(void)
+{
+	static const struct {
+		int status;
+		long code;
+		const char *message;
+		bool unsupported;
+	} rows[] = {
+		{ RPC_EREMOTE, -32601, "the method net_peerCount does not exist/is not available", true },
+		{ RPC_EREMOTE, -32004, "", true },
+		{ RPC_EREMOTE, -32000, "Method Not Found", true },
+		{ RPC_EREMOTE, -32603, "admin API is disabled", true },
+		{ RPC_EREMOTE, -32000, "\"pending\" is not yet supported", true },
+		{ RPC_EREMOTE, -32000, "execution reverted", false },
+		{ RPC_EREMOTE, -32602, "invalid argument 0: hex string without 0x prefix", false },
+		{ RPC_OK, 0, "not found", false },
+		{ RPC_EID, 0, "not found", false },
+	};
+
+	for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+		struct rpc_reply r = { .status = rows[i].status, .code = rows[i].code, .message = rows[i].message };
+
+		CHECK_MSG(rpc_reply_unsupported(&r) == rows[i].unsupported, "row %zu: %s", i, rows[i].message);
+	}
+	CHECK(!rpc_reply_unsupported(NULL));
+}
+
 static const struct test_case cases[] = {
+	{ "unsupported_errors_are_told_from_passing_failures", unsupported_errors_are_told_from_passing_failures },
 	{"request_has_all_members", request_has_all_members},
 	{"request_keeps_params", request_keeps_params},
 	{"request_id_keeps_64_bits", request_id_keeps_64_bits},
