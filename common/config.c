@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/url.h"
+
 enum {
 	NAME_MAX_LEN = 64,   /* node names */
 	ECHO_MAX = 40        /* longest key or section name quoted in a message */
@@ -259,154 +261,6 @@ int config_default_log_path(char *buf, size_t cap)
 	return xdg_path(buf, cap, "XDG_STATE_HOME", ".local/state", "chaindeck/chaindeck.log");
 }
 
-/* ---- URLs ------------------------------------------------------------- */
-
-struct url_parts {
-	bool ipc;
-	const char *auth;     /* authority: [userinfo@]host[:port] */
-	size_t auth_len;
-	const char *host;     /* within authority, userinfo removed (port kept) */
-	size_t host_len;
-	const char *path;     /* ipc: the socket path */
-};
-
-/* Splits an http(s) or IPC url. 0, or -1 with *why set. Messages never quote the url. */
-static int url_split(const char *url, struct url_parts *u, const char **why)
-{
-	const char *p, *at = NULL, *end;
-
-	memset(u, 0, sizeof(*u));
-	if (!url || !*url) {
-		*why = "empty url";
-		return -1;
-	}
-	for (p = url; *p; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
-			*why = "url contains spaces or control characters";
-			return -1;
-		}
-	}
-	if (url[0] == '/') {
-		u->ipc = true;
-		u->path = url;
-		return 0;
-	}
-	if (strncasecmp(url, "ipc://", 6) == 0) {
-		if (url[6] != '/' || url[7] == '\0') {
-			*why = "ipc url needs an absolute socket path (ipc:///path/geth.ipc)";
-			return -1;
-		}
-		u->ipc = true;
-		u->path = url + 6;
-		return 0;
-	}
-	if (strncasecmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else {
-		*why = "unsupported url scheme (use http://, https://, ipc:// or a socket path)";
-		return -1;
-	}
-	end = p + strcspn(p, "/?#");
-	u->auth = p;
-	u->auth_len = (size_t)(end - p);
-	for (const char *q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	u->host = at ? at + 1 : p;
-	u->host_len = (size_t)(end - u->host);
-	return 0;
-}
-
-/* Checks host[:port] (IPv6 in brackets). */
-static int host_check(const char *h, size_t n, const char **why)
-{
-	const char *colon = NULL, *stop = h + n;
-	size_t hl;
-
-	if (n > 0 && h[0] == '[') {
-		const char *close = memchr(h, ']', n);
-
-		if (!close || close == h + 1) {
-			*why = "url has a malformed IPv6 host";
-			return -1;
-		}
-		for (const char *q = h + 1; q < close; q++) {
-			if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
-			      (*q >= 'A' && *q <= 'Z') || *q == ':' || *q == '.' || *q == '%')) {
-				*why = "url has a malformed IPv6 host";
-				return -1;
-			}
-		}
-		if (close + 1 != stop && close[1] != ':') {
-			*why = "url has a malformed IPv6 host";
-			return -1;
-		}
-		colon = close + 1 != stop ? close + 1 : NULL;
-	} else {
-		colon = memchr(h, ':', n);
-		hl = colon ? (size_t)(colon - h) : n;
-		if (hl == 0) {
-			*why = "url has no host";
-			return -1;
-		}
-		for (size_t i = 0; i < hl; i++) {
-			unsigned char c = (unsigned char)h[i];
-
-			if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '%')) {
-				*why = "url has an invalid host";
-				return -1;
-			}
-		}
-	}
-	if (colon) {
-		long port = 0;
-		const char *q = colon + 1;
-
-		if (q == stop) {
-			*why = "url has an empty port";
-			return -1;
-		}
-		for (; q < stop; q++) {
-			if (*q < '0' || *q > '9' || port > 65535) {
-				*why = "url has an invalid port";
-				return -1;
-			}
-			port = port * 10 + (*q - '0');
-		}
-		if (port < 1 || port > 65535) {
-			*why = "url port is out of range (1..65535)";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int url_check(const char *url, const char **why)
-{
-	struct url_parts u;
-
-	if (url_split(url, &u, why) != 0)
-		return -1;
-	if (u.ipc)
-		return 0;
-	return host_check(u.host, u.host_len, why);
-}
-
-static bool secret_param(const char *name, size_t n)
-{
-	static const char *const names[] = {
-		"key", "apikey", "api_key", "api-key", "token", "access_token", "auth", "secret", "password",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(name, names[i], n) == 0)
-			return true;
-	return false;
-}
-
 struct sbuf {
 	char *s;
 	size_t len, cap;
@@ -428,79 +282,20 @@ static void sb_str(struct sbuf *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
-char *config_mask_url(const char *url)
+/* ---- URLs: common/url.c parses them --------------------------------------- */
+
+static int url_check(const char *url, const char **why)
 {
-	struct sbuf b = { 0 };
-	const char *p, *auth, *auth_end, *at = NULL, *colon, *q;
-
-	if (!url)
-		return NULL;
-	sb_add(&b, "", 0);
-	p = strstr(url, "://");
-	if (!p || strncasecmp(url, "ipc://", 6) == 0) {
-		sb_str(&b, url);
-		return b.s;
-	}
-	auth = p + 3;
-	auth_end = auth + strcspn(auth, "/?#");
-	sb_add(&b, url, (size_t)(auth - url));
-	for (const char *s = auth; s < auth_end; s++)
-		if (*s == '@')
-			at = s;
-	if (at) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		if (colon && colon > auth) {
-			sb_add(&b, auth, (size_t)(colon - auth));
-			sb_str(&b, ":***");
-		} else {
-			sb_str(&b, "***");
-		}
-		sb_add(&b, at, (size_t)(auth_end - at));
-	} else {
-		sb_add(&b, auth, (size_t)(auth_end - auth));
-	}
-
-	/* Path, then the query parameter by parameter, then the fragment as is. */
-	q = auth_end + strcspn(auth_end, "?#");
-	sb_add(&b, auth_end, (size_t)(q - auth_end));
-	if (*q == '?') {
-		const char *s = q + 1, *qend = s + strcspn(s, "#");
-
-		sb_str(&b, "?");
-		while (s < qend) {
-			const char *amp = memchr(s, '&', (size_t)(qend - s));
-			const char *pend = amp ? amp : qend;
-			const char *eq = memchr(s, '=', (size_t)(pend - s));
-
-			if (eq && secret_param(s, (size_t)(eq - s))) {
-				sb_add(&b, s, (size_t)(eq - s) + 1);
-				sb_str(&b, "***");
-			} else {
-				sb_add(&b, s, (size_t)(pend - s));
-			}
-			if (amp)
-				sb_str(&b, "&");
-			s = amp ? amp + 1 : qend;
-		}
-		q = qend;
-	}
-	sb_str(&b, q);
-	return b.s;
+	return url_valid(url, why) ? 0 : -1;
 }
 
 /* A node name for a URL-given node: host[:port] or the socket path. */
 static char *url_name(const char *url)
 {
-	struct url_parts u;
-	const char *why;
-	char *name;
+	char *name = url_node_name(url);
 
-	if (url_split(url, &u, &why) != 0)
-		return xstrdup(url);
-	if (u.ipc)
-		name = xstrdup(u.path);
-	else
-		name = xstrndup(u.host, u.host_len);
+	if (!name)
+		abort(); /* only called on a URL url_check accepted */
 	if (strlen(name) > NAME_MAX_LEN)
 		name[NAME_MAX_LEN] = '\0';
 	return name;

@@ -152,15 +152,7 @@ int config_remove_node(struct config *cfg, const char *name);
 /* The node's effective per-call timeout in ms. */
 long config_node_timeout(const struct config *cfg, const struct config_node *node);
 
-/*
- * A copy of url safe to show or log: "https://user:***@host/..." (a userinfo
- * without a password is all secret: "***@host"), and the values of query
- * parameters named key, apikey, api_key, api-key, token, access_token, auth,
- * secret or password (any case) replaced by "***". Anything without secrets
- * comes back unchanged. Returns a malloc'd string the caller frees; NULL only
- * for a NULL url.
- */
-char *config_mask_url(const char *url);
+/* URLs are checked, named and masked by common/url.h (url_mask shows one safely). */
 
 /*
  * Writes the whole of cfg to path, atomically and durably: a temporary file in

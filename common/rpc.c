@@ -10,8 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/config.h"
 #include "common/log.h"
+#include "common/url.h"
 
 #define DEFAULT_TIMEOUT_MS 5000L
 #define DEFAULT_CONNECTIONS 4
@@ -63,7 +63,7 @@ struct ipc_conn {
 
 struct rpc_client {
 	struct loop *loop;
-	char *url;               /* with credentials: never logged or shown */
+	char *url;               /* as curl normalised it, with credentials: never logged or shown */
 	char *display_url;
 	bool is_ipc;
 	char *ipc_path;
@@ -763,14 +763,22 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 {
 	struct rpc_client *c;
 	const char *url = opts ? opts->url : NULL;
+	struct url parsed;
+	const char *why;
 	char line[1024];
 
 	if (!url || !*url) {
 		snprintf(err, errlen, "no node URL given");
 		return NULL;
 	}
+	/* The one parse (libcurl's): what was checked is what the transfer is given. */
+	if (url_parse(url, &parsed, &why) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
+		url_free(&parsed);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -782,18 +790,16 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 	if (c->connections > MAX_CONNECTIONS)
 		c->connections = MAX_CONNECTIONS;
 	c->max_response = opts->max_response ? opts->max_response : DEFAULT_MAX_RESPONSE;
-	c->url = xstrdup(url);
-	c->display_url = config_mask_url(url);
+	c->display_url = url_mask(url);
 	c->ca_file = xstrdup(opts->ca_file);
-	if (strncmp(url, "ipc://", 6) == 0 || url[0] == '/') {
-		c->is_ipc = true;
-		c->ipc_path = xstrdup(url[0] == '/' ? url : url + 6);
-	} else if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
-		snprintf(err, errlen, "unsupported URL scheme in %s (use http://, https:// or an IPC path)",
-		         c->display_url ? c->display_url : "URL");
-		rpc_client_free(c);
-		return NULL;
+	c->is_ipc = parsed.scheme == URL_IPC;
+	if (c->is_ipc) {
+		c->url = xstrdup(url);
+		c->ipc_path = xstrdup(parsed.ipc_path);
+	} else {
+		c->url = xstrdup(parsed.curl_url);
 	}
+	url_free(&parsed);
 	c->headers = curl_slist_append(NULL, "Content-Type: application/json");
 	if (opts->bearer && *opts->bearer) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", opts->bearer);

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/rpc.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "wallet/wallet_internal.h"
 
 #define HISTORY_PAGE 25
@@ -447,50 +448,11 @@ int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 
 /*
  * Plain HTTP to anything but loopback: what is signed would cross the network
- * in the clear. The host is taken exactly (scheme in any case, userinfo and
- * port stripped): "localhost.evil.example" or "127.evil.example" are remote.
+ * in the clear. The host is the one curl connects to (common/url.h).
  */
 bool wallet_url_insecure(const char *url)
 {
-	const char *host, *end;
-	char h[256];
-	size_t len;
-
-	if (strncasecmp(url, "http://", 7) != 0)
-		return false;
-	host = url + 7;
-	end = host + strcspn(host, "/?#");
-	for (const char *at = host; at < end; at++) {
-		if (*at == '@')
-			host = at + 1;
-	}
-	len = (size_t)(end - host);
-	if (len >= sizeof(h))
-		return true;
-	memcpy(h, host, len);
-	h[len] = '\0';
-	/* Drop the port: after the last ':' outside brackets. */
-	if (h[0] == '[') {
-		char *close = strchr(h, ']');
-
-		if (!close)
-			return true;
-		close[1] = '\0';
-		return strcmp(h, "[::1]") != 0;
-	}
-	if (strchr(h, ':'))
-		*strchr(h, ':') = '\0';
-	if (strcasecmp(h, "localhost") == 0)
-		return false;
-	/* 127.0.0.0/8 written as a dotted quad: digits and dots only, four parts, first 127. */
-	if (strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == strlen(h)) {
-		int dots = 0;
-
-		for (const char *c = h; *c; c++)
-			dots += *c == '.';
-		return dots != 3;
-	}
-	return true;
+	return url_plain_http_remote(url);
 }
 
 struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,

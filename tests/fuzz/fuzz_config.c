@@ -10,6 +10,7 @@
 #include "tests/fuzz/fuzz_util.h"
 
 #include "common/config.h"
+#include "common/url.h"
 
 static void check_node(const struct config_node *n)
 {
@@ -23,8 +24,8 @@ static void check_node(const struct config_node *n)
 		   "chain_id out of range");
 	for (size_t i = 0; i < n->nheaders; i++)
 		fuzz_check(n->headers[i] != NULL, "NULL header");
-	masked = config_mask_url(n->url);
-	fuzz_check(masked != NULL, "config_mask_url returned NULL");
+	masked = url_mask(n->url);
+	fuzz_check(masked != NULL, "url_mask returned NULL");
 	free(masked);
 }
 
@@ -54,9 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		char *url = fuzz_strndup(data, size);
 		const char *urls[1] = {url};
-		char *masked = config_mask_url(url);
+		char *masked = url_mask(url);
 
-		fuzz_check(masked != NULL, "config_mask_url returned NULL");
+		fuzz_check(masked != NULL, "url_mask returned NULL");
 		free(masked);
 		rc = config_apply_overrides(&cfg, urls, 1, NULL, err, sizeof(err));
 		fuzz_check(fuzz_terminated(err, sizeof(err)), "override message not terminated");

@@ -12,6 +12,8 @@
 #      id between the confirmation screen and y gets "not signed" and no transaction
 #   d. vault, keystore, address book, config and log files are 0600 and new directories 0700, with
 #      umask 022, and a log or config that was looser is tightened
+#   e. API keys in node URLs (Infura- and Alchemy-style keys in the path, a URL password, an apikey
+#      query value) are masked in the dashboard and the log and appear on no screen and in no log
 #   and: terminal escapes in a node's text (an OSC 52 clipboard write in web3_clientVersion) never
 #   reach the terminal or the log as escapes; plain HTTP to a non-loopback address warns before
 #   signing (0.0.0.0, which Linux routes to this host, stands in for one: loopback only).
@@ -425,6 +427,40 @@ run_tui tls3 --config "$work/byip.ini" --log "$work/state/tls3.log"
 t_ok "the CA's certificate for another name (localhost, asked 127.0.0.1): DOWN" screen_wait_for 'DOWN since .*certificate' 15
 eq "... and the node got no request" "$(grep -c . "$work/tls.methods")" "$before"
 quit_tui
+
+# ==== e. API keys in node URLs: masked on every screen and in the log ==============================
+# An Infura-style key in the path of a node that is down (so the log has its URL), and an
+# Alchemy-style key in the path, a URL password and an apikey query value of a node that is up.
+INFURA_KEY=9aa3d95b3bc440fa88ea12eaa4456161
+ALCHEMY_KEY=Kx8QpZrTmVnWbYcLdHfJgSaE7u2q
+QUERY_KEY=q5ecretQueryKey
+URL_PW=hunter2urlpw
+proxy_start keys plain || die "the proxy for the key URLs starts"
+klog=$work/state/keys.log
+run_tui keys --rpc-url "http://127.0.0.1:1/v3/$INFURA_KEY" \
+	--rpc-url "http://alice:$URL_PW@127.0.0.1:$PROXY_PORT/v2/$ALCHEMY_KEY?apikey=$QUERY_KEY" --log "$klog"
+t_ok "keys in URLs: the node behind the Alchemy-style URL is up" screen_wait_for 'Chain id +31337|31337' 15
+screen_send Enter
+seen=""
+for _ in 1 2; do
+	screen_wait_for 'Node .*\(([12])/2\)' 5 >/dev/null
+	seen+=$(screen_capture)$'\n'
+	screen_send j
+	sleep 0.2
+done
+t_ok "keys in URLs: the detail view shows the Infura-style URL masked" \
+	grep -qF "http://127.0.0.1:1/v3/***" <<<"$seen"
+t_ok "keys in URLs: the detail view shows the Alchemy-style URL masked" \
+	grep -qF "http://alice:***@127.0.0.1:$PROXY_PORT/v2/***?apikey=***" <<<"$seen"
+for _ in $(seq 50); do grep -qF "rpc http://127.0.0.1:1/" "$klog" && break; sleep 0.1; done
+quit_tui
+t_ok "keys in URLs: the log names the down node by its masked URL" grep -qF "rpc http://127.0.0.1:1/v3/***:" "$klog"
+if grep -qF -e "$INFURA_KEY" -e "$ALCHEMY_KEY" -e "$QUERY_KEY" -e "$URL_PW" "$klog" "$caps"; then
+	t_fail "keys in URLs: no key, URL password or apikey value on any screen or in the log" \
+		"$(grep -hoF -e "$INFURA_KEY" -e "$ALCHEMY_KEY" -e "$QUERY_KEY" -e "$URL_PW" "$klog" "$caps" | sort -u | tr '\n' ' ')"
+else
+	t_pass "keys in URLs: no key, URL password or apikey value on any screen or in the log"
+fi
 
 # ==== d. modes ====================================================================================
 eq "vault file 0600 (restore)" "$(mode "$vault")" 600
