@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -50,6 +52,7 @@ struct ctx {
 	uint64_t start_us;
 	bool first_full_frame;
 	uint64_t alert_seq;   /* the fleet's alert count already announced */
+	char harden_failed[256]; /* what harden_process could not do, or "" */
 };
 
 void app_mark_dirty(struct app *app)
@@ -140,6 +143,34 @@ static int parse_args(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Before anything secret enters the process (a bearer token from the config,
+ * a password typed in the wallet pane or read by a `wallet` command): no core
+ * dump (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0), which also keeps
+ * other processes of the same user from attaching with ptrace or reading
+ * /proc/PID/mem. For the rest of the process: secrets may stay in memory after
+ * a lock. A setting that fails is reported in why (both are still tried).
+ */
+static int harden_process(char *why, size_t cap)
+{
+	struct rlimit rl = { 0, 0 };
+	int rc = 0;
+
+	why[0] = '\0';
+	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
+		snprintf(why, cap, "cannot turn core dumps off (setrlimit RLIMIT_CORE): %s", strerror(errno));
+		rc = -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		size_t n = strlen(why);
+
+		snprintf(why + n, cap - n, "%scannot make the process non-dumpable (prctl PR_SET_DUMPABLE): %s",
+		         n ? "; " : "", strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 /* ---- startup stages, unwound in reverse ---- */
 
 static int st_config_up(struct ctx *x, char *err, size_t errlen)
@@ -183,6 +214,8 @@ static int st_log_up(struct ctx *x, char *err, size_t errlen)
 		return -1;
 	}
 	log_msg(LOG_INFO, "chaindeck %s starting with %zu node(s)", CHAINDECK_VERSION, x->app.cfg.nnodes);
+	if (x->harden_failed[0])
+		log_msg(LOG_WARN, "%s", x->harden_failed);
 	return 0;
 }
 
@@ -399,6 +432,9 @@ int main(int argc, char **argv)
 	size_t up = 0;
 	int rc;
 
+	/* First of all, for the screen and the `wallet` commands alike: said on stderr and in the log. */
+	if (harden_process(x.harden_failed, sizeof(x.harden_failed)) != 0)
+		fprintf(stderr, "chaindeck: warning: %s\n", x.harden_failed);
 	/* the scriptable wallet: no config, log or terminal setup */
 	if (argc > 1 && strcmp(argv[1], "wallet") == 0)
 		return wallet_cli_main(argc - 1, argv + 1);

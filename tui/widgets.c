@@ -91,14 +91,33 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
 	wattrset(w, A_NORMAL);
 }
 
+/*
+ * ncurses keeps every byte it reads from the terminal in its own input queue
+ * (one int per byte, so typed text sits there as UTF-32-like words) and never
+ * clears a slot, only moves its indexes. The one public way to write that
+ * queue is ungetch: pushing zeros until it is full overwrites every slot; then
+ * flushinp empties it (and the terminal's pending input, which may hold more of
+ * what was typed). Typeahead after a password is dropped on purpose.
+ */
+static void wipe_curses_input(void)
+{
+	for (int i = 0; i < 4096 && ungetch(0) == OK; i++)
+		;
+	flushinp();
+}
+
 void line_edit_wipe(struct line_edit *e)
 {
 	sodium_memzero(e->text, sizeof(e->text));
 	e->len = 0;
+	if (e->secret)
+		wipe_curses_input();
 }
 
 void line_edit_start(struct line_edit *e, const char *prompt, const char *initial)
 {
+	/* Nothing of an earlier (secret) text may stay behind the new one's terminator. */
+	sodium_memzero(e->text, sizeof(e->text));
 	e->secret = false;
 	snprintf(e->prompt, sizeof(e->prompt), "%s", prompt);
 	snprintf(e->text, sizeof(e->text), "%s", initial ? initial : "");

@@ -37,7 +37,10 @@ struct line_edit {
 };
 void line_edit_start(struct line_edit *e, const char *prompt, const char *initial);
 enum line_edit_result line_edit_key(struct line_edit *e, int key);
-/* Zeroes the text (a password must not linger in memory). */
+/*
+ * Zeroes the text (a password must not linger in memory); for a secret one also
+ * overwrites and empties ncurses' input queue, which held the typed bytes.
+ */
 void line_edit_wipe(struct line_edit *e);
 /* Draws "prompt: text_" on row y, scrolled so the end of the text shows. */
 void line_edit_draw(struct app *app, WINDOW *w, int y, const struct line_edit *e);

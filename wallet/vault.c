@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,18 +130,6 @@ static bool label_valid(const char *s, size_t len)
 	if (len > VAULT_LABEL_MAX || memchr(s, '\0', len))
 		return false;
 	return text_sanitize(buf, sizeof(buf), s, len) == len && memcmp(buf, s, len) == 0;
-}
-
-int vault_harden_process(void)
-{
-	struct rlimit rl = {0, 0};
-	int rc = 0;
-
-	if (setrlimit(RLIMIT_CORE, &rl) != 0)
-		rc = -1;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		rc = -1;
-	return rc;
 }
 
 int vault_default_path(char *out, size_t cap)
@@ -847,7 +833,6 @@ int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen
 
 	if (!v->raw)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s was never written", v->path);
-	vault_harden_process();
 	s = secrets_new();
 	if (!s)
 		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
@@ -1121,7 +1106,6 @@ int vault_create(struct vault **out, const char *path, const char *password,
 		vault_free(v);
 		return fail(err, errlen, VAULT_EINVAL, "Argon2id parameters out of bounds");
 	}
-	vault_harden_process();
 	v->s = secrets_new();
 	if (!v->s) {
 		vault_free(v);

@@ -48,9 +48,9 @@
  *
  * Secrets (the AEAD key, mnemonic, passphrase, seed, imported keys and every
  * plaintext buffer) live only in sodium_malloc memory and are wiped and freed
- * on vault_lock / vault_free. The first unlock or create disables core dumps
- * for the rest of the process (RLIMIT_CORE 0 and PR_SET_DUMPABLE 0); they are
- * not turned back on at lock, since other secrets may still be in memory.
+ * on vault_lock / vault_free. Core dumps and ptrace are the program's to turn
+ * off, at startup, before any password is read (chaindeck's main does:
+ * RLIMIT_CORE 0 and PR_SET_DUMPABLE 0, for the rest of the process).
  *
  * Threads: a vault handle is not thread-safe and holds no lock. One thread at
  * a time may use a handle. vault_unlock, vault_create and vault_set_password
@@ -135,13 +135,6 @@ const char *vault_strerror(int err);
  * result does not fit in out[cap].
  */
 int vault_default_path(char *out, size_t cap);
-
-/*
- * Turns core dumps off for the rest of the process. Called by vault_create and
- * vault_unlock; a caller may call it earlier (before reading a password).
- * Returns 0, or -1 when either setting failed (the other is still applied).
- */
-int vault_harden_process(void);
 
 /*
  * Creates a new vault file at path (VAULT_EEXIST if one is there) and returns

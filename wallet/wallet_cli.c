@@ -1181,8 +1181,6 @@ int wallet_cli_main(int argc, char **argv)
 		return fail(WALLET_CLI_EUSAGE, "usage: chaindeck wallet %s", cmd->usage);
 	if (sodium_init() < 0)
 		return fail(WALLET_CLI_EFAIL, "libsodium failed to initialise");
-	/* no core dump of a process about to hold passwords and keys */
-	vault_harden_process();
 	rc = cmd->run(&c);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = fail(WALLET_CLI_EFAIL, "cannot write the result: %s", strerror(errno));

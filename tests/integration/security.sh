@@ -14,6 +14,8 @@
 #      umask 022, and a log or config that was looser is tightened
 #   e. API keys in node URLs (Infura- and Alchemy-style keys in the path, a URL password, an apikey
 #      query value) are masked in the dashboard and the log and appear on no screen and in no log
+#   f. from startup, before a bearer token is read or a password typed (the screen, and `wallet new`
+#      at its prompt), chaindeck has core dumps off and is not dumpable, as the kernel reports it
 #   and: terminal escapes in a node's text (an OSC 52 clipboard write in web3_clientVersion) never
 #   reach the terminal or the log as escapes; plain HTTP to a non-loopback address warns before
 #   signing (0.0.0.0, which Linux routes to this host, stands in for one: loopback only).
@@ -95,13 +97,15 @@ tui_pid() {
 	awk '{print $1}' "/proc/$sh/task/$sh/children" 2>/dev/null
 }
 
-# memscan PID: how often the password, the wrong password, the mnemonic, key 0 in hex and key 0 as
-# bytes occur in the process's readable-writable memory ("unreadable" without ptrace rights)
+# memscan PID: how often the password, the wrong password, the mnemonic, key 0 in hex, key 0 as
+# bytes, and the two passwords as UTF-32 (the wide characters curses reads keys into) occur in the
+# process's readable-writable memory ("unreadable" without ptrace rights)
 memscan() {
 	python3 - "$1" "$PASSWORD" "$WRONG" "$MNEMONIC" "${KEYS[0]}" <<'PY'
 import sys
 pid, texts = sys.argv[1], sys.argv[2:]
 needles = [t.encode() for t in texts] + [bytes.fromhex(texts[-1])]
+needles += [t.encode("utf-32-le") for t in texts[:2]]
 counts = [0] * len(needles)
 try:
     maps = open("/proc/%s/maps" % pid).read().splitlines()
@@ -330,7 +334,7 @@ if [ "$mem_unlocked" = sanitized ]; then
 elif [ "$mem_readable" = no ]; then
 	t_pass "the unlocked process's memory is not readable by its own user (not dumpable)"
 else
-	eq "after L: no password, mnemonic or key (text or bytes) left in the process's memory" "$mem_after" "0 0 0 0 0"
+	eq "after L: no password (UTF-8 or UTF-32), mnemonic or key (text or bytes) left in the process's memory" "$mem_after" "0 0 0 0 0 0 0"
 fi
 quit_tui
 eq "the log file is tightened to 0600" "$(mode "$log")" 600
@@ -427,6 +431,41 @@ run_tui tls3 --config "$work/byip.ini" --log "$work/state/tls3.log"
 t_ok "the CA's certificate for another name (localhost, asked 127.0.0.1): DOWN" screen_wait_for 'DOWN since .*certificate' 15
 eq "... and the node got no request" "$(grep -c . "$work/tls.methods")" "$before"
 quit_tui
+
+# ==== f. hardened from the start: no core dump, no ptrace, before any secret is read ==============
+# chaindeck runs as an ordinary user (nobody) with core dumps allowed by its shell, a config whose
+# node has a bearer_file, and no vault unlocked. The kernel's view of the running process: its core
+# limit (/proc/PID/limits) and whether it is dumpable (a non-dumpable process's /proc/PID files
+# belong to root instead of its user).
+hw=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-harden.XXXXXX") || die "a directory for the unprivileged run"
+cleanup_add "rm -rf '$hw'"
+printf 'bearer-token-0f9e8d\n' >"$hw/token"
+printf '[node "t"]\nurl = http://127.0.0.1:1\nbearer_file = %s\n' "$hw/token" >"$hw/config.ini"
+chmod 600 "$hw/token" "$hw/config.ini"
+chown -R 65534:65534 "$hw" && chmod 700 "$hw"
+# harden_check WHAT: the current session's chaindeck has core size 0 and is not dumpable
+harden_check() {
+	local pid core owner
+	pid=$(tui_pid)
+	core=$(awk '/^Max core file size/ {print $5 " " $6}' "/proc/$pid/limits" 2>/dev/null)
+	owner=$(stat -c %u "/proc/$pid/mem" 2>/dev/null)
+	eq "$1: no core dump (RLIMIT_CORE 0)" "$core" "0 0"
+	eq "$1: not dumpable, so no ptrace or /proc/PID/mem for its user (/proc/PID owned by root)" "$owner" 0
+}
+# shellcheck disable=SC2016 # expanded by the inner sh
+screen_start harden 160 40 sh -c 'ulimit -c unlimited; "$@"; echo "chaindeck exited with status $?"' sh \
+	env LC_ALL=C.UTF-8 ETH_RPC_URL= HOME="$hw" XDG_STATE_HOME="$hw/state" XDG_DATA_HOME="$hw/data" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" --config "$hw/config.ini" --log "$hw/tui.log"
+t_ok "hardening: chaindeck starts as nobody with a bearer_file" screen_wait_for 'Node|DOWN|connecting' 10
+harden_check "hardening: at startup, before any unlock"
+quit_tui
+screen_start hardcli 160 40 sh -c 'ulimit -c unlimited; "$@"; echo "chaindeck exited with status $?"' sh \
+	env LC_ALL=C.UTF-8 HOME="$hw" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$bin" wallet new --vault "$hw/data/vault" --kdf interactive
+t_ok "hardening: wallet new asks for a password on the terminal" screen_wait_for '[Pp]assword' 10
+harden_check "hardening: wallet new, at its password prompt"
+screen_send C-c
+screen_wait_for 'chaindeck exited with status' 5 >/dev/null
 
 # ==== e. API keys in node URLs: masked on every screen and in the log ==============================
 # An Infura-style key in the path of a node that is down (so the log has its URL), and an

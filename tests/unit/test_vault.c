@@ -7,7 +7,6 @@
 #include <time.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -729,17 +728,6 @@ static void test_vault_of_imported_keys_only(void)
 	remove_tree();
 }
 
-static void test_unlock_disables_core_dumps(void)
-{
-	struct vault *v = make_vault(test_mnemonic);
-	struct rlimit rl;
-
-	CHECK_INT(getrlimit(RLIMIT_CORE, &rl), 0);
-	CHECK_INT(rl.rlim_cur, 0);
-	vault_free(v);
-	remove_tree();
-}
-
 static void test_default_path_follows_xdg(void)
 {
 	char p[256];
@@ -817,7 +805,6 @@ static const struct test_case cases[] = {
 	{"a_directory_is_not_a_vault", test_a_directory_is_not_a_vault},
 	{"new_password_replaces_the_old_one", test_new_password_replaces_the_old_one},
 	{"vault_of_imported_keys_only", test_vault_of_imported_keys_only},
-	{"unlock_disables_core_dumps", test_unlock_disables_core_dumps},
 	{"default_path_follows_xdg", test_default_path_follows_xdg},
 	{"default_kdf_parameters_are_stored", test_default_kdf_parameters_are_stored},
 	{"strerror_names_every_status", test_strerror_names_every_status},
