@@ -61,6 +61,20 @@ static int make_parents(const char *path)
 	return rc;
 }
 
+const char *log_open_strerror(int rc)
+{
+	switch (rc) {
+	case LOG_ESYMLINK:
+		return "it is a symbolic link (not followed: give the file itself)";
+	case LOG_EOWNER:
+		return "it belongs to another user (not appended to)";
+	case LOG_ELINKED:
+		return "it has other hard links (not appended to)";
+	default:
+		return strerror(rc < 0 ? -rc : rc);
+	}
+}
+
 int log_open(const char *path, enum log_level min)
 {
 	struct stat st;
@@ -71,20 +85,35 @@ int log_open(const char *path, enum log_level min)
 	rc = make_parents(path);
 	if (rc < 0)
 		return rc;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	/*
+	 * Never through a symbolic link (a --log path in a shared directory must not
+	 * append node-controlled text to another file), never a file of another
+	 * user's or one with other names (a hard link to some file of ours). What is
+	 * checked is the file opened, by its descriptor: nothing can be swapped in
+	 * between the check and the writes, and the mode is tightened on that same
+	 * descriptor.
+	 */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return -errno;
+		return errno == ELOOP ? LOG_ESYMLINK : -errno;
 	if (fstat(fd, &st) != 0) {
 		rc = -errno;
 		close(fd);
 		return rc;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	rc = 0;
+	if (!S_ISREG(st.st_mode))
+		rc = -EINVAL;
+	else if (st.st_uid != geteuid())
+		rc = LOG_EOWNER;
+	else if (st.st_nlink != 1)
+		rc = LOG_ELINKED;
+	if (rc != 0) {
 		close(fd);
-		return -EINVAL;
+		return rc;
 	}
 	/* An older file may have been created with a looser umask. */
-	if (st.st_uid == geteuid() && (st.st_mode & 077))
+	if (st.st_mode & 077)
 		(void)fchmod(fd, 0600);
 
 	pthread_mutex_lock(&lock);

@@ -19,13 +19,24 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* log_open's refusals, beside -errno (all below any errno value). */
+enum {
+	LOG_ESYMLINK = -10001, /* path is a symbolic link: not followed */
+	LOG_EOWNER = -10002,   /* the file belongs to another user */
+	LOG_ELINKED = -10003   /* the file has more than one name (hard links) */
+};
+
 /*
  * Opens (or switches to) the log at path, keeping lines at min or more severe.
- * Creates missing parent directories 0700 and the file 0600, appends to an
- * existing one (tightening its mode to 0600 if we own it). Returns 0, or
- * negative (-errno) with the previous log, if any, still open.
+ * Creates missing parent directories 0700 and the file 0600 (O_CREAT, never
+ * through a symbolic link: O_NOFOLLOW), appends to an existing regular file
+ * of the caller's with a single name, tightening its mode to 0600 through the
+ * open descriptor. Returns 0, or negative (-errno, or one of the LOG_E* codes
+ * above) with the previous log, if any, still open.
  */
 int log_open(const char *path, enum log_level min);
+/* Words for log_open's negative result: "it is a symbolic link (...)", or strerror's. */
+const char *log_open_strerror(int rc);
 /* Closes the log; later log_msg calls do nothing. Safe when not open. */
 void log_close(void);
 /* Whether a line at lvl would be written: lets callers skip costly formatting. */

@@ -210,7 +210,7 @@ static int st_log_up(struct ctx *x, char *err, size_t errlen)
 	}
 	rc = log_open(p, LOG_INFO);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot open the log file %s: %s", p, strerror(-rc));
+		snprintf(err, errlen, "cannot open the log file %s: %s", p, log_open_strerror(rc));
 		return -1;
 	}
 	log_msg(LOG_INFO, "chaindeck %s starting with %zu node(s)", CHAINDECK_VERSION, x->app.cfg.nnodes);
