@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileperm.h"
 #include "common/text.h"
 
 struct entry {
@@ -422,6 +423,11 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 		set_err(err, errlen, "%s: not a regular file", path);
 		close(fd);
 		return ADDRESSBOOK_EIO;
+	}
+	/* Its labels name the recipients of payments: only the user (or root) may have written them. */
+	if (fileperm_check(&st, path, err, errlen) != 0) {
+		close(fd);
+		return ADDRESSBOOK_EPERM;
 	}
 	if (st.st_size > ADDRESSBOOK_FILE_MAX) {
 		set_err(err, errlen, "%s: larger than %d bytes", path, ADDRESSBOOK_FILE_MAX);

@@ -40,7 +40,8 @@ enum {
 	ADDRESSBOOK_EINVAL = -1, /* malformed file, invalid label or argument */
 	ADDRESSBOOK_ENOENT = -2, /* no home directory to put the default path in */
 	ADDRESSBOOK_EIO = -3,    /* reading or writing a file failed (message names it and why) */
-	ADDRESSBOOK_ESPACE = -4  /* caller's buffer too small */
+	ADDRESSBOOK_ESPACE = -4, /* caller's buffer too small */
+	ADDRESSBOOK_EPERM = -5   /* the file belongs to another user or is writable by group/others */
 };
 
 enum {
@@ -67,7 +68,9 @@ int addressbook_default_path(char *buf, size_t cap);
  * Reads the file at path and replaces the book's entries with it; the book
  * remembers path for addressbook_save. A missing file is an empty book. On
  * any error returns negative, writes "path:line: message" (or "path: message")
- * and leaves the book (entries and path) unchanged.
+ * and leaves the book (entries and path) unchanged. A file owned by another
+ * user (root excepted) or writable by group or others is not read:
+ * ADDRESSBOOK_EPERM, with a message naming the file and the chmod/chown fix.
  */
 int addressbook_load(struct addressbook *book, const char *path, char *err, size_t errlen);
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileperm.h"
 #include "common/url.h"
 
 enum {
@@ -433,8 +434,11 @@ int config_remove_node(struct config *cfg, const char *name)
 
 /* ---- reading a whole (small) file -------------------------------------- */
 
-/* Reads at most max bytes of path. 0, -ENOENT, -EFBIG or -errno. */
-static int read_small_file(const char *path, size_t max, char **out, size_t *outlen)
+/*
+ * Reads at most max bytes of path. 0, -ENOENT, -EFBIG or -errno. With st, the
+ * opened file's fstat is stored there (what was read is what was checked).
+ */
+static int read_small_file(const char *path, size_t max, char **out, size_t *outlen, struct stat *st_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t len = 0, cap = 4096;
@@ -453,6 +457,8 @@ static int read_small_file(const char *path, size_t max, char **out, size_t *out
 		close(fd);
 		return -EISDIR;
 	}
+	if (st_out)
+		*st_out = st;
 	buf = xmalloc(cap + 1);
 	for (;;) {
 		ssize_t r;
@@ -496,7 +502,7 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 {
 	char *buf;
 	size_t len, n, start = 0;
-	int rc = read_small_file(path, 65536, &buf, &len);
+	int rc = read_small_file(path, 65536, &buf, &len, NULL);
 
 	if (rc < 0) {
 		snprintf(why_buf, cap, "cannot read bearer_file: %s",
@@ -1090,19 +1096,25 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	char *text = NULL;
 	size_t len = 0;
+	struct stat st;
 	int rc;
 
 	if (!path || !*path) {
 		set_err(err, errlen, "no config path");
 		return CONFIG_EINVAL;
 	}
-	rc = read_small_file(path, CONFIG_MAX_FILE, &text, &len);
+	rc = read_small_file(path, CONFIG_MAX_FILE, &text, &len, &st);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0) {
 		set_err(err, errlen, "%s: %s", path,
 			rc == -EFBIG ? "file too large (more than 1 MiB)" : strerror(-rc));
 		return rc == -EFBIG ? CONFIG_EINVAL : CONFIG_EIO;
+	}
+	/* It names the alert hook, a command chaindeck runs: only the user (or root) may have written it. */
+	if (fileperm_check(&st, path, err, errlen) != 0) {
+		free_buf(text, len);
+		return CONFIG_EPERM;
 	}
 	rc = parse_atomic(cfg, text, len, path, true, err, errlen);
 	free_buf(text, len);

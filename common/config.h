@@ -51,7 +51,8 @@ enum {
 	CONFIG_EEXIST = -2, /* a node with that name already exists */
 	CONFIG_ENOENT = -3, /* no such node; or no home directory to put a default path in */
 	CONFIG_EIO = -4,    /* reading or writing a file failed (message says why) */
-	CONFIG_ESPACE = -5  /* caller's buffer too small */
+	CONFIG_ESPACE = -5, /* caller's buffer too small */
+	CONFIG_EPERM = -6   /* the file belongs to another user or is writable by group/others */
 };
 
 enum {
@@ -114,9 +115,11 @@ int config_default_log_path(char *buf, size_t cap);
 /*
  * Reads and parses the file at path on top of cfg (file values replace
  * cfg's; the file's nodes are appended) and reads every bearer_file. A
- * missing file is not an error: returns 0 and leaves cfg alone. On any error
- * returns negative, writes "path:line: message" (or "path: message") to err
- * and leaves cfg unchanged.
+ * missing file is not an error: returns 0 and leaves cfg alone. A file owned
+ * by another user (root excepted) or writable by group or others is not read:
+ * CONFIG_EPERM, with a message naming the file and the chmod/chown that fixes
+ * it (the file names a command to run). On any error returns negative, writes
+ * "path:line: message" (or "path: message") to err and leaves cfg unchanged.
  */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 /*

@@ -6,6 +6,7 @@
 #include "dashboard/fleet.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,15 +150,25 @@ static void reap_hooks(struct fleet *f)
 	}
 }
 
-/* Runs the hook with the alert in its environment; never waits for it. */
+/*
+ * Runs the hook with the alert in its environment; never waits for it.
+ * The CHAINDECK_* variables it sees are exactly the five of this alert: any
+ * inherited from chaindeck's own environment are dropped (a stale
+ * CHAINDECK_MESSAGE placed before ours would be the one getenv finds). The
+ * hook starts with default signal handling and nothing blocked: chaindeck
+ * ignores SIGPIPE, and an ignored signal would stay ignored across exec,
+ * breaking every pipeline in a hook script.
+ */
 static void run_hook(struct fleet *f, const struct fleet_alert *a)
 {
 	const char *hook = f->cfg->alert_hook;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t def, none;
 	char kind[64], node[96], state[48], text[256], when[64];
 	char *argv[2];
 	char **envp;
-	size_t nenv = 0;
+	size_t nenv = 0, n = 0;
 	pid_t pid;
 	int rc;
 
@@ -173,7 +184,10 @@ static void run_hook(struct fleet *f, const struct fleet_alert *a)
 	envp = calloc(nenv + 6, sizeof(*envp));
 	if (!envp)
 		return;
-	memcpy(envp, environ, nenv * sizeof(*envp));
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "CHAINDECK_", 10) != 0)
+			envp[n++] = environ[i];
+	nenv = n;
 	snprintf(kind, sizeof(kind), "CHAINDECK_ALERT=%s", fleet_alert_name(a->kind));
 	snprintf(node, sizeof(node), "CHAINDECK_NODE=%s", a->node);
 	snprintf(state, sizeof(state), "CHAINDECK_STATE=%s", a->resolved ? "resolved" : "raised");
@@ -191,7 +205,15 @@ static void run_hook(struct fleet *f, const struct fleet_alert *a)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawn(&pid, hook, &fa, NULL, argv, envp);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(&pid, hook, &fa, &attr, argv, envp);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(envp);
 	if (rc != 0) {

@@ -7,6 +7,9 @@ set -u
 kind=${1:-all}
 build=${2:-build}
 cd "$(dirname "$0")/.." || exit 2
+# Files the tests write are their own user's, not group-writable: chaindeck refuses a config file or
+# address book that group or others could write (as ssh does), whatever umask the machine sets.
+umask 022
 export CHAINDECK_BUILD=$build
 export PATH="$PWD/tests/npm/bin:$PATH"
 

@@ -16,6 +16,10 @@
 #      query value) are masked in the dashboard and the log and appear on no screen and in no log
 #   f. from startup, before a bearer token is read or a password typed (the screen, and `wallet new`
 #      at its prompt), chaindeck has core dumps off and is not dumpable, as the kernel reports it
+#   g. a --log that is a symbolic link, or a log owned by another user, is refused and left alone; a
+#      group-writable config (which names the hook) and a world-writable address book are not loaded,
+#      with the chmod that fixes them; the alert hook gets exactly its five CHAINDECK_* variables and
+#      SIGPIPE at its default
 #   and: terminal escapes in a node's text (an OSC 52 clipboard write in web3_clientVersion) never
 #   reach the terminal or the log as escapes; plain HTTP to a non-loopback address warns before
 #   signing (0.0.0.0, which Linux routes to this host, stands in for one: loopback only).
@@ -466,6 +470,83 @@ t_ok "hardening: wallet new asks for a password on the terminal" screen_wait_for
 harden_check "hardening: wallet new, at its password prompt"
 screen_send C-c
 screen_wait_for 'chaindeck exited with status' 5 >/dev/null
+
+# ==== g. files another user could have planted or changed =========================================
+gw=$work/files
+mkdir -p "$gw"
+printf 'my notes\n' >"$gw/notes.txt"
+ln -s "$gw/notes.txt" "$gw/link.log"
+out=$(timeout 10 "$bin" --rpc-url http://127.0.0.1:1 --log "$gw/link.log" 2>&1 </dev/null)
+rc=$?
+if [ "$rc" -ne 0 ] && [[ $out == *"$gw/link.log"*"symbolic link"* ]]; then
+	t_pass "files: a --log that is a symbolic link is refused, saying so ($out)"
+else
+	t_fail "files: a --log that is a symbolic link is refused, saying so" "exit $rc: $out"
+fi
+eq "files: ... and the file it points to is untouched" "$(cat "$gw/notes.txt")" "my notes"
+printf 'theirs\n' >"$gw/theirs.log"
+chown 65534:65534 "$gw/theirs.log" && chmod 666 "$gw/theirs.log"
+out=$(timeout 10 "$bin" --rpc-url http://127.0.0.1:1 --log "$gw/theirs.log" 2>&1 </dev/null)
+rc=$?
+if [ "$rc" -ne 0 ] && [[ $out == *"another user"* ]] && [ "$(cat "$gw/theirs.log")" = theirs ] &&
+	[ "$(mode "$gw/theirs.log")" = 666 ]; then
+	t_pass "files: a log file owned by another user is neither appended to nor chmod-ed ($out)"
+else
+	t_fail "files: a log file owned by another user is neither appended to nor chmod-ed" \
+		"exit $rc: $out; now $(mode "$gw/theirs.log"): $(cat "$gw/theirs.log")"
+fi
+
+# a config file that group or others can write names a hook: not loaded, and the hook never runs
+cat >"$gw/hook" <<HOOK
+#!/bin/sh
+{ tr '\\0' '\\n' </proc/\$\$/environ | grep '^CHAINDECK_' | sort; grep '^SigIgn:' /proc/\$\$/status; } >"$gw/hook.out"
+HOOK
+chmod 700 "$gw/hook"
+printf '[general]\nrefresh = 200\n[alerts]\nhook = %s\n[node "gone"]\nurl = http://127.0.0.1:1\n' "$gw/hook" >"$gw/config.ini"
+chmod 664 "$gw/config.ini"
+out=$(timeout 10 "$bin" --config "$gw/config.ini" --log "$gw/g.log" 2>&1 </dev/null)
+rc=$?
+if [ "$rc" -ne 0 ] && [[ $out == *"$gw/config.ini: not loaded: writable by its group (fix: chmod go-w '$gw/config.ini')"* ]]; then
+	t_pass "files: a group-writable config is not loaded, with the chmod that fixes it ($out)"
+else
+	t_fail "files: a group-writable config is not loaded, with the chmod that fixes it" "exit $rc: $out"
+fi
+[ -e "$gw/hook.out" ] && t_fail "files: ... and its hook never ran" || t_pass "files: ... and its hook never ran"
+book=$gw/addressbook
+printf '%s\tmy savings\n' "$A1" >"$book"
+chmod 666 "$book"
+out=$("$bin" wallet book --book "$book" 2>&1 </dev/null)
+rc=$?
+if [ "$rc" -ne 0 ] && [[ $out == *"$book: not loaded: writable by every user (fix: chmod go-w '$book')"* ]]; then
+	t_pass "files: a world-writable address book is not loaded, with the chmod that fixes it"
+else
+	t_fail "files: a world-writable address book is not loaded, with the chmod that fixes it" "exit $rc: $out"
+fi
+
+# The alert hook: chaindeck's environment holds CHAINDECK_* variables of its own (a stale message, an
+# unknown one); the hook is given exactly the five of the alert (the environment the kernel handed
+# it, /proc/PID/environ, before any shell tidied it), and SIGPIPE in its default state (the kernel's
+# SigIgn mask of the hook's shell, bit 13 - 1).
+chmod 600 "$gw/config.ini"
+screen_start hook 160 40 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+	env LC_ALL=C.UTF-8 ETH_RPC_URL= CHAINDECK_MESSAGE='rm -rf ~ spoofed' CHAINDECK_EXTRA=inherited \
+	"$bin" --config "$gw/config.ini" --log "$gw/hook.log"
+for _ in $(seq 100); do [ -s "$gw/hook.out" ] && break; sleep 0.1; done
+quit_tui
+hookenv=$(grep '^CHAINDECK_' "$gw/hook.out" 2>/dev/null | cut -d= -f1 | tr '\n' ' ')
+eq "alert hook: exactly the alert's CHAINDECK_* variables, none inherited" "$hookenv" \
+	"CHAINDECK_ALERT CHAINDECK_MESSAGE CHAINDECK_NODE CHAINDECK_STATE CHAINDECK_TIME "
+if grep -q '^CHAINDECK_MESSAGE=gone: down' "$gw/hook.out" 2>/dev/null && ! grep -q spoofed "$gw/hook.out"; then
+	t_pass "alert hook: CHAINDECK_MESSAGE is the alert's, not the inherited one"
+else
+	t_fail "alert hook: CHAINDECK_MESSAGE is the alert's, not the inherited one" "$(cat "$gw/hook.out" 2>/dev/null)"
+fi
+ign=$(awk '/^SigIgn:/ {print $2}' "$gw/hook.out" 2>/dev/null)
+if [ -n "$ign" ] && [ $((0x$ign & (1 << 12))) -eq 0 ]; then
+	t_pass "alert hook: SIGPIPE is not ignored in the hook (SigIgn $ign)"
+else
+	t_fail "alert hook: SIGPIPE is not ignored in the hook" "SigIgn '${ign}'"
+fi
 
 # ==== e. API keys in node URLs: masked on every screen and in the log ==============================
 # An Infura-style key in the path of a node that is down (so the log has its URL), and an

@@ -287,6 +287,42 @@ static void failed_load_leaves_the_book_unchanged(void)
 	rm_tree(dir);
 }
 
+/* Labels name payment recipients: a book another user could have written is not read (as ssh would). */
+static void load_refuses_a_book_another_user_could_have_written(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], text[256], fix[200], err[512] = "";
+	struct addressbook *b = addressbook_new();
+	struct address a1 = addr(A1);
+
+	snprintf(path, sizeof(path), "%s/addressbook", dir);
+	snprintf(text, sizeof(text), "%s\tmy savings\n", A1);
+	write_file(path, text);
+	snprintf(fix, sizeof(fix), "(fix: chmod go-w '%s')", path);
+	CHECK_INT(chmod(path, 0666), 0);
+	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EPERM);
+	CHECK_MSG(strncmp(err, path, strlen(path)) == 0 && strstr(err, "writable by every user") && strstr(err, fix),
+	          "%s", err);
+	CHECK_INT(chmod(path, 0660), 0);
+	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EPERM);
+	CHECK_MSG(strstr(err, "writable by its group") != NULL, "%s", err);
+	CHECK_INT(addressbook_count(b), 0);
+	CHECK(addressbook_get(b, &a1) == NULL);
+	if (geteuid() == 0) {
+		CHECK_INT(chmod(path, 0600), 0);
+		CHECK_INT(chown(path, 65534, 65534), 0);
+		CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EPERM);
+		CHECK_MSG(strstr(err, "owned by another user") != NULL, "%s", err);
+	}
+	CHECK_INT(chmod(path, 0644), 0);
+	if (geteuid() == 0)
+		CHECK_INT(chown(path, 0, 0), 0);
+	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_OK);
+	CHECK_STR(addressbook_get(b, &a1), "my savings");
+	addressbook_free(b);
+	rm_tree(dir);
+}
+
 static void set_replaces_and_empty_or_null_removes(void)
 {
 	struct addressbook *b = addressbook_new();
@@ -623,6 +659,7 @@ static const struct test_case cases[] = {
 	{ "default_path_follows_xdg", default_path_follows_xdg },
 	{ "oversized_text_is_refused_unparsed", oversized_text_is_refused_unparsed },
 	{ "mutated_files_never_crash", mutated_files_never_crash },
+	{ "load_refuses_a_book_another_user_could_have_written", load_refuses_a_book_another_user_could_have_written },
 };
 
 int main(int argc, char **argv)

@@ -654,6 +654,77 @@ static void load_reports_path_and_line(void)
 	rm_tree(dir);
 }
 
+/*
+ * The file names the alert hook, a command chaindeck runs: as ssh does with its
+ * config, one that another user could have written is not read at all. Modes
+ * are set with chmod(2) and ownership with chown(2), not through config.c.
+ */
+static void load_refuses_a_file_writable_by_group_or_others(void)
+{
+	static const struct {
+		mode_t mode;
+		int rc;
+		const char *says;
+	} cases[] = {
+		{ 0600, CONFIG_OK, NULL },
+		{ 0644, CONFIG_OK, NULL },
+		{ 0400, CONFIG_OK, NULL },
+		{ 0664, CONFIG_EPERM, "writable by its group" },
+		{ 0620, CONFIG_EPERM, "writable by its group" },
+		{ 0646, CONFIG_EPERM, "writable by every user" },
+		{ 0666, CONFIG_EPERM, "writable by every user" },
+	};
+	const char *dir = make_tmpdir();
+	char path[128], fix[200];
+
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "[alerts]\nhook = /tmp/evil\n[node a]\nurl = http://h\n");
+	snprintf(fix, sizeof(fix), "(fix: chmod go-w '%s')", path);
+	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+		struct config cfg;
+		char err[512] = "";
+		int rc;
+
+		CHECK_INT(chmod(path, cases[i].mode), 0);
+		config_init(&cfg);
+		rc = config_load(&cfg, path, err, sizeof(err));
+		CHECK_MSG(rc == cases[i].rc, "mode %o: %d (%s)", (unsigned)cases[i].mode, rc, err);
+		if (cases[i].rc == CONFIG_EPERM) {
+			CHECK_MSG(strncmp(err, path, strlen(path)) == 0 && strstr(err, cases[i].says) &&
+			          strstr(err, fix), "mode %o: %s", (unsigned)cases[i].mode, err);
+			CHECK(cfg.alert_hook == NULL && cfg.nnodes == 0);
+		} else {
+			CHECK(cfg.alert_hook != NULL && cfg.nnodes == 1);
+		}
+		config_free(&cfg);
+	}
+	rm_tree(dir);
+}
+
+static void load_refuses_a_file_of_another_user(void)
+{
+	const char *dir = make_tmpdir();
+	char path[128], err[512] = "";
+	struct config cfg;
+
+	if (geteuid() != 0) {
+		/* Only root can give a file away; the check is the same fstat as the mode's. */
+		fprintf(stdout, "  (skipped: making a file owned by another user needs root)\n");
+		rm_tree(dir);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	write_file(path, "[alerts]\nhook = /tmp/evil\n");
+	CHECK_INT(chmod(path, 0600), 0);
+	CHECK_INT(chown(path, 65534, 65534), 0);
+	config_init(&cfg);
+	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EPERM);
+	CHECK_MSG(strstr(err, "owned by another user (uid 65534") && strstr(err, "chown 0 '"), "%s", err);
+	CHECK(cfg.alert_hook == NULL);
+	config_free(&cfg);
+	rm_tree(dir);
+}
+
 static void load_reads_first_line_of_bearer_file(void)
 {
 	const char *dir = make_tmpdir();
@@ -1342,6 +1413,8 @@ static const struct test_case cases[] = {
 	{ "parse_records_bearer_file_without_reading_it", parse_records_bearer_file_without_reading_it },
 	{ "load_of_missing_file_is_not_an_error", load_of_missing_file_is_not_an_error },
 	{ "load_reports_path_and_line", load_reports_path_and_line },
+	{ "load_refuses_a_file_writable_by_group_or_others", load_refuses_a_file_writable_by_group_or_others },
+	{ "load_refuses_a_file_of_another_user", load_refuses_a_file_of_another_user },
 	{ "load_reads_first_line_of_bearer_file", load_reads_first_line_of_bearer_file },
 	{ "load_rejects_missing_or_empty_bearer_file", load_rejects_missing_or_empty_bearer_file },
 	{ "load_of_directory_is_an_io_error", load_of_directory_is_an_io_error },
