@@ -91,6 +91,57 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
 	wattrset(w, A_NORMAL);
 }
 
+bool list_view_key(struct list_view *v, int key)
+{
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		list_view_move(v, LIST_DOWN);
+		return true;
+	case 'k':
+	case KEY_UP:
+		list_view_move(v, LIST_UP);
+		return true;
+	case KEY_NPAGE:
+		list_view_move(v, LIST_PAGE_DOWN);
+		return true;
+	case KEY_PPAGE:
+		list_view_move(v, LIST_PAGE_UP);
+		return true;
+	case KEY_HOME:
+		list_view_move(v, LIST_HOME);
+		return true;
+	case KEY_END:
+		list_view_move(v, LIST_END);
+		return true;
+	case KEY_MOUSE: {
+		MEVENT ev;
+
+		if (getmouse(&ev) != OK)
+			return false;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			for (int i = 0; i < 3; i++)
+				list_view_move(v, ev.bstate & BUTTON4_PRESSED ? LIST_UP : LIST_DOWN);
+			return true;
+		}
+		ungetmouse(&ev); /* a click: the shell's (tabs) */
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+void widget_list_row(struct app *app, WINDOW *w, int y, bool selected, enum tui_style style, const char *text)
+{
+	if (selected) {
+		wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
+		mvwhline(w, y, 0, ' ', getmaxx(w));
+		wattrset(w, A_NORMAL);
+	}
+	widget_text(app, w, y, 1, selected ? STYLE_TAB_ACTIVE : style, text);
+}
+
 void line_edit_wipe(struct line_edit *e)
 {
 	sodium_memzero(e->text, sizeof(e->text));

@@ -31,6 +31,7 @@ struct wp {
 	struct wallet *w;
 	enum wview view;
 	size_t sel;
+	struct list_view accounts;    /* the account list's scrolling; its sel follows p->sel */
 	enum wprompt prompt;
 	struct line_edit edit;
 	struct wallet_send_form form;
@@ -146,9 +147,23 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	size_t n = wallet_account_count(p->w);
+	/* The rows below the list stay for tokens, sends and history; the list scrolls within the rest. */
+	int room = getmaxy(win) - 8 - (*y + 1);
+	size_t visible = room > 3 ? (size_t)room : 3;
+	char head[120];
 
-	widget_text(app, win, (*y)++, 1, STYLE_LABEL, "#   LABEL            ADDRESS                                      BALANCE (ETH)");
-	for (size_t i = 0; i < n && *y < getmaxy(win) - 8; i++) {
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, n);
+	list_view_follow(&p->accounts, visible);
+	/* A list longer than its rows says which part is shown, at the right of the row above it. */
+	if (n > visible && *y > 0) {
+		snprintf(head, sizeof(head), "accounts %zu-%zu of %zu", p->accounts.top,
+		         (p->accounts.top + visible < n ? p->accounts.top + visible : n) - 1, n);
+		widget_text(app, win, *y - 1, getmaxx(win) - (int)strlen(head) - 1, STYLE_DIM, head);
+	}
+	snprintf(head, sizeof(head), "#   LABEL            ADDRESS                                      BALANCE (ETH)");
+	widget_text(app, win, (*y)++, 1, STYLE_LABEL, head);
+	for (size_t i = p->accounts.top; i < n && i < p->accounts.top + visible; i++) {
 		const struct wallet_account *a = wallet_account(p->w, i);
 		char addr[ADDRESS_TEXT_SIZE], bal[96], line[300];
 
@@ -158,11 +173,7 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 		else
 			snprintf(bal, sizeof(bal), "-");
 		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
-		if (i == p->sel) {
-			wattrset(win, tui_attr(app, STYLE_TAB_ACTIVE));
-			mvwhline(win, *y, 0, ' ', getmaxx(win));
-		}
-		widget_text(app, win, (*y)++, 1, i == p->sel ? STYLE_TAB_ACTIVE : STYLE_NORMAL, line);
+		widget_list_row(app, win, (*y)++, i == p->sel, STYLE_NORMAL, line);
 	}
 }
 
@@ -623,21 +634,16 @@ static int wp_key(void *state, struct app *app, int key)
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	}
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, wallet_account_count(p->w));
+	if (list_view_key(&p->accounts, key)) {
+		if (p->accounts.sel != p->sel) {
+			p->sel = p->accounts.sel;
+			wallet_select(p->w, p->sel);
+		}
+		return PANE_REDRAW;
+	}
 	switch (key) {
-	case 'j':
-	case KEY_DOWN:
-		if (p->sel + 1 < wallet_account_count(p->w)) {
-			p->sel++;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
-	case 'k':
-	case KEY_UP:
-		if (p->sel) {
-			p->sel--;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
 	case 'u':
 		if (wallet_state(p->w) == WALLET_LOCKED)
 			ask(p, P_PASSWORD, "Vault password", "");
@@ -696,7 +702,7 @@ static int wp_key(void *state, struct app *app, int key)
 }
 
 static const struct key_help wp_keys[] = {
-	{ "j k", "select an account" },
+	{ "j k", "select an account (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
 	{ "u", "unlock the vault (password)" },
 	{ "L", "lock it now (it also locks after 5 idle minutes)" },
 	{ "s", "send ETH or a token: to, token, amount (or max)" },

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The wallet's lists and figures at 80x24, against a real anvil, on a vault of thirty accounts from
+# anvil's PUBLIC test mnemonic (test keys, never for real funds):
+#   - the account list scrolls: moving down past the rows that fit keeps the selected account on
+#     screen (j, Down, End, PgUp, Home), and the header says which accounts are shown
+set -u
+here=$(dirname "$0")
+. "$here/../lib/node.sh"
+. "$here/../lib/screen.sh"
+build=${CHAINDECK_BUILD:-build}
+
+home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
+cleanup_add "rm -rf '$home'"
+chmod 700 "$home"
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+
+MNEMONIC="test test test test test test test test test test test junk"
+PASSWORD='Horse-battery-9-staple'
+vault=$home/vault
+printf '%s\n' "$PASSWORD" >"$home/password"
+chmod 600 "$home/password"
+printf '%s\n' "$MNEMONIC" |
+	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
+		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+"$build/chaindeck" wallet derive --count 29 --vault "$vault" --password-file "$home/password" \
+	>>"$home/restore.out" 2>&1 || die "accounts 1..29 are derived" "$(cat "$home/restore.out")"
+mapfile -t ADDR < <("$build/chaindeck" wallet list --vault "$vault" | awk '{print $2}')
+[ "${#ADDR[@]}" = 30 ] || die "the vault holds thirty accounts" "${#ADDR[@]}"
+# The addresses are anvil's: cast derives account 25 from the same words (an outside oracle).
+if [ -x "$CHAINDECK_NPM_BIN/cast" ]; then
+	a25=$("$CHAINDECK_NPM_BIN/cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-index 25 2>/dev/null)
+	[ "$a25" = "${ADDR[25]}" ] && t_pass "account 25 is cast's m/44'/60'/0'/0/25" ||
+		t_fail "account 25 is cast's m/44'/60'/0'/0/25" "$a25 vs ${ADDR[25]}"
+fi
+
+anvil_start || die "anvil starts"
+screen_start w 80 24 env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
+	XDG_DATA_HOME="$home/data" LC_ALL=C.UTF-8 ETH_RPC_URL= "$build/chaindeck" --rpc-url "$ANVIL_URL" \
+	--vault "$vault" --log "$home/chaindeck.log" || die "chaindeck starts"
+
+# row REGEX-of-index ADDRESS: the account's row ("15  -   0x…") is on the screen
+row() { printf '^ %-3s %-16s %s' "$1" - "$2"; }
+screen_wait_for "1 Wallet" >/dev/null || die "chaindeck shows its tabs"
+screen_send 1
+screen_wait_for "$(row 0 "${ADDR[0]}")" >/dev/null || die "account 0 is listed"
+
+# ---- the list scrolls ---------------------------------------------------------------------------
+for _ in $(seq 15); do screen_send j; done
+if screen_wait_for "History of account 15" 5 >/dev/null && screen_wait_for "$(row 15 "${ADDR[15]}")" 3 >/dev/null; then
+	t_pass "j past the visible rows: account 15 is selected and its row is on screen"
+else
+	t_fail "j past the visible rows: account 15 is selected and its row is on screen" "$(screen_capture)"
+fi
+has() { screen_capture | grep -Eq -- "$1"; }
+if has "$(row 0 "${ADDR[0]}")"; then t_fail "the list scrolled: account 0 is off screen now"; else
+	t_pass "the list scrolled: account 0 is off screen now"; fi
+has "accounts [0-9]+-15 of 30" && t_pass "the header says which accounts are shown" ||
+	t_fail "the header says which accounts are shown" "$(screen_capture | sed -n 3,4p)"
+screen_send End
+screen_wait_for "History of account 29" 5 >/dev/null && screen_wait_for "$(row 29 "${ADDR[29]}")" 3 >/dev/null &&
+	t_pass "End selects the last account, on screen" || t_fail "End selects the last account, on screen" "$(screen_capture)"
+screen_send PPage
+screen_wait_gone "History of account 29" 5 >/dev/null
+sel=$(screen_capture | sed -n 's/.*History of account \([0-9]*\).*/\1/p' | head -n 1)
+if [ -n "$sel" ] && [ "$sel" -lt 29 ] && has "$(row "$sel" "${ADDR[$sel]}")"; then
+	t_pass "PgUp moves a page up (to account $sel), still on screen"
+else
+	t_fail "PgUp moves a page up, still on screen" "$(screen_capture)"
+fi
+screen_send Home
+screen_wait_for "History of account 0" 5 >/dev/null && screen_wait_for "$(row 0 "${ADDR[0]}")" 3 >/dev/null &&
+	t_pass "Home selects account 0, on screen" || t_fail "Home selects account 0, on screen" "$(screen_capture)"
+
+screen_send q
+screen_wait_exit 5 >/dev/null || t_fail "chaindeck quits"
+t_done
