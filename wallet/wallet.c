@@ -228,8 +228,14 @@ static void on_balances(void *ud, const struct rpc_response *res)
 	struct wallet *w = ud;
 
 	w->balance_call = 0;
-	if (res->status != RPC_OK)
+	if (res->status != RPC_OK || (res->n > 1 && res->reply[1].status != RPC_OK)) {
+		/* No answer: the figures on screen are from before; the pane marks them stale. */
+		w->balance_failed = true;
+		notify(w);
 		return;
+	}
+	w->balance_failed = false;
+	w->balance_ok_ms = loop_now_ms();
 	/* Replies: chain id, then per account balance and pending nonce. */
 	if (res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &w->chain_id, NULL, 0) == 0)
 		w->has_chain_id = true;
@@ -346,11 +352,23 @@ bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u25
 	return w->token_known[i];
 }
 
+bool wallet_balances_stale(const struct wallet *w, uint64_t *age_ms)
+{
+	uint64_t age = w->balance_ok_ms ? loop_now_ms() - w->balance_ok_ms : 0;
+
+	if (age_ms)
+		*age_ms = age;
+	return w->balance_ok_ms && (w->balance_failed || age > 2 * w->refresh_ms);
+}
+
 static void on_tick(void *ud)
 {
 	struct wallet *w = ud;
 
 	w->timer = loop_timer_add(w->loop, w->refresh_ms, on_tick, w);
+	/* A poll that hangs never calls back: the stale marker and its age still have to show. */
+	if (wallet_balances_stale(w, NULL))
+		notify(w);
 	poll_balances(w);
 	poll_token_balances(w);
 	wallet_track_tick(w);

@@ -99,6 +99,12 @@ void wallet_lock(struct wallet *w);
 /* The user did something: postpones the idle lock. */
 void wallet_touch(struct wallet *w);
 
+/*
+ * Whether the balances shown are stale: they were known once, and the last
+ * poll got no answer or the newest answer is older than two refresh periods
+ * (the dashboard's rule). age_ms: how old the newest answer is.
+ */
+bool wallet_balances_stale(const struct wallet *w, uint64_t *age_ms);
 size_t wallet_account_count(const struct wallet *w);
 const struct wallet_account *wallet_account(const struct wallet *w, size_t i);
 /* Adds the next HD account (unlocked only). 0 or negative with the message set. */

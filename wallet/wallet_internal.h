@@ -35,6 +35,8 @@ struct wallet {
 	struct wallet_account *accounts;
 	size_t naccounts;
 	uint64_t balance_call;
+	uint64_t balance_ok_ms;       /* when the node last answered the balance poll; 0 = never */
+	bool balance_failed;          /* the last balance poll got no answer */
 	bool has_chain_id;
 	uint64_t chain_id;
 

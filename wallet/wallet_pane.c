@@ -150,7 +150,9 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 	/* The rows below the list stay for tokens, sends and history; the list scrolls within the rest. */
 	int room = getmaxy(win) - 8 - (*y + 1);
 	size_t visible = room > 3 ? (size_t)room : 3;
-	char head[120];
+	char head[120], ago[32];
+	uint64_t age_ms;
+	bool stale = wallet_balances_stale(p->w, &age_ms);
 
 	p->accounts.sel = p->sel;
 	list_view_set_count(&p->accounts, n);
@@ -162,6 +164,17 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 		widget_text(app, win, *y - 1, getmaxx(win) - (int)strlen(head) - 1, STYLE_DIM, head);
 	}
 	snprintf(head, sizeof(head), "#   LABEL            ADDRESS                                      BALANCE (ETH)");
+	/*
+	 * While the node does not answer, the balances are the last ones it gave: say so on the row
+	 * above the list (blank otherwise), as the dashboard does.
+	 */
+	if (stale && *y > 0) {
+		char mark[120];
+
+		snprintf(mark, sizeof(mark), "balances STALE: no answer from the node for %s (last known shown)",
+		         fmt_duration(ago, sizeof(ago), age_ms / 1000));
+		widget_text(app, win, *y - 1, 1, STYLE_BAD, mark);
+	}
 	widget_text(app, win, (*y)++, 1, STYLE_LABEL, head);
 	for (size_t i = p->accounts.top; i < n && i < p->accounts.top + visible; i++) {
 		const struct wallet_account *a = wallet_account(p->w, i);
@@ -173,7 +186,7 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 		else
 			snprintf(bal, sizeof(bal), "-");
 		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
-		widget_list_row(app, win, (*y)++, i == p->sel, STYLE_NORMAL, line);
+		widget_list_row(app, win, (*y)++, i == p->sel, stale ? STYLE_DIM : STYLE_NORMAL, line);
 	}
 }
 

@@ -3,6 +3,8 @@
 # anvil's PUBLIC test mnemonic (test keys, never for real funds):
 #   - the account list scrolls: moving down past the rows that fit keeps the selected account on
 #     screen (j, Down, End, PgUp, Home), and the header says which accounts are shown
+#   - the balances anvil reports are shown; when the node dies they are marked stale, as the
+#     dashboard marks its figures
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -34,6 +36,10 @@ if [ -x "$CHAINDECK_NPM_BIN/cast" ]; then
 fi
 
 anvil_start || die "anvil starts"
+# Balances every half second, so that "stale" (two periods without an answer) comes quickly.
+mkdir -p "$home/config/chaindeck"
+printf '[general]\nrefresh = 500\n' >"$home/config/chaindeck/config.ini"
+chmod 600 "$home/config/chaindeck/config.ini"
 screen_start w 80 24 env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
 	XDG_DATA_HOME="$home/data" LC_ALL=C.UTF-8 ETH_RPC_URL= "$build/chaindeck" --rpc-url "$ANVIL_URL" \
 	--vault "$vault" --log "$home/chaindeck.log" || die "chaindeck starts"
@@ -70,6 +76,23 @@ fi
 screen_send Home
 screen_wait_for "History of account 0" 5 >/dev/null && screen_wait_for "$(row 0 "${ADDR[0]}")" 3 >/dev/null &&
 	t_pass "Home selects account 0, on screen" || t_fail "Home selects account 0, on screen" "$(screen_capture)"
+
+# ---- stale balances -----------------------------------------------------------------------------
+# anvil funds its first ten accounts with 10000 ETH each: the node's own figure.
+bal=$(rpc_result "$ANVIL_URL" eth_getBalance "[\"${ADDR[0]}\", \"latest\"]")
+[ "$bal" = 0x21e19e0c9bab2400000 ] || t_fail "anvil reports 10000 ETH for account 0" "$bal"
+screen_wait_for "$(row 0 "${ADDR[0]}")  10000$" 5 >/dev/null && t_pass "account 0 shows the node's 10000 ETH" ||
+	t_fail "account 0 shows the node's 10000 ETH" "$(screen_capture)"
+has STALE && t_fail "no stale marker while the node answers" "$(screen_capture)" ||
+	t_pass "no stale marker while the node answers"
+anvil_kill
+if screen_wait_for "balances STALE: no answer from the node for" 10 >/dev/null; then
+	t_pass "the node is gone: the balances are marked stale"
+else
+	t_fail "the node is gone: the balances are marked stale" "$(screen_capture)"
+fi
+has "$(row 0 "${ADDR[0]}")  10000$" && t_pass "the last known balance stays, marked" ||
+	t_fail "the last known balance stays, marked" "$(screen_capture)"
 
 screen_send q
 screen_wait_exit 5 >/dev/null || t_fail "chaindeck quits"
