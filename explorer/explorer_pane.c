@@ -288,17 +288,16 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 			short_addr(to, sizeof(to), tx->to);
 		else
 			snprintf(to, sizeof(to), "(create)");
-		u256_format_units(tx->value, 18, val, sizeof(val));
+		/* Amounts wider than their columns are shortened with a mark, never cut silently. */
+		fmt_units_fit(val, sizeof(val), tx->value, 18, "", 18, widget_more(app));
 		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
 		if (d->receipts && d->receipts[i].has_effective_gas_price &&
 		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == U256_OK)
-			u256_format_units(f, 18, fee, sizeof(fee));
+			fmt_units_fit(fee, sizeof(fee), f, 18, "", 12, widget_more(app));
 		else
 			snprintf(fee, sizeof(fee), "?");
-		if (strlen(fee) > 12)
-			fee[12] = '\0';
 		method_text(m, sizeof(m), tx->input, tx->input_len);
-		snprintf(text, sizeof(text), "%-18s %-16s %-16s %-18.18s %-13s %s", h, from, to, val, fee, m);
+		snprintf(text, sizeof(text), "%-18s %-16s %-16s %-18s %-13s %s", h, from, to, val, fee, m);
 		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
 		     &t, text);
 	}
@@ -511,16 +510,21 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 			struct token_meta meta;
 
 			tokens_get(explorer_tokens(x->ex), h->token, &meta);
-			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			if (meta.has_decimals)
+				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 26,
+				              widget_more(app));
+			else
+				tokens_format_amount(&meta, h->value, amt, sizeof(amt));
 		} else {
-			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+			fmt_units_fit(amt, sizeof(amt), h->value, 18, "ETH", 26, widget_more(app));
 		}
+		widget_fit(app, amt, sizeof(amt), 26); /* the amount column: cut only with a mark */
 		short_hash(hash, sizeof(hash), h->tx_hash);
 		if (h->timestamp)
 			age_text(age, sizeof(age), h->timestamp);
 		else
 			snprintf(age, sizeof(age), "-");
-		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %-26.26s %s%s", (unsigned long long)h->block_number, age,
+		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %-26s %s%s", (unsigned long long)h->block_number, age,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);

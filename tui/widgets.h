@@ -33,6 +33,10 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
  * the shell (tab clicks).
  */
 bool list_view_key(struct list_view *v, int key);
+/* The mark of a shortened figure (fmt_units_fit): an ellipsis, or "~" on a terminal without UTF-8. */
+const char *widget_more(const struct app *app);
+/* Cuts text to `width` columns; when anything is cut, the last column shows widget_more's mark. */
+void widget_fit(const struct app *app, char *text, size_t cap, size_t width);
 /* One row of a list: highlighted across the window's width when selected. */
 void widget_list_row(struct app *app, WINDOW *w, int y, bool selected, enum tui_style style, const char *text);
 

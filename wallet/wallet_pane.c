@@ -150,6 +150,8 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 	/* The rows below the list stay for tokens, sends and history; the list scrolls within the rest. */
 	int room = getmaxy(win) - 8 - (*y + 1);
 	size_t visible = room > 3 ? (size_t)room : 3;
+	/* A row is "#   LABEL  ADDRESS  " (65 columns) from column 1, then the balance. */
+	size_t bal_w = getmaxx(win) > 67 ? (size_t)getmaxx(win) - 67 + 1 : 1;
 	char head[120], ago[32];
 	uint64_t age_ms;
 	bool stale = wallet_balances_stale(p->w, &age_ms);
@@ -181,8 +183,9 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 		char addr[ADDRESS_TEXT_SIZE], bal[96], line[300];
 
 		addr_text(addr, sizeof(addr), a->acct.address.b);
+		/* The balance gets the columns left of the row; a longer one is shortened and marked. */
 		if (a->has_balance)
-			u256_format_units(a->balance, 18, bal, sizeof(bal));
+			fmt_units_fit(bal, sizeof(bal), a->balance, 18, "", bal_w, widget_more(app));
 		else
 			snprintf(bal, sizeof(bal), "-");
 		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
@@ -267,12 +270,17 @@ static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 			struct token_meta meta;
 
 			tokens_get(wallet_tokens(p->w), h->token, &meta);
-			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			if (meta.has_decimals)
+				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 24,
+				              widget_more(app));
+			else
+				tokens_format_amount(&meta, h->value, amt, sizeof(amt));
 		} else {
-			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+			fmt_units_fit(amt, sizeof(amt), h->value, 18, "ETH", 24, widget_more(app));
 		}
+		widget_fit(app, amt, sizeof(amt), 24); /* the amount column: cut only with a mark */
 		hex_encode(hash, sizeof(hash), h->tx_hash, 32, 1);
-		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %-24.24s %.14s..%s", (unsigned long long)h->block_number,
+		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %-24s %.14s..%s", (unsigned long long)h->block_number,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		widget_text(app, win, (*y)++, 1, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, line);
@@ -447,7 +455,26 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 	else if (wallet_message(p->w)[0])
 		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
 	else if (p->view == WV_MAIN)
-		widget_text(app, win, rows - 1, 1, STYLE_DIM, "j/k account  s send  r receive  u unlock  n new account  e label");
+		/* Only the keys that do something now: u while locked, L while unlocked. */
+		widget_text(app, win, rows - 1, 1, STYLE_DIM,
+		            wallet_state(p->w) == WALLET_LOCKED     ? "j/k account  s send  r receive  u unlock  e label"
+		            : wallet_state(p->w) == WALLET_UNLOCKED ? "j/k account  s send  r receive  L lock  n new account  e label"
+		                                                    : "j/k account  r receive");
+}
+
+/* Why there is no account to act on, for keys that need one; NULL when there is one. */
+static const char *no_account_why(const struct wp *p)
+{
+	if (wallet_account(p->w, p->sel))
+		return NULL;
+	switch (wallet_state(p->w)) {
+	case WALLET_NO_VAULT:
+		return "no vault yet: create one with  chaindeck wallet new  (or restore)";
+	case WALLET_BROKEN:
+		return "the vault cannot be read (see the line at the top)";
+	default:
+		return "the vault holds no account";
+	}
 }
 
 /* ---- keys ---- */
@@ -660,6 +687,12 @@ static int wp_key(void *state, struct app *app, int key)
 	case 'u':
 		if (wallet_state(p->w) == WALLET_LOCKED)
 			ask(p, P_PASSWORD, "Vault password", "");
+		else if (wallet_state(p->w) == WALLET_UNLOCKED)
+			notice_set(&p->note, false, "already unlocked (L locks)");
+		else if (wallet_state(p->w) != WALLET_UNLOCKING)
+			notice_set(&p->note, true, "nothing to unlock: %s",
+			           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
+			                                                 : "the vault cannot be read");
 		return PANE_REDRAW;
 	case 'L':
 		wallet_lock(p->w);
@@ -675,7 +708,9 @@ static int wp_key(void *state, struct app *app, int key)
 			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
 		return PANE_REDRAW;
 	case 'r':
-		if (wallet_account(p->w, p->sel))
+		if (no_account_why(p))
+			notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
+		else
 			p->view = WV_RECEIVE;
 		return PANE_REDRAW;
 	case 'c':
@@ -693,8 +728,10 @@ static int wp_key(void *state, struct app *app, int key)
 		}
 		return PANE_REDRAW;
 	case 's':
-		if (!wallet_account(p->w, p->sel))
-			return PANE_CONSUMED;
+		if (no_account_why(p)) {
+			notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
+			return PANE_REDRAW;
+		}
 		memset(&p->form, 0, sizeof(p->form));
 		p->form.from = p->sel;
 		ask(p, P_TO, "Send to address", "");
@@ -720,6 +757,7 @@ static const struct key_help wp_keys[] = {
 	{ "L", "lock it now (it also locks after 5 idle minutes)" },
 	{ "s", "send ETH or a token: to, token, amount (or max)" },
 	{ "y", "on the confirmation screen: sign and send exactly that" },
+	{ "Y", "send anyway when the pre-send check says it fails" },
 	{ "1 2 3", "on the confirmation screen: slow / normal / fast fees" },
 	{ "c o", "on the confirmation screen: custom fees / nonce" },
 	{ "r", "receive: address, EIP-681 link, QR code" },

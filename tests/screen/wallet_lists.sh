@@ -3,8 +3,11 @@
 # anvil's PUBLIC test mnemonic (test keys, never for real funds):
 #   - the account list scrolls: moving down past the rows that fit keeps the selected account on
 #     screen (j, Down, End, PgUp, Home), and the header says which accounts are shown
+#   - a balance wider than its column at 80 columns ends in an ellipsis, its digits a prefix of
+#     the exact amount (cast from-wei); the footer offers u only while locked, L only unlocked
 #   - the balances anvil reports are shown; when the node dies they are marked stale, as the
 #     dashboard marks its figures
+#   - without a vault, u, s and r say why they do nothing
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -77,6 +80,32 @@ screen_send Home
 screen_wait_for "History of account 0" 5 >/dev/null && screen_wait_for "$(row 0 "${ADDR[0]}")" 3 >/dev/null &&
 	t_pass "Home selects account 0, on screen" || t_fail "Home selects account 0, on screen" "$(screen_capture)"
 
+# ---- figures that do not fit, and the footer ----------------------------------------------------
+# 1234.567890123456789012 ETH: 23 characters where 14 columns are left at 80 columns.
+rpc "$ANVIL_URL" anvil_setBalance "[\"${ADDR[1]}\", \"0x42ed123b0bd8203a14\"]" >/dev/null
+exact=$("$CHAINDECK_NPM_BIN/cast" from-wei 1234567890123456789012 2>/dev/null)
+[ "$exact" = 1234.567890123456789012 ] || t_fail "cast gives the exact amount" "$exact"
+screen_wait_for "$(row 1 "${ADDR[1]}")  1234" 5 >/dev/null
+shown=$(screen_capture | sed -n "s/^ 1   -  *${ADDR[1]}  //p" | head -n 1)
+if [[ $shown == *… ]] && [[ $exact == "${shown%…}"* ]] && [ "${#shown}" -le 14 ]; then
+	t_pass "the long balance is shortened to '$shown', marked, a prefix of cast's $exact"
+else
+	t_fail "the long balance is shortened, marked, a prefix of the exact amount" "shown '$shown', exact $exact"
+fi
+has 'u unlock' && ! has 'L lock' && t_pass "locked: the footer offers u unlock" ||
+	t_fail "locked: the footer offers u unlock" "$(screen_capture | tail -n 2)"
+screen_send u
+screen_wait_for 'Vault password' 3 >/dev/null || t_fail "u asks for the password"
+screen_type "$PASSWORD"
+screen_send Enter
+if screen_wait_for '^ unlocked \(L locks\)' 15 >/dev/null; then
+	has 'u unlock' && t_fail "unlocked: the footer no longer offers u unlock" "$(screen_capture | tail -n 2)" ||
+		t_pass "unlocked: the footer no longer offers u unlock"
+	has 'r receive  L lock' && t_pass "unlocked: the footer offers L lock" || t_fail "unlocked: the footer offers L lock"
+else
+	t_fail "the vault unlocks" "$(screen_capture)"
+fi
+
 # ---- stale balances -----------------------------------------------------------------------------
 # anvil funds its first ten accounts with 10000 ETH each: the node's own figure.
 bal=$(rpc_result "$ANVIL_URL" eth_getBalance "[\"${ADDR[0]}\", \"latest\"]")
@@ -96,4 +125,27 @@ has "$(row 0 "${ADDR[0]}")  10000$" && t_pass "the last known balance stays, mar
 
 screen_send q
 screen_wait_exit 5 >/dev/null || t_fail "chaindeck quits"
+
+# ---- no vault ---------------------------------------------------------------------------------------
+screen_start nv 100 50 env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
+	XDG_DATA_HOME="$home/data" LC_ALL=C.UTF-8 ETH_RPC_URL= "$build/chaindeck" --rpc-url "http://127.0.0.1:9" \
+	--vault "$home/none/vault" --log "$home/chaindeck-nv.log" || die "chaindeck starts without a vault"
+screen_wait_for "1 Wallet" >/dev/null || die "chaindeck shows its tabs"
+screen_send 1
+screen_wait_for "^ no vault" 5 >/dev/null || t_fail "the wallet says there is no vault" "$(screen_capture)"
+for k in u s r; do
+	screen_send "$k"
+	if screen_wait_for "(nothing to unlock|nothing to send from|nothing to receive on): no vault yet" 3 >/dev/null; then
+		t_pass "no vault: $k says why it does nothing"
+	else
+		t_fail "no vault: $k says why it does nothing" "$(screen_capture | tail -n 2)"
+	fi
+	screen_send Escape
+done
+screen_send '?'
+screen_wait_for "Y +send anyway when the pre-send check says it fails" 3 >/dev/null &&
+	t_pass "the help lists Y, the deliberate send past a failing check" || t_fail "the help lists Y" "$(screen_capture)"
+screen_send Escape
+[ -e "$home/none" ] && t_fail "no vault: nothing was created" || t_pass "no vault: nothing was created"
+screen_send q
 t_done
