@@ -116,6 +116,17 @@ void wallet_select(struct wallet *w, size_t i);
 size_t wallet_history_count(const struct wallet *w);
 const struct history_entry *wallet_history(const struct wallet *w, size_t i);
 bool wallet_history_busy(const struct wallet *w);
+/*
+ * Rewards of the selected account (common/history.h: fee recipient tips,
+ * proof-of-work issuance, withdrawals), newest first, over the newest
+ * WALLET_REWARD_BLOCKS blocks of the range its history page covers. The
+ * range is valid once wallet_rewards_range is true; busy while searching.
+ */
+#define WALLET_REWARD_BLOCKS 2048
+size_t wallet_reward_count(const struct wallet *w);
+const struct history_reward *wallet_reward(const struct wallet *w, size_t i);
+bool wallet_rewards_range(const struct wallet *w, uint64_t *from, uint64_t *to, struct u256 *total);
+bool wallet_rewards_busy(const struct wallet *w);
 struct tokens *wallet_tokens(struct wallet *w);
 
 /*

@@ -45,6 +45,11 @@ struct wallet {
 	struct history_caps caps;
 	struct history_entry *history;
 	size_t nhistory;
+	struct history_rewards *rewards_job; /* the rewards search in flight, or NULL */
+	struct history_reward *rewards;      /* of the selected account over [rewards_from, rewards_to] */
+	size_t nrewards;
+	bool has_rewards;                    /* the search over that range finished */
+	uint64_t rewards_from, rewards_to;
 	struct tokens *tokens;
 	uint8_t token_addr[WALLET_MAX_TOKENS][20];    /* watched: user-added, then seen in history */
 	bool token_known[WALLET_MAX_TOKENS];

@@ -248,23 +248,61 @@ static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 	}
 }
 
+/* One reward row: the block, what paid, the amount (wallet_reward, common/history.h). */
+static void draw_reward(struct app *app, WINDOW *win, int *y, const struct history_reward *r)
+{
+	char amt[96], line[300];
+	bool wd = !u256_is_zero(r->withdrawals);
+
+	fmt_units_fit(amt, sizeof(amt), r->total, 18, "ETH", 24, widget_more(app));
+	snprintf(line, sizeof(line), "#%-8llu %-9s %-18s %-24s %s%s%s", (unsigned long long)r->block_number, "REWARD",
+	         r->fee_recipient ? "fee recipient" : "withdrawal", amt,
+	         r->fee_recipient ? (u256_is_zero(r->block_reward) ? "priority fees" : "fees + block reward") : "",
+	         r->fee_recipient && wd ? " + withdrawal" : "",
+	         r->block_reward_known ? "" : "  (PoW block reward of this chain not known: not counted)");
+	widget_text(app, win, (*y)++, 1, r->block_reward_known ? STYLE_OK : STYLE_WARN, line);
+}
+
 static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
-	size_t n = wallet_history_count(p->w);
+	size_t n = wallet_history_count(p->w), nr = wallet_reward_count(p->w), k = 0;
+	uint64_t rfrom, rto;
+	struct u256 rtotal;
+	bool rdone = wallet_rewards_range(p->w, &rfrom, &rto, &rtotal);
 	char line[300];
 
 	(*y)++;
 	snprintf(line, sizeof(line), "History of account %zu%s", p->sel, wallet_history_busy(p->w) ? " (searching...)" : "");
 	widget_text(app, win, (*y)++, 1, STYLE_TITLE, line);
-	if (!n && !wallet_history_busy(p->w))
+	/* Rewards come from the blocks of the range searched: say which range and what it totals. */
+	if (rdone) {
+		char tot[96];
+
+		fmt_units_fit(tot, sizeof(tot), rtotal, 18, "ETH", 30, widget_more(app));
+		snprintf(line, sizeof(line), "rewards in blocks %llu-%llu: %s in %zu block%s", (unsigned long long)rfrom,
+		         (unsigned long long)rto, tot, nr, nr == 1 ? "" : "s");
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, line);
+	} else if (wallet_rewards_busy(p->w)) {
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, "rewards: reading the blocks...");
+	}
+	if (!n && !nr && !wallet_history_busy(p->w))
 		widget_text(app, win, (*y)++, 1, STYLE_DIM, "no transactions yet");
-	for (size_t i = 0; i < n && *y < getmaxy(win) - 1; i++) {
+	for (size_t i = 0; (i < n || k < nr) && *y < getmaxy(win) - 1;) {
 		const struct history_entry *h = wallet_history(p->w, i);
-		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
-		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
+		const struct history_reward *r = wallet_reward(p->w, k);
+		bool out, token;
 		char other[ADDRESS_TEXT_SIZE], amt[96], hash[70];
 
+		/* Newest first, rewards and transactions merged by block. */
+		if (r && (!h || r->block_number >= h->block_number)) {
+			draw_reward(app, win, y, r);
+			k++;
+			continue;
+		}
+		i++;
+		out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
+		token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
 		addr_text(other, sizeof(other), out ? h->to : h->from);
 		if (token) {
 			struct token_meta meta;

@@ -5,6 +5,8 @@
 #     screen (j, Down, End, PgUp, Home), and the header says which accounts are shown
 #   - a balance wider than its column at 80 columns ends in an ellipsis, its digits a prefix of
 #     the exact amount (cast from-wei); the footer offers u only while locked, L only unlocked
+#   - an account that is a block's fee recipient (anvil_setCoinbase) shows the block in its history
+#     as a reward of exactly what the node's balances say it received there
 #   - the balances anvil reports are shown; when the node dies they are marked stale, as the
 #     dashboard marks its figures
 #   - without a vault, u, s and r say why they do nothing
@@ -61,6 +63,7 @@ else
 	t_fail "j past the visible rows: account 15 is selected and its row is on screen" "$(screen_capture)"
 fi
 has() { screen_capture | grep -Eq -- "$1"; }
+re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 if has "$(row 0 "${ADDR[0]}")"; then t_fail "the list scrolled: account 0 is off screen now"; else
 	t_pass "the list scrolled: account 0 is off screen now"; fi
 has "accounts [0-9]+-15 of 30" && t_pass "the header says which accounts are shown" ||
@@ -105,6 +108,32 @@ if screen_wait_for '^ unlocked \(L locks\)' 15 >/dev/null; then
 else
 	t_fail "the vault unlocks" "$(screen_capture)"
 fi
+
+# ---- rewards ------------------------------------------------------------------------------------
+c=${ADDR[3]}
+rpc "$ANVIL_URL" anvil_setCoinbase "[\"$c\"]" >/dev/null
+tx=$(rpc_result "$ANVIL_URL" eth_sendTransaction "[{\"from\":\"${ADDR[5]}\",\"to\":\"${ADDR[6]}\",\"value\":\"0x1\",\"gas\":\"0x5208\",\"maxFeePerGas\":\"0xba43b7400\",\"maxPriorityFeePerGas\":\"0x77359400\"}]")
+rcpt=$(rpc_result "$ANVIL_URL" eth_getTransactionReceipt "[\"$tx\"]")
+bn=$(python3 -c 'import json, sys; print(int(json.loads(sys.argv[1])["blockNumber"], 16))' "$rcpt")
+rpc "$ANVIL_URL" anvil_setCoinbase '["0x0000000000000000000000000000000000000000"]' >/dev/null
+bal_at() { python3 -c 'import sys; print(int(sys.argv[1], 16))' "$(rpc_result "$ANVIL_URL" eth_getBalance "[\"$c\", \"$(printf '0x%x' "$1")\"]")"; }
+got_wei=$(( $(bal_at "$bn") - $(bal_at $((bn - 1))) ))
+[ "$got_wei" -gt 0 ] || t_fail "the node credits the fee recipient" "$got_wei"
+screen_send Home
+for _ in 1 2 3; do screen_send j; done
+if screen_wait_for "^ #$bn +REWARD +fee recipient +[0-9.]+ ETH" 15 >/dev/null; then
+	shown=$(screen_capture | sed -n "s/^ #$bn  *REWARD  *fee recipient  *\([0-9.]*\) ETH.*/\1/p" | head -n 1)
+	shown_wei=$(python3 -c 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1]) * 10**18))' "$shown")
+	[ "$shown_wei" = "$got_wei" ] &&
+		t_pass "account 3's history shows block $bn's reward, $shown ETH, what the node credited" ||
+		t_fail "the reward shown is what the node credited" "shown $shown ETH, node $got_wei wei"
+	has "rewards in blocks [0-9]+-[0-9]+: $(re "$shown") ETH in 1 block" &&
+		t_pass "the total over the range searched is shown" ||
+		t_fail "the total over the range searched is shown" "$(screen_capture | grep rewards)"
+else
+	t_fail "account 3's history shows block $bn's reward" "$(screen_capture)"
+fi
+screen_send Home
 
 # ---- stale balances -----------------------------------------------------------------------------
 # anvil funds its first ten accounts with 10000 ETH each: the node's own figure.
