@@ -83,6 +83,34 @@ screen_send Home
 screen_wait_for "History of account 0" 5 >/dev/null && screen_wait_for "$(row 0 "${ADDR[0]}")" 3 >/dev/null &&
 	t_pass "Home selects account 0, on screen" || t_fail "Home selects account 0, on screen" "$(screen_capture)"
 
+# The mouse wheel (xterm's X10 mouse report, as the terminal sends it) scrolls by three; a click on a
+# tab still reaches the shell.
+wheel() { screen_type $'\e[M'"$1"'!!'; } # button byte: a = wheel down, ` = wheel up
+for _ in 1 2 3 4 5; do wheel a; done
+screen_wait_for "History of account 15" 5 >/dev/null && has "$(row 15 "${ADDR[15]}")" &&
+	t_pass "the mouse wheel scrolls the list down, three accounts a notch" ||
+	t_fail "the mouse wheel scrolls the list down" "$(screen_capture)"
+wheel '`'
+screen_wait_for "History of account 12" 5 >/dev/null && t_pass "and up" || t_fail "the mouse wheel scrolls up" "$(screen_capture)"
+screen_type $'\e[M .!' # button 1 pressed on column 14, row 1: the Explorer tab
+screen_wait_for "BLOCK +AGE +TXS" 5 >/dev/null && t_pass "a click on a tab still selects its pane" ||
+	t_fail "a click on a tab still selects its pane" "$(screen_capture)"
+# The explorer's block list is the same widget: 40 more blocks, End selects the oldest, on screen.
+rpc "$ANVIL_URL" anvil_mine '["0x28"]' >/dev/null
+screen_wait_for "^ 40 " 10 >/dev/null || t_fail "the explorer lists block 40" "$(screen_capture)"
+screen_send End
+if screen_wait_for "^ 0 +[0-9]" 5 >/dev/null; then
+	screen_send Enter
+	screen_wait_for "^ Block +#0( |$)" 5 >/dev/null && t_pass "explorer: End selects the oldest block, scrolled into view" ||
+		t_fail "explorer: End selects the oldest block" "$(screen_capture)"
+else
+	t_fail "explorer: End scrolls to the oldest block" "$(screen_capture)"
+fi
+screen_send Escape
+screen_send 1
+screen_send Home
+screen_wait_for "History of account 0" 5 >/dev/null || t_fail "Home again"
+
 # ---- figures that do not fit, and the footer ----------------------------------------------------
 # 1234.567890123456789012 ETH: 23 characters where 14 columns are left at 80 columns.
 rpc "$ANVIL_URL" anvil_setBalance "[\"${ADDR[1]}\", \"0x42ed123b0bd8203a14\"]" >/dev/null
