@@ -432,7 +432,7 @@ static void start_rewards(struct wallet *w, const struct history_result *r)
 	struct history_rewards_opts o = { .on_done = on_rewards_done, .ud = w, .chain_id = w->chain_id };
 	uint64_t lo = r->more ? r->next_before : 0;
 
-	if (w->selected >= w->naccounts)
+	if (w->selected >= w->naccounts || lo > r->head)
 		return;
 	if (r->head - lo >= WALLET_REWARD_BLOCKS)
 		lo = r->head - WALLET_REWARD_BLOCKS + 1;
