@@ -297,7 +297,9 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		else
 			snprintf(fee, sizeof(fee), "?");
 		method_text(m, sizeof(m), tx->input, tx->input_len);
-		snprintf(text, sizeof(text), "%-18s %-16s %-16s %-18s %-13s %s", h, from, to, val, fee, m);
+		widget_fit(app, val, sizeof(val), 18);
+		widget_fit(app, fee, sizeof(fee), 13);
+		snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s", h, from, to, val, fee, m);
 		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
 		     &t, text);
 	}
@@ -524,7 +526,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 			age_text(age, sizeof(age), h->timestamp);
 		else
 			snprintf(age, sizeof(age), "-");
-		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %-26s %s%s", (unsigned long long)h->block_number, age,
+		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %s %s%s", (unsigned long long)h->block_number, age,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);

@@ -158,8 +158,12 @@ void widget_fit(const struct app *app, char *text, size_t cap, size_t width)
 		if (++cols > width)
 			break;
 	}
-	if (cols <= width)
+	if (cols <= width) {
+		for (; cols < width && i + 1 < cap; cols++)
+			text[i++] = ' ';
+		text[i] = '\0';
 		return;
+	}
 	if (cut + strlen(more) < cap)
 		snprintf(text + cut, cap - cut, "%s", more);
 	else

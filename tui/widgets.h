@@ -35,7 +35,11 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
 bool list_view_key(struct list_view *v, int key);
 /* The mark of a shortened figure (fmt_units_fit): an ellipsis, or "~" on a terminal without UTF-8. */
 const char *widget_more(const struct app *app);
-/* Cuts text to `width` columns; when anything is cut, the last column shows widget_more's mark. */
+/*
+ * Makes text exactly `width` columns (a table cell): cut, with widget_more's
+ * mark in the last column when anything was cut, or padded with spaces.
+ * printf's %-24s pads by bytes, which misaligns UTF-8 text.
+ */
 void widget_fit(const struct app *app, char *text, size_t cap, size_t width);
 /* One row of a list: highlighted across the window's width when selected. */
 void widget_list_row(struct app *app, WINDOW *w, int y, bool selected, enum tui_style style, const char *text);

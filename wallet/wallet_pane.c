@@ -255,7 +255,8 @@ static void draw_reward(struct app *app, WINDOW *win, int *y, const struct histo
 	bool wd = !u256_is_zero(r->withdrawals);
 
 	fmt_units_fit(amt, sizeof(amt), r->total, 18, "ETH", 24, widget_more(app));
-	snprintf(line, sizeof(line), "#%-8llu %-9s %-18s %-24s %s%s%s", (unsigned long long)r->block_number, "REWARD",
+	widget_fit(app, amt, sizeof(amt), 24);
+	snprintf(line, sizeof(line), "#%-8llu %-9s %-18s %s %s%s%s", (unsigned long long)r->block_number, "REWARD",
 	         r->fee_recipient ? "fee recipient" : "withdrawal", amt,
 	         r->fee_recipient ? (u256_is_zero(r->block_reward) ? "priority fees" : "fees + block reward") : "",
 	         r->fee_recipient && wd ? " + withdrawal" : "",
@@ -318,7 +319,7 @@ static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 		}
 		widget_fit(app, amt, sizeof(amt), 24); /* the amount column: cut only with a mark */
 		hex_encode(hash, sizeof(hash), h->tx_hash, 32, 1);
-		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %-24s %.14s..%s", (unsigned long long)h->block_number,
+		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %s %.14s..%s", (unsigned long long)h->block_number,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		widget_text(app, win, (*y)++, 1, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, line);
