@@ -3,7 +3,9 @@
 # fee recipient of some blocks holding transactions with various tips (EIP-1559 and legacy), of an
 # empty block, and not of others; the node's balances are the oracle: for every block it received,
 # the account's balance at the block minus at the block before. test_rewards must find exactly those
-# blocks with exactly those amounts. Everything started here is stopped on exit.
+# blocks with exactly those amounts. Withdrawals (which anvil never makes) come from the recorded
+# Shanghai block of ethereum/execution-apis, served by a small stand-in node: it pays validator 5's
+# address 100 gwei. Everything started here is stopped on exit.
 set -u
 . "$(dirname "$0")/../lib/node.sh"
 build=${CHAINDECK_BUILD:-build}
@@ -70,5 +72,37 @@ for n in range(head, 0, -1):
 PY
 echo "# expected (block wei): $(tr '\n' ' ' <"$work/expected")"
 
+# The stand-in: answers eth_getBlockByNumber(0x27) with the recorded block, anything else with null.
+vector=tests/vectors/execution-apis/tests/eth_getBlockByNumber/get-block-shanghai-fork.io
+_spawn python3 -c '
+import json, sys, http.server
+block = None
+for line in open(sys.argv[1]):
+    if line.startswith("<<"):
+        block = json.loads(line[3:])["result"]
+def answer(q):
+    ok = q.get("method") == "eth_getBlockByNumber" and q.get("params", [None])[0] == block["number"]
+    return {"jsonrpc": "2.0", "id": q.get("id"), "result": block if ok else None}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        q = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.dumps([answer(x) for x in q] if isinstance(q, list) else answer(q)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()
+' "$PWD/$vector" "$work/vport" >/dev/null 2>"$work/verr"
+node_track "$_spawned_pid"
+for _ in $(seq 100); do [ -s "$work/vport" ] && break; sleep 0.05; done
+[ -s "$work/vport" ] || die "the stand-in node did not start: $(cat "$work/verr")"
+
+REWARDS_VECTOR_URL=http://127.0.0.1:$(cat "$work/vport") \
 ANVIL_URL=$U REWARDS_ADDRESS=$C REWARDS_HEAD=$head REWARDS_EXPECTED=$work/expected \
 	${CHAINDECK_WRAP:-} "$build/tests/integration/test_rewards"

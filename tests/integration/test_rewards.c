@@ -7,6 +7,9 @@
  *   REWARDS_EXPECTED   one line per block the address was fee recipient of:
  *                      block wei, where wei is the node's own answer: the
  *                      address's balance at the block minus at the block before
+ *   REWARDS_VECTOR_URL a stand-in node serving the execution-apis Shanghai
+ *                      block (0x27), whose one withdrawal pays 100 gwei to
+ *                      0x3ae75c08b4c907eb63a8960c45b86e1e9ab6123c
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +131,48 @@ static void cancel_before_the_end_runs_no_callback(void)
 	CHECK_INT(run.calls, 0);
 }
 
+/* Withdrawals (EIP-4895) to the address count, in wei; the block's fee recipient is someone else. */
+static void withdrawals_of_the_recorded_shanghai_block(void)
+{
+	const char *url = getenv("REWARDS_VECTOR_URL");
+	struct rpc_opts ro = { .url = url, .timeout_ms = 5000 };
+	struct history_rewards_opts o = { .from = 0x27, .to = 0x27, .chain_id = 1, .on_done = on_done };
+	struct rpc_client *vc;
+	static struct run run;
+	char err[256], got[80];
+
+	CHECK(url != NULL);
+	vc = url ? rpc_client_new(L, &ro, err, sizeof(err)) : NULL;
+	CHECK(vc != NULL);
+	if (!vc)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		memset(&run, 0, sizeof(run));
+		o.ud = &run;
+		/* The withdrawal's address, then one the block does not pay. */
+		hex_decode_exact(o.address, ETH_ADDR_LEN, pass ? "0x3ae75c08b4c907eb63a8960c45b86e1e9ab6123d"
+		                                               : "0x3ae75c08b4c907eb63a8960c45b86e1e9ab6123c", 42);
+		run.r = history_rewards_start(vc, &o);
+		CHECK(run.r != NULL);
+		for (int i = 0; run.r && !run.done && i < 200; i++)
+			loop_run_once(L, 50);
+		CHECK_MSG(run.status == HISTORY_OK, "status %d: %s", run.status, run.message);
+		CHECK_INT(run.n, pass ? 0 : 1);
+		if (pass || run.n != 1)
+			continue;
+		CHECK_INT(run.got[0].block_number, 0x27);
+		CHECK(!run.got[0].fee_recipient);
+		u256_format_dec(run.got[0].withdrawals, got, sizeof(got));
+		CHECK_STR(got, "100000000000");
+		u256_format_dec(run.got[0].total, got, sizeof(got));
+		CHECK_STR(got, "100000000000");
+		CHECK(u256_is_zero(run.got[0].tips));
+	}
+	rpc_client_free(vc);
+}
+
 static const struct test_case cases[] = {
+	{ "withdrawals_of_the_recorded_shanghai_block", withdrawals_of_the_recorded_shanghai_block },
 	{ "rewards_equal_the_nodes_balance_change", rewards_equal_the_nodes_balance_change },
 	{ "a_range_without_its_blocks_is_empty", a_range_without_its_blocks_is_empty },
 	{ "a_range_past_the_head_fails_clearly", a_range_past_the_head_fails_clearly },
