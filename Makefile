@@ -111,6 +111,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The list widget's arithmetic (tui/listview.c) has no curses: its unit test links it alone.
+$(BUILD)/tests/unit/test_listview: $(BUILD)/tui/listview.o
+
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -722,6 +722,7 @@ void eth_block_free(struct eth_block *b)
 	if (!b)
 		return;
 	free(b->extra_data);
+	free(b->withdrawals);
 	free(b->tx_hashes);
 	if (b->txs) {
 		for (i = 0; i < b->tx_count; i++)
@@ -760,6 +761,32 @@ static void dec_block_txs(struct dec *d, const cJSON *arr, struct eth_block *b)
 	}
 }
 
+/* EIP-4895 withdrawals: who the block credits outside any transaction (rewards on proof of stake). */
+static void dec_withdrawals(struct dec *d, const cJSON *arr, struct eth_block *b)
+{
+	const cJSON *e;
+	size_t i = 0, n = array_len(arr), mark;
+
+	b->withdrawals = alloc_array(d, "withdrawals", n, sizeof(*b->withdrawals));
+	if (d->rc)
+		return;
+	b->withdrawal_count = n;
+	cJSON_ArrayForEach(e, arr) {
+		struct eth_withdrawal *w = &b->withdrawals[i];
+
+		mark = push(d, "withdrawals", i++);
+		if (want_object(d, e)) {
+			get_u64(d, e, "index", &w->index);
+			get_u64(d, e, "validatorIndex", &w->validator_index);
+			get_fixed(d, e, "address", w->address, ETH_ADDR_LEN);
+			get_u64(d, e, "amount", &w->amount_gwei);
+		}
+		pop(d, mark);
+		if (d->rc)
+			return;
+	}
+}
+
 static void dec_block(struct dec *d, const cJSON *o, struct eth_block *b, bool need_txs)
 {
 	bool has_blob_used, has_excess;
@@ -789,7 +816,8 @@ static void dec_block(struct dec *d, const cJSON *o, struct eth_block *b, bool n
 	opt_fixed(d, o, "withdrawalsRoot", b->withdrawals_root, ETH_HASH_LEN, &b->has_withdrawals_root);
 	arr = opt_array(d, o, "withdrawals");
 	b->has_withdrawals = arr != NULL;
-	b->withdrawal_count = array_len(arr);
+	if (arr)
+		dec_withdrawals(d, arr, b);
 	opt_u64(d, o, "blobGasUsed", &b->blob_gas_used, &has_blob_used);
 	opt_u64(d, o, "excessBlobGas", &b->excess_blob_gas, &has_excess);
 	if (!d->rc && has_blob_used != has_excess)

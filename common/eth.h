@@ -166,6 +166,14 @@ enum eth_block_txs {
 };
 
 /* eth_getBlockByNumber / eth_getBlockByHash, and eth_getHeaderBy* through eth_decode_header. */
+/* An EIP-4895 withdrawal: a consensus-layer payment credited to an address by the block. */
+struct eth_withdrawal {
+	uint64_t index;
+	uint64_t validator_index;
+	uint8_t address[ETH_ADDR_LEN];
+	uint64_t amount_gwei;          /* in gwei, as the consensus layer counts (× 10^9 for wei) */
+};
+
 struct eth_block {
 	uint64_t number;
 	bool has_hash;                 /* false for a pending block */
@@ -199,7 +207,8 @@ struct eth_block {
 	bool has_withdrawals_root;     /* Shanghai on */
 	uint8_t withdrawals_root[ETH_HASH_LEN];
 	bool has_withdrawals;
-	size_t withdrawal_count;       /* entries are not decoded further */
+	size_t withdrawal_count;
+	struct eth_withdrawal *withdrawals; /* owned; withdrawal_count entries, NULL when none */
 	bool has_blob_gas;             /* Cancun on: blobGasUsed and excessBlobGas */
 	uint64_t blob_gas_used;
 	uint64_t excess_blob_gas;

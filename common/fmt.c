@@ -90,6 +90,57 @@ char *fmt_units(char *buf, size_t cap, struct u256 v, unsigned decimals, const c
 	return buf;
 }
 
+/* Display columns of UTF-8 text: one per code point (the units and markers here are narrow). */
+static size_t columns_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+char *fmt_units_fit(char *buf, size_t cap, struct u256 v, unsigned decimals, const char *unit, size_t width,
+                    const char *more)
+{
+	char num[2 + 255 + 1], sci[48];
+	const char *dot;
+	size_t len, intlen, ulen = unit && unit[0] ? 1 + columns_of(unit) : 0, room;
+
+	if (u256_format_units(v, decimals, num, sizeof(num)) < 0)
+		snprintf(num, sizeof(num), "?");
+	len = strlen(num);
+	if (len + ulen <= width) {
+		trim_partial_utf8(buf, cap, snprintf(buf, cap, "%s%s%s", num, ulen ? " " : "", ulen ? unit : ""));
+		return buf;
+	}
+	/* Columns left for the digits, after the unit and the one-column marker. */
+	room = width > ulen + 1 ? width - ulen - 1 : 0;
+	dot = strchr(num, '.');
+	intlen = dot ? (size_t)(dot - num) : len;
+	if (room >= intlen + 2) {
+		num[room] = '\0'; /* whole integer part, a dot, some of the fraction */
+	} else if (room >= intlen) {
+		num[intlen] = '\0'; /* the integer part alone */
+	} else {
+		/* The integer part does not fit: its leading digits times a power of ten. */
+		int elen = snprintf(sci, sizeof(sci), "e%zu", intlen - 1);
+		size_t keep = room > (size_t)elen + 2 ? room - (size_t)elen - 2 : 0; /* digits after "d." */
+
+		if (room < (size_t)elen + 1) {
+			num[0] = '\0'; /* no room for any digit: the marker alone says something is cut */
+		} else {
+			if (keep > intlen - 1)
+				keep = intlen - 1;
+			snprintf(sci, sizeof(sci), "%c%s%.*s", num[0], keep ? "." : "", (int)keep, num + 1);
+			snprintf(sci + strlen(sci), sizeof(sci) - strlen(sci), "e%zu", intlen - 1);
+			snprintf(num, sizeof(num), "%s", sci);
+		}
+	}
+	trim_partial_utf8(buf, cap, snprintf(buf, cap, "%s%s%s%s", num, more, ulen ? " " : "", ulen ? unit : ""));
+	return buf;
+}
+
 char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b)
 {
 	uint64_t permille;

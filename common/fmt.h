@@ -19,6 +19,15 @@ char *fmt_latency(char *buf, size_t cap, uint64_t us, int ascii);
 char *fmt_count(char *buf, size_t cap, uint64_t v);
 /* An exact amount with a unit suffix: fmt_units(.., wei, 9, "gwei") → "1.5 gwei". */
 char *fmt_units(char *buf, size_t cap, struct u256 v, unsigned decimals, const char *unit);
+/*
+ * fmt_units shortened to `width` columns, never silently: when the exact text
+ * is wider, fraction digits are dropped (then the integer part goes to
+ * d.ddde<exponent>) and `more` — one column, "…" or "~" — marks the cut right
+ * after the digits: 9999.999883862 ETH at width 15 is "9999.99988… ETH".
+ * Digits are never rounded: what is shown is a prefix of the exact amount.
+ */
+char *fmt_units_fit(char *buf, size_t cap, struct u256 v, unsigned decimals, const char *unit, size_t width,
+                    const char *more);
 /* A ratio a/b as a percentage with one decimal ("62.5%"); "-" when b is 0. */
 char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b);
 

@@ -1128,3 +1128,293 @@ void history_free(struct history *h)
 {
 	history_cancel(h);
 }
+
+/* ---- rewards ------------------------------------------------------------------------------ */
+
+/* A block that paid the address, while its fees are still being summed. */
+struct reward_item {
+	struct history_reward r;
+	bool has_base_fee;
+	struct u256 base_fee;
+	size_t tx_count;
+};
+
+struct history_rewards {
+	struct rpc_client *c;
+	struct history_rewards_opts o;
+	struct blockfetch *bf;
+	uint64_t call;
+	struct reward_item *items;
+	size_t n, cap;
+	size_t *asked;       /* the items whose receipts the batch asked for, in order */
+	size_t nasked;
+	bool failed;
+	char msg[MSG_MAX];
+};
+
+/* Ethereum mainnet's proof-of-work schedule: 5 ETH, 3 from Byzantium, 2 from Constantinople, none after the merge. */
+enum { BYZANTIUM = 4370000, CONSTANTINOPLE = 7280000, MERGE = 15537394 };
+
+struct u256 history_pow_reward(uint64_t number, size_t uncles)
+{
+	uint64_t eth = number >= MERGE ? 0 : number >= CONSTANTINOPLE ? 2 : number >= BYZANTIUM ? 3 : 5;
+	struct u256 base, per_uncle, out;
+
+	u256_mul(&base, u256_from_u64(eth), u256_from_u64(1000000000000000000ull));
+	/* The miner gets 1/32 of the block reward for each uncle it includes. */
+	u256_mul(&per_uncle, u256_from_u64(eth * (1000000000000000000ull / 32)), u256_from_u64(uncles));
+	u256_add(&out, base, per_uncle);
+	return out;
+}
+
+static void rewards_finish(struct history_rewards *r, int status, const char *message)
+{
+	struct history_reward *out = NULL;
+	size_t n = 0;
+	void (*done)(void *, int, const char *, const struct history_reward *, size_t) = r->o.on_done;
+	void *ud = r->o.ud;
+	char msg[MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", message);
+	if (status == HISTORY_OK && r->n) {
+		out = calloc(r->n, sizeof(*out));
+		if (!out) {
+			status = HISTORY_ENOMEM;
+			snprintf(msg, sizeof(msg), "out of memory");
+		}
+	}
+	if (out) {
+		/* Newest first: blockfetch delivers in completion order. */
+		for (size_t i = 0; i < r->n; i++) {
+			size_t k = n;
+
+			while (k > 0 && out[k - 1].block_number < r->items[i].r.block_number) {
+				out[k] = out[k - 1];
+				k--;
+			}
+			out[k] = r->items[i].r;
+			n++;
+		}
+	}
+	r->o.on_done = NULL; /* exactly once */
+	if (done)
+		done(ud, status, msg, out, n);
+	free(out);
+	/* r may be freed by now (the callback may cancel it): nothing touches it after. */
+}
+
+static void rewards_fail(struct history_rewards *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void rewards_fail(struct history_rewards *r, int status, const char *fmt, ...)
+{
+	char text[MSG_MAX], clean[MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sanitize(clean, sizeof(clean), text);
+	rewards_finish(r, status, clean);
+}
+
+static void rewards_total(struct reward_item *it)
+{
+	struct u256 t;
+
+	it->r.total = it->r.tips;
+	if (u256_add(&t, it->r.total, it->r.block_reward) == U256_OK)
+		it->r.total = t;
+	if (u256_add(&t, it->r.total, it->r.withdrawals) == U256_OK)
+		it->r.total = t;
+}
+
+static void on_rewards_receipts(void *ud, const struct rpc_response *res)
+{
+	struct history_rewards *r = ud;
+
+	r->call = 0;
+	if (res->status != RPC_OK) {
+		rewards_fail(r, HISTORY_ERPC, "rewards: block receipts: %s", res->detail ? res->detail : "no answer");
+		return;
+	}
+	for (size_t k = 0; k < r->nasked && k < res->n; k++) {
+		struct reward_item *it = &r->items[r->asked[k]];
+		const struct rpc_reply *rep = &res->reply[k];
+		const cJSON *e;
+		size_t count = 0;
+
+		if (rep->status != RPC_OK || !cJSON_IsArray(rep->result)) {
+			rewards_fail(r, rep->status != RPC_OK ? HISTORY_ERPC : HISTORY_EDATA,
+			             "rewards: the node gave no receipts of block %llu (eth_getBlockReceipts)",
+			             (unsigned long long)it->r.block_number);
+			return;
+		}
+		cJSON_ArrayForEach(e, rep->result) {
+			struct eth_receipt rc;
+			struct u256 tip, fee, sum;
+			char err[128];
+
+			if (eth_decode_receipt(e, &rc, err, sizeof(err)) != ETH_OK) {
+				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: %s", (unsigned long long)it->r.block_number,
+				             err);
+				return;
+			}
+			count++;
+			if (!rc.has_effective_gas_price) {
+				eth_receipt_free(&rc);
+				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: receipts without effectiveGasPrice",
+				             (unsigned long long)it->r.block_number);
+				return;
+			}
+			tip = rc.effective_gas_price;
+			if (it->has_base_fee && u256_sub(&tip, rc.effective_gas_price, it->base_fee) != U256_OK) {
+				eth_receipt_free(&rc);
+				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: a gas price below the base fee",
+				             (unsigned long long)it->r.block_number);
+				return;
+			}
+			if (u256_mul(&fee, tip, u256_from_u64(rc.gas_used)) == U256_OK &&
+			    u256_add(&sum, it->r.tips, fee) == U256_OK)
+				it->r.tips = sum;
+			eth_receipt_free(&rc);
+		}
+		if (count != it->tx_count) {
+			rewards_fail(r, HISTORY_EDATA, "rewards: block %llu has %zu transactions but %zu receipts",
+			             (unsigned long long)it->r.block_number, it->tx_count, count);
+			return;
+		}
+		rewards_total(it);
+	}
+	rewards_finish(r, HISTORY_OK, "");
+}
+
+static void on_rewards_block(void *ud, struct eth_block *b, bool *keep)
+{
+	struct history_rewards *r = ud;
+	struct reward_item it;
+	bool paid = false;
+
+	(void)keep;
+	memset(&it, 0, sizeof(it));
+	it.r.block_number = b->number;
+	it.r.timestamp = b->timestamp;
+	it.r.block_reward_known = true;
+	it.r.fee_recipient = b->has_miner && memcmp(b->miner, r->o.address, ETH_ADDR_LEN) == 0;
+	for (size_t i = 0; i < b->withdrawal_count; i++) {
+		struct u256 wei, sum;
+
+		if (memcmp(b->withdrawals[i].address, r->o.address, ETH_ADDR_LEN) != 0)
+			continue;
+		paid = true;
+		if (u256_mul(&wei, u256_from_u64(b->withdrawals[i].amount_gwei), u256_from_u64(1000000000)) == U256_OK &&
+		    u256_add(&sum, it.r.withdrawals, wei) == U256_OK)
+			it.r.withdrawals = sum;
+	}
+	if (!it.r.fee_recipient && !paid)
+		return;
+	if (it.r.fee_recipient && b->has_difficulty && !u256_is_zero(b->difficulty)) {
+		/* Proof of work: the issuance is known for mainnet's schedule only. */
+		if (r->o.chain_id == 1)
+			it.r.block_reward = history_pow_reward(b->number, b->uncle_count);
+		else
+			it.r.block_reward_known = false;
+	}
+	it.has_base_fee = b->has_base_fee;
+	it.base_fee = b->base_fee;
+	it.tx_count = it.r.fee_recipient ? b->tx_count : 0;
+	rewards_total(&it);
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		struct reward_item *grown = realloc(r->items, cap * sizeof(*grown));
+
+		if (!grown) {
+			r->failed = true;
+			return;
+		}
+		r->items = grown;
+		r->cap = cap;
+	}
+	r->items[r->n++] = it;
+}
+
+static void on_rewards_blocks_done(void *ud, int status, const char *message)
+{
+	struct history_rewards *r = ud;
+	struct rpc_batch *b;
+
+	blockfetch_free(r->bf);
+	r->bf = NULL;
+	if (status != RPC_OK) {
+		rewards_fail(r, HISTORY_ERPC, "rewards: %s", message ? message : "the blocks could not be read");
+		return;
+	}
+	if (r->failed) {
+		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
+		return;
+	}
+	/* The fees of the blocks the address was fee recipient of, from their receipts in one batch. */
+	r->asked = r->n ? calloc(r->n, sizeof(*r->asked)) : NULL;
+	if (r->n && !r->asked) {
+		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
+		return;
+	}
+	b = rpc_batch_new();
+	if (!b) {
+		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		cJSON *p;
+
+		if (!r->items[i].tx_count)
+			continue;
+		p = cJSON_CreateArray();
+		cJSON_AddItemToArray(p, quantity(r->items[i].r.block_number));
+		rpc_batch_add(b, "eth_getBlockReceipts", p);
+		r->asked[r->nasked++] = i;
+	}
+	if (!r->nasked) {
+		rpc_batch_free(b);
+		rewards_finish(r, HISTORY_OK, "");
+		return;
+	}
+	r->call = rpc_batch_send(r->c, b, on_rewards_receipts, r);
+	if (!r->call)
+		rewards_finish(r, HISTORY_ERPC, "rewards: the receipts could not be asked for");
+}
+
+struct history_rewards *history_rewards_start(struct rpc_client *c, const struct history_rewards_opts *o)
+{
+	struct history_rewards *r;
+	struct blockfetch_opts bo = { .descending = true, .full_txs = false, .on_block = on_rewards_block,
+	                              .on_done = on_rewards_blocks_done };
+
+	if (!c || !o || !o->on_done || o->from > o->to)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->c = c;
+	r->o = *o;
+	bo.from = o->from;
+	bo.to = o->to;
+	bo.ud = r;
+	r->bf = blockfetch_start(c, &bo);
+	if (!r->bf) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void history_rewards_cancel(struct history_rewards *r)
+{
+	if (!r)
+		return;
+	blockfetch_cancel(r->bf);
+	if (r->call)
+		rpc_cancel(r->c, r->call);
+	free(r->items);
+	free(r->asked);
+	free(r);
+}

@@ -143,6 +143,51 @@ void history_cancel(struct history *h);
 /* Frees a history whose on_done has run (from on_done or later); the same as history_cancel. */
 void history_free(struct history *h);
 
+/*
+ * Rewards: what blocks paid the address outside any transaction to it, found
+ * from the blocks themselves (blockfetch over a range, no indexer):
+ *   - as the block's fee recipient (miner / coinbase): the priority fees,
+ *     sum over its transactions of (effective gas price - base fee) x gas used,
+ *     from the block's receipts (eth_getBlockReceipts; before London, when
+ *     there is no base fee, the whole gas price); and on proof of work the
+ *     block's issuance (the mainnet schedule, with 1/32 of it per uncle
+ *     included; another PoW chain's is not known: block_reward_known false).
+ *     Rewards paid to the miners of uncles are not counted.
+ *   - EIP-4895 withdrawals to the address (proof of stake), gwei x 10^9.
+ * One entry per block that paid anything (or named the address as fee
+ * recipient), newest first. Asynchronous on the loop thread like history.
+ */
+struct history_reward {
+	uint64_t block_number;
+	uint64_t timestamp;
+	bool fee_recipient;          /* the block's fee recipient is the address */
+	struct u256 tips;            /* priority fees, wei */
+	bool block_reward_known;     /* false: a proof-of-work block of a chain whose schedule is unknown */
+	struct u256 block_reward;    /* proof-of-work issuance for the block (and its uncles), wei */
+	struct u256 withdrawals;     /* withdrawals to the address, wei */
+	struct u256 total;           /* tips + block_reward + withdrawals */
+};
+
+struct history_rewards_opts {
+	uint8_t address[ETH_ADDR_LEN];
+	uint64_t from, to;           /* the blocks searched, inclusive; from <= to */
+	uint64_t chain_id;           /* picks the proof-of-work schedule; 0 when unknown */
+	/*
+	 * The end, exactly once unless cancelled first: status HISTORY_OK with the
+	 * entries (borrowed for the call), else an error and a displayable message.
+	 */
+	void (*on_done)(void *ud, int status, const char *message, const struct history_reward *r, size_t n);
+	void *ud;
+};
+
+struct history_rewards;
+/* Starts the search; NULL on bad options or no memory (then no callback runs). */
+struct history_rewards *history_rewards_start(struct rpc_client *c, const struct history_rewards_opts *o);
+/* Stops and frees; no callback runs after it. Safe on NULL and from inside on_done. */
+void history_rewards_cancel(struct history_rewards *r);
+/* The proof-of-work issuance of Ethereum mainnet's block `number` with `uncles` uncles (0 after the merge). */
+struct u256 history_pow_reward(uint64_t number, size_t uncles);
+
 /* "ots", "trace", "scan", "auto". */
 const char *history_method_name(enum history_method m);
 

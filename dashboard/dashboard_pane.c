@@ -23,8 +23,7 @@ enum prompt { PROMPT_NONE, PROMPT_ADD_NAME, PROMPT_ADD_URL, PROMPT_DELETE };
 
 struct dash {
 	enum view view;
-	size_t cursor;          /* row in sorted order */
-	size_t top;             /* first row shown */
+	struct list_view list;  /* sel: the selected row in sorted order; top: the first row shown */
 	enum fleet_col sort_col;
 	bool sort_desc;
 	size_t *order;
@@ -99,10 +98,9 @@ static void refresh_order(struct dash *d, struct app *app)
 	fleet_order(app->fleet, d->sort_col, d->sort_desc, d->order);
 	for (size_t i = 0; i < n; i++) {
 		if (d->order[i] == app->node_sel)
-			d->cursor = i;
+			d->list.sel = i;
 	}
-	if (d->cursor >= n)
-		d->cursor = n ? n - 1 : 0;
+	list_view_set_count(&d->list, n);
 }
 
 /* ---- cells ---- */
@@ -267,10 +265,7 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 	int namew = name_width(app);
 
 	visible_columns(cols, namew, show);
-	if (d->cursor < d->top)
-		d->top = d->cursor;
-	if (d->cursor >= d->top + body)
-		d->top = d->cursor - body + 1;
+	list_view_follow(&d->list, body);
 	x = 1;
 	for (size_t c = 0; c < NCOLUMNS; c++) {
 		if (!show[c])
@@ -281,9 +276,9 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 		x += col_width(&columns[c], namew) + 1;
 	}
 	y++;
-	for (size_t r = d->top; r < n && (size_t)y <= body; r++, y++) {
+	for (size_t r = d->list.top; r < n && (size_t)y <= body; r++, y++) {
 		const struct fleet_node *node = fleet_node(app->fleet, d->order[r]);
-		bool sel = r == d->cursor;
+		bool sel = r == d->list.sel;
 
 		if (sel) {
 			wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
@@ -648,7 +643,7 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 			draw_grid(d, app, w);
 			break;
 		case VIEW_DETAIL:
-			draw_detail(app, w, n, d->cursor, count);
+			draw_detail(app, w, n, d->list.sel, count);
 			break;
 		case VIEW_NETWORK:
 			draw_network(app, w, n);
@@ -790,22 +785,6 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 	return PANE_REDRAW;
 }
 
-static void move_cursor(struct dash *d, struct app *app, long delta)
-{
-	size_t n = fleet_count(app->fleet);
-
-	if (!n)
-		return;
-	refresh_order(d, app);
-	if (delta < 0 && d->cursor < (size_t)-delta)
-		d->cursor = 0;
-	else if (delta > 0 && d->cursor + (size_t)delta >= n)
-		d->cursor = n - 1;
-	else
-		d->cursor = (size_t)((long)d->cursor + delta);
-	app->node_sel = d->order[d->cursor];
-}
-
 static void set_view(struct dash *d, struct app *app, enum view v)
 {
 	d->view = v;
@@ -820,25 +799,15 @@ static int dash_key(void *state, struct app *app, int key)
 	if (d->prompt != PROMPT_NONE)
 		return prompt_key(d, app, key);
 	d->note.text[0] = '\0';
+	refresh_order(d, app);
+	if (list_view_key(&d->list, key)) {
+		if (fleet_count(app->fleet))
+			app->node_sel = d->order[d->list.sel];
+		if (d->view != VIEW_GRID)
+			set_view(d, app, d->view); /* the detail follows the selected node */
+		return PANE_REDRAW;
+	}
 	switch (key) {
-	case 'j':
-	case KEY_DOWN:
-		move_cursor(d, app, 1);
-		if (d->view != VIEW_GRID)
-			set_view(d, app, d->view);
-		return PANE_REDRAW;
-	case 'k':
-	case KEY_UP:
-		move_cursor(d, app, -1);
-		if (d->view != VIEW_GRID)
-			set_view(d, app, d->view);
-		return PANE_REDRAW;
-	case KEY_NPAGE:
-		move_cursor(d, app, 10);
-		return PANE_REDRAW;
-	case KEY_PPAGE:
-		move_cursor(d, app, -10);
-		return PANE_REDRAW;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
@@ -895,7 +864,7 @@ static int dash_key(void *state, struct app *app, int key)
 }
 
 static const struct key_help dash_keys[] = {
-	{ "j k", "next / previous node (arrows too)" },
+	{ "j k", "next / previous node (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
 	{ "Enter", "node details" },
 	{ "v", "details: status / network (enode, heads, peers)" },
 	{ "Esc", "back to the grid" },

@@ -38,8 +38,7 @@ struct xp {
 	bool labelling;         /* the search line is asking for a label instead */
 	uint8_t label_addr[20];
 	enum xview view;
-	size_t sel;             /* the selected link */
-	int scroll;             /* lines scrolled off the top of the scrolling part */
+	struct list_view list;  /* sel: the selected link; top: lines scrolled off the top of the scrolling part */
 	int clip_top;           /* rows at the top that do not scroll */
 	int sel_line;           /* where the selected link was drawn, in unscrolled lines; -1 if nowhere */
 	struct explorer_target back[NAV_DEPTH], fwd[NAV_DEPTH];
@@ -162,23 +161,18 @@ static void link_add(struct xp *x, const struct explorer_target *t)
 static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
                  const char *text)
 {
-	bool sel = t && x->nlinks == x->sel;
+	bool sel = t && x->nlinks == x->list.sel;
 	int rows = getmaxy(w) - 1;
 
 	if (sel)
-		x->sel_line = *y + x->scroll;
+		x->sel_line = *y + (int)x->list.top;
 	if (t)
 		link_add(x, t);
 	if (*y < x->clip_top || *y >= rows) {
 		(*y)++;
 		return;
 	}
-	if (sel) {
-		wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
-		mvwhline(w, *y, 0, ' ', getmaxx(w));
-	}
-	widget_text(app, w, *y, 1, sel ? STYLE_TAB_ACTIVE : st, text);
-	(*y)++;
+	widget_list_row(app, w, (*y)++, sel, st, text);
 }
 
 static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
@@ -210,7 +204,7 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 	y++;
 	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%    BASE FEE (gwei)  FEE RECIPIENT");
 	x->clip_top = y;
-	y -= x->scroll;
+	y -= (int)x->list.top;
 	for (size_t i = 0; i < n; i++) {
 		const struct explorer_block_row *r = explorer_block(x->ex, i);
 		struct explorer_target t = { .kind = DOC_BLOCK, .by_hash = true, .number = r->number };
@@ -294,17 +288,18 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 			short_addr(to, sizeof(to), tx->to);
 		else
 			snprintf(to, sizeof(to), "(create)");
-		u256_format_units(tx->value, 18, val, sizeof(val));
+		/* Amounts wider than their columns are shortened with a mark, never cut silently. */
+		fmt_units_fit(val, sizeof(val), tx->value, 18, "", 18, widget_more(app));
 		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
 		if (d->receipts && d->receipts[i].has_effective_gas_price &&
 		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == U256_OK)
-			u256_format_units(f, 18, fee, sizeof(fee));
+			fmt_units_fit(fee, sizeof(fee), f, 18, "", 12, widget_more(app));
 		else
 			snprintf(fee, sizeof(fee), "?");
-		if (strlen(fee) > 12)
-			fee[12] = '\0';
 		method_text(m, sizeof(m), tx->input, tx->input_len);
-		snprintf(text, sizeof(text), "%-18s %-16s %-16s %-18.18s %-13s %s", h, from, to, val, fee, m);
+		widget_fit(app, val, sizeof(val), 18);
+		widget_fit(app, fee, sizeof(fee), 13);
+		snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s", h, from, to, val, fee, m);
 		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
 		     &t, text);
 	}
@@ -517,16 +512,21 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 			struct token_meta meta;
 
 			tokens_get(explorer_tokens(x->ex), h->token, &meta);
-			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			if (meta.has_decimals)
+				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 26,
+				              widget_more(app));
+			else
+				tokens_format_amount(&meta, h->value, amt, sizeof(amt));
 		} else {
-			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+			fmt_units_fit(amt, sizeof(amt), h->value, 18, "ETH", 26, widget_more(app));
 		}
+		widget_fit(app, amt, sizeof(amt), 26); /* the amount column: cut only with a mark */
 		short_hash(hash, sizeof(hash), h->tx_hash);
 		if (h->timestamp)
 			age_text(age, sizeof(age), h->timestamp);
 		else
 			snprintf(age, sizeof(age), "-");
-		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %-26.26s %s%s", (unsigned long long)h->block_number, age,
+		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %s %s%s", (unsigned long long)h->block_number, age,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);
@@ -538,7 +538,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
 {
 	const struct explorer_doc *d = explorer_doc(x->ex);
-	int y0 = -x->scroll;
+	int y0 = -(int)x->list.top;
 
 	x->clip_top = 0;
 	if (d->state == DOC_LOADING) {
@@ -567,19 +567,16 @@ static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
 /* After a draw: keep the selected link on screen; true when the view must be drawn again. */
 static bool follow_selection(struct xp *x, WINDOW *w)
 {
-	int visible = getmaxy(w) - 1 - x->clip_top, old = x->scroll;
+	int visible = getmaxy(w) - 1 - x->clip_top;
+	size_t old = x->list.top;
 
-	if (x->nlinks && x->sel >= x->nlinks)
-		x->sel = x->nlinks - 1;
+	x->list.page = visible > 0 ? (size_t)visible : 1;
+	list_view_set_count(&x->list, x->nlinks);
 	if (x->sel_line < 0)
 		return false;
-	if (x->sel_line - x->clip_top < x->scroll)
-		x->scroll = x->sel_line - x->clip_top;
-	else if (x->sel_line - x->clip_top >= x->scroll + visible)
-		x->scroll = x->sel_line - x->clip_top - visible + 1;
-	if (x->scroll < 0)
-		x->scroll = 0;
-	return x->scroll != old;
+	/* A document's length is only known as far as it was drawn: no clamp at its end. */
+	list_view_show(&x->list, (size_t)(x->sel_line - x->clip_top), x->list.page, SIZE_MAX);
+	return x->list.top != old;
 }
 
 static void xp_draw(void *state, struct app *app, WINDOW *w)
@@ -625,8 +622,8 @@ static void go(struct xp *x, const struct explorer_target *t, bool remember)
 	}
 	x->here = *t;
 	x->view = XV_DOC;
-	x->sel = 0;
-	x->scroll = 0;
+	x->list.sel = 0;
+	x->list.top = 0;
 	explorer_open(x->ex, t);
 }
 
@@ -638,8 +635,8 @@ static void go_back(struct xp *x)
 		x->fwd[x->nfwd++] = x->here;
 	if (!x->nback) {
 		x->view = XV_LIVE;
-		x->sel = 0;
-		x->scroll = 0;
+		x->list.sel = 0;
+		x->list.top = 0;
 		return;
 	}
 	go(x, &x->back[--x->nback], false);
@@ -667,7 +664,7 @@ static void copy_to_clipboard(struct xp *x, const char *text)
 
 static void copy_selected(struct xp *x)
 {
-	const struct explorer_target *t = x->sel < x->nlinks ? &x->links[x->sel].target : &x->here;
+	const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
 	char text[80];
 
 	if (t->kind == DOC_ADDRESS)
@@ -740,31 +737,19 @@ static int xp_key(void *state, struct app *app, int key)
 		return search_key(x, app, key);
 	x->note.text[0] = '\0';
 	d = explorer_doc(x->ex);
+	/* The links drawn last time are the list the keys move over. */
+	if (list_view_key(&x->list, key))
+		return PANE_REDRAW;
 	switch (key) {
 	case '/':
 		line_edit_start(&x->edit, "Search (block, hash, address)", "");
 		x->searching = true;
 		return PANE_REDRAW;
-	case 'j':
-	case KEY_DOWN:
-		x->sel++;
-		return PANE_REDRAW;
-	case 'k':
-	case KEY_UP:
-		if (x->sel)
-			x->sel--;
-		return PANE_REDRAW;
-	case KEY_NPAGE:
-		x->sel += 10;
-		return PANE_REDRAW;
-	case KEY_PPAGE:
-		x->sel = x->sel > 10 ? x->sel - 10 : 0;
-		return PANE_REDRAW;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		if (x->sel < x->nlinks) {
-			struct explorer_target t = x->links[x->sel].target;
+		if (x->list.sel < x->nlinks) {
+			struct explorer_target t = x->links[x->list.sel].target;
 
 			go(x, &t, true);
 		}
@@ -784,7 +769,7 @@ static int xp_key(void *state, struct app *app, int key)
 		return PANE_REDRAW;
 	case 'b': {
 		/* Label the selected address, else the address on screen. */
-		const struct explorer_target *t = x->sel < x->nlinks ? &x->links[x->sel].target : &x->here;
+		const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
 		struct address a;
 		const char *old;
 
@@ -827,7 +812,7 @@ static int xp_key(void *state, struct app *app, int key)
 
 static const struct key_help xp_keys[] = {
 	{ "/", "search: block number, block or tx hash, address" },
-	{ "j k", "move the selection (arrows, PgUp/PgDn too)" },
+	{ "j k", "move the selection (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
 	{ "Enter", "open the selected block, transaction or address" },
 	{ "Esc Bksp", "back to what was viewed before" },
 	{ "f", "forward again" },

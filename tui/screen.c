@@ -99,7 +99,8 @@ int screen_init(struct app *app, char *err, size_t errlen)
 	curs_set(0);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	/* Clicks select tabs; the wheel (buttons 4 and 5) scrolls lists. */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	init_colors(app);
 	make_windows();

@@ -21,12 +21,18 @@ int widget_label(struct app *app, WINDOW *w, int y, int x, const char *label, in
 
 void widget_text(struct app *app, WINDOW *w, int y, int x, enum tui_style style, const char *text)
 {
-	int room = getmaxx(w) - x;
+	int room = getmaxx(w) - x, chars = 0;
+	size_t bytes = 0;
 
 	if (room <= 0)
 		return;
+	/* waddnstr counts bytes: cut after `room` characters, not bytes, so UTF-8 text keeps its end. */
+	for (; text[bytes]; bytes++) {
+		if (((unsigned char)text[bytes] & 0xc0) != 0x80 && chars++ == room)
+			break;
+	}
 	wattrset(w, tui_attr(app, style));
-	mvwaddnstr(w, y, x, text, room);
+	mvwaddnstr(w, y, x, text, (int)bytes);
 	wattrset(w, A_NORMAL);
 }
 
@@ -89,6 +95,89 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
 			waddch(w, (chtype)ascii[level]);
 	}
 	wattrset(w, A_NORMAL);
+}
+
+bool list_view_key(struct list_view *v, int key)
+{
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		list_view_move(v, LIST_DOWN);
+		return true;
+	case 'k':
+	case KEY_UP:
+		list_view_move(v, LIST_UP);
+		return true;
+	case KEY_NPAGE:
+		list_view_move(v, LIST_PAGE_DOWN);
+		return true;
+	case KEY_PPAGE:
+		list_view_move(v, LIST_PAGE_UP);
+		return true;
+	case KEY_HOME:
+		list_view_move(v, LIST_HOME);
+		return true;
+	case KEY_END:
+		list_view_move(v, LIST_END);
+		return true;
+	case KEY_MOUSE: {
+		MEVENT ev;
+
+		if (getmouse(&ev) != OK)
+			return false;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			for (int i = 0; i < 3; i++)
+				list_view_move(v, ev.bstate & BUTTON4_PRESSED ? LIST_UP : LIST_DOWN);
+			return true;
+		}
+		ungetmouse(&ev); /* a click: the shell's (tabs) */
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+const char *widget_more(const struct app *app)
+{
+	return app->utf8 ? "\xe2\x80\xa6" : "~";
+}
+
+void widget_fit(const struct app *app, char *text, size_t cap, size_t width)
+{
+	size_t cols = 0, i = 0, cut = 0;
+	const char *more = widget_more(app);
+
+	if (!width)
+		return;
+	for (; text[i]; i++) {
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
+			continue;
+		if (cols == width - 1)
+			cut = i; /* where the mark goes if the text turns out too wide */
+		if (++cols > width)
+			break;
+	}
+	if (cols <= width) {
+		for (; cols < width && i + 1 < cap; cols++)
+			text[i++] = ' ';
+		text[i] = '\0';
+		return;
+	}
+	if (cut + strlen(more) < cap)
+		snprintf(text + cut, cap - cut, "%s", more);
+	else
+		text[cut] = '\0';
+}
+
+void widget_list_row(struct app *app, WINDOW *w, int y, bool selected, enum tui_style style, const char *text)
+{
+	if (selected) {
+		wattrset(w, tui_attr(app, STYLE_TAB_ACTIVE));
+		mvwhline(w, y, 0, ' ', getmaxx(w));
+		wattrset(w, A_NORMAL);
+	}
+	widget_text(app, w, y, 1, selected ? STYLE_TAB_ACTIVE : style, text);
 }
 
 /*

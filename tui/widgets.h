@@ -11,6 +11,7 @@
 #include <curses.h>
 
 #include "common/stats.h"
+#include "tui/listview.h"
 #include "tui/screen.h"
 
 struct app;
@@ -23,6 +24,25 @@ void widget_text(struct app *app, WINDOW *w, int y, int x, enum tui_style style,
 void widget_bar(struct app *app, WINDOW *w, int y, int x, int width, uint64_t a, uint64_t b);
 /* The newest `width` samples of a ring as a sparkline, oldest left; scaled to the samples' maximum. */
 void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const struct stats_ring *r);
+
+/*
+ * The panes' one list widget (tui/listview.h holds the arithmetic). A key
+ * moves the selection: j/k and the arrows by one, PgUp/PgDn by a page,
+ * Home/End to the ends, the mouse wheel by three. True when the key was one
+ * of these (consumed); a mouse event that is not the wheel is put back for
+ * the shell (tab clicks).
+ */
+bool list_view_key(struct list_view *v, int key);
+/* The mark of a shortened figure (fmt_units_fit): an ellipsis, or "~" on a terminal without UTF-8. */
+const char *widget_more(const struct app *app);
+/*
+ * Makes text exactly `width` columns (a table cell): cut, with widget_more's
+ * mark in the last column when anything was cut, or padded with spaces.
+ * printf's %-24s pads by bytes, which misaligns UTF-8 text.
+ */
+void widget_fit(const struct app *app, char *text, size_t cap, size_t width);
+/* One row of a list: highlighted across the window's width when selected. */
+void widget_list_row(struct app *app, WINDOW *w, int y, bool selected, enum tui_style style, const char *text);
 
 /*
  * A one-line text editor for prompts. Feed it keys; it answers whether the

@@ -229,8 +229,14 @@ static void on_balances(void *ud, const struct rpc_response *res)
 	struct wallet *w = ud;
 
 	w->balance_call = 0;
-	if (res->status != RPC_OK)
+	if (res->status != RPC_OK || (res->n > 1 && res->reply[1].status != RPC_OK)) {
+		/* No answer: the figures on screen are from before; the pane marks them stale. */
+		w->balance_failed = true;
+		notify(w);
 		return;
+	}
+	w->balance_failed = false;
+	w->balance_ok_ms = loop_now_ms();
 	/* Replies: chain id, then per account balance and pending nonce. */
 	if (res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &w->chain_id, NULL, 0) == 0)
 		w->has_chain_id = true;
@@ -347,11 +353,23 @@ bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u25
 	return w->token_known[i];
 }
 
+bool wallet_balances_stale(const struct wallet *w, uint64_t *age_ms)
+{
+	uint64_t age = w->balance_ok_ms ? loop_now_ms() - w->balance_ok_ms : 0;
+
+	if (age_ms)
+		*age_ms = age;
+	return w->balance_ok_ms && (w->balance_failed || age > 2 * w->refresh_ms);
+}
+
 static void on_tick(void *ud)
 {
 	struct wallet *w = ud;
 
 	w->timer = loop_timer_add(w->loop, w->refresh_ms, on_tick, w);
+	/* A poll that hangs never calls back: the stale marker and its age still have to show. */
+	if (wallet_balances_stale(w, NULL))
+		notify(w);
 	poll_balances(w);
 	poll_token_balances(w);
 	wallet_track_tick(w);
@@ -382,15 +400,91 @@ static void on_hist_entries(void *ud, const struct history_entry *e, size_t n)
 	notify(w);
 }
 
+static void on_rewards_done(void *ud, int status, const char *message, const struct history_reward *r, size_t n)
+{
+	struct wallet *w = ud;
+
+	history_rewards_cancel(w->rewards_job); /* frees it: its callback has run */
+	w->rewards_job = NULL;
+	free(w->rewards);
+	w->rewards = NULL;
+	w->nrewards = 0;
+	if (status != HISTORY_OK) {
+		text_sanitize(w->message, sizeof(w->message), message, strlen(message));
+		notify(w);
+		return;
+	}
+	if (n) {
+		w->rewards = malloc(n * sizeof(*w->rewards));
+		if (!w->rewards) {
+			notify(w);
+			return;
+		}
+		memcpy(w->rewards, r, n * sizeof(*r));
+		w->nrewards = n;
+	}
+	w->has_rewards = true;
+	notify(w);
+}
+
+/* Rewards over the blocks the history page covered (the newest WALLET_REWARD_BLOCKS of them). */
+static void start_rewards(struct wallet *w, const struct history_result *r)
+{
+	struct history_rewards_opts o = { .on_done = on_rewards_done, .ud = w, .chain_id = w->chain_id };
+	uint64_t lo = r->more ? r->next_before : 0;
+
+	if (w->selected >= w->naccounts || lo > r->head)
+		return;
+	if (r->head - lo >= WALLET_REWARD_BLOCKS)
+		lo = r->head - WALLET_REWARD_BLOCKS + 1;
+	memcpy(o.address, w->accounts[w->selected].acct.address.b, 20);
+	o.from = lo;
+	o.to = r->head;
+	w->rewards_from = o.from;
+	w->rewards_to = o.to;
+	w->rewards_job = history_rewards_start(w->rpc, &o);
+}
+
 static void on_hist_done(void *ud, const struct history_result *r)
 {
 	struct wallet *w = ud;
 
+	if (r->status == HISTORY_OK)
+		start_rewards(w, r);
 	history_free(w->hist);
 	w->hist = NULL;
 	if (r->status != HISTORY_OK)
 		text_sanitize(w->message, sizeof(w->message), r->message, strlen(r->message));
 	notify(w);
+}
+
+size_t wallet_reward_count(const struct wallet *w)
+{
+	return w->nrewards;
+}
+
+const struct history_reward *wallet_reward(const struct wallet *w, size_t i)
+{
+	return i < w->nrewards ? &w->rewards[i] : NULL;
+}
+
+bool wallet_rewards_range(const struct wallet *w, uint64_t *from, uint64_t *to, struct u256 *total)
+{
+	*from = w->rewards_from;
+	*to = w->rewards_to;
+	*total = u256_from_u64(0);
+	for (size_t i = 0; i < w->nrewards; i++) {
+		struct u256 t;
+
+		if (u256_add(&t, *total, w->rewards[i].total) == U256_OK)
+			*total = t;
+	}
+	return w->has_rewards;
+}
+
+bool wallet_rewards_busy(const struct wallet *w)
+{
+	return w->rewards_job != NULL;
 }
 
 void wallet_select(struct wallet *w, size_t i)
@@ -405,6 +499,12 @@ void wallet_select(struct wallet *w, size_t i)
 	free(w->history);
 	w->history = NULL;
 	w->nhistory = 0;
+	history_rewards_cancel(w->rewards_job);
+	w->rewards_job = NULL;
+	free(w->rewards);
+	w->rewards = NULL;
+	w->nrewards = 0;
+	w->has_rewards = false;
 	if (w->selected != i) {
 		memset(w->token_known, 0, sizeof(w->token_known));
 		if (w->token_call)
@@ -510,12 +610,14 @@ void wallet_free(struct wallet *w)
 	if (w->timer)
 		loop_timer_cancel(w->loop, w->timer);
 	history_cancel(w->hist);
+	history_rewards_cancel(w->rewards_job);
 	wallet_send_free(w);
 	tokens_free(w->tokens);
 	rpc_client_free(w->rpc);
 	vault_free(w->vault);
 	free(w->accounts);
 	free(w->history);
+	free(w->rewards);
 	free(w);
 }
 

@@ -99,6 +99,12 @@ void wallet_lock(struct wallet *w);
 /* The user did something: postpones the idle lock. */
 void wallet_touch(struct wallet *w);
 
+/*
+ * Whether the balances shown are stale: they were known once, and the last
+ * poll got no answer or the newest answer is older than two refresh periods
+ * (the dashboard's rule). age_ms: how old the newest answer is.
+ */
+bool wallet_balances_stale(const struct wallet *w, uint64_t *age_ms);
 size_t wallet_account_count(const struct wallet *w);
 const struct wallet_account *wallet_account(const struct wallet *w, size_t i);
 /* Adds the next HD account (unlocked only). 0 or negative with the message set. */
@@ -110,6 +116,17 @@ void wallet_select(struct wallet *w, size_t i);
 size_t wallet_history_count(const struct wallet *w);
 const struct history_entry *wallet_history(const struct wallet *w, size_t i);
 bool wallet_history_busy(const struct wallet *w);
+/*
+ * Rewards of the selected account (common/history.h: fee recipient tips,
+ * proof-of-work issuance, withdrawals), newest first, over the newest
+ * WALLET_REWARD_BLOCKS blocks of the range its history page covers. The
+ * range is valid once wallet_rewards_range is true; busy while searching.
+ */
+#define WALLET_REWARD_BLOCKS 2048
+size_t wallet_reward_count(const struct wallet *w);
+const struct history_reward *wallet_reward(const struct wallet *w, size_t i);
+bool wallet_rewards_range(const struct wallet *w, uint64_t *from, uint64_t *to, struct u256 *total);
+bool wallet_rewards_busy(const struct wallet *w);
 struct tokens *wallet_tokens(struct wallet *w);
 
 /*

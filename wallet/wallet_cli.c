@@ -54,7 +54,9 @@ enum {
 	OPT_KDF = 1u << 11,
 	OPT_HELP = 1u << 12,
 	OPT_BOOK = 1u << 13,
-	OPT_DIR = 1u << 14
+	OPT_DIR = 1u << 14,
+	OPT_HEX = 1u << 15,
+	OPT_TEXT = 1u << 16
 };
 
 enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
@@ -854,27 +856,68 @@ out:
 	return rc;
 }
 
+/*
+ * The bytes a message stands for. --hex: the argument is 0x-prefixed hex and its decoded bytes
+ * are signed; --text: its characters (UTF-8) are signed as they are. Without either, as cast
+ * wallet sign does: a message that starts with 0x and is valid hex is bytes, anything else text.
+ * *what names the choice for the user. The caller frees *out.
+ */
+static int message_bytes(struct cli *c, const char *msg, uint8_t **out, size_t *len, const char **what)
+{
+	size_t n = strlen(msg);
+	bool looks_hex = n >= 2 && msg[0] == '0' && (msg[1] == 'x' || msg[1] == 'X') && n % 2 == 0;
+	bool hex;
+
+	if ((c->seen & OPT_HEX) && (c->seen & OPT_TEXT))
+		return fail(WALLET_CLI_EUSAGE, "--hex and --text exclude each other");
+	*out = malloc(n + 1);
+	if (!*out)
+		return fail(WALLET_CLI_EFAIL, "out of memory");
+	hex = !(c->seen & OPT_TEXT) && (looks_hex || (c->seen & OPT_HEX));
+	if (hex && (!looks_hex || hex_decode(*out, n + 1, len, msg, n) != HEX_OK)) {
+		if (c->seen & OPT_HEX) {
+			free(*out);
+			*out = NULL;
+			return fail(WALLET_CLI_EUSAGE, "--hex: the message is not 0x-prefixed hex of whole bytes");
+		}
+		hex = false; /* "0xzz": not hex, so text */
+	}
+	if (!hex) {
+		memcpy(*out, msg, n);
+		*len = n;
+	}
+	*what = hex ? "bytes decoded from 0x-hex (--text signs the characters instead)"
+	            : "bytes of text (--hex signs 0x-hex as bytes)";
+	return 0;
+}
+
 static int cmd_sign_message(struct cli *c)
 {
 	uint8_t sig[SIGN_SIG_SIZE];
 	char text[SIGN_HEX_SIZE];
 	struct address from;
 	struct vault *v = NULL;
-	uint8_t *key = NULL;
-	const char *msg = c->args[0];
+	uint8_t *key = NULL, *bytes = NULL;
+	size_t len = 0;
+	const char *what = "";
 	int rc;
 
 	if (!c->from)
 		return fail(WALLET_CLI_EUSAGE, "sign-message needs --from ADDRESS");
 	rc = parse_address(c->from, &from, "--from");
 	if (rc == 0)
+		rc = message_bytes(c, c->args[0], &bytes, &len, &what);
+	if (rc == 0)
 		rc = from_key(c, &v, &key);
-	if (rc == 0 && sign_message((const uint8_t *)msg, strlen(msg), key, sig) != SIGN_OK)
+	if (rc == 0 && sign_message(bytes, len, key, sig) != SIGN_OK)
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the message");
 	if (rc == 0) {
 		sign_sig_format(sig, text);
 		printf("%s\n", text);
+		/* Which interpretation was signed, on stderr so that stdout stays the signature alone. */
+		fprintf(stderr, "signed %zu %s\n", len, what);
 	}
+	free(bytes);
 	secret_free(key);
 	vault_free(v);
 	return rc;
@@ -885,7 +928,9 @@ static int cmd_verify_message(struct cli *c)
 	uint8_t sig[SIGN_SIG_SIZE];
 	struct address want, got;
 	char wtext[ADDRESS_TEXT_SIZE], gtext[ADDRESS_TEXT_SIZE];
-	const char *msg = c->args[0];
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	const char *what;
 	int rc;
 
 	if (!c->address || !c->signature)
@@ -895,9 +940,15 @@ static int cmd_verify_message(struct cli *c)
 		return rc;
 	if (sign_sig_parse(sig, c->signature, strlen(c->signature)) != SIGN_OK)
 		return fail(WALLET_CLI_EUSAGE, "--signature: not 65 bytes of hex with v 0, 1, 27 or 28");
+	rc = message_bytes(c, c->args[0], &bytes, &len, &what);
+	if (rc != 0)
+		return rc;
 	address_format(&want, wtext);
-	if (sign_message_recover((const uint8_t *)msg, strlen(msg), sig, &got) != SIGN_OK)
+	if (sign_message_recover(bytes, len, sig, &got) != SIGN_OK) {
+		free(bytes);
 		return fail(WALLET_CLI_EFAIL, "invalid: no signer recovers from that signature");
+	}
+	free(bytes);
 	address_format(&got, gtext);
 	if (memcmp(got.b, want.b, ADDRESS_SIZE) != 0)
 		return fail(WALLET_CLI_EFAIL, "invalid: the message was signed by %s, not %s", gtext, wtext);
@@ -1045,10 +1096,10 @@ static const struct command commands[] = {
 		1, 1, "export-keystore ADDRESS --out FILE [--keystore-password-file F]"},
 	{"sign-tx", cmd_sign_tx, COMMON_OPTS | OPT_FROM, 0, 0,
 		"sign-tx --from ADDRESS   (eth_signTransaction JSON on stdin)"},
-	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM, 1, 1,
-		"sign-message --from ADDRESS MESSAGE"},
-	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE, 1, 1,
-		"verify-message --address ADDRESS --signature SIG MESSAGE"},
+	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM | OPT_HEX | OPT_TEXT, 1, 1,
+		"sign-message --from ADDRESS [--hex|--text] MESSAGE   (EIP-191; 0x-hex is bytes unless --text)"},
+	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE | OPT_HEX | OPT_TEXT,
+		1, 1, "verify-message --address ADDRESS --signature SIG [--hex|--text] MESSAGE"},
 	{"book", cmd_book, OPT_BOOK | OPT_HELP, 0, 2,
 		"book [ADDRESS [LABEL]] [--book PATH]   (list, show, set, or with \"\" remove a label)"},
 	{"keystores", cmd_keystores, OPT_DIR | OPT_HELP, 0, 0,
@@ -1092,6 +1143,8 @@ static const struct option longopts[] = {
 	{"kdf", required_argument, NULL, 'K'},
 	{"book", required_argument, NULL, 'b'},
 	{"dir", required_argument, NULL, 'd'},
+	{"hex", no_argument, NULL, 'X'},
+	{"text", no_argument, NULL, 'T'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -1120,6 +1173,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case 'K': c->seen |= OPT_KDF; c->kdf = optarg; break;
 		case 'b': c->seen |= OPT_BOOK; c->book_path = optarg; break;
 		case 'd': c->seen |= OPT_DIR; c->dir = optarg; break;
+		case 'X': c->seen |= OPT_HEX; break;
+		case 'T': c->seen |= OPT_TEXT; break;
 		case 'h': c->seen |= OPT_HELP; break;
 		case 'w':
 			c->seen |= OPT_WORDS;

@@ -35,6 +35,8 @@ struct wallet {
 	struct wallet_account *accounts;
 	size_t naccounts;
 	uint64_t balance_call;
+	uint64_t balance_ok_ms;       /* when the node last answered the balance poll; 0 = never */
+	bool balance_failed;          /* the last balance poll got no answer */
 	bool has_chain_id;
 	uint64_t chain_id;
 
@@ -43,6 +45,11 @@ struct wallet {
 	struct history_caps caps;
 	struct history_entry *history;
 	size_t nhistory;
+	struct history_rewards *rewards_job; /* the rewards search in flight, or NULL */
+	struct history_reward *rewards;      /* of the selected account over [rewards_from, rewards_to] */
+	size_t nrewards;
+	bool has_rewards;                    /* the search over that range finished */
+	uint64_t rewards_from, rewards_to;
 	struct tokens *tokens;
 	uint8_t token_addr[WALLET_MAX_TOKENS][20];    /* watched: user-added, then seen in history */
 	bool token_known[WALLET_MAX_TOKENS];

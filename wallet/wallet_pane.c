@@ -31,6 +31,7 @@ struct wp {
 	struct wallet *w;
 	enum wview view;
 	size_t sel;
+	struct list_view accounts;    /* the account list's scrolling; its sel follows p->sel */
 	enum wprompt prompt;
 	struct line_edit edit;
 	struct wallet_send_form form;
@@ -146,23 +147,49 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	size_t n = wallet_account_count(p->w);
+	/* The rows below the list stay for tokens, sends and history; the list scrolls within the rest. */
+	int room = getmaxy(win) - 8 - (*y + 1);
+	size_t visible = room > 3 ? (size_t)room : 3;
+	/* A row is "#   LABEL  ADDRESS  " (65 columns) from column 1, then the balance. */
+	size_t bal_w = getmaxx(win) > 67 ? (size_t)getmaxx(win) - 67 + 1 : 1;
+	char head[120], ago[32];
+	uint64_t age_ms;
+	bool stale = wallet_balances_stale(p->w, &age_ms);
 
-	widget_text(app, win, (*y)++, 1, STYLE_LABEL, "#   LABEL            ADDRESS                                      BALANCE (ETH)");
-	for (size_t i = 0; i < n && *y < getmaxy(win) - 8; i++) {
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, n);
+	list_view_follow(&p->accounts, visible);
+	/* A list longer than its rows says which part is shown, at the right of the row above it. */
+	if (n > visible && *y > 0) {
+		snprintf(head, sizeof(head), "accounts %zu-%zu of %zu", p->accounts.top,
+		         (p->accounts.top + visible < n ? p->accounts.top + visible : n) - 1, n);
+		widget_text(app, win, *y - 1, getmaxx(win) - (int)strlen(head) - 1, STYLE_DIM, head);
+	}
+	snprintf(head, sizeof(head), "#   LABEL            ADDRESS                                      BALANCE (ETH)");
+	/*
+	 * While the node does not answer, the balances are the last ones it gave: say so on the row
+	 * above the list (blank otherwise), as the dashboard does.
+	 */
+	if (stale && *y > 0) {
+		char mark[120];
+
+		snprintf(mark, sizeof(mark), "balances STALE: no answer from the node for %s (last known shown)",
+		         fmt_duration(ago, sizeof(ago), age_ms / 1000));
+		widget_text(app, win, *y - 1, 1, STYLE_BAD, mark);
+	}
+	widget_text(app, win, (*y)++, 1, STYLE_LABEL, head);
+	for (size_t i = p->accounts.top; i < n && i < p->accounts.top + visible; i++) {
 		const struct wallet_account *a = wallet_account(p->w, i);
 		char addr[ADDRESS_TEXT_SIZE], bal[96], line[300];
 
 		addr_text(addr, sizeof(addr), a->acct.address.b);
+		/* The balance gets the columns left of the row; a longer one is shortened and marked. */
 		if (a->has_balance)
-			u256_format_units(a->balance, 18, bal, sizeof(bal));
+			fmt_units_fit(bal, sizeof(bal), a->balance, 18, "", bal_w, widget_more(app));
 		else
 			snprintf(bal, sizeof(bal), "-");
 		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
-		if (i == p->sel) {
-			wattrset(win, tui_attr(app, STYLE_TAB_ACTIVE));
-			mvwhline(win, *y, 0, ' ', getmaxx(win));
-		}
-		widget_text(app, win, (*y)++, 1, i == p->sel ? STYLE_TAB_ACTIVE : STYLE_NORMAL, line);
+		widget_list_row(app, win, (*y)++, i == p->sel, stale ? STYLE_DIM : STYLE_NORMAL, line);
 	}
 }
 
@@ -221,34 +248,78 @@ static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 	}
 }
 
+/* One reward row: the block, what paid, the amount (wallet_reward, common/history.h). */
+static void draw_reward(struct app *app, WINDOW *win, int *y, const struct history_reward *r)
+{
+	char amt[96], line[300];
+	bool wd = !u256_is_zero(r->withdrawals);
+
+	fmt_units_fit(amt, sizeof(amt), r->total, 18, "ETH", 24, widget_more(app));
+	widget_fit(app, amt, sizeof(amt), 24);
+	snprintf(line, sizeof(line), "#%-8llu %-9s %-18s %s %s%s%s", (unsigned long long)r->block_number, "REWARD",
+	         r->fee_recipient ? "fee recipient" : "withdrawal", amt,
+	         r->fee_recipient ? (u256_is_zero(r->block_reward) ? "priority fees" : "fees + block reward") : "",
+	         r->fee_recipient && wd ? " + withdrawal" : "",
+	         r->block_reward_known ? "" : "  (PoW block reward of this chain not known: not counted)");
+	widget_text(app, win, (*y)++, 1, r->block_reward_known ? STYLE_OK : STYLE_WARN, line);
+}
+
 static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
-	size_t n = wallet_history_count(p->w);
+	size_t n = wallet_history_count(p->w), nr = wallet_reward_count(p->w), k = 0;
+	uint64_t rfrom, rto;
+	struct u256 rtotal;
+	bool rdone = wallet_rewards_range(p->w, &rfrom, &rto, &rtotal);
 	char line[300];
 
 	(*y)++;
 	snprintf(line, sizeof(line), "History of account %zu%s", p->sel, wallet_history_busy(p->w) ? " (searching...)" : "");
 	widget_text(app, win, (*y)++, 1, STYLE_TITLE, line);
-	if (!n && !wallet_history_busy(p->w))
+	/* Rewards come from the blocks of the range searched: say which range and what it totals. */
+	if (rdone) {
+		char tot[96];
+
+		fmt_units_fit(tot, sizeof(tot), rtotal, 18, "ETH", 30, widget_more(app));
+		snprintf(line, sizeof(line), "rewards in blocks %llu-%llu: %s in %zu block%s", (unsigned long long)rfrom,
+		         (unsigned long long)rto, tot, nr, nr == 1 ? "" : "s");
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, line);
+	} else if (wallet_rewards_busy(p->w)) {
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, "rewards: reading the blocks...");
+	}
+	if (!n && !nr && !wallet_history_busy(p->w))
 		widget_text(app, win, (*y)++, 1, STYLE_DIM, "no transactions yet");
-	for (size_t i = 0; i < n && *y < getmaxy(win) - 1; i++) {
+	for (size_t i = 0; (i < n || k < nr) && *y < getmaxy(win) - 1;) {
 		const struct history_entry *h = wallet_history(p->w, i);
-		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
-		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
+		const struct history_reward *r = wallet_reward(p->w, k);
+		bool out, token;
 		char other[ADDRESS_TEXT_SIZE], amt[96], hash[70];
 
+		/* Newest first, rewards and transactions merged by block. */
+		if (r && (!h || r->block_number >= h->block_number)) {
+			draw_reward(app, win, y, r);
+			k++;
+			continue;
+		}
+		i++;
+		out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
+		token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
 		addr_text(other, sizeof(other), out ? h->to : h->from);
 		if (token) {
 			struct token_meta meta;
 
 			tokens_get(wallet_tokens(p->w), h->token, &meta);
-			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			if (meta.has_decimals)
+				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 24,
+				              widget_more(app));
+			else
+				tokens_format_amount(&meta, h->value, amt, sizeof(amt));
 		} else {
-			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
+			fmt_units_fit(amt, sizeof(amt), h->value, 18, "ETH", 24, widget_more(app));
 		}
+		widget_fit(app, amt, sizeof(amt), 24); /* the amount column: cut only with a mark */
 		hex_encode(hash, sizeof(hash), h->tx_hash, 32, 1);
-		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %-24.24s %.14s..%s", (unsigned long long)h->block_number,
+		snprintf(line, sizeof(line), "#%-8llu %-9s %-4s %.12s..  %s %.14s..%s", (unsigned long long)h->block_number,
 		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		widget_text(app, win, (*y)++, 1, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, line);
@@ -423,7 +494,26 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 	else if (wallet_message(p->w)[0])
 		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
 	else if (p->view == WV_MAIN)
-		widget_text(app, win, rows - 1, 1, STYLE_DIM, "j/k account  s send  r receive  u unlock  n new account  e label");
+		/* Only the keys that do something now: u while locked, L while unlocked. */
+		widget_text(app, win, rows - 1, 1, STYLE_DIM,
+		            wallet_state(p->w) == WALLET_LOCKED     ? "j/k account  s send  r receive  u unlock  e label"
+		            : wallet_state(p->w) == WALLET_UNLOCKED ? "j/k account  s send  r receive  L lock  n new account  e label"
+		                                                    : "j/k account  r receive");
+}
+
+/* Why there is no account to act on, for keys that need one; NULL when there is one. */
+static const char *no_account_why(const struct wp *p)
+{
+	if (wallet_account(p->w, p->sel))
+		return NULL;
+	switch (wallet_state(p->w)) {
+	case WALLET_NO_VAULT:
+		return "no vault yet: create one with  chaindeck wallet new  (or restore)";
+	case WALLET_BROKEN:
+		return "the vault cannot be read (see the line at the top)";
+	default:
+		return "the vault holds no account";
+	}
 }
 
 /* ---- keys ---- */
@@ -623,24 +713,25 @@ static int wp_key(void *state, struct app *app, int key)
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	}
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, wallet_account_count(p->w));
+	if (list_view_key(&p->accounts, key)) {
+		if (p->accounts.sel != p->sel) {
+			p->sel = p->accounts.sel;
+			wallet_select(p->w, p->sel);
+		}
+		return PANE_REDRAW;
+	}
 	switch (key) {
-	case 'j':
-	case KEY_DOWN:
-		if (p->sel + 1 < wallet_account_count(p->w)) {
-			p->sel++;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
-	case 'k':
-	case KEY_UP:
-		if (p->sel) {
-			p->sel--;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
 	case 'u':
 		if (wallet_state(p->w) == WALLET_LOCKED)
 			ask(p, P_PASSWORD, "Vault password", "");
+		else if (wallet_state(p->w) == WALLET_UNLOCKED)
+			notice_set(&p->note, false, "already unlocked (L locks)");
+		else if (wallet_state(p->w) != WALLET_UNLOCKING)
+			notice_set(&p->note, true, "nothing to unlock: %s",
+			           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
+			                                                 : "the vault cannot be read");
 		return PANE_REDRAW;
 	case 'L':
 		wallet_lock(p->w);
@@ -656,7 +747,9 @@ static int wp_key(void *state, struct app *app, int key)
 			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
 		return PANE_REDRAW;
 	case 'r':
-		if (wallet_account(p->w, p->sel))
+		if (no_account_why(p))
+			notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
+		else
 			p->view = WV_RECEIVE;
 		return PANE_REDRAW;
 	case 'c':
@@ -674,8 +767,10 @@ static int wp_key(void *state, struct app *app, int key)
 		}
 		return PANE_REDRAW;
 	case 's':
-		if (!wallet_account(p->w, p->sel))
-			return PANE_CONSUMED;
+		if (no_account_why(p)) {
+			notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
+			return PANE_REDRAW;
+		}
 		memset(&p->form, 0, sizeof(p->form));
 		p->form.from = p->sel;
 		ask(p, P_TO, "Send to address", "");
@@ -696,11 +791,12 @@ static int wp_key(void *state, struct app *app, int key)
 }
 
 static const struct key_help wp_keys[] = {
-	{ "j k", "select an account" },
+	{ "j k", "select an account (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
 	{ "u", "unlock the vault (password)" },
 	{ "L", "lock it now (it also locks after 5 idle minutes)" },
 	{ "s", "send ETH or a token: to, token, amount (or max)" },
 	{ "y", "on the confirmation screen: sign and send exactly that" },
+	{ "Y", "send anyway when the pre-send check says it fails" },
 	{ "1 2 3", "on the confirmation screen: slow / normal / fast fees" },
 	{ "c o", "on the confirmation screen: custom fees / nonce" },
 	{ "r", "receive: address, EIP-681 link, QR code" },

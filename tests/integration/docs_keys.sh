@@ -25,4 +25,28 @@ for k in Tab S-Tab '?' q Ctrl-L j k Enter v Esc s S p a d l r / f c b m x u L y;
 	if grep -qF -- "$k" <<<"$man"; then :; else t_fail "man page mentions key $k"; fi
 done
 t_pass "the man page mentions the keys"
+# Stricter: every key of the binding table heads an entry (.B line) of the man page's KEYS section.
+keysec=$(sed -n '/^\.SH KEYS/,/^\.SH /p' chaindeck.1 | grep -E '^\.BR? ' | sed 's/\\-/-/g')
+nokey=""
+for k in $(grep '^  ' <<<"$keys" | cut -c3-12 | tr ' ' '\n' | grep . | sort -u); do
+	kre=$(printf '%s' "$k" | sed 's/[][\.*^$()+?{}|/]/\\&/g')
+	grep -qE -- "(^|[ \"])$kre([ \"]|$)" <<<"$keysec" || nokey="$nokey $k"
+done
+[ -z "$nokey" ] && t_pass "every key of the table has an entry in the man page's KEYS" ||
+	t_fail "every key of the table has an entry in the man page's KEYS" "missing:$nokey"
+# Every wallet command chaindeck offers has an entry in WALLET COMMANDS; the options and the
+# environment the wallet reads are described.
+cmds=$("$build/chaindeck" wallet help | sed -n 's/^  chaindeck wallet \([a-z-]*\).*/\1/p')
+nocmd=""
+for c in $cmds; do
+	grep -qE -- "^ +$c( |$)" <<<"$man" || nocmd="$nocmd $c"
+done
+[ -n "$cmds" ] && [ -z "$nocmd" ] && t_pass "every wallet command has an entry in the man page" ||
+	t_fail "every wallet command has an entry in the man page" "missing:$nocmd"
+nodoc=""
+for w in --kdf --hex --text XDG_DATA_HOME STALE; do
+	grep -qF -- "$w" <<<"$man" || nodoc="$nodoc $w"
+done
+[ -z "$nodoc" ] && t_pass "the man page describes --kdf, --hex/--text, XDG_DATA_HOME and stale balances" ||
+	t_fail "the man page describes --kdf, --hex/--text, XDG_DATA_HOME and stale balances" "missing:$nodoc"
 t_done

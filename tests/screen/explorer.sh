@@ -151,7 +151,7 @@ t_ok "[120x32] block: number" screen_wait_for "^ Block +#$tb( |$)" 5
 t_ok "[120x32] block: one transaction" screen_wait_for '^ Transactions +1 ' 3
 t_ok "[120x32] block: the columns" screen_wait_for 'HASH +FROM +TO +VALUE \(ETH\) +FEE \(ETH\) +METHOD' 3
 t_ok "[120x32] block: the transfer's row" \
-	screen_wait_for "^ $(re "$(short "$transfer")") +0xf39Fd6\.\.b92266 +0x5FbDB2\.\.180aa3 +0 +[0-9.]+ +transfer$" 5
+	screen_wait_for "^ $(re "$(short "$transfer")") +0xf39Fd6\.\.b92266 +0x5FbDB2\.\.180aa3 +0 +[0-9.]+…? +transfer$" 5
 screen_send ']'
 t_ok "[120x32] ] opens the next block" screen_wait_for "^ Block +#$((tb + 1))( |$)" 5
 screen_send '['

@@ -133,6 +133,26 @@ static void block_london_with_tx_hashes(void)
 	cJSON_Delete(doc);
 }
 
+/* The execution-apis Shanghai block credits validator 5's withdrawal address 100 gwei. */
+static void block_shanghai_decodes_its_withdrawals(void)
+{
+	cJSON *doc;
+	const cJSON *res = fixture_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
+	struct eth_block b;
+
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK(b.has_withdrawals);
+	CHECK_INT(b.withdrawal_count, 1);
+	if (b.withdrawal_count == 1) {
+		CHECK_INT(b.withdrawals[0].index, 0);
+		CHECK_INT(b.withdrawals[0].validator_index, 5);
+		CHECK_HEX(b.withdrawals[0].address, 20, "0x3ae75c08b4c907eb63a8960c45b86e1e9ab6123c");
+		CHECK_INT(b.withdrawals[0].amount_gwei, 100);
+	}
+	eth_block_free(&b);
+	cJSON_Delete(doc);
+}
+
 static void block_cancun_has_blob_gas_and_beacon_root(void)
 {
 	cJSON *doc;
@@ -1242,6 +1262,7 @@ static void every_decoder_on_every_fixture_value(void)
 
 static const struct test_case cases[] = {
 	{"block_london_with_tx_hashes", block_london_with_tx_hashes},
+	{"block_shanghai_decodes_its_withdrawals", block_shanghai_decodes_its_withdrawals},
 	{"block_cancun_has_blob_gas_and_beacon_root", block_cancun_has_blob_gas_and_beacon_root},
 	{"block_prague_has_requests_hash", block_prague_has_requests_hash},
 	{"block_genesis_keeps_extra_data", block_genesis_keeps_extra_data},

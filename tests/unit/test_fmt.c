@@ -218,6 +218,29 @@ static void units_small_cap_never_overflows(void)
 	CHECK_CAPS("0.000000000000000001 \xce\x9e", fmt_units(buf, cap, u64(1), 18, "\xce\x9e"));
 }
 
+/* Shortened amounts: a prefix of the exact digits, always marked, never wider than asked. */
+static void units_fit_marks_every_cut(void)
+{
+	struct u256 v, max;
+	char buf[128];
+
+	u256_parse_dec(&v, "9999999883862000000000", 22); /* 9999.999883862 ETH */
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "ETH", 40, "~"), "9999.999883862 ETH"); /* fits: exact */
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "ETH", 18, "~"), "9999.999883862 ETH"); /* exactly fits */
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "ETH", 17, "~"), "9999.9998838~ ETH");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "ETH", 15, "\xe2\x80\xa6"), "9999.99988\xe2\x80\xa6 ETH");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "ETH", 10, "~"), "9999~ ETH");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "", 6, "~"), "9999~");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), v, 18, "", 7, "~"), "9999.9~");
+	/* The integer part alone is too wide: leading digits and the power of ten. */
+	u256_parse_hex(&max, "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 66);
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), max, 18, "ETH", 16, "~"), "1.157920e59~ ETH");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), max, 18, "ETH", 9, "~"), "1e59~ ETH");
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), max, 18, "ETH", 6, "~"), "~ ETH");
+	/* A token amount with a multibyte symbol counts the symbol's columns, not its bytes. */
+	CHECK_STR(fmt_units_fit(buf, sizeof(buf), u64(15), 1, "\xce\x9e", 5, "~"), "1.5 \xce\x9e");
+}
+
 static void percent_one_decimal(void)
 {
 	static const struct {
@@ -276,6 +299,7 @@ static const struct test_case cases[] = {
 	{ "units_of_the_largest_u256_are_exact", units_of_the_largest_u256_are_exact },
 	{ "units_with_any_erc20_decimals_are_exact", units_with_any_erc20_decimals_are_exact },
 	{ "units_small_cap_never_overflows", units_small_cap_never_overflows },
+	{ "units_fit_marks_every_cut", units_fit_marks_every_cut },
 	{ "percent_one_decimal", percent_one_decimal },
 	{ "percent_small_cap_never_overflows", percent_small_cap_never_overflows },
 	{ "each_returns_its_buffer", each_returns_its_buffer },
