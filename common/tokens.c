@@ -393,3 +393,51 @@ bool tokens_balance_decode(const cJSON *result, struct u256 *out)
 	       hex_decode(word, sizeof(word), &len, result->valuestring, strlen(result->valuestring)) == HEX_OK &&
 	       len == 32 && u256_from_be(out, word, 32) == U256_OK;
 }
+
+cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signature)
+{
+	uint8_t sel[ABI_SELECTOR_SIZE];
+	char to[2 * ADDRESS_SIZE + 3], data[2 * ABI_SELECTOR_SIZE + 3];
+	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+
+	if (!call || !p || abi_selector(signature, sel) != ABI_OK) {
+		cJSON_Delete(call);
+		cJSON_Delete(p);
+		return NULL;
+	}
+	hex_encode(to, sizeof(to), token, ADDRESS_SIZE, 1);
+	hex_encode(data, sizeof(data), sel, sizeof(sel), 1);
+	cJSON_AddStringToObject(call, "to", to);
+	cJSON_AddStringToObject(call, "data", data);
+	cJSON_AddItemToArray(p, call);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	return p;
+}
+
+/* The bytes of an eth_call result, malloc'd; NULL when it is not hex data. */
+static uint8_t *json_bytes(const cJSON *result, size_t *len)
+{
+	struct rpc_reply r = { .status = RPC_OK, .result = result };
+
+	return result_bytes(&r, len);
+}
+
+bool tokens_decimals_decode(const cJSON *result, uint8_t *out)
+{
+	size_t len = 0;
+	uint8_t *d = json_bytes(result, &len);
+	bool ok = d && len == 32 && read_decimals(d, len, out);
+
+	free(d);
+	return ok;
+}
+
+bool tokens_symbol_decode(const cJSON *result, char *out, size_t cap)
+{
+	size_t len = 0;
+	uint8_t *d = json_bytes(result, &len);
+	bool ok = d && read_text(d, len, out, cap);
+
+	free(d);
+	return ok;
+}

@@ -98,4 +98,15 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE]);
 bool tokens_balance_decode(const cJSON *result, struct u256 *out);
 
+/*
+ * The eth_call parameters of a call without arguments ("decimals()",
+ * "symbol()") to token at "latest" (NULL on no memory), and the answers read
+ * back exactly as the cache reads them: decimals a 32-byte word up to 255,
+ * symbol an ABI string or a NUL-padded bytes32, sanitized. false when the
+ * answer is not that.
+ */
+cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signature);
+bool tokens_decimals_decode(const cJSON *result, uint8_t *out);
+bool tokens_symbol_decode(const cJSON *result, char *out, size_t cap);
+
 #endif

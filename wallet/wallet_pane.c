@@ -183,7 +183,7 @@ static void draw_tokens(struct wp *p, struct app *app, WINDOW *win, int *y)
 
 		if (!wallet_token(p->w, i, addr, &bal))
 			continue;
-		tokens_get(wallet_tokens(p->w), addr, &meta);
+		wallet_token_meta(p->w, addr, &meta);
 		tokens_format_amount(&meta, bal, amt, sizeof(amt));
 		if (used + strlen(amt) + 4 >= sizeof(line))
 			break;
@@ -242,7 +242,7 @@ static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 		if (token) {
 			struct token_meta meta;
 
-			tokens_get(wallet_tokens(p->w), h->token, &meta);
+			wallet_token_meta(p->w, h->token, &meta);
 			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
 		} else {
 			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
@@ -516,8 +516,8 @@ static void prompt_done(struct wp *p, struct app *app)
 			notice_set(&p->note, true, "token: %s", address_strerror(rc));
 			break;
 		}
-		if (wallet_add_token(p->w, a.b) == 0)
-			notice_set(&p->note, false, "watching the token for every account (this session)");
+		/* The verdict (an ERC-20 or not, saved or not) comes as the wallet's message. */
+		wallet_add_token(p->w, a.b);
 		break;
 	case P_NONE:
 		break;
@@ -706,7 +706,7 @@ static const struct key_help wp_keys[] = {
 	{ "r", "receive: address, EIP-681 link, QR code" },
 	{ "c", "copy the receive link (OSC 52)" },
 	{ "x X", "speed up / cancel the newest pending transaction" },
-	{ "t", "watch a token's balance (tokens in the history are watched already)" },
+	{ "t", "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault" },
 	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
 	{ "e", "edit the account's label" },
 };

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Tokens and sent transactions in the wallet pane, across restarts, on anvil with the test ERC-20
+# (tests/erc20/Token.sol, CDT, 18 decimals) and a vault of anvil's PUBLIC test mnemonic:
+#   - t refuses an address that does not answer decimals()/symbol()/balanceOf() like an ERC-20,
+#     watches the token when it does, and the token list beside the vault survives a restart
+#     (0600; a group-writable list is refused with a message)
+#   - the decimals remembered the first time are kept: through a proxy that makes the node lie
+#     about decimals() the wallet refuses to sign, when preparing and at the moment of signing; the
+#     confirmation shows the base-unit integer with the decimals
+#   - a transaction sent while the node does not mine survives quit and restart: x finds it and
+#     speeds it up; a custom nonce used by a pending transaction is refused
+#   - a token send is shown as recipient and token amount in "sent from here", with no extra
+#     "OUT 0 ETH" history row, the symbol whole, a fee-only "Max total"; a failed transaction counts
+#     its confirmations; each account sees only its own sends
+set -u
+here=$(dirname "$0")
+. "$here/../lib/node.sh"
+. "$here/../lib/screen.sh"
+. "$here/../lib/erc20.sh"
+build=${CHAINDECK_BUILD:-build}
+
+home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-tokens.XXXXXX")
+cleanup_add "rm -rf '$home'"
+chmod 700 "$home"
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+
+MNEMONIC="test test test test test test test test test test test junk"
+PASSWORD='Horse-battery-9-staple'
+A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+A2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+TOKEN_SUM=0x5FbDB2315678afecb367f032d93F642f64180aa3
+vault=$home/vault
+tokens=$home/tokens
+pending=$home/pending
+printf '%s\n' "$PASSWORD" >"$home/password"
+chmod 600 "$home/password"
+printf '%s\n' "$MNEMONIC" |
+	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
+		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+"$build/chaindeck" wallet derive --count 2 --vault "$vault" --password-file "$home/password" \
+	>>"$home/restore.out" 2>&1 || die "accounts 1 and 2 are derived" "$(cat "$home/restore.out")"
+
+py() { python3 -c "$@"; }
+dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
+nonce_of() { dec "$(rpc_result "$1" eth_getTransactionCount "[\"$2\", \"${3:-pending}\"]")"; }
+jfield() { printf '%s' "$1" | py 'import json, sys; v = json.load(sys.stdin); v = v.get(sys.argv[1]) if isinstance(v, dict) else None; print("" if v is None else v)' "$2"; }
+has() { screen_capture | grep -Eq -- "$1"; }
+sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
+CAST=$CHAINDECK_NPM_BIN/cast
+
+run_chaindeck() {
+	screen_start "$1" 120 34 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
+		LC_ALL=C.UTF-8 ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --vault "$vault" \
+		--log "$home/chaindeck-$1.log"
+	screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck $1 starts" "$(screen_capture)"
+	screen_send 1
+	screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "chaindeck $1 shows the locked wallet" "$(screen_capture)"
+}
+quit_chaindeck() {
+	screen_send q
+	screen_wait_for 'chaindeck exited with status 0' 10 >/dev/null || t_fail "$SCREEN_NAME quits with status 0"
+	_tmux kill-session -t "$SCREEN_NAME" 2>/dev/null
+}
+unlock() {
+	screen_send u
+	screen_wait_for 'Vault password' 3 >/dev/null || return 1
+	screen_type "$PASSWORD"
+	screen_send Enter
+	screen_wait_for 'unlocked \(L locks\)' 10 >/dev/null
+}
+watch_token() {
+	screen_send t
+	screen_wait_for 'Token contract to watch' 3 >/dev/null || return 1
+	screen_type "$1"
+	screen_send Enter
+}
+send_form() {
+	screen_send s
+	screen_wait_for 'Send to address' 3 >/dev/null || return 1
+	screen_type "$1"
+	screen_send Enter
+	screen_wait_for 'Token contract \(Enter for ETH\)' 3 >/dev/null || return 1
+	[ -n "$2" ] && screen_type "$2"
+	screen_send Enter
+	screen_wait_for 'Amount (in ETH|of the token) \(or max\)' 3 >/dev/null || return 1
+	screen_type "$3"
+	screen_send Enter
+}
+select_account() { # select_account N (from account 0 at the top)
+	screen_send k k k
+	local i
+	for ((i = 0; i < $1; i++)); do screen_send j; done
+	screen_wait_for "History of account $1" 5 >/dev/null
+}
+
+# ---- the node, the token, and a proxy that can lie about decimals() ----------------------------
+anvil_start --block-time 1 || die "anvil starts"
+U=$ANVIL_URL
+erc20_deploy "$U" || die "the token deploys"
+[ "${ERC20_ADDRESS,,}" = "${TOKEN_SUM,,}" ] || die "the token is at the expected address" "$ERC20_ADDRESS"
+mode=$home/proxy-mode
+echo honest >"$mode"
+_spawn python3 "$CHAINDECK_ROOT/tests/lib/decimals_proxy.py" "$U" "$mode" "$home/proxy-port"
+node_track "$_spawned_pid"
+for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
+P=http://127.0.0.1:$(cat "$home/proxy-port")
+rpc_wait "$P" 5 || die "the proxy answers"
+lie_dec=$(echo "lie 12" >"$mode"; "$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)'; echo honest >"$mode")
+[ "$lie_dec" = 12 ] || die "the proxy makes decimals() answer 12 (cast call)" "$lie_dec"
+[ "$("$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)')" = 18 ] || die "the proxy passes the true 18 through when honest"
+
+# ---- item: t checks the contract, the token list is saved and read back --------------------------
+run_chaindeck c1 "$P"
+select_account 2
+t_ok "account 2 has no token row yet" screen_wait_gone '^ Tokens ' 2
+watch_token "$A1"
+t_ok "t on an account address: not an ERC-20, says which calls did not answer" \
+	screen_wait_for "${A1,,}: not an ERC-20 token, no answer to decimals\(\) symbol\(\) balanceOf\(\)\$" 10
+[ -e "$tokens" ] && t_fail "nothing is saved for a refused address" || t_pass "nothing is saved for a refused address"
+watch_token "$TOKEN_SUM"
+t_ok "t on the token: watching CDT with its 18 decimals, saved" \
+	screen_wait_for "watching CDT \(${TOKEN_SUM,,}, 18 decimals\) for every account: saved" 10
+t_ok "account 2 shows its CDT balance (0)" screen_wait_for '^ Tokens +0 CDT$' 10
+if grep -qx "31337 ${TOKEN_SUM,,} 18 CDT" "$tokens" 2>/dev/null; then
+	t_pass "the token list beside the vault holds chain 31337, the token, 18 and CDT"
+else
+	t_fail "the token list holds the token" "$(cat "$tokens" 2>&1)"
+fi
+[ "$(stat -c %a "$tokens" 2>/dev/null)" = 600 ] && t_pass "the token list is mode 0600" || t_fail "the token list is mode 0600" "$(stat -c %a "$tokens" 2>&1)"
+[ "$("$CAST" call --rpc-url "$U" "$TOKEN_SUM" 'symbol()(string)')" = '"CDT"' ] &&
+	t_pass "cast agrees: the token's symbol is CDT" || t_fail "cast agrees on the symbol"
+quit_chaindeck
+
+run_chaindeck c2 "$P"
+select_account 2
+t_ok "after a restart account 2 still watches CDT (read back from the list)" screen_wait_for '^ Tokens +0 CDT$' 10
+quit_chaindeck
+
+chmod 664 "$tokens"
+run_chaindeck c3 "$P"
+t_ok "a group-writable token list is refused with a message" screen_wait_for 'writable by group or others' 10
+quit_chaindeck
+chmod 600 "$tokens"
+
+t_done
