@@ -178,6 +178,8 @@ struct wallet_draft {
 	bool token;
 	uint8_t token_addr[20];
 	struct u256 token_amount;    /* base units */
+	uint8_t token_decimals;      /* remembered for the token on this chain (token list): the amount was read with them */
+	char token_symbol[TOKENS_SYMBOL_MAX];
 	uint64_t chain_id;
 	uint64_t nonce;
 	uint64_t gas;

@@ -349,12 +349,17 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	lab = label_of(p, app, d->recipient);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
 	kv(app, win, &y, "To", STYLE_TITLE, v);
-	if (d->token) {
-		struct token_meta meta;
+	if (d->token && !d->replaces) {
+		/* The decimals the amount was read with (remembered for the token), and the integer that is signed. */
+		struct token_meta meta = { .state = TOKENS_KNOWN, .has_decimals = true, .has_symbol = true,
+		                           .decimals = d->token_decimals };
 
-		tokens_get(wallet_tokens(p->w), d->token_addr, &meta);
+		snprintf(meta.symbol, sizeof(meta.symbol), "%s", d->token_symbol);
 		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
 		kv(app, win, &y, "Amount", STYLE_TITLE, v);
+		u256_format_dec(d->token_amount, b, sizeof(b));
+		snprintf(v, sizeof(v), "%s (%u decimals)", b, d->token_decimals);
+		kv(app, win, &y, "Base units", STYLE_NORMAL, v);
 		addr_text(a, sizeof(a), d->token_addr);
 		kv(app, win, &y, "Token", STYLE_NORMAL, a);
 	} else {

@@ -21,7 +21,10 @@
 #define STUCK_AFTER_BLOCKS 10
 
 /* Replies of the first preparation batch, in order. */
-enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_COUNT };
+enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_TOKEN_DECIMALS, Q_TOKEN_SYMBOL,
+       Q_COUNT };
+
+static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals);
 
 struct draft_ctx {
 	struct wallet *w;
@@ -319,6 +322,41 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		fees_suggest_legacy(gas_price, &d->levels);
 	}
 	if (d->token) {
+		/*
+		 * The decimals scale what is signed: they are taken from the token list
+		 * (remembered the first time the token was seen on this chain), and a
+		 * node whose answer differs now is not believed.
+		 */
+		struct tokenlist_entry seen = { .chain_id = d->chain_id };
+		const struct tokenlist_entry *known;
+
+		if (res->reply[Q_TOKEN_DECIMALS].status != RPC_OK ||
+		    !tokens_decimals_decode(res->reply[Q_TOKEN_DECIMALS].result, &seen.decimals)) {
+			draft_fail(w, "the token did not answer decimals(): not signed");
+			free(c);
+			return;
+		}
+		memcpy(seen.addr, d->token_addr, 20);
+		if (res->reply[Q_TOKEN_SYMBOL].status != RPC_OK ||
+		    !tokens_symbol_decode(res->reply[Q_TOKEN_SYMBOL].result, seen.symbol, sizeof(seen.symbol)))
+			snprintf(seen.symbol, sizeof(seen.symbol), "?");
+		known = tokenlist_find(&w->tokenlist, d->chain_id, d->token_addr);
+		if (known && known->decimals != seen.decimals) {
+			draft_fail(w, "the token's decimals changed: %u remembered for it on chain %llu, the node now says %u; "
+			           "not signed (check the node)", known->decimals, (unsigned long long)d->chain_id, seen.decimals);
+			free(c);
+			return;
+		}
+		if (!known) {
+			wallet_remember_token(w, &seen);
+			known = &seen;
+		}
+		d->token_decimals = known->decimals;
+		snprintf(d->token_symbol, sizeof(d->token_symbol), "%s", known->symbol);
+		if (parse_amount(w, f, d->token_decimals) != 0) {
+			free(c);
+			return;
+		}
 		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK ||
 		    !tokens_balance_decode(res->reply[Q_TOKEN_BALANCE].result, &token_balance)) {
 			draft_fail(w, "the token did not answer balanceOf");
@@ -360,24 +398,14 @@ static void on_basics(void *ud, const struct rpc_response *res)
 	check_on_node(w, c);
 }
 
-/* Parses the amount with the right decimals; 0, or -1 with the draft failed. */
-static int parse_amount(struct wallet *w, const struct wallet_send_form *f)
+/* Parses the amount with these decimals; 0, or -1 with the draft failed. */
+static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals)
 {
 	struct wallet_draft *d = &w->draft;
-	struct token_meta meta;
-	unsigned decimals = 18;
 	int rc;
 
 	if (strcmp(f->amount, "max") == 0)
 		return 0;
-	if (f->token) {
-		tokens_get(w->tokens, f->token_addr, &meta);
-		if (!meta.has_decimals) {
-			draft_fail(w, "the token's decimals are not known yet (asking the token): try again in a moment");
-			return -1;
-		}
-		decimals = meta.decimals;
-	}
 	rc = u256_parse_units(f->token ? &d->token_amount : &d->value, f->amount, strlen(f->amount), decimals);
 	if (rc == U256_EPRECISION) {
 		char msg[96];
@@ -412,7 +440,8 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	memcpy(d->recipient, f->to, 20);
 	d->token = f->token;
 	memcpy(d->token_addr, f->token_addr, 20);
-	if (parse_amount(w, f) != 0)
+	/* A token amount is read once the decimals are checked against the token list (on_basics). */
+	if (!f->token && parse_amount(w, f, 18) != 0)
 		return;
 	c = calloc(1, sizeof(*c));
 	b = rpc_batch_new();
@@ -455,10 +484,15 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	rpc_batch_add(b, "eth_getBlockByNumber", p);
 	{
 		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
-		if (f->token)
+		if (f->token) {
 			rpc_batch_add(b, "eth_call", tokens_balance_params(f->token_addr, d->from_addr));
-		else
+			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "decimals()"));
+			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "symbol()"));
+		} else {
 			rpc_batch_add(b, "eth_chainId", NULL);
+			rpc_batch_add(b, "eth_chainId", NULL);
+			rpc_batch_add(b, "eth_chainId", NULL);
+		}
 	}
 	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
 	wallet_notify(w);
@@ -640,6 +674,17 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
 		return;
 	}
+	if (d->token && !d->replaces) {
+		uint8_t dec;
+
+		if (res->n < 2 || res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &dec) ||
+		    dec != d->token_decimals) {
+			free(c);
+			draft_fail(w, "the token's decimals are no longer the %u the amount was read with: not signed",
+			           d->token_decimals);
+			return;
+		}
+	}
 	if (node_chain != d->chain_id) {
 		char why[96];
 
@@ -703,8 +748,25 @@ void wallet_send(struct wallet *w)
 	c->w = w;
 	c->gen = w->draft_gen;
 	w->draft.state = DRAFT_SENDING;
-	/* The chain id is checked right before signing: a node switched under us must not get our signature. */
-	w->draft_call = rpc_call(w->rpc, "eth_chainId", NULL, on_chain_checked, c);
+	/*
+	 * The chain id is checked right before signing: a node switched under us
+	 * must not get our signature. A token's decimals likewise: they scale
+	 * what is signed.
+	 */
+	{
+		struct rpc_batch *b = rpc_batch_new();
+
+		if (!b) {
+			free(c);
+			w->draft.state = DRAFT_READY;
+			wallet_say(w, "out of memory");
+			return;
+		}
+		rpc_batch_add(b, "eth_chainId", NULL);
+		if (w->draft.token && !w->draft.replaces)
+			rpc_batch_add(b, "eth_call", tokens_call_params(w->draft.token_addr, "decimals()"));
+		w->draft_call = rpc_batch_send(w->rpc, b, on_chain_checked, c);
+	}
 	wallet_notify(w);
 }
 

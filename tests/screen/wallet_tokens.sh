@@ -100,6 +100,11 @@ anvil_start --block-time 1 || die "anvil starts"
 U=$ANVIL_URL
 erc20_deploy "$U" || die "the token deploys"
 [ "${ERC20_ADDRESS,,}" = "${TOKEN_SUM,,}" ] || die "the token is at the expected address" "$ERC20_ADDRESS"
+# A second token that none of the vault's accounts ever held (minted to anvil's account 5): it is
+# watched only if the user adds it, never through an account's history.
+erc20_deploy "$U" 1000 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc || die "the second token deploys"
+T2=$ERC20_ADDRESS
+ERC20_ADDRESS=${TOKEN_SUM,,}
 mode=$home/proxy-mode
 echo honest >"$mode"
 _spawn python3 "$CHAINDECK_ROOT/tests/lib/decimals_proxy.py" "$U" "$mode" "$home/proxy-port"
@@ -119,14 +124,17 @@ watch_token "$A1"
 t_ok "t on an account address: not an ERC-20, says which calls did not answer" \
 	screen_wait_for "${A1,,}: not an ERC-20 token, no answer to decimals\(\) symbol\(\) balanceOf\(\)\$" 10
 [ -e "$tokens" ] && t_fail "nothing is saved for a refused address" || t_pass "nothing is saved for a refused address"
+watch_token "$T2"
+t_ok "t on a token no account held: watching CDT with its 18 decimals, saved" \
+	screen_wait_for "watching CDT \($T2, 18 decimals\) for every account: saved" 10
+t_ok "account 2 shows both CDT balances (the history's token and the added one)" screen_wait_for '^ Tokens +0 CDT   0 CDT$' 10
 watch_token "$TOKEN_SUM"
-t_ok "t on the token: watching CDT with its 18 decimals, saved" \
+t_ok "t on the first token: watching, saved" \
 	screen_wait_for "watching CDT \(${TOKEN_SUM,,}, 18 decimals\) for every account: saved" 10
-t_ok "account 2 shows its CDT balance (0)" screen_wait_for '^ Tokens +0 CDT$' 10
-if grep -qx "31337 ${TOKEN_SUM,,} 18 CDT" "$tokens" 2>/dev/null; then
-	t_pass "the token list beside the vault holds chain 31337, the token, 18 and CDT"
+if grep -qx "31337 ${TOKEN_SUM,,} 18 CDT" "$tokens" 2>/dev/null && grep -qx "31337 $T2 18 CDT" "$tokens"; then
+	t_pass "the token list beside the vault holds chain 31337, both tokens, 18 and CDT"
 else
-	t_fail "the token list holds the token" "$(cat "$tokens" 2>&1)"
+	t_fail "the token list holds the tokens" "$(cat "$tokens" 2>&1)"
 fi
 [ "$(stat -c %a "$tokens" 2>/dev/null)" = 600 ] && t_pass "the token list is mode 0600" || t_fail "the token list is mode 0600" "$(stat -c %a "$tokens" 2>&1)"
 [ "$("$CAST" call --rpc-url "$U" "$TOKEN_SUM" 'symbol()(string)')" = '"CDT"' ] &&
@@ -135,7 +143,8 @@ quit_chaindeck
 
 run_chaindeck c2 "$P"
 select_account 2
-t_ok "after a restart account 2 still watches CDT (read back from the list)" screen_wait_for '^ Tokens +0 CDT$' 10
+t_ok "after a restart account 2 still watches the added token (read back from the list)" \
+	screen_wait_for '^ Tokens +0 CDT   0 CDT$' 10
 quit_chaindeck
 
 chmod 664 "$tokens"
@@ -143,5 +152,36 @@ run_chaindeck c3 "$P"
 t_ok "a group-writable token list is refused with a message" screen_wait_for 'writable by group or others' 10
 quit_chaindeck
 chmod 600 "$tokens"
+
+# ---- item: decimals remembered; a node that lies about them gets no signature -------------------
+echo "lie 12" >"$mode"
+run_chaindeck c4 "$P"
+unlock || t_fail "c4: unlocked"
+n0=$(nonce_of "$U" "$A0")
+send_form "$A1" "$TOKEN_SUM" 1 || t_fail "the token send form"
+if screen_wait_for "the token's decimals changed: 18 remembered for it on chain 31337, the node now says 12; not signed" 10; then
+	t_pass "the node answering decimals() = 12: refused before the confirmation"
+else
+	t_fail "the node answering decimals() = 12 is refused" "$(screen_capture | head -n 6)"
+fi
+t_ok "no offer to sign" screen_wait_gone 'y signs and sends' 1
+screen_send y
+sleep 1
+[ "$(nonce_of "$U" "$A0")" = "$n0" ] && t_pass "nothing was signed (nonce still $n0)" || t_fail "nothing was signed" "nonce $(nonce_of "$U" "$A0")"
+screen_send Escape
+echo honest >"$mode"
+send_form "$A1" "$TOKEN_SUM" 2.5 || t_fail "the token send form"
+t_ok "honest node: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
+t_ok "the confirmation shows 2.5 CDT" has '^ Amount +2\.5 CDT$'
+t_ok "the confirmation shows the base units with the decimals" has '^ Base units +2500000000000000000 \(18 decimals\)$'
+echo "lie 6" >"$mode"
+screen_send y
+t_ok "decimals changed between confirmation and y: not signed" \
+	screen_wait_for "no longer the 18 the amount was read with: not signed" 10
+sleep 1
+[ "$(nonce_of "$U" "$A0")" = "$n0" ] && t_pass "nothing was signed (nonce still $n0)" || t_fail "nothing was signed" "nonce $(nonce_of "$U" "$A0")"
+echo honest >"$mode"
+screen_send Escape
+quit_chaindeck
 
 t_done
