@@ -715,8 +715,8 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 		text_sanitize(w->tokenlist_error, sizeof(w->tokenlist_error), why, strlen(why));
 		log_msg(LOG_WARN, "wallet: token list: %s", w->tokenlist_error);
 	}
-	wallet_send_init(w);
 	open_vault(w);
+	wallet_send_init(w);
 	if (w->tokenlist_error[0] && w->state != WALLET_BROKEN)
 		snprintf(w->message, sizeof(w->message), "%s", w->tokenlist_error);
 	poll_balances(w);

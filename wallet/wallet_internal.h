@@ -80,6 +80,9 @@ struct wallet {
 	struct wallet_sent sent[WALLET_MAX_SENT];
 	uint8_t *sent_data[WALLET_MAX_SENT];
 	size_t sent_data_len[WALLET_MAX_SENT];
+	uint8_t *sent_raw[WALLET_MAX_SENT];          /* the signed bytes: what the pending file keeps */
+	size_t sent_raw_len[WALLET_MAX_SENT];
+	struct wallet_file pending_file;              /* sent, unconfirmed transactions (wallet/pending.h) */
 	size_t nsent;
 	uint64_t track_call;
 	uint64_t confirmations_wanted;

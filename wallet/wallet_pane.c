@@ -207,6 +207,11 @@ static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 	for (size_t k = n; k-- > 0 && *y < getmaxy(win) - 1;) {
 		const struct wallet_sent *s = wallet_sent(p->w, k);
 		char hash[70], to[ADDRESS_TEXT_SIZE], val[96], line[300];
+		uint64_t chain;
+
+		/* Sends kept from an earlier run on another chain wait for a node on theirs. */
+		if (!wallet_chain_id(p->w, &chain) || s->chain_id != chain)
+			continue;
 
 		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
 		addr_text(to, sizeof(to), s->to);
@@ -554,7 +559,10 @@ static long newest_pending(const struct wp *p)
 	for (size_t k = wallet_sent_count(p->w); a && k-- > 0;) {
 		const struct wallet_sent *s = wallet_sent(p->w, k);
 
-		if (s->state == TX_PENDING && memcmp(s->from, a->acct.address.b, 20) == 0)
+		uint64_t chain;
+
+		if (s->state == TX_PENDING && memcmp(s->from, a->acct.address.b, 20) == 0 &&
+		    wallet_chain_id(p->w, &chain) && s->chain_id == chain)
 			return (long)k;
 	}
 	return -1;

@@ -14,6 +14,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "wallet/pending.h"
 #include "wallet/tx.h"
 #include "wallet/wallet_internal.h"
 
@@ -30,7 +31,29 @@ struct draft_ctx {
 	struct wallet *w;
 	uint64_t gen;
 	struct wallet_send_form form;
+	uint8_t *raw;                /* the signed bytes being broadcast (owned) */
+	size_t raw_len;
 };
+
+static void ctx_free(struct draft_ctx *c)
+{
+	if (c)
+		free(c->raw);
+	free(c);
+}
+
+/* Whether sent transaction s is on the chain the node is on now (a restart may have changed node). */
+static bool on_this_chain(const struct wallet *w, const struct wallet_sent *s)
+{
+	return w->has_chain_id && s->chain_id == w->chain_id;
+}
+
+/* Done following it: nothing more can happen to it that the wallet would show. */
+static bool sent_final(const struct wallet *w, const struct wallet_sent *s)
+{
+	(void)w;
+	return s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED;
+}
 
 static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -297,8 +320,23 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	if (f->custom_nonce)
+	if (f->custom_nonce) {
 		d->nonce = f->nonce;
+		/* A nonce taken by a pending transaction of ours would replace it: that is what x / X are for. */
+		for (size_t i = 0; i < w->nsent; i++) {
+			const struct wallet_sent *s = &w->sent[i];
+			char h[70];
+
+			if (s->state == TX_PENDING && s->nonce == d->nonce && s->chain_id == d->chain_id &&
+			    memcmp(s->from, d->from_addr, 20) == 0) {
+				hex_encode(h, sizeof(h), s->hash, 32, 1);
+				draft_fail(w, "nonce %llu is already used by pending transaction %.18s..: x speeds it up, X cancels it",
+				           (unsigned long long)d->nonce, h);
+				free(c);
+				return;
+			}
+		}
+	}
 	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
 		have_latest = true;
 	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
@@ -576,19 +614,28 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	struct wallet_sent *s;
 	char hash[70];
 
+	uint8_t *raw, *data;
+	size_t raw_len, data_len;
+	char err[TX_ERR_MAX];
+
 	if (c->gen != w->draft_gen) {
-		free(c);
+		ctx_free(c);
 		return;
 	}
+	raw = c->raw;
+	raw_len = c->raw_len;
+	c->raw = NULL;
 	free(c);
 	w->draft_call = 0;
 	if (res->status != RPC_OK) {
 		/* It may still have gone out: say so rather than claim it failed. */
 		draft_fail(w, "no answer from the node after broadcasting (it may still arrive): %s", res->detail);
+		free(raw);
 		return;
 	}
 	if (res->reply[0].status != RPC_OK) {
 		draft_fail(w, "the node refused the transaction: %s", res->reply[0].message);
+		free(raw);
 		return;
 	}
 	d->state = DRAFT_SENT;
@@ -597,35 +644,33 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	if (w->nsent == WALLET_MAX_SENT) {
 		/* Forget the oldest. */
 		free(w->sent_data[0]);
+		free(w->sent_raw[0]);
 		memmove(w->sent, w->sent + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent[0]));
 		memmove(w->sent_data, w->sent_data + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data[0]));
 		memmove(w->sent_data_len, w->sent_data_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data_len[0]));
+		memmove(w->sent_raw, w->sent_raw + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw[0]));
+		memmove(w->sent_raw_len, w->sent_raw_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw_len[0]));
 		w->nsent--;
 	}
 	s = &w->sent[w->nsent];
-	memset(s, 0, sizeof(*s));
-	memcpy(s->hash, d->sent_hash, 32);
-	memcpy(s->from, d->from_addr, 20);
-	memcpy(s->to, d->token ? d->token_addr : d->recipient, 20);
-	s->has_to = true;
-	s->value = d->value;
-	s->nonce = d->nonce;
-	s->chain_id = d->chain_id;
-	s->gas = d->gas;
-	s->eip1559 = d->eip1559;
-	s->max_fee = d->max_fee;
-	s->tip = d->tip;
-	s->gas_price = d->gas_price;
+	/* What is tracked (and kept for a restart) is read back from the bytes that were signed. */
+	if (pending_decode(raw, raw_len, s, &data, &data_len, err, sizeof(err)) != 0) {
+		free(raw);
+		snprintf(d->message, sizeof(d->message), "sent %s, but it cannot be tracked: %.60s", hash, err);
+		wallet_notify(w);
+		return;
+	}
 	s->state = TX_PENDING;
 	s->sent_at_block = w->head;
 	if (d->replaces)
 		snprintf(s->note, sizeof(s->note), "replaces nonce %llu", (unsigned long long)d->nonce);
-	w->sent_data[w->nsent] = d->data;
-	w->sent_data_len[w->nsent] = d->data_len;
-	d->data = NULL;
-	d->data_len = 0;
+	w->sent_data[w->nsent] = data;
+	w->sent_data_len[w->nsent] = data_len;
+	w->sent_raw[w->nsent] = raw;
+	w->sent_raw_len[w->nsent] = raw_len;
 	w->nsent++;
 	snprintf(d->message, sizeof(d->message), "sent %s", hash);
+	wallet_file_save(&w->pending_file);
 	wallet_notify(w);
 }
 
@@ -725,7 +770,8 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		return;
 	}
 	hex_encode(hexraw, raw.len * 2 + 3, raw.bytes, raw.len, 1);
-	tx_raw_free(&raw);
+	c->raw = raw.bytes;
+	c->raw_len = raw.len;
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
 	free(hexraw);
@@ -777,7 +823,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 	struct wallet *w = ud;
 	struct eth_block latest;
 	size_t k = 0;
-	bool landed = false;
+	bool landed = false, saved_changed = false;
 
 	w->track_call = 0;
 	if (res->status != RPC_OK || res->n < 1)
@@ -794,7 +840,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 		const struct rpc_reply *r;
 		struct eth_receipt rc;
 
-		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+		if (sent_final(w, s) || !on_this_chain(w, s))
 			continue;
 		k++;
 		if (1 + k > res->n)
@@ -824,6 +870,17 @@ static void on_track(void *ud, const struct rpc_response *res)
 	/* One of ours made it into a block: the history on screen now has a new entry. */
 	if (landed)
 		wallet_select(w, w->selected);
+	/* Confirmed, failed or replaced ones leave the pending file. */
+	for (size_t i = 0; i < w->nsent; i++) {
+		if (sent_final(w, &w->sent[i]) && w->sent_raw[i]) {
+			free(w->sent_raw[i]);
+			w->sent_raw[i] = NULL;
+			w->sent_raw_len[i] = 0;
+			saved_changed = true;
+		}
+	}
+	if (saved_changed)
+		wallet_file_save(&w->pending_file);
 	wallet_notify(w);
 }
 
@@ -845,7 +902,7 @@ void wallet_track_tick(struct wallet *w)
 		const struct wallet_sent *s = &w->sent[i];
 		char hash[70];
 
-		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+		if (sent_final(w, s) || !on_this_chain(w, s))
 			continue;
 		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
 		p = cJSON_CreateArray();
@@ -873,12 +930,97 @@ void wallet_set_confirmations(struct wallet *w, uint64_t n)
 void wallet_send_free(struct wallet *w)
 {
 	draft_reset(w);
-	for (size_t i = 0; i < w->nsent; i++)
+	fsutil_save_orphan(w->pending_file.job);
+	w->pending_file.job = NULL;
+	for (size_t i = 0; i < w->nsent; i++) {
 		free(w->sent_data[i]);
+		free(w->sent_raw[i]);
+	}
 	w->nsent = 0;
+}
+
+/* ---- the pending file ---- */
+
+/* The transactions still being followed (those with their raw bytes kept). */
+static char *render_pending(struct wallet *w, size_t *len)
+{
+	struct pending_entry v[WALLET_MAX_SENT];
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nsent; i++) {
+		if (!w->sent_raw[i])
+			continue;
+		v[n].sent_at_block = w->sent[i].sent_at_block;
+		v[n].raw = w->sent_raw[i];
+		v[n].len = w->sent_raw_len[i];
+		snprintf(v[n].note, sizeof(v[n].note), "%s", w->sent[i].note);
+		n++;
+	}
+	return pending_render(v, n, len);
+}
+
+static void pending_saved(struct wallet *w, int rc, const char *err)
+{
+	char why[300];
+
+	if (rc == FSUTIL_OK)
+		return;
+	text_sanitize(why, sizeof(why), err, strlen(err));
+	wallet_say(w, "the pending transactions were NOT saved (a restart forgets them): %s", why);
+}
+
+static bool own_address(const struct wallet *w, const uint8_t a[20])
+{
+	for (size_t i = 0; i < w->naccounts; i++)
+		if (memcmp(w->accounts[i].acct.address.b, a, 20) == 0)
+			return true;
+	return false;
 }
 
 void wallet_send_init(struct wallet *w)
 {
-	(void)w;
+	struct pending_list *l;
+	char err[300];
+
+	w->pending_file.w = w;
+	w->pending_file.render = render_pending;
+	w->pending_file.saved = pending_saved;
+	if (pending_path(w->vault_path, w->pending_file.path, sizeof(w->pending_file.path)) != 0) {
+		w->pending_file.path[0] = '\0';
+		return;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return;
+	if (pending_load(l, w->pending_file.path, err, sizeof(err)) != 0) {
+		/* Not overwritten: what is in it may be the only record of a transaction in flight. */
+		w->pending_file.path[0] = '\0';
+		text_sanitize(w->message, sizeof(w->message), err, strlen(err));
+		log_msg(LOG_WARN, "wallet: pending transactions: %s", w->message);
+		free(l);
+		return;
+	}
+	for (size_t i = 0; i < l->n && w->nsent < WALLET_MAX_SENT; i++) {
+		struct pending_entry *e = &l->v[i];
+		struct wallet_sent *s = &w->sent[w->nsent];
+
+		if (pending_decode(e->raw, e->len, s, &w->sent_data[w->nsent], &w->sent_data_len[w->nsent], err,
+		                   sizeof(err)) != 0 || !own_address(w, s->from)) {
+			/* Signed by none of the vault's keys, or not a transaction: not ours to follow. */
+			log_msg(LOG_WARN, "wallet: pending transaction %zu dropped: %s", i + 1,
+			        own_address(w, s->from) ? err : "not sent from an account of this vault");
+			free(w->sent_data[w->nsent]);
+			w->sent_data[w->nsent] = NULL;
+			continue;
+		}
+		s->state = TX_PENDING;
+		s->sent_at_block = e->sent_at_block;
+		snprintf(s->note, sizeof(s->note), "%s", e->note);
+		w->sent_raw[w->nsent] = e->raw;
+		w->sent_raw_len[w->nsent] = e->len;
+		e->raw = NULL;
+		w->nsent++;
+	}
+	pending_list_free(l);
+	free(l);
 }

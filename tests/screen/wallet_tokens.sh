@@ -184,4 +184,67 @@ echo honest >"$mode"
 screen_send Escape
 quit_chaindeck
 
+# ---- item: pending transactions survive a restart -------------------------------------------------
+anvil_start --no-mining || die "the second anvil (no mining) starts"
+V=$ANVIL_URL
+run_chaindeck p1 "$V"
+unlock || t_fail "p1: unlocked"
+n=$(nonce_of "$V" "$A0")
+send_form "$A1" "" 0.1 || t_fail "p1: the send form"
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "p1: the 0.1 ETH send is ready"
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "p1: the 0.1 ETH send goes out"
+h1=$(sent_hash)
+screen_send Escape
+t_ok "sent while the node does not mine: pending (nonce $n)" screen_wait_for "^ nonce $n +pending +0 conf  ${h1:0:18}\\.\\." 10
+for _ in $(seq 50); do grep -q '^[0-9]* 0x' "$pending" 2>/dev/null && break; sleep 0.1; done
+raw=$(awk '/^[0-9]+ 0x/{print $2; exit}' "$pending" 2>/dev/null)
+if [ -n "$raw" ] && [ "$("$CAST" keccak "$raw")" = "$h1" ]; then
+	t_pass "the pending file beside the vault holds the signed bytes (cast keccak of them is $h1)"
+else
+	t_fail "the pending file holds the signed bytes of $h1" "$(cat "$pending" 2>&1 | cut -c1-120)"
+fi
+[ "$(stat -c %a "$pending" 2>/dev/null)" = 600 ] && t_pass "the pending file is mode 0600" || t_fail "the pending file is mode 0600"
+quit_chaindeck
+
+run_chaindeck p2 "$V"
+t_ok "after a restart the pending transaction is listed again" screen_wait_for "^ nonce $n +pending +0 conf  ${h1:0:18}\\.\\." 10
+unlock || t_fail "p2: unlocked"
+send_form "$A1" "" 0.2 || t_fail "p2: the send form"
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "p2: the 0.2 ETH send is ready"
+screen_send o
+screen_wait_for 'Nonce \(Enter for automatic\)' 3 >/dev/null
+screen_type "$n"
+screen_send Enter
+t_ok "a custom nonce $n used by the pending transaction is refused" \
+	screen_wait_for "nonce $n is already used by pending transaction ${h1:0:18}\\.\\.: x speeds it up, X cancels it" 10
+screen_send y
+sleep 1
+screen_send Escape
+screen_wait_for 'unlocked \(L locks\)' 3 >/dev/null
+screen_send x
+t_ok "x after the restart opens the replacement" screen_wait_for '^ Replace a pending transaction$' 5
+t_ok "x: ready with the same nonce $n" screen_wait_for 'y signs and sends exactly this' 10
+t_ok "x: nonce $n" has "^ Nonce +$n\$"
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "the speed-up goes out"
+h2=$(sent_hash)
+screen_send Escape
+rpc "$V" evm_mine >/dev/null
+t_ok "after a block the speed-up is included" screen_wait_for "^ nonce $n +included +1 conf  ${h2:0:18}\\.\\." 10
+t_ok "and the original is replaced" screen_wait_for "^ nonce $n +replaced +0 conf  ${h1:0:18}\\.\\." 10
+r2=$(rpc_result "$V" eth_getTransactionReceipt "[\"$h2\"]")
+if [ "$(jfield "$r2" status)" = 0x1 ] && [ "$(rpc_result "$V" eth_getTransactionReceipt "[\"$h1\"]")" = null ] &&
+	[ "$("$CAST" tx --rpc-url "$V" "$h2" nonce)" = "$n" ]; then
+	t_pass "the node has the speed-up with nonce $n (cast) and no receipt for the original"
+else
+	t_fail "the node has the speed-up and not the original" "$r2"
+fi
+rpc "$V" anvil_mine '["0x3"]' >/dev/null
+t_ok "the speed-up reaches confirmed" screen_wait_for "^ nonce $n +confirmed +[0-9]+ conf  ${h2:0:18}\\.\\." 10
+for _ in $(seq 50); do [ "$(grep -c '^[0-9]' "$pending")" = 0 ] && break; sleep 0.1; done
+[ "$(grep -c '^[0-9]' "$pending")" = 0 ] && t_pass "confirmed and replaced ones leave the pending file" ||
+	t_fail "confirmed and replaced ones leave the pending file" "$(cut -c1-80 "$pending")"
+quit_chaindeck
+
 t_done
