@@ -360,6 +360,36 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 	return TOKENS_ESPACE;
 }
 
+int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap)
+{
+	char text[400];
+	int n = tokens_format_amount(meta, amount, text, sizeof(text));
+	size_t len, numlen, intlen, keep;
+	const char *sp, *dot;
+
+	if (n < 0)
+		return TOKENS_ESPACE;
+	len = (size_t)n;
+	sp = strchr(text, ' ');
+	numlen = sp ? (size_t)(sp - text) : len;
+	dot = memchr(text, '.', numlen);
+	intlen = dot ? (size_t)(dot - text) : numlen;
+	if (len > width && dot && width > len - numlen + 3 && (keep = width - (len - numlen) - 3) > intlen + 1) {
+		/* "1,234.5678901234 CDT" → "1,234.56... CDT": digits dropped, marked, the symbol whole */
+		char cut[400];
+		int m = snprintf(cut, sizeof(cut), "%.*s...%s", (int)keep, text, text + numlen);
+
+		if (m < 0 || (size_t)m >= cap)
+			return TOKENS_ESPACE;
+		memcpy(buf, cut, (size_t)m + 1);
+		return m;
+	}
+	if (len >= cap)
+		return TOKENS_ESPACE;
+	memcpy(buf, text, len + 1);
+	return (int)len;
+}
+
 cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE])
 {
 	struct abi_value arg = { .kind = ABI_ADDRESS };

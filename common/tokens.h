@@ -91,6 +91,15 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
 int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char *buf, size_t cap);
 
 /*
+ * The same in at most width columns (ASCII): when the whole text is wider,
+ * fraction digits are dropped and "..." marks where, while the integer part
+ * and the symbol always stay whole (a symbol is never cut). When even that
+ * does not fit, the whole text is written. The length written, or
+ * TOKENS_ESPACE when cap is too small.
+ */
+int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap);
+
+/*
  * The eth_call parameters for token.balanceOf(owner) at "latest" (caller owns
  * them; NULL on no memory), and the answer read back: false when it is not a
  * 32-byte word.

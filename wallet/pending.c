@@ -168,6 +168,15 @@ int pending_decode(const uint8_t *raw, size_t len, struct wallet_sent *s, uint8_
 		memcpy(*data, t.data, t.data_len);
 		*data_len = t.data_len;
 	}
+	/* transfer(address,uint256): selector a9059cbb, a left-padded address, the amount */
+	if (t.data_len == 68 && memcmp(t.data, "\xa9\x05\x9c\xbb", 4) == 0) {
+		static const uint8_t zero[12];
+
+		if (memcmp(t.data + 4, zero, 12) == 0 && u256_from_be(&s->token_amount, t.data + 36, 32) == U256_OK) {
+			s->token = true;
+			memcpy(s->token_to, t.data + 16, 20);
+		}
+	}
 	tx_free(&t);
 	return 0;
 }

@@ -55,6 +55,9 @@ struct wallet_sent {
 	uint8_t to[20];
 	bool has_to;
 	struct u256 value;
+	bool token;              /* a call of transfer(token_to, token_amount) on the token contract `to` */
+	uint8_t token_to[20];
+	struct u256 token_amount;
 	uint64_t nonce;
 	uint64_t chain_id;
 	uint64_t gas;

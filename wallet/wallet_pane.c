@@ -195,28 +195,49 @@ static void draw_tokens(struct wp *p, struct app *app, WINDOW *win, int *y)
 	widget_text(app, win, (*y)++, LABEL_W + 1, STYLE_NORMAL, line);
 }
 
+/* Sends kept from an earlier run on another chain wait for a node on theirs; another account's are its own. */
+static bool sent_shown(const struct wp *p, const struct wallet_account *acc, const struct wallet_sent *s)
+{
+	uint64_t chain;
+
+	return acc && wallet_chain_id(p->w, &chain) && s->chain_id == chain &&
+	       memcmp(s->from, acc->acct.address.b, 20) == 0;
+}
+
 static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	static const char *const states[] = { "pending", "included", "confirmed", "FAILED", "replaced" };
 	size_t n = wallet_sent_count(p->w);
+	const struct wallet_account *acc = wallet_account(p->w, p->sel);
+	size_t shown = 0;
 
-	if (!n)
+	for (size_t k = 0; k < n; k++)
+		shown += sent_shown(p, acc, wallet_sent(p->w, k));
+	if (!shown)
 		return;
 	(*y)++;
 	widget_text(app, win, (*y)++, 1, STYLE_TITLE, "Sent from here (x speeds up, X cancels the newest pending)");
 	for (size_t k = n; k-- > 0 && *y < getmaxy(win) - 1;) {
 		const struct wallet_sent *s = wallet_sent(p->w, k);
 		char hash[70], to[ADDRESS_TEXT_SIZE], val[96], line[300];
-		uint64_t chain;
 
-		/* Sends kept from an earlier run on another chain wait for a node on theirs. */
-		if (!wallet_chain_id(p->w, &chain) || s->chain_id != chain)
+		if (!sent_shown(p, acc, s))
 			continue;
 
 		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
-		addr_text(to, sizeof(to), s->to);
-		u256_format_units(s->value, 18, val, sizeof(val));
-		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s ETH%s%s%s",
+		if (s->token) {
+			/* A token transfer: its recipient and token amount, not the contract and 0 ETH. */
+			struct token_meta meta;
+
+			addr_text(to, sizeof(to), s->token_to);
+			wallet_token_meta(p->w, s->to, &meta);
+			tokens_format_amount(&meta, s->token_amount, val, sizeof(val));
+		} else {
+			addr_text(to, sizeof(to), s->to);
+			u256_format_units(s->value, 18, val, sizeof(val));
+			strncat(val, " ETH", sizeof(val) - strlen(val) - 1);
+		}
+		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s%s%s%s",
 		         (unsigned long long)s->nonce, states[s->state], (unsigned long long)s->confirmations, hash, to, val,
 		         s->stuck ? "  STUCK (x to speed up)" : "", s->note[0] ? "  " : "", s->note);
 		widget_text(app, win, (*y)++, 1,
@@ -248,7 +269,8 @@ static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 			struct token_meta meta;
 
 			wallet_token_meta(p->w, h->token, &meta);
-			tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			/* fits the 24-column amount: digits dropped with "...", never the symbol */
+			tokens_format_amount_fit(&meta, h->value, 24, amt, sizeof(amt));
 		} else {
 			fmt_units(amt, sizeof(amt), h->value, 18, "ETH");
 		}
@@ -381,7 +403,9 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	} else {
 		kv(app, win, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
 	}
-	kv(app, win, &y, "Max total", STYLE_TITLE, fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
+	kv(app, win, &y, "Max total", STYLE_TITLE,
+	   fmt_units(v, sizeof(v), d->max_total, 18,
+	             d->token ? "ETH (the fee only, at most; the tokens come on top)" : "ETH (amount + most the fee can be)"));
 	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
 	if (wallet_node_insecure(p->w))
 		kv(app, win, &y, "WARNING", STYLE_BAD,

@@ -51,8 +51,9 @@ static bool on_this_chain(const struct wallet *w, const struct wallet_sent *s)
 /* Done following it: nothing more can happen to it that the wallet would show. */
 static bool sent_final(const struct wallet *w, const struct wallet_sent *s)
 {
-	(void)w;
-	return s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED;
+	/* A failed one counts its confirmations like a successful one: a reorg may still undo either. */
+	return s->state == TX_CONFIRMED || s->state == TX_REPLACED ||
+	       (s->state == TX_FAILED && s->confirmations >= w->confirmations_wanted);
 }
 
 static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

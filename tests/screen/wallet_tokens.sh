@@ -48,6 +48,11 @@ jfield() { printf '%s' "$1" | py 'import json, sys; v = json.load(sys.stdin); v 
 has() { screen_capture | grep -Eq -- "$1"; }
 sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
 CAST=$CHAINDECK_NPM_BIN/cast
+# the amount of the (one) ERC-20 Transfer log in a transaction's receipt, decimal
+token_amount_of() {
+	rpc_result "$U" eth_getTransactionReceipt "[\"$1\"]" |
+		py 'import json, sys; r = json.load(sys.stdin); print(int(r["logs"][0]["data"], 16) if r and r["logs"] else "")'
+}
 
 run_chaindeck() {
 	screen_start "$1" 120 34 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
@@ -182,6 +187,49 @@ sleep 1
 [ "$(nonce_of "$U" "$A0")" = "$n0" ] && t_pass "nothing was signed (nonce still $n0)" || t_fail "nothing was signed" "nonce $(nonce_of "$U" "$A0")"
 echo honest >"$mode"
 screen_send Escape
+quit_chaindeck
+
+# ---- item: token sends shown as what they are ---------------------------------------------------
+run_chaindeck c5 "$P"
+unlock || t_fail "c5: unlocked"
+n0=$(nonce_of "$U" "$A0")
+send_form "$A1" "$TOKEN_SUM" 123.123456789012345678 || t_fail "c5: the token send form"
+t_ok "token send: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
+t_ok "token send: Max total is the fee only, and says so" \
+	has '^ Max total +[0-9.,]+ ETH \(the fee only, at most; the tokens come on top\)$'
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "the token send goes out"
+h3=$(sent_hash)
+screen_send Escape
+t_ok "sent from here: the recipient and the token amount (not the contract and 0 ETH)" \
+	screen_wait_for "^ nonce $n0 +[a-z]+ +[0-9]+ conf  ${h3:0:18}\\.\\.  to 0x70997970\\.\\.  123\\.123456789012345678 CDT\$" 10
+t_ok "it is confirmed" screen_wait_for "^ nonce $n0 +confirmed +[0-9]+ conf  ${h3:0:18}\\.\\." 20
+[ "$(token_amount_of "$h3")" = 123123456789012345678 ] && t_pass "the node's Transfer log carries exactly 123.123456789012345678e18" ||
+	t_fail "the node's Transfer log carries the amount" "$(token_amount_of "$h3")"
+t_ok "history: the token row, its amount shortened with ... and the symbol CDT whole" \
+	screen_wait_for "^ #[0-9]+ +TOKEN OUT to +0x70997970C5\\.\\. +123\\.1234567890123\\.\\.\\. CDT ${h3:0:14}\\.\\." 10
+if screen_capture | grep -E "^ #[0-9]+ +OUT " | grep -q "${h3:0:14}"; then
+	t_fail "history: no extra OUT 0 ETH row for the token send" "$(screen_capture | grep "${h3:0:14}")"
+else
+	t_pass "history: no extra OUT 0 ETH row for the token send"
+fi
+# a transaction that fails on chain: 0.01 ETH to the token, which has no payable fallback, forced with Y
+n1=$(nonce_of "$U" "$A0")
+send_form "$TOKEN_SUM" "" 0.01 || t_fail "c5: the failing send form"
+screen_wait_for 'Y signs and sends it anyway' 10 >/dev/null || t_fail "the failing send is offered only with Y"
+screen_send Y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "the failing send goes out"
+hf=$(sent_hash)
+screen_send Escape
+t_ok "a failed transaction counts its confirmations like a successful one (FAILED 3 conf)" \
+	screen_wait_for "^ nonce $n1 +FAILED +3 conf  ${hf:0:18}\\.\\." 20
+[ "$(jfield "$(rpc_result "$U" eth_getTransactionReceipt "[\"$hf\"]")" status)" = 0x0 ] &&
+	t_pass "the node's receipt says status 0" || t_fail "the node's receipt says status 0"
+screen_send j
+screen_wait_for 'History of account 1' 5 >/dev/null
+t_ok "account 1 selected: account 0's sends are not listed under it" screen_wait_gone 'Sent from here' 3
+screen_send k
+t_ok "account 0 again: its sends are back" screen_wait_for 'Sent from here' 5
 quit_chaindeck
 
 # ---- item: pending transactions survive a restart -------------------------------------------------

@@ -22,6 +22,13 @@ static const char RAW_ETH[] =
 	"8479a7003bd8962815f180e8d72b823e73b58473e6929af7cd77d0865298a2cda0277342ee84b4153b0f3320883312c5e02e0353701241"
 	"c1b5cfe0550eb73ce09e";
 static const char HASH_ETH[] = "0x344a358d1e8db57f0b399fb495d9b24d5aaa3a942888d6581490075f65e3f88b"; /* cast keccak */
+/* cast mktx ... --nonce 6 --gas-limit 60000 <the test token> 'transfer(address,uint256)' <account 1> 2500000000000000000 */
+static const char RAW_TOKEN[] =
+	"0x02f8b1827a6906843b9aca0084b2d05e0082ea60945fbdb2315678afecb367f032d93f642f64180aa380b844a9059cbb000000000000"
+	"00000000000070997970c51812dc3a010c7d01b50e0d17dc79c800000000000000000000000000000000000000000000000022b1c8c122"
+	"7a0000c080a0773933506aeefdfadbad7b7b9282592c990fcbc73700a5f6b0c13d52ba3a0322a0043b394f1ece1a41b532a7d03da13eab"
+	"ef88ae4b06b88d82ac4c9d11aaa0f660";
+static const char HASH_TOKEN[] = "0x020af5533350343efb9b2b34e9e4dc30948b02b1ad9d77d07680eeeb0043c933"; /* cast keccak */
 static const char A0[] = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 static const char A1[] = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 
@@ -71,6 +78,28 @@ static void test_reads_cast_signed_transactions(void)
 	pending_list_free(&l);
 }
 
+static void test_token_transfer_is_decoded(void)
+{
+	uint8_t raw[300], *data;
+	size_t n, dl;
+	struct wallet_sent s;
+	char err[200], h[70], a[43], v[80];
+
+	hex_decode(raw, sizeof(raw), &n, RAW_TOKEN, strlen(RAW_TOKEN));
+	CHECK_INT(pending_decode(raw, n, &s, &data, &dl, err, sizeof(err)), 0);
+	hexs(h, sizeof(h), s.hash, 32);
+	CHECK_STR(h, HASH_TOKEN);
+	hexs(a, sizeof(a), s.to, 20);
+	CHECK_STR(a, "0x5fbdb2315678afecb367f032d93f642f64180aa3"); /* the transaction goes to the contract */
+	CHECK(s.token);
+	hexs(a, sizeof(a), s.token_to, 20);
+	CHECK_STR(a, A1);                                             /* the tokens go to account 1 */
+	u256_format_dec(s.token_amount, v, sizeof(v));
+	CHECK_STR(v, "2500000000000000000");
+	CHECK_INT(dl, 68);
+	free(data);
+}
+
 static void test_render_is_read_back_by_the_documented_format(void)
 {
 	struct pending_entry e = { .sent_at_block = 9 };
@@ -112,6 +141,7 @@ int main(int argc, char **argv)
 {
 	static const struct test_case cases[] = {
 		{ "reads cast-signed transactions", test_reads_cast_signed_transactions },
+		{ "an ERC-20 transfer is decoded", test_token_transfer_is_decoded },
 		{ "renders the documented format", test_render_is_read_back_by_the_documented_format },
 		{ "refuses bad lines by number", test_refuses_bad_lines },
 	};
