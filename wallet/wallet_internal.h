@@ -82,6 +82,7 @@ struct wallet {
 	size_t sent_data_len[WALLET_MAX_SENT];
 	uint8_t *sent_raw[WALLET_MAX_SENT];          /* the signed bytes: what the pending file keeps */
 	size_t sent_raw_len[WALLET_MAX_SENT];
+	bool sent_resend[WALLET_MAX_SENT];           /* read back at start: handed to the node again once */
 	struct wallet_file pending_file;              /* sent, unconfirmed transactions (wallet/pending.h) */
 	size_t nsent;
 	uint64_t track_call;

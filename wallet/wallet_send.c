@@ -651,6 +651,7 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 		memmove(w->sent_data_len, w->sent_data_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data_len[0]));
 		memmove(w->sent_raw, w->sent_raw + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw[0]));
 		memmove(w->sent_raw_len, w->sent_raw_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw_len[0]));
+		memmove(w->sent_resend, w->sent_resend + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_resend[0]));
 		w->nsent--;
 	}
 	s = &w->sent[w->nsent];
@@ -669,6 +670,7 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	w->sent_data_len[w->nsent] = data_len;
 	w->sent_raw[w->nsent] = raw;
 	w->sent_raw_len[w->nsent] = raw_len;
+	w->sent_resend[w->nsent] = false;
 	w->nsent++;
 	snprintf(d->message, sizeof(d->message), "sent %s", hash);
 	wallet_file_save(&w->pending_file);
@@ -885,6 +887,41 @@ static void on_track(void *ud, const struct rpc_response *res)
 	wallet_notify(w);
 }
 
+/* The node's answer to a transaction handed to it again: "already known" and the like are all fine. */
+static void on_resent(void *ud, const struct rpc_response *res)
+{
+	(void)ud;
+	(void)res;
+}
+
+/*
+ * Transactions read back at start are handed to the node once more, from
+ * their signed bytes: a node that restarted (or dropped them) meanwhile gets
+ * them again, so they can still be mined, tracked and replaced.
+ */
+static void resend_restored(struct wallet *w)
+{
+	for (size_t i = 0; i < w->nsent; i++) {
+		char *hexraw;
+		cJSON *p;
+
+		if (!w->sent_resend[i] || !w->sent_raw[i] || !on_this_chain(w, &w->sent[i]))
+			continue;
+		w->sent_resend[i] = false;
+		hexraw = malloc(w->sent_raw_len[i] * 2 + 3);
+		p = cJSON_CreateArray();
+		if (!hexraw || !p) {
+			free(hexraw);
+			cJSON_Delete(p);
+			continue;
+		}
+		hex_encode(hexraw, w->sent_raw_len[i] * 2 + 3, w->sent_raw[i], w->sent_raw_len[i], 1);
+		cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
+		free(hexraw);
+		rpc_call(w->rpc, "eth_sendRawTransaction", p, on_resent, NULL);
+	}
+}
+
 void wallet_track_tick(struct wallet *w)
 {
 	struct rpc_batch *b;
@@ -892,6 +929,7 @@ void wallet_track_tick(struct wallet *w)
 
 	if (w->track_call)
 		return;
+	resend_restored(w);
 	b = rpc_batch_new();
 	if (!b)
 		return;
@@ -1019,6 +1057,7 @@ void wallet_send_init(struct wallet *w)
 		snprintf(s->note, sizeof(s->note), "%s", e->note);
 		w->sent_raw[w->nsent] = e->raw;
 		w->sent_raw_len[w->nsent] = e->len;
+		w->sent_resend[w->nsent] = true;
 		e->raw = NULL;
 		w->nsent++;
 	}

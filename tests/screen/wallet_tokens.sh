@@ -254,9 +254,16 @@ else
 fi
 [ "$(stat -c %a "$pending" 2>/dev/null)" = 600 ] && t_pass "the pending file is mode 0600" || t_fail "the pending file is mode 0600"
 quit_chaindeck
+# the node forgets it meanwhile (as a restarted node would): chaindeck hands it over again from the file
+rpc "$V" anvil_dropTransaction "[\"$h1\"]" >/dev/null
+[ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" = null ] || t_fail "anvil dropped the pending transaction"
 
 run_chaindeck p2 "$V"
 t_ok "after a restart the pending transaction is listed again" screen_wait_for "^ nonce $n +pending +0 conf  ${h1:0:18}\\.\\." 10
+for _ in $(seq 100); do [ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" != null ] && break; sleep 0.1; done
+[ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" != null ] &&
+	t_pass "the node that dropped it has it again: sent once more from the saved signed bytes" ||
+	t_fail "the node that dropped it has it again"
 unlock || t_fail "p2: unlocked"
 send_form "$A1" "" 0.2 || t_fail "p2: the send form"
 screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "p2: the 0.2 ETH send is ready"
