@@ -40,18 +40,27 @@ int fsutil_sibling(char *out, size_t cap, const char *path, const char *name)
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* mkdir -p of dir (modified in place and restored), new directories 0700. */
+/* Creates dir and its missing parents, 0700; -1 with errno if one is not a directory. */
 static int mkdir_parents(char *dir)
 {
 	for (char *p = dir + 1;; p++) {
+		char c;
+
 		if (*p != '/' && *p != '\0')
 			continue;
-		char c = *p;
-
+		c = *p;
 		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = c;
-			return -1;
+		if (mkdir(dir, 0700) != 0) {
+			struct stat st;
+			int e = errno;
+
+			if (e == EEXIST && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+				e = ENOTDIR;
+			if (e != EEXIST) {
+				*p = c;
+				errno = e;
+				return -1;
+			}
 		}
 		*p = c;
 		if (c == '\0')
@@ -89,7 +98,7 @@ int fsutil_replace(const char *path, const void *data, size_t len, char *err, si
 	else
 		return fail(err, errlen, FSUTIL_EIO, "%s: path too long", path);
 	if (strcmp(dir, ".") != 0 && strcmp(dir, "/") != 0 && mkdir_parents(dir) != 0)
-		return fail(err, errlen, FSUTIL_EIO, "%s: cannot create the directory: %s", dir, strerror(errno));
+		return fail(err, errlen, FSUTIL_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, slash ? slash + 1 : path);
 	fd = mkstemp(tmp);
 	if (fd < 0)
