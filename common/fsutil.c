@@ -3,7 +3,6 @@
  * when no other user could have written them, and the same replace on a
  * worker thread for the loop. See fsutil.h for the contracts.
  */
-#define _GNU_SOURCE
 #include "common/fsutil.h"
 
 #include <errno.h>

@@ -425,7 +425,7 @@ static void on_token_check(void *ud, const struct rpc_response *res)
 	const uint8_t *checked = w->token_check_addr;
 	struct tokenlist_entry e = { 0 };
 	const struct tokenlist_entry *known;
-	char a[43], missing[80] = "";
+	char a[43], missing[80];
 	struct u256 bal;
 	uint64_t chain;
 
@@ -440,12 +440,14 @@ static void on_token_check(void *ud, const struct rpc_response *res)
 		wallet_say(w, "cannot check %s: the node's chain id changed", a);
 		return;
 	}
-	if (res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &e.decimals))
-		strcat(missing, " decimals()");
-	if (res->reply[2].status != RPC_OK || !tokens_symbol_decode(res->reply[2].result, e.symbol, sizeof(e.symbol)))
-		strcat(missing, " symbol()");
-	if (res->reply[3].status != RPC_OK || !tokens_balance_decode(res->reply[3].result, &bal))
-		strcat(missing, " balanceOf()");
+	snprintf(missing, sizeof(missing), "%s%s%s",
+	         res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &e.decimals)
+	                 ? " decimals()" : "",
+	         res->reply[2].status != RPC_OK ||
+	                         !tokens_symbol_decode(res->reply[2].result, e.symbol, sizeof(e.symbol))
+	                 ? " symbol()" : "",
+	         res->reply[3].status != RPC_OK || !tokens_balance_decode(res->reply[3].result, &bal) ? " balanceOf()"
+	                                                                                             : "");
 	if (missing[0]) {
 		wallet_say(w, "%s: not an ERC-20 token, no answer to%s", a, missing);
 		return;

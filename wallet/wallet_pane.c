@@ -233,9 +233,11 @@ static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 			wallet_token_meta(p->w, s->to, &meta);
 			tokens_format_amount(&meta, s->token_amount, val, sizeof(val));
 		} else {
+			char eth[80];
+
 			addr_text(to, sizeof(to), s->to);
-			u256_format_units(s->value, 18, val, sizeof(val));
-			strncat(val, " ETH", sizeof(val) - strlen(val) - 1);
+			u256_format_units(s->value, 18, eth, sizeof(eth));
+			snprintf(val, sizeof(val), "%s ETH", eth);
 		}
 		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s%s%s%s",
 		         (unsigned long long)s->nonce, states[s->state], (unsigned long long)s->confirmations, hash, to, val,
