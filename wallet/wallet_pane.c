@@ -407,7 +407,7 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	}
 	kv(app, win, &y, "Max total", STYLE_TITLE,
 	   fmt_units(v, sizeof(v), d->max_total, 18,
-	             d->token ? "ETH (the fee only, at most; the tokens come on top)" : "ETH (amount + most the fee can be)"));
+	             d->token ? "ETH (fee only, the tokens come on top)" : "ETH (amount + most the fee can be)"));
 	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
 	if (wallet_node_insecure(p->w))
 		kv(app, win, &y, "WARNING", STYLE_BAD,

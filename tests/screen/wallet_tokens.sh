@@ -196,7 +196,7 @@ n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "$TOKEN_SUM" 123.123456789012345678 || t_fail "c5: the token send form"
 t_ok "token send: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
 t_ok "token send: Max total is the fee only, and says so" \
-	has '^ Max total +[0-9.,]+ ETH \(the fee only, at most; the tokens come on top\)$'
+	has '^ Max total +[0-9.,]+ ETH \(fee only, the tokens come on top\)$'
 screen_send y
 screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "the token send goes out"
 h3=$(sent_hash)
