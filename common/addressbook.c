@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fileperm.h"
+#include "common/fsutil.h"
 #include "common/text.h"
 
 struct entry {
@@ -471,49 +472,6 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 	return rc;
 }
 
-/* Creates dir and its missing parents, 0700; -1 with errno if one is not a directory. */
-static int mkdir_parents(char *dir)
-{
-	for (char *p = dir + 1;; p++) {
-		char c;
-
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0) {
-			struct stat st;
-			int e = errno;
-
-			if (e == EEXIST && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-				e = ENOTDIR;
-			if (e != EEXIST) {
-				*p = c;
-				errno = e;
-				return -1;
-			}
-		}
-		*p = c;
-		if (c == '\0')
-			return 0;
-	}
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, s, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The whole file's text, malloc'd; *len gets its length. */
 static char *render(const struct addressbook *b, size_t *len)
 {
@@ -540,62 +498,17 @@ static char *render(const struct addressbook *b, size_t *len)
 
 int addressbook_save(const struct addressbook *book, char *err, size_t errlen)
 {
-	const char *path, *slash;
-	char *dir, *tmp, *text = NULL;
-	size_t dl, len;
-	int fd, dfd, e;
+	char *text;
+	size_t len;
+	int rc;
 
 	if (!book || !book->path) {
 		set_err(err, errlen, "no address book path: load one first");
 		return ADDRESSBOOK_EINVAL;
 	}
-	path = book->path;
-	slash = strrchr(path, '/');
-	dl = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
-	dir = xrealloc(NULL, dl + 1);
-	memcpy(dir, slash ? path : ".", dl);
-	dir[dl] = '\0';
-	if (mkdir_parents(dir) != 0) {
-		e = errno;
-		set_err(err, errlen, "%s: cannot create directory: %s", dir, strerror(e));
-		free(dir);
-		return ADDRESSBOOK_EIO;
-	}
-	tmp = xrealloc(NULL, dl + 32);
-	snprintf(tmp, dl + 32, "%s/.addressbook.XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		e = errno;
-		set_err(err, errlen, "%s: cannot create a temporary file: %s", dir, strerror(e));
-		free(tmp);
-		free(dir);
-		return ADDRESSBOOK_EIO;
-	}
+	/* The one atomic replace (common/fsutil.h): 0600, fsync'd, the directory too. */
 	text = render(book, &len);
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 || fsync(fd) != 0)
-		goto fail;
-	e = close(fd);
-	fd = -1;
-	if (e != 0 || rename(tmp, path) != 0)
-		goto fail;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd); /* the rename happened; a failed directory sync is not worth undoing it */
-		close(dfd);
-	}
+	rc = fsutil_replace(book->path, text, len, err, errlen);
 	free(text);
-	free(tmp);
-	free(dir);
-	return ADDRESSBOOK_OK;
-
-fail:
-	e = errno;
-	set_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(text);
-	free(tmp);
-	free(dir);
-	return ADDRESSBOOK_EIO;
+	return rc == FSUTIL_OK ? ADDRESSBOOK_OK : ADDRESSBOOK_EIO;
 }

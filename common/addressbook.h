@@ -116,14 +116,16 @@ const char *addressbook_entry(const struct addressbook *book, size_t i, struct a
 
 /*
  * Writes the whole book to the path given to addressbook_load, atomically and
- * durably: a temporary file in the same directory (the directory, and any
- * missing parent, created 0700), mode 0600, fsync, rename over the path, fsync
- * of the directory. Addresses are written in EIP-55 form, in address order,
- * under a one-line header comment; comments of an earlier file are not kept,
- * and changes another process made to the file since it was loaded are
- * overwritten. ADDRESSBOOK_EINVAL if the book has no path; ADDRESSBOOK_EIO
- * with a message if writing fails, in which case the file is untouched and no
- * temporary file is left.
+ * durably with fsutil_replace (common/fsutil.h): a temporary file in the same
+ * directory (the directory, and any missing parent, created 0700), mode 0600,
+ * fsync, rename over the path, fsync of the directory. Addresses are written
+ * in EIP-55 form, in address order, under a one-line header comment; comments
+ * of an earlier file are not kept, and changes another process made to the
+ * file since it was loaded are overwritten. ADDRESSBOOK_EINVAL if the book has
+ * no path; ADDRESSBOOK_EIO with a message if writing fails: before the rename
+ * the file is untouched and no temporary file is left; when only the
+ * directory sync failed the new content may or may not survive a crash, and
+ * it is still reported as a failure.
  */
 int addressbook_save(const struct addressbook *book, char *err, size_t errlen);
 

@@ -417,19 +417,37 @@ static int cmp_items(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * A successful transaction that moved no ETH but moved tokens (a transfer()
+ * call): its token entries say what it did, and an "OUT 0 ETH" entry beside
+ * them would only repeat the hash. Its token entries are in the same page
+ * (pages hold whole blocks).
+ */
+static bool only_a_token_call(const struct history *h, const struct item *it)
+{
+	if (it->is_token || !u256_is_zero(it->e.value) || !it->e.has_status || it->e.status != 1)
+		return false;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->items[i].is_token && memcmp(h->items[i].e.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0)
+			return true;
+	return false;
+}
+
 static void page_deliver(struct history *h)
 {
 	if (h->n && h->o.on_entries) {
 		struct history_entry *out = malloc(h->n * sizeof(*out));
+		size_t n = 0;
 
 		if (!out) {
 			fail(h, HISTORY_ENOMEM, "out of memory");
 			return;
 		}
 		for (size_t i = 0; i < h->n; i++)
-			out[i] = h->items[i].e;
+			if (!only_a_token_call(h, &h->items[i]))
+				out[n++] = h->items[i].e;
 		user_enter(h);
-		h->o.on_entries(h->o.ud, out, h->n);
+		h->o.on_entries(h->o.ud, out, n);
 		free(out);
 		if (!user_leave(h))
 			return;

@@ -24,6 +24,8 @@
  *
  * Order: block descending, then transaction index descending; within one
  * transaction its own entry comes first, then its token transfers by log index.
+ * A successful transaction that moved no ETH but has token entries (a token
+ * transfer() call) is given by its token entries alone: no "0 ETH" entry.
  *
  * Everything runs on the loop thread; history_start returns at once. Node data
  * that does not decode or does not add up ends the page with HISTORY_EDATA and

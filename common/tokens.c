@@ -360,6 +360,36 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 	return TOKENS_ESPACE;
 }
 
+int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap)
+{
+	char text[400];
+	int n = tokens_format_amount(meta, amount, text, sizeof(text));
+	size_t len, numlen, intlen, keep;
+	const char *sp, *dot;
+
+	if (n < 0)
+		return TOKENS_ESPACE;
+	len = (size_t)n;
+	sp = strchr(text, ' ');
+	numlen = sp ? (size_t)(sp - text) : len;
+	dot = memchr(text, '.', numlen);
+	intlen = dot ? (size_t)(dot - text) : numlen;
+	if (len > width && dot && width > len - numlen + 3 && (keep = width - (len - numlen) - 3) > intlen + 1) {
+		/* "1,234.5678901234 CDT" → "1,234.56... CDT": digits dropped, marked, the symbol whole */
+		char cut[400];
+		int m = snprintf(cut, sizeof(cut), "%.*s...%s", (int)keep, text, text + numlen);
+
+		if (m < 0 || (size_t)m >= cap)
+			return TOKENS_ESPACE;
+		memcpy(buf, cut, (size_t)m + 1);
+		return m;
+	}
+	if (len >= cap)
+		return TOKENS_ESPACE;
+	memcpy(buf, text, len + 1);
+	return (int)len;
+}
+
 cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE])
 {
 	struct abi_value arg = { .kind = ABI_ADDRESS };
@@ -392,4 +422,52 @@ bool tokens_balance_decode(const cJSON *result, struct u256 *out)
 	return cJSON_IsString(result) &&
 	       hex_decode(word, sizeof(word), &len, result->valuestring, strlen(result->valuestring)) == HEX_OK &&
 	       len == 32 && u256_from_be(out, word, 32) == U256_OK;
+}
+
+cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signature)
+{
+	uint8_t sel[ABI_SELECTOR_SIZE];
+	char to[2 * ADDRESS_SIZE + 3], data[2 * ABI_SELECTOR_SIZE + 3];
+	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+
+	if (!call || !p || abi_selector(signature, sel) != ABI_OK) {
+		cJSON_Delete(call);
+		cJSON_Delete(p);
+		return NULL;
+	}
+	hex_encode(to, sizeof(to), token, ADDRESS_SIZE, 1);
+	hex_encode(data, sizeof(data), sel, sizeof(sel), 1);
+	cJSON_AddStringToObject(call, "to", to);
+	cJSON_AddStringToObject(call, "data", data);
+	cJSON_AddItemToArray(p, call);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	return p;
+}
+
+/* The bytes of an eth_call result, malloc'd; NULL when it is not hex data. */
+static uint8_t *json_bytes(const cJSON *result, size_t *len)
+{
+	struct rpc_reply r = { .status = RPC_OK, .result = result };
+
+	return result_bytes(&r, len);
+}
+
+bool tokens_decimals_decode(const cJSON *result, uint8_t *out)
+{
+	size_t len = 0;
+	uint8_t *d = json_bytes(result, &len);
+	bool ok = d && len == 32 && read_decimals(d, len, out);
+
+	free(d);
+	return ok;
+}
+
+bool tokens_symbol_decode(const cJSON *result, char *out, size_t cap)
+{
+	size_t len = 0;
+	uint8_t *d = json_bytes(result, &len);
+	bool ok = d && read_text(d, len, out, cap);
+
+	free(d);
+	return ok;
 }

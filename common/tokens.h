@@ -91,11 +91,31 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
 int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char *buf, size_t cap);
 
 /*
+ * The same in at most width columns (ASCII): when the whole text is wider,
+ * fraction digits are dropped and "..." marks where, while the integer part
+ * and the symbol always stay whole (a symbol is never cut). When even that
+ * does not fit, the whole text is written. The length written, or
+ * TOKENS_ESPACE when cap is too small.
+ */
+int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap);
+
+/*
  * The eth_call parameters for token.balanceOf(owner) at "latest" (caller owns
  * them; NULL on no memory), and the answer read back: false when it is not a
  * 32-byte word.
  */
 cJSON *tokens_balance_params(const uint8_t token[ADDRESS_SIZE], const uint8_t owner[ADDRESS_SIZE]);
 bool tokens_balance_decode(const cJSON *result, struct u256 *out);
+
+/*
+ * The eth_call parameters of a call without arguments ("decimals()",
+ * "symbol()") to token at "latest" (NULL on no memory), and the answers read
+ * back exactly as the cache reads them: decimals a 32-byte word up to 255,
+ * symbol an ABI string or a NUL-padded bytes32, sanitized. false when the
+ * answer is not that.
+ */
+cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signature);
+bool tokens_decimals_decode(const cJSON *result, uint8_t *out);
+bool tokens_symbol_decode(const cJSON *result, char *out, size_t cap);
 
 #endif

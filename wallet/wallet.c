@@ -224,6 +224,8 @@ int wallet_set_label(struct wallet *w, size_t i, const char *label)
 
 /* ---- balances, chain id ---- */
 
+static void watch_listed(struct wallet *w);
+
 static void on_balances(void *ud, const struct rpc_response *res)
 {
 	struct wallet *w = ud;
@@ -238,8 +240,12 @@ static void on_balances(void *ud, const struct rpc_response *res)
 	w->balance_failed = false;
 	w->balance_ok_ms = loop_now_ms();
 	/* Replies: chain id, then per account balance and pending nonce. */
-	if (res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &w->chain_id, NULL, 0) == 0)
-		w->has_chain_id = true;
+	if (res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &w->chain_id, NULL, 0) == 0) {
+		if (!w->has_chain_id) {
+			w->has_chain_id = true;
+			watch_listed(w);
+		}
+	}
 	for (size_t i = 0; i < w->naccounts && 1 + 2 * i + 1 < res->n; i++) {
 		const struct rpc_reply *b = &res->reply[1 + 2 * i], *n = &res->reply[2 + 2 * i];
 		struct wallet_account before = w->accounts[i];
@@ -329,13 +335,192 @@ static int watch_token(struct wallet *w, const uint8_t addr[20])
 	return 0;
 }
 
-int wallet_add_token(struct wallet *w, const uint8_t addr[20])
+/* ---- the token list: remembered decimals and symbols, saved beside the vault ---- */
+
+static void file_saved(void *ud, int rc, const char *err)
 {
-	if (watch_token(w, addr) != 0) {
+	struct wallet_file *f = ud;
+
+	f->job = NULL;
+	if (f->saved)
+		f->saved(f->w, rc, err);
+	if (f->again) {
+		f->again = false;
+		wallet_file_save(f);
+	}
+}
+
+void wallet_file_save(struct wallet_file *f)
+{
+	char *data;
+	size_t len = 0;
+
+	if (!f->path[0])
+		return;
+	if (f->job) {
+		f->again = true;
+		return;
+	}
+	data = f->render(f->w, &len);
+	if (!data) {
+		if (f->saved)
+			f->saved(f->w, -1, "out of memory");
+		return;
+	}
+	f->job = fsutil_save_start(f->w->loop, f->path, data, len, file_saved, f);
+	if (!f->job && f->saved)
+		f->saved(f->w, -1, "cannot start the writer thread");
+}
+
+static char *render_tokens(struct wallet *w, size_t *len)
+{
+	return tokenlist_render(&w->tokenlist, len);
+}
+
+static void tokens_saved(struct wallet *w, int rc, const char *err)
+{
+	char why[300];
+
+	if (rc == FSUTIL_OK) {
+		if (w->token_note[0])
+			wallet_say(w, "%s: saved", w->token_note);
+	} else {
+		text_sanitize(why, sizeof(why), err, strlen(err));
+		wallet_say(w, "the token list was NOT saved: %s", why);
+	}
+	w->token_note[0] = '\0';
+}
+
+int wallet_remember_token(struct wallet *w, const struct tokenlist_entry *e)
+{
+	int rc;
+
+	if (w->tokenlist_error[0])
+		return 0; /* a list that could not be read is not overwritten */
+	rc = tokenlist_add(&w->tokenlist, e);
+	if (rc == 1)
+		wallet_file_save(&w->tokens_file);
+	return rc;
+}
+
+int wallet_token_meta(struct wallet *w, const uint8_t addr[20], struct token_meta *out)
+{
+	const struct tokenlist_entry *e = w->has_chain_id ? tokenlist_find(&w->tokenlist, w->chain_id, addr) : NULL;
+	int rc = tokens_get(w->tokens, addr, out);
+
+	if (!e)
+		return rc;
+	out->state = TOKENS_KNOWN;
+	out->has_decimals = true;
+	out->decimals = e->decimals;
+	out->has_symbol = true;
+	snprintf(out->symbol, sizeof(out->symbol), "%s", e->symbol);
+	return TOKENS_KNOWN;
+}
+
+/* Watches the list's tokens of the node's chain (once the chain id is known). */
+static void watch_listed(struct wallet *w)
+{
+	for (size_t i = 0; i < w->tokenlist.n; i++)
+		if (w->tokenlist.v[i].chain_id == w->chain_id)
+			watch_token(w, w->tokenlist.v[i].addr);
+}
+
+static void on_token_check(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+	const uint8_t *checked = w->token_check_addr;
+	struct tokenlist_entry e = { 0 };
+	const struct tokenlist_entry *known;
+	char a[43], missing[80];
+	struct u256 bal;
+	uint64_t chain;
+
+	w->token_check_call = 0;
+	hex_encode(a, sizeof(a), checked, 20, 1);
+	if (res->status != RPC_OK || res->n != 4) {
+		wallet_say(w, "cannot check %s: the node did not answer (%s)", a, res->detail ? res->detail : "");
+		return;
+	}
+	if (res->reply[0].status != RPC_OK || eth_decode_u64(res->reply[0].result, &chain, NULL, 0) != 0 ||
+	    chain != w->chain_id) {
+		wallet_say(w, "cannot check %s: the node's chain id changed", a);
+		return;
+	}
+	snprintf(missing, sizeof(missing), "%s%s%s",
+	         res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &e.decimals)
+	                 ? " decimals()" : "",
+	         res->reply[2].status != RPC_OK ||
+	                         !tokens_symbol_decode(res->reply[2].result, e.symbol, sizeof(e.symbol))
+	                 ? " symbol()" : "",
+	         res->reply[3].status != RPC_OK || !tokens_balance_decode(res->reply[3].result, &bal) ? " balanceOf()"
+	                                                                                             : "");
+	if (missing[0]) {
+		wallet_say(w, "%s: not an ERC-20 token, no answer to%s", a, missing);
+		return;
+	}
+	e.chain_id = chain;
+	memcpy(e.addr, checked, 20);
+	known = tokenlist_find(&w->tokenlist, chain, e.addr);
+	if (known && known->decimals != e.decimals) {
+		wallet_say(w, "%s: the node now says %u decimals, but %u were remembered for it: amounts use %u", a,
+		           e.decimals, known->decimals, known->decimals);
+		watch_token(w, e.addr);
+		poll_token_balances(w);
+		return;
+	}
+	if (watch_token(w, e.addr) != 0) {
 		wallet_say(w, "at most %d tokens", WALLET_MAX_TOKENS);
-		return -1;
+		return;
 	}
 	poll_token_balances(w);
+	snprintf(w->token_note, sizeof(w->token_note), "watching %s (%s, %u decimals) for every account", e.symbol, a,
+	         e.decimals);
+	if (known) {
+		wallet_say(w, "%s: already in the token list", w->token_note);
+		w->token_note[0] = '\0';
+	} else if (w->tokenlist_error[0]) {
+		wallet_say(w, "%s for this session only: %s", w->token_note, w->tokenlist_error);
+		w->token_note[0] = '\0';
+	} else if (wallet_remember_token(w, &e) < 0) {
+		wallet_say(w, "%s for this session only: the token list is full", w->token_note);
+		w->token_note[0] = '\0';
+	} else {
+		wallet_say(w, "%s: saving...", w->token_note);
+	}
+}
+
+int wallet_add_token(struct wallet *w, const uint8_t addr[20])
+{
+	struct rpc_batch *b;
+	uint8_t owner[20] = { 0 };
+
+	if (!w->has_chain_id) {
+		wallet_say(w, "the node's chain id is not known yet: try again in a moment");
+		return -1;
+	}
+	if (w->token_check_call) {
+		wallet_say(w, "still checking the last token");
+		return -1;
+	}
+	b = rpc_batch_new();
+	if (!b) {
+		wallet_say(w, "out of memory");
+		return -1;
+	}
+	memcpy(w->token_check_addr, addr, 20);
+	if (w->selected < w->naccounts)
+		memcpy(owner, w->accounts[w->selected].acct.address.b, 20);
+	rpc_batch_add(b, "eth_chainId", NULL);
+	rpc_batch_add(b, "eth_call", tokens_call_params(addr, "decimals()"));
+	rpc_batch_add(b, "eth_call", tokens_call_params(addr, "symbol()"));
+	rpc_batch_add(b, "eth_call", tokens_balance_params(addr, owner));
+	w->token_check_call = rpc_batch_send(w->rpc, b, on_token_check, w);
+	if (!w->token_check_call) {
+		wallet_say(w, "cannot ask the node");
+		return -1;
+	}
+	wallet_say(w, "checking that it answers like an ERC-20 token...");
 	return 0;
 }
 
@@ -585,7 +770,19 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 		return NULL;
 	}
 	w->tokens = tokens_new(w->rpc, wallet_notify_cb, w);
+	w->tokens_file.w = w;
+	w->tokens_file.render = render_tokens;
+	w->tokens_file.saved = tokens_saved;
+	if (tokenlist_path(vault_path, w->tokens_file.path, sizeof(w->tokens_file.path)) == 0 &&
+	    tokenlist_load(&w->tokenlist, w->tokens_file.path, why, sizeof(why)) != 0) {
+		/* Not overwritten while unreadable: the user may want what is in it. */
+		text_sanitize(w->tokenlist_error, sizeof(w->tokenlist_error), why, strlen(why));
+		log_msg(LOG_WARN, "wallet: token list: %s", w->tokenlist_error);
+	}
 	open_vault(w);
+	wallet_send_init(w);
+	if (w->tokenlist_error[0] && w->state != WALLET_BROKEN)
+		snprintf(w->message, sizeof(w->message), "%s", w->tokenlist_error);
 	poll_balances(w);
 	w->timer = loop_timer_add(loop, w->refresh_ms, on_tick, w);
 	if (w->naccounts)
@@ -609,6 +806,9 @@ void wallet_free(struct wallet *w)
 	}
 	if (w->timer)
 		loop_timer_cancel(w->loop, w->timer);
+	fsutil_save_orphan(w->tokens_file.job);
+	if (w->token_check_call)
+		rpc_cancel(w->rpc, w->token_check_call);
 	history_cancel(w->hist);
 	history_rewards_cancel(w->rewards_job);
 	wallet_send_free(w);

@@ -55,6 +55,9 @@ struct wallet_sent {
 	uint8_t to[20];
 	bool has_to;
 	struct u256 value;
+	bool token;              /* a call of transfer(token_to, token_amount) on the token contract `to` */
+	uint8_t token_to[20];
+	struct u256 token_amount;
 	uint64_t nonce;
 	uint64_t chain_id;
 	uint64_t gas;
@@ -131,14 +134,27 @@ struct tokens *wallet_tokens(struct wallet *w);
 
 /*
  * Token balances of the selected account: every token seen in its history
- * plus those the user added (for this session). known is false until the
- * token answered balanceOf.
+ * plus those in the token list (wallet/tokenlist.h, saved beside the vault)
+ * for the node's chain. known is false until the token answered balanceOf.
  */
 #define WALLET_MAX_TOKENS 32
 size_t wallet_token_count(const struct wallet *w);
 bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u256 *balance);
-/* Watches a token for every account; 0, or -1 when the list is full. */
+/*
+ * Starts checking that addr answers decimals(), symbol() and balanceOf() like
+ * an ERC-20 token. The verdict comes as the wallet's message: a token is
+ * watched for every account and its decimals and symbol are remembered for
+ * the chain in the token list ("saved" once the file is on disk); anything
+ * else is refused and says which call did not answer. 0 when the check
+ * started, -1 (message set) when it could not.
+ */
 int wallet_add_token(struct wallet *w, const uint8_t addr[20]);
+/*
+ * What to show for a token: the decimals and symbol remembered in the token
+ * list for the node's chain when there are some (what amounts are signed
+ * with), else the node's answer from the cache (tokens_get). The state of *out.
+ */
+int wallet_token_meta(struct wallet *w, const uint8_t addr[20], struct token_meta *out);
 
 /* The EIP-681 link for receiving on account i. -1 before the chain id is known. */
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
@@ -182,6 +198,8 @@ struct wallet_draft {
 	bool token;
 	uint8_t token_addr[20];
 	struct u256 token_amount;    /* base units */
+	uint8_t token_decimals;      /* remembered for the token on this chain (token list): the amount was read with them */
+	char token_symbol[TOKENS_SYMBOL_MAX];
 	uint64_t chain_id;
 	uint64_t nonce;
 	uint64_t gas;

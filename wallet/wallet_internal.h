@@ -7,10 +7,27 @@
 
 #include <pthread.h>
 
+#include "common/fsutil.h"
 #include "common/rpc.h"
+#include "wallet/tokenlist.h"
 #include "wallet/wallet.h"
 
 struct unlock_job;
+struct wallet;
+
+/*
+ * A file of the wallet's saved on the worker thread (fsutil_save_start). A
+ * change while a save is in flight is saved again when it ends, so the last
+ * state always reaches the disk and two writes never overlap.
+ */
+struct wallet_file {
+	char path[4096];
+	struct fsutil_save *job;
+	bool again;
+	struct wallet *w;
+	char *(*render)(struct wallet *w, size_t *len);
+	void (*saved)(struct wallet *w, int rc, const char *err);  /* may be NULL */
+};
 
 #define WALLET_MAX_SENT 64
 
@@ -56,6 +73,12 @@ struct wallet {
 	struct u256 token_balance[WALLET_MAX_TOKENS]; /* of the selected account */
 	size_t ntokens;
 	uint64_t token_call;
+	struct tokenlist tokenlist;   /* watched tokens with their remembered decimals, per chain */
+	struct wallet_file tokens_file;
+	char tokenlist_error[240];    /* why the file was not loaded, "" if it was */
+	uint64_t token_check_call;    /* `t`: is it an ERC-20? */
+	uint8_t token_check_addr[20];
+	char token_note[200];         /* what to say once the token list is saved */
 	bool simulate_unsupported;    /* the node answered eth_simulateV1 with "no such method" */
 
 	struct wallet_draft draft;
@@ -64,6 +87,10 @@ struct wallet {
 	struct wallet_sent sent[WALLET_MAX_SENT];
 	uint8_t *sent_data[WALLET_MAX_SENT];
 	size_t sent_data_len[WALLET_MAX_SENT];
+	uint8_t *sent_raw[WALLET_MAX_SENT];          /* the signed bytes: what the pending file keeps */
+	size_t sent_raw_len[WALLET_MAX_SENT];
+	bool sent_resend[WALLET_MAX_SENT];           /* read back at start: handed to the node again once */
+	struct wallet_file pending_file;              /* sent, unconfirmed transactions (wallet/pending.h) */
 	size_t nsent;
 	uint64_t track_call;
 	uint64_t confirmations_wanted;
@@ -74,10 +101,16 @@ struct wallet {
 };
 
 void wallet_notify(struct wallet *w);
+/* Saves f (now, or again after the save in flight). */
+void wallet_file_save(struct wallet_file *f);
+/* Remembers a token's decimals and symbol for the chain, the first time: 1 added (a save starts), 0 known, -1 full. */
+int wallet_remember_token(struct wallet *w, const struct tokenlist_entry *e);
 void wallet_notify_cb(void *ud);
 void wallet_say(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* wallet_send.c: follows sent transactions (every refresh), frees drafts and sent data. */
 void wallet_track_tick(struct wallet *w);
 void wallet_send_free(struct wallet *w);
+/* wallet_send.c: loads the pending transactions saved beside the vault (in wallet_new). */
+void wallet_send_init(struct wallet *w);
 
 #endif

@@ -210,7 +210,7 @@ static void draw_tokens(struct wp *p, struct app *app, WINDOW *win, int *y)
 
 		if (!wallet_token(p->w, i, addr, &bal))
 			continue;
-		tokens_get(wallet_tokens(p->w), addr, &meta);
+		wallet_token_meta(p->w, addr, &meta);
 		tokens_format_amount(&meta, bal, amt, sizeof(amt));
 		if (used + strlen(amt) + 4 >= sizeof(line))
 			break;
@@ -222,12 +222,25 @@ static void draw_tokens(struct wp *p, struct app *app, WINDOW *win, int *y)
 	widget_text(app, win, (*y)++, LABEL_W + 1, STYLE_NORMAL, line);
 }
 
+/* Sends kept from an earlier run on another chain wait for a node on theirs; another account's are its own. */
+static bool sent_shown(const struct wp *p, const struct wallet_account *acc, const struct wallet_sent *s)
+{
+	uint64_t chain;
+
+	return acc && wallet_chain_id(p->w, &chain) && s->chain_id == chain &&
+	       memcmp(s->from, acc->acct.address.b, 20) == 0;
+}
+
 static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 {
 	static const char *const states[] = { "pending", "included", "confirmed", "FAILED", "replaced" };
 	size_t n = wallet_sent_count(p->w);
+	const struct wallet_account *acc = wallet_account(p->w, p->sel);
+	size_t shown = 0;
 
-	if (!n)
+	for (size_t k = 0; k < n; k++)
+		shown += sent_shown(p, acc, wallet_sent(p->w, k));
+	if (!shown)
 		return;
 	(*y)++;
 	widget_text(app, win, (*y)++, 1, STYLE_TITLE, "Sent from here (x speeds up, X cancels the newest pending)");
@@ -235,10 +248,25 @@ static void draw_sent(struct wp *p, struct app *app, WINDOW *win, int *y)
 		const struct wallet_sent *s = wallet_sent(p->w, k);
 		char hash[70], to[ADDRESS_TEXT_SIZE], val[96], line[300];
 
+		if (!sent_shown(p, acc, s))
+			continue;
+
 		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
-		addr_text(to, sizeof(to), s->to);
-		u256_format_units(s->value, 18, val, sizeof(val));
-		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s ETH%s%s%s",
+		if (s->token) {
+			/* A token transfer: its recipient and token amount, not the contract and 0 ETH. */
+			struct token_meta meta;
+
+			addr_text(to, sizeof(to), s->token_to);
+			wallet_token_meta(p->w, s->to, &meta);
+			tokens_format_amount(&meta, s->token_amount, val, sizeof(val));
+		} else {
+			char eth[80];
+
+			addr_text(to, sizeof(to), s->to);
+			u256_format_units(s->value, 18, eth, sizeof(eth));
+			snprintf(val, sizeof(val), "%s ETH", eth);
+		}
+		snprintf(line, sizeof(line), "nonce %-4llu %-9s %3llu conf  %.18s..  to %.10s..  %s%s%s%s",
 		         (unsigned long long)s->nonce, states[s->state], (unsigned long long)s->confirmations, hash, to, val,
 		         s->stuck ? "  STUCK (x to speed up)" : "", s->note[0] ? "  " : "", s->note);
 		widget_text(app, win, (*y)++, 1,
@@ -308,12 +336,9 @@ static void draw_history(struct wp *p, struct app *app, WINDOW *win, int *y)
 		if (token) {
 			struct token_meta meta;
 
-			tokens_get(wallet_tokens(p->w), h->token, &meta);
-			if (meta.has_decimals)
-				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 24,
-				              widget_more(app));
-			else
-				tokens_format_amount(&meta, h->value, amt, sizeof(amt));
+			wallet_token_meta(p->w, h->token, &meta);
+			/* fits the 24-column amount: digits dropped with "...", never the symbol */
+			tokens_format_amount_fit(&meta, h->value, 24, amt, sizeof(amt));
 		} else {
 			fmt_units_fit(amt, sizeof(amt), h->value, 18, "ETH", 24, widget_more(app));
 		}
@@ -420,12 +445,17 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	lab = label_of(p, app, d->recipient);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
 	kv(app, win, &y, "To", STYLE_TITLE, v);
-	if (d->token) {
-		struct token_meta meta;
+	if (d->token && !d->replaces) {
+		/* The decimals the amount was read with (remembered for the token), and the integer that is signed. */
+		struct token_meta meta = { .state = TOKENS_KNOWN, .has_decimals = true, .has_symbol = true,
+		                           .decimals = d->token_decimals };
 
-		tokens_get(wallet_tokens(p->w), d->token_addr, &meta);
+		snprintf(meta.symbol, sizeof(meta.symbol), "%s", d->token_symbol);
 		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
 		kv(app, win, &y, "Amount", STYLE_TITLE, v);
+		u256_format_dec(d->token_amount, b, sizeof(b));
+		snprintf(v, sizeof(v), "%s (%u decimals)", b, d->token_decimals);
+		kv(app, win, &y, "Base units", STYLE_NORMAL, v);
 		addr_text(a, sizeof(a), d->token_addr);
 		kv(app, win, &y, "Token", STYLE_NORMAL, a);
 	} else {
@@ -442,7 +472,9 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	} else {
 		kv(app, win, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
 	}
-	kv(app, win, &y, "Max total", STYLE_TITLE, fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
+	kv(app, win, &y, "Max total", STYLE_TITLE,
+	   fmt_units(v, sizeof(v), d->max_total, 18,
+	             d->token ? "ETH (fee only, the tokens come on top)" : "ETH (amount + most the fee can be)"));
 	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
 	if (wallet_node_insecure(p->w))
 		kv(app, win, &y, "WARNING", STYLE_BAD,
@@ -606,8 +638,8 @@ static void prompt_done(struct wp *p, struct app *app)
 			notice_set(&p->note, true, "token: %s", address_strerror(rc));
 			break;
 		}
-		if (wallet_add_token(p->w, a.b) == 0)
-			notice_set(&p->note, false, "watching the token for every account (this session)");
+		/* The verdict (an ERC-20 or not, saved or not) comes as the wallet's message. */
+		wallet_add_token(p->w, a.b);
 		break;
 	case P_NONE:
 		break;
@@ -639,7 +671,10 @@ static long newest_pending(const struct wp *p)
 	for (size_t k = wallet_sent_count(p->w); a && k-- > 0;) {
 		const struct wallet_sent *s = wallet_sent(p->w, k);
 
-		if (s->state == TX_PENDING && memcmp(s->from, a->acct.address.b, 20) == 0)
+		uint64_t chain;
+
+		if (s->state == TX_PENDING && memcmp(s->from, a->acct.address.b, 20) == 0 &&
+		    wallet_chain_id(p->w, &chain) && s->chain_id == chain)
 			return (long)k;
 	}
 	return -1;
@@ -802,7 +837,7 @@ static const struct key_help wp_keys[] = {
 	{ "r", "receive: address, EIP-681 link, QR code" },
 	{ "c", "copy the receive link (OSC 52)" },
 	{ "x X", "speed up / cancel the newest pending transaction" },
-	{ "t", "watch a token's balance (tokens in the history are watched already)" },
+	{ "t", "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault" },
 	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
 	{ "e", "edit the account's label" },
 };

@@ -14,6 +14,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "wallet/pending.h"
 #include "wallet/tx.h"
 #include "wallet/wallet_internal.h"
 
@@ -21,13 +22,39 @@
 #define STUCK_AFTER_BLOCKS 10
 
 /* Replies of the first preparation batch, in order. */
-enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_COUNT };
+enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_TOKEN_DECIMALS, Q_TOKEN_SYMBOL,
+       Q_COUNT };
+
+static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals);
 
 struct draft_ctx {
 	struct wallet *w;
 	uint64_t gen;
 	struct wallet_send_form form;
+	uint8_t *raw;                /* the signed bytes being broadcast (owned) */
+	size_t raw_len;
 };
+
+static void ctx_free(struct draft_ctx *c)
+{
+	if (c)
+		free(c->raw);
+	free(c);
+}
+
+/* Whether sent transaction s is on the chain the node is on now (a restart may have changed node). */
+static bool on_this_chain(const struct wallet *w, const struct wallet_sent *s)
+{
+	return w->has_chain_id && s->chain_id == w->chain_id;
+}
+
+/* Done following it: nothing more can happen to it that the wallet would show. */
+static bool sent_final(const struct wallet *w, const struct wallet_sent *s)
+{
+	/* A failed one counts its confirmations like a successful one: a reorg may still undo either. */
+	return s->state == TX_CONFIRMED || s->state == TX_REPLACED ||
+	       (s->state == TX_FAILED && s->confirmations >= w->confirmations_wanted);
+}
 
 static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -294,8 +321,23 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	if (f->custom_nonce)
+	if (f->custom_nonce) {
 		d->nonce = f->nonce;
+		/* A nonce taken by a pending transaction of ours would replace it: that is what x / X are for. */
+		for (size_t i = 0; i < w->nsent; i++) {
+			const struct wallet_sent *s = &w->sent[i];
+			char h[70];
+
+			if (s->state == TX_PENDING && s->nonce == d->nonce && s->chain_id == d->chain_id &&
+			    memcmp(s->from, d->from_addr, 20) == 0) {
+				hex_encode(h, sizeof(h), s->hash, 32, 1);
+				draft_fail(w, "nonce %llu is already used by pending transaction %.18s..: x speeds it up, X cancels it",
+				           (unsigned long long)d->nonce, h);
+				free(c);
+				return;
+			}
+		}
+	}
 	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
 		have_latest = true;
 	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
@@ -319,6 +361,41 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		fees_suggest_legacy(gas_price, &d->levels);
 	}
 	if (d->token) {
+		/*
+		 * The decimals scale what is signed: they are taken from the token list
+		 * (remembered the first time the token was seen on this chain), and a
+		 * node whose answer differs now is not believed.
+		 */
+		struct tokenlist_entry seen = { .chain_id = d->chain_id };
+		const struct tokenlist_entry *known;
+
+		if (res->reply[Q_TOKEN_DECIMALS].status != RPC_OK ||
+		    !tokens_decimals_decode(res->reply[Q_TOKEN_DECIMALS].result, &seen.decimals)) {
+			draft_fail(w, "the token did not answer decimals(): not signed");
+			free(c);
+			return;
+		}
+		memcpy(seen.addr, d->token_addr, 20);
+		if (res->reply[Q_TOKEN_SYMBOL].status != RPC_OK ||
+		    !tokens_symbol_decode(res->reply[Q_TOKEN_SYMBOL].result, seen.symbol, sizeof(seen.symbol)))
+			snprintf(seen.symbol, sizeof(seen.symbol), "?");
+		known = tokenlist_find(&w->tokenlist, d->chain_id, d->token_addr);
+		if (known && known->decimals != seen.decimals) {
+			draft_fail(w, "the token's decimals changed: %u remembered for it on chain %llu, the node now says %u; "
+			           "not signed (check the node)", known->decimals, (unsigned long long)d->chain_id, seen.decimals);
+			free(c);
+			return;
+		}
+		if (!known) {
+			wallet_remember_token(w, &seen);
+			known = &seen;
+		}
+		d->token_decimals = known->decimals;
+		snprintf(d->token_symbol, sizeof(d->token_symbol), "%s", known->symbol);
+		if (parse_amount(w, f, d->token_decimals) != 0) {
+			free(c);
+			return;
+		}
 		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK ||
 		    !tokens_balance_decode(res->reply[Q_TOKEN_BALANCE].result, &token_balance)) {
 			draft_fail(w, "the token did not answer balanceOf");
@@ -360,24 +437,14 @@ static void on_basics(void *ud, const struct rpc_response *res)
 	check_on_node(w, c);
 }
 
-/* Parses the amount with the right decimals; 0, or -1 with the draft failed. */
-static int parse_amount(struct wallet *w, const struct wallet_send_form *f)
+/* Parses the amount with these decimals; 0, or -1 with the draft failed. */
+static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals)
 {
 	struct wallet_draft *d = &w->draft;
-	struct token_meta meta;
-	unsigned decimals = 18;
 	int rc;
 
 	if (strcmp(f->amount, "max") == 0)
 		return 0;
-	if (f->token) {
-		tokens_get(w->tokens, f->token_addr, &meta);
-		if (!meta.has_decimals) {
-			draft_fail(w, "the token's decimals are not known yet (asking the token): try again in a moment");
-			return -1;
-		}
-		decimals = meta.decimals;
-	}
 	rc = u256_parse_units(f->token ? &d->token_amount : &d->value, f->amount, strlen(f->amount), decimals);
 	if (rc == U256_EPRECISION) {
 		char msg[96];
@@ -412,7 +479,8 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	memcpy(d->recipient, f->to, 20);
 	d->token = f->token;
 	memcpy(d->token_addr, f->token_addr, 20);
-	if (parse_amount(w, f) != 0)
+	/* A token amount is read once the decimals are checked against the token list (on_basics). */
+	if (!f->token && parse_amount(w, f, 18) != 0)
 		return;
 	c = calloc(1, sizeof(*c));
 	b = rpc_batch_new();
@@ -455,10 +523,15 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	rpc_batch_add(b, "eth_getBlockByNumber", p);
 	{
 		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
-		if (f->token)
+		if (f->token) {
 			rpc_batch_add(b, "eth_call", tokens_balance_params(f->token_addr, d->from_addr));
-		else
+			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "decimals()"));
+			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "symbol()"));
+		} else {
 			rpc_batch_add(b, "eth_chainId", NULL);
+			rpc_batch_add(b, "eth_chainId", NULL);
+			rpc_batch_add(b, "eth_chainId", NULL);
+		}
 	}
 	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
 	wallet_notify(w);
@@ -542,19 +615,28 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	struct wallet_sent *s;
 	char hash[70];
 
+	uint8_t *raw, *data;
+	size_t raw_len, data_len;
+	char err[TX_ERR_MAX];
+
 	if (c->gen != w->draft_gen) {
-		free(c);
+		ctx_free(c);
 		return;
 	}
+	raw = c->raw;
+	raw_len = c->raw_len;
+	c->raw = NULL;
 	free(c);
 	w->draft_call = 0;
 	if (res->status != RPC_OK) {
 		/* It may still have gone out: say so rather than claim it failed. */
 		draft_fail(w, "no answer from the node after broadcasting (it may still arrive): %s", res->detail);
+		free(raw);
 		return;
 	}
 	if (res->reply[0].status != RPC_OK) {
 		draft_fail(w, "the node refused the transaction: %s", res->reply[0].message);
+		free(raw);
 		return;
 	}
 	d->state = DRAFT_SENT;
@@ -563,35 +645,35 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	if (w->nsent == WALLET_MAX_SENT) {
 		/* Forget the oldest. */
 		free(w->sent_data[0]);
+		free(w->sent_raw[0]);
 		memmove(w->sent, w->sent + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent[0]));
 		memmove(w->sent_data, w->sent_data + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data[0]));
 		memmove(w->sent_data_len, w->sent_data_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_data_len[0]));
+		memmove(w->sent_raw, w->sent_raw + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw[0]));
+		memmove(w->sent_raw_len, w->sent_raw_len + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_raw_len[0]));
+		memmove(w->sent_resend, w->sent_resend + 1, (WALLET_MAX_SENT - 1) * sizeof(w->sent_resend[0]));
 		w->nsent--;
 	}
 	s = &w->sent[w->nsent];
-	memset(s, 0, sizeof(*s));
-	memcpy(s->hash, d->sent_hash, 32);
-	memcpy(s->from, d->from_addr, 20);
-	memcpy(s->to, d->token ? d->token_addr : d->recipient, 20);
-	s->has_to = true;
-	s->value = d->value;
-	s->nonce = d->nonce;
-	s->chain_id = d->chain_id;
-	s->gas = d->gas;
-	s->eip1559 = d->eip1559;
-	s->max_fee = d->max_fee;
-	s->tip = d->tip;
-	s->gas_price = d->gas_price;
+	/* What is tracked (and kept for a restart) is read back from the bytes that were signed. */
+	if (pending_decode(raw, raw_len, s, &data, &data_len, err, sizeof(err)) != 0) {
+		free(raw);
+		snprintf(d->message, sizeof(d->message), "sent %s, but it cannot be tracked: %.60s", hash, err);
+		wallet_notify(w);
+		return;
+	}
 	s->state = TX_PENDING;
 	s->sent_at_block = w->head;
 	if (d->replaces)
 		snprintf(s->note, sizeof(s->note), "replaces nonce %llu", (unsigned long long)d->nonce);
-	w->sent_data[w->nsent] = d->data;
-	w->sent_data_len[w->nsent] = d->data_len;
-	d->data = NULL;
-	d->data_len = 0;
+	w->sent_data[w->nsent] = data;
+	w->sent_data_len[w->nsent] = data_len;
+	w->sent_raw[w->nsent] = raw;
+	w->sent_raw_len[w->nsent] = raw_len;
+	w->sent_resend[w->nsent] = false;
 	w->nsent++;
 	snprintf(d->message, sizeof(d->message), "sent %s", hash);
+	wallet_file_save(&w->pending_file);
 	wallet_notify(w);
 }
 
@@ -640,6 +722,17 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
 		return;
 	}
+	if (d->token && !d->replaces) {
+		uint8_t dec;
+
+		if (res->n < 2 || res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &dec) ||
+		    dec != d->token_decimals) {
+			free(c);
+			draft_fail(w, "the token's decimals are no longer the %u the amount was read with: not signed",
+			           d->token_decimals);
+			return;
+		}
+	}
 	if (node_chain != d->chain_id) {
 		char why[96];
 
@@ -680,7 +773,8 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		return;
 	}
 	hex_encode(hexraw, raw.len * 2 + 3, raw.bytes, raw.len, 1);
-	tx_raw_free(&raw);
+	c->raw = raw.bytes;
+	c->raw_len = raw.len;
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
 	free(hexraw);
@@ -703,8 +797,25 @@ void wallet_send(struct wallet *w)
 	c->w = w;
 	c->gen = w->draft_gen;
 	w->draft.state = DRAFT_SENDING;
-	/* The chain id is checked right before signing: a node switched under us must not get our signature. */
-	w->draft_call = rpc_call(w->rpc, "eth_chainId", NULL, on_chain_checked, c);
+	/*
+	 * The chain id is checked right before signing: a node switched under us
+	 * must not get our signature. A token's decimals likewise: they scale
+	 * what is signed.
+	 */
+	{
+		struct rpc_batch *b = rpc_batch_new();
+
+		if (!b) {
+			free(c);
+			w->draft.state = DRAFT_READY;
+			wallet_say(w, "out of memory");
+			return;
+		}
+		rpc_batch_add(b, "eth_chainId", NULL);
+		if (w->draft.token && !w->draft.replaces)
+			rpc_batch_add(b, "eth_call", tokens_call_params(w->draft.token_addr, "decimals()"));
+		w->draft_call = rpc_batch_send(w->rpc, b, on_chain_checked, c);
+	}
 	wallet_notify(w);
 }
 
@@ -715,7 +826,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 	struct wallet *w = ud;
 	struct eth_block latest;
 	size_t k = 0;
-	bool landed = false;
+	bool landed = false, saved_changed = false;
 
 	w->track_call = 0;
 	if (res->status != RPC_OK || res->n < 1)
@@ -732,7 +843,7 @@ static void on_track(void *ud, const struct rpc_response *res)
 		const struct rpc_reply *r;
 		struct eth_receipt rc;
 
-		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+		if (sent_final(w, s) || !on_this_chain(w, s))
 			continue;
 		k++;
 		if (1 + k > res->n)
@@ -762,7 +873,53 @@ static void on_track(void *ud, const struct rpc_response *res)
 	/* One of ours made it into a block: the history on screen now has a new entry. */
 	if (landed)
 		wallet_select(w, w->selected);
+	/* Confirmed, failed or replaced ones leave the pending file. */
+	for (size_t i = 0; i < w->nsent; i++) {
+		if (sent_final(w, &w->sent[i]) && w->sent_raw[i]) {
+			free(w->sent_raw[i]);
+			w->sent_raw[i] = NULL;
+			w->sent_raw_len[i] = 0;
+			saved_changed = true;
+		}
+	}
+	if (saved_changed)
+		wallet_file_save(&w->pending_file);
 	wallet_notify(w);
+}
+
+/* The node's answer to a transaction handed to it again: "already known" and the like are all fine. */
+static void on_resent(void *ud, const struct rpc_response *res)
+{
+	(void)ud;
+	(void)res;
+}
+
+/*
+ * Transactions read back at start are handed to the node once more, from
+ * their signed bytes: a node that restarted (or dropped them) meanwhile gets
+ * them again, so they can still be mined, tracked and replaced.
+ */
+static void resend_restored(struct wallet *w)
+{
+	for (size_t i = 0; i < w->nsent; i++) {
+		char *hexraw;
+		cJSON *p;
+
+		if (!w->sent_resend[i] || !w->sent_raw[i] || !on_this_chain(w, &w->sent[i]))
+			continue;
+		w->sent_resend[i] = false;
+		hexraw = malloc(w->sent_raw_len[i] * 2 + 3);
+		p = cJSON_CreateArray();
+		if (!hexraw || !p) {
+			free(hexraw);
+			cJSON_Delete(p);
+			continue;
+		}
+		hex_encode(hexraw, w->sent_raw_len[i] * 2 + 3, w->sent_raw[i], w->sent_raw_len[i], 1);
+		cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
+		free(hexraw);
+		rpc_call(w->rpc, "eth_sendRawTransaction", p, on_resent, NULL);
+	}
 }
 
 void wallet_track_tick(struct wallet *w)
@@ -772,6 +929,7 @@ void wallet_track_tick(struct wallet *w)
 
 	if (w->track_call)
 		return;
+	resend_restored(w);
 	b = rpc_batch_new();
 	if (!b)
 		return;
@@ -783,7 +941,7 @@ void wallet_track_tick(struct wallet *w)
 		const struct wallet_sent *s = &w->sent[i];
 		char hash[70];
 
-		if (s->state == TX_CONFIRMED || s->state == TX_FAILED || s->state == TX_REPLACED)
+		if (sent_final(w, s) || !on_this_chain(w, s))
 			continue;
 		hex_encode(hash, sizeof(hash), s->hash, 32, 1);
 		p = cJSON_CreateArray();
@@ -811,7 +969,98 @@ void wallet_set_confirmations(struct wallet *w, uint64_t n)
 void wallet_send_free(struct wallet *w)
 {
 	draft_reset(w);
-	for (size_t i = 0; i < w->nsent; i++)
+	fsutil_save_orphan(w->pending_file.job);
+	w->pending_file.job = NULL;
+	for (size_t i = 0; i < w->nsent; i++) {
 		free(w->sent_data[i]);
+		free(w->sent_raw[i]);
+	}
 	w->nsent = 0;
+}
+
+/* ---- the pending file ---- */
+
+/* The transactions still being followed (those with their raw bytes kept). */
+static char *render_pending(struct wallet *w, size_t *len)
+{
+	struct pending_entry v[WALLET_MAX_SENT];
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nsent; i++) {
+		if (!w->sent_raw[i])
+			continue;
+		v[n].sent_at_block = w->sent[i].sent_at_block;
+		v[n].raw = w->sent_raw[i];
+		v[n].len = w->sent_raw_len[i];
+		snprintf(v[n].note, sizeof(v[n].note), "%s", w->sent[i].note);
+		n++;
+	}
+	return pending_render(v, n, len);
+}
+
+static void pending_saved(struct wallet *w, int rc, const char *err)
+{
+	char why[300];
+
+	if (rc == FSUTIL_OK)
+		return;
+	text_sanitize(why, sizeof(why), err, strlen(err));
+	wallet_say(w, "the pending transactions were NOT saved (a restart forgets them): %s", why);
+}
+
+static bool own_address(const struct wallet *w, const uint8_t a[20])
+{
+	for (size_t i = 0; i < w->naccounts; i++)
+		if (memcmp(w->accounts[i].acct.address.b, a, 20) == 0)
+			return true;
+	return false;
+}
+
+void wallet_send_init(struct wallet *w)
+{
+	struct pending_list *l;
+	char err[300];
+
+	w->pending_file.w = w;
+	w->pending_file.render = render_pending;
+	w->pending_file.saved = pending_saved;
+	if (pending_path(w->vault_path, w->pending_file.path, sizeof(w->pending_file.path)) != 0) {
+		w->pending_file.path[0] = '\0';
+		return;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return;
+	if (pending_load(l, w->pending_file.path, err, sizeof(err)) != 0) {
+		/* Not overwritten: what is in it may be the only record of a transaction in flight. */
+		w->pending_file.path[0] = '\0';
+		text_sanitize(w->message, sizeof(w->message), err, strlen(err));
+		log_msg(LOG_WARN, "wallet: pending transactions: %s", w->message);
+		free(l);
+		return;
+	}
+	for (size_t i = 0; i < l->n && w->nsent < WALLET_MAX_SENT; i++) {
+		struct pending_entry *e = &l->v[i];
+		struct wallet_sent *s = &w->sent[w->nsent];
+
+		if (pending_decode(e->raw, e->len, s, &w->sent_data[w->nsent], &w->sent_data_len[w->nsent], err,
+		                   sizeof(err)) != 0 || !own_address(w, s->from)) {
+			/* Signed by none of the vault's keys, or not a transaction: not ours to follow. */
+			log_msg(LOG_WARN, "wallet: pending transaction %zu dropped: %s", i + 1,
+			        own_address(w, s->from) ? err : "not sent from an account of this vault");
+			free(w->sent_data[w->nsent]);
+			w->sent_data[w->nsent] = NULL;
+			continue;
+		}
+		s->state = TX_PENDING;
+		s->sent_at_block = e->sent_at_block;
+		snprintf(s->note, sizeof(s->note), "%s", e->note);
+		w->sent_raw[w->nsent] = e->raw;
+		w->sent_raw_len[w->nsent] = e->len;
+		w->sent_resend[w->nsent] = true;
+		e->raw = NULL;
+		w->nsent++;
+	}
+	pending_list_free(l);
+	free(l);
 }

@@ -430,8 +430,29 @@ static void format_amount_is_exact_and_grouped(void)
 	CHECK_STR(small, "115,...");
 }
 
+static void format_amount_fit_never_cuts_the_symbol(void)
+{
+	struct token_meta trl = { .state = TOKENS_KNOWN, .has_symbol = true, .has_decimals = true, .decimals = 18,
+	                          .symbol = "TRL" };
+	struct u256 v;
+	char buf[200];
+
+	/* 123.123456789012345678 TRL is 26 columns: fraction digits go, marked, and TRL stays whole */
+	u256_parse_units(&v, "123.123456789012345678", strlen("123.123456789012345678"), 18);
+	CHECK_INT(tokens_format_amount_fit(&trl, v, 24, buf, sizeof(buf)), 24);
+	CHECK_STR(buf, "123.1234567890123... TRL");
+	/* what fits is left alone */
+	CHECK_INT(tokens_format_amount_fit(&trl, v, 26, buf, sizeof(buf)), 26);
+	CHECK_STR(buf, "123.123456789012345678 TRL");
+	/* an integer part that does not fit is never cut: the whole text */
+	u256_parse_units(&v, "123456789012345678901.5", strlen("123456789012345678901.5"), 18);
+	tokens_format_amount_fit(&trl, v, 24, buf, sizeof(buf));
+	CHECK_STR(buf, "123,456,789,012,345,678,901.5 TRL");
+}
+
 static const struct test_case cases[] = {
 	{ "format_amount is exact and grouped", format_amount_is_exact_and_grouped },
+	{ "format_amount_fit never cuts the symbol", format_amount_fit_never_cuts_the_symbol },
 	{ "ERC-20 metadata arrives once and formats", erc20_metadata_arrives_once_and_formats },
 	{ "bytes32 symbol and name are read", bytes32_symbol_and_name_are_read },
 	{ "hostile answers are sanitized or dropped", hostile_answers_are_sanitized_or_dropped },
