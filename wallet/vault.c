@@ -55,6 +55,7 @@ struct secrets {
 	uint8_t check[CHECK_SIZE];
 	uint8_t *keys;                    /* imported keys, nkeys * 32, sodium_malloc'd (NULL when none) */
 	size_t nkeys;
+	bool legacy_seed;                 /* seed from the passphrase as given, not NFKD (see vault.h) */
 };
 
 struct vault {
@@ -253,7 +254,22 @@ static int secrets_set_mnemonic(struct secrets *s, const char *mnemonic, const c
 		sodium_memzero(s->seed, sizeof(s->seed));
 		return fail(err, errlen, VAULT_EINVAL, "this mnemonic gives no valid master key");
 	}
-	snprintf(s->passphrase, sizeof(s->passphrase), "%s", passphrase ? passphrase : "");
+	/* passphrase may be s->passphrase itself (parse_plaintext): no snprintf onto its own source. */
+	if (passphrase != s->passphrase)
+		memmove(s->passphrase, passphrase ? passphrase : "", passphrase ? strlen(passphrase) + 1 : 1);
+	return VAULT_OK;
+}
+
+/*
+ * Re-derives seed and master from the passphrase byte for byte, as vaults
+ * were made before passphrases were NFKD-normalised (see vault.h).
+ */
+static int secrets_use_legacy_seed(struct secrets *s)
+{
+	if (bip39_mnemonic_to_seed_unnormalized(s->seed, s->mnemonic, s->passphrase, NULL, 0) != BIP39_OK ||
+			hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != HD_OK)
+		return VAULT_ETAMPERED;
+	s->legacy_seed = true;
 	return VAULT_OK;
 }
 
@@ -770,6 +786,11 @@ void vault_free(struct vault *v)
 	free(v);
 }
 
+bool vault_legacy_passphrase(const struct vault *v)
+{
+	return v && v->s && v->s->legacy_seed;
+}
+
 bool vault_is_unlocked(const struct vault *v)
 {
 	return v && v->s;
@@ -880,6 +901,10 @@ int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen
 	}
 	rc = parse_plaintext(s, pt, (size_t)ptlen);
 	if (rc == VAULT_OK)
+		rc = check_accounts(v, s);
+	/* Made before NFKD with a passphrase NFKD changes: its accounts come from the raw bytes. */
+	if (rc == VAULT_ETAMPERED && s->mnemonic[0] && !bip39_passphrase_is_nfkd(s->passphrase) &&
+			secrets_use_legacy_seed(s) == VAULT_OK)
 		rc = check_accounts(v, s);
 	if (rc != VAULT_OK) {
 		fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :

@@ -179,6 +179,14 @@ void vault_lock(struct vault *v);
 void vault_free(struct vault *v);
 
 bool vault_is_unlocked(const struct vault *v);
+/*
+ * BIP-39 passphrases are NFKD-normalised (bip39.h). A vault made before that
+ * with a passphrase NFKD changes ("é" as U+00E9) holds accounts of the seed of
+ * the raw bytes: vault_unlock then uses that seed (for every account, derived
+ * ones too) and this returns true, so the user can be told that other wallets
+ * restore other addresses from the same words and passphrase. False while locked.
+ */
+bool vault_legacy_passphrase(const struct vault *v);
 /* Whether the vault has a mnemonic (known while locked: HD accounts exist or not). */
 bool vault_has_mnemonic(const struct vault *v);
 /* The file path the handle was opened or created with; owned by the handle. */

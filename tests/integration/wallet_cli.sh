@@ -228,6 +228,18 @@ expect_rc "new --words 13 is a usage error" 2 w new --vault "$work/w13/vault" --
 printf 'my passphrase\n' >"$work/passphrase"
 out=$(printf '%s\n' "$MNEMONIC" | w restore --vault "$work/pp/vault" --password-file "$work/pw" --passphrase-file "$work/passphrase" --kdf interactive)
 [[ $out =~ ^0x[0-9a-fA-F]{40}$ ]] && [ "$out" != "$A0" ] && t_pass "a passphrase gives other accounts" || t_fail "a passphrase gives other accounts" "$out"
+# BIP-39 passphrases are NFKD-normalised. Oracle: cast given the NFKD bytes (Python's unicodedata);
+# the passphrase file holds the NFC form ("café" as U+00E9) or text NFKD rewrites (㍍, half-width kana).
+nfkd() { python3 -c 'import sys, unicodedata; print(unicodedata.normalize("NFKD", sys.argv[1]), end="")' "$1"; }
+for pp in "$(printf 'caf\xc3\xa9')" "$(printf '\xe3\x8d\x8d\xef\xbd\xb6\xef\xbe\x9e\xef\xbe\x8a\xef\xbe\x9e\xe5\x8d\x81\xe4\xba\xba')"; do
+	printf '%s\n' "$pp" >"$work/passphrase-u"
+	rm -rf "$work/ppu"
+	out=$(printf '%s\n' "$MNEMONIC" | w restore --vault "$work/ppu/vault" --password-file "$work/pw" --passphrase-file "$work/passphrase-u" --kdf interactive)
+	want=$("$cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-passphrase "$(nfkd "$pp")" 2>&1)
+	eq "passphrase '$pp' is NFKD-normalised: the address cast derives from its NFKD form" "$out" "$want"
+	raw=$("$cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-passphrase "$pp" 2>&1)
+	[ "$raw" != "$want" ] && t_pass "('$pp' is changed by NFKD: the check can fail)" || t_fail "('$pp' is changed by NFKD)" "$raw"
+done
 expect_rc "restore of a bad mnemonic fails" 1 sh -c "echo 'test test test' | '$bin' wallet restore --vault '$work/bad/vault' --password-file '$work/pw'"
 [ ! -e "$work/bad/vault" ] && t_pass "and writes no vault" || t_fail "and writes no vault"
 w restore --vault "$work/slow/vault" --password-file "$work/pw" <<<"$MNEMONIC" >/dev/null
