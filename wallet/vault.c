@@ -857,13 +857,45 @@ int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
 	return VAULT_OK;
 }
 
+/*
+ * Decrypts the file image (v->raw) into s, whose key is set, and checks the
+ * secrets against the public account list in v->acc, which must be the
+ * image's own (parsed from v->raw).
+ */
+static int open_secrets(struct vault *v, struct secrets *s, char *err, size_t errlen)
+{
+	uint8_t *pt = NULL;
+	unsigned long long ptlen = 0;
+	size_t ctlen = v->rawlen - v->ct_off;
+	int rc;
+
+	pt = sodium_malloc(ctlen);
+	if (!pt)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
+			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
+		sodium_free(pt);
+		return fail(err, errlen, VAULT_ETAMPERED,
+			"vault %s does not authenticate: it was damaged or modified", v->path);
+	}
+	rc = parse_plaintext(s, pt, (size_t)ptlen);
+	sodium_free(pt);
+	if (rc == VAULT_OK)
+		rc = check_accounts(v, s);
+	/* Made before NFKD with a passphrase NFKD changes: its accounts come from the raw bytes. */
+	if (rc == VAULT_ETAMPERED && s->mnemonic[0] && !bip39_passphrase_is_nfkd(s->passphrase) &&
+			secrets_use_legacy_seed(s) == VAULT_OK)
+		rc = check_accounts(v, s);
+	if (rc != VAULT_OK)
+		return fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
+			"vault %s: the secret part does not match its accounts", v->path);
+	return VAULT_OK;
+}
+
 int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen)
 {
 	uint8_t check[CHECK_SIZE];
 	struct secrets *s = NULL;
-	uint8_t *pt = NULL;
-	unsigned long long ptlen = 0;
-	size_t ctlen;
 	int rc;
 
 	if (!v->raw)
@@ -887,74 +919,147 @@ int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen
 	}
 	memcpy(s->salt, v->salt, SALT_SIZE);
 	memcpy(s->check, v->check, CHECK_SIZE);
-	ctlen = v->rawlen - v->ct_off;
-	pt = sodium_malloc(ctlen);
-	if (!pt) {
-		rc = fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	rc = open_secrets(v, s, err, errlen);
+	if (rc != VAULT_OK)
 		goto out;
-	}
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
-			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
-		rc = fail(err, errlen, VAULT_ETAMPERED,
-			"vault %s does not authenticate: it was damaged or modified", v->path);
-		goto out;
-	}
-	rc = parse_plaintext(s, pt, (size_t)ptlen);
-	if (rc == VAULT_OK)
-		rc = check_accounts(v, s);
-	/* Made before NFKD with a passphrase NFKD changes: its accounts come from the raw bytes. */
-	if (rc == VAULT_ETAMPERED && s->mnemonic[0] && !bip39_passphrase_is_nfkd(s->passphrase) &&
-			secrets_use_legacy_seed(s) == VAULT_OK)
-		rc = check_accounts(v, s);
-	if (rc != VAULT_OK) {
-		fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
-			"vault %s: the secret part does not match its accounts", v->path);
-		goto out;
-	}
 	v->s = s;
 	s = NULL;
 out:
-	if (pt)
-		sodium_free(pt);
 	secrets_free(s);
 	return rc;
 }
 
-int vault_save(struct vault *v, char *err, size_t errlen)
+int vault_revert(struct vault *v, char *err, size_t errlen)
 {
-	uint8_t nonce[NONCE_SIZE];
-	uint8_t *img = NULL, *pt = NULL;
-	size_t ptlen, publen = 0;
-	unsigned long long ctlen = 0;
+	struct secrets *s;
 	int rc;
 
 	if (!v->s)
-		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked: unlock it to save");
-	ptlen = plaintext_size(v->s);
-	pt = sodium_malloc(ptlen);
-	if (!pt)
+		return VAULT_OK;
+	if (!v->raw)
+		return fail(err, errlen, VAULT_EINVAL, "vault %s was never written", v->path);
+	if (sodium_memcmp(v->s->salt, v->salt, SALT_SIZE) != 0)
+		return fail(err, errlen, VAULT_EINVAL, "the password changed since the last save");
+	s = secrets_new();
+	if (!s)
 		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
-	build_plaintext(v->s, pt);
-	randombytes_buf(nonce, sizeof(nonce));
-	img = build_public(v, nonce, ptlen + TAG_SIZE, &publen);
-	if (!img) {
-		sodium_free(pt);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
-	}
-	crypto_aead_xchacha20poly1305_ietf_encrypt(img + publen, &ctlen, pt, ptlen, img, publen,
-		NULL, nonce, v->s->key);
-	sodium_free(pt);
-	rc = write_atomic(v->path, img, publen + (size_t)ctlen, v->raw == NULL, err, errlen);
+	memcpy(s->key, v->s->key, KEY_SIZE);
+	memcpy(s->salt, v->salt, SALT_SIZE);
+	memcpy(s->check, v->check, CHECK_SIZE);
+	rc = parse_public(v, v->raw, v->rawlen, err, errlen);
+	if (rc == VAULT_OK)
+		rc = open_secrets(v, s, err, errlen);
 	if (rc != VAULT_OK) {
-		free(img);
+		/* cannot happen for an image this handle read or wrote; never keep half a state */
+		secrets_free(s);
+		vault_lock(v);
 		return rc;
 	}
+	secrets_free(v->s);
+	v->s = s;
+	return VAULT_OK;
+}
+
+/* A file image ready to be written: see vault_save_begin. */
+struct vault_image {
+	char *path;
+	uint8_t *bytes;
+	size_t len;
+	bool exclusive;   /* the vault was never written: create, never replace */
+};
+
+void vault_image_free(struct vault_image *img)
+{
+	if (!img)
+		return;
+	free(img->bytes);
+	free(img->path);
+	free(img);
+}
+
+int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_t errlen)
+{
+	uint8_t nonce[NONCE_SIZE];
+	struct vault_image *img;
+	uint8_t *pt = NULL;
+	size_t ptlen, publen = 0;
+	unsigned long long ctlen = 0;
+
+	*out = NULL;
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked: unlock it to save");
+	img = calloc(1, sizeof(*img));
+	if (img)
+		img->path = strdup(v->path);
+	if (!img || !img->path) {
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	ptlen = plaintext_size(v->s);
+	pt = sodium_malloc(ptlen);
+	if (!pt) {
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	}
+	build_plaintext(v->s, pt);
+	randombytes_buf(nonce, sizeof(nonce));
+	img->bytes = build_public(v, nonce, ptlen + TAG_SIZE, &publen);
+	if (!img->bytes) {
+		sodium_free(pt);
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	crypto_aead_xchacha20poly1305_ietf_encrypt(img->bytes + publen, &ctlen, pt, ptlen, img->bytes,
+		publen, NULL, nonce, v->s->key);
+	sodium_free(pt);
+	img->len = publen + (size_t)ctlen;
+	img->exclusive = v->raw == NULL;
+	*out = img;
+	return VAULT_OK;
+}
+
+int vault_image_write(struct vault_image *img, char *err, size_t errlen)
+{
+	return write_atomic(img->path, img->bytes, img->len, img->exclusive, err, errlen);
+}
+
+void vault_save_commit(struct vault *v, struct vault_image *img)
+{
 	free(v->raw);
-	v->raw = img;
-	v->rawlen = publen + (size_t)ctlen;
-	v->ct_off = publen;
-	memcpy(v->salt, v->s->salt, SALT_SIZE);
-	memcpy(v->check, v->s->check, CHECK_SIZE);
+	v->raw = img->bytes;
+	v->rawlen = img->len;
+	img->bytes = NULL;
+	vault_image_free(img);
+	/* The image is well-formed (built here): its public part gives ct_off, salt and check. */
+	if (v->s) {
+		struct vault tmp;
+
+		/* parse into a scratch handle so that unsaved changes made meanwhile stay */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.path = v->path;
+		if (parse_public(&tmp, v->raw, v->rawlen, NULL, 0) == VAULT_OK) {
+			v->ct_off = tmp.ct_off;
+			memcpy(v->salt, tmp.salt, SALT_SIZE);
+			memcpy(v->check, tmp.check, CHECK_SIZE);
+		}
+		free(tmp.acc);
+	} else if (parse_public(v, v->raw, v->rawlen, NULL, 0) != VAULT_OK) {
+		vault_clear_accounts(v);
+	}
+}
+
+int vault_save(struct vault *v, char *err, size_t errlen)
+{
+	struct vault_image *img = NULL;
+	int rc = vault_save_begin(v, &img, err, errlen);
+
+	if (rc == VAULT_OK)
+		rc = vault_image_write(img, err, errlen);
+	if (rc != VAULT_OK) {
+		vault_image_free(img);
+		return rc;
+	}
+	vault_save_commit(v, img);
 	return VAULT_OK;
 }
 

@@ -237,4 +237,36 @@ int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t err
  */
 int vault_save(struct vault *v, char *err, size_t errlen);
 
+/*
+ * vault_save in three steps, so that a UI can do the durable write (fsync:
+ * milliseconds to seconds) on a worker thread:
+ *   vault_save_begin   owning thread: encrypts the vault as it is in memory
+ *                      into a new file image (no KDF: fast). VAULT_ELOCKED
+ *                      while locked.
+ *   vault_image_write  any thread: writes the image atomically and durably to
+ *                      the vault's path. It touches no handle, so the owning
+ *                      thread goes on using the vault meanwhile (even locks it).
+ *                      On failure the file on disk is the previous one.
+ *   vault_save_commit  owning thread, only after vault_image_write succeeded:
+ *                      the image becomes the file's as the handle knows it
+ *                      (what vault_lock goes back to and vault_unlock decrypts);
+ *                      a locked handle re-reads its public part from it. Frees img.
+ * vault_image_free frees an image that is not committed (NULL is fine). One
+ * image at a time per vault: a second one written after the first would
+ * still be right, but commit them in the order they were written.
+ */
+struct vault_image;
+int vault_save_begin(struct vault *v, struct vault_image **img, char *err, size_t errlen);
+int vault_image_write(struct vault_image *img, char *err, size_t errlen);
+void vault_save_commit(struct vault *v, struct vault_image *img);
+void vault_image_free(struct vault_image *img);
+
+/*
+ * Drops every change since the file was last read or written and stays
+ * unlocked (the secrets are decrypted again from that image with the key in
+ * memory): after a failed save, the handle shows what is on disk. A no-op
+ * while locked. VAULT_EINVAL after vault_set_password without a save.
+ */
+int vault_revert(struct vault *v, char *err, size_t errlen);
+
 #endif

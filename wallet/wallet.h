@@ -95,15 +95,27 @@ bool wallet_node_insecure(const struct wallet *w);
 
 /* Starts unlocking with password (copied into guarded memory at once; the caller wipes its copy). */
 void wallet_unlock(struct wallet *w, const char *password);
+/* Locks, and reads the vault file again: the accounts shown are the file's, never an unsaved change. */
 void wallet_lock(struct wallet *w);
 /* The user did something: postpones the idle lock. */
 void wallet_touch(struct wallet *w);
 
 size_t wallet_account_count(const struct wallet *w);
 const struct wallet_account *wallet_account(const struct wallet *w, size_t i);
-/* Adds the next HD account (unlocked only). 0 or negative with the message set. */
+/*
+ * Adds the next HD account / sets account i's label (unlocked only), then
+ * writes the vault durably on a worker thread. The account list shows the
+ * change once it is on disk; the message says "... saving...", then "... and
+ * saved" only after the write (fsync included) succeeded, or "NOT saved,
+ * undone (...): why" after a failure, when the change is dropped again so
+ * the screen shows what the file holds. One save at a time: a change while
+ * one is in flight is refused with a message. 0 when the save started, -1
+ * with the message set.
+ */
 int wallet_derive(struct wallet *w);
 int wallet_set_label(struct wallet *w, size_t i, const char *label);
+/* Whether a vault write is in flight. */
+bool wallet_saving(const struct wallet *w);
 
 /* The account whose history is shown; starts (or restarts) fetching it. */
 void wallet_select(struct wallet *w, size_t i);

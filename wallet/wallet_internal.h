@@ -11,6 +11,7 @@
 #include "wallet/wallet.h"
 
 struct unlock_job;
+struct save_job;
 
 #define WALLET_MAX_SENT 64
 
@@ -29,6 +30,8 @@ struct wallet {
 	enum wallet_state state;
 	pthread_t worker;
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
+	pthread_t save_worker;
+	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
 	uint64_t last_touch_ms;
 	uint64_t lock_after_ms;
 
