@@ -1214,6 +1214,30 @@ int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t
 	return VAULT_OK;
 }
 
+int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen)
+{
+	uint8_t *priv;
+	struct address a;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "unverified: unlock the vault to verify the address");
+	priv = sodium_malloc(32);
+	if (!priv)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	rc = vault_private_key(v, i, priv, err, errlen);
+	if (rc == VAULT_OK && hd_address_from_key(&a, priv) != HD_OK)
+		rc = fail(err, errlen, VAULT_ETAMPERED, "account %zu: its key is not valid", i);
+	sodium_free(priv);
+	if (rc != VAULT_OK)
+		return rc;
+	if (memcmp(a.b, v->acc[i].address.b, 20) != 0)
+		return fail(err, errlen, VAULT_ETAMPERED,
+			"account %zu: the address in the file is not its key's: the file was modified", i);
+	*out = a;
+	return VAULT_OK;
+}
+
 int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen)
 {
 	size_t len;

@@ -32,8 +32,12 @@
  * password, so a locked wallet lists its addresses and labels; it is
  * authenticated as associated data, so a modified address, label, parameter or
  * nonce is detected at unlock (VAULT_ETAMPERED). Until then the public part is
- * only as trustworthy as the file: it is parsed strictly (lengths, bounds,
- * valid UTF-8 labels), never trusted for memory sizes beyond those bounds.
+ * UNVERIFIED: anyone who can write the file can change an address, and no
+ * check without the password can tell (any value the file could carry to
+ * prove itself, whoever writes the file can recompute). Callers show it as
+ * unverified while locked and take an address to receive on only from
+ * vault_verified_address. It is parsed strictly (lengths, bounds, valid UTF-8
+ * labels), never trusted for memory sizes beyond those bounds.
  * The password check lets a wrong password be told apart from a modified file:
  * a wrong password (or a modified salt/KDF parameter, which looks the same)
  * gives VAULT_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
@@ -224,6 +228,14 @@ int vault_set_password(struct vault *v, const char *password, char *err, size_t 
  * Secrets, for an unlocked vault. The output buffers must be sodium_malloc
  * memory owned by the caller, who wipes and frees them (sodium_free).
  */
+/*
+ * Account i's address as its key gives it (derived from the seed or the
+ * imported key now, not read from the file), after checking that the public
+ * list says the same: what a receive screen may show. VAULT_ELOCKED while
+ * locked (the public part alone is unverified), VAULT_ETAMPERED when the
+ * listed address differs.
+ */
+int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen);
 /* Account i's private key into out[32]. */
 int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen);
 /* The mnemonic, NUL-terminated, into out[cap] (VAULT_MNEMONIC_MAX + 1 always

@@ -111,6 +111,7 @@ static void unlock_done(void *ud)
 	}
 	pthread_join(w->worker, NULL);
 	w->job = NULL;
+	w->tampered = j->rc == VAULT_ETAMPERED;
 	if (j->rc == VAULT_OK) {
 		w->state = WALLET_UNLOCKED;
 		w->last_touch_ms = loop_now_ms();
@@ -574,9 +575,26 @@ struct tokens *wallet_tokens(struct wallet *w)
 
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 {
-	if (i >= w->naccounts || !w->has_chain_id)
-		return -1;
-	return fees_eip681(out, cap, w->accounts[i].acct.address.b, w->chain_id, u256_from_u64(0));
+	struct address a;
+
+	if (i >= w->naccounts)
+		return WALLET_LINK_NO_CHAIN;
+	if (w->tampered)
+		return WALLET_LINK_TAMPERED;
+	if (w->state != WALLET_UNLOCKED)
+		return WALLET_LINK_UNVERIFIED;
+	/* The address the key gives, compared with the file's: never the file's bytes alone. */
+	if (vault_verified_address(w->vault, i, &a, NULL, 0) != VAULT_OK ||
+	    memcmp(a.b, w->accounts[i].acct.address.b, 20) != 0)
+		return WALLET_LINK_TAMPERED;
+	if (!w->has_chain_id)
+		return WALLET_LINK_NO_CHAIN;
+	return fees_eip681(out, cap, a.b, w->chain_id, u256_from_u64(0));
+}
+
+bool wallet_tampered(const struct wallet *w)
+{
+	return w->tampered;
 }
 
 /* ---- life ---- */

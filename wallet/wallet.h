@@ -7,7 +7,9 @@
  * confirmations, with speed-up and cancel by replacement. No curses.
  *
  * The vault's public part (addresses, labels) is readable while locked: the
- * wallet shows balances and history read-only until it is unlocked.
+ * wallet shows balances and history read-only until it is unlocked. Those
+ * addresses are unverified until the unlock authenticates the file and
+ * re-derives them from the keys: receiving needs an unlocked wallet.
  */
 #ifndef CHAINDECK_WALLET_H
 #define CHAINDECK_WALLET_H
@@ -135,8 +137,18 @@ bool wallet_token(const struct wallet *w, size_t i, uint8_t addr[20], struct u25
 /* Watches a token for every account; 0, or -1 when the list is full. */
 int wallet_add_token(struct wallet *w, const uint8_t addr[20]);
 
-/* The EIP-681 link for receiving on account i. -1 before the chain id is known. */
+/*
+ * The EIP-681 link for receiving on account i, made from the address its key
+ * gives (vault_verified_address), never from the file's bytes alone. Returns
+ * its length, or WALLET_LINK_NO_CHAIN before the chain id is known,
+ * WALLET_LINK_UNVERIFIED while locked (the file's address is unverified: a
+ * receive screen asks to unlock), WALLET_LINK_TAMPERED when the file's address
+ * is not its key's.
+ */
+enum { WALLET_LINK_NO_CHAIN = -1, WALLET_LINK_UNVERIFIED = -2, WALLET_LINK_TAMPERED = -3 };
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
+/* The last unlock failed because the vault file does not authenticate (modified or damaged). */
+bool wallet_tampered(const struct wallet *w);
 
 size_t wallet_sent_count(const struct wallet *w);
 const struct wallet_sent *wallet_sent(const struct wallet *w, size_t i);

@@ -54,7 +54,8 @@ enum {
 	OPT_KDF = 1u << 11,
 	OPT_HELP = 1u << 12,
 	OPT_BOOK = 1u << 13,
-	OPT_DIR = 1u << 14
+	OPT_DIR = 1u << 14,
+	OPT_VERIFY = 1u << 15
 };
 
 enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
@@ -414,15 +415,31 @@ static int find_account(struct vault *v, const char *text, size_t *i)
 	return 0;
 }
 
-static void print_account(const struct vault *v, size_t i)
+/*
+ * "INDEX\tADDRESS\tLABEL\tSTATE": STATE is "verified" when the vault is
+ * unlocked and the address is the one its key gives (vault_verified_address),
+ * else "unverified" (read from the file without the password). Returns 0, or
+ * an exit status after saying why when the file's address is not its key's.
+ */
+static int print_account(struct vault *v, size_t i)
 {
 	struct vault_account a;
-	char text[ADDRESS_TEXT_SIZE];
+	struct address k;
+	char text[ADDRESS_TEXT_SIZE], err[512] = "";
+	const char *state = "unverified";
+	int rc;
 
 	if (vault_account(v, i, &a) != VAULT_OK)
-		return;
+		return 0;
+	if (vault_is_unlocked(v)) {
+		rc = vault_verified_address(v, i, &k, err, sizeof(err));
+		if (rc != VAULT_OK)
+			return vault_fail(rc, err);
+		state = "verified";
+	}
 	address_format(&a.address, text);
-	printf("%zu\t%s\t%s\n", i, text, a.label);
+	printf("%zu\t%s\t%s\t%s\n", i, text, a.label, state);
+	return 0;
 }
 
 static int kdf_opts(const struct cli *c, struct vault_opts *o)
@@ -550,17 +567,32 @@ out:
 	return rc;
 }
 
+/*
+ * Without a password the addresses come from the file's public part, which
+ * anyone who can write the file can change: each line says "unverified" and
+ * stderr says how to verify. With --password-file F (or --verify, asking on
+ * the terminal) the vault is unlocked, which authenticates the whole file and
+ * re-derives every address: "verified", or exit 1 and no address at all when
+ * the file was modified.
+ */
 static int cmd_list(struct cli *c)
 {
 	struct vault *v = NULL;
-	int rc = open_vault(c, &v);
+	bool verify = c->password_file || (c->seen & OPT_VERIFY);
+	int rc = verify ? open_unlocked(c, &v) : open_vault(c, &v);
 
-	if (rc != 0)
+	if (rc != 0) {
+		if (verify && rc == WALLET_CLI_EFAIL)
+			fputs("chaindeck wallet: no address is listed: the file's addresses cannot be trusted\n", stderr);
 		return rc;
-	for (size_t i = 0; i < vault_account_count(v); i++)
-		print_account(v, i);
+	}
+	for (size_t i = 0; i < vault_account_count(v) && rc == 0; i++)
+		rc = print_account(v, i);
+	if (!verify)
+		fputs("chaindeck wallet: addresses read without the password are unverified; "
+			"--password-file F or --verify checks them against the keys\n", stderr);
 	vault_free(v);
-	return 0;
+	return rc;
 }
 
 static int cmd_derive(struct cli *c)
@@ -580,8 +612,8 @@ static int cmd_derive(struct cli *c)
 	rc = vault_derive(v, (unsigned)n, err, sizeof(err));
 	rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
 	if (rc == 0) {
-		for (size_t i = before; i < vault_account_count(v); i++)
-			print_account(v, i);
+		for (size_t i = before; i < vault_account_count(v) && rc == 0; i++)
+			rc = print_account(v, i);
 	}
 	vault_free(v);
 	return rc;
@@ -603,7 +635,7 @@ static int cmd_label(struct cli *c)
 		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
 	}
 	if (rc == 0)
-		print_account(v, i);
+		rc = print_account(v, i);
 	vault_free(v);
 	return rc;
 }
@@ -620,7 +652,7 @@ static int add_key(struct vault *v, const uint8_t *key, const char *label)
 		return vault_fail(rc, err);
 	rc = save(v);
 	if (rc == 0)
-		print_account(v, i);
+		rc = print_account(v, i);
 	return rc;
 }
 
@@ -1034,7 +1066,8 @@ static const struct command commands[] = {
 		"new [--words 12|24] [--kdf interactive|moderate|sensitive]"},
 	{"restore", cmd_restore, COMMON_OPTS | OPT_PASSPHRASE_FILE | OPT_KDF, 0, 0,
 		"restore [--passphrase-file F] [--kdf K]   (mnemonic on stdin)"},
-	{"list", cmd_list, COMMON_OPTS, 0, 0, "list"},
+	{"list", cmd_list, COMMON_OPTS | OPT_VERIFY, 0, 0,
+		"list [--password-file F | --verify]   (INDEX ADDRESS LABEL verified|unverified)"},
 	{"derive", cmd_derive, COMMON_OPTS | OPT_COUNT, 0, 0, "derive [--count N]"},
 	{"label", cmd_label, COMMON_OPTS, 2, 2, "label ADDRESS TEXT"},
 	{"import-key", cmd_import_key, COMMON_OPTS | OPT_LABEL, 0, 0,
@@ -1092,6 +1125,7 @@ static const struct option longopts[] = {
 	{"kdf", required_argument, NULL, 'K'},
 	{"book", required_argument, NULL, 'b'},
 	{"dir", required_argument, NULL, 'd'},
+	{"verify", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -1121,6 +1155,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case 'b': c->seen |= OPT_BOOK; c->book_path = optarg; break;
 		case 'd': c->seen |= OPT_DIR; c->dir = optarg; break;
 		case 'h': c->seen |= OPT_HELP; break;
+		case 'V': c->seen |= OPT_VERIFY; break;
 		case 'w':
 			c->seen |= OPT_WORDS;
 			rc = parse_count(optarg, &c->words, "--words");

@@ -32,6 +32,7 @@ struct wallet {
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
 	pthread_t save_worker;
 	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
+	bool tampered;                /* the last unlock found the file modified (VAULT_ETAMPERED) */
 	uint64_t last_touch_ms;
 	uint64_t lock_after_ms;
 

@@ -49,20 +49,20 @@ anvil_start || { echo "0 passed, 1 failed"; exit 1; }
 out=$(printf '%s\n' "$MNEMONIC" | wv restore --kdf interactive); rc=$?
 eq "restore exits 0" "$rc" 0
 eq "restore prints anvil's account 0" "$out" "$A0"
-eq "list shows account 0" "$(w list --vault "$vault" </dev/null)" "$(printf '0\t%s\t' "$A0")"
+eq "list shows account 0" "$(w list --vault "$vault" </dev/null)" "$(printf '0\t%s\t\tunverified' "$A0")"
 out=$(wv derive --count 2 </dev/null)
-eq "derive --count 2 prints the new accounts" "$out" "$(printf '1\t%s\t\n2\t%s\t' "$A1" "$A2")"
+eq "derive --count 2 prints the new accounts" "$out" "$(printf '1\t%s\t\tverified\n2\t%s\t\tverified' "$A1" "$A2")"
 eq "list shows anvil's first three accounts" "$(w list --vault "$vault" | cut -f2 | tr '\n' ' ')" "$A0 $A1 $A2 "
 eq "vault file is 0600" "$(stat -c %a "$vault")" 600
 eq "vault directory is 0700" "$(stat -c %a "$work/v")" 700
 eq "no temporary file beside the vault" "$(ls -A "$work/v")" vault
 expect_rc "restore over an existing vault fails" 1 wv restore
 out=$(wv label "$A1" "savings" </dev/null)
-eq "label sets and prints" "$out" "$(printf '1\t%s\tsavings' "$A1")"
+eq "label sets and prints" "$out" "$(printf '1\t%s\tsavings\tverified' "$A1")"
 
 # ---- import a private key ------------------------------------------------------------------------
 out=$(printf '%s\n' "$K9" | wv import-key --label cold)
-eq "import-key prints the new account" "$out" "$(printf '3\t%s\tcold' "$A9")"
+eq "import-key prints the new account" "$out" "$(printf '3\t%s\tcold\tverified' "$A9")"
 expect_rc "importing the same key again fails" 1 sh -c "printf '%s' '$K9' | '$bin' wallet import-key --vault '$vault' --password-file '$work/pw'"
 expect_rc "import-key of a non-key fails" 1 sh -c "echo 0x1234 | '$bin' wallet import-key --vault '$vault' --password-file '$work/pw'"
 eq "list has four accounts with labels" "$(w list --vault "$vault" | cut -f3 | tr '\n' ,)" ",savings,,cold,"
@@ -126,7 +126,7 @@ caddr=$(printf '%s\n' "$cout" | grep -o '0x[0-9a-fA-F]\{40\}' | head -n1)
 printf 'cast pass\n' >"$work/cpw"
 expect_rc "import-keystore: wrong keystore password exits 3" 3 wv import-keystore "$ks/castkey" --keystore-password-file "$work/kpw"
 out=$(wv import-keystore "$ks/castkey" --keystore-password-file "$work/cpw" --label cast </dev/null)
-eq "import-keystore of cast's keystore gives cast's address" "$out" "$(printf '4\t%s\tcast' "$caddr")"
+eq "import-keystore of cast's keystore gives cast's address" "$out" "$(printf '4\t%s\tcast\tverified' "$caddr")"
 expect_rc "import-keystore of a missing file exits 4" 4 wv import-keystore "$ks/none" --keystore-password-file "$work/cpw"
 
 # ---- wrong password, missing things, usage ---------------------------------------------------------
@@ -245,6 +245,26 @@ expect_rc "restore of a bad mnemonic fails" 1 sh -c "echo 'test test test' | '$b
 w restore --vault "$work/slow/vault" --password-file "$work/pw" <<<"$MNEMONIC" >/dev/null
 sig=$(w sign-message --vault "$work/slow/vault" --password-file "$work/pw" --from "$A0" hi </dev/null)
 expect_rc "a vault with the default Argon2id level unlocks" 0 "$bin" wallet verify-message --address "$A0" --signature "$sig" hi
+
+# ---- the public part is unverified without the password; a modified address is never "verified" --
+# tests/vectors/vault/v1-anvil.vault (chaindeck 9b11fb0, password fixture-password-1), account 1's
+# address at byte 111 (header 80 + account 0's 26 bytes + kind and index 5), last byte flipped.
+mkdir -p "$work/fx"
+cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-anvil.vault" "$work/fx/vault"
+printf 'fixture-password-1\n' >"$work/fx/pw"
+out=$(w list --vault "$work/fx/vault" --password-file "$work/fx/pw" </dev/null); rc=$?
+eq "the committed v1 vault lists verified with its password" "$rc $(printf '%s' "$out" | cut -f2,4 | tr '\t\n' '  ')" \
+	"0 $A0 verified $A1 verified $A2 verified 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc verified "
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[111 + 19] ^= 0x5a; open(sys.argv[1], "wb").write(b)' "$work/fx/vault"
+bad=$(w list --vault "$work/fx/vault" </dev/null | sed -n 2p)
+[ "$(printf '%s' "$bad" | cut -f2)" != "$A1" ] && t_pass "(the flipped byte changed account 1's address)" || t_fail "(the flipped byte changed account 1's address)" "$bad"
+eq "without the password the modified address is marked unverified" "$(printf '%s' "$bad" | cut -f4)" unverified
+"$bin" wallet list --vault "$work/fx/vault" </dev/null 2>&1 >/dev/null | grep -q 'unverified' &&
+	t_pass "and stderr says the list is unverified" || t_fail "and stderr says the list is unverified"
+out=$("$bin" wallet list --vault "$work/fx/vault" --password-file "$work/fx/pw" </dev/null 2>"$work/fx/err"); rc=$?
+eq "with the password, a modified vault: exit 1 and no address printed" "$rc:$out" "1:"
+grep -q 'does not authenticate' "$work/fx/err" && t_pass "and it says the file does not authenticate" ||
+	t_fail "and it says the file does not authenticate" "$(cat "$work/fx/err")"
 
 # ---- no secret in stderr or any file but the vaults ----------------------------------------------
 grep -q "junk" "$err" && t_fail "the test mnemonic never reaches stderr" || t_pass "the test mnemonic never reaches stderr"
