@@ -31,6 +31,9 @@
 static const uint8_t vault_magic[8] = {'C', 'D', 'V', 'A', 'U', 'L', 'T', '\n'};
 
 enum {
+	FORMAT_V2 = 2,                /* version 1 + flags (4) after the accounts */
+	FLAG_BACKUP_PENDING = 1u,     /* the mnemonic's backup was never checked */
+	FLAGS_KNOWN = FLAG_BACKUP_PENDING,
 	KDF_ARGON2ID13 = 1,
 	AEAD_XCHACHA20POLY1305 = 1,
 	SALT_SIZE = 16,
@@ -67,6 +70,7 @@ struct vault {
 	size_t memlimit;
 	uint8_t salt[SALT_SIZE];
 	uint8_t check[CHECK_SIZE];
+	uint32_t flags;                   /* VAULT_FLAG_* (version 2; 0 for version 1) */
 	/* the file image as last read or written */
 	uint8_t *raw;
 	size_t rawlen, ct_off;
@@ -336,10 +340,10 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 	if (len < HEADER_SIZE)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (header)", path);
 	version = (unsigned)get_be(p + 8, 2);
-	if (version != VAULT_FORMAT_VERSION)
+	if (version != VAULT_FORMAT_VERSION && version != FORMAT_V2)
 		return fail(err, errlen, VAULT_EFORMAT,
-			"vault %s has format version %u; this chaindeck reads version %d", path, version,
-			VAULT_FORMAT_VERSION);
+			"vault %s has format version %u; this chaindeck reads versions %d and %d", path,
+			version, VAULT_FORMAT_VERSION, FORMAT_V2);
 	if (p[10] != KDF_ARGON2ID13 || p[11] != AEAD_XCHACHA20POLY1305)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s names an unknown KDF or cipher", path);
 	v->opslimit = get_be(p + 12, 8);
@@ -386,6 +390,16 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 		off += ll;
 		v->nacc++;
 	}
+	v->flags = 0;
+	if (version == FORMAT_V2) {
+		if (len - off < 4)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (flags)", path);
+		v->flags = (uint32_t)get_be(p + off, 4);
+		if (v->flags & ~(uint32_t)FLAGS_KNOWN)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s has unknown flags %#x", path,
+				(unsigned)v->flags);
+		off += 4;
+	}
 	if (len - off < NONCE_SIZE + 4)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (nonce)", path);
 	ctlen = (size_t)get_be(p + off + NONCE_SIZE, 4);
@@ -403,7 +417,9 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SIZE], size_t ctlen,
 	size_t *len)
 {
-	size_t n = HEADER_SIZE + NONCE_SIZE + 4, off;
+	/* Version 1 exactly as before unless a flag is set: older chaindecks keep reading it. */
+	bool v2 = v->flags != 0;
+	size_t n = HEADER_SIZE + NONCE_SIZE + 4 + (v2 ? 4 : 0), off;
 	uint8_t *p;
 
 	for (size_t i = 0; i < v->nacc; i++)
@@ -412,7 +428,7 @@ static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SI
 	if (!p)
 		return NULL;
 	memcpy(p, vault_magic, sizeof(vault_magic));
-	put_be(p + 8, VAULT_FORMAT_VERSION, 2);
+	put_be(p + 8, v2 ? FORMAT_V2 : VAULT_FORMAT_VERSION, 2);
 	p[10] = KDF_ARGON2ID13;
 	p[11] = AEAD_XCHACHA20POLY1305;
 	put_be(p + 12, v->opslimit, 8);
@@ -431,6 +447,10 @@ static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SI
 		p[off + 25] = (uint8_t)ll;
 		memcpy(p + off + ACCOUNT_FIXED, a->label, ll);
 		off += ACCOUNT_FIXED + ll;
+	}
+	if (v2) {
+		put_be(p + off, v->flags, 4);
+		off += 4;
 	}
 	memcpy(p + off, nonce, NONCE_SIZE);
 	put_be(p + off + NONCE_SIZE, ctlen, 4);
@@ -784,6 +804,19 @@ void vault_free(struct vault *v)
 	free(v->raw);
 	free(v->path);
 	free(v);
+}
+
+bool vault_backup_pending(const struct vault *v)
+{
+	return v && (v->flags & FLAG_BACKUP_PENDING);
+}
+
+int vault_set_backup_checked(struct vault *v, char *err, size_t errlen)
+{
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	v->flags &= ~(uint32_t)FLAG_BACKUP_PENDING;
+	return VAULT_OK;
 }
 
 bool vault_legacy_passphrase(const struct vault *v)
@@ -1269,6 +1302,7 @@ int vault_create(struct vault **out, const char *path, const char *password,
 	v = vault_alloc(path);
 	if (!v)
 		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	v->flags = opts && opts->backup_pending && mnemonic && mnemonic[0] ? FLAG_BACKUP_PENDING : 0;
 	v->opslimit = opts && opts->opslimit ? opts->opslimit : VAULT_OPSLIMIT_DEFAULT;
 	v->memlimit = opts && opts->memlimit ? opts->memlimit : (size_t)VAULT_MEMLIMIT_DEFAULT;
 	if (!kdf_params_valid(v->opslimit, v->memlimit)) {

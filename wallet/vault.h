@@ -5,7 +5,9 @@
  * accounts are m/44'/60'/0'/0/i, imported private keys, and for every account
  * its address and a label.
  *
- * File (version 1; every integer big-endian; nothing may follow the last byte):
+ * File (versions 1 and 2; every integer big-endian; nothing may follow the
+ * last byte). Version 2 is version 1 plus a flags field; a vault with no flag
+ * set is written as version 1, byte for byte what earlier releases wrote:
  *
  *   offset  size  field
  *        0     8  magic "CDVAULT\n"
@@ -20,6 +22,8 @@
  *       80     -  N accounts: kind (1: 0 = HD, 1 = imported), index (4: HD index i,
  *                 or the imported key's slot), address (20), label length (1, at most
  *                 VAULT_LABEL_MAX), label (UTF-8, no control characters)
+ *        -     4  version 2 only: flags; bit 0 = the mnemonic's backup was never
+ *                 checked (VAULT_FLAG_BACKUP_PENDING); other bits must be 0
  *        -    24  nonce (fresh random on every save)
  *        -     4  ciphertext length C (tag included)
  *        -     C  ciphertext = XChaCha20-Poly1305(key = first half of the Argon2id output,
@@ -117,6 +121,7 @@ struct vault;
 struct vault_opts {
 	unsigned long long opslimit;
 	size_t memlimit;
+	bool backup_pending;   /* mark the mnemonic's backup as not checked yet (see vault_backup_pending) */
 };
 
 enum vault_kind { VAULT_HD = 0, VAULT_IMPORTED = 1 };
@@ -183,6 +188,15 @@ void vault_lock(struct vault *v);
 void vault_free(struct vault *v);
 
 bool vault_is_unlocked(const struct vault *v);
+/*
+ * Whether the mnemonic's backup was never checked (the user did not type
+ * chosen words back): `wallet new --skip-backup-check` makes such a vault, a
+ * UI reminds until `wallet verify-backup` clears it. In the public part:
+ * readable while locked, authenticated at unlock like the rest.
+ */
+bool vault_backup_pending(const struct vault *v);
+/* Clears the flag (unlocked only); vault_save writes it. */
+int vault_set_backup_checked(struct vault *v, char *err, size_t errlen);
 /*
  * BIP-39 passphrases are NFKD-normalised (bip39.h). A vault made before that
  * with a passphrase NFKD changes ("é" as U+00E9) holds accounts of the seed of

@@ -592,6 +592,11 @@ int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 	return fees_eip681(out, cap, a.b, w->chain_id, u256_from_u64(0));
 }
 
+bool wallet_backup_pending(const struct wallet *w)
+{
+	return w->vault && vault_backup_pending(w->vault);
+}
+
 bool wallet_tampered(const struct wallet *w)
 {
 	return w->tampered;

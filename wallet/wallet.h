@@ -147,6 +147,8 @@ int wallet_add_token(struct wallet *w, const uint8_t addr[20]);
  */
 enum { WALLET_LINK_NO_CHAIN = -1, WALLET_LINK_UNVERIFIED = -2, WALLET_LINK_TAMPERED = -3 };
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
+/* The vault's mnemonic backup was never checked (vault_backup_pending): the pane reminds. */
+bool wallet_backup_pending(const struct wallet *w);
 /* The last unlock failed because the vault file does not authenticate (modified or damaged). */
 bool wallet_tampered(const struct wallet *w);
 

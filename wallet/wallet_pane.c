@@ -141,6 +141,9 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 	else if (st == WALLET_LOCKED || st == WALLET_UNLOCKING)
 		widget_text(app, win, (*y)++, 1, STYLE_WARN,
 		            "addresses unverified - unlock (u) to verify them against the keys");
+	if (wallet_backup_pending(p->w))
+		widget_text(app, win, (*y)++, 1, STYLE_WARN,
+		            "the mnemonic's backup is not checked: run  chaindeck wallet verify-backup");
 	if (st == WALLET_NO_VAULT) {
 		widget_text(app, win, (*y)++, 1, STYLE_DIM,
 		            "Create one:   chaindeck wallet new      or restore:   chaindeck wallet restore < words.txt");

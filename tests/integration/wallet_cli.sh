@@ -209,7 +209,7 @@ eq "the tty prompt reads the password without echo" "$(python3 "$work/prompt_che
 eq "^C at the prompt restores echo and ends by SIGINT" "$(python3 "$work/prompt_check.py" "$bin" "$vault" sigint 2>&1)" "echo -2"
 
 # ---- new -------------------------------------------------------------------------------------------
-out=$(w new --password-file "$work/pw" --kdf interactive </dev/null); rc=$?
+out=$(w new --password-file "$work/pw" --kdf interactive --skip-backup-check </dev/null); rc=$?
 eq "new exits 0" "$rc" 0
 newm=$(printf '%s\n' "$out" | head -n1)
 newa=$(printf '%s\n' "$out" | sed -n 2p)
@@ -222,7 +222,7 @@ expect_rc "new over an existing vault fails" 1 w new --password-file "$work/pw"
 eq "and leaves it unchanged" "$(sha "$XDG_DATA_HOME/chaindeck/vault")" "$before"
 out=$(printf '%s\n' "$newm" | w restore --vault "$work/again/vault" --password-file "$work/pw" --kdf interactive)
 eq "restoring new's mnemonic gives the same address" "$out" "$newa"
-out=$(w new --vault "$work/w24/vault" --password-file "$work/pw" --words 24 --kdf interactive </dev/null)
+out=$(w new --vault "$work/w24/vault" --password-file "$work/pw" --words 24 --kdf interactive --skip-backup-check </dev/null)
 eq "new --words 24 prints 24 words" "$(printf '%s\n' "$out" | head -n1 | wc -w)" 24
 expect_rc "new --words 13 is a usage error" 2 w new --vault "$work/w13/vault" --password-file "$work/pw" --words 13
 printf 'my passphrase\n' >"$work/passphrase"

@@ -6,6 +6,8 @@
 #   - L (lock) reads the file again: the pane shows what the file holds
 #   - a vault directory mounted read-only: n says the save failed and why, the account is not
 #     shown, and the file is unchanged
+#   - a vault made by `wallet new --skip-backup-check`: the pane reminds that its backup is not
+#     checked; the vault of section 1 (restored from words) has no such reminder
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -114,5 +116,21 @@ else
 	if [ "$(sha256sum <"$vault")" = "$sum" ]; then t_pass "the vault file is unchanged"; else t_fail "the vault file is unchanged"; fi
 	if [ "$(list | wc -l)" = 2 ]; then t_pass "wallet list still has two accounts"; else t_fail "wallet list still has two accounts" "$(list)"; fi
 fi
+
+# ---- 4. the backup reminder ----------------------------------------------------------------------
+run_chaindeck w4
+screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts again"
+screen_send 1
+screen_wait_for 'locked \(read-only' 5 >/dev/null
+screen_wait_gone 'backup is not checked' 1 >/dev/null && t_pass "a restored vault: no backup reminder" || t_fail "a restored vault: no backup reminder"
+quit >/dev/null
+setsid -w "$bin" wallet new --vault "$home/n/vault" --password-file "$home/password" --kdf interactive --skip-backup-check \
+	</dev/null >/dev/null 2>&1 || t_fail "wallet new --skip-backup-check makes a vault"
+vault=$home/n/vault
+run_chaindeck w5
+screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts on the new vault"
+screen_send 1
+t_ok "a vault whose backup was skipped: the pane reminds" screen_wait_for "backup is not checked: run  chaindeck wallet verify-backup" 5
+t_ok "chaindeck quits" quit
 
 t_done

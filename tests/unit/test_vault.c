@@ -31,7 +31,7 @@ static const char other_key[] = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d3
 static const char other_addr[] = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
 /* Argon2id at its minimum: the format and logic are under test, not the cost. */
-static const struct vault_opts fast = {1, 8192};
+static const struct vault_opts fast = {1, 8192, false};
 
 static char dir[64];
 static char path[128];
@@ -826,6 +826,69 @@ static void test_passphrase_survives_unlock_and_save(void)
 	remove_tree();
 }
 
+/*
+ * The backup flag is in the public part: known while locked, persisted,
+ * authenticated; a vault without it stays version 1 byte for byte.
+ */
+static void test_backup_pending_flag_persists_and_clears(void)
+{
+	struct vault_opts o = fast;
+	struct vault *v = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	uint8_t *b;
+
+	o.backup_pending = true;
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, NULL, &o, err, sizeof(err)), VAULT_OK);
+	CHECK(vault_backup_pending(v));
+	vault_free(v);
+	b = file_bytes(&len);
+	CHECK_INT(b[8] << 8 | b[9], 2);
+	free(b);
+	v = NULL;
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK(vault_backup_pending(v));
+	CHECK_INT(vault_set_backup_checked(v, err, sizeof(err)), VAULT_ELOCKED);
+	CHECK_INT(vault_unlock(v, "pw", err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_set_backup_checked(v, err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_save(v, err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	b = file_bytes(&len);
+	CHECK_INT(b[8] << 8 | b[9], 1);
+	free(b);
+	v = NULL;
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK(!vault_backup_pending(v));
+	CHECK_INT(vault_unlock(v, "pw", err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	remove_tree();
+}
+
+/* Clearing the flag in the file without the password is detected at unlock. */
+static void test_backup_flag_is_authenticated(void)
+{
+	struct vault_opts o = fast;
+	struct vault *v = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	uint8_t *b;
+
+	o.backup_pending = true;
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, NULL, &o, err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	b = file_bytes(&len);
+	/* one account, no label: flags right after it */
+	CHECK_INT(b[80 + 26 + 3], 1);
+	b[80 + 26 + 3] = 0;
+	write_bytes(b, len);
+	free(b);
+	CHECK_INT(open_status(), VAULT_OK);
+	CHECK_INT(open_unlock_status("pw"), VAULT_ETAMPERED);
+	remove_tree();
+}
+
 /* ---- committed vault files (tests/vectors/vault) ---- */
 
 #define FIXTURE_ANVIL "tests/vectors/vault/v1-anvil.vault"
@@ -964,6 +1027,8 @@ static const struct test_case cases[] = {
 	{"default_kdf_parameters_are_stored", test_default_kdf_parameters_are_stored},
 	{"strerror_names_every_status", test_strerror_names_every_status},
 	{"the passphrase survives unlock and save", test_passphrase_survives_unlock_and_save},
+	{"backup-pending flag persists, clears, and version 1 returns", test_backup_pending_flag_persists_and_clears},
+	{"the backup flag is authenticated", test_backup_flag_is_authenticated},
 	{"v1 fixture (chaindeck 9b11fb0) reads and unlocks", test_v1_fixture_reads_and_unlocks},
 	{"an NFC passphrase gives the NFKD accounts (cast)", test_nfc_passphrase_gives_the_nfkd_accounts},
 	{"a pre-NFKD vault still unlocks with its accounts", test_pre_nfkd_vault_still_unlocks_with_its_accounts},
