@@ -266,6 +266,21 @@ eq "with the password, a modified vault: exit 1 and no address printed" "$rc:$ou
 grep -q 'does not authenticate' "$work/fx/err" && t_pass "and it says the file does not authenticate" ||
 	t_fail "and it says the file does not authenticate" "$(cat "$work/fx/err")"
 
+# ---- keystores made by other tools, committed (tests/vectors/keystore): geth's and cast's ------------
+kv=$work/kv/vault
+printf '%s\n' "$MNEMONIC" | w restore --vault "$kv" --password-file "$work/pw" --kdf interactive >/dev/null
+printf 'foobar\n' >"$work/geth-pw"
+printf 'cast keystore pass\n' >"$work/cast-pw"
+ksdir=$CHAINDECK_ROOT/tests/vectors/keystore
+out=$(w import-keystore "$ksdir/go-ethereum/accounts/keystore/testdata/keystore/aaa" --vault "$kv" --password-file "$work/pw" \
+	--keystore-password-file "$work/geth-pw" </dev/null | cut -f2)
+eq "geth's keystore (testdata/keystore/aaa, password foobar) imports as the address in the file" "${out,,}" "0xf466859ead1932d743d622cb74fc058882e8648a"
+out=$(w import-keystore "$ksdir/cast/anvil7" --vault "$kv" --password-file "$work/pw" --keystore-password-file "$work/cast-pw" </dev/null | cut -f2)
+eq "cast's keystore of anvil's key 7 imports as anvil's account 7" "$out" "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"
+out=$(w import-keystore "$ksdir/cast/d09704ab-514f-4951-b349-479de7c3011b" --vault "$kv" --password-file "$work/pw" \
+	--keystore-password-file "$work/cast-pw" </dev/null | cut -f2)
+eq "a keystore from cast wallet new imports as the address cast printed" "$out" "0xcC3c1cD84d1Fab9139C6e6502588B77ce91262fC"
+
 # ---- no secret in stderr or any file but the vaults ----------------------------------------------
 grep -q "junk" "$err" && t_fail "the test mnemonic never reaches stderr" || t_pass "the test mnemonic never reaches stderr"
 grep -qF "$newm" "$err" && t_fail "new's mnemonic never reaches stderr" || t_pass "new's mnemonic never reaches stderr"
