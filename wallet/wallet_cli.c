@@ -807,6 +807,8 @@ static int cmd_list(struct cli *c)
 	}
 	for (size_t i = 0; i < vault_account_count(v) && rc == 0; i++)
 		rc = print_account(v, i);
+	/* the list first, the note after, also when both go to one pipe */
+	fflush(stdout);
 	if (!verify)
 		fputs("chaindeck wallet: addresses read without the password are unverified; "
 			"--password-file F or --verify checks them against the keys\n", stderr);
