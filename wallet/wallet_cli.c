@@ -144,6 +144,8 @@ static void secret_free(void *p)
 }
 
 static volatile sig_atomic_t tty_signal;
+/* Written to the terminal when a prompt is interrupted by a signal (NULL: nothing). */
+static const char *tty_on_signal;
 
 static void on_tty_signal(int sig)
 {
@@ -208,6 +210,9 @@ static int tty_read_secret(const char *prompt, char *out, size_t cap)
 	out[n] = '\0';
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0)
+		rc = rc ? rc : WALLET_CLI_EFAIL;
+	/* Interrupted while a mnemonic is on the screen: clear it before the signal ends us. */
+	if (tty_signal && tty_on_signal && write(fd, tty_on_signal, strlen(tty_on_signal)) < 0)
 		rc = rc ? rc : WALLET_CLI_EFAIL;
 	close(fd);
 	for (int i = 0; i < NTTY_SIGNALS; i++)
@@ -445,6 +450,10 @@ static int open_unlocked(struct cli *c, struct vault **v)
 		rc = vault_unlock(*v, pw, err, sizeof(err));
 		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
 	}
+	if (rc == 0 && vault_legacy_passphrase(*v))
+		fputs("chaindeck wallet: note: this vault was made before BIP-39 passphrases were "
+			"NFKD-normalised; other wallets restore other addresses from its words and "
+			"passphrase: move the funds to a new vault\n", stderr);
 	secret_free(pw);
 	if (rc != 0) {
 		vault_free(*v);
@@ -585,6 +594,9 @@ static int tty_puts(int fd, const char *s)
 	return 0;
 }
 
+/* Clear the screen and its scrollback, then leave the alternate screen. */
+#define LEAVE_SCREEN "\033[H\033[2J\033[3J\033[?1049l"
+
 /*
  * Shows the mnemonic on the terminal's alternate screen (ESC[?1049h), numbered,
  * until Enter; then clears it and leaves the alternate screen, so the words
@@ -617,10 +629,12 @@ static int show_mnemonic_screen(const char *mnemonic, const char *intro)
 	if (tty_puts(fd, text) != 0)
 		rc = fail(WALLET_CLI_EFAIL, "cannot write to the terminal");
 	secret_free(text);
+	tty_on_signal = LEAVE_SCREEN;
 	if (rc == 0)
 		rc = tty_read_secret("Press Enter when they are written down (the screen is then cleared). ",
 			enter, sizeof(enter));
-	tty_puts(fd, "\033[H\033[2J\033[3J\033[?1049l");
+	tty_on_signal = NULL;
+	tty_puts(fd, LEAVE_SCREEN);
 	close(fd);
 	return rc;
 }

@@ -116,6 +116,12 @@ eq "it shows the vault's words" "$shown" "$MNEMONIC "
 case ${out%%$'\e[?1049h'*} in *junk*) t_fail "nothing of them before the alternate screen" ;; *) t_pass "nothing of them before the alternate screen" ;; esac
 case ${out##*$'\e[?1049l'} in *junk*) t_fail "nothing of them after it" ;; *) t_pass "nothing of them after it" ;; esac
 case $out in *$'\e[2J\e[3J\e[?1049l'*) t_pass "the screen is cleared before it is left" ;; *) t_fail "the screen is cleared before it is left" ;; esac
+run_pty showint '[{"expect": "Press Enter when"}, {"send": "\u0003"}]' \
+	"$bin" wallet show-mnemonic --vault "$work/v7/vault" --password-file "$work/pw"
+out=$(j "$work/showint.json" out)
+eq "Ctrl-C while the words are shown ends it by SIGINT" "$(j "$work/showint.json" status)" -2
+case ${out##*junk} in *$'\e[2J\e[3J\e[?1049l'*) t_pass "and the screen is cleared and left first" ;;
+*) t_fail "and the screen is cleared and left first" ;; esac
 stdout=$(setsid -w "$bin" wallet show-mnemonic --vault "$work/v7/vault" --password-file "$work/pw" </dev/null 2>/dev/null); rc=$?
 eq "show-mnemonic without a terminal: usage error, nothing on stdout" "$rc:$stdout" "2:"
 printf 'wrong password here\n' >"$work/badpw"

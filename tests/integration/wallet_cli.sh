@@ -266,6 +266,12 @@ eq "with the password, a modified vault: exit 1 and no address printed" "$rc:$ou
 grep -q 'does not authenticate' "$work/fx/err" && t_pass "and it says the file does not authenticate" ||
 	t_fail "and it says the file does not authenticate" "$(cat "$work/fx/err")"
 
+# a vault made by 9b11fb0 with the NFC passphrase "café" still opens with its accounts, and says so
+cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-nfc-passphrase.vault" "$work/fx/nfc"
+out=$("$bin" wallet list --vault "$work/fx/nfc" --password-file "$work/fx/pw" </dev/null 2>"$work/fx/nfc.err" | cut -f2,4)
+eq "a pre-NFKD passphrase vault lists its account 0 (cast, raw bytes), verified" "$out" "$(printf '0x048c59F718f95dC11722b246230a2fA29D817a17\tverified')"
+grep -q 'NFKD' "$work/fx/nfc.err" && t_pass "and says that other wallets restore other addresses" || t_fail "and says so" "$(cat "$work/fx/nfc.err")"
+
 # ---- keystores made by other tools, committed (tests/vectors/keystore): geth's and cast's ------------
 kv=$work/kv/vault
 printf '%s\n' "$MNEMONIC" | w restore --vault "$kv" --password-file "$work/pw" --kdf interactive >/dev/null
