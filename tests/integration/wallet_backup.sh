@@ -5,7 +5,7 @@
 #   - new shows the words first (on the alternate screen, which is left and cleared after Enter),
 #     asks three chosen words back, and only then writes the vault: while the words are shown no
 #     vault exists; cast derives the address new printed from the words the screen showed
-#   - words typed back wrong: exit 1 and no vault at all
+#   - words typed back wrong, or words that cannot be printed (stdout /dev/full): exit 1, no vault
 #   - no terminal: new refuses unless --skip-backup-check, which writes a vault marked "backup not
 #     checked" (format version 2); verify-backup on the terminal clears the mark (version 1 again)
 #   - a weak password is warned about (from a file) and must be confirmed with "yes" (typed)
@@ -87,6 +87,12 @@ SH
 run_pty verify2 '[{"expect": "Backup check"}, {"answer_words": true}]' sh "$work/verify2.sh"
 eq "verify-backup with the right words exits 0" "$(j "$work/verify2.json" status)" 0
 eq "and the vault is back to version 1 (no mark)" "$(version "$v3")" 1
+
+# the words cannot be written (stdout is /dev/full): no vault
+setsid -w "$bin" wallet new --vault "$work/vfull/vault" --password-file "$work/pw" --kdf interactive --skip-backup-check \
+	</dev/null >/dev/full 2>"$work/vfull.err"
+eq "new whose words cannot be printed (stdout /dev/full): exit 1" "$?" 1
+[ ! -e "$work/vfull/vault" ] && t_pass "and no vault is written" || t_fail "and no vault is written" "$(cat "$work/vfull.err")"
 
 # ---- weak passwords -------------------------------------------------------------------------------
 printf 'a\n' >"$work/weak"
