@@ -791,90 +791,147 @@ static void set_view(struct dash *d, struct app *app, enum view v)
 	fleet_set_focus(app->fleet, v == VIEW_GRID || v == VIEW_ALERTS ? SIZE_MAX : app->node_sel);
 }
 
+/* ---- keys: one function per row of dash_keys ---- */
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	if (!list_view_key(&d->list, key))
+		return PANE_IGNORED; /* a click, not the wheel: the shell's */
+	if (fleet_count(app->fleet))
+		app->node_sel = d->order[d->list.sel];
+	if (d->view != VIEW_GRID)
+		set_view(d, app, d->view); /* the detail follows the selected node */
+	return PANE_REDRAW;
+}
+
+static int key_details(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_GRID && fleet_count(app->fleet))
+		set_view(d, app, VIEW_DETAIL);
+	return PANE_REDRAW;
+}
+
+static int key_back(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_GRID)
+		return PANE_IGNORED;
+	set_view(d, app, VIEW_GRID);
+	return PANE_REDRAW;
+}
+
+static int key_network(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_DETAIL || d->view == VIEW_NETWORK)
+		set_view(d, app, d->view == VIEW_DETAIL ? VIEW_NETWORK : VIEW_DETAIL);
+	return PANE_REDRAW;
+}
+
+static int key_alerts(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
+	return PANE_REDRAW;
+}
+
+static int key_sort(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)app;
+	if (key == 's')
+		d->sort_col = (enum fleet_col)((d->sort_col + 1) % COL_COUNT);
+	else
+		d->sort_desc = !d->sort_desc;
+	return PANE_REDRAW;
+}
+
+static int key_pin(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+
+	(void)key;
+	if (n) {
+		fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
+		save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
+	}
+	return PANE_REDRAW;
+}
+
+static int key_add(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)app;
+	(void)key;
+	line_edit_start(&d->edit, "New node name", "");
+	d->prompt = PROMPT_ADD_NAME;
+	return PANE_REDRAW;
+}
+
+static int key_remove(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+
+	(void)key;
+	if (!n)
+		return PANE_CONSUMED;
+	snprintf(d->edit.prompt, sizeof(d->edit.prompt), "Remove %.30s? (y/n)", n->name);
+	d->edit.text[0] = '\0';
+	d->edit.len = 0;
+	d->prompt = PROMPT_DELETE;
+	return PANE_REDRAW;
+}
+
+static int key_poll(void *state, struct app *app, int key)
+{
+	(void)state;
+	(void)key;
+	fleet_poll_now(app->fleet);
+	return PANE_CONSUMED;
+}
+
+static const struct pane_key dash_keys[] = {
+	{ { 'j', KEY_DOWN }, "next node", key_move },
+	{ { 'k', KEY_UP }, "previous node", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page of nodes up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last node", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three nodes up / down", key_move },
+	{ { '\n', '\r', KEY_ENTER }, "the selected node's details", key_details },
+	{ { 'v' }, "details: status / network (enode, heads, peers)", key_network },
+	{ { 27, KEY_BACKSPACE, 127, 'h' }, "back to the grid", key_back },
+	{ { 's', 'S' }, "sort by the next column / reverse", key_sort },
+	{ { 'p' }, "pin or unpin the selected node (pinned sort first)", key_pin },
+	{ { 'a' }, "add a node (saved to the config file)", key_add },
+	{ { 'd' }, "remove the selected node (asks first)", key_remove },
+	{ { 'l' }, "alert log", key_alerts },
+	{ { 'r' }, "poll every node now", key_poll },
+};
+
 static int dash_key(void *state, struct app *app, int key)
 {
 	struct dash *d = state;
-	const struct fleet_node *n;
 
 	if (d->prompt != PROMPT_NONE)
 		return prompt_key(d, app, key);
 	d->note.text[0] = '\0';
 	refresh_order(d, app);
-	if (list_view_key(&d->list, key)) {
-		if (fleet_count(app->fleet))
-			app->node_sel = d->order[d->list.sel];
-		if (d->view != VIEW_GRID)
-			set_view(d, app, d->view); /* the detail follows the selected node */
-		return PANE_REDRAW;
-	}
-	switch (key) {
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (d->view == VIEW_GRID && fleet_count(app->fleet))
-			set_view(d, app, VIEW_DETAIL);
-		return PANE_REDRAW;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-	case 'h':
-		if (d->view == VIEW_GRID)
-			return PANE_IGNORED;
-		set_view(d, app, VIEW_GRID);
-		return PANE_REDRAW;
-	case 'v':
-		if (d->view == VIEW_DETAIL || d->view == VIEW_NETWORK)
-			set_view(d, app, d->view == VIEW_DETAIL ? VIEW_NETWORK : VIEW_DETAIL);
-		return PANE_REDRAW;
-	case 'l':
-		set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
-		return PANE_REDRAW;
-	case 's':
-		d->sort_col = (enum fleet_col)((d->sort_col + 1) % COL_COUNT);
-		return PANE_REDRAW;
-	case 'S':
-		d->sort_desc = !d->sort_desc;
-		return PANE_REDRAW;
-	case 'p':
-		n = fleet_node(app->fleet, app->node_sel);
-		if (n) {
-			fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
-			save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
-		}
-		return PANE_REDRAW;
-	case 'a':
-		line_edit_start(&d->edit, "New node name", "");
-		d->prompt = PROMPT_ADD_NAME;
-		return PANE_REDRAW;
-	case 'd':
-		n = fleet_node(app->fleet, app->node_sel);
-		if (!n)
-			return PANE_CONSUMED;
-		snprintf(d->edit.prompt, sizeof(d->edit.prompt), "Remove %.30s? (y/n)", n->name);
-		d->edit.text[0] = '\0';
-		d->edit.len = 0;
-		d->prompt = PROMPT_DELETE;
-		return PANE_REDRAW;
-	case 'r':
-		fleet_poll_now(app->fleet);
-		return PANE_CONSUMED;
-	default:
-		return PANE_IGNORED;
-	}
+	return pane_key_run(dash_keys, sizeof(dash_keys) / sizeof(dash_keys[0]), d, app, key);
 }
-
-static const struct key_help dash_keys[] = {
-	{ "j k", "next / previous node (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "Enter", "node details" },
-	{ "v", "details: status / network (enode, heads, peers)" },
-	{ "Esc", "back to the grid" },
-	{ "s S", "sort by the next column / reverse" },
-	{ "p", "pin or unpin the node at the top" },
-	{ "a", "add a node (saved to the config file)" },
-	{ "d", "remove the node (asks first)" },
-	{ "l", "alert log" },
-	{ "r", "poll every node now" },
-};
 
 const struct pane_ops dashboard_pane_ops = {
 	.name = "Dashboard",
@@ -882,6 +939,6 @@ const struct pane_ops dashboard_pane_ops = {
 	.fini = dash_fini,
 	.draw = dash_draw,
 	.key = dash_key,
-	.keys = dash_keys,
-	.nkeys = sizeof(dash_keys) / sizeof(dash_keys[0]),
+	.rows = dash_keys,
+	.nrows = sizeof(dash_keys) / sizeof(dash_keys[0]),
 };

@@ -726,102 +726,153 @@ static int search_key(struct xp *x, struct app *app, int key)
 	return PANE_REDRAW;
 }
 
+/* ---- keys: one function per row of xp_keys ---- */
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	/* The links drawn last time are the list the keys move over. */
+	return list_view_key(&x->list, key) ? PANE_REDRAW : PANE_IGNORED;
+}
+
+static int key_search(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	line_edit_start(&x->edit, "Search (block, hash, address)", "");
+	x->searching = true;
+	return PANE_REDRAW;
+}
+
+static int key_open(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->list.sel < x->nlinks) {
+		struct explorer_target t = x->links[x->list.sel].target;
+
+		go(x, &t, true);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_back(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->view == XV_LIVE)
+		return PANE_IGNORED;
+	go_back(x);
+	return PANE_REDRAW;
+}
+
+static int key_forward(void *state, struct app *app, int key)
+{
+	(void)app;
+	(void)key;
+	go_forward(state);
+	return PANE_REDRAW;
+}
+
+static int key_copy(void *state, struct app *app, int key)
+{
+	(void)app;
+	(void)key;
+	copy_selected(state);
+	return PANE_REDRAW;
+}
+
+/* Label the selected address, else the address on screen. */
+static int key_label(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
+	struct address a;
+	const char *old;
+
+	(void)key;
+	if (t->kind != DOC_ADDRESS)
+		t = &x->here;
+	if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
+		notice_set(&x->note, true, "select an address first");
+		return PANE_REDRAW;
+	}
+	memcpy(x->label_addr, t->address, 20);
+	memcpy(a.b, t->address, 20);
+	old = app->book ? addressbook_get(app->book, &a) : NULL;
+	line_edit_start(&x->edit, "Label (empty removes)", old ? old : "");
+	x->searching = true;
+	x->labelling = true;
+	return PANE_REDRAW;
+}
+
+static int key_step_block(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_doc *d = explorer_doc(x->ex);
+
+	(void)app;
+	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
+	    (key == ']' || d->block.number > 0)) {
+		struct explorer_target t = { .kind = DOC_BLOCK,
+		                             .number = key == ']' ? d->block.number + 1 : d->block.number - 1 };
+
+		go(x, &t, true);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_history(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_doc *d = explorer_doc(x->ex);
+
+	(void)app;
+	if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS) {
+		if (key == 'm')
+			explorer_history_more(x->ex);
+		else
+			explorer_history_cancel(x->ex);
+	}
+	return PANE_REDRAW;
+}
+
+static const struct pane_key xp_keys[] = {
+	{ { '/' }, "search: block number, block or tx hash, address", key_search },
+	{ { 'j', KEY_DOWN }, "next block or link", key_move },
+	{ { 'k', KEY_UP }, "previous block or link", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last block or link", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three up / down", key_move },
+	{ { '\n', '\r', KEY_ENTER }, "open the selected block, transaction or address", key_open },
+	{ { 27, KEY_BACKSPACE, 127 }, "back to what was viewed before", key_back },
+	{ { 'f' }, "forward again", key_forward },
+	{ { '[', ']' }, "previous / next block", key_step_block },
+	{ { 'c' }, "copy the selected hash or address (OSC 52)", key_copy },
+	{ { 'b' }, "label the selected address (shared address book)", key_label },
+	{ { 'm' }, "more address history", key_history },
+	{ { 'x' }, "stop an address-history scan", key_history },
+};
+
 static int xp_key(void *state, struct app *app, int key)
 {
 	struct xp *x = state;
-	const struct explorer_doc *d;
 
 	if (!x->ex)
 		return PANE_IGNORED;
 	if (x->searching)
 		return search_key(x, app, key);
 	x->note.text[0] = '\0';
-	d = explorer_doc(x->ex);
-	/* The links drawn last time are the list the keys move over. */
-	if (list_view_key(&x->list, key))
-		return PANE_REDRAW;
-	switch (key) {
-	case '/':
-		line_edit_start(&x->edit, "Search (block, hash, address)", "");
-		x->searching = true;
-		return PANE_REDRAW;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (x->list.sel < x->nlinks) {
-			struct explorer_target t = x->links[x->list.sel].target;
-
-			go(x, &t, true);
-		}
-		return PANE_REDRAW;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-		if (x->view == XV_LIVE)
-			return PANE_IGNORED;
-		go_back(x);
-		return PANE_REDRAW;
-	case 'f':
-		go_forward(x);
-		return PANE_REDRAW;
-	case 'c':
-		copy_selected(x);
-		return PANE_REDRAW;
-	case 'b': {
-		/* Label the selected address, else the address on screen. */
-		const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
-		struct address a;
-		const char *old;
-
-		if (t->kind != DOC_ADDRESS)
-			t = &x->here;
-		if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
-			notice_set(&x->note, true, "select an address first");
-			return PANE_REDRAW;
-		}
-		memcpy(x->label_addr, t->address, 20);
-		memcpy(a.b, t->address, 20);
-		old = app->book ? addressbook_get(app->book, &a) : NULL;
-		line_edit_start(&x->edit, "Label (empty removes)", old ? old : "");
-		x->searching = true;
-		x->labelling = true;
-		return PANE_REDRAW;
-	}
-	case '[':
-	case ']':
-		if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
-		    (key == ']' || d->block.number > 0)) {
-			struct explorer_target t = { .kind = DOC_BLOCK,
-			                             .number = key == ']' ? d->block.number + 1 : d->block.number - 1 };
-
-			go(x, &t, true);
-		}
-		return PANE_REDRAW;
-	case 'm':
-		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
-			explorer_history_more(x->ex);
-		return PANE_REDRAW;
-	case 'x':
-		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
-			explorer_history_cancel(x->ex);
-		return PANE_REDRAW;
-	default:
-		return PANE_IGNORED;
-	}
+	return pane_key_run(xp_keys, sizeof(xp_keys) / sizeof(xp_keys[0]), x, app, key);
 }
-
-static const struct key_help xp_keys[] = {
-	{ "/", "search: block number, block or tx hash, address" },
-	{ "j k", "move the selection (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "Enter", "open the selected block, transaction or address" },
-	{ "Esc Bksp", "back to what was viewed before" },
-	{ "f", "forward again" },
-	{ "[ ]", "previous / next block" },
-	{ "c", "copy the selected hash or address (OSC 52)" },
-	{ "b", "label the selected address (shared address book)" },
-	{ "m", "more address history" },
-	{ "x", "stop an address-history scan" },
-};
 
 const struct pane_ops explorer_pane_ops = {
 	.name = "Explorer",
@@ -829,6 +880,6 @@ const struct pane_ops explorer_pane_ops = {
 	.fini = xp_fini,
 	.draw = xp_draw,
 	.key = xp_key,
-	.keys = xp_keys,
-	.nkeys = sizeof(xp_keys) / sizeof(xp_keys[0]),
+	.rows = xp_keys,
+	.nrows = sizeof(xp_keys) / sizeof(xp_keys[0]),
 };

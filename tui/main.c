@@ -28,6 +28,11 @@
 
 #define MAX_RPC_URLS 64
 
+/* The panes, in tab order (keys 1 2 3). Each *_pane.c defines its table; only here are they named. */
+extern const struct pane_ops wallet_pane_ops;
+extern const struct pane_ops explorer_pane_ops;
+extern const struct pane_ops dashboard_pane_ops;
+
 static const struct pane_ops *const pane_registry[] = {
 	&wallet_pane_ops,
 	&explorer_pane_ops,
