@@ -175,15 +175,6 @@ static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_styl
 	widget_list_row(app, w, (*y)++, sel, st, text);
 }
 
-static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
-{
-	if (*y >= 0 && *y < getmaxy(w) - 1) { /* documents scroll from row 0 */
-		widget_label(app, w, *y, 1, label, LABEL_W);
-		widget_text(app, w, *y, LABEL_W + 2, st, value);
-	}
-	(*y)++;
-}
-
 /* ---- the live list ---- */
 
 static void draw_live(struct xp *x, struct app *app, WINDOW *w)
@@ -244,9 +235,9 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
 	if (explorer_head(x->ex, &head) && head >= b->number)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
-	kv(app, w, &y, "Block", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Block", STYLE_TITLE, v);
 	hex_encode(v, sizeof(v), b->hash, 32, 1);
-	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	widget_kv(app, w, &y, LABEL_W, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
 	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
@@ -255,7 +246,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
 	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
-	kv(app, w, &y, "Time", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Time", STYLE_NORMAL, v);
 	if (b->has_miner) {
 		memset(&t, 0, sizeof(t));
 		t.kind = DOC_ADDRESS;
@@ -266,11 +257,11 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
 	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
-	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
-		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
 	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
-	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Transactions", STYLE_NORMAL, v);
 	if (y < getmaxy(w) - 1)
 		widget_text(app, w, y, 1, STYLE_LABEL, "HASH               FROM             TO               VALUE (ETH)        FEE (ETH)     METHOD");
 	y++;
@@ -316,9 +307,9 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 	uint64_t head;
 
 	hex_encode(v, sizeof(v), tx->hash, 32, 1);
-	kv(app, w, &y, "Transaction", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_TITLE, v);
 	if (!d->has_receipt) {
-		kv(app, w, &y, "Status", STYLE_WARN, "pending (not in a block yet)");
+		widget_kv(app, w, &y, LABEL_W, "Status", STYLE_WARN, "pending (not in a block yet)");
 	} else {
 		bool ok = !r->has_status || r->status;
 
@@ -326,9 +317,9 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		if (explorer_head(x->ex, &head) && head >= r->block_number)
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %llu confirmations",
 			         (unsigned long long)head - r->block_number + 1);
-		kv(app, w, &y, "Status", ok ? STYLE_OK : STYLE_BAD, v);
+		widget_kv(app, w, &y, LABEL_W, "Status", ok ? STYLE_OK : STYLE_BAD, v);
 		if (!ok)
-			kv(app, w, &y, "Reverted", STYLE_BAD,
+			widget_kv(app, w, &y, LABEL_W, "Reverted", STYLE_BAD,
 			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
 		t.kind = DOC_BLOCK;
 		t.number = r->block_number;
@@ -358,28 +349,28 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		snprintf(v, sizeof(v), "Created      %s", a);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
-	kv(app, w, &y, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
+	widget_kv(app, w, &y, LABEL_W, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
 	snprintf(v, sizeof(v), "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type,
 	         tx->type == 0 ? " (legacy)" : tx->type == 1 ? " (EIP-2930)" : tx->type == 2 ? " (EIP-1559)" :
 	         tx->type == 3 ? " (EIP-4844 blob)" : tx->type == 4 ? " (EIP-7702)" : "");
-	kv(app, w, &y, "Nonce", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, v);
 	snprintf(v, sizeof(v), "limit %s", fmt_count(num, sizeof(num), tx->gas));
 	if (d->has_receipt)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", used %s (%s)", fmt_count(a, 32, r->gas_used),
 		         fmt_percent(a + 48, 16, r->gas_used, tx->gas));
-	kv(app, w, &y, "Gas", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Gas", STYLE_NORMAL, v);
 	if (d->has_receipt && r->has_effective_gas_price) {
 		struct u256 fee;
 
-		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
+		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
 		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == U256_OK)
-			kv(app, w, &y, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
+			widget_kv(app, w, &y, LABEL_W, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
 	} else if (tx->has_max_fees) {
 		snprintf(v, sizeof(v), "max %s, tip ", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"));
 		fmt_units(v + strlen(v), sizeof(v) - strlen(v), tx->max_priority_fee_per_gas, 9, "gwei");
-		kv(app, w, &y, "Fees", STYLE_NORMAL, v);
+		widget_kv(app, w, &y, LABEL_W, "Fees", STYLE_NORMAL, v);
 	} else if (tx->has_gas_price) {
-		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
 	}
 	/* Input: method name and arguments from the selector table, else raw bytes. */
 	if (tx->input_len >= 4) {
@@ -388,20 +379,20 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		               tx->input[3];
 
 		if (selectors_lookup(sel, sigs, 2) > 0) {
-			kv(app, w, &y, "Method", STYLE_TITLE, sigs[0]);
+			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_TITLE, sigs[0]);
 			abi_format_args(sigs[0], tx->input, tx->input_len, v, sizeof(v));
-			kv(app, w, &y, "Arguments", STYLE_NORMAL, v);
+			widget_kv(app, w, &y, LABEL_W, "Arguments", STYLE_NORMAL, v);
 		} else {
 			snprintf(v, sizeof(v), "0x%08x (not in the selector table), %zu bytes of input", sel, tx->input_len);
-			kv(app, w, &y, "Method", STYLE_NORMAL, v);
+			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_NORMAL, v);
 		}
 	} else if (tx->input_len) {
-		kv(app, w, &y, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
+		widget_kv(app, w, &y, LABEL_W, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
 	}
 	if (!d->has_receipt)
 		return;
 	snprintf(v, sizeof(v), "%zu", r->log_count);
-	kv(app, w, &y, "Logs", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Logs", STYLE_NORMAL, v);
 	for (size_t i = 0; i < r->log_count; i++) {
 		const struct eth_log *lg = &r->logs[i];
 		struct abi_token_event ev;
@@ -446,15 +437,15 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	addr_text(a, sizeof(a), d->target.address);
 	book_suffix(app, d->target.address, lab, sizeof(lab));
 	snprintf(v, sizeof(v), "%s%s", a, lab);
-	kv(app, w, &y, "Address", STYLE_TITLE, v);
-	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
+	widget_kv(app, w, &y, LABEL_W, "Address", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
+	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
 	if (d->has_code)
 		snprintf(v, sizeof(v), "%s", d->code_size ? "contract" : "account (no code)");
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
-	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	widget_kv(app, w, &y, LABEL_W, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
 		char amt[96];
@@ -463,7 +454,7 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 		if (!d->tokens[i].known)
 			continue;
 		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
-		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
+		widget_kv(app, w, &y, LABEL_W, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
 	}
 	draw_history(x, app, w, d, &y);
 }
@@ -493,7 +484,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 	}
 	(*y)++;
 	if (d->history_message[0])
-		kv(app, w, y, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
+		widget_kv(app, w, y, LABEL_W, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
 	for (size_t i = 0; i < d->nhistory; i++) {
 		const struct history_entry *h = &d->history[i];
 		struct explorer_target t = { .kind = DOC_TX };
