@@ -12,6 +12,7 @@
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "dashboard/fleet.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -721,7 +722,10 @@ static void add_node(struct dash *d, struct app *app, const char *url)
 		notice_set(&d->note, true, "%s", err);
 		return;
 	}
-	app->node_sel = fleet_count(app->fleet) - 1;
+	/* The session's config lists the fleet's nodes: the explorer finds a new node's settings there. */
+	if (config_add_node(&app->cfg, &cn, err, sizeof(err)) != 0)
+		log_msg(LOG_WARN, "node %s: %s", d->new_name, err);
+	app_select_node(app, fleet_count(app->fleet) - 1);
 	save_nodes(d, app, &(struct node_change){ .add = &cn });
 	log_msg(LOG_INFO, "node %s added", d->new_name);
 }
@@ -735,8 +739,9 @@ static void remove_node(struct dash *d, struct app *app)
 		return;
 	snprintf(name, sizeof(name), "%s", n->name);
 	fleet_remove_node(app->fleet, app->node_sel);
-	if (app->node_sel >= fleet_count(app->fleet) && app->node_sel > 0)
-		app->node_sel--;
+	config_remove_node(&app->cfg, name);
+	app_select_node(app, app->node_sel < fleet_count(app->fleet) || app->node_sel == 0 ? app->node_sel
+	                                                                                    : app->node_sel - 1);
 	save_nodes(d, app, &(struct node_change){ .remove = name });
 	log_msg(LOG_INFO, "node %s removed", name);
 }
@@ -791,7 +796,7 @@ static int key_move(void *state, struct app *app, int key)
 	if (!list_view_key(&d->list, key))
 		return PANE_IGNORED; /* a click, not the wheel: the shell's */
 	if (fleet_count(app->fleet))
-		app->node_sel = d->order[d->list.sel];
+		app_select_node(app, d->order[d->list.sel]);
 	if (d->view != VIEW_GRID)
 		set_view(d, app, d->view); /* the detail follows the selected node */
 	return PANE_REDRAW;

@@ -17,6 +17,7 @@
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "common/selectors.h"
+#include "dashboard/fleet.h"
 #include "explorer/explorer.h"
 #include "tui/app.h"
 #include "tui/pane.h"
@@ -59,26 +60,33 @@ static int xp_init(struct app *app, void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* The explorer follows the first node; with none configured it stays empty. */
-	if (app->cfg.nnodes) {
-		x->ex = explorer_new(app->loop, &app->cfg, &app->cfg.nodes[0], app_changed, app, err, errlen);
-		if (!x->ex) {
-			free(x);
-			return -1;
-		}
-	}
+	/* main built the model, on the selected node; with no node it stays empty. */
+	x->ex = app->explorer;
 	*state = x;
 	return 0;
 }
 
 static void xp_fini(void *state)
 {
+	free(state); /* the model is main's */
+}
+
+/*
+ * The dashboard selected another node and main rebuilt the model on it: what
+ * was on screen belonged to the other chain, so back to the live list, with
+ * no history to go back to.
+ */
+static void xp_follow_node(void *state, struct app *app)
+{
 	struct xp *x = state;
 
-	if (!x)
-		return;
-	explorer_free(x->ex);
-	free(x);
+	x->ex = app->explorer;
+	x->view = XV_LIVE;
+	x->nback = x->nfwd = 0;
+	x->nlinks = 0;
+	x->list = (struct list_view){ 0 };
+	x->searching = x->labelling = false;
+	notice_set(&x->note, false, "following %s", app->explorer_node);
 }
 
 /* ---- formatting ---- */
@@ -177,18 +185,31 @@ static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_styl
 
 /* ---- the live list ---- */
 
+/* " (chain N)" of the node the explorer follows, as the dashboard polled it; "" while unknown. */
+static const char *chain_of(struct app *app, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < fleet_count(app->fleet); i++) {
+		const struct fleet_node *n = fleet_node(app->fleet, i);
+
+		if (strcmp(n->name, app->explorer_node) == 0 && n->has_chain_id)
+			snprintf(buf, cap, " (chain %llu)", (unsigned long long)n->chain_id);
+	}
+	return buf;
+}
+
 static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 {
 	static const char *const how[] = { "starting", "subscription (IPC)", "block filter", "polling" };
 
 	size_t n = explorer_block_count(x->ex);
 	int y = 0;
-	char head[200], num[32], age[24], gas[16], fee[64], miner[32];
+	char head[260], num[32], age[24], gas[16], fee[64], miner[32], chain[40];
 	uint64_t h;
 
-	snprintf(head, sizeof(head), "head %s   following by %s   reorgs seen %llu",
-	         explorer_head(x->ex, &h) ? fmt_count(num, sizeof(num), h) : "?", how[explorer_follow_mode(x->ex)],
-	         (unsigned long long)explorer_reorgs(x->ex));
+	snprintf(head, sizeof(head), "%s%s   head %s   following by %s   reorgs seen %llu", app->explorer_node,
+	         chain_of(app, chain, sizeof(chain)), explorer_head(x->ex, &h) ? fmt_count(num, sizeof(num), h) : "?",
+	         how[explorer_follow_mode(x->ex)], (unsigned long long)explorer_reorgs(x->ex));
 	widget_text(app, w, y, 1, STYLE_TITLE, head);
 	if (explorer_follow_error(x->ex)[0])
 		widget_text(app, w, y, (int)strlen(head) + 3, STYLE_BAD, explorer_follow_error(x->ex));
@@ -873,4 +894,5 @@ const struct pane_ops explorer_pane_ops = {
 	.key = xp_key,
 	.rows = xp_keys,
 	.nrows = sizeof(xp_keys) / sizeof(xp_keys[0]),
+	.follow_node = xp_follow_node,
 };
