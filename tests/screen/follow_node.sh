@@ -6,6 +6,7 @@
 # dashboard's grid (j) points the explorer at it: its header names the node, chain 2222 and head
 # 40, and block 40 opened from the live list has the hash the second anvil gives for it (eth_
 # getBlockByNumber, not our code). Selecting the first again (k) brings the explorer back.
+#   third   anvil --chain-id 3333, added in the dashboard (a): the explorer follows it at once.
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -25,6 +26,9 @@ rpc_result "$second_url" anvil_mine '["0x28"]' >/dev/null || die "the second anv
 [ "$(rpc_result "$second_url" eth_blockNumber)" = 0x28 ] || die "the second anvil is at block 40"
 hash40=$(rpc_result "$second_url" eth_getBlockByNumber '["0x28", false]' |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)["hash"])') || die "the second anvil gives block 40"
+
+anvil_start --chain-id 3333 || die "anvil third starts"
+third_url=$ANVIL_URL
 
 config=$home/nodes.ini
 cat >"$config" <<EOF2
@@ -70,6 +74,23 @@ screen_wait_for 'first \| chain 1111' 10 >/dev/null
 screen_send 2
 screen_wait_for '^ first \(chain 1111\) +head 0 ' 15 >/dev/null
 ok_if $? "k selects the first node again and the explorer follows it back (chain 1111, head 0)"
+
+# A node added in the dashboard becomes the selection, and the explorer follows it.
+screen_send 3
+screen_wait_for '^ *NODE' 5 >/dev/null
+screen_send a
+screen_wait_for 'New node name' 3 >/dev/null
+screen_type third
+screen_send Enter
+screen_wait_for 'URL .*8545' 3 >/dev/null
+screen_send C-u
+screen_type "$third_url"
+screen_send Enter
+screen_wait_for 'third \| chain 3333' 15 >/dev/null
+ok_if $? "a node added in the dashboard is selected (the status line names it)"
+screen_send 2
+screen_wait_for '^ third \(chain 3333\) +head 0 ' 15 >/dev/null
+ok_if $? "the explorer follows the node just added: chain 3333"
 grep -q "the explorer follows second" "$home/chaindeck.log"
 ok_if $? "the log says which node the explorer follows"
 
