@@ -62,7 +62,10 @@ struct pane_ops {
 	/* Help-only rows, for a pane whose bindings are not rows yet (shown when nrows is 0). */
 	const struct key_help *keys;
 	size_t nkeys;
-	/* The dashboard's selected node changed (app->node_sel): follow it. NULL: the pane does not. */
+	/*
+	 * The dashboard selected another node and main rebuilt the models that follow
+	 * it (app->explorer): drop what belonged to the old one. NULL: the pane does not follow.
+	 */
 	void (*follow_node)(void *state, struct app *app);
 };
 
