@@ -412,17 +412,19 @@ static int check_unique_keys(struct ctx *c, const cJSON *obj, size_t max)
 
 static int load_struct(struct ctx *c, const cJSON *def, struct stype *st)
 {
+	size_t want;
 	int i = 0;
 
 	if (!cJSON_IsArray(def))
 		return fail(c, "a struct type is a JSON array of {\"name\", \"type\"} members");
-	st->n = (size_t)cJSON_GetArraySize(def);
-	if (st->n > MEMBERS_MAX)
+	want = (size_t)cJSON_GetArraySize(def);
+	st->n = 0;
+	if (want > MEMBERS_MAX)
 		return fail(c, "more than %d members", MEMBERS_MAX);
-	st->m = calloc(st->n ? st->n : 1, sizeof(*st->m));
+	st->m = calloc(want ? want : 1, sizeof(*st->m));
 	if (!st->m)
 		return nomem(c);
-	for (const cJSON *f = def->child; f; f = f->next, i++) {
+	for (const cJSON *f = def->child; f && (size_t)i < want; f = f->next, i++) {
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
 		const cJSON *type = cJSON_GetObjectItemCaseSensitive(f, "type");
 		size_t old = path_push(c, NULL, i);
@@ -437,6 +439,7 @@ static int load_struct(struct ctx *c, const cJSON *def, struct stype *st)
 				return fail(c, "member \"%s\" is declared twice", name->valuestring);
 		st->m[i].name = name->valuestring;
 		st->m[i].type = type->valuestring;
+		st->n++;
 		path_pop(c, old);
 	}
 	return 0;
@@ -530,13 +533,11 @@ static int encode_type(struct ctx *c, size_t idx)
 	if (t->enc)
 		return 0;
 	collect_deps(c, idx, seen);
+	list[nl++] = t;
 	for (size_t i = 0; i < c->nt; i++)
 		if (seen[i] && i != idx)
 			list[nl++] = &c->t[i];
-	qsort(list, nl, sizeof(list[0]), cmp_names);
-	memmove(list + 1, list, nl * sizeof(list[0]));
-	list[0] = t;
-	nl++;
+	qsort(list + 1, nl - 1, sizeof(const struct stype *), cmp_names);
 	for (size_t i = 0; i < nl; i++) {
 		len += strlen(list[i]->name) + 2;
 		for (size_t j = 0; j < list[i]->n; j++)
@@ -773,8 +774,8 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 static int encode_value(struct ctx *c, const char *type, size_t tlen, const cJSON *v, unsigned depth,
                         uint8_t word[32])
 {
-	size_t elemlen;
-	unsigned long fixed;
+	size_t elemlen = 0;
+	unsigned long fixed = 0;
 	long s;
 
 	if (depth > EIP712_DEPTH_MAX)
@@ -784,7 +785,8 @@ static int encode_value(struct ctx *c, const char *type, size_t tlen, const cJSO
 		long i = 0;
 		int count;
 
-		split_array(type, tlen, &elemlen, &fixed); /* checked when the types were loaded */
+		if (!split_array(type, tlen, &elemlen, &fixed)) /* checked when the types were loaded */
+			return fail(c, "'%.*s' has a malformed array length", (int)tlen, type);
 		if (!cJSON_IsArray(v))
 			return fail(c, "%.*s: expected a JSON array", (int)tlen, type);
 		count = cJSON_GetArraySize(v);

@@ -40,7 +40,7 @@ static char *mail_value(const char *key)
 	char *line = text, *out = NULL;
 	size_t k = strlen(key);
 
-	while (line && *line) {
+	while (line && *line && !out) {
 		char *end = strchr(line, '\n');
 
 		if (end)
