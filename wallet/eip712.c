@@ -103,10 +103,16 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 	if (c->errcap == 0)
 		return c->rc;
-	if (c->pathlen)
-		snprintf(c->err, c->errcap, "%.*s: %s", (int)(c->errcap / 2), c->path, msg);
-	else
-		snprintf(c->err, c->errcap, "%s", msg);
+	{
+		char raw[2 * EIP712_ERR_MAX];
+
+		/* Keys and values quoted from the document may hold terminal escapes: sanitized. */
+		if (c->pathlen)
+			snprintf(raw, sizeof(raw), "%.*s: %s", EIP712_ERR_MAX / 2, c->path, msg);
+		else
+			snprintf(raw, sizeof(raw), "%s", msg);
+		text_sanitize(c->err, c->errcap, raw, strlen(raw));
+	}
 	return c->rc;
 }
 

@@ -1492,6 +1492,17 @@ static int cmd_sign_typed_data(struct cli *c)
 			strerror(errno));
 		goto out;
 	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > EIP712_DOC_MAX) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			rc = fail(WALLET_CLI_EFAIL, "%s is larger than %d bytes: not a typed-data request", path,
+				EIP712_DOC_MAX);
+			goto out;
+		}
+	}
 	rc = read_all(fd, json, EIP712_DOC_MAX + 2, &len, "the typed data");
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -3,7 +3,7 @@
  * bytes are the JSON text, as sign-typed-data reads them from a file).
  *
  * Properties: any input gives EIP712_OK or an error with a NUL-terminated,
- * non-empty message and a zeroed result. An accepted document's hashes hang
+ * non-empty, screen-safe message and a zeroed result. An accepted document's hashes hang
  * together (typeHash = keccak(encodeType), structHash = keccak(encoded),
  * encoded starts with typeHash and is whole words, digest = keccak(0x1901 ‖
  * domainSeparator ‖ structHash)); every line of the decoded view is
@@ -75,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "message not terminated");
 	if (rc != EIP712_OK) {
 		fuzz_check((rc == EIP712_EINVAL || rc == EIP712_ENOMEM) && err[0] != '\0', "error status or message");
+		fuzz_check(fuzz_screen_safe_str(err, sizeof(err)), "an error message is not screen-safe");
 		fuzz_check(fuzz_all_zero(&e, sizeof(e)), "result left set on error");
 		return 0;
 	}

@@ -187,6 +187,8 @@ expect_refused domain-extra      "\"httpOrigin\" is not an EIP712Domain field"
 expect_refused domain-reordered  "fields must come in the order name, version, chainId"
 expect_refused duplicate-key     "\"a\" appears twice"
 expect_refused not-json          "not valid JSON"
+python3 -c 'import sys; sys.stdout.write("{\"a\":\"" + "x" * (1 << 20) + "\"}")' >"$work/bad/too-large.json"
+expect_refused too-large         "is larger than 1048576 bytes"
 
 # A refused document is refused before the vault is opened: the wrong password is never asked for.
 out=$("$bin" wallet sign-typed-data --from "$ADDR" "$work/bad/extra-field.json" --vault "$vault" \

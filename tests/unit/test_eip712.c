@@ -462,6 +462,14 @@ static void view_is_sanitized(void)
 	CHECK(one("string", "\"a\\u001b[31mb\\nc\"", &e, err) == EIP712_OK);
 	CHECK(e.nfields == 1 && strchr(e.fields[0].value, 0x1b) == NULL && strchr(e.fields[0].value, '\n') == NULL);
 	eip712_free(&e);
+	/* and neither does an error message quoting the document */
+	{
+		const char *json = "{\"types\":{\"T\":[]},\"primaryType\":\"T\",\"domain\":{},"
+			"\"message\":{\"\\u001b]0;pwned\\u0007\":1}}";
+
+		CHECK(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == EIP712_EINVAL);
+		CHECK_MSG(strchr(err, 0x1b) == NULL && strchr(err, 0x07) == NULL && strstr(err, "pwned"), "%s", err);
+	}
 }
 
 static const struct test_case cases[] = {
