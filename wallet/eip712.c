@@ -857,7 +857,8 @@ static int encode_struct(struct ctx *c, size_t idx, const cJSON *v, unsigned dep
 	}
 	keccak256_init(&k);
 	keccak256_update(&k, t->hash, 32);
-	if (t->n == 0 && add_row(c, t->name, strlen(t->name), strdup("{}")) != 0) {
+	/* An empty nested struct is one line "{}"; an empty domain or message has none. */
+	if (t->n == 0 && c->pathlen >= c->prefix && add_row(c, t->name, strlen(t->name), strdup("{}")) != 0) {
 		free(buf);
 		return c->rc;
 	}

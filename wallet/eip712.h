@@ -63,7 +63,8 @@ struct eip712_field {
 	char *type;  /* the declared type of the leaf: "string", "uint256", "Person[]" for an empty array */
 	char *value; /* decimal numbers (with a sign for a negative int), EIP-55 addresses,
 	                true/false, 0x-hex bytes, strings in double quotes, sanitized for a
-	                terminal (text_sanitize); "[]" for an empty array, "{}" for an empty struct */
+	                terminal (text_sanitize); "[]" for an empty array, "{}" for an empty
+	                nested struct (an empty domain or message has no line at all) */
 };
 
 /* A parsed, validated request. Read the members; free with eip712_free. */

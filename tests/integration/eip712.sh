@@ -89,6 +89,7 @@ for f in "$work"/docs/*.json; do
 	total=$((total + 1))
 	ours=$(sign "$f"); rc=$?
 	cat "$work/last.err" >>"$err"
+	cp "$work/last.err" "$f.shown"
 	theirs=$("$cast" wallet sign --data --from-file "$f" --private-key "$KEY" 2>>"$err")
 	digest=$(sed -n 's/^digest: //p' "$work/last.err")
 	edigest=$(grep -F "$f " "$work/ethers.txt" | cut -d' ' -f2)
@@ -107,6 +108,54 @@ echo "  generated documents: $total; signatures identical to cast: $same_sig; di
 eq "at least 20 generated documents" "$([ "$total" -ge 20 ] && echo yes)" yes
 eq "every signature byte-identical with cast wallet sign --data" "$same_sig/$total${diff_cast:+ (differ:$diff_cast)}" "$total/$total"
 eq "every digest equal to ethers' TypedDataEncoder.hash" "$same_digest/$total${diff_ethers:+ (differ:$diff_ethers)}" "$total/$total"
+# What is shown before signing is what the document says: every domain field and message leaf of
+# every document, in order, against the generator's own values (Python's integers, lowercased
+# addresses and hex, strings with tabs and newlines as spaces).
+shown=$(python3 - "$work"/docs/*.json <<'PY'
+import json, sys
+def flat(types, t, v, path, out):
+    if t.endswith("]"):
+        if not v:
+            out.append((path, t, "[]"))
+        for i, x in enumerate(v):
+            flat(types, t[:t.rindex("[")], x, "%s[%d]" % (path, i), out)
+    elif t in types:
+        for m in types[t]:
+            flat(types, m["type"], v[m["name"]], (path + "." if path else "") + m["name"], out)
+    elif t == "bool":
+        out.append((path, t, "true" if v else "false"))
+    elif t.startswith("uint") or t.startswith("int"):
+        out.append((path, t, str(v if isinstance(v, int) else int(v, 0))))
+    elif t == "string":
+        out.append((path, t, '"' + v.replace("\t", " ").replace("\n", " ").replace("\r", " ") + '"'))
+    else:
+        out.append((path, t, v.lower()))
+STD = ["name", "version", "chainId", "verifyingContract", "salt"]
+STDT = {"name": "string", "version": "string", "chainId": "uint256", "verifyingContract": "address", "salt": "bytes32"}
+good = bad = lines = 0
+for f in sys.argv[1:]:
+    d = json.load(open(f, encoding="utf-8"))
+    want = []
+    flat({"D": [{"name": k, "type": STDT[k]} for k in STD if k in d["domain"]]}, "D", d["domain"], "", want)
+    flat(d["types"], d["primaryType"], d["message"], "", want)
+    got = []
+    for line in open(f + ".shown", encoding="utf-8"):
+        if line.startswith("  "):
+            p, t, v = line[2:].rstrip("\n").split(None, 2)
+            got.append((p, t, v if t == "string" or t.endswith("]") else v.lower()))
+    lines += len(want)
+    if got == want:
+        good += 1
+    else:
+        bad += 1
+        diff = [(a, b) for a, b in zip(got, want) if a != b][:1] or [(len(got), len(want))]
+        print("%s: %s" % (f.rsplit("/", 1)[1], diff), file=sys.stderr)
+print("  decoded view: %d lines compared" % lines, file=sys.stderr)
+print("%d/%d" % (good, good + bad))
+PY
+)
+eq "the decoded view shows every field of every document as the generator wrote it" "$shown" "$total/$total"
+
 # The generated set covers what it claims to (a generator that drifted would prove less).
 cover=$(python3 - "$work"/docs/*.json <<'PY'
 import json, sys
