@@ -184,6 +184,28 @@ static void ethers_typed_data_cases(void)
 		}
 		eip712_free(&e);
 		free(json);
+		/* The same request with EIP712Domain declared, as MetaMask sends it: the same digest. */
+		{
+			static const char *const std[][2] = {{"name", "string"}, {"version", "string"},
+				{"chainId", "uint256"}, {"verifyingContract", "address"}, {"salt", "bytes32"}};
+			cJSON *decl = cJSON_CreateArray();
+
+			for (size_t k = 0; k < 5; k++)
+				if (cJSON_GetObjectItem(cJSON_GetObjectItem(c, "domain"), std[k][0])) {
+					cJSON *m = cJSON_CreateObject();
+
+					cJSON_AddStringToObject(m, "name", std[k][0]);
+					cJSON_AddStringToObject(m, "type", std[k][1]);
+					cJSON_AddItemToArray(decl, m);
+				}
+			cJSON_AddItemToObject(cJSON_GetObjectItem(doc, "types"), "EIP712Domain", decl);
+			json = cJSON_PrintUnformatted(doc);
+			rc = eip712_parse(json, strlen(json), &e, err, sizeof(err));
+			CHECK_MSG(rc == EIP712_OK && hex_is(e.digest, 32, cJSON_GetObjectItem(c, "digest")->valuestring),
+				"%s with EIP712Domain declared: %s", name, rc == EIP712_OK ? "digest differs" : err);
+			eip712_free(&e);
+			free(json);
+		}
 		cJSON_Delete(doc);
 	}
 	CHECK_INT(ok, 130);
@@ -476,7 +498,7 @@ static const struct test_case cases[] = {
 	{ "the specification's Mail example: every hash", spec_mail_example },
 	{ "the specification's Mail example: the signature", spec_mail_signature },
 	{ "the specification's Mail example: the decoded view", spec_mail_view },
-	{ "ethers.js typed-data vectors: encodeData and digest", ethers_typed_data_cases },
+	{ "ethers.js typed-data vectors: encodeData and digest (domain derived and declared)", ethers_typed_data_cases },
 	{ "declared EIP712Domain hashes as the derived one", declared_domain_equals_derived },
 	{ "number spellings give one digest", number_spellings },
 	{ "negative ints are sign-extended", negative_int_word },
