@@ -28,6 +28,7 @@
 #include "common/hex.h"
 #include "common/text.h"
 #include "wallet/bip39.h"
+#include "wallet/eip712.h"
 #include "wallet/keystore.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
@@ -1429,6 +1430,107 @@ static int cmd_change_password(struct cli *c)
 	return rc;
 }
 
+/* ---- EIP-712 typed data ------------------------------------------------------------------------ */
+
+static void print_typed_rows(const struct eip712_field *f, size_t n)
+{
+	int wp = 0, wt = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int lp = (int)strlen(f[i].path), lt = (int)strlen(f[i].type);
+
+		wp = lp > wp ? lp : wp;
+		wt = lt > wt ? lt : wt;
+	}
+	wp = wp > 40 ? 40 : wp;
+	wt = wt > 24 ? 24 : wt;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %-*s  %-*s  %s\n", wp, f[i].path, wt, f[i].type, f[i].value);
+}
+
+/* The request as the signer should read it: domain, primary type, every field, the digest. */
+static void print_typed_data(const struct eip712 *e, const char *from)
+{
+	char digest[67];
+
+	hex_encode(digest, sizeof(digest), e->digest, 32, 1);
+	fprintf(stderr, "EIP-712 typed data, to be signed by %s\n", from);
+	fprintf(stderr, "domain:%s\n", e->ndomain ? "" : " (empty)");
+	print_typed_rows(e->domain, e->ndomain);
+	fprintf(stderr, "primary type: %s\n", e->primary_type);
+	fprintf(stderr, "message:%s\n", e->nfields ? "" : " (no fields)");
+	print_typed_rows(e->fields, e->nfields);
+	fprintf(stderr, "digest: %s\n", digest);
+}
+
+/* sign-typed-data --from ADDRESS FILE: FILE is an eth_signTypedData_v4 request ("-": stdin). */
+static int cmd_sign_typed_data(struct cli *c)
+{
+	struct eip712 e;
+	struct address from;
+	struct vault *v = NULL;
+	uint8_t *key = NULL, sig[SIGN_SIG_SIZE];
+	char *json = malloc(EIP712_DOC_MAX + 2), text[SIGN_HEX_SIZE], ftext[ADDRESS_TEXT_SIZE];
+	char err[EIP712_ERR_MAX];
+	const char *path = c->args[0];
+	size_t len = 0;
+	int fd, rc;
+
+	memset(&e, 0, sizeof(e));
+	if (!json)
+		return fail(WALLET_CLI_EFAIL, "out of memory");
+	if (!c->from) {
+		rc = fail(WALLET_CLI_EUSAGE, "sign-typed-data needs --from ADDRESS");
+		goto out;
+	}
+	rc = parse_address(c->from, &from, "--from");
+	if (rc != 0)
+		goto out;
+	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = fail(errno == ENOENT ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL, "cannot open %s: %s", path,
+			strerror(errno));
+		goto out;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > EIP712_DOC_MAX) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			rc = fail(WALLET_CLI_EFAIL, "%s is larger than %d bytes: not a typed-data request", path,
+				EIP712_DOC_MAX);
+			goto out;
+		}
+	}
+	rc = read_all(fd, json, EIP712_DOC_MAX + 2, &len, "the typed data");
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc != 0)
+		goto out;
+	if (eip712_parse(json, len, &e, err, sizeof(err)) != EIP712_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "typed data refused: %s", err);
+		goto out;
+	}
+	address_format(&from, ftext);
+	print_typed_data(&e, ftext);
+	rc = from_key(c, &v, &key);
+	if (rc != 0)
+		goto out;
+	if (eip712_sign(&e, key, sig) != SIGN_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "cannot sign the typed data");
+		goto out;
+	}
+	sign_sig_format(sig, text);
+	printf("%s\n", text);
+out:
+	eip712_free(&e);
+	free(json);
+	secret_free(key);
+	vault_free(v);
+	return rc;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------- */
 
 static const struct command commands[] = {
@@ -1456,6 +1558,8 @@ static const struct command commands[] = {
 		"sign-tx --from ADDRESS   (eth_signTransaction JSON on stdin)"},
 	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM | OPT_HEX | OPT_TEXT, 1, 1,
 		"sign-message --from ADDRESS [--hex|--text] MESSAGE   (EIP-191; 0x-hex is bytes unless --text)"},
+	{"sign-typed-data", cmd_sign_typed_data, COMMON_OPTS | OPT_FROM, 1, 1,
+		"sign-typed-data --from ADDRESS FILE   (eth_signTypedData_v4 JSON; - for stdin)"},
 	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE | OPT_HEX | OPT_TEXT,
 		1, 1, "verify-message --address ADDRESS --signature SIG [--hex|--text] MESSAGE"},
 	{"book", cmd_book, OPT_BOOK | OPT_HELP, 0, 2,
