@@ -59,6 +59,7 @@ struct ipc_conn {
 	size_t wlen, woff, wcap;
 	char *rbuf;
 	size_t rlen, rcap;
+	struct rpc_codec_framer frame; /* how far rbuf has been scanned: kept across reads */
 };
 
 struct rpc_client {
@@ -379,6 +380,7 @@ static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 	c->ipc.connecting = false;
 	c->ipc.wlen = c->ipc.woff = 0;
 	c->ipc.rlen = 0;
+	memset(&c->ipc.frame, 0, sizeof(c->ipc.frame));
 	set_health_failed(c, why);
 	/* Take the running requests out first: callbacks may queue new calls (which see the back-off). */
 	for (struct req *next, *a = c->active.head; a; a = next) {
@@ -487,44 +489,6 @@ static int ipc_start(struct rpc_client *c, struct req *r)
 	return 0;
 }
 
-/* Length of the first complete top-level JSON value in buf (after leading space), 0 if incomplete, -1 if garbage. */
-static long json_value_span(const char *buf, size_t len, size_t *start)
-{
-	size_t i = 0;
-	int depth = 0;
-	bool in_str = false, esc = false;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
-		i++;
-	*start = i;
-	if (i == len)
-		return 0;
-	if (buf[i] != '{' && buf[i] != '[')
-		return -1;
-	for (; i < len; i++) {
-		char ch = buf[i];
-
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				in_str = false;
-			continue;
-		}
-		if (ch == '"')
-			in_str = true;
-		else if (ch == '{' || ch == '[')
-			depth++;
-		else if (ch == '}' || ch == ']') {
-			if (--depth == 0)
-				return (long)(i + 1 - *start);
-		}
-	}
-	return 0;
-}
-
 /* The id a response carries (the first element's, for a batch), or 0. */
 static uint64_t response_id(const cJSON *doc)
 {
@@ -579,6 +543,7 @@ static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 static void ipc_read(struct rpc_client *c)
 {
 	struct ipc_conn *ic = &c->ipc;
+	size_t done;
 
 	for (;;) {
 		ssize_t got;
@@ -618,26 +583,29 @@ static void ipc_read(struct rpc_client *c)
 		ipc_fail_all(c, RPC_ECONNECT, "IPC read failed");
 		return;
 	}
+	/* The framer goes on where the last read stopped: a large answer arriving in many reads is
+	 * scanned once, and the buffer is compacted once per read, not once per value. */
 	for (;;) {
 		size_t start;
-		long span = json_value_span(ic->rbuf, ic->rlen, &start);
+		long span = rpc_codec_frame(&ic->frame, ic->rbuf, ic->rlen, &start);
 
 		if (span < 0) {
 			ipc_fail_all(c, RPC_EJSON, "IPC stream is not JSON");
 			return;
 		}
-		if (span == 0) {
-			/* Drop leading white space; keep the incomplete value. */
-			memmove(ic->rbuf, ic->rbuf + start, ic->rlen - start);
-			ic->rlen -= start;
-			return;
-		}
+		if (span == 0)
+			break;
 		set_health_ok(c);
 		ipc_dispatch(c, ic->rbuf + start, (size_t)span);
-		if (ic->fd < 0)
+		/* A callback may have failed the connection, which empties the buffer. */
+		if (ic->fd < 0 || ic->rlen == 0)
 			return;
-		memmove(ic->rbuf, ic->rbuf + start + (size_t)span, ic->rlen - start - (size_t)span);
-		ic->rlen -= start + (size_t)span;
+	}
+	done = rpc_codec_frame_done(&ic->frame);
+	if (done > 0) {
+		memmove(ic->rbuf, ic->rbuf + done, ic->rlen - done);
+		ic->rlen -= done;
+		rpc_codec_frame_drop(&ic->frame, done);
 	}
 }
 
