@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hex — hexadecimal data and JSON-RPC quantities.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop — the one event loop. One thread owns it; everything it calls back
  * runs on that thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rpc — an asynchronous JSON-RPC client, one handle per node.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rpc_codec — JSON-RPC 2.0 request building and response parsing. Pure: no I/O,
  * no clocks, no globals, so every function is tested on recorded bytes.
