@@ -1,3 +1,9 @@
+/*
+ * rpc — the JSON-RPC client: requests queued per node and sent as curl
+ * transfers on the loop (HTTP, HTTPS) or pipelined on one unix socket (IPC),
+ * with timeouts, a response cap, back-off after failures and health for the
+ * dashboard. Contract in rpc.h.
+ */
 #include "common/rpc.h"
 
 #include <errno.h>

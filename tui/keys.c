@@ -1,3 +1,7 @@
+/*
+ * keys — the global key table and its dispatch; --keys and the help overlay
+ * print from the same rows. Contract in keys.h.
+ */
 #include "tui/keys.h"
 
 #include <curses.h>

@@ -1,3 +1,7 @@
+/*
+ * widgets — drawing helpers the panes share (labels, bars, sparklines) and the
+ * one-line editor. Contract in widgets.h.
+ */
 #include "tui/widgets.h"
 
 #include <stdarg.h>

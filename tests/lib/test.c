@@ -1,3 +1,7 @@
+/*
+ * The test harness behind tests/lib/test.h: runs a file's cases, records
+ * failed checks, and prints the summary line tests/run.sh adds up.
+ */
 #include "tests/lib/test.h"
 
 #include <stdarg.h>
