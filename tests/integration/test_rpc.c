@@ -285,6 +285,30 @@ static void oversized_response_is_refused(void)
 	rpc_client_free(c);
 }
 
+/*
+ * The cap is on the answer, over IPC as over HTTP: answers under it arrive however small the cap
+ * (the reader's buffer is not the measure), an answer over it is refused, and the client is
+ * usable again at once (the node is not to blame for an answer larger than we accept).
+ */
+static void ipc_cap_is_on_the_answer(void)
+{
+	struct rpc_client *c = client("ANVIL_IPC", 5000, 1, 256);
+	struct outcome small = { 0 }, big = { 0 }, again = { 0 };
+
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
+	CHECK(run_until(&small.calls, 1, 5000));
+	CHECK_MSG(small.status == RPC_OK, "a 40-byte answer under a 256-byte cap: %d (%s)", small.status, small.detail);
+	CHECK_STR(small.result[0], "0x7a69");
+	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &big) > 0);
+	CHECK(run_until(&big.calls, 1, 5000));
+	CHECK_INT(big.status, RPC_ETOOBIG);
+	CHECK_MSG(strstr(big.detail, "256") != NULL, "detail: %s", big.detail);
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &again) > 0);
+	CHECK(run_until(&again.calls, 1, 5000));
+	CHECK_MSG(again.status == RPC_OK, "after an oversized answer: %d (%s)", again.status, again.detail);
+	rpc_client_free(c);
+}
+
 static void parallel_calls_respect_connection_limit(void)
 {
 	struct rpc_client *c = client("ANVIL_URL", 5000, 3, 0);
@@ -392,6 +416,7 @@ static const struct test_case cases[] = {
 	{ "silent_node_times_out_while_loop_runs", silent_node_times_out_while_loop_runs },
 	{ "refused_connection_then_backoff", refused_connection_then_backoff },
 	{ "oversized_response_is_refused", oversized_response_is_refused },
+	{ "ipc_cap_is_on_the_answer", ipc_cap_is_on_the_answer },
 	{ "parallel_calls_respect_connection_limit", parallel_calls_respect_connection_limit },
 	{ "cancelled_call_never_calls_back", cancelled_call_never_calls_back },
 	{ "killed_node_fails_calls_cleanly", killed_node_fails_calls_cleanly },
