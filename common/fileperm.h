@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fileperm — whether a file that steers the program may be trusted, as ssh
  * decides for its own configuration: it must belong to the user running

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fsutil — the one way chaindeck replaces a small private file on disk and
  * reads one back.

@@ -41,7 +41,7 @@ static const struct pane_ops *const pane_registry[] = {
 	&dashboard_pane_ops,
 };
 #define NPANES (sizeof(pane_registry) / sizeof(pane_registry[0]))
-/* Startup shows the dashboard: the one pane that is complete. */
+/* Startup shows the dashboard (pane_registry[2]): the nodes' health comes first. */
 #define START_PANE 2
 
 struct options {

@@ -1,3 +1,7 @@
+/*
+ * screen — curses start and stop, colours and styles, and the frame around
+ * the panes: tab bar, status line, help overlay. Contract in screen.h.
+ */
 #include "tui/screen.h"
 
 #include <langinfo.h>

@@ -1,3 +1,7 @@
+/*
+ * bip39: mnemonics against the BIP's English list and the python-mnemonic
+ * (Trezor) and ethers vectors: entropy, checksum, normalisation, seeds.
+ */
 #include "common/hex.h"
 #include "tests/lib/test.h"
 #include "wallet/bip39.h"

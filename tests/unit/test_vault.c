@@ -1,3 +1,8 @@
+/*
+ * vault: the encrypted key file from creation to unlock, save, lock and
+ * password change; modes, leftover temporaries, truncation, tampering and
+ * every single-bit flip.
+ */
 #include "wallet/vault.h"
 #include "tests/lib/test.h"
 
