@@ -458,10 +458,158 @@ static void page_deliver(struct history *h)
 
 /* ---- enrich: what the source left out, in one batch ----------------------------------------- */
 
+/*
+ * One answer of the enrichment batch, decoded and checked against what was
+ * asked; nothing of the page changes until every answer is taken.
+ */
+struct enrich_answer {
+	struct eth_tx tx;          /* ENRICH_TX: owned until applied */
+	bool has_status;           /* ENRICH_RECEIPT */
+	uint8_t status;
+	uint64_t timestamp;        /* ENRICH_HEADER */
+};
+
+/* The status a decoder's failure becomes. */
+static int decode_status(int rc)
+{
+	return rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA;
+}
+
+/* eth_getTransactionByHash for a trace hit: the transaction, where the trace put it. */
+static bool take_enrich_tx(struct history *h, const struct item *it, const cJSON *result, struct enrich_answer *a)
+{
+	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	int rc = eth_decode_tx(result, &a->tx, err, sizeof(err));
+
+	hash_hex(hx, it->e.tx_hash);
+	if (rc == ETH_ENULL) {
+		fail(h, HISTORY_EDATA, "the node does not know transaction %s", hx);
+		return false;
+	}
+	if (rc != ETH_OK) {
+		fail(h, decode_status(rc), "transaction %s: %s", hx, err);
+		return false;
+	}
+	if (memcmp(a->tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !a->tx.has_block ||
+	    a->tx.block_number != it->e.block_number || a->tx.tx_index != it->e.tx_index) {
+		eth_tx_free(&a->tx);
+		fail(h, HISTORY_EDATA, "transaction %s is not where the trace put it (block %llu, index %llu)",
+		     hx, (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
+		return false;
+	}
+	return true;
+}
+
+/* eth_getTransactionReceipt: the status of the entry's transaction, from its own receipt. */
+static bool take_enrich_receipt(struct history *h, const struct item *it, const cJSON *result, struct enrich_answer *a)
+{
+	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	struct eth_receipt rcpt;
+	int rc = eth_decode_receipt(result, &rcpt, err, sizeof(err));
+	bool same;
+
+	hash_hex(hx, it->e.tx_hash);
+	if (rc == ETH_ENULL) {
+		fail(h, HISTORY_EDATA, "the node has no receipt for transaction %s", hx);
+		return false;
+	}
+	if (rc != ETH_OK) {
+		fail(h, decode_status(rc), "receipt of %s: %s", hx, err);
+		return false;
+	}
+	same = memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0 && rcpt.block_number == it->e.block_number;
+	a->has_status = rcpt.has_status;
+	a->status = rcpt.status;
+	eth_receipt_free(&rcpt);
+	if (!same)
+		fail(h, HISTORY_EDATA, "the receipt of %s belongs to another transaction or block", hx);
+	return same;
+}
+
+/* eth_getBlockByNumber: the time of the block asked for. */
+static bool take_enrich_header(struct history *h, uint64_t block, const cJSON *result, struct enrich_answer *a)
+{
+	char err[ETH_ERR_MAX];
+	struct eth_block b;
+	int rc = eth_decode_header(result, &b, err, sizeof(err));
+	uint64_t number;
+
+	if (rc == ETH_ENULL) {
+		fail(h, HISTORY_EDATA, "the node does not know block %llu", (unsigned long long)block);
+		return false;
+	}
+	if (rc != ETH_OK) {
+		fail(h, decode_status(rc), "block %llu: %s", (unsigned long long)block, err);
+		return false;
+	}
+	number = b.number;
+	a->timestamp = b.timestamp;
+	eth_block_free(&b);
+	if (number != block) {
+		fail(h, HISTORY_EDATA, "asked for block %llu, got %llu", (unsigned long long)block, (unsigned long long)number);
+		return false;
+	}
+	return true;
+}
+
+/* Takes every answer of the batch into a[]; false after failing the page (a[] then owns nothing). */
+static bool take_enrich(struct history *h, const struct rpc_response *res, struct enrich_answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+		const struct rpc_reply *r = &res->reply[i];
+		bool ok;
+
+		if (r->status != RPC_OK) {
+			fail_remote(h, HISTORY_ERPC, q->kind == ENRICH_TX ? "eth_getTransactionByHash" :
+			            q->kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", r);
+			break;
+		}
+		if (q->kind == ENRICH_TX)
+			ok = take_enrich_tx(h, &h->items[q->item], r->result, &a[i]);
+		else if (q->kind == ENRICH_RECEIPT)
+			ok = take_enrich_receipt(h, &h->items[q->item], r->result, &a[i]);
+		else
+			ok = take_enrich_header(h, q->block, r->result, &a[i]);
+		if (!ok)
+			break;
+	}
+	if (i == h->nreqs)
+		return true;
+	while (i-- > 0)
+		if (h->reqs[i].kind == ENRICH_TX)
+			eth_tx_free(&a[i].tx);
+	return false;
+}
+
+/* Puts the taken answers into the page's entries, and sorts them again. */
+static void apply_enrich(struct history *h, struct enrich_answer *a)
+{
+	for (size_t i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+
+		if (q->kind == ENRICH_TX) {
+			set_from_tx(h, &h->items[q->item], &a[i].tx);
+			eth_tx_free(&a[i].tx);
+		} else if (q->kind == ENRICH_RECEIPT) {
+			h->items[q->item].e.has_status = a[i].has_status;
+			h->items[q->item].e.status = a[i].status;
+		} else {
+			for (size_t k = 0; k < h->n; k++)
+				if (h->items[k].e.block_number == q->block)
+					h->items[k].e.timestamp = a[i].timestamp;
+		}
+	}
+	/* a trace hit may be neither the address's transaction nor in the right order any more */
+	qsort(h->items, h->n, sizeof(*h->items), cmp_items);
+}
+
 static void on_enrich(void *ud, const struct rpc_response *res)
 {
 	struct history *h = ud;
-	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	struct enrich_answer *a;
 
 	h->call = 0;
 	if (res->status != RPC_OK) {
@@ -472,91 +620,18 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 		fail(h, HISTORY_EDATA, "the node answered %zu of %zu calls", res->n, h->nreqs);
 		return;
 	}
-	for (size_t i = 0; i < h->nreqs; i++) {
-		const struct enrich_req *q = &h->reqs[i];
-		const struct rpc_reply *r = &res->reply[i];
-		struct item *it = q->kind == ENRICH_HEADER ? NULL : &h->items[q->item];
-		int rc;
-
-		if (r->status != RPC_OK) {
-			fail_remote(h, HISTORY_ERPC, q->kind == ENRICH_TX ? "eth_getTransactionByHash" :
-			            q->kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", r);
-			return;
-		}
-		if (it)
-			hash_hex(hx, it->e.tx_hash);
-		if (q->kind == ENRICH_TX) {
-			struct eth_tx tx;
-
-			rc = eth_decode_tx(r->result, &tx, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node does not know transaction %s", hx);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "transaction %s: %s", hx, err);
-				return;
-			}
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
-			if (memcmp(tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !tx.has_block ||
-			    tx.block_number != it->e.block_number || tx.tx_index != it->e.tx_index) {
-				eth_tx_free(&tx);
-				fail(h, HISTORY_EDATA, "transaction %s is not where the trace put it (block %llu, index %llu)",
-				     hx, (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
-				return;
-			}
-			set_from_tx(h, it, &tx);
-			eth_tx_free(&tx);
-		} else if (q->kind == ENRICH_RECEIPT) {
-			struct eth_receipt rcpt;
-
-			rc = eth_decode_receipt(r->result, &rcpt, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node has no receipt for transaction %s", hx);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "receipt of %s: %s", hx, err);
-				return;
-			}
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
-			if (memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) != 0 ||
-			    rcpt.block_number != it->e.block_number) {
-				eth_receipt_free(&rcpt);
-				fail(h, HISTORY_EDATA, "the receipt of %s belongs to another transaction or block", hx);
-				return;
-			}
-			it->e.has_status = rcpt.has_status;
-			it->e.status = rcpt.status;
-			eth_receipt_free(&rcpt);
-		} else {
-			struct eth_block b;
-
-			rc = eth_decode_header(r->result, &b, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node does not know block %llu", (unsigned long long)q->block);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "block %llu: %s",
-				     (unsigned long long)q->block, err);
-				return;
-			}
-			if (b.number != q->block) {
-				eth_block_free(&b);
-				fail(h, HISTORY_EDATA, "asked for block %llu, got %llu",
-				     (unsigned long long)q->block, (unsigned long long)b.number);
-				return;
-			}
-			for (size_t k = 0; k < h->n; k++)
-				if (h->items[k].e.block_number == q->block) /* NOLINT(clang-analyzer-core.NullDereference): as above */
-					h->items[k].e.timestamp = b.timestamp;
-			eth_block_free(&b);
-		}
+	a = calloc(h->nreqs, sizeof(*a));
+	if (!a) {
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return;
 	}
-	/* a trace hit may be neither the address's transaction nor in the right order any more */
-	qsort(h->items, h->n, sizeof(*h->items), cmp_items); /* NOLINT(clang-analyzer-core.NonNullParamChecker): as above */
-	page_deliver(h);
+	if (take_enrich(h, res, a)) {
+		apply_enrich(h, a);
+		free(a);
+		page_deliver(h);
+		return;
+	}
+	free(a);
 }
 
 static bool add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
