@@ -837,13 +837,134 @@ static bool fall_back(struct history *h, const struct rpc_reply *r, enum history
  * first, whole blocks (the page size is a minimum). anvil and Erigon add the
  * block time as txs[i].blockTimestamp or receipts[i].timestamp.
  */
+/* One transaction of an ots page, decoded and checked against its receipt. */
+struct ots_entry {
+	struct eth_tx tx;          /* owned until applied */
+	bool has_status;
+	uint8_t status;
+	uint64_t timestamp;        /* 0 when the node did not say */
+};
+
+static void ots_entries_free(struct ots_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		eth_tx_free(&e[i].tx);
+	free(e);
+}
+
+/* txs[i] with receipts[i]; false after failing the page. */
+static bool take_ots_entry(struct history *h, const cJSON *jt, const cJSON *jr, int i, struct ots_entry *e)
+{
+	char err[ETH_ERR_MAX];
+	struct eth_receipt rc;
+	int st = eth_decode_tx(jt, &e->tx, err, sizeof(err));
+	bool same;
+
+	if (st != ETH_OK) {
+		fail(h, decode_status(st), "ots_searchTransactionsBefore: txs[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+		return false;
+	}
+	st = eth_decode_receipt(jr, &rc, err, sizeof(err));
+	if (st != ETH_OK) {
+		eth_tx_free(&e->tx);
+		fail(h, decode_status(st), "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+		return false;
+	}
+	same = e->tx.has_block && memcmp(e->tx.hash, rc.tx_hash, ETH_HASH_LEN) == 0 &&
+	       e->tx.block_number == rc.block_number;
+	e->has_status = rc.has_status;
+	e->status = rc.status;
+	eth_receipt_free(&rc);
+	if (!same) {
+		eth_tx_free(&e->tx);
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
+		return false;
+	}
+	if (!member_u64(jt, "blockTimestamp", &e->timestamp))
+		member_u64(jr, "timestamp", &e->timestamp);
+	return true;
+}
+
+/*
+ * The answer {txs, receipts, lastPage}: its entries into *out (*n of them,
+ * the caller frees with ots_entries_free) and whether it is the last page.
+ * False after failing the page.
+ */
+static bool take_ots(struct history *h, const cJSON *result, struct ots_entry **out, size_t *n, bool *last_page)
+{
+	const cJSON *txs = cJSON_GetObjectItemCaseSensitive(result, "txs");
+	const cJSON *receipts = cJSON_GetObjectItemCaseSensitive(result, "receipts");
+	const cJSON *last = cJSON_GetObjectItemCaseSensitive(result, "lastPage");
+	struct ots_entry *e;
+	int count;
+
+	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+		return false;
+	}
+	count = cJSON_GetArraySize(txs);
+	if (cJSON_GetArraySize(receipts) != count) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
+		     count, cJSON_GetArraySize(receipts));
+		return false;
+	}
+	/* the node answered the method: whatever is wrong below, it has it */
+	if (h->o.caps)
+		h->o.caps->ots = HISTORY_SUPPORT_YES;
+	e = calloc(count ? (size_t)count : 1, sizeof(*e));
+	if (!e) {
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return false;
+	}
+	for (int i = 0; i < count; i++) {
+		if (!take_ots_entry(h, cJSON_GetArrayItem(txs, i), cJSON_GetArrayItem(receipts, i), i, &e[i])) {
+			ots_entries_free(e, (size_t)i);
+			return false;
+		}
+	}
+	*out = e;
+	*n = (size_t)count;
+	*last_page = cJSON_IsTrue(last);
+	return true;
+}
+
+/*
+ * Adds the page's entries that belong to the window; they come in whole
+ * blocks, so everything from the lowest block returned up is here. False
+ * after failing the page.
+ */
+static bool apply_ots(struct history *h, const struct ots_entry *e, size_t n, bool last_page)
+{
+	uint64_t lowest = UINT64_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it;
+
+		/* newer than the head this page is computed against; or a duplicate */
+		if (e[i].tx.block_number > h->hi || find_tx(h, e[i].tx.hash))
+			continue;
+		it = add_item(h);
+		if (!it) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return false;
+		}
+		set_from_tx(h, it, &e[i].tx);
+		it->e.has_status = e[i].has_status;
+		it->e.status = e[i].status;
+		it->e.timestamp = e[i].timestamp;
+		if (e[i].tx.block_number < lowest)
+			lowest = e[i].tx.block_number;
+	}
+	h->lo = (last_page || lowest == UINT64_MAX) ? 0 : lowest;
+	return true;
+}
+
 static void on_ots(void *ud, const struct rpc_response *res)
 {
 	struct history *h = ud;
-	const cJSON *result, *txs, *receipts, *last;
-	char err[ETH_ERR_MAX];
-	uint64_t lowest = UINT64_MAX;
-	int count;
+	struct ots_entry *e;
+	size_t n;
+	bool last_page, ok;
 
 	h->call = 0;
 	if (res->status != RPC_OK) {
@@ -854,74 +975,12 @@ static void on_ots(void *ud, const struct rpc_response *res)
 		fall_back(h, &res->reply[0], h->o.caps ? &h->o.caps->ots : NULL, "ots_searchTransactionsBefore");
 		return;
 	}
-	result = res->reply[0].result;
-	txs = cJSON_GetObjectItemCaseSensitive(result, "txs");
-	receipts = cJSON_GetObjectItemCaseSensitive(result, "receipts");
-	last = cJSON_GetObjectItemCaseSensitive(result, "lastPage");
-	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+	if (!take_ots(h, res->reply[0].result, &e, &n, &last_page))
 		return;
-	}
-	count = cJSON_GetArraySize(txs);
-	if (cJSON_GetArraySize(receipts) != count) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
-		     count, cJSON_GetArraySize(receipts));
-		return;
-	}
-	if (h->o.caps)
-		h->o.caps->ots = HISTORY_SUPPORT_YES;
-	for (int i = 0; i < count; i++) {
-		const cJSON *jt = cJSON_GetArrayItem(txs, i), *jr = cJSON_GetArrayItem(receipts, i);
-		struct eth_tx tx;
-		struct eth_receipt rc;
-		struct item *it;
-		int st = eth_decode_tx(jt, &tx, err, sizeof(err));
-
-		if (st != ETH_OK) {
-			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "ots_searchTransactionsBefore: txs[%d]: %s",
-			     i, st == ETH_ENULL ? "null" : err);
-			return;
-		}
-		st = eth_decode_receipt(jr, &rc, err, sizeof(err));
-		if (st != ETH_OK) {
-			eth_tx_free(&tx);
-			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA,
-			     "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
-			return;
-		}
-		if (!tx.has_block || memcmp(tx.hash, rc.tx_hash, ETH_HASH_LEN) != 0 ||
-		    tx.block_number != rc.block_number) {
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
-			return;
-		}
-		if (tx.block_number > h->hi || find_tx(h, tx.hash)) {
-			/* newer than the head this page is computed against; or a duplicate */
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			continue;
-		}
-		it = add_item(h);
-		if (!it) {
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return;
-		}
-		set_from_tx(h, it, &tx);
-		it->e.has_status = rc.has_status;
-		it->e.status = rc.status;
-		if (!member_u64(jt, "blockTimestamp", &it->e.timestamp))
-			member_u64(jr, "timestamp", &it->e.timestamp);
-		if (tx.block_number < lowest)
-			lowest = tx.block_number;
-		eth_tx_free(&tx);
-		eth_receipt_free(&rc);
-	}
-	/* whole blocks: everything from the lowest block returned up is here */
-	h->lo = (cJSON_IsTrue(last) || lowest == UINT64_MAX) ? 0 : lowest;
-	window_logs(h);
+	ok = apply_ots(h, e, n, last_page);
+	ots_entries_free(e, n);
+	if (ok)
+		window_logs(h);
 }
 
 static void ots_begin(struct history *h)
