@@ -117,7 +117,7 @@ static void status_rows(struct builder *b, const struct explorer_doc *d, const s
 		return;
 	}
 	if (ctx->has_head && ctx->head >= r->block_number)
-		snprintf(conf, sizeof(conf), ", %llu confirmations", (unsigned long long)(ctx->head - r->block_number + 1));
+		snprintf(conf, sizeof(conf), ", %llu confirmations", (unsigned long long)ctx->head - r->block_number + 1);
 	add(b, "Status", ok ? TXV_OK : TXV_BAD, NULL, "%s%s",
 	    !r->has_status ? "included (pre-Byzantium: no status)" : ok ? "success" : "FAILED", conf);
 	if (!ok)
