@@ -475,33 +475,40 @@ static int decode_status(int rc)
 	return rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA;
 }
 
+/*
+ * The takers below decode one answer into *a. HISTORY_OK, or a failure
+ * status with its words in msg; they never fail the page themselves, so the
+ * caller can release what it took before (a failed page may be freed).
+ */
+
 /* eth_getTransactionByHash for a trace hit: the transaction, where the trace put it. */
-static bool take_enrich_tx(struct history *h, const struct item *it, const cJSON *result, struct enrich_answer *a)
+static int take_enrich_tx(const struct item *it, const cJSON *result, struct enrich_answer *a, char *msg, size_t cap)
 {
 	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
 	int rc = eth_decode_tx(result, &a->tx, err, sizeof(err));
 
 	hash_hex(hx, it->e.tx_hash);
 	if (rc == ETH_ENULL) {
-		fail(h, HISTORY_EDATA, "the node does not know transaction %s", hx);
-		return false;
+		snprintf(msg, cap, "the node does not know transaction %s", hx);
+		return HISTORY_EDATA;
 	}
 	if (rc != ETH_OK) {
-		fail(h, decode_status(rc), "transaction %s: %s", hx, err);
-		return false;
+		snprintf(msg, cap, "transaction %s: %s", hx, err);
+		return decode_status(rc);
 	}
 	if (memcmp(a->tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !a->tx.has_block ||
 	    a->tx.block_number != it->e.block_number || a->tx.tx_index != it->e.tx_index) {
 		eth_tx_free(&a->tx);
-		fail(h, HISTORY_EDATA, "transaction %s is not where the trace put it (block %llu, index %llu)",
-		     hx, (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
-		return false;
+		snprintf(msg, cap, "transaction %s is not where the trace put it (block %llu, index %llu)", hx,
+		         (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
+		return HISTORY_EDATA;
 	}
-	return true;
+	return HISTORY_OK;
 }
 
 /* eth_getTransactionReceipt: the status of the entry's transaction, from its own receipt. */
-static bool take_enrich_receipt(struct history *h, const struct item *it, const cJSON *result, struct enrich_answer *a)
+static int take_enrich_receipt(const struct item *it, const cJSON *result, struct enrich_answer *a, char *msg,
+                               size_t cap)
 {
 	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
 	struct eth_receipt rcpt;
@@ -510,24 +517,26 @@ static bool take_enrich_receipt(struct history *h, const struct item *it, const 
 
 	hash_hex(hx, it->e.tx_hash);
 	if (rc == ETH_ENULL) {
-		fail(h, HISTORY_EDATA, "the node has no receipt for transaction %s", hx);
-		return false;
+		snprintf(msg, cap, "the node has no receipt for transaction %s", hx);
+		return HISTORY_EDATA;
 	}
 	if (rc != ETH_OK) {
-		fail(h, decode_status(rc), "receipt of %s: %s", hx, err);
-		return false;
+		snprintf(msg, cap, "receipt of %s: %s", hx, err);
+		return decode_status(rc);
 	}
 	same = memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0 && rcpt.block_number == it->e.block_number;
 	a->has_status = rcpt.has_status;
 	a->status = rcpt.status;
 	eth_receipt_free(&rcpt);
-	if (!same)
-		fail(h, HISTORY_EDATA, "the receipt of %s belongs to another transaction or block", hx);
-	return same;
+	if (!same) {
+		snprintf(msg, cap, "the receipt of %s belongs to another transaction or block", hx);
+		return HISTORY_EDATA;
+	}
+	return HISTORY_OK;
 }
 
 /* eth_getBlockByNumber: the time of the block asked for. */
-static bool take_enrich_header(struct history *h, uint64_t block, const cJSON *result, struct enrich_answer *a)
+static int take_enrich_header(uint64_t block, const cJSON *result, struct enrich_answer *a, char *msg, size_t cap)
 {
 	char err[ETH_ERR_MAX];
 	struct eth_block b;
@@ -535,52 +544,59 @@ static bool take_enrich_header(struct history *h, uint64_t block, const cJSON *r
 	uint64_t number;
 
 	if (rc == ETH_ENULL) {
-		fail(h, HISTORY_EDATA, "the node does not know block %llu", (unsigned long long)block);
-		return false;
+		snprintf(msg, cap, "the node does not know block %llu", (unsigned long long)block);
+		return HISTORY_EDATA;
 	}
 	if (rc != ETH_OK) {
-		fail(h, decode_status(rc), "block %llu: %s", (unsigned long long)block, err);
-		return false;
+		snprintf(msg, cap, "block %llu: %s", (unsigned long long)block, err);
+		return decode_status(rc);
 	}
 	number = b.number;
 	a->timestamp = b.timestamp;
 	eth_block_free(&b);
 	if (number != block) {
-		fail(h, HISTORY_EDATA, "asked for block %llu, got %llu", (unsigned long long)block, (unsigned long long)number);
-		return false;
+		snprintf(msg, cap, "asked for block %llu, got %llu", (unsigned long long)block, (unsigned long long)number);
+		return HISTORY_EDATA;
 	}
-	return true;
+	return HISTORY_OK;
 }
 
 /* Takes every answer of the batch into a[]; false after failing the page (a[] then owns nothing). */
 static bool take_enrich(struct history *h, const struct rpc_response *res, struct enrich_answer *a)
 {
+	char msg[MSG_MAX];
+	const struct rpc_reply *bad = NULL;
+	int st = HISTORY_OK;
 	size_t i;
 
 	for (i = 0; i < h->nreqs; i++) {
 		const struct enrich_req *q = &h->reqs[i];
 		const struct rpc_reply *r = &res->reply[i];
-		bool ok;
 
 		if (r->status != RPC_OK) {
-			fail_remote(h, HISTORY_ERPC, q->kind == ENRICH_TX ? "eth_getTransactionByHash" :
-			            q->kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", r);
+			bad = r;
 			break;
 		}
 		if (q->kind == ENRICH_TX)
-			ok = take_enrich_tx(h, &h->items[q->item], r->result, &a[i]);
+			st = take_enrich_tx(&h->items[q->item], r->result, &a[i], msg, sizeof(msg));
 		else if (q->kind == ENRICH_RECEIPT)
-			ok = take_enrich_receipt(h, &h->items[q->item], r->result, &a[i]);
+			st = take_enrich_receipt(&h->items[q->item], r->result, &a[i], msg, sizeof(msg));
 		else
-			ok = take_enrich_header(h, q->block, r->result, &a[i]);
-		if (!ok)
+			st = take_enrich_header(q->block, r->result, &a[i], msg, sizeof(msg));
+		if (st != HISTORY_OK)
 			break;
 	}
 	if (i == h->nreqs)
 		return true;
-	while (i-- > 0)
-		if (h->reqs[i].kind == ENRICH_TX)
-			eth_tx_free(&a[i].tx);
+	/* release what was taken while h is still ours: failing the page may free it */
+	for (size_t k = 0; k < i; k++)
+		if (h->reqs[k].kind == ENRICH_TX)
+			eth_tx_free(&a[k].tx);
+	if (bad)
+		fail_remote(h, HISTORY_ERPC, h->reqs[i].kind == ENRICH_TX ? "eth_getTransactionByHash" :
+		            h->reqs[i].kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", bad);
+	else
+		fail(h, st, "%s", msg);
 	return false;
 }
 
