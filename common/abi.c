@@ -961,27 +961,12 @@ static void dec_seq(struct dec *d, int id, bool repeat, size_t count, const uint
 	}
 }
 
-static void dec_value(struct dec *d, int id, const uint8_t *base, size_t len, int depth)
+/* A value of one word (static, not a tuple or array): checked for clean padding, then written. */
+static void dec_word(struct dec *d, const struct tnode *t, const uint8_t *base)
 {
-	const struct tnode *t = &d->g->n[id];
 	struct address a;
 	char text[ADDRESS_TEXT_SIZE];
-	const uint8_t *p;
-	size_t n;
 
-	if (d->budget == 0) {
-		dec_fail(d, "too many values");
-		return;
-	}
-	d->budget--;
-	if (depth > 2 * ABI_MAX_DEPTH + 2) {
-		dec_fail(d, "nested too deeply");
-		return;
-	}
-	if (!t->dynamic && len < t->ssize) {
-		dec_fail(d, "truncated data");
-		return;
-	}
 	switch (t->kind) {
 	case T_UINT:
 		if (!word_fits_uint(base, t->size))
@@ -1020,17 +1005,35 @@ static void dec_value(struct dec *d, int id, const uint8_t *base, size_t len, in
 		}
 		put_hex(&d->o, base, t->size);
 		break;
-	case T_BYTES:
-	case T_STRING:
-		if (bytes_at(base, len, 0, &p, &n) != 0) {
-			dec_fail(d, "length out of range");
-			break;
-		}
-		if (t->kind == T_BYTES)
-			put_hex(&d->o, p, n);
-		else
-			put_string(&d->o, p, n);
+	default:
+		dec_fail(d, "not a one-word type");
 		break;
+	}
+}
+
+/* bytes or string: a length word, then the bytes. */
+static void dec_bytes(struct dec *d, const struct tnode *t, const uint8_t *base, size_t len)
+{
+	const uint8_t *p;
+	size_t n;
+
+	if (bytes_at(base, len, 0, &p, &n) != 0) {
+		dec_fail(d, "length out of range");
+		return;
+	}
+	if (t->kind == T_BYTES)
+		put_hex(&d->o, p, n);
+	else
+		put_string(&d->o, p, n);
+}
+
+/* A tuple, a fixed array, or a dynamic array (a length word, then its elements). */
+static void dec_compound(struct dec *d, const struct tnode *t, const uint8_t *base, size_t len, int depth)
+{
+	const struct tnode *e;
+	size_t hs, n;
+
+	switch (t->kind) {
 	case T_TUPLE:
 		out_str(&d->o, "(");
 		dec_seq(d, t->child, false, t->len, base, len, depth, false);
@@ -1041,10 +1044,9 @@ static void dec_value(struct dec *d, int id, const uint8_t *base, size_t len, in
 		dec_seq(d, t->child, true, t->len, base, len, depth, false);
 		out_str(&d->o, "]");
 		break;
-	case T_DARRAY: {
-		const struct tnode *e = &d->g->n[t->child];
-		size_t hs = e->dynamic ? 32 : e->ssize;
-
+	default:
+		e = &d->g->n[t->child];
+		hs = e->dynamic ? 32 : e->ssize;
 		if (len < 32 || !word_size(base, (len - 32) / hs, &n)) {
 			dec_fail(d, "array length out of range");
 			break;
@@ -1054,6 +1056,39 @@ static void dec_value(struct dec *d, int id, const uint8_t *base, size_t len, in
 		out_str(&d->o, "]");
 		break;
 	}
+}
+
+/* One value of type id at base[0..len): within the budget and depth, then by its kind. */
+static void dec_value(struct dec *d, int id, const uint8_t *base, size_t len, int depth)
+{
+	const struct tnode *t = &d->g->n[id];
+
+	if (d->budget == 0) {
+		dec_fail(d, "too many values");
+		return;
+	}
+	d->budget--;
+	if (depth > 2 * ABI_MAX_DEPTH + 2) {
+		dec_fail(d, "nested too deeply");
+		return;
+	}
+	if (!t->dynamic && len < t->ssize) {
+		dec_fail(d, "truncated data");
+		return;
+	}
+	switch (t->kind) {
+	case T_BYTES:
+	case T_STRING:
+		dec_bytes(d, t, base, len);
+		break;
+	case T_TUPLE:
+	case T_FARRAY:
+	case T_DARRAY:
+		dec_compound(d, t, base, len, depth);
+		break;
+	default:
+		dec_word(d, t, base);
+		break;
 	}
 }
 

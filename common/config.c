@@ -847,16 +847,15 @@ static int set_string(char **slot, char *v, bool secret)
 	return 0;
 }
 
-static int apply_key(struct parser *p, const struct key_def *k, char *v)
+/* A [general] key: how the program runs. */
+static int apply_general_key(struct parser *p, enum key_id id, char *v)
 {
 	struct config *cfg = p->cfg;
-	struct config_node *n = &p->node;
-	const char *why;
 	char *path = NULL;
 	long num;
 	int rc;
 
-	switch (k->id) {
+	switch (id) {
 	case K_REFRESH:
 		if ((rc = parse_number(p, "refresh", v, 100, 60000, &num)) != 0)
 			return rc;
@@ -865,10 +864,7 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 	case K_TIMEOUT:
 		if ((rc = parse_number(p, "timeout", v, 100, 600000, &num)) != 0)
 			return rc;
-		if (p->sec == SEC_NODE)
-			n->timeout_ms = num;
-		else
-			cfg->timeout_ms = num;
+		cfg->timeout_ms = num;
 		return 0;
 	case K_LOG:
 		if ((rc = parse_path(p, "log", v, &path)) != 0)
@@ -880,6 +876,21 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 		return 0;
 	case K_THEME:
 		return set_string(&cfg->theme, xstrdup(v), false);
+	default:
+		break;
+	}
+	return perr(p, "internal error: unhandled key");
+}
+
+/* An [alerts] key: when the dashboard raises an alert, and what it runs then. */
+static int apply_alerts_key(struct parser *p, enum key_id id, char *v)
+{
+	struct config *cfg = p->cfg;
+	char *path = NULL;
+	long num;
+	int rc;
+
+	switch (id) {
 	case K_STALL:
 		rc = parse_number(p, "stall", v, 0, ALERT_STALL_MAX, &num);
 		if (rc != 0)
@@ -903,6 +914,43 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 		if (rc != 0)
 			return rc;
 		return set_string(&cfg->alert_hook, path, false);
+	default:
+		break;
+	}
+	return perr(p, "internal error: unhandled key");
+}
+
+/* bearer_file: the path, and (when files are read) the token in it. */
+static int apply_bearer_file(struct parser *p, struct config_node *n, char *v)
+{
+	char *path = NULL, why[256];
+	int rc;
+
+	if (n->bearer)
+		return perr(p, "give either bearer or bearer_file, not both");
+	if ((rc = parse_path(p, "bearer_file", v, &path)) != 0)
+		return rc;
+	set_string(&n->bearer_file, path, false);
+	if (p->read_files && read_bearer_file(path, &n->bearer, why, sizeof(why)) != 0)
+		return perr(p, "%s", why);
+	return 0;
+}
+
+/* A [node "name"] key: how to reach the node, and what to expect of it. */
+static int apply_node_key(struct parser *p, enum key_id id, char *v)
+{
+	struct config_node *n = &p->node;
+	const char *why;
+	char *path = NULL;
+	long num;
+	int rc;
+
+	switch (id) {
+	case K_TIMEOUT:
+		if ((rc = parse_number(p, "timeout", v, 100, 600000, &num)) != 0)
+			return rc;
+		n->timeout_ms = num;
+		return 0;
 	case K_URL:
 		if (url_check(v, &why) != 0)
 			return perr(p, "%s", why);
@@ -912,18 +960,7 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 			return perr(p, "give either bearer or bearer_file, not both");
 		return set_string(&n->bearer, xstrdup(v), true);
 	case K_BEARER_FILE:
-		if (n->bearer)
-			return perr(p, "give either bearer or bearer_file, not both");
-		if ((rc = parse_path(p, "bearer_file", v, &path)) != 0)
-			return rc;
-		set_string(&n->bearer_file, path, false);
-		if (p->read_files) {
-			char why_buf[256];
-
-			if (read_bearer_file(path, &n->bearer, why_buf, sizeof(why_buf)) != 0)
-				return perr(p, "%s", why_buf);
-		}
-		return 0;
+		return apply_bearer_file(p, n, v);
 	case K_HEADER:
 		if (header_check(v, &why) != 0)
 			return perr(p, "%s", why);
@@ -951,6 +988,24 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 		if (parse_bool(v, &n->pinned) != 0)
 			return perr(p, "pinned must be yes or no");
 		return 0;
+	default:
+		break;
+	}
+	return perr(p, "internal error: unhandled key");
+}
+
+/* One key's value into the configuration, by the section the key belongs to. */
+static int apply_key(struct parser *p, const struct key_def *k, char *v)
+{
+	switch (k->sec) {
+	case SEC_GENERAL:
+		return apply_general_key(p, k->id, v);
+	case SEC_ALERTS:
+		return apply_alerts_key(p, k->id, v);
+	case SEC_NODE:
+		return apply_node_key(p, k->id, v);
+	default:
+		break;
 	}
 	return perr(p, "internal error: unhandled key");
 }

@@ -458,10 +458,174 @@ static void page_deliver(struct history *h)
 
 /* ---- enrich: what the source left out, in one batch ----------------------------------------- */
 
+/*
+ * One answer of the enrichment batch, decoded and checked against what was
+ * asked; nothing of the page changes until every answer is taken.
+ */
+struct enrich_answer {
+	struct eth_tx tx;          /* ENRICH_TX: owned until applied */
+	bool has_status;           /* ENRICH_RECEIPT */
+	uint8_t status;
+	uint64_t timestamp;        /* ENRICH_HEADER */
+};
+
+/* The status a decoder's failure becomes. */
+static int decode_status(int rc)
+{
+	return rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA;
+}
+
+/*
+ * The takers below decode one answer into *a. HISTORY_OK, or a failure
+ * status with its words in msg; they never fail the page themselves, so the
+ * caller can release what it took before (a failed page may be freed).
+ */
+
+/* eth_getTransactionByHash for a trace hit: the transaction, where the trace put it. */
+static int take_enrich_tx(const struct item *it, const cJSON *result, struct enrich_answer *a, char *msg, size_t cap)
+{
+	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	int rc = eth_decode_tx(result, &a->tx, err, sizeof(err));
+
+	hash_hex(hx, it->e.tx_hash);
+	if (rc == ETH_ENULL) {
+		snprintf(msg, cap, "the node does not know transaction %s", hx);
+		return HISTORY_EDATA;
+	}
+	if (rc != ETH_OK) {
+		snprintf(msg, cap, "transaction %s: %s", hx, err);
+		return decode_status(rc);
+	}
+	if (memcmp(a->tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !a->tx.has_block ||
+	    a->tx.block_number != it->e.block_number || a->tx.tx_index != it->e.tx_index) {
+		eth_tx_free(&a->tx);
+		snprintf(msg, cap, "transaction %s is not where the trace put it (block %llu, index %llu)", hx,
+		         (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
+		return HISTORY_EDATA;
+	}
+	return HISTORY_OK;
+}
+
+/* eth_getTransactionReceipt: the status of the entry's transaction, from its own receipt. */
+static int take_enrich_receipt(const struct item *it, const cJSON *result, struct enrich_answer *a, char *msg,
+                               size_t cap)
+{
+	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	struct eth_receipt rcpt;
+	int rc = eth_decode_receipt(result, &rcpt, err, sizeof(err));
+	bool same;
+
+	hash_hex(hx, it->e.tx_hash);
+	if (rc == ETH_ENULL) {
+		snprintf(msg, cap, "the node has no receipt for transaction %s", hx);
+		return HISTORY_EDATA;
+	}
+	if (rc != ETH_OK) {
+		snprintf(msg, cap, "receipt of %s: %s", hx, err);
+		return decode_status(rc);
+	}
+	same = memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0 && rcpt.block_number == it->e.block_number;
+	a->has_status = rcpt.has_status;
+	a->status = rcpt.status;
+	eth_receipt_free(&rcpt);
+	if (!same) {
+		snprintf(msg, cap, "the receipt of %s belongs to another transaction or block", hx);
+		return HISTORY_EDATA;
+	}
+	return HISTORY_OK;
+}
+
+/* eth_getBlockByNumber: the time of the block asked for. */
+static int take_enrich_header(uint64_t block, const cJSON *result, struct enrich_answer *a, char *msg, size_t cap)
+{
+	char err[ETH_ERR_MAX];
+	struct eth_block b;
+	int rc = eth_decode_header(result, &b, err, sizeof(err));
+	uint64_t number;
+
+	if (rc == ETH_ENULL) {
+		snprintf(msg, cap, "the node does not know block %llu", (unsigned long long)block);
+		return HISTORY_EDATA;
+	}
+	if (rc != ETH_OK) {
+		snprintf(msg, cap, "block %llu: %s", (unsigned long long)block, err);
+		return decode_status(rc);
+	}
+	number = b.number;
+	a->timestamp = b.timestamp;
+	eth_block_free(&b);
+	if (number != block) {
+		snprintf(msg, cap, "asked for block %llu, got %llu", (unsigned long long)block, (unsigned long long)number);
+		return HISTORY_EDATA;
+	}
+	return HISTORY_OK;
+}
+
+/* Takes every answer of the batch into a[]; false after failing the page (a[] then owns nothing). */
+static bool take_enrich(struct history *h, const struct rpc_response *res, struct enrich_answer *a)
+{
+	char msg[MSG_MAX];
+	const struct rpc_reply *bad = NULL;
+	int st = HISTORY_OK;
+	size_t i;
+
+	for (i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+		const struct rpc_reply *r = &res->reply[i];
+
+		if (r->status != RPC_OK) {
+			bad = r;
+			break;
+		}
+		if (q->kind == ENRICH_TX)
+			st = take_enrich_tx(&h->items[q->item], r->result, &a[i], msg, sizeof(msg));
+		else if (q->kind == ENRICH_RECEIPT)
+			st = take_enrich_receipt(&h->items[q->item], r->result, &a[i], msg, sizeof(msg));
+		else
+			st = take_enrich_header(q->block, r->result, &a[i], msg, sizeof(msg));
+		if (st != HISTORY_OK)
+			break;
+	}
+	if (i == h->nreqs)
+		return true;
+	/* release what was taken while h is still ours: failing the page may free it */
+	for (size_t k = 0; k < i; k++)
+		if (h->reqs[k].kind == ENRICH_TX)
+			eth_tx_free(&a[k].tx);
+	if (bad)
+		fail_remote(h, HISTORY_ERPC, h->reqs[i].kind == ENRICH_TX ? "eth_getTransactionByHash" :
+		            h->reqs[i].kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", bad);
+	else
+		fail(h, st, "%s", msg);
+	return false;
+}
+
+/* Puts the taken answers into the page's entries, and sorts them again. */
+static void apply_enrich(struct history *h, struct enrich_answer *a)
+{
+	for (size_t i = 0; i < h->nreqs; i++) {
+		const struct enrich_req *q = &h->reqs[i];
+
+		if (q->kind == ENRICH_TX) {
+			set_from_tx(h, &h->items[q->item], &a[i].tx);
+			eth_tx_free(&a[i].tx);
+		} else if (q->kind == ENRICH_RECEIPT) {
+			h->items[q->item].e.has_status = a[i].has_status;
+			h->items[q->item].e.status = a[i].status;
+		} else {
+			for (size_t k = 0; k < h->n; k++)
+				if (h->items[k].e.block_number == q->block)
+					h->items[k].e.timestamp = a[i].timestamp;
+		}
+	}
+	/* a trace hit may be neither the address's transaction nor in the right order any more */
+	qsort(h->items, h->n, sizeof(*h->items), cmp_items);
+}
+
 static void on_enrich(void *ud, const struct rpc_response *res)
 {
 	struct history *h = ud;
-	char err[ETH_ERR_MAX], hx[2 * ETH_HASH_LEN + 3];
+	struct enrich_answer *a;
 
 	h->call = 0;
 	if (res->status != RPC_OK) {
@@ -472,91 +636,18 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 		fail(h, HISTORY_EDATA, "the node answered %zu of %zu calls", res->n, h->nreqs);
 		return;
 	}
-	for (size_t i = 0; i < h->nreqs; i++) {
-		const struct enrich_req *q = &h->reqs[i];
-		const struct rpc_reply *r = &res->reply[i];
-		struct item *it = q->kind == ENRICH_HEADER ? NULL : &h->items[q->item];
-		int rc;
-
-		if (r->status != RPC_OK) {
-			fail_remote(h, HISTORY_ERPC, q->kind == ENRICH_TX ? "eth_getTransactionByHash" :
-			            q->kind == ENRICH_RECEIPT ? "eth_getTransactionReceipt" : "eth_getBlockByNumber", r);
-			return;
-		}
-		if (it)
-			hash_hex(hx, it->e.tx_hash);
-		if (q->kind == ENRICH_TX) {
-			struct eth_tx tx;
-
-			rc = eth_decode_tx(r->result, &tx, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node does not know transaction %s", hx);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "transaction %s: %s", hx, err);
-				return;
-			}
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
-			if (memcmp(tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !tx.has_block ||
-			    tx.block_number != it->e.block_number || tx.tx_index != it->e.tx_index) {
-				eth_tx_free(&tx);
-				fail(h, HISTORY_EDATA, "transaction %s is not where the trace put it (block %llu, index %llu)",
-				     hx, (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
-				return;
-			}
-			set_from_tx(h, it, &tx);
-			eth_tx_free(&tx);
-		} else if (q->kind == ENRICH_RECEIPT) {
-			struct eth_receipt rcpt;
-
-			rc = eth_decode_receipt(r->result, &rcpt, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node has no receipt for transaction %s", hx);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "receipt of %s: %s", hx, err);
-				return;
-			}
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): items exist for every request */
-			if (memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) != 0 ||
-			    rcpt.block_number != it->e.block_number) {
-				eth_receipt_free(&rcpt);
-				fail(h, HISTORY_EDATA, "the receipt of %s belongs to another transaction or block", hx);
-				return;
-			}
-			it->e.has_status = rcpt.has_status;
-			it->e.status = rcpt.status;
-			eth_receipt_free(&rcpt);
-		} else {
-			struct eth_block b;
-
-			rc = eth_decode_header(r->result, &b, err, sizeof(err));
-			if (rc == ETH_ENULL) {
-				fail(h, HISTORY_EDATA, "the node does not know block %llu", (unsigned long long)q->block);
-				return;
-			}
-			if (rc != ETH_OK) {
-				fail(h, rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "block %llu: %s",
-				     (unsigned long long)q->block, err);
-				return;
-			}
-			if (b.number != q->block) {
-				eth_block_free(&b);
-				fail(h, HISTORY_EDATA, "asked for block %llu, got %llu",
-				     (unsigned long long)q->block, (unsigned long long)b.number);
-				return;
-			}
-			for (size_t k = 0; k < h->n; k++)
-				if (h->items[k].e.block_number == q->block) /* NOLINT(clang-analyzer-core.NullDereference): as above */
-					h->items[k].e.timestamp = b.timestamp;
-			eth_block_free(&b);
-		}
+	a = calloc(h->nreqs, sizeof(*a));
+	if (!a) {
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return;
 	}
-	/* a trace hit may be neither the address's transaction nor in the right order any more */
-	qsort(h->items, h->n, sizeof(*h->items), cmp_items); /* NOLINT(clang-analyzer-core.NonNullParamChecker): as above */
-	page_deliver(h);
+	if (take_enrich(h, res, a)) {
+		apply_enrich(h, a);
+		free(a);
+		page_deliver(h);
+		return;
+	}
+	free(a);
 }
 
 static bool add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
@@ -762,13 +853,134 @@ static bool fall_back(struct history *h, const struct rpc_reply *r, enum history
  * first, whole blocks (the page size is a minimum). anvil and Erigon add the
  * block time as txs[i].blockTimestamp or receipts[i].timestamp.
  */
+/* One transaction of an ots page, decoded and checked against its receipt. */
+struct ots_entry {
+	struct eth_tx tx;          /* owned until applied */
+	bool has_status;
+	uint8_t status;
+	uint64_t timestamp;        /* 0 when the node did not say */
+};
+
+static void ots_entries_free(struct ots_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		eth_tx_free(&e[i].tx);
+	free(e);
+}
+
+/* txs[i] with receipts[i]; false after failing the page. */
+static bool take_ots_entry(struct history *h, const cJSON *jt, const cJSON *jr, int i, struct ots_entry *e)
+{
+	char err[ETH_ERR_MAX];
+	struct eth_receipt rc;
+	int st = eth_decode_tx(jt, &e->tx, err, sizeof(err));
+	bool same;
+
+	if (st != ETH_OK) {
+		fail(h, decode_status(st), "ots_searchTransactionsBefore: txs[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+		return false;
+	}
+	st = eth_decode_receipt(jr, &rc, err, sizeof(err));
+	if (st != ETH_OK) {
+		eth_tx_free(&e->tx);
+		fail(h, decode_status(st), "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+		return false;
+	}
+	same = e->tx.has_block && memcmp(e->tx.hash, rc.tx_hash, ETH_HASH_LEN) == 0 &&
+	       e->tx.block_number == rc.block_number;
+	e->has_status = rc.has_status;
+	e->status = rc.status;
+	eth_receipt_free(&rc);
+	if (!same) {
+		eth_tx_free(&e->tx);
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
+		return false;
+	}
+	if (!member_u64(jt, "blockTimestamp", &e->timestamp))
+		member_u64(jr, "timestamp", &e->timestamp);
+	return true;
+}
+
+/*
+ * The answer {txs, receipts, lastPage}: its entries into *out (*n of them,
+ * the caller frees with ots_entries_free) and whether it is the last page.
+ * False after failing the page.
+ */
+static bool take_ots(struct history *h, const cJSON *result, struct ots_entry **out, size_t *n, bool *last_page)
+{
+	const cJSON *txs = cJSON_GetObjectItemCaseSensitive(result, "txs");
+	const cJSON *receipts = cJSON_GetObjectItemCaseSensitive(result, "receipts");
+	const cJSON *last = cJSON_GetObjectItemCaseSensitive(result, "lastPage");
+	struct ots_entry *e;
+	int count;
+
+	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+		return false;
+	}
+	count = cJSON_GetArraySize(txs);
+	if (cJSON_GetArraySize(receipts) != count) {
+		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
+		     count, cJSON_GetArraySize(receipts));
+		return false;
+	}
+	/* the node answered the method: whatever is wrong below, it has it */
+	if (h->o.caps)
+		h->o.caps->ots = HISTORY_SUPPORT_YES;
+	e = calloc(count ? (size_t)count : 1, sizeof(*e));
+	if (!e) {
+		fail(h, HISTORY_ENOMEM, "out of memory");
+		return false;
+	}
+	for (int i = 0; i < count; i++) {
+		if (!take_ots_entry(h, cJSON_GetArrayItem(txs, i), cJSON_GetArrayItem(receipts, i), i, &e[i])) {
+			ots_entries_free(e, (size_t)i);
+			return false;
+		}
+	}
+	*out = e;
+	*n = (size_t)count;
+	*last_page = cJSON_IsTrue(last);
+	return true;
+}
+
+/*
+ * Adds the page's entries that belong to the window; they come in whole
+ * blocks, so everything from the lowest block returned up is here. False
+ * after failing the page.
+ */
+static bool apply_ots(struct history *h, const struct ots_entry *e, size_t n, bool last_page)
+{
+	uint64_t lowest = UINT64_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it;
+
+		/* newer than the head this page is computed against; or a duplicate */
+		if (e[i].tx.block_number > h->hi || find_tx(h, e[i].tx.hash))
+			continue;
+		it = add_item(h);
+		if (!it) {
+			fail(h, HISTORY_ENOMEM, "out of memory");
+			return false;
+		}
+		set_from_tx(h, it, &e[i].tx);
+		it->e.has_status = e[i].has_status;
+		it->e.status = e[i].status;
+		it->e.timestamp = e[i].timestamp;
+		if (e[i].tx.block_number < lowest)
+			lowest = e[i].tx.block_number;
+	}
+	h->lo = (last_page || lowest == UINT64_MAX) ? 0 : lowest;
+	return true;
+}
+
 static void on_ots(void *ud, const struct rpc_response *res)
 {
 	struct history *h = ud;
-	const cJSON *result, *txs, *receipts, *last;
-	char err[ETH_ERR_MAX];
-	uint64_t lowest = UINT64_MAX;
-	int count;
+	struct ots_entry *e;
+	size_t n;
+	bool last_page, ok;
 
 	h->call = 0;
 	if (res->status != RPC_OK) {
@@ -779,74 +991,12 @@ static void on_ots(void *ud, const struct rpc_response *res)
 		fall_back(h, &res->reply[0], h->o.caps ? &h->o.caps->ots : NULL, "ots_searchTransactionsBefore");
 		return;
 	}
-	result = res->reply[0].result;
-	txs = cJSON_GetObjectItemCaseSensitive(result, "txs");
-	receipts = cJSON_GetObjectItemCaseSensitive(result, "receipts");
-	last = cJSON_GetObjectItemCaseSensitive(result, "lastPage");
-	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+	if (!take_ots(h, res->reply[0].result, &e, &n, &last_page))
 		return;
-	}
-	count = cJSON_GetArraySize(txs);
-	if (cJSON_GetArraySize(receipts) != count) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
-		     count, cJSON_GetArraySize(receipts));
-		return;
-	}
-	if (h->o.caps)
-		h->o.caps->ots = HISTORY_SUPPORT_YES;
-	for (int i = 0; i < count; i++) {
-		const cJSON *jt = cJSON_GetArrayItem(txs, i), *jr = cJSON_GetArrayItem(receipts, i);
-		struct eth_tx tx;
-		struct eth_receipt rc;
-		struct item *it;
-		int st = eth_decode_tx(jt, &tx, err, sizeof(err));
-
-		if (st != ETH_OK) {
-			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA, "ots_searchTransactionsBefore: txs[%d]: %s",
-			     i, st == ETH_ENULL ? "null" : err);
-			return;
-		}
-		st = eth_decode_receipt(jr, &rc, err, sizeof(err));
-		if (st != ETH_OK) {
-			eth_tx_free(&tx);
-			fail(h, st == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA,
-			     "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
-			return;
-		}
-		if (!tx.has_block || memcmp(tx.hash, rc.tx_hash, ETH_HASH_LEN) != 0 ||
-		    tx.block_number != rc.block_number) {
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
-			return;
-		}
-		if (tx.block_number > h->hi || find_tx(h, tx.hash)) {
-			/* newer than the head this page is computed against; or a duplicate */
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			continue;
-		}
-		it = add_item(h);
-		if (!it) {
-			eth_tx_free(&tx);
-			eth_receipt_free(&rc);
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return;
-		}
-		set_from_tx(h, it, &tx);
-		it->e.has_status = rc.has_status;
-		it->e.status = rc.status;
-		if (!member_u64(jt, "blockTimestamp", &it->e.timestamp))
-			member_u64(jr, "timestamp", &it->e.timestamp);
-		if (tx.block_number < lowest)
-			lowest = tx.block_number;
-		eth_tx_free(&tx);
-		eth_receipt_free(&rc);
-	}
-	/* whole blocks: everything from the lowest block returned up is here */
-	h->lo = (cJSON_IsTrue(last) || lowest == UINT64_MAX) ? 0 : lowest;
-	window_logs(h);
+	ok = apply_ots(h, e, n, last_page);
+	ots_entries_free(e, n);
+	if (ok)
+		window_logs(h);
 }
 
 static void ots_begin(struct history *h)

@@ -308,11 +308,84 @@ static void mask_query(struct sbuf *b, const char *q)
 	}
 }
 
+/* The parts of a parsed URL that a masked copy shows; curl's strings (NULL when absent). */
+struct url_parts {
+	char *scheme, *user, *pass, *host, *zone, *port, *path, *query, *frag;
+};
+
+static void parts_take(CURLU *h, char *scheme, struct url_parts *u)
+{
+	u->scheme = scheme;
+	u->user = part(h, CURLUPART_USER);
+	u->pass = part(h, CURLUPART_PASSWORD);
+	u->host = part(h, CURLUPART_HOST);
+	u->zone = part(h, CURLUPART_ZONEID);
+	u->port = part(h, CURLUPART_PORT);
+	u->path = part(h, CURLUPART_PATH);
+	u->query = part(h, CURLUPART_QUERY);
+	u->frag = part(h, CURLUPART_FRAGMENT);
+}
+
+/* Frees the parts, wiping the credentials first. */
+static void parts_free(struct url_parts *u)
+{
+	if (u->pass)
+		explicit_bzero(u->pass, strlen(u->pass));
+	if (u->user)
+		explicit_bzero(u->user, strlen(u->user));
+	curl_free(u->scheme);
+	curl_free(u->user);
+	curl_free(u->pass);
+	curl_free(u->host);
+	curl_free(u->zone);
+	curl_free(u->port);
+	curl_free(u->path);
+	curl_free(u->query);
+	curl_free(u->frag);
+}
+
+/* "scheme://", the user without the password (or "***@" alone), the host and the port. */
+static void mask_authority(struct sbuf *b, const struct url_parts *u)
+{
+	sb_str(b, u->scheme);
+	sb_str(b, "://");
+	if (u->user && u->pass && *u->user) {
+		sb_str(b, u->user);
+		sb_str(b, ":***@");
+	} else if (u->user || u->pass) {
+		sb_str(b, "***@");
+	}
+	if (u->host && u->zone && u->host[0] == '[') {
+		sb_add(b, u->host, strlen(u->host) - 1);
+		sb_str(b, "%25");
+		sb_str(b, u->zone);
+		sb_str(b, "]");
+	} else if (u->host) {
+		sb_str(b, u->host);
+	}
+	if (u->port) {
+		sb_str(b, ":");
+		sb_str(b, u->port);
+	}
+}
+
+/* Where the secrets of an unparsable URL are cannot be told: only a plain scheme is kept. */
+static void mask_unparsed(struct sbuf *b, const char *text)
+{
+	const char *sep = strstr(text, "://");
+	size_t sl = sep ? (size_t)(sep - text) : 0;
+
+	if (sep && sl > 0 && sl < 16 && strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-") == sl)
+		sb_add(b, text, sl + 3);
+	sb_str(b, "***");
+}
+
 char *url_mask(const char *text)
 {
 	struct sbuf b = { 0 };
+	struct url_parts u;
 	CURLU *h;
-	char *scheme, *user, *pass, *host, *zone, *port, *path, *query, *frag;
+	char *scheme;
 	const char *why, *after;
 
 	if (!text)
@@ -325,72 +398,27 @@ char *url_mask(const char *text)
 	}
 	h = parse_http(text, &scheme, &why);
 	if (!h) {
-		const char *sep = strstr(text, "://");
-		size_t sl = sep ? (size_t)(sep - text) : 0;
-
-		/* Where the secrets of an unparsable URL are cannot be told: keep only a plain scheme. */
-		if (sep && sl > 0 && sl < 16 && strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-") == sl)
-			sb_add(&b, text, sl + 3);
-		sb_str(&b, "***");
+		mask_unparsed(&b, text);
 		return b.s;
 	}
-	user = part(h, CURLUPART_USER);
-	pass = part(h, CURLUPART_PASSWORD);
-	host = part(h, CURLUPART_HOST);
-	zone = part(h, CURLUPART_ZONEID);
-	port = part(h, CURLUPART_PORT);
-	path = part(h, CURLUPART_PATH);
-	query = part(h, CURLUPART_QUERY);
-	frag = part(h, CURLUPART_FRAGMENT);
-
-	sb_str(&b, scheme);
-	sb_str(&b, "://");
-	if (user && pass && *user) {
-		sb_str(&b, user);
-		sb_str(&b, ":***@");
-	} else if (user || pass) {
-		sb_str(&b, "***@");
-	}
-	if (host && zone && host[0] == '[') {
-		sb_add(&b, host, strlen(host) - 1);
-		sb_str(&b, "%25");
-		sb_str(&b, zone);
-		sb_str(&b, "]");
-	} else if (host) {
-		sb_str(&b, host);
-	}
-	if (port) {
-		sb_str(&b, ":");
-		sb_str(&b, port);
-	}
+	parts_take(h, scheme, &u);
+	mask_authority(&b, &u);
 	/* curl gives every URL a path: show "/" only when one was written (after "scheme://"). */
 	after = strstr(text, "//");
-	if (path && (strcmp(path, "/") != 0 || (after && strchr(after + 2, '/'))))
-		mask_path(&b, path);
-	if (query) {
+	if (u.path && (strcmp(u.path, "/") != 0 || (after && strchr(after + 2, '/'))))
+		mask_path(&b, u.path);
+	if (u.query) {
 		sb_str(&b, "?");
-		mask_query(&b, query);
+		mask_query(&b, u.query);
 	}
-	if (frag) {
+	if (u.frag) {
 		sb_str(&b, "#");
-		if (url_looks_like_token(frag, strlen(frag)))
+		if (url_looks_like_token(u.frag, strlen(u.frag)))
 			sb_str(&b, "***");
 		else
-			sb_str(&b, frag);
+			sb_str(&b, u.frag);
 	}
-	if (pass)
-		explicit_bzero(pass, strlen(pass));
-	if (user)
-		explicit_bzero(user, strlen(user));
-	curl_free(scheme);
-	curl_free(user);
-	curl_free(pass);
-	curl_free(host);
-	curl_free(zone);
-	curl_free(port);
-	curl_free(path);
-	curl_free(query);
-	curl_free(frag);
+	parts_free(&u);
 	curl_url_cleanup(h);
 	return b.s;
 }

@@ -468,11 +468,168 @@ static void row_spark(struct app *app, WINDOW *w, int y, const char *label, cons
 	widget_text(app, w, y, VALUE_X + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
 }
 
+/*
+ * The detail's label/value rows, as text: each fills buf and returns its
+ * style, given st, the style of a value (dim when the node is down and the
+ * values are the last known ones). No drawing here.
+ */
+typedef enum tui_style (*detail_text_fn)(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                         char *buf, size_t cap);
+
+static enum tui_style detail_client(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                    char *buf, size_t cap)
+{
+	(void)app;
+	snprintf(buf, cap, "%s", n->client[0] ? n->client : "-");
+	return st;
+}
+
+static enum tui_style detail_chain(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                   char *buf, size_t cap)
+{
+	bool wrong = n->conditions & (1u << ALERT_CHAIN);
+
+	(void)app;
+	snprintf(buf, cap, "-");
+	if (n->has_chain_id) {
+		snprintf(buf, cap, "%llu", (unsigned long long)n->chain_id);
+		if (wrong)
+			fleet_describe(n, ALERT_CHAIN, false, &(struct fleet_rules){ 0 }, buf, cap);
+	}
+	return wrong ? STYLE_BAD : st;
+}
+
+static enum tui_style detail_peers(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                   char *buf, size_t cap)
+{
+	if (n->peers_cap == CAP_NO) {
+		snprintf(buf, cap, "%s", na(app));
+		return STYLE_DIM;
+	}
+	if (n->peers_cap == CAP_YES)
+		snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
+	else
+		snprintf(buf, cap, "-");
+	return n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : n->peers_cap == CAP_YES ? st : STYLE_DIM;
+}
+
+static enum tui_style detail_latency(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                     char *buf, size_t cap)
+{
+	char a[48], b[48], c[48];
+	uint64_t p50, p99;
+
+	if (!stats_ring_percentile(&n->latency_us, 50, &p50) || !stats_ring_percentile(&n->latency_us, 99, &p99)) {
+		snprintf(buf, cap, "-");
+		return STYLE_DIM;
+	}
+	snprintf(buf, cap, "%s  (p50 %s, p99 %s over %zu polls)",
+	         fmt_latency(a, sizeof(a), n->last_latency_us, !app->utf8), fmt_latency(b, sizeof(b), p50, !app->utf8),
+	         fmt_latency(c, sizeof(c), p99, !app->utf8), n->latency_us.count);
+	return st;
+}
+
+static enum tui_style detail_uptime(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                    char *buf, size_t cap)
+{
+	char a[48];
+
+	(void)app;
+	(void)st; /* answered polls count while the node is down too */
+	snprintf(buf, cap, "%s  (%llu of %llu polls answered)", fmt_percent(a, sizeof(a), n->polls_ok, n->polls_total),
+	         (unsigned long long)n->polls_ok, (unsigned long long)n->polls_total);
+	return STYLE_NORMAL;
+}
+
+static enum tui_style detail_gas_price(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                       char *buf, size_t cap)
+{
+	if (n->gas_price_cap == CAP_YES) {
+		fmt_units(buf, cap, n->gas_price, 9, "gwei");
+		return st;
+	}
+	snprintf(buf, cap, "%s", n->gas_price_cap == CAP_NO ? na(app) : "-");
+	return STYLE_DIM;
+}
+
+static enum tui_style detail_base_fee(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                      char *buf, size_t cap)
+{
+	(void)app;
+	if (n->has_base_fee) {
+		fmt_units(buf, cap, n->base_fee, 9, "gwei");
+		return st;
+	}
+	snprintf(buf, cap, "%s", n->has_head ? "n/a (no EIP-1559 base fee on this chain)" : "-");
+	return STYLE_DIM;
+}
+
+static enum tui_style detail_txpool(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                    char *buf, size_t cap)
+{
+	char a[48], b[48];
+
+	if (n->txpool_cap == CAP_YES) {
+		snprintf(buf, cap, "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
+		         fmt_count(b, sizeof(b), n->txpool_queued));
+		return st;
+	}
+	if (n->txpool_from_pending) {
+		snprintf(buf, cap, "%s in the pending block (no txpool_status on this node)",
+		         fmt_count(a, sizeof(a), n->txpool_pending));
+		return st;
+	}
+	snprintf(buf, cap, "%s", n->txpool_cap == CAP_NO ? na(app) : "-");
+	return STYLE_DIM;
+}
+
+static enum tui_style detail_mining(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                    char *buf, size_t cap)
+{
+	char cb[48] = "-", rate[96];
+
+	if (n->mining_cap == CAP_NO && n->hashrate_cap == CAP_NO) {
+		snprintf(buf, cap, "%s", na(app));
+		return STYLE_DIM;
+	}
+	if (n->has_coinbase)
+		hex_encode(cb, sizeof(cb), n->coinbase, sizeof(n->coinbase), 1);
+	u256_format_dec(n->hashrate, rate, sizeof(rate));
+	snprintf(buf, cap, "%s  hashrate %s H/s  coinbase %s",
+	         n->mining_cap == CAP_YES ? (n->mining ? "mining" : "not mining") : "?",
+	         n->hashrate_cap == CAP_YES ? rate : "?", cb);
+	return st;
+}
+
+struct detail_row {
+	const char *label;
+	detail_text_fn text;
+};
+
+/* Draws rows from y on; returns the row after them. */
+static int draw_detail_rows(struct app *app, WINDOW *w, int y, const struct fleet_node *n, enum tui_style st,
+                            const struct detail_row *rows, size_t count)
+{
+	char line[256];
+
+	for (size_t i = 0; i < count; i++) {
+		enum tui_style s = rows[i].text(app, n, st, line, sizeof(line));
+
+		widget_kv(app, w, &y, LABEL_W, rows[i].label, s, line);
+	}
+	return y;
+}
+
 static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, size_t pos, size_t count)
 {
+	static const struct detail_row ident[] = { { "Client", detail_client }, { "Chain id", detail_chain } };
+	static const struct detail_row health[] = {
+		{ "Peers", detail_peers }, { "Latency", detail_latency }, { "Uptime", detail_uptime },
+		{ "Gas price", detail_gas_price }, { "Base fee", detail_base_fee }, { "Txpool", detail_txpool },
+	};
+	static const struct detail_row mining[] = { { "Mining", detail_mining } };
 	enum tui_style st = n->conn == CONN_UP ? STYLE_NORMAL : STYLE_DIM; /* last known values when down */
-	char line[256], a[48], b[48], c[48];
-	uint64_t p50, p99;
+	char line[256];
 	int y = 0, rows = getmaxy(w);
 
 	/* The position j/k move through: the grid's order, not the config file's. */
@@ -481,83 +638,21 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	widget_text(app, w, y, VALUE_X, STYLE_TITLE, line);
 	widget_text(app, w, y++, VALUE_X + 2 + (int)strlen(line), STYLE_DIM, n->url);
 	row_status(app, w, y++, n);
-	widget_kv(app, w, &y, LABEL_W, "Client", st, n->client[0] ? n->client : "-");
-	if (n->has_chain_id) {
-		snprintf(line, sizeof(line), "%llu", (unsigned long long)n->chain_id);
-		if (n->conditions & (1u << ALERT_CHAIN))
-			fleet_describe(n, ALERT_CHAIN, false, &(struct fleet_rules){ 0 }, line, sizeof(line));
-	}
-	widget_kv(app, w, &y, LABEL_W, "Chain id", n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : st,
-	          n->has_chain_id ? line : "-");
+	y = draw_detail_rows(app, w, y, n, st, ident, sizeof(ident) / sizeof(ident[0]));
 	row_head(app, w, y++, n, st);
 	row_sync(app, w, y++, n, st);
 	row_lag(app, w, y++, n);
-
-	snprintf(line, sizeof(line), "%llu", (unsigned long long)n->peers);
-	if (n->peers_cap == CAP_NO)
-		widget_kv(app, w, &y, LABEL_W, "Peers", STYLE_DIM, na(app));
-	else
-		widget_kv(app, w, &y, LABEL_W, "Peers",
-		          n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : n->peers_cap == CAP_YES ? st : STYLE_DIM,
-		          n->peers_cap == CAP_YES ? line : "-");
-
-	if (stats_ring_percentile(&n->latency_us, 50, &p50) && stats_ring_percentile(&n->latency_us, 99, &p99)) {
-		snprintf(line, sizeof(line), "%s  (p50 %s, p99 %s over %zu polls)",
-		         fmt_latency(a, sizeof(a), n->last_latency_us, !app->utf8), fmt_latency(b, sizeof(b), p50, !app->utf8),
-		         fmt_latency(c, sizeof(c), p99, !app->utf8), n->latency_us.count);
-		widget_kv(app, w, &y, LABEL_W, "Latency", st, line);
-	} else {
-		widget_kv(app, w, &y, LABEL_W, "Latency", STYLE_DIM, "-");
-	}
-	snprintf(line, sizeof(line), "%s  (%llu of %llu polls answered)",
-	         fmt_percent(a, sizeof(a), n->polls_ok, n->polls_total), (unsigned long long)n->polls_ok,
-	         (unsigned long long)n->polls_total);
-	widget_kv(app, w, &y, LABEL_W, "Uptime", STYLE_NORMAL, line);
-
-	if (n->gas_price_cap == CAP_YES)
-		widget_kv(app, w, &y, LABEL_W, "Gas price", st, fmt_units(line, sizeof(line), n->gas_price, 9, "gwei"));
-	else
-		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_DIM, n->gas_price_cap == CAP_NO ? na(app) : "-");
-	if (n->has_base_fee)
-		widget_kv(app, w, &y, LABEL_W, "Base fee", st, fmt_units(line, sizeof(line), n->base_fee, 9, "gwei"));
-	else
-		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_DIM,
-		          n->has_head ? "n/a (no EIP-1559 base fee on this chain)" : "-");
-	if (n->txpool_cap == CAP_YES) {
-		snprintf(line, sizeof(line), "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
-		         fmt_count(b, sizeof(b), n->txpool_queued));
-		widget_kv(app, w, &y, LABEL_W, "Txpool", st, line);
-	} else if (n->txpool_from_pending) {
-		snprintf(line, sizeof(line), "%s in the pending block (no txpool_status on this node)",
-		         fmt_count(a, sizeof(a), n->txpool_pending));
-		widget_kv(app, w, &y, LABEL_W, "Txpool", st, line);
-	} else {
-		widget_kv(app, w, &y, LABEL_W, "Txpool", STYLE_DIM, n->txpool_cap == CAP_NO ? na(app) : "-");
-	}
-	if (n->pow && y < rows - 1) {
-		if (n->mining_cap == CAP_NO && n->hashrate_cap == CAP_NO) {
-			widget_kv(app, w, &y, LABEL_W, "Mining", STYLE_DIM, na(app));
-		} else {
-			char cb[48] = "-";
-
-			if (n->has_coinbase)
-				hex_encode(cb, sizeof(cb), n->coinbase, sizeof(n->coinbase), 1);
-			u256_format_dec(n->hashrate, a, sizeof(a));
-			snprintf(line, sizeof(line), "%s  hashrate %s H/s  coinbase %s",
-			         n->mining_cap == CAP_YES ? (n->mining ? "mining" : "not mining") : "?",
-			         n->hashrate_cap == CAP_YES ? a : "?", cb);
-			widget_kv(app, w, &y, LABEL_W, "Mining", st, line);
-		}
-	}
+	y = draw_detail_rows(app, w, y, n, st, health, sizeof(health) / sizeof(health[0]));
+	if (n->pow && y < rows - 1)
+		y = draw_detail_rows(app, w, y, n, st, mining, 1);
 	if (y < rows - 1)
 		row_offers(app, w, y++, n);
 	if (y < rows - 1)
 		row_spark(app, w, y++, "Block time", &n->block_time_s, SPARK_SECONDS);
 	if (y < rows - 1)
 		row_spark(app, w, y++, "Peers", &n->peers_hist, SPARK_COUNT);
-	if (y < rows - 1) {
+	if (y < rows - 1)
 		row_spark(app, w, y++, "Latency", &n->latency_us, SPARK_LATENCY);
-	}
 	if (y < rows - 1)
 		row_spark(app, w, y++, "Gas used", &n->gas_used_ppm, SPARK_PPM);
 }

@@ -265,7 +265,11 @@ static void on_first(void *ud, const struct rpc_response *res)
 	schedule(a);
 }
 
-int main(int argc, char **argv)
+/*
+ * The command line into *url, *seconds and a->interval_ms. -1 to go on,
+ * else the exit status (0 after --help, 2 on bad usage).
+ */
+static int parse_args(int argc, char **argv, struct head_app *a, const char **url, long *seconds)
 {
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, 'r' },
@@ -274,27 +278,23 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct head_app a = { .interval_ms = 500, .status = 1 };
-	struct rpc_opts opts = { 0 };
-	struct rpc_batch *batch;
-	const char *url = NULL, *env = getenv("ETH_RPC_URL");
-	long seconds = 10;
-	char err[256];
+	const char *env = getenv("ETH_RPC_URL");
 	int ch;
 
+	*url = NULL;
 	while ((ch = getopt_long(argc, argv, "r:s:i:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			url = optarg;
+			*url = optarg;
 			break;
 		case 's':
-			if (!parse_long(optarg, 0, 86400, &seconds)) {
+			if (!parse_long(optarg, 0, 86400, seconds)) {
 				fprintf(stderr, "head: --seconds wants 0..86400\n");
 				return 2;
 			}
 			break;
 		case 'i':
-			if (!parse_long(optarg, 10, 60000, &a.interval_ms)) {
+			if (!parse_long(optarg, 10, 60000, &a->interval_ms)) {
 				fprintf(stderr, "head: --interval wants 10..60000 (ms)\n");
 				return 2;
 			}
@@ -312,16 +312,24 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!url)
-		url = env && *env ? env : "http://127.0.0.1:8545";
+	if (!*url)
+		*url = env && *env ? env : "http://127.0.0.1:8545";
+	return -1;
+}
+
+/* libcurl, the loop and one client on url. 0, else the exit status (with the message printed). */
+static int setup(struct head_app *a, const char *url)
+{
+	struct rpc_opts opts = { 0 };
+	char err[256];
 
 	/* libcurl's global state is the program's to set up, once, before any loop or client. */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "head: cannot initialise libcurl\n");
 		return 1;
 	}
-	a.loop = loop_new();
-	if (!a.loop) {
+	a->loop = loop_new();
+	if (!a->loop) {
 		fprintf(stderr, "head: out of memory\n");
 		curl_global_cleanup();
 		return 1;
@@ -330,20 +338,25 @@ int main(int argc, char **argv)
 
 	opts.url = url;
 	opts.timeout_ms = 5000;
-	a.rpc = rpc_client_new(a.loop, &opts, err, sizeof(err));
-	if (!a.rpc) {
+	a->rpc = rpc_client_new(a->loop, &opts, err, sizeof(err));
+	if (!a->rpc) {
 		fprintf(stderr, "head: %s\n", err);
-		loop_free(a.loop);
+		loop_free(a->loop);
 		curl_global_cleanup();
 		return 2;
 	}
-	a.deadline_ms = loop_now_ms() + (uint64_t)seconds * 1000u;
+	return 0;
+}
 
-	/*
-	 * One batch, one round trip: reply[i] answers the i-th call added. The
-	 * batch takes the params (NULL means []); send takes the batch.
-	 */
-	batch = rpc_batch_new();
+/*
+ * One batch, one round trip: reply[i] answers the i-th call added. The
+ * batch takes the params (NULL means []); send takes the batch. false when
+ * out of memory.
+ */
+static bool send_first(struct head_app *a)
+{
+	struct rpc_batch *batch = rpc_batch_new();
+
 	if (batch) {
 		cJSON *latest = cJSON_CreateArray();
 
@@ -352,30 +365,54 @@ int main(int argc, char **argv)
 		if (rpc_batch_add(batch, "eth_chainId", NULL) != RPC_OK) {
 			cJSON_Delete(latest);
 		} else if (rpc_batch_add(batch, "eth_getBlockByNumber", latest) == RPC_OK) {
-			a.call = rpc_batch_send(a.rpc, batch, on_first, &a);
+			a->call = rpc_batch_send(a->rpc, batch, on_first, a);
 			batch = NULL;
 		}
 	}
 	rpc_batch_free(batch);
-	if (!a.call) {
-		fprintf(stderr, "head: out of memory\n");
-		a.done = true;
-	}
+	return a->call != 0;
+}
 
-	/* The loop: wait for sockets and timers, run what is ready, repeat. */
-	while (!a.done) {
-		if (loop_run_once(a.loop, 1000) != 0) {
+/* The loop: wait for sockets and timers, run what is ready, repeat until done or a signal. */
+static void run(struct head_app *a)
+{
+	while (!a->done) {
+		if (loop_run_once(a->loop, 1000) != 0) {
 			fprintf(stderr, "head: the event loop failed\n");
-			a.status = 1;
+			a->status = 1;
 			break;
 		}
 		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
-			a.done = true;
+			a->done = true;
 	}
+}
 
-	/* Outstanding calls are cancelled without their callbacks; then the loop can go. */
-	rpc_client_free(a.rpc);
-	loop_free(a.loop);
+/* Outstanding calls are cancelled without their callbacks; then the loop can go. */
+static void teardown(struct head_app *a)
+{
+	rpc_client_free(a->rpc);
+	loop_free(a->loop);
 	curl_global_cleanup();
+}
+
+int main(int argc, char **argv)
+{
+	struct head_app a = { .interval_ms = 500, .status = 1 };
+	const char *url;
+	long seconds = 10;
+	int rc = parse_args(argc, argv, &a, &url, &seconds);
+
+	if (rc >= 0)
+		return rc;
+	rc = setup(&a, url);
+	if (rc != 0)
+		return rc;
+	a.deadline_ms = loop_now_ms() + (uint64_t)seconds * 1000u;
+	if (!send_first(&a)) {
+		fprintf(stderr, "head: out of memory\n");
+		a.done = true;
+	}
+	run(&a);
+	teardown(&a);
 	return a.status;
 }

@@ -11,7 +11,6 @@
 
 #include <sodium.h>
 
-#include "common/abi.h"
 #include "common/address.h"
 #include "common/addressbook.h"
 #include "common/fmt.h"
@@ -19,6 +18,7 @@
 #include "common/selectors.h"
 #include "dashboard/fleet.h"
 #include "explorer/explorer.h"
+#include "explorer/txview.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -99,40 +99,25 @@ static void short_hash(char *out, size_t cap, const uint8_t *h)
 	snprintf(out, cap, "%.10s..%s", full, full + 60);
 }
 
-/* " (label)" from the address book, or "". */
+/* The text helpers are the transaction view's (explorer/txview.h), so every document reads alike. */
 static void book_suffix(const struct app *app, const uint8_t *a, char *out, size_t cap)
 {
-	struct address ad;
-	const char *label;
-
-	memcpy(ad.b, a, 20);
-	label = app->book ? addressbook_get(app->book, &ad) : NULL;
-	snprintf(out, cap, "%s%s%s", label ? "  (" : "", label ? label : "", label ? ")" : "");
+	txview_book_suffix(out, cap, app->book, a);
 }
 
 static void addr_text(char *out, size_t cap, const uint8_t *a)
 {
-	struct address ad;
-	char t[ADDRESS_TEXT_SIZE];
-
-	memcpy(ad.b, a, 20);
-	address_format(&ad, t);
-	snprintf(out, cap, "%s", t);
+	txview_addr(out, cap, a);
 }
 
 static void short_addr(char *out, size_t cap, const uint8_t *a)
 {
-	char t[ADDRESS_TEXT_SIZE];
-
-	addr_text(t, sizeof(t), a);
-	snprintf(out, cap, "%.8s..%s", t, t + 36);
+	txview_short_addr(out, cap, a);
 }
 
 static void age_text(char *out, size_t cap, uint64_t ts)
 {
-	uint64_t now = (uint64_t)time(NULL);
-
-	fmt_duration(out, cap, now > ts ? now - ts : 0);
+	txview_age(out, cap, (uint64_t)time(NULL), ts);
 }
 
 /* The method of call input: a name from the selector table, or the raw selector. */
@@ -321,130 +306,34 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 
 static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
 {
-	const struct eth_tx *tx = &d->tx;
-	const struct eth_receipt *r = &d->receipt;
-	struct explorer_target t = { 0 };
-	char v[400], a[128], num[32], lab[ADDRESSBOOK_LABEL_MAX + 8];
-	uint64_t head;
+	static const enum tui_style style[] = {
+		[TXV_NORMAL] = STYLE_NORMAL, [TXV_TITLE] = STYLE_TITLE, [TXV_OK] = STYLE_OK,
+		[TXV_WARN] = STYLE_WARN, [TXV_BAD] = STYLE_BAD,
+	};
+	struct txview_ctx ctx = { .now = (uint64_t)time(NULL), .book = app->book, .tokens = explorer_tokens(x->ex) };
+	struct txview v;
+	char text[TXVIEW_VALUE_MAX + LABEL_W + 2];
 
-	hex_encode(v, sizeof(v), tx->hash, 32, 1);
-	widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_TITLE, v);
-	if (!d->has_receipt) {
-		widget_kv(app, w, &y, LABEL_W, "Status", STYLE_WARN, "pending (not in a block yet)");
-	} else {
-		bool ok = !r->has_status || r->status;
-
-		snprintf(v, sizeof(v), "%s", !r->has_status ? "included (pre-Byzantium: no status)" : ok ? "success" : "FAILED");
-		if (explorer_head(x->ex, &head) && head >= r->block_number)
-			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %llu confirmations",
-			         (unsigned long long)head - r->block_number + 1);
-		widget_kv(app, w, &y, LABEL_W, "Status", ok ? STYLE_OK : STYLE_BAD, v);
-		if (!ok)
-			widget_kv(app, w, &y, LABEL_W, "Reverted", STYLE_BAD,
-			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
-		t.kind = DOC_BLOCK;
-		t.number = r->block_number;
-		a[0] = '\0';
-		if (d->has_block_time)
-			age_text(a, sizeof(a), d->block_time);
-		snprintf(v, sizeof(v), "Block        #%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
-		         (unsigned long long)r->tx_index, d->has_block_time ? " (" : "", a, d->has_block_time ? " ago)" : "");
-		line(x, app, w, &y, STYLE_NORMAL, &t, v);
-	}
-	memset(&t, 0, sizeof(t));
-	t.kind = DOC_ADDRESS;
-	memcpy(t.address, tx->from, 20);
-	addr_text(a, sizeof(a), tx->from);
-	book_suffix(app, tx->from, lab, sizeof(lab));
-	snprintf(v, sizeof(v), "From         %s%s", a, lab);
-	line(x, app, w, &y, STYLE_NORMAL, &t, v);
-	if (tx->has_to) {
-		memcpy(t.address, tx->to, 20);
-		addr_text(a, sizeof(a), tx->to);
-		book_suffix(app, tx->to, lab, sizeof(lab));
-		snprintf(v, sizeof(v), "To           %s%s", a, lab);
-		line(x, app, w, &y, STYLE_NORMAL, &t, v);
-	} else if (d->has_receipt && r->has_contract_address) {
-		memcpy(t.address, r->contract_address, 20);
-		addr_text(a, sizeof(a), r->contract_address);
-		snprintf(v, sizeof(v), "Created      %s", a);
-		line(x, app, w, &y, STYLE_NORMAL, &t, v);
-	}
-	widget_kv(app, w, &y, LABEL_W, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
-	snprintf(v, sizeof(v), "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type,
-	         tx->type == 0 ? " (legacy)" : tx->type == 1 ? " (EIP-2930)" : tx->type == 2 ? " (EIP-1559)" :
-	         tx->type == 3 ? " (EIP-4844 blob)" : tx->type == 4 ? " (EIP-7702)" : "");
-	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, v);
-	snprintf(v, sizeof(v), "limit %s", fmt_count(num, sizeof(num), tx->gas));
-	if (d->has_receipt)
-		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", used %s (%s)", fmt_count(a, 32, r->gas_used),
-		         fmt_percent(a + 48, 16, r->gas_used, tx->gas));
-	widget_kv(app, w, &y, LABEL_W, "Gas", STYLE_NORMAL, v);
-	if (d->has_receipt && r->has_effective_gas_price) {
-		struct u256 fee;
-
-		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
-		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == U256_OK)
-			widget_kv(app, w, &y, LABEL_W, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
-	} else if (tx->has_max_fees) {
-		snprintf(v, sizeof(v), "max %s, tip ", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"));
-		fmt_units(v + strlen(v), sizeof(v) - strlen(v), tx->max_priority_fee_per_gas, 9, "gwei");
-		widget_kv(app, w, &y, LABEL_W, "Fees", STYLE_NORMAL, v);
-	} else if (tx->has_gas_price) {
-		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
-	}
-	/* Input: method name and arguments from the selector table, else raw bytes. */
-	if (tx->input_len >= 4) {
-		const char *sigs[2];
-		uint32_t sel = (uint32_t)tx->input[0] << 24 | (uint32_t)tx->input[1] << 16 | (uint32_t)tx->input[2] << 8 |
-		               tx->input[3];
-
-		if (selectors_lookup(sel, sigs, 2) > 0) {
-			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_TITLE, sigs[0]);
-			abi_format_args(sigs[0], tx->input, tx->input_len, v, sizeof(v));
-			widget_kv(app, w, &y, LABEL_W, "Arguments", STYLE_NORMAL, v);
-		} else {
-			snprintf(v, sizeof(v), "0x%08x (not in the selector table), %zu bytes of input", sel, tx->input_len);
-			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_NORMAL, v);
-		}
-	} else if (tx->input_len) {
-		widget_kv(app, w, &y, LABEL_W, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
-	}
-	if (!d->has_receipt)
+	ctx.has_head = explorer_head(x->ex, &ctx.head);
+	if (txview_build(&v, d, &ctx) < 0) {
+		widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_BAD, "out of memory");
 		return;
-	snprintf(v, sizeof(v), "%zu", r->log_count);
-	widget_kv(app, w, &y, LABEL_W, "Logs", STYLE_NORMAL, v);
-	for (size_t i = 0; i < r->log_count; i++) {
-		const struct eth_log *lg = &r->logs[i];
-		struct abi_token_event ev;
-		const char *sigs[1];
-
-		memset(&t, 0, sizeof(t));
-		t.kind = DOC_ADDRESS;
-		memcpy(t.address, lg->address, 20);
-		if (abi_decode_token_log(lg, &ev) == ABI_OK) {
-			char from[32], to[32], amt[160];
-			struct token_meta meta;
-
-			short_addr(from, sizeof(from), ev.from.b);
-			short_addr(to, sizeof(to), ev.to.b);
-			if (ev.kind == ABI_TOKEN_ERC721_TRANSFER || ev.kind == ABI_TOKEN_ERC721_APPROVAL) {
-				u256_format_dec(ev.token_id, a, sizeof(a));
-				snprintf(amt, sizeof(amt), "token id %s", a);
-			} else {
-				tokens_get(explorer_tokens(x->ex), lg->address, &meta);
-				tokens_format_amount(&meta, ev.amount, amt, sizeof(amt));
-			}
-			snprintf(v, sizeof(v), "  %-16s %s -> %s  %s", abi_token_kind_name(ev.kind), from, to, amt);
-		} else if (lg->topic_count && selectors_lookup_event(lg->topics[0], sigs, 1)) {
-			short_addr(a, sizeof(a), lg->address);
-			snprintf(v, sizeof(v), "  %s  by %s", sigs[0], a);
-		} else {
-			short_addr(a, sizeof(a), lg->address);
-			snprintf(v, sizeof(v), "  log by %s, %zu topics, %zu bytes", a, lg->topic_count, lg->data_len);
-		}
-		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
+	for (size_t i = 0; i < v.n; i++) {
+		const struct txview_row *r = &v.rows[i];
+
+		if (!r->has_link) {
+			widget_kv(app, w, &y, LABEL_W, r->label, style[r->tone], r->value);
+			continue;
+		}
+		/* a selectable row is one line: the label padded to the value column, as kv lays it out */
+		if (r->label[0])
+			snprintf(text, sizeof(text), "%-*s %s", LABEL_W, r->label, r->value);
+		else
+			snprintf(text, sizeof(text), "%s", r->value);
+		line(x, app, w, &y, style[r->tone], &r->link, text);
+	}
+	txview_free(&v);
 }
 
 /* ---- an address ---- */

@@ -316,24 +316,18 @@ static const char *type_name(enum tx_type type)
 	}
 }
 
-static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
+/*
+ * The transaction's type, from "type" or from which fee fields it has, and
+ * whether those fee fields (gasPrice, maxFeePerGas with
+ * maxPriorityFeePerGas, accessList) fit that type. Sets t->type.
+ */
+static int json_type(const cJSON *j, const cJSON *gp, const cJSON *mf, const cJSON *mp, const cJSON *al,
+                     struct tx *t, char *err, size_t errlen)
 {
-	const cJSON *v, *gp, *mf, *mp, *al, *data, *input;
+	const cJSON *v = opt_member(j, "type");
 	uint64_t type;
 	int rc;
 
-	if (!cJSON_IsObject(j)) {
-		set_err(err, errlen, "transaction: must be a JSON object");
-		return TX_EINVAL;
-	}
-	rc = check_members(j, json_fields, sizeof(json_fields) / sizeof(json_fields[0]), "", err, errlen);
-	if (rc != TX_OK)
-		return rc;
-
-	gp = opt_member(j, "gasPrice");
-	mf = opt_member(j, "maxFeePerGas");
-	mp = opt_member(j, "maxPriorityFeePerGas");
-	al = opt_member(j, "accessList");
 	if (gp && (mf || mp)) {
 		set_err(err, errlen, "gasPrice: cannot be combined with %s", mf ? "maxFeePerGas" : "maxPriorityFeePerGas");
 		return TX_EINVAL;
@@ -346,7 +340,6 @@ static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
 		set_err(err, errlen, "maxFeePerGas: missing (maxPriorityFeePerGas needs it)");
 		return TX_EINVAL;
 	}
-	v = opt_member(j, "type");
 	if (v) {
 		rc = json_u64(v, "type", &type, err, errlen);
 		if (rc != TX_OK)
@@ -385,8 +378,16 @@ static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
 		set_err(err, errlen, "accessList: not allowed in a legacy transaction");
 		return TX_EINVAL;
 	}
+	return TX_OK;
+}
 
-	rc = json_required_u64(j, "chainId", &t->chain_id, err, errlen);
+/* The numbers and addresses: chainId, nonce, gas, the fees present, value, to, from. */
+static int json_scalars(const cJSON *j, const cJSON *gp, const cJSON *mf, const cJSON *mp, struct tx *t,
+                        char *err, size_t errlen)
+{
+	const cJSON *v;
+	int rc = json_required_u64(j, "chainId", &t->chain_id, err, errlen);
+
 	if (rc != TX_OK)
 		return rc;
 	t->has_chain_id = true;
@@ -412,38 +413,65 @@ static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
 		rc = json_address(v, "from", t->from, err, errlen);
 		t->has_from = rc == TX_OK;
 	}
-	if (rc != TX_OK)
-		return rc;
+	return rc;
+}
 
-	data = opt_member(j, "data");
-	input = opt_member(j, "input");
+/* The call data, as "data" or "input" (both accepted, and then they must agree). */
+static int json_call_data(const cJSON *j, struct tx *t, char *err, size_t errlen)
+{
+	const cJSON *data = opt_member(j, "data"), *input = opt_member(j, "input");
+	uint8_t *b = NULL;
+	size_t n = 0;
+	int rc;
+
 	if (data) {
 		rc = json_bytes(data, "data", &t->data, &t->data_len, err, errlen);
 		if (rc != TX_OK)
 			return rc;
 	}
-	if (input) {
-		uint8_t *b = NULL;
-		size_t n = 0;
-
-		rc = json_bytes(input, "input", &b, &n, err, errlen);
-		if (rc != TX_OK)
-			return rc;
-		if (data && (n != t->data_len || (n && memcmp(b, t->data, n) != 0))) {
-			free(b);
-			set_err(err, errlen, "input: differs from data");
-			return TX_EINVAL;
-		}
-		if (data) {
-			free(b);
-		} else {
-			t->data = b;
-			t->data_len = n;
-		}
+	if (!input)
+		return TX_OK;
+	rc = json_bytes(input, "input", &b, &n, err, errlen);
+	if (rc != TX_OK)
+		return rc;
+	if (data && (n != t->data_len || (n && memcmp(b, t->data, n) != 0))) {
+		free(b);
+		set_err(err, errlen, "input: differs from data");
+		return TX_EINVAL;
 	}
-	if (al)
-		return json_access_list(al, t, err, errlen);
+	if (data) {
+		free(b);
+	} else {
+		t->data = b;
+		t->data_len = n;
+	}
 	return TX_OK;
+}
+
+static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
+{
+	const cJSON *gp, *mf, *mp, *al;
+	int rc;
+
+	if (!cJSON_IsObject(j)) {
+		set_err(err, errlen, "transaction: must be a JSON object");
+		return TX_EINVAL;
+	}
+	rc = check_members(j, json_fields, sizeof(json_fields) / sizeof(json_fields[0]), "", err, errlen);
+	if (rc != TX_OK)
+		return rc;
+	gp = opt_member(j, "gasPrice");
+	mf = opt_member(j, "maxFeePerGas");
+	mp = opt_member(j, "maxPriorityFeePerGas");
+	al = opt_member(j, "accessList");
+	rc = json_type(j, gp, mf, mp, al, t, err, errlen);
+	if (rc == TX_OK)
+		rc = json_scalars(j, gp, mf, mp, t, err, errlen);
+	if (rc == TX_OK)
+		rc = json_call_data(j, t, err, errlen);
+	if (rc == TX_OK && al)
+		rc = json_access_list(al, t, err, errlen);
+	return rc;
 }
 
 int tx_from_json(const cJSON *j, struct tx *out, char *err, size_t errlen)

@@ -310,26 +310,23 @@ static int accounts_reserve(struct vault *v, size_t more)
 }
 
 /*
- * Parses the public part of a file image into v (accounts, kdf parameters,
- * salt, check) and sets v->ct_off. Never reads past len; every length is
- * bounded before use.
+ * The fixed header: magic, format version, KDF and cipher, KDF parameters,
+ * salt and check into v; the version and the account count out.
  */
-static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err, size_t errlen)
+static int parse_header(struct vault *v, const uint8_t *p, size_t len, unsigned *version, size_t *count,
+	char *err, size_t errlen)
 {
 	const char *path = v->path;
-	size_t off = HEADER_SIZE, n, ctlen;
-	unsigned version;
-	int rc;
 
 	if (len < sizeof(vault_magic) || memcmp(p, vault_magic, sizeof(vault_magic)) != 0)
 		return fail(err, errlen, VAULT_EFORMAT, "%s is not a chaindeck vault", path);
 	if (len < HEADER_SIZE)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (header)", path);
-	version = (unsigned)get_be(p + 8, 2);
-	if (version != VAULT_FORMAT_VERSION && version != FORMAT_V2)
+	*version = (unsigned)get_be(p + 8, 2);
+	if (*version != VAULT_FORMAT_VERSION && *version != FORMAT_V2)
 		return fail(err, errlen, VAULT_EFORMAT,
 			"vault %s has format version %u; this chaindeck reads versions %d and %d", path,
-			version, VAULT_FORMAT_VERSION, FORMAT_V2);
+			*version, VAULT_FORMAT_VERSION, FORMAT_V2);
 	if (p[10] != KDF_ARGON2ID13 || p[11] != AEAD_XCHACHA20POLY1305)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s names an unknown KDF or cipher", path);
 	v->opslimit = get_be(p + 12, 8);
@@ -340,42 +337,51 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s has KDF parameters out of bounds", path);
 	memcpy(v->salt, p + 28, SALT_SIZE);
 	memcpy(v->check, p + 44, CHECK_SIZE);
-	n = (size_t)get_be(p + 76, 4);
-	if (n > VAULT_MAX_ACCOUNTS)
-		return fail(err, errlen, VAULT_EFORMAT, "vault %s claims %zu accounts", path, n);
-	vault_clear_accounts(v);
-	rc = accounts_reserve(v, n);
-	if (rc != VAULT_OK)
-		return fail(err, errlen, rc, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		struct vault_account *a = &v->acc[i];
-		size_t ll;
+	*count = (size_t)get_be(p + 76, 4);
+	if (*count > VAULT_MAX_ACCOUNTS)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s claims %zu accounts", path, *count);
+	return VAULT_OK;
+}
 
-		if (len - off < ACCOUNT_FIXED)
-			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (account %zu)",
-				path, i);
-		if (p[off] > VAULT_IMPORTED)
-			return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has an unknown kind",
-				path, i);
-		memset(a, 0, sizeof(*a));
-		a->kind = p[off] == 0 ? VAULT_HD : VAULT_IMPORTED;
-		a->index = (uint32_t)get_be(p + off + 1, 4);
-		if (a->kind == VAULT_HD && a->index >= HD_INDEX_LIMIT)
-			return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad index",
-				path, i);
-		memcpy(a->address.b, p + off + 5, 20);
-		ll = p[off + 25];
-		off += ACCOUNT_FIXED;
-		if (ll > len - off)
-			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (label %zu)", path, i);
-		if (!label_valid((const char *)p + off, ll))
-			return fail(err, errlen, VAULT_EFORMAT, "vault %s: label %zu is not clean text",
-				path, i);
-		memcpy(a->label, p + off, ll);
-		a->label[ll] = '\0';
-		off += ll;
-		v->nacc++;
-	}
+/* Account i at p[*off..len): kind, index, address and label into a; *off moves past it. */
+static int parse_account(const struct vault *v, const uint8_t *p, size_t len, size_t *off, size_t i,
+	struct vault_account *a, char *err, size_t errlen)
+{
+	const char *path = v->path;
+	size_t o = *off, ll;
+
+	if (len - o < ACCOUNT_FIXED)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (account %zu)", path, i);
+	if (p[o] > VAULT_IMPORTED)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has an unknown kind", path, i);
+	memset(a, 0, sizeof(*a));
+	a->kind = p[o] == 0 ? VAULT_HD : VAULT_IMPORTED;
+	a->index = (uint32_t)get_be(p + o + 1, 4);
+	if (a->kind == VAULT_HD && a->index >= HD_INDEX_LIMIT)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad index", path, i);
+	memcpy(a->address.b, p + o + 5, 20);
+	ll = p[o + 25];
+	o += ACCOUNT_FIXED;
+	if (ll > len - o)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (label %zu)", path, i);
+	if (!label_valid((const char *)p + o, ll))
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: label %zu is not clean text", path, i);
+	memcpy(a->label, p + o, ll);
+	a->label[ll] = '\0';
+	*off = o + ll;
+	return VAULT_OK;
+}
+
+/*
+ * After the accounts: the flags (format 2), the nonce and the ciphertext's
+ * length, which must reach exactly to the end. Sets v->flags and v->ct_off.
+ */
+static int parse_tail(struct vault *v, const uint8_t *p, size_t len, size_t off, unsigned version,
+	char *err, size_t errlen)
+{
+	const char *path = v->path;
+	size_t ctlen;
+
 	v->flags = 0;
 	if (version == FORMAT_V2) {
 		if (len - off < 4)
@@ -397,6 +403,33 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 			len - off - ctlen);
 	v->ct_off = off;
 	return VAULT_OK;
+}
+
+/*
+ * Parses the public part of a file image into v (accounts, kdf parameters,
+ * salt, check) and sets v->ct_off. Never reads past len; every length is
+ * bounded before use.
+ */
+static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err, size_t errlen)
+{
+	size_t off = HEADER_SIZE, n = 0;
+	unsigned version = 0;
+	int rc;
+
+	rc = parse_header(v, p, len, &version, &n, err, errlen);
+	if (rc != VAULT_OK)
+		return rc;
+	vault_clear_accounts(v);
+	rc = accounts_reserve(v, n);
+	if (rc != VAULT_OK)
+		return fail(err, errlen, rc, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		rc = parse_account(v, p, len, &off, i, &v->acc[i], err, errlen);
+		if (rc != VAULT_OK)
+			return rc;
+		v->nacc++;
+	}
+	return parse_tail(v, p, len, off, version, err, errlen);
 }
 
 /* The public part of a new image (everything before the ciphertext) into a malloc'd buffer. */

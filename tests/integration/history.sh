@@ -84,9 +84,16 @@ for b, i, _, li, kind, h, value, token, status in rows:
 EOF
 
 # A node that lies: on /, no ots_* and a trace_filter whose answer is malformed; on /liar an
-# ots_searchTransactionsBefore answer with fewer receipts than transactions.
+# ots_searchTransactionsBefore answer with fewer receipts than transactions; on /misplaced a
+# trace hit on a recorded transaction (execution-apis), whose receipt is another transaction's.
 _spawn python3 -c '
 import http.server, json, sys
+def recorded(name):
+    for line in open(sys.argv[2] + "/" + name):
+        if line.startswith("<< "):
+            return json.loads(line[3:])["result"]
+TX = recorded("eth_getTransactionByHash/get-legacy-input.io")  # with input: owned memory
+OTHER_RECEIPT = recorded("eth_getTransactionReceipt/get-dynamic-fee.io")
 class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
@@ -96,6 +103,13 @@ class H(http.server.BaseHTTPRequestHandler):
             r["result"] = "0x10"
         elif m.startswith("ots_") and self.path == "/liar":
             r["result"] = {"txs": [{"hash": "0x00"}], "receipts": [], "firstPage": True, "lastPage": True}
+        elif m == "trace_filter" and self.path == "/misplaced":
+            r["result"] = [{"transactionHash": TX["hash"], "blockNumber": TX["blockNumber"],
+                            "transactionPosition": TX["transactionIndex"]}]
+        elif m == "eth_getTransactionByHash" and self.path == "/misplaced":
+            r["result"] = TX
+        elif m == "eth_getTransactionReceipt" and self.path == "/misplaced":
+            r["result"] = OTHER_RECEIPT
         elif m == "trace_filter":
             r["result"] = [{"transactionHash": 5, "blockNumber": 3}]
         elif m == "eth_getLogs":
@@ -115,7 +129,7 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 open(sys.argv[1] + ".tmp", "w").write(str(s.server_address[1]))
 __import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1])
 s.serve_forever()
-' "$work/liar.port" >/dev/null 2>&1
+' "$work/liar.port" "$(dirname "$0")/../vectors/execution-apis/tests" >/dev/null 2>&1
 node_track "$_spawned_pid"
 for _ in $(seq 100); do [ -s "$work/liar.port" ] && break; sleep 0.05; done
 [ -s "$work/liar.port" ] || die "the lying node did not start"

@@ -8,7 +8,8 @@
  *   HISTORY_TOKEN      the ERC-20 contract
  *   HISTORY_HEAD       the head block once the history was built (hex)
  *   LIAR_URL           a fake node: no ots_*, a malformed trace_filter answer; on
- *                      LIAR_URL/liar an ots answer with receipts missing
+ *                      LIAR_URL/liar an ots answer with receipts missing; on
+ *                      LIAR_URL/misplaced a trace hit whose receipt is another transaction's
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -510,6 +511,23 @@ static void malformed_ots_answer_is_a_data_error(void)
 	CHECK_MSG(strstr(r.message, "receipts") != NULL, "message: %s", r.message);
 }
 
+/*
+ * The details of a trace hit come in one batch: its transaction (a recorded
+ * one, where the trace put it) is taken, then the receipt is another
+ * transaction's. The page fails naming it, delivers nothing, and what was
+ * taken before the bad answer is released (valgrind: make valgrind).
+ */
+static void a_receipt_of_another_transaction_fails_the_page(void)
+{
+	static struct run r;
+	struct history_opts o = opts(&r, HISTORY_TRACE, 10, 0);
+
+	liar_page(&r, "/misplaced", &o);
+	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_INT(r.entries_calls, 0);
+	CHECK_MSG(strstr(r.message, "belongs to another transaction") != NULL, "message: %s", r.message);
+}
+
 static const struct test_case cases[] = {
 	{ "ots_lists_exactly_the_expected_entries_newest_first", ots_lists_exactly_the_expected_entries_newest_first },
 	{ "scan_agrees_with_ots", scan_agrees_with_ots },
@@ -530,6 +548,7 @@ static const struct test_case cases[] = {
 	{ "auto_skips_a_missing_ots_and_remembers", auto_skips_a_missing_ots_and_remembers },
 	{ "forced_ots_on_a_node_without_it_is_unsupported", forced_ots_on_a_node_without_it_is_unsupported },
 	{ "malformed_ots_answer_is_a_data_error", malformed_ots_answer_is_a_data_error },
+	{ "a_receipt_of_another_transaction_fails_the_page", a_receipt_of_another_transaction_fails_the_page },
 };
 
 static int parse_kind(const char *s)

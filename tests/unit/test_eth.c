@@ -6,6 +6,7 @@
 #include "common/eth.h"
 #include "common/hex.h"
 #include "common/rpc_codec.h"
+#include "tests/lib/rpcfixture.h"
 #include "tests/lib/test.h"
 
 #include <dirent.h>
@@ -13,47 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIXTURES "tests/vectors/execution-apis/tests"
+#define FIXTURES TEST_RPC_FIXTURES
 
 /* ---- helpers ---- */
-
-/* The "result" of a fixture's response; *doc owns it (cJSON_Delete). */
-static const cJSON *fixture_result(const char *name, cJSON **doc)
-{
-	char path[512], *text, *line, *resp = NULL, *req = NULL;
-	struct rpc_reply r;
-	cJSON *rq;
-	uint64_t id = 0;
-	int rc;
-
-	*doc = NULL;
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-	text = test_read_file(path, NULL);
-	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (strncmp(line, ">> ", 3) == 0 && !req)
-			req = line + 3;
-		else if (strncmp(line, "<< ", 3) == 0 && !resp)
-			resp = line + 3;
-	}
-	if (!req || !resp) {
-		test_fail(__FILE__, __LINE__, "%s: no exchange", name);
-		free(text);
-		return NULL;
-	}
-	rq = cJSON_Parse(req);
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rq, "id")))
-		id = (uint64_t)cJSON_GetObjectItemCaseSensitive(rq, "id")->valuedouble;
-	cJSON_Delete(rq);
-	rc = rpc_codec_parse(resp, strlen(resp), id, doc, &r);
-	free(text);
-	if (rc != RPC_OK || r.status != RPC_OK) {
-		test_fail(__FILE__, __LINE__, "%s: reply %d/%d", name, rc, r.status);
-		cJSON_Delete(*doc);
-		*doc = NULL;
-		return NULL;
-	}
-	return r.result;
-}
 
 /* Whether bytes print as the given "0x..." text. */
 static int hex_is(const uint8_t *b, size_t n, const char *want)
@@ -98,7 +61,7 @@ static void set_member(cJSON *o, const char *key, const char *json)
 static void block_london_with_tx_hashes(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-block-london-fork.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-london-fork.io", &doc);
 	struct eth_block b;
 	char err[ETH_ERR_MAX];
 
@@ -137,7 +100,7 @@ static void block_london_with_tx_hashes(void)
 static void block_shanghai_decodes_its_withdrawals(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
 	struct eth_block b;
 
 	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
@@ -156,7 +119,7 @@ static void block_shanghai_decodes_its_withdrawals(void)
 static void block_cancun_has_blob_gas_and_beacon_root(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-block-cancun-fork.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-cancun-fork.io", &doc);
 	struct eth_block b;
 
 	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
@@ -178,7 +141,7 @@ static void block_cancun_has_blob_gas_and_beacon_root(void)
 static void block_prague_has_requests_hash(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-block-prague-fork.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-prague-fork.io", &doc);
 	struct eth_block b;
 
 	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
@@ -192,7 +155,7 @@ static void block_prague_has_requests_hash(void)
 static void block_genesis_keeps_extra_data(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-genesis.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-genesis.io", &doc);
 	struct eth_block b;
 
 	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
@@ -211,7 +174,7 @@ static void block_genesis_keeps_extra_data(void)
 static void check_full_block(const char *name, uint64_t number, size_t ntx)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result(name, &doc), *jt;
+	const cJSON *res = test_rpc_result(name, &doc), *jt;
 	char err[ETH_ERR_MAX];
 	struct eth_block b;
 	size_t i = 0;
@@ -258,7 +221,7 @@ static void block_by_hash_with_full_txs(void)
 static void block_latest_full_txs_with_eip155_v(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getBlockByNumber/get-latest.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-latest.io", &doc);
 	struct eth_block b;
 
 	check_full_block("eth_getBlockByNumber/get-latest.io", 0x36, 4);
@@ -287,7 +250,7 @@ static void block_not_found_is_enull(void)
 
 	for (i = 0; i < TEST_COUNT(names); i++) {
 		cJSON *doc;
-		const cJSON *res = fixture_result(names[i], &doc);
+		const cJSON *res = test_rpc_result(names[i], &doc);
 		struct eth_block b;
 
 		CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_ENULL);
@@ -299,7 +262,7 @@ static void block_not_found_is_enull(void)
 static void header_needs_no_transactions(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
 	char err[ETH_ERR_MAX];
 	struct eth_block b;
 
@@ -318,7 +281,7 @@ static void header_needs_no_transactions(void)
 static void pending_block_may_lack_hash_miner_nonce(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getBlockByNumber/get-block-london-fork.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getBlockByNumber/get-block-london-fork.io", &doc);
 	struct eth_block b;
 
 	set_member(res, "hash", "null");
@@ -364,7 +327,7 @@ static void broken_blocks_name_the_field(void)
 
 	for (i = 0; i < TEST_COUNT(rows); i++) {
 		cJSON *doc;
-		cJSON *res = (cJSON *)fixture_result(rows[i].fixture, &doc);
+		cJSON *res = (cJSON *)test_rpc_result(rows[i].fixture, &doc);
 		char err[ETH_ERR_MAX];
 		struct eth_block b;
 		int rc;
@@ -381,7 +344,7 @@ static void broken_blocks_name_the_field(void)
 static void broken_full_tx_in_block_is_named(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getBlockByHash/get-block-by-hash.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getBlockByHash/get-block-by-hash.io", &doc);
 	cJSON *tx2 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "transactions"), 2);
 	char err[ETH_ERR_MAX];
 	struct eth_block b;
@@ -398,7 +361,7 @@ static void broken_full_tx_in_block_is_named(void)
 static void tx_legacy_transfer(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -426,7 +389,7 @@ static void tx_legacy_transfer(void)
 static void tx_legacy_contract_creation(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-legacy-create.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-legacy-create.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -442,7 +405,7 @@ static void tx_legacy_contract_creation(void)
 static void tx_eip2930_access_list(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-access-list.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-access-list.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -469,7 +432,7 @@ static void tx_eip2930_access_list(void)
 static void tx_eip1559_fees(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-dynamic-fee.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-dynamic-fee.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -489,7 +452,7 @@ static void tx_eip1559_fees(void)
 static void tx_eip4844_blob(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-blob-tx.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-blob-tx.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -510,7 +473,7 @@ static void tx_eip4844_blob(void)
 static void tx_eip7702_set_code(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionByHash/get-setcode-tx.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-setcode-tx.io", &doc);
 	struct eth_tx t;
 
 	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
@@ -532,7 +495,7 @@ static void tx_not_found_is_enull(void)
 
 	for (i = 0; i < TEST_COUNT(names); i++) {
 		cJSON *doc;
-		const cJSON *res = fixture_result(names[i], &doc);
+		const cJSON *res = test_rpc_result(names[i], &doc);
 		char err[ETH_ERR_MAX];
 		struct eth_tx t;
 
@@ -545,7 +508,7 @@ static void tx_not_found_is_enull(void)
 static void tx_pending_has_no_block(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getTransactionByHash/get-dynamic-fee.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getTransactionByHash/get-dynamic-fee.io", &doc);
 	struct eth_tx t;
 
 	set_member(res, "blockHash", "null");
@@ -560,7 +523,7 @@ static void tx_pending_has_no_block(void)
 static void tx_unknown_type_needs_common_fields_only(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
 	struct eth_tx t;
 
 	set_member(res, "type", "\"0x7e\"");
@@ -578,7 +541,7 @@ static void tx_unknown_type_needs_common_fields_only(void)
 static void tx_quantity_with_leading_zeros_is_accepted(void)
 {
 	cJSON *doc;
-	cJSON *res = (cJSON *)fixture_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
+	cJSON *res = (cJSON *)test_rpc_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
 	struct eth_tx t;
 
 	set_member(res, "value", "\"0x0000000000000000000000000000000000000000000000000000000000000001\"");
@@ -644,7 +607,7 @@ static void broken_txs_name_the_field(void)
 
 	for (i = 0; i < TEST_COUNT(rows); i++) {
 		cJSON *doc;
-		cJSON *res = (cJSON *)fixture_result(rows[i].fixture, &doc);
+		cJSON *res = (cJSON *)test_rpc_result(rows[i].fixture, &doc);
 		char err[ETH_ERR_MAX];
 		struct eth_tx t;
 		int rc;
@@ -696,7 +659,7 @@ static void short_error_buffers_are_truncated_safely(void)
 static void receipt_eip2930_with_log(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionReceipt/get-access-list.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-access-list.io", &doc);
 	struct eth_receipt r;
 
 	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
@@ -733,7 +696,7 @@ static void receipt_eip2930_with_log(void)
 static void receipt_pre_byzantium_has_root_not_status(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionReceipt/get-legacy-receipt.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-legacy-receipt.io", &doc);
 	struct eth_receipt r;
 
 	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
@@ -749,7 +712,7 @@ static void receipt_pre_byzantium_has_root_not_status(void)
 static void receipt_contract_creation(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionReceipt/get-legacy-contract.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-legacy-contract.io", &doc);
 	struct eth_receipt r;
 
 	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
@@ -764,7 +727,7 @@ static void receipt_contract_creation(void)
 static void receipt_blob_gas(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionReceipt/get-blob-tx.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-blob-tx.io", &doc);
 	struct eth_receipt r;
 
 	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
@@ -788,7 +751,7 @@ static void receipts_all_fixtures_decode(void)
 
 	for (i = 0; i < TEST_COUNT(names); i++) {
 		cJSON *doc;
-		const cJSON *res = fixture_result(names[i], &doc);
+		const cJSON *res = test_rpc_result(names[i], &doc);
 		char err[ETH_ERR_MAX];
 		struct eth_receipt r;
 
@@ -803,7 +766,7 @@ static void receipts_all_fixtures_decode(void)
 static void receipt_not_found_is_enull(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getTransactionReceipt/get-notfound-tx.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-notfound-tx.io", &doc);
 	struct eth_receipt r;
 
 	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_ENULL);
@@ -826,7 +789,7 @@ static void broken_receipts_name_the_field(void)
 
 	for (i = 0; i < TEST_COUNT(rows); i++) {
 		cJSON *doc;
-		cJSON *res = (cJSON *)fixture_result(rows[i].fixture, &doc);
+		cJSON *res = (cJSON *)test_rpc_result(rows[i].fixture, &doc);
 		char err[ETH_ERR_MAX];
 		struct eth_receipt r;
 
@@ -841,7 +804,7 @@ static void broken_receipts_name_the_field(void)
 static void logs_by_contract_address(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_getLogs/contract-addr.io", &doc);
+	const cJSON *res = test_rpc_result("eth_getLogs/contract-addr.io", &doc);
 	struct eth_log *logs = NULL;
 	size_t n = 0;
 
@@ -873,7 +836,7 @@ static void logs_every_filter_fixture(void)
 
 	for (i = 0; i < TEST_COUNT(names); i++) {
 		cJSON *doc;
-		const cJSON *res = fixture_result(names[i], &doc);
+		const cJSON *res = test_rpc_result(names[i], &doc);
 		struct eth_log *logs = NULL;
 		size_t n = 0;
 
@@ -945,7 +908,7 @@ static void broken_logs_name_the_field(void)
 static void syncing_false(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_syncing/check-syncing.io", &doc);
+	const cJSON *res = test_rpc_result("eth_syncing/check-syncing.io", &doc);
 	struct eth_syncing s;
 
 	CHECK_INT(eth_decode_syncing(res, &s, NULL, 0), ETH_OK);
@@ -996,8 +959,8 @@ static void syncing_refusals(void)
 static void chain_id_and_block_number(void)
 {
 	cJSON *doc1, *doc2;
-	const cJSON *cid = fixture_result("eth_chainId/get-chain-id.io", &doc1);
-	const cJSON *num = fixture_result("eth_blockNumber/simple-test.io", &doc2);
+	const cJSON *cid = test_rpc_result("eth_chainId/get-chain-id.io", &doc1);
+	const cJSON *num = test_rpc_result("eth_blockNumber/simple-test.io", &doc2);
 	uint64_t v = 0;
 
 	CHECK_INT(eth_decode_u64(cid, &v, NULL, 0), ETH_OK);
@@ -1051,7 +1014,7 @@ static void scalar_refusals(void)
 static void fee_history_fixture(void)
 {
 	cJSON *doc;
-	const cJSON *res = fixture_result("eth_feeHistory/fee-history.io", &doc);
+	const cJSON *res = test_rpc_result("eth_feeHistory/fee-history.io", &doc);
 	struct eth_fee_history f;
 	char err[ETH_ERR_MAX];
 
