@@ -6,7 +6,6 @@
  */
 #include "common/fsutil.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -206,8 +205,8 @@ static bool is_temporary_of(const char *name, const char *base)
 	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp-", 5) != 0 || strlen(name) != bl + TMP_SUFFIX_LEN)
 		return false;
 	for (const char *p = name + bl + 5; *p; p++)
-		if (!isalnum((unsigned char)*p))
-			return false;
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return false; /* not isalnum: the locale must not widen what is removed */
 	return true;
 }
 
