@@ -302,7 +302,7 @@ int fsutil_write(const char *path, const void *data, size_t len, mode_t mode, un
 	memcpy(tmp + plen, ".tmp-XXXXXX", TMP_SUFFIX_LEN + 1);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot create a temporary file: %s", dir, strerror(errno));
+		rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot create a file beside it: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {

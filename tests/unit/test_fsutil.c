@@ -154,7 +154,7 @@ static const struct write_case {
 	{ "a path through a file fails", BLOCKER_FILE, "blocker/f", 022, 0600, FSUTIL_MKDIR, FSUTIL_EIO,
 	  "Not a directory", "blocker", "old\n", 0600, 0, "", "blocker" },
 	{ "a read-only directory fails, the old file stays", READ_ONLY_DIR, "ro/f", 022, 0600, 0, FSUTIL_EIO,
-	  "Permission denied", "ro/f", "old\n", 0600, 0, "ro", "f" },
+	  "ro/f: cannot create a file beside it: Permission denied", "ro/f", "old\n", 0600, 0, "ro", "f" },
 	{ "not a file name", NONE, "sub/", 022, 0600, FSUTIL_MKDIR, FSUTIL_EIO, "not a file name",
 	  "sub", NULL, 0, 0, "", "" },
 };
