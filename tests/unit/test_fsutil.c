@@ -11,6 +11,8 @@
  *     size limit, as abrupt as kill -9) leaves the old file and one
  *     "<name>.tmp-XXXXXX", which the next save removes once it is older than
  *     a minute, and keeps while it could be another process's save;
+ *   - a failed directory sync after the rename (injected by wrapping fsync):
+ *     a failure for every writer, the new file in place, nothing left over;
  *   - trust: the one check and message for files read back (as ssh);
  *   - directories and the XDG paths.
  * A full disk (ENOSPC) is not injected here: tests/integration/
@@ -39,6 +41,31 @@
 #include "wallet/keystore.h"
 
 static char dir[256];
+
+/*
+ * fsync as the library sees it: the Makefile links this test with
+ * -Wl,--wrap=fsync, so that a disk error can be given to the sync of a
+ * directory (after the rename) or of a file (before it), which nothing else
+ * can cause on demand. 0: the real fsync.
+ */
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+static int fail_dir_sync, fail_file_sync;
+
+int __wrap_fsync(int fd)
+{
+	struct stat st;
+
+	if ((fail_dir_sync || fail_file_sync) && fstat(fd, &st) == 0) {
+		int e = S_ISDIR(st.st_mode) ? fail_dir_sync : fail_file_sync;
+
+		if (e) {
+			errno = e;
+			return -1;
+		}
+	}
+	return __real_fsync(fd);
+}
 
 static void make_dir(void)
 {
@@ -408,6 +435,59 @@ static void test_killed_saves(void)
 		crash_one(&writers[i]);
 }
 
+/*
+ * The one answer to "the rename happened but the directory sync failed",
+ * for every writer: a failure, never "saved"; the new file is in place and no
+ * temporary is left. EINVAL (a filesystem that cannot sync directories)
+ * counts as success. A failed sync of the file itself (before the rename)
+ * leaves the old file.
+ */
+static void test_sync_failures(void)
+{
+	static const struct {
+		int dir_errno, file_errno;
+		int ok;           /* the save succeeds */
+		int new_in_place; /* the target holds the new content afterwards */
+		const char *msg;  /* in the message of fsutil_replace */
+	} cases[] = {
+		{ EIO, 0, 0, 1, "written, but syncing its directory failed (Input/output error): it may not survive a crash" },
+		{ ENOSPC, 0, 0, 1, "written, but syncing its directory failed (No space left on device)" },
+		{ EINVAL, 0, 1, 1, NULL },
+		{ 0, EIO, 0, 0, "cannot write: Input/output error" },
+	};
+	char path[512], err[512], got[512], *before, *after;
+
+	for (size_t w = 0; w < TEST_COUNT(writers); w++) {
+		for (size_t i = 0; i < TEST_COUNT(cases); i++) {
+			int rc;
+
+			make_dir();
+			at(path, sizeof(path), writers[w].file);
+			CHECK_MSG(writers[w].save(path, 1, err, sizeof(err)) == 0, "%s: %s", writers[w].name, err);
+			before = test_read_file(path, NULL);
+			fail_dir_sync = cases[i].dir_errno;
+			fail_file_sync = cases[i].file_errno;
+			err[0] = '\0';
+			rc = writers[w].save(path, 2, err, sizeof(err));
+			fail_dir_sync = fail_file_sync = 0;
+			CHECK_MSG((rc == 0) == cases[i].ok, "%s, case %zu: rc %d (%s)", writers[w].name, i, rc, err);
+			if (cases[i].msg && w == 0)
+				CHECK_MSG(strstr(err, cases[i].msg) != NULL, "case %zu: \"%s\"", i, err);
+			if (!cases[i].ok)
+				CHECK_MSG(strstr(err, path) != NULL, "%s, case %zu: the message does not name the file: %s",
+				          writers[w].name, i, err);
+			after = test_read_file(path, NULL);
+			CHECK_MSG((strcmp(before, after) != 0) == cases[i].new_in_place, "%s, case %zu: %s content",
+			          writers[w].name, i, cases[i].new_in_place ? "old" : "new");
+			listing("", got, sizeof(got));
+			CHECK_MSG(strcmp(got, writers[w].file) == 0, "%s, case %zu: entries \"%s\"", writers[w].name, i, got);
+			free(before);
+			free(after);
+			rm_dir();
+		}
+	}
+}
+
 /* Only "<name>.tmp-" and six letters or digits, regular, the user's, are ours to remove. */
 static void test_cleanup_leaves_other_files_alone(void)
 {
@@ -617,6 +697,7 @@ int main(int argc, char **argv)
 	static const struct test_case cases[] = {
 		{ "writes: modes, exclusive create, failures leave nothing behind", test_writes },
 		{ "a killed save of every writer: old file kept, temporary cleaned by a later save", test_killed_saves },
+		{ "a failed sync: the one answer, for every writer", test_sync_failures },
 		{ "cleanup removes only stale temporaries of the target", test_cleanup_leaves_other_files_alone },
 		{ "trust: the one check and message, symbolic links", test_trust },
 		{ "directories: exact modes under any umask, ENOTDIR", test_mkdirs },
