@@ -27,7 +27,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
              -I. $(PKG_CFLAGS) -DCHAINDECK_VERSION='"$(VERSION)"' -DCHAINDECK_DESCRIBE='"$(GIT_DESC)"' \
              -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build
-LDLIBS    := $(PKG_LIBS) -lpthread
+LDLIBS    := $(PKG_LIBS) -lunistring -lpthread
 
 BUILD     ?= build
 # Sorted: object and archive order must not depend on the directory listing.

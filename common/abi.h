@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * abi — the Solidity contract ABI: selectors, call encoding, strict decoding,
  * display of call arguments and revert reasons, and token event logs.

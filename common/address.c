@@ -1,3 +1,7 @@
+/*
+ * address — EIP-55 parsing and formatting of account addresses, and the
+ * address of a public key (Keccak-256 of it, last 20 bytes). Contract in address.h.
+ */
 #include "common/address.h"
 
 #include <string.h>

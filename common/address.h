@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * address — 20-byte Ethereum account addresses and their EIP-55 text form.
  */

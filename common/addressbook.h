@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addressbook — the user's labels for addresses, shared by the wallet and the
  * explorer.

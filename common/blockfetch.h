@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * blockfetch — fetch a range of blocks with their full transactions as fast
  * as the node can answer: JSON-RPC batches spread over the client's parallel

@@ -1,3 +1,8 @@
+/*
+ * config — the INI reader and writer for config.ini, the node list and its
+ * precedence (--rpc-url, ETH_RPC_URL, the file), and the XDG paths. Contract
+ * in config.h.
+ */
 #include "common/config.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config — the configuration file ($XDG_CONFIG_HOME/chaindeck/config.ini) and
  * the list of nodes to talk to.

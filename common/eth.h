@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * eth — typed views of eth_ results.
  *

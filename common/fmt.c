@@ -1,3 +1,7 @@
+/*
+ * fmt — figures as people read them: durations, latencies, counts with
+ * separators, exact amounts in a unit, percentages. Contract in fmt.h.
+ */
 #include "common/fmt.h"
 
 #include <stdio.h>

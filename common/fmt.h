@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt — human-readable figures for any front end: durations, counts,
  * amounts in a unit. Pure functions; each writes a NUL-terminated string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fsutil — the one way chaindeck puts a file on disk durably, decides whether
  * a file it reads may be trusted, creates directories and finds the XDG

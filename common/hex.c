@@ -1,3 +1,7 @@
+/*
+ * hex — hex DATA and QUANTITY text to bytes and integers and back, strict
+ * about what a node may send. Contract in hex.h.
+ */
 #include "common/hex.h"
 
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hex — hexadecimal data and JSON-RPC quantities.
  */
@@ -24,9 +25,11 @@ int hex_decode_exact(uint8_t *out, size_t want, const char *s, size_t len);
 /* Writes lowercase hex, "0x"-prefixed when prefix != 0, NUL-terminated.
  * Needs 2*n+3 bytes; returns the string length or HEX_ESPACE. */
 int hex_encode(char *out, size_t cap, const uint8_t *in, size_t n, int prefix);
-/* A QUANTITY ("0x" required, 1..16 digits) into 64 bits. */
+/* A QUANTITY ("0x" and at least one digit required; leading zeros allowed,
+ * at most 16 significant digits, else HEX_EOVERFLOW) into 64 bits. */
 int hex_parse_u64(uint64_t *out, const char *s, size_t len);
-/* "0x" + minimal digits, NUL-terminated; needs 19 bytes. Returns the length. */
+/* "0x" + minimal digits (1..16), NUL-terminated: 19 bytes always suffice.
+ * Returns the length, or HEX_ESPACE when cap is too small for this value. */
 int hex_format_u64(char *out, size_t cap, uint64_t v);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history — an address's transactions and token transfers, newest first,
  * from the node alone (no indexer), a page at a time.

@@ -1,3 +1,7 @@
+/*
+ * keccak — Keccak-f[1600] and the Keccak-256 sponge (Ethereum's padding),
+ * one-shot and incremental. Contract in keccak.h.
+ */
 #include "common/keccak.h"
 
 #include <string.h>

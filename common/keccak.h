@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keccak — Keccak-256 as Ethereum uses it: the original Keccak padding
  * (0x01 ... 0x80), not the FIPS 202 SHA3-256 padding (0x06). Pure, no

@@ -1,3 +1,8 @@
+/*
+ * log — the process-wide log file: opened safely (no symlinks, not another
+ * user's file), each line one write under a lock so lines from several
+ * threads stay whole, hostile text escaped. Contract in log.h.
+ */
 #include "common/log.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log — the log file. Never the terminal: curses owns it.
  *

@@ -1,3 +1,8 @@
+/*
+ * loop — the event loop: curl_multi_poll() over the transfers and the watched
+ * file descriptors, a table of one-shot timers, work posted from other
+ * threads, and the signal flags. Contract in loop.h.
+ */
 #include "common/loop.h"
 
 #include <errno.h>

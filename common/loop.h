@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop — the one event loop. One thread owns it; everything it calls back
  * runs on that thread.
@@ -6,9 +7,10 @@
  * file descriptors registered here (stdin, IPC sockets), with the timeout
  * set by the nearest timer. Nothing it runs may block.
  *
- * Only loop_wakeup() may be called from another thread (a worker handing a
- * result back). Signal handlers installed by loop_catch_signals() only set
- * flags; the loop's owner reads them with loop_take_signal().
+ * From another thread only loop_post() (a worker handing a result back) and
+ * loop_wakeup() may be called; loop_now_ms() and loop_now_us() only read the
+ * clock. Signal handlers installed by loop_catch_signals() only set flags;
+ * the loop's owner reads them with loop_take_signal().
  */
 #ifndef CHAINDECK_LOOP_H
 #define CHAINDECK_LOOP_H

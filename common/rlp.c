@@ -1,3 +1,7 @@
+/*
+ * rlp — the RLP encoder (a growing buffer of nested lists) and the strict
+ * decoder that accepts only canonical encodings. Contract in rlp.h.
+ */
 #include "common/rlp.h"
 
 #include <stdlib.h>

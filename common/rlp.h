@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rlp — Recursive Length Prefix, the byte encoding of Ethereum transactions.
  *

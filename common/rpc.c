@@ -1,3 +1,9 @@
+/*
+ * rpc — the JSON-RPC client: requests queued per node and sent as curl
+ * transfers on the loop (HTTP, HTTPS) or pipelined on one unix socket (IPC),
+ * with timeouts, a response cap, back-off after failures and health for the
+ * dashboard. Contract in rpc.h.
+ */
 #include "common/rpc.h"
 
 #include <errno.h>
@@ -20,6 +26,8 @@
 #define BACKOFF_FIRST_MS 250u
 #define BACKOFF_MAX_MS 4000u
 #define IDLE_EASY_MAX 8
+#define IPC_READ_MIN 65536u            /* free buffer space for one read */
+#define IPC_READ_TURN ((size_t)4 << 20) /* bytes read per loop iteration at most */
 
 enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_FAILING };
 
@@ -59,6 +67,7 @@ struct ipc_conn {
 	size_t wlen, woff, wcap;
 	char *rbuf;
 	size_t rlen, rcap;
+	struct rpc_codec_framer frame; /* how far rbuf has been scanned: kept across reads */
 };
 
 struct rpc_client {
@@ -379,7 +388,10 @@ static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 	c->ipc.connecting = false;
 	c->ipc.wlen = c->ipc.woff = 0;
 	c->ipc.rlen = 0;
-	set_health_failed(c, why);
+	memset(&c->ipc.frame, 0, sizeof(c->ipc.frame));
+	/* As over HTTP, an answer over the cap says nothing about the node's health. */
+	if (status != RPC_ETOOBIG)
+		set_health_failed(c, why);
 	/* Take the running requests out first: callbacks may queue new calls (which see the back-off). */
 	for (struct req *next, *a = c->active.head; a; a = next) {
 		next = a->next;
@@ -487,44 +499,6 @@ static int ipc_start(struct rpc_client *c, struct req *r)
 	return 0;
 }
 
-/* Length of the first complete top-level JSON value in buf (after leading space), 0 if incomplete, -1 if garbage. */
-static long json_value_span(const char *buf, size_t len, size_t *start)
-{
-	size_t i = 0;
-	int depth = 0;
-	bool in_str = false, esc = false;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
-		i++;
-	*start = i;
-	if (i == len)
-		return 0;
-	if (buf[i] != '{' && buf[i] != '[')
-		return -1;
-	for (; i < len; i++) {
-		char ch = buf[i];
-
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				in_str = false;
-			continue;
-		}
-		if (ch == '"')
-			in_str = true;
-		else if (ch == '{' || ch == '[')
-			depth++;
-		else if (ch == '}' || ch == ']') {
-			if (--depth == 0)
-				return (long)(i + 1 - *start);
-		}
-	}
-	return 0;
-}
-
 /* The id a response carries (the first element's, for a batch), or 0. */
 static uint64_t response_id(const cJSON *doc)
 {
@@ -576,24 +550,71 @@ static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 	log_msg(LOG_DEBUG, "rpc %s: dropped an IPC message nobody waits for", c->display_url);
 }
 
+/* An answer over the cap: the stream cannot be resynchronised past it, so the connection goes. */
+static void ipc_fail_too_big(struct rpc_client *c)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
+	ipc_fail_all(c, RPC_ETOOBIG, why);
+}
+
+/*
+ * Hands every complete value in the buffer to ipc_dispatch, then drops what the framer is done
+ * with, so the buffer holds only the value still arriving. The framer goes on where the last
+ * read stopped: a large answer arriving in many reads is scanned once, and the buffer is
+ * compacted once per read, not once per value. False when the connection failed meanwhile.
+ */
+static bool ipc_take_values(struct rpc_client *c)
+{
+	struct ipc_conn *ic = &c->ipc;
+	size_t start, done;
+	long span;
+
+	while ((span = rpc_codec_frame(&ic->frame, ic->rbuf, ic->rlen, &start)) > 0) {
+		if ((size_t)span > c->max_response) {
+			ipc_fail_too_big(c);
+			return false;
+		}
+		set_health_ok(c);
+		ipc_dispatch(c, ic->rbuf + start, (size_t)span);
+		/* A callback may have failed the connection, which empties the buffer. */
+		if (ic->fd < 0 || ic->rlen == 0)
+			return false;
+	}
+	if (span < 0) {
+		ipc_fail_all(c, RPC_EJSON, "IPC stream is not JSON");
+		return false;
+	}
+	done = rpc_codec_frame_done(&ic->frame);
+	if (done > 0) {
+		memmove(ic->rbuf, ic->rbuf + done, ic->rlen - done);
+		ic->rlen -= done;
+		rpc_codec_frame_drop(&ic->frame, done);
+	}
+	return true;
+}
+
+/*
+ * Reads what the node sent, taking complete values after each read: the buffer then holds only
+ * the value still arriving, so the cap applies to one answer, as over HTTP. At most
+ * IPC_READ_TURN bytes per call: a node that pushes without pause cannot hold the loop.
+ */
 static void ipc_read(struct rpc_client *c)
 {
 	struct ipc_conn *ic = &c->ipc;
+	size_t turn = 0;
 
-	for (;;) {
+	while (turn < IPC_READ_TURN) {
 		ssize_t got;
 
-		if (ic->rcap - ic->rlen < 65536) {
-			size_t cap = ic->rcap ? ic->rcap * 2 : 131072;
+		if (ic->rcap - ic->rlen < IPC_READ_MIN) {
+			/* rlen <= max_response here, so the largest buffer still has IPC_READ_MIN free */
+			size_t cap = ic->rcap ? ic->rcap * 2 : 2 * IPC_READ_MIN;
 			char *p;
 
-			if (cap > c->max_response + 65536) {
-				char why[96];
-
-				snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
-				ipc_fail_all(c, RPC_ETOOBIG, why);
-				return;
-			}
+			if (cap > c->max_response + IPC_READ_MIN)
+				cap = c->max_response + IPC_READ_MIN;
 			p = realloc(ic->rbuf, cap);
 			if (!p) {
 				ipc_fail_all(c, RPC_ENOMEM, "out of memory");
@@ -605,6 +626,13 @@ static void ipc_read(struct rpc_client *c)
 		got = read(ic->fd, ic->rbuf + ic->rlen, ic->rcap - ic->rlen);
 		if (got > 0) {
 			ic->rlen += (size_t)got;
+			turn += (size_t)got;
+			if (!ipc_take_values(c))
+				return;
+			if (ic->rlen > c->max_response) {
+				ipc_fail_too_big(c);
+				return;
+			}
 			continue;
 		}
 		if (got == 0) {
@@ -614,30 +642,9 @@ static void ipc_read(struct rpc_client *c)
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			break;
+			return;
 		ipc_fail_all(c, RPC_ECONNECT, "IPC read failed");
 		return;
-	}
-	for (;;) {
-		size_t start;
-		long span = json_value_span(ic->rbuf, ic->rlen, &start);
-
-		if (span < 0) {
-			ipc_fail_all(c, RPC_EJSON, "IPC stream is not JSON");
-			return;
-		}
-		if (span == 0) {
-			/* Drop leading white space; keep the incomplete value. */
-			memmove(ic->rbuf, ic->rbuf + start, ic->rlen - start);
-			ic->rlen -= start;
-			return;
-		}
-		set_health_ok(c);
-		ipc_dispatch(c, ic->rbuf + start, (size_t)span);
-		if (ic->fd < 0)
-			return;
-		memmove(ic->rbuf, ic->rbuf + start + (size_t)span, ic->rlen - start - (size_t)span);
-		ic->rlen -= start + (size_t)span;
 	}
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rpc — an asynchronous JSON-RPC client, one handle per node.
  *
@@ -8,8 +9,11 @@
  *
  * Per client: up to `connections` transfers run in parallel, the rest wait
  * in FIFO order; every call has a timeout; responses larger than the cap are
- * refused; after a transport failure the client backs off (calls made during
- * the back-off fail at once with RPC_EBACKOFF) and retries by itself.
+ * refused with RPC_ETOOBIG (over IPC the connection is closed too, failing the
+ * calls still on it: the stream cannot be followed past the refused answer),
+ * which is not a transport failure; after a transport failure the client backs
+ * off (calls made during the back-off fail at once with RPC_EBACKOFF) and
+ * retries by itself.
  *
  * Credentials (URL userinfo, bearer token, headers) are never logged and
  * never returned: rpc_client_url() gives the masked form for display.

@@ -417,3 +417,56 @@ bool rpc_reply_unsupported(const struct rpc_reply *r)
 	}
 	return false;
 }
+
+long rpc_codec_frame(struct rpc_codec_framer *f, const char *buf, size_t len, size_t *start)
+{
+	size_t i = f->pos;
+
+	for (; i < len; i++) {
+		char ch = buf[i];
+
+		if (f->depth == 0) {
+			if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+				continue;
+			if (ch != '{' && ch != '[') {
+				f->pos = i;
+				return -1;
+			}
+			f->start = i;
+			f->depth = 1;
+			continue;
+		}
+		if (f->in_str) {
+			if (f->esc)
+				f->esc = false;
+			else if (ch == '\\')
+				f->esc = true;
+			else if (ch == '"')
+				f->in_str = false;
+			continue;
+		}
+		if (ch == '"') {
+			f->in_str = true;
+		} else if (ch == '{' || ch == '[') {
+			f->depth++;
+		} else if ((ch == '}' || ch == ']') && --f->depth == 0) {
+			f->pos = i + 1;
+			*start = f->start;
+			return (long)(i + 1 - f->start);
+		}
+	}
+	f->pos = len;
+	return 0;
+}
+
+size_t rpc_codec_frame_done(const struct rpc_codec_framer *f)
+{
+	return f->depth ? f->start : f->pos;
+}
+
+void rpc_codec_frame_drop(struct rpc_codec_framer *f, size_t n)
+{
+	f->pos -= n;
+	if (f->depth)
+		f->start -= n;
+}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rpc_codec — JSON-RPC 2.0 request building and response parsing. Pure: no I/O,
  * no clocks, no globals, so every function is tested on recorded bytes.
@@ -84,5 +85,42 @@ int rpc_codec_parse(const char *body, size_t len, uint64_t expect_id, cJSON **do
  */
 int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, size_t n,
                           cJSON **doc, struct rpc_reply *out);
+
+/*
+ * Splits a byte stream of JSON values (IPC: one answer or push after another,
+ * white space between) into top-level values, incrementally. The scan state
+ * survives between calls, so each byte is examined once however the stream is
+ * cut into reads: an answer of n bytes costs O(n) whether it arrives in one
+ * read or in n (a reader that rescans from the start would cost O(n^2)).
+ *
+ * Zero-initialise. The caller owns the buffer: it appends what it reads and
+ * passes the whole buffer each time; bytes before pos must not change between
+ * calls, except by rpc_codec_frame_drop().
+ */
+struct rpc_codec_framer {
+	size_t pos;      /* bytes of the buffer examined so far */
+	size_t start;    /* where the value being read begins (when depth > 0) */
+	size_t depth;    /* open objects and arrays; 0 between values */
+	bool in_str, esc;
+};
+
+/*
+ * Scans buf[f->pos, len). Returns the length of the next complete value and
+ * sets *start to its offset (f->pos is then just past it, ready for the next
+ * one); 0 when no value is complete yet (f->pos == len); -1 when the stream is
+ * not a sequence of objects and arrays (the byte at f->pos is the culprit).
+ * Only brackets and strings are tracked: the value's insides are for the
+ * parser to judge.
+ */
+long rpc_codec_frame(struct rpc_codec_framer *f, const char *buf, size_t len, size_t *start);
+
+/*
+ * How many leading bytes the caller may discard: everything before the value
+ * being read (or everything examined, between values).
+ */
+size_t rpc_codec_frame_done(const struct rpc_codec_framer *f);
+
+/* Tells the framer that the caller removed the first n bytes (n <= rpc_codec_frame_done()). */
+void rpc_codec_frame_drop(struct rpc_codec_framer *f, size_t n);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * selectors — the table of well-known signatures, generated at build time.
  *

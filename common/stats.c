@@ -1,3 +1,7 @@
+/*
+ * stats — sample rings, nearest-rank percentiles, ratios, rates and ETAs in
+ * integer arithmetic, for the dashboard's figures. Contract in stats.h.
+ */
 #include "common/stats.h"
 
 #include <stdlib.h>

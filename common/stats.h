@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats — small integer statistics for the dashboard: a ring of samples with
  * percentiles, a success ratio, and rate/ETA estimates. No floating point.

@@ -1,3 +1,8 @@
+/*
+ * text — text_sanitize, the last step before text from a node or a file
+ * reaches a terminal: no escape sequences, no control bytes, valid UTF-8,
+ * cut to width. Contract in text.h.
+ */
 #include "common/text.h"
 
 #include <stdint.h>

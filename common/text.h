@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text — making untrusted text (from a node, a file) safe to show.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tokens — an asynchronous cache of ERC-20 metadata (symbol, decimals, name)
  * per contract address, on one rpc client.

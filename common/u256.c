@@ -1,3 +1,8 @@
+/*
+ * u256 — 256-bit unsigned arithmetic on four 64-bit limbs, and the hex,
+ * decimal and unit text of amounts; every overflow is an error, never a wrap.
+ * Contract in u256.h.
+ */
 #include "common/u256.h"
 
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * u256 — exact unsigned 256-bit integers, for every amount, quantity and fee.
  *

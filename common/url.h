@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * url — the one place node URLs are parsed, checked, masked for display and
  * handed to libcurl.

@@ -12,11 +12,13 @@
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "dashboard/fleet.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
 
-#define LABEL_W 11
+#define LABEL_W 10 /* label in columns 1..10, a space, the value from VALUE_X */
+#define VALUE_X (LABEL_W + 2)
 
 enum view { VIEW_GRID, VIEW_DETAIL, VIEW_NETWORK, VIEW_ALERTS };
 enum prompt { PROMPT_NONE, PROMPT_ADD_NAME, PROMPT_ADD_URL, PROMPT_DELETE };
@@ -314,20 +316,20 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 	widget_label(app, w, y, 1, "Status", LABEL_W);
 	switch (n->conn) {
 	case CONN_CONNECTING:
-		widget_text(app, w, y, LABEL_W + 1, STYLE_WARN, "connecting...");
+		widget_text(app, w, y, VALUE_X, STYLE_WARN, "connecting...");
 		break;
 	case CONN_UP:
 		status_cell(n, when, sizeof(when));
 		snprintf(line, sizeof(line), "%s %s", app->utf8 ? "\xe2\x97\x8f up" : "* up",
 		         n->conditions ? when : "");
-		widget_text(app, w, y, LABEL_W + 1, n->conditions ? STYLE_WARN : STYLE_OK, line);
+		widget_text(app, w, y, VALUE_X, n->conditions ? STYLE_WARN : STYLE_OK, line);
 		break;
 	case CONN_DOWN:
 		localtime_r(&n->down_since, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		snprintf(line, sizeof(line), "DOWN since %s %s %s", when, app->utf8 ? "\xe2\x80\x94" : "-",
 		         n->last_error);
-		widget_text(app, w, y, LABEL_W + 1, STYLE_BAD, line);
+		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
 		break;
 	}
 }
@@ -339,7 +341,7 @@ static void row_head(struct app *app, WINDOW *w, int y, const struct fleet_node 
 
 	widget_label(app, w, y, 1, "Head", LABEL_W);
 	if (!n->has_head) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		widget_text(app, w, y, VALUE_X, STYLE_DIM, "-");
 		return;
 	}
 	hex_encode(full, sizeof(full), n->head_hash, sizeof(n->head_hash), 1);
@@ -348,7 +350,7 @@ static void row_head(struct app *app, WINDOW *w, int y, const struct fleet_node 
 	snprintf(line, sizeof(line), "#%s  %s  %s ago  %zu txs  gas %s", fmt_count(num, sizeof(num), n->head_number),
 	         hash, fmt_duration(age, sizeof(age), now > n->head_time ? now - n->head_time : 0), n->head_tx_count,
 	         fmt_percent(gas, sizeof(gas), n->head_gas_used, n->head_gas_limit));
-	widget_text(app, w, y, LABEL_W + 1, st, line);
+	widget_text(app, w, y, VALUE_X, st, line);
 }
 
 static void row_sync(struct app *app, WINDOW *w, int y, const struct fleet_node *n, enum tui_style st)
@@ -358,18 +360,18 @@ static void row_sync(struct app *app, WINDOW *w, int y, const struct fleet_node 
 
 	widget_label(app, w, y, 1, "Sync", LABEL_W);
 	if (n->syncing_cap != CAP_YES) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, n->syncing_cap == CAP_NO ? na(app) : "-");
+		widget_text(app, w, y, VALUE_X, STYLE_DIM, n->syncing_cap == CAP_NO ? na(app) : "-");
 		return;
 	}
 	if (!n->syncing) {
-		widget_text(app, w, y, LABEL_W + 1, st == STYLE_DIM ? st : STYLE_OK, "synced");
+		widget_text(app, w, y, VALUE_X, st == STYLE_DIM ? st : STYLE_OK, "synced");
 		return;
 	}
-	barw = cols - LABEL_W - 1 - 48;
+	barw = cols - VALUE_X - 48;
 	if (barw > 30)
 		barw = 30;
 	if (barw >= 6)
-		widget_bar(app, w, y, LABEL_W + 1, barw, n->sync_current, n->sync_highest);
+		widget_bar(app, w, y, VALUE_X, barw, n->sync_current, n->sync_highest);
 	else
 		barw = -1;
 	snprintf(line, sizeof(line), "%s  %s / %s", fmt_percent(pct, sizeof(pct), n->sync_current, n->sync_highest),
@@ -385,7 +387,7 @@ static void row_sync(struct app *app, WINDOW *w, int y, const struct fleet_node 
 
 		snprintf(line + l, sizeof(line) - l, "  ETA %s", fmt_duration(eta, sizeof(eta), n->sync_eta_s));
 	}
-	widget_text(app, w, y, LABEL_W + 2 + barw, STYLE_WARN, line);
+	widget_text(app, w, y, VALUE_X + 1 + barw, STYLE_WARN, line);
 }
 
 static void row_offers(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
@@ -394,7 +396,7 @@ static void row_offers(struct app *app, WINDOW *w, int y, const struct fleet_nod
 
 	widget_label(app, w, y, 1, "Offers", LABEL_W);
 	if (!n->probed) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		widget_text(app, w, y, VALUE_X, STYLE_DIM, "-");
 		return;
 	}
 	for (int ns = 0; ns < NS_COUNT; ns++) {
@@ -406,7 +408,7 @@ static void row_offers(struct app *app, WINDOW *w, int y, const struct fleet_nod
 		snprintf(dst + l, sizeof(yes) - l, "%s%s", l ? " " : "", fleet_ns_name((enum fleet_ns)ns));
 	}
 	snprintf(line, sizeof(line), "%s%s%s", yes, no[0] ? "   not offered: " : "", no);
-	widget_text(app, w, y, LABEL_W + 1, STYLE_NORMAL, line);
+	widget_text(app, w, y, VALUE_X, STYLE_NORMAL, line);
 }
 
 static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
@@ -417,16 +419,16 @@ static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *
 	if (n->forked) {
 		snprintf(line, sizeof(line), "FORK at #%llu: hash differs from %s", (unsigned long long)n->fork_height,
 		         n->fork_with);
-		widget_text(app, w, y, LABEL_W + 1, STYLE_BAD, line);
+		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
 		return;
 	}
 	if (!n->has_lag) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		widget_text(app, w, y, VALUE_X, STYLE_DIM, "-");
 		return;
 	}
 	snprintf(line, sizeof(line), "%llu blocks, %llus behind the best head of chain %llu",
 	         (unsigned long long)n->lag_blocks, (unsigned long long)n->lag_s, (unsigned long long)n->chain_id);
-	widget_text(app, w, y, LABEL_W + 1, n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL, line);
+	widget_text(app, w, y, VALUE_X, n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL, line);
 }
 
 /* How a sparkline's newest value is written after it. */
@@ -435,18 +437,18 @@ enum spark_unit { SPARK_SECONDS, SPARK_COUNT, SPARK_LATENCY, SPARK_PPM };
 static void row_spark(struct app *app, WINDOW *w, int y, const char *label, const struct stats_ring *r,
                       enum spark_unit unit)
 {
-	int cols = getmaxx(w), width = cols - LABEL_W - 2 - 16;
+	int cols = getmaxx(w), width = cols - VALUE_X - 1 - 16;
 	uint64_t last;
 	char buf[48], v[40];
 
 	widget_label(app, w, y, 1, label, LABEL_W);
 	if (!r->count || width < 8) {
-		widget_text(app, w, y, LABEL_W + 1, STYLE_DIM, "-");
+		widget_text(app, w, y, VALUE_X, STYLE_DIM, "-");
 		return;
 	}
 	if (width > 60)
 		width = 60;
-	widget_sparkline(app, w, y, LABEL_W + 1, width, r);
+	widget_sparkline(app, w, y, VALUE_X, width, r);
 	stats_ring_get(r, 0, &last);
 	switch (unit) {
 	case SPARK_SECONDS:
@@ -463,7 +465,7 @@ static void row_spark(struct app *app, WINDOW *w, int y, const char *label, cons
 		break;
 	}
 	snprintf(buf, sizeof(buf), " %s", v);
-	widget_text(app, w, y, LABEL_W + 1 + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
+	widget_text(app, w, y, VALUE_X + (r->count < (size_t)width ? (int)r->count : width), STYLE_DIM, buf);
 }
 
 static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, size_t pos, size_t count)
@@ -476,74 +478,65 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	/* The position j/k move through: the grid's order, not the config file's. */
 	snprintf(line, sizeof(line), "%s  (%zu/%zu)", n->name, pos + 1, count);
 	widget_label(app, w, y, 1, "Node", LABEL_W);
-	widget_text(app, w, y, LABEL_W + 1, STYLE_TITLE, line);
-	widget_text(app, w, y++, LABEL_W + 3 + (int)strlen(line), STYLE_DIM, n->url);
+	widget_text(app, w, y, VALUE_X, STYLE_TITLE, line);
+	widget_text(app, w, y++, VALUE_X + 2 + (int)strlen(line), STYLE_DIM, n->url);
 	row_status(app, w, y++, n);
-	widget_label(app, w, y, 1, "Client", LABEL_W);
-	widget_text(app, w, y++, LABEL_W + 1, st, n->client[0] ? n->client : "-");
-	widget_label(app, w, y, 1, "Chain id", LABEL_W);
+	widget_kv(app, w, &y, LABEL_W, "Client", st, n->client[0] ? n->client : "-");
 	if (n->has_chain_id) {
 		snprintf(line, sizeof(line), "%llu", (unsigned long long)n->chain_id);
 		if (n->conditions & (1u << ALERT_CHAIN))
 			fleet_describe(n, ALERT_CHAIN, false, &(struct fleet_rules){ 0 }, line, sizeof(line));
 	}
-	widget_text(app, w, y++, LABEL_W + 1, n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : st,
-	            n->has_chain_id ? line : "-");
+	widget_kv(app, w, &y, LABEL_W, "Chain id", n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : st,
+	          n->has_chain_id ? line : "-");
 	row_head(app, w, y++, n, st);
 	row_sync(app, w, y++, n, st);
 	row_lag(app, w, y++, n);
 
-	widget_label(app, w, y, 1, "Peers", LABEL_W);
 	snprintf(line, sizeof(line), "%llu", (unsigned long long)n->peers);
 	if (n->peers_cap == CAP_NO)
-		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, na(app));
+		widget_kv(app, w, &y, LABEL_W, "Peers", STYLE_DIM, na(app));
 	else
-		widget_text(app, w, y++, LABEL_W + 1,
-		            n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : n->peers_cap == CAP_YES ? st : STYLE_DIM,
-		            n->peers_cap == CAP_YES ? line : "-");
+		widget_kv(app, w, &y, LABEL_W, "Peers",
+		          n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : n->peers_cap == CAP_YES ? st : STYLE_DIM,
+		          n->peers_cap == CAP_YES ? line : "-");
 
-	widget_label(app, w, y, 1, "Latency", LABEL_W);
 	if (stats_ring_percentile(&n->latency_us, 50, &p50) && stats_ring_percentile(&n->latency_us, 99, &p99)) {
 		snprintf(line, sizeof(line), "%s  (p50 %s, p99 %s over %zu polls)",
 		         fmt_latency(a, sizeof(a), n->last_latency_us, !app->utf8), fmt_latency(b, sizeof(b), p50, !app->utf8),
 		         fmt_latency(c, sizeof(c), p99, !app->utf8), n->latency_us.count);
-		widget_text(app, w, y++, LABEL_W + 1, st, line);
+		widget_kv(app, w, &y, LABEL_W, "Latency", st, line);
 	} else {
-		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, "-");
+		widget_kv(app, w, &y, LABEL_W, "Latency", STYLE_DIM, "-");
 	}
-	widget_label(app, w, y, 1, "Uptime", LABEL_W);
 	snprintf(line, sizeof(line), "%s  (%llu of %llu polls answered)",
 	         fmt_percent(a, sizeof(a), n->polls_ok, n->polls_total), (unsigned long long)n->polls_ok,
 	         (unsigned long long)n->polls_total);
-	widget_text(app, w, y++, LABEL_W + 1, STYLE_NORMAL, line);
+	widget_kv(app, w, &y, LABEL_W, "Uptime", STYLE_NORMAL, line);
 
-	widget_label(app, w, y, 1, "Gas price", LABEL_W);
 	if (n->gas_price_cap == CAP_YES)
-		widget_text(app, w, y++, LABEL_W + 1, st, fmt_units(line, sizeof(line), n->gas_price, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Gas price", st, fmt_units(line, sizeof(line), n->gas_price, 9, "gwei"));
 	else
-		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, n->gas_price_cap == CAP_NO ? na(app) : "-");
-	widget_label(app, w, y, 1, "Base fee", LABEL_W);
+		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_DIM, n->gas_price_cap == CAP_NO ? na(app) : "-");
 	if (n->has_base_fee)
-		widget_text(app, w, y++, LABEL_W + 1, st, fmt_units(line, sizeof(line), n->base_fee, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Base fee", st, fmt_units(line, sizeof(line), n->base_fee, 9, "gwei"));
 	else
-		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM,
-		            n->has_head ? "n/a (no EIP-1559 base fee on this chain)" : "-");
-	widget_label(app, w, y, 1, "Txpool", LABEL_W);
+		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_DIM,
+		          n->has_head ? "n/a (no EIP-1559 base fee on this chain)" : "-");
 	if (n->txpool_cap == CAP_YES) {
 		snprintf(line, sizeof(line), "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
 		         fmt_count(b, sizeof(b), n->txpool_queued));
-		widget_text(app, w, y++, LABEL_W + 1, st, line);
+		widget_kv(app, w, &y, LABEL_W, "Txpool", st, line);
 	} else if (n->txpool_from_pending) {
 		snprintf(line, sizeof(line), "%s in the pending block (no txpool_status on this node)",
 		         fmt_count(a, sizeof(a), n->txpool_pending));
-		widget_text(app, w, y++, LABEL_W + 1, st, line);
+		widget_kv(app, w, &y, LABEL_W, "Txpool", st, line);
 	} else {
-		widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, n->txpool_cap == CAP_NO ? na(app) : "-");
+		widget_kv(app, w, &y, LABEL_W, "Txpool", STYLE_DIM, n->txpool_cap == CAP_NO ? na(app) : "-");
 	}
 	if (n->pow && y < rows - 1) {
-		widget_label(app, w, y, 1, "Mining", LABEL_W);
 		if (n->mining_cap == CAP_NO && n->hashrate_cap == CAP_NO) {
-			widget_text(app, w, y++, LABEL_W + 1, STYLE_DIM, na(app));
+			widget_kv(app, w, &y, LABEL_W, "Mining", STYLE_DIM, na(app));
 		} else {
 			char cb[48] = "-";
 
@@ -553,7 +546,7 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 			snprintf(line, sizeof(line), "%s  hashrate %s H/s  coinbase %s",
 			         n->mining_cap == CAP_YES ? (n->mining ? "mining" : "not mining") : "?",
 			         n->hashrate_cap == CAP_YES ? a : "?", cb);
-			widget_text(app, w, y++, LABEL_W + 1, st, line);
+			widget_kv(app, w, &y, LABEL_W, "Mining", st, line);
 		}
 	}
 	if (y < rows - 1)
@@ -575,8 +568,7 @@ static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
 	char line[256], full[70];
 
 	widget_text(app, w, y++, 1, STYLE_TITLE, n->name);
-	widget_label(app, w, y, 1, "Enode", LABEL_W);
-	widget_text(app, w, y++, LABEL_W + 1, n->enode[0] ? STYLE_NORMAL : STYLE_DIM,
+	widget_kv(app, w, &y, LABEL_W, "Enode", n->enode[0] ? STYLE_NORMAL : STYLE_DIM,
 	            n->enode[0] ? n->enode : (n->admin_cap == CAP_NO ? "n/a (admin_nodeInfo not offered)" : "-"));
 	y++;
 	widget_text(app, w, y++, 1, STYLE_LABEL, "Recent heads");
@@ -730,7 +722,10 @@ static void add_node(struct dash *d, struct app *app, const char *url)
 		notice_set(&d->note, true, "%s", err);
 		return;
 	}
-	app->node_sel = fleet_count(app->fleet) - 1;
+	/* The session's config lists the fleet's nodes: the explorer finds a new node's settings there. */
+	if (config_add_node(&app->cfg, &cn, err, sizeof(err)) != 0)
+		log_msg(LOG_WARN, "node %s: %s", d->new_name, err);
+	app_select_node(app, fleet_count(app->fleet) - 1);
 	save_nodes(d, app, &(struct node_change){ .add = &cn });
 	log_msg(LOG_INFO, "node %s added", d->new_name);
 }
@@ -744,8 +739,9 @@ static void remove_node(struct dash *d, struct app *app)
 		return;
 	snprintf(name, sizeof(name), "%s", n->name);
 	fleet_remove_node(app->fleet, app->node_sel);
-	if (app->node_sel >= fleet_count(app->fleet) && app->node_sel > 0)
-		app->node_sel--;
+	config_remove_node(&app->cfg, name);
+	app_select_node(app, app->node_sel < fleet_count(app->fleet) || app->node_sel == 0 ? app->node_sel
+	                                                                                    : app->node_sel - 1);
 	save_nodes(d, app, &(struct node_change){ .remove = name });
 	log_msg(LOG_INFO, "node %s removed", name);
 }
@@ -791,90 +787,147 @@ static void set_view(struct dash *d, struct app *app, enum view v)
 	fleet_set_focus(app->fleet, v == VIEW_GRID || v == VIEW_ALERTS ? SIZE_MAX : app->node_sel);
 }
 
+/* ---- keys: one function per row of dash_keys ---- */
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	if (!list_view_key(&d->list, key))
+		return PANE_IGNORED; /* a click, not the wheel: the shell's */
+	if (fleet_count(app->fleet))
+		app_select_node(app, d->order[d->list.sel]);
+	if (d->view != VIEW_GRID)
+		set_view(d, app, d->view); /* the detail follows the selected node */
+	return PANE_REDRAW;
+}
+
+static int key_details(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_GRID && fleet_count(app->fleet))
+		set_view(d, app, VIEW_DETAIL);
+	return PANE_REDRAW;
+}
+
+static int key_back(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_GRID)
+		return PANE_IGNORED;
+	set_view(d, app, VIEW_GRID);
+	return PANE_REDRAW;
+}
+
+static int key_network(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	if (d->view == VIEW_DETAIL || d->view == VIEW_NETWORK)
+		set_view(d, app, d->view == VIEW_DETAIL ? VIEW_NETWORK : VIEW_DETAIL);
+	return PANE_REDRAW;
+}
+
+static int key_alerts(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)key;
+	set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
+	return PANE_REDRAW;
+}
+
+static int key_sort(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)app;
+	if (key == 's')
+		d->sort_col = (enum fleet_col)((d->sort_col + 1) % COL_COUNT);
+	else
+		d->sort_desc = !d->sort_desc;
+	return PANE_REDRAW;
+}
+
+static int key_pin(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+
+	(void)key;
+	if (n) {
+		fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
+		save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
+	}
+	return PANE_REDRAW;
+}
+
+static int key_add(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+
+	(void)app;
+	(void)key;
+	line_edit_start(&d->edit, "New node name", "");
+	d->prompt = PROMPT_ADD_NAME;
+	return PANE_REDRAW;
+}
+
+static int key_remove(void *state, struct app *app, int key)
+{
+	struct dash *d = state;
+	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
+
+	(void)key;
+	if (!n)
+		return PANE_CONSUMED;
+	snprintf(d->edit.prompt, sizeof(d->edit.prompt), "Remove %.30s? (y/n)", n->name);
+	d->edit.text[0] = '\0';
+	d->edit.len = 0;
+	d->prompt = PROMPT_DELETE;
+	return PANE_REDRAW;
+}
+
+static int key_poll(void *state, struct app *app, int key)
+{
+	(void)state;
+	(void)key;
+	fleet_poll_now(app->fleet);
+	return PANE_CONSUMED;
+}
+
+static const struct pane_key dash_keys[] = {
+	{ { 'j', KEY_DOWN }, "next node", key_move },
+	{ { 'k', KEY_UP }, "previous node", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page of nodes up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last node", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three nodes up / down", key_move },
+	{ { '\n', '\r', KEY_ENTER }, "the selected node's details", key_details },
+	{ { 'v' }, "details: status / network (enode, heads, peers)", key_network },
+	{ { 27, KEY_BACKSPACE, 127, 'h' }, "back to the grid", key_back },
+	{ { 's', 'S' }, "sort by the next column / reverse", key_sort },
+	{ { 'p' }, "pin or unpin the selected node (pinned sort first)", key_pin },
+	{ { 'a' }, "add a node (saved to the config file)", key_add },
+	{ { 'd' }, "remove the selected node (asks first)", key_remove },
+	{ { 'l' }, "alert log", key_alerts },
+	{ { 'r' }, "poll every node now", key_poll },
+};
+
 static int dash_key(void *state, struct app *app, int key)
 {
 	struct dash *d = state;
-	const struct fleet_node *n;
 
 	if (d->prompt != PROMPT_NONE)
 		return prompt_key(d, app, key);
 	d->note.text[0] = '\0';
 	refresh_order(d, app);
-	if (list_view_key(&d->list, key)) {
-		if (fleet_count(app->fleet))
-			app->node_sel = d->order[d->list.sel];
-		if (d->view != VIEW_GRID)
-			set_view(d, app, d->view); /* the detail follows the selected node */
-		return PANE_REDRAW;
-	}
-	switch (key) {
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (d->view == VIEW_GRID && fleet_count(app->fleet))
-			set_view(d, app, VIEW_DETAIL);
-		return PANE_REDRAW;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-	case 'h':
-		if (d->view == VIEW_GRID)
-			return PANE_IGNORED;
-		set_view(d, app, VIEW_GRID);
-		return PANE_REDRAW;
-	case 'v':
-		if (d->view == VIEW_DETAIL || d->view == VIEW_NETWORK)
-			set_view(d, app, d->view == VIEW_DETAIL ? VIEW_NETWORK : VIEW_DETAIL);
-		return PANE_REDRAW;
-	case 'l':
-		set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
-		return PANE_REDRAW;
-	case 's':
-		d->sort_col = (enum fleet_col)((d->sort_col + 1) % COL_COUNT);
-		return PANE_REDRAW;
-	case 'S':
-		d->sort_desc = !d->sort_desc;
-		return PANE_REDRAW;
-	case 'p':
-		n = fleet_node(app->fleet, app->node_sel);
-		if (n) {
-			fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
-			save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
-		}
-		return PANE_REDRAW;
-	case 'a':
-		line_edit_start(&d->edit, "New node name", "");
-		d->prompt = PROMPT_ADD_NAME;
-		return PANE_REDRAW;
-	case 'd':
-		n = fleet_node(app->fleet, app->node_sel);
-		if (!n)
-			return PANE_CONSUMED;
-		snprintf(d->edit.prompt, sizeof(d->edit.prompt), "Remove %.30s? (y/n)", n->name);
-		d->edit.text[0] = '\0';
-		d->edit.len = 0;
-		d->prompt = PROMPT_DELETE;
-		return PANE_REDRAW;
-	case 'r':
-		fleet_poll_now(app->fleet);
-		return PANE_CONSUMED;
-	default:
-		return PANE_IGNORED;
-	}
+	return pane_key_run(dash_keys, sizeof(dash_keys) / sizeof(dash_keys[0]), d, app, key);
 }
-
-static const struct key_help dash_keys[] = {
-	{ "j k", "next / previous node (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "Enter", "node details" },
-	{ "v", "details: status / network (enode, heads, peers)" },
-	{ "Esc", "back to the grid" },
-	{ "s S", "sort by the next column / reverse" },
-	{ "p", "pin or unpin the node at the top" },
-	{ "a", "add a node (saved to the config file)" },
-	{ "d", "remove the node (asks first)" },
-	{ "l", "alert log" },
-	{ "r", "poll every node now" },
-};
 
 const struct pane_ops dashboard_pane_ops = {
 	.name = "Dashboard",
@@ -882,6 +935,6 @@ const struct pane_ops dashboard_pane_ops = {
 	.fini = dash_fini,
 	.draw = dash_draw,
 	.key = dash_key,
-	.keys = dash_keys,
-	.nkeys = sizeof(dash_keys) / sizeof(dash_keys[0]),
+	.rows = dash_keys,
+	.nrows = sizeof(dash_keys) / sizeof(dash_keys[0]),
 };

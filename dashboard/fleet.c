@@ -6,6 +6,7 @@
 #include "dashboard/fleet.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -21,36 +22,6 @@
 #include "common/text.h"
 
 extern char **environ;
-
-/* What one poll asks, in batch order. */
-enum poll_method {
-	M_CLIENT,
-	M_CHAIN,
-	M_BLOCK,
-	M_SYNCING,
-	M_GAS_PRICE,
-	M_PEERS,
-	M_TXPOOL,
-	M_PENDING_COUNT,
-	M_MINING,
-	M_HASHRATE,
-	M_ADMIN_PEERS,
-	M_COUNT
-};
-
-static const char *const method_names[M_COUNT] = {
-	[M_CLIENT] = "web3_clientVersion",
-	[M_CHAIN] = "eth_chainId",
-	[M_BLOCK] = "eth_getBlockByNumber",
-	[M_SYNCING] = "eth_syncing",
-	[M_GAS_PRICE] = "eth_gasPrice",
-	[M_PEERS] = "net_peerCount",
-	[M_TXPOOL] = "txpool_status",
-	[M_PENDING_COUNT] = "eth_getBlockTransactionCountByNumber",
-	[M_MINING] = "eth_mining",
-	[M_HASHRATE] = "eth_hashrate",
-	[M_ADMIN_PEERS] = "admin_peers",
-};
 
 /* The probe: one trial call per namespace (cheap, or invalid on purpose: "invalid params" still means offered). */
 enum probe_method {
@@ -81,6 +52,7 @@ static const struct {
 };
 
 #define SYNC_SAMPLES 16
+#define POLL_MAX 16 /* rows of polls[] (below) */
 #define ALERT_LOG 256
 #define MAX_HOOKS 8
 
@@ -96,7 +68,7 @@ struct node_rt {
 	uint64_t poll_call;           /* call ids in flight, 0 if none */
 	uint64_t probe_call;
 	uint64_t fetch_call;
-	int slot[M_COUNT];            /* batch index of each method in the poll in flight, -1 if not asked */
+	int slot[POLL_MAX];           /* batch index of each polls[] row in the poll in flight, -1 if not asked */
 	struct sync_sample sync[SYNC_SAMPLES];
 	size_t nsync;
 };
@@ -328,28 +300,6 @@ static void fetch_hash(struct fleet *f, size_t leader, uint64_t height)
 
 /* ---- polling ---- */
 
-static enum fleet_cap *cap_of(struct fleet_node *v, enum poll_method m)
-{
-	switch (m) {
-	case M_SYNCING:
-		return &v->syncing_cap;
-	case M_GAS_PRICE:
-		return &v->gas_price_cap;
-	case M_PEERS:
-		return &v->peers_cap;
-	case M_TXPOOL:
-		return &v->txpool_cap;
-	case M_MINING:
-		return &v->mining_cap;
-	case M_HASHRATE:
-		return &v->hashrate_cap;
-	case M_ADMIN_PEERS:
-		return &v->admin_cap;
-	default:
-		return NULL;
-	}
-}
-
 static bool json_u64(const cJSON *j, uint64_t *out)
 {
 	return eth_decode_u64(j, out, NULL, 0) == 0;
@@ -493,8 +443,169 @@ static void take_peers(struct fleet_node *v, const cJSON *result)
 	}
 }
 
+static void take_client(struct node_rt *n, const cJSON *result)
+{
+	sanitize_into(n->view.client, sizeof(n->view.client), result);
+}
+
+static void take_chain(struct node_rt *n, const cJSON *result)
+{
+	struct fleet_node *v = &n->view;
+	uint64_t u;
+
+	if (!json_u64(result, &u)) {
+		snprintf(n->broken, sizeof(n->broken), "unreadable chain id");
+		return;
+	}
+	if (!v->has_chain_id && !v->first_chain_id)
+		v->first_chain_id = u;
+	v->chain_changed = v->first_chain_id != u;
+	v->has_chain_id = true;
+	v->chain_id = u;
+}
+
+static void take_gas_price(struct node_rt *n, const cJSON *result)
+{
+	if (json_u256(result, &n->view.gas_price))
+		n->view.gas_price_cap = CAP_YES;
+}
+
+static void take_peer_count(struct node_rt *n, const cJSON *result)
+{
+	struct fleet_node *v = &n->view;
+	uint64_t u;
+
+	if (json_u64(result, &u)) {
+		v->peers_cap = CAP_YES;
+		v->peers = u;
+		stats_ring_push(&v->peers_hist, u);
+	}
+}
+
+static void take_txpool_status(struct node_rt *n, const cJSON *result)
+{
+	take_txpool(&n->view, result);
+}
+
+static void take_pending_count(struct node_rt *n, const cJSON *result)
+{
+	uint64_t u;
+
+	if (json_u64(result, &u)) {
+		n->view.txpool_pending = u;
+		n->view.txpool_queued = 0;
+	}
+}
+
+static void take_mining(struct node_rt *n, const cJSON *result)
+{
+	if (cJSON_IsBool(result)) {
+		n->view.mining_cap = CAP_YES;
+		n->view.mining = cJSON_IsTrue(result);
+	}
+}
+
+static void take_hashrate(struct node_rt *n, const cJSON *result)
+{
+	if (json_u256(result, &n->view.hashrate))
+		n->view.hashrate_cap = CAP_YES;
+}
+
+static void take_admin_peers(struct node_rt *n, const cJSON *result)
+{
+	take_peers(&n->view, result);
+}
+
+/* txpool_status refused for good: the pending block's transaction count stands in for it. */
+static void refused_txpool(struct node_rt *n)
+{
+	if (n->view.txpool_cap == CAP_NO)
+		n->view.txpool_from_pending = true;
+}
+
+/* The fallback refused too (EthereumJS: "pending" not supported): not offered, not zero. */
+static void refused_pending_count(struct node_rt *n)
+{
+	n->view.txpool_from_pending = false;
+	log_msg(LOG_INFO, "node %s: no pending block either", n->view.name);
+}
+
+static bool want_pending_count(const struct node_rt *n)
+{
+	return n->view.txpool_from_pending;
+}
+
+static bool want_if_pow(const struct node_rt *n)
+{
+	return n->view.pow;
+}
+
+/* The peer list is long: only for the node the dashboard shows in detail, once the probe found admin_. */
+static bool want_if_focused(const struct node_rt *n)
+{
+	const struct fleet *f = n->fleet;
+
+	return f->focus < f->n && f->nodes[f->focus] == n && n->view.admin_cap == CAP_YES;
+}
+
+#define NO_CAP ((size_t)-1)
+
+/*
+ * Everything a poll asks, one row per method, in batch order (a reply is taken
+ * in this order too: eth_getBlockByNumber sets `pow`, which the next poll's
+ * eth_mining and eth_hashrate rows look at).
+ *   params    the call's parameters as JSON text
+ *   required  without a readable answer the poll failed: the node is down for us
+ *   cap       offsetof the fleet_cap in struct fleet_node that an answer "not
+ *             offered" turns to CAP_NO, after which the method is not asked again;
+ *             NO_CAP for methods every node must answer
+ *   wanted    an extra condition for asking at all (NULL: none)
+ *   take      reads a successful result into the node's view
+ *   refused   runs after an error answer (NULL: nothing more to do)
+ */
+static const struct poll_def {
+	const char *method;
+	const char *params;
+	bool required;
+	size_t cap;
+	bool (*wanted)(const struct node_rt *n);
+	void (*take)(struct node_rt *n, const cJSON *result);
+	void (*refused)(struct node_rt *n);
+} polls[] = {
+	{ "web3_clientVersion", "[]", false, NO_CAP, NULL, take_client, NULL },
+	{ "eth_chainId", "[]", true, NO_CAP, NULL, take_chain, NULL },
+	{ "eth_getBlockByNumber", "[\"latest\",false]", true, NO_CAP, NULL, take_block, NULL },
+	{ "eth_syncing", "[]", false, offsetof(struct fleet_node, syncing_cap), NULL, take_syncing, NULL },
+	{ "eth_gasPrice", "[]", false, offsetof(struct fleet_node, gas_price_cap), NULL, take_gas_price, NULL },
+	{ "net_peerCount", "[]", false, offsetof(struct fleet_node, peers_cap), NULL, take_peer_count, NULL },
+	{ "txpool_status", "[]", false, offsetof(struct fleet_node, txpool_cap), NULL, take_txpool_status,
+	  refused_txpool },
+	{ "eth_getBlockTransactionCountByNumber", "[\"pending\"]", false, NO_CAP, want_pending_count,
+	  take_pending_count, refused_pending_count },
+	{ "eth_mining", "[]", false, offsetof(struct fleet_node, mining_cap), want_if_pow, take_mining, NULL },
+	{ "eth_hashrate", "[]", false, offsetof(struct fleet_node, hashrate_cap), want_if_pow, take_hashrate, NULL },
+	{ "admin_peers", "[]", false, offsetof(struct fleet_node, admin_cap), want_if_focused, take_admin_peers, NULL },
+};
+#define NPOLLS (sizeof(polls) / sizeof(polls[0]))
+_Static_assert(NPOLLS <= POLL_MAX, "node_rt.slot has a place for every row of polls[]");
+
+static enum fleet_cap *cap_of(struct fleet_node *v, const struct poll_def *d)
+{
+	return d->cap == NO_CAP ? NULL : (enum fleet_cap *)((char *)v + d->cap);
+}
+
+/* Whether this poll should ask d at all: not once the node said it does not offer it. */
+static bool wanted(struct node_rt *n, const struct poll_def *d)
+{
+	const enum fleet_cap *cap = cap_of(&n->view, d);
+
+	if (cap && *cap == CAP_NO)
+		return false;
+	return !d->wanted || d->wanted(n);
+}
+
 /* The chain id and the head block are what a poll is for: without them the node is not usable. */
-static void note_broken(struct node_rt *n, enum poll_method m, const struct rpc_reply *r)
+static void note_broken(struct node_rt *n, const struct poll_def *d, const struct rpc_reply *r)
 {
 	char msg[120];
 
@@ -502,94 +613,30 @@ static void note_broken(struct node_rt *n, enum poll_method m, const struct rpc_
 		return;
 	if (r->status == RPC_EREMOTE) {
 		text_sanitize(msg, sizeof(msg), r->message ? r->message : "", r->message ? strlen(r->message) : 0);
-		snprintf(n->broken, sizeof(n->broken), "%s answered with an error: %s", method_names[m], msg);
+		snprintf(n->broken, sizeof(n->broken), "%s answered with an error: %s", d->method, msg);
 	} else {
-		snprintf(n->broken, sizeof(n->broken), "%s: %s", method_names[m], rpc_status_str(r->status));
+		snprintf(n->broken, sizeof(n->broken), "%s: %s", d->method, rpc_status_str(r->status));
 	}
 }
 
-static void take_reply(struct node_rt *n, enum poll_method m, const struct rpc_reply *r)
+static void take_reply(struct node_rt *n, const struct poll_def *d, const struct rpc_reply *r)
 {
 	struct fleet_node *v = &n->view;
-	enum fleet_cap *cap = cap_of(v, m);
-	uint64_t u;
+	enum fleet_cap *cap = cap_of(v, d);
 
-	if ((m == M_CHAIN || m == M_BLOCK) && r->status != RPC_OK)
-		note_broken(n, m, r);
-
+	if (d->required && r->status != RPC_OK)
+		note_broken(n, d, r);
 	if (r->status == RPC_EREMOTE) {
 		if (cap && rpc_reply_unsupported(r)) {
 			*cap = CAP_NO;
-			log_msg(LOG_INFO, "node %s: %s not offered", v->name, method_names[m]);
+			log_msg(LOG_INFO, "node %s: %s not offered", v->name, d->method);
 		}
-		if (m == M_TXPOOL && v->txpool_cap == CAP_NO)
-			v->txpool_from_pending = true;
-		/* The fallback refused too (EthereumJS: "pending" not supported): not offered, not zero. */
-		if (m == M_PENDING_COUNT) {
-			v->txpool_from_pending = false;
-			log_msg(LOG_INFO, "node %s: no pending block either", v->name);
-		}
+		if (d->refused)
+			d->refused(n);
 		return;
 	}
-	if (r->status != RPC_OK)
-		return;
-	switch (m) {
-	case M_CLIENT:
-		sanitize_into(v->client, sizeof(v->client), r->result);
-		break;
-	case M_CHAIN:
-		if (!json_u64(r->result, &u)) {
-			snprintf(n->broken, sizeof(n->broken), "unreadable chain id");
-			break;
-		}
-		if (!v->has_chain_id && !v->first_chain_id)
-			v->first_chain_id = u;
-		v->chain_changed = v->first_chain_id != u;
-		v->has_chain_id = true;
-		v->chain_id = u;
-		break;
-	case M_BLOCK:
-		take_block(n, r->result);
-		break;
-	case M_SYNCING:
-		take_syncing(n, r->result);
-		break;
-	case M_GAS_PRICE:
-		if (json_u256(r->result, &v->gas_price))
-			v->gas_price_cap = CAP_YES;
-		break;
-	case M_PEERS:
-		if (json_u64(r->result, &u)) {
-			v->peers_cap = CAP_YES;
-			v->peers = u;
-			stats_ring_push(&v->peers_hist, u);
-		}
-		break;
-	case M_TXPOOL:
-		take_txpool(v, r->result);
-		break;
-	case M_PENDING_COUNT:
-		if (json_u64(r->result, &u)) {
-			v->txpool_pending = u;
-			v->txpool_queued = 0;
-		}
-		break;
-	case M_MINING:
-		if (cJSON_IsBool(r->result)) {
-			v->mining_cap = CAP_YES;
-			v->mining = cJSON_IsTrue(r->result);
-		}
-		break;
-	case M_HASHRATE:
-		if (json_u256(r->result, &v->hashrate))
-			v->hashrate_cap = CAP_YES;
-		break;
-	case M_ADMIN_PEERS:
-		take_peers(v, r->result);
-		break;
-	case M_COUNT:
-		break;
-	}
+	if (r->status == RPC_OK)
+		d->take(n, r->result);
 }
 
 static void probe(struct node_rt *n);
@@ -626,11 +673,11 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	 * make the poll a success; other answers still update what they can.
 	 */
 	n->broken[0] = '\0';
-	for (int m = 0; m < M_COUNT; m++) {
+	for (size_t m = 0; m < NPOLLS; m++) {
 		if (n->slot[m] >= 0 && (size_t)n->slot[m] < res->n)
-			take_reply(n, (enum poll_method)m, &res->reply[n->slot[m]]);
-		else if (m == M_CHAIN || m == M_BLOCK)
-			snprintf(n->broken, sizeof(n->broken), "%s: no answer in the batch", method_names[m]);
+			take_reply(n, &polls[m], &res->reply[n->slot[m]]);
+		else if (polls[m].required)
+			snprintf(n->broken, sizeof(n->broken), "%s: no answer in the batch", polls[m].method);
 	}
 	if (n->broken[0]) {
 		poll_failed(n, n->broken);
@@ -648,47 +695,6 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	notify(n->fleet);
 }
 
-static cJSON *params_for(enum poll_method m)
-{
-	cJSON *p = cJSON_CreateArray();
-
-	if (p && m == M_BLOCK) {
-		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-		cJSON_AddItemToArray(p, cJSON_CreateFalse());
-	} else if (p && m == M_PENDING_COUNT) {
-		cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
-	}
-	return p;
-}
-
-/* Whether this poll should ask m at all. */
-static bool wanted(const struct node_rt *n, enum poll_method m)
-{
-	const struct fleet_node *v = &n->view;
-	bool focused = n->fleet->focus < n->fleet->n && n->fleet->nodes[n->fleet->focus] == n;
-
-	switch (m) {
-	case M_SYNCING:
-		return v->syncing_cap != CAP_NO;
-	case M_GAS_PRICE:
-		return v->gas_price_cap != CAP_NO;
-	case M_PEERS:
-		return v->peers_cap != CAP_NO;
-	case M_TXPOOL:
-		return v->txpool_cap != CAP_NO;
-	case M_PENDING_COUNT:
-		return v->txpool_from_pending;
-	case M_MINING:
-		return v->pow && v->mining_cap != CAP_NO;
-	case M_HASHRATE:
-		return v->pow && v->hashrate_cap != CAP_NO;
-	case M_ADMIN_PEERS:
-		return focused && v->admin_cap == CAP_YES;
-	default:
-		return true;
-	}
-}
-
 static void poll_node(struct node_rt *n)
 {
 	struct rpc_batch *b;
@@ -699,11 +705,11 @@ static void poll_node(struct node_rt *n)
 	b = rpc_batch_new();
 	if (!b)
 		return;
-	for (int m = 0; m < M_COUNT; m++) {
+	for (size_t m = 0; m < NPOLLS; m++) {
 		n->slot[m] = -1;
-		if (!wanted(n, (enum poll_method)m))
+		if (!wanted(n, &polls[m]))
 			continue;
-		if (rpc_batch_add(b, method_names[m], params_for((enum poll_method)m)) != RPC_OK)
+		if (rpc_batch_add(b, polls[m].method, cJSON_Parse(polls[m].params)) != RPC_OK)
 			continue;
 		n->slot[m] = k++;
 	}

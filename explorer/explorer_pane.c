@@ -17,6 +17,7 @@
 #include "common/fmt.h"
 #include "common/hex.h"
 #include "common/selectors.h"
+#include "dashboard/fleet.h"
 #include "explorer/explorer.h"
 #include "tui/app.h"
 #include "tui/pane.h"
@@ -59,26 +60,33 @@ static int xp_init(struct app *app, void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* The explorer follows the first node; with none configured it stays empty. */
-	if (app->cfg.nnodes) {
-		x->ex = explorer_new(app->loop, &app->cfg, &app->cfg.nodes[0], app_changed, app, err, errlen);
-		if (!x->ex) {
-			free(x);
-			return -1;
-		}
-	}
+	/* main built the model, on the selected node; with no node it stays empty. */
+	x->ex = app->explorer;
 	*state = x;
 	return 0;
 }
 
 static void xp_fini(void *state)
 {
+	free(state); /* the model is main's */
+}
+
+/*
+ * The dashboard selected another node and main rebuilt the model on it: what
+ * was on screen belonged to the other chain, so back to the live list, with
+ * no history to go back to.
+ */
+static void xp_follow_node(void *state, struct app *app)
+{
 	struct xp *x = state;
 
-	if (!x)
-		return;
-	explorer_free(x->ex);
-	free(x);
+	x->ex = app->explorer;
+	x->view = XV_LIVE;
+	x->nback = x->nfwd = 0;
+	x->nlinks = 0;
+	x->list = (struct list_view){ 0 };
+	x->searching = x->labelling = false;
+	notice_set(&x->note, false, "following %s", app->explorer_node);
 }
 
 /* ---- formatting ---- */
@@ -175,16 +183,20 @@ static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_styl
 	widget_list_row(app, w, (*y)++, sel, st, text);
 }
 
-static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
-{
-	if (*y >= 0 && *y < getmaxy(w) - 1) { /* documents scroll from row 0 */
-		widget_label(app, w, *y, 1, label, LABEL_W);
-		widget_text(app, w, *y, LABEL_W + 2, st, value);
-	}
-	(*y)++;
-}
-
 /* ---- the live list ---- */
+
+/* " (chain N)" of the node the explorer follows, as the dashboard polled it; "" while unknown. */
+static const char *chain_of(struct app *app, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < fleet_count(app->fleet); i++) {
+		const struct fleet_node *n = fleet_node(app->fleet, i);
+
+		if (strcmp(n->name, app->explorer_node) == 0 && n->has_chain_id)
+			snprintf(buf, cap, " (chain %llu)", (unsigned long long)n->chain_id);
+	}
+	return buf;
+}
 
 static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 {
@@ -192,12 +204,12 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 
 	size_t n = explorer_block_count(x->ex);
 	int y = 0;
-	char head[200], num[32], age[24], gas[16], fee[64], miner[32];
+	char head[260], num[32], age[24], gas[16], fee[64], miner[32], chain[40];
 	uint64_t h;
 
-	snprintf(head, sizeof(head), "head %s   following by %s   reorgs seen %llu",
-	         explorer_head(x->ex, &h) ? fmt_count(num, sizeof(num), h) : "?", how[explorer_follow_mode(x->ex)],
-	         (unsigned long long)explorer_reorgs(x->ex));
+	snprintf(head, sizeof(head), "%s%s   head %s   following by %s   reorgs seen %llu", app->explorer_node,
+	         chain_of(app, chain, sizeof(chain)), explorer_head(x->ex, &h) ? fmt_count(num, sizeof(num), h) : "?",
+	         how[explorer_follow_mode(x->ex)], (unsigned long long)explorer_reorgs(x->ex));
 	widget_text(app, w, y, 1, STYLE_TITLE, head);
 	if (explorer_follow_error(x->ex)[0])
 		widget_text(app, w, y, (int)strlen(head) + 3, STYLE_BAD, explorer_follow_error(x->ex));
@@ -244,9 +256,9 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
 	if (explorer_head(x->ex, &head) && head >= b->number)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
-	kv(app, w, &y, "Block", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Block", STYLE_TITLE, v);
 	hex_encode(v, sizeof(v), b->hash, 32, 1);
-	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	widget_kv(app, w, &y, LABEL_W, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
 	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
@@ -255,7 +267,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
 	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
-	kv(app, w, &y, "Time", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Time", STYLE_NORMAL, v);
 	if (b->has_miner) {
 		memset(&t, 0, sizeof(t));
 		t.kind = DOC_ADDRESS;
@@ -266,11 +278,11 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
 	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
-	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
-		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
 	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
-	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Transactions", STYLE_NORMAL, v);
 	if (y < getmaxy(w) - 1)
 		widget_text(app, w, y, 1, STYLE_LABEL, "HASH               FROM             TO               VALUE (ETH)        FEE (ETH)     METHOD");
 	y++;
@@ -316,9 +328,9 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 	uint64_t head;
 
 	hex_encode(v, sizeof(v), tx->hash, 32, 1);
-	kv(app, w, &y, "Transaction", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_TITLE, v);
 	if (!d->has_receipt) {
-		kv(app, w, &y, "Status", STYLE_WARN, "pending (not in a block yet)");
+		widget_kv(app, w, &y, LABEL_W, "Status", STYLE_WARN, "pending (not in a block yet)");
 	} else {
 		bool ok = !r->has_status || r->status;
 
@@ -326,9 +338,9 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		if (explorer_head(x->ex, &head) && head >= r->block_number)
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %llu confirmations",
 			         (unsigned long long)head - r->block_number + 1);
-		kv(app, w, &y, "Status", ok ? STYLE_OK : STYLE_BAD, v);
+		widget_kv(app, w, &y, LABEL_W, "Status", ok ? STYLE_OK : STYLE_BAD, v);
 		if (!ok)
-			kv(app, w, &y, "Reverted", STYLE_BAD,
+			widget_kv(app, w, &y, LABEL_W, "Reverted", STYLE_BAD,
 			   d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
 		t.kind = DOC_BLOCK;
 		t.number = r->block_number;
@@ -358,28 +370,28 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		snprintf(v, sizeof(v), "Created      %s", a);
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
-	kv(app, w, &y, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
+	widget_kv(app, w, &y, LABEL_W, "Value", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->value, 18, "ETH"));
 	snprintf(v, sizeof(v), "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type,
 	         tx->type == 0 ? " (legacy)" : tx->type == 1 ? " (EIP-2930)" : tx->type == 2 ? " (EIP-1559)" :
 	         tx->type == 3 ? " (EIP-4844 blob)" : tx->type == 4 ? " (EIP-7702)" : "");
-	kv(app, w, &y, "Nonce", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, v);
 	snprintf(v, sizeof(v), "limit %s", fmt_count(num, sizeof(num), tx->gas));
 	if (d->has_receipt)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", used %s (%s)", fmt_count(a, 32, r->gas_used),
 		         fmt_percent(a + 48, 16, r->gas_used, tx->gas));
-	kv(app, w, &y, "Gas", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Gas", STYLE_NORMAL, v);
 	if (d->has_receipt && r->has_effective_gas_price) {
 		struct u256 fee;
 
-		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
+		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
 		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == U256_OK)
-			kv(app, w, &y, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
+			widget_kv(app, w, &y, LABEL_W, "Fee", STYLE_NORMAL, fmt_units(v, sizeof(v), fee, 18, "ETH"));
 	} else if (tx->has_max_fees) {
 		snprintf(v, sizeof(v), "max %s, tip ", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"));
 		fmt_units(v + strlen(v), sizeof(v) - strlen(v), tx->max_priority_fee_per_gas, 9, "gwei");
-		kv(app, w, &y, "Fees", STYLE_NORMAL, v);
+		widget_kv(app, w, &y, LABEL_W, "Fees", STYLE_NORMAL, v);
 	} else if (tx->has_gas_price) {
-		kv(app, w, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
+		widget_kv(app, w, &y, LABEL_W, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
 	}
 	/* Input: method name and arguments from the selector table, else raw bytes. */
 	if (tx->input_len >= 4) {
@@ -388,20 +400,20 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 		               tx->input[3];
 
 		if (selectors_lookup(sel, sigs, 2) > 0) {
-			kv(app, w, &y, "Method", STYLE_TITLE, sigs[0]);
+			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_TITLE, sigs[0]);
 			abi_format_args(sigs[0], tx->input, tx->input_len, v, sizeof(v));
-			kv(app, w, &y, "Arguments", STYLE_NORMAL, v);
+			widget_kv(app, w, &y, LABEL_W, "Arguments", STYLE_NORMAL, v);
 		} else {
 			snprintf(v, sizeof(v), "0x%08x (not in the selector table), %zu bytes of input", sel, tx->input_len);
-			kv(app, w, &y, "Method", STYLE_NORMAL, v);
+			widget_kv(app, w, &y, LABEL_W, "Method", STYLE_NORMAL, v);
 		}
 	} else if (tx->input_len) {
-		kv(app, w, &y, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
+		widget_kv(app, w, &y, LABEL_W, "Input", STYLE_NORMAL, "(fewer than 4 bytes)");
 	}
 	if (!d->has_receipt)
 		return;
 	snprintf(v, sizeof(v), "%zu", r->log_count);
-	kv(app, w, &y, "Logs", STYLE_NORMAL, v);
+	widget_kv(app, w, &y, LABEL_W, "Logs", STYLE_NORMAL, v);
 	for (size_t i = 0; i < r->log_count; i++) {
 		const struct eth_log *lg = &r->logs[i];
 		struct abi_token_event ev;
@@ -446,15 +458,15 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	addr_text(a, sizeof(a), d->target.address);
 	book_suffix(app, d->target.address, lab, sizeof(lab));
 	snprintf(v, sizeof(v), "%s%s", a, lab);
-	kv(app, w, &y, "Address", STYLE_TITLE, v);
-	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
+	widget_kv(app, w, &y, LABEL_W, "Address", STYLE_TITLE, v);
+	widget_kv(app, w, &y, LABEL_W, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
+	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
 	if (d->has_code)
 		snprintf(v, sizeof(v), "%s", d->code_size ? "contract" : "account (no code)");
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
-	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	widget_kv(app, w, &y, LABEL_W, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
 		char amt[96];
@@ -463,7 +475,7 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 		if (!d->tokens[i].known)
 			continue;
 		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
-		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
+		widget_kv(app, w, &y, LABEL_W, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
 	}
 	draw_history(x, app, w, d, &y);
 }
@@ -493,7 +505,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 	}
 	(*y)++;
 	if (d->history_message[0])
-		kv(app, w, y, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
+		widget_kv(app, w, y, LABEL_W, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
 	for (size_t i = 0; i < d->nhistory; i++) {
 		const struct history_entry *h = &d->history[i];
 		struct explorer_target t = { .kind = DOC_TX };
@@ -726,102 +738,153 @@ static int search_key(struct xp *x, struct app *app, int key)
 	return PANE_REDRAW;
 }
 
+/* ---- keys: one function per row of xp_keys ---- */
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	/* The links drawn last time are the list the keys move over. */
+	return list_view_key(&x->list, key) ? PANE_REDRAW : PANE_IGNORED;
+}
+
+static int key_search(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	line_edit_start(&x->edit, "Search (block, hash, address)", "");
+	x->searching = true;
+	return PANE_REDRAW;
+}
+
+static int key_open(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->list.sel < x->nlinks) {
+		struct explorer_target t = x->links[x->list.sel].target;
+
+		go(x, &t, true);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_back(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->view == XV_LIVE)
+		return PANE_IGNORED;
+	go_back(x);
+	return PANE_REDRAW;
+}
+
+static int key_forward(void *state, struct app *app, int key)
+{
+	(void)app;
+	(void)key;
+	go_forward(state);
+	return PANE_REDRAW;
+}
+
+static int key_copy(void *state, struct app *app, int key)
+{
+	(void)app;
+	(void)key;
+	copy_selected(state);
+	return PANE_REDRAW;
+}
+
+/* Label the selected address, else the address on screen. */
+static int key_label(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
+	struct address a;
+	const char *old;
+
+	(void)key;
+	if (t->kind != DOC_ADDRESS)
+		t = &x->here;
+	if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
+		notice_set(&x->note, true, "select an address first");
+		return PANE_REDRAW;
+	}
+	memcpy(x->label_addr, t->address, 20);
+	memcpy(a.b, t->address, 20);
+	old = app->book ? addressbook_get(app->book, &a) : NULL;
+	line_edit_start(&x->edit, "Label (empty removes)", old ? old : "");
+	x->searching = true;
+	x->labelling = true;
+	return PANE_REDRAW;
+}
+
+static int key_step_block(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_doc *d = explorer_doc(x->ex);
+
+	(void)app;
+	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
+	    (key == ']' || d->block.number > 0)) {
+		struct explorer_target t = { .kind = DOC_BLOCK,
+		                             .number = key == ']' ? d->block.number + 1 : d->block.number - 1 };
+
+		go(x, &t, true);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_history(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+	const struct explorer_doc *d = explorer_doc(x->ex);
+
+	(void)app;
+	if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS) {
+		if (key == 'm')
+			explorer_history_more(x->ex);
+		else
+			explorer_history_cancel(x->ex);
+	}
+	return PANE_REDRAW;
+}
+
+static const struct pane_key xp_keys[] = {
+	{ { '/' }, "search: block number, block or tx hash, address", key_search },
+	{ { 'j', KEY_DOWN }, "next block or link", key_move },
+	{ { 'k', KEY_UP }, "previous block or link", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last block or link", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three up / down", key_move },
+	{ { '\n', '\r', KEY_ENTER }, "open the selected block, transaction or address", key_open },
+	{ { 27, KEY_BACKSPACE, 127 }, "back to what was viewed before", key_back },
+	{ { 'f' }, "forward again", key_forward },
+	{ { '[', ']' }, "previous / next block", key_step_block },
+	{ { 'c' }, "copy the selected hash or address (OSC 52)", key_copy },
+	{ { 'b' }, "label the selected address (shared address book)", key_label },
+	{ { 'm' }, "more address history", key_history },
+	{ { 'x' }, "stop an address-history scan", key_history },
+};
+
 static int xp_key(void *state, struct app *app, int key)
 {
 	struct xp *x = state;
-	const struct explorer_doc *d;
 
 	if (!x->ex)
 		return PANE_IGNORED;
 	if (x->searching)
 		return search_key(x, app, key);
 	x->note.text[0] = '\0';
-	d = explorer_doc(x->ex);
-	/* The links drawn last time are the list the keys move over. */
-	if (list_view_key(&x->list, key))
-		return PANE_REDRAW;
-	switch (key) {
-	case '/':
-		line_edit_start(&x->edit, "Search (block, hash, address)", "");
-		x->searching = true;
-		return PANE_REDRAW;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (x->list.sel < x->nlinks) {
-			struct explorer_target t = x->links[x->list.sel].target;
-
-			go(x, &t, true);
-		}
-		return PANE_REDRAW;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-		if (x->view == XV_LIVE)
-			return PANE_IGNORED;
-		go_back(x);
-		return PANE_REDRAW;
-	case 'f':
-		go_forward(x);
-		return PANE_REDRAW;
-	case 'c':
-		copy_selected(x);
-		return PANE_REDRAW;
-	case 'b': {
-		/* Label the selected address, else the address on screen. */
-		const struct explorer_target *t = x->list.sel < x->nlinks ? &x->links[x->list.sel].target : &x->here;
-		struct address a;
-		const char *old;
-
-		if (t->kind != DOC_ADDRESS)
-			t = &x->here;
-		if (t->kind != DOC_ADDRESS || x->view != XV_DOC) {
-			notice_set(&x->note, true, "select an address first");
-			return PANE_REDRAW;
-		}
-		memcpy(x->label_addr, t->address, 20);
-		memcpy(a.b, t->address, 20);
-		old = app->book ? addressbook_get(app->book, &a) : NULL;
-		line_edit_start(&x->edit, "Label (empty removes)", old ? old : "");
-		x->searching = true;
-		x->labelling = true;
-		return PANE_REDRAW;
-	}
-	case '[':
-	case ']':
-		if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
-		    (key == ']' || d->block.number > 0)) {
-			struct explorer_target t = { .kind = DOC_BLOCK,
-			                             .number = key == ']' ? d->block.number + 1 : d->block.number - 1 };
-
-			go(x, &t, true);
-		}
-		return PANE_REDRAW;
-	case 'm':
-		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
-			explorer_history_more(x->ex);
-		return PANE_REDRAW;
-	case 'x':
-		if (x->view == XV_DOC && d->target.kind == DOC_ADDRESS)
-			explorer_history_cancel(x->ex);
-		return PANE_REDRAW;
-	default:
-		return PANE_IGNORED;
-	}
+	return pane_key_run(xp_keys, sizeof(xp_keys) / sizeof(xp_keys[0]), x, app, key);
 }
-
-static const struct key_help xp_keys[] = {
-	{ "/", "search: block number, block or tx hash, address" },
-	{ "j k", "move the selection (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "Enter", "open the selected block, transaction or address" },
-	{ "Esc Bksp", "back to what was viewed before" },
-	{ "f", "forward again" },
-	{ "[ ]", "previous / next block" },
-	{ "c", "copy the selected hash or address (OSC 52)" },
-	{ "b", "label the selected address (shared address book)" },
-	{ "m", "more address history" },
-	{ "x", "stop an address-history scan" },
-};
 
 const struct pane_ops explorer_pane_ops = {
 	.name = "Explorer",
@@ -829,6 +892,7 @@ const struct pane_ops explorer_pane_ops = {
 	.fini = xp_fini,
 	.draw = xp_draw,
 	.key = xp_key,
-	.keys = xp_keys,
-	.nkeys = sizeof(xp_keys) / sizeof(xp_keys[0]),
+	.rows = xp_keys,
+	.nrows = sizeof(xp_keys) / sizeof(xp_keys[0]),
+	.follow_node = xp_follow_node,
 };

@@ -37,6 +37,7 @@ cmd_pkgs=(
 	"python3:python3"
 	"valgrind:valgrind"
 	"node:nodejs"
+	"zbarimg:zbar-tools"
 )
 opt_pkgs=(
 	"clang:clang"
@@ -54,6 +55,8 @@ for e in "${cmd_pkgs[@]}"; do
 done
 # gcc without its recommended libc headers cannot compile anything.
 [ -e /usr/include/stdio.h ] || add libc6-dev
+# libunistring (BIP39 NFKD normalisation) ships no pkg-config file: look for its header.
+[ -e /usr/include/uninorm.h ] || add libunistring-dev
 opt_missing=()
 for e in "${opt_pkgs[@]}"; do
 	command -v "${e%%:*}" >/dev/null 2>&1 || opt_missing+=("${e#*:}")

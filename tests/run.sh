@@ -2,7 +2,8 @@
 # Runs a test suite from the repository root and sums the results.
 #   tests/run.sh unit|integration|screen|all BUILD_DIR
 # Every test program prints "N passed, N failed" as its last line; this script adds them up,
-# shows the output of any program that failed, and exits non-zero if anything failed.
+# shows the output of any program that failed, and exits non-zero if anything failed. A program
+# that prints no summary, or "0 passed, 0 failed" (it checked nothing), counts as one failure.
 set -u
 kind=${1:-all}
 build=${2:-build}
@@ -26,6 +27,9 @@ run_one() {
 		p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1 out+=$'\n'"ran no checks"
+	fi
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 	if [ "$f" -ne 0 ]; then
 		broken+=("$name")

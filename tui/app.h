@@ -1,6 +1,11 @@
 /*
  * app — the state the shell shares with its panes. One per process, owned
  * by main(); panes get a pointer, never a global.
+ *
+ * main() is the composition root: it builds every model (the fleet, the
+ * explorer's model) and hands them to the panes here, which only use them.
+ * The models are opaque to this header: a pane includes the model headers it
+ * needs.
  */
 #ifndef CHAINDECK_APP_H
 #define CHAINDECK_APP_H
@@ -11,11 +16,12 @@
 #include "common/addressbook.h"
 #include "common/config.h"
 #include "common/loop.h"
-#include "dashboard/fleet.h"
 
 #define APP_MAX_PANES 8
 
 struct pane_ops;
+struct fleet;
+struct explorer;
 
 struct app {
 	struct loop *loop;
@@ -26,7 +32,9 @@ struct app {
 	bool book_readonly;           /* it could not be read: never saved over (no data lost) */
 	char book_error[256];
 	struct fleet *fleet;
-	size_t node_sel;              /* the node the status line and single-node view show */
+	size_t node_sel;              /* the dashboard's selected node: the status line, explorer follow it */
+	struct explorer *explorer;    /* the explorer's model, on the selected node; NULL without nodes */
+	char explorer_node[64];       /* the name of the node it follows */
 	const struct pane_ops *const *panes;
 	size_t npanes;
 	void *pane_state[APP_MAX_PANES];
@@ -40,6 +48,13 @@ struct app {
 
 /* Marks the screen for a redraw at the end of this loop iteration. */
 void app_mark_dirty(struct app *app);
+/*
+ * Selects node i of the fleet (the dashboard's selection): the explorer's
+ * model is rebuilt on that node when it follows another one, then every pane
+ * with follow_node is told. A node whose model cannot be built is reported in
+ * the log and the explorer stays where it was.
+ */
+void app_select_node(struct app *app, size_t i);
 /* The same as a model's changed(ud) callback, with ud the struct app. */
 void app_changed(void *app);
 

@@ -1,4 +1,12 @@
+/*
+ * keys — the shell's key table, the routing of a key (help overlay, active
+ * pane, global table), and the pane key rows' names and help text.
+ */
 #include "tui/keys.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <curses.h>
 
@@ -117,6 +125,81 @@ void keys_dispatch(struct app *app, int key)
 	}
 }
 
+/* The name a key code is shown by; NULL for a code that is not a key of its own. */
+static const char *code_name(int code, char *buf, size_t cap)
+{
+	static const struct {
+		int code;
+		const char *name;
+	} names[] = {
+		{ 27, "Esc" },           { '\n', "Enter" },        { '\r', "Enter" },      { KEY_ENTER, "Enter" },
+		{ KEY_BACKSPACE, "Bksp" }, { 127, "Bksp" },         { 8, "Bksp" },           { '\t', "Tab" },
+		{ KEY_BTAB, "S-Tab" },   { KEY_UP, "Up" },          { KEY_DOWN, "Down" },    { KEY_LEFT, "Left" },
+		{ KEY_RIGHT, "Right" },  { KEY_PPAGE, "PgUp" },     { KEY_NPAGE, "PgDn" },   { KEY_HOME, "Home" },
+		{ KEY_END, "End" },      { KEY_MOUSE, "wheel" },    { ' ', "Space" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].code == code)
+			return names[i].name;
+	}
+	if (code > 0 && code < 32)
+		snprintf(buf, cap, "Ctrl-%c", '@' + code);
+	else if (code > 32 && code < 127)
+		snprintf(buf, cap, "%c", code);
+	else
+		return NULL;
+	return buf;
+}
+
+void pane_key_label(const struct pane_key *row, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < PANE_KEY_CODES && row->codes[i] && len < cap; i++) {
+		char one[16], other[16];
+		const char *name = code_name(row->codes[i], one, sizeof(one));
+		bool seen = false;
+
+		/* "Enter" once for \n, \r and KEY_ENTER. */
+		for (size_t j = 0; name && j < i && !seen; j++) {
+			const char *prev = code_name(row->codes[j], other, sizeof(other));
+
+			seen = prev && strcmp(prev, name) == 0;
+		}
+		if (name && !seen)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? " " : "", name);
+	}
+}
+
+int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key)
+{
+	for (size_t r = 0; r < n; r++) {
+		for (size_t i = 0; i < PANE_KEY_CODES && rows[r].codes[i]; i++) {
+			if (rows[r].codes[i] == key)
+				return rows[r].fn(state, app, key);
+		}
+	}
+	return PANE_IGNORED;
+}
+
+size_t pane_help_count(const struct pane_ops *p)
+{
+	return p->nrows ? p->nrows : p->nkeys;
+}
+
+void pane_help_row(const struct pane_ops *p, size_t i, char *key, size_t cap, const char **help)
+{
+	if (p->nrows) {
+		pane_key_label(&p->rows[i], key, cap);
+		*help = p->rows[i].help;
+	} else {
+		snprintf(key, cap, "%s", p->keys[i].key);
+		*help = p->keys[i].help;
+	}
+}
+
 void keys_print(FILE *out, const struct pane_ops *const *panes, size_t npanes)
 {
 	size_t n;
@@ -126,10 +209,17 @@ void keys_print(FILE *out, const struct pane_ops *const *panes, size_t npanes)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %-10s %s\n", g[i].key, g[i].help);
 	for (size_t p = 0; p < npanes; p++) {
-		if (!panes[p]->nkeys)
+		size_t count = pane_help_count(panes[p]);
+
+		if (!count)
 			continue;
 		fprintf(out, "%s pane:\n", panes[p]->name);
-		for (size_t i = 0; i < panes[p]->nkeys; i++)
-			fprintf(out, "  %-10s %s\n", panes[p]->keys[i].key, panes[p]->keys[i].help);
+		for (size_t i = 0; i < count; i++) {
+			char key[64];
+			const char *help;
+
+			pane_help_row(panes[p], i, key, sizeof(key), &help);
+			fprintf(out, "  %-10s %s\n", key, help);
+		}
 	}
 }

@@ -19,6 +19,8 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/loop.h"
+#include "dashboard/fleet.h"
+#include "explorer/explorer.h"
 #include "wallet/vault.h"
 #include "tui/app.h"
 #include "tui/keys.h"
@@ -28,13 +30,18 @@
 
 #define MAX_RPC_URLS 64
 
+/* The panes, in tab order (keys 1 2 3). Each *_pane.c defines its table; only here are they named. */
+extern const struct pane_ops wallet_pane_ops;
+extern const struct pane_ops explorer_pane_ops;
+extern const struct pane_ops dashboard_pane_ops;
+
 static const struct pane_ops *const pane_registry[] = {
 	&wallet_pane_ops,
 	&explorer_pane_ops,
 	&dashboard_pane_ops,
 };
 #define NPANES (sizeof(pane_registry) / sizeof(pane_registry[0]))
-/* Startup shows the dashboard: the one pane that is complete. */
+/* Startup shows the dashboard (pane_registry[2]): the nodes' health comes first. */
 #define START_PANE 2
 
 struct options {
@@ -63,6 +70,55 @@ void app_mark_dirty(struct app *app)
 void app_changed(void *app)
 {
 	app_mark_dirty(app);
+}
+
+/* The session config's node of that name (the fleet's nodes are the session config's). */
+static const struct config_node *config_node_named(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nnodes; i++) {
+		if (strcmp(cfg->nodes[i].name, name) == 0)
+			return &cfg->nodes[i];
+	}
+	return NULL;
+}
+
+/* Builds the explorer's model on the node of that name; the old one stays on failure. */
+static int explorer_follow(struct app *app, const char *name, char *err, size_t errlen)
+{
+	const struct config_node *cn = config_node_named(&app->cfg, name);
+	struct explorer *e;
+
+	if (!cn) {
+		snprintf(err, errlen, "node %s is not in the session's configuration", name);
+		return -1;
+	}
+	e = explorer_new(app->loop, &app->cfg, cn, app_changed, app, err, errlen);
+	if (!e)
+		return -1;
+	explorer_free(app->explorer);
+	app->explorer = e;
+	snprintf(app->explorer_node, sizeof(app->explorer_node), "%s", name);
+	return 0;
+}
+
+void app_select_node(struct app *app, size_t i)
+{
+	const struct fleet_node *n = fleet_node(app->fleet, i);
+	char err[256];
+
+	app->node_sel = i;
+	app_mark_dirty(app);
+	if (!n || strcmp(n->name, app->explorer_node) == 0)
+		return;
+	if (explorer_follow(app, n->name, err, sizeof(err)) != 0) {
+		log_msg(LOG_WARN, "the explorer stays on %s: %s", app->explorer_node, err);
+		return;
+	}
+	log_msg(LOG_INFO, "the explorer follows %s", n->name);
+	for (size_t p = 0; p < app->npanes; p++) {
+		if (app->panes[p]->follow_node)
+			app->panes[p]->follow_node(app->pane_state[p], app);
+	}
 }
 
 static void usage(FILE *out)
@@ -293,6 +349,20 @@ static void st_fleet_down(struct ctx *x)
 	fleet_free(x->app.fleet);
 }
 
+/* The explorer's model, on the selected node (the first at startup); none without nodes. */
+static int st_explorer_up(struct ctx *x, char *err, size_t errlen)
+{
+	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
+
+	return n ? explorer_follow(&x->app, n->name, err, errlen) : 0;
+}
+
+static void st_explorer_down(struct ctx *x)
+{
+	explorer_free(x->app.explorer);
+	x->app.explorer = NULL;
+}
+
 static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 {
 	x->app.panes = pane_registry;
@@ -373,6 +443,7 @@ static const struct stage stages[] = {
 	{ "curl", st_curl_up, st_curl_down },
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
+	{ "explorer", st_explorer_up, st_explorer_down },
 	{ "panes", st_panes_up, st_panes_down },
 	{ "screen", st_screen_up, st_screen_down },
 };

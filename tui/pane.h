@@ -28,6 +28,22 @@ struct key_help {
 	const char *help;
 };
 
+#define PANE_KEY_CODES 6
+
+/*
+ * One key binding of a pane, as data: the codes it answers (wide-character
+ * codes or KEY_*, 0-terminated), what it does in words, and the function that
+ * does it (fn gets the code pressed, so one row may bind several related keys).
+ * The help screen, `--keys` and the man page check all read these rows, and the
+ * names shown are made from the codes (pane_key_name), so what the help says a
+ * key is and the key that acts cannot differ.
+ */
+struct pane_key {
+	int codes[PANE_KEY_CODES];
+	const char *help;
+	int (*fn)(void *state, struct app *app, int key); /* returns enum pane_reaction */
+};
+
 struct pane_ops {
 	const char *name; /* tab title */
 	/* Creates the pane's state; 0 or negative with a message in err. */
@@ -35,14 +51,30 @@ struct pane_ops {
 	void (*fini)(void *state);
 	/* Draws the whole pane into win (already erased). */
 	void (*draw)(void *state, struct app *app, WINDOW *win);
-	/* A key (wide-character code or KEY_*) for this pane; returns enum pane_reaction. */
+	/*
+	 * A key (wide-character code or KEY_*) for this pane; returns enum pane_reaction.
+	 * A pane with rows runs pane_key_run from here once its modal state (a prompt)
+	 * has had its say.
+	 */
 	int (*key)(void *state, struct app *app, int key);
-	const struct key_help *keys; /* this pane's keys, for the help screen */
+	const struct pane_key *rows; /* this pane's bindings */
+	size_t nrows;
+	/* Help-only rows, for a pane whose bindings are not rows yet (shown when nrows is 0). */
+	const struct key_help *keys;
 	size_t nkeys;
+	/*
+	 * The dashboard selected another node and main rebuilt the models that follow
+	 * it (app->explorer): drop what belonged to the old one. NULL: the pane does not follow.
+	 */
+	void (*follow_node)(void *state, struct app *app);
 };
 
-extern const struct pane_ops dashboard_pane_ops;
-extern const struct pane_ops explorer_pane_ops;
-extern const struct pane_ops wallet_pane_ops;
+/* Runs the row of `rows` that binds `key`; PANE_IGNORED when none does. */
+int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key);
+/* A row's keys as shown ("Esc Bksp h"): each code's name once, in the row's order. */
+void pane_key_label(const struct pane_key *row, char *buf, size_t cap);
+/* The pane's help rows, made from its bindings (or its help-only rows): row i, into key/cap. */
+size_t pane_help_count(const struct pane_ops *p);
+void pane_help_row(const struct pane_ops *p, size_t i, char *key, size_t cap, const char **help);
 
 #endif

@@ -1,3 +1,7 @@
+/*
+ * screen — curses start and stop, colours and styles, and the frame around
+ * the panes: tab bar, status line, help overlay. Contract in screen.h.
+ */
 #include "tui/screen.h"
 
 #include <langinfo.h>
@@ -193,9 +197,9 @@ static void draw_help(struct app *app)
 	int h, w, y = 1;
 	WINDOW *win;
 
-	rows = nglobal + p->nkeys + 5;
+	rows = nglobal + pane_help_count(p) + 5;
 	h = (int)rows < LINES - 2 ? (int)rows : LINES - 2;
-	w = COLS < 64 ? COLS : 64;
+	w = COLS < 80 ? COLS : 80; /* 80 columns show a help text of 65 characters whole */
 	if (h < 3 || w < 20)
 		return;
 	win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
@@ -211,15 +215,19 @@ static void draw_help(struct app *app)
 		wattrset(win, tui_attr(app, STYLE_NORMAL));
 		mvwaddnstr(win, y, 13, global[i].help, w - 15);
 	}
-	if (p->nkeys && y < h - 1) {
+	if (pane_help_count(p) && y < h - 1) {
 		wattrset(win, tui_attr(app, STYLE_LABEL));
 		mvwprintw(win, y++, 2, "%s pane:", p->name);
 	}
-	for (size_t i = 0; i < p->nkeys && y < h - 1; i++, y++) {
+	for (size_t i = 0; i < pane_help_count(p) && y < h - 1; i++, y++) {
+		char key[64];
+		const char *help;
+
+		pane_help_row(p, i, key, sizeof(key), &help);
 		wattrset(win, tui_attr(app, STYLE_TITLE));
-		mvwprintw(win, y, 2, "%-10s", p->keys[i].key);
+		mvwprintw(win, y, 2, "%-10s", key);
 		wattrset(win, tui_attr(app, STYLE_NORMAL));
-		mvwaddnstr(win, y, 13, p->keys[i].help, w - 15);
+		mvwaddnstr(win, y, 13, help, w - 15);
 	}
 	wattrset(win, tui_attr(app, STYLE_DIM));
 	mvwaddnstr(win, h - 1, 2, " any key closes ", w - 4);

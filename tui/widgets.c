@@ -1,3 +1,7 @@
+/*
+ * widgets — the drawing helpers the panes share: labels, key-value rows,
+ * bars, sparklines, list rows, the line editor and notices.
+ */
 #include "tui/widgets.h"
 
 #include <stdarg.h>
@@ -9,6 +13,7 @@
 
 #include "common/fmt.h"
 #include "common/loop.h"
+#include "dashboard/fleet.h"
 #include "tui/app.h"
 
 int widget_label(struct app *app, WINDOW *w, int y, int x, const char *label, int width)
@@ -17,6 +22,16 @@ int widget_label(struct app *app, WINDOW *w, int y, int x, const char *label, in
 	mvwprintw(w, y, x, "%-*.*s", width, width, label);
 	wattrset(w, A_NORMAL);
 	return x + width;
+}
+
+void widget_kv(struct app *app, WINDOW *w, int *y, int label_w, const char *label, enum tui_style st,
+               const char *value)
+{
+	if (*y >= 0 && *y < getmaxy(w) - 1) {
+		widget_label(app, w, *y, 1, label, label_w);
+		widget_text(app, w, *y, label_w + 2, st, value);
+	}
+	(*y)++;
 }
 
 void widget_text(struct app *app, WINDOW *w, int y, int x, enum tui_style style, const char *text)

@@ -18,6 +18,17 @@ struct app;
 
 /* "Label        " in the label style at (y, x), padded to width; returns the column after it. */
 int widget_label(struct app *app, WINDOW *w, int y, int x, const char *label, int width);
+/*
+ * One row of a details view: the label (label style) in columns 1..label_w, a
+ * space, the value from column label_w + 2. Drawn only when 0 <= *y and *y is
+ * above the window's last row (the pane's hint line); *y advances either way,
+ * so a view scrolled above row 0, or taller than the window, lays out the same.
+ * The explorer uses label_w 12 (a 66-character hash from column 14 ends at 79),
+ * the dashboard 10; the wallet's rows (a 13-wide label, values from column 14)
+ * are this with label_w 12.
+ */
+void widget_kv(struct app *app, WINDOW *w, int *y, int label_w, const char *label, enum tui_style st,
+               const char *value);
 /* Text in a style at (y, x), cut to the window's width. */
 void widget_text(struct app *app, WINDOW *w, int y, int x, enum tui_style style, const char *text);
 /* A bar of `width` cells filled a/b of the way ("[#####-----]" in ASCII). */

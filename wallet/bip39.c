@@ -12,6 +12,8 @@
 
 #include <openssl/evp.h>
 #include <sodium.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 enum {
 	PBKDF2_ROUNDS = 2048,
@@ -35,6 +37,8 @@ const char *bip39_strerror(int err)
 		return "bad checksum";
 	case BIP39_ECRYPTO:
 		return "crypto backend failed";
+	case BIP39_EUTF8:
+		return "not valid UTF-8";
 	default:
 		return "unknown error";
 	}
@@ -286,42 +290,169 @@ int bip39_mnemonic_check(const char *mnemonic, size_t *bad_word, char *err, size
 	return bip39_mnemonic_to_entropy(NULL, NULL, mnemonic, bad_word, err, errlen);
 }
 
+int bip39_nfkd(char *out, size_t cap, const char *in)
+{
+	size_t len = strlen(in), outlen = cap;
+	uint8_t *r;
+
+	if (cap == 0)
+		return BIP39_ESPACE;
+	/* u8_normalize would turn bad bytes into U+FFFD: refuse them instead. */
+	if (u8_check((const uint8_t *)in, len) != NULL) {
+		sodium_memzero(out, cap);
+		return BIP39_EUTF8;
+	}
+	/* resultbuf must hold the NUL too: ask for at most cap - 1 bytes of text. */
+	outlen = cap - 1;
+	r = u8_normalize(UNINORM_NFKD, (const uint8_t *)in, len, (uint8_t *)out, &outlen);
+	if (!r) {
+		sodium_memzero(out, cap);
+		return BIP39_EUTF8;
+	}
+	if (r != (uint8_t *)out) {
+		/* libunistring allocated: the text did not fit. Wipe its copy. */
+		sodium_memzero(r, outlen);
+		free(r);
+		sodium_memzero(out, cap);
+		return BIP39_ESPACE;
+	}
+	if (outlen > INT_MAX) {
+		sodium_memzero(out, cap);
+		return BIP39_ESPACE;
+	}
+	out[outlen] = '\0';
+	return (int)outlen;
+}
+
+/* Room for the NFKD form of n bytes: one code point decomposes to at most 18 (U+FDFA), 11x the bytes. */
+static size_t nfkd_cap(size_t n)
+{
+	return n * 11 + 16;
+}
+
+/*
+ * PBKDF2-HMAC-SHA512(mnemonic, "mnemonic" + passphrase, 2048) into seed.
+ * With nfkd, both texts are NFKD-normalised first (a passphrase that is not
+ * valid UTF-8 has no normal form and is used as given); without, byte for byte.
+ */
+static int pbkdf2_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, const char *passphrase,
+		       int nfkd, char *err, size_t errlen)
+{
+	size_t mlen = strlen(mnemonic), plen = passphrase ? strlen(passphrase) : 0;
+	size_t mcap = nfkd_cap(mlen), pcap = nfkd_cap(plen);
+	char *m = NULL, *p = NULL;
+	unsigned char *salt = NULL;
+	int rc = BIP39_OK, n, ok;
+
+	sodium_memzero(seed, BIP39_SEED_SIZE);
+	if (mlen > (size_t)INT_MAX / 16 || plen > (size_t)INT_MAX / 16) {
+		set_err(err, errlen, "mnemonic or passphrase too long");
+		return BIP39_EINVAL;
+	}
+	m = sodium_malloc(mcap);
+	p = sodium_malloc(pcap);
+	salt = sodium_malloc(SALT_PREFIX_LEN + pcap);
+	if (!m || !p || !salt)
+		abort();
+	if (nfkd) {
+		n = bip39_nfkd(m, mcap, mnemonic);
+		if (n < 0) {
+			set_err(err, errlen, "the mnemonic is not valid UTF-8");
+			rc = n;
+			goto out;
+		}
+		mlen = (size_t)n;
+		n = bip39_nfkd(p, pcap, passphrase ? passphrase : "");
+		if (n == BIP39_EUTF8) {
+			memcpy(p, passphrase, plen + 1);
+		} else if (n < 0) {
+			rc = n;
+			goto out;
+		} else {
+			plen = (size_t)n;
+		}
+	} else {
+		memcpy(m, mnemonic, mlen + 1);
+		memcpy(p, passphrase ? passphrase : "", plen + 1);
+	}
+	memcpy(salt, "mnemonic", SALT_PREFIX_LEN);
+	memcpy(salt + SALT_PREFIX_LEN, p, plen);
+	ok = PKCS5_PBKDF2_HMAC(m, (int)mlen, salt, (int)(SALT_PREFIX_LEN + plen), PBKDF2_ROUNDS,
+			       EVP_sha512(), BIP39_SEED_SIZE, seed);
+	if (ok != 1) {
+		sodium_memzero(seed, BIP39_SEED_SIZE);
+		set_err(err, errlen, "PBKDF2 failed");
+		rc = BIP39_ECRYPTO;
+	}
+out:
+	sodium_free(m);
+	sodium_free(p);
+	sodium_free(salt);
+	return rc;
+}
+
+int bip39_seed_from_text(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, const char *passphrase)
+{
+	return pbkdf2_seed(seed, mnemonic, passphrase, 1, NULL, 0);
+}
+
+int bip39_passphrase_is_nfkd(const char *passphrase)
+{
+	size_t len = passphrase ? strlen(passphrase) : 0, cap = nfkd_cap(len);
+	char *p;
+	int n, same;
+
+	if (len == 0)
+		return 1;
+	p = sodium_malloc(cap);
+	if (!p)
+		abort();
+	n = bip39_nfkd(p, cap, passphrase);
+	/* Not UTF-8: it has no normal form and is used as given, as it always was. */
+	same = n == BIP39_EUTF8 || (n >= 0 && (size_t)n == len && memcmp(p, passphrase, len) == 0);
+	sodium_free(p);
+	return same;
+}
+
+/* The English mnemonic checked and normalised (case, spacing) into norm[BIP39_MNEMONIC_SIZE]. */
+static int english_normalized(char norm[BIP39_MNEMONIC_SIZE], const char *mnemonic, char *err, size_t errlen)
+{
+	int rc = bip39_mnemonic_check(mnemonic, NULL, err, errlen);
+
+	if (rc != BIP39_OK)
+		return rc;
+	/* A valid mnemonic of at most 24 known words always fits. */
+	if (bip39_normalize(norm, BIP39_MNEMONIC_SIZE, mnemonic) < 0) {
+		sodium_memzero(norm, BIP39_MNEMONIC_SIZE);
+		return BIP39_ESPACE;
+	}
+	return BIP39_OK;
+}
+
 int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
 			   const char *passphrase, char *err, size_t errlen)
 {
 	char norm[BIP39_MNEMONIC_SIZE];
-	size_t plen = passphrase ? strlen(passphrase) : 0;
-	unsigned char *salt;
-	int nlen, rc, ok;
+	int rc;
 
 	sodium_memzero(seed, BIP39_SEED_SIZE);
-	rc = bip39_mnemonic_check(mnemonic, NULL, err, errlen);
-	if (rc != BIP39_OK)
-		return rc;
-	if (plen > (size_t)INT_MAX - SALT_PREFIX_LEN) {
-		set_err(err, errlen, "passphrase too long");
-		return BIP39_EINVAL;
-	}
-	/* A valid mnemonic of at most 24 known words always fits. */
-	nlen = bip39_normalize(norm, sizeof norm, mnemonic);
-	if (nlen < 0) {
-		sodium_memzero(norm, sizeof norm);
-		return BIP39_ESPACE;
-	}
-	salt = sodium_malloc(SALT_PREFIX_LEN + plen);
-	if (!salt)
-		abort();
-	memcpy(salt, "mnemonic", SALT_PREFIX_LEN);
-	if (plen > 0)
-		memcpy(salt + SALT_PREFIX_LEN, passphrase, plen);
-	ok = PKCS5_PBKDF2_HMAC(norm, nlen, salt, (int)(SALT_PREFIX_LEN + plen), PBKDF2_ROUNDS,
-			       EVP_sha512(), BIP39_SEED_SIZE, seed);
-	sodium_free(salt);
+	rc = english_normalized(norm, mnemonic, err, errlen);
+	if (rc == BIP39_OK)
+		rc = pbkdf2_seed(seed, norm, passphrase, 1, err, errlen);
 	sodium_memzero(norm, sizeof norm);
-	if (ok != 1) {
-		sodium_memzero(seed, BIP39_SEED_SIZE);
-		set_err(err, errlen, "PBKDF2 failed");
-		return BIP39_ECRYPTO;
-	}
-	return BIP39_OK;
+	return rc;
+}
+
+int bip39_mnemonic_to_seed_unnormalized(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
+					const char *passphrase, char *err, size_t errlen)
+{
+	char norm[BIP39_MNEMONIC_SIZE];
+	int rc;
+
+	sodium_memzero(seed, BIP39_SEED_SIZE);
+	rc = english_normalized(norm, mnemonic, err, errlen);
+	if (rc == BIP39_OK)
+		rc = pbkdf2_seed(seed, norm, passphrase, 0, err, errlen);
+	sodium_memzero(norm, sizeof norm);
+	return rc;
 }

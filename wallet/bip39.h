@@ -13,11 +13,11 @@
  * functions that read a mnemonic normalize it first (see bip39_normalize), and
  * the seed is computed on the normalized sentence.
  *
- * Passphrases are used exactly as given, as UTF-8 bytes. BIP-39 asks for NFKD
- * normalization, which changes nothing for ASCII; a passphrase with accented or
- * other non-ASCII characters must already be in NFKD form to give the seed
- * other wallets derive (an "é" typed as the single code point U+00E9 is NFC,
- * not NFKD, and gives a different seed).
+ * Passphrases (and mnemonics) are NFKD-normalised before PBKDF2, as BIP-39
+ * asks (libunistring's u8_normalize): "é" typed as the one code point U+00E9
+ * (NFC) or as "e" + U+0301 gives the same seed, the one MetaMask, Trezor and
+ * the BIP-39 reference code derive. ASCII is unchanged by NFKD. A passphrase
+ * that is not valid UTF-8 has no normal form and is used byte for byte.
  */
 #ifndef CHAINDECK_BIP39_H
 #define CHAINDECK_BIP39_H
@@ -32,7 +32,8 @@ enum {
 	BIP39_ECOUNT = -3,    /* mnemonic does not have 12, 15, 18, 21 or 24 words */
 	BIP39_EWORD = -4,     /* a word is not in the English list */
 	BIP39_ECHECKSUM = -5, /* all words known, but the checksum does not match */
-	BIP39_ECRYPTO = -6    /* the random source or PBKDF2 failed */
+	BIP39_ECRYPTO = -6,   /* the random source or PBKDF2 failed */
+	BIP39_EUTF8 = -7      /* text that must be UTF-8 is not */
 };
 
 enum {
@@ -98,12 +99,39 @@ int bip39_mnemonic_check(const char *mnemonic, size_t *bad_word, char *err, size
 
 /*
  * The BIP-39 seed: PBKDF2-HMAC-SHA512 of the normalized mnemonic, salt
- * "mnemonic" + passphrase, 2048 rounds. passphrase may be NULL (same as "")
- * and is used byte for byte (see the note on NFKD above). The mnemonic must
- * be valid: its errors are those of bip39_mnemonic_to_entropy, and seed is
- * then left wiped. Takes a few milliseconds; BIP39_ECRYPTO if PBKDF2 fails.
+ * "mnemonic" + NFKD(passphrase), 2048 rounds. passphrase may be NULL (same
+ * as ""). The mnemonic must be valid: its errors are those of
+ * bip39_mnemonic_to_entropy, and seed is then left wiped. Takes a few
+ * milliseconds; BIP39_ECRYPTO if PBKDF2 fails.
  */
 int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
 			   const char *passphrase, char *err, size_t errlen);
+
+/*
+ * The seed as chaindeck derived it before passphrases were normalised: the
+ * passphrase byte for byte. Only for opening vaults made then (see vault.h);
+ * identical to bip39_mnemonic_to_seed when bip39_passphrase_is_nfkd.
+ */
+int bip39_mnemonic_to_seed_unnormalized(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
+					const char *passphrase, char *err, size_t errlen);
+
+/* 1 when NFKD leaves the passphrase as it is (ASCII, already NFKD, or not UTF-8), else 0. */
+int bip39_passphrase_is_nfkd(const char *passphrase);
+
+/*
+ * The seed of a sentence of any BIP-39 word list, unchecked (the words are
+ * not looked up): PBKDF2 of NFKD(mnemonic) with salt "mnemonic" +
+ * NFKD(passphrase). For the other languages' reference vectors; a wallet
+ * takes English mnemonics through bip39_mnemonic_to_seed. BIP39_EUTF8 when
+ * the mnemonic is not UTF-8.
+ */
+int bip39_seed_from_text(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, const char *passphrase);
+
+/*
+ * NFKD of the UTF-8 text in into out[cap] (NUL-terminated). Returns the
+ * length, BIP39_EUTF8 (in is not valid UTF-8) or BIP39_ESPACE; out is wiped
+ * on error. 11 * strlen(in) + 16 bytes always suffice.
+ */
+int bip39_nfkd(char *out, size_t cap, const char *in);
 
 #endif

@@ -1,3 +1,7 @@
+/*
+ * fees — fee levels from eth_feeHistory, totals, "max" amounts, replacement
+ * bumps and EIP-681 links, all in exact u256 wei. Contract in fees.h.
+ */
 #include "wallet/fees.h"
 
 #include <stdio.h>

@@ -30,7 +30,7 @@ struct fee_suggestion {
  * From a fee history asked with fees_percentiles: the tip of each level is
  * the median over the blocks of that percentile's rewards (at least 1 wei
  * for normal and fast), and its max fee is 2 × the next base fee + the tip,
- * which survives six full blocks of base-fee growth. Without base fees (a
+ * which survives five full blocks of base-fee growth (1.125^5 < 2). Without base fees (a
  * chain without EIP-1559) use fees_suggest_legacy. 0, or -1 when the
  * history has no usable data.
  */

@@ -1,3 +1,8 @@
+/*
+ * keystore — Web3 Secret Storage v3: scrypt and pbkdf2 key derivation,
+ * AES-128-CTR, the MAC check, export and the geth/Foundry directory listing.
+ * Contract in keystore.h.
+ */
 #include "wallet/keystore.h"
 
 #include "common/fsutil.h"

@@ -2,7 +2,7 @@
  * sign — secp256k1 signatures as Ethereum uses them, and EIP-191 messages.
  *
  * The digest primitives (sign_digest, sign_recover_digest) are the one place
- * the wallet calls libsecp256k1: transactions (wallet/tx) sign through them.
+ * the wallet signs with libsecp256k1: transactions (wallet/tx) sign through them.
  * Signing is deterministic (RFC 6979 nonces) and always yields low-s
  * signatures, so the same key and digest give the same bytes every time.
  *

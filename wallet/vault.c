@@ -29,6 +29,9 @@
 static const uint8_t vault_magic[8] = {'C', 'D', 'V', 'A', 'U', 'L', 'T', '\n'};
 
 enum {
+	FORMAT_V2 = 2,                /* version 1 + flags (4) after the accounts */
+	FLAG_BACKUP_PENDING = 1u,     /* the mnemonic's backup was never checked */
+	FLAGS_KNOWN = FLAG_BACKUP_PENDING,
 	KDF_ARGON2ID13 = 1,
 	AEAD_XCHACHA20POLY1305 = 1,
 	SALT_SIZE = 16,
@@ -53,6 +56,7 @@ struct secrets {
 	uint8_t check[CHECK_SIZE];
 	uint8_t *keys;                    /* imported keys, nkeys * 32, sodium_malloc'd (NULL when none) */
 	size_t nkeys;
+	bool legacy_seed;                 /* seed from the passphrase as given, not NFKD (see vault.h) */
 };
 
 struct vault {
@@ -64,6 +68,7 @@ struct vault {
 	size_t memlimit;
 	uint8_t salt[SALT_SIZE];
 	uint8_t check[CHECK_SIZE];
+	uint32_t flags;                   /* VAULT_FLAG_* (version 2; 0 for version 1) */
 	/* the file image as last read or written */
 	uint8_t *raw;
 	size_t rawlen, ct_off;
@@ -239,7 +244,22 @@ static int secrets_set_mnemonic(struct secrets *s, const char *mnemonic, const c
 		sodium_memzero(s->seed, sizeof(s->seed));
 		return fail(err, errlen, VAULT_EINVAL, "this mnemonic gives no valid master key");
 	}
-	snprintf(s->passphrase, sizeof(s->passphrase), "%s", passphrase ? passphrase : "");
+	/* passphrase may be s->passphrase itself (parse_plaintext): no snprintf onto its own source. */
+	if (passphrase != s->passphrase)
+		memmove(s->passphrase, passphrase ? passphrase : "", passphrase ? strlen(passphrase) + 1 : 1);
+	return VAULT_OK;
+}
+
+/*
+ * Re-derives seed and master from the passphrase byte for byte, as vaults
+ * were made before passphrases were NFKD-normalised (see vault.h).
+ */
+static int secrets_use_legacy_seed(struct secrets *s)
+{
+	if (bip39_mnemonic_to_seed_unnormalized(s->seed, s->mnemonic, s->passphrase, NULL, 0) != BIP39_OK ||
+			hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != HD_OK)
+		return VAULT_ETAMPERED;
+	s->legacy_seed = true;
 	return VAULT_OK;
 }
 
@@ -306,10 +326,10 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 	if (len < HEADER_SIZE)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (header)", path);
 	version = (unsigned)get_be(p + 8, 2);
-	if (version != VAULT_FORMAT_VERSION)
+	if (version != VAULT_FORMAT_VERSION && version != FORMAT_V2)
 		return fail(err, errlen, VAULT_EFORMAT,
-			"vault %s has format version %u; this chaindeck reads version %d", path, version,
-			VAULT_FORMAT_VERSION);
+			"vault %s has format version %u; this chaindeck reads versions %d and %d", path,
+			version, VAULT_FORMAT_VERSION, FORMAT_V2);
 	if (p[10] != KDF_ARGON2ID13 || p[11] != AEAD_XCHACHA20POLY1305)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s names an unknown KDF or cipher", path);
 	v->opslimit = get_be(p + 12, 8);
@@ -356,6 +376,16 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 		off += ll;
 		v->nacc++;
 	}
+	v->flags = 0;
+	if (version == FORMAT_V2) {
+		if (len - off < 4)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (flags)", path);
+		v->flags = (uint32_t)get_be(p + off, 4);
+		if (v->flags & ~(uint32_t)FLAGS_KNOWN)
+			return fail(err, errlen, VAULT_EFORMAT, "vault %s has unknown flags %#x", path,
+				(unsigned)v->flags);
+		off += 4;
+	}
 	if (len - off < NONCE_SIZE + 4)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (nonce)", path);
 	ctlen = (size_t)get_be(p + off + NONCE_SIZE, 4);
@@ -373,7 +403,9 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SIZE], size_t ctlen,
 	size_t *len)
 {
-	size_t n = HEADER_SIZE + NONCE_SIZE + 4, off;
+	/* Version 1 exactly as before unless a flag is set: older chaindecks keep reading it. */
+	bool v2 = v->flags != 0;
+	size_t n = HEADER_SIZE + NONCE_SIZE + 4 + (v2 ? 4 : 0), off;
 	uint8_t *p;
 
 	for (size_t i = 0; i < v->nacc; i++)
@@ -382,7 +414,7 @@ static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SI
 	if (!p)
 		return NULL;
 	memcpy(p, vault_magic, sizeof(vault_magic));
-	put_be(p + 8, VAULT_FORMAT_VERSION, 2);
+	put_be(p + 8, v2 ? FORMAT_V2 : VAULT_FORMAT_VERSION, 2);
 	p[10] = KDF_ARGON2ID13;
 	p[11] = AEAD_XCHACHA20POLY1305;
 	put_be(p + 12, v->opslimit, 8);
@@ -401,6 +433,10 @@ static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SI
 		p[off + 25] = (uint8_t)ll;
 		memcpy(p + off + ACCOUNT_FIXED, a->label, ll);
 		off += ACCOUNT_FIXED + ll;
+	}
+	if (v2) {
+		put_be(p + off, v->flags, 4);
+		off += 4;
 	}
 	memcpy(p + off, nonce, NONCE_SIZE);
 	put_be(p + off + NONCE_SIZE, ctlen, 4);
@@ -756,6 +792,24 @@ void vault_free(struct vault *v)
 	free(v);
 }
 
+bool vault_backup_pending(const struct vault *v)
+{
+	return v && (v->flags & FLAG_BACKUP_PENDING);
+}
+
+int vault_set_backup_checked(struct vault *v, char *err, size_t errlen)
+{
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	v->flags &= ~(uint32_t)FLAG_BACKUP_PENDING;
+	return VAULT_OK;
+}
+
+bool vault_legacy_passphrase(const struct vault *v)
+{
+	return v && v->s && v->s->legacy_seed;
+}
+
 bool vault_is_unlocked(const struct vault *v)
 {
 	return v && v->s;
@@ -822,13 +876,45 @@ int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
 	return VAULT_OK;
 }
 
+/*
+ * Decrypts the file image (v->raw) into s, whose key is set, and checks the
+ * secrets against the public account list in v->acc, which must be the
+ * image's own (parsed from v->raw).
+ */
+static int open_secrets(struct vault *v, struct secrets *s, char *err, size_t errlen)
+{
+	uint8_t *pt = NULL;
+	unsigned long long ptlen = 0;
+	size_t ctlen = v->rawlen - v->ct_off;
+	int rc;
+
+	pt = sodium_malloc(ctlen);
+	if (!pt)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
+			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
+		sodium_free(pt);
+		return fail(err, errlen, VAULT_ETAMPERED,
+			"vault %s does not authenticate: it was damaged or modified", v->path);
+	}
+	rc = parse_plaintext(s, pt, (size_t)ptlen);
+	sodium_free(pt);
+	if (rc == VAULT_OK)
+		rc = check_accounts(v, s);
+	/* Made before NFKD with a passphrase NFKD changes: its accounts come from the raw bytes. */
+	if (rc == VAULT_ETAMPERED && s->mnemonic[0] && !bip39_passphrase_is_nfkd(s->passphrase) &&
+			secrets_use_legacy_seed(s) == VAULT_OK)
+		rc = check_accounts(v, s);
+	if (rc != VAULT_OK)
+		return fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
+			"vault %s: the secret part does not match its accounts", v->path);
+	return VAULT_OK;
+}
+
 int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen)
 {
 	uint8_t check[CHECK_SIZE];
 	struct secrets *s = NULL;
-	uint8_t *pt = NULL;
-	unsigned long long ptlen = 0;
-	size_t ctlen;
 	int rc;
 
 	if (!v->raw)
@@ -851,70 +937,147 @@ int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen
 	}
 	memcpy(s->salt, v->salt, SALT_SIZE);
 	memcpy(s->check, v->check, CHECK_SIZE);
-	ctlen = v->rawlen - v->ct_off;
-	pt = sodium_malloc(ctlen);
-	if (!pt) {
-		rc = fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	rc = open_secrets(v, s, err, errlen);
+	if (rc != VAULT_OK)
 		goto out;
-	}
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
-			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
-		rc = fail(err, errlen, VAULT_ETAMPERED,
-			"vault %s does not authenticate: it was damaged or modified", v->path);
-		goto out;
-	}
-	rc = parse_plaintext(s, pt, (size_t)ptlen);
-	if (rc == VAULT_OK)
-		rc = check_accounts(v, s);
-	if (rc != VAULT_OK) {
-		fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
-			"vault %s: the secret part does not match its accounts", v->path);
-		goto out;
-	}
 	v->s = s;
 	s = NULL;
 out:
-	if (pt)
-		sodium_free(pt);
 	secrets_free(s);
 	return rc;
 }
 
-int vault_save(struct vault *v, char *err, size_t errlen)
+int vault_revert(struct vault *v, char *err, size_t errlen)
 {
-	uint8_t nonce[NONCE_SIZE];
-	uint8_t *img = NULL, *pt = NULL;
-	size_t ptlen, publen = 0;
-	unsigned long long ctlen = 0;
+	struct secrets *s;
 	int rc;
 
 	if (!v->s)
-		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked: unlock it to save");
-	ptlen = plaintext_size(v->s);
-	pt = sodium_malloc(ptlen);
-	if (!pt)
+		return VAULT_OK;
+	if (!v->raw)
+		return fail(err, errlen, VAULT_EINVAL, "vault %s was never written", v->path);
+	if (sodium_memcmp(v->s->salt, v->salt, SALT_SIZE) != 0)
+		return fail(err, errlen, VAULT_EINVAL, "the password changed since the last save");
+	s = secrets_new();
+	if (!s)
 		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
-	build_plaintext(v->s, pt);
-	randombytes_buf(nonce, sizeof(nonce));
-	img = build_public(v, nonce, ptlen + TAG_SIZE, &publen);
-	if (!img) {
-		sodium_free(pt);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
-	}
-	crypto_aead_xchacha20poly1305_ietf_encrypt(img + publen, &ctlen, pt, ptlen, img, publen,
-		NULL, nonce, v->s->key);
-	sodium_free(pt);
-	rc = write_atomic(v->path, img, publen + (size_t)ctlen, v->raw == NULL, err, errlen);
+	memcpy(s->key, v->s->key, KEY_SIZE);
+	memcpy(s->salt, v->salt, SALT_SIZE);
+	memcpy(s->check, v->check, CHECK_SIZE);
+	rc = parse_public(v, v->raw, v->rawlen, err, errlen);
+	if (rc == VAULT_OK)
+		rc = open_secrets(v, s, err, errlen);
 	if (rc != VAULT_OK) {
-		free(img);
+		/* cannot happen for an image this handle read or wrote; never keep half a state */
+		secrets_free(s);
+		vault_lock(v);
 		return rc;
 	}
+	secrets_free(v->s);
+	v->s = s;
+	return VAULT_OK;
+}
+
+/* A file image ready to be written: see vault_save_begin. */
+struct vault_image {
+	char *path;
+	uint8_t *bytes;
+	size_t len;
+	bool exclusive;   /* the vault was never written: create, never replace */
+};
+
+void vault_image_free(struct vault_image *img)
+{
+	if (!img)
+		return;
+	free(img->bytes);
+	free(img->path);
+	free(img);
+}
+
+int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_t errlen)
+{
+	uint8_t nonce[NONCE_SIZE];
+	struct vault_image *img;
+	uint8_t *pt = NULL;
+	size_t ptlen, publen = 0;
+	unsigned long long ctlen = 0;
+
+	*out = NULL;
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked: unlock it to save");
+	img = calloc(1, sizeof(*img));
+	if (img)
+		img->path = strdup(v->path);
+	if (!img || !img->path) {
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	ptlen = plaintext_size(v->s);
+	pt = sodium_malloc(ptlen);
+	if (!pt) {
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	}
+	build_plaintext(v->s, pt);
+	randombytes_buf(nonce, sizeof(nonce));
+	img->bytes = build_public(v, nonce, ptlen + TAG_SIZE, &publen);
+	if (!img->bytes) {
+		sodium_free(pt);
+		vault_image_free(img);
+		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	}
+	crypto_aead_xchacha20poly1305_ietf_encrypt(img->bytes + publen, &ctlen, pt, ptlen, img->bytes,
+		publen, NULL, nonce, v->s->key);
+	sodium_free(pt);
+	img->len = publen + (size_t)ctlen;
+	img->exclusive = v->raw == NULL;
+	*out = img;
+	return VAULT_OK;
+}
+
+int vault_image_write(struct vault_image *img, char *err, size_t errlen)
+{
+	return write_atomic(img->path, img->bytes, img->len, img->exclusive, err, errlen);
+}
+
+void vault_save_commit(struct vault *v, struct vault_image *img)
+{
 	free(v->raw);
-	v->raw = img;
-	v->rawlen = publen + (size_t)ctlen;
-	v->ct_off = publen;
-	memcpy(v->salt, v->s->salt, SALT_SIZE);
-	memcpy(v->check, v->s->check, CHECK_SIZE);
+	v->raw = img->bytes;
+	v->rawlen = img->len;
+	img->bytes = NULL;
+	vault_image_free(img);
+	/* The image is well-formed (built here): its public part gives ct_off, salt and check. */
+	if (v->s) {
+		struct vault tmp;
+
+		/* parse into a scratch handle so that unsaved changes made meanwhile stay */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.path = v->path;
+		if (parse_public(&tmp, v->raw, v->rawlen, NULL, 0) == VAULT_OK) {
+			v->ct_off = tmp.ct_off;
+			memcpy(v->salt, tmp.salt, SALT_SIZE);
+			memcpy(v->check, tmp.check, CHECK_SIZE);
+		}
+		free(tmp.acc);
+	} else if (parse_public(v, v->raw, v->rawlen, NULL, 0) != VAULT_OK) {
+		vault_clear_accounts(v);
+	}
+}
+
+int vault_save(struct vault *v, char *err, size_t errlen)
+{
+	struct vault_image *img = NULL;
+	int rc = vault_save_begin(v, &img, err, errlen);
+
+	if (rc == VAULT_OK)
+		rc = vault_image_write(img, err, errlen);
+	if (rc != VAULT_OK) {
+		vault_image_free(img);
+		return rc;
+	}
+	vault_save_commit(v, img);
 	return VAULT_OK;
 }
 
@@ -1069,6 +1232,30 @@ int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t
 	return VAULT_OK;
 }
 
+int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen)
+{
+	uint8_t *priv;
+	struct address a;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "unverified: unlock the vault to verify the address");
+	priv = sodium_malloc(32);
+	if (!priv)
+		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+	rc = vault_private_key(v, i, priv, err, errlen);
+	if (rc == VAULT_OK && hd_address_from_key(&a, priv) != HD_OK)
+		rc = fail(err, errlen, VAULT_ETAMPERED, "account %zu: its key is not valid", i);
+	sodium_free(priv);
+	if (rc != VAULT_OK)
+		return rc;
+	if (memcmp(a.b, v->acc[i].address.b, 20) != 0)
+		return fail(err, errlen, VAULT_ETAMPERED,
+			"account %zu: the address in the file is not its key's: the file was modified", i);
+	*out = a;
+	return VAULT_OK;
+}
+
 int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen)
 {
 	size_t len;
@@ -1100,6 +1287,7 @@ int vault_create(struct vault **out, const char *path, const char *password,
 	v = vault_alloc(path);
 	if (!v)
 		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+	v->flags = opts && opts->backup_pending && mnemonic && mnemonic[0] ? FLAG_BACKUP_PENDING : 0;
 	v->opslimit = opts && opts->opslimit ? opts->opslimit : VAULT_OPSLIMIT_DEFAULT;
 	v->memlimit = opts && opts->memlimit ? opts->memlimit : (size_t)VAULT_MEMLIMIT_DEFAULT;
 	if (!kdf_params_valid(v->opslimit, v->memlimit)) {

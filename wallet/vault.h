@@ -5,7 +5,9 @@
  * accounts are m/44'/60'/0'/0/i, imported private keys, and for every account
  * its address and a label.
  *
- * File (version 1; every integer big-endian; nothing may follow the last byte):
+ * File (versions 1 and 2; every integer big-endian; nothing may follow the
+ * last byte). Version 2 is version 1 plus a flags field; a vault with no flag
+ * set is written as version 1, byte for byte what earlier releases wrote:
  *
  *   offset  size  field
  *        0     8  magic "CDVAULT\n"
@@ -20,6 +22,8 @@
  *       80     -  N accounts: kind (1: 0 = HD, 1 = imported), index (4: HD index i,
  *                 or the imported key's slot), address (20), label length (1, at most
  *                 VAULT_LABEL_MAX), label (UTF-8, no control characters)
+ *        -     4  version 2 only: flags; bit 0 = the mnemonic's backup was never
+ *                 checked (VAULT_FLAG_BACKUP_PENDING); other bits must be 0
  *        -    24  nonce (fresh random on every save)
  *        -     4  ciphertext length C (tag included)
  *        -     C  ciphertext = XChaCha20-Poly1305(key = first half of the Argon2id output,
@@ -32,8 +36,12 @@
  * password, so a locked wallet lists its addresses and labels; it is
  * authenticated as associated data, so a modified address, label, parameter or
  * nonce is detected at unlock (VAULT_ETAMPERED). Until then the public part is
- * only as trustworthy as the file: it is parsed strictly (lengths, bounds,
- * valid UTF-8 labels), never trusted for memory sizes beyond those bounds.
+ * UNVERIFIED: anyone who can write the file can change an address, and no
+ * check without the password can tell (any value the file could carry to
+ * prove itself, whoever writes the file can recompute). Callers show it as
+ * unverified while locked and take an address to receive on only from
+ * vault_verified_address. It is parsed strictly (lengths, bounds, valid UTF-8
+ * labels), never trusted for memory sizes beyond those bounds.
  * The password check lets a wrong password be told apart from a modified file:
  * a wrong password (or a modified salt/KDF parameter, which looks the same)
  * gives VAULT_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
@@ -113,6 +121,7 @@ struct vault;
 struct vault_opts {
 	unsigned long long opslimit;
 	size_t memlimit;
+	bool backup_pending;   /* mark the mnemonic's backup as not checked yet (see vault_backup_pending) */
 };
 
 enum vault_kind { VAULT_HD = 0, VAULT_IMPORTED = 1 };
@@ -172,6 +181,23 @@ void vault_lock(struct vault *v);
 void vault_free(struct vault *v);
 
 bool vault_is_unlocked(const struct vault *v);
+/*
+ * Whether the mnemonic's backup was never checked (the user did not type
+ * chosen words back): `wallet new --skip-backup-check` makes such a vault, a
+ * UI reminds until `wallet verify-backup` clears it. In the public part:
+ * readable while locked, authenticated at unlock like the rest.
+ */
+bool vault_backup_pending(const struct vault *v);
+/* Clears the flag (unlocked only); vault_save writes it. */
+int vault_set_backup_checked(struct vault *v, char *err, size_t errlen);
+/*
+ * BIP-39 passphrases are NFKD-normalised (bip39.h). A vault made before that
+ * with a passphrase NFKD changes ("é" as U+00E9) holds accounts of the seed of
+ * the raw bytes: vault_unlock then uses that seed (for every account, derived
+ * ones too) and this returns true, so the user can be told that other wallets
+ * restore other addresses from the same words and passphrase. False while locked.
+ */
+bool vault_legacy_passphrase(const struct vault *v);
 /* Whether the vault has a mnemonic (known while locked: HD accounts exist or not). */
 bool vault_has_mnemonic(const struct vault *v);
 /* The file path the handle was opened or created with; owned by the handle. */
@@ -209,6 +235,14 @@ int vault_set_password(struct vault *v, const char *password, char *err, size_t 
  * Secrets, for an unlocked vault. The output buffers must be sodium_malloc
  * memory owned by the caller, who wipes and frees them (sodium_free).
  */
+/*
+ * Account i's address as its key gives it (derived from the seed or the
+ * imported key now, not read from the file), after checking that the public
+ * list says the same: what a receive screen may show. VAULT_ELOCKED while
+ * locked (the public part alone is unverified), VAULT_ETAMPERED when the
+ * listed address differs.
+ */
+int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen);
 /* Account i's private key into out[32]. */
 int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen);
 /* The mnemonic, NUL-terminated, into out[cap] (VAULT_MNEMONIC_MAX + 1 always
@@ -221,5 +255,37 @@ int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t err
  * previous one, untouched.
  */
 int vault_save(struct vault *v, char *err, size_t errlen);
+
+/*
+ * vault_save in three steps, so that a UI can do the durable write (fsync:
+ * milliseconds to seconds) on a worker thread:
+ *   vault_save_begin   owning thread: encrypts the vault as it is in memory
+ *                      into a new file image (no KDF: fast). VAULT_ELOCKED
+ *                      while locked.
+ *   vault_image_write  any thread: writes the image atomically and durably to
+ *                      the vault's path. It touches no handle, so the owning
+ *                      thread goes on using the vault meanwhile (even locks it).
+ *                      On failure the file on disk is the previous one.
+ *   vault_save_commit  owning thread, only after vault_image_write succeeded:
+ *                      the image becomes the file's as the handle knows it
+ *                      (what vault_lock goes back to and vault_unlock decrypts);
+ *                      a locked handle re-reads its public part from it. Frees img.
+ * vault_image_free frees an image that is not committed (NULL is fine). One
+ * image at a time per vault: a second one written after the first would
+ * still be right, but commit them in the order they were written.
+ */
+struct vault_image;
+int vault_save_begin(struct vault *v, struct vault_image **img, char *err, size_t errlen);
+int vault_image_write(struct vault_image *img, char *err, size_t errlen);
+void vault_save_commit(struct vault *v, struct vault_image *img);
+void vault_image_free(struct vault_image *img);
+
+/*
+ * Drops every change since the file was last read or written and stays
+ * unlocked (the secrets are decrypted again from that image with the key in
+ * memory): after a failed save, the handle shows what is on disk. A no-op
+ * while locked. VAULT_EINVAL after vault_set_password without a save.
+ */
+int vault_revert(struct vault *v, char *err, size_t errlen);
 
 #endif

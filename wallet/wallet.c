@@ -112,6 +112,7 @@ static void unlock_done(void *ud)
 	}
 	pthread_join(w->worker, NULL);
 	w->job = NULL;
+	w->tampered = j->rc == VAULT_ETAMPERED;
 	if (j->rc == VAULT_OK) {
 		w->state = WALLET_UNLOCKED;
 		w->last_touch_ms = loop_now_ms();
@@ -147,6 +148,11 @@ void wallet_unlock(struct wallet *w, const char *password)
 
 	if (w->state != WALLET_LOCKED || w->job)
 		return;
+	/* the unlock worker reads the handle's file image, which a finishing save replaces */
+	if (w->save) {
+		wallet_say(w, "the vault is still being saved: unlock again in a moment");
+		return;
+	}
 	j = calloc(1, sizeof(*j));
 	if (j)
 		j->password = sodium_malloc(len + 1);
@@ -171,12 +177,40 @@ void wallet_unlock(struct wallet *w, const char *password)
 	notify(w);
 }
 
+/*
+ * After a lock, the account list is the file's: the vault is read again from
+ * disk (a change another chaindeck or the CLI saved meanwhile shows up), and
+ * what was never saved is gone from the screen too. A save still in flight
+ * keeps the handle; its end reloads the list.
+ */
+static void reload_after_lock(struct wallet *w)
+{
+	struct vault *fresh = NULL;
+	char err[256];
+	int rc;
+
+	if (!w->save) {
+		rc = vault_open(&fresh, w->vault_path, err, sizeof(err));
+		if (rc == VAULT_OK) {
+			vault_free(w->vault);
+			w->vault = fresh;
+		} else {
+			/* removed or damaged behind our back: say so, keep the list as last read */
+			text_sanitize(w->message, sizeof(w->message), err, strlen(err));
+		}
+	}
+	load_accounts(w);
+	if (w->selected >= w->naccounts)
+		w->selected = 0;
+}
+
 void wallet_lock(struct wallet *w)
 {
 	if (w->state != WALLET_UNLOCKED)
 		return;
 	vault_lock(w->vault);
 	w->state = WALLET_LOCKED;
+	reload_after_lock(w);
 	log_msg(LOG_INFO, "wallet locked");
 	notify(w);
 }
@@ -186,40 +220,143 @@ void wallet_touch(struct wallet *w)
 	w->last_touch_ms = loop_now_ms();
 }
 
-int wallet_derive(struct wallet *w)
-{
+/*
+ * A durable write of the vault in flight. The loop thread encrypted the image
+ * (vault_save_begin); the worker only writes it (fsync) and posts back. The
+ * handle stays with the loop thread all along. If the wallet was freed
+ * meanwhile, w is NULL and the job only frees itself.
+ */
+struct save_job {
+	struct wallet *w;
+	struct loop *loop;
+	struct vault_image *img;
+	int rc;
 	char err[256];
+	char what[96];           /* "account 1 added", "label of account 0 set" */
+};
+
+static void save_done(void *ud)
+{
+	struct save_job *j = ud;
+	struct wallet *w = j->w;
+
+	if (!w) {
+		vault_image_free(j->img);
+		free(j);
+		return;
+	}
+	pthread_join(w->save_worker, NULL);
+	w->save = NULL;
+	if (j->rc == VAULT_OK) {
+		vault_save_commit(w->vault, j->img);
+		load_accounts(w);
+		wallet_say(w, "%s and saved", j->what);
+		log_msg(LOG_INFO, "vault saved");
+	} else {
+		char why[256];
+
+		vault_image_free(j->img);
+		/* The screen shows what is on disk: the change is undone. */
+		if (vault_is_unlocked(w->vault) && vault_revert(w->vault, why, sizeof(why)) != VAULT_OK)
+			log_msg(LOG_WARN, "vault revert failed: %s", why);
+		load_accounts(w);
+		text_sanitize(why, sizeof(why), j->err, strlen(j->err));
+		wallet_say(w, "NOT saved, undone (%s): %s", j->what, why);
+		log_msg(LOG_WARN, "vault save failed");
+	}
+	free(j);
+}
+
+static void *save_worker(void *arg)
+{
+	struct save_job *j = arg;
+
+	j->rc = vault_image_write(j->img, j->err, sizeof(j->err));
+	if (loop_post(j->loop, save_done, j) != 0)
+		abort(); /* out of memory: nothing sane is left to do */
+	return NULL;
+}
+
+/* Starts the durable write of the vault as changed; the change is undone if it cannot start. */
+static int start_save(struct wallet *w, const char *what)
+{
+	struct save_job *j = calloc(1, sizeof(*j));
+	char err[256] = "", why[256];
 	int rc;
 
+	if (!j) {
+		snprintf(err, sizeof(err), "out of memory");
+		rc = VAULT_ENOMEM;
+	} else {
+		rc = vault_save_begin(w->vault, &j->img, err, sizeof(err));
+	}
+	if (rc == VAULT_OK) {
+		j->w = w;
+		j->loop = w->loop;
+		snprintf(j->what, sizeof(j->what), "%s", what);
+		w->save = j;
+		if (pthread_create(&w->save_worker, NULL, save_worker, j) == 0) {
+			wallet_say(w, "%s: saving...", what);
+			return 0;
+		}
+		w->save = NULL;
+		snprintf(err, sizeof(err), "cannot start the save worker");
+	}
+	if (j)
+		vault_image_free(j->img);
+	free(j);
+	if (vault_revert(w->vault, why, sizeof(why)) != VAULT_OK)
+		log_msg(LOG_WARN, "vault revert failed: %s", why);
+	load_accounts(w);
+	wallet_say(w, "NOT saved, undone (%s): %s", what, err);
+	return -1;
+}
+
+/* Changes need an unlocked vault and no save in flight (one write at a time, in order). */
+static bool may_change(struct wallet *w)
+{
 	if (w->state != WALLET_UNLOCKED) {
 		wallet_say(w, "unlock the wallet first (u)");
-		return -1;
+		return false;
 	}
-	rc = vault_derive(w->vault, 1, err, sizeof(err));
-	if (rc != VAULT_OK) {
+	if (w->save) {
+		wallet_say(w, "the vault is still being saved: try again in a moment");
+		return false;
+	}
+	return true;
+}
+
+int wallet_derive(struct wallet *w)
+{
+	char err[256], what[96];
+
+	if (!may_change(w))
+		return -1;
+	if (vault_derive(w->vault, 1, err, sizeof(err)) != VAULT_OK) {
 		wallet_say(w, "%s", err);
 		return -1;
 	}
-	load_accounts(w);
-	wallet_say(w, "account %zu added and saved", w->naccounts - 1);
-	return 0;
+	snprintf(what, sizeof(what), "account %zu added", vault_account_count(w->vault) - 1);
+	return start_save(w, what);
 }
 
 int wallet_set_label(struct wallet *w, size_t i, const char *label)
 {
-	char err[256];
+	char err[256], what[96];
 
-	if (w->state != WALLET_UNLOCKED) {
-		wallet_say(w, "unlock the wallet first (u)");
+	if (!may_change(w))
 		return -1;
-	}
 	if (vault_set_label(w->vault, i, label, err, sizeof(err)) != VAULT_OK) {
 		wallet_say(w, "%s", err);
 		return -1;
 	}
-	load_accounts(w);
-	wallet_say(w, "label saved");
-	return 0;
+	snprintf(what, sizeof(what), "label of account %zu set", i);
+	return start_save(w, what);
+}
+
+bool wallet_saving(const struct wallet *w)
+{
+	return w->save != NULL;
 }
 
 /* ---- balances, chain id ---- */
@@ -724,9 +861,31 @@ struct tokens *wallet_tokens(struct wallet *w)
 
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 {
-	if (i >= w->naccounts || !w->has_chain_id)
-		return -1;
-	return fees_eip681(out, cap, w->accounts[i].acct.address.b, w->chain_id, u256_from_u64(0));
+	struct address a;
+
+	if (i >= w->naccounts)
+		return WALLET_LINK_NO_CHAIN;
+	if (w->tampered)
+		return WALLET_LINK_TAMPERED;
+	if (w->state != WALLET_UNLOCKED)
+		return WALLET_LINK_UNVERIFIED;
+	/* The address the key gives, compared with the file's: never the file's bytes alone. */
+	if (vault_verified_address(w->vault, i, &a, NULL, 0) != VAULT_OK ||
+	    memcmp(a.b, w->accounts[i].acct.address.b, 20) != 0)
+		return WALLET_LINK_TAMPERED;
+	if (!w->has_chain_id)
+		return WALLET_LINK_NO_CHAIN;
+	return fees_eip681(out, cap, a.b, w->chain_id, u256_from_u64(0));
+}
+
+bool wallet_backup_pending(const struct wallet *w)
+{
+	return w->vault && vault_backup_pending(w->vault);
+}
+
+bool wallet_tampered(const struct wallet *w)
+{
+	return w->tampered;
 }
 
 /* ---- life ---- */
@@ -803,6 +962,11 @@ void wallet_free(struct wallet *w)
 	if (w->job) {
 		pthread_join(w->worker, NULL);
 		w->job->w = NULL;
+	}
+	/* A save in progress: let the write finish (the file stays whole), orphan its job. */
+	if (w->save) {
+		pthread_join(w->save_worker, NULL);
+		w->save->w = NULL;
 	}
 	if (w->timer)
 		loop_timer_cancel(w->loop, w->timer);

@@ -7,7 +7,9 @@
  * confirmations, with speed-up and cancel by replacement. No curses.
  *
  * The vault's public part (addresses, labels) is readable while locked: the
- * wallet shows balances and history read-only until it is unlocked.
+ * wallet shows balances and history read-only until it is unlocked. Those
+ * addresses are unverified until the unlock authenticates the file and
+ * re-derives them from the keys: receiving needs an unlocked wallet.
  */
 #ifndef CHAINDECK_WALLET_H
 #define CHAINDECK_WALLET_H
@@ -98,6 +100,7 @@ bool wallet_node_insecure(const struct wallet *w);
 
 /* Starts unlocking with password (copied into guarded memory at once; the caller wipes its copy). */
 void wallet_unlock(struct wallet *w, const char *password);
+/* Locks, and reads the vault file again: the accounts shown are the file's, never an unsaved change. */
 void wallet_lock(struct wallet *w);
 /* The user did something: postpones the idle lock. */
 void wallet_touch(struct wallet *w);
@@ -110,9 +113,20 @@ void wallet_touch(struct wallet *w);
 bool wallet_balances_stale(const struct wallet *w, uint64_t *age_ms);
 size_t wallet_account_count(const struct wallet *w);
 const struct wallet_account *wallet_account(const struct wallet *w, size_t i);
-/* Adds the next HD account (unlocked only). 0 or negative with the message set. */
+/*
+ * Adds the next HD account / sets account i's label (unlocked only), then
+ * writes the vault durably on a worker thread. The account list shows the
+ * change once it is on disk; the message says "... saving...", then "... and
+ * saved" only after the write (fsync included) succeeded, or "NOT saved,
+ * undone (...): why" after a failure, when the change is dropped again so
+ * the screen shows what the file holds. One save at a time: a change while
+ * one is in flight is refused with a message. 0 when the save started, -1
+ * with the message set.
+ */
 int wallet_derive(struct wallet *w);
 int wallet_set_label(struct wallet *w, size_t i, const char *label);
+/* Whether a vault write is in flight. */
+bool wallet_saving(const struct wallet *w);
 
 /* The account whose history is shown; starts (or restarts) fetching it. */
 void wallet_select(struct wallet *w, size_t i);
@@ -156,8 +170,20 @@ int wallet_add_token(struct wallet *w, const uint8_t addr[20]);
  */
 int wallet_token_meta(struct wallet *w, const uint8_t addr[20], struct token_meta *out);
 
-/* The EIP-681 link for receiving on account i. -1 before the chain id is known. */
+/*
+ * The EIP-681 link for receiving on account i, made from the address its key
+ * gives (vault_verified_address), never from the file's bytes alone. Returns
+ * its length, or WALLET_LINK_NO_CHAIN before the chain id is known,
+ * WALLET_LINK_UNVERIFIED while locked (the file's address is unverified: a
+ * receive screen asks to unlock), WALLET_LINK_TAMPERED when the file's address
+ * is not its key's.
+ */
+enum { WALLET_LINK_NO_CHAIN = -1, WALLET_LINK_UNVERIFIED = -2, WALLET_LINK_TAMPERED = -3 };
 int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap);
+/* The vault's mnemonic backup was never checked (vault_backup_pending): the pane reminds. */
+bool wallet_backup_pending(const struct wallet *w);
+/* The last unlock failed because the vault file does not authenticate (modified or damaged). */
+bool wallet_tampered(const struct wallet *w);
 
 size_t wallet_sent_count(const struct wallet *w);
 const struct wallet_sent *wallet_sent(const struct wallet *w, size_t i);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "common/hex.h"
 #include "common/text.h"
 #include "wallet/bip39.h"
+#include "wallet/eip712.h"
 #include "wallet/keystore.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
@@ -56,7 +58,10 @@ enum {
 	OPT_BOOK = 1u << 13,
 	OPT_DIR = 1u << 14,
 	OPT_HEX = 1u << 15,
-	OPT_TEXT = 1u << 16
+	OPT_TEXT = 1u << 16,
+	OPT_VERIFY = 1u << 17,
+	OPT_SKIP_BACKUP = 1u << 18,
+	OPT_NEW_PASSWORD_FILE = 1u << 19
 };
 
 enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
@@ -75,6 +80,7 @@ struct cli {
 	const char *kdf;
 	const char *book_path;
 	const char *dir;
+	const char *new_password_file;
 	unsigned long words;
 	unsigned long count;
 	char **args; /* positional arguments after the command */
@@ -141,6 +147,8 @@ static void secret_free(void *p)
 }
 
 static volatile sig_atomic_t tty_signal;
+/* Written to the terminal when a prompt is interrupted by a signal (NULL: nothing). */
+static const char *tty_on_signal;
 
 static void on_tty_signal(int sig)
 {
@@ -180,9 +188,10 @@ static int tty_read_secret(const char *prompt, char *out, size_t cap)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	quiet.c_lflag |= ICANON;
-	if (write(fd, prompt, strlen(prompt)) < 0)
+	/* Echo off (and type-ahead flushed) before the prompt appears: what is typed after it is kept. */
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
 		rc = WALLET_CLI_EFAIL;
-	if (rc == 0 && tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+	if (rc == 0 && write(fd, prompt, strlen(prompt)) < 0)
 		rc = WALLET_CLI_EFAIL;
 	while (rc == 0 && !tty_signal) {
 		char ch;
@@ -204,6 +213,9 @@ static int tty_read_secret(const char *prompt, char *out, size_t cap)
 	out[n] = '\0';
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0)
+		rc = rc ? rc : WALLET_CLI_EFAIL;
+	/* Interrupted while a mnemonic is on the screen: clear it before the signal ends us. */
+	if (tty_signal && tty_on_signal && write(fd, tty_on_signal, strlen(tty_on_signal)) < 0)
 		rc = rc ? rc : WALLET_CLI_EFAIL;
 	close(fd);
 	for (int i = 0; i < NTTY_SIGNALS; i++)
@@ -295,6 +307,67 @@ static int read_first_line(const char *path, char *out, size_t cap, const char *
 }
 
 /*
+ * Why a new password is weak, or NULL: fewer than PASSWORD_MIN characters,
+ * one character repeated, or (ignoring case, and digits or symbols added at
+ * the end) one of the passwords every guesser tries first.
+ */
+enum { PASSWORD_MIN = 10 };
+
+static const char *weak_password(const char *pw)
+{
+	static const char *const obvious[] = {
+		"password", "passw0rd", "p@ssw0rd", "123456", "1234567", "12345678", "123456789",
+		"1234567890", "qwerty", "qwertyuiop", "azerty", "letmein", "welcome", "iloveyou",
+		"admin", "monkey", "dragon", "abc123", "111111", "000000", "secret", "chaindeck",
+		"ethereum", "bitcoin", "wallet", "crypto", "metamask", "changeme", "trustno1",
+	};
+	size_t len = strlen(pw), stem = len;
+	bool same = true;
+
+	for (size_t i = 1; i < len; i++)
+		same = same && pw[i] == pw[0];
+	if (len > 1 && same)
+		return "one character repeated";
+	/* "password123!" is "password" to a guesser */
+	while (stem > 0 && !((pw[stem - 1] >= 'a' && pw[stem - 1] <= 'z') || (pw[stem - 1] >= 'A' && pw[stem - 1] <= 'Z')))
+		stem--;
+	for (size_t i = 0; i < sizeof(obvious) / sizeof(obvious[0]); i++) {
+		size_t ol = strlen(obvious[i]);
+
+		if ((ol == len && strncasecmp(pw, obvious[i], len) == 0) ||
+		    (ol == stem && stem > 0 && strncasecmp(pw, obvious[i], stem) == 0))
+			return "one of the first passwords anyone tries";
+	}
+	if (len < PASSWORD_MIN)
+		return "shorter than 10 characters";
+	return NULL;
+}
+
+/*
+ * Warns on a weak new password. From a file (scripts) the warning is all; on
+ * the terminal the user must type "yes" to keep it. 0, or an exit status.
+ */
+static int accept_weak_password(const char *pw, bool interactive)
+{
+	const char *why = weak_password(pw);
+	char answer[8];
+	int rc;
+
+	if (!why)
+		return 0;
+	fprintf(stderr, "chaindeck wallet: warning: weak password (%s): whoever gets a copy of the "
+		"file can try guesses offline; a long phrase of several words is better\n", why);
+	if (!interactive)
+		return 0;
+	rc = tty_read_secret("Keep this weak password? Type yes to keep it: ", answer, sizeof(answer));
+	if (rc != 0)
+		return rc;
+	if (strcmp(answer, "yes") != 0)
+		return fail(WALLET_CLI_EFAIL, "weak password not kept: nothing was written");
+	return 0;
+}
+
+/*
  * A password: the first line of file when given, else a tty prompt (twice,
  * compared, when confirm). *out is sodium memory the caller frees.
  */
@@ -320,6 +393,8 @@ static int get_password(const char *file, const char *prompt, bool confirm, char
 	}
 	if (rc == 0 && confirm && pw[0] == '\0')
 		rc = fail(WALLET_CLI_EFAIL, "refusing an empty password");
+	if (rc == 0 && confirm)
+		rc = accept_weak_password(pw, file == NULL);
 	secret_free(again);
 	if (rc != 0) {
 		secret_free(pw);
@@ -378,6 +453,10 @@ static int open_unlocked(struct cli *c, struct vault **v)
 		rc = vault_unlock(*v, pw, err, sizeof(err));
 		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
 	}
+	if (rc == 0 && vault_legacy_passphrase(*v))
+		fputs("chaindeck wallet: note: this vault was made before BIP-39 passphrases were "
+			"NFKD-normalised; other wallets restore other addresses from its words and "
+			"passphrase: move the funds to a new vault\n", stderr);
 	secret_free(pw);
 	if (rc != 0) {
 		vault_free(*v);
@@ -416,15 +495,31 @@ static int find_account(struct vault *v, const char *text, size_t *i)
 	return 0;
 }
 
-static void print_account(const struct vault *v, size_t i)
+/*
+ * "INDEX\tADDRESS\tLABEL\tSTATE": STATE is "verified" when the vault is
+ * unlocked and the address is the one its key gives (vault_verified_address),
+ * else "unverified" (read from the file without the password). Returns 0, or
+ * an exit status after saying why when the file's address is not its key's.
+ */
+static int print_account(struct vault *v, size_t i)
 {
 	struct vault_account a;
-	char text[ADDRESS_TEXT_SIZE];
+	struct address k;
+	char text[ADDRESS_TEXT_SIZE], err[512] = "";
+	const char *state = "unverified";
+	int rc;
 
 	if (vault_account(v, i, &a) != VAULT_OK)
-		return;
+		return 0;
+	if (vault_is_unlocked(v)) {
+		rc = vault_verified_address(v, i, &k, err, sizeof(err));
+		if (rc != VAULT_OK)
+			return vault_fail(rc, err);
+		state = "verified";
+	}
 	address_format(&a.address, text);
-	printf("%zu\t%s\t%s\n", i, text, a.label);
+	printf("%zu\t%s\t%s\t%s\n", i, text, a.label, state);
+	return 0;
 }
 
 static int kdf_opts(const struct cli *c, struct vault_opts *o)
@@ -444,16 +539,18 @@ static int kdf_opts(const struct cli *c, struct vault_opts *o)
 	return 0;
 }
 
-/* Creates the vault from mnemonic and prints account 0's address. */
-static int create_vault(struct cli *c, const char *mnemonic, const char *passphrase,
-	const char *mnemonic_to_show)
+/*
+ * Creates the vault from mnemonic with password pw and prints account 0's
+ * address. backup_pending marks the mnemonic's backup as not checked.
+ */
+static int create_vault(struct cli *c, const char *mnemonic, const char *passphrase, const char *pw,
+	bool backup_pending)
 {
 	struct vault_opts opts;
 	struct vault *v = NULL;
 	struct vault_account a;
 	char err[512] = "", text[ADDRESS_TEXT_SIZE];
 	const char *path = vault_file(c);
-	char *pw = NULL;
 	int rc;
 
 	if (!path)
@@ -461,26 +558,143 @@ static int create_vault(struct cli *c, const char *mnemonic, const char *passphr
 	rc = kdf_opts(c, &opts);
 	if (rc != 0)
 		return rc;
-	if (access(path, F_OK) == 0)
-		return fail(WALLET_CLI_EFAIL, "a vault is already at %s", path);
-	rc = get_password(c->password_file, "New vault password: ", true, &pw);
-	if (rc != 0)
-		return rc;
+	opts.backup_pending = backup_pending;
 	rc = vault_create(&v, path, pw, mnemonic, passphrase, &opts, err, sizeof(err));
-	secret_free(pw);
 	if (rc != VAULT_OK)
 		return vault_fail(rc, err);
-	if (mnemonic_to_show) {
-		fputs("Write down these words, in order, and keep them offline: they are shown only "
-			"this once.\n", stderr);
-		printf("%s\n", mnemonic_to_show);
-	}
 	if (vault_account(v, 0, &a) == VAULT_OK) {
 		address_format(&a.address, text);
 		printf("%s\n", text);
 	}
 	vault_free(v);
 	return 0;
+}
+
+/* Whether a terminal is there to talk to (the prompts use /dev/tty, not stdin). */
+static bool have_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int tty_puts(int fd, const char *s)
+{
+	size_t len = strlen(s), done = 0;
+
+	while (done < len) {
+		ssize_t w = write(fd, s + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* Clear the screen and its scrollback, then leave the alternate screen. */
+#define LEAVE_SCREEN "\033[H\033[2J\033[3J\033[?1049l"
+
+/*
+ * Shows the mnemonic on the terminal's alternate screen (ESC[?1049h), numbered,
+ * until Enter; then clears it and leaves the alternate screen, so the words
+ * never reach the scrollback or any file. 0, or an exit status.
+ */
+static int show_mnemonic_screen(const char *mnemonic, const char *intro)
+{
+	char *text = secret_alloc(4096), enter[8];
+	size_t n = 0, word = 0;
+	const char *p = mnemonic;
+	int fd, rc = 0;
+
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		secret_free(text);
+		return fail(WALLET_CLI_EUSAGE, "no terminal to show the mnemonic on");
+	}
+	n += (size_t)snprintf(text + n, 4096 - n, "\033[?1049h\033[H\033[2J%s\r\n\r\n", intro);
+	while (*p && n < 3900) {
+		size_t wl = strcspn(p, " ");
+
+		word++;
+		n += (size_t)snprintf(text + n, 4096 - n, "%4zu. %-10.*s%s", word, (int)wl, p,
+			word % 4 == 0 ? "\r\n" : "  ");
+		p += wl;
+		while (*p == ' ')
+			p++;
+	}
+	snprintf(text + n, 4096 - n, "\r\n\r\n");
+	if (tty_puts(fd, text) != 0)
+		rc = fail(WALLET_CLI_EFAIL, "cannot write to the terminal");
+	secret_free(text);
+	tty_on_signal = LEAVE_SCREEN;
+	if (rc == 0)
+		rc = tty_read_secret("Press Enter when they are written down (the screen is then cleared). ",
+			enter, sizeof(enter));
+	tty_on_signal = NULL;
+	tty_puts(fd, LEAVE_SCREEN);
+	close(fd);
+	return rc;
+}
+
+enum { BACKUP_WORDS = 3, BACKUP_TRIES = 2 };
+
+/*
+ * The backup check: BACKUP_WORDS words at random positions, typed back on the
+ * terminal (echo off). 0 when every one matched within BACKUP_TRIES tries.
+ */
+static int backup_check(const char *mnemonic)
+{
+	char words[24][BIP39_WORD_MAX + 1], prompt[64];
+	char *typed = secret_alloc(128);
+	size_t n = 0;
+	unsigned pos[BACKUP_WORDS];
+	const char *p = mnemonic;
+	int rc = 0;
+
+	while (*p && n < 24) {
+		size_t wl = strcspn(p, " ");
+
+		snprintf(words[n++], sizeof(words[0]), "%.*s", (int)(wl < BIP39_WORD_MAX ? wl : BIP39_WORD_MAX), p);
+		p += wl;
+		while (*p == ' ')
+			p++;
+	}
+	for (int k = 0; k < BACKUP_WORDS; k++) {
+		bool dup;
+
+		do {
+			pos[k] = randombytes_uniform((uint32_t)n);
+			dup = false;
+			for (int j = 0; j < k; j++)
+				dup = dup || pos[j] == pos[k];
+		} while (dup);
+	}
+	fputs("Backup check: type the words asked for, from what you wrote down.\n", stderr);
+	for (int k = 0; k < BACKUP_WORDS && rc == 0; k++) {
+		int t;
+
+		for (t = 0; t < BACKUP_TRIES; t++) {
+			snprintf(prompt, sizeof(prompt), "Word %u: ", pos[k] + 1);
+			rc = tty_read_secret(prompt, typed, 128);
+			if (rc != 0)
+				break;
+			bip39_normalize(typed, 128, typed);
+			if (strcmp(typed, words[pos[k]]) == 0)
+				break;
+			fprintf(stderr, "chaindeck wallet: that is not word %u\n", pos[k] + 1);
+		}
+		if (rc == 0 && t == BACKUP_TRIES)
+			rc = fail(WALLET_CLI_EFAIL, "the backup check failed");
+	}
+	sodium_memzero(words, sizeof(words));
+	secret_free(typed);
+	return rc;
 }
 
 /* ---- commands ----------------------------------------------------------------------------------- */
@@ -497,33 +711,67 @@ static int check_no_vault(struct cli *c)
 	return 0;
 }
 
+/*
+ * new: the password first, then the mnemonic is shown (on the alternate
+ * screen when stdout is the terminal, else on stdout, whose write is checked),
+ * then the backup check, and only then is the vault written. A mnemonic that
+ * could not be shown, or words not typed back, leave no vault behind.
+ * --skip-backup-check (scripts) writes the vault marked "backup not checked".
+ */
 static int cmd_new(struct cli *c)
 {
-	char *m = secret_alloc(BIP39_MNEMONIC_SIZE);
+	char *m = NULL, *pw = NULL;
 	unsigned long words = c->seen & OPT_WORDS ? c->words : 12;
+	bool check = !(c->seen & OPT_SKIP_BACKUP);
 	int rc;
 
-	if (words != 12 && words != 24) {
-		secret_free(m);
+	if (words != 12 && words != 24)
 		return fail(WALLET_CLI_EUSAGE, "--words takes 12 or 24");
-	}
 	rc = check_no_vault(c);
-	if (rc != 0) {
-		secret_free(m);
+	if (rc != 0)
 		return rc;
-	}
+	if (check && !have_tty())
+		return fail(WALLET_CLI_EUSAGE, "the backup check needs a terminal: run this in one, or pass "
+			"--skip-backup-check (the vault is then marked not backed up until "
+			"`chaindeck wallet verify-backup`)");
+	rc = get_password(c->password_file, "New vault password: ", true, &pw);
+	if (rc != 0)
+		return rc;
+	m = secret_alloc(BIP39_MNEMONIC_SIZE);
 	if (bip39_mnemonic_generate(m, BIP39_MNEMONIC_SIZE, words) < 0) {
-		secret_free(m);
-		return fail(WALLET_CLI_EFAIL, "cannot generate a mnemonic");
+		rc = fail(WALLET_CLI_EFAIL, "cannot generate a mnemonic");
+		goto out;
 	}
-	rc = create_vault(c, m, NULL, m);
+	if (check && isatty(STDOUT_FILENO)) {
+		rc = show_mnemonic_screen(m, "Write down these words, in order, and keep them offline. "
+			"Anyone who has them has the wallet.");
+	} else {
+		fputs("Write down these words, in order, and keep them offline: they are shown only "
+			"this once.\n", stderr);
+		printf("%s\n", m);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			rc = fail(WALLET_CLI_EFAIL, "cannot write the mnemonic (%s): no vault was written",
+				strerror(errno));
+	}
+	if (rc == 0 && check) {
+		rc = backup_check(m);
+		if (rc != 0)
+			fputs("chaindeck wallet: no vault was written; run `chaindeck wallet new` again\n", stderr);
+	}
+	if (rc == 0)
+		rc = create_vault(c, m, NULL, pw, !check);
+	if (rc == 0 && !check)
+		fputs("chaindeck wallet: the backup of these words is not checked: run "
+			"`chaindeck wallet verify-backup` once they are written down\n", stderr);
+out:
 	secret_free(m);
+	secret_free(pw);
 	return rc;
 }
 
 static int cmd_restore(struct cli *c)
 {
-	char *m = secret_alloc(VAULT_MNEMONIC_MAX + 1), *pp = NULL;
+	char *m = secret_alloc(VAULT_MNEMONIC_MAX + 1), *pp = NULL, *pw = NULL;
 	int rc;
 
 	rc = check_no_vault(c);
@@ -545,24 +793,44 @@ static int cmd_restore(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "invalid mnemonic: %s", why);
 		goto out;
 	}
-	rc = create_vault(c, m, pp, NULL);
+	rc = get_password(c->password_file, "New vault password: ", true, &pw);
+	if (rc == 0)
+		rc = create_vault(c, m, pp, pw, false);
 out:
+	secret_free(pw);
 	secret_free(m);
 	secret_free(pp);
 	return rc;
 }
 
+/*
+ * Without a password the addresses come from the file's public part, which
+ * anyone who can write the file can change: each line says "unverified" and
+ * stderr says how to verify. With --password-file F (or --verify, asking on
+ * the terminal) the vault is unlocked, which authenticates the whole file and
+ * re-derives every address: "verified", or exit 1 and no address at all when
+ * the file was modified.
+ */
 static int cmd_list(struct cli *c)
 {
 	struct vault *v = NULL;
-	int rc = open_vault(c, &v);
+	bool verify = c->password_file || (c->seen & OPT_VERIFY);
+	int rc = verify ? open_unlocked(c, &v) : open_vault(c, &v);
 
-	if (rc != 0)
+	if (rc != 0) {
+		if (verify && rc == WALLET_CLI_EFAIL)
+			fputs("chaindeck wallet: no address is listed: the file's addresses cannot be trusted\n", stderr);
 		return rc;
-	for (size_t i = 0; i < vault_account_count(v); i++)
-		print_account(v, i);
+	}
+	for (size_t i = 0; i < vault_account_count(v) && rc == 0; i++)
+		rc = print_account(v, i);
+	/* the list first, the note after, also when both go to one pipe */
+	fflush(stdout);
+	if (!verify)
+		fputs("chaindeck wallet: addresses read without the password are unverified; "
+			"--password-file F or --verify checks them against the keys\n", stderr);
 	vault_free(v);
-	return 0;
+	return rc;
 }
 
 static int cmd_derive(struct cli *c)
@@ -582,8 +850,8 @@ static int cmd_derive(struct cli *c)
 	rc = vault_derive(v, (unsigned)n, err, sizeof(err));
 	rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
 	if (rc == 0) {
-		for (size_t i = before; i < vault_account_count(v); i++)
-			print_account(v, i);
+		for (size_t i = before; i < vault_account_count(v) && rc == 0; i++)
+			rc = print_account(v, i);
 	}
 	vault_free(v);
 	return rc;
@@ -605,7 +873,7 @@ static int cmd_label(struct cli *c)
 		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
 	}
 	if (rc == 0)
-		print_account(v, i);
+		rc = print_account(v, i);
 	vault_free(v);
 	return rc;
 }
@@ -622,7 +890,7 @@ static int add_key(struct vault *v, const uint8_t *key, const char *label)
 		return vault_fail(rc, err);
 	rc = save(v);
 	if (rc == 0)
-		print_account(v, i);
+		rc = print_account(v, i);
 	return rc;
 }
 
@@ -1078,14 +1346,206 @@ static int cmd_keystores(struct cli *c)
 	return 0;
 }
 
+/* ---- backup, password, mnemonic ---------------------------------------------------------------- */
+
+static int unlocked_mnemonic(struct cli *c, struct vault **v, char **m)
+{
+	char err[512] = "";
+	int rc;
+
+	*m = NULL;
+	rc = open_unlocked(c, v);
+	if (rc != 0)
+		return rc;
+	*m = secret_alloc(VAULT_MNEMONIC_MAX + 1);
+	rc = vault_mnemonic(*v, *m, VAULT_MNEMONIC_MAX + 1, err, sizeof(err));
+	if (rc != VAULT_OK) {
+		secret_free(*m);
+		*m = NULL;
+		vault_free(*v);
+		*v = NULL;
+		return vault_fail(rc, err);
+	}
+	return 0;
+}
+
+/* verify-backup: the words typed back on the terminal; then the vault counts as backed up. */
+static int cmd_verify_backup(struct cli *c)
+{
+	struct vault *v = NULL;
+	char *m = NULL, err[512] = "";
+	int rc;
+
+	if (!have_tty())
+		return fail(WALLET_CLI_EUSAGE, "verify-backup needs a terminal");
+	rc = unlocked_mnemonic(c, &v, &m);
+	if (rc == 0)
+		rc = backup_check(m);
+	if (rc == 0) {
+		rc = vault_set_backup_checked(v, err, sizeof(err));
+		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+	}
+	if (rc == 0)
+		fputs("chaindeck wallet: backup checked\n", stderr);
+	secret_free(m);
+	vault_free(v);
+	return rc;
+}
+
+/* show-mnemonic: after the password, on the alternate screen only (never stdout or scrollback). */
+static int cmd_show_mnemonic(struct cli *c)
+{
+	struct vault *v = NULL;
+	char *m = NULL;
+	int rc;
+
+	if (!have_tty())
+		return fail(WALLET_CLI_EUSAGE, "show-mnemonic needs a terminal: the words are shown on it only");
+	rc = unlocked_mnemonic(c, &v, &m);
+	if (rc == 0)
+		rc = show_mnemonic_screen(m, "The vault's mnemonic. Anyone who sees these words has the wallet.");
+	secret_free(m);
+	vault_free(v);
+	return rc;
+}
+
+/* change-password: the current one (--password-file or prompt), then the new one (--new-password-file or twice). */
+static int cmd_change_password(struct cli *c)
+{
+	struct vault *v = NULL;
+	char *pw = NULL, err[512] = "";
+	int rc;
+
+	rc = open_unlocked(c, &v);
+	if (rc == 0)
+		rc = get_password(c->new_password_file, "New vault password: ", true, &pw);
+	if (rc == 0) {
+		rc = vault_set_password(v, pw, err, sizeof(err));
+		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+	}
+	if (rc == 0)
+		fputs("chaindeck wallet: password changed\n", stderr);
+	secret_free(pw);
+	vault_free(v);
+	return rc;
+}
+
+/* ---- EIP-712 typed data ------------------------------------------------------------------------ */
+
+static void print_typed_rows(const struct eip712_field *f, size_t n)
+{
+	int wp = 0, wt = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int lp = (int)strlen(f[i].path), lt = (int)strlen(f[i].type);
+
+		wp = lp > wp ? lp : wp;
+		wt = lt > wt ? lt : wt;
+	}
+	wp = wp > 40 ? 40 : wp;
+	wt = wt > 24 ? 24 : wt;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %-*s  %-*s  %s\n", wp, f[i].path, wt, f[i].type, f[i].value);
+}
+
+/* The request as the signer should read it: domain, primary type, every field, the digest. */
+static void print_typed_data(const struct eip712 *e, const char *from)
+{
+	char digest[67];
+
+	hex_encode(digest, sizeof(digest), e->digest, 32, 1);
+	fprintf(stderr, "EIP-712 typed data, to be signed by %s\n", from);
+	fprintf(stderr, "domain:%s\n", e->ndomain ? "" : " (empty)");
+	print_typed_rows(e->domain, e->ndomain);
+	fprintf(stderr, "primary type: %s\n", e->primary_type);
+	fprintf(stderr, "message:%s\n", e->nfields ? "" : " (no fields)");
+	print_typed_rows(e->fields, e->nfields);
+	fprintf(stderr, "digest: %s\n", digest);
+}
+
+/* sign-typed-data --from ADDRESS FILE: FILE is an eth_signTypedData_v4 request ("-": stdin). */
+static int cmd_sign_typed_data(struct cli *c)
+{
+	struct eip712 e;
+	struct address from;
+	struct vault *v = NULL;
+	uint8_t *key = NULL, sig[SIGN_SIG_SIZE];
+	char *json = malloc(EIP712_DOC_MAX + 2), text[SIGN_HEX_SIZE], ftext[ADDRESS_TEXT_SIZE];
+	char err[EIP712_ERR_MAX];
+	const char *path = c->args[0];
+	size_t len = 0;
+	int fd, rc;
+
+	memset(&e, 0, sizeof(e));
+	if (!json)
+		return fail(WALLET_CLI_EFAIL, "out of memory");
+	if (!c->from) {
+		rc = fail(WALLET_CLI_EUSAGE, "sign-typed-data needs --from ADDRESS");
+		goto out;
+	}
+	rc = parse_address(c->from, &from, "--from");
+	if (rc != 0)
+		goto out;
+	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = fail(errno == ENOENT ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL, "cannot open %s: %s", path,
+			strerror(errno));
+		goto out;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > EIP712_DOC_MAX) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			rc = fail(WALLET_CLI_EFAIL, "%s is larger than %d bytes: not a typed-data request", path,
+				EIP712_DOC_MAX);
+			goto out;
+		}
+	}
+	rc = read_all(fd, json, EIP712_DOC_MAX + 2, &len, "the typed data");
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc != 0)
+		goto out;
+	if (eip712_parse(json, len, &e, err, sizeof(err)) != EIP712_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "typed data refused: %s", err);
+		goto out;
+	}
+	address_format(&from, ftext);
+	print_typed_data(&e, ftext);
+	rc = from_key(c, &v, &key);
+	if (rc != 0)
+		goto out;
+	if (eip712_sign(&e, key, sig) != SIGN_OK) {
+		rc = fail(WALLET_CLI_EFAIL, "cannot sign the typed data");
+		goto out;
+	}
+	sign_sig_format(sig, text);
+	printf("%s\n", text);
+out:
+	eip712_free(&e);
+	free(json);
+	secret_free(key);
+	vault_free(v);
+	return rc;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------- */
 
 static const struct command commands[] = {
-	{"new", cmd_new, COMMON_OPTS | OPT_WORDS | OPT_KDF, 0, 0,
-		"new [--words 12|24] [--kdf interactive|moderate|sensitive]"},
+	{"new", cmd_new, COMMON_OPTS | OPT_WORDS | OPT_KDF | OPT_SKIP_BACKUP, 0, 0,
+		"new [--words 12|24] [--kdf interactive|moderate|sensitive] [--skip-backup-check]"},
 	{"restore", cmd_restore, COMMON_OPTS | OPT_PASSPHRASE_FILE | OPT_KDF, 0, 0,
 		"restore [--passphrase-file F] [--kdf K]   (mnemonic on stdin)"},
-	{"list", cmd_list, COMMON_OPTS, 0, 0, "list"},
+	{"list", cmd_list, COMMON_OPTS | OPT_VERIFY, 0, 0,
+		"list [--password-file F | --verify]   (INDEX ADDRESS LABEL verified|unverified)"},
+	{"verify-backup", cmd_verify_backup, COMMON_OPTS, 0, 0,
+		"verify-backup   (type chosen words of the mnemonic back: the vault then counts as backed up)"},
+	{"show-mnemonic", cmd_show_mnemonic, COMMON_OPTS, 0, 0,
+		"show-mnemonic   (on the terminal's alternate screen, cleared after Enter)"},
+	{"change-password", cmd_change_password, COMMON_OPTS | OPT_NEW_PASSWORD_FILE, 0, 0,
+		"change-password [--new-password-file F]"},
 	{"derive", cmd_derive, COMMON_OPTS | OPT_COUNT, 0, 0, "derive [--count N]"},
 	{"label", cmd_label, COMMON_OPTS, 2, 2, "label ADDRESS TEXT"},
 	{"import-key", cmd_import_key, COMMON_OPTS | OPT_LABEL, 0, 0,
@@ -1098,6 +1558,8 @@ static const struct command commands[] = {
 		"sign-tx --from ADDRESS   (eth_signTransaction JSON on stdin)"},
 	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM | OPT_HEX | OPT_TEXT, 1, 1,
 		"sign-message --from ADDRESS [--hex|--text] MESSAGE   (EIP-191; 0x-hex is bytes unless --text)"},
+	{"sign-typed-data", cmd_sign_typed_data, COMMON_OPTS | OPT_FROM, 1, 1,
+		"sign-typed-data --from ADDRESS FILE   (eth_signTypedData_v4 JSON; - for stdin)"},
 	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE | OPT_HEX | OPT_TEXT,
 		1, 1, "verify-message --address ADDRESS --signature SIG [--hex|--text] MESSAGE"},
 	{"book", cmd_book, OPT_BOOK | OPT_HELP, 0, 2,
@@ -1145,6 +1607,9 @@ static const struct option longopts[] = {
 	{"dir", required_argument, NULL, 'd'},
 	{"hex", no_argument, NULL, 'X'},
 	{"text", no_argument, NULL, 'T'},
+	{"verify", no_argument, NULL, 'V'},
+	{"skip-backup-check", no_argument, NULL, 'S'},
+	{"new-password-file", required_argument, NULL, 'N'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -1176,6 +1641,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case 'X': c->seen |= OPT_HEX; break;
 		case 'T': c->seen |= OPT_TEXT; break;
 		case 'h': c->seen |= OPT_HELP; break;
+		case 'V': c->seen |= OPT_VERIFY; break;
+		case 'S': c->seen |= OPT_SKIP_BACKUP; break;
+		case 'N': c->seen |= OPT_NEW_PASSWORD_FILE; c->new_password_file = optarg; break;
 		case 'w':
 			c->seen |= OPT_WORDS;
 			rc = parse_count(optarg, &c->words, "--words");

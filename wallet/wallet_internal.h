@@ -28,6 +28,7 @@ struct wallet_file {
 	char *(*render)(struct wallet *w, size_t *len);
 	void (*saved)(struct wallet *w, int rc, const char *err);  /* may be NULL */
 };
+struct save_job;
 
 #define WALLET_MAX_SENT 64
 
@@ -46,6 +47,9 @@ struct wallet {
 	enum wallet_state state;
 	pthread_t worker;
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
+	pthread_t save_worker;
+	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
+	bool tampered;                /* the last unlock found the file modified (VAULT_ETAMPERED) */
 	uint64_t last_touch_ms;
 	uint64_t lock_after_ms;
 

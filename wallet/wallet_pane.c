@@ -136,6 +136,15 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 	snprintf(line, sizeof(line), "%s   %s", words[st], wallet_vault_path(p->w));
 	widget_text(app, win, (*y)++, 1, st == WALLET_UNLOCKED ? STYLE_OK : st == WALLET_BROKEN ? STYLE_BAD : STYLE_WARN,
 	            line);
+	if (wallet_tampered(p->w))
+		widget_text(app, win, (*y)++, 1, STYLE_BAD,
+		            "TAMPERED: the vault file does not authenticate; do not use its addresses (restore from the mnemonic)");
+	else if (st == WALLET_LOCKED || st == WALLET_UNLOCKING)
+		widget_text(app, win, (*y)++, 1, STYLE_WARN,
+		            "addresses unverified - unlock (u) to verify them against the keys");
+	if (wallet_backup_pending(p->w))
+		widget_text(app, win, (*y)++, 1, STYLE_WARN,
+		            "the mnemonic's backup is not checked: run  chaindeck wallet verify-backup");
 	if (st == WALLET_NO_VAULT) {
 		widget_text(app, win, (*y)++, 1, STYLE_DIM,
 		            "Create one:   chaindeck wallet new      or restore:   chaindeck wallet restore < words.txt");
@@ -397,17 +406,31 @@ static void draw_qr(struct app *app, WINDOW *win, int y, int x, const char *text
 static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 {
 	const struct wallet_account *a = wallet_account(p->w, p->sel);
-	char link[160], addr[ADDRESS_TEXT_SIZE];
+	char link[160], addr[ADDRESS_TEXT_SIZE], line[200];
 	int y = 0;
 
 	if (!a)
 		return;
 	addr_text(addr, sizeof(addr), a->acct.address.b);
-	kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
-	if (wallet_receive_link(p->w, p->sel, link, sizeof(link)) < 0) {
+	switch (wallet_receive_link(p->w, p->sel, link, sizeof(link))) {
+	case WALLET_LINK_UNVERIFIED:
+		/* The file's bytes alone: never offered as the address to pay. */
+		snprintf(line, sizeof(line), "%s  (unverified - unlock to verify)", addr);
+		kv(app, win, &y, "Receive to", STYLE_WARN, line);
+		kv(app, win, &y, "Link", STYLE_WARN, "u unlocks: the address is checked against its key before a link or QR code is shown");
+		return;
+	case WALLET_LINK_TAMPERED:
+		kv(app, win, &y, "Receive to", STYLE_BAD, "TAMPERED: the vault file's address is not its key's; nothing to show");
+		return;
+	case WALLET_LINK_NO_CHAIN:
+		kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
 		kv(app, win, &y, "Link", STYLE_DIM, "waiting for the node's chain id...");
 		return;
+	default:
+		break;
 	}
+	kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
+	kv(app, win, &y, "Verified", STYLE_OK, "derived from its key at unlock and now");
 	kv(app, win, &y, "EIP-681", STYLE_NORMAL, link);
 	draw_qr(app, win, y + 1, 2, link);
 }
@@ -790,8 +813,13 @@ static int wp_key(void *state, struct app *app, int key)
 	case 'c':
 		if (p->view == WV_RECEIVE || wallet_account(p->w, p->sel)) {
 			char link[160], b64[256];
+			int rc = wallet_receive_link(p->w, p->sel, link, sizeof(link));
 
-			if (wallet_receive_link(p->w, p->sel, link, sizeof(link)) > 0) {
+			if (rc == WALLET_LINK_UNVERIFIED)
+				notice_set(&p->note, true, "unlock first (u): the address is verified against its key before it is copied");
+			else if (rc == WALLET_LINK_TAMPERED)
+				notice_set(&p->note, true, "not copied: the vault file's address is not its key's (tampered)");
+			if (rc > 0) {
 				/* OSC 52: the terminal puts the link on the clipboard. */
 				sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)link, strlen(link),
 				                  sodium_base64_VARIANT_ORIGINAL);

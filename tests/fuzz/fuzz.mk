@@ -60,6 +60,6 @@ $(FUZZ_BUILD)/harness/%.o: tests/fuzz/%.c
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/harness/fuzz_%.o $(LIB)
 	@echo "  LD      $@"
-	@$(FUZZ_CC) $(BASE) -fsanitize=fuzzer -o $@ $< $(LIB) $(PKG_LIBS) -lpthread
+	@$(FUZZ_CC) $(BASE) -fsanitize=fuzzer -o $@ $< $(LIB) $(PKG_LIBS) -lunistring -lpthread
 
 -include $(shell find $(FUZZ_BUILD)/obj $(FUZZ_BUILD)/harness -name '*.d' 2>/dev/null)

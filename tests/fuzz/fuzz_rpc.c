@@ -10,7 +10,8 @@
  * Properties: nothing crashes or leaks; a decoder that fails leaves its output
  * zeroed and its message NUL-terminated within ETH_ERR_MAX; an error message
  * from the node sanitizes to screen-safe text; decoded logs go on to the token
- * log decoder.
+ * log decoder. The body read as an IPC stream frames into the same values
+ * whether it arrives in one read or one byte per read.
  */
 #include "tests/fuzz/fuzz_util.h"
 
@@ -143,6 +144,27 @@ static void check_reply(const struct rpc_reply *r)
 	}
 }
 
+/* The framer's values and verdict over body as one read, and as one read per byte, agree. */
+static void check_framing(const char *body, size_t size)
+{
+	struct rpc_codec_framer whole = { 0 }, drip = { 0 };
+	size_t ws = 0, ds = 0, n = 0;
+	long w, d = 0;
+
+	do {
+		w = rpc_codec_frame(&whole, body, size, &ws);
+		fuzz_check(w <= 0 || (ws + (size_t)w <= size && (body[ws] == '{' || body[ws] == '[')),
+			   "framed value outside the body");
+		/* the same value (or verdict) must come out of the byte-by-byte reading */
+		while (n < size && d == 0)
+			d = rpc_codec_frame(&drip, body, ++n, &ds);
+		if (d == 0 && n == size)
+			d = rpc_codec_frame(&drip, body, n, &ds);
+		fuzz_check(w == d && (w <= 0 || ws == ds), "framing depends on how the stream is cut");
+		d = 0;
+	} while (w > 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint64_t id_sets[][3] = {
@@ -155,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *doc = NULL;
 	int rc;
 
+	check_framing(body, size);
 	rc = rpc_codec_parse(body, size, 1, &doc, &reply);
 	if (rc == RPC_OK) {
 		fuzz_check(doc != NULL, "rpc_codec_parse OK without a document");

@@ -227,6 +227,18 @@ for cap, text in ((0x100, "plain text"), (8, "cut here please"), (0x200, "\x1b[3
     add("fuzz_text", struct.pack(">H", cap) + text.encode())
 add("fuzz_text", b"\x01\x00\xc2\x9b\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\x00\x7f")
 
+# ---- eip712: the specification's Mail example and ethers' typed-data cases as requests ----
+with open(os.path.join(VEC, "ethereum-EIPs", "assets", "eip-712", "mail.txt")) as f:
+    mail = [line[len("request "):] for line in f if line.startswith("request ")][0]
+add("fuzz_eip712", mail)
+for case in gz(os.path.join("ethers.js", "testcases", "typed-data.json.gz"))[::4]:
+    add("fuzz_eip712", json.dumps({"types": case["types"], "primaryType": case["primaryType"],
+                                   "domain": case["domain"], "message": case["data"]}))
+add("fuzz_eip712", json.dumps({"types": {"Node": [{"name": "v", "type": "int8"}, {"name": "kids", "type": "Node[]"}],
+                                         "EIP712Domain": [{"name": "chainId", "type": "uint256"}]},
+                               "primaryType": "Node", "domain": {"chainId": "0x1"},
+                               "message": {"v": "-0x80", "kids": [{"v": 127, "kids": []}]}}))
+
 # ---- write ----
 total = 0
 for target, files in sorted(corpora.items()):

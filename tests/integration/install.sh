@@ -8,7 +8,7 @@
 # - Every installed header compiles on its own with `pkg-config --cflags chaindeck`, and a small
 #   program using u256, hex, Keccak-256 and the JSON-RPC codec links against the installed
 #   library through pkg-config alone (PKG_CONFIG_PATH + PKG_CONFIG_SYSROOT_DIR) and prints what
-#   it should.
+#   it should. Each installed header opens with its SPDX licence line; LICENSE is MIT.
 # - `make uninstall` with the same variables leaves no file of ours behind.
 # - The same with PREFIX alone (no DESTDIR), and with LIBDIR and INCLUDEDIR moved out of PREFIX.
 set -u
@@ -48,6 +48,11 @@ v=$("$build/chaindeck" --version 2>&1)
 # The checkout may have changed since the binary was built: compare the form, and the version.
 expect "--version: $v" "'$v', want 'chaindeck $version (...)' (describe now: $want_desc)" \
 	eval '[[ $v =~ ^chaindeck\ ${version//./\\.}\ \([0-9A-Za-z._+/-]+\)$ ]]'
+
+# ---- the licence ---------------------------------------------------------------------------------
+expect "LICENSE is the MIT licence of the chaindeck authors" "LICENSE missing or not MIT" \
+	eval 'grep -qx "MIT License" LICENSE && grep -qx "Copyright (c) 2026 the chaindeck authors" LICENSE &&
+		grep -q "^Permission is hereby granted, free of charge" LICENSE'
 
 # ---- the consumer program ------------------------------------------------------------------------
 cat > "$tmp/consumer.c" <<'EOF'
@@ -155,6 +160,11 @@ install_round() {
 			bad+=" ${h##*/}"
 	done
 	expect "$label: every installed header compiles on its own" "failed:$bad" [ -z "$bad" ]
+	local unmarked=""
+	for h in "$destdir$includedir"/chaindeck/common/*.h; do
+		head -n 1 "$h" | grep -qx '/\* SPDX-License-Identifier: MIT \*/' || unmarked+=" ${h##*/}"
+	done
+	expect "$label: every installed header opens with its SPDX licence line" "without:$unmarked" [ -z "$unmarked" ]
 	# shellcheck disable=SC2086
 	if cc -std=c11 -Wall -Werror $cflags -o "$tmp/consumer-$label" "$tmp/consumer.c" $libs 2>>"$log"; then
 		t_pass "$label: a program links against the installed libchaindeck.a via pkg-config"

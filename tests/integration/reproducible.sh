@@ -60,6 +60,7 @@ if [ -e .git ]; then
 	want=$( (git ls-tree -r --name-only "$commit"; echo .tarball-version) | LC_ALL=C sort)
 	got=$(printf '%s\n' "$names" | grep -v '/$' | sed "s|^chaindeck-$version/||" | LC_ALL=C sort)
 	expect "tarball holds the committed files and .tarball-version" "$(diff <(echo "$want") <(echo "$got") | head -n 5)" [ "$want" = "$got" ]
+	expect "tarball carries LICENSE" "no chaindeck-$version/LICENSE" eval 'grep -qx "chaindeck-$version/LICENSE" <<<"$names"'
 	mtimes=$(tar --full-time -tvzf "$tarball" | awk '{ print $4, $5 }' | sort -u | wc -l)
 	expect "one mtime for every entry" "$mtimes different" [ "$mtimes" -eq 1 ]
 	gzip_mtime=$(od -An -tu4 -j4 -N4 "$tarball" | tr -d ' ')

@@ -206,7 +206,7 @@ err=$work/cli.stderr # every command's stderr
 w() { "$bin" wallet "$@" 2>>"$err"; }
 vault=$work/wallet/vault # chaindeck creates the directory
 
-w new --vault "$work/new/vault" --password-file "$work/in/pw2" --kdf interactive </dev/null >"$work/new.out"
+w new --vault "$work/new/vault" --password-file "$work/in/pw2" --kdf interactive --skip-backup-check </dev/null >"$work/new.out"
 NEWM=$(head -n 1 "$work/new.out")
 eq "wallet new prints a 12-word mnemonic on stdout" "$(printf '%s' "$NEWM" | wc -w)" 12
 out=$(printf '%s\n' "$MNEMONIC" | w restore --vault "$vault" --password-file "$work/in/pw" --kdf interactive)

@@ -6,11 +6,17 @@
  *   CLOSED_URL       a loopback port nobody listens on
  *   VICTIM_URL, VICTIM_PID   a second anvil this test kills mid-run
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "common/loop.h"
 #include "common/rpc.h"
@@ -285,6 +291,181 @@ static void oversized_response_is_refused(void)
 	rpc_client_free(c);
 }
 
+/*
+ * The cap is on the answer, over IPC as over HTTP: answers under it arrive however small the cap
+ * (the reader's buffer is not the measure), an answer over it is refused, and the client is
+ * usable again at once (the node is not to blame for an answer larger than we accept).
+ */
+static void ipc_cap_is_on_the_answer(void)
+{
+	struct rpc_client *c = client("ANVIL_IPC", 5000, 1, 256);
+	struct outcome small = { 0 }, big = { 0 }, again = { 0 };
+
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
+	CHECK(run_until(&small.calls, 1, 5000));
+	CHECK_MSG(small.status == RPC_OK, "a 40-byte answer under a 256-byte cap: %d (%s)", small.status, small.detail);
+	CHECK_STR(small.result[0], "0x7a69");
+	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &big) > 0);
+	CHECK(run_until(&big.calls, 1, 5000));
+	CHECK_INT(big.status, RPC_ETOOBIG);
+	CHECK_MSG(strstr(big.detail, "256") != NULL, "detail: %s", big.detail);
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &again) > 0);
+	CHECK(run_until(&again.calls, 1, 5000));
+	CHECK_MSG(again.status == RPC_OK, "after an oversized answer: %d (%s)", again.status, again.detail);
+	rpc_client_free(c);
+}
+
+/*
+ * A node on this test's own loop that answers one IPC call slowly: a push, then the answer, in
+ * pieces of 1 to 13 bytes, one piece per loop iteration, so the client reads the stream in
+ * thousands of reads cut anywhere (inside strings, after a backslash, between values).
+ */
+struct drip_node {
+	int lfd, cfd;
+	char req[4096];
+	size_t reqlen;
+	char *out;
+	size_t len, off, turn;
+};
+
+static void drip_write(void *ud)
+{
+	struct drip_node *d = ud;
+	size_t n = 1 + d->turn++ % 13;
+	ssize_t put;
+
+	if (n > d->len - d->off)
+		n = d->len - d->off;
+	put = write(d->cfd, d->out + d->off, n);
+	if (put > 0)
+		d->off += (size_t)put;
+	else if (put < 0 && errno != EAGAIN && errno != EINTR)
+		d->off = d->len; /* the client went away */
+	if (d->off < d->len)
+		loop_timer_add(L, 0, drip_write, d);
+}
+
+/* The payload as JSON string text: brackets, braces, escaped quotes and backslashes. */
+static char drip_json_char(size_t i)
+{
+	static const char text[] = "a{]\\\"}[\\\\b";
+	return text[i % (sizeof(text) - 1)];
+}
+
+static void drip_request(void *ud, int fd, short revents)
+{
+	struct drip_node *d = ud;
+	ssize_t got = read(fd, d->req + d->reqlen, sizeof(d->req) - 1 - d->reqlen);
+	const char *push = "{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\","
+	                   "\"params\":{\"subscription\":\"0xabc\",\"result\":{\"s\":\"}]\\\"[\"}}}\r\n";
+	cJSON *req;
+	size_t pl = 300000, at;
+
+	(void)revents;
+	if (got <= 0)
+		return;
+	d->reqlen += (size_t)got;
+	d->req[d->reqlen] = '\0';
+	if (!strchr(d->req, '\n'))
+		return;
+	loop_unwatch_fd(L, fd);
+	req = cJSON_Parse(d->req);
+	d->out = malloc(strlen(push) + pl + 128);
+	if (!d->out || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, "id"))) {
+		cJSON_Delete(req);
+		return;
+	}
+	at = (size_t)sprintf(d->out, "%s  {\"jsonrpc\":\"2.0\",\"id\":%.0f,\"result\":\"", push,
+	                     cJSON_GetObjectItemCaseSensitive(req, "id")->valuedouble);
+	cJSON_Delete(req);
+	for (size_t i = 0; i < pl; i++)
+		d->out[at++] = drip_json_char(i);
+	memcpy(d->out + at, "\"}\n", 3);
+	d->len = at + 3;
+	loop_timer_add(L, 0, drip_write, d);
+}
+
+static void drip_accept(void *ud, int fd, short revents)
+{
+	struct drip_node *d = ud;
+
+	(void)revents;
+	d->cfd = accept(fd, NULL, NULL);
+	if (d->cfd < 0)
+		return;
+	fcntl(d->cfd, F_SETFL, fcntl(d->cfd, F_GETFL) | O_NONBLOCK);
+	loop_unwatch_fd(L, fd);
+	loop_watch_fd(L, d->cfd, POLLIN, drip_request, d);
+}
+
+struct whole {
+	int calls, status;
+	char *result;
+};
+
+static void on_whole(void *ud, const struct rpc_response *res)
+{
+	struct whole *w = ud;
+
+	w->calls++;
+	w->status = res->status;
+	if (res->status == RPC_OK && res->reply[0].status == RPC_OK && cJSON_IsString(res->reply[0].result))
+		w->result = strdup(res->reply[0].result->valuestring);
+}
+
+static void ipc_answer_in_thousands_of_pieces_arrives_whole(void)
+{
+	char dir[] = "/tmp/chaindeck-drip.XXXXXX", path[64];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct drip_node d = { .cfd = -1 };
+	struct rpc_client *c;
+	struct rpc_opts o = { .url = path, .timeout_ms = 60000 };
+	struct whole w = { 0 };
+	struct pushed p = { 0 };
+	char err[256], *want;
+	size_t pl = 300000;
+	cJSON *text;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/node.ipc", dir);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	d.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(d.lfd >= 0 && bind(d.lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(d.lfd, 1) == 0);
+	loop_watch_fd(L, d.lfd, POLLIN, drip_accept, &d);
+	c = rpc_client_new(L, &o, err, sizeof(err));
+	CHECK_MSG(c != NULL, "%s", err);
+	rpc_client_on_notify(c, on_push, &p);
+	CHECK(rpc_call(c, "eth_getLogs", NULL, on_whole, &w) > 0);
+	CHECK(run_until(&w.calls, 1, 60000));
+	CHECK_INT(w.status, RPC_OK);
+	CHECK_MSG(d.turn > 40000, "the answer went out in only %zu pieces", d.turn);
+	CHECK_INT(p.count, 1);
+	CHECK_STR(p.sub, "0xabc");
+	/* cJSON reads the payload's JSON text on its own: the client must have delivered the same string */
+	want = malloc(pl + 3);
+	want[0] = '"';
+	for (size_t i = 0; i < pl; i++)
+		want[1 + i] = drip_json_char(i);
+	memcpy(want + 1 + pl, "\"", 2);
+	text = cJSON_Parse(want);
+	CHECK(cJSON_IsString(text));
+	CHECK_MSG(w.result && cJSON_IsString(text) && strcmp(w.result, text->valuestring) == 0,
+	          "the result differs from the string sent");
+	cJSON_Delete(text);
+	free(want);
+	free(w.result);
+	rpc_client_free(c);
+	if (d.cfd >= 0) {
+		loop_unwatch_fd(L, d.cfd);
+		close(d.cfd);
+	}
+	loop_unwatch_fd(L, d.lfd);
+	close(d.lfd);
+	free(d.out);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void parallel_calls_respect_connection_limit(void)
 {
 	struct rpc_client *c = client("ANVIL_URL", 5000, 3, 0);
@@ -392,6 +573,8 @@ static const struct test_case cases[] = {
 	{ "silent_node_times_out_while_loop_runs", silent_node_times_out_while_loop_runs },
 	{ "refused_connection_then_backoff", refused_connection_then_backoff },
 	{ "oversized_response_is_refused", oversized_response_is_refused },
+	{ "ipc_cap_is_on_the_answer", ipc_cap_is_on_the_answer },
+	{ "ipc_answer_in_thousands_of_pieces_arrives_whole", ipc_answer_in_thousands_of_pieces_arrives_whole },
 	{ "parallel_calls_respect_connection_limit", parallel_calls_respect_connection_limit },
 	{ "cancelled_call_never_calls_back", cancelled_call_never_calls_back },
 	{ "killed_node_fails_calls_cleanly", killed_node_fails_calls_cleanly },

@@ -49,20 +49,20 @@ anvil_start || { echo "0 passed, 1 failed"; exit 1; }
 out=$(printf '%s\n' "$MNEMONIC" | wv restore --kdf interactive); rc=$?
 eq "restore exits 0" "$rc" 0
 eq "restore prints anvil's account 0" "$out" "$A0"
-eq "list shows account 0" "$(w list --vault "$vault" </dev/null)" "$(printf '0\t%s\t' "$A0")"
+eq "list shows account 0" "$(w list --vault "$vault" </dev/null)" "$(printf '0\t%s\t\tunverified' "$A0")"
 out=$(wv derive --count 2 </dev/null)
-eq "derive --count 2 prints the new accounts" "$out" "$(printf '1\t%s\t\n2\t%s\t' "$A1" "$A2")"
+eq "derive --count 2 prints the new accounts" "$out" "$(printf '1\t%s\t\tverified\n2\t%s\t\tverified' "$A1" "$A2")"
 eq "list shows anvil's first three accounts" "$(w list --vault "$vault" | cut -f2 | tr '\n' ' ')" "$A0 $A1 $A2 "
 eq "vault file is 0600" "$(stat -c %a "$vault")" 600
 eq "vault directory is 0700" "$(stat -c %a "$work/v")" 700
 eq "no temporary file beside the vault" "$(ls -A "$work/v")" vault
 expect_rc "restore over an existing vault fails" 1 wv restore
 out=$(wv label "$A1" "savings" </dev/null)
-eq "label sets and prints" "$out" "$(printf '1\t%s\tsavings' "$A1")"
+eq "label sets and prints" "$out" "$(printf '1\t%s\tsavings\tverified' "$A1")"
 
 # ---- import a private key ------------------------------------------------------------------------
 out=$(printf '%s\n' "$K9" | wv import-key --label cold)
-eq "import-key prints the new account" "$out" "$(printf '3\t%s\tcold' "$A9")"
+eq "import-key prints the new account" "$out" "$(printf '3\t%s\tcold\tverified' "$A9")"
 expect_rc "importing the same key again fails" 1 sh -c "printf '%s' '$K9' | '$bin' wallet import-key --vault '$vault' --password-file '$work/pw'"
 expect_rc "import-key of a non-key fails" 1 sh -c "echo 0x1234 | '$bin' wallet import-key --vault '$vault' --password-file '$work/pw'"
 eq "list has four accounts with labels" "$(w list --vault "$vault" | cut -f3 | tr '\n' ,)" ",savings,,cold,"
@@ -148,7 +148,7 @@ caddr=$(printf '%s\n' "$cout" | grep -o '0x[0-9a-fA-F]\{40\}' | head -n1)
 printf 'cast pass\n' >"$work/cpw"
 expect_rc "import-keystore: wrong keystore password exits 3" 3 wv import-keystore "$ks/castkey" --keystore-password-file "$work/kpw"
 out=$(wv import-keystore "$ks/castkey" --keystore-password-file "$work/cpw" --label cast </dev/null)
-eq "import-keystore of cast's keystore gives cast's address" "$out" "$(printf '4\t%s\tcast' "$caddr")"
+eq "import-keystore of cast's keystore gives cast's address" "$out" "$(printf '4\t%s\tcast\tverified' "$caddr")"
 expect_rc "import-keystore of a missing file exits 4" 4 wv import-keystore "$ks/none" --keystore-password-file "$work/cpw"
 
 # ---- wrong password, missing things, usage ---------------------------------------------------------
@@ -231,7 +231,7 @@ eq "the tty prompt reads the password without echo" "$(python3 "$work/prompt_che
 eq "^C at the prompt restores echo and ends by SIGINT" "$(python3 "$work/prompt_check.py" "$bin" "$vault" sigint 2>&1)" "echo -2"
 
 # ---- new -------------------------------------------------------------------------------------------
-out=$(w new --password-file "$work/pw" --kdf interactive </dev/null); rc=$?
+out=$(w new --password-file "$work/pw" --kdf interactive --skip-backup-check </dev/null); rc=$?
 eq "new exits 0" "$rc" 0
 newm=$(printf '%s\n' "$out" | head -n1)
 newa=$(printf '%s\n' "$out" | sed -n 2p)
@@ -244,17 +244,70 @@ expect_rc "new over an existing vault fails" 1 w new --password-file "$work/pw"
 eq "and leaves it unchanged" "$(sha "$XDG_DATA_HOME/chaindeck/vault")" "$before"
 out=$(printf '%s\n' "$newm" | w restore --vault "$work/again/vault" --password-file "$work/pw" --kdf interactive)
 eq "restoring new's mnemonic gives the same address" "$out" "$newa"
-out=$(w new --vault "$work/w24/vault" --password-file "$work/pw" --words 24 --kdf interactive </dev/null)
+out=$(w new --vault "$work/w24/vault" --password-file "$work/pw" --words 24 --kdf interactive --skip-backup-check </dev/null)
 eq "new --words 24 prints 24 words" "$(printf '%s\n' "$out" | head -n1 | wc -w)" 24
 expect_rc "new --words 13 is a usage error" 2 w new --vault "$work/w13/vault" --password-file "$work/pw" --words 13
 printf 'my passphrase\n' >"$work/passphrase"
 out=$(printf '%s\n' "$MNEMONIC" | w restore --vault "$work/pp/vault" --password-file "$work/pw" --passphrase-file "$work/passphrase" --kdf interactive)
 [[ $out =~ ^0x[0-9a-fA-F]{40}$ ]] && [ "$out" != "$A0" ] && t_pass "a passphrase gives other accounts" || t_fail "a passphrase gives other accounts" "$out"
+# BIP-39 passphrases are NFKD-normalised. Oracle: cast given the NFKD bytes (Python's unicodedata);
+# the passphrase file holds the NFC form ("café" as U+00E9) or text NFKD rewrites (㍍, half-width kana).
+nfkd() { python3 -c 'import sys, unicodedata; print(unicodedata.normalize("NFKD", sys.argv[1]), end="")' "$1"; }
+for pp in "$(printf 'caf\xc3\xa9')" "$(printf '\xe3\x8d\x8d\xef\xbd\xb6\xef\xbe\x9e\xef\xbe\x8a\xef\xbe\x9e\xe5\x8d\x81\xe4\xba\xba')"; do
+	printf '%s\n' "$pp" >"$work/passphrase-u"
+	rm -rf "$work/ppu"
+	out=$(printf '%s\n' "$MNEMONIC" | w restore --vault "$work/ppu/vault" --password-file "$work/pw" --passphrase-file "$work/passphrase-u" --kdf interactive)
+	want=$("$cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-passphrase "$(nfkd "$pp")" 2>&1)
+	eq "passphrase '$pp' is NFKD-normalised: the address cast derives from its NFKD form" "$out" "$want"
+	raw=$("$cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-passphrase "$pp" 2>&1)
+	[ "$raw" != "$want" ] && t_pass "('$pp' is changed by NFKD: the check can fail)" || t_fail "('$pp' is changed by NFKD)" "$raw"
+done
 expect_rc "restore of a bad mnemonic fails" 1 sh -c "echo 'test test test' | '$bin' wallet restore --vault '$work/bad/vault' --password-file '$work/pw'"
 [ ! -e "$work/bad/vault" ] && t_pass "and writes no vault" || t_fail "and writes no vault"
 w restore --vault "$work/slow/vault" --password-file "$work/pw" <<<"$MNEMONIC" >/dev/null
 sig=$(w sign-message --vault "$work/slow/vault" --password-file "$work/pw" --from "$A0" hi </dev/null)
 expect_rc "a vault with the default Argon2id level unlocks" 0 "$bin" wallet verify-message --address "$A0" --signature "$sig" hi
+
+# ---- the public part is unverified without the password; a modified address is never "verified" --
+# tests/vectors/vault/v1-anvil.vault (chaindeck 9b11fb0, password fixture-password-1), account 1's
+# address at byte 111 (header 80 + account 0's 26 bytes + kind and index 5), last byte flipped.
+mkdir -p "$work/fx"
+cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-anvil.vault" "$work/fx/vault"
+printf 'fixture-password-1\n' >"$work/fx/pw"
+out=$(w list --vault "$work/fx/vault" --password-file "$work/fx/pw" </dev/null); rc=$?
+eq "the committed v1 vault lists verified with its password" "$rc $(printf '%s' "$out" | cut -f2,4 | tr '\t\n' '  ')" \
+	"0 $A0 verified $A1 verified $A2 verified 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc verified "
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[111 + 19] ^= 0x5a; open(sys.argv[1], "wb").write(b)' "$work/fx/vault"
+bad=$(w list --vault "$work/fx/vault" </dev/null | sed -n 2p)
+[ "$(printf '%s' "$bad" | cut -f2)" != "$A1" ] && t_pass "(the flipped byte changed account 1's address)" || t_fail "(the flipped byte changed account 1's address)" "$bad"
+eq "without the password the modified address is marked unverified" "$(printf '%s' "$bad" | cut -f4)" unverified
+"$bin" wallet list --vault "$work/fx/vault" </dev/null 2>&1 >/dev/null | grep -q 'unverified' &&
+	t_pass "and stderr says the list is unverified" || t_fail "and stderr says the list is unverified"
+out=$("$bin" wallet list --vault "$work/fx/vault" --password-file "$work/fx/pw" </dev/null 2>"$work/fx/err"); rc=$?
+eq "with the password, a modified vault: exit 1 and no address printed" "$rc:$out" "1:"
+grep -q 'does not authenticate' "$work/fx/err" && t_pass "and it says the file does not authenticate" ||
+	t_fail "and it says the file does not authenticate" "$(cat "$work/fx/err")"
+
+# a vault made by 9b11fb0 with the NFC passphrase "café" still opens with its accounts, and says so
+cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-nfc-passphrase.vault" "$work/fx/nfc"
+out=$("$bin" wallet list --vault "$work/fx/nfc" --password-file "$work/fx/pw" </dev/null 2>"$work/fx/nfc.err" | cut -f2,4)
+eq "a pre-NFKD passphrase vault lists its account 0 (cast, raw bytes), verified" "$out" "$(printf '0x048c59F718f95dC11722b246230a2fA29D817a17\tverified')"
+grep -q 'NFKD' "$work/fx/nfc.err" && t_pass "and says that other wallets restore other addresses" || t_fail "and says so" "$(cat "$work/fx/nfc.err")"
+
+# ---- keystores made by other tools, committed (tests/vectors/keystore): geth's and cast's ------------
+kv=$work/kv/vault
+printf '%s\n' "$MNEMONIC" | w restore --vault "$kv" --password-file "$work/pw" --kdf interactive >/dev/null
+printf 'foobar\n' >"$work/geth-pw"
+printf 'cast keystore pass\n' >"$work/cast-pw"
+ksdir=$CHAINDECK_ROOT/tests/vectors/keystore
+out=$(w import-keystore "$ksdir/go-ethereum/accounts/keystore/testdata/keystore/aaa" --vault "$kv" --password-file "$work/pw" \
+	--keystore-password-file "$work/geth-pw" </dev/null | cut -f2)
+eq "geth's keystore (testdata/keystore/aaa, password foobar) imports as the address in the file" "${out,,}" "0xf466859ead1932d743d622cb74fc058882e8648a"
+out=$(w import-keystore "$ksdir/cast/anvil7" --vault "$kv" --password-file "$work/pw" --keystore-password-file "$work/cast-pw" </dev/null | cut -f2)
+eq "cast's keystore of anvil's key 7 imports as anvil's account 7" "$out" "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"
+out=$(w import-keystore "$ksdir/cast/d09704ab-514f-4951-b349-479de7c3011b" --vault "$kv" --password-file "$work/pw" \
+	--keystore-password-file "$work/cast-pw" </dev/null | cut -f2)
+eq "a keystore from cast wallet new imports as the address cast printed" "$out" "0xcC3c1cD84d1Fab9139C6e6502588B77ce91262fC"
 
 # ---- no secret in stderr or any file but the vaults ----------------------------------------------
 grep -q "junk" "$err" && t_fail "the test mnemonic never reaches stderr" || t_pass "the test mnemonic never reaches stderr"

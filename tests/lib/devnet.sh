@@ -133,8 +133,10 @@ devnet_start_a() {
 	(umask 077 && echo "$_devnet_key" >"$DEVNET_DIR/key.txt") || return 1
 	_devnet_port rpc_a && _devnet_port p2p_a && _devnet_port _devnet_rpc_b && _devnet_port _devnet_p2p_b ||
 		return 1
+	# --no-logFile, not "--logFile false": the option takes a file name, and "false" would be one
+	# (a debug log ".DATEfalse" and a rotation record in the working directory). Output goes to LOG.
 	_devnet_common=(--gethGenesis "$DEVNET_DIR/genesis.json" --rpc --rpcAddr 127.0.0.1
-		--logFile false --discV4 false --discDns false)
+		--no-logFile --discV4 false --discDns false)
 
 	# node A: the signer, mines on its own
 	_devnet_node "$DEVNET_DIR/a.log" "${_devnet_common[@]}" --mine --unlock "$DEVNET_DIR/key.txt" \

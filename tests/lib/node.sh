@@ -28,7 +28,8 @@
 #
 # Test counter (last line is what tests/run.sh reads)
 #   t_pass NAME | t_fail NAME MSG | t_ok NAME CMD... (pass if CMD succeeds) | t_done
-#   t_done prints "N passed, N failed" and returns 1 if anything failed: end a test with `t_done`.
+#   t_done prints "N passed, N failed" and returns 1 if anything failed, or if no check ran at all:
+#   end a test with `t_done`.
 #
 # Processes started here get SIGKILL if the test shell dies without running its trap
 # (PR_SET_PDEATHSIG through python3), so nothing outlives a test.
@@ -310,7 +311,12 @@ t_ok() {
 	local name=$1; shift
 	if "$@"; then t_pass "$name"; else t_fail "$name" "command failed: $*"; fi
 }
+# t_done: the summary line; a script that ran no check at all fails (it proved nothing)
 t_done() {
+	if [ $((_t_pass + _t_fail)) -eq 0 ]; then
+		echo "FAIL - no check ran"
+		_t_fail=1
+	fi
 	echo "$_t_pass passed, $_t_fail failed"
 	[ "$_t_fail" -eq 0 ]
 }

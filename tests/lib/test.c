@@ -1,9 +1,16 @@
+/*
+ * The test harness behind tests/lib/test.h: runs a file's cases, records
+ * failed checks, counts the checks that ran (a case that ran none fails),
+ * and prints the summary line tests/run.sh adds up.
+ */
 #include "tests/lib/test.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+unsigned long test_checks_run;
 
 static int cur_failures;
 static const char *cur_name;
@@ -91,16 +98,25 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (only && !strstr(cases[i].name, only))
 			continue;
+		unsigned long before = test_checks_run;
+
 		cur_name = cases[i].name;
 		cur_failures = 0;
 		cases[i].fn();
-		if (cur_failures == 0) {
+		if (cur_failures == 0 && test_checks_run == before) {
+			failed++;
+			printf("FAIL %s (ran no checks)\n", cases[i].name);
+		} else if (cur_failures == 0) {
 			passed++;
 			printf("ok   %s\n", cases[i].name);
 		} else {
 			failed++;
 			printf("FAIL %s (%d failed checks)\n", cases[i].name, cur_failures);
 		}
+	}
+	if (passed + failed == 0) {
+		printf("FAIL no case ran%s%s\n", only ? " matching " : "", only ? only : "");
+		failed = 1;
 	}
 	printf("%zu passed, %zu failed\n", passed, failed);
 	fflush(stdout);

@@ -3,7 +3,7 @@
 # terminal (tmux): both nodes show one peer; B, started behind A, shows its sync progress
 # (grid SYNC column below 100% and the detail view's Sync row with a percentage) and a lag
 # that shrinks as it imports; A's network view lists its peer from admin_peers; the grid reads
-# at 80x24; q quits with status 0.
+# at 80x24; q quits with status 0; the nodes write no files outside their data dirs.
 #
 # Two chaindeck instances watch the devnet at once, both started before B exists so that B is
 # watched from its first answer: "grid" stays on the fleet grid, "detail" stays on B's detail
@@ -92,6 +92,15 @@ else
 	exit 1
 fi
 t_b=$(now_ms)
+# The nodes write where they are told and nowhere else: their working directory (DEVNET_DIR) holds
+# what devnet.sh put there, and no log file of EthereumJS's own (given "--logFile false" it wrote a
+# debug log named ".DATEfalse" and a rotation record next to them).
+litter=$(cd "$DEVNET_DIR" && ls -A | grep -vxE 'genesis\.json|key\.txt|a|b|a\.log|b\.log')
+if [ -z "$litter" ]; then
+	t_pass "the nodes leave no files outside their data dirs"
+else
+	t_fail "the nodes leave no files outside their data dirs" "$(echo $litter)"
+fi
 
 # Watch both screens for up to 90 s: peers of A and B, B's sync below 100 %, B's lag shrinking.
 peers_a="" peers_b="" sync_grid="" sync_detail="" lag_max="" lag_shrunk="" lags=""

@@ -54,13 +54,13 @@ search() {
 	screen_send Enter
 }
 
-head_of() { screen_capture | sed -n 's/^ head \([0-9,]*\) .*/\1/p' | tr -d ,; }
+head_of() { screen_capture | sed -n 's/^ .* head \([0-9,]*\) .*/\1/p' | tr -d ,; }
 
 # ---------------------------------------------------------------------------------------------
 # 120x32: the whole walk
 run_chaindeck wide 120 32 || die "tmux starts"
 screen_send 2
-t_ok "[120x32] the explorer follows by block filter" screen_wait_for '^ head [0-9,]+ +following by block filter +reorgs seen 0' 10
+t_ok "[120x32] the explorer follows by block filter" screen_wait_for '^ [^ ]+( \(chain [0-9]+\))? +head [0-9,]+ +following by block filter +reorgs seen 0' 10
 t_ok "[120x32] the column header" screen_wait_for 'BLOCK +AGE +TXS +GAS% +BASE FEE \(gwei\) +FEE RECIPIENT' 3
 t_ok "[120x32] block rows are listed" screen_wait_for "^ $tb +[0-9]+[smhd] +1 +[0-9.]+% " 5
 
@@ -77,7 +77,7 @@ if [ "$advanced" = yes ]; then t_pass "[120x32] head advances ($first -> $now)";
 newest_is_head() {
 	local shot h r
 	shot=$(screen_capture)
-	h=$(printf '%s\n' "$shot" | sed -n 's/^ head \([0-9,]*\) .*/\1/p' | tr -d ,)
+	h=$(printf '%s\n' "$shot" | sed -n 's/^ .* head \([0-9,]*\) .*/\1/p' | tr -d ,)
 	r=$(printf '%s\n' "$shot" | sed -n '4s/^ \([0-9,]*\) .*/\1/p' | tr -d ,)
 	[ -n "$h" ] && [ "$h" = "$r" ]
 }
@@ -161,7 +161,7 @@ t_ok "[120x32] Enter on Parent opens the parent block" screen_wait_for "^ Block 
 screen_send Escape
 t_ok "[120x32] Esc goes back from the parent" screen_wait_for "^ Block +#$tb( |$)" 5
 for _ in 1 2 3 4 5 6 7; do screen_send Escape; done
-t_ok "[120x32] Esc all the way back reaches the live list" screen_wait_for '^ head [0-9,]+ +following by' 5
+t_ok "[120x32] Esc all the way back reaches the live list" screen_wait_for '^ [^ ]+( \(chain [0-9]+\))? +head [0-9,]+ +following by' 5
 
 screen_send q
 t_ok "[120x32] q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
@@ -170,7 +170,7 @@ t_ok "[120x32] q quits with status 0" screen_wait_for 'chaindeck exited with sta
 # 80x24: the same views fit
 run_chaindeck narrow 80 24 || die "tmux starts (80x24)"
 screen_send 2
-t_ok "[80x24] the live list" screen_wait_for '^ head [0-9,]+ +following by block filter' 10
+t_ok "[80x24] the live list" screen_wait_for '^ [^ ]+( \(chain [0-9]+\))? +head [0-9,]+ +following by block filter' 10
 t_ok "[80x24] block rows are listed" screen_wait_for "^ [0-9,]+ +[0-9]+[smhd] +[0-9]+ +[0-9.]+% " 5
 search "$transfer"
 t_ok "[80x24] transfer: hash (at least its start)" screen_wait_for "^ Transaction +${transfer:0:60}" 5

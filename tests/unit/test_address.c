@@ -1,3 +1,7 @@
+/*
+ * address: EIP-55 checksums on the ERC's examples and ethers' accounts,
+ * checksum errors, and addresses derived from the ethereum-tests key vectors.
+ */
 #include "common/address.h"
 #include "common/hex.h"
 #include "tests/lib/test.h"

@@ -1,3 +1,7 @@
+/*
+ * bip39: mnemonics against the BIP's English list and the python-mnemonic
+ * (Trezor) and ethers vectors: entropy, checksum, normalisation, seeds.
+ */
 #include "common/hex.h"
 #include "tests/lib/test.h"
 #include "wallet/bip39.h"
@@ -11,6 +15,7 @@
 #define TREZOR_VECTORS "tests/vectors/bip39/python-mnemonic/vectors.json"
 #define ETHERS_MNEMONICS "tests/vectors/bip39/ethers.js/testcases/mnemonics.json.gz"
 #define ENGLISH_TXT "tests/vectors/bip39/bitcoin-bips/bip-0039/english.txt"
+#define JP_VECTORS "tests/vectors/bip39/bip32JP/test_JP_BIP39.json"
 
 static const char ZERO12[] =
 	"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
@@ -295,15 +300,108 @@ static void ethers_non_ascii_passphrases_match_when_given_in_nfkd(void)
 	free(v);
 }
 
-static void nfc_passphrase_is_used_as_given(void)
+/*
+ * The ethers passphrases with "é" are NFC text (U+00E9), exactly as in the
+ * file; ethers normalizes them to NFKD before PBKDF2, and so must we.
+ */
+static void ethers_non_ascii_passphrases_give_their_seed_as_given(void)
+{
+	struct vec *v = calloc(MAX_VECS, sizeof *v);
+	size_t n = ethers_vectors(v, MAX_VECS, 0);
+
+	CHECK_INT(n, 15);
+	check_seed(v, n);
+	free(v);
+}
+
+static void nfc_and_nfd_passphrases_give_one_seed(void)
 {
 	uint8_t *a = secret_alloc(BIP39_SEED_SIZE), *b = secret_alloc(BIP39_SEED_SIZE);
 
 	CHECK_INT(bip39_mnemonic_to_seed(a, ZERO12, "caf\xc3\xa9", NULL, 0), BIP39_OK);
 	CHECK_INT(bip39_mnemonic_to_seed(b, ZERO12, "cafe\xcc\x81", NULL, 0), BIP39_OK);
+	CHECK(memcmp(a, b, BIP39_SEED_SIZE) == 0);
+	CHECK_INT(bip39_passphrase_is_nfkd("cafe\xcc\x81"), 1);
+	CHECK_INT(bip39_passphrase_is_nfkd("caf\xc3\xa9"), 0);
+	CHECK_INT(bip39_passphrase_is_nfkd("TREZOR"), 1);
+	/* Not UTF-8: no normal form; used byte for byte, as before. */
+	CHECK_INT(bip39_passphrase_is_nfkd("caf\xe9"), 1);
+	CHECK_INT(bip39_mnemonic_to_seed_unnormalized(b, ZERO12, "caf\xc3\xa9", NULL, 0), BIP39_OK);
 	CHECK(memcmp(a, b, BIP39_SEED_SIZE) != 0);
 	sodium_free(a);
 	sodium_free(b);
+}
+
+/* Japanese seeds: [entropy, phrase, seed, xprv] rows; phrase words separated by U+3000. */
+static void check_text_seed(const char *name, const char *phrase, const char *pass, const char *seedhex)
+{
+	uint8_t want[BIP39_SEED_SIZE];
+	uint8_t *seed = secret_alloc(BIP39_SEED_SIZE);
+
+	CHECK(hex_decode_exact(want, sizeof want, seedhex, strlen(seedhex)) == HEX_OK);
+	CHECK_INT(bip39_seed_from_text(seed, phrase, pass), BIP39_OK);
+	CHECK_MSG(memcmp(seed, want, BIP39_SEED_SIZE) == 0, "%s: seed differs", name);
+	sodium_free(seed);
+}
+
+/* bip32JP test_JP_BIP39.json: Japanese phrases with the passphrase "㍍ガバヴァぱばぐゞちぢ十人十色",
+ * which NFKD turns into other code points (㍍ -> メートル, half-width forms, ゞ ...). */
+static void japanese_vectors_with_a_heavily_normalized_passphrase_give_their_seed(void)
+{
+	char *text = test_read_file(JP_VECTORS, NULL);
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *row;
+	size_t n = 0;
+
+	CHECK(cJSON_IsArray(root));
+	cJSON_ArrayForEach(row, root) {
+		const char *phrase = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "phrase"));
+		const char *salt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "salt"));
+		const char *seed = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "seed"));
+		char name[32];
+
+		CHECK(phrase && salt && seed);
+		if (!phrase || !salt || !seed)
+			break;
+		snprintf(name, sizeof name, "bip32JP #%zu", n);
+		check_text_seed(name, phrase, salt, seed);
+		n++;
+	}
+	CHECK_INT(n, 7);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void trezor_japanese_vectors_give_their_seed(void)
+{
+	char *text = test_read_file(TREZOR_VECTORS, NULL);
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *jp = cJSON_GetObjectItemCaseSensitive(root, "japanese"), *row;
+	size_t n = 0;
+
+	CHECK(cJSON_IsArray(jp));
+	cJSON_ArrayForEach(row, jp) {
+		char name[32];
+
+		snprintf(name, sizeof name, "trezor japanese #%zu", n);
+		check_text_seed(name, cJSON_GetStringValue(cJSON_GetArrayItem(row, 1)), "TREZOR",
+				cJSON_GetStringValue(cJSON_GetArrayItem(row, 2)));
+		n++;
+	}
+	CHECK_INT(n, 24);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void nfkd_reports_bad_utf8_and_small_buffers(void)
+{
+	char out[32];
+
+	CHECK_INT(bip39_nfkd(out, sizeof out, "\xe3\x8d\x8d"), 12); /* ㍍ -> メートル */
+	CHECK_STR(out, "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\x88\xe3\x83\xab");
+	CHECK_INT(bip39_nfkd(out, sizeof out, "caf\xe9"), BIP39_EUTF8);
+	CHECK_INT(bip39_nfkd(out, 5, "\xe3\x8d\x8d"), BIP39_ESPACE);
+	CHECK_INT(bip39_nfkd(out, 0, ""), BIP39_ESPACE);
 }
 
 static void null_passphrase_is_the_empty_passphrase(void)
@@ -586,7 +684,11 @@ static const struct test_case cases[] = {
 	{ "ethers English vectors: entropy round trip", ethers_english_vectors_round_trip_entropy },
 	{ "ethers English vectors: seed with ASCII passphrases", ethers_english_vectors_with_ascii_passphrases_give_their_seed },
 	{ "ethers non-ASCII passphrases match when given in NFKD", ethers_non_ascii_passphrases_match_when_given_in_nfkd },
-	{ "an NFC passphrase is used as given, not normalized", nfc_passphrase_is_used_as_given },
+	{ "ethers non-ASCII passphrases (NFC, as in the file) give their seed", ethers_non_ascii_passphrases_give_their_seed_as_given },
+	{ "NFC and NFD passphrases give one seed (NFKD)", nfc_and_nfd_passphrases_give_one_seed },
+	{ "bip32JP Japanese vectors: heavily normalized passphrase", japanese_vectors_with_a_heavily_normalized_passphrase_give_their_seed },
+	{ "trezor Japanese vectors: NFKD of the phrase", trezor_japanese_vectors_give_their_seed },
+	{ "NFKD reports bad UTF-8 and small buffers", nfkd_reports_bad_utf8_and_small_buffers },
 	{ "NULL passphrase is the empty passphrase", null_passphrase_is_the_empty_passphrase },
 	{ "seed ignores case and spacing of the mnemonic", seed_ignores_case_and_spacing_of_the_mnemonic },
 	{ "normalize lowercases, collapses whitespace and trims", normalize_lowercases_collapses_and_trims },

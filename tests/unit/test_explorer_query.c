@@ -32,17 +32,15 @@ static void expect_block(const char *text, uint64_t want, int line)
 	struct explorer_target t;
 	char err[160];
 
-	if (parse(text, &t, err, sizeof(err)) != 0) {
-		test_fail(__FILE__, line, "\"%s\" refused: %s", text, err);
+	int rc = parse(text, &t, err, sizeof(err));
+
+	CHECK_AT(line, rc == 0, "\"%s\" refused: %s", text, err);
+	if (rc != 0)
 		return;
-	}
-	if (t.kind != DOC_BLOCK)
-		test_fail(__FILE__, line, "\"%s\" gave kind %d, expected DOC_BLOCK", text, (int)t.kind);
-	if (t.by_hash)
-		test_fail(__FILE__, line, "\"%s\" is a block by number, not by hash", text);
-	if (t.number != want)
-		test_fail(__FILE__, line, "\"%s\" gave block %llu, expected %llu", text, (unsigned long long)t.number,
-		          (unsigned long long)want);
+	CHECK_AT(line, t.kind == DOC_BLOCK, "\"%s\" gave kind %d, expected DOC_BLOCK", text, (int)t.kind);
+	CHECK_AT(line, !t.by_hash, "\"%s\" is a block by number, not by hash", text);
+	CHECK_AT(line, t.number == want, "\"%s\" gave block %llu, expected %llu", text, (unsigned long long)t.number,
+	         (unsigned long long)want);
 }
 
 static void expect_address(const char *text, const char *want_hex, int line)
@@ -51,18 +49,19 @@ static void expect_address(const char *text, const char *want_hex, int line)
 	char err[160];
 	uint8_t want[20];
 
+	int rc;
+
 	if (hex_decode_exact(want, 20, want_hex, strlen(want_hex)) != HEX_OK) {
 		test_fail(__FILE__, line, "bad expectation %s", want_hex);
 		return;
 	}
-	if (parse(text, &t, err, sizeof(err)) != 0) {
-		test_fail(__FILE__, line, "\"%s\" refused: %s", text, err);
+	rc = parse(text, &t, err, sizeof(err));
+	CHECK_AT(line, rc == 0, "\"%s\" refused: %s", text, err);
+	if (rc != 0)
 		return;
-	}
-	if (t.kind != DOC_ADDRESS)
-		test_fail(__FILE__, line, "\"%s\" gave kind %d, expected DOC_ADDRESS", text, (int)t.kind);
-	else if (memcmp(t.address, want, 20) != 0)
-		test_fail(__FILE__, line, "\"%s\" parsed to another address", text);
+	CHECK_AT(line, t.kind == DOC_ADDRESS, "\"%s\" gave kind %d, expected DOC_ADDRESS", text, (int)t.kind);
+	if (t.kind == DOC_ADDRESS)
+		CHECK_AT(line, memcmp(t.address, want, 20) == 0, "\"%s\" parsed to another address", text);
 }
 
 /* A refusal with a non-empty message containing `needle` (when not NULL). */
@@ -71,14 +70,15 @@ static void expect_error(const char *text, const char *needle, int line)
 	struct explorer_target t;
 	char err[160];
 
-	if (parse(text, &t, err, sizeof(err)) == 0) {
-		test_fail(__FILE__, line, "\"%s\" accepted (kind %d), expected a refusal", text, (int)t.kind);
+	int rc = parse(text, &t, err, sizeof(err));
+
+	CHECK_AT(line, rc != 0, "\"%s\" accepted (kind %d), expected a refusal", text, (int)t.kind);
+	if (rc == 0)
 		return;
-	}
-	if (!err[0] || strcmp(err, "<untouched>") == 0)
-		test_fail(__FILE__, line, "\"%s\" refused without a message", text);
-	else if (needle && !strstr(err, needle))
-		test_fail(__FILE__, line, "\"%s\" refused with \"%s\", expected it to mention \"%s\"", text, err, needle);
+	CHECK_AT(line, err[0] && strcmp(err, "<untouched>") != 0, "\"%s\" refused without a message", text);
+	if (needle && err[0])
+		CHECK_AT(line, strstr(err, needle) != NULL, "\"%s\" refused with \"%s\", expected it to mention \"%s\"",
+		         text, err, needle);
 }
 
 #define BLOCK(text, n) expect_block(text, n, __LINE__)

@@ -1,3 +1,7 @@
+/*
+ * fmt: durations, latencies, counts, exact units and percentages, and that
+ * no formatter overflows a small buffer.
+ */
 #include "common/fmt.h"
 #include "tests/lib/test.h"
 

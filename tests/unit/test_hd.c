@@ -1,3 +1,7 @@
+/*
+ * hd: BIP-32 derivation on the BIP's vectors and the trezor and ethers seeds,
+ * Ethereum accounts at m/44'/60'/0'/0/i (anvil's among them), and paths.
+ */
 #include "common/address.h"
 #include "common/hex.h"
 #include "tests/lib/test.h"

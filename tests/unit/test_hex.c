@@ -1,3 +1,7 @@
+/*
+ * hex: DATA decoding and encoding, QUANTITY parsing and formatting, and the
+ * malformed and too-wide text they refuse.
+ */
 #include "common/hex.h"
 #include "tests/lib/test.h"
 

@@ -1,3 +1,7 @@
+/*
+ * keccak: Keccak-256 (not SHA3-256) on ethers' hash vectors and the
+ * ethereum-tests transactions, one-shot against incremental at every split.
+ */
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "tests/lib/test.h"

@@ -1,3 +1,9 @@
+/*
+ * keystore: v3 files from ethereum-tests, geth and ethers decrypt to their
+ * addresses; wrong passwords, tampering and malformed files are named;
+ * exports round-trip, are written 0600 and atomically, and are listed as geth
+ * and Foundry lay them out.
+ */
 #include "common/address.h"
 #include "common/hex.h"
 #include "tests/lib/test.h"

@@ -1,3 +1,7 @@
+/*
+ * loop: timer order and cancellation, fd watches, waits bounded by
+ * max_wait and timers, and wake-ups and posts from other threads.
+ */
 #include "common/loop.h"
 #include "tests/lib/test.h"
 

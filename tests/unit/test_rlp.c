@@ -1,3 +1,7 @@
+/*
+ * rlp: the ethereum-tests and ethers RLP vectors both ways, and every
+ * non-canonical or truncated encoding refused.
+ */
 #include "common/hex.h"
 #include "common/rlp.h"
 #include "tests/lib/test.h"

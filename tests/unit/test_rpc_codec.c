@@ -716,6 +716,193 @@ static void unsupported_errors_are_told_from_passing_failures(void)
 	CHECK(!rpc_reply_unsupported(NULL));
 }
 
+
+/* ---- framing an IPC stream ---- */
+
+/*
+ * Three values as a node could send them over IPC: an answer whose string holds quotes,
+ * brackets and an escaped backslash, a batch answer, and a subscription push, with white space
+ * between. Strings are where a naive bracket count goes wrong.
+ */
+static const char frame_stream_text[] =
+	"  {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"a \\\"quoted\\\" ] } [ {\\\\\",\"b\":\"\\\"}\"}\n"
+	"[{\"id\":2,\"result\":[1,[2,{}]]},{\"id\":3,\"result\":\"\\\\\"}]\r\n\t"
+	"{\"method\":\"eth_subscription\",\"params\":{\"subscription\":\"0x1\",\"result\":{\"n\":\"}\"}}}";
+
+/* Where each value of s ends, by cJSON's own parser: the oracle for the framer. */
+static size_t cjson_value_ends(const char *s, size_t len, size_t *ends, size_t max)
+{
+	size_t n = 0, off = 0;
+
+	while (n < max) {
+		const char *end = NULL;
+		cJSON *v;
+
+		while (off < len && strchr(" \t\r\n", s[off]))
+			off++;
+		if (off == len)
+			break;
+		v = cJSON_ParseWithLengthOpts(s + off, len - off, &end, false);
+		if (!v)
+			break;
+		cJSON_Delete(v);
+		off = (size_t)(end - s);
+		ends[n++] = off;
+	}
+	return n;
+}
+
+/*
+ * Reads s the way the IPC reader does: in pieces of the sizes cut() gives, appending each to a
+ * buffer, taking every complete value, then dropping what the framer is done with. Returns the
+ * number of values; ends[] their end offsets in s. Checks that every value parses.
+ */
+static size_t frame_in_pieces(const char *s, size_t len, size_t (*cut)(size_t i), size_t *ends, size_t max)
+{
+	struct rpc_codec_framer f = { 0 };
+	char *buf = malloc(len + 1);
+	size_t blen = 0, dropped = 0, fed = 0, n = 0;
+
+	for (size_t i = 0; fed < len; i++) {
+		size_t piece = cut(i), start, done;
+		long span;
+
+		if (piece > len - fed)
+			piece = len - fed;
+		memcpy(buf + blen, s + fed, piece);
+		blen += piece;
+		fed += piece;
+		while ((span = rpc_codec_frame(&f, buf, blen, &start)) > 0) {
+			cJSON *v = cJSON_ParseWithLength(buf + start, (size_t)span);
+
+			CHECK_MSG(v != NULL, "value %zu does not parse", n);
+			cJSON_Delete(v);
+			if (n < max)
+				ends[n] = dropped + start + (size_t)span;
+			n++;
+		}
+		CHECK_INT(span, 0);
+		done = rpc_codec_frame_done(&f);
+		memmove(buf, buf + done, blen - done);
+		blen -= done;
+		dropped += done;
+		rpc_codec_frame_drop(&f, done);
+	}
+	free(buf);
+	return n;
+}
+
+static size_t cut_one(size_t i)
+{
+	(void)i;
+	return 1;
+}
+
+static size_t cut_odd(size_t i)
+{
+	return 1 + (i * 7919u) % 13u;
+}
+
+static size_t cut_all(size_t i)
+{
+	(void)i;
+	return (size_t)-1;
+}
+
+static size_t cut_at;
+
+static size_t cut_two(size_t i)
+{
+	return i == 0 ? cut_at : (size_t)-1;
+}
+
+static void frame_finds_the_values_cjson_finds(void)
+{
+	size_t len = sizeof(frame_stream_text) - 1, want[8], got[8];
+	size_t nwant = cjson_value_ends(frame_stream_text, len, want, 8);
+	size_t (*cuts[])(size_t) = { cut_all, cut_one, cut_odd };
+
+	CHECK_INT(nwant, 3);
+	for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		CHECK_INT(frame_in_pieces(frame_stream_text, len, cuts[c], got, 8), nwant);
+		for (size_t i = 0; i < nwant; i++)
+			CHECK_MSG(got[i] == want[i], "cut %zu: value %zu ends at %zu, cJSON says %zu", c, i, got[i], want[i]);
+	}
+	/* Every place a read can end: in a string, after a backslash, between values. */
+	for (cut_at = 0; cut_at <= len; cut_at++) {
+		CHECK_INT(frame_in_pieces(frame_stream_text, len, cut_two, got, 8), nwant);
+		for (size_t i = 0; i < nwant; i++)
+			CHECK_MSG(got[i] == want[i], "cut at %zu: value %zu ends at %zu, cJSON says %zu", cut_at, i, got[i], want[i]);
+	}
+}
+
+/*
+ * A 4 MiB answer arriving one byte per read. Each call may look only at the byte it has not
+ * seen: the framer's position reaches the end of the buffer every time, and once a byte has been
+ * examined, spoiling it in the buffer changes nothing (a reader that rescans from byte 0 would
+ * trip over the spoiled opening brace at once, and would examine n^2/2 = 8 * 10^12 bytes).
+ */
+static void frame_examines_each_byte_once(void)
+{
+	const size_t payload = (size_t)4 << 20;
+	const char *head = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"", *tail = "\"}";
+	size_t hlen = strlen(head), len = hlen + payload + strlen(tail), examined = 0, start = 0;
+	char *answer = malloc(len + 1), *buf = malloc(len + 1);
+	struct rpc_codec_framer f = { 0 };
+	long span = 0;
+	cJSON *doc;
+
+	memcpy(answer, head, hlen);
+	memcpy(answer + hlen + payload, tail, strlen(tail) + 1);
+	/* the payload is a valid string body: letters, brackets, and escaped quotes or backslashes */
+	for (size_t i = 0; i < payload; i += 4)
+		memcpy(answer + hlen + i, i / 4 % 2 ? "a]\\\\" : "{[\\\"", 4);
+	doc = cJSON_ParseWithLength(answer, len);
+	CHECK_MSG(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "result")), "test answer is not valid JSON");
+	cJSON_Delete(doc);
+
+	for (size_t n = 1; n <= len && span == 0; n++) {
+		size_t before = f.pos;
+
+		buf[n - 1] = answer[n - 1];
+		span = rpc_codec_frame(&f, buf, n, &start);
+		examined += f.pos - before;
+		if (span == 0)
+			CHECK_INT(f.pos, n);
+		buf[n - 1] = 'x'; /* spoil what was seen */
+		if (span != 0)
+			CHECK_INT(n, len);
+	}
+	CHECK_INT(span, (long)len);
+	CHECK_INT(start, 0);
+	CHECK_INT(examined, len);
+	free(answer);
+	free(buf);
+}
+
+static void frame_refuses_what_is_not_an_object_or_array(void)
+{
+	static const char *const bad[] = { "x", "  \"str\"", "42", "\n\n}", "null" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct rpc_codec_framer f = { 0 };
+		size_t start;
+
+		CHECK_MSG(rpc_codec_frame(&f, bad[i], strlen(bad[i]), &start) == -1, "stream \"%s\" accepted", bad[i]);
+	}
+	{
+		/* garbage after a good value: the value first, then the refusal */
+		struct rpc_codec_framer f = { 0 };
+		const char *s = "{\"id\":1} ?";
+		size_t start = 99;
+
+		CHECK_INT(rpc_codec_frame(&f, s, strlen(s), &start), 8);
+		CHECK_INT(start, 0);
+		CHECK_INT(rpc_codec_frame(&f, s, strlen(s), &start), -1);
+		CHECK_INT(f.pos, 9);
+	}
+}
+
 static const struct test_case cases[] = {
 	{ "unsupported_errors_are_told_from_passing_failures", unsupported_errors_are_told_from_passing_failures },
 	{"request_has_all_members", request_has_all_members},
@@ -754,6 +941,9 @@ static const struct test_case cases[] = {
 	{"batch_refusals", batch_refusals},
 	{"batch_lone_answer_for_one_id", batch_lone_answer_for_one_id},
 	{"batch_of_fixture_responses", batch_of_fixture_responses},
+	{"frame_finds_the_values_cjson_finds", frame_finds_the_values_cjson_finds},
+	{"frame_examines_each_byte_once", frame_examines_each_byte_once},
+	{"frame_refuses_what_is_not_an_object_or_array", frame_refuses_what_is_not_an_object_or_array},
 };
 
 int main(int argc, char **argv)

@@ -1,3 +1,8 @@
+/*
+ * sign: signatures and EIP-191 message hashes on the web3.js and ERC
+ * examples and the ethereum-tests keys; low-s, determinism, recovery, and
+ * strict parsing of hex signatures.
+ */
 #include "common/address.h"
 #include "common/hex.h"
 #include "common/keccak.h"

@@ -1,3 +1,7 @@
+/*
+ * stats: rings, nearest-rank percentiles, ratios, rates and ETAs, including
+ * wraparound and values near 2^64.
+ */
 #include "common/stats.h"
 #include "tests/lib/test.h"
 

@@ -1,3 +1,7 @@
+/*
+ * text: what text_sanitize keeps, replaces and cuts, for every byte value
+ * and any buffer size.
+ */
 #include "common/text.h"
 #include "tests/lib/test.h"
 

@@ -1,3 +1,8 @@
+/*
+ * tx: transactions signed and decoded byte for byte against EIP-155, ethers
+ * and the ethereum-tests vectors; JSON input, typed envelopes, access lists,
+ * and the rules a node would reject named.
+ */
 #include "common/address.h"
 #include "common/hex.h"
 #include "common/keccak.h"

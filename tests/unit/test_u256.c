@@ -1,3 +1,7 @@
+/*
+ * u256: arithmetic with its overflow errors, hex, decimal and unit text, and
+ * ethers' unit vectors.
+ */
 #include "common/u256.h"
 #include "tests/lib/test.h"
 

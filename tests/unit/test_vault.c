@@ -1,3 +1,8 @@
+/*
+ * vault: the encrypted key file from creation to unlock, save, lock and
+ * password change; modes, leftover temporaries, truncation, tampering and
+ * every single-bit flip.
+ */
 #include "wallet/vault.h"
 #include "tests/lib/test.h"
 
@@ -30,7 +35,7 @@ static const char other_key[] = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d3
 static const char other_addr[] = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
 /* Argon2id at its minimum: the format and logic are under test, not the cost. */
-static const struct vault_opts fast = {1, 8192};
+static const struct vault_opts fast = {1, 8192, false};
 
 static char dir[64];
 static char path[128];
@@ -780,6 +785,211 @@ static void test_strerror_names_every_status(void)
 	CHECK_STR(vault_strerror(-99), "unknown vault error");
 }
 
+/*
+ * The passphrase survives unlock, change and save: parse_plaintext once
+ * copied it onto itself (snprintf with its own buffer as source), which left
+ * it empty, so the next save wrote a vault whose accounts no longer match its
+ * secret part and the vault never unlocked again.
+ */
+static void test_passphrase_survives_unlock_and_save(void)
+{
+	struct vault *v = NULL;
+	char err[256] = "", a[ADDRESS_TEXT_SIZE], b[ADDRESS_TEXT_SIZE];
+
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, "caf\xc3\xa9 extra words", &fast, err,
+		sizeof(err)), VAULT_OK);
+	vault_free(v);
+	for (int round = 0; round < 2; round++) {
+		v = NULL;
+		CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+		CHECK_MSG(vault_unlock(v, "pw", err, sizeof(err)) == VAULT_OK, "round %d: %s", round, err);
+		CHECK_INT(vault_derive(v, 1, err, sizeof(err)), VAULT_OK);
+		CHECK_INT(vault_save(v, err, sizeof(err)), VAULT_OK);
+		addr_text(v, 0, a);
+		vault_free(v);
+	}
+	v = NULL;
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK_MSG(vault_unlock(v, "pw", err, sizeof(err)) == VAULT_OK, "%s", err);
+	CHECK_INT(vault_account_count(v), 3);
+	addr_text(v, 0, b);
+	CHECK_STR(b, a);
+	vault_free(v);
+	remove_tree();
+}
+
+/*
+ * The backup flag is in the public part: known while locked, persisted,
+ * authenticated; a vault without it stays version 1 byte for byte.
+ */
+static void test_backup_pending_flag_persists_and_clears(void)
+{
+	struct vault_opts o = fast;
+	struct vault *v = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	uint8_t *b;
+
+	o.backup_pending = true;
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, NULL, &o, err, sizeof(err)), VAULT_OK);
+	CHECK(vault_backup_pending(v));
+	vault_free(v);
+	b = file_bytes(&len);
+	CHECK_INT(b[8] << 8 | b[9], 2);
+	free(b);
+	v = NULL;
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK(vault_backup_pending(v));
+	CHECK_INT(vault_set_backup_checked(v, err, sizeof(err)), VAULT_ELOCKED);
+	CHECK_INT(vault_unlock(v, "pw", err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_set_backup_checked(v, err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_save(v, err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	b = file_bytes(&len);
+	CHECK_INT(b[8] << 8 | b[9], 1);
+	free(b);
+	v = NULL;
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK(!vault_backup_pending(v));
+	CHECK_INT(vault_unlock(v, "pw", err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	remove_tree();
+}
+
+/* Clearing the flag in the file without the password is detected at unlock. */
+static void test_backup_flag_is_authenticated(void)
+{
+	struct vault_opts o = fast;
+	struct vault *v = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	uint8_t *b;
+
+	o.backup_pending = true;
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, NULL, &o, err, sizeof(err)), VAULT_OK);
+	vault_free(v);
+	b = file_bytes(&len);
+	/* one account, no label: flags right after it */
+	CHECK_INT(b[80 + 26 + 3], 1);
+	b[80 + 26 + 3] = 0;
+	write_bytes(b, len);
+	free(b);
+	CHECK_INT(open_status(), VAULT_OK);
+	CHECK_INT(open_unlock_status("pw"), VAULT_ETAMPERED);
+	remove_tree();
+}
+
+/* ---- committed vault files (tests/vectors/vault) ---- */
+
+#define FIXTURE_ANVIL "tests/vectors/vault/v1-anvil.vault"
+#define FIXTURE_NFC "tests/vectors/vault/v1-nfc-passphrase.vault"
+#define FIXTURE_PASSWORD "fixture-password-1"
+
+/* Copies a committed vault file to the test's path (the vault writes beside it). */
+static void use_fixture(const char *file)
+{
+	size_t len = 0;
+	char *b = test_read_file(file, &len);
+	char sub[96];
+
+	fresh_path();
+	snprintf(sub, sizeof(sub), "%s/chaindeck", dir);
+	if (mkdir(sub, 0700) != 0)
+		abort();
+	write_bytes((const uint8_t *)b, len);
+	chmod(path, 0600);
+	free(b);
+}
+
+/*
+ * Version 1 as chaindeck wrote it at 9b11fb0: restored from anvil's test
+ * mnemonic, accounts 1 and 2 derived, account 1 labelled "savings", anvil's
+ * key 5 imported as "imported #5". Addresses are anvil's published accounts.
+ */
+static void test_v1_fixture_reads_and_unlocks(void)
+{
+	static const char *const want[] = {
+		"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+		"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+	};
+	static const char key5[] = "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+	struct vault *v = NULL;
+	struct vault_account a;
+	char err[256] = "", t[ADDRESS_TEXT_SIZE], hex[65];
+	uint8_t *k = sodium_malloc(32);
+
+	use_fixture(FIXTURE_ANVIL);
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_account_count(v), 4);
+	CHECK_INT(vault_unlock(v, "wrong", err, sizeof(err)), VAULT_EPASSWORD);
+	CHECK_INT(vault_unlock(v, FIXTURE_PASSWORD, err, sizeof(err)), VAULT_OK);
+	CHECK(!vault_legacy_passphrase(v));
+	for (size_t i = 0; i < 4; i++) {
+		addr_text(v, i, t);
+		CHECK_STR(t, want[i]);
+	}
+	CHECK_INT(vault_account(v, 1, &a), VAULT_OK);
+	CHECK_STR(a.label, "savings");
+	CHECK_INT(vault_account(v, 3, &a), VAULT_OK);
+	CHECK_STR(a.label, "imported #5");
+	CHECK(a.kind == VAULT_IMPORTED);
+	CHECK_INT(vault_private_key(v, 3, k, err, sizeof(err)), VAULT_OK);
+	hex_encode(hex, sizeof(hex), k, 32, 0);
+	CHECK_STR(hex, key5);
+	sodium_free(k);
+	vault_free(v);
+	remove_tree();
+}
+
+/*
+ * NFKD (BIP-39): a passphrase typed as NFC gives the addresses of its NFKD
+ * form, the ones MetaMask and Trezor restore. Oracle: cast wallet address
+ * --mnemonic-passphrase with the passphrase in NFKD bytes ("cafe" + U+0301).
+ */
+static void test_nfc_passphrase_gives_the_nfkd_accounts(void)
+{
+	struct vault *v = NULL;
+	char err[256] = "", t[ADDRESS_TEXT_SIZE];
+
+	fresh_path();
+	CHECK_INT(vault_create(&v, path, "pw", test_mnemonic, "caf\xc3\xa9", &fast, err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_derive(v, 1, err, sizeof(err)), VAULT_OK);
+	addr_text(v, 0, t);
+	CHECK_STR(t, "0x58c961550A6716E5Fb412ad23b918745F55B5cE5");
+	addr_text(v, 1, t);
+	CHECK_STR(t, "0xDf1f64C16A55Be7c41a4e27fDE067307eD9d6593");
+	CHECK(!vault_legacy_passphrase(v));
+	vault_free(v);
+	remove_tree();
+}
+
+/*
+ * A vault made at 9b11fb0 (passphrases not normalised) by `wallet restore`
+ * with the NFC passphrase "café": its accounts are those of the raw bytes (cast, which
+ * does not normalise, gives them for the same bytes). It still unlocks, says
+ * so (vault_legacy_passphrase), and derives further accounts the same way.
+ */
+static void test_pre_nfkd_vault_still_unlocks_with_its_accounts(void)
+{
+	struct vault *v = NULL;
+	char err[256] = "", t[ADDRESS_TEXT_SIZE];
+
+	use_fixture(FIXTURE_NFC);
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), VAULT_OK);
+	CHECK_INT(vault_unlock(v, FIXTURE_PASSWORD, err, sizeof(err)), VAULT_OK);
+	CHECK(vault_legacy_passphrase(v));
+	addr_text(v, 0, t);
+	CHECK_STR(t, "0x048c59F718f95dC11722b246230a2fA29D817a17");
+	CHECK_INT(vault_derive(v, 1, err, sizeof(err)), VAULT_OK);
+	addr_text(v, 1, t);
+	CHECK_STR(t, "0xdd9E09E74628dF7dE080A84Da61366b78f197E78");
+	vault_free(v);
+	remove_tree();
+}
+
 static const struct test_case cases[] = {
 	{"mnemonic_gives_anvils_account_zero", test_mnemonic_gives_anvils_account_zero},
 	{"round_trip_create_open_unlock", test_round_trip_create_open_unlock},
@@ -808,6 +1018,12 @@ static const struct test_case cases[] = {
 	{"default_path_follows_xdg", test_default_path_follows_xdg},
 	{"default_kdf_parameters_are_stored", test_default_kdf_parameters_are_stored},
 	{"strerror_names_every_status", test_strerror_names_every_status},
+	{"the passphrase survives unlock and save", test_passphrase_survives_unlock_and_save},
+	{"backup-pending flag persists, clears, and version 1 returns", test_backup_pending_flag_persists_and_clears},
+	{"the backup flag is authenticated", test_backup_flag_is_authenticated},
+	{"v1 fixture (chaindeck 9b11fb0) reads and unlocks", test_v1_fixture_reads_and_unlocks},
+	{"an NFC passphrase gives the NFKD accounts (cast)", test_nfc_passphrase_gives_the_nfkd_accounts},
+	{"a pre-NFKD vault still unlocks with its accounts", test_pre_nfkd_vault_still_unlocks_with_its_accounts},
 };
 
 int main(int argc, char **argv)
