@@ -113,6 +113,8 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 
 # The list widget's arithmetic (tui/listview.c) has no curses: its unit test links it alone.
 $(BUILD)/tests/unit/test_listview: $(BUILD)/tui/listview.o
+# test_fsutil makes fsync fail on purpose (a disk error after the rename cannot be caused otherwise).
+$(BUILD)/tests/unit/test_fsutil: LDLIBS += -Wl,--wrap=fsync
 
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"

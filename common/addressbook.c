@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fileperm.h"
 #include "common/fsutil.h"
 #include "common/text.h"
 
@@ -358,50 +356,34 @@ int addressbook_parse(struct addressbook *book, const char *text, size_t len,
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
-static const char *home_dir(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && home[0] == '/')
-		return home;
-	pw = getpwuid(getuid());
-	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
-		return pw->pw_dir;
-	return NULL;
-}
-
 int addressbook_default_path(char *buf, size_t cap)
 {
-	const char *base = getenv("XDG_DATA_HOME"), *home;
-	int n;
+	int n = fsutil_xdg_path(buf, cap, FSUTIL_XDG_DATA, "chaindeck/addressbook");
 
-	if (base && base[0] == '/') {
-		n = snprintf(buf, cap, "%s/chaindeck/addressbook", base);
-	} else {
-		home = home_dir();
-		if (!home)
-			return ADDRESSBOOK_ENOENT;
-		n = snprintf(buf, cap, "%s/.local/share/chaindeck/addressbook", home);
-	}
-	if (n < 0 || (size_t)n >= cap)
+	if (n == FSUTIL_ENOHOME)
+		return ADDRESSBOOK_ENOENT;
+	if (n < 0)
 		return ADDRESSBOOK_ESPACE;
 	return n;
 }
 
 int addressbook_load(struct addressbook *book, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	char *buf;
-	size_t n = 0;
-	int fd, e, rc;
+	size_t n;
+	int rc;
 
 	if (!book || !path || !path[0]) {
 		set_err(err, errlen, "no address book path");
 		return ADDRESSBOOK_EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 && errno == ENOENT) {
+	/*
+	 * Its labels name the recipients of payments: only the user (or root) may
+	 * have written them (fsutil_check_trusted). A symbolic link is followed, as
+	 * for the config: the check applies to the file it leads to.
+	 */
+	rc = fsutil_read_private(path, ADDRESSBOOK_FILE_MAX, FSUTIL_FOLLOW, &buf, &n, err, errlen);
+	if (rc == FSUTIL_ENOENT) {
 		free(book->v);
 		book->v = NULL;
 		book->n = book->cap = 0;
@@ -409,60 +391,8 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 		book->path = xstrdup(path);
 		return ADDRESSBOOK_OK;
 	}
-	if (fd < 0) {
-		e = errno;
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
-		return ADDRESSBOOK_EIO;
-	}
-	if (fstat(fd, &st) != 0) {
-		e = errno;
-		set_err(err, errlen, "%s: %s", path, strerror(e));
-		close(fd);
-		return ADDRESSBOOK_EIO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return ADDRESSBOOK_EIO;
-	}
-	/* Its labels name the recipients of payments: only the user (or root) may have written them. */
-	if (fileperm_check(&st, path, err, errlen) != 0) {
-		close(fd);
-		return ADDRESSBOOK_EPERM;
-	}
-	if (st.st_size > ADDRESSBOOK_FILE_MAX) {
-		set_err(err, errlen, "%s: larger than %d bytes", path, ADDRESSBOOK_FILE_MAX);
-		close(fd);
-		return ADDRESSBOOK_EINVAL;
-	}
-	/* read at most one byte past the limit: the file may grow after fstat */
-	buf = xrealloc(NULL, (size_t)st.st_size + 2);
-	for (;;) {
-		size_t want = (size_t)st.st_size + 1 - n;
-		ssize_t r;
-
-		if (want == 0)
-			break;
-		r = read(fd, buf + n, want);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = errno;
-			set_err(err, errlen, "%s: cannot read: %s", path, strerror(e));
-			close(fd);
-			free(buf);
-			return ADDRESSBOOK_EIO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n > (size_t)st.st_size) {
-		set_err(err, errlen, "%s: changed while being read", path);
-		free(buf);
-		return ADDRESSBOOK_EIO;
-	}
+	if (rc != FSUTIL_OK)
+		return rc == FSUTIL_EPERM ? ADDRESSBOOK_EPERM : rc == FSUTIL_ETOOBIG ? ADDRESSBOOK_EINVAL : ADDRESSBOOK_EIO;
 	rc = addressbook_parse(book, buf, n, path, err, errlen);
 	free(buf);
 	if (rc == ADDRESSBOOK_OK) {
@@ -506,7 +436,7 @@ int addressbook_save(const struct addressbook *book, char *err, size_t errlen)
 		set_err(err, errlen, "no address book path: load one first");
 		return ADDRESSBOOK_EINVAL;
 	}
-	/* The one atomic replace (common/fsutil.h): 0600, fsync'd, the directory too. */
+	/* The one durable write (common/fsutil.h): 0600, fsync'd, the directory too. */
 	text = render(book, &len);
 	rc = fsutil_replace(book->path, text, len, err, errlen);
 	free(text);

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fileperm.h"
+#include "common/fsutil.h"
 #include "common/url.h"
 
 enum {
@@ -225,46 +224,26 @@ long config_node_timeout(const struct config *cfg, const struct config_node *nod
 
 /* ---- paths ------------------------------------------------------------ */
 
-static const char *home_dir(void)
+/* fsutil_xdg_path with config's codes. */
+static int xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *tail)
 {
-	const char *home = getenv("HOME");
-	struct passwd *pw;
+	int n = fsutil_xdg_path(buf, cap, which, tail);
 
-	if (home && home[0] == '/')
-		return home;
-	pw = getpwuid(getuid());
-	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
-		return pw->pw_dir;
-	return NULL;
-}
-
-/* $xdg_var/tail if it is absolute, else $HOME/home_sub/tail. */
-static int xdg_path(char *buf, size_t cap, const char *xdg_var, const char *home_sub, const char *tail)
-{
-	const char *base = getenv(xdg_var), *home;
-	int n;
-
-	if (base && base[0] == '/') {
-		n = snprintf(buf, cap, "%s/%s", base, tail);
-	} else {
-		home = home_dir();
-		if (!home)
-			return CONFIG_ENOENT;
-		n = snprintf(buf, cap, "%s/%s/%s", home, home_sub, tail);
-	}
-	if (n < 0 || (size_t)n >= cap)
+	if (n == FSUTIL_ENOHOME)
+		return CONFIG_ENOENT;
+	if (n < 0)
 		return CONFIG_ESPACE;
 	return n;
 }
 
 int config_default_path(char *buf, size_t cap)
 {
-	return xdg_path(buf, cap, "XDG_CONFIG_HOME", ".config", "chaindeck/config.ini");
+	return xdg_path(buf, cap, FSUTIL_XDG_CONFIG, "chaindeck/config.ini");
 }
 
 int config_default_log_path(char *buf, size_t cap)
 {
-	return xdg_path(buf, cap, "XDG_STATE_HOME", ".local/state", "chaindeck/chaindeck.log");
+	return xdg_path(buf, cap, FSUTIL_XDG_STATE, "chaindeck/chaindeck.log");
 }
 
 struct sbuf {
@@ -773,7 +752,7 @@ static int parse_path(struct parser *p, const char *key, const char *v, char **o
 		return 0;
 	}
 	if (v[0] == '~' && v[1] == '/') {
-		const char *home = home_dir();
+		const char *home = fsutil_home();
 		size_t hl;
 
 		if (!home)
@@ -1172,7 +1151,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		return rc == -EFBIG ? CONFIG_EINVAL : CONFIG_EIO;
 	}
 	/* It names the alert hook, a command chaindeck runs: only the user (or root) may have written it. */
-	if (fileperm_check(&st, path, err, errlen) != 0) {
+	if (fsutil_check_trusted(&st, path, err, errlen) != FSUTIL_OK) {
 		free_buf(text, len);
 		return CONFIG_EPERM;
 	}
@@ -1396,31 +1375,11 @@ static int save_check(const struct config *cfg, const char **why)
 	return 0;
 }
 
-static int mkdir_parents(char *dir)
-{
-	for (char *p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = c;
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			return 0;
-	}
-}
-
 int config_save(const struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct sbuf b = { 0 };
-	const char *why, *slash;
-	char *dir, *tmp;
-	size_t off = 0;
-	int fd, dfd, e;
+	const char *why;
+	int rc;
 
 	if (!path || !*path) {
 		set_err(err, errlen, "no config path");
@@ -1430,63 +1389,9 @@ int config_save(const struct config *cfg, const char *path, char *err, size_t er
 		set_err(err, errlen, "%s: not saved: %s", path, why);
 		return CONFIG_EINVAL;
 	}
-	slash = strrchr(path, '/');
-	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-	if (mkdir_parents(dir) != 0) {
-		e = errno;
-		set_err(err, errlen, "%s: cannot create directory: %s", dir, strerror(e));
-		free(dir);
-		return CONFIG_EIO;
-	}
-	tmp = xmalloc(strlen(dir) + 32);
-	sprintf(tmp, "%s/.config.ini.XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		e = errno;
-		set_err(err, errlen, "%s: cannot create a temporary file: %s", dir, strerror(e));
-		goto fail_nofile;
-	}
-	if (fchmod(fd, 0600) != 0)
-		goto fail;
 	render(cfg, &b);
-	while (off < b.len) {
-		ssize_t w = write(fd, b.s + off, b.len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd); /* the rename happened; a failed dir sync is not worth undoing it */
-		close(dfd);
-	}
+	/* The one durable write (common/fsutil.h): 0600, fsync'd, the directory too. */
+	rc = fsutil_replace(path, b.s ? b.s : "", b.len, err, errlen);
 	free_secret(b.s);
-	free(tmp);
-	free(dir);
-	return CONFIG_OK;
-
-fail:
-	e = errno;
-	set_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-fail_nofile:
-	free_secret(b.s);
-	free(tmp);
-	free(dir);
-	return CONFIG_EIO;
+	return rc == FSUTIL_OK ? CONFIG_OK : CONFIG_EIO;
 }

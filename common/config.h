@@ -159,13 +159,14 @@ long config_node_timeout(const struct config *cfg, const struct config_node *nod
 /* URLs are checked, named and masked by common/url.h (url_mask shows one safely). */
 
 /*
- * Writes the whole of cfg to path, atomically and durably: a temporary file in
- * the same directory (created 0700 if missing), mode 0600, fsync, rename over
- * path, fsync of the directory. Comments of an earlier file are not kept;
- * [alerts] is written only when a threshold differs from its default or a
- * hook is set.
- * Returns 0, or CONFIG_EIO / CONFIG_EINVAL with a message; on failure path is
- * untouched and no temporary file is left.
+ * Writes the whole of cfg to path, atomically and durably, mode 0600, missing
+ * directories created 0700: fsutil_replace (common/fsutil.h). Comments of an
+ * earlier file are not kept; [alerts] is written only when a threshold
+ * differs from its default or a hook is set.
+ * Returns 0, or CONFIG_EIO / CONFIG_EINVAL with a message. CONFIG_EIO means
+ * "not known to be saved": before the rename path is untouched and no
+ * temporary is left; when only the directory sync after it failed, the new
+ * file is in place but may not survive a crash (fsutil.h).
  */
 int config_save(const struct config *cfg, const char *path, char *err, size_t errlen);
 

@@ -1,21 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fsutil — the one way chaindeck replaces a small private file on disk and
- * reads one back.
+ * fsutil — the one way chaindeck puts a file on disk durably, decides whether
+ * a file it reads may be trusted, creates directories and finds the XDG
+ * directories.
  *
- * fsutil_replace() is an atomic replace: the new content goes to a temporary
- * file in the same directory (mode 0600), which is fsync'd, renamed over the
- * target, and then the directory is fsync'd. A reader sees the old file or
- * the new one, never a mix. The contract on failure:
- *   - before the rename: the target is untouched, the temporary file removed;
- *   - the rename happened but the directory fsync failed: reported as a
- *     failure ("may or may not be saved"): after a crash the directory entry
- *     may still point at the old content, so the caller must not say "saved".
+ * Writing (fsutil_write, fsutil_replace): the new content goes to a temporary
+ * file beside the target, named "<name>.tmp-XXXXXX" (six random characters),
+ * which gets its mode, is written and fsync'd, then moved into place: rename
+ * over the target, or, with FSUTIL_EXCLUSIVE, link(2) so that nothing already
+ * there (a file, a symbolic link, a dangling one) is ever replaced. Then the
+ * directory is fsync'd. A reader sees the old file or the new one, never a mix.
+ *
+ * What a failure means:
+ *   - before the move: the target is untouched and the temporary removed;
+ *   - the move happened but the directory fsync failed: FSUTIL_EIO, with a
+ *     message saying the content is written but may not survive a crash. The
+ *     new file stays in place (undoing it would take another rename and
+ *     another directory sync, which can fail the same way); what is not known
+ *     is whether a crash now would bring the old directory entry back. So the
+ *     caller must not say "saved": it keeps the data as unsaved and the next
+ *     save writes it again. This is the only answer, for every file chaindeck
+ *     writes. A filesystem that cannot sync directories at all (fsync gives
+ *     EINVAL) offers nothing more and counts as success.
  * Either way a failure means "not known to be on disk".
  *
- * fsutil_read_private() refuses, as ssh does, a file that another user could
- * have written: not a regular file, a symlink, owned by someone else, or
- * writable by group or others.
+ * Leftovers: only a kill -9 (or a crash) between creating the temporary and
+ * moving it can leave one. Every write first removes the temporaries of the
+ * same target that are older than a minute (regular files of the user, named
+ * as above); younger ones may belong to a save running right now in another
+ * process and are left alone.
+ *
+ * Trust (fsutil_check_trusted, fsutil_read_private): as ssh decides for its
+ * own files, a file that steers the program must belong to the user running
+ * chaindeck (or to root) and must not be writable by group or others;
+ * otherwise another user could have written it.
  *
  * fsutil_save_start() runs fsutil_replace on a worker thread (disk syncs can
  * take long and must never block the loop) and reports on the loop thread.
@@ -24,6 +42,8 @@
 #define CHAINDECK_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "common/loop.h"
 
@@ -31,28 +51,83 @@ enum {
 	FSUTIL_OK = 0,
 	FSUTIL_ENOENT = 1,     /* fsutil_read_private: there is no such file */
 	FSUTIL_EIO = -1,       /* err says what failed */
-	FSUTIL_EPERM = -2,     /* fsutil_read_private: the file's owner or mode is not safe */
-	FSUTIL_ETOOBIG = -3
+	FSUTIL_EPERM = -2,     /* the file's owner or mode is not safe (see above) */
+	FSUTIL_ETOOBIG = -3,   /* fsutil_read_private: larger than asked for */
+	FSUTIL_EEXIST = -4,    /* FSUTIL_EXCLUSIVE: something is already at the path */
+	FSUTIL_ENOHOME = -5,   /* fsutil_xdg_path: no home directory to start from */
+	FSUTIL_ESPACE = -6     /* the caller's buffer is too small */
+};
+
+/* Flags of fsutil_write and fsutil_read_private. */
+enum {
+	FSUTIL_EXCLUSIVE = 1u << 0, /* write: never replace anything at the path (FSUTIL_EEXIST) */
+	FSUTIL_MKDIR = 1u << 1,     /* write: create missing parent directories, mode 0700 */
+	FSUTIL_FOLLOW = 1u << 2     /* read: follow a symbolic link (default: refuse one) */
 };
 
 /*
- * Replaces path with len bytes of data, mode 0600, creating missing parent
- * directories (0700). FSUTIL_OK, or FSUTIL_EIO with err set (see above).
+ * Writes len bytes of data to path as described above, the file with exactly
+ * mode (whatever the umask). flags: FSUTIL_EXCLUSIVE, FSUTIL_MKDIR. Returns
+ * FSUTIL_OK, FSUTIL_EEXIST (exclusive and something is there; nothing written)
+ * or FSUTIL_EIO, with err set on failure. Not on the loop thread.
  */
+int fsutil_write(const char *path, const void *data, size_t len, mode_t mode, unsigned flags, char *err,
+                 size_t errlen);
+
+/* fsutil_write(path, data, len, 0600, FSUTIL_MKDIR, ...): a private file, replaced. */
 int fsutil_replace(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
 /*
- * Reads path (at most max bytes) into a malloc'd, NUL-terminated *out. Does
- * not follow a symlink. FSUTIL_OK, FSUTIL_ENOENT (*out NULL), or a negative
- * code with err set.
+ * Creates directory dir and its missing parents with mode (exactly, whatever
+ * the umask); existing ones are left as they are. FSUTIL_OK, or FSUTIL_EIO
+ * with err set (may be NULL) and errno saying why (ENOTDIR when a component
+ * is not a directory).
  */
-int fsutil_read_private(const char *path, size_t max, char **out, size_t *len, char *err, size_t errlen);
+int fsutil_mkdirs(const char *dir, mode_t mode, char *err, size_t errlen);
+
+/* fsutil_mkdirs of the directory path is in (nothing to do for "name" or "/name"). */
+int fsutil_mkparents(const char *path, mode_t mode, char *err, size_t errlen);
+
+/*
+ * Whether the file st describes (an fstat of the opened file, so the file
+ * checked is the file read) may be trusted, as above. FSUTIL_OK, or
+ * FSUTIL_EPERM with a message that names path, says what is wrong and gives
+ * the command that fixes it:
+ *   "PATH: not loaded: writable by its group (fix: chmod go-w 'PATH')".
+ */
+int fsutil_check_trusted(const struct stat *st, const char *path, char *err, size_t errlen);
+
+/*
+ * Reads path (at most max bytes) into a malloc'd, NUL-terminated *out, after
+ * fsutil_check_trusted. Refuses a symbolic link unless flags has
+ * FSUTIL_FOLLOW. FSUTIL_OK, FSUTIL_ENOENT (*out NULL), or a negative code with
+ * err set.
+ */
+int fsutil_read_private(const char *path, size_t max, unsigned flags, char **out, size_t *len, char *err,
+                        size_t errlen);
 
 /*
  * path with its last component replaced by name: ("/a/vault", "tokens") →
  * "/a/tokens"; a path without '/' gives name alone. -1 when it does not fit.
  */
 int fsutil_sibling(char *out, size_t cap, const char *path, const char *name);
+
+/* The home directory: $HOME if absolute, else the password database's if absolute, else NULL. */
+const char *fsutil_home(void);
+
+enum fsutil_xdg {
+	FSUTIL_XDG_CONFIG, /* $XDG_CONFIG_HOME, else ~/.config */
+	FSUTIL_XDG_STATE,  /* $XDG_STATE_HOME, else ~/.local/state */
+	FSUTIL_XDG_DATA    /* $XDG_DATA_HOME, else ~/.local/share */
+};
+
+/*
+ * "<base>/<tail>" in buf, base the XDG directory which: the variable when it
+ * is absolute (a relative or empty one is ignored, as the XDG spec says), else
+ * the default under fsutil_home(). Returns the length, FSUTIL_ENOHOME or
+ * FSUTIL_ESPACE.
+ */
+int fsutil_xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *tail);
 
 struct fsutil_save;
 

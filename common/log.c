@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+
 enum {
 	MSG_MAX = 8192,           /* formatted message bytes kept */
 	LINE_MAX_BYTES = MSG_MAX * 4 + 64 /* worst case: every byte escaped to \xNN */
@@ -33,38 +35,6 @@ static const char *const level_names[] = {
 	[LOG_INFO] = "INFO",
 	[LOG_DEBUG] = "DEBUG",
 };
-
-/* mkdir -p of path's parent directory, new directories 0700. */
-static int make_parents(const char *path)
-{
-	char *dir = strdup(path);
-	char *slash;
-	int rc = 0;
-
-	if (!dir)
-		abort();
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir) {
-		free(dir);
-		return 0;
-	}
-	*slash = '\0';
-	for (char *p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			rc = -errno;
-			break;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(dir);
-	return rc;
-}
 
 const char *log_open_strerror(int rc)
 {
@@ -87,9 +57,8 @@ int log_open(const char *path, enum log_level min)
 
 	if (!path || !*path || (unsigned)min > LOG_DEBUG)
 		return -EINVAL;
-	rc = make_parents(path);
-	if (rc < 0)
-		return rc;
+	if (fsutil_mkparents(path, 0700, NULL, 0) != FSUTIL_OK)
+		return -errno;
 	/*
 	 * Never through a symbolic link (a --log path in a shared directory must not
 	 * append node-controlled text to another file), never a file of another

@@ -5,6 +5,7 @@
  */
 #include "wallet/keystore.h"
 
+#include "common/fsutil.h"
 #include "common/hex.h"
 #include "common/keccak.h"
 
@@ -652,97 +653,18 @@ out:
 	return rc;
 }
 
-/* dirname of path into out (".", "/" or the prefix before the last '/'); malloc'd. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *d;
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	d = xmalloc((size_t)(slash - path) + 1);
-	memcpy(d, path, (size_t)(slash - path));
-	d[slash - path] = '\0';
-	return d;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	/* Some filesystems cannot fsync a directory; the rename is then as durable as it gets. */
-	if (rc != 0 && (errno == EINVAL || errno == EROFS))
-		rc = 0;
-	if (rc != 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return rc;
-	}
-	close(fd);
-	return 0;
-}
-
-/* Moves tmp to path: without replacing anything (link, then unlink tmp), or with rename. */
-static int install(const char *tmp, const char *path, bool overwrite, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (overwrite) {
-		if (rename(tmp, path) != 0)
-			return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
-		return KEYSTORE_OK;
-	}
-	if (link(tmp, path) == 0) {
-		unlink(tmp);
-		return KEYSTORE_OK;
-	}
-	if (errno == EEXIST)
-		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
-	/* NOLINTNEXTLINE(misc-redundant-expression): ENOTSUP == EOPNOTSUPP on Linux, not everywhere */
-	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK)
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
-	/* No hard links here (FAT, some FUSE): check, then rename; a narrow race remains. */
-	if (lstat(path, &st) == 0)
-		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
-	if (rename(tmp, path) != 0)
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
-	return KEYSTORE_OK;
-}
-
 int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw,
 		    size_t pwlen, unsigned flags, struct address *addr, char *err, size_t errlen)
 {
-	char *json = NULL, *dir = NULL, *tmp = NULL;
+	char *json = NULL;
 	struct address a;
 	struct stat st;
 	size_t plen = strlen(path);
-	int fd = -1, rc;
+	int rc;
 
 	if (plen == 0 || path[plen - 1] == '/')
 		return fail(err, errlen, KEYSTORE_EIO, "%s: not a file name", path);
-	/* Refuse early, before a second of scrypt; install() checks again atomically. */
+	/* Refuse early, before a second of scrypt; fsutil_write checks again atomically. */
 	if (!(flags & KEYSTORE_OVERWRITE) && lstat(path, &st) == 0)
 		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
 	rc = keystore_encrypt(key, pw, pwlen, flags, &json, err, errlen);
@@ -750,50 +672,17 @@ int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], cons
 		return rc;
 	if (key_address(key, &a) != KEYSTORE_OK)
 		abort(); /* keystore_encrypt accepted it */
-
-	dir = dir_of(path);
-	tmp = xmalloc(plen + sizeof(".tmp-XXXXXX"));
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = fail(err, errlen, KEYSTORE_EIO, "%s: cannot create a file there: %s", dir,
-			  strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, json, strlen(json)) != 0 || fsync(fd) != 0) {
-		rc = fail(err, errlen, KEYSTORE_EIO, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = fail(err, errlen, KEYSTORE_EIO, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	rc = install(tmp, path, (flags & KEYSTORE_OVERWRITE) != 0, err, errlen);
-	if (rc != KEYSTORE_OK)
-		goto out;
-	free(tmp);
-	tmp = NULL; /* it has become path */
-	if (fsync_dir(dir) != 0) {
-		rc = fail(err, errlen, KEYSTORE_EIO, "%s: fsync: %s", dir, strerror(errno));
-		goto out;
-	}
+	/* The one durable write (common/fsutil.h); the directory must exist, as geth's keystore does. */
+	rc = fsutil_write(path, json, strlen(json), 0600, (flags & KEYSTORE_OVERWRITE) ? 0 : FSUTIL_EXCLUSIVE, err,
+			  errlen);
+	free(json);
+	if (rc == FSUTIL_EEXIST)
+		return KEYSTORE_EEXIST;
+	if (rc != FSUTIL_OK)
+		return KEYSTORE_EIO;
 	if (addr)
 		*addr = a;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dir);
-	free(json);
-	return rc;
+	return KEYSTORE_OK;
 }
 
 void keystore_filename(char out[KEYSTORE_NAME_MAX], const struct address *a, int64_t t)
@@ -900,7 +789,7 @@ int keystore_list_default(struct keystore_list *list, const char *home, const ch
 	int rc;
 
 	if (!home)
-		home = getenv("HOME");
+		home = fsutil_home();
 	for (i = 0; home && *home && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		size_t hl = strlen(home), sl = strlen(defaults[i]);
 		char *dir = xmalloc(hl + sl + 1);

@@ -97,12 +97,13 @@ int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, si
 		     unsigned flags, char **json_out, char *err, size_t errlen);
 
 /*
- * keystore_encrypt, then writes the JSON to path atomically and durably: a
- * temporary file in the same directory (mode 0600), fsync, link or rename into
- * place, fsync of the directory. An existing path is KEYSTORE_EEXIST unless
- * flags has KEYSTORE_OVERWRITE. The directory must exist. When addr is not
- * NULL it gets the key's address. No temporary file is left behind, whatever
- * the outcome.
+ * keystore_encrypt, then writes the JSON to path atomically and durably, mode
+ * 0600, with fsutil_write (common/fsutil.h): an exclusive create, so that an
+ * existing path (a symbolic link too) is KEYSTORE_EEXIST, unless flags has
+ * KEYSTORE_OVERWRITE. The directory must exist. When addr is not NULL it gets
+ * the key's address. No temporary file is left behind, whatever the outcome;
+ * KEYSTORE_EIO after the file went into place means its directory could not
+ * be synced (fsutil.h: not known to survive a crash).
  */
 int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw,
 		    size_t pwlen, unsigned flags, struct address *addr, char *err, size_t errlen);
@@ -139,8 +140,9 @@ int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, si
 
 /*
  * keystore_list_dir on home/.foundry/keystores, then home/.ethereum/keystore,
- * then extra_dir when not NULL. home NULL means $HOME (nothing is listed from
- * the two default places when it is unset). Stops at the first error.
+ * then extra_dir when not NULL. home NULL means fsutil_home() (nothing is
+ * listed from the two default places when there is none). Stops at the first
+ * error.
  */
 int keystore_list_default(struct keystore_list *list, const char *home, const char *extra_dir,
 			  char *err, size_t errlen);

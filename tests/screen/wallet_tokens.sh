@@ -154,7 +154,7 @@ quit_chaindeck
 
 chmod 664 "$tokens"
 run_chaindeck c3 "$P"
-t_ok "a group-writable token list is refused with a message" screen_wait_for 'writable by group or others' 10
+t_ok "a group-writable token list is refused with a message" screen_wait_for 'writable by its group' 10
 quit_chaindeck
 chmod 600 "$tokens"
 
