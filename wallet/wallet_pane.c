@@ -34,6 +34,13 @@ struct wp {
 	enum wprompt prompt;
 	struct line_edit edit;
 	struct wallet_send_form form;
+	/*
+	 * The send form may still be re-prepared (1/2/3, c, o): true from the
+	 * amount's Enter until y hands the draft to signing or Esc leaves. A
+	 * confirmation only ever comes from a deliberate new send (s, x, X):
+	 * after y no key re-prepares the same payment with the next nonce.
+	 */
+	bool form_live;
 	bool send_after_unlock;
 	struct notice note;
 };
@@ -333,7 +340,8 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 		return;
 	case DRAFT_ERROR:
 		widget_text(app, win, y + 1, 1, STYLE_BAD, d->message);
-		widget_text(app, win, y + 3, 1, STYLE_DIM, "Esc back   1/2/3 fee level   c custom fees   o custom nonce");
+		widget_text(app, win, y + 3, 1, STYLE_DIM,
+		            p->form_live ? "Esc back   1/2/3 fee level   c custom fees   o custom nonce" : "Esc back");
 		return;
 	default:
 		break;
@@ -386,7 +394,8 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 		            wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
 		            : d->precheck_ok                     ? "y signs and sends exactly this   Esc cancels"
 		                                                 : "Y signs and sends it anyway   Esc cancels");
-	widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+	if (p->form_live && d->state == DRAFT_READY)
+		widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
 }
 
 static void wp_draw(void *state, struct app *app, WINDOW *win)
@@ -486,6 +495,7 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_AMOUNT:
 		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
 		p->form.level = FEE_NORMAL;
+		p->form_live = true;
 		p->view = WV_CONFIRM;
 		wallet_prepare(p->w, &p->form);
 		break;
@@ -562,6 +572,7 @@ static int confirm_key(struct wp *p, int key)
 	switch (key) {
 	case 27:
 		wallet_draft_clear(p->w);
+		p->form_live = false;
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	case 'y':
@@ -577,23 +588,25 @@ static int confirm_key(struct wp *p, int key)
 			notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
 			return PANE_REDRAW;
 		}
+		/* From here on the form is spent: no key re-prepares this payment. */
+		p->form_live = false;
 		wallet_send(p->w);
 		return PANE_REDRAW;
 	case '1':
 	case '2':
 	case '3':
-		if (d->replaces)
+		if (!p->form_live || d->replaces)
 			return PANE_CONSUMED;
 		p->form.level = (enum fee_level)(key - '1');
 		p->form.custom_fees = false;
 		wallet_prepare(p->w, &p->form);
 		return PANE_REDRAW;
 	case 'c':
-		if (!d->replaces)
+		if (p->form_live && !d->replaces)
 			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
 		return PANE_REDRAW;
 	case 'o':
-		if (!d->replaces)
+		if (p->form_live && !d->replaces)
 			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
 		return PANE_REDRAW;
 	case 'u':
@@ -688,6 +701,7 @@ static int wp_key(void *state, struct app *app, int key)
 			return PANE_REDRAW;
 		}
 		wallet_prepare_replacement(p->w, (size_t)k, key == 'X');
+		p->form_live = false;
 		p->view = WV_CONFIRM;
 		return PANE_REDRAW;
 	default:

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The wallet's confirmation screen against anvil, checked on the node with cast and JSON-RPC:
+#   - it signs only when every row and every full address fit: at 80x12 and at 40x24 it says
+#     "enlarge the terminal to confirm" and y sends nothing (nonce and balance unchanged)
+#   - after y has sent a payment, 1 then y sends nothing more (the nonce advanced by exactly 1)
+#   - a transaction with calldata shows the decoded call, in the send and the replacement alike:
+#     the speed-up of a token transfer shows the token recipient and amount, not "0 ETH"
+#   - a custom nonce of -1 or 12abc, and a gas limit of 0 from the node's estimate, are refused
+#     with a clear message before anything is signed
+#   - the replace screen: c sets custom fees (refused below the node's replacement minimum), the
+#     old fees are shown beside the new ones, the keys it does not take are not offered
+#   - the fee level is named; "slow" pays at least what recent blocks paid; a call the node says
+#     will revert gets the gas it uses, never a guaranteed out-of-gas 21000
+# The vault holds anvil's PUBLIC test mnemonic (test keys, never for real funds).
+set -u
+here=$(dirname "$0")
+. "$here/../lib/node.sh"
+. "$here/../lib/screen.sh"
+. "$here/../lib/erc20.sh"
+build=${CHAINDECK_BUILD:-build}
+CAST=${CAST:-$here/../npm/bin/cast}
+t_start=$(now_ms)
+
+home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-confirm.XXXXXX")
+cleanup_add "rm -rf '$home'"
+chmod 700 "$home"
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+
+MNEMONIC="test test test test test test test test test test test junk"
+PASSWORD='Horse-battery-9-staple'
+A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+A2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+A5=0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc
+KEY5=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
+vault=$home/vault
+printf '%s\n' "$PASSWORD" >"$home/password"
+chmod 600 "$home/password"
+printf '%s\n' "$MNEMONIC" |
+	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
+		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+"$build/chaindeck" wallet derive --count 2 --vault "$vault" --password-file "$home/password" \
+	>>"$home/restore.out" 2>&1 || die "accounts 1 and 2 are derived" "$(cat "$home/restore.out")"
+
+py() { python3 -c "$@"; }
+dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
+balance() { "$CAST" balance --rpc-url "$1" "$2"; }
+nonce_of() { "$CAST" nonce --rpc-url "$1" --block "${3:-pending}" "$2"; }
+head_of() { "$CAST" block-number --rpc-url "$1"; }
+# cast_field URL HASH FIELD: one field of `cast tx` (decimal numbers, lower-case addresses)
+cast_field() { "$CAST" tx --rpc-url "$1" "$2" "$3"; }
+gwei_to_wei() { py 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1].replace(",", "")) * 10**9))' "$1"; }
+has() { screen_capture | grep -Eq -- "$1"; }
+fees_shown() { screen_capture | sed -n 's/^ Max fee  *\([0-9.,]*\) gwei, tip \([0-9.,]*\) gwei.*/\1 \2/p' | tr -d , | head -n 1; }
+sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
+# blocks_pass URL N: waits until the node has mined N more blocks (a send would be in by then)
+blocks_pass() {
+	local want=$(($(head_of "$1") + $2)) end=$(($(now_ms) + 20000))
+	while [ "$(head_of "$1")" -lt "$want" ]; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+
+# shellcheck disable=SC2086 # CHAINDECK_WRAP (valgrind ...) is words
+run_chaindeck() {
+	screen_start "$1" "$3" "$4" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
+		LC_ALL=C.UTF-8 ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --vault "$vault" \
+		--log "$home/chaindeck-$1.log"
+	screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts ($1)" "$(screen_capture)"
+	screen_send 1
+	screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "the wallet pane shows ($1)"
+	screen_send u
+	screen_wait_for 'Vault password' 3 >/dev/null || die "the password prompt opens ($1)"
+	screen_type "$PASSWORD"
+	screen_send Enter
+	screen_wait_for 'unlocked \(L locks\)' 10 >/dev/null || die "the vault unlocks ($1)"
+}
+
+# send_form TO TOKEN AMOUNT: fills the send form (s); TOKEN "" for ETH
+send_form() {
+	screen_send s
+	screen_wait_for 'Send to address' 3 >/dev/null || return 1
+	screen_type "$1"
+	screen_send Enter
+	screen_wait_for 'Token contract \(Enter for ETH\)' 3 >/dev/null || return 1
+	[ -n "$2" ] && screen_type "$2"
+	screen_send Enter
+	screen_wait_for 'Amount (in ETH|of the token) \(or max\)' 3 >/dev/null || return 1
+	screen_type "$3"
+	screen_send Enter
+}
+# draft_wait REGEX TIMEOUT: as in wallet.sh, a token's decimals may still be on their way
+draft_wait() {
+	if screen_wait_for "$1|decimals are not known yet" "$2" >/dev/null && has 'decimals are not known yet'; then
+		screen_wait_for 'Esc back' 2 >/dev/null
+		sleep 1
+		screen_send 2
+	fi
+	screen_wait_for "$1" "$2"
+}
+back_to_main() {
+	screen_send Escape
+	screen_wait_for 'unlocked \(L locks\)' 5 >/dev/null
+}
+
+anvil_start --block-time 1 || die "anvil starts"
+U=$ANVIL_URL
+erc20_deploy "$U" || die "the token deploys"
+TOKEN=$ERC20_ADDRESS
+
+# ---- 4. a confirmation that does not fit signs nothing -------------------------------------------
+run_chaindeck small "$U" 80 12
+n0=$(nonce_of "$U" "$A0")
+b1=$(balance "$U" "$A1")
+send_form "$A1" "" 0.25 || t_fail "80x12: the send form opens"
+t_ok "80x12: the confirmation says to enlarge the terminal" screen_wait_for 'enlarge the terminal to confirm' 10
+t_ok "80x12: no offer to sign" screen_wait_gone 'y signs and sends' 1
+screen_send y
+t_ok "80x12: y says it does not sign what does not fit" screen_wait_for 'not signed: .*enlarge the terminal' 3
+screen_send Y
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0")" = "$n0" ] && [ "$(nonce_of "$U" "$A0" latest)" = "$n0" ] &&
+	[ "$(balance "$U" "$A1")" = "$b1" ]; then
+	t_pass "80x12: y and Y sent nothing (cast: nonce still $n0, recipient's balance unchanged)"
+else
+	t_fail "80x12: y and Y sent nothing" "nonce $(nonce_of "$U" "$A0"), was $n0"
+fi
+screen_resize 40 24
+t_ok "40x24: the full recipient address does not fit: enlarge the terminal" \
+	screen_wait_for 'enlarge the|terminal to|confirm' 5
+screen_send y
+t_ok "40x24: y says it does not sign" screen_wait_for 'not signed' 3
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0")" = "$n0" ] && [ "$(balance "$U" "$A1")" = "$b1" ]; then
+	t_pass "40x24: y sent nothing (cast: nonce still $n0, recipient's balance unchanged)"
+else
+	t_fail "40x24: y sent nothing" "nonce $(nonce_of "$U" "$A0"), was $n0"
+fi
+screen_resize 120 34
+t_ok "120x34: the same confirmation fits and offers y" screen_wait_for 'y signs and sends exactly this' 5
+t_ok "120x34: the whole recipient is shown" has "^ To +$A1  \\(own account\\)\$"
+back_to_main
+screen_send q
+screen_wait_for 'chaindeck exited with status 0' 5 >/dev/null
+
+# ---- 14. after a send, no single key signs anything ----------------------------------------------
+run_chaindeck big "$U" 120 34
+n0=$(nonce_of "$U" "$A0")
+b1=$(balance "$U" "$A1")
+send_form "$A1" "" 0.125 || t_fail "the send form opens"
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "the 0.125 ETH send is ready"
+screen_send y
+t_ok "y sends the 0.125 ETH" screen_wait_for 'sent 0x[0-9a-f]{64}' 10
+h14=$(sent_hash)
+# The stray key: 1 used to prepare the same payment again with the next nonce. Give it the time a
+# new confirmation would take to get ready, then press y as the user did.
+screen_send 1
+if screen_wait_for 'y signs and sends exactly this' 3 >/dev/null 2>&1; then
+	t_fail "1 after the send opens no new confirmation" "$(screen_capture)"
+else
+	t_pass "1 after the send opens no new confirmation"
+fi
+screen_send y
+for k in 2 3 c o; do screen_send "$k"; done
+t_ok "2/3/c/o after the send open nothing either" screen_wait_gone 'y signs and sends|Y signs and sends|Max fee per gas|Nonce \(Enter' 1
+screen_send y
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0" latest)" = $((n0 + 1)) ] && [ "$(nonce_of "$U" "$A0")" = $((n0 + 1)) ] &&
+	[ "$(py 'import sys; print(int(sys.argv[2]) - int(sys.argv[1]))' "$b1" "$(balance "$U" "$A1")")" = 125000000000000000 ]; then
+	t_pass "one payment only: cast says the nonce advanced by exactly 1 and the recipient got 0.125 ETH once"
+else
+	t_fail "one payment only" "nonce $(nonce_of "$U" "$A0") (was $n0), balance $(balance "$U" "$A1") (was $b1)"
+fi
+if [ "$(cast_field "$U" "$h14" nonce)" = "$n0" ]; then t_pass "the one transaction is $h14 (nonce $n0)"; else t_fail "the one transaction has nonce $n0"; fi
+back_to_main
+
+echo "# run time $((($(now_ms) - t_start) / 1000)) s"
+t_done
