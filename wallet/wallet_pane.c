@@ -41,6 +41,7 @@ struct wp {
 	 * after y no key re-prepares the same payment with the next nonce.
 	 */
 	bool form_live;
+	int confirm_rows, confirm_cols;  /* the size the confirmation was last drawn at */
 	bool send_after_unlock;
 	struct notice note;
 };
@@ -325,77 +326,232 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 
 /* ---- confirm ---- */
 
-static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
+/*
+ * The confirmation screen is a list of rows (label, value). It is drawn, and
+ * y/Y sign, only when every row fits the window whole: values wrap at
+ * spaces, but an address is never split or cut, and nothing may fall below
+ * the window. A confirmation the user cannot read entirely is not one.
+ */
+#define CONFIRM_MAX_ROWS 24
+
+struct crow {
+	const char *label;
+	enum tui_style st;
+	char value[360];
+};
+
+static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_style st, const char *value)
+{
+	if (*n >= CONFIRM_MAX_ROWS)
+		return;
+	r[*n].label = label;
+	r[*n].st = st;
+	snprintf(r[*n].value, sizeof(r[*n].value), "%s", value);
+	(*n)++;
+}
+
+/* The rows of a READY (or sending, or sent) draft: exactly what is signed, and what the node said. */
+static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 {
 	const struct wallet_draft *d = wallet_draft(p->w);
-	char v[300], a[ADDRESS_TEXT_SIZE], b[96], c[96];
+	char v[360], a[ADDRESS_TEXT_SIZE], b[96], c[96];
 	const char *lab;
-	int y = 0;
+	size_t n = 0;
 
-	widget_text(app, win, y++, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
-	switch (d->state) {
-	case DRAFT_NONE:
-	case DRAFT_PREPARING:
-		widget_text(app, win, y + 1, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
-		return;
-	case DRAFT_ERROR:
-		widget_text(app, win, y + 1, 1, STYLE_BAD, d->message);
-		widget_text(app, win, y + 3, 1, STYLE_DIM,
-		            p->form_live ? "Esc back   1/2/3 fee level   c custom fees   o custom nonce" : "Esc back");
-		return;
-	default:
-		break;
-	}
-	y++;
 	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
-	kv(app, win, &y, "Chain", STYLE_TITLE, v);
+	crow_add(r, &n, "Chain", STYLE_TITLE, v);
 	addr_text(a, sizeof(a), d->from_addr);
 	lab = label_of(p, app, d->from_addr);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
-	kv(app, win, &y, "From", STYLE_NORMAL, v);
+	crow_add(r, &n, "From", STYLE_NORMAL, v);
 	addr_text(a, sizeof(a), d->recipient);
 	lab = label_of(p, app, d->recipient);
 	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
-	kv(app, win, &y, "To", STYLE_TITLE, v);
+	crow_add(r, &n, "To", STYLE_TITLE, v);
 	if (d->token) {
 		struct token_meta meta;
 
 		tokens_get(wallet_tokens(p->w), d->token_addr, &meta);
 		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
-		kv(app, win, &y, "Amount", STYLE_TITLE, v);
+		crow_add(r, &n, "Amount", STYLE_TITLE, v);
 		addr_text(a, sizeof(a), d->token_addr);
-		kv(app, win, &y, "Token", STYLE_NORMAL, a);
+		crow_add(r, &n, "Token", STYLE_NORMAL, a);
 	} else {
-		kv(app, win, &y, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
+		crow_add(r, &n, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
 	}
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	kv(app, win, &y, "Nonce", STYLE_NORMAL, v);
+	crow_add(r, &n, "Nonce", STYLE_NORMAL, v);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);
-	kv(app, win, &y, "Gas limit", STYLE_NORMAL, v);
+	crow_add(r, &n, "Gas limit", STYLE_NORMAL, v);
 	if (d->eip1559) {
 		snprintf(v, sizeof(v), "%s, tip %s", fmt_units(b, sizeof(b), d->max_fee, 9, "gwei"),
 		         fmt_units(c, sizeof(c), d->tip, 9, "gwei"));
-		kv(app, win, &y, "Max fee", STYLE_NORMAL, v);
+		crow_add(r, &n, "Max fee", STYLE_NORMAL, v);
 	} else {
-		kv(app, win, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
+		crow_add(r, &n, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
 	}
-	kv(app, win, &y, "Max total", STYLE_TITLE, fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
-	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
+	crow_add(r, &n, "Max total", STYLE_TITLE,
+	         fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
+	crow_add(r, &n, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
 	if (wallet_node_insecure(p->w))
-		kv(app, win, &y, "WARNING", STYLE_BAD,
-		   "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted");
-	y++;
+		crow_add(r, &n, "WARNING", STYLE_BAD,
+		         "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted");
+	return n;
+}
+
+static bool is_address_word(const char *s, size_t len)
+{
+	if (len != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	for (size_t i = 2; i < len; i++) {
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Word-wraps text into lines of at most width bytes from row *y at column x
+ * (drawn when win is not NULL), advancing *y. A word longer than a line is
+ * split (at a UTF-8 character boundary), except an address: then false.
+ */
+static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, enum tui_style st, const char *text)
+{
+	const char *s = text;
+	char line[400];
+	size_t used = 0;
+
+	if (width < 1 || (size_t)width >= sizeof(line))
+		return false;
+	while (*s == ' ')
+		s++;
+	while (*s) {
+		size_t wl = strcspn(s, " "), gap = 0;
+
+		if (used && used + wl > (size_t)width) {
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			used = 0;
+		}
+		if (!used && wl > (size_t)width) {
+			size_t cut = (size_t)width;
+
+			if (is_address_word(s, wl))
+				return false;
+			while (cut > 1 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+				cut--;
+			memcpy(line, s, cut);
+			line[cut] = '\0';
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			s += cut;
+			continue;
+		}
+		memcpy(line + used, s, wl);
+		used += wl;
+		s += wl;
+		/* The spaces after the word stay as written ("0x…  (label)") unless the line ends there. */
+		while (s[gap] == ' ')
+			gap++;
+		if (s[gap] && used + gap + strcspn(s + gap, " ") <= (size_t)width) {
+			memset(line + used, ' ', gap);
+			used += gap;
+		} else if (s[gap]) {
+			line[used] = '\0';
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			used = 0;
+		}
+		line[used] = '\0';
+		s += gap;
+	}
+	if (used || s == text || !*text) {
+		if (win)
+			widget_text(app, win, *y, x, st, used ? line : "");
+		(*y)++;
+	}
+	return true;
+}
+
+/* What the action line says for the draft's state. */
+static const char *confirm_action(const struct wp *p, const struct wallet_draft *d)
+{
 	if (d->state == DRAFT_SENDING)
-		widget_text(app, win, y, 1, STYLE_WARN, "checking the chain id, signing, broadcasting...");
-	else if (d->state == DRAFT_SENT)
-		widget_text(app, win, y, 1, STYLE_OK, "sent: tracking it on the wallet's main view (Esc)");
-	else
-		widget_text(app, win, y, 1, STYLE_TITLE,
-		            wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
-		            : d->precheck_ok                     ? "y signs and sends exactly this   Esc cancels"
-		                                                 : "Y signs and sends it anyway   Esc cancels");
-	if (p->form_live && d->state == DRAFT_READY)
-		widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+		return "checking the chain id, signing, broadcasting...";
+	if (d->state == DRAFT_SENT)
+		return "sent: tracking it on the wallet's main view (Esc)";
+	if (wallet_state(p->w) != WALLET_UNLOCKED)
+		return "u unlocks to sign   Esc cancels";
+	return d->precheck_ok ? "y signs and sends exactly this   Esc cancels" : "Y signs and sends it anyway   Esc cancels";
+}
+
+/*
+ * Lays out the confirmation of the current draft in a rows x cols window,
+ * drawing it when win is not NULL: the title, every row, the action line.
+ * The last window row is the notice line and stays free. Whether it all fits.
+ */
+static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows, int cols)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+	struct crow r[CONFIRM_MAX_ROWS];
+	size_t n = confirm_rows(p, app, r);
+	int y = 2, width = cols - LABEL_W - 2;
+	bool fits = true;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+	for (size_t i = 0; i < n && fits; i++) {
+		if (win && y < rows - 1)
+			widget_label(app, win, y, 1, r[i].label, LABEL_W);
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
+	}
+	y++;
+	if (fits)
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2,
+		                 d->state == DRAFT_SENDING ? STYLE_WARN : d->state == DRAFT_SENT ? STYLE_OK : STYLE_TITLE,
+		                 confirm_action(p, d));
+	if (win && p->form_live && d->state == DRAFT_READY && y < rows - 1)
+		widget_text(app, win, y, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+	return fits && y <= rows - 1;
+}
+
+static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+	int rows = getmaxy(win), cols = getmaxx(win), y;
+
+	p->confirm_rows = rows;
+	p->confirm_cols = cols;
+	switch (d->state) {
+	case DRAFT_NONE:
+	case DRAFT_PREPARING:
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 2, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
+		return;
+	case DRAFT_ERROR:
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		y = 2;
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, d->message);
+		widget_text(app, win, y + 1, 1, STYLE_DIM,
+		            p->form_live ? "Esc back   1/2/3 fee level   c custom fees   o custom nonce" : "Esc back");
+		return;
+	default:
+		break;
+	}
+	if (!confirm_layout(p, app, NULL, rows, cols)) {
+		/* Nothing partial: a cut confirmation could hide the fee, the check or the recipient's end. */
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		y = 2;
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
+		          "enlarge the terminal to confirm: the whole confirmation (every row, every full address) "
+		          "must show before it can be signed");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc cancels");
+		return;
+	}
+	confirm_layout(p, app, win, rows, cols);
 }
 
 static void wp_draw(void *state, struct app *app, WINDOW *win)
@@ -565,7 +721,7 @@ static long newest_pending(const struct wp *p)
 	return -1;
 }
 
-static int confirm_key(struct wp *p, int key)
+static int confirm_key(struct wp *p, struct app *app, int key)
 {
 	const struct wallet_draft *d = wallet_draft(p->w);
 
@@ -581,6 +737,11 @@ static int confirm_key(struct wp *p, int key)
 			return PANE_CONSUMED;
 		if (wallet_state(p->w) != WALLET_UNLOCKED) {
 			notice_set(&p->note, true, "unlock first: u");
+			return PANE_REDRAW;
+		}
+		/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
+		if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
+			notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
 			return PANE_REDRAW;
 		}
 		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
@@ -631,7 +792,7 @@ static int wp_key(void *state, struct app *app, int key)
 		return prompt_key(p, app, key);
 	p->note.text[0] = '\0';
 	if (p->view == WV_CONFIRM)
-		return confirm_key(p, key);
+		return confirm_key(p, app, key);
 	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
