@@ -174,6 +174,14 @@ struct wallet_draft {
 	struct u256 value;           /* wei sent with the transaction */
 	uint8_t *data;               /* owned; call data (token transfer), NULL when none */
 	size_t data_len;
+	/*
+	 * The call data decoded for the confirmation, "" when there is none:
+	 * "transfer(address,uint256): 0x…, 2500000000000000000", a method from
+	 * the selector table with its arguments, or the bare selector. An ERC-20
+	 * transfer also sets token, token_addr (the transaction's to), recipient
+	 * and token_amount from the data itself.
+	 */
+	char call[240];
 	struct u256 max_total;       /* gas × max fee (or gas price) + value: the most it can cost */
 	struct u256 balance;
 	bool replaces;               /* a speed-up or cancel of sent[replaced] */

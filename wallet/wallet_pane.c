@@ -379,6 +379,10 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	} else {
 		crow_add(r, &n, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
 	}
+	if (d->call[0])
+		crow_add(r, &n, "Call", STYLE_TITLE, d->call);
+	if (d->token && !u256_is_zero(d->value))
+		crow_add(r, &n, "ETH value", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
 	crow_add(r, &n, "Nonce", STYLE_NORMAL, v);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);

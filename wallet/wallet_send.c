@@ -13,6 +13,7 @@
 #include "common/abi.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/selectors.h"
 #include "common/text.h"
 #include "wallet/tx.h"
 #include "wallet/wallet_internal.h"
@@ -69,6 +70,49 @@ const struct wallet_draft *wallet_draft(const struct wallet *w)
 static void addr_hex(char *out, size_t cap, const uint8_t a[20])
 {
 	hex_encode(out, cap, a, 20, 1);
+}
+
+/*
+ * Decodes the draft's call data for the confirmation screen (d->call); `to`
+ * is the transaction's to. An ERC-20 transfer(address,uint256) also sets
+ * the token fields from the data, so that a replacement of a token
+ * transfer shows the token recipient and amount, not the token contract
+ * and 0 ETH. What is shown is read from the bytes that are signed.
+ */
+static void draft_decode_call(struct wallet_draft *d, const uint8_t to[20])
+{
+	static const uint8_t transfer_sel[4] = { 0xa9, 0x05, 0x9c, 0xbb };
+	const char *sigs[2];
+	char args[200];
+	uint32_t sel;
+
+	d->call[0] = '\0';
+	if (!d->data_len)
+		return;
+	if (d->data_len < 4) {
+		snprintf(d->call, sizeof(d->call), "%zu bytes of call data, no method selector", d->data_len);
+		return;
+	}
+	if (d->data_len == 68 && memcmp(d->data, transfer_sel, 4) == 0) {
+		struct address rcpt;
+		struct u256 amount;
+
+		if (abi_decode_address(d->data + 4, 64, 0, &rcpt) == ABI_OK &&
+		    abi_decode_uint(d->data + 4, 64, 1, 256, &amount) == ABI_OK) {
+			d->token = true;
+			memcpy(d->token_addr, to, 20);
+			memcpy(d->recipient, rcpt.b, 20);
+			d->token_amount = amount;
+		}
+	}
+	sel = (uint32_t)d->data[0] << 24 | (uint32_t)d->data[1] << 16 | (uint32_t)d->data[2] << 8 | d->data[3];
+	if (selectors_lookup(sel, sigs, 2) > 0) {
+		abi_format_args(sigs[0], d->data, d->data_len, args, sizeof(args));
+		snprintf(d->call, sizeof(d->call), "%s: %s", sigs[0], args);
+	} else {
+		snprintf(d->call, sizeof(d->call), "method 0x%08x (not in the selector table), %zu bytes of call data", sel,
+		         d->data_len);
+	}
 }
 
 /* {from, to, value, data} as eth_call / eth_estimateGas want it. */
@@ -352,6 +396,7 @@ static void on_basics(void *ud, const struct rpc_response *res)
 			}
 			memcpy(d->data, data, dl);
 			d->data_len = dl;
+			draft_decode_call(d, d->token_addr);
 		}
 	} else if (strcmp(f->amount, "max") == 0) {
 		/* Estimate with a plain transfer's value; the exact max comes after the gas is known. */
@@ -506,6 +551,8 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 			}
 			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
 			d->data_len = w->sent_data_len[i];
+			/* A token transfer: the real recipient and amount are in the data, not in to and value. */
+			draft_decode_call(d, s->to);
 		}
 	}
 	/* At least 10 % more than before (the node's rule), and at least what the base fee now asks. */

@@ -108,7 +108,8 @@ back_to_main() {
 anvil_start --block-time 1 || die "anvil starts"
 U=$ANVIL_URL
 erc20_deploy "$U" || die "the token deploys"
-TOKEN=$ERC20_ADDRESS
+TOKEN=0x5FbDB2315678afecb367f032d93F642f64180aa3 # anvil's first contract from account 0, checksummed
+[ "${ERC20_ADDRESS,,}" = "${TOKEN,,}" ] || die "the token is at the expected address" "$ERC20_ADDRESS"
 
 # ---- 4. a confirmation that does not fit signs nothing -------------------------------------------
 run_chaindeck small "$U" 80 12
@@ -175,6 +176,51 @@ else
 fi
 if [ "$(cast_field "$U" "$h14" nonce)" = "$n0" ]; then t_pass "the one transaction is $h14 (nonce $n0)"; else t_fail "the one transaction has nonce $n0"; fi
 back_to_main
+
+# ---- 5. the decoded call, in the send and in the replacement of a token transfer ----------------
+anvil_start --no-mining || die "the second anvil (no mining) starts"
+V=$ANVIL_URL
+erc20_deploy "$V" || die "the token deploys on the second anvil"
+"$CAST" rpc --rpc-url "$V" evm_mine >/dev/null
+run_chaindeck nomine "$V" 120 34
+tok1_before=$("$CAST" call --rpc-url "$V" "$TOKEN" 'balanceOf(address)(uint256)' "$A1" | awk '{print $1}')
+n=$(nonce_of "$V" "$A0")
+send_form "$A1" "$TOKEN" 2.5 || t_fail "token: the send form opens"
+if draft_wait 'y signs and sends exactly this' 10; then t_pass "token: the 2.5 CDT send is ready"; else t_fail "token: the 2.5 CDT send is ready"; fi
+t_ok "token send: the decoded call is shown" \
+	has "^ Call +transfer\\(address,uint256\\): $A1, 2500000000000000000\$"
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "token: the 2.5 CDT send goes out"
+h1=$(sent_hash)
+back_to_main
+screen_wait_for "^ nonce $n +pending" 10 >/dev/null
+screen_send x
+if screen_wait_for 'y signs and sends exactly this' 10; then t_pass "token speed-up: the replacement is ready"; else t_fail "token speed-up: the replacement is ready"; fi
+t_ok "token speed-up: To is the token's recipient, not the token contract" has "^ To +$A1  \\(own account\\)\$"
+t_ok "token speed-up: the amount is 2.5 CDT, not 0 ETH" has '^ Amount +2\.5 CDT$'
+t_ok "token speed-up: the token contract is named" has "^ Token +$TOKEN\$"
+t_ok "token speed-up: the decoded call is shown" has "^ Call +transfer\\(address,uint256\\): $A1, 2500000000000000000\$"
+t_ok "token speed-up: no '0 ETH' amount" screen_wait_gone '^ Amount +0 ETH' 1
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "token speed-up goes out"
+h2=$(sent_hash)
+back_to_main
+"$CAST" rpc --rpc-url "$V" evm_mine >/dev/null
+input=$(cast_field "$V" "$h2" input)
+decoded=$("$CAST" calldata-decode 'transfer(address,uint256)' "$input" 2>&1 | awk '{print $1}' | tr '\n' ' ')
+to2=$(cast_field "$V" "$h2" to)
+if [ "${to2,,}" = "${TOKEN,,}" ] && [ "$decoded" = "$A1 2500000000000000000 " ] &&
+	[ "$(cast_field "$V" "$h2" nonce)" = "$n" ]; then
+	t_pass "token speed-up: cast decodes the mined replacement as transfer($A1, 2.5e18) on the token, nonce $n"
+else
+	t_fail "token speed-up: cast decodes the replacement as the same transfer" "to $(cast_field "$V" "$h2" to) decoded '$decoded'"
+fi
+tok1_after=$("$CAST" call --rpc-url "$V" "$TOKEN" 'balanceOf(address)(uint256)' "$A1" | awk '{print $1}')
+if [ "$(py 'import sys; print(int(sys.argv[2]) - int(sys.argv[1]))' "$tok1_before" "$tok1_after")" = 2500000000000000000 ]; then
+	t_pass "token speed-up: the recipient got 2.5 CDT once (cast balanceOf)"
+else
+	t_fail "token speed-up: the recipient got 2.5 CDT once" "$tok1_before -> $tok1_after"
+fi
 
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
 t_done
