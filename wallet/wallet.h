@@ -142,7 +142,7 @@ struct wallet_send_form {
 	bool custom_fees;            /* use max_fee / tip (EIP-1559) or gas_price (legacy) below */
 	struct u256 max_fee, tip, gas_price;
 	bool custom_nonce;
-	uint64_t nonce;
+	char nonce_text[32];         /* as typed: wallet_prepare reads it strictly (decimal digits only) */
 };
 
 enum wallet_draft_state {

@@ -676,8 +676,12 @@ static void prompt_done(struct wp *p, struct app *app)
 		wallet_prepare(p->w, &p->form);
 		break;
 	case P_NONCE:
+		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
+			notice_set(&p->note, true, "nonce: too long for a nonce");
+			break;
+		}
 		p->form.custom_nonce = p->edit.text[0] != '\0';
-		p->form.nonce = strtoull(p->edit.text, NULL, 10);
+		snprintf(p->form.nonce_text, sizeof(p->form.nonce_text), "%s", p->edit.text);
 		wallet_prepare(p->w, &p->form);
 		break;
 	case P_WATCH:

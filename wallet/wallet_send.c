@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/selectors.h"
 #include "common/text.h"
+#include "wallet/sign.h"
 #include "wallet/tx.h"
 #include "wallet/wallet_internal.h"
 
@@ -28,6 +29,7 @@ struct draft_ctx {
 	struct wallet *w;
 	uint64_t gen;
 	struct wallet_send_form form;
+	uint64_t nonce;              /* the form's custom nonce, parsed */
 };
 
 static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -152,6 +154,26 @@ static void revert_text(const struct rpc_reply *r, char *out, size_t cap)
 	text_sanitize(out, cap, r->message ? r->message : "", r->message ? strlen(r->message) : 0);
 }
 
+static void draft_tx(const struct wallet_draft *d, struct tx *t);
+
+/*
+ * The stateless rules a node applies (tx_check, as `wallet sign-tx` runs
+ * them): a nonce of 2^64 - 1, a gas limit below the intrinsic gas (0 from a
+ * node's estimate), a tip above the max fee. false with the draft failed.
+ */
+static bool draft_check(struct wallet *w)
+{
+	struct tx t;
+	char why[TX_ERR_MAX];
+
+	draft_tx(&w->draft, &t);
+	if (tx_check(&t, why, sizeof(why)) != TX_OK) {
+		draft_fail(w, "not signed: %s", why);
+		return false;
+	}
+	return true;
+}
+
 /* Final numbers: fees by level or custom, the total, and whether the balance covers it. */
 static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 {
@@ -192,6 +214,8 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 		wallet_notify(w);
 		return;
 	}
+	if (!draft_check(w))
+		return;
 	d->state = DRAFT_READY;
 	wallet_notify(w);
 }
@@ -266,7 +290,7 @@ static void on_check(void *ud, const struct rpc_response *res)
 		}
 	}
 	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0)
-		d->gas = est == 21000 ? est : est + est / 5; /* contracts get a 20 % margin */
+		d->gas = est == 21000 || est > UINT64_MAX - est / 5 ? est : est + est / 5; /* contracts: a 20 % margin */
 	else if (!d->gas)
 		d->gas = d->data_len ? 100000 : 21000;
 	if (d->precheck_ok)
@@ -339,7 +363,7 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (f->custom_nonce)
-		d->nonce = f->nonce;
+		d->nonce = c->nonce;
 	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
 		have_latest = true;
 	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
@@ -444,6 +468,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	struct draft_ctx *c;
 	struct rpc_batch *b;
 	char from[48], pct[3][8];
+	uint64_t nonce = 0;
 	cJSON *p;
 
 	draft_reset(w);
@@ -459,6 +484,16 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	memcpy(d->token_addr, f->token_addr, 20);
 	if (parse_amount(w, f) != 0)
 		return;
+	if (f->custom_nonce) {
+		struct u256 n;
+
+		/* Strictly digits: "-1" and "12abc" are mistakes to point out, never 2^64 - 1 or 12. */
+		if (u256_parse_dec(&n, f->nonce_text, strlen(f->nonce_text)) != U256_OK || u256_to_u64(n, &nonce) != U256_OK) {
+			draft_fail(w, "nonce: '%s' is not a whole number from 0 to 18446744073709551614 (Enter alone: automatic)",
+			           f->nonce_text);
+			return;
+		}
+	}
 	c = calloc(1, sizeof(*c));
 	b = rpc_batch_new();
 	if (!c || !b) {
@@ -470,6 +505,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->form = *f;
+	c->nonce = nonce;
 	addr_hex(from, sizeof(from), d->from_addr);
 	rpc_batch_add(b, "eth_chainId", NULL);
 	p = cJSON_CreateArray();
@@ -525,11 +561,22 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 		draft_fail(w, "only a pending transaction can be replaced");
 		return;
 	}
-	for (size_t k = 0; k < w->naccounts; k++) {
-		if (memcmp(w->accounts[k].acct.address.b, s->from, 20) == 0)
-			d->from = k;
-	}
 	memcpy(d->from_addr, s->from, 20);
+	{
+		/* The sender must be one of this vault's accounts: never another account's key (no fallback). */
+		size_t k = 0;
+
+		while (k < w->naccounts && memcmp(w->accounts[k].acct.address.b, s->from, 20) != 0)
+			k++;
+		if (k == w->naccounts) {
+			char a[48];
+
+			addr_hex(a, sizeof(a), s->from);
+			draft_fail(w, "the sender %s is not an account of this vault: not signed", a);
+			return;
+		}
+		d->from = k;
+	}
 	d->chain_id = s->chain_id;
 	d->nonce = s->nonce;
 	d->eip1559 = s->eip1559;
@@ -572,6 +619,8 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 		draft_fail(w, "the amounts overflow");
 		return;
 	}
+	if (!draft_check(w))
+		return;
 	d->precheck_ok = true;
 	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", cancel ? "cancel" : "speed-up",
 	         (unsigned long long)s->nonce);
@@ -664,6 +713,34 @@ static void draft_tx(const struct wallet_draft *d, struct tx *t)
 	}
 }
 
+/*
+ * The key of the address on the confirmation, looked up by that address
+ * (never by a list position, which can change under a draft), and checked:
+ * the address the key derives must be the one shown. 0, or -1 with err set.
+ */
+static int draft_key(struct wallet *w, uint8_t key[32], char *err, size_t errlen)
+{
+	const struct wallet_draft *d = &w->draft;
+	struct address want, got;
+	char a[48], b[48];
+	size_t i;
+
+	memcpy(want.b, d->from_addr, 20);
+	addr_hex(a, sizeof(a), d->from_addr);
+	if (vault_find(w->vault, &want, &i) != VAULT_OK) {
+		snprintf(err, errlen, "%s is not an account of this vault", a);
+		return -1;
+	}
+	if (vault_private_key(w->vault, i, key, err, errlen) != VAULT_OK)
+		return -1;
+	if (sign_key_address(key, &got) != SIGN_OK || memcmp(got.b, want.b, 20) != 0) {
+		addr_hex(b, sizeof(b), got.b);
+		snprintf(err, errlen, "the vault's key for %s belongs to %s", a, b);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_chain_checked(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
@@ -707,15 +784,21 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		draft_fail(w, "out of memory");
 		return;
 	}
-	rc = vault_private_key(w->vault, d->from, key, err, sizeof(err));
-	if (rc == VAULT_OK) {
+	/* By address, checked; and the node's stateless rules once more on exactly what is signed. */
+	rc = draft_key(w, key, err, sizeof(err));
+	if (rc == 0) {
 		draft_tx(d, &t);
-		rc = tx_sign(&t, key, &raw);
+		if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+			rc = -1;
+		} else if (tx_sign(&t, key, &raw) != TX_OK) {
+			rc = -1;
+			snprintf(err, sizeof(err), "the transaction was rejected");
+		}
 	}
 	sodium_free(key);
 	if (rc != 0) {
 		free(c);
-		draft_fail(w, "signing failed: %s", rc == VAULT_OK ? "transaction rejected" : err);
+		draft_fail(w, "not signed: %s", err);
 		return;
 	}
 	memcpy(d->sent_hash, raw.hash, 32);

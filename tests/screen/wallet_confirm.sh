@@ -222,5 +222,81 @@ else
 	t_fail "token speed-up: the recipient got 2.5 CDT once" "$tok1_before -> $tok1_after"
 fi
 
+# ---- 6. the pane runs tx_check before signing ------------------------------------------------------
+SCREEN_NAME=big
+n0=$(nonce_of "$U" "$A0")
+# custom_nonce TEXT: a send of 0.01 ETH to account 1 with the nonce TEXT set by o
+custom_nonce() {
+	send_form "$A1" "" 0.01
+	screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || return 1
+	screen_send o
+	screen_wait_for 'Nonce \(Enter for automatic\)' 3 >/dev/null || return 1
+	_tmux send-keys -t "$SCREEN_NAME" -l -- "$1" # "-1" is text, not a flag
+	screen_send Enter
+}
+for bad in -1 12abc; do
+	custom_nonce "$bad" || t_fail "nonce $bad: the nonce prompt opens"
+	t_ok "nonce '$bad' is refused with a clear message" screen_wait_for "nonce: '$bad' is not a whole number" 10
+	t_ok "nonce '$bad': no offer to sign" screen_wait_gone 'y signs and sends|Y signs and sends' 1
+	screen_send y
+	screen_send Y
+	back_to_main
+done
+custom_nonce 18446744073709551615 || t_fail "nonce 2^64-1: the nonce prompt opens"
+t_ok "nonce 2^64-1 is refused by tx_check (EIP-2681)" screen_wait_for 'not signed: nonce: 2\^64-1 is not usable' 10
+screen_send Y
+back_to_main
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "bad nonces: nothing was sent (cast: nonce still $n0)"; else t_fail "bad nonces: nothing was sent" "nonce $(nonce_of "$U" "$A0"), was $n0"; fi
+
+# A node whose eth_estimateGas answers 0: a proxy in front of anvil rewrites that one answer.
+cat >"$home/proxy.py" <<'PYEOF'
+import json, sys, urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+upstream = sys.argv[1]
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        req = json.loads(body)
+        with urllib.request.urlopen(urllib.request.Request(upstream, body, {"Content-Type": "application/json"})) as r:
+            res = json.loads(r.read())
+        reqs, ress = (req, res) if isinstance(req, list) else ([req], [res])
+        for q in reqs:
+            if q.get("method") == "eth_estimateGas":
+                for a in ress:
+                    if a.get("id") == q.get("id"):
+                        a.pop("error", None)
+                        a["result"] = "0x0"
+        out = json.dumps(res).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.serve_forever()
+PYEOF
+_spawn python3 "$home/proxy.py" "$U" >"$home/proxy.port" 2>"$home/proxy.err"
+node_track "$_spawned_pid"
+for _ in $(seq 50); do [ -s "$home/proxy.port" ] && break; sleep 0.1; done
+P="http://127.0.0.1:$(cat "$home/proxy.port")"
+[ "$(rpc_result "$P" eth_estimateGas "[{\"from\":\"$A0\",\"to\":\"$A1\"}]")" = 0x0 ] || t_fail "the proxy answers eth_estimateGas with 0"
+run_chaindeck zero "$P" 120 34
+n0=$(nonce_of "$U" "$A0")
+send_form "$A1" "" 0.01 || t_fail "estimate 0: the send form opens"
+t_ok "a gas estimate of 0 is refused: below the intrinsic 21000" \
+	screen_wait_for 'not signed: gas: 0 is below the intrinsic gas 21000' 10
+t_ok "estimate 0: no offer to sign" screen_wait_gone 'y signs and sends|Y signs and sends' 1
+screen_send Y
+back_to_main
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "estimate 0: nothing was sent (cast: nonce still $n0)"; else t_fail "estimate 0: nothing was sent"; fi
+screen_send q
+screen_wait_for 'chaindeck exited with status 0' 5 >/dev/null
+SCREEN_NAME=big
+
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
 t_done
