@@ -186,13 +186,20 @@ struct wallet_draft {
 	struct u256 balance;
 	bool replaces;               /* a speed-up or cancel of sent[replaced] */
 	size_t replaced;
+	struct u256 old_max_fee, old_tip, old_gas_price; /* replaces: the fees of the pending transaction */
 	uint8_t sent_hash[32];       /* DRAFT_SENT */
 };
 
 /* Starts preparing a draft from the form (replacing any draft). */
 void wallet_prepare(struct wallet *w, const struct wallet_send_form *f);
-/* A draft that replaces sent transaction i: same nonce, fees bumped; cancel sends 0 to oneself. */
-void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel);
+/*
+ * A draft that replaces sent transaction i: same nonce, same call (cancel:
+ * 0 ETH to oneself, no data), and fees from the node's fee history at
+ * fees->level, each raised to at least the +10 % a node requires of a
+ * replacement. With fees->custom_fees the given fees, refused when below
+ * that minimum. fees NULL: the normal level. Only the fee fields of fees are read.
+ */
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees);
 const struct wallet_draft *wallet_draft(const struct wallet *w);
 /*
  * Signs exactly the READY draft and broadcasts it — after checking that the

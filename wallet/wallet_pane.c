@@ -41,6 +41,9 @@ struct wp {
 	 * after y no key re-prepares the same payment with the next nonce.
 	 */
 	bool form_live;
+	bool replacing;                  /* the confirmation replaces sent transaction replace_idx */
+	size_t replace_idx;
+	bool replace_cancel;
 	int confirm_rows, confirm_cols;  /* the size the confirmation was last drawn at */
 	bool send_after_unlock;
 	struct notice note;
@@ -394,6 +397,14 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	} else {
 		crow_add(r, &n, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
 	}
+	if (d->replaces && d->eip1559) {
+		snprintf(v, sizeof(v), "%s, tip %s (the pending transaction's)", fmt_units(b, sizeof(b), d->old_max_fee, 9, "gwei"),
+		         fmt_units(c, sizeof(c), d->old_tip, 9, "gwei"));
+		crow_add(r, &n, "Old max fee", STYLE_DIM, v);
+	} else if (d->replaces) {
+		snprintf(v, sizeof(v), "%s (the pending transaction's)", fmt_units(b, sizeof(b), d->old_gas_price, 9, "gwei"));
+		crow_add(r, &n, "Old gas price", STYLE_DIM, v);
+	}
 	crow_add(r, &n, "Max total", STYLE_TITLE,
 	         fmt_units(v, sizeof(v), d->max_total, 18, "ETH (amount + most the fee can be)"));
 	crow_add(r, &n, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
@@ -518,7 +529,9 @@ static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows,
 		                 d->state == DRAFT_SENDING ? STYLE_WARN : d->state == DRAFT_SENT ? STYLE_OK : STYLE_TITLE,
 		                 confirm_action(p, d));
 	if (win && p->form_live && d->state == DRAFT_READY && y < rows - 1)
-		widget_text(app, win, y, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+		widget_text(app, win, y, 1, STYLE_DIM,
+		            d->replaces ? "1/2/3 slow/normal/fast fees (at least +10 %)   c custom fees"
+		                        : "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
 	return fits && y <= rows - 1;
 }
 
@@ -540,7 +553,9 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 		y = 2;
 		wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, d->message);
 		widget_text(app, win, y + 1, 1, STYLE_DIM,
-		            p->form_live ? "Esc back   1/2/3 fee level   c custom fees   o custom nonce" : "Esc back");
+		            !p->form_live ? "Esc back"
+		            : p->replacing ? "Esc back   1/2/3 fee level   c custom fees"
+		                           : "Esc back   1/2/3 fee level   c custom fees   o custom nonce");
 		return;
 	default:
 		break;
@@ -609,6 +624,15 @@ static int parse_gwei(const char *text, struct u256 *out)
 	return u256_parse_units(out, text, strlen(text), 9) == U256_OK ? 0 : -1;
 }
 
+/* Prepares the confirmation again with the form's fees: the send, or the replacement. */
+static void reprepare(struct wp *p)
+{
+	if (p->replacing)
+		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+	else
+		wallet_prepare(p->w, &p->form);
+}
+
 static void prompt_done(struct wp *p, struct app *app)
 {
 	struct address a;
@@ -673,7 +697,7 @@ static void prompt_done(struct wp *p, struct app *app)
 			break;
 		}
 		p->form.custom_fees = true;
-		wallet_prepare(p->w, &p->form);
+		reprepare(p);
 		break;
 	case P_NONCE:
 		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
@@ -764,18 +788,19 @@ static int confirm_key(struct wp *p, struct app *app, int key)
 	case '1':
 	case '2':
 	case '3':
-		if (!p->form_live || d->replaces)
+		if (!p->form_live)
 			return PANE_CONSUMED;
 		p->form.level = (enum fee_level)(key - '1');
 		p->form.custom_fees = false;
-		wallet_prepare(p->w, &p->form);
+		reprepare(p);
 		return PANE_REDRAW;
 	case 'c':
-		if (p->form_live && !d->replaces)
+		if (p->form_live)
 			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
 		return PANE_REDRAW;
 	case 'o':
-		if (p->form_live && !d->replaces)
+		/* A replacement keeps the nonce it replaces: no custom nonce there. */
+		if (p->form_live && !p->replacing)
 			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
 		return PANE_REDRAW;
 	case 'u':
@@ -860,6 +885,7 @@ static int wp_key(void *state, struct app *app, int key)
 			return PANE_CONSUMED;
 		memset(&p->form, 0, sizeof(p->form));
 		p->form.from = p->sel;
+		p->replacing = false;
 		ask(p, P_TO, "Send to address", "");
 		return PANE_REDRAW;
 	case 'x':
@@ -869,8 +895,13 @@ static int wp_key(void *state, struct app *app, int key)
 			notice_set(&p->note, true, "no pending transaction from this account");
 			return PANE_REDRAW;
 		}
-		wallet_prepare_replacement(p->w, (size_t)k, key == 'X');
-		p->form_live = false;
+		memset(&p->form, 0, sizeof(p->form));
+		p->form.level = FEE_NORMAL;
+		p->replacing = true;
+		p->replace_idx = (size_t)k;
+		p->replace_cancel = key == 'X';
+		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+		p->form_live = true;
 		p->view = WV_CONFIRM;
 		return PANE_REDRAW;
 	default:

@@ -23,7 +23,7 @@
 #define STUCK_AFTER_BLOCKS 10
 
 /* Replies of the first preparation batch, in order. */
-enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_COUNT };
+enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_LATEST, Q_BALANCE, Q_TOKEN_BALANCE, Q_COUNT };
 
 struct draft_ctx {
 	struct wallet *w;
@@ -336,15 +336,62 @@ static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
 	return res->reply[i].status == RPC_OK && eth_decode_u256(res->reply[i].result, v, NULL, 0) == 0;
 }
 
+/*
+ * The fee levels (d->levels) from the replies to eth_feeHistory, eth_gasPrice
+ * and eth_getBlockByNumber("latest"): EIP-1559 (d->eip1559) where the chain
+ * has a base fee and the node answers eth_feeHistory, else a legacy gas
+ * price. 0, or -1 when the node gives neither.
+ */
+static int draft_levels(struct wallet_draft *d, const struct rpc_response *res, int q_fees, int q_gas_price, int q_latest)
+{
+	struct eth_block latest;
+	struct u256 gas_price;
+
+	d->eip1559 = false;
+	if (res->reply[q_latest].status == RPC_OK && eth_decode_header(res->reply[q_latest].result, &latest, NULL, 0) == 0) {
+		if (latest.has_base_fee && res->reply[q_fees].status == RPC_OK) {
+			struct eth_fee_history h;
+
+			if (eth_decode_fee_history(res->reply[q_fees].result, &h, NULL, 0) == 0) {
+				d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
+				eth_fee_history_free(&h);
+			}
+		}
+		eth_block_free(&latest);
+	}
+	if (d->eip1559)
+		return 0;
+	if (!reply_u256(res, q_gas_price, &gas_price))
+		return -1;
+	fees_suggest_legacy(gas_price, &d->levels);
+	return 0;
+}
+
+/* [eth_feeHistory, eth_gasPrice, eth_getBlockByNumber("latest")] as draft_levels reads them. */
+static void add_fee_queries(struct rpc_batch *b)
+{
+	cJSON *p = cJSON_CreateArray(), *arr = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	for (int i = 0; i < FEE_LEVELS; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
+	cJSON_AddItemToArray(p, arr);
+	rpc_batch_add(b, "eth_feeHistory", p);
+	rpc_batch_add(b, "eth_gasPrice", NULL);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	rpc_batch_add(b, "eth_getBlockByNumber", p);
+}
+
 static void on_basics(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
 	struct wallet_draft *d = &w->draft;
 	const struct wallet_send_form *f = &c->form;
-	struct eth_block latest;
-	struct u256 gas_price, token_balance = { { 0 } };
-	bool have_latest = false;
+	struct u256 token_balance = { { 0 } };
 
 	if (c->gen != w->draft_gen) {
 		free(c);
@@ -364,27 +411,10 @@ static void on_basics(void *ud, const struct rpc_response *res)
 	}
 	if (f->custom_nonce)
 		d->nonce = c->nonce;
-	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
-		have_latest = true;
-	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
-	d->eip1559 = false;
-	if (have_latest && latest.has_base_fee && res->reply[Q_FEES].status == RPC_OK) {
-		struct eth_fee_history h;
-
-		if (eth_decode_fee_history(res->reply[Q_FEES].result, &h, NULL, 0) == 0) {
-			d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
-			eth_fee_history_free(&h);
-		}
-	}
-	if (have_latest)
-		eth_block_free(&latest);
-	if (!d->eip1559) {
-		if (!reply_u256(res, Q_GAS_PRICE, &gas_price)) {
-			draft_fail(w, "the node gives neither a fee history nor a gas price");
-			free(c);
-			return;
-		}
-		fees_suggest_legacy(gas_price, &d->levels);
+	if (draft_levels(d, res, Q_FEES, Q_GAS_PRICE, Q_LATEST) != 0) {
+		draft_fail(w, "the node gives neither a fee history nor a gas price");
+		free(c);
+		return;
 	}
 	if (d->token) {
 		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK ||
@@ -467,7 +497,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	struct wallet_draft *d = &w->draft;
 	struct draft_ctx *c;
 	struct rpc_batch *b;
-	char from[48], pct[3][8];
+	char from[48];
 	uint64_t nonce = 0;
 	cJSON *p;
 
@@ -512,28 +542,11 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	cJSON_AddItemToArray(p, cJSON_CreateString(from));
 	cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
 	rpc_batch_add(b, "eth_getTransactionCount", p);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	{
-		cJSON *arr = cJSON_CreateArray();
-
-		for (int i = 0; i < FEE_LEVELS; i++) {
-			snprintf(pct[i], sizeof(pct[i]), "%u", fees_percentiles[i]);
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
-		}
-		cJSON_AddItemToArray(p, arr);
-	}
-	rpc_batch_add(b, "eth_feeHistory", p);
-	rpc_batch_add(b, "eth_gasPrice", NULL);
+	add_fee_queries(b);
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(from));
 	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
 	rpc_batch_add(b, "eth_getBalance", p);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	cJSON_AddItemToArray(p, cJSON_CreateFalse());
-	rpc_batch_add(b, "eth_getBlockByNumber", p);
 	{
 		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
 		if (f->token)
@@ -547,11 +560,124 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 
 /* ---- replacing a sent transaction ---- */
 
-void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
+/*
+ * The replacement's fees: the level's (or the custom) fees, at least the
+ * +10 % over the pending transaction's that nodes require, and a max fee
+ * that covers twice the next base fee. 0, or -1 with the draft failed.
+ */
+static int replacement_fees(struct wallet *w, const struct wallet_send_form *f)
+{
+	struct wallet_draft *d = &w->draft;
+	struct u256 min_fee, min_tip, want, two_base;
+	char a[96], b[96];
+
+	if (d->eip1559) {
+		if (fees_bump(d->old_tip, u256_from_u64(0), &min_tip) != U256_OK ||
+		    fees_bump(d->old_max_fee, u256_from_u64(0), &min_fee) != U256_OK) {
+			draft_fail(w, "the fees overflow");
+			return -1;
+		}
+		if (f->custom_fees) {
+			if (u256_cmp(f->max_fee, min_fee) < 0 || u256_cmp(f->tip, min_tip) < 0) {
+				u256_format_units(min_fee, 9, a, sizeof(a));
+				u256_format_units(min_tip, 9, b, sizeof(b));
+				draft_fail(w, "a replacement needs at least +10 %%: max fee %s gwei, tip %s gwei (nodes refuse less)", a,
+				           b);
+				return -1;
+			}
+			d->max_fee = f->max_fee;
+			d->tip = f->tip;
+			return 0;
+		}
+		d->tip = min_tip;
+		d->max_fee = min_fee;
+		if (d->levels.eip1559 && u256_cmp(d->levels.priority_fee[f->level], d->tip) > 0)
+			d->tip = d->levels.priority_fee[f->level];
+		if (d->levels.eip1559 && u256_cmp(d->levels.max_fee[f->level], d->max_fee) > 0)
+			d->max_fee = d->levels.max_fee[f->level];
+		/* Never below what the next blocks ask: twice the base fee plus the tip. */
+		if (d->levels.eip1559 && u256_add(&two_base, d->levels.base_fee, d->levels.base_fee) == U256_OK &&
+		    u256_add(&want, two_base, d->tip) == U256_OK && u256_cmp(want, d->max_fee) > 0)
+			d->max_fee = want;
+		if (u256_cmp(d->tip, d->max_fee) > 0)
+			d->max_fee = d->tip;
+		return 0;
+	}
+	if (fees_bump(d->old_gas_price, u256_from_u64(0), &min_fee) != U256_OK) {
+		draft_fail(w, "the fees overflow");
+		return -1;
+	}
+	if (f->custom_fees) {
+		if (u256_cmp(f->gas_price, min_fee) < 0) {
+			u256_format_units(min_fee, 9, a, sizeof(a));
+			draft_fail(w, "a replacement needs at least +10 %%: gas price %s gwei (nodes refuse less)", a);
+			return -1;
+		}
+		d->gas_price = f->gas_price;
+		return 0;
+	}
+	d->gas_price = min_fee;
+	if (!d->levels.eip1559 && u256_cmp(d->levels.gas_price[f->level], d->gas_price) > 0)
+		d->gas_price = d->levels.gas_price[f->level];
+	return 0;
+}
+
+struct replace_ctx {
+	struct wallet *w;
+	uint64_t gen;
+	struct wallet_send_form fees;
+	bool cancel;
+};
+
+static void on_replacement_fees(void *ud, const struct rpc_response *res)
+{
+	struct replace_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	struct wallet_draft keep;
+	bool eip1559 = d->eip1559;
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	w->draft_call = 0;
+	memset(&keep, 0, sizeof(keep));
+	if (res->status != RPC_OK || res->n < 3 || draft_levels(&keep, res, 0, 1, 2) != 0) {
+		/* No fee data: the +10 % minimum alone still replaces. */
+		memset(&d->levels, 0, sizeof(d->levels));
+	} else {
+		d->levels = keep.levels;
+	}
+	d->eip1559 = eip1559; /* the replacement keeps the pending transaction's type */
+	if (replacement_fees(w, &c->fees) != 0) {
+		free(c);
+		return;
+	}
+	d->balance = w->accounts[d->from].balance;
+	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
+		free(c);
+		draft_fail(w, "the amounts overflow");
+		return;
+	}
+	if (!draft_check(w)) {
+		free(c);
+		return;
+	}
+	d->precheck_ok = true;
+	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", c->cancel ? "cancel" : "speed-up",
+	         (unsigned long long)d->nonce);
+	d->state = DRAFT_READY;
+	free(c);
+	wallet_notify(w);
+}
+
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees)
 {
 	struct wallet_draft *d = &w->draft;
 	const struct wallet_sent *s;
-	struct u256 want_fee, want_tip;
+	struct replace_ctx *c;
+	struct rpc_batch *b;
 
 	if (i >= w->nsent)
 		return;
@@ -582,6 +708,9 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 	d->eip1559 = s->eip1559;
 	d->replaces = true;
 	d->replaced = i;
+	d->old_max_fee = s->max_fee;
+	d->old_tip = s->tip;
+	d->old_gas_price = s->gas_price;
 	if (cancel) {
 		/* A cancel sends nothing to oneself with the same nonce: cheap, and it takes the slot. */
 		memcpy(d->recipient, s->from, 20);
@@ -602,29 +731,24 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 			draft_decode_call(d, s->to);
 		}
 	}
-	/* At least 10 % more than before (the node's rule), and at least what the base fee now asks. */
-	want_fee = u256_from_u64(0);
-	want_tip = u256_from_u64(0);
-	if (w->has_base_fee)
-		u256_add(&want_fee, w->base_fee, w->base_fee);
-	if (s->eip1559) {
-		fees_bump(s->tip, want_tip, &d->tip);
-		u256_add(&want_fee, want_fee, d->tip);
-		fees_bump(s->max_fee, want_fee, &d->max_fee);
-	} else {
-		fees_bump(s->gas_price, want_fee, &d->gas_price);
-	}
-	d->balance = w->accounts[d->from].balance;
-	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
-		draft_fail(w, "the amounts overflow");
+	c = calloc(1, sizeof(*c));
+	b = rpc_batch_new();
+	if (!c || !b) {
+		free(c);
+		rpc_batch_free(b);
+		draft_fail(w, "out of memory");
 		return;
 	}
-	if (!draft_check(w))
-		return;
-	d->precheck_ok = true;
-	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", cancel ? "cancel" : "speed-up",
-	         (unsigned long long)s->nonce);
-	d->state = DRAFT_READY;
+	c->w = w;
+	c->gen = w->draft_gen;
+	c->cancel = cancel;
+	if (fees)
+		c->fees = *fees;
+	else
+		c->fees.level = FEE_NORMAL;
+	d->state = DRAFT_PREPARING;
+	add_fee_queries(b);
+	w->draft_call = rpc_batch_send(w->rpc, b, on_replacement_fees, c);
 	wallet_notify(w);
 }
 

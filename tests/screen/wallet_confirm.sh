@@ -47,8 +47,15 @@ dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
 balance() { "$CAST" balance --rpc-url "$1" "$2"; }
 nonce_of() { "$CAST" nonce --rpc-url "$1" --block "${3:-pending}" "$2"; }
 head_of() { "$CAST" block-number --rpc-url "$1"; }
-# cast_field URL HASH FIELD: one field of `cast tx` (decimal numbers, lower-case addresses)
-cast_field() { "$CAST" tx --rpc-url "$1" "$2" "$3"; }
+# cast_field URL HASH FIELD: one field of `cast tx --json` (quantities in decimal)
+cast_field() {
+	"$CAST" tx --json --rpc-url "$1" "$2" | py '
+import json, sys
+v = json.load(sys.stdin).get(sys.argv[1])
+if isinstance(v, str) and v.startswith("0x") and len(v) <= 66 and sys.argv[1] not in ("to", "from", "input", "hash", "blockHash"):
+    v = int(v, 16)
+print("" if v is None else v)' "$3"
+}
 gwei_to_wei() { py 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1].replace(",", "")) * 10**9))' "$1"; }
 has() { screen_capture | grep -Eq -- "$1"; }
 fees_shown() { screen_capture | sed -n 's/^ Max fee  *\([0-9.,]*\) gwei, tip \([0-9.,]*\) gwei.*/\1 \2/p' | tr -d , | head -n 1; }
@@ -297,6 +304,65 @@ if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "estimate 0: nothing was se
 screen_send q
 screen_wait_for 'chaindeck exited with status 0' 5 >/dev/null
 SCREEN_NAME=big
+
+# ---- 16. the replace screen: c, 1/2/3 work, o is not offered, old fees beside new ------------------
+SCREEN_NAME=nomine
+n=$(nonce_of "$V" "$A0")
+b1=$(balance "$V" "$A1")
+send_form "$A1" "" 0.1 || t_fail "replace: the send form opens"
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "replace: the 0.1 ETH send is ready"
+read -r f1 t1 <<<"$(fees_shown)"
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "replace: the 0.1 ETH send goes out"
+h1=$(sent_hash)
+back_to_main
+screen_wait_for "^ nonce $n +pending" 10 >/dev/null
+screen_send x
+if screen_wait_for 'y signs and sends exactly this' 10; then t_pass "replace: the speed-up is ready"; else t_fail "replace: the speed-up is ready"; fi
+t_ok "replace: the old fees are shown beside the new ones ($f1 gwei, tip $t1 gwei)" \
+	has "^ Old max fee +$f1 gwei, tip $t1 gwei \\(the pending transaction's\\)\$"
+t_ok "replace: the footer offers no custom nonce" screen_wait_gone 'o custom nonce' 1
+screen_send o
+t_ok "replace: o opens no nonce prompt" screen_wait_gone 'Nonce \(Enter' 1
+# c with the old fees: below the +10 % a node requires of a replacement
+screen_send c
+t_ok "replace: c asks for the max fee" screen_wait_for 'Max fee per gas in gwei' 3
+screen_type "$f1"
+screen_send Enter
+screen_wait_for 'Tip \(priority fee\) in gwei' 3 >/dev/null
+screen_type "$t1"
+screen_send Enter
+t_ok "replace: custom fees below +10 % are refused, with the minimum" \
+	screen_wait_for 'a replacement needs at least \+10 %: max fee [0-9.]+ gwei, tip [0-9.]+ gwei' 10
+t_ok "replace: refused fees: no offer to sign" screen_wait_gone 'y signs and sends' 1
+screen_send 3
+t_ok "replace: 3 (fast) prepares it again" screen_wait_for 'y signs and sends exactly this' 10
+screen_send c
+screen_wait_for 'Max fee per gas in gwei' 3 >/dev/null || t_fail "replace: c asks again"
+screen_type 50
+screen_send Enter
+screen_wait_for 'Tip \(priority fee\) in gwei' 3 >/dev/null
+screen_type 3
+screen_send Enter
+t_ok "replace: the custom fees are shown" screen_wait_for '^ Max fee +50 gwei, tip 3 gwei$' 10
+t_ok "replace: still the same nonce $n" has "^ Nonce +$n\$"
+screen_send y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "replace: the replacement goes out"
+h2=$(sent_hash)
+back_to_main
+"$CAST" rpc --rpc-url "$V" evm_mine >/dev/null
+if [ "$(cast_field "$V" "$h2" maxFeePerGas)" = 50000000000 ] && [ "$(cast_field "$V" "$h2" maxPriorityFeePerGas)" = 3000000000 ] &&
+	[ "$(cast_field "$V" "$h2" nonce)" = "$n" ] && [ "$(cast_field "$V" "$h2" blockNumber)" != "" ] &&
+	[ "$("$CAST" rpc --rpc-url "$V" eth_getTransactionReceipt "$h1")" = null ]; then
+	t_pass "replace: cast shows the replacement mined with max fee 50 gwei, tip 3 gwei, nonce $n; the original not"
+else
+	t_fail "replace: the replacement is mined with the custom fees" "$("$CAST" tx --rpc-url "$V" "$h2" 2>&1 | head -20)"
+fi
+if [ "$(py 'import sys; print(int(sys.argv[2]) - int(sys.argv[1]))' "$b1" "$(balance "$V" "$A1")")" = 100000000000000000 ]; then
+	t_pass "replace: account 1 got the 0.1 ETH once"
+else
+	t_fail "replace: account 1 got the 0.1 ETH once"
+fi
 
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
 t_done
