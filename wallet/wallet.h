@@ -171,6 +171,8 @@ struct wallet_draft {
 	bool eip1559;
 	struct u256 max_fee, tip, gas_price;
 	struct fee_suggestion levels;
+	enum fee_level level;        /* the level the fees come from, unless custom_fees */
+	bool custom_fees;
 	struct u256 value;           /* wei sent with the transaction */
 	uint8_t *data;               /* owned; call data (token transfer), NULL when none */
 	size_t data_len;

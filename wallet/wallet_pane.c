@@ -353,6 +353,22 @@ static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_styl
 	(*n)++;
 }
 
+/* Which fees the confirmation carries: "normal (50th percentile of recent tips)", "custom". */
+static void fee_level_text(const struct wallet_draft *d, char *out, size_t cap)
+{
+	static const char *const names[FEE_LEVELS] = { "slow", "normal", "fast" };
+	static const char *const legacy[FEE_LEVELS] = { "the node's gas price", "gas price + 10 %", "gas price + 25 %" };
+	const char *bump = d->replaces ? ", at least +10 % over the pending transaction" : "";
+	unsigned lvl = d->level < FEE_LEVELS ? (unsigned)d->level : FEE_NORMAL;
+
+	if (d->custom_fees)
+		snprintf(out, cap, "custom (c)");
+	else if (d->eip1559)
+		snprintf(out, cap, "%s (tip: %uth percentile of recent blocks' tips)%s", names[lvl], fees_percentiles[lvl], bump);
+	else
+		snprintf(out, cap, "%s (%s)%s", names[lvl], legacy[lvl], bump);
+}
+
 /* The rows of a READY (or sending, or sent) draft: exactly what is signed, and what the node said. */
 static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 {
@@ -390,6 +406,8 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	crow_add(r, &n, "Nonce", STYLE_NORMAL, v);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);
 	crow_add(r, &n, "Gas limit", STYLE_NORMAL, v);
+	fee_level_text(d, v, sizeof(v));
+	crow_add(r, &n, "Fee level", STYLE_NORMAL, v);
 	if (d->eip1559) {
 		snprintf(v, sizeof(v), "%s, tip %s", fmt_units(b, sizeof(b), d->max_fee, 9, "gwei"),
 		         fmt_units(c, sizeof(c), d->tip, 9, "gwei"));

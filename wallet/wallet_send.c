@@ -175,12 +175,14 @@ static bool draft_check(struct wallet *w)
 }
 
 /* Final numbers: fees by level or custom, the total, and whether the balance covers it. */
-static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
+static void finish_draft(struct wallet *w, const struct wallet_send_form *f, bool gas_unknown)
 {
 	struct wallet_draft *d = &w->draft;
 	struct u256 fee_per_gas;
 	char need[80], have[80];
 
+	d->level = f->level;
+	d->custom_fees = f->custom_fees;
 	if (f->custom_fees) {
 		d->max_fee = f->max_fee;
 		d->tip = f->tip;
@@ -216,6 +218,14 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 	}
 	if (!draft_check(w))
 		return;
+	if (gas_unknown) {
+		char msg[sizeof(d->message)];
+
+		/* Refused rather than signed with a guessed gas limit that is sure to run out. */
+		snprintf(msg, sizeof(msg), "%s", d->message);
+		draft_fail(w, "%.150s; the gas of the failing call cannot be estimated on this node: not signed", msg);
+		return;
+	}
 	d->state = DRAFT_READY;
 	wallet_notify(w);
 }
@@ -223,8 +233,9 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 /*
  * eth_simulateV1's verdict on the single call: 1 ok, 0 reverts (reason in
  * why), -1 when the node does not offer it or the answer is not readable.
+ * *gas_used gets the gas the call used, reverting or not (0 when not given).
  */
-static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *why, size_t cap)
+static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *why, size_t cap, uint64_t *gas_used)
 {
 	const cJSON *call, *status, *ret;
 	uint8_t buf[2048];
@@ -240,6 +251,8 @@ static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *w
 	status = cJSON_GetObjectItemCaseSensitive(call, "status");
 	if (!cJSON_IsString(status))
 		return -1;
+	if (eth_decode_u64(cJSON_GetObjectItemCaseSensitive(call, "gasUsed"), gas_used, NULL, 0) != 0)
+		*gas_used = 0;
 	if (strcmp(status->valuestring, "0x1") == 0)
 		return 1;
 	ret = cJSON_GetObjectItemCaseSensitive(call, "returnData");
@@ -257,7 +270,8 @@ static void on_check(void *ud, const struct rpc_response *res)
 	struct wallet_draft *d = &w->draft;
 	const char *how = "eth_call + eth_estimateGas";
 	char why[200];
-	uint64_t est;
+	uint64_t est, sim_gas = 0;
+	bool gas_unknown = false;
 	int sim = -1;
 
 	if (c->gen != w->draft_gen) {
@@ -273,7 +287,7 @@ static void on_check(void *ud, const struct rpc_response *res)
 	/* [eth_estimateGas, eth_call, eth_simulateV1 where offered]: simulate's verdict first. */
 	d->precheck_ok = true;
 	if (res->n > 2)
-		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why));
+		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why), &sim_gas);
 	if (sim >= 0) {
 		how = "eth_simulateV1";
 		d->precheck_ok = sim == 1;
@@ -289,13 +303,26 @@ static void on_check(void *ud, const struct rpc_response *res)
 			}
 		}
 	}
-	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0)
+	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0) {
 		d->gas = est == 21000 || est > UINT64_MAX - est / 5 ? est : est + est / 5; /* contracts: a 20 % margin */
-	else if (!d->gas)
-		d->gas = d->data_len ? 100000 : 21000;
+	} else if (!d->precheck_ok) {
+		/*
+		 * It will revert: a forced Y must at least not burn the fee on an
+		 * out-of-gas guess. The gas the failing call uses (eth_simulateV1
+		 * reports it) with the same margin, or nothing is offered for signing.
+		 */
+		if (sim_gas) {
+			d->gas = sim_gas > UINT64_MAX - sim_gas / 5 ? sim_gas : sim_gas + sim_gas / 5;
+		} else {
+			gas_unknown = true;
+			d->gas = d->data_len ? 100000 : 21000; /* only for the balance check: it is not offered */
+		}
+	} else if (!d->gas) {
+		d->gas = d->data_len ? 100000 : 21000; /* no estimate came back */
+	}
 	if (d->precheck_ok)
 		snprintf(d->message, sizeof(d->message), "pre-send check on the node (%s): ok", how);
-	finish_draft(w, &c->form);
+	finish_draft(w, &c->form, gas_unknown);
 	free(c);
 }
 
@@ -650,6 +677,8 @@ static void on_replacement_fees(void *ud, const struct rpc_response *res)
 		d->levels = keep.levels;
 	}
 	d->eip1559 = eip1559; /* the replacement keeps the pending transaction's type */
+	d->level = c->fees.level;
+	d->custom_fees = c->fees.custom_fees;
 	if (replacement_fees(w, &c->fees) != 0) {
 		free(c);
 		return;

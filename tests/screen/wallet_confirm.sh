@@ -336,7 +336,9 @@ t_ok "replace: custom fees below +10 % are refused, with the minimum" \
 	screen_wait_for 'a replacement needs at least \+10 %: max fee [0-9.]+ gwei, tip [0-9.]+ gwei' 10
 t_ok "replace: refused fees: no offer to sign" screen_wait_gone 'y signs and sends' 1
 screen_send 3
-t_ok "replace: 3 (fast) prepares it again" screen_wait_for 'y signs and sends exactly this' 10
+t_ok "replace: 3 (fast) prepares it again, at least +10 %" \
+	screen_wait_for '^ Fee level +fast \(tip: 90th percentile of recent blocks. tips\), at least \+10 % over the pending transaction$' 10
+t_ok "replace: fast is ready to sign" screen_wait_for 'y signs and sends exactly this' 10
 screen_send c
 screen_wait_for 'Max fee per gas in gwei' 3 >/dev/null || t_fail "replace: c asks again"
 screen_type 50
@@ -362,6 +364,62 @@ if [ "$(py 'import sys; print(int(sys.argv[2]) - int(sys.argv[1]))' "$b1" "$(bal
 	t_pass "replace: account 1 got the 0.1 ETH once"
 else
 	t_fail "replace: account 1 got the 0.1 ETH once"
+fi
+
+# ---- 20. the fee level is named; slow pays what blocks paid; a revert gets the gas it uses ----------
+SCREEN_NAME=big
+# A block that paid a 2 gwei tip, then empty ones (a block a second).
+"$CAST" send --rpc-url "$U" --private-key "$KEY5" --gas-price 10gwei --priority-gas-price 2gwei "$A2" --value 1 >"$home/cast-send.out" 2>&1 ||
+	t_fail "cast sends a transaction with a 2 gwei tip" "$(tail -n 3 "$home/cast-send.out")"
+blocks_pass "$U" 3
+send_form "$A1" "" 0.01 || t_fail "fees: the send form opens"
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "fees: the send is ready"
+t_ok "the confirmation names the fee level: normal" has '^ Fee level +normal \(tip: 50th percentile of recent blocks. tips\)$'
+screen_send 1
+t_ok "1 selects slow, and the confirmation says so" screen_wait_for '^ Fee level +slow \(tip: 10th percentile' 10
+screen_wait_for 'y signs and sends exactly this' 10 >/dev/null
+read -r _ slow_tip <<<"$(fees_shown)"
+slow_wei=$(gwei_to_wei "${slow_tip:-0}")
+# what the node's recent blocks paid at the 10th percentile (the least non-zero), from anvil
+paid=$("$CAST" rpc --rpc-url "$U" eth_feeHistory 0x14 latest '[10,50,90]' | py '
+import json, sys
+h = json.load(sys.stdin)
+paid = [int(r[0], 16) for r in h["reward"] if int(r[0], 16) > 0]
+print(min(paid) if paid else 0)')
+if [ "$paid" -gt 0 ] && [ "$slow_wei" -ge "$paid" ]; then
+	t_pass "slow: the tip ($slow_wei wei) is at least what recent blocks paid ($paid wei, eth_feeHistory), not 0"
+else
+	t_fail "slow: the tip is at least what recent blocks paid" "tip $slow_wei wei, blocks paid $paid wei"
+fi
+screen_send 3
+t_ok "3 selects fast, and the confirmation says so" screen_wait_for '^ Fee level +fast \(tip: 90th percentile' 10
+back_to_main
+
+# ETH to the token contract (no payable fallback): the node says it reverts.
+n0=$(nonce_of "$U" "$A0")
+send_form "$TOKEN" "" 0.001 || t_fail "revert: the send form opens"
+t_ok "revert: the pre-send check says it would fail" screen_wait_for '^ Check +would fail' 10
+screen_wait_for 'Y signs and sends it anyway' 5 >/dev/null
+gas_shown=$(screen_capture | sed -n 's/^ Gas limit  *\([0-9]*\)$/\1/p' | head -n 1)
+used=$("$CAST" rpc --rpc-url "$U" eth_simulateV1 \
+	"{\"blockStateCalls\":[{\"calls\":[{\"from\":\"$A0\",\"to\":\"$TOKEN\",\"value\":\"0x38d7ea4c68000\"}]}]}" latest |
+	py 'import json, sys; print(int(json.load(sys.stdin)[0]["calls"][0]["gasUsed"], 16))')
+if [ -n "$gas_shown" ] && [ "$gas_shown" -gt "$used" ]; then
+	t_pass "revert: the gas limit ($gas_shown) covers what the failing call uses ($used, anvil's eth_simulateV1)"
+else
+	t_fail "revert: the gas limit covers what the failing call uses" "shown '$gas_shown', the call uses $used"
+fi
+screen_send Y
+screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "revert: Y sends it anyway"
+hr=$(sent_hash)
+back_to_main
+receipt=$("$CAST" receipt --json --rpc-url "$U" "$hr" 2>/dev/null)
+r_used=$(printf '%s' "$receipt" | py 'import json, sys; print(int(json.load(sys.stdin)["gasUsed"], 16))')
+r_limit=$(cast_field "$U" "$hr" gas)
+if [ -n "$r_used" ] && [ -n "$r_limit" ] && [ "$r_used" -lt "$r_limit" ]; then
+	t_pass "revert: the forced send reverted without running out of gas (used $r_used of $r_limit)"
+else
+	t_fail "revert: the forced send did not run out of gas" "used '$r_used' of '$r_limit'"
 fi
 
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
