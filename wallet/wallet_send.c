@@ -52,10 +52,30 @@ static void draft_reset(struct wallet *w)
 {
 	free(w->draft.data);
 	memset(&w->draft, 0, sizeof(w->draft));
-	if (w->draft_call)
-		rpc_cancel(w->rpc, w->draft_call);
+	/* A cancelled call's callback never runs: its context is freed here. */
+	if (w->draft_call && rpc_cancel(w->rpc, w->draft_call) == 0)
+		free(w->draft_ud);
 	w->draft_call = 0;
+	w->draft_ud = NULL;
 	w->draft_gen++;
+}
+
+/* The draft's request went out with context c (freed if it could not even be queued). */
+static void draft_started(struct wallet *w, uint64_t call, void *c)
+{
+	w->draft_call = call;
+	w->draft_ud = call ? c : NULL;
+	if (!call) {
+		free(c);
+		draft_fail(w, "cannot send the request to the node (out of memory)");
+	}
+}
+
+/* A draft request answered: its callback owns the context from here. */
+static void draft_answered(struct wallet *w)
+{
+	w->draft_call = 0;
+	w->draft_ud = NULL;
 }
 
 void wallet_draft_clear(struct wallet *w)
@@ -278,7 +298,7 @@ static void on_check(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		draft_fail(w, "the node did not answer: %s", res->detail);
 		free(c);
@@ -350,7 +370,7 @@ static void check_on_node(struct wallet *w, struct draft_ctx *c)
 		cJSON_AddItemToArray(p3, cJSON_CreateString("latest"));
 		rpc_batch_add(b, "eth_simulateV1", p3);
 	}
-	w->draft_call = rpc_batch_send(w->rpc, b, on_check, c);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_check, c), c);
 }
 
 static bool reply_u64(const struct rpc_response *res, int i, uint64_t *v)
@@ -424,7 +444,7 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		draft_fail(w, "the node did not answer: %s", res->detail);
 		free(c);
@@ -581,7 +601,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 		else
 			rpc_batch_add(b, "eth_chainId", NULL);
 	}
-	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_basics, c), c);
 	wallet_notify(w);
 }
 
@@ -668,7 +688,7 @@ static void on_replacement_fees(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	memset(&keep, 0, sizeof(keep));
 	if (res->status != RPC_OK || res->n < 3 || draft_levels(&keep, res, 0, 1, 2) != 0) {
 		/* No fee data: the +10 % minimum alone still replaces. */
@@ -777,7 +797,7 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 		c->fees.level = FEE_NORMAL;
 	d->state = DRAFT_PREPARING;
 	add_fee_queries(b);
-	w->draft_call = rpc_batch_send(w->rpc, b, on_replacement_fees, c);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_replacement_fees, c), c);
 	wallet_notify(w);
 }
 
@@ -796,7 +816,7 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 		return;
 	}
 	free(c);
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		/* It may still have gone out: say so rather than claim it failed. */
 		draft_fail(w, "no answer from the node after broadcasting (it may still arrive): %s", res->detail);
@@ -911,7 +931,7 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK || !reply_u64(res, 0, &node_chain)) {
 		free(c);
 		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
@@ -967,7 +987,7 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
 	free(hexraw);
-	w->draft_call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
+	draft_started(w, rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c), c);
 }
 
 void wallet_send(struct wallet *w)
@@ -987,7 +1007,7 @@ void wallet_send(struct wallet *w)
 	c->gen = w->draft_gen;
 	w->draft.state = DRAFT_SENDING;
 	/* The chain id is checked right before signing: a node switched under us must not get our signature. */
-	w->draft_call = rpc_call(w->rpc, "eth_chainId", NULL, on_chain_checked, c);
+	draft_started(w, rpc_call(w->rpc, "eth_chainId", NULL, on_chain_checked, c), c);
 	wallet_notify(w);
 }
 
