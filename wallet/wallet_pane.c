@@ -582,6 +582,12 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 		/* Nothing partial: a cut confirmation could hide the fee, the check or the recipient's end. */
 		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
 		y = 2;
+		if (d->state == DRAFT_SENDING || d->state == DRAFT_SENT) {
+			/* Signed already (when it fitted): what happened to it still shows. */
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_OK, d->message);
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, confirm_action(p, d));
+			return;
+		}
 		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
 		          "enlarge the terminal to confirm: the whole confirmation (every row, every full address) "
 		          "must show before it can be signed");
