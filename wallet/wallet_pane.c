@@ -432,21 +432,26 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	return n;
 }
 
-static bool is_address_word(const char *s, size_t len)
+/* Whether a word holds an address (0x and 40 hex digits), as in "0x…," of a call's arguments. */
+static bool holds_address(const char *s, size_t len)
 {
-	if (len != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return false;
-	for (size_t i = 2; i < len; i++) {
-		if (!strchr("0123456789abcdefABCDEF", s[i]))
-			return false;
+	for (size_t i = 0; i + 42 <= len; i++) {
+		size_t k = 2;
+
+		if (s[i] != '0' || (s[i + 1] != 'x' && s[i + 1] != 'X'))
+			continue;
+		while (k < 42 && strchr("0123456789abcdefABCDEF", s[i + k]) && s[i + k])
+			k++;
+		if (k == 42)
+			return true;
 	}
-	return true;
+	return false;
 }
 
 /*
  * Word-wraps text into lines of at most width bytes from row *y at column x
  * (drawn when win is not NULL), advancing *y. A word longer than a line is
- * split (at a UTF-8 character boundary), except an address: then false.
+ * split (at a UTF-8 character boundary), unless it holds an address: then false.
  */
 static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, enum tui_style st, const char *text)
 {
@@ -470,7 +475,7 @@ static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, en
 		if (!used && wl > (size_t)width) {
 			size_t cut = (size_t)width;
 
-			if (is_address_word(s, wl))
+			if (holds_address(s, wl))
 				return false;
 			while (cut > 1 && ((unsigned char)s[cut] & 0xc0) == 0x80)
 				cut--;

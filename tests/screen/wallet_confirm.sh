@@ -256,11 +256,12 @@ back_to_main
 blocks_pass "$U" 2
 if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "bad nonces: nothing was sent (cast: nonce still $n0)"; else t_fail "bad nonces: nothing was sent" "nonce $(nonce_of "$U" "$A0"), was $n0"; fi
 
-# A node whose eth_estimateGas answers 0: a proxy in front of anvil rewrites that one answer.
+# A proxy in front of anvil that changes one answer: "zero" makes eth_estimateGas answer 0,
+# "nosim" makes eth_simulateV1 a method the node does not offer.
 cat >"$home/proxy.py" <<'PYEOF'
 import json, sys, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-upstream = sys.argv[1]
+upstream, mode = sys.argv[1], sys.argv[2]
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *a): pass
@@ -271,11 +272,15 @@ class H(BaseHTTPRequestHandler):
             res = json.loads(r.read())
         reqs, ress = (req, res) if isinstance(req, list) else ([req], [res])
         for q in reqs:
-            if q.get("method") == "eth_estimateGas":
-                for a in ress:
-                    if a.get("id") == q.get("id"):
-                        a.pop("error", None)
-                        a["result"] = "0x0"
+            for a in ress:
+                if a.get("id") != q.get("id"):
+                    continue
+                if mode == "zero" and q.get("method") == "eth_estimateGas":
+                    a.pop("error", None)
+                    a["result"] = "0x0"
+                if mode == "nosim" and q.get("method") == "eth_simulateV1":
+                    a.pop("result", None)
+                    a["error"] = {"code": -32601, "message": "the method eth_simulateV1 does not exist/is not available"}
         out = json.dumps(res).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -286,10 +291,15 @@ srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
 print(srv.server_address[1], flush=True)
 srv.serve_forever()
 PYEOF
-_spawn python3 "$home/proxy.py" "$U" >"$home/proxy.port" 2>"$home/proxy.err"
-node_track "$_spawned_pid"
-for _ in $(seq 50); do [ -s "$home/proxy.port" ] && break; sleep 0.1; done
-P="http://127.0.0.1:$(cat "$home/proxy.port")"
+# proxy_start MODE: sets PROXY_URL
+proxy_start() {
+	_spawn python3 "$home/proxy.py" "$U" "$1" >"$home/proxy-$1.port" 2>"$home/proxy-$1.err"
+	node_track "$_spawned_pid"
+	for _ in $(seq 50); do [ -s "$home/proxy-$1.port" ] && break; sleep 0.1; done
+	PROXY_URL="http://127.0.0.1:$(cat "$home/proxy-$1.port")"
+}
+proxy_start zero
+P=$PROXY_URL
 [ "$(rpc_result "$P" eth_estimateGas "[{\"from\":\"$A0\",\"to\":\"$A1\"}]")" = 0x0 ] || t_fail "the proxy answers eth_estimateGas with 0"
 run_chaindeck zero "$P" 120 34
 n0=$(nonce_of "$U" "$A0")
@@ -421,6 +431,21 @@ if [ -n "$r_used" ] && [ -n "$r_limit" ] && [ "$r_used" -lt "$r_limit" ]; then
 else
 	t_fail "revert: the forced send did not run out of gas" "used '$r_used' of '$r_limit'"
 fi
+
+# A node without eth_simulateV1: the failing call's gas is not known, so it is not offered at all.
+proxy_start nosim
+run_chaindeck nosim "$PROXY_URL" 120 34
+n0=$(nonce_of "$U" "$A0")
+send_form "$TOKEN" "" 0.001 || t_fail "no simulate: the send form opens"
+t_ok "no eth_simulateV1: a predicted revert is refused, not sent with a guessed gas limit" \
+	screen_wait_for 'would fail: .*the gas of the failing call cannot be estimated on this node: not signed' 10
+t_ok "no eth_simulateV1: no offer to sign" screen_wait_gone 'y signs and sends|Y signs and sends' 1
+screen_send Y
+back_to_main
+blocks_pass "$U" 2
+if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "no eth_simulateV1: nothing was sent (cast: nonce still $n0)"; else t_fail "no eth_simulateV1: nothing was sent"; fi
+screen_send q
+screen_wait_for 'chaindeck exited with status 0' 5 >/dev/null
 
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
 t_done
