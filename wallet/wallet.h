@@ -192,7 +192,12 @@ struct wallet_draft {
 	uint8_t sent_hash[32];       /* DRAFT_SENT */
 };
 
-/* Starts preparing a draft from the form (replacing any draft). */
+/*
+ * Starts preparing a draft from the form (replacing any draft). While a
+ * draft is DRAFT_SENDING, this, wallet_prepare_replacement and
+ * wallet_draft_clear leave it alone (the message says so): a transaction on
+ * its way is always tracked.
+ */
 void wallet_prepare(struct wallet *w, const struct wallet_send_form *f);
 /*
  * A draft that replaces sent transaction i: same nonce, same call (cancel:

@@ -788,7 +788,9 @@ static int confirm_key(struct wp *p, struct app *app, int key)
 
 	switch (key) {
 	case 27:
-		wallet_draft_clear(p->w);
+		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
+		if (d->state != DRAFT_SENDING)
+			wallet_draft_clear(p->w);
 		p->form_live = false;
 		p->view = WV_MAIN;
 		return PANE_REDRAW;

@@ -78,8 +78,23 @@ static void draft_answered(struct wallet *w)
 	w->draft_ud = NULL;
 }
 
+/*
+ * Whether a signed transaction may be on its way (checking the chain id,
+ * signing, broadcasting): its request is not cancelled for a new draft, or
+ * a transaction that went out would never be tracked. Says so.
+ */
+static bool send_in_flight(struct wallet *w)
+{
+	if (w->draft.state != DRAFT_SENDING)
+		return false;
+	wallet_say(w, "the last transaction is still being sent: try again in a moment");
+	return true;
+}
+
 void wallet_draft_clear(struct wallet *w)
 {
+	if (send_in_flight(w))
+		return;
 	draft_reset(w);
 	wallet_notify(w);
 }
@@ -548,6 +563,8 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	uint64_t nonce = 0;
 	cJSON *p;
 
+	if (send_in_flight(w))
+		return;
 	draft_reset(w);
 	if (f->from >= w->naccounts) {
 		draft_fail(w, "no such account");
@@ -728,7 +745,7 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 	struct replace_ctx *c;
 	struct rpc_batch *b;
 
-	if (i >= w->nsent)
+	if (i >= w->nsent || send_in_flight(w))
 		return;
 	s = &w->sent[i];
 	draft_reset(w);
