@@ -734,7 +734,7 @@ static void prompt_done(struct wp *p, struct app *app)
 			break;
 		}
 		p->form.custom_nonce = p->edit.text[0] != '\0';
-		snprintf(p->form.nonce_text, sizeof(p->form.nonce_text), "%s", p->edit.text);
+		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
 		wallet_prepare(p->w, &p->form);
 		break;
 	case P_WATCH:
