@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The wallet's confirmation screen against anvil, checked on the node with cast and JSON-RPC:
 #   - it signs only when every row and every full address fit: at 80x12 and at 40x24 it says
-#     "enlarge the terminal to confirm" and y sends nothing (nonce and balance unchanged)
+#     "enlarge the terminal to confirm" and y sends nothing (nonce and balance unchanged); a node on
+#     plain HTTP off loopback gets its warning whole at 80x24, and at 80x17 it no longer fits
 #   - after y has sent a payment, 1 then y sends nothing more (the nonce advanced by exactly 1)
 #   - a transaction with calldata shows the decoded call, in the send and the replacement alike:
 #     the speed-up of a token transfer shows the token recipient and amount, not "0 ETH"
@@ -266,6 +267,7 @@ cat >"$home/proxy.py" <<'PYEOF'
 import json, sys, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 upstream, mode = sys.argv[1], sys.argv[2]
+host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *a): pass
@@ -291,16 +293,17 @@ class H(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)
-srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+srv = ThreadingHTTPServer((host, 0), H)
 print(srv.server_address[1], flush=True)
 srv.serve_forever()
 PYEOF
-# proxy_start MODE: sets PROXY_URL
+# proxy_start MODE [HOST]: sets PROXY_URL (the proxy listens on HOST, loopback by default)
 proxy_start() {
-	_spawn python3 "$home/proxy.py" "$U" "$1" >"$home/proxy-$1.port" 2>"$home/proxy-$1.err"
+	local host=${2:-127.0.0.1}
+	_spawn python3 "$home/proxy.py" "$U" "$1" "$host" >"$home/proxy-$1.port" 2>"$home/proxy-$1.err"
 	node_track "$_spawned_pid"
 	for _ in $(seq 50); do [ -s "$home/proxy-$1.port" ] && break; sleep 0.1; done
-	PROXY_URL="http://127.0.0.1:$(cat "$home/proxy-$1.port")"
+	PROXY_URL="http://$host:$(cat "$home/proxy-$1.port")"
 }
 proxy_start zero
 P=$PROXY_URL
@@ -450,5 +453,32 @@ if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "no eth_simulateV1: nothing
 quit_ok
 
 for SCREEN_NAME in big nomine; do quit_ok; done
+# ---- 4 again: the plain-HTTP warning is a row like the others -------------------------------------
+# The node reached over plain HTTP on a non-loopback address (this machine's own, through the proxy).
+lan=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | grep -v '^127\.' | head -n 1)
+if [ -z "$lan" ]; then
+	echo "# skipped: no non-loopback IPv4 address for a plain-HTTP node"
+else
+	proxy_start none "$lan"
+	run_chaindeck http "$PROXY_URL" 80 24
+	n0=$(nonce_of "$U" "$A0")
+	send_form "$A1" "" 0.01 || t_fail "plain HTTP: the send form opens"
+	t_ok "plain HTTP at 80x24: the confirmation fits and offers y" screen_wait_for 'y signs and sends exactly this' 10
+	warning=$(screen_capture | awk '/^ WARNING/{w=1} w && /^ Check|^ y signs|^$/{if (!/^ WARNING/) exit} w' | sed 's/^ WARNING *//; s/^  *//' | tr '\n' ' ' | sed 's/  */ /g; s/ $//')
+	if [ "$warning" = "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted" ]; then
+		t_pass "plain HTTP at 80x24: the warning is shown whole (wrapped), not cut at the edge"
+	else
+		t_fail "plain HTTP at 80x24: the warning is shown whole" "'$warning'"
+	fi
+	screen_resize 80 17
+	t_ok "plain HTTP at 80x17: the warning would not fit: enlarge the terminal" screen_wait_for 'enlarge the terminal to confirm' 5
+	screen_send y
+	t_ok "plain HTTP at 80x17: y does not sign" screen_wait_for 'not signed' 3
+	blocks_pass "$U" 2
+	if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "plain HTTP at 80x17: nothing was sent (cast: nonce still $n0)"; else t_fail "plain HTTP at 80x17: nothing was sent"; fi
+	back_to_main
+	quit_ok
+fi
+
 echo "# run time $((($(now_ms) - t_start) / 1000)) s"
 t_done
