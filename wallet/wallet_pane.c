@@ -345,8 +345,10 @@ struct crow {
 
 static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_style st, const char *value)
 {
-	if (*n >= CONFIRM_MAX_ROWS)
+	if (*n >= CONFIRM_MAX_ROWS) {
+		(*n)++; /* counted, not kept: the layout then refuses to call it a confirmation */
 		return;
+	}
 	r[*n].label = label;
 	r[*n].st = st;
 	snprintf(r[*n].value, sizeof(r[*n].value), "%s", value);
@@ -459,8 +461,10 @@ static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, en
 	char line[400];
 	size_t used = 0;
 
-	if (width < 1 || (size_t)width >= sizeof(line))
+	if (width < 1)
 		return false;
+	if ((size_t)width >= sizeof(line))
+		width = (int)sizeof(line) - 1; /* a very wide terminal: lines are still at most this long */
 	while (*s == ' ')
 		s++;
 	while (*s) {
@@ -537,7 +541,7 @@ static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows,
 	struct crow r[CONFIRM_MAX_ROWS];
 	size_t n = confirm_rows(p, app, r);
 	int y = 2, width = cols - LABEL_W - 2;
-	bool fits = true;
+	bool fits = n <= CONFIRM_MAX_ROWS;
 
 	if (win)
 		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
