@@ -355,18 +355,18 @@ static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_styl
 	(*n)++;
 }
 
-/* Which fees the confirmation carries: "normal (50th percentile of recent tips)", "custom". */
+/* Which fees the confirmation carries: "normal (tip: 50th percentile of recent tips)", "custom". */
 static void fee_level_text(const struct wallet_draft *d, char *out, size_t cap)
 {
 	static const char *const names[FEE_LEVELS] = { "slow", "normal", "fast" };
 	static const char *const legacy[FEE_LEVELS] = { "the node's gas price", "gas price + 10 %", "gas price + 25 %" };
-	const char *bump = d->replaces ? ", at least +10 % over the pending transaction" : "";
+	const char *bump = d->replaces ? ", at least +10 %" : "";
 	unsigned lvl = d->level < FEE_LEVELS ? (unsigned)d->level : FEE_NORMAL;
 
 	if (d->custom_fees)
 		snprintf(out, cap, "custom (c)");
 	else if (d->eip1559)
-		snprintf(out, cap, "%s (tip: %uth percentile of recent blocks' tips)%s", names[lvl], fees_percentiles[lvl], bump);
+		snprintf(out, cap, "%s (tip: %uth percentile of recent tips)%s", names[lvl], fees_percentiles[lvl], bump);
 	else
 		snprintf(out, cap, "%s (%s)%s", names[lvl], legacy[lvl], bump);
 }
@@ -418,11 +418,11 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 		crow_add(r, &n, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
 	}
 	if (d->replaces && d->eip1559) {
-		snprintf(v, sizeof(v), "%s, tip %s (the pending transaction's)", fmt_units(b, sizeof(b), d->old_max_fee, 9, "gwei"),
+		snprintf(v, sizeof(v), "%s, tip %s (pending)", fmt_units(b, sizeof(b), d->old_max_fee, 9, "gwei"),
 		         fmt_units(c, sizeof(c), d->old_tip, 9, "gwei"));
 		crow_add(r, &n, "Old max fee", STYLE_DIM, v);
 	} else if (d->replaces) {
-		snprintf(v, sizeof(v), "%s (the pending transaction's)", fmt_units(b, sizeof(b), d->old_gas_price, 9, "gwei"));
+		snprintf(v, sizeof(v), "%s (pending)", fmt_units(b, sizeof(b), d->old_gas_price, 9, "gwei"));
 		crow_add(r, &n, "Old gas price", STYLE_DIM, v);
 	}
 	crow_add(r, &n, "Max total", STYLE_TITLE,

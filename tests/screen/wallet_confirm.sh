@@ -213,6 +213,11 @@ t_ok "token speed-up: the amount is 2.5 CDT, not 0 ETH" has '^ Amount +2\.5 CDT$
 t_ok "token speed-up: the token contract is named" has "^ Token +$TOKEN\$"
 t_ok "token speed-up: the decoded call is shown" has "^ Call +transfer\\(address,uint256\\): $A1, 2500000000000000000\$"
 t_ok "token speed-up: no '0 ETH' amount" screen_wait_gone '^ Amount +0 ETH' 1
+screen_resize 80 24
+t_ok "token speed-up: the whole replacement fits the usual 80x24 and can be signed there" \
+	screen_wait_for 'y signs and sends exactly this' 5
+screen_resize 120 34
+screen_wait_for '^ Call +transfer' 5 >/dev/null
 screen_send y
 screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null || t_fail "token speed-up goes out"
 h2=$(sent_hash)
@@ -336,7 +341,7 @@ screen_wait_for "^ nonce $n +pending" 10 >/dev/null
 screen_send x
 if screen_wait_for 'y signs and sends exactly this' 10; then t_pass "replace: the speed-up is ready"; else t_fail "replace: the speed-up is ready"; fi
 t_ok "replace: the old fees are shown beside the new ones ($f1 gwei, tip $t1 gwei)" \
-	has "^ Old max fee +$f1 gwei, tip $t1 gwei \\(the pending transaction's\\)\$"
+	has "^ Old max fee +$f1 gwei, tip $t1 gwei \\(pending\\)\$"
 t_ok "replace: the footer offers no custom nonce" screen_wait_gone 'o custom nonce' 1
 screen_send o
 t_ok "replace: o opens no nonce prompt" screen_wait_gone 'Nonce \(Enter' 1
@@ -353,7 +358,7 @@ t_ok "replace: custom fees below +10 % are refused, with the minimum" \
 t_ok "replace: refused fees: no offer to sign" screen_wait_gone 'y signs and sends' 1
 screen_send 3
 t_ok "replace: 3 (fast) prepares it again, at least +10 %" \
-	screen_wait_for '^ Fee level +fast \(tip: 90th percentile of recent blocks. tips\), at least \+10 % over the pending transaction$' 10
+	screen_wait_for '^ Fee level +fast \(tip: 90th percentile of recent tips\), at least \+10 %$' 10
 t_ok "replace: fast is ready to sign" screen_wait_for 'y signs and sends exactly this' 10
 screen_send c
 screen_wait_for 'Max fee per gas in gwei' 3 >/dev/null || t_fail "replace: c asks again"
@@ -390,7 +395,7 @@ SCREEN_NAME=big
 blocks_pass "$U" 3
 send_form "$A1" "" 0.01 || t_fail "fees: the send form opens"
 screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "fees: the send is ready"
-t_ok "the confirmation names the fee level: normal" has '^ Fee level +normal \(tip: 50th percentile of recent blocks. tips\)$'
+t_ok "the confirmation names the fee level: normal" has '^ Fee level +normal \(tip: 50th percentile of recent tips\)$'
 screen_send 1
 t_ok "1 selects slow, and the confirmation says so" screen_wait_for '^ Fee level +slow \(tip: 10th percentile' 10
 screen_wait_for 'y signs and sends exactly this' 10 >/dev/null
