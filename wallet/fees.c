@@ -45,14 +45,30 @@ int fees_suggest_1559(const struct eth_fee_history *h, struct fee_suggestion *ou
 	if (!col)
 		return -1;
 	for (int lvl = 0; lvl < FEE_LEVELS; lvl++) {
-		struct u256 tip, two_base;
+		struct u256 tip = u256_from_u64(0), two_base, least_paid = u256_from_u64(0);
+		bool paid = false;
+		size_t m = 0;
 
-		for (size_t b = 0; b < h->block_count; b++)
-			col[b] = h->reward[b * h->percentile_count + (size_t)lvl];
-		qsort(col, h->block_count, sizeof(*col), cmp_u256);
-		tip = col[h->block_count / 2];
-		/* Empty blocks report zero tips; a zero tip never gets a transaction in. */
-		if (lvl != FEE_SLOW && u256_is_zero(tip))
+		for (size_t b = 0; b < h->block_count; b++) {
+			struct u256 r = h->reward[b * h->percentile_count + (size_t)lvl];
+
+			if (!u256_is_zero(r) && (!paid || u256_cmp(r, least_paid) < 0)) {
+				least_paid = r;
+				paid = true;
+			}
+			/* An empty block reports zero rewards that nobody paid: it does not vote. */
+			if (h->gas_used_ratio_ppm && h->gas_used_ratio_ppm[b] == 0)
+				continue;
+			col[m++] = r;
+		}
+		if (m) {
+			qsort(col, m, sizeof(*col), cmp_u256);
+			tip = col[m / 2];
+		}
+		/* Never below what recent blocks actually paid at this percentile, and never 0: a zero tip stalls. */
+		if (u256_is_zero(tip) && paid)
+			tip = least_paid;
+		if (u256_is_zero(tip))
 			tip = u256_from_u64(1);
 		if (u256_add(&two_base, out->base_fee, out->base_fee) != U256_OK ||
 		    u256_add(&out->max_fee[lvl], two_base, tip) != U256_OK) {

@@ -28,8 +28,11 @@ struct fee_suggestion {
 
 /*
  * From a fee history asked with fees_percentiles: the tip of each level is
- * the median over the blocks of that percentile's rewards (at least 1 wei
- * for normal and fast), and its max fee is 2 × the next base fee + the tip,
+ * the median of that percentile's rewards over the blocks that held
+ * transactions (empty blocks, gasUsedRatio 0, report zero rewards nobody
+ * paid), never below the least non-zero reward a block paid at that
+ * percentile, and at least 1 wei: no level, slow included, is ever a zero
+ * tip while blocks pay more. Its max fee is 2 × the next base fee + the tip,
  * which survives five full blocks of base-fee growth (1.125^5 < 2). Without base fees (a
  * chain without EIP-1559) use fees_suggest_legacy. 0, or -1 when the
  * history has no usable data.

@@ -201,7 +201,7 @@ struct wallet_send_form {
 	bool custom_fees;            /* use max_fee / tip (EIP-1559) or gas_price (legacy) below */
 	struct u256 max_fee, tip, gas_price;
 	bool custom_nonce;
-	uint64_t nonce;
+	char nonce_text[32];         /* as typed: wallet_prepare reads it strictly (decimal digits only) */
 };
 
 enum wallet_draft_state {
@@ -232,20 +232,42 @@ struct wallet_draft {
 	bool eip1559;
 	struct u256 max_fee, tip, gas_price;
 	struct fee_suggestion levels;
+	enum fee_level level;        /* the level the fees come from, unless custom_fees */
+	bool custom_fees;
 	struct u256 value;           /* wei sent with the transaction */
 	uint8_t *data;               /* owned; call data (token transfer), NULL when none */
 	size_t data_len;
+	/*
+	 * The call data decoded for the confirmation, "" when there is none:
+	 * "transfer(address,uint256): 0x…, 2500000000000000000", a method from
+	 * the selector table with its arguments, or the bare selector. An ERC-20
+	 * transfer also sets token, token_addr (the transaction's to), recipient
+	 * and token_amount from the data itself.
+	 */
+	char call[240];
 	struct u256 max_total;       /* gas × max fee (or gas price) + value: the most it can cost */
 	struct u256 balance;
 	bool replaces;               /* a speed-up or cancel of sent[replaced] */
 	size_t replaced;
+	struct u256 old_max_fee, old_tip, old_gas_price; /* replaces: the fees of the pending transaction */
 	uint8_t sent_hash[32];       /* DRAFT_SENT */
 };
 
-/* Starts preparing a draft from the form (replacing any draft). */
+/*
+ * Starts preparing a draft from the form (replacing any draft). While a
+ * draft is DRAFT_SENDING, this, wallet_prepare_replacement and
+ * wallet_draft_clear leave it alone (the message says so): a transaction on
+ * its way is always tracked.
+ */
 void wallet_prepare(struct wallet *w, const struct wallet_send_form *f);
-/* A draft that replaces sent transaction i: same nonce, fees bumped; cancel sends 0 to oneself. */
-void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel);
+/*
+ * A draft that replaces sent transaction i: same nonce, same call (cancel:
+ * 0 ETH to oneself, no data), and fees from the node's fee history at
+ * fees->level, each raised to at least the +10 % a node requires of a
+ * replacement. With fees->custom_fees the given fees, refused when below
+ * that minimum. fees NULL: the normal level. Only the fee fields of fees are read.
+ */
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees);
 const struct wallet_draft *wallet_draft(const struct wallet *w);
 /*
  * Signs exactly the READY draft and broadcasts it — after checking that the

@@ -88,6 +88,7 @@ struct wallet {
 	struct wallet_draft draft;
 	uint64_t draft_gen;           /* bumps with every new draft: late answers for an old one are dropped */
 	uint64_t draft_call;
+	void *draft_ud;                /* draft_call's context: freed here when the call is cancelled */
 	struct wallet_sent sent[WALLET_MAX_SENT];
 	uint8_t *sent_data[WALLET_MAX_SENT];
 	size_t sent_data_len[WALLET_MAX_SENT];

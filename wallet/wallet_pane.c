@@ -35,6 +35,17 @@ struct wp {
 	enum wprompt prompt;
 	struct line_edit edit;
 	struct wallet_send_form form;
+	/*
+	 * The send form may still be re-prepared (1/2/3, c, o): true from the
+	 * amount's Enter until y hands the draft to signing or Esc leaves. A
+	 * confirmation only ever comes from a deliberate new send (s, x, X):
+	 * after y no key re-prepares the same payment with the next nonce.
+	 */
+	bool form_live;
+	bool replacing;                  /* the confirmation replaces sent transaction replace_idx */
+	size_t replace_idx;
+	bool replace_cancel;
+	int confirm_rows, confirm_cols;  /* the size the confirmation was last drawn at */
 	bool send_after_unlock;
 	struct notice note;
 };
@@ -437,82 +448,295 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 
 /* ---- confirm ---- */
 
+/*
+ * The confirmation screen is a list of rows (label, value). It is drawn, and
+ * y/Y sign, only when every row fits the window whole: values wrap at
+ * spaces, but an address is never split or cut, and nothing may fall below
+ * the window. A confirmation the user cannot read entirely is not one.
+ */
+#define CONFIRM_MAX_ROWS 24
+
+struct crow {
+	const char *label;
+	enum tui_style st;
+	char value[360];
+};
+
+static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_style st, const char *value)
+{
+	if (*n >= CONFIRM_MAX_ROWS) {
+		(*n)++; /* counted, not kept: the layout then refuses to call it a confirmation */
+		return;
+	}
+	r[*n].label = label;
+	r[*n].st = st;
+	snprintf(r[*n].value, sizeof(r[*n].value), "%s", value);
+	(*n)++;
+}
+
+/* Which fees the confirmation carries: "normal (tip: 50th percentile of recent tips)", "custom". */
+static void fee_level_text(const struct wallet_draft *d, char *out, size_t cap)
+{
+	static const char *const names[FEE_LEVELS] = { "slow", "normal", "fast" };
+	static const char *const legacy[FEE_LEVELS] = { "the node's gas price", "gas price + 10 %", "gas price + 25 %" };
+	const char *bump = d->replaces ? ", at least +10 %" : "";
+	unsigned lvl = d->level < FEE_LEVELS ? (unsigned)d->level : FEE_NORMAL;
+
+	if (d->custom_fees)
+		snprintf(out, cap, "custom (c)");
+	else if (d->eip1559)
+		snprintf(out, cap, "%s (tip: %uth percentile of recent tips)%s", names[lvl], fees_percentiles[lvl], bump);
+	else
+		snprintf(out, cap, "%s (%s)%s", names[lvl], legacy[lvl], bump);
+}
+
+/* The rows of a READY (or sending, or sent) draft: exactly what is signed, and what the node said. */
+static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+	char v[360], a[ADDRESS_TEXT_SIZE], b[96], c[96];
+	const char *lab;
+	size_t n = 0;
+
+	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
+	crow_add(r, &n, "Chain", STYLE_TITLE, v);
+	addr_text(a, sizeof(a), d->from_addr);
+	lab = label_of(p, app, d->from_addr);
+	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	crow_add(r, &n, "From", STYLE_NORMAL, v);
+	addr_text(a, sizeof(a), d->recipient);
+	lab = label_of(p, app, d->recipient);
+	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	crow_add(r, &n, "To", STYLE_TITLE, v);
+	if (d->token) {
+		struct token_meta meta = { .state = TOKENS_KNOWN, .has_decimals = true, .has_symbol = true,
+		                           .decimals = d->token_decimals };
+
+		/*
+		 * A send: the decimals the amount was read with (remembered for the token)
+		 * and the integer that is signed. A replacement: the token list's entry.
+		 */
+		if (d->replaces)
+			wallet_token_meta(p->w, d->token_addr, &meta);
+		else
+			snprintf(meta.symbol, sizeof(meta.symbol), "%s", d->token_symbol);
+		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
+		crow_add(r, &n, "Amount", STYLE_TITLE, v);
+		if (!d->replaces) {
+			u256_format_dec(d->token_amount, b, sizeof(b));
+			snprintf(v, sizeof(v), "%s (%u decimals)", b, d->token_decimals);
+			crow_add(r, &n, "Base units", STYLE_NORMAL, v);
+		}
+		addr_text(a, sizeof(a), d->token_addr);
+		crow_add(r, &n, "Token", STYLE_NORMAL, a);
+	} else {
+		crow_add(r, &n, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
+	}
+	if (d->call[0])
+		crow_add(r, &n, "Call", STYLE_TITLE, d->call);
+	if (d->token && !u256_is_zero(d->value))
+		crow_add(r, &n, "ETH value", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
+	crow_add(r, &n, "Nonce", STYLE_NORMAL, v);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);
+	crow_add(r, &n, "Gas limit", STYLE_NORMAL, v);
+	fee_level_text(d, v, sizeof(v));
+	crow_add(r, &n, "Fee level", STYLE_NORMAL, v);
+	if (d->eip1559) {
+		snprintf(v, sizeof(v), "%s, tip %s", fmt_units(b, sizeof(b), d->max_fee, 9, "gwei"),
+		         fmt_units(c, sizeof(c), d->tip, 9, "gwei"));
+		crow_add(r, &n, "Max fee", STYLE_NORMAL, v);
+	} else {
+		crow_add(r, &n, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
+	}
+	if (d->replaces && d->eip1559) {
+		snprintf(v, sizeof(v), "%s, tip %s (pending)", fmt_units(b, sizeof(b), d->old_max_fee, 9, "gwei"),
+		         fmt_units(c, sizeof(c), d->old_tip, 9, "gwei"));
+		crow_add(r, &n, "Old max fee", STYLE_DIM, v);
+	} else if (d->replaces) {
+		snprintf(v, sizeof(v), "%s (pending)", fmt_units(b, sizeof(b), d->old_gas_price, 9, "gwei"));
+		crow_add(r, &n, "Old gas price", STYLE_DIM, v);
+	}
+	crow_add(r, &n, "Max total", STYLE_TITLE,
+	         fmt_units(v, sizeof(v), d->max_total, 18,
+	                   d->token ? "ETH (fee only, the tokens come on top)" : "ETH (amount + most the fee can be)"));
+	crow_add(r, &n, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
+	if (wallet_node_insecure(p->w))
+		crow_add(r, &n, "WARNING", STYLE_BAD,
+		         "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted");
+	return n;
+}
+
+/* Whether a word holds an address (0x and 40 hex digits), as in "0x…," of a call's arguments. */
+static bool holds_address(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 42 <= len; i++) {
+		size_t k = 2;
+
+		if (s[i] != '0' || (s[i + 1] != 'x' && s[i + 1] != 'X'))
+			continue;
+		while (k < 42 && strchr("0123456789abcdefABCDEF", s[i + k]) && s[i + k])
+			k++;
+		if (k == 42)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Word-wraps text into lines of at most width bytes from row *y at column x
+ * (drawn when win is not NULL), advancing *y. A word longer than a line is
+ * split (at a UTF-8 character boundary), unless it holds an address: then false.
+ */
+static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, enum tui_style st, const char *text)
+{
+	const char *s = text;
+	char line[400];
+	size_t used = 0;
+
+	if (width < 1)
+		return false;
+	if ((size_t)width >= sizeof(line))
+		width = (int)sizeof(line) - 1; /* a very wide terminal: lines are still at most this long */
+	while (*s == ' ')
+		s++;
+	while (*s) {
+		size_t wl = strcspn(s, " "), gap = 0;
+
+		if (used && used + wl > (size_t)width) {
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			used = 0;
+		}
+		if (!used && wl > (size_t)width) {
+			size_t cut = (size_t)width;
+
+			if (holds_address(s, wl))
+				return false;
+			while (cut > 1 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+				cut--;
+			memcpy(line, s, cut);
+			line[cut] = '\0';
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			s += cut;
+			continue;
+		}
+		memcpy(line + used, s, wl);
+		used += wl;
+		s += wl;
+		/* The spaces after the word stay as written ("0x…  (label)") unless the line ends there. */
+		while (s[gap] == ' ')
+			gap++;
+		if (s[gap] && used + gap + strcspn(s + gap, " ") <= (size_t)width) {
+			memset(line + used, ' ', gap);
+			used += gap;
+		} else if (s[gap]) {
+			line[used] = '\0';
+			if (win)
+				widget_text(app, win, *y, x, st, line);
+			(*y)++;
+			used = 0;
+		}
+		line[used] = '\0';
+		s += gap;
+	}
+	if (used || s == text || !*text) {
+		if (win)
+			widget_text(app, win, *y, x, st, used ? line : "");
+		(*y)++;
+	}
+	return true;
+}
+
+/* What the action line says for the draft's state. */
+static const char *confirm_action(const struct wp *p, const struct wallet_draft *d)
+{
+	if (d->state == DRAFT_SENDING)
+		return "checking the chain id, signing, broadcasting...";
+	if (d->state == DRAFT_SENT)
+		return "sent: tracking it on the wallet's main view (Esc)";
+	if (wallet_state(p->w) != WALLET_UNLOCKED)
+		return "u unlocks to sign   Esc cancels";
+	return d->precheck_ok ? "y signs and sends exactly this   Esc cancels" : "Y signs and sends it anyway   Esc cancels";
+}
+
+/*
+ * Lays out the confirmation of the current draft in a rows x cols window,
+ * drawing it when win is not NULL: the title, every row, the action line.
+ * The last window row is the notice line and stays free. Whether it all fits.
+ */
+static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows, int cols)
+{
+	const struct wallet_draft *d = wallet_draft(p->w);
+	struct crow r[CONFIRM_MAX_ROWS];
+	size_t n = confirm_rows(p, app, r);
+	int y = 2, width = cols - LABEL_W - 2;
+	bool fits = n <= CONFIRM_MAX_ROWS;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+	for (size_t i = 0; i < n && fits; i++) {
+		if (win && y < rows - 1)
+			widget_label(app, win, y, 1, r[i].label, LABEL_W);
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
+	}
+	y++;
+	if (fits)
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2,
+		                 d->state == DRAFT_SENDING ? STYLE_WARN : d->state == DRAFT_SENT ? STYLE_OK : STYLE_TITLE,
+		                 confirm_action(p, d));
+	if (win && p->form_live && d->state == DRAFT_READY && y < rows - 1)
+		widget_text(app, win, y, 1, STYLE_DIM,
+		            d->replaces ? "1/2/3 slow/normal/fast fees (at least +10 %)   c custom fees"
+		                        : "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+	return fits && y <= rows - 1;
+}
+
 static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 {
 	const struct wallet_draft *d = wallet_draft(p->w);
-	char v[300], a[ADDRESS_TEXT_SIZE], b[96], c[96];
-	const char *lab;
-	int y = 0;
+	int rows = getmaxy(win), cols = getmaxx(win), y;
 
-	widget_text(app, win, y++, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+	p->confirm_rows = rows;
+	p->confirm_cols = cols;
 	switch (d->state) {
 	case DRAFT_NONE:
 	case DRAFT_PREPARING:
-		widget_text(app, win, y + 1, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 2, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
 		return;
 	case DRAFT_ERROR:
-		widget_text(app, win, y + 1, 1, STYLE_BAD, d->message);
-		widget_text(app, win, y + 3, 1, STYLE_DIM, "Esc back   1/2/3 fee level   c custom fees   o custom nonce");
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		y = 2;
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, d->message);
+		widget_text(app, win, y + 1, 1, STYLE_DIM,
+		            !p->form_live ? "Esc back"
+		            : p->replacing ? "Esc back   1/2/3 fee level   c custom fees"
+		                           : "Esc back   1/2/3 fee level   c custom fees   o custom nonce");
 		return;
 	default:
 		break;
 	}
-	y++;
-	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
-	kv(app, win, &y, "Chain", STYLE_TITLE, v);
-	addr_text(a, sizeof(a), d->from_addr);
-	lab = label_of(p, app, d->from_addr);
-	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
-	kv(app, win, &y, "From", STYLE_NORMAL, v);
-	addr_text(a, sizeof(a), d->recipient);
-	lab = label_of(p, app, d->recipient);
-	snprintf(v, sizeof(v), "%s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
-	kv(app, win, &y, "To", STYLE_TITLE, v);
-	if (d->token && !d->replaces) {
-		/* The decimals the amount was read with (remembered for the token), and the integer that is signed. */
-		struct token_meta meta = { .state = TOKENS_KNOWN, .has_decimals = true, .has_symbol = true,
-		                           .decimals = d->token_decimals };
-
-		snprintf(meta.symbol, sizeof(meta.symbol), "%s", d->token_symbol);
-		tokens_format_amount(&meta, d->token_amount, v, sizeof(v));
-		kv(app, win, &y, "Amount", STYLE_TITLE, v);
-		u256_format_dec(d->token_amount, b, sizeof(b));
-		snprintf(v, sizeof(v), "%s (%u decimals)", b, d->token_decimals);
-		kv(app, win, &y, "Base units", STYLE_NORMAL, v);
-		addr_text(a, sizeof(a), d->token_addr);
-		kv(app, win, &y, "Token", STYLE_NORMAL, a);
-	} else {
-		kv(app, win, &y, "Amount", STYLE_TITLE, fmt_units(v, sizeof(v), d->value, 18, "ETH"));
+	if (!confirm_layout(p, app, NULL, rows, cols)) {
+		/* Nothing partial: a cut confirmation could hide the fee, the check or the recipient's end. */
+		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		y = 2;
+		if (d->state == DRAFT_SENDING || d->state == DRAFT_SENT) {
+			/* Signed already (when it fitted): what happened to it still shows. */
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_OK, d->message);
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, confirm_action(p, d));
+			return;
+		}
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
+		          "enlarge the terminal to confirm: the whole confirmation (every row, every full address) "
+		          "must show before it can be signed");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc cancels");
+		return;
 	}
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	kv(app, win, &y, "Nonce", STYLE_NORMAL, v);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->gas);
-	kv(app, win, &y, "Gas limit", STYLE_NORMAL, v);
-	if (d->eip1559) {
-		snprintf(v, sizeof(v), "%s, tip %s", fmt_units(b, sizeof(b), d->max_fee, 9, "gwei"),
-		         fmt_units(c, sizeof(c), d->tip, 9, "gwei"));
-		kv(app, win, &y, "Max fee", STYLE_NORMAL, v);
-	} else {
-		kv(app, win, &y, "Gas price", STYLE_NORMAL, fmt_units(v, sizeof(v), d->gas_price, 9, "gwei (legacy)"));
-	}
-	kv(app, win, &y, "Max total", STYLE_TITLE,
-	   fmt_units(v, sizeof(v), d->max_total, 18,
-	             d->token ? "ETH (fee only, the tokens come on top)" : "ETH (amount + most the fee can be)"));
-	kv(app, win, &y, "Check", d->precheck_ok ? STYLE_OK : STYLE_BAD, d->message);
-	if (wallet_node_insecure(p->w))
-		kv(app, win, &y, "WARNING", STYLE_BAD,
-		   "the node is reached over plain HTTP on the network: what you sign crosses it unencrypted");
-	y++;
-	if (d->state == DRAFT_SENDING)
-		widget_text(app, win, y, 1, STYLE_WARN, "checking the chain id, signing, broadcasting...");
-	else if (d->state == DRAFT_SENT)
-		widget_text(app, win, y, 1, STYLE_OK, "sent: tracking it on the wallet's main view (Esc)");
-	else
-		widget_text(app, win, y, 1, STYLE_TITLE,
-		            wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
-		            : d->precheck_ok                     ? "y signs and sends exactly this   Esc cancels"
-		                                                 : "Y signs and sends it anyway   Esc cancels");
-	widget_text(app, win, y + 1, 1, STYLE_DIM, "1/2/3 slow/normal/fast fees   c custom fees   o custom nonce");
+	confirm_layout(p, app, win, rows, cols);
 }
 
 static void wp_draw(void *state, struct app *app, WINDOW *win)
@@ -585,6 +809,15 @@ static int parse_gwei(const char *text, struct u256 *out)
 	return u256_parse_units(out, text, strlen(text), 9) == U256_OK ? 0 : -1;
 }
 
+/* Prepares the confirmation again with the form's fees: the send, or the replacement. */
+static void reprepare(struct wp *p)
+{
+	if (p->replacing)
+		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+	else
+		wallet_prepare(p->w, &p->form);
+}
+
 static void prompt_done(struct wp *p, struct app *app)
 {
 	struct address a;
@@ -631,6 +864,7 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_AMOUNT:
 		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
 		p->form.level = FEE_NORMAL;
+		p->form_live = true;
 		p->view = WV_CONFIRM;
 		wallet_prepare(p->w, &p->form);
 		break;
@@ -648,11 +882,15 @@ static void prompt_done(struct wp *p, struct app *app)
 			break;
 		}
 		p->form.custom_fees = true;
-		wallet_prepare(p->w, &p->form);
+		reprepare(p);
 		break;
 	case P_NONCE:
+		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
+			notice_set(&p->note, true, "nonce: too long for a nonce");
+			break;
+		}
 		p->form.custom_nonce = p->edit.text[0] != '\0';
-		p->form.nonce = strtoull(p->edit.text, NULL, 10);
+		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
 		wallet_prepare(p->w, &p->form);
 		break;
 	case P_WATCH:
@@ -703,13 +941,16 @@ static long newest_pending(const struct wp *p)
 	return -1;
 }
 
-static int confirm_key(struct wp *p, int key)
+static int confirm_key(struct wp *p, struct app *app, int key)
 {
 	const struct wallet_draft *d = wallet_draft(p->w);
 
 	switch (key) {
 	case 27:
-		wallet_draft_clear(p->w);
+		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
+		if (d->state != DRAFT_SENDING)
+			wallet_draft_clear(p->w);
+		p->form_live = false;
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	case 'y':
@@ -720,28 +961,36 @@ static int confirm_key(struct wp *p, int key)
 			notice_set(&p->note, true, "unlock first: u");
 			return PANE_REDRAW;
 		}
+		/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
+		if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
+			notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
+			return PANE_REDRAW;
+		}
 		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
 		if (!d->precheck_ok && key == 'y') {
 			notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
 			return PANE_REDRAW;
 		}
+		/* From here on the form is spent: no key re-prepares this payment. */
+		p->form_live = false;
 		wallet_send(p->w);
 		return PANE_REDRAW;
 	case '1':
 	case '2':
 	case '3':
-		if (d->replaces)
+		if (!p->form_live)
 			return PANE_CONSUMED;
 		p->form.level = (enum fee_level)(key - '1');
 		p->form.custom_fees = false;
-		wallet_prepare(p->w, &p->form);
+		reprepare(p);
 		return PANE_REDRAW;
 	case 'c':
-		if (!d->replaces)
+		if (p->form_live)
 			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
 		return PANE_REDRAW;
 	case 'o':
-		if (!d->replaces)
+		/* A replacement keeps the nonce it replaces: no custom nonce there. */
+		if (p->form_live && !p->replacing)
 			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
 		return PANE_REDRAW;
 	case 'u':
@@ -766,7 +1015,7 @@ static int wp_key(void *state, struct app *app, int key)
 		return prompt_key(p, app, key);
 	p->note.text[0] = '\0';
 	if (p->view == WV_CONFIRM)
-		return confirm_key(p, key);
+		return confirm_key(p, app, key);
 	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
@@ -836,6 +1085,7 @@ static int wp_key(void *state, struct app *app, int key)
 		}
 		memset(&p->form, 0, sizeof(p->form));
 		p->form.from = p->sel;
+		p->replacing = false;
 		ask(p, P_TO, "Send to address", "");
 		return PANE_REDRAW;
 	case 'x':
@@ -845,7 +1095,13 @@ static int wp_key(void *state, struct app *app, int key)
 			notice_set(&p->note, true, "no pending transaction from this account");
 			return PANE_REDRAW;
 		}
-		wallet_prepare_replacement(p->w, (size_t)k, key == 'X');
+		memset(&p->form, 0, sizeof(p->form));
+		p->form.level = FEE_NORMAL;
+		p->replacing = true;
+		p->replace_idx = (size_t)k;
+		p->replace_cancel = key == 'X';
+		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+		p->form_live = true;
 		p->view = WV_CONFIRM;
 		return PANE_REDRAW;
 	default:

@@ -13,8 +13,10 @@
 #include "common/abi.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/selectors.h"
 #include "common/text.h"
 #include "wallet/pending.h"
+#include "wallet/sign.h"
 #include "wallet/tx.h"
 #include "wallet/wallet_internal.h"
 
@@ -22,7 +24,7 @@
 #define STUCK_AFTER_BLOCKS 10
 
 /* Replies of the first preparation batch, in order. */
-enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_BALANCE, Q_LATEST, Q_TOKEN_BALANCE, Q_TOKEN_DECIMALS, Q_TOKEN_SYMBOL,
+enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_LATEST, Q_BALANCE, Q_TOKEN_BALANCE, Q_TOKEN_DECIMALS, Q_TOKEN_SYMBOL,
        Q_COUNT };
 
 static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals);
@@ -33,6 +35,7 @@ struct draft_ctx {
 	struct wallet_send_form form;
 	uint8_t *raw;                /* the signed bytes being broadcast (owned) */
 	size_t raw_len;
+	uint64_t nonce;              /* the form's custom nonce, parsed */
 };
 
 static void ctx_free(struct draft_ctx *c)
@@ -76,14 +79,49 @@ static void draft_reset(struct wallet *w)
 {
 	free(w->draft.data);
 	memset(&w->draft, 0, sizeof(w->draft));
-	if (w->draft_call)
-		rpc_cancel(w->rpc, w->draft_call);
+	/* A cancelled call's callback never runs: its context is freed here. */
+	if (w->draft_call && rpc_cancel(w->rpc, w->draft_call) == 0)
+		free(w->draft_ud);
 	w->draft_call = 0;
+	w->draft_ud = NULL;
 	w->draft_gen++;
+}
+
+/* The draft's request went out with context c (freed if it could not even be queued). */
+static void draft_started(struct wallet *w, uint64_t call, void *c)
+{
+	w->draft_call = call;
+	w->draft_ud = call ? c : NULL;
+	if (!call) {
+		free(c);
+		draft_fail(w, "cannot send the request to the node (out of memory)");
+	}
+}
+
+/* A draft request answered: its callback owns the context from here. */
+static void draft_answered(struct wallet *w)
+{
+	w->draft_call = 0;
+	w->draft_ud = NULL;
+}
+
+/*
+ * Whether a signed transaction may be on its way (checking the chain id,
+ * signing, broadcasting): its request is not cancelled for a new draft, or
+ * a transaction that went out would never be tracked. Says so.
+ */
+static bool send_in_flight(struct wallet *w)
+{
+	if (w->draft.state != DRAFT_SENDING)
+		return false;
+	wallet_say(w, "the last transaction is still being sent: try again in a moment");
+	return true;
 }
 
 void wallet_draft_clear(struct wallet *w)
 {
+	if (send_in_flight(w))
+		return;
 	draft_reset(w);
 	wallet_notify(w);
 }
@@ -96,6 +134,49 @@ const struct wallet_draft *wallet_draft(const struct wallet *w)
 static void addr_hex(char *out, size_t cap, const uint8_t a[20])
 {
 	hex_encode(out, cap, a, 20, 1);
+}
+
+/*
+ * Decodes the draft's call data for the confirmation screen (d->call); `to`
+ * is the transaction's to. An ERC-20 transfer(address,uint256) also sets
+ * the token fields from the data, so that a replacement of a token
+ * transfer shows the token recipient and amount, not the token contract
+ * and 0 ETH. What is shown is read from the bytes that are signed.
+ */
+static void draft_decode_call(struct wallet_draft *d, const uint8_t to[20])
+{
+	static const uint8_t transfer_sel[4] = { 0xa9, 0x05, 0x9c, 0xbb };
+	const char *sigs[2];
+	char args[200];
+	uint32_t sel;
+
+	d->call[0] = '\0';
+	if (!d->data_len)
+		return;
+	if (d->data_len < 4) {
+		snprintf(d->call, sizeof(d->call), "%zu bytes of call data, no method selector", d->data_len);
+		return;
+	}
+	if (d->data_len == 68 && memcmp(d->data, transfer_sel, 4) == 0) {
+		struct address rcpt;
+		struct u256 amount;
+
+		if (abi_decode_address(d->data + 4, 64, 0, &rcpt) == ABI_OK &&
+		    abi_decode_uint(d->data + 4, 64, 1, 256, &amount) == ABI_OK) {
+			d->token = true;
+			memcpy(d->token_addr, to, 20);
+			memcpy(d->recipient, rcpt.b, 20);
+			d->token_amount = amount;
+		}
+	}
+	sel = (uint32_t)d->data[0] << 24 | (uint32_t)d->data[1] << 16 | (uint32_t)d->data[2] << 8 | d->data[3];
+	if (selectors_lookup(sel, sigs, 2) > 0) {
+		abi_format_args(sigs[0], d->data, d->data_len, args, sizeof(args));
+		snprintf(d->call, sizeof(d->call), "%s: %s", sigs[0], args);
+	} else {
+		snprintf(d->call, sizeof(d->call), "method 0x%08x (not in the selector table), %zu bytes of call data", sel,
+		         d->data_len);
+	}
 }
 
 /* {from, to, value, data} as eth_call / eth_estimateGas want it. */
@@ -135,13 +216,35 @@ static void revert_text(const struct rpc_reply *r, char *out, size_t cap)
 	text_sanitize(out, cap, r->message ? r->message : "", r->message ? strlen(r->message) : 0);
 }
 
+static void draft_tx(const struct wallet_draft *d, struct tx *t);
+
+/*
+ * The stateless rules a node applies (tx_check, as `wallet sign-tx` runs
+ * them): a nonce of 2^64 - 1, a gas limit below the intrinsic gas (0 from a
+ * node's estimate), a tip above the max fee. false with the draft failed.
+ */
+static bool draft_check(struct wallet *w)
+{
+	struct tx t;
+	char why[TX_ERR_MAX];
+
+	draft_tx(&w->draft, &t);
+	if (tx_check(&t, why, sizeof(why)) != TX_OK) {
+		draft_fail(w, "not signed: %s", why);
+		return false;
+	}
+	return true;
+}
+
 /* Final numbers: fees by level or custom, the total, and whether the balance covers it. */
-static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
+static void finish_draft(struct wallet *w, const struct wallet_send_form *f, bool gas_unknown)
 {
 	struct wallet_draft *d = &w->draft;
 	struct u256 fee_per_gas;
 	char need[80], have[80];
 
+	d->level = f->level;
+	d->custom_fees = f->custom_fees;
 	if (f->custom_fees) {
 		d->max_fee = f->max_fee;
 		d->tip = f->tip;
@@ -175,6 +278,16 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 		wallet_notify(w);
 		return;
 	}
+	if (!draft_check(w))
+		return;
+	if (gas_unknown) {
+		char msg[sizeof(d->message)];
+
+		/* Refused rather than signed with a guessed gas limit that is sure to run out. */
+		snprintf(msg, sizeof(msg), "%s", d->message);
+		draft_fail(w, "%.150s; the gas of the failing call cannot be estimated on this node: not signed", msg);
+		return;
+	}
 	d->state = DRAFT_READY;
 	wallet_notify(w);
 }
@@ -182,8 +295,9 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f)
 /*
  * eth_simulateV1's verdict on the single call: 1 ok, 0 reverts (reason in
  * why), -1 when the node does not offer it or the answer is not readable.
+ * *gas_used gets the gas the call used, reverting or not (0 when not given).
  */
-static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *why, size_t cap)
+static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *why, size_t cap, uint64_t *gas_used)
 {
 	const cJSON *call, *status, *ret;
 	uint8_t buf[2048];
@@ -199,6 +313,8 @@ static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *w
 	status = cJSON_GetObjectItemCaseSensitive(call, "status");
 	if (!cJSON_IsString(status))
 		return -1;
+	if (eth_decode_u64(cJSON_GetObjectItemCaseSensitive(call, "gasUsed"), gas_used, NULL, 0) != 0)
+		*gas_used = 0;
 	if (strcmp(status->valuestring, "0x1") == 0)
 		return 1;
 	ret = cJSON_GetObjectItemCaseSensitive(call, "returnData");
@@ -216,14 +332,15 @@ static void on_check(void *ud, const struct rpc_response *res)
 	struct wallet_draft *d = &w->draft;
 	const char *how = "eth_call + eth_estimateGas";
 	char why[200];
-	uint64_t est;
+	uint64_t est, sim_gas = 0;
+	bool gas_unknown = false;
 	int sim = -1;
 
 	if (c->gen != w->draft_gen) {
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		draft_fail(w, "the node did not answer: %s", res->detail);
 		free(c);
@@ -232,7 +349,7 @@ static void on_check(void *ud, const struct rpc_response *res)
 	/* [eth_estimateGas, eth_call, eth_simulateV1 where offered]: simulate's verdict first. */
 	d->precheck_ok = true;
 	if (res->n > 2)
-		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why));
+		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why), &sim_gas);
 	if (sim >= 0) {
 		how = "eth_simulateV1";
 		d->precheck_ok = sim == 1;
@@ -248,13 +365,26 @@ static void on_check(void *ud, const struct rpc_response *res)
 			}
 		}
 	}
-	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0)
-		d->gas = est == 21000 ? est : est + est / 5; /* contracts get a 20 % margin */
-	else if (!d->gas)
-		d->gas = d->data_len ? 100000 : 21000;
+	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0) {
+		d->gas = est == 21000 || est > UINT64_MAX - est / 5 ? est : est + est / 5; /* contracts: a 20 % margin */
+	} else if (!d->precheck_ok) {
+		/*
+		 * It will revert: a forced Y must at least not burn the fee on an
+		 * out-of-gas guess. The gas the failing call uses (eth_simulateV1
+		 * reports it) with the same margin, or nothing is offered for signing.
+		 */
+		if (sim_gas) {
+			d->gas = sim_gas > UINT64_MAX - sim_gas / 5 ? sim_gas : sim_gas + sim_gas / 5;
+		} else {
+			gas_unknown = true;
+			d->gas = d->data_len ? 100000 : 21000; /* only for the balance check: it is not offered */
+		}
+	} else if (!d->gas) {
+		d->gas = d->data_len ? 100000 : 21000; /* no estimate came back */
+	}
 	if (d->precheck_ok)
 		snprintf(d->message, sizeof(d->message), "pre-send check on the node (%s): ok", how);
-	finish_draft(w, &c->form);
+	finish_draft(w, &c->form, gas_unknown);
 	free(c);
 }
 
@@ -282,7 +412,7 @@ static void check_on_node(struct wallet *w, struct draft_ctx *c)
 		cJSON_AddItemToArray(p3, cJSON_CreateString("latest"));
 		rpc_batch_add(b, "eth_simulateV1", p3);
 	}
-	w->draft_call = rpc_batch_send(w->rpc, b, on_check, c);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_check, c), c);
 }
 
 static bool reply_u64(const struct rpc_response *res, int i, uint64_t *v)
@@ -295,21 +425,68 @@ static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
 	return res->reply[i].status == RPC_OK && eth_decode_u256(res->reply[i].result, v, NULL, 0) == 0;
 }
 
+/*
+ * The fee levels (d->levels) from the replies to eth_feeHistory, eth_gasPrice
+ * and eth_getBlockByNumber("latest"): EIP-1559 (d->eip1559) where the chain
+ * has a base fee and the node answers eth_feeHistory, else a legacy gas
+ * price. 0, or -1 when the node gives neither.
+ */
+static int draft_levels(struct wallet_draft *d, const struct rpc_response *res, int q_fees, int q_gas_price, int q_latest)
+{
+	struct eth_block latest;
+	struct u256 gas_price;
+
+	d->eip1559 = false;
+	if (res->reply[q_latest].status == RPC_OK && eth_decode_header(res->reply[q_latest].result, &latest, NULL, 0) == 0) {
+		if (latest.has_base_fee && res->reply[q_fees].status == RPC_OK) {
+			struct eth_fee_history h;
+
+			if (eth_decode_fee_history(res->reply[q_fees].result, &h, NULL, 0) == 0) {
+				d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
+				eth_fee_history_free(&h);
+			}
+		}
+		eth_block_free(&latest);
+	}
+	if (d->eip1559)
+		return 0;
+	if (!reply_u256(res, q_gas_price, &gas_price))
+		return -1;
+	fees_suggest_legacy(gas_price, &d->levels);
+	return 0;
+}
+
+/* [eth_feeHistory, eth_gasPrice, eth_getBlockByNumber("latest")] as draft_levels reads them. */
+static void add_fee_queries(struct rpc_batch *b)
+{
+	cJSON *p = cJSON_CreateArray(), *arr = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	for (int i = 0; i < FEE_LEVELS; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
+	cJSON_AddItemToArray(p, arr);
+	rpc_batch_add(b, "eth_feeHistory", p);
+	rpc_batch_add(b, "eth_gasPrice", NULL);
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	rpc_batch_add(b, "eth_getBlockByNumber", p);
+}
+
 static void on_basics(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
 	struct wallet_draft *d = &w->draft;
 	const struct wallet_send_form *f = &c->form;
-	struct eth_block latest;
-	struct u256 gas_price, token_balance = { { 0 } };
-	bool have_latest = false;
+	struct u256 token_balance = { { 0 } };
 
 	if (c->gen != w->draft_gen) {
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		draft_fail(w, "the node did not answer: %s", res->detail);
 		free(c);
@@ -322,7 +499,7 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (f->custom_nonce) {
-		d->nonce = f->nonce;
+		d->nonce = c->nonce;
 		/* A nonce taken by a pending transaction of ours would replace it: that is what x / X are for. */
 		for (size_t i = 0; i < w->nsent; i++) {
 			const struct wallet_sent *s = &w->sent[i];
@@ -338,27 +515,10 @@ static void on_basics(void *ud, const struct rpc_response *res)
 			}
 		}
 	}
-	if (res->reply[Q_LATEST].status == RPC_OK && eth_decode_header(res->reply[Q_LATEST].result, &latest, NULL, 0) == 0)
-		have_latest = true;
-	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
-	d->eip1559 = false;
-	if (have_latest && latest.has_base_fee && res->reply[Q_FEES].status == RPC_OK) {
-		struct eth_fee_history h;
-
-		if (eth_decode_fee_history(res->reply[Q_FEES].result, &h, NULL, 0) == 0) {
-			d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
-			eth_fee_history_free(&h);
-		}
-	}
-	if (have_latest)
-		eth_block_free(&latest);
-	if (!d->eip1559) {
-		if (!reply_u256(res, Q_GAS_PRICE, &gas_price)) {
-			draft_fail(w, "the node gives neither a fee history nor a gas price");
-			free(c);
-			return;
-		}
-		fees_suggest_legacy(gas_price, &d->levels);
+	if (draft_levels(d, res, Q_FEES, Q_GAS_PRICE, Q_LATEST) != 0) {
+		draft_fail(w, "the node gives neither a fee history nor a gas price");
+		free(c);
+		return;
 	}
 	if (d->token) {
 		/*
@@ -429,6 +589,7 @@ static void on_basics(void *ud, const struct rpc_response *res)
 			}
 			memcpy(d->data, data, dl);
 			d->data_len = dl;
+			draft_decode_call(d, d->token_addr);
 		}
 	} else if (strcmp(f->amount, "max") == 0) {
 		/* Estimate with a plain transfer's value; the exact max comes after the gas is known. */
@@ -465,9 +626,12 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	struct wallet_draft *d = &w->draft;
 	struct draft_ctx *c;
 	struct rpc_batch *b;
-	char from[48], pct[3][8];
+	char from[48];
+	uint64_t nonce = 0;
 	cJSON *p;
 
+	if (send_in_flight(w))
+		return;
 	draft_reset(w);
 	if (f->from >= w->naccounts) {
 		draft_fail(w, "no such account");
@@ -482,6 +646,16 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	/* A token amount is read once the decimals are checked against the token list (on_basics). */
 	if (!f->token && parse_amount(w, f, 18) != 0)
 		return;
+	if (f->custom_nonce) {
+		struct u256 n;
+
+		/* Strictly digits: "-1" and "12abc" are mistakes to point out, never 2^64 - 1 or 12. */
+		if (u256_parse_dec(&n, f->nonce_text, strlen(f->nonce_text)) != U256_OK || u256_to_u64(n, &nonce) != U256_OK) {
+			draft_fail(w, "nonce: '%s' is not a whole number from 0 to 18446744073709551614 (Enter alone: automatic)",
+			           f->nonce_text);
+			return;
+		}
+	}
 	c = calloc(1, sizeof(*c));
 	b = rpc_batch_new();
 	if (!c || !b) {
@@ -493,34 +667,18 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->form = *f;
+	c->nonce = nonce;
 	addr_hex(from, sizeof(from), d->from_addr);
 	rpc_batch_add(b, "eth_chainId", NULL);
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(from));
 	cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
 	rpc_batch_add(b, "eth_getTransactionCount", p);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	{
-		cJSON *arr = cJSON_CreateArray();
-
-		for (int i = 0; i < FEE_LEVELS; i++) {
-			snprintf(pct[i], sizeof(pct[i]), "%u", fees_percentiles[i]);
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
-		}
-		cJSON_AddItemToArray(p, arr);
-	}
-	rpc_batch_add(b, "eth_feeHistory", p);
-	rpc_batch_add(b, "eth_gasPrice", NULL);
+	add_fee_queries(b);
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(from));
 	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
 	rpc_batch_add(b, "eth_getBalance", p);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	cJSON_AddItemToArray(p, cJSON_CreateFalse());
-	rpc_batch_add(b, "eth_getBlockByNumber", p);
 	{
 		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
 		if (f->token) {
@@ -533,19 +691,134 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 			rpc_batch_add(b, "eth_chainId", NULL);
 		}
 	}
-	w->draft_call = rpc_batch_send(w->rpc, b, on_basics, c);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_basics, c), c);
 	wallet_notify(w);
 }
 
 /* ---- replacing a sent transaction ---- */
 
-void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
+/*
+ * The replacement's fees: the level's (or the custom) fees, at least the
+ * +10 % over the pending transaction's that nodes require, and a max fee
+ * that covers twice the next base fee. 0, or -1 with the draft failed.
+ */
+static int replacement_fees(struct wallet *w, const struct wallet_send_form *f)
+{
+	struct wallet_draft *d = &w->draft;
+	struct u256 min_fee, min_tip, want, two_base;
+	char a[96], b[96];
+
+	if (d->eip1559) {
+		if (fees_bump(d->old_tip, u256_from_u64(0), &min_tip) != U256_OK ||
+		    fees_bump(d->old_max_fee, u256_from_u64(0), &min_fee) != U256_OK) {
+			draft_fail(w, "the fees overflow");
+			return -1;
+		}
+		if (f->custom_fees) {
+			if (u256_cmp(f->max_fee, min_fee) < 0 || u256_cmp(f->tip, min_tip) < 0) {
+				u256_format_units(min_fee, 9, a, sizeof(a));
+				u256_format_units(min_tip, 9, b, sizeof(b));
+				draft_fail(w, "a replacement needs at least +10 %%: max fee %s gwei, tip %s gwei (nodes refuse less)", a,
+				           b);
+				return -1;
+			}
+			d->max_fee = f->max_fee;
+			d->tip = f->tip;
+			return 0;
+		}
+		d->tip = min_tip;
+		d->max_fee = min_fee;
+		if (d->levels.eip1559 && u256_cmp(d->levels.priority_fee[f->level], d->tip) > 0)
+			d->tip = d->levels.priority_fee[f->level];
+		if (d->levels.eip1559 && u256_cmp(d->levels.max_fee[f->level], d->max_fee) > 0)
+			d->max_fee = d->levels.max_fee[f->level];
+		/* Never below what the next blocks ask: twice the base fee plus the tip. */
+		if (d->levels.eip1559 && u256_add(&two_base, d->levels.base_fee, d->levels.base_fee) == U256_OK &&
+		    u256_add(&want, two_base, d->tip) == U256_OK && u256_cmp(want, d->max_fee) > 0)
+			d->max_fee = want;
+		if (u256_cmp(d->tip, d->max_fee) > 0)
+			d->max_fee = d->tip;
+		return 0;
+	}
+	if (fees_bump(d->old_gas_price, u256_from_u64(0), &min_fee) != U256_OK) {
+		draft_fail(w, "the fees overflow");
+		return -1;
+	}
+	if (f->custom_fees) {
+		if (u256_cmp(f->gas_price, min_fee) < 0) {
+			u256_format_units(min_fee, 9, a, sizeof(a));
+			draft_fail(w, "a replacement needs at least +10 %%: gas price %s gwei (nodes refuse less)", a);
+			return -1;
+		}
+		d->gas_price = f->gas_price;
+		return 0;
+	}
+	d->gas_price = min_fee;
+	if (!d->levels.eip1559 && u256_cmp(d->levels.gas_price[f->level], d->gas_price) > 0)
+		d->gas_price = d->levels.gas_price[f->level];
+	return 0;
+}
+
+struct replace_ctx {
+	struct wallet *w;
+	uint64_t gen;
+	struct wallet_send_form fees;
+	bool cancel;
+};
+
+static void on_replacement_fees(void *ud, const struct rpc_response *res)
+{
+	struct replace_ctx *c = ud;
+	struct wallet *w = c->w;
+	struct wallet_draft *d = &w->draft;
+	struct wallet_draft keep;
+	bool eip1559 = d->eip1559;
+
+	if (c->gen != w->draft_gen) {
+		free(c);
+		return;
+	}
+	draft_answered(w);
+	memset(&keep, 0, sizeof(keep));
+	if (res->status != RPC_OK || res->n < 3 || draft_levels(&keep, res, 0, 1, 2) != 0) {
+		/* No fee data: the +10 % minimum alone still replaces. */
+		memset(&d->levels, 0, sizeof(d->levels));
+	} else {
+		d->levels = keep.levels;
+	}
+	d->eip1559 = eip1559; /* the replacement keeps the pending transaction's type */
+	d->level = c->fees.level;
+	d->custom_fees = c->fees.custom_fees;
+	if (replacement_fees(w, &c->fees) != 0) {
+		free(c);
+		return;
+	}
+	d->balance = w->accounts[d->from].balance;
+	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
+		free(c);
+		draft_fail(w, "the amounts overflow");
+		return;
+	}
+	if (!draft_check(w)) {
+		free(c);
+		return;
+	}
+	d->precheck_ok = true;
+	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", c->cancel ? "cancel" : "speed-up",
+	         (unsigned long long)d->nonce);
+	d->state = DRAFT_READY;
+	free(c);
+	wallet_notify(w);
+}
+
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees)
 {
 	struct wallet_draft *d = &w->draft;
 	const struct wallet_sent *s;
-	struct u256 want_fee, want_tip;
+	struct replace_ctx *c;
+	struct rpc_batch *b;
 
-	if (i >= w->nsent)
+	if (i >= w->nsent || send_in_flight(w))
 		return;
 	s = &w->sent[i];
 	draft_reset(w);
@@ -553,16 +826,30 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 		draft_fail(w, "only a pending transaction can be replaced");
 		return;
 	}
-	for (size_t k = 0; k < w->naccounts; k++) {
-		if (memcmp(w->accounts[k].acct.address.b, s->from, 20) == 0)
-			d->from = k;
-	}
 	memcpy(d->from_addr, s->from, 20);
+	{
+		/* The sender must be one of this vault's accounts: never another account's key (no fallback). */
+		size_t k = 0;
+
+		while (k < w->naccounts && memcmp(w->accounts[k].acct.address.b, s->from, 20) != 0)
+			k++;
+		if (k == w->naccounts) {
+			char a[48];
+
+			addr_hex(a, sizeof(a), s->from);
+			draft_fail(w, "the sender %s is not an account of this vault: not signed", a);
+			return;
+		}
+		d->from = k;
+	}
 	d->chain_id = s->chain_id;
 	d->nonce = s->nonce;
 	d->eip1559 = s->eip1559;
 	d->replaces = true;
 	d->replaced = i;
+	d->old_max_fee = s->max_fee;
+	d->old_tip = s->tip;
+	d->old_gas_price = s->gas_price;
 	if (cancel) {
 		/* A cancel sends nothing to oneself with the same nonce: cheap, and it takes the slot. */
 		memcpy(d->recipient, s->from, 20);
@@ -579,29 +866,28 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel)
 			}
 			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
 			d->data_len = w->sent_data_len[i];
+			/* A token transfer: the real recipient and amount are in the data, not in to and value. */
+			draft_decode_call(d, s->to);
 		}
 	}
-	/* At least 10 % more than before (the node's rule), and at least what the base fee now asks. */
-	want_fee = u256_from_u64(0);
-	want_tip = u256_from_u64(0);
-	if (w->has_base_fee)
-		u256_add(&want_fee, w->base_fee, w->base_fee);
-	if (s->eip1559) {
-		fees_bump(s->tip, want_tip, &d->tip);
-		u256_add(&want_fee, want_fee, d->tip);
-		fees_bump(s->max_fee, want_fee, &d->max_fee);
-	} else {
-		fees_bump(s->gas_price, want_fee, &d->gas_price);
-	}
-	d->balance = w->accounts[d->from].balance;
-	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
-		draft_fail(w, "the amounts overflow");
+	c = calloc(1, sizeof(*c));
+	b = rpc_batch_new();
+	if (!c || !b) {
+		free(c);
+		rpc_batch_free(b);
+		draft_fail(w, "out of memory");
 		return;
 	}
-	d->precheck_ok = true;
-	snprintf(d->message, sizeof(d->message), "%s of nonce %llu with higher fees", cancel ? "cancel" : "speed-up",
-	         (unsigned long long)s->nonce);
-	d->state = DRAFT_READY;
+	c->w = w;
+	c->gen = w->draft_gen;
+	c->cancel = cancel;
+	if (fees)
+		c->fees = *fees;
+	else
+		c->fees.level = FEE_NORMAL;
+	d->state = DRAFT_PREPARING;
+	add_fee_queries(b);
+	draft_started(w, rpc_batch_send(w->rpc, b, on_replacement_fees, c), c);
 	wallet_notify(w);
 }
 
@@ -627,7 +913,7 @@ static void on_broadcast(void *ud, const struct rpc_response *res)
 	raw_len = c->raw_len;
 	c->raw = NULL;
 	free(c);
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK) {
 		/* It may still have gone out: say so rather than claim it failed. */
 		draft_fail(w, "no answer from the node after broadcasting (it may still arrive): %s", res->detail);
@@ -699,6 +985,34 @@ static void draft_tx(const struct wallet_draft *d, struct tx *t)
 	}
 }
 
+/*
+ * The key of the address on the confirmation, looked up by that address
+ * (never by a list position, which can change under a draft), and checked:
+ * the address the key derives must be the one shown. 0, or -1 with err set.
+ */
+static int draft_key(struct wallet *w, uint8_t key[32], char *err, size_t errlen)
+{
+	const struct wallet_draft *d = &w->draft;
+	struct address want, got;
+	char a[48], b[48];
+	size_t i;
+
+	memcpy(want.b, d->from_addr, 20);
+	addr_hex(a, sizeof(a), d->from_addr);
+	if (vault_find(w->vault, &want, &i) != VAULT_OK) {
+		snprintf(err, errlen, "%s is not an account of this vault", a);
+		return -1;
+	}
+	if (vault_private_key(w->vault, i, key, err, errlen) != VAULT_OK)
+		return -1;
+	if (sign_key_address(key, &got) != SIGN_OK || memcmp(got.b, want.b, 20) != 0) {
+		addr_hex(b, sizeof(b), got.b);
+		snprintf(err, errlen, "the vault's key for %s belongs to %s", a, b);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_chain_checked(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
@@ -716,7 +1030,7 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	w->draft_call = 0;
+	draft_answered(w);
 	if (res->status != RPC_OK || !reply_u64(res, 0, &node_chain)) {
 		free(c);
 		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
@@ -753,15 +1067,21 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 		draft_fail(w, "out of memory");
 		return;
 	}
-	rc = vault_private_key(w->vault, d->from, key, err, sizeof(err));
-	if (rc == VAULT_OK) {
+	/* By address, checked; and the node's stateless rules once more on exactly what is signed. */
+	rc = draft_key(w, key, err, sizeof(err));
+	if (rc == 0) {
 		draft_tx(d, &t);
-		rc = tx_sign(&t, key, &raw);
+		if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+			rc = -1;
+		} else if (tx_sign(&t, key, &raw) != TX_OK) {
+			rc = -1;
+			snprintf(err, sizeof(err), "the transaction was rejected");
+		}
 	}
 	sodium_free(key);
 	if (rc != 0) {
 		free(c);
-		draft_fail(w, "signing failed: %s", rc == VAULT_OK ? "transaction rejected" : err);
+		draft_fail(w, "not signed: %s", err);
 		return;
 	}
 	memcpy(d->sent_hash, raw.hash, 32);
@@ -778,7 +1098,15 @@ static void on_chain_checked(void *ud, const struct rpc_response *res)
 	p = cJSON_CreateArray();
 	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
 	free(hexraw);
-	w->draft_call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
+	{
+		uint64_t call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
+
+		if (!call) { /* draft_started frees the context, not the bytes it holds */
+			free(c->raw);
+			c->raw = NULL;
+		}
+		draft_started(w, call, c);
+	}
 }
 
 void wallet_send(struct wallet *w)
@@ -814,7 +1142,7 @@ void wallet_send(struct wallet *w)
 		rpc_batch_add(b, "eth_chainId", NULL);
 		if (w->draft.token && !w->draft.replaces)
 			rpc_batch_add(b, "eth_call", tokens_call_params(w->draft.token_addr, "decimals()"));
-		w->draft_call = rpc_batch_send(w->rpc, b, on_chain_checked, c);
+		draft_started(w, rpc_batch_send(w->rpc, b, on_chain_checked, c), c);
 	}
 	wallet_notify(w);
 }

@@ -67,11 +67,48 @@ static void empty_blocks_still_give_a_tip_above_zero(void)
 
 	mk_history(&h, r, 3, 7);
 	CHECK_INT(fees_suggest_1559(&h, &s), 0);
-	CHECK(eq(s.priority_fee[FEE_SLOW], 0));
+	CHECK(eq(s.priority_fee[FEE_SLOW], 1)); /* a zero tip stalls: 1 wei at least */
 	CHECK(eq(s.priority_fee[FEE_NORMAL], 1));
 	CHECK(eq(s.priority_fee[FEE_FAST], 1));
 	CHECK(eq(s.max_fee[FEE_FAST], 15));
 	free_history(&h);
+}
+
+/*
+ * An eth_feeHistory answer in the shape anvil gives on a chain that mines
+ * every second: one block paid 2 gwei, the others were empty. The slow tip
+ * was the median of mostly-zero rewards, 0, which stalls on a real chain.
+ */
+static void slow_is_floored_at_what_blocks_paid(void)
+{
+	static const char json[] =
+		"{\"oldestBlock\":\"0x10\",\"baseFeePerGas\":[\"0x7\",\"0x7\",\"0x7\",\"0x7\",\"0x7\",\"0x7\"],"
+		"\"gasUsedRatio\":[0.0,0.0,0.0007,0.0,0.0],"
+		"\"reward\":[[\"0x0\",\"0x0\",\"0x0\"],[\"0x0\",\"0x0\",\"0x0\"],"
+		"[\"0x77359400\",\"0x77359400\",\"0x77359400\"],[\"0x0\",\"0x0\",\"0x0\"],[\"0x0\",\"0x0\",\"0x0\"]]}";
+	cJSON *j = cJSON_Parse(json);
+	struct eth_fee_history h;
+	struct fee_suggestion s;
+
+	CHECK(j != NULL);
+	CHECK_INT(eth_decode_fee_history(j, &h, NULL, 0), 0);
+	CHECK_INT(fees_suggest_1559(&h, &s), 0);
+	CHECK(eq(s.priority_fee[FEE_SLOW], 2000000000));
+	CHECK(eq(s.priority_fee[FEE_NORMAL], 2000000000));
+	CHECK(eq(s.max_fee[FEE_SLOW], 2000000014));
+	eth_fee_history_free(&h);
+	cJSON_Delete(j);
+
+	/* Blocks with transactions, some of them tipping 0 at the 10th percentile: the least paid is the floor. */
+	{
+		static const uint64_t r[3][3] = { { 0, 5, 9 }, { 0, 6, 9 }, { 4, 7, 9 } };
+
+		mk_history(&h, r, 3, 10);
+		CHECK_INT(fees_suggest_1559(&h, &s), 0);
+		CHECK(eq(s.priority_fee[FEE_SLOW], 4));
+		CHECK(eq(s.priority_fee[FEE_NORMAL], 6));
+		free_history(&h);
+	}
 }
 
 static void levels_never_invert(void)
@@ -154,6 +191,7 @@ static void eip681_link_names_address_chain_and_value(void)
 static const struct test_case cases[] = {
 	{ "levels_take_the_median_tip_per_percentile", levels_take_the_median_tip_per_percentile },
 	{ "empty_blocks_still_give_a_tip_above_zero", empty_blocks_still_give_a_tip_above_zero },
+	{ "slow_is_floored_at_what_blocks_paid", slow_is_floored_at_what_blocks_paid },
 	{ "levels_never_invert", levels_never_invert },
 	{ "history_without_base_fees_is_refused", history_without_base_fees_is_refused },
 	{ "legacy_levels_round_up", legacy_levels_round_up },
