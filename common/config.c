@@ -19,6 +19,7 @@
 
 #include "common/fsutil.h"
 #include "common/url.h"
+#include "common/hex.h"
 
 enum {
 	NAME_MAX_LEN = 64,   /* node names */
@@ -795,15 +796,10 @@ static int parse_chain_id(struct parser *p, const char *v, uint64_t *out)
 	if (!*s)
 		return perr(p, "chain_id must be a decimal or 0x-hex number");
 	for (; *s; s++) {
-		unsigned d;
+		/* Not a digit: (unsigned)-1, which no base admits. */
+		unsigned d = (unsigned)hex_digit_value(*s);
 
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
+		if (d >= base)
 			return perr(p, "chain_id must be a decimal or 0x-hex number");
 		if (n > (CHAIN_ID_MAX - d) / base)
 			big = true;

@@ -11,6 +11,8 @@
 
 #include <curl/curl.h>
 
+#include "common/hex.h"
+
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -222,7 +224,7 @@ bool url_looks_like_token(const char *s, size_t n)
 			upper = true;
 		else if (c != '-' && c != '_')
 			return false;
-		hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		hex += hex_digit_value(c) >= 0;
 	}
 	if (hex == n && n >= 16)
 		return true;
