@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <secp256k1.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "wallet/sign.h"
 
 enum {
 	SALT_MAX = 1024,  /* bytes; real files use 16 or 32 */
@@ -423,24 +424,7 @@ static int aes_ctr(uint8_t *out, const uint8_t *in, size_t len, const uint8_t ke
 /* Address of a private key; KEYSTORE_EKEY if it is not one. */
 static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out)
 {
-	secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	secp256k1_pubkey pub;
-	uint8_t ser[65], seed[32];
-	size_t serlen = sizeof(ser);
-	int ok;
-
-	if (!ctx)
-		abort();
-	randombytes_buf(seed, sizeof(seed));
-	ok = secp256k1_context_randomize(ctx, seed) == 1 && secp256k1_ec_seckey_verify(ctx, key) == 1 &&
-	     secp256k1_ec_pubkey_create(ctx, &pub, key) == 1 &&
-	     secp256k1_ec_pubkey_serialize(ctx, ser, &serlen, &pub, SECP256K1_EC_UNCOMPRESSED) == 1;
-	secp256k1_context_destroy(ctx);
-	sodium_memzero(seed, sizeof(seed));
-	if (!ok)
-		return KEYSTORE_EKEY;
-	address_from_pubkey(out, ser + 1);
-	return KEYSTORE_OK;
+	return sign_key_address(key, out) == SIGN_OK ? KEYSTORE_OK : KEYSTORE_EKEY;
 }
 
 static int crypto_ready(char *err, size_t errlen)
