@@ -16,6 +16,7 @@
 
 #include "common/fsutil.h"
 #include "common/text.h"
+#include "common/errmsg.h"
 
 struct entry {
 	struct address addr;
@@ -49,20 +50,6 @@ static char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xrealloc(NULL, n), s, n);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* ---- the book -------------------------------------------------------------------------------- */

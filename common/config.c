@@ -19,6 +19,7 @@
 
 #include "common/fsutil.h"
 #include "common/url.h"
+#include "common/errmsg.h"
 #include "common/hex.h"
 
 enum {
@@ -95,18 +96,6 @@ static void free_secret(char *s)
 	while (*v)
 		*v++ = '\0';
 	free(s);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static bool is_space(char c)

@@ -4,7 +4,6 @@
  */
 #include "wallet/hd.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <secp256k1.h>
 #include <sodium.h>
 
+#include "common/errmsg.h"
 #include "wallet/sign.h"
 
 enum {
@@ -47,20 +47,6 @@ const char *hd_strerror(int err)
 	default:
 		return "unknown error";
 	}
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static void put32be(uint8_t *p, uint32_t v)
