@@ -17,6 +17,7 @@
 #include "common/fsutil.h"
 #include "common/text.h"
 #include "common/errmsg.h"
+#include "common/xalloc.h"
 
 struct entry {
 	struct address addr;
@@ -33,24 +34,6 @@ struct addressbook {
 static const char header[] = "# chaindeck address book: ADDRESS<TAB>LABEL per line\n";
 
 /* ---- memory ---------------------------------------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("chaindeck: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
 
 /* ---- the book -------------------------------------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include "common/url.h"
 #include "common/errmsg.h"
 #include "common/hex.h"
+#include "common/xalloc.h"
 
 enum {
 	NAME_MAX_LEN = 64,   /* node names */
@@ -43,37 +44,6 @@ static const char DEFAULT_URL[] = "http://127.0.0.1:8545";
 static const char DEFAULT_NAME[] = "local";
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return s ? xstrndup(s, strlen(s)) : NULL;
-}
 
 /* Frees n bytes that may hold a secret, wiping them first. */
 static void free_buf(char *p, size_t n)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "wallet/sign.h"
 
 enum {
@@ -96,22 +97,6 @@ static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
 /* The same, with its result in sight of static analysis, which does not follow variadic calls:
  * callers leave out-values unset when a failure is what they return. */
 #define fail(err, errlen, status, ...) (fail(err, errlen, status, __VA_ARGS__), (status))
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
 
 /* sodium_malloc that aborts instead of failing (secrets are small). */
 static uint8_t *secret_alloc(size_t n)

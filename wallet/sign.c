@@ -19,6 +19,7 @@
 
 #include "common/hex.h"
 #include "common/keccak.h"
+#include "common/xalloc.h"
 
 const char *sign_strerror(int err)
 {
@@ -62,7 +63,7 @@ static void shared_init(void)
 		die("libsodium could not start");
 	shared_ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	if (!shared_ctx)
-		die("out of memory");
+		xalloc_die(0);
 	randombytes_buf(seed, sizeof(seed));
 	ok = secp256k1_context_randomize(shared_ctx, seed);
 	sodium_memzero(seed, sizeof(seed));
