@@ -48,12 +48,9 @@ static const char DEFAULT_NAME[] = "local";
 /* Frees n bytes that may hold a secret, wiping them first. */
 static void free_buf(char *p, size_t n)
 {
-	volatile char *v = p;
-
 	if (!p)
 		return;
-	while (n--)
-		*v++ = '\0';
+	explicit_bzero(p, n);
 	free(p);
 }
 
@@ -62,9 +59,7 @@ static void free_secret(char *s)
 {
 	if (!s)
 		return;
-	volatile char *v = s;
-	while (*v)
-		*v++ = '\0';
+	explicit_bzero(s, strlen(s));
 	free(s);
 }
 
