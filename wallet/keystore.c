@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/errmsg.h"
 #include "common/xalloc.h"
 #include "wallet/sign.h"
 
@@ -80,23 +81,9 @@ const char *keystore_strerror(int err)
 	}
 }
 
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
-/* The same, with its result in sight of static analysis, which does not follow variadic calls:
- * callers leave out-values unset when a failure is what they return. */
-#define fail(err, errlen, status, ...) (fail(err, errlen, status, __VA_ARGS__), (status))
+/* set_err, then status: an expression, so static analysis (which does not follow variadic calls)
+ * sees the result; callers leave out-values unset when a failure is what they return. */
+#define fail(err, errlen, status, ...) (set_err(err, errlen, __VA_ARGS__), (status))
 
 /* sodium_malloc that aborts instead of failing (secrets are small). */
 static uint8_t *secret_alloc(size_t n)
