@@ -4,16 +4,19 @@
  */
 #include "common/errmsg.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	int saved = errno;
 
 	if (!err || errlen == 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	errno = saved;
 }

@@ -9,7 +9,8 @@
  * (the cut may fall inside a multi-byte character: show it through
  * text_sanitize). The text is built from what the caller formats, so a
  * caller formats only what may be shown: masked URLs, never a key, a
- * password or a token.
+ * password or a token. errno is left as it was, so a caller may report a
+ * failure and still hand errno on.
  */
 #ifndef CHAINDECK_ERRMSG_H
 #define CHAINDECK_ERRMSG_H

@@ -5,6 +5,7 @@
 #include "common/errmsg.h"
 #include "tests/lib/test.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,8 +28,22 @@ static void set_err_writes_what_snprintf_writes(void)
 	set_err(NULL, 64, "nowhere to %s", "go");
 }
 
+/* errno survives: fsutil reports a failure and its callers still read errno. */
+static void set_err_keeps_errno(void)
+{
+	char got[16];
+
+	errno = ENOSPC;
+	set_err(got, sizeof(got), "%s: %s", "save", "disk full");
+	CHECK_INT(errno, ENOSPC);
+	errno = EACCES;
+	set_err(NULL, 0, "%s", "unused");
+	CHECK_INT(errno, EACCES);
+}
+
 static const struct test_case cases[] = {
 	{ "set_err_writes_what_snprintf_writes", set_err_writes_what_snprintf_writes },
+	{ "set_err_keeps_errno", set_err_keeps_errno },
 };
 
 int main(int argc, char **argv)
