@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char made[4096];
 
@@ -31,6 +32,16 @@ const char *test_tmpdir(const char *tag)
 	return made;
 }
 
+/* A test may have taken a directory's permissions away: give them back, top down, first. */
+static int open_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_D || type == FTW_DNR)
+		chmod(path, 0700);
+	return 0;
+}
+
 static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
@@ -38,7 +49,7 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
 	(void)ftw;
 	if (remove(path) != 0)
 		perror(path);
-	return 0;
+	return 0; /* go on with the rest */
 }
 
 void test_rmtree(const char *dir)
@@ -48,6 +59,7 @@ void test_rmtree(const char *dir)
 		          dir ? dir : "(null)");
 		return;
 	}
+	nftw(dir, open_one, 16, FTW_PHYS);
 	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		test_fail(__FILE__, __LINE__, "test_rmtree: cannot walk %s", dir);
 	made[0] = '\0';
