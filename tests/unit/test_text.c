@@ -276,22 +276,24 @@ static void input_is_read_only_up_to_len(void)
 }
 
 /*
- * text_utf8_decode against libunistring's u8_mbtoucr on every 1-, 2- and
- * 3-byte input, each followed by a few fourth bytes, and cut short at each
- * length: same length (0 for whatever libunistring refuses), same code point.
+ * text_utf8_decode against libunistring's u8_mbtoucr on every pair of first
+ * and second bytes (where the overlong, surrogate and U+10FFFF limits lie),
+ * each followed by third and fourth bytes from both sides of every
+ * continuation-byte boundary, and cut short at each length: same length (0
+ * for whatever libunistring refuses), same code point.
  */
 static void utf8_decode_agrees_with_libunistring(void)
 {
-	static const unsigned char fourth[] = { 0x41, 0x80, 0xbf, 0xc0 };
+	static const unsigned char later[] = { 0x00, 0x41, 0x7f, 0x80, 0x81, 0x9f, 0xa0, 0xbe, 0xbf,
+	                                       0xc0, 0xc2, 0xdf, 0xe0, 0xef, 0xf0, 0xf4, 0xf5, 0xff };
 	unsigned long mismatches = 0;
 	char first[64] = "";
 
 	for (unsigned b0 = 0; b0 < 256; b0++)
 		for (unsigned b1 = 0; b1 < 256; b1++)
-			for (unsigned b2 = 0; b2 < 256; b2++)
-				for (size_t f = 0; f < sizeof(fourth); f++) {
-					unsigned char s[4] = { (unsigned char)b0, (unsigned char)b1, (unsigned char)b2,
-					                       fourth[f] };
+			for (size_t t = 0; t < sizeof(later); t++)
+				for (size_t f = 0; f < sizeof(later); f += 3) {
+					unsigned char s[4] = { (unsigned char)b0, (unsigned char)b1, later[t], later[f] };
 
 					for (size_t len = (f == 0 ? 1 : 4); len <= 4; len++) {
 						uint32_t cp = 0xffffffffu;
