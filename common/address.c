@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "common/hex.h"
 #include "common/keccak.h"
 
 static const char address_digits[] = "0123456789abcdef";
@@ -46,17 +47,6 @@ static void checksum_text(const uint8_t b[20], char out[40])
 	}
 }
 
-static int nibble_of(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int address_parse(struct address *out, const char *s, size_t len)
 {
 	struct address a;
@@ -67,13 +57,13 @@ int address_parse(struct address *out, const char *s, size_t len)
 		return ADDRESS_EINVAL;
 	s += 2;
 	for (int i = 0; i < 40; i++) {
-		if (nibble_of(s[i]) < 0)
+		if (hex_digit_value(s[i]) < 0)
 			return ADDRESS_EINVAL;
 		has_lower |= s[i] >= 'a' && s[i] <= 'f';
 		has_upper |= s[i] >= 'A' && s[i] <= 'F';
 	}
 	for (int i = 0; i < 20; i++)
-		a.b[i] = (uint8_t)(nibble_of(s[2 * i]) << 4 | nibble_of(s[2 * i + 1]));
+		a.b[i] = (uint8_t)(hex_digit_value(s[2 * i]) << 4 | hex_digit_value(s[2 * i + 1]));
 	if (has_lower && has_upper) {
 		checksum_text(a.b, want);
 		if (memcmp(want, s, sizeof(want)) != 0)

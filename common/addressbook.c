@@ -16,6 +16,8 @@
 
 #include "common/fsutil.h"
 #include "common/text.h"
+#include "common/errmsg.h"
+#include "common/xalloc.h"
 
 struct entry {
 	struct address addr;
@@ -32,38 +34,6 @@ struct addressbook {
 static const char header[] = "# chaindeck address book: ADDRESS<TAB>LABEL per line\n";
 
 /* ---- memory ---------------------------------------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("chaindeck: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- the book -------------------------------------------------------------------------------- */
 
@@ -164,27 +134,8 @@ static const char *label_problem(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
-			return "label is not valid UTF-8";
-		}
-		if (len - i < n)
-			return "label is not valid UTF-8";
-		for (size_t k = 1; k < n; k++) {
-			if ((u[i + k] & 0xc0) != 0x80)
-				return "label is not valid UTF-8";
-			cp = (cp << 6) | (u[i + k] & 0x3f);
-		}
-		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		n = text_utf8_decode(u + i, len - i, &cp);
+		if (n == 0)
 			return "label is not valid UTF-8";
 		if (cp <= 0x9f)
 			return "label contains a control character";

@@ -19,6 +19,9 @@
 
 #include "common/fsutil.h"
 #include "common/url.h"
+#include "common/errmsg.h"
+#include "common/hex.h"
+#include "common/xalloc.h"
 
 enum {
 	NAME_MAX_LEN = 64,   /* node names */
@@ -42,46 +45,12 @@ static const char DEFAULT_NAME[] = "local";
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return s ? xstrndup(s, strlen(s)) : NULL;
-}
-
 /* Frees n bytes that may hold a secret, wiping them first. */
 static void free_buf(char *p, size_t n)
 {
-	volatile char *v = p;
-
 	if (!p)
 		return;
-	while (n--)
-		*v++ = '\0';
+	explicit_bzero(p, n);
 	free(p);
 }
 
@@ -90,22 +59,8 @@ static void free_secret(char *s)
 {
 	if (!s)
 		return;
-	volatile char *v = s;
-	while (*v)
-		*v++ = '\0';
+	explicit_bzero(s, strlen(s));
 	free(s);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static bool is_space(char c)
@@ -795,15 +750,10 @@ static int parse_chain_id(struct parser *p, const char *v, uint64_t *out)
 	if (!*s)
 		return perr(p, "chain_id must be a decimal or 0x-hex number");
 	for (; *s; s++) {
-		unsigned d;
+		/* Not a digit: (unsigned)-1, which no base admits. */
+		unsigned d = (unsigned)hex_digit_value(*s);
 
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
+		if (d >= base)
 			return perr(p, "chain_id must be a decimal or 0x-hex number");
 		if (n > (CHAIN_ID_MAX - d) / base)
 			big = true;

@@ -20,26 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/errmsg.h"
+
 enum {
 	TMP_SUFFIX_LEN = 11,  /* ".tmp-XXXXXX" */
 	STALE_SECONDS = 60    /* a temporary this old is no save in progress */
 };
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno; /* callers rely on errno surviving (fsutil_mkdirs) */
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	errno = e;
-	return rc;
-}
+/* set_err, then rc, as one expression; set_err keeps errno, which fsutil_mkdirs' callers read. */
+#define fail(err, errlen, rc, ...) (set_err(err, errlen, __VA_ARGS__), (rc))
 
 int fsutil_sibling(char *out, size_t cap, const char *path, const char *name)
 {

@@ -8,8 +8,7 @@
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* Value of one hex digit, or -1. */
-static int hex_nibble(char c)
+int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -39,13 +38,13 @@ int hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *s, size_t l
 		return HEX_EINVAL;
 	/* Validate everything before writing, so out is untouched on error. */
 	for (size_t i = 0; i < len; i++)
-		if (hex_nibble(s[i]) < 0)
+		if (hex_digit_value(s[i]) < 0)
 			return HEX_EINVAL;
 	n = len / 2;
 	if (n > cap)
 		return HEX_ESPACE;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)((unsigned)hex_nibble(s[2 * i]) << 4 | (unsigned)hex_nibble(s[2 * i + 1]));
+		out[i] = (uint8_t)((unsigned)hex_digit_value(s[2 * i]) << 4 | (unsigned)hex_digit_value(s[2 * i + 1]));
 	if (outlen)
 		*outlen = n;
 	return HEX_OK;
@@ -92,7 +91,7 @@ int hex_parse_u64(uint64_t *out, const char *s, size_t len)
 	if (!s || !has_prefix(s, len) || len == 2)
 		return HEX_EINVAL;
 	for (size_t j = 2; j < len; j++)
-		if (hex_nibble(s[j]) < 0)
+		if (hex_digit_value(s[j]) < 0)
 			return HEX_EINVAL;
 	/* Leading zeros are accepted: only significant digits count towards the width. */
 	while (i < len && s[i] == '0')
@@ -100,7 +99,7 @@ int hex_parse_u64(uint64_t *out, const char *s, size_t len)
 	if (len - i > 16)
 		return HEX_EOVERFLOW;
 	for (; i < len; i++)
-		v = v << 4 | (uint64_t)hex_nibble(s[i]);
+		v = v << 4 | (uint64_t)hex_digit_value(s[i]);
 	*out = v;
 	return HEX_OK;
 }

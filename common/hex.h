@@ -22,6 +22,9 @@ enum {
 int hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *s, size_t len);
 /* Like hex_decode but requires exactly `want` bytes (a hash, an address). */
 int hex_decode_exact(uint8_t *out, size_t want, const char *s, size_t len);
+/* The value (0..15) of one hex digit of either case, or -1 for any other char.
+ * The one place a hex digit is decoded: every parser here uses it. */
+int hex_digit_value(char c);
 /* Writes lowercase hex, "0x"-prefixed when prefix != 0, NUL-terminated.
  * Needs 2*n+3 bytes; returns the string length or HEX_ESPACE. */
 int hex_encode(char *out, size_t cap, const uint8_t *in, size_t n, int prefix);

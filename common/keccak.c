@@ -133,13 +133,8 @@ void keccak256_final(struct keccak_ctx *ctx, uint8_t out[32])
 	keccak_f1600(ctx->st);
 	for (int i = 0; i < KECCAK256_SIZE; i++)
 		out[i] = (uint8_t)(ctx->st[i / 8] >> (8 * (i % 8)));
-	/* Volatile stores so the wipe is not optimised away: inputs may be secret. */
-	{
-		volatile uint64_t *v = ctx->st;
-
-		for (int i = 0; i < 25; i++)
-			v[i] = 0;
-	}
+	/* explicit_bzero, which the compiler may not drop: inputs may be secret. */
+	explicit_bzero(ctx->st, sizeof(ctx->st));
 	ctx->pos = 0;
 }
 

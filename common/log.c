@@ -4,6 +4,7 @@
  * threads stay whole, hostile text escaped. Contract in log.h.
  */
 #include "common/log.h"
+#include "common/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,33 +143,10 @@ int log_level_parse(const char *s, enum log_level *out)
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len;
-	unsigned cp;
+	uint32_t cp;
+	size_t len = text_utf8_decode(s, n, &cp);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
+	if (len == 0)
 		return 0;
 	/* C1 controls (U+0080..U+009F): some terminals act on them. */
 	if (cp >= 0x80 && cp <= 0x9f)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 const char *rlp_strerror(int err)
 {
 	switch (err) {
@@ -57,7 +59,7 @@ static void buf_reserve(struct rlp_buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 
 	if (extra > SIZE_MAX - b->len)
-		abort();
+		xalloc_die(SIZE_MAX);
 	if (b->len + extra <= b->cap)
 		return;
 	while (cap < b->len + extra) {
@@ -66,9 +68,7 @@ static void buf_reserve(struct rlp_buf *b, size_t extra)
 		else
 			cap *= 2;
 	}
-	b->data = realloc(b->data, cap);
-	if (!b->data)
-		abort();
+	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }
 

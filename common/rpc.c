@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "common/url.h"
+#include "common/xalloc.h"
 
 #define DEFAULT_TIMEOUT_MS 5000L
 #define DEFAULT_CONNECTIONS 4
@@ -126,11 +127,6 @@ static void list_remove(struct req_list *l, struct req *r)
 		l->tail = r->prev;
 	r->prev = r->next = NULL;
 	l->len--;
-}
-
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
 }
 
 static void set_health_ok(struct rpc_client *c)
@@ -817,7 +813,7 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 		c->headers = curl_slist_append(c->headers, opts->headers[i]);
 	/* Some proxies answer "Expect: 100-continue" slowly; JSON-RPC bodies never need it. */
 	c->headers = curl_slist_append(c->headers, "Expect:");
-	if (!c->url || !c->display_url || !c->headers || (c->is_ipc && !c->ipc_path)) {
+	if (!c->headers) { /* the strings above are xalloc'd: only curl can still fail */
 		snprintf(err, errlen, "out of memory");
 		rpc_client_free(c);
 		return NULL;

@@ -8,31 +8,25 @@
 #include <stdint.h>
 #include <string.h>
 
-/*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control
- * character. *skip is how many bytes to consume either way: a C1 control is one
- * well-formed character, so it is skipped whole and shown as a single '?'.
- */
-static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
+size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	unsigned char c = s[0];
-	uint32_t cp;
+	uint32_t v;
 	size_t n;
 
-	*skip = 1;
-	if (c < 0x20 || c == 0x7f)
-		return 0;
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf) {
 		n = 2;
-		cp = c & 0x1f;
+		v = c & 0x1f;
 	} else if (c >= 0xe0 && c <= 0xef) {
 		n = 3;
-		cp = c & 0x0f;
+		v = c & 0x0f;
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		n = 4;
-		cp = c & 0x07;
+		v = c & 0x07;
 	} else {
 		return 0;
 	}
@@ -41,11 +35,30 @@ static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+		v = (v << 6) | (s[i] & 0x3f);
 	}
 	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control
+ * character. *skip is how many bytes to consume either way: a C1 control is one
+ * well-formed character, so it is skipped whole and shown as a single '?'.
+ */
+static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
+{
+	uint32_t cp;
+	size_t n;
+
+	*skip = 1;
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 0;
+	n = text_utf8_decode(s, len, &cp);
+	if (n == 0)
 		return 0;
 	*skip = n;
 	if (cp >= 0x80 && cp <= 0x9f)

@@ -6,6 +6,7 @@
 #define CHAINDECK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Copies src[0..len) into dst (cap bytes, always NUL-terminated when cap > 0),
@@ -16,5 +17,16 @@
  * ends in "...". Returns the length written.
  */
 size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
+/*
+ * The one UTF-8 decoder: the character at s[0..len) (len >= 1). Returns its
+ * length in bytes (1..4) and sets *cp to the code point, or returns 0 and
+ * leaves *cp alone when the bytes are not a well-formed character: a stray
+ * continuation byte, a lead byte that cannot start one (0xc0, 0xc1, 0xf5 and
+ * up), an overlong form, a surrogate, a code point beyond U+10FFFF, or a
+ * sequence cut short by len. Controls (C0, DEL, C1) are well-formed
+ * characters here: what may be shown is the caller's decision.
+ */
+size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 #endif

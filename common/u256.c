@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/hex.h"
+
 static const char u256_hex_digits[] = "0123456789abcdef";
 
 struct u256 u256_from_u64(uint64_t v)
@@ -245,17 +247,6 @@ static int u256_mul_add_small(struct u256 *v, uint64_t m, uint64_t add)
 	return U256_OK;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int u256_parse_hex(struct u256 *out, const char *s, size_t len)
 {
 	struct u256 r = {{0}};
@@ -264,7 +255,7 @@ int u256_parse_hex(struct u256 *out, const char *s, size_t len)
 	if (!s || len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return U256_EINVAL;
 	for (size_t j = 2; j < len; j++)
-		if (hex_value(s[j]) < 0)
+		if (hex_digit_value(s[j]) < 0)
 			return U256_EINVAL;
 	while (i < len && s[i] == '0')
 		i++;
@@ -273,7 +264,7 @@ int u256_parse_hex(struct u256 *out, const char *s, size_t len)
 	for (; i < len; i++) {
 		size_t k = len - 1 - i; /* nibble index from the least significant end */
 
-		r.w[k / 16] |= (uint64_t)hex_value(s[i]) << (4 * (k % 16));
+		r.w[k / 16] |= (uint64_t)hex_digit_value(s[i]) << (4 * (k % 16));
 	}
 	*out = r;
 	return U256_OK;

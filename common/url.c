@@ -11,21 +11,8 @@
 
 #include <curl/curl.h>
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
+#include "common/hex.h"
+#include "common/xalloc.h"
 
 /* ---- a growing string ---- */
 
@@ -38,9 +25,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s)
-			abort();
+		b->s = xrealloc(b->s, b->cap);
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -76,7 +61,7 @@ static const char *curl_why(CURLUcode rc)
 {
 	switch (rc) {
 	case CURLUE_OUT_OF_MEMORY:
-		abort();
+		xalloc_die(0);
 	case CURLUE_BAD_PORT_NUMBER:
 		return "url port is not a number between 1 and 65535";
 	case CURLUE_NO_HOST:
@@ -105,7 +90,7 @@ static CURLU *parse_http(const char *text, char **scheme, const char **why)
 	CURLUcode rc;
 
 	if (!h)
-		abort();
+		xalloc_die(0);
 	*scheme = NULL;
 	rc = curl_url_set(h, CURLUPART_URL, text, 0);
 	if (rc != CURLUE_OK) {
@@ -222,7 +207,7 @@ bool url_looks_like_token(const char *s, size_t n)
 			upper = true;
 		else if (c != '-' && c != '_')
 			return false;
-		hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		hex += hex_digit_value(c) >= 0;
 	}
 	if (hex == n && n >= 16)
 		return true;

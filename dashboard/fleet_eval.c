@@ -8,6 +8,7 @@
 
 #include "common/fmt.h"
 #include "common/hex.h"
+#include "common/xalloc.h"
 #include "dashboard/fleet.h"
 
 const char *fleet_ns_name(enum fleet_ns ns)
@@ -294,10 +295,8 @@ static int cmp_nodes(const struct fleet_node *const *nodes, const struct sort_ke
 void fleet_sort(const struct fleet_node *const *nodes, size_t n, enum fleet_col col, bool descending,
                 size_t *order)
 {
-	struct sort_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	struct sort_key *keys = xcalloc(n, sizeof(*keys));
 
-	if (!keys)
-		abort();
 	/* Keys once per node: percentiles are not cheap enough to recompute per comparison. */
 	for (size_t i = 0; i < n; i++) {
 		order[i] = i;

@@ -926,9 +926,7 @@ const struct explorer_doc *explorer_doc(const struct explorer *e)
 static bool all_hex(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+		if (hex_digit_value(s[i]) < 0)
 			return false;
 	}
 	return true;

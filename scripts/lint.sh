@@ -58,6 +58,15 @@ for f in "${files[@]}"; do
 	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f")
 done
 
+# Secrets are wiped one way: explicit_bzero (common/) or sodium_memzero (wallet/, tui/), which the
+# compiler may not drop. A wipe loop through a volatile pointer is flagged (volatile sig_atomic_t
+# signal flags are not).
+for f in "${files[@]}"; do
+	while IFS=: read -r line _; do
+		finding "$f:$line: volatile pointer: wipe with explicit_bzero or sodium_memzero"
+	done < <(grep -nE 'volatile[[:space:]]+[A-Za-z_0-9 ]*\*' "$f" | grep -v sig_atomic_t)
+done
+
 # ---- (b) cppcheck ---------------------------------------------------------------------------------
 present=()
 for d in "${dirs[@]}"; do [ -d "$d" ] && present+=("$d"); done

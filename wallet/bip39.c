@@ -5,7 +5,6 @@
 #include "wallet/bip39.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,8 @@
 #include <sodium.h>
 #include <uninorm.h>
 #include <unistr.h>
+
+#include "common/errmsg.h"
 
 enum {
 	PBKDF2_ROUNDS = 2048,
@@ -59,20 +60,6 @@ static unsigned char lower(unsigned char c)
 static int valid_words(size_t words)
 {
 	return words >= 12 && words <= 24 && words % 3 == 0;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 int bip39_word_index(const char *word, size_t len)

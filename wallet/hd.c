@@ -4,8 +4,6 @@
  */
 #include "wallet/hd.h"
 
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,9 @@
 #include <openssl/evp.h>
 #include <secp256k1.h>
 #include <sodium.h>
+
+#include "common/errmsg.h"
+#include "wallet/sign.h"
 
 enum {
 	XKEY_RAW_SIZE = 78,  /* version, depth, fingerprint, child, chain code, key */
@@ -23,31 +24,6 @@ enum {
 static const uint8_t XPRV_VERSION[4] = { 0x04, 0x88, 0xad, 0xe4 };
 static const uint8_t XPUB_VERSION[4] = { 0x04, 0x88, 0xb2, 0x1e };
 static const char BASE58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-/* The process-wide context: written once under pthread_once, then read only. */
-static secp256k1_context *secp_ctx;
-static pthread_once_t secp_once = PTHREAD_ONCE_INIT;
-
-static void secp_init(void)
-{
-	uint8_t blind[32];
-
-	secp_ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	if (!secp_ctx)
-		abort();
-	if (sodium_init() < 0)
-		abort();
-	randombytes_buf(blind, sizeof blind);
-	if (!secp256k1_context_randomize(secp_ctx, blind))
-		abort();
-	sodium_memzero(blind, sizeof blind);
-}
-
-static const secp256k1_context *secp(void)
-{
-	pthread_once(&secp_once, secp_init);
-	return secp_ctx;
-}
 
 const char *hd_strerror(int err)
 {
@@ -71,20 +47,6 @@ const char *hd_strerror(int err)
 	default:
 		return "unknown error";
 	}
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static void put32be(uint8_t *p, uint32_t v)
@@ -114,7 +76,7 @@ int hd_master_from_seed(struct hd_node *out, const uint8_t *seed, size_t len)
 	if (!seed || len < 16 || len > 64)
 		return HD_EINVAL;
 	hmac_sha512(I, hmac_key, sizeof hmac_key - 1, seed, len);
-	if (!secp256k1_ec_seckey_verify(secp(), I)) {
+	if (!secp256k1_ec_seckey_verify(sign_context(), I)) {
 		sodium_memzero(I, sizeof I);
 		return HD_EDERIVE;
 	}
@@ -132,9 +94,9 @@ int hd_public_key(uint8_t pub[HD_PUBKEY_SIZE], const struct hd_node *node)
 	secp256k1_pubkey pk;
 	size_t n = HD_PUBKEY_SIZE;
 
-	if (!secp256k1_ec_pubkey_create(secp(), &pk, node->key))
+	if (!secp256k1_ec_pubkey_create(sign_context(), &pk, node->key))
 		return HD_ECRYPTO;
-	secp256k1_ec_pubkey_serialize(secp(), pub, &n, &pk, SECP256K1_EC_COMPRESSED);
+	secp256k1_ec_pubkey_serialize(sign_context(), pub, &n, &pk, SECP256K1_EC_COMPRESSED);
 	return HD_OK;
 }
 
@@ -179,7 +141,7 @@ int hd_derive_child(struct hd_node *out, const struct hd_node *parent, uint32_t 
 	hmac_sha512(I, parent->chain_code, sizeof parent->chain_code, data, sizeof data);
 	memcpy(key, parent->key, 32);
 	/* Fails when I_L >= n or the sum is zero: both make the child invalid. */
-	if (!secp256k1_ec_seckey_tweak_add(secp(), key, I)) {
+	if (!secp256k1_ec_seckey_tweak_add(sign_context(), key, I)) {
 		rc = HD_EDERIVE;
 	} else {
 		memcpy(out->key, key, 32);
@@ -297,15 +259,7 @@ int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct
 
 int hd_address_from_key(struct address *out, const uint8_t key[HD_KEY_SIZE])
 {
-	secp256k1_pubkey pk;
-	uint8_t pub[65];
-	size_t n = sizeof pub;
-
-	if (!secp256k1_ec_pubkey_create(secp(), &pk, key))
-		return HD_EINVAL;
-	secp256k1_ec_pubkey_serialize(secp(), pub, &n, &pk, SECP256K1_EC_UNCOMPRESSED);
-	address_from_pubkey(out, pub + 1);
-	return HD_OK;
+	return sign_key_address(key, out) == SIGN_OK ? HD_OK : HD_EINVAL;
 }
 
 int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct hd_node *master,

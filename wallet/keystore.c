@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <secp256k1.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/xalloc.h"
+#include "wallet/sign.h"
 
 enum {
 	SALT_MAX = 1024,  /* bytes; real files use 16 or 32 */
@@ -78,39 +81,9 @@ const char *keystore_strerror(int err)
 	}
 }
 
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
-/* The same, with its result in sight of static analysis, which does not follow variadic calls:
- * callers leave out-values unset when a failure is what they return. */
-#define fail(err, errlen, status, ...) (fail(err, errlen, status, __VA_ARGS__), (status))
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
+/* set_err, then status: an expression, so static analysis (which does not follow variadic calls)
+ * sees the result; callers leave out-values unset when a failure is what they return. */
+#define fail(err, errlen, status, ...) (set_err(err, errlen, __VA_ARGS__), (status))
 
 /* sodium_malloc that aborts instead of failing (secrets are small). */
 static uint8_t *secret_alloc(size_t n)
@@ -423,24 +396,7 @@ static int aes_ctr(uint8_t *out, const uint8_t *in, size_t len, const uint8_t ke
 /* Address of a private key; KEYSTORE_EKEY if it is not one. */
 static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out)
 {
-	secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	secp256k1_pubkey pub;
-	uint8_t ser[65], seed[32];
-	size_t serlen = sizeof(ser);
-	int ok;
-
-	if (!ctx)
-		abort();
-	randombytes_buf(seed, sizeof(seed));
-	ok = secp256k1_context_randomize(ctx, seed) == 1 && secp256k1_ec_seckey_verify(ctx, key) == 1 &&
-	     secp256k1_ec_pubkey_create(ctx, &pub, key) == 1 &&
-	     secp256k1_ec_pubkey_serialize(ctx, ser, &serlen, &pub, SECP256K1_EC_UNCOMPRESSED) == 1;
-	secp256k1_context_destroy(ctx);
-	sodium_memzero(seed, sizeof(seed));
-	if (!ok)
-		return KEYSTORE_EKEY;
-	address_from_pubkey(out, ser + 1);
-	return KEYSTORE_OK;
+	return sign_key_address(key, out) == SIGN_OK ? KEYSTORE_OK : KEYSTORE_EKEY;
 }
 
 static int crypto_ready(char *err, size_t errlen)

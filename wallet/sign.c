@@ -1,20 +1,25 @@
 /*
  * sign — secp256k1 through libsecp256k1, and EIP-191 personal_sign.
  *
- * A signing context is made per call and blinded with fresh randomness
- * (side-channel protection only: the nonce itself is RFC 6979, so results
- * stay deterministic). Recovery needs no secrets and uses the static context.
+ * One context serves every secret-key operation in the process (signing
+ * here, key derivation in hd, key checks in keystore): made once under
+ * pthread_once and blinded with fresh randomness (side-channel protection
+ * only: the nonce itself is RFC 6979, so results stay deterministic).
+ * Recovery needs no secrets and uses the static context.
  */
 #include "wallet/sign.h"
 
+#include <pthread.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/hex.h"
 #include "common/keccak.h"
+#include "common/xalloc.h"
 
 const char *sign_strerror(int err)
 {
@@ -39,40 +44,48 @@ static int all_zero(const uint8_t *p, size_t n)
 	return acc == 0;
 }
 
-/* A context for secret-key operations, blinded with fresh randomness; NULL on failure. */
-static secp256k1_context *signing_context(void)
+/* Written once under shared_once, then only read: never destroyed, never re-randomised. */
+static secp256k1_context *shared_ctx;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void die(const char *why)
 {
-	secp256k1_context *ctx;
+	fprintf(stderr, "chaindeck: %s\n", why);
+	abort();
+}
+
+static void shared_init(void)
+{
 	uint8_t seed[32];
 	int ok;
 
 	if (sodium_init() < 0)
-		return NULL;
-	ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	if (!ctx)
-		return NULL;
+		die("libsodium could not start");
+	shared_ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+	if (!shared_ctx)
+		xalloc_die(0);
 	randombytes_buf(seed, sizeof(seed));
-	ok = secp256k1_context_randomize(ctx, seed);
+	ok = secp256k1_context_randomize(shared_ctx, seed);
 	sodium_memzero(seed, sizeof(seed));
-	if (!ok) {
-		secp256k1_context_destroy(ctx);
-		return NULL;
-	}
-	return ctx;
+	if (!ok)
+		die("libsecp256k1 refused to blind its context");
+}
+
+const secp256k1_context *sign_context(void)
+{
+	pthread_once(&shared_once, shared_init);
+	return shared_ctx;
 }
 
 int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64], int *recid)
 {
-	secp256k1_context *ctx;
+	const secp256k1_context *ctx = sign_context();
 	secp256k1_ecdsa_recoverable_signature sig;
 	uint8_t out[64];
 	int id = -1, rc = SIGN_EINVAL;
 
 	if (!digest || !priv || !rs || !recid)
 		return SIGN_EINVAL;
-	ctx = signing_context();
-	if (!ctx)
-		return SIGN_ENOMEM;
 	/* NULL nonce function: RFC 6979 with HMAC-SHA256, the one every Ethereum signer uses. */
 	if (secp256k1_ec_seckey_verify(ctx, priv) == 1 &&
 	    secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, priv, NULL, NULL) == 1 &&
@@ -83,7 +96,6 @@ int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64]
 	}
 	sodium_memzero(&sig, sizeof(sig));
 	sodium_memzero(out, sizeof(out));
-	secp256k1_context_destroy(ctx);
 	return rc;
 }
 
@@ -116,21 +128,14 @@ int sign_recover_digest(const uint8_t digest[32], const uint8_t rs[64], int reci
 
 int sign_key_address(const uint8_t priv[32], struct address *out)
 {
-	secp256k1_context *ctx;
 	secp256k1_pubkey pk;
-	int rc = SIGN_EINVAL;
 
 	if (!priv || !out)
 		return SIGN_EINVAL;
-	ctx = signing_context();
-	if (!ctx)
-		return SIGN_ENOMEM;
-	if (secp256k1_ec_pubkey_create(ctx, &pk, priv) == 1) {
-		address_of_pubkey(&pk, out);
-		rc = SIGN_OK;
-	}
-	secp256k1_context_destroy(ctx);
-	return rc;
+	if (secp256k1_ec_pubkey_create(sign_context(), &pk, priv) != 1)
+		return SIGN_EINVAL;
+	address_of_pubkey(&pk, out);
+	return SIGN_OK;
 }
 
 void sign_message_hash(const uint8_t *msg, size_t len, uint8_t digest[32])

@@ -40,6 +40,17 @@ enum {
 const char *sign_strerror(int err);
 
 /*
+ * The process's one libsecp256k1 context for secret-key operations (the
+ * type is secp256k1.h's secp256k1_context). Created on first use under
+ * pthread_once and blinded with randombytes from libsodium; after that it
+ * is only read, so any thread may use it at once (libsecp256k1 allows
+ * concurrent calls that take a const context). Never NULL: if it cannot be
+ * made (out of memory), the process aborts with a message. Operations on
+ * public data alone may use secp256k1_context_static instead.
+ */
+const struct secp256k1_context_struct *sign_context(void);
+
+/*
  * Signs a 32-byte digest. rs gets r || s (big-endian, s low), *recid the
  * recovery id (0 or 1: the parity of the nonce point's y). SIGN_EINVAL for
  * an invalid key; rs and *recid are untouched on error.

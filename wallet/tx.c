@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errmsg.h"
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "common/rlp.h"
@@ -38,18 +39,6 @@ enum {
 	GAS_ACCESS_ADDRESS = 2400,
 	GAS_ACCESS_KEY = 1900
 };
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void clear_err(char *err, size_t errlen)
 {

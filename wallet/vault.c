@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "common/errmsg.h"
 #include "common/text.h"
 #include "wallet/bip39.h"
 #include "wallet/hd.h"
@@ -76,20 +77,8 @@ struct vault {
 	struct secrets *s;
 };
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
+/* set_err, then rc, as one expression. */
+#define fail(err, errlen, rc, ...) (set_err(err, errlen, __VA_ARGS__), (rc))
 
 const char *vault_strerror(int err)
 {
@@ -718,7 +707,7 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, bool 
 	if (exclusive) {
 		if (link(tmp, path) != 0) {
 			rc = errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
-			fail(err, errlen, rc, "cannot create %s: %s", path,
+			set_err(err, errlen, "cannot create %s: %s", path,
 				errno == EEXIST ? "a vault is already there" : strerror(errno));
 			unlink(tmp);
 			return rc;

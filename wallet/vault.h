@@ -275,7 +275,7 @@ int vault_save(struct vault *v, char *err, size_t errlen);
  * still be right, but commit them in the order they were written.
  */
 struct vault_image;
-int vault_save_begin(struct vault *v, struct vault_image **img, char *err, size_t errlen);
+int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_t errlen);
 int vault_image_write(struct vault_image *img, char *err, size_t errlen);
 void vault_save_commit(struct vault *v, struct vault_image *img);
 void vault_image_free(struct vault_image *img);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -69,43 +70,17 @@ static inline bool fuzz_terminated(const char *buf, size_t cap)
  */
 static inline bool fuzz_screen_safe(const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const uint8_t *s = (const uint8_t *)str;
 	size_t i = 0;
 
+	/* libunistring decodes, so the property does not lean on the decoder it checks. */
 	while (i < n) {
-		unsigned char c = s[i];
-		uint32_t cp;
-		size_t len;
+		ucs4_t cp;
+		int len = u8_mbtoucr(&cp, s + i, n - i);
 
-		if (c < 0x20 || c == 0x7f)
+		if (len <= 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1fu;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0fu;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07u;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3fu);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return false;
-		i += len;
+		i += (size_t)len;
 	}
 	return true;
 }

@@ -4,8 +4,8 @@
  */
 #include "common/addressbook.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,29 +22,6 @@ static const char A1_UPPER[] = "0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED";
 static const char A1_BADSUM[] = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";
 
 /* ---- helpers ---- */
-
-static char tmpdir[64];
-
-static const char *make_tmpdir(void)
-{
-	strcpy(tmpdir, "/tmp/chaindeck-abook-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	return tmpdir;
-}
-
-static void rm_tree(const char *path)
-{
-	char cmd[256];
-
-	if (strncmp(path, "/tmp/chaindeck-abook-", 21) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	if (system(cmd) != 0)
-		fprintf(stdout, "could not remove %s\n", path);
-}
 
 static struct address addr(const char *text)
 {
@@ -68,42 +45,16 @@ static struct address nth_addr(uint32_t i)
 	return a;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(path);
-		exit(2);
-	}
-}
-
 static int parse(struct addressbook *b, const char *text, char *err, size_t errlen)
 {
 	return addressbook_parse(b, text, strlen(text), "ab", err, errlen);
-}
-
-static size_t dir_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	for (e = readdir(d); e; e = readdir(d)) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	}
-	closedir(d);
-	return n;
 }
 
 /* ---- cases ---- */
 
 static void round_trip_keeps_every_entry(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char path[128], err[256] = "";
 	struct addressbook *b = addressbook_new(), *c = addressbook_new();
 	struct address a1 = addr(A1), a2 = addr(A2), a3 = addr(A3);
@@ -131,12 +82,12 @@ static void round_trip_keeps_every_entry(void)
 	free(text);
 	addressbook_free(b);
 	addressbook_free(c);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void missing_file_is_an_empty_book(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char path[128], err[256] = "";
 	struct addressbook *b = addressbook_new();
 	struct address a1 = addr(A1);
@@ -149,7 +100,7 @@ static void missing_file_is_an_empty_book(void)
 	CHECK_STR(addressbook_path(b), path);
 	CHECK(access(path, F_OK) != 0); /* loading creates nothing */
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void comments_blank_lines_and_crlf_are_accepted(void)
@@ -233,19 +184,19 @@ static void embedded_nul_is_a_control_character(void)
 
 static void wrong_checksum_file_names_the_checksum_and_path(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char path[128], text[256], err[512] = "", want[256];
 	struct addressbook *b = addressbook_new();
 
 	snprintf(path, sizeof(path), "%s/addressbook", dir);
 	snprintf(text, sizeof(text), "# mine\n%s\tgood\n%s\tbad\n", A2, A1_BADSUM);
-	write_file(path, text);
+	test_write_file(path, text);
 	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EINVAL);
 	snprintf(want, sizeof(want), "%s:3: ", path);
 	CHECK_MSG(strncmp(err, want, strlen(want)) == 0, "\"%s\" does not start with \"%s\"", err, want);
 	CHECK(strstr(err, "checksum") != NULL);
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void duplicate_addresses_are_refused_naming_both_lines(void)
@@ -262,7 +213,7 @@ static void duplicate_addresses_are_refused_naming_both_lines(void)
 
 static void failed_load_leaves_the_book_unchanged(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char good[128], bad[128], text[256], err[256] = "";
 	struct addressbook *b = addressbook_new();
 	struct address a1 = addr(A1), a2 = addr(A2);
@@ -270,9 +221,9 @@ static void failed_load_leaves_the_book_unchanged(void)
 	snprintf(good, sizeof(good), "%s/good", dir);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	snprintf(text, sizeof(text), "%s\tkept\n", A1);
-	write_file(good, text);
+	test_write_file(good, text);
 	snprintf(text, sizeof(text), "%s\tnew\n%s\n", A2, A1);
-	write_file(bad, text);
+	test_write_file(bad, text);
 	CHECK_INT(addressbook_load(b, good, err, sizeof(err)), ADDRESSBOOK_OK);
 	CHECK_INT(addressbook_load(b, bad, err, sizeof(err)), ADDRESSBOOK_EINVAL);
 	CHECK_INT(addressbook_count(b), 1);
@@ -284,20 +235,20 @@ static void failed_load_leaves_the_book_unchanged(void)
 	CHECK(strstr(err, "not a regular file") != NULL);
 	CHECK_STR(addressbook_path(b), good);
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 /* Labels name payment recipients: a book another user could have written is not read (as ssh would). */
 static void load_refuses_a_book_another_user_could_have_written(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char path[128], text[256], fix[200], err[512] = "";
 	struct addressbook *b = addressbook_new();
 	struct address a1 = addr(A1);
 
 	snprintf(path, sizeof(path), "%s/addressbook", dir);
 	snprintf(text, sizeof(text), "%s\tmy savings\n", A1);
-	write_file(path, text);
+	test_write_file(path, text);
 	snprintf(fix, sizeof(fix), "(fix: chmod go-w '%s')", path);
 	CHECK_INT(chmod(path, 0666), 0);
 	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EPERM);
@@ -320,7 +271,7 @@ static void load_refuses_a_book_another_user_could_have_written(void)
 	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_OK);
 	CHECK_STR(addressbook_get(b, &a1), "my savings");
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void set_replaces_and_empty_or_null_removes(void)
@@ -411,7 +362,7 @@ static void set_refuses_bad_labels_and_keeps_the_book(void)
 
 static void save_is_0600_in_a_0700_directory_with_no_temporary_left(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char sub[128], path[160], err[256] = "";
 	struct addressbook *b = addressbook_new();
 	struct address a1 = addr(A1);
@@ -431,14 +382,14 @@ static void save_is_0600_in_a_0700_directory_with_no_temporary_left(void)
 	CHECK_INT(st.st_mode & 07777, 0600);
 	CHECK_INT(stat(sub, &st), 0);
 	CHECK_INT(st.st_mode & 07777, 0700);
-	CHECK_INT(dir_entries(sub), 1);
+	CHECK_INT(test_dir_entries(sub), 1);
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void failed_save_leaves_no_temporary_and_says_why(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char sub[128], path[160], err[256] = "";
 	struct addressbook *b = addressbook_new();
 	struct address a1 = addr(A1);
@@ -454,31 +405,31 @@ static void failed_save_leaves_no_temporary_and_says_why(void)
 	CHECK_INT(addressbook_save(b, err, sizeof(err)), ADDRESSBOOK_EIO);
 	CHECK(strncmp(err, path, strlen(path)) == 0);
 	CHECK(strstr(err, "cannot write") != NULL);
-	CHECK_INT(dir_entries(sub), 1);
+	CHECK_INT(test_dir_entries(sub), 1);
 	/* a file where the directory should be */
 	CHECK_INT(rmdir(path), 0);
 	CHECK_INT(rmdir(sub), 0);
-	write_file(sub, "");
+	test_write_file(sub, "");
 	CHECK_INT(addressbook_save(b, err, sizeof(err)), ADDRESSBOOK_EIO);
 	CHECK(strstr(err, "cannot create directory") != NULL);
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void a_path_through_a_file_does_not_load(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char blocker[128], path[160], err[256] = "";
 	struct addressbook *b = addressbook_new();
 
 	snprintf(blocker, sizeof(blocker), "%s/file", dir);
-	write_file(blocker, "");
+	test_write_file(blocker, "");
 	snprintf(path, sizeof(path), "%s/addressbook", blocker);
 	CHECK_INT(addressbook_load(b, path, err, sizeof(err)), ADDRESSBOOK_EIO);
 	CHECK(strstr(err, "Not a directory") != NULL);
 	CHECK(addressbook_path(b) == NULL);
 	addressbook_free(b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void lookups_ignore_the_case_the_address_was_written_in(void)
@@ -502,7 +453,7 @@ static void lookups_ignore_the_case_the_address_was_written_in(void)
 static void thousands_of_entries_stay_sorted_and_found(void)
 {
 	enum { N = 5000 };
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("abook");
 	char path[128], label[32], err[256] = "";
 	struct addressbook *b = addressbook_new(), *c = addressbook_new();
 	struct address prev, a;
@@ -533,7 +484,7 @@ static void thousands_of_entries_stay_sorted_and_found(void)
 	CHECK(addressbook_get(c, &a) == NULL);
 	addressbook_free(b);
 	addressbook_free(c);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void default_path_follows_xdg(void)

@@ -6,8 +6,8 @@
 #include "common/loop.h"
 #include "common/rpc.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,59 +38,9 @@ static const char FULL_EXAMPLE[] =
 
 /* ---- helpers ---- */
 
-static char tmpdir[64];
-
-static const char *make_tmpdir(void)
-{
-	strcpy(tmpdir, "/tmp/chaindeck-config-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	return tmpdir;
-}
-
-static void rm_tree(const char *path)
-{
-	char cmd[256];
-
-	if (strncmp(path, "/tmp/chaindeck-config-", 22) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	if (system(cmd) != 0)
-		fprintf(stdout, "could not remove %s\n", path);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
 static int parse(struct config *cfg, const char *text, char *err, size_t errlen)
 {
 	return config_parse(cfg, text, strlen(text), "t.ini", err, errlen);
-}
-
-static size_t count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
 }
 
 /* Saves and restores an environment variable around a test. */
@@ -639,19 +589,19 @@ static void load_of_missing_file_is_not_an_error(void)
 
 static void load_reports_path_and_line(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], want[256], err[256] = "";
 	struct config cfg;
 
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "[general]\n\nbell = loud\n");
+	test_write_file(path, "[general]\n\nbell = loud\n");
 	config_init(&cfg);
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
 	snprintf(want, sizeof(want), "%s:3: bell must be on or off", path);
 	CHECK_STR(err, want);
 	CHECK(cfg.bell);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 /*
@@ -674,11 +624,11 @@ static void load_refuses_a_file_writable_by_group_or_others(void)
 		{ 0646, CONFIG_EPERM, "writable by every user" },
 		{ 0666, CONFIG_EPERM, "writable by every user" },
 	};
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], fix[200];
 
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "[alerts]\nhook = /tmp/evil\n[node a]\nurl = http://h\n");
+	test_write_file(path, "[alerts]\nhook = /tmp/evil\n[node a]\nurl = http://h\n");
 	snprintf(fix, sizeof(fix), "(fix: chmod go-w '%s')", path);
 	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
 		struct config cfg;
@@ -698,23 +648,23 @@ static void load_refuses_a_file_writable_by_group_or_others(void)
 		}
 		config_free(&cfg);
 	}
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void load_refuses_a_file_of_another_user(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[512] = "";
 	struct config cfg;
 
 	if (geteuid() != 0) {
 		/* Only root can give a file away; the check is the same fstat as the mode's. */
 		fprintf(stdout, "  (skipped: making a file owned by another user needs root)\n");
-		rm_tree(dir);
+		test_rmtree(dir);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "[alerts]\nhook = /tmp/evil\n");
+	test_write_file(path, "[alerts]\nhook = /tmp/evil\n");
 	CHECK_INT(chmod(path, 0600), 0);
 	CHECK_INT(chown(path, 65534, 65534), 0);
 	config_init(&cfg);
@@ -722,20 +672,20 @@ static void load_refuses_a_file_of_another_user(void)
 	CHECK_MSG(strstr(err, "owned by another user (uid 65534") && strstr(err, "chown 0 '"), "%s", err);
 	CHECK(cfg.alert_hook == NULL);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void load_reads_first_line_of_bearer_file(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], tok[128], text[256], err[256] = "";
 	struct config cfg;
 
 	snprintf(tok, sizeof(tok), "%s/token", dir);
-	write_file(tok, "  s3cr3t-token \r\nsecond line ignored\n");
+	test_write_file(tok, "  s3cr3t-token \r\nsecond line ignored\n");
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
 	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
-	write_file(path, text);
+	test_write_file(path, text);
 	config_init(&cfg);
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
 	CHECK_STR(err, "");
@@ -744,36 +694,36 @@ static void load_reads_first_line_of_bearer_file(void)
 		CHECK_STR(cfg.nodes[0].bearer_file, tok);
 	}
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void load_rejects_missing_or_empty_bearer_file(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], tok[128], text[256], want[256], err[256] = "";
 	struct config cfg;
 
 	snprintf(tok, sizeof(tok), "%s/token", dir);
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
 	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
-	write_file(path, text);
+	test_write_file(path, text);
 	config_init(&cfg);
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
 	snprintf(want, sizeof(want), "%s:3: cannot read bearer_file: No such file or directory", path);
 	CHECK_STR(err, want);
 
-	write_file(tok, "\n");
+	test_write_file(tok, "\n");
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
 	snprintf(want, sizeof(want), "%s:3: bearer_file has no token on its first line", path);
 	CHECK_STR(err, want);
 	CHECK_INT(cfg.nnodes, 0);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void load_of_directory_is_an_io_error(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	struct config cfg;
 	char err[256] = "";
 
@@ -781,7 +731,7 @@ static void load_of_directory_is_an_io_error(void)
 	CHECK_INT(config_load(&cfg, dir, err, sizeof(err)), CONFIG_EIO);
 	CHECK(strstr(err, dir) == err);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 /* ---- node selection precedence ---- */
@@ -1062,7 +1012,7 @@ static void remove_node_drops_only_that_node(void)
 
 static void save_then_load_round_trips(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config a, b;
 	static const char text[] =
@@ -1115,7 +1065,7 @@ static void save_then_load_round_trips(void)
 	}
 	config_free(&a);
 	config_free(&b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 /* Parses the file at path into cfg (bearer_file is recorded, not read). */
@@ -1131,7 +1081,7 @@ static int parse_saved(struct config *cfg, const char *path, char *err, size_t e
 
 static void save_then_load_round_trips_alerts_chain_id_and_pinned(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config a, b;
 	static const char text[] =
@@ -1172,12 +1122,12 @@ static void save_then_load_round_trips_alerts_chain_id_and_pinned(void)
 	}
 	config_free(&a);
 	config_free(&b);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_writes_alerts_only_when_not_default(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config cfg = file_config();
 	struct config back;
@@ -1213,18 +1163,18 @@ static void save_writes_alerts_only_when_not_default(void)
 	CHECK_INT(back.nnodes, 2);
 	config_free(&back);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_refuses_invalid_alerts_and_chain_id(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config cfg = file_config();
 	char *saved;
 
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "# keep me\n");
+	test_write_file(path, "# keep me\n");
 
 	cfg.alert_stall_s = 86401;
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
@@ -1257,48 +1207,48 @@ static void save_refuses_invalid_alerts_and_chain_id(void)
 	saved = test_read_file(path, NULL);
 	CHECK_STR(saved, "# keep me\n");
 	free(saved);
-	CHECK_INT(count_entries(dir), 1);
+	CHECK_INT(test_dir_entries(dir), 1);
 
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_writes_mode_0600_and_leaves_no_temp_file(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config cfg = file_config();
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "old contents\n");
+	test_write_file(path, "old contents\n");
 	chmod(path, 0644);
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
 	CHECK_INT(stat(path, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0600);
-	CHECK_INT(count_entries(dir), 1);
+	CHECK_INT(test_dir_entries(dir), 1);
 	config_free(&cfg);
 
 	config_init(&cfg);
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
 	CHECK_INT(cfg.nnodes, 2);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_writes_bearer_file_not_the_token(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], tok[128], text[256], err[256] = "";
 	struct config cfg;
 	char *saved;
 
 	snprintf(tok, sizeof(tok), "%s/token", dir);
-	write_file(tok, "TOPSECRET\n");
+	test_write_file(tok, "TOPSECRET\n");
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
 	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", tok);
-	write_file(path, text);
+	test_write_file(path, text);
 	config_init(&cfg);
 	CHECK_INT(config_load(&cfg, path, err, sizeof(err)), 0);
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
@@ -1307,42 +1257,42 @@ static void save_writes_bearer_file_not_the_token(void)
 	CHECK(strstr(saved, tok) != NULL);
 	free(saved);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_refuses_invalid_config_and_keeps_old_file(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], err[256] = "";
 	struct config cfg = file_config();
 	char *saved;
 
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	write_file(path, "# keep me\n");
+	test_write_file(path, "# keep me\n");
 	cfg.refresh_ms = 5;
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EINVAL);
 	saved = test_read_file(path, NULL);
 	CHECK_STR(saved, "# keep me\n");
 	free(saved);
-	CHECK_INT(count_entries(dir), 1);
+	CHECK_INT(test_dir_entries(dir), 1);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 static void save_into_missing_parent_fails_cleanly(void)
 {
-	const char *dir = make_tmpdir();
+	const char *dir = test_tmpdir("config");
 	char path[128], blocker[128], err[256] = "";
 	struct config cfg = file_config();
 
 	snprintf(blocker, sizeof(blocker), "%s/file", dir);
-	write_file(blocker, "x");
+	test_write_file(blocker, "x");
 	snprintf(path, sizeof(path), "%s/file/config.ini", dir);
 	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), CONFIG_EIO);
 	CHECK(err[0] != '\0');
-	CHECK_INT(count_entries(dir), 1);
+	CHECK_INT(test_dir_entries(dir), 1);
 	config_free(&cfg);
-	rm_tree(dir);
+	test_rmtree(dir);
 }
 
 /* ---- XDG paths ---- */

@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,9 +37,10 @@
 #include "common/config.h"
 #include "common/fsutil.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 #include "wallet/keystore.h"
 
-static char dir[256];
+static const char *dir; /* the running case's, from test_tmpdir */
 
 /*
  * fsync as the library sees it: the Makefile links this test with
@@ -69,24 +69,12 @@ int __wrap_fsync(int fd)
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof(dir), "%s/chaindeck-fsutil.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir))
-		abort();
-}
-
-static int rm_one(const char *p, const struct stat *st, int type, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (type == FTW_D || type == FTW_DP || type == FTW_DNR)
-		chmod(p, 0700);
-	remove(p);
-	return 0; /* best effort: go on with the rest */
+	dir = test_tmpdir("fsutil");
 }
 
 static void rm_dir(void)
 {
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	test_rmtree(dir);
 }
 
 static void at(char *out, size_t cap, const char *rel)

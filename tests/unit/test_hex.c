@@ -5,6 +5,9 @@
 #include "common/hex.h"
 #include "tests/lib/test.h"
 
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int decode_str(uint8_t *out, size_t cap, size_t *n, const char *s)
@@ -157,6 +160,17 @@ static void u64_round_trips_through_text(void)
 	}
 }
 
+/* Every char value against the C library's own reading of a hex digit (C locale). */
+static void digit_value_agrees_with_libc(void)
+{
+	for (int i = CHAR_MIN; i <= CHAR_MAX; i++) {
+		char c = (char)i, s[2] = { c, '\0' };
+		int want = (c != '\0' && isxdigit((unsigned char)c)) ? (int)strtol(s, NULL, 16) : -1;
+
+		CHECK_INT(hex_digit_value(c), want);
+	}
+}
+
 static const struct test_case cases[] = {
 	{"decode_accepts_prefix_and_either_case", decode_accepts_prefix_and_either_case},
 	{"decode_empty_data_is_zero_bytes", decode_empty_data_is_zero_bytes},
@@ -169,6 +183,7 @@ static const struct test_case cases[] = {
 	{"parse_u64_rejects_malformed_and_too_wide", parse_u64_rejects_malformed_and_too_wide},
 	{"format_u64_is_minimal", format_u64_is_minimal},
 	{"u64_round_trips_through_text", u64_round_trips_through_text},
+	{"digit_value_agrees_with_libc", digit_value_agrees_with_libc},
 };
 
 int main(int argc, char **argv)

@@ -169,6 +169,21 @@ static void copied_context_hashes_a_shared_prefix(void)
 	CHECK(memcmp(d1, d2, 32) == 0);
 }
 
+/* keccak.h promises final wipes the state (the input may be a secret): nothing of it is left. */
+static void final_leaves_no_state_behind(void)
+{
+	static const uint8_t zero[sizeof(((struct keccak_ctx *)0)->st)];
+	struct keccak_ctx ctx;
+	uint8_t out[32];
+
+	keccak256_init(&ctx);
+	keccak256_update(&ctx, (const uint8_t *)"correct horse battery staple", 28);
+	CHECK(memcmp(ctx.st, zero, sizeof(zero)) != 0);
+	keccak256_final(&ctx, out);
+	CHECK(memcmp(ctx.st, zero, sizeof(zero)) == 0);
+	CHECK_INT(ctx.pos, 0);
+}
+
 static const struct test_case cases[] = {
 	{"empty_input_is_keccak_not_sha3", empty_input_is_keccak_not_sha3},
 	{"ethers_hash_vectors_match", ethers_hash_vectors_match},
@@ -176,6 +191,7 @@ static const struct test_case cases[] = {
 	{"incremental_matches_one_shot_at_every_split", incremental_matches_one_shot_at_every_split},
 	{"byte_at_a_time_matches_one_shot", byte_at_a_time_matches_one_shot},
 	{"copied_context_hashes_a_shared_prefix", copied_context_hashes_a_shared_prefix},
+	{"final_leaves_no_state_behind", final_leaves_no_state_behind},
 };
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include "common/address.h"
 #include "common/hex.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 #include "wallet/keystore.h"
 
 #include <cjson/cJSON.h>
@@ -24,40 +25,7 @@
 
 /* ---- helpers ---- */
 
-static char tmpdir[64];
-
-static const char *make_tmpdir(void)
-{
-	strcpy(tmpdir, "/tmp/chaindeck-keystore-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	return tmpdir;
-}
-
-static void rm_tree(const char *path)
-{
-	char cmd[256];
-
-	if (strncmp(path, "/tmp/chaindeck-keystore-", 24) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	if (system(cmd) != 0)
-		fprintf(stdout, "could not remove %s\n", path);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fputs(text, f);
-	fclose(f);
-}
+static const char *tmpdir; /* the running case's, from test_tmpdir */
 
 /* Names in dir (hidden ones included), sorted, joined with ' '. */
 static void dir_names(const char *dir, char *out, size_t cap)
@@ -497,9 +465,9 @@ static void oversized_input_is_refused(void)
 	big[n] = '\0';
 	CHECK_INT(keystore_decrypt(big, n, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_ELIMIT);
 	CHECK(strstr(err, "65537 bytes") != NULL);
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	snprintf(path, sizeof(path), "%s/big", tmpdir);
-	write_file(path, big);
+	test_write_file(path, big);
 	CHECK_INT(keystore_decrypt_file(path, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_ELIMIT);
 	CHECK(strstr(err, path) != NULL);
 	CHECK_INT(keystore_decrypt_file(tmpdir, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_EIO);
@@ -507,7 +475,7 @@ static void oversized_input_is_refused(void)
 	snprintf(path, sizeof(path), "%s/missing", tmpdir);
 	CHECK_INT(keystore_decrypt_file(path, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_EIO);
 	CHECK(strstr(err, "No such file") != NULL);
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 	sodium_free(key);
 	free(big);
 }
@@ -628,7 +596,7 @@ static void invalid_private_keys_are_refused(void)
 	};
 	uint8_t *key = key_alloc();
 
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	for (size_t i = 0; i < TEST_COUNT(keys); i++) {
 		char *json = (char *)1, err[256] = "", path[128], names[256];
 
@@ -643,7 +611,7 @@ static void invalid_private_keys_are_refused(void)
 		dir_names(tmpdir, names, sizeof(names));
 		CHECK_STR(names, "");
 	}
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 	sodium_free(key);
 }
 
@@ -657,7 +625,7 @@ static void export_writes_mode_0600_atomically_and_round_trips(void)
 	struct stat st;
 	mode_t old = umask(0);
 
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	random_key(key);
 	snprintf(path, sizeof(path), "%s/UTC--key", tmpdir);
 	CHECK_INT(keystore_export(path, key, pw("pw"), 2, KEYSTORE_LIGHT, &a, err, sizeof(err)),
@@ -669,7 +637,7 @@ static void export_writes_mode_0600_atomically_and_round_trips(void)
 	CHECK_INT(keystore_decrypt_file(path, pw("pw"), 2, back, &b, err, sizeof(err)), KEYSTORE_OK);
 	CHECK(sodium_memcmp(key, back, KEYSTORE_KEY_SIZE) == 0);
 	CHECK(memcmp(a.b, b.b, ADDRESS_SIZE) == 0);
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 	sodium_free(key);
 	sodium_free(back);
 }
@@ -680,7 +648,7 @@ static void export_refuses_to_overwrite_unless_asked(void)
 	char path[128], err[256] = "", names[256], *before, *after;
 	struct address a;
 
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	random_key(k1);
 	random_key(k2);
 	snprintf(path, sizeof(path), "%s/ks.json", tmpdir);
@@ -702,7 +670,7 @@ static void export_refuses_to_overwrite_unless_asked(void)
 	dir_names(tmpdir, names, sizeof(names));
 	CHECK_STR(names, "ks.json");
 	free(before);
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 	sodium_free(k1);
 	sodium_free(k2);
 	sodium_free(back);
@@ -713,7 +681,7 @@ static void export_into_a_missing_directory_fails_cleanly(void)
 	uint8_t *key = key_alloc();
 	char path[128], err[256] = "", names[256], keyhex[65];
 
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	random_key(key);
 	key_hex(keyhex, key);
 	snprintf(path, sizeof(path), "%s/nope/ks.json", tmpdir);
@@ -723,7 +691,7 @@ static void export_into_a_missing_directory_fails_cleanly(void)
 	check_secret_free(err, keyhex, "secret-pw");
 	dir_names(tmpdir, names, sizeof(names));
 	CHECK_STR(names, "");
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 	sodium_free(key);
 }
 
@@ -772,7 +740,7 @@ static void list_default_reads_foundry_then_geth_then_the_given_dir(void)
 	char err[256] = "", p[256], *aaa = test_read_file(GETH "keystore/aaa", NULL);
 	char *noaddr = test_read_file(GETH "keystore/no-address", NULL);
 
-	make_tmpdir();
+	tmpdir = test_tmpdir("keystore");
 	/* No default directories at all: nothing, and no error. */
 	CHECK_INT(keystore_list_default(&list, tmpdir, NULL, err, sizeof(err)), KEYSTORE_OK);
 	CHECK_INT(list.n, 0);
@@ -781,17 +749,17 @@ static void list_default_reads_foundry_then_geth_then_the_given_dir(void)
 	snprintf(p, sizeof(p), "%s/.foundry/keystores", tmpdir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/.foundry/keystores/deployer", tmpdir);
-	write_file(p, noaddr); /* cast writes no address */
+	test_write_file(p, noaddr); /* cast writes no address */
 	snprintf(p, sizeof(p), "%s/.foundry/keystores/deployer~", tmpdir);
-	write_file(p, noaddr);
+	test_write_file(p, noaddr);
 	snprintf(p, sizeof(p), "%s/.ethereum", tmpdir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/.ethereum/keystore", tmpdir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/.ethereum/keystore/UTC--x", tmpdir);
-	write_file(p, aaa);
+	test_write_file(p, aaa);
 	snprintf(p, sizeof(p), "%s/.ethereum/keystore/notes.txt", tmpdir);
-	write_file(p, "not a keystore\n");
+	test_write_file(p, "not a keystore\n");
 	CHECK_INT(keystore_list_default(&list, tmpdir, GETH "keystore/foo", err, sizeof(err)),
 		  KEYSTORE_OK);
 	CHECK_INT(list.n, 3);
@@ -807,7 +775,7 @@ static void list_default_reads_foundry_then_geth_then_the_given_dir(void)
 	keystore_list_free(&list);
 	free(aaa);
 	free(noaddr);
-	rm_tree(tmpdir);
+	test_rmtree(tmpdir);
 }
 
 static const struct test_case cases[] = {

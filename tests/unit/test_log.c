@@ -4,6 +4,7 @@
  */
 #include "common/log.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -13,31 +14,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+static const char *tmpdir; /* the running case's, from test_tmpdir */
 static char logpath[128];
 
 /* A fresh directory and a log path two levels below it (the parents do not exist yet). */
 static const char *fresh_log(void)
 {
-	strcpy(tmpdir, "/tmp/chaindeck-log-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
+	tmpdir = test_tmpdir("log");
 	snprintf(logpath, sizeof(logpath), "%s/state/chaindeck/test.log", tmpdir);
 	return logpath;
 }
 
 static void cleanup(void)
 {
-	char cmd[256];
-
 	log_close();
-	if (strncmp(tmpdir, "/tmp/chaindeck-log-", 19) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stdout, "could not remove %s\n", tmpdir);
+	test_rmtree(tmpdir);
 }
 
 static char *contents(void)

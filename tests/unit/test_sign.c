@@ -11,6 +11,7 @@
 #include "tests/lib/test.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,66 @@ static void web3js_reference_example_signs_identically(void)
 	                "6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
 	CHECK(sign_key_address(key, &from) == SIGN_OK);
 	CHECK(sign_message_verify(bytes("Some data"), 9, sig, &from) == SIGN_OK);
+}
+
+enum { RACERS = 8 };
+
+struct racer {
+	pthread_barrier_t *start;
+	const void *ctx;
+	char sig[SIGN_HEX_SIZE];
+	struct address from;
+	int rc_sign, rc_addr;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	uint8_t key[32], sig[SIGN_SIG_SIZE];
+
+	hex_decode_exact(key, 32, "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 66);
+	pthread_barrier_wait(r->start);
+	r->ctx = sign_context();
+	for (int i = 0; i < 50; i++) {
+		r->rc_sign = sign_message(bytes("Some data"), 9, key, sig);
+		r->rc_addr = sign_key_address(key, &r->from);
+	}
+	sign_sig_format(sig, r->sig);
+	return NULL;
+}
+
+/*
+ * Threads that start together make the one shared context on first use and
+ * sign with it at once: every thread gets the same context and web3.js's
+ * signature, and the address ethers' Wallet gives for the key. Runs first, so
+ * the context is created under the race.
+ */
+static void threads_share_one_context_and_sign_identically(void)
+{
+	struct racer r[RACERS];
+	pthread_t t[RACERS];
+	pthread_barrier_t start;
+	struct address want;
+
+	addr_of(&want, "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+	pthread_barrier_init(&start, NULL, RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].start = &start;
+		CHECK(pthread_create(&t[i], NULL, race, &r[i]) == 0);
+	}
+	for (int i = 0; i < RACERS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (int i = 0; i < RACERS; i++) {
+		CHECK(r[i].ctx != NULL && r[i].ctx == r[0].ctx);
+		CHECK_INT(r[i].rc_sign, SIGN_OK);
+		CHECK_INT(r[i].rc_addr, SIGN_OK);
+		CHECK_STR(r[i].sig, "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd"
+		                    "6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
+		CHECK(memcmp(r[i].from.b, want.b, sizeof(want.b)) == 0);
+	}
+	CHECK(sign_context() == r[0].ctx);
 }
 
 /* The prefix is the one ERC-191 quotes, followed by the length in decimal. */
@@ -253,6 +314,7 @@ static void invalid_keys_are_refused(void)
 }
 
 static const struct test_case cases[] = {
+	{ "threads_share_one_context_and_sign_identically", threads_share_one_context_and_sign_identically },
 	{ "web3js_reference_example_signs_identically", web3js_reference_example_signs_identically },
 	{ "message_hash_is_the_erc191_prefix_and_decimal_length", message_hash_is_the_erc191_prefix_and_decimal_length },
 	{ "keyaddrtest_keys_give_their_addresses", keyaddrtest_keys_give_their_addresses },

@@ -6,49 +6,16 @@
 #include "tests/lib/test.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistr.h>
 
 #define CANARY 0x5a
 
-/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+/* True when s[0..n) is well-formed UTF-8, by libunistring's reading (not ours). */
 static bool valid_utf8(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-		unsigned long cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < k)
-			return false;
-		for (size_t j = 1; j < k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += k;
-	}
-	return true;
+	return u8_check(s, n) == NULL;
 }
 
 /* Every output must be safe to hand to a terminal: valid UTF-8, no C0, no DEL, no C1. */
@@ -308,6 +275,43 @@ static void input_is_read_only_up_to_len(void)
 	CHECK_STR(out, "abc");
 }
 
+/*
+ * text_utf8_decode against libunistring's u8_mbtoucr on every pair of first
+ * and second bytes (where the overlong, surrogate and U+10FFFF limits lie),
+ * each followed by third and fourth bytes from both sides of every
+ * continuation-byte boundary, and cut short at each length: same length (0
+ * for whatever libunistring refuses), same code point.
+ */
+static void utf8_decode_agrees_with_libunistring(void)
+{
+	static const unsigned char later[] = { 0x00, 0x41, 0x7f, 0x80, 0x81, 0x9f, 0xa0, 0xbe, 0xbf,
+	                                       0xc0, 0xc2, 0xdf, 0xe0, 0xef, 0xf0, 0xf4, 0xf5, 0xff };
+	unsigned long mismatches = 0;
+	char first[64] = "";
+
+	for (unsigned b0 = 0; b0 < 256; b0++)
+		for (unsigned b1 = 0; b1 < 256; b1++)
+			for (size_t t = 0; t < sizeof(later); t++)
+				for (size_t f = 0; f < sizeof(later); f += 3) {
+					unsigned char s[4] = { (unsigned char)b0, (unsigned char)b1, later[t], later[f] };
+
+					for (size_t len = (f == 0 ? 1 : 4); len <= 4; len++) {
+						uint32_t cp = 0xffffffffu;
+						ucs4_t uc = 0;
+						size_t n = text_utf8_decode(s, len, &cp);
+						int r = u8_mbtoucr(&uc, s, len);
+
+						if (n != (r > 0 ? (size_t)r : 0) || (n > 0 && cp != uc) ||
+						    (n == 0 && cp != 0xffffffffu)) {
+							if (mismatches++ == 0)
+								snprintf(first, sizeof(first), "%02x %02x %02x %02x len %zu",
+								         s[0], s[1], s[2], s[3], len);
+						}
+					}
+				}
+	CHECK_MSG(mismatches == 0, "%lu inputs differ, first %s", mismatches, first);
+}
+
 static const struct test_case cases[] = {
 	{ "plain_ascii_is_kept", plain_ascii_is_kept },
 	{ "valid_multibyte_utf8_is_kept", valid_multibyte_utf8_is_kept },
@@ -315,6 +319,7 @@ static const struct test_case cases[] = {
 	{ "c0_controls_del_and_nul_become_question_marks", c0_controls_del_and_nul_become_question_marks },
 	{ "c1_controls_become_one_question_mark_each", c1_controls_become_one_question_mark_each },
 	{ "invalid_utf8_becomes_question_marks", invalid_utf8_becomes_question_marks },
+	{ "utf8_decode_agrees_with_libunistring", utf8_decode_agrees_with_libunistring },
 	{ "newline_and_tab_become_spaces", newline_and_tab_become_spaces },
 	{ "long_text_is_cut_with_an_ellipsis", long_text_is_cut_with_an_ellipsis },
 	{ "cut_never_splits_a_multibyte_character", cut_never_splits_a_multibyte_character },

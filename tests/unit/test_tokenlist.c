@@ -14,15 +14,14 @@
 #include "common/fsutil.h"
 #include "common/hex.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 #include "wallet/tokenlist.h"
 
-static char dir[256];
+static const char *dir; /* the running case's, from test_tmpdir */
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof(dir), "%s/chaindeck-tokenlist.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir))
-		abort();
+	dir = test_tmpdir("tokenlist");
 }
 
 static void put(const char *path, const char *text, mode_t mode)

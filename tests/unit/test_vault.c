@@ -5,6 +5,7 @@
  */
 #include "wallet/vault.h"
 #include "tests/lib/test.h"
+#include "tests/lib/tmpdir.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -37,25 +38,19 @@ static const char other_addr[] = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 /* Argon2id at its minimum: the format and logic are under test, not the cost. */
 static const struct vault_opts fast = {1, 8192, false};
 
-static char dir[64];
+static const char *dir; /* the running case's, from test_tmpdir */
 static char path[128];
 
 static void fresh_path(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_vault.XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
+	dir = test_tmpdir("vault");
 	/* a subdirectory the vault must create itself */
 	snprintf(path, sizeof(path), "%s/chaindeck/vault", dir);
 }
 
 static void remove_tree(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		abort();
+	test_rmtree(dir);
 }
 
 static struct vault *make_vault(const char *mnemonic)
