@@ -139,9 +139,10 @@ const char *vault_strerror(int err);
 
 /*
  * The default vault path: $XDG_DATA_HOME/chaindeck/vault, else
- * $HOME/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
- * spec says). VAULT_EINVAL when neither variable gives an absolute path or the
- * result does not fit in out[cap].
+ * ~/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
+ * spec says; the home directory is fsutil_home's: $HOME, else the password
+ * database's). VAULT_EINVAL when there is no home directory or the result
+ * does not fit in out[cap].
  */
 int vault_default_path(char *out, size_t cap);
 
