@@ -433,6 +433,7 @@ struct fsutil_save {
 	char *path;
 	char *data;
 	size_t len;
+	unsigned flags;
 	int rc;
 	char err[300];
 	void (*done)(void *ud, int rc, const char *err);
@@ -455,7 +456,7 @@ static void *save_thread(void *arg)
 {
 	struct fsutil_save *s = arg;
 
-	s->rc = fsutil_replace(s->path, s->data, s->len, s->err, sizeof(s->err));
+	s->rc = fsutil_write(s->path, s->data, s->len, 0600, s->flags, s->err, sizeof(s->err));
 	free(s->data);
 	s->data = NULL;
 	if (loop_post(s->loop, save_done, s) != 0)
@@ -463,7 +464,7 @@ static void *save_thread(void *arg)
 	return NULL;
 }
 
-struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len,
+struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len, unsigned flags,
                                       void (*done)(void *ud, int rc, const char *err), void *ud)
 {
 	struct fsutil_save *s = calloc(1, sizeof(*s));
@@ -478,6 +479,7 @@ struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char 
 	s->loop = loop;
 	s->data = data;
 	s->len = len;
+	s->flags = flags;
 	s->done = done;
 	s->ud = ud;
 	if (pthread_create(&s->thread, NULL, save_thread, s) != 0) {

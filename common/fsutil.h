@@ -35,8 +35,10 @@
  * chaindeck (or to root) and must not be writable by group or others;
  * otherwise another user could have written it.
  *
- * fsutil_save_start() runs fsutil_replace on a worker thread (disk syncs can
- * take long and must never block the loop) and reports on the loop thread.
+ * fsutil_save_start() runs fsutil_write on a worker thread (disk syncs can
+ * take long and must never block the loop) and reports on the loop thread:
+ * the one way the interface saves a file (the wallet's vault, token list and
+ * pending transactions).
  */
 #ifndef CHAINDECK_FSUTIL_H
 #define CHAINDECK_FSUTIL_H
@@ -132,13 +134,16 @@ int fsutil_xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *ta
 struct fsutil_save;
 
 /*
- * Writes data (taken over: freed by the job) to path with fsutil_replace on
- * a new thread. done(ud, rc, err) runs later on the loop thread, exactly once
- * unless the job is orphaned. NULL (data freed, done not called) when the
- * thread cannot start. Two saves of one path must not overlap: start the next
- * from done.
+ * Writes data (taken over: freed by the job) to path with
+ * fsutil_write(path, data, len, 0600, flags, ...) on a new thread: flags
+ * FSUTIL_MKDIR gives fsutil_replace, FSUTIL_EXCLUSIVE a create that never
+ * replaces. done(ud, rc, err) runs later on the loop thread (never from
+ * inside this call), exactly once unless the job is orphaned; rc is
+ * fsutil_write's, so FSUTIL_OK means the file is durably on disk. NULL (data
+ * freed, done not called) when the thread cannot start. Two saves of one path
+ * must not overlap: start the next from done.
  */
-struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len,
+struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len, unsigned flags,
                                       void (*done)(void *ud, int rc, const char *err), void *ud);
 /* Waits for the write to end and drops the callback (the owner is going away). On the loop thread. */
 void fsutil_save_orphan(struct fsutil_save *s);

@@ -573,23 +573,6 @@ static int check_accounts(const struct vault *v, const struct secrets *s)
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
-/*
- * The vault's one durable write: common/fsutil.h's (temporary beside the
- * file, fsync, rename or — for a new vault — link, directory fsync, stale
- * temporaries of a killed save removed). The file is 0600 and its missing
- * parent directories 0700.
- */
-static int write_atomic(const char *path, const uint8_t *data, size_t len, bool exclusive,
-	char *err, size_t errlen)
-{
-	int rc = fsutil_write(path, data, len, 0600, FSUTIL_MKDIR | (exclusive ? FSUTIL_EXCLUSIVE : 0u), err,
-		errlen);
-
-	if (rc == FSUTIL_OK)
-		return VAULT_OK;
-	return rc == FSUTIL_EEXIST ? VAULT_EEXIST : VAULT_EIO;
-}
-
 static int read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
@@ -919,9 +902,29 @@ int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_
 	return VAULT_OK;
 }
 
-int vault_image_write(struct vault_image *img, char *err, size_t errlen)
+unsigned vault_image_bytes(const struct vault_image *img, const uint8_t **bytes, size_t *len)
 {
-	return write_atomic(img->path, img->bytes, img->len, img->exclusive, err, errlen);
+	*bytes = img->bytes;
+	*len = img->len;
+	return FSUTIL_MKDIR | (img->exclusive ? FSUTIL_EXCLUSIVE : 0u);
+}
+
+/*
+ * The vault's durable write, common/fsutil.h's (temporary beside the file,
+ * fsync, rename or — for a new vault — link, directory fsync, stale
+ * temporaries of a killed save removed): the file 0600, missing parent
+ * directories 0700.
+ */
+static int image_write(const struct vault_image *img, char *err, size_t errlen)
+{
+	const uint8_t *bytes;
+	size_t len;
+	unsigned flags = vault_image_bytes(img, &bytes, &len);
+	int rc = fsutil_write(img->path, bytes, len, 0600, flags, err, errlen);
+
+	if (rc == FSUTIL_OK)
+		return VAULT_OK;
+	return rc == FSUTIL_EEXIST ? VAULT_EEXIST : VAULT_EIO;
 }
 
 void vault_save_commit(struct vault *v, struct vault_image *img)
@@ -955,7 +958,7 @@ int vault_save(struct vault *v, char *err, size_t errlen)
 	int rc = vault_save_begin(v, &img, err, errlen);
 
 	if (rc == VAULT_OK)
-		rc = vault_image_write(img, err, errlen);
+		rc = image_write(img, err, errlen);
 	if (rc != VAULT_OK) {
 		vault_image_free(img);
 		return rc;
