@@ -573,50 +573,22 @@ static int check_accounts(const struct vault *v, const struct secrets *s)
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
+/*
+ * The file image, read with common/fsutil.h's one reader. A symbolic link is
+ * followed, as always: the vault may live on another disk.
+ */
 static int read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	int rc = fsutil_read(path, FILE_MAX, FSUTIL_FOLLOW, &buf, len, err, errlen);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
-		return fail(err, errlen, VAULT_EIO, "cannot open %s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		close(fd);
-		return fail(err, errlen, VAULT_EFORMAT, "%s is not a vault file", path);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
-	}
-	while (done <= (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + done, (size_t)st.st_size + 1 - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return fail(err, errlen, VAULT_EIO, "cannot read %s: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	close(fd);
-	if (done > (size_t)st.st_size) {
-		free(buf);
-		return fail(err, errlen, VAULT_EIO, "%s changed while being read", path);
-	}
-	*out = buf;
-	*len = done;
+	if (rc == FSUTIL_ENOENT)
+		return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
+	if (rc == FSUTIL_ETOOBIG || rc == FSUTIL_ENOTFILE)
+		return VAULT_EFORMAT; /* no vault is that large, or a directory */
+	if (rc != FSUTIL_OK)
+		return errno == ENOMEM ? VAULT_ENOMEM : VAULT_EIO;
+	*out = (uint8_t *)buf;
 	return VAULT_OK;
 }
 
