@@ -1,8 +1,9 @@
 /*
  * fsutil — durable writes (atomic replace, exclusive create with a mode),
- * leftover-temporary cleanup, the ssh-like trust check of files read back,
- * directory creation, the home and XDG directories, and the replace on a
- * worker thread for the loop. See fsutil.h for the contracts.
+ * leftover-temporary cleanup, bounded whole-file reads, the ssh-like trust
+ * check of files read back, directory creation, the home and XDG directories,
+ * and the write on a worker thread for the loop. See fsutil.h for the
+ * contracts.
  */
 #include "common/fsutil.h"
 
