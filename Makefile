@@ -113,8 +113,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 
 # The list widget's arithmetic (tui/listview.c) has no curses: its unit test links it alone.
 $(BUILD)/tests/unit/test_listview: $(BUILD)/tui/listview.o
-# test_fsutil makes fsync fail on purpose (a disk error after the rename cannot be caused otherwise).
-$(BUILD)/tests/unit/test_fsutil: LDLIBS += -Wl,--wrap=fsync
+# test_fsutil makes fsync fail on purpose (a disk error after the rename cannot be caused otherwise)
+# and looks at each block freed (whether a secret was wiped first).
+$(BUILD)/tests/unit/test_fsutil: LDLIBS += -Wl,--wrap=fsync -Wl,--wrap=free
 
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJ) $(MODELLIB) $(LIB)
 	@echo "  LD      $@"

@@ -333,7 +333,7 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 	 * have written them (fsutil_check_trusted). A symbolic link is followed, as
 	 * for the config: the check applies to the file it leads to.
 	 */
-	rc = fsutil_read_private(path, ADDRESSBOOK_FILE_MAX, FSUTIL_FOLLOW, &buf, &n, err, errlen);
+	rc = fsutil_read(path, ADDRESSBOOK_FILE_MAX, FSUTIL_FOLLOW | FSUTIL_TRUSTED, &buf, &n, err, errlen);
 	if (rc == FSUTIL_ENOENT) {
 		free(book->v);
 		book->v = NULL;

@@ -45,15 +45,6 @@ static const char DEFAULT_NAME[] = "local";
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* Frees n bytes that may hold a secret, wiping them first. */
-static void free_buf(char *p, size_t n)
-{
-	if (!p)
-		return;
-	explicit_bzero(p, n);
-	free(p);
-}
-
 /* Frees a string that may hold a secret, wiping it first. */
 static void free_secret(char *s)
 {
@@ -371,88 +362,23 @@ int config_remove_node(struct config *cfg, const char *name)
 	return CONFIG_OK;
 }
 
-/* ---- reading a whole (small) file -------------------------------------- */
-
-/*
- * Reads at most max bytes of path. 0, -ENOENT, -EFBIG or -errno. With st, the
- * opened file's fstat is stored there (what was read is what was checked).
- */
-static int read_small_file(const char *path, size_t max, char **out, size_t *outlen, struct stat *st_out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = 0, cap = 4096;
-	char *buf;
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	if (!S_ISREG(st.st_mode)) { /* a directory, FIFO or device is no config */
-		close(fd);
-		return -EISDIR;
-	}
-	if (st_out)
-		*st_out = st;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t r;
-
-		if (len == cap) {
-			if (cap > max) {
-				free_buf(buf, len);
-				close(fd);
-				return -EFBIG;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			free_buf(buf, len);
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	if (len > max) {
-		free_buf(buf, len);
-		return -EFBIG;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 /* The first line of a token file, trimmed. 0 or -1 with a message in why_buf. */
 static int read_bearer_file(const char *path, char **token, char *why_buf, size_t cap)
 {
-	char *buf;
+	char *buf, why[300];
 	size_t len, n, start = 0;
-	int rc = read_small_file(path, 65536, &buf, &len, NULL);
+	/* a secret: every buffer that held it is wiped; a symbolic link is followed, as for the config */
+	int rc = fsutil_read(path, 65536, FSUTIL_FOLLOW | FSUTIL_WIPE, &buf, &len, why, sizeof(why));
 
-	if (rc < 0) {
-		snprintf(why_buf, cap, "cannot read bearer_file: %s",
-			 rc == -EFBIG ? "file too large" : strerror(-rc));
+	if (rc != FSUTIL_OK) {
+		snprintf(why_buf, cap, "cannot read bearer_file: %.200s", rc == FSUTIL_ENOENT ? strerror(ENOENT) : why);
 		return -1;
 	}
 	for (n = 0; n < len && buf[n] != '\r' && buf[n] != '\n'; n++)
 		;
 	if (memchr(buf, '\0', n)) {
 		snprintf(why_buf, cap, "bearer_file has a NUL byte in its first line");
-		free_buf(buf, len);
+		fsutil_free_wiped(buf, len);
 		return -1;
 	}
 	while (n > 0 && is_space(buf[n - 1]))
@@ -461,11 +387,11 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 		start++;
 	if (start == n) {
 		snprintf(why_buf, cap, "bearer_file has no token on its first line");
-		free_buf(buf, len);
+		fsutil_free_wiped(buf, len);
 		return -1;
 	}
 	*token = xstrndup(buf + start, n - start);
-	free_buf(buf, len);
+	fsutil_free_wiped(buf, len);
 	if (has_ctrl(*token)) {
 		free_secret(*token);
 		*token = NULL;
@@ -1085,28 +1011,26 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	char *text = NULL;
 	size_t len = 0;
-	struct stat st;
 	int rc;
 
 	if (!path || !*path) {
 		set_err(err, errlen, "no config path");
 		return CONFIG_EINVAL;
 	}
-	rc = read_small_file(path, CONFIG_MAX_FILE, &text, &len, &st);
-	if (rc == -ENOENT)
+	/*
+	 * It names the alert hook, a command chaindeck runs: only the user (or
+	 * root) may have written it (FSUTIL_TRUSTED). It may hold bearer tokens
+	 * and URLs with passwords (FSUTIL_WIPE). A symbolic link (dotfiles) is
+	 * followed: the check applies to the file it leads to.
+	 */
+	rc = fsutil_read(path, CONFIG_MAX_FILE, FSUTIL_FOLLOW | FSUTIL_TRUSTED | FSUTIL_WIPE, &text, &len, err,
+			 errlen);
+	if (rc == FSUTIL_ENOENT)
 		return 0;
-	if (rc < 0) {
-		set_err(err, errlen, "%s: %s", path,
-			rc == -EFBIG ? "file too large (more than 1 MiB)" : strerror(-rc));
-		return rc == -EFBIG ? CONFIG_EINVAL : CONFIG_EIO;
-	}
-	/* It names the alert hook, a command chaindeck runs: only the user (or root) may have written it. */
-	if (fsutil_check_trusted(&st, path, err, errlen) != FSUTIL_OK) {
-		free_buf(text, len);
-		return CONFIG_EPERM;
-	}
+	if (rc != FSUTIL_OK)
+		return rc == FSUTIL_EPERM ? CONFIG_EPERM : rc == FSUTIL_ETOOBIG ? CONFIG_EINVAL : CONFIG_EIO;
 	rc = parse_atomic(cfg, text, len, path, true, err, errlen);
-	free_buf(text, len);
+	fsutil_free_wiped(text, len);
 	return rc;
 }
 

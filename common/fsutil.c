@@ -1,8 +1,9 @@
 /*
  * fsutil — durable writes (atomic replace, exclusive create with a mode),
- * leftover-temporary cleanup, the ssh-like trust check of files read back,
- * directory creation, the home and XDG directories, and the replace on a
- * worker thread for the loop. See fsutil.h for the contracts.
+ * leftover-temporary cleanup, bounded whole-file reads, the ssh-like trust
+ * check of files read back, directory creation, the home and XDG directories,
+ * and the write on a worker thread for the loop. See fsutil.h for the
+ * contracts.
  */
 #include "common/fsutil.h"
 
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -349,63 +351,91 @@ int fsutil_check_trusted(const struct stat *st, const char *path, char *err, siz
 	return FSUTIL_OK;
 }
 
-int fsutil_read_private(const char *path, size_t max, unsigned flags, char **out, size_t *len, char *err,
-                        size_t errlen)
+void fsutil_free_wiped(char *buf, size_t len)
+{
+	if (!buf)
+		return;
+	explicit_bzero(buf, len);
+	free(buf);
+}
+
+/* Closes fd and frees buf (wiped when flags say so), then fails as fail() does. */
+static int read_fail(int fd, char *buf, size_t n, unsigned flags, char *err, size_t errlen, int rc, const char *fmt,
+                     ...) __attribute__((format(printf, 8, 9)));
+
+static int read_fail(int fd, char *buf, size_t n, unsigned flags, char *err, size_t errlen, int rc, const char *fmt,
+                     ...)
+{
+	va_list ap;
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	if (flags & FSUTIL_WIPE)
+		fsutil_free_wiped(buf, n);
+	else
+		free(buf);
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	errno = e;
+	return rc;
+}
+
+int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf;
-	size_t n = 0;
+	size_t n = 0, size;
 	int fd, rc;
 
 	*out = NULL;
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FSUTIL_FOLLOW) ? 0 : O_NOFOLLOW));
 	if (fd < 0 && errno == ENOENT)
-		return FSUTIL_ENOENT;
+		return FSUTIL_ENOENT; /* often no error at all (an empty list): the caller words it */
 	if (fd < 0 && errno == ELOOP && !(flags & FSUTIL_FOLLOW))
 		return fail(err, errlen, FSUTIL_EPERM, "%s: not loaded: it is a symbolic link", path);
 	if (fd < 0)
 		return fail(err, errlen, FSUTIL_EIO, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(err, errlen, FSUTIL_EIO, "%s: not a regular file", path);
+	if (fstat(fd, &st) != 0)
+		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_EIO, "%s: cannot read: %s", path,
+		                 strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_ENOTFILE, "%s: not a regular file", path);
+	if (flags & FSUTIL_TRUSTED) {
+		rc = fsutil_check_trusted(&st, path, err, errlen);
+		if (rc != FSUTIL_OK) {
+			close(fd);
+			return rc;
+		}
 	}
-	rc = fsutil_check_trusted(&st, path, err, errlen);
-	if (rc != FSUTIL_OK) {
-		close(fd);
-		return rc;
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return fail(err, errlen, FSUTIL_ETOOBIG, "%s: larger than %zu bytes", path, max);
-	}
-	buf = malloc((size_t)st.st_size + 2);
+	if (st.st_size < 0 || (uintmax_t)st.st_size > max)
+		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_ETOOBIG, "%s: larger than %zu bytes", path, max);
+	size = (size_t)st.st_size;
+	buf = malloc(size + 2);
 	if (!buf) {
-		close(fd);
-		return fail(err, errlen, FSUTIL_EIO, "out of memory");
+		errno = ENOMEM;
+		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_EIO, "%s: out of memory", path);
 	}
 	/* at most one byte past the size: a file that grows meanwhile is refused */
-	while (n < (size_t)st.st_size + 1) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size + 1 - n);
+	while (n < size + 1) {
+		ssize_t r = read(fd, buf + n, size + 1 - n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return fail(err, errlen, FSUTIL_EIO, "%s: cannot read: %s", path, strerror(e));
-		}
+		if (r < 0)
+			return read_fail(fd, buf, n, flags, err, errlen, FSUTIL_EIO, "%s: cannot read: %s", path,
+			                 strerror(errno));
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
 	close(fd);
-	if (n > (size_t)st.st_size) {
-		free(buf);
-		return fail(err, errlen, FSUTIL_EIO, "%s: changed while being read", path);
-	}
+	if (n != size)
+		return read_fail(-1, buf, n, flags, err, errlen, FSUTIL_EIO, "%s: changed while being read", path);
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
@@ -422,6 +452,7 @@ struct fsutil_save {
 	char *path;
 	char *data;
 	size_t len;
+	unsigned flags;
 	int rc;
 	char err[300];
 	void (*done)(void *ud, int rc, const char *err);
@@ -444,7 +475,7 @@ static void *save_thread(void *arg)
 {
 	struct fsutil_save *s = arg;
 
-	s->rc = fsutil_replace(s->path, s->data, s->len, s->err, sizeof(s->err));
+	s->rc = fsutil_write(s->path, s->data, s->len, 0600, s->flags, s->err, sizeof(s->err));
 	free(s->data);
 	s->data = NULL;
 	if (loop_post(s->loop, save_done, s) != 0)
@@ -452,7 +483,7 @@ static void *save_thread(void *arg)
 	return NULL;
 }
 
-struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len,
+struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len, unsigned flags,
                                       void (*done)(void *ud, int rc, const char *err), void *ud)
 {
 	struct fsutil_save *s = calloc(1, sizeof(*s));
@@ -467,6 +498,7 @@ struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char 
 	s->loop = loop;
 	s->data = data;
 	s->len = len;
+	s->flags = flags;
 	s->done = done;
 	s->ud = ud;
 	if (pthread_create(&s->thread, NULL, save_thread, s) != 0) {

@@ -30,13 +30,20 @@
  * as above); younger ones may belong to a save running right now in another
  * process and are left alone.
  *
- * Trust (fsutil_check_trusted, fsutil_read_private): as ssh decides for its
+ * Reading (fsutil_read): the one way chaindeck reads a whole small file:
+ * bounded in size, a regular file only (a FIFO or device never hangs it),
+ * no symbolic link unless asked, optionally wiped when it may hold a secret,
+ * and every failure a message that names the file.
+ *
+ * Trust (fsutil_check_trusted, fsutil_read with FSUTIL_TRUSTED): as ssh decides for its
  * own files, a file that steers the program must belong to the user running
  * chaindeck (or to root) and must not be writable by group or others;
  * otherwise another user could have written it.
  *
- * fsutil_save_start() runs fsutil_replace on a worker thread (disk syncs can
- * take long and must never block the loop) and reports on the loop thread.
+ * fsutil_save_start() runs fsutil_write on a worker thread (disk syncs can
+ * take long and must never block the loop) and reports on the loop thread:
+ * the one way the interface saves a file (the wallet's vault, token list and
+ * pending transactions).
  */
 #ifndef CHAINDECK_FSUTIL_H
 #define CHAINDECK_FSUTIL_H
@@ -49,20 +56,23 @@
 
 enum {
 	FSUTIL_OK = 0,
-	FSUTIL_ENOENT = 1,     /* fsutil_read_private: there is no such file */
+	FSUTIL_ENOENT = 1,     /* fsutil_read: there is no such file (err untouched) */
 	FSUTIL_EIO = -1,       /* err says what failed */
 	FSUTIL_EPERM = -2,     /* the file's owner or mode is not safe (see above) */
-	FSUTIL_ETOOBIG = -3,   /* fsutil_read_private: larger than asked for */
+	FSUTIL_ETOOBIG = -3,   /* fsutil_read: larger than asked for */
 	FSUTIL_EEXIST = -4,    /* FSUTIL_EXCLUSIVE: something is already at the path */
 	FSUTIL_ENOHOME = -5,   /* fsutil_xdg_path: no home directory to start from */
-	FSUTIL_ESPACE = -6     /* the caller's buffer is too small */
+	FSUTIL_ESPACE = -6,    /* the caller's buffer is too small */
+	FSUTIL_ENOTFILE = -7   /* fsutil_read: a directory, FIFO or device, not a regular file */
 };
 
-/* Flags of fsutil_write and fsutil_read_private. */
+/* Flags of fsutil_write and fsutil_read. */
 enum {
 	FSUTIL_EXCLUSIVE = 1u << 0, /* write: never replace anything at the path (FSUTIL_EEXIST) */
 	FSUTIL_MKDIR = 1u << 1,     /* write: create missing parent directories, mode 0700 */
-	FSUTIL_FOLLOW = 1u << 2     /* read: follow a symbolic link (default: refuse one) */
+	FSUTIL_FOLLOW = 1u << 2,    /* read: follow a symbolic link (default: refuse one) */
+	FSUTIL_TRUSTED = 1u << 3,   /* read: refuse a file fsutil_check_trusted refuses (FSUTIL_EPERM) */
+	FSUTIL_WIPE = 1u << 4       /* read: it may hold a secret: wipe what a failure frees; free with fsutil_free_wiped */
 };
 
 /*
@@ -98,13 +108,24 @@ int fsutil_mkparents(const char *path, mode_t mode, char *err, size_t errlen);
 int fsutil_check_trusted(const struct stat *st, const char *path, char *err, size_t errlen);
 
 /*
- * Reads path (at most max bytes) into a malloc'd, NUL-terminated *out, after
- * fsutil_check_trusted. Refuses a symbolic link unless flags has
- * FSUTIL_FOLLOW. FSUTIL_OK, FSUTIL_ENOENT (*out NULL), or a negative code with
- * err set.
+ * Reads the regular file path whole (at most max bytes) into a malloc'd *out
+ * of *len bytes with a NUL after them. Opened with O_NONBLOCK (a FIFO or a
+ * device is refused, never waited on) and O_NOFOLLOW unless flags has
+ * FSUTIL_FOLLOW. flags: FSUTIL_FOLLOW, FSUTIL_TRUSTED, FSUTIL_WIPE (above).
+ * The buffer is allocated once, from the opened file's size, so no copy of
+ * the content is left behind by a reallocation. Returns FSUTIL_OK;
+ * FSUTIL_ENOENT (no such file: often no error at all, so err is left as it
+ * is and the caller words it; errno is ENOENT); FSUTIL_EPERM (a symbolic link refused, or
+ * untrusted); FSUTIL_ETOOBIG; FSUTIL_ENOTFILE; FSUTIL_EIO (cannot open or
+ * read, changed size while read, out of memory with errno ENOMEM). On
+ * failure *out is NULL, *len 0 and err (may be NULL) says what, naming path:
+ *   "PATH: cannot open: Permission denied", "PATH: not a regular file",
+ *   "PATH: larger than MAX bytes", "PATH: not loaded: it is a symbolic link".
  */
-int fsutil_read_private(const char *path, size_t max, unsigned flags, char **out, size_t *len, char *err,
-                        size_t errlen);
+int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t *len, char *err, size_t errlen);
+
+/* Wipes len bytes of buf (explicit_bzero: never optimised away), then frees it. NULL is fine. */
+void fsutil_free_wiped(char *buf, size_t len);
 
 /*
  * path with its last component replaced by name: ("/a/vault", "tokens") →
@@ -132,13 +153,16 @@ int fsutil_xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *ta
 struct fsutil_save;
 
 /*
- * Writes data (taken over: freed by the job) to path with fsutil_replace on
- * a new thread. done(ud, rc, err) runs later on the loop thread, exactly once
- * unless the job is orphaned. NULL (data freed, done not called) when the
- * thread cannot start. Two saves of one path must not overlap: start the next
- * from done.
+ * Writes data (taken over: freed by the job) to path with
+ * fsutil_write(path, data, len, 0600, flags, ...) on a new thread: flags
+ * FSUTIL_MKDIR gives fsutil_replace, FSUTIL_EXCLUSIVE a create that never
+ * replaces. done(ud, rc, err) runs later on the loop thread (never from
+ * inside this call), exactly once unless the job is orphaned; rc is
+ * fsutil_write's, so FSUTIL_OK means the file is durably on disk. NULL (data
+ * freed, done not called) when the thread cannot start. Two saves of one path
+ * must not overlap: start the next from done.
  */
-struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len,
+struct fsutil_save *fsutil_save_start(struct loop *loop, const char *path, char *data, size_t len, unsigned flags,
                                       void (*done)(void *ud, int rc, const char *err), void *ud);
 /* Waits for the write to end and drops the callback (the owner is going away). On the loop thread. */
 void fsutil_save_orphan(struct fsutil_save *s);

@@ -462,62 +462,20 @@ out:
 	return rc;
 }
 
-/* Reads a regular file of at most KEYSTORE_FILE_MAX bytes into a malloc'd buffer. */
+/*
+ * Reads a regular file of at most KEYSTORE_FILE_MAX bytes (common/fsutil.h's
+ * one reader: a FIFO planted in a keystore directory never hangs it). A
+ * symbolic link is followed: geth's keystore directories may hold them.
+ */
 static int read_small_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	ssize_t r;
-	/* O_NONBLOCK: a FIFO planted in a keystore directory must not hang us; fstat rejects it. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int rc = fsutil_read(path, KEYSTORE_FILE_MAX, FSUTIL_FOLLOW, out, outlen, err, errlen);
 
-	*out = NULL;
-	if (fd < 0)
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-
-		close(fd);
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(err, errlen, KEYSTORE_EIO, "%s: not a regular file", path);
-	}
-	if (st.st_size > KEYSTORE_FILE_MAX) {
-		close(fd);
-		return fail(err, errlen, KEYSTORE_ELIMIT, "%s: %lld bytes, more than %d", path,
-			    (long long)st.st_size, KEYSTORE_FILE_MAX);
-	}
-	buf = xmalloc(KEYSTORE_FILE_MAX + 1);
-	for (;;) {
-		r = read(fd, buf + got, KEYSTORE_FILE_MAX + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		if (got > KEYSTORE_FILE_MAX)
-			break;
-	}
-	if (r < 0) {
-		int e = errno;
-
-		close(fd);
-		free(buf);
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(e));
-	}
-	close(fd);
-	if (got > KEYSTORE_FILE_MAX) {
-		free(buf);
-		return fail(err, errlen, KEYSTORE_ELIMIT, "%s: more than %d bytes", path,
-			    KEYSTORE_FILE_MAX);
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*outlen = got;
-	return KEYSTORE_OK;
+	if (rc == FSUTIL_OK)
+		return KEYSTORE_OK;
+	if (rc == FSUTIL_ENOENT)
+		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(ENOENT));
+	return rc == FSUTIL_ETOOBIG ? KEYSTORE_ELIMIT : KEYSTORE_EIO;
 }
 
 int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,

@@ -92,7 +92,7 @@ int pending_load(struct pending_list *l, const char *path, char *err, size_t err
 {
 	char *text, why[200];
 	size_t len;
-	int rc = fsutil_read_private(path, PENDING_FILE_MAX, 0, &text, &len, err, errlen);
+	int rc = fsutil_read(path, PENDING_FILE_MAX, FSUTIL_TRUSTED, &text, &len, err, errlen);
 
 	l->n = 0;
 	if (rc == FSUTIL_ENOENT)

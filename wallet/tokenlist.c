@@ -84,7 +84,7 @@ int tokenlist_load(struct tokenlist *l, const char *path, char *err, size_t errl
 {
 	char *text, why[240];
 	size_t len;
-	int rc = fsutil_read_private(path, TOKENLIST_FILE_MAX, 0, &text, &len, err, errlen);
+	int rc = fsutil_read(path, TOKENLIST_FILE_MAX, FSUTIL_TRUSTED, &text, &len, err, errlen);
 
 	l->n = 0;
 	if (rc == FSUTIL_ENOENT)

@@ -41,7 +41,7 @@ int tokenlist_path(const char *vault_path, char *out, size_t cap);
 
 /* Parses text into l (emptied first). 0, or -1 with err naming the line. */
 int tokenlist_parse(struct tokenlist *l, const char *text, size_t len, char *err, size_t errlen);
-/* Loads path: absent is an empty list. Refuses a file others could write (fsutil_read_private). 0 or -1. */
+/* Loads path: absent is an empty list. Refuses a file others could write (fsutil_read with FSUTIL_TRUSTED). 0 or -1. */
 int tokenlist_load(struct tokenlist *l, const char *path, char *err, size_t errlen);
 /* The file's text, malloc'd (NULL on no memory). */
 char *tokenlist_render(const struct tokenlist *l, size_t *len);

@@ -8,21 +8,19 @@
  */
 #include "wallet/vault.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "common/errmsg.h"
+#include "common/fsutil.h"
 #include "common/text.h"
 #include "wallet/bip39.h"
 #include "wallet/hd.h"
@@ -128,19 +126,7 @@ static bool label_valid(const char *s, size_t len)
 
 int vault_default_path(char *out, size_t cap)
 {
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(out, cap, "%s/chaindeck/vault", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(out, cap, "%s/.local/share/chaindeck/vault", home);
-	else
-		return VAULT_EINVAL;
-	if (n < 0 || (size_t)n >= cap)
-		return VAULT_EINVAL;
-	return VAULT_OK;
+	return fsutil_xdg_path(out, cap, FSUTIL_XDG_DATA, "chaindeck/vault") < 0 ? VAULT_EINVAL : VAULT_OK;
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -576,203 +562,22 @@ static int check_accounts(const struct vault *v, const struct secrets *s)
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
-/* mkdir -p of path's directory, new directories 0700. */
-static int make_parent_dirs(const char *path, char *err, size_t errlen)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return fail(err, errlen, VAULT_EINVAL, "vault path too long");
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-			return fail(err, errlen, VAULT_EIO, "cannot create directory %s: %s", buf,
-				strerror(errno));
-		*p = '/';
-	}
-	return VAULT_OK;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char buf[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n;
-	int fd, rc;
-
-	if (!slash) {
-		snprintf(buf, sizeof(buf), ".");
-	} else {
-		n = slash == path ? 1 : (size_t)(slash - path);
-		if (n >= sizeof(buf))
-			return -1;
-		memcpy(buf, path, n);
-		buf[n] = '\0';
-	}
-	fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /*
- * Removes temporaries of earlier saves of path that a kill -9 left behind
- * (each an encrypted copy under an old password). Only those older than a
- * minute: a save running right now in another process keeps its own.
+ * The file image, read with common/fsutil.h's one reader. A symbolic link is
+ * followed, as always: the vault may live on another disk.
  */
-static void remove_stale_temporaries(const char *path)
-{
-	char dir[PATH_MAX], prefix[NAME_MAX + 8];
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	time_t now = time(NULL);
-	struct dirent *de;
-	DIR *d;
-
-	if (strlen(base) + 5 >= sizeof(prefix) || strlen(path) >= sizeof(dir))
-		return;
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	snprintf(prefix, sizeof(prefix), "%s.tmp-", base);
-	d = opendir(dir);
-	if (!d)
-		return;
-	for (;;) {
-		struct stat st;
-
-		de = readdir(d);
-		if (!de)
-			break;
-		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || strlen(de->d_name) != strlen(prefix) + 6)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_mtime + 60 < now)
-			unlinkat(dirfd(d), de->d_name, 0);
-	}
-	closedir(d);
-}
-
-/*
- * Writes data to a new temporary file beside path (0600), fsyncs it, then
- * moves it into place — rename, or link when exclusive so an existing file is
- * never replaced — and fsyncs the directory. On every error path the
- * temporary is removed; only a kill -9 mid-save can leave one, and the next
- * save removes it (remove_stale_temporaries).
- */
-static int write_atomic(const char *path, const uint8_t *data, size_t len, bool exclusive,
-	char *err, size_t errlen)
-{
-	char tmp[PATH_MAX];
-	size_t done = 0;
-	int fd, rc;
-
-	rc = make_parent_dirs(path, err, errlen);
-	if (rc != VAULT_OK)
-		return rc;
-	remove_stale_temporaries(path);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
-		return fail(err, errlen, VAULT_EINVAL, "vault path too long");
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return fail(err, errlen, VAULT_EIO, "cannot create a file beside %s: %s", path,
-			strerror(errno));
-	if (fchmod(fd, 0600) != 0)
-		goto io_fail;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto io_fail;
-		done += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto io_fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto io_fail;
-	}
-	fd = -1;
-	if (exclusive) {
-		if (link(tmp, path) != 0) {
-			rc = errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
-			set_err(err, errlen, "cannot create %s: %s", path,
-				errno == EEXIST ? "a vault is already there" : strerror(errno));
-			unlink(tmp);
-			return rc;
-		}
-		unlink(tmp);
-	} else if (rename(tmp, path) != 0) {
-		goto io_fail;
-	}
-	if (fsync_dir_of(path) != 0)
-		return fail(err, errlen, VAULT_EIO, "cannot sync the directory of %s: %s", path,
-			strerror(errno));
-	return VAULT_OK;
-
-io_fail:
-	rc = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return fail(err, errlen, VAULT_EIO, "cannot write %s: %s", path, strerror(rc));
-}
-
 static int read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	int rc = fsutil_read(path, FILE_MAX, FSUTIL_FOLLOW, &buf, len, err, errlen);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
-		return fail(err, errlen, VAULT_EIO, "cannot open %s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		close(fd);
-		return fail(err, errlen, VAULT_EFORMAT, "%s is not a vault file", path);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
-	}
-	while (done <= (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + done, (size_t)st.st_size + 1 - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return fail(err, errlen, VAULT_EIO, "cannot read %s: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	close(fd);
-	if (done > (size_t)st.st_size) {
-		free(buf);
-		return fail(err, errlen, VAULT_EIO, "%s changed while being read", path);
-	}
-	*out = buf;
-	*len = done;
+	if (rc == FSUTIL_ENOENT)
+		return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
+	if (rc == FSUTIL_ETOOBIG || rc == FSUTIL_ENOTFILE)
+		return VAULT_EFORMAT; /* no vault is that large, or a directory */
+	if (rc != FSUTIL_OK)
+		return errno == ENOMEM ? VAULT_ENOMEM : VAULT_EIO;
+	*out = (uint8_t *)buf;
 	return VAULT_OK;
 }
 
@@ -1058,9 +863,29 @@ int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_
 	return VAULT_OK;
 }
 
-int vault_image_write(struct vault_image *img, char *err, size_t errlen)
+unsigned vault_image_bytes(const struct vault_image *img, const uint8_t **bytes, size_t *len)
 {
-	return write_atomic(img->path, img->bytes, img->len, img->exclusive, err, errlen);
+	*bytes = img->bytes;
+	*len = img->len;
+	return FSUTIL_MKDIR | (img->exclusive ? FSUTIL_EXCLUSIVE : 0u);
+}
+
+/*
+ * The vault's durable write, common/fsutil.h's (temporary beside the file,
+ * fsync, rename or — for a new vault — link, directory fsync, stale
+ * temporaries of a killed save removed): the file 0600, missing parent
+ * directories 0700.
+ */
+static int image_write(const struct vault_image *img, char *err, size_t errlen)
+{
+	const uint8_t *bytes;
+	size_t len;
+	unsigned flags = vault_image_bytes(img, &bytes, &len);
+	int rc = fsutil_write(img->path, bytes, len, 0600, flags, err, errlen);
+
+	if (rc == FSUTIL_OK)
+		return VAULT_OK;
+	return rc == FSUTIL_EEXIST ? VAULT_EEXIST : VAULT_EIO;
 }
 
 void vault_save_commit(struct vault *v, struct vault_image *img)
@@ -1094,7 +919,7 @@ int vault_save(struct vault *v, char *err, size_t errlen)
 	int rc = vault_save_begin(v, &img, err, errlen);
 
 	if (rc == VAULT_OK)
-		rc = vault_image_write(img, err, errlen);
+		rc = image_write(img, err, errlen);
 	if (rc != VAULT_OK) {
 		vault_image_free(img);
 		return rc;

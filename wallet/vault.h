@@ -139,9 +139,10 @@ const char *vault_strerror(int err);
 
 /*
  * The default vault path: $XDG_DATA_HOME/chaindeck/vault, else
- * $HOME/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
- * spec says). VAULT_EINVAL when neither variable gives an absolute path or the
- * result does not fit in out[cap].
+ * ~/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
+ * spec says; the home directory is fsutil_home's: $HOME, else the password
+ * database's). VAULT_EINVAL when there is no home directory or the result
+ * does not fit in out[cap].
  */
 int vault_default_path(char *out, size_t cap);
 
@@ -262,11 +263,14 @@ int vault_save(struct vault *v, char *err, size_t errlen);
  *   vault_save_begin   owning thread: encrypts the vault as it is in memory
  *                      into a new file image (no KDF: fast). VAULT_ELOCKED
  *                      while locked.
- *   vault_image_write  any thread: writes the image atomically and durably to
- *                      the vault's path. It touches no handle, so the owning
- *                      thread goes on using the vault meanwhile (even locks it).
- *                      On failure the file on disk is the previous one.
- *   vault_save_commit  owning thread, only after vault_image_write succeeded:
+ *   the write          any thread: vault_image_bytes gives the bytes and the
+ *                      flags for fsutil_write (or fsutil_save_start, which runs
+ *                      it on a worker and reports on the loop thread) to write
+ *                      them atomically and durably to vault_path(v) with mode
+ *                      0600. It touches no handle, so the owning thread goes
+ *                      on using the vault meanwhile (even locks it). On
+ *                      failure the file on disk is the previous one.
+ *   vault_save_commit  owning thread, only after that write succeeded:
  *                      the image becomes the file's as the handle knows it
  *                      (what vault_lock goes back to and vault_unlock decrypts);
  *                      a locked handle re-reads its public part from it. Frees img.
@@ -276,7 +280,12 @@ int vault_save(struct vault *v, char *err, size_t errlen);
  */
 struct vault_image;
 int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_t errlen);
-int vault_image_write(struct vault_image *img, char *err, size_t errlen);
+/*
+ * The image's bytes (*len of them; owned by img) and, returned, the
+ * fsutil_write flags to write them with: FSUTIL_MKDIR, and FSUTIL_EXCLUSIVE
+ * for a vault never written yet (a new vault never replaces a file).
+ */
+unsigned vault_image_bytes(const struct vault_image *img, const uint8_t **bytes, size_t *len);
 void vault_save_commit(struct vault *v, struct vault_image *img);
 void vault_image_free(struct vault_image *img);
 

@@ -221,33 +221,44 @@ void wallet_touch(struct wallet *w)
 }
 
 /*
- * A durable write of the vault in flight. The loop thread encrypted the image
- * (vault_save_begin); the worker only writes it (fsync) and posts back. The
- * handle stays with the loop thread all along. If the wallet was freed
- * meanwhile, w is NULL and the job only frees itself.
+ * A durable write of the vault in flight, the wallet's files' one way
+ * (fsutil_save_start, as the token list and the pending file): the loop
+ * thread encrypted the image (vault_save_begin); the worker only writes a
+ * copy of its bytes (fsync) and reports back on the loop thread, which then
+ * commits the image to the handle or undoes the change. The handle stays with
+ * the loop thread all along.
  */
 struct save_job {
-	struct wallet *w;
-	struct loop *loop;
+	struct fsutil_save *job;
 	struct vault_image *img;
-	int rc;
-	char err[256];
 	char what[96];           /* "account 1 added", "label of account 0 set" */
 };
 
-static void save_done(void *ud)
+/*
+ * err for the status line: the pane shows the vault's path on its top line,
+ * so a message that starts with that path names the file by its last
+ * component, and the reason at the end still fits the line.
+ */
+static void vault_reason(const struct wallet *w, const char *err, char *out, size_t cap)
 {
-	struct save_job *j = ud;
-	struct wallet *w = j->w;
+	const char *path = vault_path(w->vault), *base = strrchr(path, '/');
+	size_t n = strlen(path);
+	char tmp[256];
 
-	if (!w) {
-		vault_image_free(j->img);
-		free(j);
-		return;
-	}
-	pthread_join(w->save_worker, NULL);
+	if (n && strncmp(err, path, n) == 0 && strncmp(err + n, ": ", 2) == 0)
+		snprintf(tmp, sizeof(tmp), "%s%s", base ? base + 1 : path, err + n);
+	else
+		snprintf(tmp, sizeof(tmp), "%s", err);
+	text_sanitize(out, cap, tmp, strlen(tmp));
+}
+
+static void save_done(void *ud, int rc, const char *err)
+{
+	struct wallet *w = ud;
+	struct save_job *j = w->save;
+
 	w->save = NULL;
-	if (j->rc == VAULT_OK) {
+	if (rc == FSUTIL_OK) {
 		vault_save_commit(w->vault, j->img);
 		load_accounts(w);
 		wallet_say(w, "%s and saved", j->what);
@@ -260,21 +271,11 @@ static void save_done(void *ud)
 		if (vault_is_unlocked(w->vault) && vault_revert(w->vault, why, sizeof(why)) != VAULT_OK)
 			log_msg(LOG_WARN, "vault revert failed: %s", why);
 		load_accounts(w);
-		text_sanitize(why, sizeof(why), j->err, strlen(j->err));
+		vault_reason(w, err, why, sizeof(why));
 		wallet_say(w, "NOT saved, undone (%s): %s", j->what, why);
 		log_msg(LOG_WARN, "vault save failed");
 	}
 	free(j);
-}
-
-static void *save_worker(void *arg)
-{
-	struct save_job *j = arg;
-
-	j->rc = vault_image_write(j->img, j->err, sizeof(j->err));
-	if (loop_post(j->loop, save_done, j) != 0)
-		abort(); /* out of memory: nothing sane is left to do */
-	return NULL;
 }
 
 /* Starts the durable write of the vault as changed; the change is undone if it cannot start. */
@@ -291,16 +292,22 @@ static int start_save(struct wallet *w, const char *what)
 		rc = vault_save_begin(w->vault, &j->img, err, sizeof(err));
 	}
 	if (rc == VAULT_OK) {
-		j->w = w;
-		j->loop = w->loop;
+		const uint8_t *bytes;
+		size_t len;
+		unsigned flags = vault_image_bytes(j->img, &bytes, &len);
+		char *copy = malloc(len ? len : 1); /* the job frees its data; the image stays for the commit */
+
 		snprintf(j->what, sizeof(j->what), "%s", what);
-		w->save = j;
-		if (pthread_create(&w->save_worker, NULL, save_worker, j) == 0) {
+		if (copy) {
+			memcpy(copy, bytes, len);
+			j->job = fsutil_save_start(w->loop, vault_path(w->vault), copy, len, flags, save_done, w);
+		}
+		if (j->job) {
+			w->save = j;
 			wallet_say(w, "%s: saving...", what);
 			return 0;
 		}
-		w->save = NULL;
-		snprintf(err, sizeof(err), "cannot start the save worker");
+		snprintf(err, sizeof(err), copy ? "cannot start the save worker" : "out of memory");
 	}
 	if (j)
 		vault_image_free(j->img);
@@ -504,7 +511,7 @@ void wallet_file_save(struct wallet_file *f)
 			f->saved(f->w, -1, "out of memory");
 		return;
 	}
-	f->job = fsutil_save_start(f->w->loop, f->path, data, len, file_saved, f);
+	f->job = fsutil_save_start(f->w->loop, f->path, data, len, FSUTIL_MKDIR, file_saved, f);
 	if (!f->job && f->saved)
 		f->saved(f->w, -1, "cannot start the writer thread");
 }
@@ -965,8 +972,10 @@ void wallet_free(struct wallet *w)
 	}
 	/* A save in progress: let the write finish (the file stays whole), orphan its job. */
 	if (w->save) {
-		pthread_join(w->save_worker, NULL);
-		w->save->w = NULL;
+		fsutil_save_orphan(w->save->job);
+		vault_image_free(w->save->img);
+		free(w->save);
+		w->save = NULL;
 	}
 	if (w->timer)
 		loop_timer_cancel(w->loop, w->timer);

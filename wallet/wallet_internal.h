@@ -16,7 +16,8 @@ struct unlock_job;
 struct wallet;
 
 /*
- * A file of the wallet's saved on the worker thread (fsutil_save_start). A
+ * A file of the wallet's saved on the worker thread (fsutil_save_start, as
+ * the vault is: see save_done in wallet.c). A
  * change while a save is in flight is saved again when it ends, so the last
  * state always reaches the disk and two writes never overlap.
  */
@@ -47,7 +48,6 @@ struct wallet {
 	enum wallet_state state;
 	pthread_t worker;
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
-	pthread_t save_worker;
 	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
 	bool tampered;                /* the last unlock found the file modified (VAULT_ETAMPERED) */
 	uint64_t last_touch_ms;

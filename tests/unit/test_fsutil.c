@@ -7,13 +7,18 @@
  *     a dangling one; failures (a read-only directory, a path through a file,
  *     a missing directory) leave the old file and no temporary behind;
  *   - crashes: every writer (fsutil_replace, config_save, addressbook_save,
- *     keystore_export) killed in the middle of a save (SIGXFSZ from a file
+ *     keystore_export, vault_save) killed in the middle of a save (SIGXFSZ from a file
  *     size limit, as abrupt as kill -9) leaves the old file and one
  *     "<name>.tmp-XXXXXX", which the next save removes once it is older than
  *     a minute, and keeps while it could be another process's save;
  *   - a failed directory sync after the rename (injected by wrapping fsync):
  *     a failure for every writer, the new file in place, nothing left over;
  *   - trust: the one check and message for files read back (as ssh);
+ *   - reading (fsutil_read): bounds, NUL termination, what is not a regular
+ *     file (a directory, a FIFO that must not hang the reader, /proc's
+ *     files whose size lies), symbolic links, the wipe of a secret's buffer
+ *     (seen by wrapping free); and every reader built on it (config, bearer
+ *     file, vault, keystore, address book) refusing a FIFO with the same words;
  *   - directories and the XDG paths.
  * A full disk (ENOSPC) is not injected here: tests/integration/
  * vault_durability.sh does it in a private tmpfs.
@@ -39,6 +44,7 @@
 #include "tests/lib/test.h"
 #include "tests/lib/tmpdir.h"
 #include "wallet/keystore.h"
+#include "wallet/vault.h"
 
 static const char *dir; /* the running case's, from test_tmpdir */
 
@@ -51,6 +57,30 @@ static const char *dir; /* the running case's, from test_tmpdir */
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
 static int fail_dir_sync, fail_file_sync;
+
+/*
+ * free as the library sees it (-Wl,--wrap=free, as fsync): while watch_free
+ * is set, each block freed is examined first: whether its first watch_len
+ * bytes were all zero (wiped), into freed_zero, and how many were seen.
+ */
+void __real_free(void *p);
+void __wrap_free(void *p);
+static int watch_free, freed_seen, freed_zero;
+static size_t watch_len;
+
+void __wrap_free(void *p)
+{
+	if (watch_free && p) {
+		const unsigned char *c = p;
+		int zero = 1;
+
+		for (size_t i = 0; i < watch_len; i++)
+			zero &= c[i] == 0;
+		freed_zero = zero;
+		freed_seen++;
+	}
+	__real_free(p);
+}
 
 int __wrap_fsync(int fd)
 {
@@ -325,6 +355,32 @@ static int save_keystore(const char *path, int gen, char *err, size_t errlen)
 	                       errlen);
 }
 
+/* gen 1 creates the vault (an exclusive create), later ones change account 0's label and save. */
+static int save_vault(const char *path, int gen, char *err, size_t errlen)
+{
+	static const struct vault_opts fast = { 1, 8192, false };
+	static const char mnemonic[] = "test test test test test test test test test test test junk";
+	struct vault *v = NULL;
+	char label[32];
+	int rc;
+
+	if (gen == 1) {
+		rc = vault_create(&v, path, "pw", mnemonic, NULL, &fast, err, errlen);
+		vault_free(v);
+		return rc;
+	}
+	snprintf(label, sizeof(label), "generation %d", gen);
+	rc = vault_open(&v, path, err, errlen);
+	if (rc == VAULT_OK)
+		rc = vault_unlock(v, "pw", err, errlen);
+	if (rc == VAULT_OK)
+		rc = vault_set_label(v, 0, label, err, errlen);
+	if (rc == VAULT_OK)
+		rc = vault_save(v, err, errlen);
+	vault_free(v);
+	return rc;
+}
+
 static const struct writer {
 	const char *name, *file;
 	int (*save)(const char *path, int gen, char *err, size_t errlen);
@@ -333,7 +389,14 @@ static const struct writer {
 	{ "config_save", "config.ini", save_config },
 	{ "addressbook_save", "addressbook", save_addressbook },
 	{ "keystore_export", "key.json", save_keystore },
+	{ "vault_save", "vault", save_vault },
 };
+
+/* Whether two file images differ (a vault is binary: no string compare). */
+static int differ(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen != blen || memcmp(a, b, alen) != 0;
+}
 
 /* Sets the mtime of every "<file>.tmp-XXXXXX" in dir to two minutes ago; returns how many. */
 static int age_temporaries(const char *file)
@@ -370,13 +433,14 @@ static int age_temporaries(const char *file)
 static void crash_one(const struct writer *w)
 {
 	char path[512], err[512] = "", got[512], want[512], *before, *after;
+	size_t blen, alen;
 	int status;
 	pid_t pid;
 
 	make_dir();
 	at(path, sizeof(path), w->file);
 	CHECK_MSG(w->save(path, 1, err, sizeof(err)) == 0, "%s: first save: %s", w->name, err);
-	before = test_read_file(path, NULL);
+	before = test_read_file(path, &blen);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -393,8 +457,8 @@ static void crash_one(const struct writer *w)
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGXFSZ, "%s: the save was not killed (status %d)",
 	          w->name, status);
-	after = test_read_file(path, NULL);
-	CHECK_MSG(strcmp(before, after) == 0, "%s: the file changed in a killed save", w->name);
+	after = test_read_file(path, &alen);
+	CHECK_MSG(!differ(before, blen, after, alen), "%s: the file changed in a killed save", w->name);
 	free(after);
 	snprintf(want, sizeof(want), "%s %s.tmp-*", w->file, w->file);
 	listing("", got, sizeof(got));
@@ -410,8 +474,8 @@ static void crash_one(const struct writer *w)
 	CHECK_MSG(w->save(path, 4, err, sizeof(err)) == 0, "%s: fourth save: %s", w->name, err);
 	listing("", got, sizeof(got));
 	CHECK_MSG(strcmp(got, w->file) == 0, "%s: leftover not cleaned: \"%s\"", w->name, got);
-	after = test_read_file(path, NULL);
-	CHECK_MSG(strcmp(before, after) != 0, "%s: the fourth save did not land", w->name);
+	after = test_read_file(path, &alen);
+	CHECK_MSG(differ(before, blen, after, alen), "%s: the fourth save did not land", w->name);
 	free(after);
 	free(before);
 	rm_dir();
@@ -444,6 +508,7 @@ static void test_sync_failures(void)
 		{ 0, EIO, 0, 0, "cannot write: Input/output error" },
 	};
 	char path[512], err[512], got[512], *before, *after;
+	size_t blen, alen;
 
 	for (size_t w = 0; w < TEST_COUNT(writers); w++) {
 		for (size_t i = 0; i < TEST_COUNT(cases); i++) {
@@ -452,7 +517,7 @@ static void test_sync_failures(void)
 			make_dir();
 			at(path, sizeof(path), writers[w].file);
 			CHECK_MSG(writers[w].save(path, 1, err, sizeof(err)) == 0, "%s: %s", writers[w].name, err);
-			before = test_read_file(path, NULL);
+			before = test_read_file(path, &blen);
 			fail_dir_sync = cases[i].dir_errno;
 			fail_file_sync = cases[i].file_errno;
 			err[0] = '\0';
@@ -464,8 +529,8 @@ static void test_sync_failures(void)
 			if (!cases[i].ok)
 				CHECK_MSG(strstr(err, path) != NULL, "%s, case %zu: the message does not name the file: %s",
 				          writers[w].name, i, err);
-			after = test_read_file(path, NULL);
-			CHECK_MSG((strcmp(before, after) != 0) == cases[i].new_in_place, "%s, case %zu: %s content",
+			after = test_read_file(path, &alen);
+			CHECK_MSG(differ(before, blen, after, alen) == cases[i].new_in_place, "%s, case %zu: %s content",
 			          writers[w].name, i, cases[i].new_in_place ? "old" : "new");
 			listing("", got, sizeof(got));
 			CHECK_MSG(strcmp(got, writers[w].file) == 0, "%s, case %zu: entries \"%s\"", writers[w].name, i, got);
@@ -551,7 +616,7 @@ static void test_trust(void)
 		CHECK_INT(stat(path, &st), 0);
 		err[0] = '\0';
 		CHECK_INT(fsutil_check_trusted(&st, path, err, sizeof(err)), cases[i].rc);
-		CHECK_INT(fsutil_read_private(path, 100, 0, &text, &len, err, sizeof(err)), cases[i].rc);
+		CHECK_INT(fsutil_read(path, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), cases[i].rc);
 		if (cases[i].rc == FSUTIL_OK) {
 			CHECK_STR(text, "text\n");
 		} else {
@@ -562,15 +627,15 @@ static void test_trust(void)
 		}
 		free(text);
 		/* through the link: refused unless asked to follow, then the same verdict */
-		CHECK_INT(fsutil_read_private(lnk, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_EPERM);
+		CHECK_INT(fsutil_read(lnk, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_EPERM);
 		CHECK_MSG(strstr(err, "symbolic link") != NULL, "%s", err);
-		CHECK_INT(fsutil_read_private(lnk, 100, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), cases[i].rc);
+		CHECK_INT(fsutil_read(lnk, 100, FSUTIL_FOLLOW | FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), cases[i].rc);
 		free(text);
 	}
 	chmod(path, 0600);
-	CHECK_INT(fsutil_read_private(path, 4, 0, &text, &len, err, sizeof(err)), FSUTIL_ETOOBIG);
+	CHECK_INT(fsutil_read(path, 4, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_ETOOBIG);
 	at(path, sizeof(path), "absent");
-	CHECK_INT(fsutil_read_private(path, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_ENOENT);
+	CHECK_INT(fsutil_read(path, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_ENOENT);
 	/* another user's file (only root can make one): refused; root's own is trusted, as ssh does */
 	if (geteuid() == 0) {
 		at(path, sizeof(path), "f");
@@ -581,6 +646,209 @@ static void test_trust(void)
 		         "%s: not loaded: owned by another user (uid 65534, you are 0) (if it is yours: chown 0 '%s')", path,
 		         path);
 		CHECK_STR(err, want);
+	}
+	rm_dir();
+}
+
+/* ---- reading ---- */
+
+static void test_read(void)
+{
+	static const char bin[8] = { 's', 'e', 'c', '\0', 'r', 'e', 't', '\n' };
+	char path[512], lnk[512], err[512], want[1024], *text;
+	size_t len;
+	int fd;
+
+	make_dir();
+	at(path, sizeof(path), "f");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0);
+	CHECK_INT((int)write(fd, bin, sizeof(bin)), (int)sizeof(bin));
+	close(fd);
+
+	/* exactly max: whole, a NUL after it, a NUL inside kept */
+	CHECK_INT(fsutil_read(path, sizeof(bin), 0, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT((int)len, (int)sizeof(bin));
+	CHECK(text && memcmp(text, bin, sizeof(bin)) == 0 && text[len] == '\0');
+	free(text);
+	/* one byte over */
+	CHECK_INT(fsutil_read(path, sizeof(bin) - 1, 0, &text, &len, err, sizeof(err)), FSUTIL_ETOOBIG);
+	snprintf(want, sizeof(want), "%s: larger than 7 bytes", path);
+	CHECK_STR(err, want);
+	CHECK(text == NULL && len == 0);
+	/* empty */
+	put("empty", "", 0600);
+	at(path, sizeof(path), "empty");
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK(text && len == 0 && text[0] == '\0');
+	free(text);
+	/* absent: err untouched, the caller words it */
+	at(path, sizeof(path), "absent");
+	snprintf(err, sizeof(err), "untouched");
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_ENOENT);
+	CHECK_STR(err, "untouched");
+	CHECK(text == NULL);
+	/* a directory, a FIFO (O_NONBLOCK: no writer, no hang; the alarm kills a reader that waits) */
+	at(path, sizeof(path), "sub");
+	CHECK_INT(mkdir(path, 0700), 0);
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_ENOTFILE);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	CHECK_STR(err, want);
+	at(path, sizeof(path), "fifo");
+	CHECK_INT(mkfifo(path, 0600), 0);
+	alarm(10);
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_ENOTFILE);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	CHECK_STR(err, want);
+	/* a symbolic link: refused unless asked to follow */
+	at(path, sizeof(path), "f");
+	at(lnk, sizeof(lnk), "link");
+	CHECK_INT(symlink("f", lnk), 0);
+	CHECK_INT(fsutil_read(lnk, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_EPERM);
+	snprintf(want, sizeof(want), "%s: not loaded: it is a symbolic link", lnk);
+	CHECK_STR(err, want);
+	CHECK_INT(fsutil_read(lnk, 100, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK(len == sizeof(bin) && memcmp(text, bin, len) == 0);
+	free(text);
+	/* the kernel says 0 bytes and gives more: refused, not cut at the size it said */
+	CHECK_INT(fsutil_read("/proc/self/status", 1 << 16, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), FSUTIL_EIO);
+	CHECK_STR(err, "/proc/self/status: changed while being read");
+	/* unreadable (root reads anything: only as another user) */
+	if (geteuid() != 0) {
+		CHECK_INT(chmod(path, 0), 0);
+		CHECK_INT(fsutil_read(path, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_EIO);
+		snprintf(want, sizeof(want), "%s: cannot open: Permission denied", path);
+		CHECK_STR(err, want);
+	}
+	rm_dir();
+}
+
+/*
+ * FSUTIL_WIPE: the buffer of a secret is zero when it is freed, by
+ * fsutil_free_wiped and on the failure path inside fsutil_read (/proc's
+ * "Name:..." read past the size it claims). Without the flag the same
+ * failure frees the content as it was: the check sees the difference.
+ */
+static void test_read_wipes(void)
+{
+	char path[512], err[512], *text;
+	size_t len;
+
+	make_dir();
+	put("token", "s3cr3t-bearer-token\n", 0600);
+	at(path, sizeof(path), "token");
+	CHECK_INT(fsutil_read(path, 100, FSUTIL_WIPE, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT((int)len, 20);
+	watch_len = len;
+	freed_seen = freed_zero = 0;
+	watch_free = 1;
+	fsutil_free_wiped(text, len);
+	watch_free = 0;
+	CHECK_INT(freed_seen, 1);
+	CHECK_MSG(freed_zero, "fsutil_free_wiped freed the secret unwiped");
+
+	watch_len = 1; /* the size said 0: one byte read ("N" of "Name:") in a buffer of two */
+	for (int wipe = 0; wipe <= 1; wipe++) {
+		freed_seen = freed_zero = 0;
+		watch_free = 1;
+		CHECK_INT(fsutil_read("/proc/self/status", 1 << 16, FSUTIL_FOLLOW | (wipe ? FSUTIL_WIPE : 0u), &text, &len,
+		                      err, sizeof(err)),
+		          FSUTIL_EIO);
+		watch_free = 0;
+		CHECK_INT(freed_seen, 1);
+		CHECK_MSG(freed_zero == wipe, "FSUTIL_WIPE %d: the buffer freed was %s", wipe,
+		          freed_zero ? "wiped" : "not wiped");
+	}
+	rm_dir();
+}
+
+/*
+ * Every reader of a whole file goes through fsutil_read: each refuses a FIFO
+ * at its path at once (no writer ever comes: a blocking open would wait for
+ * ever, and the alarm ends the test) with the same words.
+ */
+static int read_config(const char *path, char *err, size_t errlen)
+{
+	struct config cfg;
+	int rc;
+
+	config_init(&cfg);
+	rc = config_load(&cfg, path, err, errlen);
+	config_free(&cfg);
+	return rc;
+}
+
+static int read_bearer(const char *path, char *err, size_t errlen)
+{
+	char conf[600], text[700];
+	int fd, rc;
+
+	snprintf(conf, sizeof(conf), "%s.ini", path);
+	snprintf(text, sizeof(text), "[node a]\nurl = https://h\nbearer_file = %s\n", path);
+	fd = open(conf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	rc = read_config(conf, err, errlen);
+	unlink(conf);
+	return rc;
+}
+
+static int read_vault(const char *path, char *err, size_t errlen)
+{
+	struct vault *v = NULL;
+	int rc = vault_open(&v, path, err, errlen);
+
+	vault_free(v);
+	return rc;
+}
+
+static int read_keystore(const char *path, char *err, size_t errlen)
+{
+	uint8_t key[KEYSTORE_KEY_SIZE];
+
+	return keystore_decrypt_file(path, (const uint8_t *)"pw", 2, key, NULL, err, errlen);
+}
+
+static int read_addressbook(const char *path, char *err, size_t errlen)
+{
+	struct addressbook *b = addressbook_new();
+	int rc;
+
+	if (!b)
+		abort();
+	rc = addressbook_load(b, path, err, errlen);
+	addressbook_free(b);
+	return rc;
+}
+
+static void test_readers_refuse_a_fifo(void)
+{
+	static const struct {
+		const char *name;
+		int (*read)(const char *path, char *err, size_t errlen);
+	} readers[] = {
+		{ "config_load", read_config },
+		{ "bearer_file", read_bearer },
+		{ "vault_open", read_vault },
+		{ "keystore_decrypt_file", read_keystore },
+		{ "addressbook_load", read_addressbook },
+	};
+	char path[512], err[1024];
+
+	make_dir();
+	at(path, sizeof(path), "fifo");
+	CHECK_INT(mkfifo(path, 0600), 0);
+	for (size_t i = 0; i < TEST_COUNT(readers); i++) {
+		int rc;
+
+		err[0] = '\0';
+		alarm(10);
+		rc = readers[i].read(path, err, sizeof(err));
+		alarm(0);
+		CHECK_MSG(rc != 0, "%s: a FIFO was read", readers[i].name);
+		CHECK_MSG(strstr(err, "not a regular file") != NULL, "%s: \"%s\"", readers[i].name, err);
 	}
 	rm_dir();
 }
@@ -688,6 +956,10 @@ int main(int argc, char **argv)
 		{ "a failed sync: the one answer, for every writer", test_sync_failures },
 		{ "cleanup removes only stale temporaries of the target", test_cleanup_leaves_other_files_alone },
 		{ "trust: the one check and message, symbolic links", test_trust },
+		{ "reading: bounds, NUL, not a regular file, links, a size that lies", test_read },
+		{ "reading a secret: its buffer is wiped before it is freed", test_read_wipes },
+		{ "every reader (config, bearer file, vault, keystore, address book) refuses a FIFO at once",
+		  test_readers_refuse_a_fifo },
 		{ "directories: exact modes under any umask, ENOTDIR", test_mkdirs },
 		{ "XDG paths", test_xdg_paths },
 	};

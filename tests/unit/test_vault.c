@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -745,8 +746,20 @@ static void test_default_path_follows_xdg(void)
 	CHECK_INT(vault_default_path(p, sizeof(p)), VAULT_OK);
 	CHECK_STR(p, "/home/u/.local/share/chaindeck/vault");
 	CHECK_INT(vault_default_path(p, 10), VAULT_EINVAL);
+	/* no $HOME: the password database's home, as everywhere else in chaindeck (fsutil_home) */
 	unsetenv("HOME");
-	CHECK_INT(vault_default_path(p, sizeof(p)), VAULT_EINVAL);
+	{
+		struct passwd *pw = getpwuid(getuid());
+		char want[256];
+
+		if (pw && pw->pw_dir && pw->pw_dir[0] == '/') {
+			snprintf(want, sizeof(want), "%s/.local/share/chaindeck/vault", pw->pw_dir);
+			CHECK_INT(vault_default_path(p, sizeof(p)), VAULT_OK);
+			CHECK_STR(p, want);
+		} else {
+			CHECK_INT(vault_default_path(p, sizeof(p)), VAULT_EINVAL);
+		}
+	}
 	if (old_xdg)
 		setenv("XDG_DATA_HOME", old_xdg, 1);
 	if (old_home)
