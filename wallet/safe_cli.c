@@ -53,7 +53,7 @@ struct opts {
 	const char *rpc_url, *vault, *password_file, *from, *out, *owners, *to, *value, *data, *erc20,
 		*amount, *add_owner, *remove_owner, *book;
 	const char *threshold, *change_threshold, *salt, *nonce, *safe_tx_gas;
-	bool allow_failure;
+	bool allow_failure, offline;
 	char **args;
 	int nargs;
 };
@@ -551,7 +551,7 @@ static int check_contract_hash(struct ctx *x, const struct safe_proposal *p)
 	free(data);
 	if (rc != 0)
 		return rc;
-	rc = n == 32 && memcmp(ret, p->hash, 32) == 0 ? 0
+	rc = ret && n == 32 && memcmp(ret, p->hash, 32) == 0 ? 0
 		: fail(EX_FAIL, "the Safe's own getTransactionHash differs from the proposal's SafeTx hash: not signing or sending");
 	free(ret);
 	return rc;
@@ -657,7 +657,7 @@ static int cmd_create(struct ctx *x)
 	const uint8_t *code;
 	size_t n = 0, init_len, len, retlen, code_len, ngot = 0;
 	char t[ADDRESS_TEXT_SIZE];
-	bool yes;
+	bool yes = false;
 	int rc;
 
 	memset(&rcpt, 0, sizeof(rcpt));
@@ -975,7 +975,7 @@ static int cmd_propose(struct ctx *x)
 			struct u256 dec, amount;
 			uint8_t *ret = NULL;
 			size_t len;
-			uint64_t d;
+			uint64_t d = 0;
 
 			rc = parse_addr(x->o.erc20, &token, "--erc20");
 			if (rc == 0)
@@ -1076,15 +1076,21 @@ static int cmd_sign(struct ctx *x)
 	rc = read_proposal(path, &p);
 	if (rc != 0)
 		return rc;
-	rc = connect_node(x);
-	if (rc == 0)
-		rc = check_online(x, &p, &nonce);
-	if (rc == 0)
-		rc = safe_owners(x, &p.safe, &owners, &n);
-	if (rc == 0 && !is_owner(owners, n, &from))
-		rc = fail(EX_FAIL, "%s is not an owner of this Safe: not signing", x->o.from);
-	if (rc != 0)
-		goto out;
+	if (x->o.offline) {
+		/* An air-gapped signer: the file's own hash is checked (read_proposal), the rest cannot be. */
+		fputs("chaindeck safe: offline: the chain, the nonce, the Safe's owners and its own hash are NOT "
+		      "checked against a node; compare the safeTxHash below with the proposer's\n", stderr);
+	} else {
+		rc = connect_node(x);
+		if (rc == 0)
+			rc = check_online(x, &p, &nonce);
+		if (rc == 0)
+			rc = safe_owners(x, &p.safe, &owners, &n);
+		if (rc == 0 && !is_owner(owners, n, &from))
+			rc = fail(EX_FAIL, "%s is not an owner of this Safe: not signing", x->o.from);
+		if (rc != 0)
+			goto out;
+	}
 	fputs("chaindeck safe: signing this Safe transaction:\n", stderr);
 	show_proposal(&p);
 	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, x->o.from, &key);
@@ -1278,7 +1284,7 @@ static const struct command commands[] = {
 	{ "propose", cmd_propose, 1,
 	  "propose SAFE --out FILE [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
 	  "--amount N] | --add-owner X [--threshold N] | --remove-owner X [--threshold N] | --change-threshold N)" },
-	{ "sign", cmd_sign, 1, "sign FILE --from OWNER" },
+	{ "sign", cmd_sign, 1, "sign FILE --from OWNER [--offline]" },
 	{ "exec", cmd_exec, 1, "exec FILE --from ADDRESS [--allow-failure]" },
 };
 
@@ -1294,7 +1300,7 @@ int safe_cli_main(int argc, char **argv)
 {
 	enum {
 		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
-		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_HELP
+		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_HELP
 	};
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, O_RPC },
@@ -1317,6 +1323,7 @@ int safe_cli_main(int argc, char **argv)
 		{ "safe-tx-gas", required_argument, NULL, O_STG },
 		{ "book", required_argument, NULL, O_BOOK },
 		{ "allow-failure", no_argument, NULL, O_ALLOW },
+		{ "offline", no_argument, NULL, O_OFFLINE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1360,6 +1367,7 @@ int safe_cli_main(int argc, char **argv)
 		case O_STG: x.o.safe_tx_gas = optarg; break;
 		case O_BOOK: x.o.book = optarg; break;
 		case O_ALLOW: x.o.allow_failure = true; break;
+		case O_OFFLINE: x.o.offline = true; break;
 		case O_HELP:
 			printf("usage: chaindeck safe %s\n", cmd->usage);
 			return EX_OK;

@@ -14,9 +14,11 @@
  *       --to X --erc20 TOKEN --amount N      ERC-20 transfer (N in the token's units)
  *       --add-owner X [--threshold N] | --remove-owner X [--threshold N] | --change-threshold N
  *       writes a proposal file (wallet/safe.h) without signatures; prints the SafeTx hash
- *   sign FILE --from OWNER
+ *   sign FILE --from OWNER [--offline]
  *       adds OWNER's signature to FILE after checking the file, the chain, the
- *       nonce, ownership and the hash against the contract; prints the signature
+ *       nonce, ownership and the hash against the contract; prints the signature.
+ *       --offline (an air-gapped machine): only the file's own hash is checked,
+ *       and stderr says what was not
  *   exec FILE --from ADDRESS [--allow-failure]
  *       executes a proposal with enough owner signatures: checks them, asks
  *       the contract (checkSignatures) and simulates execTransaction (eth_call)

@@ -268,7 +268,12 @@ eq "propose ERC-20: safeTxHash = getTransactionHash" "$(field "$p2" safeTxHash)"
 eq "propose ERC-20: the data is transfer(RECIP, 12.5e18) as cast encodes it" "$(field "$p2" data)" \
 	"$("$cast" calldata 'transfer(address,uint256)' "$RECIP" 12500000000000000000)"
 s va sign "$p2" --from "$A" >/dev/null 2>>"$err"
-s vb sign "$p2" --from "$B" >/dev/null 2>>"$err"
+# B signs on an air-gapped machine: no node at all (the only one named does not exist).
+sig=$(ETH_RPC_URL=http://127.0.0.1:1 "$bin" safe sign "$p2" --from "$B" --offline --vault "$work/vb/vault" \
+	--password-file "$work/pw" </dev/null 2>"$work/e"); rc=$?
+eq "offline sign by B: exit 0 without a node" "$rc" 0
+has "offline sign: says what it did not check" "$(cat "$work/e")" "NOT checked against a node"
+eq "offline sign: cast signs the same" "$sig" "$("$cast" wallet sign --data "$(typed_doc "$p2")" --private-key $KB)"
 eq "ERC-20: checkSignatures accepts A and B" "$(check_sigs "$p2")" accepted
 out=$(s vx exec "$p2" --from "$X" 2>>"$err"); rc=$?
 eq "exec ERC-20: exit 0" "$rc" 0
