@@ -30,7 +30,8 @@ err=$work/stderr.log
 : >"$err"
 printf 'safe test pass\n' >"$work/pw"
 
-eq() { if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got '$2', expected '$3'"; fi; }
+# An empty answer never matches: a command that printed nothing must not pass against another that failed.
+eq() { if [ -n "$3" ] && [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got '$2', expected '$3'"; fi; }
 has() { if grep -q -- "$3" <<<"$2"; then t_pass "$1"; else t_fail "$1" "'$3' not in: $2"; fi; }
 lc() { tr '[:upper:]' '[:lower:]'; }
 
@@ -92,8 +93,8 @@ q() { "$bin" safe "$@" --rpc-url "$url" </dev/null; }
 SAFE=$(s va create --owners "$A,$B,$C" --threshold 2 --from "$A" 2>"$work/create.err"); rc=$?
 cat "$work/create.err" >>"$err"
 eq "create: exit 0" "$rc" 0
-eq "create: the printed address has the Safe's code" \
-	"$([ "$("$cast" code --rpc-url "$url" "$SAFE" 2>/dev/null)" != 0x ] && echo yes)" yes
+code=$("$cast" code --rpc-url "$url" "$SAFE" 2>/dev/null)
+eq "create: the printed address has the Safe's code" "$([ -n "$code" ] && [ "$code" != 0x ] && echo yes)" yes
 creation_tx=$(sed -n 's/.*sent \(0x[0-9a-f]*\).*/\1/p' "$work/create.err")
 ev=$("$cast" receipt --rpc-url "$url" "$creation_tx" --json 2>/dev/null | python3 -c '
 import json, sys
