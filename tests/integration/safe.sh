@@ -110,6 +110,9 @@ eq "create: threshold 2 (getThreshold via cast)" "$("$cast" call --rpc-url "$url
 s va create --owners "$A,$B,$C" --threshold 2 --from "$A" >/dev/null 2>"$work/e"; rc=$?
 eq "create again with the same salt: refused" "$rc" 1
 has "create again: says the Safe exists" "$(cat "$work/e")" "exists already"
+SAFE2=$(s va create --owners "$A,$B,$C" --threshold 2 --from "$A" --salt 1 2>>"$err")
+eq "create with --salt 1: another Safe, with its code" \
+	"$([ -n "$SAFE2" ] && [ "$SAFE2" != "$SAFE" ] && [ "$("$cast" code --rpc-url "$url" "$SAFE2")" != 0x ] && echo yes)" yes
 s va create --owners "$A,$B" --threshold 3 --from "$A" >/dev/null 2>"$work/e"
 has "create: a threshold above the owners is a usage error" "$(cat "$work/e")" "more than the 2 owners"
 
