@@ -93,6 +93,7 @@ q() { "$bin" safe "$@" --rpc-url "$url" </dev/null; }
 SAFE=$(s va create --owners "$A,$B,$C" --threshold 2 --from "$A" 2>"$work/create.err"); rc=$?
 cat "$work/create.err" >>"$err"
 eq "create: exit 0" "$rc" 0
+[ -n "$SAFE" ] || { t_fail "create printed no address: nothing else can run"; t_done; exit 1; }
 code=$("$cast" code --rpc-url "$url" "$SAFE" 2>/dev/null)
 eq "create: the printed address has the Safe's code" "$([ -n "$code" ] && [ "$code" != 0x ] && echo yes)" yes
 creation_tx=$(sed -n 's/.*sent \(0x[0-9a-f]*\).*/\1/p' "$work/create.err")
@@ -346,6 +347,20 @@ out=$(s vx exec "$p6" --from "$X" 2>>"$err")
 has "remove owner: ExecutionSuccess" "$out" "^ExecutionSuccess"
 eq "remove owner: owners are D, A, B (getOwners)" "$("$cast" call --rpc-url "$url" "$SAFE" 'getOwners()(address[])')" \
 	"[$D, $A, $B]"
+
+# ---- nonces: a queued proposal waits its turn; a used one is refused at once -------------------------
+p7=$work/p7.json
+q propose "$SAFE" --to "$RECIP" --value 0.01 --nonce 7 --out "$p7" >/dev/null 2>>"$err"
+eq "queued proposal: nonce 7 while the Safe is at $(safe_nonce)" "$(field "$p7" nonce)" 7
+eq "queued proposal: safeTxHash = getTransactionHash" "$(field "$p7" safeTxHash)" "$(contract_hash "$p7")"
+s va sign "$p7" --from "$A" >/dev/null 2>>"$err"
+s vx sign "$p7" --from "$D" >/dev/null 2>>"$err"
+s vx exec "$p7" --from "$X" >/dev/null 2>"$work/e"; rc=$?
+eq "queued proposal: exec refused before its turn" "$rc" 1
+has "queued proposal: says which nonce is next" "$(cat "$work/e")" "has nonce 7 but the Safe executes nonce 6 next"
+q propose "$SAFE" --to "$RECIP" --value 0.01 --nonce 2 --out "$work/p8.json" >/dev/null 2>"$work/e"; rc=$?
+eq "propose with a used nonce: usage error" "$rc" 2
+has "propose with a used nonce: says so" "$(cat "$work/e")" "already used"
 
 grep -qi "$(printf '%s' "${KA#0x}")" "$err" "$work"/*.json 2>/dev/null && t_fail "no key in any output or file" ||
 	t_pass "no key in any output or file"
