@@ -333,6 +333,21 @@ static bool is_owner(const struct address *owners, size_t n, const struct addres
 	return false;
 }
 
+/* An address with no code is an account, not a Safe: say that rather than "does not decode". */
+static int require_contract(struct ctx *x, const struct address *safe)
+{
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc = has_code(x, safe, &yes);
+
+	if (rc == 0 && !yes) {
+		addr_text(t, safe);
+		rc = fail(EX_FAIL, "%s has no contract code on chain %llu: it is not a Safe", t,
+		          (unsigned long long)x->chain_id);
+	}
+	return rc;
+}
+
 /* ---- sending, as the send form does: chain, nonce, gas, fees, tx_check, sign, broadcast ----- */
 
 static int wait_receipt(struct ctx *x, const uint8_t hash[32], struct eth_receipt *rcpt)
@@ -816,6 +831,8 @@ static int cmd_info(struct ctx *x)
 	if (rc == 0)
 		rc = connect_node(x);
 	if (rc == 0)
+		rc = require_contract(x, &safe);
+	if (rc == 0)
 		rc = view_sig(x, &safe, "VERSION()", &ret, &len);
 	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != ABI_OK)
 		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
@@ -951,6 +968,8 @@ static int cmd_propose(struct ctx *x)
 	}
 	if (rc == 0)
 		rc = connect_node(x);
+	if (rc == 0)
+		rc = require_contract(x, &p.safe);
 	if (rc == 0)
 		rc = safe_owners(x, &p.safe, &owners, &n);
 	if (rc == 0)

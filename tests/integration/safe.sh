@@ -136,6 +136,14 @@ has "info: no modules, no guard" "$info" $'^modules\tnone$'
 has "info: no guard" "$info" $'^guard\tnone$'
 has "info: the fallback handler" "$info" "^fallbackHandler	0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99$"
 
+q info "$RECIP" >/dev/null 2>"$work/e"; rc=$?
+eq "info on an account without code: refused" "$rc" 1
+has "info on an account without code: says it is not a Safe" "$(cat "$work/e")" "no contract code on chain 31337: it is not a Safe"
+q propose 0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99 --to "$RECIP" --out "$work/nosafe.json" >/dev/null 2>"$work/e"; rc=$?
+eq "propose on a contract that is not a Safe: refused" "$rc" 1
+has "propose on a contract that is not a Safe: says so" "$(cat "$work/e")" "does not answer as a Safe 1.4.1"
+eq "propose on a contract that is not a Safe: no file" "$([ -e "$work/nosafe.json" ] || echo none)" none
+
 # ---- oracles on a proposal file -----------------------------------------------------------------------
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d[sys.argv[2]])' "$1" "$2"; }
 # The Safe's own getTransactionHash of the file's fields.
