@@ -26,6 +26,7 @@
 #include "tui/keys.h"
 #include "tui/pane.h"
 #include "tui/screen.h"
+#include "wallet/safe_cli.h"
 #include "wallet/wallet_cli.h"
 
 #define MAX_RPC_URLS 64
@@ -509,6 +510,8 @@ int main(int argc, char **argv)
 	/* the scriptable wallet: no config, log or terminal setup */
 	if (argc > 1 && strcmp(argv[1], "wallet") == 0)
 		return wallet_cli_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "safe") == 0)
+		return safe_cli_main(argc - 1, argv + 1);
 	x.start_us = loop_now_us();
 	setlocale(LC_ALL, "");
 	rc = parse_args(&x.opt, argc, argv);

@@ -1709,3 +1709,23 @@ int wallet_cli_main(int argc, char **argv)
 		rc = fail(WALLET_CLI_EFAIL, "cannot write the result: %s", strerror(errno));
 	return rc;
 }
+
+int wallet_cli_account_key(const char *vault_path, const char *password_file, const char *from, uint8_t **key)
+{
+	struct cli c;
+	struct vault *v = NULL;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.vault_path = vault_path;
+	c.password_file = password_file;
+	c.from = from;
+	rc = from_key(&c, &v, key);
+	vault_free(v);
+	return rc;
+}
+
+void wallet_cli_key_free(uint8_t *key)
+{
+	secret_free(key);
+}

@@ -41,6 +41,8 @@
 #ifndef CHAINDECK_WALLET_CLI_H
 #define CHAINDECK_WALLET_CLI_H
 
+#include <stdint.h>
+
 enum {
 	WALLET_CLI_OK = 0,
 	WALLET_CLI_EFAIL = 1,
@@ -54,5 +56,16 @@ enum {
  * not modified beyond getopt's permutation. Returns the exit status above.
  */
 int wallet_cli_main(int argc, char **argv);
+
+/*
+ * The private key of account `from` (an address) of the vault at vault_path
+ * (NULL: the default), unlocked with the password of password_file (NULL:
+ * the tty prompt), as sign-tx gets it: other commands that sign (chaindeck
+ * safe) call this instead of opening the vault themselves. *key is sodium
+ * memory for wallet_cli_key_free. Returns an exit status above, after saying
+ * why on stderr.
+ */
+int wallet_cli_account_key(const char *vault_path, const char *password_file, const char *from, uint8_t **key);
+void wallet_cli_key_free(uint8_t *key);
 
 #endif

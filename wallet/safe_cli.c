@@ -1,0 +1,1413 @@
+/*
+ * safe_cli — `chaindeck safe <command>`: create, inspect, propose, co-sign and
+ * execute Safe multisig transactions against the user's node. Contract in
+ * safe_cli.h; the Safe's data and hashing live in wallet/safe.
+ *
+ * The node is driven one call at a time: each call runs the rpc client's
+ * loop until its answer is in (a command-line tool has nothing else to do
+ * meanwhile). Transactions are built, checked and signed with wallet/tx and
+ * their fees chosen with wallet/fees, as the send form does; keys come from
+ * the vault through wallet_cli_account_key.
+ */
+#include "wallet/safe_cli.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/abi.h"
+#include "common/address.h"
+#include "common/addressbook.h"
+#include "common/config.h"
+#include "common/eth.h"
+#include "common/fsutil.h"
+#include "common/hex.h"
+#include "common/keccak.h"
+#include "common/loop.h"
+#include "common/rpc.h"
+#include "common/text.h"
+#include "common/u256.h"
+#include "wallet/fees.h"
+#include "wallet/safe.h"
+#include "wallet/tx.h"
+#include "wallet/wallet_cli.h"
+
+enum {
+	EX_OK = WALLET_CLI_OK,
+	EX_FAIL = WALLET_CLI_EFAIL,
+	EX_USAGE = WALLET_CLI_EUSAGE,
+	EX_NOTFOUND = WALLET_CLI_ENOTFOUND
+};
+
+enum { RECEIPT_WAIT_MS = 120000, RETURN_MAX = 1 << 16 };
+
+struct opts {
+	const char *rpc_url, *vault, *password_file, *from, *out, *owners, *to, *value, *data, *erc20,
+		*amount, *add_owner, *remove_owner, *book;
+	const char *threshold, *change_threshold, *salt, *nonce, *safe_tx_gas;
+	bool allow_failure, offline;
+	char **args;
+	int nargs;
+};
+
+struct ctx {
+	struct opts o;
+	struct loop *loop;
+	struct rpc_client *rpc;
+	uint64_t chain_id;
+	char revert[512];  /* the last eth_call / eth_estimateGas revert, as text */
+};
+
+static int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("chaindeck safe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
+/* ---- the node, one call at a time --------------------------------------------------------------- */
+
+struct sync {
+	bool done;
+	int status;      /* 0 ok, -1 transport, -2 the node's error */
+	cJSON *result;
+	char why[512];
+};
+
+static void on_reply(void *ud, const struct rpc_response *res)
+{
+	struct sync *s = ud;
+	const struct rpc_reply *r;
+
+	s->done = true;
+	if (res->status != RPC_OK) {
+		s->status = -1;
+		snprintf(s->why, sizeof(s->why), "the node did not answer: %.400s", res->detail ? res->detail : "");
+		return;
+	}
+	r = &res->reply[0];
+	if (r->status != RPC_OK) {
+		const cJSON *dj = r->data;
+		uint8_t buf[2048];
+		size_t len = 0;
+
+		s->status = -2;
+		/* The revert reason in error.data (hex), else the node's message. */
+		if (cJSON_IsObject(dj))
+			dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
+		if (cJSON_IsString(dj) &&
+		    hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == HEX_OK)
+			abi_decode_revert(buf, len, s->why, sizeof(s->why));
+		else
+			text_sanitize(s->why, sizeof(s->why), r->message ? r->message : "",
+			              r->message ? strlen(r->message) : 0);
+		return;
+	}
+	s->status = 0;
+	s->result = cJSON_Duplicate(r->result, 1);
+	if (!s->result) {
+		s->status = -1;
+		snprintf(s->why, sizeof(s->why), "out of memory");
+	}
+}
+
+/* 0 with *result (the caller deletes it), or -1 / -2 with why (see struct sync). Takes params. */
+static int call(struct ctx *x, const char *method, cJSON *params, cJSON **result, char *why, size_t cap)
+{
+	struct sync s;
+
+	memset(&s, 0, sizeof(s));
+	if (!rpc_call(x->rpc, method, params, on_reply, &s)) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	while (!s.done) {
+		if (loop_run_once(x->loop, 1000) != 0) {
+			snprintf(why, cap, "the event loop failed");
+			return -1;
+		}
+	}
+	snprintf(why, cap, "%s", s.why);
+	*result = s.result;
+	return s.status;
+}
+
+static cJSON *params_of(const char *a, const char *b)
+{
+	cJSON *p = cJSON_CreateArray();
+
+	if (a)
+		cJSON_AddItemToArray(p, cJSON_CreateString(a));
+	if (b)
+		cJSON_AddItemToArray(p, cJSON_CreateString(b));
+	return p;
+}
+
+static int call_u256(struct ctx *x, const char *method, cJSON *params, struct u256 *v)
+{
+	cJSON *r = NULL;
+	char why[512];
+	int rc = call(x, method, params, &r, why, sizeof(why));
+
+	if (rc == 0 && eth_decode_u256(r, v, NULL, 0) != 0) {
+		snprintf(why, sizeof(why), "%s: not a quantity", method);
+		rc = -1;
+	}
+	cJSON_Delete(r);
+	if (rc != 0)
+		return fail(EX_FAIL, "%s: %s", method, why);
+	return 0;
+}
+
+static void addr_text(char out[ADDRESS_TEXT_SIZE], const struct address *a)
+{
+	address_format(a, out);
+}
+
+/* eth_getCode is not empty. */
+static int has_code(struct ctx *x, const struct address *a, bool *yes)
+{
+	char t[ADDRESS_TEXT_SIZE], why[512];
+	cJSON *r = NULL;
+	int rc;
+
+	addr_text(t, a);
+	rc = call(x, "eth_getCode", params_of(t, "latest"), &r, why, sizeof(why));
+	if (rc != 0 || !cJSON_IsString(r)) {
+		cJSON_Delete(r);
+		return fail(EX_FAIL, "eth_getCode: %s", rc ? why : "not a string");
+	}
+	*yes = strcmp(r->valuestring, "0x") != 0 && strcmp(r->valuestring, "") != 0;
+	cJSON_Delete(r);
+	return 0;
+}
+
+static cJSON *call_object(const struct address *from, const struct address *to, struct u256 value,
+                          const uint8_t *data, size_t len)
+{
+	cJSON *o = cJSON_CreateObject();
+	char t[ADDRESS_TEXT_SIZE], v[80];
+	char *hex = malloc(2 * len + 3);
+
+	if (from) {
+		addr_text(t, from);
+		cJSON_AddStringToObject(o, "from", t);
+	}
+	addr_text(t, to);
+	cJSON_AddStringToObject(o, "to", t);
+	u256_format_hex(value, v, sizeof(v));
+	cJSON_AddStringToObject(o, "value", v);
+	if (hex) {
+		hex_encode(hex, 2 * len + 3, data, len, 1);
+		cJSON_AddStringToObject(o, "data", hex);
+	}
+	free(hex);
+	return o;
+}
+
+/*
+ * eth_call: 0 with the return data in *ret (malloc'd), -2 when it reverts
+ * (x->revert says why), else an exit status after saying why.
+ */
+static int eth_call_raw(struct ctx *x, const struct address *from, const struct address *to, struct u256 value,
+                        const uint8_t *data, size_t len, uint8_t **ret, size_t *retlen)
+{
+	cJSON *p = cJSON_CreateArray(), *r = NULL;
+	char why[512];
+	int rc;
+
+	*ret = NULL;
+	*retlen = 0;
+	cJSON_AddItemToArray(p, call_object(from, to, value, data, len));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	rc = call(x, "eth_call", p, &r, why, sizeof(why));
+	if (rc == -2) {
+		snprintf(x->revert, sizeof(x->revert), "%s", why);
+		return -2;
+	}
+	if (rc != 0) {
+		cJSON_Delete(r);
+		return fail(EX_FAIL, "eth_call: %s", why);
+	}
+	*ret = malloc(RETURN_MAX);
+	if (!*ret || !cJSON_IsString(r) ||
+	    hex_decode(*ret, RETURN_MAX, retlen, r->valuestring, strlen(r->valuestring)) != HEX_OK) {
+		free(*ret);
+		*ret = NULL;
+		cJSON_Delete(r);
+		return fail(EX_FAIL, "eth_call: the answer is not hex data");
+	}
+	cJSON_Delete(r);
+	return 0;
+}
+
+/* A view call on the Safe that must not revert. */
+static int view(struct ctx *x, const struct address *to, const uint8_t *data, size_t len, uint8_t **ret,
+                size_t *retlen)
+{
+	int rc = eth_call_raw(x, NULL, to, u256_from_u64(0), data, len, ret, retlen);
+
+	if (rc == -2) {
+		char t[ADDRESS_TEXT_SIZE];
+
+		addr_text(t, to);
+		return fail(EX_FAIL, "%s does not answer as a Safe 1.4.1: %s", t, x->revert);
+	}
+	return rc;
+}
+
+static int view_sig(struct ctx *x, const struct address *to, const char *sig, uint8_t **ret, size_t *retlen)
+{
+	uint8_t data[4];
+
+	abi_selector(sig, data);
+	return view(x, to, data, 4, ret, retlen);
+}
+
+static int safe_uint(struct ctx *x, const struct address *safe, const char *sig, struct u256 *v)
+{
+	uint8_t *ret;
+	size_t n;
+	int rc = view_sig(x, safe, sig, &ret, &n);
+
+	if (rc != 0)
+		return rc;
+	rc = abi_decode_uint(ret, n, 0, 256, v);
+	free(ret);
+	return rc == ABI_OK ? 0 : fail(EX_FAIL, "%s: an answer that does not decode", sig);
+}
+
+/* getOwners(): *owners malloc'd. */
+static int safe_owners(struct ctx *x, const struct address *safe, struct address **owners, size_t *n)
+{
+	uint8_t *ret;
+	size_t len;
+	struct u256 off, count;
+	uint64_t o, c;
+	int rc = view_sig(x, safe, "getOwners()", &ret, &len);
+
+	*owners = NULL;
+	*n = 0;
+	if (rc != 0)
+		return rc;
+	rc = EX_FAIL;
+	if (abi_decode_uint(ret, len, 0, 256, &off) == ABI_OK && u256_to_u64(off, &o) == 0 && o % 32 == 0 &&
+	    o <= len && abi_decode_uint(ret, len, o / 32, 256, &count) == ABI_OK && u256_to_u64(count, &c) == 0 &&
+	    c <= SAFE_OWNERS_MAX * 4 && (*owners = calloc(c ? c : 1, sizeof(**owners))) != NULL) {
+		rc = 0;
+		for (uint64_t i = 0; i < c && rc == 0; i++)
+			if (abi_decode_address(ret, len, o / 32 + 1 + i, &(*owners)[i]) != ABI_OK)
+				rc = EX_FAIL;
+		*n = c;
+	}
+	free(ret);
+	if (rc != 0) {
+		free(*owners);
+		*owners = NULL;
+		*n = 0;
+		return fail(EX_FAIL, "getOwners(): an answer that does not decode");
+	}
+	return 0;
+}
+
+static bool is_owner(const struct address *owners, size_t n, const struct address *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(owners[i].b, a->b, 20) == 0)
+			return true;
+	return false;
+}
+
+/* An address with no code is an account, not a Safe: say that rather than "does not decode". */
+static int require_contract(struct ctx *x, const struct address *safe)
+{
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc = has_code(x, safe, &yes);
+
+	if (rc == 0 && !yes) {
+		addr_text(t, safe);
+		rc = fail(EX_FAIL, "%s has no contract code on chain %llu: it is not a Safe", t,
+		          (unsigned long long)x->chain_id);
+	}
+	return rc;
+}
+
+/* ---- sending, as the send form does: chain, nonce, gas, fees, tx_check, sign, broadcast ----- */
+
+static int wait_receipt(struct ctx *x, const uint8_t hash[32], struct eth_receipt *rcpt)
+{
+	char h[70], why[512];
+	uint64_t until = loop_now_ms() + RECEIPT_WAIT_MS;
+
+	hex_encode(h, sizeof(h), hash, 32, 1);
+	for (;;) {
+		cJSON *r = NULL;
+		int rc = call(x, "eth_getTransactionReceipt", params_of(h, NULL), &r, why, sizeof(why));
+
+		if (rc == 0 && r && !cJSON_IsNull(r)) {
+			rc = eth_decode_receipt(r, rcpt, why, sizeof(why));
+			cJSON_Delete(r);
+			if (rc != 0)
+				return fail(EX_FAIL, "the receipt of %s does not decode: %s", h, why);
+			return 0;
+		}
+		cJSON_Delete(r);
+		if (loop_now_ms() > until)
+			return fail(EX_FAIL, "transaction %s: no receipt after %d s; it may still be mined", h,
+			            RECEIPT_WAIT_MS / 1000);
+		usleep(200000);
+	}
+}
+
+static int send_tx(struct ctx *x, const struct address *from, const struct address *to, const uint8_t *data,
+                   size_t len, struct eth_receipt *rcpt)
+{
+	struct tx t;
+	struct tx_raw raw;
+	struct fee_suggestion fs;
+	struct u256 v;
+	uint8_t *key = NULL;
+	char ft[ADDRESS_TEXT_SIZE], why[512], err[TX_ERR_MAX] = "", *hex = NULL;
+	cJSON *p, *r = NULL;
+	bool eip1559 = false;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	memset(&raw, 0, sizeof(raw));
+	addr_text(ft, from);
+	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, ft, &key);
+	if (rc != 0)
+		return rc;
+	t.has_chain_id = true;
+	t.chain_id = x->chain_id;
+	t.has_to = true;
+	memcpy(t.to, to->b, 20);
+	t.data = malloc(len ? len : 1);
+	if (!t.data) {
+		rc = fail(EX_FAIL, "out of memory");
+		goto out;
+	}
+	memcpy(t.data, data, len);
+	t.data_len = len;
+	rc = call_u256(x, "eth_getTransactionCount", params_of(ft, "pending"), &v);
+	if (rc == 0 && u256_to_u64(v, &t.nonce) != 0)
+		rc = fail(EX_FAIL, "the account's nonce is out of range");
+	if (rc != 0)
+		goto out;
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, call_object(from, to, u256_from_u64(0), data, len));
+	if (call(x, "eth_estimateGas", p, &r, why, sizeof(why)) != 0 || eth_decode_u64(r, &t.gas, NULL, 0) != 0) {
+		rc = fail(EX_FAIL, "the node's gas estimate failed: %s", why);
+		goto out;
+	}
+	cJSON_Delete(r);
+	r = NULL;
+	t.gas += t.gas / 5; /* estimates are exact for the state they ran on; leave room for a change */
+	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString("0x14"));
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	{
+		cJSON *arr = cJSON_CreateArray();
+
+		for (int i = 0; i < FEE_LEVELS; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
+		cJSON_AddItemToArray(p, arr);
+	}
+	if (call(x, "eth_feeHistory", p, &r, why, sizeof(why)) == 0) {
+		struct eth_fee_history h;
+
+		if (eth_decode_fee_history(r, &h, NULL, 0) == 0) {
+			eip1559 = h.base_fee_count > 0 && !u256_is_zero(h.base_fee[h.base_fee_count - 1]) &&
+			          fees_suggest_1559(&h, &fs) == 0;
+			eth_fee_history_free(&h);
+		}
+	}
+	cJSON_Delete(r);
+	r = NULL;
+	if (eip1559) {
+		t.type = TX_DYNAMIC_FEE;
+		t.max_fee_per_gas = fs.max_fee[FEE_NORMAL];
+		t.max_priority_fee_per_gas = fs.priority_fee[FEE_NORMAL];
+	} else {
+		rc = call_u256(x, "eth_gasPrice", NULL, &v);
+		if (rc != 0)
+			goto out;
+		fees_suggest_legacy(v, &fs);
+		t.type = TX_LEGACY;
+		t.gas_price = fs.gas_price[FEE_NORMAL];
+	}
+	if (tx_check(&t, err, sizeof(err)) != TX_OK || tx_sign(&t, key, &raw) != TX_OK) {
+		rc = fail(EX_FAIL, "cannot sign the transaction: %s", err[0] ? err : "invalid key");
+		goto out;
+	}
+	hex = malloc(2 * raw.len + 3);
+	if (!hex) {
+		rc = fail(EX_FAIL, "out of memory");
+		goto out;
+	}
+	hex_encode(hex, 2 * raw.len + 3, raw.bytes, raw.len, 1);
+	if (call(x, "eth_sendRawTransaction", params_of(hex, NULL), &r, why, sizeof(why)) != 0) {
+		rc = fail(EX_FAIL, "the node refused the transaction: %s", why);
+		goto out;
+	}
+	{
+		char h[70];
+
+		hex_encode(h, sizeof(h), raw.hash, 32, 1);
+		fprintf(stderr, "chaindeck safe: sent %s, waiting for its receipt\n", h);
+	}
+	rc = wait_receipt(x, raw.hash, rcpt);
+out:
+	cJSON_Delete(r);
+	free(hex);
+	tx_raw_free(&raw);
+	tx_free(&t);
+	wallet_cli_key_free(key);
+	return rc;
+}
+
+/* ---- shared steps ------------------------------------------------------------------------------- */
+
+static int parse_addr(const char *s, struct address *a, const char *what)
+{
+	int rc;
+
+	if (!s)
+		return fail(EX_USAGE, "%s is required", what);
+	rc = address_parse(a, s, strlen(s));
+	if (rc != ADDRESS_OK)
+		return fail(EX_USAGE, "%s %.60s: %s", what, s, address_strerror(rc));
+	return 0;
+}
+
+static int parse_dec(const char *s, struct u256 *v, const char *what)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || strspn(s, "0123456789") != n || u256_parse_dec(v, s, n) != 0)
+		return fail(EX_USAGE, "%s %.60s: not a decimal number", what, s);
+	return 0;
+}
+
+static int parse_small(const char *s, uint64_t *v, const char *what)
+{
+	struct u256 u;
+	int rc = parse_dec(s, &u, what);
+
+	if (rc == 0 && (u256_to_u64(u, v) != 0 || *v == 0 || *v > SAFE_OWNERS_MAX))
+		return fail(EX_USAGE, "%s %.60s: must be 1..%d", what, s, SAFE_OWNERS_MAX);
+	return rc;
+}
+
+static int connect_node(struct ctx *x)
+{
+	struct config cfg;
+	struct rpc_opts ro;
+	char path[4096], err[512] = "";
+	const char *urls[1] = { x->o.rpc_url };
+	struct u256 chain;
+	int rc;
+
+	config_init(&cfg);
+	if (!x->o.rpc_url && !getenv("ETH_RPC_URL") && config_default_path(path, sizeof(path)) > 0 &&
+	    access(path, F_OK) == 0 && config_load(&cfg, path, err, sizeof(err)) != 0) {
+		config_free(&cfg);
+		return fail(EX_FAIL, "%s", err);
+	}
+	if (config_apply_overrides(&cfg, urls, x->o.rpc_url ? 1 : 0, getenv("ETH_RPC_URL"), err, sizeof(err)) != 0 ||
+	    cfg.nnodes == 0) {
+		config_free(&cfg);
+		return fail(EX_USAGE, "%s", err[0] ? err : "no node");
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.url = cfg.nodes[0].url;
+	ro.bearer = cfg.nodes[0].bearer;
+	ro.headers = (const char *const *)cfg.nodes[0].headers;
+	ro.nheaders = cfg.nodes[0].nheaders;
+	ro.ca_file = cfg.nodes[0].ca_file;
+	ro.timeout_ms = 30000;
+	ro.connections = 1;
+	x->rpc = rpc_client_new(x->loop, &ro, err, sizeof(err));
+	config_free(&cfg);
+	if (!x->rpc)
+		return fail(EX_USAGE, "%s", err);
+	rc = call_u256(x, "eth_chainId", NULL, &chain);
+	if (rc == 0 && (u256_to_u64(chain, &x->chain_id) != 0 || x->chain_id == 0))
+		rc = fail(EX_FAIL, "the node's chain id is out of range");
+	return rc;
+}
+
+static int check_contract_hash(struct ctx *x, const struct safe_proposal *p)
+{
+	uint8_t *data, *ret;
+	size_t len, n;
+	int rc;
+
+	if (safe_encode_get_tx_hash(&p->tx, &data, &len) != SAFE_OK)
+		return fail(EX_FAIL, "cannot encode getTransactionHash");
+	rc = view(x, &p->safe, data, len, &ret, &n);
+	free(data);
+	if (rc != 0)
+		return rc;
+	rc = ret && n == 32 && memcmp(ret, p->hash, 32) == 0 ? 0
+		: fail(EX_FAIL, "the Safe's own getTransactionHash differs from the proposal's SafeTx hash: not signing or sending");
+	free(ret);
+	return rc;
+}
+
+static int read_proposal(const char *path, struct safe_proposal *p)
+{
+	char *text = NULL, err[SAFE_ERR_MAX] = "";
+	size_t len = 0;
+	int rc = fsutil_read_private(path, SAFE_FILE_MAX, &text, &len, err, sizeof(err));
+
+	memset(p, 0, sizeof(*p));
+	if (rc == FSUTIL_ENOENT)
+		return fail(EX_NOTFOUND, "%s: no such file", path);
+	if (rc != FSUTIL_OK)
+		return fail(EX_FAIL, "%s", err);
+	rc = safe_proposal_parse(text, len, p, err, sizeof(err));
+	free(text);
+	if (rc != SAFE_OK)
+		return fail(EX_FAIL, "%s: refused: %s", path, err);
+	return 0;
+}
+
+static int write_proposal(const char *path, const struct safe_proposal *p)
+{
+	char err[512] = "", *text = safe_proposal_to_json(p);
+	int rc;
+
+	if (!text)
+		return fail(EX_FAIL, "out of memory");
+	rc = fsutil_replace(path, text, strlen(text), err, sizeof(err));
+	free(text);
+	return rc == FSUTIL_OK ? 0 : fail(EX_FAIL, "%s: not saved: %s", path, err);
+}
+
+/* The online checks every co-signer and the executor make: chain, nonce not used, hash as the contract computes. */
+static int check_online(struct ctx *x, const struct safe_proposal *p, struct u256 *safe_nonce)
+{
+	int rc;
+
+	if (p->chain_id != x->chain_id)
+		return fail(EX_FAIL, "the proposal is for chain %llu but the node is on chain %llu",
+		            (unsigned long long)p->chain_id, (unsigned long long)x->chain_id);
+	rc = safe_uint(x, &p->safe, "nonce()", safe_nonce);
+	if (rc != 0)
+		return rc;
+	if (u256_cmp(p->tx.nonce, *safe_nonce) < 0) {
+		char a[80], b[80];
+
+		u256_format_dec(p->tx.nonce, a, sizeof(a));
+		u256_format_dec(*safe_nonce, b, sizeof(b));
+		return fail(EX_FAIL, "nonce %s is already used (the Safe's nonce is %s): this proposal can never execute",
+		            a, b);
+	}
+	return check_contract_hash(x, p);
+}
+
+/* What is about to be signed or executed, on stderr: the decoded call, its nonce and hash. */
+static void show_proposal(const struct safe_proposal *p)
+{
+	static const char *const known[] = {
+		"transfer(address to, uint256 amount)",
+		"addOwnerWithThreshold(address owner, uint256 threshold)",
+		"removeOwner(address prevOwner, address owner, uint256 threshold)",
+		"changeThreshold(uint256 threshold)"
+	};
+	char a[ADDRESS_TEXT_SIZE], v[100], n[80], h[70], args[1024] = "";
+	const char *name = NULL;
+
+	addr_text(a, &p->safe);
+	fprintf(stderr, "  Safe       %s (chain %llu)\n", a, (unsigned long long)p->chain_id);
+	addr_text(a, &p->tx.to);
+	fprintf(stderr, "  to         %s\n", a);
+	u256_format_units(p->tx.value, 18, v, sizeof(v));
+	fprintf(stderr, "  value      %s ETH\n", v);
+	fprintf(stderr, "  operation  %s\n", p->tx.operation ? "DELEGATECALL (runs code as the Safe itself)" : "call");
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (abi_format_args(known[i], p->tx.data, p->tx.data_len, args, sizeof(args)) == ABI_OK) {
+			name = known[i];
+			break;
+		}
+	}
+	if (name)
+		fprintf(stderr, "  call       %.*s(%s)\n", (int)strcspn(name, "("), name, args);
+	else
+		fprintf(stderr, "  data       %zu bytes\n", p->tx.data_len);
+	u256_format_dec(p->tx.nonce, n, sizeof(n));
+	fprintf(stderr, "  nonce      %s\n", n);
+	hex_encode(h, sizeof(h), p->hash, 32, 1);
+	fprintf(stderr, "  safeTxHash %s\n", h);
+}
+
+/* ---- commands ---------------------------------------------------------------------------------- */
+
+static int cmd_create(struct ctx *x)
+{
+	struct safe_deployment d;
+	struct address owners[SAFE_OWNERS_MAX], from, predicted, *got = NULL;
+	struct u256 salt = u256_from_u64(0), thr;
+	struct eth_receipt rcpt;
+	uint64_t threshold;
+	uint8_t *init = NULL, *data = NULL, *ret = NULL;
+	const uint8_t *code;
+	size_t n = 0, init_len, len, retlen, code_len, ngot = 0;
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc;
+
+	memset(&rcpt, 0, sizeof(rcpt));
+	safe_canonical(&d);
+	if (!x->o.owners || !x->o.threshold || !x->o.from)
+		return fail(EX_USAGE, "create needs --owners A,B,C --threshold N --from ADDRESS");
+	rc = parse_addr(x->o.from, &from, "--from");
+	if (rc == 0)
+		rc = parse_small(x->o.threshold, &threshold, "--threshold");
+	if (rc == 0 && x->o.salt)
+		rc = parse_dec(x->o.salt, &salt, "--salt");
+	for (const char *s = x->o.owners; rc == 0 && *s;) {
+		size_t l = strcspn(s, ",");
+		char one[64];
+
+		if (n == SAFE_OWNERS_MAX || l >= sizeof(one))
+			return fail(EX_USAGE, "--owners: at most %d addresses", SAFE_OWNERS_MAX);
+		memcpy(one, s, l);
+		one[l] = '\0';
+		rc = parse_addr(one, &owners[n], "owner");
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			if (memcmp(owners[i].b, owners[n].b, 20) == 0)
+				rc = fail(EX_USAGE, "--owners: %s is named twice", one);
+		n++;
+		s += l + (s[l] == ',');
+	}
+	if (rc != 0)
+		return rc;
+	if (threshold > n)
+		return fail(EX_USAGE, "--threshold %llu is more than the %zu owners", (unsigned long long)threshold, n);
+	rc = connect_node(x);
+	if (rc != 0)
+		return rc;
+	rc = has_code(x, &d.proxy_factory, &yes);
+	if (rc == 0 && !yes)
+		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at its canonical address on chain %llu",
+		          (unsigned long long)x->chain_id);
+	if (rc == 0 && (rc = has_code(x, &d.singleton, &yes)) == 0 && !yes)
+		rc = fail(EX_FAIL, "no Safe 1.4.1 singleton at its canonical address on chain %llu",
+		          (unsigned long long)x->chain_id);
+	if (rc != 0)
+		return rc;
+	/* The factory's own proxyCreationCode: the prediction uses the code that will run. */
+	rc = view_sig(x, &d.proxy_factory, "proxyCreationCode()", &ret, &retlen);
+	if (rc != 0)
+		return rc;
+	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != ABI_OK || code_len == 0) {
+		free(ret);
+		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
+	}
+	if (safe_encode_setup(owners, n, threshold, &d.fallback_handler, &init, &init_len) != SAFE_OK ||
+	    safe_encode_create_proxy(&d.singleton, init, init_len, salt, &data, &len) != SAFE_OK) {
+		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
+		goto out;
+	}
+	safe_predict_address(&d.proxy_factory, &d.singleton, code, code_len, init, init_len, salt, &predicted);
+	addr_text(t, &predicted);
+	rc = has_code(x, &predicted, &yes);
+	if (rc == 0 && yes)
+		rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
+	if (rc != 0)
+		goto out;
+	fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
+	rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
+	if (rc != 0)
+		goto out;
+	if (!rcpt.has_status || rcpt.status != 1) {
+		rc = fail(EX_FAIL, "the creation transaction failed (receipt status 0)");
+		goto out;
+	}
+	/* The address after: code there, and the owners and threshold asked for. */
+	rc = has_code(x, &predicted, &yes);
+	if (rc == 0 && !yes)
+		rc = fail(EX_FAIL, "the transaction succeeded but there is no Safe at the predicted %s", t);
+	if (rc == 0)
+		rc = safe_owners(x, &predicted, &got, &ngot);
+	if (rc == 0)
+		rc = safe_uint(x, &predicted, "getThreshold()", &thr);
+	if (rc == 0) {
+		bool same = ngot == n && u256_cmp(thr, u256_from_u64(threshold)) == 0;
+
+		for (size_t i = 0; same && i < n; i++)
+			same = is_owner(got, ngot, &owners[i]);
+		if (!same)
+			rc = fail(EX_FAIL, "the Safe at %s does not have the owners and threshold asked for", t);
+	}
+	if (rc == 0)
+		printf("%s\n", t);
+out:
+	free(got);
+	eth_receipt_free(&rcpt);
+	free(ret);
+	free(init);
+	free(data);
+	return rc;
+}
+
+static void print_labelled(const char *key, const struct address *a, const struct addressbook *book)
+{
+	char t[ADDRESS_TEXT_SIZE], lab[256];
+	const char *l = book ? addressbook_get(book, a) : NULL;
+
+	addr_text(t, a);
+	if (l) {
+		text_sanitize(lab, sizeof(lab), l, strlen(l));
+		printf("%s\t%s\t%s\n", key, t, lab);
+	} else {
+		printf("%s\t%s\n", key, t);
+	}
+}
+
+static int storage_address(struct ctx *x, const struct address *safe, const char *slot_hex, struct address *a)
+{
+	char t[ADDRESS_TEXT_SIZE], why[512];
+	cJSON *p, *r = NULL;
+	uint8_t word[32];
+	int rc;
+
+	addr_text(t, safe);
+	p = params_of(t, slot_hex);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	rc = call(x, "eth_getStorageAt", p, &r, why, sizeof(why));
+	if (rc != 0 || !cJSON_IsString(r) ||
+	    hex_decode_exact(word, 32, r->valuestring, strlen(r->valuestring)) != HEX_OK) {
+		cJSON_Delete(r);
+		return fail(EX_FAIL, "eth_getStorageAt: %s", rc ? why : "not a 32-byte word");
+	}
+	cJSON_Delete(r);
+	memcpy(a->b, word + 12, 20);
+	return 0;
+}
+
+static int cmd_info(struct ctx *x)
+{
+	/* keccak256("guard_manager.guard.address") and keccak256("fallback_manager.handler.address"). */
+	static const char guard_slot[] = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8";
+	static const char handler_slot[] = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
+	struct address safe, *owners = NULL, a, zero;
+	struct addressbook *book = addressbook_new();
+	struct u256 thr, nonce, bal;
+	uint8_t *ret = NULL, data[4 + 64];
+	const uint8_t *s;
+	size_t n = 0, len, slen;
+	char path[4096], err[512] = "", num[100], t[ADDRESS_TEXT_SIZE];
+	const char *bp = x->o.book;
+	int rc;
+
+	memset(&zero, 0, sizeof(zero));
+	if (!book)
+		return fail(EX_FAIL, "out of memory");
+	rc = parse_addr(x->o.args[0], &safe, "SAFE");
+	if (rc == 0 && !bp && addressbook_default_path(path, sizeof(path)) > 0)
+		bp = path;
+	if (rc == 0 && bp && addressbook_load(book, bp, err, sizeof(err)) != 0)
+		rc = fail(EX_FAIL, "%s", err);
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = require_contract(x, &safe);
+	if (rc == 0)
+		rc = view_sig(x, &safe, "VERSION()", &ret, &len);
+	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != ABI_OK)
+		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
+	if (rc == 0) {
+		char v[64];
+
+		text_sanitize(v, sizeof(v), (const char *)s, slen);
+		addr_text(t, &safe);
+		printf("safe\t%s\nchain\t%llu\nversion\t%s\n", t, (unsigned long long)x->chain_id, v);
+	}
+	if (rc == 0)
+		rc = safe_owners(x, &safe, &owners, &n);
+	if (rc == 0)
+		rc = safe_uint(x, &safe, "getThreshold()", &thr);
+	if (rc == 0)
+		rc = safe_uint(x, &safe, "nonce()", &nonce);
+	if (rc == 0) {
+		u256_format_dec(thr, num, sizeof(num));
+		printf("threshold\t%s of %zu\n", num, n);
+		for (size_t i = 0; i < n; i++)
+			print_labelled("owner", &owners[i], book);
+		u256_format_dec(nonce, num, sizeof(num));
+		printf("nonce\t%s\n", num);
+		addr_text(t, &safe);
+		rc = call_u256(x, "eth_getBalance", params_of(t, "latest"), &bal);
+	}
+	if (rc == 0) {
+		u256_format_units(bal, 18, num, sizeof(num));
+		printf("balance\t%s ETH\n", num);
+		/* getModulesPaginated(SENTINEL_MODULES, 100) */
+		struct abi_value args[2];
+		size_t dlen;
+
+		memset(args, 0, sizeof(args));
+		args[0].kind = ABI_ADDRESS;
+		args[0].addr.b[19] = 1;
+		args[1].kind = ABI_UINT;
+		args[1].num = u256_from_u64(100);
+		free(ret);
+		ret = NULL;
+		if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != ABI_OK)
+			rc = fail(EX_FAIL, "cannot encode getModulesPaginated");
+		else
+			rc = view(x, &safe, data, dlen, &ret, &len);
+	}
+	if (rc == 0) {
+		struct u256 off, cnt;
+		uint64_t o, c;
+
+		if (abi_decode_uint(ret, len, 0, 256, &off) != ABI_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
+		    abi_decode_uint(ret, len, o / 32, 256, &cnt) != ABI_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
+			rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+		} else {
+			if (c == 0)
+				printf("modules\tnone\n");
+			for (uint64_t i = 0; i < c && rc == 0; i++) {
+				if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != ABI_OK)
+					rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+				else
+					print_labelled("module", &a, book);
+			}
+		}
+	}
+	if (rc == 0)
+		rc = storage_address(x, &safe, guard_slot, &a);
+	if (rc == 0) {
+		if (memcmp(a.b, zero.b, 20) == 0)
+			printf("guard\tnone\n");
+		else
+			print_labelled("guard", &a, book);
+		rc = storage_address(x, &safe, handler_slot, &a);
+	}
+	if (rc == 0) {
+		if (memcmp(a.b, zero.b, 20) == 0)
+			printf("fallbackHandler\tnone\n");
+		else
+			print_labelled("fallbackHandler", &a, book);
+	}
+	free(ret);
+	free(owners);
+	addressbook_free(book);
+	return rc;
+}
+
+static int cmd_propose(struct ctx *x)
+{
+	struct safe_proposal p;
+	struct address *owners = NULL, who;
+	struct u256 nonce, thr;
+	uint64_t threshold = 0;
+	size_t n = 0;
+	int kinds = !!x->o.to + !!x->o.add_owner + !!x->o.remove_owner + !!x->o.change_threshold;
+	char h[70];
+	struct stat st;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if (!x->o.out)
+		return fail(EX_USAGE, "propose needs --out FILE");
+	if (kinds != 1)
+		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
+	if ((x->o.value || x->o.data || x->o.erc20) && !x->o.to)
+		return fail(EX_USAGE, "--value, --data and --erc20 go with --to");
+	if (x->o.data && x->o.erc20)
+		return fail(EX_USAGE, "--data and --erc20 exclude each other");
+	if (!!x->o.erc20 != !!x->o.amount)
+		return fail(EX_USAGE, "--erc20 TOKEN goes with --amount N");
+	if (x->o.erc20 && x->o.value)
+		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
+	if (x->o.threshold && !x->o.add_owner && !x->o.remove_owner)
+		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
+	if (lstat(x->o.out, &st) == 0)
+		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", x->o.out);
+	rc = parse_addr(x->o.args[0], &p.safe, "SAFE");
+	if (rc == 0 && x->o.threshold)
+		rc = parse_small(x->o.threshold, &threshold, "--threshold");
+	if (rc == 0 && x->o.change_threshold)
+		rc = parse_small(x->o.change_threshold, &threshold, "--change-threshold");
+	if (rc == 0 && x->o.safe_tx_gas)
+		rc = parse_dec(x->o.safe_tx_gas, &p.tx.safe_tx_gas, "--safe-tx-gas");
+	if (rc == 0 && x->o.value) {
+		if (u256_parse_units(&p.tx.value, x->o.value, strlen(x->o.value), 18) != 0)
+			rc = fail(EX_USAGE, "--value %.60s: not an amount of ether", x->o.value);
+	}
+	if (rc == 0 && x->o.data) {
+		size_t l = strlen(x->o.data);
+
+		p.tx.data = malloc(l / 2 + 1);
+		if (!p.tx.data || strncmp(x->o.data, "0x", 2) != 0 ||
+		    hex_decode(p.tx.data, l / 2 + 1, &p.tx.data_len, x->o.data, l) != HEX_OK ||
+		    p.tx.data_len > SAFE_DATA_MAX)
+			rc = fail(EX_USAGE, "--data: not 0x-hex of at most %d bytes", SAFE_DATA_MAX);
+	}
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = require_contract(x, &p.safe);
+	if (rc == 0)
+		rc = safe_owners(x, &p.safe, &owners, &n);
+	if (rc == 0)
+		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
+	if (rc == 0)
+		rc = safe_uint(x, &p.safe, "nonce()", &nonce);
+	if (rc != 0)
+		goto out;
+	p.chain_id = x->chain_id;
+	p.tx.nonce = nonce;
+	if (x->o.nonce) {
+		rc = parse_dec(x->o.nonce, &p.tx.nonce, "--nonce");
+		if (rc == 0 && u256_cmp(p.tx.nonce, nonce) < 0)
+			rc = fail(EX_USAGE, "--nonce %s is already used: the Safe's nonce is past it", x->o.nonce);
+		if (rc != 0)
+			goto out;
+	}
+	if (x->o.to) {
+		rc = parse_addr(x->o.to, &who, "--to");
+		if (rc == 0 && x->o.erc20) {
+			struct address token;
+			struct u256 dec, amount;
+			uint8_t *ret = NULL;
+			size_t len;
+			uint64_t d = 0;
+
+			rc = parse_addr(x->o.erc20, &token, "--erc20");
+			if (rc == 0)
+				rc = view_sig(x, &token, "decimals()", &ret, &len);
+			if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != ABI_OK || u256_to_u64(dec, &d) != 0))
+				rc = fail(EX_FAIL, "the token's decimals() does not decode");
+			free(ret);
+			if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
+				rc = fail(EX_USAGE, "--amount %.60s: not an amount with the token's %llu decimals",
+				          x->o.amount, (unsigned long long)d);
+			if (rc == 0) {
+				p.tx.to = token;
+				rc = safe_encode_erc20_transfer(&who, amount, &p.tx.data, &p.tx.data_len) == SAFE_OK
+					? 0 : fail(EX_FAIL, "cannot encode the transfer");
+			}
+		} else if (rc == 0) {
+			p.tx.to = who;
+		}
+	} else {
+		/* Owner management: the Safe calls itself. */
+		uint64_t cur;
+
+		p.tx.to = p.safe;
+		u256_to_u64(thr, &cur);
+		if (x->o.add_owner) {
+			rc = parse_addr(x->o.add_owner, &who, "--add-owner");
+			if (rc == 0 && is_owner(owners, n, &who))
+				rc = fail(EX_USAGE, "%s is an owner already", x->o.add_owner);
+			if (rc == 0 && threshold > n + 1)
+				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n + 1);
+			if (rc == 0)
+				rc = safe_encode_add_owner(&who, threshold ? threshold : cur, &p.tx.data, &p.tx.data_len);
+		} else if (x->o.remove_owner) {
+			struct address prev;
+
+			rc = parse_addr(x->o.remove_owner, &who, "--remove-owner");
+			if (rc == 0 && !safe_prev_owner(owners, n, &who, &prev))
+				rc = fail(EX_USAGE, "%s is not an owner", x->o.remove_owner);
+			if (rc == 0 && n == 1)
+				rc = fail(EX_USAGE, "a Safe keeps at least one owner");
+			if (rc == 0 && !threshold)
+				threshold = cur < n - 1 ? cur : n - 1;
+			if (rc == 0 && threshold > n - 1)
+				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n - 1);
+			if (rc == 0)
+				rc = safe_encode_remove_owner(&prev, &who, threshold, &p.tx.data, &p.tx.data_len);
+		} else {
+			if (threshold > n)
+				rc = fail(EX_USAGE, "--change-threshold is more than the %zu owners", n);
+			if (rc == 0)
+				rc = safe_encode_change_threshold(threshold, &p.tx.data, &p.tx.data_len);
+		}
+	}
+	if (rc != 0)
+		goto out;
+	if (p.tx.data_len == 0) {
+		free(p.tx.data);
+		p.tx.data = NULL;
+	}
+	{
+		char err[SAFE_ERR_MAX] = "";
+
+		if (safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)) != SAFE_OK) {
+			rc = fail(EX_FAIL, "%s", err);
+			goto out;
+		}
+	}
+	rc = check_contract_hash(x, &p);
+	if (rc == 0)
+		rc = write_proposal(x->o.out, &p);
+	if (rc == 0) {
+		show_proposal(&p);
+		hex_encode(h, sizeof(h), p.hash, 32, 1);
+		printf("%s\n", h);
+	}
+out:
+	free(owners);
+	safe_proposal_free(&p);
+	return rc;
+}
+
+static int cmd_sign(struct ctx *x)
+{
+	struct safe_proposal p;
+	struct address from, *owners = NULL;
+	struct u256 nonce;
+	uint8_t sig[65], *key = NULL;
+	size_t n = 0;
+	char err[SAFE_ERR_MAX] = "", hex[140];
+	const char *path = x->o.args[0];
+	int rc;
+
+	if (!x->o.from)
+		return fail(EX_USAGE, "sign needs --from OWNER");
+	rc = parse_addr(x->o.from, &from, "--from");
+	if (rc != 0)
+		return rc;
+	rc = read_proposal(path, &p);
+	if (rc != 0)
+		return rc;
+	if (x->o.offline) {
+		/* An air-gapped signer: the file's own hash is checked (read_proposal), the rest cannot be. */
+		fputs("chaindeck safe: offline: the chain, the nonce, the Safe's owners and its own hash are NOT "
+		      "checked against a node; compare the safeTxHash below with the proposer's\n", stderr);
+	} else {
+		rc = connect_node(x);
+		if (rc == 0)
+			rc = check_online(x, &p, &nonce);
+		if (rc == 0)
+			rc = safe_owners(x, &p.safe, &owners, &n);
+		if (rc == 0 && !is_owner(owners, n, &from))
+			rc = fail(EX_FAIL, "%s is not an owner of this Safe: not signing", x->o.from);
+		if (rc != 0)
+			goto out;
+	}
+	fputs("chaindeck safe: signing this Safe transaction:\n", stderr);
+	show_proposal(&p);
+	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, x->o.from, &key);
+	if (rc != 0)
+		goto out;
+	if (safe_sign(&p, key, sig) != SAFE_OK) {
+		rc = fail(EX_FAIL, "cannot sign the SafeTx hash");
+		goto out;
+	}
+	if (safe_proposal_add_signature(&p, &from, sig, err, sizeof(err)) != SAFE_OK) {
+		rc = fail(EX_FAIL, "%s", err);
+		goto out;
+	}
+	rc = write_proposal(path, &p);
+	if (rc == 0) {
+		hex_encode(hex, sizeof(hex), sig, 65, 1);
+		printf("%s\n", hex);
+	}
+out:
+	wallet_cli_key_free(key);
+	free(owners);
+	safe_proposal_free(&p);
+	return rc;
+}
+
+/* The Safe event in the receipt's logs: 1 ExecutionSuccess, 0 ExecutionFailure, -1 neither. */
+static int execution_event(const struct eth_receipt *r, const struct address *safe, const uint8_t hash[32])
+{
+	uint8_t ok[32], bad[32];
+
+	abi_event_topic("ExecutionSuccess(bytes32,uint256)", ok);
+	abi_event_topic("ExecutionFailure(bytes32,uint256)", bad);
+	for (size_t i = 0; i < r->log_count; i++) {
+		const struct eth_log *l = &r->logs[i];
+
+		/* event ExecutionSuccess / ExecutionFailure(bytes32 indexed txHash, uint256 payment) */
+		if (memcmp(l->address, safe->b, 20) != 0 || l->topic_count != 2 || memcmp(l->topics[1], hash, 32) != 0)
+			continue;
+		if (memcmp(l->topics[0], ok, 32) == 0)
+			return 1;
+		if (memcmp(l->topics[0], bad, 32) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int cmd_exec(struct ctx *x)
+{
+	struct safe_proposal p;
+	struct address from, *owners = NULL;
+	struct safe_signature *use = NULL;
+	struct u256 nonce, thr;
+	struct eth_receipt rcpt;
+	uint8_t *data = NULL, *ret = NULL;
+	size_t n = 0, nuse = 0, len, retlen;
+	uint64_t threshold;
+	char h[70], a[80], b[80];
+	int rc, ev;
+
+	memset(&rcpt, 0, sizeof(rcpt));
+	if (!x->o.from)
+		return fail(EX_USAGE, "exec needs --from ADDRESS (the account that pays the gas)");
+	rc = parse_addr(x->o.from, &from, "--from");
+	if (rc != 0)
+		return rc;
+	rc = read_proposal(x->o.args[0], &p);
+	if (rc != 0)
+		return rc;
+	rc = connect_node(x);
+	if (rc == 0)
+		rc = check_online(x, &p, &nonce);
+	if (rc == 0 && u256_cmp(p.tx.nonce, nonce) != 0) {
+		u256_format_dec(p.tx.nonce, a, sizeof(a));
+		u256_format_dec(nonce, b, sizeof(b));
+		rc = fail(EX_FAIL, "the proposal has nonce %s but the Safe executes nonce %s next", a, b);
+	}
+	if (rc == 0)
+		rc = safe_owners(x, &p.safe, &owners, &n);
+	if (rc == 0)
+		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
+	if (rc == 0 && u256_to_u64(thr, &threshold) != 0)
+		rc = fail(EX_FAIL, "getThreshold(): out of range");
+	if (rc != 0)
+		goto out;
+	/* Signatures of current owners only (each checked against its owner when the file was read). */
+	use = calloc(p.nsigs ? p.nsigs : 1, sizeof(*use));
+	if (!use) {
+		rc = fail(EX_FAIL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < p.nsigs; i++) {
+		if (is_owner(owners, n, &p.sigs[i].owner))
+			use[nuse++] = p.sigs[i];
+		else
+			fprintf(stderr, "chaindeck safe: ignoring a signature by a non-owner\n");
+	}
+	if (nuse < threshold) {
+		rc = fail(EX_FAIL, "%zu owner signature%s of the %llu this Safe needs: not sent", nuse, nuse == 1 ? "" : "s",
+		          (unsigned long long)threshold);
+		goto out;
+	}
+	/* The contract's own verdict on the signatures, then on the whole execution. */
+	if (safe_encode_check_signatures(p.hash, use, nuse, &data, &len) != SAFE_OK) {
+		rc = fail(EX_FAIL, "cannot encode checkSignatures");
+		goto out;
+	}
+	rc = eth_call_raw(x, NULL, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
+	free(data);
+	data = NULL;
+	free(ret);
+	ret = NULL;
+	if (rc == -2) {
+		rc = fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	if (safe_encode_exec(&p.tx, use, nuse, &data, &len) != SAFE_OK) {
+		rc = fail(EX_FAIL, "cannot encode execTransaction");
+		goto out;
+	}
+	rc = eth_call_raw(x, &from, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
+	if (rc == -2) {
+		rc = fail(EX_FAIL, "execTransaction would revert: %s: not sent", x->revert);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	{
+		bool ok = false;
+
+		if (abi_decode_bool(ret, retlen, 0, &ok) != ABI_OK) {
+			rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
+			goto out;
+		}
+		if (!ok) {
+			uint8_t *r2 = NULL;
+			size_t l2;
+			int why = eth_call_raw(x, &p.safe, &p.tx.to, p.tx.value, p.tx.data, p.tx.data_len, &r2, &l2);
+
+			free(r2);
+			fprintf(stderr, "chaindeck safe: the Safe transaction's call would fail (%s); executing it records "
+			        "ExecutionFailure and uses nonce\n", why == -2 ? x->revert : "no reason given");
+			if (!x->o.allow_failure) {
+				rc = fail(EX_FAIL, "not sent: give --allow-failure to execute it anyway");
+				goto out;
+			}
+		}
+	}
+	fputs("chaindeck safe: executing this Safe transaction:\n", stderr);
+	show_proposal(&p);
+	rc = send_tx(x, &from, &p.safe, data, len, &rcpt);
+	if (rc != 0)
+		goto out;
+	hex_encode(h, sizeof(h), rcpt.tx_hash, 32, 1);
+	if (!rcpt.has_status || rcpt.status != 1) {
+		rc = fail(EX_FAIL, "transaction %s reverted", h);
+		goto out;
+	}
+	ev = execution_event(&rcpt, &p.safe, p.hash);
+	if (ev == 1) {
+		printf("ExecutionSuccess\t%s\n", h);
+	} else if (ev == 0) {
+		printf("ExecutionFailure\t%s\n", h);
+		rc = fail(EX_FAIL, "the Safe executed the transaction but its call failed (ExecutionFailure)");
+	} else {
+		rc = fail(EX_FAIL, "transaction %s has neither ExecutionSuccess nor ExecutionFailure from the Safe", h);
+	}
+out:
+	eth_receipt_free(&rcpt);
+	free(data);
+	free(ret);
+	free(use);
+	free(owners);
+	safe_proposal_free(&p);
+	return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------------ */
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *x);
+	int nargs;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N]" },
+	{ "info", cmd_info, 1, "info SAFE [--book PATH]" },
+	{ "propose", cmd_propose, 1,
+	  "propose SAFE --out FILE [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
+	  "--amount N] | --add-owner X [--threshold N] | --remove-owner X [--threshold N] | --change-threshold N)" },
+	{ "sign", cmd_sign, 1, "sign FILE --from OWNER [--offline]" },
+	{ "exec", cmd_exec, 1, "exec FILE --from ADDRESS [--allow-failure]" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: chaindeck safe COMMAND [--rpc-url URL] [--vault PATH] [--password-file F] ...\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  chaindeck safe %s\n", commands[i].usage);
+	fputs("exit status: 0 ok, 1 error or refusal, 2 usage, 3 wrong password, 4 not found\n", f);
+}
+
+int safe_cli_main(int argc, char **argv)
+{
+	enum {
+		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
+		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_HELP
+	};
+	static const struct option longopts[] = {
+		{ "rpc-url", required_argument, NULL, O_RPC },
+		{ "vault", required_argument, NULL, O_VAULT },
+		{ "password-file", required_argument, NULL, O_PWFILE },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "owners", required_argument, NULL, O_OWNERS },
+		{ "threshold", required_argument, NULL, O_THRESHOLD },
+		{ "salt", required_argument, NULL, O_SALT },
+		{ "to", required_argument, NULL, O_TO },
+		{ "value", required_argument, NULL, O_VALUE },
+		{ "data", required_argument, NULL, O_DATA },
+		{ "erc20", required_argument, NULL, O_ERC20 },
+		{ "amount", required_argument, NULL, O_AMOUNT },
+		{ "nonce", required_argument, NULL, O_NONCE },
+		{ "add-owner", required_argument, NULL, O_ADD },
+		{ "remove-owner", required_argument, NULL, O_REMOVE },
+		{ "change-threshold", required_argument, NULL, O_CHANGE },
+		{ "safe-tx-gas", required_argument, NULL, O_STG },
+		{ "book", required_argument, NULL, O_BOOK },
+		{ "allow-failure", no_argument, NULL, O_ALLOW },
+		{ "offline", no_argument, NULL, O_OFFLINE },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command *cmd = NULL;
+	struct ctx x;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_USAGE : EX_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		usage(stderr);
+		return fail(EX_USAGE, "unknown command '%.40s'", argv[1]);
+	}
+	memset(&x, 0, sizeof(x));
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RPC: x.o.rpc_url = optarg; break;
+		case O_VAULT: x.o.vault = optarg; break;
+		case O_PWFILE: x.o.password_file = optarg; break;
+		case O_FROM: x.o.from = optarg; break;
+		case O_OUT: x.o.out = optarg; break;
+		case O_OWNERS: x.o.owners = optarg; break;
+		case O_THRESHOLD: x.o.threshold = optarg; break;
+		case O_SALT: x.o.salt = optarg; break;
+		case O_TO: x.o.to = optarg; break;
+		case O_VALUE: x.o.value = optarg; break;
+		case O_DATA: x.o.data = optarg; break;
+		case O_ERC20: x.o.erc20 = optarg; break;
+		case O_AMOUNT: x.o.amount = optarg; break;
+		case O_NONCE: x.o.nonce = optarg; break;
+		case O_ADD: x.o.add_owner = optarg; break;
+		case O_REMOVE: x.o.remove_owner = optarg; break;
+		case O_CHANGE: x.o.change_threshold = optarg; break;
+		case O_STG: x.o.safe_tx_gas = optarg; break;
+		case O_BOOK: x.o.book = optarg; break;
+		case O_ALLOW: x.o.allow_failure = true; break;
+		case O_OFFLINE: x.o.offline = true; break;
+		case O_HELP:
+			printf("usage: chaindeck safe %s\n", cmd->usage);
+			return EX_OK;
+		default:
+			return fail(EX_USAGE, "bad option '%.40s'; usage: chaindeck safe %s", argv[optind - 1], cmd->usage);
+		}
+	}
+	x.o.args = argv + optind;
+	x.o.nargs = argc - optind;
+	if (x.o.nargs != cmd->nargs)
+		return fail(EX_USAGE, "usage: chaindeck safe %s", cmd->usage);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return fail(EX_FAIL, "cannot initialise libcurl");
+	x.loop = loop_new();
+	if (!x.loop) {
+		curl_global_cleanup();
+		return fail(EX_FAIL, "out of memory");
+	}
+	rc = cmd->run(&x);
+	rpc_client_free(x.rpc);
+	loop_free(x.loop);
+	curl_global_cleanup();
+	return rc;
+}
