@@ -576,7 +576,8 @@ static int read_proposal(const char *path, struct safe_proposal *p)
 {
 	char *text = NULL, err[SAFE_ERR_MAX] = "";
 	size_t len = 0;
-	int rc = fsutil_read_private(path, SAFE_FILE_MAX, &text, &len, err, sizeof(err));
+	/* Any file the user names: what it says is validated field by field and checked against the Safe. */
+	int rc = fsutil_read(path, SAFE_FILE_MAX, FSUTIL_FOLLOW, &text, &len, err, sizeof(err));
 
 	memset(p, 0, sizeof(*p));
 	if (rc == FSUTIL_ENOENT)
