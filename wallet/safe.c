@@ -14,23 +14,11 @@
 #include <cjson/cJSON.h>
 
 #include "common/abi.h"
+#include "common/errmsg.h"
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "wallet/eip712.h"
 #include "wallet/sign.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void addr_const(struct address *a, const char *text)
 {

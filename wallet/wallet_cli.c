@@ -612,6 +612,10 @@ static int show_mnemonic_screen(const char *mnemonic, const char *intro)
 	const char *p = mnemonic;
 	int fd, rc = 0;
 
+	if (!mnemonic) {
+		secret_free(text);
+		return fail(WALLET_CLI_EFAIL, "no mnemonic to show");
+	}
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		secret_free(text);
@@ -657,6 +661,10 @@ static int backup_check(const char *mnemonic)
 	const char *p = mnemonic;
 	int rc = 0;
 
+	if (!mnemonic) {
+		secret_free(typed);
+		return fail(WALLET_CLI_EFAIL, "no mnemonic to check");
+	}
 	while (*p && n < 24) {
 		size_t wl = strcspn(p, " ");
 
