@@ -6,7 +6,6 @@
  */
 #include "wallet/safe.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
