@@ -126,15 +126,6 @@ static const char *label_of(const struct wp *p, const struct app *app, const uin
 	return app->book ? addressbook_get(app->book, &ad) : NULL;
 }
 
-static void kv(struct app *app, WINDOW *win, int *y, const char *label, enum tui_style st, const char *value)
-{
-	if (*y < getmaxy(win) - 1) {
-		widget_label(app, win, *y, 1, label, LABEL_W);
-		widget_text(app, win, *y, LABEL_W + 1, st, value);
-	}
-	(*y)++;
-}
-
 /* ---- the main view ---- */
 
 static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
@@ -427,22 +418,22 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 	case WALLET_LINK_UNVERIFIED:
 		/* The file's bytes alone: never offered as the address to pay. */
 		snprintf(line, sizeof(line), "%s  (unverified - unlock to verify)", addr);
-		kv(app, win, &y, "Receive to", STYLE_WARN, line);
-		kv(app, win, &y, "Link", STYLE_WARN, "u unlocks: the address is checked against its key before a link or QR code is shown");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_WARN, line);
+		widget_kv(app, win, &y, LABEL_W - 1, "Link", STYLE_WARN, "u unlocks: the address is checked against its key before a link or QR code is shown");
 		return;
 	case WALLET_LINK_TAMPERED:
-		kv(app, win, &y, "Receive to", STYLE_BAD, "TAMPERED: the vault file's address is not its key's; nothing to show");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_BAD, "TAMPERED: the vault file's address is not its key's; nothing to show");
 		return;
 	case WALLET_LINK_NO_CHAIN:
-		kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
-		kv(app, win, &y, "Link", STYLE_DIM, "waiting for the node's chain id...");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
+		widget_kv(app, win, &y, LABEL_W - 1, "Link", STYLE_DIM, "waiting for the node's chain id...");
 		return;
 	default:
 		break;
 	}
-	kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
-	kv(app, win, &y, "Verified", STYLE_OK, "derived from its key at unlock and now");
-	kv(app, win, &y, "EIP-681", STYLE_NORMAL, link);
+	widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
+	widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	widget_kv(app, win, &y, LABEL_W - 1, "EIP-681", STYLE_NORMAL, link);
 	draw_qr(app, win, y + 1, 2, link);
 }
 
@@ -941,72 +932,309 @@ static long newest_pending(const struct wp *p)
 	return -1;
 }
 
-static int confirm_key(struct wp *p, struct app *app, int key)
+/* ---- keys: one function per row of wp_keys ---- */
+
+/*
+ * The confirmation screen is modal: only its own keys act there (Esc, y/Y,
+ * the fee keys, u); every other key of the wallet is swallowed, so keys meant
+ * for the main view cannot reach past a confirmation by accident.
+ */
+static bool confirming(const struct wp *p)
 {
+	return p->view == WV_CONFIRM;
+}
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, wallet_account_count(p->w));
+	if (!list_view_key(&p->accounts, key))
+		return PANE_IGNORED;
+	if (p->accounts.sel != p->sel) {
+		p->sel = p->accounts.sel;
+		wallet_select(p->w, p->sel);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_unlock(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (wallet_state(p->w) == WALLET_LOCKED)
+		ask(p, P_PASSWORD, "Vault password", "");
+	else if (confirming(p))
+		return PANE_CONSUMED;
+	else if (wallet_state(p->w) == WALLET_UNLOCKED)
+		notice_set(&p->note, false, "already unlocked (L locks)");
+	else if (wallet_state(p->w) != WALLET_UNLOCKING)
+		notice_set(&p->note, true, "nothing to unlock: %s",
+		           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
+		                                                 : "the vault cannot be read");
+	return PANE_REDRAW;
+}
+
+static int key_lock(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	wallet_lock(p->w);
+	return PANE_REDRAW;
+}
+
+static int key_send(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (no_account_why(p)) {
+		notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
+		return PANE_REDRAW;
+	}
+	memset(&p->form, 0, sizeof(p->form));
+	p->form.from = p->sel;
+	p->replacing = false;
+	ask(p, P_TO, "Send to address", "");
+	return PANE_REDRAW;
+}
+
+/* y signs what the confirmation shows; Y also when the pre-send check predicts a failure. */
+static int key_sign(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
 	const struct wallet_draft *d = wallet_draft(p->w);
 
-	switch (key) {
-	case 27:
+	if (!confirming(p) || d->state != DRAFT_READY)
+		return PANE_CONSUMED;
+	if (wallet_state(p->w) != WALLET_UNLOCKED) {
+		notice_set(&p->note, true, "unlock first: u");
+		return PANE_REDRAW;
+	}
+	/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
+	if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
+		notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
+		return PANE_REDRAW;
+	}
+	/* The node says it would fail: sending anyway takes a deliberate capital Y. */
+	if (!d->precheck_ok && key == 'y') {
+		notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
+		return PANE_REDRAW;
+	}
+	/* From here on the form is spent: no key re-prepares this payment. */
+	p->form_live = false;
+	wallet_send(p->w);
+	return PANE_REDRAW;
+}
+
+/* 1 2 3: on a confirmation, the fee level; elsewhere the shell's pane keys. */
+static int key_fee_level(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (!confirming(p))
+		return PANE_IGNORED;
+	if (!p->form_live)
+		return PANE_CONSUMED;
+	p->form.level = (enum fee_level)(key - '1');
+	p->form.custom_fees = false;
+	reprepare(p);
+	return PANE_REDRAW;
+}
+
+/* OSC 52: the terminal puts the text on the clipboard. */
+static void copy_text(const char *text)
+{
+	char b64[512];
+
+	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)text, strlen(text), sodium_base64_VARIANT_ORIGINAL);
+	printf("\033]52;c;%s\a", b64);
+	fflush(stdout);
+}
+
+/* c: on a confirmation, custom fees; elsewhere, copy the receive link. */
+static int key_c(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	char link[160];
+	int rc;
+
+	(void)app;
+	(void)key;
+	if (confirming(p)) {
+		if (p->form_live)
+			ask(p, P_MAXFEE, wallet_draft(p->w)->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
+		return PANE_REDRAW;
+	}
+	if (p->view != WV_RECEIVE && !wallet_account(p->w, p->sel))
+		return PANE_REDRAW;
+	rc = wallet_receive_link(p->w, p->sel, link, sizeof(link));
+	if (rc == WALLET_LINK_UNVERIFIED)
+		notice_set(&p->note, true, "unlock first (u): the address is verified against its key before it is copied");
+	else if (rc == WALLET_LINK_TAMPERED)
+		notice_set(&p->note, true, "not copied: the vault file's address is not its key's (tampered)");
+	if (rc > 0) {
+		copy_text(link);
+		notice_set(&p->note, false, "copied %s", link);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_nonce(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (!confirming(p))
+		return PANE_IGNORED;
+	/* A replacement keeps the nonce it replaces: no custom nonce there. */
+	if (p->form_live && !p->replacing)
+		ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
+	return PANE_REDRAW;
+}
+
+/* r: the receive screen, and r again leaves it. */
+static int key_receive(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (p->view == WV_RECEIVE)
+		p->view = WV_MAIN;
+	else if (no_account_why(p))
+		notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
+	else
+		p->view = WV_RECEIVE;
+	return PANE_REDRAW;
+}
+
+/* Esc, Bksp: back to the main view; Esc on a confirmation drops the draft. */
+static int key_back(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (confirming(p)) {
+		if (key != 27)
+			return PANE_CONSUMED;
 		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
-		if (d->state != DRAFT_SENDING)
+		if (wallet_draft(p->w)->state != DRAFT_SENDING)
 			wallet_draft_clear(p->w);
 		p->form_live = false;
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
-	case 'y':
-	case 'Y':
-		if (d->state != DRAFT_READY)
-			return PANE_CONSUMED;
-		if (wallet_state(p->w) != WALLET_UNLOCKED) {
-			notice_set(&p->note, true, "unlock first: u");
-			return PANE_REDRAW;
-		}
-		/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
-		if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
-			notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
-			return PANE_REDRAW;
-		}
-		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
-		if (!d->precheck_ok && key == 'y') {
-			notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
-			return PANE_REDRAW;
-		}
-		/* From here on the form is spent: no key re-prepares this payment. */
-		p->form_live = false;
-		wallet_send(p->w);
-		return PANE_REDRAW;
-	case '1':
-	case '2':
-	case '3':
-		if (!p->form_live)
-			return PANE_CONSUMED;
-		p->form.level = (enum fee_level)(key - '1');
-		p->form.custom_fees = false;
-		reprepare(p);
-		return PANE_REDRAW;
-	case 'c':
-		if (p->form_live)
-			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
-		return PANE_REDRAW;
-	case 'o':
-		/* A replacement keeps the nonce it replaces: no custom nonce there. */
-		if (p->form_live && !p->replacing)
-			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
-		return PANE_REDRAW;
-	case 'u':
-		if (wallet_state(p->w) == WALLET_LOCKED)
-			ask(p, P_PASSWORD, "Vault password", "");
-		return PANE_REDRAW;
-	default:
-		/* Keys of other panes must not reach past a confirmation screen by accident. */
-		return key == '\t' || key == KEY_BTAB || key == '?' ? PANE_IGNORED : PANE_CONSUMED;
 	}
+	if (p->view != WV_RECEIVE)
+		return PANE_IGNORED;
+	p->view = WV_MAIN;
+	return PANE_REDRAW;
 }
+
+static int key_replace(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	long k;
+
+	(void)app;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	k = newest_pending(p);
+	if (k < 0) {
+		notice_set(&p->note, true, "no pending transaction from this account");
+		return PANE_REDRAW;
+	}
+	memset(&p->form, 0, sizeof(p->form));
+	p->form.level = FEE_NORMAL;
+	p->replacing = true;
+	p->replace_idx = (size_t)k;
+	p->replace_cancel = key == 'X';
+	wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+	p->form_live = true;
+	p->view = WV_CONFIRM;
+	return PANE_REDRAW;
+}
+
+static int key_watch(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	ask(p, P_WATCH, "Token contract to watch", "");
+	return PANE_REDRAW;
+}
+
+static int key_derive(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	wallet_derive(p->w);
+	return PANE_REDRAW;
+}
+
+static int key_label(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (wallet_account(p->w, p->sel))
+		ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
+	return PANE_REDRAW;
+}
+
+static const struct pane_key wp_keys[] = {
+	{ { 'j', KEY_DOWN }, "next account", key_move },
+	{ { 'k', KEY_UP }, "previous account", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page of accounts up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last account", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three accounts up / down", key_move },
+	{ { 'u' }, "unlock the vault (password)", key_unlock },
+	{ { 'L' }, "lock it now (it also locks after 5 idle minutes)", key_lock },
+	{ { 's' }, "send ETH or a token: to, token, amount (or max)", key_send },
+	{ { 'y' }, "on the confirmation screen: sign and send exactly that", key_sign },
+	{ { 'Y' }, "send anyway when the pre-send check says it fails", key_sign },
+	{ { '1', '2', '3' }, "on the confirmation screen: slow / normal / fast fees", key_fee_level },
+	{ { 'c' }, "copy the receive link (OSC 52); on the confirmation screen: custom fees", key_c },
+	{ { 'o' }, "on the confirmation screen: custom nonce", key_nonce },
+	{ { 'r' }, "receive: address, EIP-681 link, QR code (r again leaves)", key_receive },
+	{ { 27, KEY_BACKSPACE, 127 }, "back to the accounts; Esc cancels a confirmation", key_back },
+	{ { 'x', 'X' }, "speed up / cancel the newest pending transaction", key_replace },
+	{ { 't' }, "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault", key_watch },
+	{ { 'n' }, "add the next account (m/44'/60'/0'/0/i)", key_derive },
+	{ { 'e' }, "edit the account's label", key_label },
+};
 
 static int wp_key(void *state, struct app *app, int key)
 {
 	struct wp *p = state;
-	long k;
+	int r;
 
 	if (!p->w)
 		return PANE_IGNORED;
@@ -1014,117 +1242,12 @@ static int wp_key(void *state, struct app *app, int key)
 	if (p->prompt != P_NONE)
 		return prompt_key(p, app, key);
 	p->note.text[0] = '\0';
-	if (p->view == WV_CONFIRM)
-		return confirm_key(p, app, key);
-	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
-		p->view = WV_MAIN;
-		return PANE_REDRAW;
-	}
-	p->accounts.sel = p->sel;
-	list_view_set_count(&p->accounts, wallet_account_count(p->w));
-	if (list_view_key(&p->accounts, key)) {
-		if (p->accounts.sel != p->sel) {
-			p->sel = p->accounts.sel;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
-	}
-	switch (key) {
-	case 'u':
-		if (wallet_state(p->w) == WALLET_LOCKED)
-			ask(p, P_PASSWORD, "Vault password", "");
-		else if (wallet_state(p->w) == WALLET_UNLOCKED)
-			notice_set(&p->note, false, "already unlocked (L locks)");
-		else if (wallet_state(p->w) != WALLET_UNLOCKING)
-			notice_set(&p->note, true, "nothing to unlock: %s",
-			           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
-			                                                 : "the vault cannot be read");
-		return PANE_REDRAW;
-	case 'L':
-		wallet_lock(p->w);
-		return PANE_REDRAW;
-	case 'n':
-		wallet_derive(p->w);
-		return PANE_REDRAW;
-	case 't':
-		ask(p, P_WATCH, "Token contract to watch", "");
-		return PANE_REDRAW;
-	case 'e':
-		if (wallet_account(p->w, p->sel))
-			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
-		return PANE_REDRAW;
-	case 'r':
-		if (no_account_why(p))
-			notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
-		else
-			p->view = WV_RECEIVE;
-		return PANE_REDRAW;
-	case 'c':
-		if (p->view == WV_RECEIVE || wallet_account(p->w, p->sel)) {
-			char link[160], b64[256];
-			int rc = wallet_receive_link(p->w, p->sel, link, sizeof(link));
-
-			if (rc == WALLET_LINK_UNVERIFIED)
-				notice_set(&p->note, true, "unlock first (u): the address is verified against its key before it is copied");
-			else if (rc == WALLET_LINK_TAMPERED)
-				notice_set(&p->note, true, "not copied: the vault file's address is not its key's (tampered)");
-			if (rc > 0) {
-				/* OSC 52: the terminal puts the link on the clipboard. */
-				sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)link, strlen(link),
-				                  sodium_base64_VARIANT_ORIGINAL);
-				printf("\033]52;c;%s\a", b64);
-				fflush(stdout);
-				notice_set(&p->note, false, "copied %s", link);
-			}
-		}
-		return PANE_REDRAW;
-	case 's':
-		if (no_account_why(p)) {
-			notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
-			return PANE_REDRAW;
-		}
-		memset(&p->form, 0, sizeof(p->form));
-		p->form.from = p->sel;
-		p->replacing = false;
-		ask(p, P_TO, "Send to address", "");
-		return PANE_REDRAW;
-	case 'x':
-	case 'X':
-		k = newest_pending(p);
-		if (k < 0) {
-			notice_set(&p->note, true, "no pending transaction from this account");
-			return PANE_REDRAW;
-		}
-		memset(&p->form, 0, sizeof(p->form));
-		p->form.level = FEE_NORMAL;
-		p->replacing = true;
-		p->replace_idx = (size_t)k;
-		p->replace_cancel = key == 'X';
-		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
-		p->form_live = true;
-		p->view = WV_CONFIRM;
-		return PANE_REDRAW;
-	default:
-		return PANE_IGNORED;
-	}
+	r = pane_key_run(wp_keys, sizeof(wp_keys) / sizeof(wp_keys[0]), p, app, key);
+	/* Keys of other panes must not reach past a confirmation screen by accident. */
+	if (r == PANE_IGNORED && confirming(p) && key != '\t' && key != KEY_BTAB && key != '?')
+		return PANE_CONSUMED;
+	return r;
 }
-
-static const struct key_help wp_keys[] = {
-	{ "j k", "select an account (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "u", "unlock the vault (password)" },
-	{ "L", "lock it now (it also locks after 5 idle minutes)" },
-	{ "s", "send ETH or a token: to, token, amount (or max)" },
-	{ "y", "on the confirmation screen: sign and send exactly that" },
-	{ "Y", "send anyway when the pre-send check says it fails" },
-	{ "1 2 3", "on the confirmation screen: slow / normal / fast fees" },
-	{ "c o", "on the confirmation screen: custom fees / nonce" },
-	{ "r", "receive: address, EIP-681 link, QR code" },
-	{ "c", "copy the receive link (OSC 52)" },
-	{ "x X", "speed up / cancel the newest pending transaction" },
-	{ "t", "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault" },
-	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
-	{ "e", "edit the account's label" },
-};
 
 const struct pane_ops wallet_pane_ops = {
 	.name = "Wallet",
@@ -1132,6 +1255,6 @@ const struct pane_ops wallet_pane_ops = {
 	.fini = wp_fini,
 	.draw = wp_draw,
 	.key = wp_key,
-	.keys = wp_keys,
-	.nkeys = sizeof(wp_keys) / sizeof(wp_keys[0]),
+	.rows = wp_keys,
+	.nrows = sizeof(wp_keys) / sizeof(wp_keys[0]),
 };
