@@ -83,6 +83,19 @@ struct wallet;
 struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
                           const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen);
 void wallet_free(struct wallet *w);
+/*
+ * Follows another node: what belonged to the old one (chain id, balances,
+ * nonces, history, rewards, token balances, a draft being prepared) is
+ * dropped and read again from `node`; the vault and its state (unlocked
+ * stays unlocked), labels and the sent transactions stay (each is followed
+ * on its own chain: wallet_sent's chain_id). 0; -1 with a message in err,
+ * the wallet staying on its node, when a transaction is being sent (its
+ * answer must reach the node it went to) or the URL is bad.
+ */
+int wallet_follow_node(struct wallet *w, const struct config *cfg, const struct config_node *node, char *err,
+                       size_t errlen);
+/* The name of the node the wallet follows. */
+const char *wallet_node_name(const struct wallet *w);
 
 enum wallet_state wallet_state(const struct wallet *w);
 /* The last thing worth telling the user ("wrong password", "locked after 5 min idle"); "" if none. */

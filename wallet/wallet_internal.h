@@ -41,6 +41,7 @@ struct wallet {
 	uint64_t timer;
 	char message[240];
 	char vault_path[4096];
+	char node_name[64];           /* the node followed (wallet_follow_node) */
 	bool insecure;
 
 	struct vault *vault;

@@ -58,13 +58,8 @@ static int wp_init(struct app *app, void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (app->cfg.nnodes && app->vault_path[0]) {
-		p->w = wallet_new(app->loop, &app->cfg, &app->cfg.nodes[0], app->vault_path, app_changed, app, err, errlen);
-		if (!p->w) {
-			free(p);
-			return -1;
-		}
-	}
+	/* main built the model, on the selected node; with no node (or no home) it stays empty. */
+	p->w = app->wallet;
 	*state = p;
 	return 0;
 }
@@ -76,8 +71,48 @@ static void wp_fini(void *state)
 	if (!p)
 		return;
 	line_edit_wipe(&p->edit);
-	wallet_free(p->w);
-	free(p);
+	free(p); /* the model is main's */
+}
+
+/* Whether the prompt open is one of the send form's (to, token, amount, fees, nonce). */
+static bool prompt_in_send(enum wprompt pr)
+{
+	return pr == P_TO || pr == P_TOKEN || pr == P_AMOUNT || pr == P_MAXFEE || pr == P_TIP || pr == P_NONCE;
+}
+
+/*
+ * The dashboard selected another node and main pointed the wallet at it: a
+ * send being prepared was for the other chain, so it is dropped (the model
+ * dropped its draft; nothing was signed) and the user is told. The vault's
+ * state, the password prompt and the selected account stay.
+ */
+static void wp_follow_node(void *state, struct app *app)
+{
+	struct wp *p = state;
+	bool dropped;
+
+	(void)app;
+	if (!p->w)
+		return;
+	if (strcmp(wallet_node_name(p->w), app->explorer_node) != 0) {
+		notice_set(&p->note, true, "the wallet stays on %s while a transaction is being sent",
+		           wallet_node_name(p->w));
+		return;
+	}
+	dropped = p->view == WV_CONFIRM || prompt_in_send(p->prompt);
+	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH) {
+		line_edit_wipe(&p->edit);
+		p->prompt = P_NONE;
+	}
+	if (p->view == WV_CONFIRM)
+		p->view = WV_MAIN;
+	p->form_live = false;
+	p->replacing = false;
+	if (dropped)
+		notice_set(&p->note, true, "following %s: the send being prepared was dropped (nothing was signed)",
+		           wallet_node_name(p->w));
+	else
+		notice_set(&p->note, false, "following %s", wallet_node_name(p->w));
 }
 
 /* ---- formatting ---- */
@@ -138,6 +173,17 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 	snprintf(line, sizeof(line), "%s   %s", words[st], wallet_vault_path(p->w));
 	widget_text(app, win, (*y)++, 1, st == WALLET_UNLOCKED ? STYLE_OK : st == WALLET_BROKEN ? STYLE_BAD : STYLE_WARN,
 	            line);
+	{
+		uint64_t chain;
+
+		/* Which node the balances and history below come from (the dashboard's selection). */
+		if (wallet_chain_id(p->w, &chain))
+			snprintf(line, sizeof(line), "node %s   chain %llu  %s", wallet_node_name(p->w),
+			         (unsigned long long)chain, chain_name(chain));
+		else
+			snprintf(line, sizeof(line), "node %s   chain: asking the node...", wallet_node_name(p->w));
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, line);
+	}
 	if (wallet_tampered(p->w))
 		widget_text(app, win, (*y)++, 1, STYLE_BAD,
 		            "TAMPERED: the vault file does not authenticate; do not use its addresses (restore from the mnemonic)");
@@ -1257,4 +1303,5 @@ const struct pane_ops wallet_pane_ops = {
 	.key = wp_key,
 	.rows = wp_keys,
 	.nrows = sizeof(wp_keys) / sizeof(wp_keys[0]),
+	.follow_node = wp_follow_node,
 };
