@@ -855,80 +855,109 @@ static void reprepare(struct wp *p)
 		wallet_prepare(p->w, &p->form);
 }
 
+/*
+ * The send form's prompts, one after the other: recipient, token, amount.
+ * True when the next prompt is open (the current one must stay answered).
+ */
+static bool form_prompt_done(struct wp *p)
+{
+	struct address a;
+	int rc;
+
+	switch (p->prompt) {
+	case P_TO:
+		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+		if (rc != ADDRESS_OK) {
+			/* A mistyped checksum is refused, never silently accepted. */
+			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
+			return false;
+		}
+		memcpy(p->form.to, a.b, 20);
+		ask(p, P_TOKEN, "Token contract (Enter for ETH)", "");
+		return true;
+	case P_TOKEN:
+		p->form.token = p->edit.text[0] != '\0';
+		if (p->form.token) {
+			struct token_meta meta;
+
+			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+			if (rc != ADDRESS_OK) {
+				notice_set(&p->note, true, "token: %s", address_strerror(rc));
+				return false;
+			}
+			memcpy(p->form.token_addr, a.b, 20);
+			/* Ask for its decimals now, so the amount can be read exactly. */
+			tokens_get(wallet_tokens(p->w), a.b, &meta);
+		}
+		ask(p, P_AMOUNT, p->form.token ? "Amount of the token (or max)" : "Amount in ETH (or max)", "");
+		return true;
+	default: /* P_AMOUNT */
+		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
+		p->form.level = FEE_NORMAL;
+		p->form_live = true;
+		p->view = WV_CONFIRM;
+		wallet_prepare(p->w, &p->form);
+		return false;
+	}
+}
+
+/* The confirmation's custom fees (max fee, then tip) and nonce. True when the next prompt is open. */
+static bool fee_prompt_done(struct wp *p)
+{
+	switch (p->prompt) {
+	case P_MAXFEE:
+		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
+			return false;
+		}
+		p->form.gas_price = p->form.max_fee;
+		ask(p, P_TIP, "Tip (priority fee) in gwei", "");
+		return true;
+	case P_TIP:
+		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
+			return false;
+		}
+		p->form.custom_fees = true;
+		reprepare(p);
+		return false;
+	default: /* P_NONCE */
+		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
+			notice_set(&p->note, true, "nonce: too long for a nonce");
+			return false;
+		}
+		p->form.custom_nonce = p->edit.text[0] != '\0';
+		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
+		wallet_prepare(p->w, &p->form);
+		return false;
+	}
+}
+
+/* Enter on a prompt: hands what was typed to the one that asked. */
 static void prompt_done(struct wp *p, struct app *app)
 {
 	struct address a;
 	int rc;
+	bool next = false;
 
 	(void)app;
 	switch (p->prompt) {
 	case P_PASSWORD:
 		wallet_unlock(p->w, p->edit.text);
 		line_edit_wipe(&p->edit);
-		p->prompt = P_NONE;
-		return;
+		break;
 	case P_LABEL:
 		wallet_set_label(p->w, p->sel, p->edit.text);
 		break;
 	case P_TO:
-		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-		if (rc != ADDRESS_OK) {
-			/* A mistyped checksum is refused, never silently accepted. */
-			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
-			break;
-		}
-		memcpy(p->form.to, a.b, 20);
-		ask(p, P_TOKEN, "Token contract (Enter for ETH)", "");
-		return;
 	case P_TOKEN:
-		p->form.token = p->edit.text[0] != '\0';
-		if (p->form.token) {
-			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-			if (rc != ADDRESS_OK) {
-				notice_set(&p->note, true, "token: %s", address_strerror(rc));
-				break;
-			}
-			memcpy(p->form.token_addr, a.b, 20);
-			/* Ask for its decimals now, so the amount can be read exactly. */
-			{
-				struct token_meta meta;
-
-				tokens_get(wallet_tokens(p->w), a.b, &meta);
-			}
-		}
-		ask(p, P_AMOUNT, p->form.token ? "Amount of the token (or max)" : "Amount in ETH (or max)", "");
-		return;
 	case P_AMOUNT:
-		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
-		p->form.level = FEE_NORMAL;
-		p->form_live = true;
-		p->view = WV_CONFIRM;
-		wallet_prepare(p->w, &p->form);
+		next = form_prompt_done(p);
 		break;
 	case P_MAXFEE:
-		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
-			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
-			break;
-		}
-		p->form.gas_price = p->form.max_fee;
-		ask(p, P_TIP, "Tip (priority fee) in gwei", "");
-		return;
 	case P_TIP:
-		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
-			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
-			break;
-		}
-		p->form.custom_fees = true;
-		reprepare(p);
-		break;
 	case P_NONCE:
-		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
-			notice_set(&p->note, true, "nonce: too long for a nonce");
-			break;
-		}
-		p->form.custom_nonce = p->edit.text[0] != '\0';
-		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
-		wallet_prepare(p->w, &p->form);
+		next = fee_prompt_done(p);
 		break;
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
@@ -942,7 +971,8 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_NONE:
 		break;
 	}
-	p->prompt = P_NONE;
+	if (!next)
+		p->prompt = P_NONE;
 }
 
 static int prompt_key(struct wp *p, struct app *app, int key)
