@@ -20,12 +20,14 @@
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
+#include "wallet/eip712.h"
+#include "wallet/sign.h"
 #include "wallet/wallet.h"
 
 #define LABEL_W 13
 
-enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM };
-enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH };
+enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM, WV_TYPED };
+enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED };
 
 struct wp {
 	struct wallet *w;
@@ -48,6 +50,8 @@ struct wp {
 	int confirm_rows, confirm_cols;  /* the size the confirmation was last drawn at */
 	bool send_after_unlock;
 	struct notice note;
+	struct wallet_typed *typed;      /* the typed-data request on WV_TYPED, or NULL */
+	int typed_rows, typed_cols;      /* the size its screen was last drawn at */
 };
 
 static int wp_init(struct app *app, void **state, char *err, size_t errlen)
@@ -71,6 +75,7 @@ static void wp_fini(void *state)
 	if (!p)
 		return;
 	line_edit_wipe(&p->edit);
+	wallet_typed_free(p->typed);
 	free(p); /* the model is main's */
 }
 
@@ -776,6 +781,89 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	confirm_layout(p, app, win, rows, cols);
 }
 
+/* ---- typed data (EIP-712) ---- */
+
+/*
+ * The typed-data screen has the confirmation's discipline: y signs only
+ * when all of it (the account, every domain field, the primary type, every
+ * field of the message, the digest) showed whole at the size it was drawn
+ * at; values wrap, an address is never split.
+ */
+static bool typed_field(struct app *app, WINDOW *win, int *y, int cols, const struct eip712_field *f)
+{
+	char line[1200];
+	bool cut = strlen(f->path) + strlen(f->type) + strlen(f->value) + 8 >= sizeof(line);
+
+	snprintf(line, sizeof(line), "%s (%s): %s", f->path, f->type, f->value);
+	/* A value too long for the line buffer is never shown cut: the screen then does not count as shown. */
+	return !cut && wrap_text(app, win, y, 3, cols - 4, STYLE_NORMAL, line);
+}
+
+/* Lays out the decoded request in a rows x cols window (drawn when win is not NULL); whether it all fits. */
+static bool typed_layout(struct wp *p, struct app *app, WINDOW *win, int rows, int cols)
+{
+	const struct eip712 *e = wallet_typed_doc(p->typed);
+	const char *sig = wallet_typed_signature(p->typed);
+	char v[400], a[ADDRESS_TEXT_SIZE], h[70];
+	const char *lab;
+	bool fits = true;
+	int y = 2;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+	addr_text(a, sizeof(a), wallet_typed_from(p->typed));
+	lab = label_of(p, app, wallet_typed_from(p->typed));
+	snprintf(v, sizeof(v), "Account  %s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	fits = wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_TITLE, "Domain");
+	for (size_t i = 0; fits && i < e->ndomain; i++)
+		fits = typed_field(app, win, &y, cols, &e->domain[i]);
+	snprintf(v, sizeof(v), "Message: %.300s", e->primary_type);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_TITLE, v);
+	for (size_t i = 0; fits && i < e->nfields; i++)
+		fits = typed_field(app, win, &y, cols, &e->fields[i]);
+	hex_encode(h, sizeof(h), e->digest, 32, 1);
+	snprintf(v, sizeof(v), "Digest   %s", h);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	y++;
+	if (sig) {
+		snprintf(v, sizeof(v), "Signature %s", sig);
+		fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_OK, v);
+	}
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, sig ? STYLE_DIM : STYLE_TITLE,
+	                         sig ? "c copies the signature   Esc back"
+	                         : wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
+	                                                                 : "y signs exactly this   Esc cancels");
+	return fits && y <= rows - 1;
+}
+
+static void draw_typed(struct wp *p, struct app *app, WINDOW *win)
+{
+	int rows = getmaxy(win), cols = getmaxx(win), y = 2;
+
+	p->typed_rows = rows;
+	p->typed_cols = cols;
+	if (!wallet_typed_doc(p->typed)) {
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+		if (wallet_typed_state(p->typed) == TYPED_READING)
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "reading the request...");
+		else
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, wallet_typed_message(p->typed));
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc back");
+		return;
+	}
+	if (!typed_layout(p, app, NULL, rows, cols)) {
+		/* Nothing partial: a cut request could hide the field that matters. */
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
+		          "enlarge the terminal to sign: the whole request (every field, every full address, the "
+		          "digest and the signature) must show");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc cancels");
+		return;
+	}
+	typed_layout(p, app, win, rows, cols);
+}
+
 static void wp_draw(void *state, struct app *app, WINDOW *win)
 {
 	struct wp *p = state;
@@ -799,6 +887,9 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		break;
 	case WV_CONFIRM:
 		draw_confirm(p, app, win);
+		break;
+	case WV_TYPED:
+		draw_typed(p, app, win);
 		break;
 	}
 	wmove(win, rows - 1, 0);
@@ -959,6 +1050,14 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_NONCE:
 		next = fee_prompt_done(p);
 		break;
+	case P_TYPED:
+		wallet_typed_free(p->typed);
+		p->typed = wallet_typed_open(p->w, p->sel, p->edit.text);
+		if (p->typed)
+			p->view = WV_TYPED;
+		else
+			notice_set(&p->note, true, "cannot read the typed data: out of memory");
+		break;
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 		if (rc != ADDRESS_OK) {
@@ -1017,7 +1116,21 @@ static long newest_pending(const struct wp *p)
  */
 static bool confirming(const struct wp *p)
 {
-	return p->view == WV_CONFIRM;
+	return p->view == WV_CONFIRM || p->view == WV_TYPED;
+}
+
+/* y on the typed-data screen: signs what it shows, only when all of it showed at the size drawn. */
+static int typed_sign(struct wp *p, struct app *app, int key)
+{
+	if (key != 'y' || !wallet_typed_doc(p->typed) || wallet_typed_signature(p->typed))
+		return PANE_CONSUMED;
+	if (!typed_layout(p, app, NULL, p->typed_rows, p->typed_cols)) {
+		notice_set(&p->note, true, "not signed: the request does not fit: enlarge the terminal");
+		return PANE_REDRAW;
+	}
+	if (wallet_typed_sign(p->typed) != 0)
+		notice_set(&p->note, true, "%s", wallet_typed_message(p->typed));
+	return PANE_REDRAW;
 }
 
 static int key_move(void *state, struct app *app, int key)
@@ -1094,6 +1207,8 @@ static int key_sign(void *state, struct app *app, int key)
 	struct wp *p = state;
 	const struct wallet_draft *d = wallet_draft(p->w);
 
+	if (p->view == WV_TYPED)
+		return typed_sign(p, app, key);
 	if (!confirming(p) || d->state != DRAFT_READY)
 		return PANE_CONSUMED;
 	if (wallet_state(p->w) != WALLET_UNLOCKED) {
@@ -1151,6 +1266,13 @@ static int key_c(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
+	if (p->view == WV_TYPED) {
+		if (wallet_typed_signature(p->typed)) {
+			copy_text(wallet_typed_signature(p->typed));
+			notice_set(&p->note, false, "copied the signature");
+		}
+		return PANE_REDRAW;
+	}
 	if (confirming(p)) {
 		if (p->form_live)
 			ask(p, P_MAXFEE, wallet_draft(p->w)->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
@@ -1208,6 +1330,14 @@ static int key_back(void *state, struct app *app, int key)
 	struct wp *p = state;
 
 	(void)app;
+	if (p->view == WV_TYPED) {
+		if (key != 27)
+			return PANE_CONSUMED;
+		wallet_typed_free(p->typed);
+		p->typed = NULL;
+		p->view = WV_MAIN;
+		return PANE_REDRAW;
+	}
 	if (confirming(p)) {
 		if (key != 27)
 			return PANE_CONSUMED;
@@ -1285,6 +1415,22 @@ static int key_label(void *state, struct app *app, int key)
 	return PANE_REDRAW;
 }
 
+static int key_typed(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (no_account_why(p)) {
+		notice_set(&p->note, true, "nothing to sign with: %s", no_account_why(p));
+		return PANE_REDRAW;
+	}
+	ask(p, P_TYPED, "Typed data to sign (eth_signTypedData_v4 JSON file)", "");
+	return PANE_REDRAW;
+}
+
 static const struct pane_key wp_keys[] = {
 	{ { 'j', KEY_DOWN }, "next account", key_move },
 	{ { 'k', KEY_UP }, "previous account", key_move },
@@ -1294,10 +1440,10 @@ static const struct pane_key wp_keys[] = {
 	{ { 'u' }, "unlock the vault (password)", key_unlock },
 	{ { 'L' }, "lock it now (it also locks after 5 idle minutes)", key_lock },
 	{ { 's' }, "send ETH or a token: to, token, amount (or max)", key_send },
-	{ { 'y' }, "on the confirmation screen: sign and send exactly that", key_sign },
+	{ { 'y' }, "on a confirmation screen: sign (and send) exactly that", key_sign },
 	{ { 'Y' }, "send anyway when the pre-send check says it fails", key_sign },
 	{ { '1', '2', '3' }, "on the confirmation screen: slow / normal / fast fees", key_fee_level },
-	{ { 'c' }, "copy the receive link (OSC 52); on the confirmation screen: custom fees", key_c },
+	{ { 'c' }, "copy the receive link or a typed-data signature (OSC 52); on a send's confirmation: custom fees", key_c },
 	{ { 'o' }, "on the confirmation screen: custom nonce", key_nonce },
 	{ { 'r' }, "receive: address, EIP-681 link, QR code (r again leaves)", key_receive },
 	{ { 27, KEY_BACKSPACE, 127 }, "back to the accounts; Esc cancels a confirmation", key_back },
@@ -1305,6 +1451,7 @@ static const struct pane_key wp_keys[] = {
 	{ { 't' }, "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault", key_watch },
 	{ { 'n' }, "add the next account (m/44'/60'/0'/0/i)", key_derive },
 	{ { 'e' }, "edit the account's label", key_label },
+	{ { 'T' }, "sign typed data (EIP-712): a JSON file, shown decoded with its digest; y signs", key_typed },
 };
 
 static int wp_key(void *state, struct app *app, int key)

@@ -66,7 +66,7 @@ static void ctx_free(struct draft_ctx *c)
 /* The answer at slot i when the node gave one (a result, not an error); NULL otherwise. */
 static const struct rpc_reply *reply_at(const struct rpc_response *res, int i)
 {
-	if (res->status != RPC_OK || i < 0 || (size_t)i >= res->n || res->reply[i].status != RPC_OK)
+	if (res->status != RPC_OK || !res->reply || i < 0 || (size_t)i >= res->n || res->reply[i].status != RPC_OK)
 		return NULL;
 	return &res->reply[i];
 }
