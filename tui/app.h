@@ -3,7 +3,8 @@
  * by main(); panes get a pointer, never a global.
  *
  * main() is the composition root: it builds every model (the fleet, the
- * explorer's model) and hands them to the panes here, which only use them.
+ * explorer's and the wallet's models) and hands them to the panes here, which
+ * only use them.
  * The models are opaque to this header: a pane includes the model headers it
  * needs.
  */
@@ -22,6 +23,7 @@
 struct pane_ops;
 struct fleet;
 struct explorer;
+struct wallet;
 
 struct app {
 	struct loop *loop;
@@ -35,6 +37,7 @@ struct app {
 	size_t node_sel;              /* the dashboard's selected node: the status line, explorer follow it */
 	struct explorer *explorer;    /* the explorer's model, on the selected node; NULL without nodes */
 	char explorer_node[64];       /* the name of the node it follows */
+	struct wallet *wallet;        /* the wallet's model, on the selected node; NULL without a node or a home */
 	const struct pane_ops *const *panes;
 	size_t npanes;
 	void *pane_state[APP_MAX_PANES];
@@ -50,9 +53,10 @@ struct app {
 void app_mark_dirty(struct app *app);
 /*
  * Selects node i of the fleet (the dashboard's selection): the explorer's
- * model is rebuilt on that node when it follows another one, then every pane
- * with follow_node is told. A node whose model cannot be built is reported in
- * the log and the explorer stays where it was.
+ * model is rebuilt on that node when it follows another one, the wallet's
+ * model is pointed at it (wallet_follow_node), then every pane with
+ * follow_node is told. A node whose model cannot be built, or a wallet that
+ * is sending a transaction, is reported in the log and stays where it was.
  */
 void app_select_node(struct app *app, size_t i);
 /* The same as a model's changed(ud) callback, with ud the struct app. */

@@ -186,18 +186,13 @@ int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app 
 
 size_t pane_help_count(const struct pane_ops *p)
 {
-	return p->nrows ? p->nrows : p->nkeys;
+	return p->nrows;
 }
 
 void pane_help_row(const struct pane_ops *p, size_t i, char *key, size_t cap, const char **help)
 {
-	if (p->nrows) {
-		pane_key_label(&p->rows[i], key, cap);
-		*help = p->rows[i].help;
-	} else {
-		snprintf(key, cap, "%s", p->keys[i].key);
-		*help = p->keys[i].help;
-	}
+	pane_key_label(&p->rows[i], key, cap);
+	*help = p->rows[i].help;
 }
 
 void keys_print(FILE *out, const struct pane_ops *const *panes, size_t npanes)

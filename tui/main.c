@@ -22,6 +22,7 @@
 #include "dashboard/fleet.h"
 #include "explorer/explorer.h"
 #include "wallet/vault.h"
+#include "wallet/wallet.h"
 #include "tui/app.h"
 #include "tui/keys.h"
 #include "tui/pane.h"
@@ -116,6 +117,15 @@ void app_select_node(struct app *app, size_t i)
 		return;
 	}
 	log_msg(LOG_INFO, "the explorer follows %s", n->name);
+	if (app->wallet) {
+		const struct config_node *cn = config_node_named(&app->cfg, n->name);
+
+		if (cn && wallet_follow_node(app->wallet, &app->cfg, cn, err, sizeof(err)) == 0)
+			log_msg(LOG_INFO, "the wallet follows %s", n->name);
+		else
+			log_msg(LOG_WARN, "the wallet stays on %s: %s", wallet_node_name(app->wallet),
+			        cn ? err : "the node is not in the session's configuration");
+	}
 	for (size_t p = 0; p < app->npanes; p++) {
 		if (app->panes[p]->follow_node)
 			app->panes[p]->follow_node(app->pane_state[p], app);
@@ -364,6 +374,27 @@ static void st_explorer_down(struct ctx *x)
 	x->app.explorer = NULL;
 }
 
+/*
+ * The wallet's model, on the selected node (the first at startup); none
+ * without a node or without a place for the vault.
+ */
+static int st_wallet_up(struct ctx *x, char *err, size_t errlen)
+{
+	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
+	const struct config_node *cn = n ? config_node_named(&x->app.cfg, n->name) : NULL;
+
+	if (!cn || !x->app.vault_path[0])
+		return 0;
+	x->app.wallet = wallet_new(x->app.loop, &x->app.cfg, cn, x->app.vault_path, app_changed, &x->app, err, errlen);
+	return x->app.wallet ? 0 : -1;
+}
+
+static void st_wallet_down(struct ctx *x)
+{
+	wallet_free(x->app.wallet);
+	x->app.wallet = NULL;
+}
+
 static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 {
 	x->app.panes = pane_registry;
@@ -445,6 +476,7 @@ static const struct stage stages[] = {
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
 	{ "explorer", st_explorer_up, st_explorer_down },
+	{ "wallet", st_wallet_up, st_wallet_down },
 	{ "panes", st_panes_up, st_panes_down },
 	{ "screen", st_screen_up, st_screen_down },
 };

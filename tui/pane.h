@@ -22,7 +22,7 @@ enum pane_reaction {
 	PANE_REDRAW = 2,   /* handled, redraw */
 };
 
-/* One row of the help screen: the key as shown, and what it does. */
+/* One row of the global key table's help: the key as shown, and what it does. */
 struct key_help {
 	const char *key;
 	const char *help;
@@ -57,11 +57,8 @@ struct pane_ops {
 	 * has had its say.
 	 */
 	int (*key)(void *state, struct app *app, int key);
-	const struct pane_key *rows; /* this pane's bindings */
+	const struct pane_key *rows; /* this pane's bindings: the only place a pane declares its keys */
 	size_t nrows;
-	/* Help-only rows, for a pane whose bindings are not rows yet (shown when nrows is 0). */
-	const struct key_help *keys;
-	size_t nkeys;
 	/*
 	 * The dashboard selected another node and main rebuilt the models that follow
 	 * it (app->explorer): drop what belonged to the old one. NULL: the pane does not follow.
@@ -73,7 +70,7 @@ struct pane_ops {
 int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key);
 /* A row's keys as shown ("Esc Bksp h"): each code's name once, in the row's order. */
 void pane_key_label(const struct pane_key *row, char *buf, size_t cap);
-/* The pane's help rows, made from its bindings (or its help-only rows): row i, into key/cap. */
+/* The pane's help rows, made from its bindings: row i, into key/cap. */
 size_t pane_help_count(const struct pane_ops *p);
 void pane_help_row(const struct pane_ops *p, size_t i, char *key, size_t cap, const char **help);
 

@@ -906,15 +906,83 @@ bool wallet_url_insecure(const char *url)
 	return url_plain_http_remote(url);
 }
 
-struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
-                          const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen)
+/* A client for the node, or NULL with "node NAME: why" in err. */
+static struct rpc_client *node_client(struct loop *loop, const struct config *cfg, const struct config_node *node,
+                                      char *err, size_t errlen)
 {
-	struct wallet *w = calloc(1, sizeof(*w));
 	struct rpc_opts o = {
 		.url = node->url, .bearer = node->bearer, .headers = (const char *const *)node->headers,
 		.nheaders = node->nheaders, .ca_file = node->ca_file, .timeout_ms = config_node_timeout(cfg, node),
 		.connections = node->connections,
 	};
+	char why[256];
+	struct rpc_client *c = rpc_client_new(loop, &o, why, sizeof(why));
+
+	if (!c)
+		snprintf(err, errlen, "node %s: %s", node->name, why);
+	return c;
+}
+
+int wallet_follow_node(struct wallet *w, const struct config *cfg, const struct config_node *node, char *err,
+                       size_t errlen)
+{
+	struct rpc_client *c;
+	struct tokens *t;
+
+	if (w->draft.state == DRAFT_SENDING) {
+		snprintf(err, errlen, "a transaction is being sent through %s: the wallet stays on it", w->node_name);
+		return -1;
+	}
+	c = node_client(w->loop, cfg, node, err, errlen);
+	t = c ? tokens_new(c, wallet_notify_cb, w) : NULL;
+	if (!t) {
+		if (c)
+			snprintf(err, errlen, "out of memory");
+		rpc_client_free(c);
+		return -1;
+	}
+	/* The draft's call is cancelled on the old client before it goes (its context is freed then). */
+	wallet_draft_clear(w);
+	history_cancel(w->hist);
+	w->hist = NULL;
+	history_rewards_cancel(w->rewards_job);
+	w->rewards_job = NULL;
+	tokens_free(w->tokens);
+	rpc_client_free(w->rpc); /* cancels the polls: their callbacks never run */
+	w->rpc = c;
+	w->tokens = t;
+	w->balance_call = w->token_call = w->token_check_call = w->track_call = 0;
+	w->balance_ok_ms = 0;
+	w->balance_failed = false;
+	w->has_chain_id = false;
+	w->chain_id = 0;
+	w->has_head = w->has_base_fee = false;
+	w->simulate_unsupported = false;
+	memset(&w->caps, 0, sizeof(w->caps));
+	for (size_t i = 0; i < w->naccounts; i++)
+		w->accounts[i].has_balance = w->accounts[i].has_nonce = false;
+	/* The watched tokens are the new chain's list (watch_listed once its chain id is known). */
+	w->ntokens = 0;
+	memset(w->token_known, 0, sizeof(w->token_known));
+	w->insecure = wallet_url_insecure(node->url);
+	snprintf(w->node_name, sizeof(w->node_name), "%s", node->name);
+	poll_balances(w);
+	if (w->selected < w->naccounts)
+		wallet_select(w, w->selected);
+	else
+		notify(w);
+	return 0;
+}
+
+const char *wallet_node_name(const struct wallet *w)
+{
+	return w->node_name;
+}
+
+struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
+                          const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen)
+{
+	struct wallet *w = calloc(1, sizeof(*w));
 	char why[256];
 
 	if (!w) {
@@ -929,9 +997,9 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 	w->confirmations_wanted = 3;
 	snprintf(w->vault_path, sizeof(w->vault_path), "%s", vault_path);
 	w->insecure = wallet_url_insecure(node->url);
-	w->rpc = rpc_client_new(loop, &o, why, sizeof(why));
+	snprintf(w->node_name, sizeof(w->node_name), "%s", node->name);
+	w->rpc = node_client(loop, cfg, node, err, errlen);
 	if (!w->rpc) {
-		snprintf(err, errlen, "node %s: %s", node->name, why);
 		free(w);
 		return NULL;
 	}

@@ -83,6 +83,19 @@ struct wallet;
 struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const struct config_node *node,
                           const char *vault_path, void (*changed)(void *ud), void *ud, char *err, size_t errlen);
 void wallet_free(struct wallet *w);
+/*
+ * Follows another node: what belonged to the old one (chain id, balances,
+ * nonces, history, rewards, token balances, a draft being prepared) is
+ * dropped and read again from `node`; the vault and its state (unlocked
+ * stays unlocked), labels and the sent transactions stay (each is followed
+ * on its own chain: wallet_sent's chain_id). 0; -1 with a message in err,
+ * the wallet staying on its node, when a transaction is being sent (its
+ * answer must reach the node it went to) or the URL is bad.
+ */
+int wallet_follow_node(struct wallet *w, const struct config *cfg, const struct config_node *node, char *err,
+                       size_t errlen);
+/* The name of the node the wallet follows. */
+const char *wallet_node_name(const struct wallet *w);
 
 enum wallet_state wallet_state(const struct wallet *w);
 /* The last thing worth telling the user ("wrong password", "locked after 5 min idle"); "" if none. */
@@ -277,5 +290,29 @@ void wallet_send(struct wallet *w);
 void wallet_draft_clear(struct wallet *w);
 /* Confirmations a sent transaction needs to count as confirmed. */
 void wallet_set_confirmations(struct wallet *w, uint64_t n);
+
+/*
+ * A typed-data (EIP-712) request to sign with an account of the vault
+ * (wallet/wallet_typed.c). wallet_typed_open starts reading the JSON file (an
+ * eth_signTypedData_v4 request) on a worker thread for account `account` and
+ * returns at once (NULL: no memory, no such account); the wallet's changed
+ * callback runs when it was read: READY with the decoded request
+ * (wallet_typed_doc), or ERROR with the message. wallet_typed_sign signs the
+ * digest of exactly that decoded request (READY, unlocked): 0 and SIGNED with
+ * the signature (r || s || v as 0x-hex, v 27/28 as eth_signTypedData_v4 and
+ * cast give it), or -1 with the message. Free with wallet_typed_free (safe
+ * while a read is in flight, and before the wallet is freed).
+ */
+enum wallet_typed_state { TYPED_READING, TYPED_READY, TYPED_ERROR, TYPED_SIGNED };
+struct wallet_typed;
+struct eip712;
+struct wallet_typed *wallet_typed_open(struct wallet *w, size_t account, const char *path);
+void wallet_typed_free(struct wallet_typed *t);
+enum wallet_typed_state wallet_typed_state(const struct wallet_typed *t);
+const char *wallet_typed_message(const struct wallet_typed *t);
+const struct eip712 *wallet_typed_doc(const struct wallet_typed *t);  /* READY or SIGNED; else NULL */
+const uint8_t *wallet_typed_from(const struct wallet_typed *t);       /* the signing account's address */
+const char *wallet_typed_signature(const struct wallet_typed *t);     /* SIGNED; else NULL */
+int wallet_typed_sign(struct wallet_typed *t);
 
 #endif

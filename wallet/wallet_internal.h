@@ -9,6 +9,7 @@
 
 #include "common/fsutil.h"
 #include "common/rpc.h"
+#include "wallet/eip712.h"
 #include "wallet/tokenlist.h"
 #include "wallet/wallet.h"
 
@@ -42,6 +43,7 @@ struct wallet {
 	uint64_t timer;
 	char message[240];
 	char vault_path[4096];
+	char node_name[64];           /* the node followed (wallet_follow_node) */
 	bool insecure;
 
 	struct vault *vault;
@@ -115,6 +117,11 @@ void wallet_say(struct wallet *w, const char *fmt, ...) __attribute__((format(pr
 /* wallet_send.c: follows sent transactions (every refresh), frees drafts and sent data. */
 void wallet_track_tick(struct wallet *w);
 void wallet_send_free(struct wallet *w);
+/*
+ * wallet_send.c: the private key of our account `addr`, found by that address
+ * (never by a list position) and checked to derive it. 0, or -1 with err set.
+ */
+int wallet_key_of(struct wallet *w, const uint8_t addr[20], uint8_t key[32], char *err, size_t errlen);
 /* wallet_send.c: loads the pending transactions saved beside the vault (in wallet_new). */
 void wallet_send_init(struct wallet *w);
 

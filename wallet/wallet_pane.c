@@ -20,12 +20,14 @@
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
+#include "wallet/eip712.h"
+#include "wallet/sign.h"
 #include "wallet/wallet.h"
 
 #define LABEL_W 13
 
-enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM };
-enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH };
+enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM, WV_TYPED };
+enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED };
 
 struct wp {
 	struct wallet *w;
@@ -48,6 +50,8 @@ struct wp {
 	int confirm_rows, confirm_cols;  /* the size the confirmation was last drawn at */
 	bool send_after_unlock;
 	struct notice note;
+	struct wallet_typed *typed;      /* the typed-data request on WV_TYPED, or NULL */
+	int typed_rows, typed_cols;      /* the size its screen was last drawn at */
 };
 
 static int wp_init(struct app *app, void **state, char *err, size_t errlen)
@@ -58,13 +62,8 @@ static int wp_init(struct app *app, void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (app->cfg.nnodes && app->vault_path[0]) {
-		p->w = wallet_new(app->loop, &app->cfg, &app->cfg.nodes[0], app->vault_path, app_changed, app, err, errlen);
-		if (!p->w) {
-			free(p);
-			return -1;
-		}
-	}
+	/* main built the model, on the selected node; with no node (or no home) it stays empty. */
+	p->w = app->wallet;
 	*state = p;
 	return 0;
 }
@@ -76,8 +75,49 @@ static void wp_fini(void *state)
 	if (!p)
 		return;
 	line_edit_wipe(&p->edit);
-	wallet_free(p->w);
-	free(p);
+	wallet_typed_free(p->typed);
+	free(p); /* the model is main's */
+}
+
+/* Whether the prompt open is one of the send form's (to, token, amount, fees, nonce). */
+static bool prompt_in_send(enum wprompt pr)
+{
+	return pr == P_TO || pr == P_TOKEN || pr == P_AMOUNT || pr == P_MAXFEE || pr == P_TIP || pr == P_NONCE;
+}
+
+/*
+ * The dashboard selected another node and main pointed the wallet at it: a
+ * send being prepared was for the other chain, so it is dropped (the model
+ * dropped its draft; nothing was signed) and the user is told. The vault's
+ * state, the password prompt and the selected account stay.
+ */
+static void wp_follow_node(void *state, struct app *app)
+{
+	struct wp *p = state;
+	bool dropped;
+
+	(void)app;
+	if (!p->w)
+		return;
+	if (strcmp(wallet_node_name(p->w), app->explorer_node) != 0) {
+		notice_set(&p->note, true, "the wallet stays on %s while a transaction is being sent",
+		           wallet_node_name(p->w));
+		return;
+	}
+	dropped = p->view == WV_CONFIRM || prompt_in_send(p->prompt);
+	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH) {
+		line_edit_wipe(&p->edit);
+		p->prompt = P_NONE;
+	}
+	if (p->view == WV_CONFIRM)
+		p->view = WV_MAIN;
+	p->form_live = false;
+	p->replacing = false;
+	if (dropped)
+		notice_set(&p->note, true, "following %s: the send being prepared was dropped (nothing was signed)",
+		           wallet_node_name(p->w));
+	else
+		notice_set(&p->note, false, "following %s", wallet_node_name(p->w));
 }
 
 /* ---- formatting ---- */
@@ -126,15 +166,6 @@ static const char *label_of(const struct wp *p, const struct app *app, const uin
 	return app->book ? addressbook_get(app->book, &ad) : NULL;
 }
 
-static void kv(struct app *app, WINDOW *win, int *y, const char *label, enum tui_style st, const char *value)
-{
-	if (*y < getmaxy(win) - 1) {
-		widget_label(app, win, *y, 1, label, LABEL_W);
-		widget_text(app, win, *y, LABEL_W + 1, st, value);
-	}
-	(*y)++;
-}
-
 /* ---- the main view ---- */
 
 static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
@@ -147,6 +178,17 @@ static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
 	snprintf(line, sizeof(line), "%s   %s", words[st], wallet_vault_path(p->w));
 	widget_text(app, win, (*y)++, 1, st == WALLET_UNLOCKED ? STYLE_OK : st == WALLET_BROKEN ? STYLE_BAD : STYLE_WARN,
 	            line);
+	{
+		uint64_t chain;
+
+		/* Which node the balances and history below come from (the dashboard's selection). */
+		if (wallet_chain_id(p->w, &chain))
+			snprintf(line, sizeof(line), "node %s   chain %llu  %s", wallet_node_name(p->w),
+			         (unsigned long long)chain, chain_name(chain));
+		else
+			snprintf(line, sizeof(line), "node %s   chain: asking the node...", wallet_node_name(p->w));
+		widget_text(app, win, (*y)++, 1, STYLE_DIM, line);
+	}
 	if (wallet_tampered(p->w))
 		widget_text(app, win, (*y)++, 1, STYLE_BAD,
 		            "TAMPERED: the vault file does not authenticate; do not use its addresses (restore from the mnemonic)");
@@ -427,22 +469,22 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 	case WALLET_LINK_UNVERIFIED:
 		/* The file's bytes alone: never offered as the address to pay. */
 		snprintf(line, sizeof(line), "%s  (unverified - unlock to verify)", addr);
-		kv(app, win, &y, "Receive to", STYLE_WARN, line);
-		kv(app, win, &y, "Link", STYLE_WARN, "u unlocks: the address is checked against its key before a link or QR code is shown");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_WARN, line);
+		widget_kv(app, win, &y, LABEL_W - 1, "Link", STYLE_WARN, "u unlocks: the address is checked against its key before a link or QR code is shown");
 		return;
 	case WALLET_LINK_TAMPERED:
-		kv(app, win, &y, "Receive to", STYLE_BAD, "TAMPERED: the vault file's address is not its key's; nothing to show");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_BAD, "TAMPERED: the vault file's address is not its key's; nothing to show");
 		return;
 	case WALLET_LINK_NO_CHAIN:
-		kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
-		kv(app, win, &y, "Link", STYLE_DIM, "waiting for the node's chain id...");
+		widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
+		widget_kv(app, win, &y, LABEL_W - 1, "Link", STYLE_DIM, "waiting for the node's chain id...");
 		return;
 	default:
 		break;
 	}
-	kv(app, win, &y, "Receive to", STYLE_TITLE, addr);
-	kv(app, win, &y, "Verified", STYLE_OK, "derived from its key at unlock and now");
-	kv(app, win, &y, "EIP-681", STYLE_NORMAL, link);
+	widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
+	widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	widget_kv(app, win, &y, LABEL_W - 1, "EIP-681", STYLE_NORMAL, link);
 	draw_qr(app, win, y + 1, 2, link);
 }
 
@@ -739,6 +781,89 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	confirm_layout(p, app, win, rows, cols);
 }
 
+/* ---- typed data (EIP-712) ---- */
+
+/*
+ * The typed-data screen has the confirmation's discipline: y signs only
+ * when all of it (the account, every domain field, the primary type, every
+ * field of the message, the digest) showed whole at the size it was drawn
+ * at; values wrap, an address is never split.
+ */
+static bool typed_field(struct app *app, WINDOW *win, int *y, int cols, const struct eip712_field *f)
+{
+	char line[1200];
+	bool cut = strlen(f->path) + strlen(f->type) + strlen(f->value) + 8 >= sizeof(line);
+
+	snprintf(line, sizeof(line), "%s (%s): %s", f->path, f->type, f->value);
+	/* A value too long for the line buffer is never shown cut: the screen then does not count as shown. */
+	return !cut && wrap_text(app, win, y, 3, cols - 4, STYLE_NORMAL, line);
+}
+
+/* Lays out the decoded request in a rows x cols window (drawn when win is not NULL); whether it all fits. */
+static bool typed_layout(struct wp *p, struct app *app, WINDOW *win, int rows, int cols)
+{
+	const struct eip712 *e = wallet_typed_doc(p->typed);
+	const char *sig = wallet_typed_signature(p->typed);
+	char v[400], a[ADDRESS_TEXT_SIZE], h[70];
+	const char *lab;
+	bool fits = true;
+	int y = 2;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+	addr_text(a, sizeof(a), wallet_typed_from(p->typed));
+	lab = label_of(p, app, wallet_typed_from(p->typed));
+	snprintf(v, sizeof(v), "Account  %s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	fits = wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_TITLE, "Domain");
+	for (size_t i = 0; fits && i < e->ndomain; i++)
+		fits = typed_field(app, win, &y, cols, &e->domain[i]);
+	snprintf(v, sizeof(v), "Message: %.300s", e->primary_type);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_TITLE, v);
+	for (size_t i = 0; fits && i < e->nfields; i++)
+		fits = typed_field(app, win, &y, cols, &e->fields[i]);
+	hex_encode(h, sizeof(h), e->digest, 32, 1);
+	snprintf(v, sizeof(v), "Digest   %s", h);
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	y++;
+	if (sig) {
+		snprintf(v, sizeof(v), "Signature %s", sig);
+		fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_OK, v);
+	}
+	fits = fits && wrap_text(app, win, &y, 1, cols - 2, sig ? STYLE_DIM : STYLE_TITLE,
+	                         sig ? "c copies the signature   Esc back"
+	                         : wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
+	                                                                 : "y signs exactly this   Esc cancels");
+	return fits && y <= rows - 1;
+}
+
+static void draw_typed(struct wp *p, struct app *app, WINDOW *win)
+{
+	int rows = getmaxy(win), cols = getmaxx(win), y = 2;
+
+	p->typed_rows = rows;
+	p->typed_cols = cols;
+	if (!wallet_typed_doc(p->typed)) {
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+		if (wallet_typed_state(p->typed) == TYPED_READING)
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "reading the request...");
+		else
+			wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, wallet_typed_message(p->typed));
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc back");
+		return;
+	}
+	if (!typed_layout(p, app, NULL, rows, cols)) {
+		/* Nothing partial: a cut request could hide the field that matters. */
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign typed data (EIP-712)");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
+		          "enlarge the terminal to sign: the whole request (every field, every full address, the "
+		          "digest and the signature) must show");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc cancels");
+		return;
+	}
+	typed_layout(p, app, win, rows, cols);
+}
+
 static void wp_draw(void *state, struct app *app, WINDOW *win)
 {
 	struct wp *p = state;
@@ -762,6 +887,9 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		break;
 	case WV_CONFIRM:
 		draw_confirm(p, app, win);
+		break;
+	case WV_TYPED:
+		draw_typed(p, app, win);
 		break;
 	}
 	wmove(win, rows - 1, 0);
@@ -818,80 +946,117 @@ static void reprepare(struct wp *p)
 		wallet_prepare(p->w, &p->form);
 }
 
+/*
+ * The send form's prompts, one after the other: recipient, token, amount.
+ * True when the next prompt is open (the current one must stay answered).
+ */
+static bool form_prompt_done(struct wp *p)
+{
+	struct address a;
+	int rc;
+
+	switch (p->prompt) {
+	case P_TO:
+		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+		if (rc != ADDRESS_OK) {
+			/* A mistyped checksum is refused, never silently accepted. */
+			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
+			return false;
+		}
+		memcpy(p->form.to, a.b, 20);
+		ask(p, P_TOKEN, "Token contract (Enter for ETH)", "");
+		return true;
+	case P_TOKEN:
+		p->form.token = p->edit.text[0] != '\0';
+		if (p->form.token) {
+			struct token_meta meta;
+
+			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+			if (rc != ADDRESS_OK) {
+				notice_set(&p->note, true, "token: %s", address_strerror(rc));
+				return false;
+			}
+			memcpy(p->form.token_addr, a.b, 20);
+			/* Ask for its decimals now, so the amount can be read exactly. */
+			tokens_get(wallet_tokens(p->w), a.b, &meta);
+		}
+		ask(p, P_AMOUNT, p->form.token ? "Amount of the token (or max)" : "Amount in ETH (or max)", "");
+		return true;
+	default: /* P_AMOUNT */
+		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
+		p->form.level = FEE_NORMAL;
+		p->form_live = true;
+		p->view = WV_CONFIRM;
+		wallet_prepare(p->w, &p->form);
+		return false;
+	}
+}
+
+/* The confirmation's custom fees (max fee, then tip) and nonce. True when the next prompt is open. */
+static bool fee_prompt_done(struct wp *p)
+{
+	switch (p->prompt) {
+	case P_MAXFEE:
+		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
+			return false;
+		}
+		p->form.gas_price = p->form.max_fee;
+		ask(p, P_TIP, "Tip (priority fee) in gwei", "");
+		return true;
+	case P_TIP:
+		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
+			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
+			return false;
+		}
+		p->form.custom_fees = true;
+		reprepare(p);
+		return false;
+	default: /* P_NONCE */
+		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
+			notice_set(&p->note, true, "nonce: too long for a nonce");
+			return false;
+		}
+		p->form.custom_nonce = p->edit.text[0] != '\0';
+		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
+		wallet_prepare(p->w, &p->form);
+		return false;
+	}
+}
+
+/* Enter on a prompt: hands what was typed to the one that asked. */
 static void prompt_done(struct wp *p, struct app *app)
 {
 	struct address a;
 	int rc;
+	bool next = false;
 
 	(void)app;
 	switch (p->prompt) {
 	case P_PASSWORD:
 		wallet_unlock(p->w, p->edit.text);
 		line_edit_wipe(&p->edit);
-		p->prompt = P_NONE;
-		return;
+		break;
 	case P_LABEL:
 		wallet_set_label(p->w, p->sel, p->edit.text);
 		break;
 	case P_TO:
-		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-		if (rc != ADDRESS_OK) {
-			/* A mistyped checksum is refused, never silently accepted. */
-			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
-			break;
-		}
-		memcpy(p->form.to, a.b, 20);
-		ask(p, P_TOKEN, "Token contract (Enter for ETH)", "");
-		return;
 	case P_TOKEN:
-		p->form.token = p->edit.text[0] != '\0';
-		if (p->form.token) {
-			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-			if (rc != ADDRESS_OK) {
-				notice_set(&p->note, true, "token: %s", address_strerror(rc));
-				break;
-			}
-			memcpy(p->form.token_addr, a.b, 20);
-			/* Ask for its decimals now, so the amount can be read exactly. */
-			{
-				struct token_meta meta;
-
-				tokens_get(wallet_tokens(p->w), a.b, &meta);
-			}
-		}
-		ask(p, P_AMOUNT, p->form.token ? "Amount of the token (or max)" : "Amount in ETH (or max)", "");
-		return;
 	case P_AMOUNT:
-		snprintf(p->form.amount, sizeof(p->form.amount), "%.79s", p->edit.text);
-		p->form.level = FEE_NORMAL;
-		p->form_live = true;
-		p->view = WV_CONFIRM;
-		wallet_prepare(p->w, &p->form);
+		next = form_prompt_done(p);
 		break;
 	case P_MAXFEE:
-		if (parse_gwei(p->edit.text, &p->form.max_fee) != 0) {
-			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
-			break;
-		}
-		p->form.gas_price = p->form.max_fee;
-		ask(p, P_TIP, "Tip (priority fee) in gwei", "");
-		return;
 	case P_TIP:
-		if (parse_gwei(p->edit.text, &p->form.tip) != 0) {
-			notice_set(&p->note, true, "not an amount of gwei: %s", p->edit.text);
-			break;
-		}
-		p->form.custom_fees = true;
-		reprepare(p);
-		break;
 	case P_NONCE:
-		if (strlen(p->edit.text) >= sizeof(p->form.nonce_text)) {
-			notice_set(&p->note, true, "nonce: too long for a nonce");
-			break;
-		}
-		p->form.custom_nonce = p->edit.text[0] != '\0';
-		memcpy(p->form.nonce_text, p->edit.text, strlen(p->edit.text) + 1); /* fits: checked above */
-		wallet_prepare(p->w, &p->form);
+		next = fee_prompt_done(p);
+		break;
+	case P_TYPED:
+		wallet_typed_free(p->typed);
+		p->typed = wallet_typed_open(p->w, p->sel, p->edit.text);
+		if (p->typed)
+			p->view = WV_TYPED;
+		else
+			notice_set(&p->note, true, "cannot read the typed data: out of memory");
 		break;
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
@@ -905,7 +1070,8 @@ static void prompt_done(struct wp *p, struct app *app)
 	case P_NONE:
 		break;
 	}
-	p->prompt = P_NONE;
+	if (!next)
+		p->prompt = P_NONE;
 }
 
 static int prompt_key(struct wp *p, struct app *app, int key)
@@ -941,72 +1107,357 @@ static long newest_pending(const struct wp *p)
 	return -1;
 }
 
-static int confirm_key(struct wp *p, struct app *app, int key)
+/* ---- keys: one function per row of wp_keys ---- */
+
+/*
+ * The confirmation screen is modal: only its own keys act there (Esc, y/Y,
+ * the fee keys, u); every other key of the wallet is swallowed, so keys meant
+ * for the main view cannot reach past a confirmation by accident.
+ */
+static bool confirming(const struct wp *p)
 {
+	return p->view == WV_CONFIRM || p->view == WV_TYPED;
+}
+
+/* y on the typed-data screen: signs what it shows, only when all of it showed at the size drawn. */
+static int typed_sign(struct wp *p, struct app *app, int key)
+{
+	if (key != 'y' || !wallet_typed_doc(p->typed) || wallet_typed_signature(p->typed))
+		return PANE_CONSUMED;
+	if (!typed_layout(p, app, NULL, p->typed_rows, p->typed_cols)) {
+		notice_set(&p->note, true, "not signed: the request does not fit: enlarge the terminal");
+		return PANE_REDRAW;
+	}
+	if (wallet_typed_sign(p->typed) != 0)
+		notice_set(&p->note, true, "%s", wallet_typed_message(p->typed));
+	return PANE_REDRAW;
+}
+
+static int key_move(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	p->accounts.sel = p->sel;
+	list_view_set_count(&p->accounts, wallet_account_count(p->w));
+	if (!list_view_key(&p->accounts, key))
+		return PANE_IGNORED;
+	if (p->accounts.sel != p->sel) {
+		p->sel = p->accounts.sel;
+		wallet_select(p->w, p->sel);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_unlock(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (wallet_state(p->w) == WALLET_LOCKED)
+		ask(p, P_PASSWORD, "Vault password", "");
+	else if (confirming(p))
+		return PANE_CONSUMED;
+	else if (wallet_state(p->w) == WALLET_UNLOCKED)
+		notice_set(&p->note, false, "already unlocked (L locks)");
+	else if (wallet_state(p->w) != WALLET_UNLOCKING)
+		notice_set(&p->note, true, "nothing to unlock: %s",
+		           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
+		                                                 : "the vault cannot be read");
+	return PANE_REDRAW;
+}
+
+static int key_lock(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	wallet_lock(p->w);
+	return PANE_REDRAW;
+}
+
+static int key_send(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (no_account_why(p)) {
+		notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
+		return PANE_REDRAW;
+	}
+	memset(&p->form, 0, sizeof(p->form));
+	p->form.from = p->sel;
+	p->replacing = false;
+	ask(p, P_TO, "Send to address", "");
+	return PANE_REDRAW;
+}
+
+/* y signs what the confirmation shows; Y also when the pre-send check predicts a failure. */
+static int key_sign(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
 	const struct wallet_draft *d = wallet_draft(p->w);
 
-	switch (key) {
-	case 27:
+	if (p->view == WV_TYPED)
+		return typed_sign(p, app, key);
+	if (!confirming(p) || d->state != DRAFT_READY)
+		return PANE_CONSUMED;
+	if (wallet_state(p->w) != WALLET_UNLOCKED) {
+		notice_set(&p->note, true, "unlock first: u");
+		return PANE_REDRAW;
+	}
+	/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
+	if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
+		notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
+		return PANE_REDRAW;
+	}
+	/* The node says it would fail: sending anyway takes a deliberate capital Y. */
+	if (!d->precheck_ok && key == 'y') {
+		notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
+		return PANE_REDRAW;
+	}
+	/* From here on the form is spent: no key re-prepares this payment. */
+	p->form_live = false;
+	wallet_send(p->w);
+	return PANE_REDRAW;
+}
+
+/* 1 2 3: on a confirmation, the fee level; elsewhere the shell's pane keys. */
+static int key_fee_level(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (!confirming(p))
+		return PANE_IGNORED;
+	if (!p->form_live)
+		return PANE_CONSUMED;
+	p->form.level = (enum fee_level)(key - '1');
+	p->form.custom_fees = false;
+	reprepare(p);
+	return PANE_REDRAW;
+}
+
+/* OSC 52: the terminal puts the text on the clipboard. */
+static void copy_text(const char *text)
+{
+	char b64[512];
+
+	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)text, strlen(text), sodium_base64_VARIANT_ORIGINAL);
+	printf("\033]52;c;%s\a", b64);
+	fflush(stdout);
+}
+
+/* c: on a confirmation, custom fees; elsewhere, copy the receive link. */
+static int key_c(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	char link[160];
+	int rc;
+
+	(void)app;
+	(void)key;
+	if (p->view == WV_TYPED) {
+		if (wallet_typed_signature(p->typed)) {
+			copy_text(wallet_typed_signature(p->typed));
+			notice_set(&p->note, false, "copied the signature");
+		}
+		return PANE_REDRAW;
+	}
+	if (confirming(p)) {
+		if (p->form_live)
+			ask(p, P_MAXFEE, wallet_draft(p->w)->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
+		return PANE_REDRAW;
+	}
+	if (p->view != WV_RECEIVE && !wallet_account(p->w, p->sel))
+		return PANE_REDRAW;
+	rc = wallet_receive_link(p->w, p->sel, link, sizeof(link));
+	if (rc == WALLET_LINK_UNVERIFIED)
+		notice_set(&p->note, true, "unlock first (u): the address is verified against its key before it is copied");
+	else if (rc == WALLET_LINK_TAMPERED)
+		notice_set(&p->note, true, "not copied: the vault file's address is not its key's (tampered)");
+	if (rc > 0) {
+		copy_text(link);
+		notice_set(&p->note, false, "copied %s", link);
+	}
+	return PANE_REDRAW;
+}
+
+static int key_nonce(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (!confirming(p))
+		return PANE_IGNORED;
+	/* A replacement keeps the nonce it replaces: no custom nonce there. */
+	if (p->form_live && !p->replacing)
+		ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
+	return PANE_REDRAW;
+}
+
+/* r: the receive screen, and r again leaves it. */
+static int key_receive(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (p->view == WV_RECEIVE)
+		p->view = WV_MAIN;
+	else if (no_account_why(p))
+		notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
+	else
+		p->view = WV_RECEIVE;
+	return PANE_REDRAW;
+}
+
+/* Esc, Bksp: back to the main view; Esc on a confirmation drops the draft. */
+static int key_back(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	if (p->view == WV_TYPED) {
+		if (key != 27)
+			return PANE_CONSUMED;
+		wallet_typed_free(p->typed);
+		p->typed = NULL;
+		p->view = WV_MAIN;
+		return PANE_REDRAW;
+	}
+	if (confirming(p)) {
+		if (key != 27)
+			return PANE_CONSUMED;
 		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
-		if (d->state != DRAFT_SENDING)
+		if (wallet_draft(p->w)->state != DRAFT_SENDING)
 			wallet_draft_clear(p->w);
 		p->form_live = false;
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
-	case 'y':
-	case 'Y':
-		if (d->state != DRAFT_READY)
-			return PANE_CONSUMED;
-		if (wallet_state(p->w) != WALLET_UNLOCKED) {
-			notice_set(&p->note, true, "unlock first: u");
-			return PANE_REDRAW;
-		}
-		/* Only what was shown whole is signed: the size it was drawn at must hold all of it. */
-		if (!confirm_layout(p, app, NULL, p->confirm_rows, p->confirm_cols)) {
-			notice_set(&p->note, true, "not signed: the confirmation does not fit: enlarge the terminal");
-			return PANE_REDRAW;
-		}
-		/* The node says it would fail: sending anyway takes a deliberate capital Y. */
-		if (!d->precheck_ok && key == 'y') {
-			notice_set(&p->note, true, "the pre-send check says it would fail: Y sends it anyway (its fee is spent)");
-			return PANE_REDRAW;
-		}
-		/* From here on the form is spent: no key re-prepares this payment. */
-		p->form_live = false;
-		wallet_send(p->w);
-		return PANE_REDRAW;
-	case '1':
-	case '2':
-	case '3':
-		if (!p->form_live)
-			return PANE_CONSUMED;
-		p->form.level = (enum fee_level)(key - '1');
-		p->form.custom_fees = false;
-		reprepare(p);
-		return PANE_REDRAW;
-	case 'c':
-		if (p->form_live)
-			ask(p, P_MAXFEE, d->eip1559 ? "Max fee per gas in gwei" : "Gas price in gwei", "");
-		return PANE_REDRAW;
-	case 'o':
-		/* A replacement keeps the nonce it replaces: no custom nonce there. */
-		if (p->form_live && !p->replacing)
-			ask(p, P_NONCE, "Nonce (Enter for automatic)", "");
-		return PANE_REDRAW;
-	case 'u':
-		if (wallet_state(p->w) == WALLET_LOCKED)
-			ask(p, P_PASSWORD, "Vault password", "");
-		return PANE_REDRAW;
-	default:
-		/* Keys of other panes must not reach past a confirmation screen by accident. */
-		return key == '\t' || key == KEY_BTAB || key == '?' ? PANE_IGNORED : PANE_CONSUMED;
 	}
+	if (p->view != WV_RECEIVE)
+		return PANE_IGNORED;
+	p->view = WV_MAIN;
+	return PANE_REDRAW;
 }
+
+static int key_replace(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	long k;
+
+	(void)app;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	k = newest_pending(p);
+	if (k < 0) {
+		notice_set(&p->note, true, "no pending transaction from this account");
+		return PANE_REDRAW;
+	}
+	memset(&p->form, 0, sizeof(p->form));
+	p->form.level = FEE_NORMAL;
+	p->replacing = true;
+	p->replace_idx = (size_t)k;
+	p->replace_cancel = key == 'X';
+	wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
+	p->form_live = true;
+	p->view = WV_CONFIRM;
+	return PANE_REDRAW;
+}
+
+static int key_watch(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	ask(p, P_WATCH, "Token contract to watch", "");
+	return PANE_REDRAW;
+}
+
+static int key_derive(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	wallet_derive(p->w);
+	return PANE_REDRAW;
+}
+
+static int key_label(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (wallet_account(p->w, p->sel))
+		ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
+	return PANE_REDRAW;
+}
+
+static int key_typed(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (no_account_why(p)) {
+		notice_set(&p->note, true, "nothing to sign with: %s", no_account_why(p));
+		return PANE_REDRAW;
+	}
+	ask(p, P_TYPED, "Typed data to sign (eth_signTypedData_v4 JSON file)", "");
+	return PANE_REDRAW;
+}
+
+static const struct pane_key wp_keys[] = {
+	{ { 'j', KEY_DOWN }, "next account", key_move },
+	{ { 'k', KEY_UP }, "previous account", key_move },
+	{ { KEY_PPAGE, KEY_NPAGE }, "a page of accounts up / down", key_move },
+	{ { KEY_HOME, KEY_END }, "first / last account", key_move },
+	{ { KEY_MOUSE }, "mouse wheel: three accounts up / down", key_move },
+	{ { 'u' }, "unlock the vault (password)", key_unlock },
+	{ { 'L' }, "lock it now (it also locks after 5 idle minutes)", key_lock },
+	{ { 's' }, "send ETH or a token: to, token, amount (or max)", key_send },
+	{ { 'y' }, "on a confirmation screen: sign (and send) exactly that", key_sign },
+	{ { 'Y' }, "send anyway when the pre-send check says it fails", key_sign },
+	{ { '1', '2', '3' }, "on the confirmation screen: slow / normal / fast fees", key_fee_level },
+	{ { 'c' }, "copy the receive link or a typed-data signature (OSC 52); on a send's confirmation: custom fees", key_c },
+	{ { 'o' }, "on the confirmation screen: custom nonce", key_nonce },
+	{ { 'r' }, "receive: address, EIP-681 link, QR code (r again leaves)", key_receive },
+	{ { 27, KEY_BACKSPACE, 127 }, "back to the accounts; Esc cancels a confirmation", key_back },
+	{ { 'x', 'X' }, "speed up / cancel the newest pending transaction", key_replace },
+	{ { 't' }, "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault", key_watch },
+	{ { 'n' }, "add the next account (m/44'/60'/0'/0/i)", key_derive },
+	{ { 'e' }, "edit the account's label", key_label },
+	{ { 'T' }, "sign typed data (EIP-712): a JSON file, shown decoded with its digest; y signs", key_typed },
+};
 
 static int wp_key(void *state, struct app *app, int key)
 {
 	struct wp *p = state;
-	long k;
+	int r;
 
 	if (!p->w)
 		return PANE_IGNORED;
@@ -1014,117 +1465,12 @@ static int wp_key(void *state, struct app *app, int key)
 	if (p->prompt != P_NONE)
 		return prompt_key(p, app, key);
 	p->note.text[0] = '\0';
-	if (p->view == WV_CONFIRM)
-		return confirm_key(p, app, key);
-	if (p->view == WV_RECEIVE && (key == 27 || key == KEY_BACKSPACE || key == 127 || key == 'r')) {
-		p->view = WV_MAIN;
-		return PANE_REDRAW;
-	}
-	p->accounts.sel = p->sel;
-	list_view_set_count(&p->accounts, wallet_account_count(p->w));
-	if (list_view_key(&p->accounts, key)) {
-		if (p->accounts.sel != p->sel) {
-			p->sel = p->accounts.sel;
-			wallet_select(p->w, p->sel);
-		}
-		return PANE_REDRAW;
-	}
-	switch (key) {
-	case 'u':
-		if (wallet_state(p->w) == WALLET_LOCKED)
-			ask(p, P_PASSWORD, "Vault password", "");
-		else if (wallet_state(p->w) == WALLET_UNLOCKED)
-			notice_set(&p->note, false, "already unlocked (L locks)");
-		else if (wallet_state(p->w) != WALLET_UNLOCKING)
-			notice_set(&p->note, true, "nothing to unlock: %s",
-			           wallet_state(p->w) == WALLET_NO_VAULT ? "no vault yet (chaindeck wallet new, or restore)"
-			                                                 : "the vault cannot be read");
-		return PANE_REDRAW;
-	case 'L':
-		wallet_lock(p->w);
-		return PANE_REDRAW;
-	case 'n':
-		wallet_derive(p->w);
-		return PANE_REDRAW;
-	case 't':
-		ask(p, P_WATCH, "Token contract to watch", "");
-		return PANE_REDRAW;
-	case 'e':
-		if (wallet_account(p->w, p->sel))
-			ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
-		return PANE_REDRAW;
-	case 'r':
-		if (no_account_why(p))
-			notice_set(&p->note, true, "nothing to receive on: %s", no_account_why(p));
-		else
-			p->view = WV_RECEIVE;
-		return PANE_REDRAW;
-	case 'c':
-		if (p->view == WV_RECEIVE || wallet_account(p->w, p->sel)) {
-			char link[160], b64[256];
-			int rc = wallet_receive_link(p->w, p->sel, link, sizeof(link));
-
-			if (rc == WALLET_LINK_UNVERIFIED)
-				notice_set(&p->note, true, "unlock first (u): the address is verified against its key before it is copied");
-			else if (rc == WALLET_LINK_TAMPERED)
-				notice_set(&p->note, true, "not copied: the vault file's address is not its key's (tampered)");
-			if (rc > 0) {
-				/* OSC 52: the terminal puts the link on the clipboard. */
-				sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)link, strlen(link),
-				                  sodium_base64_VARIANT_ORIGINAL);
-				printf("\033]52;c;%s\a", b64);
-				fflush(stdout);
-				notice_set(&p->note, false, "copied %s", link);
-			}
-		}
-		return PANE_REDRAW;
-	case 's':
-		if (no_account_why(p)) {
-			notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
-			return PANE_REDRAW;
-		}
-		memset(&p->form, 0, sizeof(p->form));
-		p->form.from = p->sel;
-		p->replacing = false;
-		ask(p, P_TO, "Send to address", "");
-		return PANE_REDRAW;
-	case 'x':
-	case 'X':
-		k = newest_pending(p);
-		if (k < 0) {
-			notice_set(&p->note, true, "no pending transaction from this account");
-			return PANE_REDRAW;
-		}
-		memset(&p->form, 0, sizeof(p->form));
-		p->form.level = FEE_NORMAL;
-		p->replacing = true;
-		p->replace_idx = (size_t)k;
-		p->replace_cancel = key == 'X';
-		wallet_prepare_replacement(p->w, p->replace_idx, p->replace_cancel, &p->form);
-		p->form_live = true;
-		p->view = WV_CONFIRM;
-		return PANE_REDRAW;
-	default:
-		return PANE_IGNORED;
-	}
+	r = pane_key_run(wp_keys, sizeof(wp_keys) / sizeof(wp_keys[0]), p, app, key);
+	/* Keys of other panes must not reach past a confirmation screen by accident. */
+	if (r == PANE_IGNORED && confirming(p) && key != '\t' && key != KEY_BTAB && key != '?')
+		return PANE_CONSUMED;
+	return r;
 }
-
-static const struct key_help wp_keys[] = {
-	{ "j k", "select an account (arrows, PgUp/PgDn, Home/End, mouse wheel too)" },
-	{ "u", "unlock the vault (password)" },
-	{ "L", "lock it now (it also locks after 5 idle minutes)" },
-	{ "s", "send ETH or a token: to, token, amount (or max)" },
-	{ "y", "on the confirmation screen: sign and send exactly that" },
-	{ "Y", "send anyway when the pre-send check says it fails" },
-	{ "1 2 3", "on the confirmation screen: slow / normal / fast fees" },
-	{ "c o", "on the confirmation screen: custom fees / nonce" },
-	{ "r", "receive: address, EIP-681 link, QR code" },
-	{ "c", "copy the receive link (OSC 52)" },
-	{ "x X", "speed up / cancel the newest pending transaction" },
-	{ "t", "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault" },
-	{ "n", "add the next account (m/44'/60'/0'/0/i)" },
-	{ "e", "edit the account's label" },
-};
 
 const struct pane_ops wallet_pane_ops = {
 	.name = "Wallet",
@@ -1132,6 +1478,7 @@ const struct pane_ops wallet_pane_ops = {
 	.fini = wp_fini,
 	.draw = wp_draw,
 	.key = wp_key,
-	.keys = wp_keys,
-	.nkeys = sizeof(wp_keys) / sizeof(wp_keys[0]),
+	.rows = wp_keys,
+	.nrows = sizeof(wp_keys) / sizeof(wp_keys[0]),
+	.follow_node = wp_follow_node,
 };

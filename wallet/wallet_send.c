@@ -23,9 +23,17 @@
 #define FEE_HISTORY_BLOCKS "0x14"
 #define STUCK_AFTER_BLOCKS 10
 
-/* Replies of the first preparation batch, in order. */
-enum { Q_CHAIN, Q_NONCE, Q_FEES, Q_GAS_PRICE, Q_LATEST, Q_BALANCE, Q_TOKEN_BALANCE, Q_TOKEN_DECIMALS, Q_TOKEN_SYMBOL,
-       Q_COUNT };
+/*
+ * Where each answer of a draft's batch is: the index rpc_batch_add put its
+ * call at (batch_add), -1 for a call not made. Answers are taken by these,
+ * never by an assumed order.
+ */
+struct draft_slots {
+	int chain, nonce, balance;
+	int fees, gas_price, latest;                         /* add_fee_queries */
+	int token_balance, token_decimals, token_symbol;     /* a token send */
+	int estimate, call, simulate;                        /* the pre-send check */
+};
 
 static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsigned decimals);
 
@@ -36,13 +44,45 @@ struct draft_ctx {
 	uint8_t *raw;                /* the signed bytes being broadcast (owned) */
 	size_t raw_len;
 	uint64_t nonce;              /* the form's custom nonce, parsed */
+	struct draft_slots q;        /* where the batch's answers are */
 };
+
+#define NO_SLOT { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 }
+
+/* Adds a call to the batch, noting the index of its answer in *slot; false when it could not be added. */
+static bool batch_add(struct rpc_batch *b, int *slot, const char *method, cJSON *params)
+{
+	*slot = (int)rpc_batch_size(b);
+	return rpc_batch_add(b, method, params) == RPC_OK;
+}
 
 static void ctx_free(struct draft_ctx *c)
 {
 	if (c)
 		free(c->raw);
 	free(c);
+}
+
+/* The answer at slot i when the node gave one (a result, not an error); NULL otherwise. */
+static const struct rpc_reply *reply_at(const struct rpc_response *res, int i)
+{
+	if (res->status != RPC_OK || !res->reply || i < 0 || (size_t)i >= res->n || res->reply[i].status != RPC_OK)
+		return NULL;
+	return &res->reply[i];
+}
+
+static bool reply_u64(const struct rpc_response *res, int i, uint64_t *v)
+{
+	const struct rpc_reply *r = reply_at(res, i);
+
+	return r && eth_decode_u64(r->result, v, NULL, 0) == 0;
+}
+
+static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
+{
+	const struct rpc_reply *r = reply_at(res, i);
+
+	return r && eth_decode_u256(r->result, v, NULL, 0) == 0;
 }
 
 /* Whether sent transaction s is on the chain the node is on now (a restart may have changed node). */
@@ -346,26 +386,30 @@ static void on_check(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	/* [eth_estimateGas, eth_call, eth_simulateV1 where offered]: simulate's verdict first. */
+	/* eth_estimateGas, eth_call, eth_simulateV1 where offered: simulate's verdict first. */
 	d->precheck_ok = true;
-	if (res->n > 2)
-		sim = simulate_verdict(w, &res->reply[2], why, sizeof(why), &sim_gas);
+	if (c->q.simulate >= 0 && (size_t)c->q.simulate < res->n)
+		sim = simulate_verdict(w, &res->reply[c->q.simulate], why, sizeof(why), &sim_gas);
 	if (sim >= 0) {
 		how = "eth_simulateV1";
 		d->precheck_ok = sim == 1;
 		if (!d->precheck_ok)
 			snprintf(d->message, sizeof(d->message), "would fail (eth_simulateV1): %s", why);
 	} else {
-		for (size_t i = 0; i < 2 && i < res->n; i++) {
-			if (res->reply[i].status == RPC_EREMOTE) {
-				revert_text(&res->reply[i], why, sizeof(why));
+		const int slots[2] = { c->q.estimate, c->q.call };
+
+		for (size_t k = 0; k < 2; k++) {
+			const struct rpc_reply *r = slots[k] >= 0 && (size_t)slots[k] < res->n ? &res->reply[slots[k]] : NULL;
+
+			if (r && r->status == RPC_EREMOTE) {
+				revert_text(r, why, sizeof(why));
 				snprintf(d->message, sizeof(d->message), "would fail: %s", why);
 				d->precheck_ok = false;
 				break;
 			}
 		}
 	}
-	if (d->precheck_ok && res->reply[0].status == RPC_OK && eth_decode_u64(res->reply[0].result, &est, NULL, 0) == 0) {
+	if (d->precheck_ok && reply_u64(res, c->q.estimate, &est)) {
 		d->gas = est == 21000 || est > UINT64_MAX - est / 5 ? est : est + est / 5; /* contracts: a 20 % margin */
 	} else if (!d->precheck_ok) {
 		/*
@@ -394,13 +438,19 @@ static void check_on_node(struct wallet *w, struct draft_ctx *c)
 	const uint8_t *to = d->token ? d->token_addr : d->recipient;
 	struct rpc_batch *b = rpc_batch_new();
 	cJSON *p1 = cJSON_CreateArray(), *p2 = cJSON_CreateArray();
+	bool ok;
 
 	cJSON_AddItemToArray(p1, call_object(d, to));
 	cJSON_AddItemToArray(p2, call_object(d, to));
 	cJSON_AddItemToArray(p2, cJSON_CreateString("latest"));
-	rpc_batch_add(b, "eth_estimateGas", p1);
-	rpc_batch_add(b, "eth_call", p2);
-	if (!w->simulate_unsupported) {
+	c->q.estimate = c->q.call = c->q.simulate = -1;
+	/* A failed add frees its params; params of an add not made are freed here. */
+	ok = batch_add(b, &c->q.estimate, "eth_estimateGas", p1);
+	if (ok)
+		ok = batch_add(b, &c->q.call, "eth_call", p2);
+	else
+		cJSON_Delete(p2);
+	if (ok && !w->simulate_unsupported) {
 		cJSON *p3 = cJSON_CreateArray(), *opts = cJSON_CreateObject(), *blocks = cJSON_CreateArray();
 		cJSON *block = cJSON_CreateObject(), *calls = cJSON_CreateArray();
 
@@ -410,19 +460,15 @@ static void check_on_node(struct wallet *w, struct draft_ctx *c)
 		cJSON_AddItemToObject(opts, "blockStateCalls", blocks);
 		cJSON_AddItemToArray(p3, opts);
 		cJSON_AddItemToArray(p3, cJSON_CreateString("latest"));
-		rpc_batch_add(b, "eth_simulateV1", p3);
+		ok = batch_add(b, &c->q.simulate, "eth_simulateV1", p3);
+	}
+	if (!ok) {
+		rpc_batch_free(b);
+		free(c);
+		draft_fail(w, "cannot build the pre-send check (out of memory)");
+		return;
 	}
 	draft_started(w, rpc_batch_send(w->rpc, b, on_check, c), c);
-}
-
-static bool reply_u64(const struct rpc_response *res, int i, uint64_t *v)
-{
-	return res->reply[i].status == RPC_OK && eth_decode_u64(res->reply[i].result, v, NULL, 0) == 0;
-}
-
-static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
-{
-	return res->reply[i].status == RPC_OK && eth_decode_u256(res->reply[i].result, v, NULL, 0) == 0;
 }
 
 /*
@@ -431,17 +477,18 @@ static bool reply_u256(const struct rpc_response *res, int i, struct u256 *v)
  * has a base fee and the node answers eth_feeHistory, else a legacy gas
  * price. 0, or -1 when the node gives neither.
  */
-static int draft_levels(struct wallet_draft *d, const struct rpc_response *res, int q_fees, int q_gas_price, int q_latest)
+static int draft_levels(struct wallet_draft *d, const struct rpc_response *res, const struct draft_slots *q)
 {
+	const struct rpc_reply *rl = reply_at(res, q->latest), *rf = reply_at(res, q->fees);
 	struct eth_block latest;
 	struct u256 gas_price;
 
 	d->eip1559 = false;
-	if (res->reply[q_latest].status == RPC_OK && eth_decode_header(res->reply[q_latest].result, &latest, NULL, 0) == 0) {
-		if (latest.has_base_fee && res->reply[q_fees].status == RPC_OK) {
+	if (rl && eth_decode_header(rl->result, &latest, NULL, 0) == 0) {
+		if (latest.has_base_fee && rf) {
 			struct eth_fee_history h;
 
-			if (eth_decode_fee_history(res->reply[q_fees].result, &h, NULL, 0) == 0) {
+			if (eth_decode_fee_history(rf->result, &h, NULL, 0) == 0) {
 				d->eip1559 = fees_suggest_1559(&h, &d->levels) == 0;
 				eth_fee_history_free(&h);
 			}
@@ -450,37 +497,170 @@ static int draft_levels(struct wallet_draft *d, const struct rpc_response *res, 
 	}
 	if (d->eip1559)
 		return 0;
-	if (!reply_u256(res, q_gas_price, &gas_price))
+	if (!reply_u256(res, q->gas_price, &gas_price))
 		return -1;
 	fees_suggest_legacy(gas_price, &d->levels);
 	return 0;
 }
 
-/* [eth_feeHistory, eth_gasPrice, eth_getBlockByNumber("latest")] as draft_levels reads them. */
-static void add_fee_queries(struct rpc_batch *b)
+/* eth_feeHistory, eth_gasPrice, eth_getBlockByNumber("latest") into q's slots, as draft_levels reads them. */
+static bool add_fee_queries(struct rpc_batch *b, struct draft_slots *q)
 {
-	cJSON *p = cJSON_CreateArray(), *arr = cJSON_CreateArray();
+	cJSON *p = cJSON_CreateArray(), *arr = cJSON_CreateArray(), *latest = cJSON_CreateArray();
 
 	cJSON_AddItemToArray(p, cJSON_CreateString(FEE_HISTORY_BLOCKS));
 	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
 	for (int i = 0; i < FEE_LEVELS; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
 	cJSON_AddItemToArray(p, arr);
-	rpc_batch_add(b, "eth_feeHistory", p);
-	rpc_batch_add(b, "eth_gasPrice", NULL);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	cJSON_AddItemToArray(p, cJSON_CreateFalse());
-	rpc_batch_add(b, "eth_getBlockByNumber", p);
+	cJSON_AddItemToArray(latest, cJSON_CreateString("latest"));
+	cJSON_AddItemToArray(latest, cJSON_CreateFalse());
+	if (!batch_add(b, &q->fees, "eth_feeHistory", p)) {
+		cJSON_Delete(latest);
+		return false;
+	}
+	if (!batch_add(b, &q->gas_price, "eth_gasPrice", NULL)) {
+		cJSON_Delete(latest);
+		return false;
+	}
+	return batch_add(b, &q->latest, "eth_getBlockByNumber", latest);
+}
+
+/* A custom nonce taken by a pending transaction of ours would replace it: that is what x / X are for. 0 or -1. */
+static int custom_nonce_free(struct wallet *w)
+{
+	const struct wallet_draft *d = &w->draft;
+
+	for (size_t i = 0; i < w->nsent; i++) {
+		const struct wallet_sent *s = &w->sent[i];
+		char h[70];
+
+		if (s->state == TX_PENDING && s->nonce == d->nonce && s->chain_id == d->chain_id &&
+		    memcmp(s->from, d->from_addr, 20) == 0) {
+			hex_encode(h, sizeof(h), s->hash, 32, 1);
+			draft_fail(w, "nonce %llu is already used by pending transaction %.18s..: x speeds it up, X cancels it",
+			           (unsigned long long)d->nonce, h);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The token's decimals scale what is signed: they are taken from the token
+ * list (remembered the first time the token was seen on this chain), and a
+ * node whose answer differs now is not believed. 0, or -1 with the draft failed.
+ */
+static int token_decimals_checked(struct wallet *w, const struct rpc_response *res, const struct draft_slots *q)
+{
+	struct wallet_draft *d = &w->draft;
+	struct tokenlist_entry seen = { .chain_id = d->chain_id };
+	const struct rpc_reply *rd = reply_at(res, q->token_decimals), *rs = reply_at(res, q->token_symbol);
+	const struct tokenlist_entry *known;
+
+	if (!rd || !tokens_decimals_decode(rd->result, &seen.decimals)) {
+		draft_fail(w, "the token did not answer decimals(): not signed");
+		return -1;
+	}
+	memcpy(seen.addr, d->token_addr, 20);
+	if (!rs || !tokens_symbol_decode(rs->result, seen.symbol, sizeof(seen.symbol)))
+		snprintf(seen.symbol, sizeof(seen.symbol), "?");
+	known = tokenlist_find(&w->tokenlist, d->chain_id, d->token_addr);
+	if (known && known->decimals != seen.decimals) {
+		draft_fail(w, "the token's decimals changed: %u remembered for it on chain %llu, the node now says %u; "
+		           "not signed (check the node)", known->decimals, (unsigned long long)d->chain_id, seen.decimals);
+		return -1;
+	}
+	if (!known) {
+		wallet_remember_token(w, &seen);
+		known = &seen;
+	}
+	d->token_decimals = known->decimals;
+	snprintf(d->token_symbol, sizeof(d->token_symbol), "%s", known->symbol);
+	return 0;
+}
+
+/* The token amount read with the checked decimals (or the whole balance for max), within the balance. 0 or -1. */
+static int token_amount_checked(struct wallet *w, const struct wallet_send_form *f, const struct rpc_response *res,
+                                int slot)
+{
+	struct wallet_draft *d = &w->draft;
+	const struct rpc_reply *rb = reply_at(res, slot);
+	struct u256 balance;
+
+	if (parse_amount(w, f, d->token_decimals) != 0)
+		return -1;
+	if (!rb || !tokens_balance_decode(rb->result, &balance)) {
+		draft_fail(w, "the token did not answer balanceOf");
+		return -1;
+	}
+	if (strcmp(f->amount, "max") == 0)
+		d->token_amount = balance;
+	if (u256_cmp(d->token_amount, balance) > 0) {
+		draft_fail(w, "the token balance is smaller than the amount");
+		return -1;
+	}
+	return 0;
+}
+
+/* The call data of transfer(recipient, amount) on the token. 0 or -1. */
+static int encode_transfer(struct wallet *w)
+{
+	struct wallet_draft *d = &w->draft;
+	struct abi_value args[2] = { { .kind = ABI_ADDRESS }, { .kind = ABI_UINT, .num = d->token_amount } };
+	uint8_t data[68];
+	size_t dl;
+
+	memcpy(args[0].addr.b, d->recipient, 20);
+	if (abi_encode_call(data, sizeof(data), &dl, "transfer(address,uint256)", args, 2) != ABI_OK) {
+		draft_fail(w, "cannot encode the token transfer");
+		return -1;
+	}
+	d->data = malloc(dl);
+	if (!d->data) {
+		draft_fail(w, "out of memory");
+		return -1;
+	}
+	memcpy(d->data, data, dl);
+	d->data_len = dl;
+	draft_decode_call(d, d->token_addr);
+	return 0;
+}
+
+/* What the first batch answered, into the draft: 0, or -1 with the draft failed. */
+static int take_basics(struct wallet *w, const struct draft_ctx *c, const struct rpc_response *res)
+{
+	struct wallet_draft *d = &w->draft;
+	const struct wallet_send_form *f = &c->form;
+
+	if (!reply_u64(res, c->q.chain, &d->chain_id) || !reply_u64(res, c->q.nonce, &d->nonce) ||
+	    !reply_u256(res, c->q.balance, &d->balance)) {
+		draft_fail(w, "the node did not give the chain id, nonce and balance");
+		return -1;
+	}
+	if (f->custom_nonce) {
+		d->nonce = c->nonce;
+		if (custom_nonce_free(w) != 0)
+			return -1;
+	}
+	if (draft_levels(d, res, &c->q) != 0) {
+		draft_fail(w, "the node gives neither a fee history nor a gas price");
+		return -1;
+	}
+	if (d->token)
+		return token_decimals_checked(w, res, &c->q) != 0 || token_amount_checked(w, f, res, c->q.token_balance) != 0 ||
+		               encode_transfer(w) != 0
+		           ? -1
+		           : 0;
+	if (strcmp(f->amount, "max") == 0)
+		d->value = u256_from_u64(0); /* estimated with a plain transfer's value; the exact max once the gas is known */
+	return 0;
 }
 
 static void on_basics(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
-	struct wallet_draft *d = &w->draft;
-	const struct wallet_send_form *f = &c->form;
-	struct u256 token_balance = { { 0 } };
 
 	if (c->gen != w->draft_gen) {
 		free(c);
@@ -492,108 +672,9 @@ static void on_basics(void *ud, const struct rpc_response *res)
 		free(c);
 		return;
 	}
-	if (!reply_u64(res, Q_CHAIN, &d->chain_id) || !reply_u64(res, Q_NONCE, &d->nonce) ||
-	    !reply_u256(res, Q_BALANCE, &d->balance)) {
-		draft_fail(w, "the node did not give the chain id, nonce and balance");
+	if (take_basics(w, c, res) != 0) {
 		free(c);
 		return;
-	}
-	if (f->custom_nonce) {
-		d->nonce = c->nonce;
-		/* A nonce taken by a pending transaction of ours would replace it: that is what x / X are for. */
-		for (size_t i = 0; i < w->nsent; i++) {
-			const struct wallet_sent *s = &w->sent[i];
-			char h[70];
-
-			if (s->state == TX_PENDING && s->nonce == d->nonce && s->chain_id == d->chain_id &&
-			    memcmp(s->from, d->from_addr, 20) == 0) {
-				hex_encode(h, sizeof(h), s->hash, 32, 1);
-				draft_fail(w, "nonce %llu is already used by pending transaction %.18s..: x speeds it up, X cancels it",
-				           (unsigned long long)d->nonce, h);
-				free(c);
-				return;
-			}
-		}
-	}
-	if (draft_levels(d, res, Q_FEES, Q_GAS_PRICE, Q_LATEST) != 0) {
-		draft_fail(w, "the node gives neither a fee history nor a gas price");
-		free(c);
-		return;
-	}
-	if (d->token) {
-		/*
-		 * The decimals scale what is signed: they are taken from the token list
-		 * (remembered the first time the token was seen on this chain), and a
-		 * node whose answer differs now is not believed.
-		 */
-		struct tokenlist_entry seen = { .chain_id = d->chain_id };
-		const struct tokenlist_entry *known;
-
-		if (res->reply[Q_TOKEN_DECIMALS].status != RPC_OK ||
-		    !tokens_decimals_decode(res->reply[Q_TOKEN_DECIMALS].result, &seen.decimals)) {
-			draft_fail(w, "the token did not answer decimals(): not signed");
-			free(c);
-			return;
-		}
-		memcpy(seen.addr, d->token_addr, 20);
-		if (res->reply[Q_TOKEN_SYMBOL].status != RPC_OK ||
-		    !tokens_symbol_decode(res->reply[Q_TOKEN_SYMBOL].result, seen.symbol, sizeof(seen.symbol)))
-			snprintf(seen.symbol, sizeof(seen.symbol), "?");
-		known = tokenlist_find(&w->tokenlist, d->chain_id, d->token_addr);
-		if (known && known->decimals != seen.decimals) {
-			draft_fail(w, "the token's decimals changed: %u remembered for it on chain %llu, the node now says %u; "
-			           "not signed (check the node)", known->decimals, (unsigned long long)d->chain_id, seen.decimals);
-			free(c);
-			return;
-		}
-		if (!known) {
-			wallet_remember_token(w, &seen);
-			known = &seen;
-		}
-		d->token_decimals = known->decimals;
-		snprintf(d->token_symbol, sizeof(d->token_symbol), "%s", known->symbol);
-		if (parse_amount(w, f, d->token_decimals) != 0) {
-			free(c);
-			return;
-		}
-		if (res->reply[Q_TOKEN_BALANCE].status != RPC_OK ||
-		    !tokens_balance_decode(res->reply[Q_TOKEN_BALANCE].result, &token_balance)) {
-			draft_fail(w, "the token did not answer balanceOf");
-			free(c);
-			return;
-		}
-		if (strcmp(f->amount, "max") == 0)
-			d->token_amount = token_balance;
-		if (u256_cmp(d->token_amount, token_balance) > 0) {
-			draft_fail(w, "the token balance is smaller than the amount");
-			free(c);
-			return;
-		}
-		/* transfer(recipient, amount) */
-		{
-			struct abi_value args[2] = { { .kind = ABI_ADDRESS }, { .kind = ABI_UINT, .num = d->token_amount } };
-			uint8_t data[68];
-			size_t dl;
-
-			memcpy(args[0].addr.b, d->recipient, 20);
-			if (abi_encode_call(data, sizeof(data), &dl, "transfer(address,uint256)", args, 2) != ABI_OK) {
-				draft_fail(w, "cannot encode the token transfer");
-				free(c);
-				return;
-			}
-			d->data = malloc(dl);
-			if (!d->data) {
-				draft_fail(w, "out of memory");
-				free(c);
-				return;
-			}
-			memcpy(d->data, data, dl);
-			d->data_len = dl;
-			draft_decode_call(d, d->token_addr);
-		}
-	} else if (strcmp(f->amount, "max") == 0) {
-		/* Estimate with a plain transfer's value; the exact max comes after the gas is known. */
-		d->value = u256_from_u64(0);
 	}
 	check_on_node(w, c);
 }
@@ -621,14 +702,45 @@ static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsi
 	return 0;
 }
 
+/* The first batch of a send: chain id, nonce, fees, balance, and the token's balance, decimals and symbol. */
+static bool add_basics_queries(struct rpc_batch *b, struct draft_slots *q, const struct wallet_send_form *f,
+                               const uint8_t from_addr[20])
+{
+	char from[48];
+	cJSON *pn = cJSON_CreateArray(), *pb = cJSON_CreateArray();
+	bool ok;
+
+	addr_hex(from, sizeof(from), from_addr);
+	cJSON_AddItemToArray(pn, cJSON_CreateString(from));
+	cJSON_AddItemToArray(pn, cJSON_CreateString("pending"));
+	cJSON_AddItemToArray(pb, cJSON_CreateString(from));
+	cJSON_AddItemToArray(pb, cJSON_CreateString("latest"));
+	*q = (struct draft_slots)NO_SLOT;
+	/* A failed add frees its params; params of an add not made are freed here. */
+	ok = batch_add(b, &q->chain, "eth_chainId", NULL);
+	if (ok)
+		ok = batch_add(b, &q->nonce, "eth_getTransactionCount", pn);
+	else
+		cJSON_Delete(pn);
+	ok = ok && add_fee_queries(b, q);
+	if (ok)
+		ok = batch_add(b, &q->balance, "eth_getBalance", pb);
+	else
+		cJSON_Delete(pb);
+	if (ok && f->token) {
+		ok = batch_add(b, &q->token_balance, "eth_call", tokens_balance_params(f->token_addr, from_addr)) &&
+		     batch_add(b, &q->token_decimals, "eth_call", tokens_call_params(f->token_addr, "decimals()")) &&
+		     batch_add(b, &q->token_symbol, "eth_call", tokens_call_params(f->token_addr, "symbol()"));
+	}
+	return ok;
+}
+
 void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 {
 	struct wallet_draft *d = &w->draft;
 	struct draft_ctx *c;
 	struct rpc_batch *b;
-	char from[48];
 	uint64_t nonce = 0;
-	cJSON *p;
 
 	if (send_in_flight(w))
 		return;
@@ -668,28 +780,11 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	c->gen = w->draft_gen;
 	c->form = *f;
 	c->nonce = nonce;
-	addr_hex(from, sizeof(from), d->from_addr);
-	rpc_batch_add(b, "eth_chainId", NULL);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString(from));
-	cJSON_AddItemToArray(p, cJSON_CreateString("pending"));
-	rpc_batch_add(b, "eth_getTransactionCount", p);
-	add_fee_queries(b);
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString(from));
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	rpc_batch_add(b, "eth_getBalance", p);
-	{
-		/* balanceOf(from) on the token, or a harmless repeat of the chain id for ETH. */
-		if (f->token) {
-			rpc_batch_add(b, "eth_call", tokens_balance_params(f->token_addr, d->from_addr));
-			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "decimals()"));
-			rpc_batch_add(b, "eth_call", tokens_call_params(f->token_addr, "symbol()"));
-		} else {
-			rpc_batch_add(b, "eth_chainId", NULL);
-			rpc_batch_add(b, "eth_chainId", NULL);
-			rpc_batch_add(b, "eth_chainId", NULL);
-		}
+	if (!add_basics_queries(b, &c->q, f, d->from_addr)) {
+		free(c);
+		rpc_batch_free(b);
+		draft_fail(w, "cannot build the request to the node (out of memory)");
+		return;
 	}
 	draft_started(w, rpc_batch_send(w->rpc, b, on_basics, c), c);
 	wallet_notify(w);
@@ -764,6 +859,7 @@ struct replace_ctx {
 	uint64_t gen;
 	struct wallet_send_form fees;
 	bool cancel;
+	struct draft_slots q;        /* where the fee answers are */
 };
 
 static void on_replacement_fees(void *ud, const struct rpc_response *res)
@@ -780,7 +876,7 @@ static void on_replacement_fees(void *ud, const struct rpc_response *res)
 	}
 	draft_answered(w);
 	memset(&keep, 0, sizeof(keep));
-	if (res->status != RPC_OK || res->n < 3 || draft_levels(&keep, res, 0, 1, 2) != 0) {
+	if (res->status != RPC_OK || draft_levels(&keep, res, &c->q) != 0) {
 		/* No fee data: the +10 % minimum alone still replaces. */
 		memset(&d->levels, 0, sizeof(d->levels));
 	} else {
@@ -811,20 +907,15 @@ static void on_replacement_fees(void *ud, const struct rpc_response *res)
 	wallet_notify(w);
 }
 
-void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees)
+/* The draft that replaces sent transaction i (same nonce, same call, or a cancel). 0, or -1 with the draft failed. */
+static int replacement_draft(struct wallet *w, size_t i, bool cancel)
 {
 	struct wallet_draft *d = &w->draft;
-	const struct wallet_sent *s;
-	struct replace_ctx *c;
-	struct rpc_batch *b;
+	const struct wallet_sent *s = &w->sent[i];
 
-	if (i >= w->nsent || send_in_flight(w))
-		return;
-	s = &w->sent[i];
-	draft_reset(w);
 	if (s->state != TX_PENDING) {
 		draft_fail(w, "only a pending transaction can be replaced");
-		return;
+		return -1;
 	}
 	memcpy(d->from_addr, s->from, 20);
 	{
@@ -838,7 +929,7 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 
 			addr_hex(a, sizeof(a), s->from);
 			draft_fail(w, "the sender %s is not an account of this vault: not signed", a);
-			return;
+			return -1;
 		}
 		d->from = k;
 	}
@@ -862,7 +953,7 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 			d->data = malloc(w->sent_data_len[i]);
 			if (!d->data) {
 				draft_fail(w, "out of memory");
-				return;
+				return -1;
 			}
 			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
 			d->data_len = w->sent_data_len[i];
@@ -870,6 +961,20 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 			draft_decode_call(d, s->to);
 		}
 	}
+	return 0;
+}
+
+void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const struct wallet_send_form *fees)
+{
+	struct wallet_draft *d = &w->draft;
+	struct replace_ctx *c;
+	struct rpc_batch *b;
+
+	if (i >= w->nsent || send_in_flight(w))
+		return;
+	draft_reset(w);
+	if (replacement_draft(w, i, cancel) != 0)
+		return;
 	c = calloc(1, sizeof(*c));
 	b = rpc_batch_new();
 	if (!c || !b) {
@@ -885,8 +990,14 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 		c->fees = *fees;
 	else
 		c->fees.level = FEE_NORMAL;
+	c->q = (struct draft_slots)NO_SLOT;
+	if (!add_fee_queries(b, &c->q)) {
+		free(c);
+		rpc_batch_free(b);
+		draft_fail(w, "cannot build the request to the node (out of memory)");
+		return;
+	}
 	d->state = DRAFT_PREPARING;
-	add_fee_queries(b);
 	draft_started(w, rpc_batch_send(w->rpc, b, on_replacement_fees, c), c);
 	wallet_notify(w);
 }
@@ -985,20 +1096,14 @@ static void draft_tx(const struct wallet_draft *d, struct tx *t)
 	}
 }
 
-/*
- * The key of the address on the confirmation, looked up by that address
- * (never by a list position, which can change under a draft), and checked:
- * the address the key derives must be the one shown. 0, or -1 with err set.
- */
-static int draft_key(struct wallet *w, uint8_t key[32], char *err, size_t errlen)
+int wallet_key_of(struct wallet *w, const uint8_t addr[20], uint8_t key[32], char *err, size_t errlen)
 {
-	const struct wallet_draft *d = &w->draft;
 	struct address want, got;
 	char a[48], b[48];
 	size_t i;
 
-	memcpy(want.b, d->from_addr, 20);
-	addr_hex(a, sizeof(a), d->from_addr);
+	memcpy(want.b, addr, 20);
+	addr_hex(a, sizeof(a), addr);
 	if (vault_find(w->vault, &want, &i) != VAULT_OK) {
 		snprintf(err, errlen, "%s is not an account of this vault", a);
 		return -1;
@@ -1013,100 +1118,116 @@ static int draft_key(struct wallet *w, uint8_t key[32], char *err, size_t errlen
 	return 0;
 }
 
+/*
+ * Right before signing: the node is still on the draft's chain, a token's
+ * decimals are still the ones the amount was read with, and the wallet is
+ * still unlocked. 0, or -1 with the draft failed.
+ */
+static int still_as_confirmed(struct wallet *w, const struct draft_ctx *c, const struct rpc_response *res)
+{
+	const struct wallet_draft *d = &w->draft;
+	uint64_t node_chain;
+
+	if (!reply_u64(res, c->q.chain, &node_chain)) {
+		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)",
+		           res->status != RPC_OK ? res->detail : "no chain id in the answer");
+		return -1;
+	}
+	if (c->q.token_decimals >= 0) {
+		const struct rpc_reply *r = reply_at(res, c->q.token_decimals);
+		uint8_t dec;
+
+		if (!r || !tokens_decimals_decode(r->result, &dec) || dec != d->token_decimals) {
+			draft_fail(w, "the token's decimals are no longer the %u the amount was read with: not signed",
+			           d->token_decimals);
+			return -1;
+		}
+	}
+	if (node_chain != d->chain_id) {
+		draft_fail(w, "the node is now on chain %llu, the transaction is for chain %llu: not signed",
+		           (unsigned long long)node_chain, (unsigned long long)d->chain_id);
+		return -1;
+	}
+	if (w->state != WALLET_UNLOCKED) {
+		draft_fail(w, "the wallet locked itself: unlock (u) and send again");
+		return -1;
+	}
+	return 0;
+}
+
+/* Signs exactly the draft with the key of its from address (checked). 0, or -1 with the draft failed. */
+static int sign_draft(struct wallet *w, struct tx_raw *raw)
+{
+	uint8_t *key = sodium_malloc(32);
+	char err[200];
+	struct tx t;
+	int rc;
+
+	if (!key) {
+		draft_fail(w, "out of memory");
+		return -1;
+	}
+	/* The key of the address on the confirmation, checked; and the node's stateless rules once more. */
+	rc = wallet_key_of(w, w->draft.from_addr, key, err, sizeof(err));
+	if (rc == 0) {
+		draft_tx(&w->draft, &t);
+		if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+			rc = -1;
+		} else if (tx_sign(&t, key, raw) != TX_OK) {
+			rc = -1;
+			snprintf(err, sizeof(err), "the transaction was rejected");
+		}
+	}
+	sodium_free(key);
+	if (rc != 0)
+		draft_fail(w, "not signed: %s", err);
+	return rc;
+}
+
+/* Hands the signed bytes to the node; c (which takes raw's bytes) goes with the call. */
+static void broadcast(struct wallet *w, struct draft_ctx *c, struct tx_raw *raw)
+{
+	char *hexraw = malloc(raw->len * 2 + 3);
+	cJSON *p;
+	uint64_t call;
+
+	memcpy(w->draft.sent_hash, raw->hash, 32);
+	if (!hexraw) {
+		tx_raw_free(raw);
+		free(c);
+		draft_fail(w, "out of memory");
+		return;
+	}
+	hex_encode(hexraw, raw->len * 2 + 3, raw->bytes, raw->len, 1);
+	c->raw = raw->bytes;
+	c->raw_len = raw->len;
+	p = cJSON_CreateArray();
+	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
+	free(hexraw);
+	call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
+	if (!call) { /* draft_started frees the context, not the bytes it holds */
+		free(c->raw);
+		c->raw = NULL;
+	}
+	draft_started(w, call, c);
+}
+
 static void on_chain_checked(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
-	struct wallet_draft *d = &w->draft;
-	struct tx t;
 	struct tx_raw raw = { 0 };
-	uint8_t *key;
-	char err[200], *hexraw;
-	uint64_t node_chain;
-	cJSON *p;
-	int rc;
 
 	if (c->gen != w->draft_gen) {
 		free(c);
 		return;
 	}
 	draft_answered(w);
-	if (res->status != RPC_OK || !reply_u64(res, 0, &node_chain)) {
+	if (still_as_confirmed(w, c, res) != 0 || sign_draft(w, &raw) != 0) {
 		free(c);
-		draft_fail(w, "cannot confirm the node's chain id: not signed (%s)", res->detail);
 		return;
 	}
-	if (d->token && !d->replaces) {
-		uint8_t dec;
-
-		if (res->n < 2 || res->reply[1].status != RPC_OK || !tokens_decimals_decode(res->reply[1].result, &dec) ||
-		    dec != d->token_decimals) {
-			free(c);
-			draft_fail(w, "the token's decimals are no longer the %u the amount was read with: not signed",
-			           d->token_decimals);
-			return;
-		}
-	}
-	if (node_chain != d->chain_id) {
-		char why[96];
-
-		free(c);
-		snprintf(why, sizeof(why), "the node is now on chain %llu, the transaction is for chain %llu",
-		         (unsigned long long)node_chain, (unsigned long long)d->chain_id);
-		draft_fail(w, "%s: not signed", why);
-		return;
-	}
-	if (w->state != WALLET_UNLOCKED) {
-		free(c);
-		draft_fail(w, "the wallet locked itself: unlock (u) and send again");
-		return;
-	}
-	key = sodium_malloc(32);
-	if (!key) {
-		free(c);
-		draft_fail(w, "out of memory");
-		return;
-	}
-	/* By address, checked; and the node's stateless rules once more on exactly what is signed. */
-	rc = draft_key(w, key, err, sizeof(err));
-	if (rc == 0) {
-		draft_tx(d, &t);
-		if (tx_check(&t, err, sizeof(err)) != TX_OK) {
-			rc = -1;
-		} else if (tx_sign(&t, key, &raw) != TX_OK) {
-			rc = -1;
-			snprintf(err, sizeof(err), "the transaction was rejected");
-		}
-	}
-	sodium_free(key);
-	if (rc != 0) {
-		free(c);
-		draft_fail(w, "not signed: %s", err);
-		return;
-	}
-	memcpy(d->sent_hash, raw.hash, 32);
-	hexraw = malloc(raw.len * 2 + 3);
-	if (!hexraw) {
-		tx_raw_free(&raw);
-		free(c);
-		draft_fail(w, "out of memory");
-		return;
-	}
-	hex_encode(hexraw, raw.len * 2 + 3, raw.bytes, raw.len, 1);
-	c->raw = raw.bytes;
-	c->raw_len = raw.len;
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString(hexraw));
-	free(hexraw);
-	{
-		uint64_t call = rpc_call(w->rpc, "eth_sendRawTransaction", p, on_broadcast, c);
-
-		if (!call) { /* draft_started frees the context, not the bytes it holds */
-			free(c->raw);
-			c->raw = NULL;
-		}
-		draft_started(w, call, c);
-	}
+	broadcast(w, c, &raw);
 }
 
 void wallet_send(struct wallet *w)
@@ -1139,9 +1260,16 @@ void wallet_send(struct wallet *w)
 			wallet_say(w, "out of memory");
 			return;
 		}
-		rpc_batch_add(b, "eth_chainId", NULL);
-		if (w->draft.token && !w->draft.replaces)
-			rpc_batch_add(b, "eth_call", tokens_call_params(w->draft.token_addr, "decimals()"));
+		c->q = (struct draft_slots)NO_SLOT;
+		if (!batch_add(b, &c->q.chain, "eth_chainId", NULL) ||
+		    (w->draft.token && !w->draft.replaces &&
+		     !batch_add(b, &c->q.token_decimals, "eth_call", tokens_call_params(w->draft.token_addr, "decimals()")))) {
+			free(c);
+			rpc_batch_free(b);
+			w->draft.state = DRAFT_READY;
+			wallet_say(w, "out of memory: not sent");
+			return;
+		}
 		draft_started(w, rpc_batch_send(w->rpc, b, on_chain_checked, c), c);
 	}
 	wallet_notify(w);

@@ -61,7 +61,8 @@ while IFS= read -r line; do
 	esac
 done <<<"$keys"
 # The help screen (?) of each pane shows exactly the rows --keys prints for it, and the dashboard's
-# help names the keys it answers that it once left out (h, Bksp, PgUp, PgDn).
+# help names the keys it answers that it once left out (h, Bksp, PgUp, PgDn); so does the wallet's
+# (its rows are bindings now: Esc, Bksp and the list's page keys act, so they are listed).
 if command -v tmux >/dev/null; then
 	. "$(dirname "$0")/../lib/screen.sh"
 	hhome=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-keys.XXXXXX")
@@ -95,6 +96,14 @@ if command -v tmux >/dev/null; then
 			done
 			[ -z "$dmiss" ] && t_pass "the dashboard's help lists h, Bksp, PgUp, PgDn, Home and End" ||
 				t_fail "the dashboard's help lists h, Bksp, PgUp, PgDn, Home and End" "missing:$dmiss"
+		fi
+		if [ "$name" = Wallet ]; then
+			wmiss=""
+			for k in Down Up PgUp PgDn Home End wheel Esc Bksp; do
+				grep -qE -- "(^| )$k( |$)" <<<"$(cut -c1-12 <<<"$shown")" || wmiss="$wmiss $k"
+			done
+			[ -z "$wmiss" ] && t_pass "the wallet's help lists the keys it answers: arrows, pages, ends, wheel, Esc, Bksp" ||
+				t_fail "the wallet's help lists the keys it answers: arrows, pages, ends, wheel, Esc, Bksp" "missing:$wmiss"
 		fi
 		screen_send Escape
 		screen_wait_gone "Keys .+ $name" >/dev/null || t_fail "any key closes the $name help"

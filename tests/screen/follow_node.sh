@@ -7,6 +7,14 @@
 # 40, and block 40 opened from the live list has the hash the second anvil gives for it (eth_
 # getBlockByNumber, not our code). Selecting the first again (k) brings the explorer back.
 #   third   anvil --chain-id 3333, added in the dashboard (a): the explorer follows it at once.
+# The wallet follows the selection too, on a vault holding anvil's PUBLIC test mnemonic (account 0,
+# 0xf39F…, given a distinct balance on the second anvil with anvil_setBalance):
+#   - on the first node it shows chain 1111 and account 0's balance as `cast balance` gives it there;
+#     unlocked, it sends 0.5 ETH to itself (tracked under "Sent from here")
+#   - a second send is on its confirmation screen when the second node is selected: the wallet says
+#     the send was dropped, shows chain 2222 and the second anvil's balance (cast balance), is still
+#     unlocked, and does not show the first chain's sent transaction
+#   - back on the first node the sent transaction shows again
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -30,6 +38,23 @@ hash40=$(rpc_result "$second_url" eth_getBlockByNumber '["0x28", false]' |
 anvil_start --chain-id 3333 || die "anvil third starts"
 third_url=$ANVIL_URL
 
+# The vault: anvil's public test mnemonic (test keys, never for real funds).
+A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+PASSWORD='Horse-battery-9-staple'
+vault=$home/vault
+printf '%s\n' "$PASSWORD" >"$home/password"
+chmod 600 "$home/password"
+echo "test test test test test test test test test test test junk" |
+	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
+		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+# 1234.5678 ETH on the second anvil: not anvil's default 10000, so the figure shown tells the nodes apart.
+rpc_result "$second_url" anvil_setBalance "[\"$A0\", \"0x42ed11e914577f8000\"]" >/dev/null ||
+	die "the second anvil takes anvil_setBalance"
+# wei as the pane shows ETH: no trailing zeros, no separators ("10000", "1234.5678")
+eth_text() { python3 -c 'import sys; w = int(sys.argv[1]); f = ("%018d" % (w % 10**18)).rstrip("0"); print(str(w // 10**18) + ("." + f if f else ""))' "$1"; }
+cast_eth() { eth_text "$(cast balance "$A0" --rpc-url "$1")"; }
+re_escape() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|/]/\\&/g'; }
+
 config=$home/nodes.ini
 cat >"$config" <<EOF2
 [node "first"]
@@ -41,7 +66,7 @@ EOF2
 
 screen_start follow 120 32 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
 	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --log "$home/chaindeck.log"
+	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --vault "$vault" --log "$home/chaindeck.log"
 
 # The dashboard's grid, with both nodes answering.
 screen_wait_for '^ *first +.*1111' 15 >/dev/null && screen_wait_for '^ *second +.*2222' 15 >/dev/null
@@ -50,6 +75,42 @@ ok_if $? "the dashboard's grid shows both nodes and their chains"
 screen_send 2
 screen_wait_for '^ first \(chain 1111\) +head 0 ' 15 >/dev/null
 ok_if $? "at start the explorer follows the first node: chain 1111, head 0"
+
+# ---- the wallet on the first node ----
+bal_first=$(cast_eth "$first_url")
+screen_send 1
+screen_wait_for '^ node first +chain 1111 ' 15 >/dev/null
+ok_if $? "at start the wallet follows the first node: chain 1111"
+screen_wait_for "^ 0 .* $A0  $(re_escape "$bal_first") *\$" 15 >/dev/null
+ok_if $? "the wallet shows account 0's balance on the first node as cast gives it ($bal_first)"
+screen_send u
+screen_wait_for 'Vault password' 3 >/dev/null
+screen_type "$PASSWORD"
+screen_send Enter
+screen_wait_for 'unlocked \(L locks\)' 15 >/dev/null
+ok_if $? "the wallet unlocks"
+send_form() {
+	screen_send s
+	screen_wait_for 'Send to address' 3 >/dev/null || return 1
+	screen_type "$1"
+	screen_send Enter
+	screen_wait_for 'Token contract' 3 >/dev/null || return 1
+	screen_send Enter
+	screen_wait_for 'Amount in ETH' 3 >/dev/null || return 1
+	screen_type "$2"
+	screen_send Enter
+	screen_wait_for 'y signs and sends exactly this' 15 >/dev/null
+}
+send_form "$A0" 0.5 && screen_send y && screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null
+ok_if $? "on the first node the wallet sends 0.5 ETH to account 0 itself"
+screen_send Escape
+screen_wait_for '^ nonce 0 +(included|confirmed) .*0\.5 ETH' 15 >/dev/null
+ok_if $? "the sent transaction is tracked on the first node"
+send_form "$A0" 0.25
+ok_if $? "a second send waits on its confirmation screen"
+# 1 2 3 choose fees on a confirmation screen: Tab leaves it for the dashboard.
+screen_send Tab
+screen_send Tab
 
 screen_send 3
 screen_wait_for '^ *NODE' 5 >/dev/null
@@ -67,13 +128,35 @@ screen_send Enter
 screen_wait_for "Hash +$hash40" 10 >/dev/null
 ok_if $? "block 40 opened in the explorer has the hash the second anvil gives ($hash40)"
 
+# ---- the wallet on the second node ----
+bal_second=$(cast_eth "$second_url")
+[ "$bal_second" = 1234.5678 ] || t_fail "cast sees the balance set on the second anvil" "$bal_second"
+screen_send 1
+screen_wait_for 'following second: the send being prepared was dropped' 5 >/dev/null
+ok_if $? "the wallet says the send being prepared was dropped"
+screen_wait_for '^ node second +chain 2222 ' 15 >/dev/null
+ok_if $? "the wallet follows the second node: chain 2222"
+screen_wait_for "^ 0 .* $A0  $(re_escape "$bal_second") *\$" 15 >/dev/null
+ok_if $? "the wallet shows account 0's balance on the second node as cast gives it ($bal_second)"
+screen_capture | grep -q 'unlocked (L locks)'
+ok_if $? "the vault stays unlocked"
+! screen_capture | grep -qE '^ nonce 0 .*0\.5 ETH'
+ok_if $? "the first chain's sent transaction is not shown on the second"
+screen_capture | grep -q 'y signs and sends'
+ok_if $((!$?)) "no confirmation is left to sign"
+
 screen_send 3
 screen_wait_for '^ *NODE' 5 >/dev/null
 screen_send k
 screen_wait_for 'first \| chain 1111' 10 >/dev/null
 screen_send 2
-screen_wait_for '^ first \(chain 1111\) +head 0 ' 15 >/dev/null
-ok_if $? "k selects the first node again and the explorer follows it back (chain 1111, head 0)"
+# The wallet's send was mined on the first node: its head is what the node says now.
+head_first=$(($(rpc_result "$first_url" eth_blockNumber)))
+screen_wait_for "^ first \\(chain 1111\\) +head $head_first " 15 >/dev/null
+ok_if $? "k selects the first node again and the explorer follows it back (chain 1111, head $head_first)"
+screen_send 1
+screen_wait_for '^ nonce 0 +(included|confirmed) .*0\.5 ETH' 15 >/dev/null
+ok_if $? "back on the first node, the wallet shows its sent transaction again"
 
 # A node added in the dashboard becomes the selection, and the explorer follows it.
 screen_send 3
