@@ -166,16 +166,16 @@ static void deliver(struct blockfetch *f, uint64_t first, size_t n, const struct
 	}
 	if (res->status != RPC_OK) {
 		finish(f, res->status, "blocks %" PRIu64 "-%" PRIu64 ": %s", lo, hi,
-		       res->detail ? res->detail : rpc_status_str(res->status));
+		       res->detail ? res->detail : cd_strerror(res->status));
 		return;
 	}
 	if (res->n != n) {
-		finish(f, RPC_EPROTO, "blocks %" PRIu64 "-%" PRIu64 ": %zu answers to %zu calls", lo, hi, res->n, n);
+		finish(f, CD_EPROTO, "blocks %" PRIu64 "-%" PRIu64 ": %zu answers to %zu calls", lo, hi, res->n, n);
 		return;
 	}
 	/* The node works on the next batch while this one is decoded. */
 	if (refill(f) != 0) {
-		finish(f, RPC_ENOMEM, "blocks from %" PRIu64 ": could not queue the request (out of memory)",
+		finish(f, CD_ENOMEM, "blocks from %" PRIu64 ": could not queue the request (out of memory)",
 		       number_at(f, f->next));
 		return;
 	}
@@ -192,23 +192,23 @@ static void deliver(struct blockfetch *f, uint64_t first, size_t n, const struct
 			return;
 		}
 		if (r->status != RPC_OK) {
-			finish(f, r->status, "block %" PRIu64 ": %s", num, rpc_status_str(r->status));
+			finish(f, r->status, "block %" PRIu64 ": %s", num, cd_strerror(r->status));
 			return;
 		}
 		if (cJSON_IsNull(r->result)) {
-			finish(f, BLOCKFETCH_ENOBLOCK, "block %" PRIu64 " is not on the node (past its head, or not kept)", num);
+			finish(f, CD_ENOTFOUND, "block %" PRIu64 " is not on the node (past its head, or not kept)", num);
 			return;
 		}
 		rc = eth_decode_block(r->result, &b, err, sizeof(err));
-		if (rc != ETH_OK) {
-			finish(f, rc == ETH_ENOMEM ? RPC_ENOMEM : RPC_EPROTO, "block %" PRIu64 ": %s", num, err);
+		if (rc != CD_OK) {
+			finish(f, rc, "block %" PRIu64 ": %s", num, err);
 			return;
 		}
 		if (b.number != num) {
 			uint64_t got = b.number;
 
 			eth_block_free(&b);
-			finish(f, RPC_EPROTO, "block %" PRIu64 ": the node answered with block %" PRIu64, num, got);
+			finish(f, CD_EPROTO, "block %" PRIu64 ": the node answered with block %" PRIu64, num, got);
 			return;
 		}
 		f->o.on_block(f->o.ud, &b, &keep);

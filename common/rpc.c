@@ -204,7 +204,7 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 	if (r->is_batch) {
 		replies = calloc(r->n, sizeof(*replies));
 		if (!replies) {
-			deliver_failure(r, RPC_ENOMEM, http_status, "out of memory");
+			deliver_failure(r, CD_ENOMEM, http_status, "out of memory");
 			return;
 		}
 		rc = rpc_codec_parse_batch(body, len, r->ids, r->n, &doc, replies);
@@ -232,7 +232,7 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 		deliver_failure(r, RPC_EHTTP, http_status, why);
 		return;
 	}
-	deliver_failure(r, rc, http_status, rpc_status_str(rc));
+	deliver_failure(r, rc, http_status, cd_strerror(rc));
 }
 
 /* ---- HTTP ---- */
@@ -325,7 +325,7 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		set_health_failed(c, why);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		deliver_failure(r, curl_is_connect_error(rc) ? RPC_ECONNECT : RPC_EPROTO, http, why);
+		deliver_failure(r, curl_is_connect_error(rc) ? RPC_ECONNECT : CD_EPROTO, http, why);
 	}
 	pump(c);
 }
@@ -613,7 +613,7 @@ static void ipc_read(struct rpc_client *c)
 				cap = c->max_response + IPC_READ_MIN;
 			p = realloc(ic->rbuf, cap);
 			if (!p) {
-				ipc_fail_all(c, RPC_ENOMEM, "out of memory");
+				ipc_fail_all(c, CD_ENOMEM, "out of memory");
 				return;
 			}
 			ic->rbuf = p;
@@ -745,7 +745,7 @@ static void pump(struct rpc_client *c)
 		list_push(&c->active, r);
 		if ((c->is_ipc ? ipc_start(c, r) : http_start(c, r)) != 0) {
 			list_remove(&c->active, r);
-			fail_later(c, r, RPC_ENOMEM, "out of memory");
+			fail_later(c, r, CD_ENOMEM, "out of memory");
 		}
 	}
 }
@@ -934,7 +934,7 @@ int rpc_batch_add(struct rpc_batch *b, const char *method, cJSON *params)
 {
 	if (!b || !method || (params && !cJSON_IsArray(params))) {
 		cJSON_Delete(params);
-		return RPC_EINVAL;
+		return CD_EINVAL;
 	}
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 8;
@@ -942,7 +942,7 @@ int rpc_batch_add(struct rpc_batch *b, const char *method, cJSON *params)
 
 		if (!p) {
 			cJSON_Delete(params);
-			return RPC_ENOMEM;
+			return CD_ENOMEM;
 		}
 		b->calls = p;
 		b->cap = cap;

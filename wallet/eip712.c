@@ -61,7 +61,7 @@ struct ctx {
 	size_t pathlen;
 	size_t prefix;      /* length of "message." / "domain." in path: rows start after it */
 	struct rows *rows;
-	int rc;             /* EIP712_ENOMEM once an allocation failed */
+	int rc;             /* CD_ENOMEM once an allocation failed */
 };
 
 static const struct {
@@ -75,21 +75,11 @@ static const struct {
 };
 enum { DOMAIN_STD_N = sizeof(domain_std) / sizeof(domain_std[0]) };
 
-const char *eip712_strerror(int err)
-{
-	switch (err) {
-	case EIP712_OK: return "ok";
-	case EIP712_EINVAL: return "invalid typed data";
-	case EIP712_ENOMEM: return "out of memory";
-	}
-	return "unknown error";
-}
-
 /* ---- errors and paths ---------------------------------------------------------------------------- */
 
 static int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Records "path: message" (the first error wins) and returns EIP712_EINVAL. */
+/* Records "path: message" (the first error wins) and returns CD_EINVAL. */
 static int fail(struct ctx *c, const char *fmt, ...)
 {
 	char msg[EIP712_ERR_MAX];
@@ -97,7 +87,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 
 	if (c->rc != 0)
 		return c->rc;
-	c->rc = EIP712_EINVAL;
+	c->rc = CD_EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -119,7 +109,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 static int nomem(struct ctx *c)
 {
 	if (c->rc == 0) {
-		c->rc = EIP712_ENOMEM;
+		c->rc = CD_ENOMEM;
 		if (c->errcap)
 			snprintf(c->err, c->errcap, "out of memory");
 	}
@@ -569,9 +559,9 @@ static int parse_integer(struct ctx *c, const cJSON *v, const char *type, struct
 			rc = u256_parse_hex(mag, s, n);
 		else
 			rc = u256_parse_dec(mag, s, n);
-		if (rc == U256_EOVERFLOW)
+		if (rc == CD_ERANGE)
 			return fail(c, "%s: value out of range", type);
-		if (rc != U256_OK)
+		if (rc != CD_OK)
 			return fail(c, "%s: \"%.40s\" is not a number (decimal digits or 0x-hex, '-' for a "
 				"negative int)", type, v->valuestring);
 		if (u256_is_zero(*mag))
@@ -630,7 +620,7 @@ static int parse_hexbytes(struct ctx *c, const cJSON *v, const char *type, uint8
 	*out = malloc(len / 2 + 1);
 	if (!*out)
 		return nomem(c);
-	if (hex_decode(*out, len / 2 + 1, n, s, len) != HEX_OK) {
+	if (hex_decode(*out, len / 2 + 1, n, s, len) != CD_OK) {
 		free(*out);
 		*out = NULL;
 		return fail(c, "%s: not hex (0x and an even number of hex digits)", type);
@@ -683,8 +673,8 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
 		if (rc == ABI_ETYPE)
 			return fail(c, "%s: value out of range", tname);
-		if (rc != ABI_OK || outlen != 32)
-			return fail(c, "%s: cannot encode (%s)", tname, abi_strerror(rc));
+		if (rc != CD_OK || outlen != 32)
+			return fail(c, "%s: cannot encode (%s)", tname, cd_strerror(rc));
 		shown = fmt_integer(mag, neg);
 		break;
 	case B_BOOL:
@@ -692,7 +682,7 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 			return fail(c, "bool: expected true or false");
 		a.kind = ABI_BOOL;
 		a.b = cJSON_IsTrue(v);
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
 			return fail(c, "bool: cannot encode");
 		shown = strdup(a.b ? "true" : "false");
 		break;
@@ -700,10 +690,10 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 		if (!cJSON_IsString(v))
 			return fail(c, "address: expected a 0x string of 40 hex digits");
 		rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
-		if (rc != ADDRESS_OK)
-			return fail(c, "address: \"%.50s\": %s", v->valuestring, address_strerror(rc));
+		if (rc != CD_OK)
+			return fail(c, "address: \"%.50s\": %s", v->valuestring, cd_strerror(rc));
 		a.kind = ABI_ADDRESS;
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
 			return fail(c, "address: cannot encode");
 		shown = malloc(ADDRESS_TEXT_SIZE);
 		if (shown)
@@ -722,7 +712,7 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
 		shown = fmt_hex(bytes, n);
 		free(bytes);
-		if (rc != ABI_OK) {
+		if (rc != CD_OK) {
 			free(shown);
 			return fail(c, "%s: cannot encode", tname);
 		}
@@ -943,7 +933,7 @@ static void domain_extras(struct ctx *c, const cJSON *domain, struct eip712 *e)
 	if (id && parse_integer(c, id, "uint256", &e->chain_id, &neg) == 0)
 		e->has_chain_id = true;
 	if (cJSON_IsString(vc) &&
-	    address_parse(&e->verifying_contract, vc->valuestring, strlen(vc->valuestring)) == ADDRESS_OK)
+	    address_parse(&e->verifying_contract, vc->valuestring, strlen(vc->valuestring)) == CD_OK)
 		e->has_verifying_contract = true;
 }
 
@@ -1008,7 +998,7 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 	if (!c) {
 		if (errcap)
 			snprintf(err, errcap, "out of memory");
-		return EIP712_ENOMEM;
+		return CD_ENOMEM;
 	}
 	c->err = err;
 	c->errcap = errcap;
@@ -1125,7 +1115,7 @@ int eip712_sign(const struct eip712 *e, const uint8_t priv[32], uint8_t sig[65])
 	int recid, rc;
 
 	rc = sign_digest(e->digest, priv, sig, &recid);
-	if (rc == SIGN_OK)
+	if (rc == CD_OK)
 		sig[64] = (uint8_t)(27 + recid);
 	return rc;
 }
