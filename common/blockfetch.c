@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "common/text.h"
+#include "common/xalloc.h"
 
 /* Over IPC every request is written at once on one socket: two keep it busy. */
 #define IPC_INFLIGHT 2
@@ -249,9 +250,7 @@ struct blockfetch *blockfetch_start(struct rpc_client *c, const struct blockfetc
 
 	if (!c || !o || !o->on_block || !o->on_done || o->from > o->to || o->to - o->from == UINT64_MAX)
 		return NULL;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
+	f = xcalloc(1, sizeof(*f));
 	f->c = c;
 	f->o = *o;
 	f->total = o->to - o->from + 1;
@@ -264,11 +263,7 @@ struct blockfetch *blockfetch_start(struct rpc_client *c, const struct blockfetc
 		f->nslots = BLOCKFETCH_MAX_INFLIGHT;
 		f->adaptive = true;
 	}
-	f->slots = calloc(f->nslots, sizeof(*f->slots));
-	if (!f->slots) {
-		free(f);
-		return NULL;
-	}
+	f->slots = xcalloc(f->nslots, sizeof(*f->slots));
 	for (size_t i = 0; i < f->nslots; i++)
 		f->slots[i].f = f;
 	if (refill(f) != 0) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/hex.h"
+#include "common/xalloc.h"
 
 /* "0x" and 64 digits: the longest quantity accepted (leading zeros included). */
 enum { QUANTITY_MAX_CHARS = 66, PPM = 1000000 };
@@ -95,17 +96,12 @@ static size_t array_len(const cJSON *a)
 	return n;
 }
 
-/* calloc that treats 0 elements as "nothing" (NULL, no error). */
-static void *alloc_array(struct dec *d, const char *field, size_t n, size_t size)
+/* xcalloc that treats 0 elements, or a decode that already failed, as "nothing" (NULL). */
+static void *alloc_array(struct dec *d, size_t n, size_t size)
 {
-	void *p;
-
 	if (d->rc || n == 0)
 		return NULL;
-	p = calloc(n, size);
-	if (!p)
-		fail(d, CD_ENOMEM, field, "out of memory");
-	return p;
+	return xcalloc(n, size);
 }
 
 /* The text of a JSON string value, or NULL after recording why not. */
@@ -189,7 +185,7 @@ static void val_data(struct dec *d, const cJSON *v, const char *field, uint8_t *
 		return;
 	}
 	n = (len - 2) / 2;
-	buf = alloc_array(d, field, n, 1);
+	buf = alloc_array(d, n, 1);
 	if (d->rc)
 		return;
 	if (n && hex_decode(buf, n, NULL, s, len) != CD_OK) {
@@ -307,7 +303,7 @@ static void hash_list(struct dec *d, const cJSON *arr, const char *key,
 	uint8_t (*h)[ETH_HASH_LEN];
 	const cJSON *e;
 
-	h = alloc_array(d, key, n, sizeof(*h));
+	h = alloc_array(d, n, sizeof(*h));
 	if (d->rc)
 		return;
 	cJSON_ArrayForEach(e, arr) {
@@ -381,7 +377,7 @@ static void dec_access_list(struct dec *d, const cJSON *arr, struct eth_tx *t)
 	struct eth_access_entry *list;
 	const cJSON *e;
 
-	list = alloc_array(d, "accessList", n, sizeof(*list));
+	list = alloc_array(d, n, sizeof(*list));
 	if (d->rc)
 		return;
 	/* Stored first so eth_tx_free releases a half-built list. */
@@ -618,7 +614,7 @@ static void dec_log_list(struct dec *d, const cJSON *arr, const char *key,
 	struct eth_log *logs;
 	const cJSON *e;
 
-	logs = alloc_array(d, key, n, sizeof(*logs));
+	logs = alloc_array(d, n, sizeof(*logs));
 	if (d->rc)
 		return;
 	cJSON_ArrayForEach(e, arr) {
@@ -746,7 +742,7 @@ static void dec_block_txs(struct dec *d, const cJSON *arr, struct eth_block *b)
 		return;
 	}
 	b->tx_kind = ETH_BLOCK_TX_FULL;
-	b->txs = alloc_array(d, "transactions", n, sizeof(*b->txs));
+	b->txs = alloc_array(d, n, sizeof(*b->txs));
 	if (d->rc)
 		return;
 	/* Counted up front so eth_block_free releases every entry begun. */
@@ -767,7 +763,7 @@ static void dec_withdrawals(struct dec *d, const cJSON *arr, struct eth_block *b
 	const cJSON *e;
 	size_t i = 0, n = array_len(arr), mark;
 
-	b->withdrawals = alloc_array(d, "withdrawals", n, sizeof(*b->withdrawals));
+	b->withdrawals = alloc_array(d, n, sizeof(*b->withdrawals));
 	if (d->rc)
 		return;
 	b->withdrawal_count = n;
@@ -945,7 +941,7 @@ static struct u256 *u256_list(struct dec *d, const cJSON *arr, const char *key, 
 		fail(d, CD_EPROTO, key, "%zu entries, expected %zu", array_len(arr), n);
 		return NULL;
 	}
-	v = alloc_array(d, key, n, sizeof(*v));
+	v = alloc_array(d, n, sizeof(*v));
 	cJSON_ArrayForEach(e, arr) {
 		char label[48];
 
@@ -966,7 +962,7 @@ static uint32_t *ppm_list(struct dec *d, const cJSON *arr, const char *key, size
 
 	if (d->rc)
 		return NULL;
-	v = alloc_array(d, key, n, sizeof(*v));
+	v = alloc_array(d, n, sizeof(*v));
 	cJSON_ArrayForEach(e, arr) {
 		char label[48];
 
@@ -1001,7 +997,7 @@ static void dec_rewards(struct dec *d, const cJSON *arr, struct eth_fee_history 
 		fail(d, CD_EPROTO, "reward", "too large");
 		return;
 	}
-	f->reward = alloc_array(d, "reward", f->block_count * cols, sizeof(*f->reward));
+	f->reward = alloc_array(d, f->block_count * cols, sizeof(*f->reward));
 	f->percentile_count = cols;
 	cJSON_ArrayForEach(row, arr) {
 		char label[48];

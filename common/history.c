@@ -26,6 +26,7 @@
 
 #include "common/hex.h"
 #include "common/blockfetch.h"
+#include "common/xalloc.h"
 
 enum {
 	DEFAULT_PAGE = 25,
@@ -151,11 +152,8 @@ static struct item *add_item(struct history *h)
 
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 32;
-		struct item *p = realloc(h->items, cap * sizeof(*p));
 
-		if (!p)
-			return NULL;
-		h->items = p;
+		h->items = xrealloc(h->items, cap * sizeof(*h->items));
 		h->cap = cap;
 	}
 	it = &h->items[h->n++];
@@ -333,10 +331,6 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 	char err[ETH_ERR_MAX];
 	int rc = eth_decode_logs(result, &logs, &count, err, sizeof(err));
 
-	if (rc == CD_ENOMEM) {
-		fail(h, CD_ENOMEM, "out of memory");
-		return false;
-	}
 	if (rc != CD_OK) {
 		fail(h, CD_EPROTO, "eth_getLogs: %s", err);
 		return false;
@@ -370,10 +364,6 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 		if (has_token(h, l->tx_hash, l->log_index))
 			continue; /* a transfer to oneself answers both queries */
 		it = add_item(h);
-		if (!it) {
-			fail(h, CD_ENOMEM, "out of memory");
-			goto bad;
-		}
 		it->is_token = true;
 		it->e.kind = out ? HISTORY_TOKEN_OUT : HISTORY_TOKEN_IN;
 		memcpy(it->e.tx_hash, l->tx_hash, ETH_HASH_LEN);
@@ -436,13 +426,9 @@ static bool only_a_token_call(const struct history *h, const struct item *it)
 static void page_deliver(struct history *h)
 {
 	if (h->n && h->o.on_entries) {
-		struct history_entry *out = malloc(h->n * sizeof(*out));
+		struct history_entry *out = xcalloc(h->n, sizeof(*out));
 		size_t n = 0;
 
-		if (!out) {
-			fail(h, CD_ENOMEM, "out of memory");
-			return;
-		}
 		for (size_t i = 0; i < h->n; i++)
 			if (!only_a_token_call(h, &h->items[i]))
 				out[n++] = h->items[i].e;
@@ -469,11 +455,6 @@ struct enrich_answer {
 	uint64_t timestamp;        /* ENRICH_HEADER */
 };
 
-/* The status a decoder's failure becomes. */
-static int decode_status(int rc)
-{
-	return rc == CD_ENOMEM ? CD_ENOMEM : CD_EPROTO;
-}
 
 /*
  * The takers below decode one answer into *a. HISTORY_OK, or a failure
@@ -494,7 +475,7 @@ static int take_enrich_tx(const struct item *it, const cJSON *result, struct enr
 	}
 	if (rc != CD_OK) {
 		snprintf(msg, cap, "transaction %s: %s", hx, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	if (memcmp(a->tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !a->tx.has_block ||
 	    a->tx.block_number != it->e.block_number || a->tx.tx_index != it->e.tx_index) {
@@ -522,7 +503,7 @@ static int take_enrich_receipt(const struct item *it, const cJSON *result, struc
 	}
 	if (rc != CD_OK) {
 		snprintf(msg, cap, "receipt of %s: %s", hx, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	same = memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0 && rcpt.block_number == it->e.block_number;
 	a->has_status = rcpt.has_status;
@@ -549,7 +530,7 @@ static int take_enrich_header(uint64_t block, const cJSON *result, struct enrich
 	}
 	if (rc != CD_OK) {
 		snprintf(msg, cap, "block %llu: %s", (unsigned long long)block, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	number = b.number;
 	a->timestamp = b.timestamp;
@@ -636,11 +617,7 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 		fail(h, CD_EPROTO, "the node answered %zu of %zu calls", res->n, h->nreqs);
 		return;
 	}
-	a = calloc(h->nreqs, sizeof(*a));
-	if (!a) {
-		fail(h, CD_ENOMEM, "out of memory");
-		return;
-	}
+	a = xcalloc(h->nreqs, sizeof(*a));
 	if (take_enrich(h, res, a)) {
 		apply_enrich(h, a);
 		free(a);
@@ -877,13 +854,13 @@ static bool take_ots_entry(struct history *h, const cJSON *jt, const cJSON *jr, 
 	bool same;
 
 	if (st != CD_OK) {
-		fail(h, decode_status(st), "ots_searchTransactionsBefore: txs[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: txs[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
 		return false;
 	}
 	st = eth_decode_receipt(jr, &rc, err, sizeof(err));
 	if (st != CD_OK) {
 		eth_tx_free(&e->tx);
-		fail(h, decode_status(st), "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
 		return false;
 	}
 	same = e->tx.has_block && memcmp(e->tx.hash, rc.tx_hash, ETH_HASH_LEN) == 0 &&
@@ -927,11 +904,7 @@ static bool take_ots(struct history *h, const cJSON *result, struct ots_entry **
 	/* the node answered the method: whatever is wrong below, it has it */
 	if (h->o.caps)
 		h->o.caps->ots = HISTORY_SUPPORT_YES;
-	e = calloc(count ? (size_t)count : 1, sizeof(*e));
-	if (!e) {
-		fail(h, CD_ENOMEM, "out of memory");
-		return false;
-	}
+	e = xcalloc(count ? (size_t)count : 1, sizeof(*e));
 	for (int i = 0; i < count; i++) {
 		if (!take_ots_entry(h, cJSON_GetArrayItem(txs, i), cJSON_GetArrayItem(receipts, i), i, &e[i])) {
 			ots_entries_free(e, (size_t)i);
@@ -960,10 +933,6 @@ static bool apply_ots(struct history *h, const struct ots_entry *e, size_t n, bo
 		if (e[i].tx.block_number > h->hi || find_tx(h, e[i].tx.hash))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, CD_ENOMEM, "out of memory");
-			return false;
-		}
 		set_from_tx(h, it, &e[i].tx);
 		it->e.has_status = e[i].has_status;
 		it->e.status = e[i].status;
@@ -1052,10 +1021,6 @@ static bool take_traces(struct history *h, const cJSON *result, uint64_t lo, uin
 		if (find_tx(h, hash))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, CD_ENOMEM, "out of memory");
-			return false;
-		}
 		memcpy(it->e.tx_hash, hash, ETH_HASH_LEN);
 		it->e.block_number = block;
 		it->e.tx_index = pos;
@@ -1162,10 +1127,6 @@ static void scan_block(void *ud, struct eth_block *b, bool *keep)
 		    !(tx->has_to && memcmp(tx->to, h->o.address, ETH_ADDR_LEN) == 0))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, CD_ENOMEM, "out of memory");
-			return;
-		}
 		set_from_tx(h, it, tx);
 		/* the block's own number and position: a full block's entries carry them too */
 		it->e.block_number = b->number;
@@ -1345,11 +1306,7 @@ static void rewards_finish(struct history_rewards *r, int status, const char *me
 
 	snprintf(msg, sizeof(msg), "%s", message);
 	if (status == HISTORY_OK && r->n) {
-		out = calloc(r->n, sizeof(*out));
-		if (!out) {
-			status = CD_ENOMEM;
-			snprintf(msg, sizeof(msg), "out of memory");
-		}
+		out = xcalloc(r->n, sizeof(*out));
 	}
 	if (out) {
 		/* Newest first: blockfetch delivers in completion order. */
@@ -1521,11 +1478,7 @@ static void on_rewards_blocks_done(void *ud, int status, const char *message)
 		return;
 	}
 	/* The fees of the blocks the address was fee recipient of, from their receipts in one batch. */
-	r->asked = r->n ? calloc(r->n, sizeof(*r->asked)) : NULL;
-	if (r->n && !r->asked) {
-		rewards_finish(r, CD_ENOMEM, "out of memory");
-		return;
-	}
+	r->asked = r->n ? xcalloc(r->n, sizeof(*r->asked)) : NULL;
 	b = rpc_batch_new();
 	if (!b) {
 		rewards_finish(r, CD_ENOMEM, "out of memory");

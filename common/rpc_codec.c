@@ -15,6 +15,7 @@
  *   - error.code that is not an integer is reported as code 0.
  */
 #include "common/rpc_codec.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -351,13 +352,7 @@ int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, siz
 		return CD_EPROTO;
 	}
 
-	done = calloc(n ? n : 1, sizeof(*done));
-	if (!done) {
-		cJSON_Delete(root);
-		for (i = 0; i < n; i++)
-			reply_status(&out[i], CD_ENOMEM);
-		return CD_ENOMEM;
-	}
+	done = xcalloc(n ? n : 1, sizeof(*done));
 	if (cJSON_IsObject(root)) {
 		assign_element(root, ids, done, n, out);
 	} else {

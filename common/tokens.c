@@ -13,6 +13,7 @@
 #include "common/loop.h"
 #include "common/text.h"
 #include "common/tokens.h"
+#include "common/xalloc.h"
 
 enum slot_state {
 	SLOT_FREE = 0,
@@ -48,16 +49,10 @@ static const char *const CALLS[3] = { "symbol()", "decimals()", "name()" };
 
 struct tokens *tokens_new(struct rpc_client *rpc, void (*changed)(void *ud), void *ud)
 {
-	struct tokens *t = calloc(1, sizeof(*t));
+	struct tokens *t = xcalloc(1, sizeof(*t));
 
-	if (!t)
-		return NULL;
 	t->cap = TOKENS_DEFAULT_CAPACITY;
-	t->slots = calloc(t->cap, sizeof(*t->slots));
-	if (!t->slots) {
-		free(t);
-		return NULL;
-	}
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
 	t->rpc = rpc;
 	t->changed = changed;
 	t->ud = ud;
@@ -109,9 +104,7 @@ static uint8_t *result_bytes(const struct rpc_reply *r, size_t *len)
 		return NULL;
 	s = r->result->valuestring;
 	n = strlen(s);
-	b = malloc(n / 2 + 1);
-	if (!b)
-		return NULL;
+	b = xmalloc(n / 2 + 1);
 	if (hex_decode(b, n / 2 + 1, len, s, n) != CD_OK) {
 		free(b);
 		return NULL;
@@ -208,8 +201,6 @@ static int send_request(struct tokens *t, struct slot *s)
 		return TOKENS_FAILED;
 	}
 	b = rpc_batch_new();
-	if (!b)
-		return CD_ENOMEM;
 	hex_encode(to, sizeof(to), s->addr, ADDRESS_SIZE, 1);
 	for (size_t i = 0; i < 3; i++) {
 		uint8_t sel[ABI_SELECTOR_SIZE];
