@@ -48,7 +48,8 @@
 #include "common/u256.h"
 
 /* Errors are the shared codes of common/error.h: CD_EINVAL (the document is
- * malformed or ambiguous; the message says where), CD_ENOMEM. */
+ * malformed or ambiguous; the message says where). Out of memory aborts
+ * (common/xalloc.h). */
 
 enum {
 	EIP712_ERR_MAX = 256,        /* a message always fits */

@@ -235,7 +235,7 @@ int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct
 
 int hd_address_from_key(struct address *out, const uint8_t key[HD_KEY_SIZE])
 {
-	return sign_key_address(key, out) == CD_OK ? CD_OK : CD_EINVAL;
+	return sign_key_address(key, out);
 }
 
 int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct hd_node *master,

@@ -99,7 +99,7 @@ int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct
 /* The compressed public key (33 bytes) of a node. CD_ECRYPTO for an invalid key. */
 int hd_public_key(uint8_t pub[HD_PUBKEY_SIZE], const struct hd_node *node);
 
-/* The Ethereum address of a private key. CD_EINVAL if key is not a valid secp256k1 key. */
+/* The Ethereum address of a private key. CD_EKEY if key is not a valid secp256k1 key. */
 int hd_address_from_key(struct address *out, const uint8_t key[HD_KEY_SIZE]);
 
 /*

@@ -379,7 +379,7 @@ static int aes_ctr(uint8_t *out, const uint8_t *in, size_t len, const uint8_t ke
 /* Address of a private key; CD_EKEY if it is not one. */
 static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out)
 {
-	return sign_key_address(key, out) == CD_OK ? CD_OK : CD_EKEY;
+	return sign_key_address(key, out);
 }
 
 static int crypto_ready(char *err, size_t errlen)

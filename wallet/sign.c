@@ -69,13 +69,14 @@ int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64]
 	const secp256k1_context *ctx = sign_context();
 	secp256k1_ecdsa_recoverable_signature sig;
 	uint8_t out[64];
-	int id = -1, rc = CD_EINVAL;
+	int id = -1, rc = CD_ECRYPTO;
 
 	if (!digest || !priv || !rs || !recid)
 		return CD_EINVAL;
+	if (secp256k1_ec_seckey_verify(ctx, priv) != 1)
+		return CD_EKEY;
 	/* NULL nonce function: RFC 6979 with HMAC-SHA256, the one every Ethereum signer uses. */
-	if (secp256k1_ec_seckey_verify(ctx, priv) == 1 &&
-	    secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, priv, NULL, NULL) == 1 &&
+	if (secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, priv, NULL, NULL) == 1 &&
 	    secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, out, &id, &sig) == 1) {
 		memcpy(rs, out, 64);
 		*recid = id;
@@ -120,7 +121,7 @@ int sign_key_address(const uint8_t priv[32], struct address *out)
 	if (!priv || !out)
 		return CD_EINVAL;
 	if (secp256k1_ec_pubkey_create(sign_context(), &pk, priv) != 1)
-		return CD_EINVAL;
+		return CD_EKEY;
 	address_of_pubkey(&pk, out);
 	return CD_OK;
 }

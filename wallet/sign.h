@@ -50,8 +50,9 @@ const struct secp256k1_context_struct *sign_context(void);
 
 /*
  * Signs a 32-byte digest. rs gets r || s (big-endian, s low), *recid the
- * recovery id (0 or 1: the parity of the nonce point's y). CD_EINVAL for
- * an invalid key; rs and *recid are untouched on error.
+ * recovery id (0 or 1: the parity of the nonce point's y). CD_EKEY for an
+ * invalid key, CD_EINVAL for a NULL argument; rs and *recid are untouched on
+ * error.
  */
 int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64], int *recid);
 
@@ -63,7 +64,7 @@ int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64]
  */
 int sign_recover_digest(const uint8_t digest[32], const uint8_t rs[64], int recid, struct address *out);
 
-/* The address of a private key (CD_EINVAL for an invalid key). */
+/* The address of a private key (CD_EKEY for an invalid key). */
 int sign_key_address(const uint8_t priv[32], struct address *out);
 
 /* The EIP-191 personal_sign digest of msg[0..len) (msg may be NULL when len is 0). */

@@ -17,6 +17,7 @@
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "common/rlp.h"
+#include "common/xalloc.h"
 #include "wallet/sign.h"
 
 /* The secp256k1 group order n, and n / 2 (the largest low s), big-endian. */
@@ -207,11 +208,7 @@ static int json_bytes(const cJSON *v, const char *name, uint8_t **out, size_t *o
 	}
 	if (len == 2)
 		return CD_OK;
-	buf = malloc(len / 2);
-	if (!buf) {
-		set_err(err, errlen, "%s: out of memory", name);
-		return CD_ENOMEM;
-	}
+	buf = xmalloc(len / 2);
 	if (hex_decode(buf, len / 2, &n, s, len) != CD_OK) {
 		free(buf);
 		set_err(err, errlen, "%s: not hex data (odd length or a stray character)", name);
@@ -238,11 +235,7 @@ static int json_access_list(const cJSON *a, struct tx *t, char *err, size_t errl
 		n++;
 	if (n == 0)
 		return CD_OK;
-	t->access_list = calloc(n, sizeof(*t->access_list));
-	if (!t->access_list) {
-		set_err(err, errlen, "accessList: out of memory");
-		return CD_ENOMEM;
-	}
+	t->access_list = xcalloc(n, sizeof(*t->access_list));
 	t->access_count = n;
 	cJSON_ArrayForEach(e, a) {
 		struct tx_access_entry *ent = &t->access_list[i];
@@ -275,11 +268,7 @@ static int json_access_list(const cJSON *a, struct tx *t, char *err, size_t errl
 		cJSON_ArrayForEach(k, keys)
 			ent->key_count++;
 		if (ent->key_count) {
-			ent->keys = calloc(ent->key_count, sizeof(*ent->keys));
-			if (!ent->keys) {
-				set_err(err, errlen, "%sstorageKeys: out of memory", path);
-				return CD_ENOMEM;
-			}
+			ent->keys = xcalloc(ent->key_count, sizeof(*ent->keys));
 		}
 		j = 0;
 		cJSON_ArrayForEach(k, keys) {
@@ -632,10 +621,8 @@ int tx_sign(const struct tx *t, const uint8_t priv[32], struct tx_raw *out)
 	if (rc != CD_OK)
 		return rc;
 	rc = sign_digest(hash, priv, rs, &recid);
-	if (rc == CD_EINVAL)
-		return CD_EKEY;
 	if (rc != CD_OK)
-		return CD_ENOMEM;
+		return rc;
 	sig.y_parity = (uint8_t)recid;
 	u256_from_be(&sig.r, rs, 32);
 	u256_from_be(&sig.s, rs + 32, 32);
@@ -742,11 +729,7 @@ static void decode_access_list(struct dec *d, struct rlp_item list, struct tx *t
 	}
 	if (n == 0)
 		return;
-	t->access_list = calloc(n, sizeof(*t->access_list));
-	if (!t->access_list) {
-		dfail(d, CD_ENOMEM, "accessList: out of memory");
-		return;
-	}
+	t->access_list = xcalloc(n, sizeof(*t->access_list));
 	t->access_count = n;
 	for (i = 0; i < n && !d->rc; i++) {
 		struct tx_access_entry *e = &t->access_list[i];
@@ -770,12 +753,7 @@ static void decode_access_list(struct dec *d, struct rlp_item list, struct tx *t
 			return;
 		}
 		if (e->key_count) {
-			e->keys = calloc(e->key_count, sizeof(*e->keys));
-			if (!e->keys) {
-				e->key_count = 0;
-				dfail(d, CD_ENOMEM, "%s: out of memory", name);
-				return;
-			}
+			e->keys = xcalloc(e->key_count, sizeof(*e->keys));
 		}
 		for (k = 0; k < e->key_count && !d->rc; k++) {
 			snprintf(name, sizeof(name), "accessList[%zu].storageKeys[%zu]", i, k);
@@ -870,11 +848,7 @@ static void decode_fields(struct dec *d, struct rlp_item list, struct tx *t, str
 	if (!d->rc && item.is_list) {
 		dfail(d, TX_EDECODE, "data: a list, expected bytes");
 	} else if (!d->rc && item.len) {
-		t->data = malloc(item.len);
-		if (!t->data) {
-			dfail(d, CD_ENOMEM, "data: out of memory");
-			return;
-		}
+		t->data = xmalloc(item.len);
 		memcpy(t->data, item.data, item.len);
 		t->data_len = item.len;
 	}

@@ -421,8 +421,8 @@ static void address_from_key_rejects_invalid_keys(void)
 	};
 	struct address a;
 
-	CHECK_INT(hd_address_from_key(&a, zero), CD_EINVAL);
-	CHECK_INT(hd_address_from_key(&a, order), CD_EINVAL);
+	CHECK_INT(hd_address_from_key(&a, zero), CD_EKEY);
+	CHECK_INT(hd_address_from_key(&a, order), CD_EKEY);
 }
 
 static void path_parser_accepts_well_formed_paths(void)

@@ -304,12 +304,12 @@ static void invalid_keys_are_refused(void)
 
 	memset(key, 0, 32);
 	memset(sig, 0xee, sizeof(sig));
-	CHECK_INT(sign_message(bytes("x"), 1, key, sig), CD_EINVAL);
+	CHECK_INT(sign_message(bytes("x"), 1, key, sig), CD_EKEY);
 	CHECK(sig[0] == 0xee);
-	CHECK_INT(sign_key_address(key, &a), CD_EINVAL);
+	CHECK_INT(sign_key_address(key, &a), CD_EKEY);
 	memcpy(key, CURVE_N, 32);
-	CHECK_INT(sign_digest(key, key, rs, &recid), CD_EINVAL);
-	CHECK_INT(sign_key_address(key, &a), CD_EINVAL);
+	CHECK_INT(sign_digest(key, key, rs, &recid), CD_EKEY);
+	CHECK_INT(sign_key_address(key, &a), CD_EKEY);
 	CHECK(strcmp(cd_strerror(SIGN_EMISMATCH), "signed by another address") == 0);
 }
 
