@@ -337,7 +337,7 @@ static int derive(const struct parsed *ks, const uint8_t *pw, size_t pwlen, uint
 	if (ks->kdf == KDF_PBKDF2) {
 		if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pwlen, ks->salt, (int)ks->saltlen,
 				      (int)ks->c, EVP_sha256(), DK_SIZE, dk) != 1)
-			return fail(err, errlen, CD_ENOMEM, "PBKDF2 failed");
+			return fail(err, errlen, CD_ECRYPTO, "PBKDF2 failed");
 		return CD_OK;
 	}
 	if (crypto_pwhash_scryptsalsa208sha256_ll(pw, pwlen, ks->salt, ks->saltlen, ks->n, ks->r,
@@ -385,7 +385,7 @@ static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out
 static int crypto_ready(char *err, size_t errlen)
 {
 	if (sodium_init() < 0)
-		return fail(err, errlen, CD_ENOMEM, "libsodium could not initialise");
+		return fail(err, errlen, CD_ECRYPTO, "libsodium could not initialise");
 	return CD_OK;
 }
 
@@ -417,7 +417,7 @@ int keystore_decrypt(const char *json, size_t len, const uint8_t *pw, size_t pwl
 	}
 	pad = KEYSTORE_KEY_SIZE - ks->ctlen;
 	if (aes_ctr(key + pad, ks->ct, ks->ctlen, dk, ks->iv) != 0) {
-		rc = fail(err, errlen, CD_ENOMEM, "AES-128-CTR failed");
+		rc = fail(err, errlen, CD_ECRYPTO, "AES-128-CTR failed");
 		goto out;
 	}
 	if (key_address(key, &a) != CD_OK) {
@@ -520,7 +520,7 @@ int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, si
 	if (rc != CD_OK)
 		goto out;
 	if (aes_ctr(ks->ct, key, KEYSTORE_KEY_SIZE, dk, ks->iv) != 0) {
-		rc = fail(err, errlen, CD_ENOMEM, "AES-128-CTR failed");
+		rc = fail(err, errlen, CD_ECRYPTO, "AES-128-CTR failed");
 		goto out;
 	}
 	compute_mac(ks->mac, dk, ks->ct, KEYSTORE_KEY_SIZE);
