@@ -627,15 +627,10 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 	free(a);
 }
 
-static bool add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
+static void add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
 {
-	struct enrich_req *p = realloc(h->reqs, (h->nreqs + 1) * sizeof(*p));
-
-	if (!p)
-		return false;
-	h->reqs = p;
-	p[h->nreqs++] = (struct enrich_req){ .kind = kind, .item = item, .block = block };
-	return true;
+	h->reqs = xrealloc(h->reqs, (h->nreqs + 1) * sizeof(*h->reqs));
+	h->reqs[h->nreqs++] = (struct enrich_req){ .kind = kind, .item = item, .block = block };
 }
 
 static void enrich(struct history *h)
@@ -658,25 +653,23 @@ static void enrich(struct history *h)
 		const struct item *it = &h->items[i];
 		bool first = true;
 
-		if ((it->need & NEED_TX) && !add_req(h, ENRICH_TX, i, 0))
-			goto nomem;
-		if ((it->need & NEED_RECEIPT) && !add_req(h, ENRICH_RECEIPT, i, 0))
-			goto nomem;
+		if (it->need & NEED_TX)
+			add_req(h, ENRICH_TX, i, 0);
+		if (it->need & NEED_RECEIPT)
+			add_req(h, ENRICH_RECEIPT, i, 0);
 		if (it->e.timestamp)
 			continue;
 		for (size_t k = 0; k < i; k++)
 			if (h->items[k].e.block_number == it->e.block_number)
 				first = false;
-		if (first && !add_req(h, ENRICH_HEADER, i, it->e.block_number))
-			goto nomem;
+		if (first)
+			add_req(h, ENRICH_HEADER, i, it->e.block_number);
 	}
 	if (!h->nreqs) {
 		page_deliver(h);
 		return;
 	}
 	b = rpc_batch_new();
-	if (!b)
-		goto nomem;
 	for (size_t i = 0; i < h->nreqs; i++) {
 		const struct enrich_req *q = &h->reqs[i];
 		cJSON *p = cJSON_CreateArray();
@@ -761,7 +754,7 @@ static void window_logs(struct history *h)
 {
 	struct rpc_batch *b = rpc_batch_new();
 
-	if (!b || rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, h->lo, h->hi)) != 0 ||
+	if (rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, h->lo, h->hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, h->lo, h->hi)) != 0) {
 		rpc_batch_free(b);
 		fail(h, CD_ENOMEM, "out of memory");
@@ -1083,7 +1076,7 @@ static void trace_round(struct history *h)
 	uint64_t lo = hi >= h->window - 1 ? hi - (h->window - 1) : 0;
 	struct rpc_batch *b = rpc_batch_new();
 
-	if (!b || rpc_batch_add(b, "trace_filter", trace_params(h, "fromAddress", lo, hi)) != 0 ||
+	if (rpc_batch_add(b, "trace_filter", trace_params(h, "fromAddress", lo, hi)) != 0 ||
 	    rpc_batch_add(b, "trace_filter", trace_params(h, "toAddress", lo, hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, lo, hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, lo, hi)) != 0) {
@@ -1220,9 +1213,7 @@ struct history *history_start(struct rpc_client *c, const struct history_opts *o
 
 	if (!c || !o || !o->on_done || o->method > HISTORY_SCAN)
 		return NULL;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return NULL;
+	h = xcalloc(1, sizeof(*h));
 	h->c = c;
 	h->o = *o;
 	h->page_size = o->page_size ? o->page_size : DEFAULT_PAGE;
@@ -1277,7 +1268,6 @@ struct history_rewards {
 	size_t n, cap;
 	size_t *asked;       /* the items whose receipts the batch asked for, in order */
 	size_t nasked;
-	bool failed;
 	char msg[MSG_MAX];
 };
 
@@ -1450,13 +1440,8 @@ static void on_rewards_block(void *ud, struct eth_block *b, bool *keep)
 	rewards_total(&it);
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct reward_item *grown = realloc(r->items, cap * sizeof(*grown));
 
-		if (!grown) {
-			r->failed = true;
-			return;
-		}
-		r->items = grown;
+		r->items = xrealloc(r->items, cap * sizeof(*r->items));
 		r->cap = cap;
 	}
 	r->items[r->n++] = it;
@@ -1473,17 +1458,9 @@ static void on_rewards_blocks_done(void *ud, int status, const char *message)
 		rewards_fail(r, HISTORY_ERPC, "rewards: %s", message ? message : "the blocks could not be read");
 		return;
 	}
-	if (r->failed) {
-		rewards_finish(r, CD_ENOMEM, "out of memory");
-		return;
-	}
 	/* The fees of the blocks the address was fee recipient of, from their receipts in one batch. */
 	r->asked = r->n ? xcalloc(r->n, sizeof(*r->asked)) : NULL;
 	b = rpc_batch_new();
-	if (!b) {
-		rewards_finish(r, CD_ENOMEM, "out of memory");
-		return;
-	}
 	for (size_t i = 0; i < r->n; i++) {
 		cJSON *p;
 
@@ -1512,9 +1489,7 @@ struct history_rewards *history_rewards_start(struct rpc_client *c, const struct
 
 	if (!c || !o || !o->on_done || o->from > o->to)
 		return NULL;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->c = c;
 	r->o = *o;
 	bo.from = o->from;
