@@ -669,7 +669,7 @@ int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
 
 	*out = NULL;
 	if (sodium_init() < 0)
-		return fail(err, errlen, CD_ENOMEM, "libsodium failed to initialise");
+		return fail(err, errlen, CD_ECRYPTO, "libsodium failed to initialise");
 	v = vault_alloc(path);
 	if (!v)
 		return fail(err, errlen, CD_ENOMEM, "out of memory");
@@ -1109,7 +1109,7 @@ int vault_create(struct vault **out, const char *path, const char *password,
 
 	*out = NULL;
 	if (sodium_init() < 0)
-		return fail(err, errlen, CD_ENOMEM, "libsodium failed to initialise");
+		return fail(err, errlen, CD_ECRYPTO, "libsodium failed to initialise");
 	if (lstat(path, &st) == 0)
 		return fail(err, errlen, CD_EEXIST, "a vault is already at %s", path);
 	v = vault_alloc(path);
