@@ -761,7 +761,10 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	c = xcalloc(1, sizeof(*c));
+	/* calloc, not xcalloc, so the analyser sees the lists start empty; the policy is xalloc's */
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		xalloc_die(sizeof(*c));
 	c->loop = loop;
 	c->ipc.fd = -1;
 	c->up = true;
