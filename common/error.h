@@ -17,7 +17,7 @@
  *      -400 ..  -499  address.h   ADDRESS_E*
  *      -500 ..  -599  rpc_codec.h RPC_E*
  *      -600 ..  -699  history.h   HISTORY_E*
- *      -700 ..  -799  blockfetch.h BLOCKFETCH_E*
+ *      -700 ..  -799  blockfetch.h (reserved: a missing block is CD_ENOTFOUND)
  *      -800 ..  -899  fsutil.h    FSUTIL_E*
  *     -1000 .. -1099  wallet/bip39.h    BIP39_E*
  *     -1100 .. -1199  wallet/hd.h       HD_E*
@@ -35,11 +35,11 @@
  * errlen` says more there (which file, which field), and that is what a user
  * should see when it is set.
  *
- * Out of memory: the allocations of the library abort (xalloc.h), so
- * CD_ENOMEM is returned only where an allocation's size comes from outside
- * (a key-derivation function's memory parameter read from a file) or where
- * the memory is guarded secret memory whose failure is a system limit
- * (sodium_malloc, mlock). docs/library.md lists those functions.
+ * Out of memory: the library's own allocations abort (xalloc.h), so
+ * CD_ENOMEM is returned only for memory it does not allocate itself (cJSON's
+ * and libcurl's), for guarded secret memory (sodium_malloc, a system limit)
+ * and for a key-derivation function's memory sized by a file's parameters.
+ * docs/library.md lists those functions.
  */
 #ifndef CHAINDECK_ERROR_H
 #define CHAINDECK_ERROR_H
