@@ -85,19 +85,6 @@ static const uint8_t topic_withdrawal[32] = {
 static const uint32_t SEL_ERROR = 0x08c379a0;  /* Error(string) */
 static const uint32_t SEL_PANIC = 0x4e487b71;  /* Panic(uint256) */
 
-const char *abi_strerror(int err)
-{
-	switch (err) {
-	case ABI_OK: return "ok";
-	case ABI_EINVAL: return "malformed signature or argument";
-	case ABI_ESPACE: return "output buffer too small";
-	case ABI_EDECODE: return "data does not decode";
-	case ABI_ETYPE: return "value does not fit its type";
-	case ABI_ENOMATCH: return "not the expected data";
-	default: return "unknown ABI error";
-	}
-}
-
 /* ---- signature parsing ---------------------------------------------------------------- */
 
 static bool is_ident_start(char c)
@@ -339,7 +326,7 @@ static int parse_list(struct sig *g, const char **p, int depth, bool names, int 
 
 /*
  * Parses "name(T1,T2)" (with_name) or "(T1,T2)" / "T" (a parameter list).
- * Returns 0 or ABI_EINVAL.
+ * Returns 0 or CD_EINVAL.
  */
 static int sig_parse(struct sig *g, const char *text, bool with_name)
 {
@@ -349,35 +336,35 @@ static int sig_parse(struct sig *g, const char *text, bool with_name)
 	memset(g, 0, sizeof(*g));
 	g->first = -1;
 	if (!text)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	skip_ws(&s);
 	if (with_name) {
 		if (!is_ident_start(*s))
-			return ABI_EINVAL;
+			return CD_EINVAL;
 		g->fname = s;
 		while (is_ident_start(*s) || is_digit(*s))
 			s++;
 		g->fname_len = (size_t)(s - g->fname);
 		if (g->fname_len > 256)
-			return ABI_EINVAL;
+			return CD_EINVAL;
 		skip_ws(&s);
 		if (*s != '(')
-			return ABI_EINVAL;
+			return CD_EINVAL;
 	}
 	if (*s == '(') {
 		s++;
 		if (parse_list(g, &s, 1, true, &g->first, &count) != 0 || *s != ')')
-			return ABI_EINVAL;
+			return CD_EINVAL;
 		s++;
 	} else {
 		g->first = parse_type(g, &s, 1);
 		if (g->first < 0)
-			return ABI_EINVAL;
+			return CD_EINVAL;
 		count = 1;
 	}
 	skip_ws(&s);
 	if (*s != '\0')
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	g->nparams = count;
 	return 0;
 }
@@ -493,10 +480,10 @@ int abi_signature_canonical(const char *sig, char *out, size_t cap)
 	struct out o = { out, cap, 0, false };
 
 	if (sig_parse(&g, sig, true) != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	canon_sig(&g, &o);
 	if (o.cut)
-		return ABI_ESPACE;
+		return CD_ESPACE;
 	out[o.pos] = '\0';
 	return (int)o.pos;
 }
@@ -518,10 +505,10 @@ int abi_selector(const char *sig, uint8_t out[ABI_SELECTOR_SIZE])
 	uint8_t h[32];
 
 	if (sig_parse(&g, sig, true) != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	sig_hash(&g, h);
 	memcpy(out, h, ABI_SELECTOR_SIZE);
-	return ABI_OK;
+	return CD_OK;
 }
 
 int abi_event_topic(const char *sig, uint8_t out[32])
@@ -529,9 +516,9 @@ int abi_event_topic(const char *sig, uint8_t out[32])
 	struct sig g;
 
 	if (sig_parse(&g, sig, true) != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	sig_hash(&g, out);
-	return ABI_OK;
+	return CD_OK;
 }
 
 /* ---- encoding ------------------------------------------------------------------------- */
@@ -594,7 +581,7 @@ static int encode_seq(const struct sig *g, int id, bool repeat, const struct abi
 		size_t hs = t->dynamic ? 32 : t->ssize;
 
 		if (hs > cap - head)
-			return ABI_ESPACE;
+			return CD_ESPACE;
 		head += hs;
 		c = repeat ? id : t->next;
 	}
@@ -672,10 +659,10 @@ static int encode_value(const struct sig *g, int id, const struct abi_value *v,
 		if (v->kind != (t->kind == T_BYTES ? ABI_BYTES : ABI_STRING) || (v->len && !v->data))
 			return ABI_ETYPE;
 		if (cap < 32 || v->len > cap - 32)
-			return ABI_ESPACE;
+			return CD_ESPACE;
 		padded = (v->len + 31) / 32 * 32;
 		if (padded > cap - 32)
-			return ABI_ESPACE;
+			return CD_ESPACE;
 		word_from_size(out, v->len);
 		if (v->len)
 			memcpy(out + 32, v->data, v->len);
@@ -694,7 +681,7 @@ static int encode_value(const struct sig *g, int id, const struct abi_value *v,
 		if (v->kind != ABI_ARRAY || (v->count && !v->items))
 			return ABI_ETYPE;
 		if (cap < 32)
-			return ABI_ESPACE;
+			return CD_ESPACE;
 		word_from_size(out, v->count);
 		rc = encode_seq(g, t->child, true, v->items, v->count, out + 32, cap - 32, &n);
 		if (rc != 0)
@@ -703,7 +690,7 @@ static int encode_value(const struct sig *g, int id, const struct abi_value *v,
 		return 0;
 	}
 	if (cap < 32)
-		return ABI_ESPACE;
+		return CD_ESPACE;
 	memcpy(out, w, 32);
 	*used = 32;
 	return 0;
@@ -713,7 +700,7 @@ static int encode_params(const struct sig *g, const struct abi_value *args, size
                          uint8_t *out, size_t cap, size_t *outlen)
 {
 	if (n != g->nparams || (n && !args))
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	if (n == 0) {
 		*outlen = 0;
 		return 0;
@@ -727,7 +714,7 @@ int abi_encode(const char *types, const struct abi_value *args, size_t n,
 	struct sig g;
 
 	if (sig_parse(&g, types, false) != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	return encode_params(&g, args, n, out, cap, outlen);
 }
 
@@ -740,9 +727,9 @@ int abi_encode_call(uint8_t *out, size_t cap, size_t *outlen, const char *sig,
 	int rc;
 
 	if (sig_parse(&g, sig, true) != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	if (cap < ABI_SELECTOR_SIZE)
-		return ABI_ESPACE;
+		return CD_ESPACE;
 	sig_hash(&g, h);
 	rc = encode_params(&g, args, n, out + ABI_SELECTOR_SIZE, cap - ABI_SELECTOR_SIZE, &len);
 	if (rc != 0)
@@ -783,10 +770,10 @@ int abi_decode_uint(const uint8_t *data, size_t len, size_t index, unsigned bits
 	const uint8_t *w = word_at(data, len, index);
 
 	if (bits < 8 || bits > 256 || bits % 8 != 0)
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	if (!w || !word_fits_uint(w, bits))
 		return ABI_EDECODE;
-	return u256_from_be(out, w, 32) == 0 ? ABI_OK : ABI_EDECODE;
+	return u256_from_be(out, w, 32) == 0 ? CD_OK : ABI_EDECODE;
 }
 
 int abi_decode_address(const uint8_t *data, size_t len, size_t index, struct address *out)
@@ -796,7 +783,7 @@ int abi_decode_address(const uint8_t *data, size_t len, size_t index, struct add
 	if (!w || !word_fits_uint(w, 160))
 		return ABI_EDECODE;
 	memcpy(out->b, w + 12, 20);
-	return ABI_OK;
+	return CD_OK;
 }
 
 int abi_decode_bool(const uint8_t *data, size_t len, size_t index, bool *out)
@@ -806,7 +793,7 @@ int abi_decode_bool(const uint8_t *data, size_t len, size_t index, bool *out)
 	if (!w || !word_fits_uint(w, 8) || w[31] > 1)
 		return ABI_EDECODE;
 	*out = w[31] == 1;
-	return ABI_OK;
+	return CD_OK;
 }
 
 /* A length-prefixed byte string at data[off..len). */
@@ -820,7 +807,7 @@ static int bytes_at(const uint8_t *data, size_t len, size_t off, const uint8_t *
 		return ABI_EDECODE;
 	*ptr = data + off + 32;
 	*n = blen;
-	return ABI_OK;
+	return CD_OK;
 }
 
 int abi_decode_bytes(const uint8_t *data, size_t len, size_t index, const uint8_t **ptr, size_t *n)
@@ -1110,7 +1097,7 @@ static int format_params(const struct sig *g, const uint8_t *data, size_t len, c
 		return d.err;
 	}
 	out_finish(&d.o);
-	return d.o.cut ? ABI_ESPACE : ABI_OK;
+	return d.o.cut ? CD_ESPACE : CD_OK;
 }
 
 static void write_message(char *out, size_t cap, const char *msg)
@@ -1128,7 +1115,7 @@ int abi_format_params(const char *types, const uint8_t *data, size_t len, char *
 	if (sig_parse(&g, types, false) != 0) {
 		if (cap)
 			out[0] = '\0';
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	}
 	return format_params(&g, data, len, out, cap);
 }
@@ -1141,7 +1128,7 @@ int abi_format_args(const char *sig, const uint8_t *data, size_t len, char *out,
 	if (sig_parse(&g, sig, true) != 0) {
 		if (cap)
 			out[0] = '\0';
-		return ABI_EINVAL;
+		return CD_EINVAL;
 	}
 	sig_hash(&g, h);
 	if (!data || len < ABI_SELECTOR_SIZE || memcmp(data, h, ABI_SELECTOR_SIZE) != 0) {
@@ -1208,7 +1195,7 @@ int abi_decode_revert(const uint8_t *data, size_t len, char *out, size_t cap)
 {
 	struct out o = { out, cap, 0, false };
 	char buf[96];
-	int rc = ABI_OK;
+	int rc = CD_OK;
 	uint32_t sel = data && len >= 4 ? read_selector(data) : 0;
 
 	if (!data || len == 0) {
@@ -1269,8 +1256,8 @@ int abi_decode_revert(const uint8_t *data, size_t len, char *out, size_t cap)
 		}
 	}
 	out_finish(&o);
-	if (rc == ABI_OK && o.cut)
-		rc = ABI_ESPACE;
+	if (rc == CD_OK && o.cut)
+		rc = CD_ESPACE;
 	return rc;
 }
 
@@ -1338,7 +1325,7 @@ static int decode_token_log(const struct eth_log *log, struct abi_token_event *e
 		e->kind = ABI_TOKEN_ERC1155_TRANSFER_SINGLE;
 		if (!topic_address(t[2], &e->from) || !topic_address(t[3], &e->to))
 			return ABI_EDECODE;
-		return ABI_OK;
+		return CD_OK;
 	} else if (memcmp(t[0], topic_deposit, 32) == 0 || memcmp(t[0], topic_withdrawal, 32) == 0) {
 		bool deposit = memcmp(t[0], topic_deposit, 32) == 0;
 
@@ -1348,13 +1335,13 @@ static int decode_token_log(const struct eth_log *log, struct abi_token_event *e
 			return ABI_EDECODE;
 		u256_from_be(&e->amount, data, 32);
 		e->kind = deposit ? ABI_TOKEN_WETH_DEPOSIT : ABI_TOKEN_WETH_WITHDRAWAL;
-		return ABI_OK;
+		return CD_OK;
 	} else {
 		return ABI_ENOMATCH;
 	}
 	if (!topic_address(t[1], first) || !topic_address(t[2], second))
 		return ABI_EDECODE;
-	return ABI_OK;
+	return CD_OK;
 }
 
 int abi_decode_token_log(const struct eth_log *log, struct abi_token_event *out)
@@ -1363,8 +1350,8 @@ int abi_decode_token_log(const struct eth_log *log, struct abi_token_event *out)
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	rc = log ? decode_token_log(log, &e) : ABI_EINVAL;
-	if (rc != ABI_OK)
+	rc = log ? decode_token_log(log, &e) : CD_EINVAL;
+	if (rc != CD_OK)
 		memset(&e, 0, sizeof(e));
 	*out = e;
 	return rc;

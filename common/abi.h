@@ -19,6 +19,8 @@
 #ifndef CHAINDECK_ABI_H
 #define CHAINDECK_ABI_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,12 +30,11 @@
 #include "common/u256.h"
 
 enum {
-	ABI_OK = 0,
-	ABI_EINVAL = -1,   /* malformed signature or type text, or a bad argument */
-	ABI_ESPACE = -2,   /* output buffer too small */
-	ABI_EDECODE = -3,  /* the data does not decode as the given types */
-	ABI_ETYPE = -4,    /* a value does not fit its declared type */
-	ABI_ENOMATCH = -5  /* the data is not what was looked for (another selector, not a token event) */
+	/* and the shared CD_EINVAL (malformed signature or type text, or a bad
+	 * argument) and CD_ESPACE (output buffer too small) */
+	ABI_EDECODE = -301,  /* the data does not decode as the given types */
+	ABI_ETYPE = -302,    /* a value does not fit its declared type */
+	ABI_ENOMATCH = -303  /* the data is not what was looked for (another selector, not a token event) */
 };
 
 enum {
@@ -44,19 +45,16 @@ enum {
 	ABI_MAX_DEPTH = 16     /* nesting of tuples and array dimensions */
 };
 
-/* A fixed English phrase for a status. Never NULL. */
-const char *abi_strerror(int err);
-
 /*
  * Writes the canonical form of a signature (no names, no spaces, uint → uint256,
- * int → int256) into out (NUL-terminated). Returns its length, ABI_EINVAL or ABI_ESPACE.
+ * int → int256) into out (NUL-terminated). Returns its length, CD_EINVAL or CD_ESPACE.
  */
 int abi_signature_canonical(const char *sig, char *out, size_t cap);
 
 /*
  * The first 4 bytes of the Keccak-256 of the canonical form of sig:
  * abi_selector("transfer(address,uint256)", s) gives a9 05 9c bb.
- * Returns ABI_OK or ABI_EINVAL (out untouched).
+ * Returns CD_OK or CD_EINVAL (out untouched).
  */
 int abi_selector(const char *sig, uint8_t out[ABI_SELECTOR_SIZE]);
 /* The full Keccak-256 of the canonical form: an event's topic 0. */
@@ -104,8 +102,8 @@ struct u256 abi_int_from_i64(int64_t v);
 /*
  * Encodes values for a parameter list "(T1,T2,...)" (a bare single type "T" is
  * taken as "(T)") into out[0..cap); *outlen gets the byte count.
- * Returns ABI_OK, ABI_EINVAL (bad type text, or n differs from the parameter
- * count), ABI_ETYPE (a value of the wrong kind, or out of range) or ABI_ESPACE.
+ * Returns CD_OK, CD_EINVAL (bad type text, or n differs from the parameter
+ * count), ABI_ETYPE (a value of the wrong kind, or out of range) or CD_ESPACE.
  */
 int abi_encode(const char *types, const struct abi_value *args, size_t n,
                uint8_t *out, size_t cap, size_t *outlen);
@@ -135,9 +133,9 @@ int abi_decode_bytes(const uint8_t *data, size_t len, size_t index, const uint8_
  * a sign), addresses EIP-55, bools true/false, bytes 0x-hex, strings quoted
  * and sanitized (text_sanitize), tuples "(a, b)", arrays "[a, b]"; named
  * parameters come out as "to=0x…, amount=1000000".
- * Returns ABI_OK; ABI_ESPACE when the text was cut (out then ends in "...");
+ * Returns CD_OK; CD_ESPACE when the text was cut (out then ends in "...");
  * ABI_EDECODE when the data does not decode (out then holds
- * "<undecodable: reason>"); ABI_EINVAL for bad type text (out gets "").
+ * "<undecodable: reason>"); CD_EINVAL for bad type text (out gets "").
  * cap must be at least 1 for out to be written.
  */
 int abi_format_params(const char *types, const uint8_t *data, size_t len, char *out, size_t cap);
@@ -158,8 +156,8 @@ int abi_format_args(const char *sig, const uint8_t *data, size_t len, char *out,
  *                                "Name(<args>) (custom error 0x<selector>)", else
  *                                "0x<selector> (custom error) Name(types) with undecodable arguments"
  *   fewer than 4 bytes         → "malformed revert data 0x…"
- * Always writes something (cut with "..." when cap is small). Returns ABI_OK,
- * ABI_ESPACE (cut) or ABI_EDECODE (Error/Panic with malformed payload; the text says so).
+ * Always writes something (cut with "..." when cap is small). Returns CD_OK,
+ * CD_ESPACE (cut) or ABI_EDECODE (Error/Panic with malformed payload; the text says so).
  */
 int abi_decode_revert(const uint8_t *data, size_t len, char *out, size_t cap);
 /* The meaning of a Solidity panic code ("division or modulo by zero"); NULL when unknown. */
@@ -206,11 +204,11 @@ struct abi_token_event {
 const char *abi_token_kind_name(enum abi_token_kind kind);
 
 /*
- * Decodes a token event. Returns ABI_OK with *out filled; ABI_ENOMATCH when topic 0
+ * Decodes a token event. Returns CD_OK with *out filled; ABI_ENOMATCH when topic 0
  * is not one of the events above or the topic/data shape matches none of them
  * (a Transfer with 2 topics, say); ABI_EDECODE when the shape matches but a
  * value is malformed (an address topic with dirty padding). *out is zeroed
- * unless ABI_OK.
+ * unless CD_OK.
  */
 int abi_decode_token_log(const struct eth_log *log, struct abi_token_event *out);
 

@@ -11,20 +11,6 @@
 
 static const char address_digits[] = "0123456789abcdef";
 
-const char *address_strerror(int err)
-{
-	switch (err) {
-	case ADDRESS_OK:
-		return "ok";
-	case ADDRESS_EINVAL:
-		return "not an address (0x followed by 40 hex digits)";
-	case ADDRESS_EBADCHECKSUM:
-		return "wrong EIP-55 checksum";
-	default:
-		return "unknown address error";
-	}
-}
-
 /*
  * EIP-55: hash the lowercase hex text; a letter is uppercase when the
  * matching nibble of the hash is 8 or more. Writes 40 characters, no NUL.
@@ -54,11 +40,11 @@ int address_parse(struct address *out, const char *s, size_t len)
 	char want[40];
 
 	if (!s || len != 42 || s[0] != '0' || s[1] != 'x')
-		return ADDRESS_EINVAL;
+		return ADDRESS_EFORMAT;
 	s += 2;
 	for (int i = 0; i < 40; i++) {
 		if (hex_digit_value(s[i]) < 0)
-			return ADDRESS_EINVAL;
+			return ADDRESS_EFORMAT;
 		has_lower |= s[i] >= 'a' && s[i] <= 'f';
 		has_upper |= s[i] >= 'A' && s[i] <= 'F';
 	}
@@ -70,7 +56,7 @@ int address_parse(struct address *out, const char *s, size_t len)
 			return ADDRESS_EBADCHECKSUM;
 	}
 	*out = a;
-	return ADDRESS_OK;
+	return CD_OK;
 }
 
 void address_format(const struct address *a, char out[ADDRESS_TEXT_SIZE])

@@ -5,13 +5,14 @@
 #ifndef CHAINDECK_ADDRESS_H
 #define CHAINDECK_ADDRESS_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 enum {
-	ADDRESS_OK = 0,
-	ADDRESS_EINVAL = -1,      /* not "0x" + 40 hex digits */
-	ADDRESS_EBADCHECKSUM = -2 /* mixed case that is not the EIP-55 checksum */
+	ADDRESS_EFORMAT = -401,     /* not "0x" + 40 hex digits */
+	ADDRESS_EBADCHECKSUM = -402 /* mixed case that is not the EIP-55 checksum */
 };
 
 enum {
@@ -22,9 +23,6 @@ enum {
 struct address {
 	uint8_t b[20];
 };
-
-/* A fixed English phrase for a status ("wrong EIP-55 checksum", ...). Never NULL. */
-const char *address_strerror(int err);
 
 /*
  * Parses "0x" + 40 hex digits (s need not be NUL-terminated). All-lowercase or

@@ -153,15 +153,15 @@ int addressbook_check_label(const char *label, char *err, size_t errlen)
 
 	if (!label) {
 		set_err(err, errlen, "missing label");
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	/* bound the scan: anything past the limit is too long whatever it holds */
 	why = label_problem(label, strnlen(label, ADDRESSBOOK_LABEL_MAX + 1));
 	if (why) {
 		set_err(err, errlen, "%s", why);
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
-	return ADDRESSBOOK_OK;
+	return CD_OK;
 }
 
 int addressbook_set(struct addressbook *book, const struct address *addr, const char *label,
@@ -173,7 +173,7 @@ int addressbook_set(struct addressbook *book, const struct address *addr, const 
 
 	if (!book || !addr) {
 		set_err(err, errlen, "no book or no address");
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	i = find(book, addr, &found);
 	if (!label || !label[0]) {
@@ -181,10 +181,10 @@ int addressbook_set(struct addressbook *book, const struct address *addr, const 
 			memmove(&book->v[i], &book->v[i + 1], (book->n - i - 1) * sizeof(book->v[0]));
 			book->n--;
 		}
-		return ADDRESSBOOK_OK;
+		return CD_OK;
 	}
-	if (addressbook_check_label(label, err, errlen) != ADDRESSBOOK_OK)
-		return ADDRESSBOOK_EINVAL;
+	if (addressbook_check_label(label, err, errlen) != CD_OK)
+		return CD_EINVAL;
 	/* copy first: label may point into the book, which the insertion below can move */
 	len = strlen(label);
 	memcpy(copy, label, len + 1);
@@ -199,7 +199,7 @@ int addressbook_set(struct addressbook *book, const struct address *addr, const 
 		book->v[i].addr = *addr;
 	}
 	memcpy(book->v[i].label, copy, len + 1);
-	return ADDRESSBOOK_OK;
+	return CD_OK;
 }
 
 /* ---- parsing --------------------------------------------------------------------------------- */
@@ -228,7 +228,7 @@ static const char *parse_entry(struct entry *e, const char *s, size_t len)
 	rc = address_parse(&e->addr, s, alen);
 	if (rc == ADDRESS_EBADCHECKSUM)
 		return "wrong EIP-55 checksum in the address (mixed case that is not the checksum)";
-	if (rc != ADDRESS_OK)
+	if (rc != CD_OK)
 		return "not an address (\"0x\" + 40 hex digits)";
 	if (space)
 		return "expected a tab between the address and the label";
@@ -252,11 +252,11 @@ int addressbook_parse(struct addressbook *book, const char *text, size_t len,
 
 	if (!book || (!text && len > 0)) {
 		set_err(err, errlen, "%s: no book or no text", name);
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	if (len > ADDRESSBOOK_FILE_MAX) {
 		set_err(err, errlen, "%s: larger than %d bytes", name, ADDRESSBOOK_FILE_MAX);
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	while (pos < len) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
@@ -281,7 +281,7 @@ int addressbook_parse(struct addressbook *book, const char *text, size_t len,
 		if (why) {
 			set_err(err, errlen, "%s:%zu: %s", name, line, why);
 			free(v);
-			return ADDRESSBOOK_EINVAL;
+			return CD_EINVAL;
 		}
 		n++;
 	}
@@ -295,14 +295,14 @@ int addressbook_parse(struct addressbook *book, const char *text, size_t len,
 			set_err(err, errlen, "%s:%zu: %s is already on line %zu", name, v[i].line, a,
 				v[i - 1].line);
 			free(v);
-			return ADDRESSBOOK_EINVAL;
+			return CD_EINVAL;
 		}
 	}
 	free(book->v);
 	book->v = v;
 	book->n = n;
 	book->cap = cap;
-	return ADDRESSBOOK_OK;
+	return CD_OK;
 }
 
 /* ---- files ----------------------------------------------------------------------------------- */
@@ -311,10 +311,10 @@ int addressbook_default_path(char *buf, size_t cap)
 {
 	int n = fsutil_xdg_path(buf, cap, FSUTIL_XDG_DATA, "chaindeck/addressbook");
 
-	if (n == FSUTIL_ENOHOME)
-		return ADDRESSBOOK_ENOENT;
+	if (n == CD_ENOTFOUND)
+		return CD_ENOTFOUND;
 	if (n < 0)
-		return ADDRESSBOOK_ESPACE;
+		return CD_ESPACE;
 	return n;
 }
 
@@ -326,7 +326,7 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 
 	if (!book || !path || !path[0]) {
 		set_err(err, errlen, "no address book path");
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	/*
 	 * Its labels name the recipients of payments: only the user (or root) may
@@ -334,19 +334,19 @@ int addressbook_load(struct addressbook *book, const char *path, char *err, size
 	 * for the config: the check applies to the file it leads to.
 	 */
 	rc = fsutil_read(path, ADDRESSBOOK_FILE_MAX, FSUTIL_FOLLOW | FSUTIL_TRUSTED, &buf, &n, err, errlen);
-	if (rc == FSUTIL_ENOENT) {
+	if (rc == CD_ENOTFOUND) {
 		free(book->v);
 		book->v = NULL;
 		book->n = book->cap = 0;
 		free(book->path);
 		book->path = xstrdup(path);
-		return ADDRESSBOOK_OK;
+		return CD_OK;
 	}
-	if (rc != FSUTIL_OK)
-		return rc == FSUTIL_EPERM ? ADDRESSBOOK_EPERM : rc == FSUTIL_ETOOBIG ? ADDRESSBOOK_EINVAL : ADDRESSBOOK_EIO;
+	if (rc != CD_OK)
+		return rc;
 	rc = addressbook_parse(book, buf, n, path, err, errlen);
 	free(buf);
-	if (rc == ADDRESSBOOK_OK) {
+	if (rc == CD_OK) {
 		free(book->path);
 		book->path = xstrdup(path);
 	}
@@ -385,11 +385,11 @@ int addressbook_save(const struct addressbook *book, char *err, size_t errlen)
 
 	if (!book || !book->path) {
 		set_err(err, errlen, "no address book path: load one first");
-		return ADDRESSBOOK_EINVAL;
+		return CD_EINVAL;
 	}
 	/* The one durable write (common/fsutil.h): 0600, fsync'd, the directory too. */
 	text = render(book, &len);
 	rc = fsutil_replace(book->path, text, len, err, errlen);
 	free(text);
-	return rc == FSUTIL_OK ? ADDRESSBOOK_OK : ADDRESSBOOK_EIO;
+	return rc;
 }

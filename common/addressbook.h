@@ -25,25 +25,26 @@
  * lookups are a binary search. Out of memory aborts. Functions are not
  * thread-safe on one book; separate books are independent.
  *
- * Errors: functions return ADDRESSBOOK_OK or a negative ADDRESSBOOK_E*, and
+ * Errors: functions return CD_OK or a negative ADDRESSBOOK_E*, and
  * when they take err[errlen] write a one-line English message into it (always
  * NUL-terminated when errlen > 0; err may be NULL when errlen is 0).
  */
 #ifndef CHAINDECK_ADDRESSBOOK_H
 #define CHAINDECK_ADDRESSBOOK_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 
 #include "common/address.h"
 
-enum {
-	ADDRESSBOOK_OK = 0,
-	ADDRESSBOOK_EINVAL = -1, /* malformed file, invalid label or argument */
-	ADDRESSBOOK_ENOENT = -2, /* no home directory to put the default path in */
-	ADDRESSBOOK_EIO = -3,    /* reading or writing a file failed (message names it and why) */
-	ADDRESSBOOK_ESPACE = -4, /* caller's buffer too small */
-	ADDRESSBOOK_EPERM = -5   /* the file belongs to another user or is writable by group/others */
-};
+/*
+ * Errors are the shared codes of common/error.h: CD_EINVAL (malformed file,
+ * invalid label or argument), CD_ENOTFOUND (no home directory to put the
+ * default path in), CD_EIO (reading or writing a file failed; the message
+ * names it and why), CD_ESPACE (caller's buffer too small), CD_EPERM (the
+ * file belongs to another user or is writable by group/others).
+ */
 
 enum {
 	ADDRESSBOOK_LABEL_MAX = 64,       /* bytes, without the NUL */
@@ -60,8 +61,8 @@ void addressbook_free(struct addressbook *book);
 /*
  * $XDG_DATA_HOME/chaindeck/addressbook, else $HOME/.local/share/chaindeck/addressbook
  * (a relative XDG_DATA_HOME is ignored, as the XDG spec says; with no HOME,
- * the password database's home). Returns the length written, ADDRESSBOOK_ENOENT
- * or ADDRESSBOOK_ESPACE.
+ * the password database's home). Returns the length written, CD_ENOTFOUND
+ * or CD_ESPACE.
  */
 int addressbook_default_path(char *buf, size_t cap);
 
@@ -71,7 +72,7 @@ int addressbook_default_path(char *buf, size_t cap);
  * any error returns negative, writes "path:line: message" (or "path: message")
  * and leaves the book (entries and path) unchanged. A file owned by another
  * user (root excepted) or writable by group or others is not read:
- * ADDRESSBOOK_EPERM, with a message naming the file and the chmod/chown fix.
+ * CD_EPERM, with a message naming the file and the chmod/chown fix.
  */
 int addressbook_load(struct addressbook *book, const char *path, char *err, size_t errlen);
 
@@ -92,7 +93,7 @@ const char *addressbook_get(const struct addressbook *book, const struct address
 /*
  * Sets addr's label (NUL-terminated), replacing any earlier one; a NULL or ""
  * label removes the entry (removing an absent entry is not an error). An
- * invalid label (see above) is ADDRESSBOOK_EINVAL with a message saying why,
+ * invalid label (see above) is CD_EINVAL with a message saying why,
  * and the book is unchanged. Strings returned earlier by addressbook_get and
  * addressbook_entry become invalid. Only memory changes: see addressbook_save.
  */
@@ -101,7 +102,7 @@ int addressbook_set(struct addressbook *book, const struct address *addr, const 
 
 /*
  * Checks a label as addressbook_set does, without changing anything: 0, or
- * ADDRESSBOOK_EINVAL with a message ("label is longer than 64 bytes", ...).
+ * CD_EINVAL with a message ("label is longer than 64 bytes", ...).
  */
 int addressbook_check_label(const char *label, char *err, size_t errlen);
 
@@ -122,8 +123,8 @@ const char *addressbook_entry(const struct addressbook *book, size_t i, struct a
  * fsync, rename over the path, fsync of the directory. Addresses are written
  * in EIP-55 form, in address order, under a one-line header comment; comments
  * of an earlier file are not kept, and changes another process made to the
- * file since it was loaded are overwritten. ADDRESSBOOK_EINVAL if the book has
- * no path; ADDRESSBOOK_EIO with a message if writing fails: before the rename
+ * file since it was loaded are overwritten. CD_EINVAL if the book has
+ * no path; CD_EIO with a message if writing fails: before the rename
  * the file is untouched and no temporary file is left; when only the
  * directory sync failed the new content may or may not survive a crash, and
  * it is still reported as a failure.

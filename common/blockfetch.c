@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "common/text.h"
+#include "common/xalloc.h"
 
 /* Over IPC every request is written at once on one socket: two keep it busy. */
 #define IPC_INFLIGHT 2
@@ -166,16 +167,16 @@ static void deliver(struct blockfetch *f, uint64_t first, size_t n, const struct
 	}
 	if (res->status != RPC_OK) {
 		finish(f, res->status, "blocks %" PRIu64 "-%" PRIu64 ": %s", lo, hi,
-		       res->detail ? res->detail : rpc_status_str(res->status));
+		       res->detail ? res->detail : cd_strerror(res->status));
 		return;
 	}
 	if (res->n != n) {
-		finish(f, RPC_EPROTO, "blocks %" PRIu64 "-%" PRIu64 ": %zu answers to %zu calls", lo, hi, res->n, n);
+		finish(f, CD_EPROTO, "blocks %" PRIu64 "-%" PRIu64 ": %zu answers to %zu calls", lo, hi, res->n, n);
 		return;
 	}
 	/* The node works on the next batch while this one is decoded. */
 	if (refill(f) != 0) {
-		finish(f, RPC_ENOMEM, "blocks from %" PRIu64 ": could not queue the request (out of memory)",
+		finish(f, CD_ENOMEM, "blocks from %" PRIu64 ": could not queue the request (out of memory)",
 		       number_at(f, f->next));
 		return;
 	}
@@ -192,23 +193,23 @@ static void deliver(struct blockfetch *f, uint64_t first, size_t n, const struct
 			return;
 		}
 		if (r->status != RPC_OK) {
-			finish(f, r->status, "block %" PRIu64 ": %s", num, rpc_status_str(r->status));
+			finish(f, r->status, "block %" PRIu64 ": %s", num, cd_strerror(r->status));
 			return;
 		}
 		if (cJSON_IsNull(r->result)) {
-			finish(f, BLOCKFETCH_ENOBLOCK, "block %" PRIu64 " is not on the node (past its head, or not kept)", num);
+			finish(f, CD_ENOTFOUND, "block %" PRIu64 " is not on the node (past its head, or not kept)", num);
 			return;
 		}
 		rc = eth_decode_block(r->result, &b, err, sizeof(err));
-		if (rc != ETH_OK) {
-			finish(f, rc == ETH_ENOMEM ? RPC_ENOMEM : RPC_EPROTO, "block %" PRIu64 ": %s", num, err);
+		if (rc != CD_OK) {
+			finish(f, rc, "block %" PRIu64 ": %s", num, err);
 			return;
 		}
 		if (b.number != num) {
 			uint64_t got = b.number;
 
 			eth_block_free(&b);
-			finish(f, RPC_EPROTO, "block %" PRIu64 ": the node answered with block %" PRIu64, num, got);
+			finish(f, CD_EPROTO, "block %" PRIu64 ": the node answered with block %" PRIu64, num, got);
 			return;
 		}
 		f->o.on_block(f->o.ud, &b, &keep);
@@ -249,9 +250,7 @@ struct blockfetch *blockfetch_start(struct rpc_client *c, const struct blockfetc
 
 	if (!c || !o || !o->on_block || !o->on_done || o->from > o->to || o->to - o->from == UINT64_MAX)
 		return NULL;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
+	f = xcalloc(1, sizeof(*f));
 	f->c = c;
 	f->o = *o;
 	f->total = o->to - o->from + 1;
@@ -264,11 +263,7 @@ struct blockfetch *blockfetch_start(struct rpc_client *c, const struct blockfetc
 		f->nslots = BLOCKFETCH_MAX_INFLIGHT;
 		f->adaptive = true;
 	}
-	f->slots = calloc(f->nslots, sizeof(*f->slots));
-	if (!f->slots) {
-		free(f);
-		return NULL;
-	}
+	f->slots = xcalloc(f->nslots, sizeof(*f->slots));
 	for (size_t i = 0; i < f->nslots; i++)
 		f->slots[i].f = f;
 	if (refill(f) != 0) {

@@ -22,6 +22,8 @@
 #ifndef CHAINDECK_BLOCKFETCH_H
 #define CHAINDECK_BLOCKFETCH_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,9 +40,9 @@ enum {
 
 /*
  * on_done's status when a block of the range is not on the node (the result
- * was JSON null): past its head, or not kept. Distinct from every rpc_status.
+ * was JSON null): past its head, or not kept. It is CD_ENOTFOUND, which no
+ * rpc_status is.
  */
-enum { BLOCKFETCH_ENOBLOCK = -100 };
 
 struct blockfetch;
 
@@ -68,9 +70,9 @@ struct blockfetch_opts {
 	/*
 	 * The end: status RPC_OK when every block arrived, else the first error
 	 * with a displayable message naming the block or range: an rpc_status
-	 * (transport errors, RPC_EREMOTE for a node's error object, RPC_EPROTO for
+	 * (transport errors, RPC_EREMOTE for a node's error object, CD_EPROTO for
 	 * a block that does not decode or is not the block asked for), or
-	 * BLOCKFETCH_ENOBLOCK. Nothing is in flight any more when it runs. Runs
+	 * CD_ENOTFOUND. Nothing is in flight any more when it runs. Runs
 	 * exactly once unless cancelled. Required.
 	 */
 	void (*on_done)(void *ud, int status, const char *message);

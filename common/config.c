@@ -175,10 +175,10 @@ static int xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *ta
 {
 	int n = fsutil_xdg_path(buf, cap, which, tail);
 
-	if (n == FSUTIL_ENOHOME)
-		return CONFIG_ENOENT;
+	if (n == CD_ENOTFOUND)
+		return CD_ENOTFOUND;
 	if (n < 0)
-		return CONFIG_ESPACE;
+		return CD_ESPACE;
 	return n;
 }
 
@@ -327,21 +327,21 @@ int config_add_node(struct config *cfg, const struct config_node *node, char *er
 
 	if (node_check(node, &why) != 0) {
 		set_err(err, errlen, "%s", why);
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	if (find_node(cfg, node->name)) {
 		set_err(err, errlen, "a node named '%s' already exists", node->name);
-		return CONFIG_EEXIST;
+		return CD_EEXIST;
 	}
 	if (cfg->nnodes >= CONFIG_MAX_NODES) {
 		set_err(err, errlen, "too many nodes (at most %d)", CONFIG_MAX_NODES);
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	node_copy(&copy, node);
 	if (copy.connections == 0)
 		copy.connections = CONFIG_CONNECTIONS;
 	push_node(cfg, &copy);
-	return CONFIG_OK;
+	return CD_OK;
 }
 
 int config_remove_node(struct config *cfg, const char *name)
@@ -350,7 +350,7 @@ int config_remove_node(struct config *cfg, const char *name)
 	size_t i;
 
 	if (!n)
-		return CONFIG_ENOENT;
+		return CD_ENOTFOUND;
 	i = (size_t)(n - cfg->nodes);
 	node_free(n);
 	memmove(&cfg->nodes[i], &cfg->nodes[i + 1], (cfg->nnodes - i - 1) * sizeof(*cfg->nodes));
@@ -359,7 +359,7 @@ int config_remove_node(struct config *cfg, const char *name)
 		free(cfg->nodes);
 		cfg->nodes = NULL;
 	}
-	return CONFIG_OK;
+	return CD_OK;
 }
 
 /* The first line of a token file, trimmed. 0 or -1 with a message in why_buf. */
@@ -370,8 +370,8 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 	/* a secret: every buffer that held it is wiped; a symbolic link is followed, as for the config */
 	int rc = fsutil_read(path, 65536, FSUTIL_FOLLOW | FSUTIL_WIPE, &buf, &len, why, sizeof(why));
 
-	if (rc != FSUTIL_OK) {
-		snprintf(why_buf, cap, "cannot read bearer_file: %.200s", rc == FSUTIL_ENOENT ? strerror(ENOENT) : why);
+	if (rc != CD_OK) {
+		snprintf(why_buf, cap, "cannot read bearer_file: %.200s", rc == CD_ENOTFOUND ? strerror(ENOENT) : why);
 		return -1;
 	}
 	for (n = 0; n < len && buf[n] != '\r' && buf[n] != '\n'; n++)
@@ -464,11 +464,11 @@ static int perr(struct parser *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	set_err(p->err, p->errlen, "%s:%zu: %s", p->file, p->line, msg);
-	return CONFIG_EINVAL;
+	return CD_EINVAL;
 }
 /* The same, with its result in sight of static analysis, which does not follow variadic calls:
  * callers leave out-values unset when perr is what they return. */
-#define perr(...) (perr(__VA_ARGS__), CONFIG_EINVAL)
+#define perr(...) (perr(__VA_ARGS__), CD_EINVAL)
 
 /* Ends the current section; a finished node is checked and added. */
 static int end_section(struct parser *p)
@@ -988,7 +988,7 @@ static int parse_atomic(struct config *cfg, const char *text, size_t len, const 
 
 	if (!text && len > 0) {
 		set_err(err, errlen, "%s: no text", file ? file : "config");
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	config_copy(&tmp, cfg);
 	rc = parse_into(&tmp, text ? text : "", len, file, read_files, err, errlen);
@@ -1015,7 +1015,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 
 	if (!path || !*path) {
 		set_err(err, errlen, "no config path");
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	/*
 	 * It names the alert hook, a command chaindeck runs: only the user (or
@@ -1025,10 +1025,10 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	 */
 	rc = fsutil_read(path, CONFIG_MAX_FILE, FSUTIL_FOLLOW | FSUTIL_TRUSTED | FSUTIL_WIPE, &text, &len, err,
 			 errlen);
-	if (rc == FSUTIL_ENOENT)
+	if (rc == CD_ENOTFOUND)
 		return 0;
-	if (rc != FSUTIL_OK)
-		return rc == FSUTIL_EPERM ? CONFIG_EPERM : rc == FSUTIL_ETOOBIG ? CONFIG_EINVAL : CONFIG_EIO;
+	if (rc != CD_OK)
+		return rc;
 	rc = parse_atomic(cfg, text, len, path, true, err, errlen);
 	fsutil_free_wiped(text, len);
 	return rc;
@@ -1061,7 +1061,7 @@ int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size
 	}
 	if (count > CONFIG_MAX_NODES) {
 		set_err(err, errlen, "too many nodes (at most %d)", CONFIG_MAX_NODES);
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	for (size_t i = 0; i < count; i++) {
 		if (!urls[i] || url_check(urls[i], &why) != 0) {
@@ -1071,7 +1071,7 @@ int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size
 				set_err(err, errlen, "--rpc-url #%zu: %s", i + 1, why);
 			else
 				set_err(err, errlen, "ETH_RPC_URL: %s", why);
-			return CONFIG_EINVAL;
+			return CD_EINVAL;
 		}
 	}
 
@@ -1257,15 +1257,15 @@ int config_save(const struct config *cfg, const char *path, char *err, size_t er
 
 	if (!path || !*path) {
 		set_err(err, errlen, "no config path");
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	if (save_check(cfg, &why) != 0) {
 		set_err(err, errlen, "%s: not saved: %s", path, why);
-		return CONFIG_EINVAL;
+		return CD_EINVAL;
 	}
 	render(cfg, &b);
 	/* The one durable write (common/fsutil.h): 0600, fsync'd, the directory too. */
 	rc = fsutil_replace(path, b.s ? b.s : "", b.len, err, errlen);
 	free_secret(b.s);
-	return rc == FSUTIL_OK ? CONFIG_OK : CONFIG_EIO;
+	return rc;
 }

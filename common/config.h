@@ -42,19 +42,20 @@
 #ifndef CHAINDECK_CONFIG_H
 #define CHAINDECK_CONFIG_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-	CONFIG_OK = 0,
-	CONFIG_EINVAL = -1, /* malformed file, invalid value or argument */
-	CONFIG_EEXIST = -2, /* a node with that name already exists */
-	CONFIG_ENOENT = -3, /* no such node; or no home directory to put a default path in */
-	CONFIG_EIO = -4,    /* reading or writing a file failed (message says why) */
-	CONFIG_ESPACE = -5, /* caller's buffer too small */
-	CONFIG_EPERM = -6   /* the file belongs to another user or is writable by group/others */
-};
+/*
+ * Errors are the shared codes of common/error.h: CD_EINVAL (malformed file,
+ * invalid value or argument), CD_EEXIST (a node with that name already
+ * exists), CD_ENOTFOUND (no such node; or no home directory to put a default
+ * path in), CD_EIO (reading or writing a file failed; the message says why),
+ * CD_ESPACE (caller's buffer too small), CD_EPERM (the file belongs to another
+ * user or is writable by group/others).
+ */
 
 enum {
 	CONFIG_REFRESH_MS = 1000,  /* defaults set by config_init */
@@ -107,7 +108,7 @@ void config_free(struct config *cfg);
 /*
  * $XDG_CONFIG_HOME/chaindeck/config.ini, else $HOME/.config/chaindeck/config.ini
  * (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says; with no HOME,
- * the password database's home). Returns the length, CONFIG_ENOENT or CONFIG_ESPACE.
+ * the password database's home). Returns the length, CD_ENOTFOUND or CD_ESPACE.
  */
 int config_default_path(char *buf, size_t cap);
 /* $XDG_STATE_HOME/chaindeck/chaindeck.log, else $HOME/.local/state/chaindeck/chaindeck.log; as above. */
@@ -118,7 +119,7 @@ int config_default_log_path(char *buf, size_t cap);
  * cfg's; the file's nodes are appended) and reads every bearer_file. A
  * missing file is not an error: returns 0 and leaves cfg alone. A file owned
  * by another user (root excepted) or writable by group or others is not read:
- * CONFIG_EPERM, with a message naming the file and the chmod/chown that fixes
+ * CD_EPERM, with a message naming the file and the chmod/chown that fixes
  * it (the file names a command to run). On any error returns negative, writes
  * "path:line: message" (or "path: message") to err and leaves cfg unchanged.
  */
@@ -138,7 +139,7 @@ int config_parse(struct config *cfg, const char *text, size_t len, const char *n
  * (ETH_RPC_URL) replaces them; else the file's nodes stay; else one node
  * "local" at http://127.0.0.1:8545. URL-given nodes are named after their
  * host[:port] (never their credentials), or their socket path, with " (2)",
- * " (3)"... for repeats. On error (a bad URL) returns CONFIG_EINVAL with a
+ * " (3)"... for repeats. On error (a bad URL) returns CD_EINVAL with a
  * message and leaves cfg unchanged.
  */
 int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size_t n,
@@ -148,10 +149,10 @@ int config_apply_overrides(struct config *cfg, const char *const *rpc_urls, size
  * Appends a deep copy of node after validating it (name, url, ranges, a
  * chain_id of 1..2^63 when has_chain_id; a timeout_ms of 0 inherits,
  * connections 0 means the default). Returns
- * CONFIG_EEXIST for a taken name, CONFIG_EINVAL for invalid fields.
+ * CD_EEXIST for a taken name, CD_EINVAL for invalid fields.
  */
 int config_add_node(struct config *cfg, const struct config_node *node, char *err, size_t errlen);
-/* Removes and frees the node called name; CONFIG_ENOENT if there is none. */
+/* Removes and frees the node called name; CD_ENOTFOUND if there is none. */
 int config_remove_node(struct config *cfg, const char *name);
 /* The node's effective per-call timeout in ms. */
 long config_node_timeout(const struct config *cfg, const struct config_node *node);
@@ -163,7 +164,7 @@ long config_node_timeout(const struct config *cfg, const struct config_node *nod
  * directories created 0700: fsutil_replace (common/fsutil.h). Comments of an
  * earlier file are not kept; [alerts] is written only when a threshold
  * differs from its default or a hook is set.
- * Returns 0, or CONFIG_EIO / CONFIG_EINVAL with a message. CONFIG_EIO means
+ * Returns 0, or CD_EIO / CD_EINVAL with a message. CD_EIO means
  * "not known to be saved": before the rename path is untouched and no
  * temporary is left; when only the directory sync after it failed, the new
  * file is in place but may not survive a crash (fsutil.h).

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/hex.h"
+#include "common/xalloc.h"
 
 /* "0x" and 64 digits: the longest quantity accepted (leading zeros included). */
 enum { QUANTITY_MAX_CHARS = 66, PPM = 1000000 };
@@ -27,7 +28,7 @@ struct dec {
 
 static void dec_init(struct dec *d, char *err, size_t errlen)
 {
-	d->rc = ETH_OK;
+	d->rc = CD_OK;
 	d->err = err;
 	d->errlen = err ? errlen : 0;
 	d->path[0] = '\0';
@@ -95,17 +96,12 @@ static size_t array_len(const cJSON *a)
 	return n;
 }
 
-/* calloc that treats 0 elements as "nothing" (NULL, no error). */
-static void *alloc_array(struct dec *d, const char *field, size_t n, size_t size)
+/* xcalloc that treats 0 elements, or a decode that already failed, as "nothing" (NULL). */
+static void *alloc_array(struct dec *d, size_t n, size_t size)
 {
-	void *p;
-
 	if (d->rc || n == 0)
 		return NULL;
-	p = calloc(n, size);
-	if (!p)
-		fail(d, ETH_ENOMEM, field, "out of memory");
-	return p;
+	return xcalloc(n, size);
 }
 
 /* The text of a JSON string value, or NULL after recording why not. */
@@ -114,15 +110,15 @@ static const char *string_of(struct dec *d, const cJSON *v, const char *field)
 	if (d->rc)
 		return NULL;
 	if (!v) {
-		fail(d, ETH_EDECODE, field, "missing");
+		fail(d, CD_EPROTO, field, "missing");
 		return NULL;
 	}
 	if (cJSON_IsNull(v)) {
-		fail(d, ETH_EDECODE, field, "null");
+		fail(d, CD_EPROTO, field, "null");
 		return NULL;
 	}
 	if (!cJSON_IsString(v) || !v->valuestring) {
-		fail(d, ETH_EDECODE, field, "not a string");
+		fail(d, CD_EPROTO, field, "not a string");
 		return NULL;
 	}
 	return v->valuestring;
@@ -140,14 +136,14 @@ static void val_u256(struct dec *d, const cJSON *v, const char *field, struct u2
 		return;
 	len = strlen(s);
 	if (len > QUANTITY_MAX_CHARS) {
-		fail(d, ETH_EDECODE, field, "quantity too long");
+		fail(d, CD_EPROTO, field, "quantity too long");
 		return;
 	}
 	rc = u256_parse_hex(out, s, len);
-	if (rc == U256_EOVERFLOW)
-		fail(d, ETH_EDECODE, field, "exceeds 256 bits");
-	else if (rc != U256_OK)
-		fail(d, ETH_EDECODE, field, "not a hex quantity");
+	if (rc == CD_ERANGE)
+		fail(d, CD_EPROTO, field, "exceeds 256 bits");
+	else if (rc != CD_OK)
+		fail(d, CD_EPROTO, field, "not a hex quantity");
 }
 
 static void val_u64(struct dec *d, const cJSON *v, const char *field, uint64_t *out)
@@ -157,8 +153,8 @@ static void val_u64(struct dec *d, const cJSON *v, const char *field, uint64_t *
 	val_u256(d, v, field, &x);
 	if (d->rc)
 		return;
-	if (u256_to_u64(x, out) != U256_OK)
-		fail(d, ETH_EDECODE, field, "exceeds 64 bits");
+	if (u256_to_u64(x, out) != CD_OK)
+		fail(d, CD_EPROTO, field, "exceeds 64 bits");
 }
 
 /* DATA of exactly n bytes ("0x" required). */
@@ -170,8 +166,8 @@ static void val_fixed(struct dec *d, const cJSON *v, const char *field, uint8_t 
 	if (!s)
 		return;
 	len = strlen(s);
-	if (len < 2 || s[0] != '0' || s[1] != 'x' || hex_decode_exact(out, n, s, len) != HEX_OK)
-		fail(d, ETH_EDECODE, field, "not %zu bytes of hex", n);
+	if (len < 2 || s[0] != '0' || s[1] != 'x' || hex_decode_exact(out, n, s, len) != CD_OK)
+		fail(d, CD_EPROTO, field, "not %zu bytes of hex", n);
 }
 
 /* DATA of any length into a malloc'd buffer (NULL when empty). */
@@ -185,16 +181,16 @@ static void val_data(struct dec *d, const cJSON *v, const char *field, uint8_t *
 		return;
 	len = strlen(s);
 	if (len < 2 || s[0] != '0' || s[1] != 'x' || len % 2) {
-		fail(d, ETH_EDECODE, field, "not hex data");
+		fail(d, CD_EPROTO, field, "not hex data");
 		return;
 	}
 	n = (len - 2) / 2;
-	buf = alloc_array(d, field, n, 1);
+	buf = alloc_array(d, n, 1);
 	if (d->rc)
 		return;
-	if (n && hex_decode(buf, n, NULL, s, len) != HEX_OK) {
+	if (n && hex_decode(buf, n, NULL, s, len) != CD_OK) {
 		free(buf);
-		fail(d, ETH_EDECODE, field, "not hex data");
+		fail(d, CD_EPROTO, field, "not hex data");
 		return;
 	}
 	*out = buf;
@@ -206,7 +202,7 @@ static void val_bool(struct dec *d, const cJSON *v, const char *field, bool *out
 	if (d->rc)
 		return;
 	if (!cJSON_IsBool(v)) {
-		fail(d, ETH_EDECODE, field, v ? "not a boolean" : "missing");
+		fail(d, CD_EPROTO, field, v ? "not a boolean" : "missing");
 		return;
 	}
 	*out = cJSON_IsTrue(v);
@@ -220,7 +216,7 @@ static void val_ppm(struct dec *d, const cJSON *v, const char *field, uint32_t *
 	if (d->rc)
 		return;
 	if (!cJSON_IsNumber(v)) {
-		fail(d, ETH_EDECODE, field, v ? "not a number" : "missing");
+		fail(d, CD_EPROTO, field, v ? "not a number" : "missing");
 		return;
 	}
 	r = v->valuedouble;
@@ -284,7 +280,7 @@ static const cJSON *opt_array(struct dec *d, const cJSON *o, const char *key)
 	if (d->rc || !present(v))
 		return NULL;
 	if (!cJSON_IsArray(v)) {
-		fail(d, ETH_EDECODE, key, "not an array");
+		fail(d, CD_EPROTO, key, "not an array");
 		return NULL;
 	}
 	return v;
@@ -295,7 +291,7 @@ static const cJSON *get_array(struct dec *d, const cJSON *o, const char *key)
 	const cJSON *v = opt_array(d, o, key);
 
 	if (!v && !d->rc)
-		fail(d, ETH_EDECODE, key, member(o, key) ? "null" : "missing");
+		fail(d, CD_EPROTO, key, member(o, key) ? "null" : "missing");
 	return v;
 }
 
@@ -307,7 +303,7 @@ static void hash_list(struct dec *d, const cJSON *arr, const char *key,
 	uint8_t (*h)[ETH_HASH_LEN];
 	const cJSON *e;
 
-	h = alloc_array(d, key, n, sizeof(*h));
+	h = alloc_array(d, n, sizeof(*h));
 	if (d->rc)
 		return;
 	cJSON_ArrayForEach(e, arr) {
@@ -335,7 +331,7 @@ static void tx_type(struct dec *d, const cJSON *o, unsigned *out)
 	if (d->rc)
 		return;
 	if (t >= 0x80) {
-		fail(d, ETH_EDECODE, "type", "out of range");
+		fail(d, CD_EPROTO, "type", "out of range");
 		return;
 	}
 	*out = (unsigned)t;
@@ -346,7 +342,7 @@ static bool want_object(struct dec *d, const cJSON *v)
 	if (d->rc)
 		return false;
 	if (!cJSON_IsObject(v)) {
-		fail(d, ETH_EDECODE, NULL, v ? "not an object" : "missing");
+		fail(d, CD_EPROTO, NULL, v ? "not an object" : "missing");
 		return false;
 	}
 	return true;
@@ -381,7 +377,7 @@ static void dec_access_list(struct dec *d, const cJSON *arr, struct eth_tx *t)
 	struct eth_access_entry *list;
 	const cJSON *e;
 
-	list = alloc_array(d, "accessList", n, sizeof(*list));
+	list = alloc_array(d, n, sizeof(*list));
 	if (d->rc)
 		return;
 	/* Stored first so eth_tx_free releases a half-built list. */
@@ -449,7 +445,7 @@ static void tx_require(struct dec *d, const struct eth_tx *t, bool has_authoriza
 	if (!missing && (t->type == ETH_TX_BLOB || t->type == ETH_TX_SET_CODE) && !t->has_to)
 		missing = "to";
 	if (missing)
-		fail(d, ETH_EDECODE, missing, "missing for type %u", t->type);
+		fail(d, CD_EPROTO, missing, "missing for type %u", t->type);
 }
 
 static void dec_tx(struct dec *d, const cJSON *o, struct eth_tx *t)
@@ -473,7 +469,7 @@ static void dec_tx(struct dec *d, const cJSON *o, struct eth_tx *t)
 	opt_u256(d, o, "maxFeePerGas", &t->max_fee_per_gas, &has_max);
 	opt_u256(d, o, "maxPriorityFeePerGas", &t->max_priority_fee_per_gas, &has_prio);
 	if (!d->rc && has_max != has_prio)
-		fail(d, ETH_EDECODE, has_max ? "maxPriorityFeePerGas" : "maxFeePerGas", "missing");
+		fail(d, CD_EPROTO, has_max ? "maxPriorityFeePerGas" : "maxFeePerGas", "missing");
 	t->has_max_fees = has_max && has_prio;
 	opt_u256(d, o, "maxFeePerBlobGas", &t->max_fee_per_blob_gas, &t->has_max_fee_per_blob_gas);
 	opt_u64(d, o, "chainId", &t->chain_id, &t->has_chain_id);
@@ -486,14 +482,14 @@ static void dec_tx(struct dec *d, const cJSON *o, struct eth_tx *t)
 	if (arr)
 		hash_list(d, arr, "blobVersionedHashes", &t->blob_hashes, &t->blob_hash_count);
 	if (!d->rc && arr && !t->blob_hashes && t->type == ETH_TX_BLOB)
-		fail(d, ETH_EDECODE, "blobVersionedHashes", "empty");
+		fail(d, CD_EPROTO, "blobVersionedHashes", "empty");
 	auths = opt_array(d, o, "authorizationList");
 	if (auths) {
 		const cJSON *e;
 
 		cJSON_ArrayForEach(e, auths) {
 			if (!cJSON_IsObject(e))
-				fail(d, ETH_EDECODE, "authorizationList", "entry not an object");
+				fail(d, CD_EPROTO, "authorizationList", "entry not an object");
 			t->authorization_count++;
 		}
 	}
@@ -502,18 +498,18 @@ static void dec_tx(struct dec *d, const cJSON *o, struct eth_tx *t)
 	opt_u256(d, o, "r", &t->r, &has_r);
 	opt_u256(d, o, "s", &t->s, &has_s);
 	if (!d->rc && has_r != has_s)
-		fail(d, ETH_EDECODE, has_r ? "s" : "r", "missing");
+		fail(d, CD_EPROTO, has_r ? "s" : "r", "missing");
 	t->has_signature = has_r && has_s;
 	opt_u64(d, o, "yParity", &yp, &t->has_y_parity);
 	if (!d->rc && yp > 1)
-		fail(d, ETH_EDECODE, "yParity", "not 0 or 1");
+		fail(d, CD_EPROTO, "yParity", "not 0 or 1");
 	t->y_parity = (uint8_t)yp;
 
 	opt_fixed(d, o, "blockHash", t->block_hash, ETH_HASH_LEN, &has_bh);
 	opt_u64(d, o, "blockNumber", &t->block_number, &has_bn);
 	opt_u64(d, o, "transactionIndex", &t->tx_index, &has_ti);
 	if (!d->rc && !(has_bh == has_bn && has_bn == has_ti))
-		fail(d, ETH_EDECODE, has_bh ? (has_bn ? "transactionIndex" : "blockNumber") : "blockHash",
+		fail(d, CD_EPROTO, has_bh ? (has_bn ? "transactionIndex" : "blockNumber") : "blockHash",
 		     "null while the block is known");
 	t->has_block = has_bh && has_bn && has_ti;
 	tx_require(d, t, auths != NULL);
@@ -525,10 +521,10 @@ int eth_decode_tx(const cJSON *j, struct eth_tx *out, char *err, size_t errlen)
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	if (cJSON_IsNull(j)) {
-		fail(&d, ETH_ENULL, NULL, "null (no such transaction)");
+		fail(&d, CD_ENOTFOUND, NULL, "null (no such transaction)");
 		return d.rc;
 	}
 	dec_tx(&d, j, out);
@@ -568,7 +564,7 @@ static void dec_log(struct dec *d, const cJSON *o, struct eth_log *l)
 	get_fixed(d, o, "address", l->address, ETH_ADDR_LEN);
 	topics = get_array(d, o, "topics");
 	if (!d->rc && array_len(topics) > ETH_MAX_TOPICS)
-		fail(d, ETH_EDECODE, "topics", "more than %d", ETH_MAX_TOPICS);
+		fail(d, CD_EPROTO, "topics", "more than %d", ETH_MAX_TOPICS);
 	if (!d->rc) {
 		cJSON_ArrayForEach(e, topics) {
 			char label[16];
@@ -585,9 +581,9 @@ static void dec_log(struct dec *d, const cJSON *o, struct eth_log *l)
 	opt_u64(d, o, "transactionIndex", &l->tx_index, &has_ti);
 	opt_u64(d, o, "logIndex", &l->log_index, &l->has_log_index);
 	if (!d->rc && has_bh != has_bn)
-		fail(d, ETH_EDECODE, has_bh ? "blockNumber" : "blockHash", "null while the block is known");
+		fail(d, CD_EPROTO, has_bh ? "blockNumber" : "blockHash", "null while the block is known");
 	if (!d->rc && has_th != has_ti)
-		fail(d, ETH_EDECODE, has_th ? "transactionIndex" : "transactionHash",
+		fail(d, CD_EPROTO, has_th ? "transactionIndex" : "transactionHash",
 		     "null while the transaction is known");
 	l->has_block = has_bh && has_bn;
 	l->has_tx = has_th && has_ti;
@@ -602,7 +598,7 @@ int eth_decode_log(const cJSON *j, struct eth_log *out, char *err, size_t errlen
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	dec_log(&d, j, out);
 	if (d.rc)
@@ -618,7 +614,7 @@ static void dec_log_list(struct dec *d, const cJSON *arr, const char *key,
 	struct eth_log *logs;
 	const cJSON *e;
 
-	logs = alloc_array(d, key, n, sizeof(*logs));
+	logs = alloc_array(d, n, sizeof(*logs));
 	if (d->rc)
 		return;
 	cJSON_ArrayForEach(e, arr) {
@@ -643,11 +639,11 @@ int eth_decode_logs(const cJSON *j, struct eth_log **out, size_t *count, char *e
 
 	dec_init(&d, err, errlen);
 	if (!out || !count)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	*out = NULL;
 	*count = 0;
 	if (!cJSON_IsArray(j)) {
-		fail(&d, ETH_EDECODE, NULL, j ? "not an array" : "missing");
+		fail(&d, CD_EPROTO, NULL, j ? "not an array" : "missing");
 		return d.rc;
 	}
 	/* Log paths read "logs[3].data", as in a receipt. */
@@ -684,11 +680,11 @@ static void dec_receipt(struct dec *d, const cJSON *o, struct eth_receipt *r)
 	opt_fixed(d, o, "contractAddress", r->contract_address, ETH_ADDR_LEN, &r->has_contract_address);
 	opt_u64(d, o, "status", &status, &r->has_status);
 	if (!d->rc && status > 1)
-		fail(d, ETH_EDECODE, "status", "not 0 or 1");
+		fail(d, CD_EPROTO, "status", "not 0 or 1");
 	r->status = (uint8_t)status;
 	opt_fixed(d, o, "root", r->root, ETH_HASH_LEN, &r->has_root);
 	if (!d->rc && !r->has_status && !r->has_root)
-		fail(d, ETH_EDECODE, "status", "missing (and no root)");
+		fail(d, CD_EPROTO, "status", "missing (and no root)");
 	get_fixed(d, o, "logsBloom", r->logs_bloom, ETH_BLOOM_LEN);
 	opt_u64(d, o, "blobGasUsed", &r->blob_gas_used, &r->has_blob_gas_used);
 	opt_u256(d, o, "blobGasPrice", &r->blob_gas_price, &r->has_blob_gas_price);
@@ -701,10 +697,10 @@ int eth_decode_receipt(const cJSON *j, struct eth_receipt *out, char *err, size_
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	if (cJSON_IsNull(j)) {
-		fail(&d, ETH_ENULL, NULL, "null (no such receipt)");
+		fail(&d, CD_ENOTFOUND, NULL, "null (no such receipt)");
 		return d.rc;
 	}
 	dec_receipt(&d, j, out);
@@ -746,7 +742,7 @@ static void dec_block_txs(struct dec *d, const cJSON *arr, struct eth_block *b)
 		return;
 	}
 	b->tx_kind = ETH_BLOCK_TX_FULL;
-	b->txs = alloc_array(d, "transactions", n, sizeof(*b->txs));
+	b->txs = alloc_array(d, n, sizeof(*b->txs));
 	if (d->rc)
 		return;
 	/* Counted up front so eth_block_free releases every entry begun. */
@@ -767,7 +763,7 @@ static void dec_withdrawals(struct dec *d, const cJSON *arr, struct eth_block *b
 	const cJSON *e;
 	size_t i = 0, n = array_len(arr), mark;
 
-	b->withdrawals = alloc_array(d, "withdrawals", n, sizeof(*b->withdrawals));
+	b->withdrawals = alloc_array(d, n, sizeof(*b->withdrawals));
 	if (d->rc)
 		return;
 	b->withdrawal_count = n;
@@ -821,7 +817,7 @@ static void dec_block(struct dec *d, const cJSON *o, struct eth_block *b, bool n
 	opt_u64(d, o, "blobGasUsed", &b->blob_gas_used, &has_blob_used);
 	opt_u64(d, o, "excessBlobGas", &b->excess_blob_gas, &has_excess);
 	if (!d->rc && has_blob_used != has_excess)
-		fail(d, ETH_EDECODE, has_blob_used ? "excessBlobGas" : "blobGasUsed", "missing");
+		fail(d, CD_EPROTO, has_blob_used ? "excessBlobGas" : "blobGasUsed", "missing");
 	b->has_blob_gas = has_blob_used && has_excess;
 	opt_fixed(d, o, "parentBeaconBlockRoot", b->parent_beacon_root, ETH_HASH_LEN,
 	          &b->has_parent_beacon_root);
@@ -847,10 +843,10 @@ static int decode_block(const cJSON *j, struct eth_block *out, bool need_txs, ch
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	if (cJSON_IsNull(j)) {
-		fail(&d, ETH_ENULL, NULL, "null (no such block)");
+		fail(&d, CD_ENOTFOUND, NULL, "null (no such block)");
 		return d.rc;
 	}
 	dec_block(&d, j, out, need_txs);
@@ -878,7 +874,7 @@ int eth_decode_u64(const cJSON *j, uint64_t *out, char *err, size_t errlen)
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	val_u64(&d, j, "result", &v);
 	*out = d.rc ? 0 : v;
 	return d.rc;
@@ -891,7 +887,7 @@ int eth_decode_u256(const cJSON *j, struct u256 *out, char *err, size_t errlen)
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	val_u256(&d, j, "result", &v);
 	*out = d.rc ? u256_from_u64(0) : v;
 	return d.rc;
@@ -903,12 +899,12 @@ int eth_decode_syncing(const cJSON *j, struct eth_syncing *out, char *err, size_
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	if (cJSON_IsFalse(j))
-		return ETH_OK;
+		return CD_OK;
 	if (!cJSON_IsObject(j)) {
-		fail(&d, ETH_EDECODE, NULL, "neither false nor an object");
+		fail(&d, CD_EPROTO, NULL, "neither false nor an object");
 		return d.rc;
 	}
 	out->syncing = true;
@@ -942,10 +938,10 @@ static struct u256 *u256_list(struct dec *d, const cJSON *arr, const char *key, 
 	if (d->rc)
 		return NULL;
 	if (array_len(arr) != n) {
-		fail(d, ETH_EDECODE, key, "%zu entries, expected %zu", array_len(arr), n);
+		fail(d, CD_EPROTO, key, "%zu entries, expected %zu", array_len(arr), n);
 		return NULL;
 	}
-	v = alloc_array(d, key, n, sizeof(*v));
+	v = alloc_array(d, n, sizeof(*v));
 	cJSON_ArrayForEach(e, arr) {
 		char label[48];
 
@@ -966,7 +962,7 @@ static uint32_t *ppm_list(struct dec *d, const cJSON *arr, const char *key, size
 
 	if (d->rc)
 		return NULL;
-	v = alloc_array(d, key, n, sizeof(*v));
+	v = alloc_array(d, n, sizeof(*v));
 	cJSON_ArrayForEach(e, arr) {
 		char label[48];
 
@@ -987,21 +983,21 @@ static void dec_rewards(struct dec *d, const cJSON *arr, struct eth_fee_history 
 	if (d->rc)
 		return;
 	if (array_len(arr) != f->block_count) {
-		fail(d, ETH_EDECODE, "reward", "%zu rows, expected %zu", array_len(arr), f->block_count);
+		fail(d, CD_EPROTO, "reward", "%zu rows, expected %zu", array_len(arr), f->block_count);
 		return;
 	}
 	if (f->block_count == 0)
 		return;
 	if (!cJSON_IsArray(arr->child)) {
-		fail(d, ETH_EDECODE, "reward[0]", "not an array");
+		fail(d, CD_EPROTO, "reward[0]", "not an array");
 		return;
 	}
 	cols = array_len(arr->child);
 	if (cols > SIZE_MAX / sizeof(struct u256) / f->block_count) {
-		fail(d, ETH_EDECODE, "reward", "too large");
+		fail(d, CD_EPROTO, "reward", "too large");
 		return;
 	}
-	f->reward = alloc_array(d, "reward", f->block_count * cols, sizeof(*f->reward));
+	f->reward = alloc_array(d, f->block_count * cols, sizeof(*f->reward));
 	f->percentile_count = cols;
 	cJSON_ArrayForEach(row, arr) {
 		char label[48];
@@ -1010,7 +1006,7 @@ static void dec_rewards(struct dec *d, const cJSON *arr, struct eth_fee_history 
 			return;
 		snprintf(label, sizeof(label), "reward[%zu]", i);
 		if (!cJSON_IsArray(row) || array_len(row) != cols) {
-			fail(d, ETH_EDECODE, label, "not a row of %zu", cols);
+			fail(d, CD_EPROTO, label, "not a row of %zu", cols);
 			return;
 		}
 		j = 0;
@@ -1040,17 +1036,17 @@ static void dec_fee_history(struct dec *d, const cJSON *o, struct eth_fee_histor
 	f->block_count = array_len(ratios);
 	f->base_fee_count = f->block_count ? f->block_count + 1 : array_len(fees);
 	if (f->block_count == 0 && f->base_fee_count > 1)
-		fail(d, ETH_EDECODE, "baseFeePerGas", "%zu entries, expected at most 1", f->base_fee_count);
+		fail(d, CD_EPROTO, "baseFeePerGas", "%zu entries, expected at most 1", f->base_fee_count);
 	if (!d->rc && f->block_count && !fees)
-		fail(d, ETH_EDECODE, "baseFeePerGas", "missing");
+		fail(d, CD_EPROTO, "baseFeePerGas", "missing");
 	f->base_fee = u256_list(d, fees, "baseFeePerGas", f->base_fee_count);
 	f->gas_used_ratio_ppm = ppm_list(d, ratios, "gasUsedRatio", f->block_count);
 	if (rewards)
 		dec_rewards(d, rewards, f);
 	if (!d->rc && (blob_fees != NULL) != (blob_ratios != NULL))
-		fail(d, ETH_EDECODE, blob_fees ? "blobGasUsedRatio" : "baseFeePerBlobGas", "missing");
+		fail(d, CD_EPROTO, blob_fees ? "blobGasUsedRatio" : "baseFeePerBlobGas", "missing");
 	if (!d->rc && blob_ratios && array_len(blob_ratios) != f->block_count)
-		fail(d, ETH_EDECODE, "blobGasUsedRatio", "%zu entries, expected %zu",
+		fail(d, CD_EPROTO, "blobGasUsedRatio", "%zu entries, expected %zu",
 		     array_len(blob_ratios), f->block_count);
 	f->has_blob = blob_fees && blob_ratios;
 	if (f->has_blob) {
@@ -1065,7 +1061,7 @@ int eth_decode_fee_history(const cJSON *j, struct eth_fee_history *out, char *er
 
 	dec_init(&d, err, errlen);
 	if (!out)
-		return ETH_EDECODE;
+		return CD_EPROTO;
 	memset(out, 0, sizeof(*out));
 	dec_fee_history(&d, j, out);
 	if (d.rc)

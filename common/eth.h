@@ -23,6 +23,8 @@
 #ifndef CHAINDECK_ETH_H
 #define CHAINDECK_ETH_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,12 +41,11 @@ enum {
 	ETH_ERR_MAX = 160
 };
 
-enum eth_status {
-	ETH_OK = 0,
-	ETH_EDECODE = -1, /* the value does not have the expected shape; see err */
-	ETH_ENULL = -2,   /* the result is JSON null: the node knows no such block/tx/receipt */
-	ETH_ENOMEM = -3
-};
+/*
+ * The decoders return CD_OK or a shared code of common/error.h: CD_EPROTO (the
+ * value does not have the expected shape; see err), CD_ENOTFOUND (the result
+ * is JSON null: the node knows no such block/tx/receipt).
+ */
 
 /* EIP-2718 envelope types the decoder knows; other types are kept by number. */
 enum eth_tx_type {
@@ -256,18 +257,18 @@ int eth_decode_u64(const cJSON *j, uint64_t *out, char *err, size_t errlen);
 /* A QUANTITY result that may need 256 bits (eth_getBalance, eth_gasPrice). */
 int eth_decode_u256(const cJSON *j, struct u256 *out, char *err, size_t errlen);
 
-/* Needs "transactions": hashes or full objects, not mixed. JSON null gives ETH_ENULL. */
+/* Needs "transactions": hashes or full objects, not mixed. JSON null gives CD_ENOTFOUND. */
 int eth_decode_block(const cJSON *j, struct eth_block *out, char *err, size_t errlen);
 /* Like eth_decode_block but "transactions" is optional (ETH_BLOCK_NO_TXS when absent). */
 int eth_decode_header(const cJSON *j, struct eth_block *out, char *err, size_t errlen);
 /* Frees what a decoded block owns, its transactions included, and zeroes it. */
 void eth_block_free(struct eth_block *b);
 
-/* JSON null gives ETH_ENULL. */
+/* JSON null gives CD_ENOTFOUND. */
 int eth_decode_tx(const cJSON *j, struct eth_tx *out, char *err, size_t errlen);
 void eth_tx_free(struct eth_tx *t);
 
-/* JSON null gives ETH_ENULL. */
+/* JSON null gives CD_ENOTFOUND. */
 int eth_decode_receipt(const cJSON *j, struct eth_receipt *out, char *err, size_t errlen);
 void eth_receipt_free(struct eth_receipt *r);
 

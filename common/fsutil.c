@@ -68,7 +68,7 @@ int fsutil_mkdirs(const char *dir, mode_t mode, char *err, size_t errlen)
 	buf = malloc(n + 1);
 	if (!buf) {
 		errno = ENOMEM;
-		return fail(err, errlen, FSUTIL_EIO, "out of memory");
+		return fail(err, errlen, CD_EIO, "out of memory");
 	}
 	memcpy(buf, dir, n);
 	buf[n] = '\0';
@@ -82,7 +82,7 @@ int fsutil_mkdirs(const char *dir, mode_t mode, char *err, size_t errlen)
 		if (mkdir(buf, mode) == 0) {
 			/* exactly mode: the umask may have taken bits away */
 			if (chmod(buf, mode) != 0) {
-				int rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot set its mode: %s", buf, strerror(errno));
+				int rc = fail(err, errlen, CD_EIO, "%s: cannot set its mode: %s", buf, strerror(errno));
 
 				free(buf);
 				return rc;
@@ -97,7 +97,7 @@ int fsutil_mkdirs(const char *dir, mode_t mode, char *err, size_t errlen)
 				int rc;
 
 				errno = e;
-				rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot create directory: %s", buf, strerror(e));
+				rc = fail(err, errlen, CD_EIO, "%s: cannot create directory: %s", buf, strerror(e));
 				free(buf);
 				return rc;
 			}
@@ -107,7 +107,7 @@ int fsutil_mkdirs(const char *dir, mode_t mode, char *err, size_t errlen)
 			break;
 	}
 	free(buf);
-	return FSUTIL_OK;
+	return CD_OK;
 }
 
 int fsutil_mkparents(const char *path, mode_t mode, char *err, size_t errlen)
@@ -117,11 +117,11 @@ int fsutil_mkparents(const char *path, mode_t mode, char *err, size_t errlen)
 	int rc;
 
 	if (!slash || slash == path)
-		return FSUTIL_OK;
+		return CD_OK;
 	dir = strndup(path, (size_t)(slash - path));
 	if (!dir) {
 		errno = ENOMEM;
-		return fail(err, errlen, FSUTIL_EIO, "out of memory");
+		return fail(err, errlen, CD_EIO, "out of memory");
 	}
 	rc = fsutil_mkdirs(dir, mode, err, errlen);
 	free(dir);
@@ -154,18 +154,18 @@ int fsutil_xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *ta
 	int n;
 
 	if ((unsigned)which >= sizeof(dirs) / sizeof(dirs[0]))
-		return FSUTIL_ENOHOME;
+		return CD_ENOTFOUND;
 	base = getenv(dirs[which].var);
 	if (base && base[0] == '/') {
 		n = snprintf(buf, cap, "%s/%s", base, tail);
 	} else {
 		home = fsutil_home();
 		if (!home)
-			return FSUTIL_ENOHOME;
+			return CD_ENOTFOUND;
 		n = snprintf(buf, cap, "%s/%s/%s", home, dirs[which].home_sub, tail);
 	}
 	if (n < 0 || (size_t)n >= cap)
-		return FSUTIL_ESPACE;
+		return CD_ESPACE;
 	return n;
 }
 
@@ -244,18 +244,18 @@ static int move_exclusive(const char *tmp, const char *path, char *err, size_t e
 
 	if (link(tmp, path) == 0) {
 		unlink(tmp);
-		return FSUTIL_OK;
+		return CD_OK;
 	}
 	if (errno == EEXIST)
-		return fail(err, errlen, FSUTIL_EEXIST, "%s already exists", path);
+		return fail(err, errlen, CD_EEXIST, "%s already exists", path);
 	/* NOLINTNEXTLINE(misc-redundant-expression): ENOTSUP == EOPNOTSUPP on Linux, not everywhere */
 	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK)
-		return fail(err, errlen, FSUTIL_EIO, "%s: cannot write: %s", path, strerror(errno));
+		return fail(err, errlen, CD_EIO, "%s: cannot write: %s", path, strerror(errno));
 	if (lstat(path, &st) == 0)
-		return fail(err, errlen, FSUTIL_EEXIST, "%s already exists", path);
+		return fail(err, errlen, CD_EEXIST, "%s already exists", path);
 	if (rename(tmp, path) != 0)
-		return fail(err, errlen, FSUTIL_EIO, "%s: cannot write: %s", path, strerror(errno));
-	return FSUTIL_OK;
+		return fail(err, errlen, CD_EIO, "%s: cannot write: %s", path, strerror(errno));
+	return CD_OK;
 }
 
 int fsutil_write(const char *path, const void *data, size_t len, mode_t mode, unsigned flags, char *err,
@@ -269,58 +269,58 @@ int fsutil_write(const char *path, const void *data, size_t len, mode_t mode, un
 	int fd, dfd, rc;
 
 	if (!*base)
-		return fail(err, errlen, FSUTIL_EIO, "%s: not a file name", path);
+		return fail(err, errlen, CD_EIO, "%s: not a file name", path);
 	if (dir_of(dir, sizeof(dir), path) != 0)
-		return fail(err, errlen, FSUTIL_EIO, "%s: path too long", path);
-	if ((flags & FSUTIL_MKDIR) && fsutil_mkdirs(dir, 0700, err, errlen) != FSUTIL_OK)
-		return FSUTIL_EIO;
+		return fail(err, errlen, CD_EIO, "%s: path too long", path);
+	if ((flags & FSUTIL_MKDIR) && fsutil_mkdirs(dir, 0700, err, errlen) != CD_OK)
+		return CD_EIO;
 	/* Opened first: the directory synced at the end is the one the file went into. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return fail(err, errlen, FSUTIL_EIO, "%s: cannot open the directory: %s", dir, strerror(errno));
+		return fail(err, errlen, CD_EIO, "%s: cannot open the directory: %s", dir, strerror(errno));
 	remove_stale_temporaries(dfd, base);
 	/* Refused early for a clear answer; the link below decides atomically. */
 	if ((flags & FSUTIL_EXCLUSIVE) && fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		close(dfd);
-		return fail(err, errlen, FSUTIL_EEXIST, "%s already exists", path);
+		return fail(err, errlen, CD_EEXIST, "%s already exists", path);
 	}
 	tmp = malloc(plen + TMP_SUFFIX_LEN + 1);
 	if (!tmp) {
 		close(dfd);
-		return fail(err, errlen, FSUTIL_EIO, "out of memory");
+		return fail(err, errlen, CD_EIO, "out of memory");
 	}
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".tmp-XXXXXX", TMP_SUFFIX_LEN + 1);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot create a file beside it: %s", path, strerror(errno));
+		rc = fail(err, errlen, CD_EIO, "%s: cannot create a file beside it: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot write: %s", path, strerror(errno));
+		rc = fail(err, errlen, CD_EIO, "%s: cannot write: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) != 0) {
-		rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot write: %s", path, strerror(errno));
+		rc = fail(err, errlen, CD_EIO, "%s: cannot write: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (flags & FSUTIL_EXCLUSIVE) {
 		rc = move_exclusive(tmp, path, err, errlen);
 	} else {
-		rc = FSUTIL_OK;
+		rc = CD_OK;
 		if (rename(tmp, path) != 0)
-			rc = fail(err, errlen, FSUTIL_EIO, "%s: cannot write: %s", path, strerror(errno));
+			rc = fail(err, errlen, CD_EIO, "%s: cannot write: %s", path, strerror(errno));
 	}
-	if (rc != FSUTIL_OK) {
+	if (rc != CD_OK) {
 		unlink(tmp);
 		goto out;
 	}
 	/* The move is durable only once the directory is: see fsutil.h for why a failure here is a failure. */
 	if (fsync(dfd) != 0 && errno != EINVAL)
-		rc = fail(err, errlen, FSUTIL_EIO,
+		rc = fail(err, errlen, CD_EIO,
 		          "%s: written, but syncing its directory failed (%s): it may not survive a crash", path,
 		          strerror(errno));
 out:
@@ -341,14 +341,14 @@ int fsutil_check_trusted(const struct stat *st, const char *path, char *err, siz
 	uid_t me = geteuid();
 
 	if (st->st_uid != me && st->st_uid != 0)
-		return fail(err, errlen, FSUTIL_EPERM,
+		return fail(err, errlen, CD_EPERM,
 		            "%s: not loaded: owned by another user (uid %lu, you are %lu) "
 		            "(if it is yours: chown %lu '%s')",
 		            path, (unsigned long)st->st_uid, (unsigned long)me, (unsigned long)me, path);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return fail(err, errlen, FSUTIL_EPERM, "%s: not loaded: writable by %s (fix: chmod go-w '%s')", path,
+		return fail(err, errlen, CD_EPERM, "%s: not loaded: writable by %s (fix: chmod go-w '%s')", path,
 		            (st->st_mode & S_IWOTH) ? "every user" : "its group", path);
-	return FSUTIL_OK;
+	return CD_OK;
 }
 
 void fsutil_free_wiped(char *buf, size_t len)
@@ -395,19 +395,19 @@ int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FSUTIL_FOLLOW) ? 0 : O_NOFOLLOW));
 	if (fd < 0 && errno == ENOENT)
-		return FSUTIL_ENOENT; /* often no error at all (an empty list): the caller words it */
+		return CD_ENOTFOUND; /* often no error at all (an empty list): the caller words it */
 	if (fd < 0 && errno == ELOOP && !(flags & FSUTIL_FOLLOW))
-		return fail(err, errlen, FSUTIL_EPERM, "%s: not loaded: it is a symbolic link", path);
+		return fail(err, errlen, CD_EPERM, "%s: not loaded: it is a symbolic link", path);
 	if (fd < 0)
-		return fail(err, errlen, FSUTIL_EIO, "%s: cannot open: %s", path, strerror(errno));
+		return fail(err, errlen, CD_EIO, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0)
-		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_EIO, "%s: cannot read: %s", path,
+		return read_fail(fd, NULL, 0, flags, err, errlen, CD_EIO, "%s: cannot read: %s", path,
 		                 strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_ENOTFILE, "%s: not a regular file", path);
 	if (flags & FSUTIL_TRUSTED) {
 		rc = fsutil_check_trusted(&st, path, err, errlen);
-		if (rc != FSUTIL_OK) {
+		if (rc != CD_OK) {
 			close(fd);
 			return rc;
 		}
@@ -418,7 +418,7 @@ int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t
 	buf = malloc(size + 2);
 	if (!buf) {
 		errno = ENOMEM;
-		return read_fail(fd, NULL, 0, flags, err, errlen, FSUTIL_EIO, "%s: out of memory", path);
+		return read_fail(fd, NULL, 0, flags, err, errlen, CD_EIO, "%s: out of memory", path);
 	}
 	/* at most one byte past the size: a file that grows meanwhile is refused */
 	while (n < size + 1) {
@@ -427,7 +427,7 @@ int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return read_fail(fd, buf, n, flags, err, errlen, FSUTIL_EIO, "%s: cannot read: %s", path,
+			return read_fail(fd, buf, n, flags, err, errlen, CD_EIO, "%s: cannot read: %s", path,
 			                 strerror(errno));
 		if (r == 0)
 			break;
@@ -435,11 +435,11 @@ int fsutil_read(const char *path, size_t max, unsigned flags, char **out, size_t
 	}
 	close(fd);
 	if (n != size)
-		return read_fail(-1, buf, n, flags, err, errlen, FSUTIL_EIO, "%s: changed while being read", path);
+		return read_fail(-1, buf, n, flags, err, errlen, CD_EIO, "%s: changed while being read", path);
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
-	return FSUTIL_OK;
+	return CD_OK;
 }
 
 /* ---- on a worker thread ---- */

@@ -13,7 +13,7 @@
  *
  * What a failure means:
  *   - before the move: the target is untouched and the temporary removed;
- *   - the move happened but the directory fsync failed: FSUTIL_EIO, with a
+ *   - the move happened but the directory fsync failed: CD_EIO, with a
  *     message saying the content is written but may not survive a crash. The
  *     new file stays in place (undoing it would take another rename and
  *     another directory sync, which can fail the same way); what is not known
@@ -48,38 +48,41 @@
 #ifndef CHAINDECK_FSUTIL_H
 #define CHAINDECK_FSUTIL_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "common/loop.h"
 
+/*
+ * Errors are the shared codes of common/error.h -- CD_ENOTFOUND (fsutil_read:
+ * there is no such file, err untouched; fsutil_xdg_path: no home directory to
+ * start from), CD_EIO (err says what failed), CD_EPERM (the file's owner or
+ * mode is not safe, see above), CD_EEXIST (FSUTIL_EXCLUSIVE: something is
+ * already at the path), CD_ESPACE (the caller's buffer is too small) -- and
+ * this module's own:
+ */
 enum {
-	FSUTIL_OK = 0,
-	FSUTIL_ENOENT = 1,     /* fsutil_read: there is no such file (err untouched) */
-	FSUTIL_EIO = -1,       /* err says what failed */
-	FSUTIL_EPERM = -2,     /* the file's owner or mode is not safe (see above) */
-	FSUTIL_ETOOBIG = -3,   /* fsutil_read: larger than asked for */
-	FSUTIL_EEXIST = -4,    /* FSUTIL_EXCLUSIVE: something is already at the path */
-	FSUTIL_ENOHOME = -5,   /* fsutil_xdg_path: no home directory to start from */
-	FSUTIL_ESPACE = -6,    /* the caller's buffer is too small */
-	FSUTIL_ENOTFILE = -7   /* fsutil_read: a directory, FIFO or device, not a regular file */
+	FSUTIL_ETOOBIG = -801,  /* fsutil_read: larger than asked for */
+	FSUTIL_ENOTFILE = -802  /* fsutil_read: a directory, FIFO or device, not a regular file */
 };
 
 /* Flags of fsutil_write and fsutil_read. */
 enum {
-	FSUTIL_EXCLUSIVE = 1u << 0, /* write: never replace anything at the path (FSUTIL_EEXIST) */
+	FSUTIL_EXCLUSIVE = 1u << 0, /* write: never replace anything at the path (CD_EEXIST) */
 	FSUTIL_MKDIR = 1u << 1,     /* write: create missing parent directories, mode 0700 */
 	FSUTIL_FOLLOW = 1u << 2,    /* read: follow a symbolic link (default: refuse one) */
-	FSUTIL_TRUSTED = 1u << 3,   /* read: refuse a file fsutil_check_trusted refuses (FSUTIL_EPERM) */
+	FSUTIL_TRUSTED = 1u << 3,   /* read: refuse a file fsutil_check_trusted refuses (CD_EPERM) */
 	FSUTIL_WIPE = 1u << 4       /* read: it may hold a secret: wipe what a failure frees; free with fsutil_free_wiped */
 };
 
 /*
  * Writes len bytes of data to path as described above, the file with exactly
  * mode (whatever the umask). flags: FSUTIL_EXCLUSIVE, FSUTIL_MKDIR. Returns
- * FSUTIL_OK, FSUTIL_EEXIST (exclusive and something is there; nothing written)
- * or FSUTIL_EIO, with err set on failure. Not on the loop thread.
+ * CD_OK, CD_EEXIST (exclusive and something is there; nothing written)
+ * or CD_EIO, with err set on failure. Not on the loop thread.
  */
 int fsutil_write(const char *path, const void *data, size_t len, mode_t mode, unsigned flags, char *err,
                  size_t errlen);
@@ -89,7 +92,7 @@ int fsutil_replace(const char *path, const void *data, size_t len, char *err, si
 
 /*
  * Creates directory dir and its missing parents with mode (exactly, whatever
- * the umask); existing ones are left as they are. FSUTIL_OK, or FSUTIL_EIO
+ * the umask); existing ones are left as they are. CD_OK, or CD_EIO
  * with err set (may be NULL) and errno saying why (ENOTDIR when a component
  * is not a directory).
  */
@@ -100,8 +103,8 @@ int fsutil_mkparents(const char *path, mode_t mode, char *err, size_t errlen);
 
 /*
  * Whether the file st describes (an fstat of the opened file, so the file
- * checked is the file read) may be trusted, as above. FSUTIL_OK, or
- * FSUTIL_EPERM with a message that names path, says what is wrong and gives
+ * checked is the file read) may be trusted, as above. CD_OK, or
+ * CD_EPERM with a message that names path, says what is wrong and gives
  * the command that fixes it:
  *   "PATH: not loaded: writable by its group (fix: chmod go-w 'PATH')".
  */
@@ -113,10 +116,10 @@ int fsutil_check_trusted(const struct stat *st, const char *path, char *err, siz
  * device is refused, never waited on) and O_NOFOLLOW unless flags has
  * FSUTIL_FOLLOW. flags: FSUTIL_FOLLOW, FSUTIL_TRUSTED, FSUTIL_WIPE (above).
  * The buffer is allocated once, from the opened file's size, so no copy of
- * the content is left behind by a reallocation. Returns FSUTIL_OK;
- * FSUTIL_ENOENT (no such file: often no error at all, so err is left as it
- * is and the caller words it; errno is ENOENT); FSUTIL_EPERM (a symbolic link refused, or
- * untrusted); FSUTIL_ETOOBIG; FSUTIL_ENOTFILE; FSUTIL_EIO (cannot open or
+ * the content is left behind by a reallocation. Returns CD_OK;
+ * CD_ENOTFOUND (no such file: often no error at all, so err is left as it
+ * is and the caller words it; errno is ENOENT); CD_EPERM (a symbolic link refused, or
+ * untrusted); FSUTIL_ETOOBIG; FSUTIL_ENOTFILE; CD_EIO (cannot open or
  * read, changed size while read, out of memory with errno ENOMEM). On
  * failure *out is NULL, *len 0 and err (may be NULL) says what, naming path:
  *   "PATH: cannot open: Permission denied", "PATH: not a regular file",
@@ -145,8 +148,8 @@ enum fsutil_xdg {
 /*
  * "<base>/<tail>" in buf, base the XDG directory which: the variable when it
  * is absolute (a relative or empty one is ignored, as the XDG spec says), else
- * the default under fsutil_home(). Returns the length, FSUTIL_ENOHOME or
- * FSUTIL_ESPACE.
+ * the default under fsutil_home(). Returns the length, CD_ENOTFOUND or
+ * CD_ESPACE.
  */
 int fsutil_xdg_path(char *buf, size_t cap, enum fsutil_xdg which, const char *tail);
 
@@ -158,7 +161,7 @@ struct fsutil_save;
  * FSUTIL_MKDIR gives fsutil_replace, FSUTIL_EXCLUSIVE a create that never
  * replaces. done(ud, rc, err) runs later on the loop thread (never from
  * inside this call), exactly once unless the job is orphaned; rc is
- * fsutil_write's, so FSUTIL_OK means the file is durably on disk. NULL (data
+ * fsutil_write's, so CD_OK means the file is durably on disk. NULL (data
  * freed, done not called) when the thread cannot start. Two saves of one path
  * must not overlap: start the next from done.
  */

@@ -26,6 +26,7 @@
 
 #include "common/hex.h"
 #include "common/blockfetch.h"
+#include "common/xalloc.h"
 
 enum {
 	DEFAULT_PAGE = 25,
@@ -119,7 +120,7 @@ static void sanitize(char *out, size_t cap, const char *s)
 static bool json_u64(const cJSON *j, uint64_t *out)
 {
 	if (cJSON_IsString(j) && j->valuestring)
-		return hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == HEX_OK;
+		return hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == CD_OK;
 	if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 9007199254740991.0 &&
 	    (double)(uint64_t)j->valuedouble == j->valuedouble) {
 		*out = (uint64_t)j->valuedouble;
@@ -134,7 +135,7 @@ static bool member_u64(const cJSON *obj, const char *name, uint64_t *out)
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	return cJSON_IsString(j) && j->valuestring &&
-	       hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == HEX_OK;
+	       hex_parse_u64(out, j->valuestring, strlen(j->valuestring)) == CD_OK;
 }
 
 static cJSON *quantity(uint64_t v)
@@ -151,11 +152,8 @@ static struct item *add_item(struct history *h)
 
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 32;
-		struct item *p = realloc(h->items, cap * sizeof(*p));
 
-		if (!p)
-			return NULL;
-		h->items = p;
+		h->items = xrealloc(h->items, cap * sizeof(*h->items));
 		h->cap = cap;
 	}
 	it = &h->items[h->n++];
@@ -277,13 +275,13 @@ static void fail_remote(struct history *h, int status, const char *what, const s
 		sanitize(text, sizeof(text), r->message);
 		fail(h, status, "%s: %s (code %ld)", what, text, r->code);
 	} else {
-		fail(h, status, "%s: %s", what, rpc_status_str(r->status));
+		fail(h, status, "%s: %s", what, cd_strerror(r->status));
 	}
 }
 
 static void fail_transport(struct history *h, const char *what, const struct rpc_response *res)
 {
-	fail(h, HISTORY_ERPC, "%s: %s", what, res->detail ? res->detail : rpc_status_str(res->status));
+	fail(h, HISTORY_ERPC, "%s: %s", what, res->detail ? res->detail : cd_strerror(res->status));
 }
 
 static bool progress(struct history *h, uint64_t done, uint64_t total)
@@ -333,12 +331,8 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 	char err[ETH_ERR_MAX];
 	int rc = eth_decode_logs(result, &logs, &count, err, sizeof(err));
 
-	if (rc == ETH_ENOMEM) {
-		fail(h, HISTORY_ENOMEM, "out of memory");
-		return false;
-	}
-	if (rc != ETH_OK) {
-		fail(h, HISTORY_EDATA, "eth_getLogs: %s", err);
+	if (rc != CD_OK) {
+		fail(h, CD_EPROTO, "eth_getLogs: %s", err);
 		return false;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -350,18 +344,18 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 		if (l->removed)
 			continue;
 		if (!l->has_block || !l->has_tx || !l->has_log_index) {
-			fail(h, HISTORY_EDATA, "eth_getLogs: log %zu has no block, transaction or index", i);
+			fail(h, CD_EPROTO, "eth_getLogs: log %zu has no block, transaction or index", i);
 			goto bad;
 		}
 		if (l->block_number < lo || l->block_number > hi) {
-			fail(h, HISTORY_EDATA, "eth_getLogs: log in block %llu, outside the range asked (%llu..%llu)",
+			fail(h, CD_EPROTO, "eth_getLogs: log in block %llu, outside the range asked (%llu..%llu)",
 			     (unsigned long long)l->block_number, (unsigned long long)lo, (unsigned long long)hi);
 			goto bad;
 		}
 		out = l->topic_count >= 2 && memcmp(l->topics[1], h->topic, ETH_HASH_LEN) == 0;
 		in = l->topic_count >= 3 && memcmp(l->topics[2], h->topic, ETH_HASH_LEN) == 0;
 		if (l->topic_count < 3 || (!out && !in)) {
-			fail(h, HISTORY_EDATA, "eth_getLogs: log %zu does not match the filter", i);
+			fail(h, CD_EPROTO, "eth_getLogs: log %zu does not match the filter", i);
 			goto bad;
 		}
 		/* ERC-20: amount in data; ERC-721: token id as the fourth topic; anything else is another event */
@@ -370,10 +364,6 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 		if (has_token(h, l->tx_hash, l->log_index))
 			continue; /* a transfer to oneself answers both queries */
 		it = add_item(h);
-		if (!it) {
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			goto bad;
-		}
 		it->is_token = true;
 		it->e.kind = out ? HISTORY_TOKEN_OUT : HISTORY_TOKEN_IN;
 		memcpy(it->e.tx_hash, l->tx_hash, ETH_HASH_LEN);
@@ -436,13 +426,9 @@ static bool only_a_token_call(const struct history *h, const struct item *it)
 static void page_deliver(struct history *h)
 {
 	if (h->n && h->o.on_entries) {
-		struct history_entry *out = malloc(h->n * sizeof(*out));
+		struct history_entry *out = xcalloc(h->n, sizeof(*out));
 		size_t n = 0;
 
-		if (!out) {
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return;
-		}
 		for (size_t i = 0; i < h->n; i++)
 			if (!only_a_token_call(h, &h->items[i]))
 				out[n++] = h->items[i].e;
@@ -469,11 +455,6 @@ struct enrich_answer {
 	uint64_t timestamp;        /* ENRICH_HEADER */
 };
 
-/* The status a decoder's failure becomes. */
-static int decode_status(int rc)
-{
-	return rc == ETH_ENOMEM ? HISTORY_ENOMEM : HISTORY_EDATA;
-}
 
 /*
  * The takers below decode one answer into *a. HISTORY_OK, or a failure
@@ -488,20 +469,20 @@ static int take_enrich_tx(const struct item *it, const cJSON *result, struct enr
 	int rc = eth_decode_tx(result, &a->tx, err, sizeof(err));
 
 	hash_hex(hx, it->e.tx_hash);
-	if (rc == ETH_ENULL) {
+	if (rc == CD_ENOTFOUND) {
 		snprintf(msg, cap, "the node does not know transaction %s", hx);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
-	if (rc != ETH_OK) {
+	if (rc != CD_OK) {
 		snprintf(msg, cap, "transaction %s: %s", hx, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	if (memcmp(a->tx.hash, it->e.tx_hash, ETH_HASH_LEN) != 0 || !a->tx.has_block ||
 	    a->tx.block_number != it->e.block_number || a->tx.tx_index != it->e.tx_index) {
 		eth_tx_free(&a->tx);
 		snprintf(msg, cap, "transaction %s is not where the trace put it (block %llu, index %llu)", hx,
 		         (unsigned long long)it->e.block_number, (unsigned long long)it->e.tx_index);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
 	return HISTORY_OK;
 }
@@ -516,13 +497,13 @@ static int take_enrich_receipt(const struct item *it, const cJSON *result, struc
 	bool same;
 
 	hash_hex(hx, it->e.tx_hash);
-	if (rc == ETH_ENULL) {
+	if (rc == CD_ENOTFOUND) {
 		snprintf(msg, cap, "the node has no receipt for transaction %s", hx);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
-	if (rc != ETH_OK) {
+	if (rc != CD_OK) {
 		snprintf(msg, cap, "receipt of %s: %s", hx, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	same = memcmp(rcpt.tx_hash, it->e.tx_hash, ETH_HASH_LEN) == 0 && rcpt.block_number == it->e.block_number;
 	a->has_status = rcpt.has_status;
@@ -530,7 +511,7 @@ static int take_enrich_receipt(const struct item *it, const cJSON *result, struc
 	eth_receipt_free(&rcpt);
 	if (!same) {
 		snprintf(msg, cap, "the receipt of %s belongs to another transaction or block", hx);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
 	return HISTORY_OK;
 }
@@ -543,20 +524,20 @@ static int take_enrich_header(uint64_t block, const cJSON *result, struct enrich
 	int rc = eth_decode_header(result, &b, err, sizeof(err));
 	uint64_t number;
 
-	if (rc == ETH_ENULL) {
+	if (rc == CD_ENOTFOUND) {
 		snprintf(msg, cap, "the node does not know block %llu", (unsigned long long)block);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
-	if (rc != ETH_OK) {
+	if (rc != CD_OK) {
 		snprintf(msg, cap, "block %llu: %s", (unsigned long long)block, err);
-		return decode_status(rc);
+		return CD_EPROTO;
 	}
 	number = b.number;
 	a->timestamp = b.timestamp;
 	eth_block_free(&b);
 	if (number != block) {
 		snprintf(msg, cap, "asked for block %llu, got %llu", (unsigned long long)block, (unsigned long long)number);
-		return HISTORY_EDATA;
+		return CD_EPROTO;
 	}
 	return HISTORY_OK;
 }
@@ -633,14 +614,10 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (res->n != h->nreqs) {
-		fail(h, HISTORY_EDATA, "the node answered %zu of %zu calls", res->n, h->nreqs);
+		fail(h, CD_EPROTO, "the node answered %zu of %zu calls", res->n, h->nreqs);
 		return;
 	}
-	a = calloc(h->nreqs, sizeof(*a));
-	if (!a) {
-		fail(h, HISTORY_ENOMEM, "out of memory");
-		return;
-	}
+	a = xcalloc(h->nreqs, sizeof(*a));
 	if (take_enrich(h, res, a)) {
 		apply_enrich(h, a);
 		free(a);
@@ -650,15 +627,10 @@ static void on_enrich(void *ud, const struct rpc_response *res)
 	free(a);
 }
 
-static bool add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
+static void add_req(struct history *h, enum enrich_kind kind, size_t item, uint64_t block)
 {
-	struct enrich_req *p = realloc(h->reqs, (h->nreqs + 1) * sizeof(*p));
-
-	if (!p)
-		return false;
-	h->reqs = p;
-	p[h->nreqs++] = (struct enrich_req){ .kind = kind, .item = item, .block = block };
-	return true;
+	h->reqs = xrealloc(h->reqs, (h->nreqs + 1) * sizeof(*h->reqs));
+	h->reqs[h->nreqs++] = (struct enrich_req){ .kind = kind, .item = item, .block = block };
 }
 
 static void enrich(struct history *h)
@@ -681,25 +653,23 @@ static void enrich(struct history *h)
 		const struct item *it = &h->items[i];
 		bool first = true;
 
-		if ((it->need & NEED_TX) && !add_req(h, ENRICH_TX, i, 0))
-			goto nomem;
-		if ((it->need & NEED_RECEIPT) && !add_req(h, ENRICH_RECEIPT, i, 0))
-			goto nomem;
+		if (it->need & NEED_TX)
+			add_req(h, ENRICH_TX, i, 0);
+		if (it->need & NEED_RECEIPT)
+			add_req(h, ENRICH_RECEIPT, i, 0);
 		if (it->e.timestamp)
 			continue;
 		for (size_t k = 0; k < i; k++)
 			if (h->items[k].e.block_number == it->e.block_number)
 				first = false;
-		if (first && !add_req(h, ENRICH_HEADER, i, it->e.block_number))
-			goto nomem;
+		if (first)
+			add_req(h, ENRICH_HEADER, i, it->e.block_number);
 	}
 	if (!h->nreqs) {
 		page_deliver(h);
 		return;
 	}
 	b = rpc_batch_new();
-	if (!b)
-		goto nomem;
 	for (size_t i = 0; i < h->nreqs; i++) {
 		const struct enrich_req *q = &h->reqs[i];
 		cJSON *p = cJSON_CreateArray();
@@ -723,7 +693,7 @@ static void enrich(struct history *h)
 		goto nomem;
 	return;
 nomem:
-	fail(h, HISTORY_ENOMEM, "out of memory");
+	fail(h, CD_ENOMEM, "out of memory");
 }
 
 /*
@@ -766,7 +736,7 @@ static void on_logs(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (res->n != 2) {
-		fail(h, HISTORY_EDATA, "eth_getLogs: the node answered %zu of 2 calls", res->n);
+		fail(h, CD_EPROTO, "eth_getLogs: the node answered %zu of 2 calls", res->n);
 		return;
 	}
 	for (size_t i = 0; i < 2; i++) {
@@ -784,15 +754,15 @@ static void window_logs(struct history *h)
 {
 	struct rpc_batch *b = rpc_batch_new();
 
-	if (!b || rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, h->lo, h->hi)) != 0 ||
+	if (rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, h->lo, h->hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, h->lo, h->hi)) != 0) {
 		rpc_batch_free(b);
-		fail(h, HISTORY_ENOMEM, "out of memory");
+		fail(h, CD_ENOMEM, "out of memory");
 		return;
 	}
 	h->call = rpc_batch_send(h->c, b, on_logs, h);
 	if (!h->call)
-		fail(h, HISTORY_ENOMEM, "out of memory");
+		fail(h, CD_ENOMEM, "out of memory");
 }
 
 /* ---- method choice ---------------------------------------------------------------------------- */
@@ -842,7 +812,7 @@ static bool fall_back(struct history *h, const struct rpc_reply *r, enum history
 		run_from(h, h->method);
 		return true;
 	}
-	fail_remote(h, unsupported ? HISTORY_EUNSUPPORTED : HISTORY_ERPC, what, r);
+	fail_remote(h, unsupported ? CD_EUNSUPPORTED : HISTORY_ERPC, what, r);
 	return false;
 }
 
@@ -876,14 +846,14 @@ static bool take_ots_entry(struct history *h, const cJSON *jt, const cJSON *jr, 
 	int st = eth_decode_tx(jt, &e->tx, err, sizeof(err));
 	bool same;
 
-	if (st != ETH_OK) {
-		fail(h, decode_status(st), "ots_searchTransactionsBefore: txs[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+	if (st != CD_OK) {
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: txs[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
 		return false;
 	}
 	st = eth_decode_receipt(jr, &rc, err, sizeof(err));
-	if (st != ETH_OK) {
+	if (st != CD_OK) {
 		eth_tx_free(&e->tx);
-		fail(h, decode_status(st), "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == ETH_ENULL ? "null" : err);
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: receipts[%d]: %s", i, st == CD_ENOTFOUND ? "null" : err);
 		return false;
 	}
 	same = e->tx.has_block && memcmp(e->tx.hash, rc.tx_hash, ETH_HASH_LEN) == 0 &&
@@ -893,7 +863,7 @@ static bool take_ots_entry(struct history *h, const cJSON *jt, const cJSON *jr, 
 	eth_receipt_free(&rc);
 	if (!same) {
 		eth_tx_free(&e->tx);
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: receipts[%d] is not the receipt of txs[%d]", i, i);
 		return false;
 	}
 	if (!member_u64(jt, "blockTimestamp", &e->timestamp))
@@ -915,23 +885,19 @@ static bool take_ots(struct history *h, const cJSON *result, struct ots_entry **
 	int count;
 
 	if (!cJSON_IsObject(result) || !cJSON_IsArray(txs) || !cJSON_IsArray(receipts) || !cJSON_IsBool(last)) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: expected {txs, receipts, lastPage}");
 		return false;
 	}
 	count = cJSON_GetArraySize(txs);
 	if (cJSON_GetArraySize(receipts) != count) {
-		fail(h, HISTORY_EDATA, "ots_searchTransactionsBefore: %d transactions but %d receipts",
+		fail(h, CD_EPROTO, "ots_searchTransactionsBefore: %d transactions but %d receipts",
 		     count, cJSON_GetArraySize(receipts));
 		return false;
 	}
 	/* the node answered the method: whatever is wrong below, it has it */
 	if (h->o.caps)
 		h->o.caps->ots = HISTORY_SUPPORT_YES;
-	e = calloc(count ? (size_t)count : 1, sizeof(*e));
-	if (!e) {
-		fail(h, HISTORY_ENOMEM, "out of memory");
-		return false;
-	}
+	e = xcalloc(count ? (size_t)count : 1, sizeof(*e));
 	for (int i = 0; i < count; i++) {
 		if (!take_ots_entry(h, cJSON_GetArrayItem(txs, i), cJSON_GetArrayItem(receipts, i), i, &e[i])) {
 			ots_entries_free(e, (size_t)i);
@@ -960,10 +926,6 @@ static bool apply_ots(struct history *h, const struct ots_entry *e, size_t n, bo
 		if (e[i].tx.block_number > h->hi || find_tx(h, e[i].tx.hash))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return false;
-		}
 		set_from_tx(h, it, &e[i].tx);
 		it->e.has_status = e[i].has_status;
 		it->e.status = e[i].status;
@@ -1009,7 +971,7 @@ static void ots_begin(struct history *h)
 	cJSON_AddItemToArray(p, cJSON_CreateNumber((double)h->page_size));
 	h->call = rpc_call(h->c, "ots_searchTransactionsBefore", p, on_ots, h);
 	if (!h->call)
-		fail(h, HISTORY_ENOMEM, "out of memory");
+		fail(h, CD_ENOMEM, "out of memory");
 }
 
 /* ---- trace: trace_filter over growing windows, newest first -------------------------------------- */
@@ -1023,7 +985,7 @@ static bool take_traces(struct history *h, const cJSON *result, uint64_t lo, uin
 	int i = 0;
 
 	if (!cJSON_IsArray(result)) {
-		fail(h, HISTORY_EDATA, "trace_filter: expected an array");
+		fail(h, CD_EPROTO, "trace_filter: expected an array");
 		return false;
 	}
 	cJSON_ArrayForEach(t, result) {
@@ -1037,14 +999,14 @@ static bool take_traces(struct history *h, const cJSON *result, uint64_t lo, uin
 			continue; /* block and uncle rewards carry no transaction */
 		}
 		if (!cJSON_IsString(jh) || hex_decode_exact(hash, ETH_HASH_LEN, jh->valuestring,
-		                                            strlen(jh->valuestring)) != HEX_OK ||
+		                                            strlen(jh->valuestring)) != CD_OK ||
 		    !json_u64(cJSON_GetObjectItemCaseSensitive(t, "blockNumber"), &block) ||
 		    !json_u64(cJSON_GetObjectItemCaseSensitive(t, "transactionPosition"), &pos)) {
-			fail(h, HISTORY_EDATA, "trace_filter: [%d] lacks transactionHash, blockNumber or transactionPosition", i);
+			fail(h, CD_EPROTO, "trace_filter: [%d] lacks transactionHash, blockNumber or transactionPosition", i);
 			return false;
 		}
 		if (block < lo || block > hi) {
-			fail(h, HISTORY_EDATA, "trace_filter: a trace in block %llu, outside the range asked (%llu..%llu)",
+			fail(h, CD_EPROTO, "trace_filter: a trace in block %llu, outside the range asked (%llu..%llu)",
 			     (unsigned long long)block, (unsigned long long)lo, (unsigned long long)hi);
 			return false;
 		}
@@ -1052,10 +1014,6 @@ static bool take_traces(struct history *h, const cJSON *result, uint64_t lo, uin
 		if (find_tx(h, hash))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return false;
-		}
 		memcpy(it->e.tx_hash, hash, ETH_HASH_LEN);
 		it->e.block_number = block;
 		it->e.tx_index = pos;
@@ -1077,7 +1035,7 @@ static void on_trace_round(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (res->n != 4) {
-		fail(h, HISTORY_EDATA, "trace_filter: the node answered %zu of 4 calls", res->n);
+		fail(h, CD_EPROTO, "trace_filter: the node answered %zu of 4 calls", res->n);
 		return;
 	}
 	for (size_t i = 0; i < 4; i++) {
@@ -1118,17 +1076,17 @@ static void trace_round(struct history *h)
 	uint64_t lo = hi >= h->window - 1 ? hi - (h->window - 1) : 0;
 	struct rpc_batch *b = rpc_batch_new();
 
-	if (!b || rpc_batch_add(b, "trace_filter", trace_params(h, "fromAddress", lo, hi)) != 0 ||
+	if (rpc_batch_add(b, "trace_filter", trace_params(h, "fromAddress", lo, hi)) != 0 ||
 	    rpc_batch_add(b, "trace_filter", trace_params(h, "toAddress", lo, hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 1, lo, hi)) != 0 ||
 	    rpc_batch_add(b, "eth_getLogs", logs_params(h, 2, lo, hi)) != 0) {
 		rpc_batch_free(b);
-		fail(h, HISTORY_ENOMEM, "out of memory");
+		fail(h, CD_ENOMEM, "out of memory");
 		return;
 	}
 	h->call = rpc_batch_send(h->c, b, on_trace_round, h);
 	if (!h->call)
-		fail(h, HISTORY_ENOMEM, "out of memory");
+		fail(h, CD_ENOMEM, "out of memory");
 }
 
 static void trace_begin(struct history *h)
@@ -1148,7 +1106,7 @@ static void scan_block(void *ud, struct eth_block *b, bool *keep)
 	if (h->done)
 		return; /* failed earlier in this scan: the rest is left to history_free */
 	if (b->number < h->lo || b->number > h->hi) {
-		fail(h, HISTORY_EDATA, "asked for blocks %llu..%llu, got block %llu", (unsigned long long)h->lo,
+		fail(h, CD_EPROTO, "asked for blocks %llu..%llu, got block %llu", (unsigned long long)h->lo,
 		     (unsigned long long)h->hi, (unsigned long long)b->number);
 		return;
 	}
@@ -1162,10 +1120,6 @@ static void scan_block(void *ud, struct eth_block *b, bool *keep)
 		    !(tx->has_to && memcmp(tx->to, h->o.address, ETH_ADDR_LEN) == 0))
 			continue;
 		it = add_item(h);
-		if (!it) {
-			fail(h, HISTORY_ENOMEM, "out of memory");
-			return;
-		}
 		set_from_tx(h, it, tx);
 		/* the block's own number and position: a full block's entries carry them too */
 		it->e.block_number = b->number;
@@ -1194,7 +1148,7 @@ static void scan_done(void *ud, int status, const char *message)
 	if (status != RPC_OK) {
 		char text[160];
 
-		sanitize(text, sizeof(text), message ? message : rpc_status_str(status));
+		sanitize(text, sizeof(text), message ? message : cd_strerror(status));
 		fail(h, HISTORY_ERPC, "block scan: %s", text);
 		return;
 	}
@@ -1217,7 +1171,7 @@ static void scan_begin(struct history *h)
 	h->lo = bo.from;
 	h->bf = blockfetch_start(h->c, &bo);
 	if (!h->bf)
-		fail(h, HISTORY_ENOMEM, "could not start the block scan");
+		fail(h, CD_ENOMEM, "could not start the block scan");
 }
 
 /* ---- start ------------------------------------------------------------------------------------ */
@@ -1236,8 +1190,8 @@ static void on_head(void *ud, const struct rpc_response *res)
 		fail_remote(h, HISTORY_ERPC, "eth_blockNumber", &res->reply[0]);
 		return;
 	}
-	if (eth_decode_u64(res->reply[0].result, &h->head, err, sizeof(err)) != ETH_OK) {
-		fail(h, HISTORY_EDATA, "eth_blockNumber: %s", err);
+	if (eth_decode_u64(res->reply[0].result, &h->head, err, sizeof(err)) != CD_OK) {
+		fail(h, CD_EPROTO, "eth_blockNumber: %s", err);
 		return;
 	}
 	h->hi = h->head;
@@ -1259,9 +1213,7 @@ struct history *history_start(struct rpc_client *c, const struct history_opts *o
 
 	if (!c || !o || !o->on_done || o->method > HISTORY_SCAN)
 		return NULL;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return NULL;
+	h = xcalloc(1, sizeof(*h));
 	h->c = c;
 	h->o = *o;
 	h->page_size = o->page_size ? o->page_size : DEFAULT_PAGE;
@@ -1316,7 +1268,6 @@ struct history_rewards {
 	size_t n, cap;
 	size_t *asked;       /* the items whose receipts the batch asked for, in order */
 	size_t nasked;
-	bool failed;
 	char msg[MSG_MAX];
 };
 
@@ -1345,11 +1296,7 @@ static void rewards_finish(struct history_rewards *r, int status, const char *me
 
 	snprintf(msg, sizeof(msg), "%s", message);
 	if (status == HISTORY_OK && r->n) {
-		out = calloc(r->n, sizeof(*out));
-		if (!out) {
-			status = HISTORY_ENOMEM;
-			snprintf(msg, sizeof(msg), "out of memory");
-		}
+		out = xcalloc(r->n, sizeof(*out));
 	}
 	if (out) {
 		/* Newest first: blockfetch delivers in completion order. */
@@ -1390,9 +1337,9 @@ static void rewards_total(struct reward_item *it)
 	struct u256 t;
 
 	it->r.total = it->r.tips;
-	if (u256_add(&t, it->r.total, it->r.block_reward) == U256_OK)
+	if (u256_add(&t, it->r.total, it->r.block_reward) == CD_OK)
 		it->r.total = t;
-	if (u256_add(&t, it->r.total, it->r.withdrawals) == U256_OK)
+	if (u256_add(&t, it->r.total, it->r.withdrawals) == CD_OK)
 		it->r.total = t;
 }
 
@@ -1412,7 +1359,7 @@ static void on_rewards_receipts(void *ud, const struct rpc_response *res)
 		size_t count = 0;
 
 		if (rep->status != RPC_OK || !cJSON_IsArray(rep->result)) {
-			rewards_fail(r, rep->status != RPC_OK ? HISTORY_ERPC : HISTORY_EDATA,
+			rewards_fail(r, rep->status != RPC_OK ? HISTORY_ERPC : CD_EPROTO,
 			             "rewards: the node gave no receipts of block %llu (eth_getBlockReceipts)",
 			             (unsigned long long)it->r.block_number);
 			return;
@@ -1422,32 +1369,32 @@ static void on_rewards_receipts(void *ud, const struct rpc_response *res)
 			struct u256 tip, fee, sum;
 			char err[128];
 
-			if (eth_decode_receipt(e, &rc, err, sizeof(err)) != ETH_OK) {
-				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: %s", (unsigned long long)it->r.block_number,
+			if (eth_decode_receipt(e, &rc, err, sizeof(err)) != CD_OK) {
+				rewards_fail(r, CD_EPROTO, "rewards: block %llu: %s", (unsigned long long)it->r.block_number,
 				             err);
 				return;
 			}
 			count++;
 			if (!rc.has_effective_gas_price) {
 				eth_receipt_free(&rc);
-				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: receipts without effectiveGasPrice",
+				rewards_fail(r, CD_EPROTO, "rewards: block %llu: receipts without effectiveGasPrice",
 				             (unsigned long long)it->r.block_number);
 				return;
 			}
 			tip = rc.effective_gas_price;
-			if (it->has_base_fee && u256_sub(&tip, rc.effective_gas_price, it->base_fee) != U256_OK) {
+			if (it->has_base_fee && u256_sub(&tip, rc.effective_gas_price, it->base_fee) != CD_OK) {
 				eth_receipt_free(&rc);
-				rewards_fail(r, HISTORY_EDATA, "rewards: block %llu: a gas price below the base fee",
+				rewards_fail(r, CD_EPROTO, "rewards: block %llu: a gas price below the base fee",
 				             (unsigned long long)it->r.block_number);
 				return;
 			}
-			if (u256_mul(&fee, tip, u256_from_u64(rc.gas_used)) == U256_OK &&
-			    u256_add(&sum, it->r.tips, fee) == U256_OK)
+			if (u256_mul(&fee, tip, u256_from_u64(rc.gas_used)) == CD_OK &&
+			    u256_add(&sum, it->r.tips, fee) == CD_OK)
 				it->r.tips = sum;
 			eth_receipt_free(&rc);
 		}
 		if (count != it->tx_count) {
-			rewards_fail(r, HISTORY_EDATA, "rewards: block %llu has %zu transactions but %zu receipts",
+			rewards_fail(r, CD_EPROTO, "rewards: block %llu has %zu transactions but %zu receipts",
 			             (unsigned long long)it->r.block_number, it->tx_count, count);
 			return;
 		}
@@ -1474,8 +1421,8 @@ static void on_rewards_block(void *ud, struct eth_block *b, bool *keep)
 		if (memcmp(b->withdrawals[i].address, r->o.address, ETH_ADDR_LEN) != 0)
 			continue;
 		paid = true;
-		if (u256_mul(&wei, u256_from_u64(b->withdrawals[i].amount_gwei), u256_from_u64(1000000000)) == U256_OK &&
-		    u256_add(&sum, it.r.withdrawals, wei) == U256_OK)
+		if (u256_mul(&wei, u256_from_u64(b->withdrawals[i].amount_gwei), u256_from_u64(1000000000)) == CD_OK &&
+		    u256_add(&sum, it.r.withdrawals, wei) == CD_OK)
 			it.r.withdrawals = sum;
 	}
 	if (!it.r.fee_recipient && !paid)
@@ -1493,13 +1440,8 @@ static void on_rewards_block(void *ud, struct eth_block *b, bool *keep)
 	rewards_total(&it);
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct reward_item *grown = realloc(r->items, cap * sizeof(*grown));
 
-		if (!grown) {
-			r->failed = true;
-			return;
-		}
-		r->items = grown;
+		r->items = xrealloc(r->items, cap * sizeof(*r->items));
 		r->cap = cap;
 	}
 	r->items[r->n++] = it;
@@ -1516,21 +1458,9 @@ static void on_rewards_blocks_done(void *ud, int status, const char *message)
 		rewards_fail(r, HISTORY_ERPC, "rewards: %s", message ? message : "the blocks could not be read");
 		return;
 	}
-	if (r->failed) {
-		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
-		return;
-	}
 	/* The fees of the blocks the address was fee recipient of, from their receipts in one batch. */
-	r->asked = r->n ? calloc(r->n, sizeof(*r->asked)) : NULL;
-	if (r->n && !r->asked) {
-		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
-		return;
-	}
+	r->asked = r->n ? xcalloc(r->n, sizeof(*r->asked)) : NULL;
 	b = rpc_batch_new();
-	if (!b) {
-		rewards_finish(r, HISTORY_ENOMEM, "out of memory");
-		return;
-	}
 	for (size_t i = 0; i < r->n; i++) {
 		cJSON *p;
 
@@ -1559,9 +1489,7 @@ struct history_rewards *history_rewards_start(struct rpc_client *c, const struct
 
 	if (!c || !o || !o->on_done || o->from > o->to)
 		return NULL;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->c = c;
 	r->o = *o;
 	bo.from = o->from;

@@ -29,11 +29,13 @@
  * transfer() call) is given by its token entries alone: no "0 ETH" entry.
  *
  * Everything runs on the loop thread; history_start returns at once. Node data
- * that does not decode or does not add up ends the page with HISTORY_EDATA and
+ * that does not decode or does not add up ends the page with CD_EPROTO and
  * a message naming what was wrong.
  */
 #ifndef CHAINDECK_HISTORY_H
 #define CHAINDECK_HISTORY_H
+
+#include "common/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,10 +56,9 @@ enum history_method {
 
 enum history_status {
 	HISTORY_OK = 0,
-	HISTORY_ERPC = -1,        /* transport failure or an error answer from the node */
-	HISTORY_EDATA = -2,       /* the node's answer is malformed or inconsistent */
-	HISTORY_EUNSUPPORTED = -3,/* the forced method is not offered by the node */
-	HISTORY_ENOMEM = -4
+	HISTORY_ERPC = -601 /* transport failure or an error answer from the node */
+	/* and the shared CD_EPROTO (the node's answer is malformed or inconsistent),
+	 * CD_EUNSUPPORTED (the forced method is not offered by the node) */
 };
 
 enum history_kind {

@@ -58,7 +58,7 @@ int log_open(const char *path, enum log_level min)
 
 	if (!path || !*path || (unsigned)min > LOG_DEBUG)
 		return -EINVAL;
-	if (fsutil_mkparents(path, 0700, NULL, 0) != FSUTIL_OK)
+	if (fsutil_mkparents(path, 0700, NULL, 0) != CD_OK)
 		return -errno;
 	/*
 	 * Never through a symbolic link (a --log path in a shared directory must not

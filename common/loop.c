@@ -4,6 +4,7 @@
  * threads, and the signal flags. Contract in loop.h.
  */
 #include "common/loop.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -118,10 +119,8 @@ uint64_t loop_now_ms(void)
 
 struct loop *loop_new(void)
 {
-	struct loop *loop = calloc(1, sizeof(*loop));
+	struct loop *loop = xcalloc(1, sizeof(*loop));
 
-	if (!loop)
-		return NULL;
 	loop->multi = curl_multi_init();
 	if (!loop->multi) {
 		free(loop);
@@ -187,11 +186,8 @@ uint64_t loop_timer_add(struct loop *loop, uint64_t ms, loop_timer_cb cb, void *
 
 	if (loop->ntimers == loop->cap_timers) {
 		size_t cap = loop->cap_timers ? loop->cap_timers * 2 : 64;
-		struct timer *t = realloc(loop->timers, cap * sizeof(*t));
 
-		if (!t)
-			return 0;
-		loop->timers = t;
+		loop->timers = xrealloc(loop->timers, cap * sizeof(*loop->timers));
 		loop->cap_timers = cap;
 	}
 	now = loop_now_ms();
@@ -220,10 +216,8 @@ void loop_wakeup(struct loop *loop)
 
 int loop_post(struct loop *loop, loop_timer_cb cb, void *ud)
 {
-	struct posted *p = malloc(sizeof(*p));
+	struct posted *p = xmalloc(sizeof(*p));
 
-	if (!p)
-		return -1;
 	p->cb = cb;
 	p->ud = ud;
 	p->next = NULL;

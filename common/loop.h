@@ -76,7 +76,7 @@ void loop_wakeup(struct loop *loop);
 /*
  * Thread-safe: queues cb(ud) to run on the loop thread during the next
  * iteration, and wakes the loop. This is how a worker thread hands a result
- * back. 0, or -1 on allocation failure (then cb will not run).
+ * back. Returns 0: out of memory aborts (xalloc.h), so cb always runs.
  */
 int loop_post(struct loop *loop, loop_timer_cb cb, void *ud);
 

@@ -9,32 +9,6 @@
 
 #include "common/xalloc.h"
 
-const char *rlp_strerror(int err)
-{
-	switch (err) {
-	case RLP_OK:
-		return "ok";
-	case RLP_EINVAL:
-		return "invalid argument";
-	case RLP_ETRUNC:
-		return "RLP length runs past the end of the data";
-	case RLP_ENONCANON:
-		return "non-canonical RLP encoding";
-	case RLP_ETRAILING:
-		return "trailing bytes after RLP item";
-	case RLP_EDEPTH:
-		return "RLP lists nested too deeply";
-	case RLP_ETYPE:
-		return "unexpected RLP list or string";
-	case RLP_EOVERFLOW:
-		return "RLP integer too large";
-	case RLP_EOPEN:
-		return "RLP list left open";
-	default:
-		return "unknown RLP error";
-	}
-}
-
 /* ---- encoding ---- */
 
 void rlp_buf_init(struct rlp_buf *b)
@@ -50,7 +24,7 @@ void rlp_buf_free(struct rlp_buf *b)
 
 int rlp_buf_finish(const struct rlp_buf *b)
 {
-	return b->depth ? RLP_EOPEN : RLP_OK;
+	return b->depth ? RLP_EOPEN : CD_OK;
 }
 
 /* Makes room for extra more bytes; aborts when memory runs out. */
@@ -109,7 +83,7 @@ int rlp_put_bytes(struct rlp_buf *b, const uint8_t *p, size_t n)
 	size_t h;
 
 	if (!p && n)
-		return RLP_EINVAL;
+		return CD_EINVAL;
 	if (n == 1 && p[0] < 0x80)
 		return rlp_put_raw(b, p, 1);
 	h = header_len(n);
@@ -118,7 +92,7 @@ int rlp_put_bytes(struct rlp_buf *b, const uint8_t *p, size_t n)
 	if (n)
 		memcpy(b->data + b->len + h, p, n);
 	b->len += h + n;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_put_u64(struct rlp_buf *b, uint64_t v)
@@ -145,13 +119,13 @@ int rlp_put_u256(struct rlp_buf *b, struct u256 v)
 int rlp_put_raw(struct rlp_buf *b, const uint8_t *p, size_t n)
 {
 	if (!p && n)
-		return RLP_EINVAL;
+		return CD_EINVAL;
 	if (n == 0)
-		return RLP_OK;
+		return CD_OK;
 	buf_reserve(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_list_begin(struct rlp_buf *b)
@@ -159,7 +133,7 @@ int rlp_list_begin(struct rlp_buf *b)
 	if (b->depth >= RLP_MAX_DEPTH)
 		return RLP_EDEPTH;
 	b->open[b->depth++] = b->len;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_list_end(struct rlp_buf *b)
@@ -167,7 +141,7 @@ int rlp_list_end(struct rlp_buf *b)
 	size_t start, n, h;
 
 	if (b->depth == 0)
-		return RLP_EINVAL;
+		return CD_EINVAL;
 	start = b->open[--b->depth];
 	n = b->len - start;
 	h = header_len(n);
@@ -177,7 +151,7 @@ int rlp_list_end(struct rlp_buf *b)
 		memmove(b->data + start + h, b->data + start, n);
 	header_write(b->data + start, 0xc0, n);
 	b->len += h;
-	return RLP_OK;
+	return CD_OK;
 }
 
 /* ---- decoding ---- */
@@ -196,7 +170,7 @@ int rlp_decode_item(struct rlp_item *out, size_t *used, const uint8_t *in, size_
 		out->len = 1;
 		if (used)
 			*used = 1;
-		return RLP_OK;
+		return CD_OK;
 	}
 	if (b <= 0xb7 || (b >= 0xc0 && b <= 0xf7)) {
 		hdr = 1;
@@ -228,7 +202,7 @@ int rlp_decode_item(struct rlp_item *out, size_t *used, const uint8_t *in, size_
 	out->len = n;
 	if (used)
 		*used = hdr + n;
-	return RLP_OK;
+	return CD_OK;
 }
 
 /* Walks every item inside list, depth counting the lists already entered. */
@@ -268,7 +242,7 @@ int rlp_decode(struct rlp_item *out, const uint8_t *in, size_t len)
 			return rc;
 	}
 	*out = top;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_iter_init(struct rlp_iter *it, struct rlp_item list)
@@ -277,7 +251,7 @@ int rlp_iter_init(struct rlp_iter *it, struct rlp_item list)
 		return RLP_ETYPE;
 	it->p = list.data;
 	it->left = list.len;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_list_next(struct rlp_iter *it, struct rlp_item *out)
@@ -313,7 +287,7 @@ int rlp_list_count(struct rlp_item list, size_t *n)
 		count++;
 	}
 	*n = count;
-	return RLP_OK;
+	return CD_OK;
 }
 
 /* Shared checks for integer items: a string without leading zero bytes. */
@@ -325,7 +299,7 @@ static int rlp_int_check(struct rlp_item it, size_t width)
 		return RLP_ENONCANON;
 	if (it.len > width)
 		return RLP_EOVERFLOW;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_item_u64(struct rlp_item it, uint64_t *out)
@@ -338,7 +312,7 @@ int rlp_item_u64(struct rlp_item it, uint64_t *out)
 	for (size_t i = 0; i < it.len; i++)
 		v = v << 8 | it.data[i];
 	*out = v;
-	return RLP_OK;
+	return CD_OK;
 }
 
 int rlp_item_u256(struct rlp_item it, struct u256 *out)
@@ -347,5 +321,5 @@ int rlp_item_u256(struct rlp_item it, struct u256 *out)
 
 	if (rc)
 		return rc;
-	return u256_from_be(out, it.data, it.len) ? RLP_EOVERFLOW : RLP_OK;
+	return u256_from_be(out, it.data, it.len) ? RLP_EOVERFLOW : CD_OK;
 }

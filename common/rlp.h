@@ -11,29 +11,27 @@
 #ifndef CHAINDECK_RLP_H
 #define CHAINDECK_RLP_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/u256.h"
 
 enum {
-	RLP_OK = 0,
-	RLP_EINVAL = -1,    /* bad argument, or list_end without list_begin */
-	RLP_ETRUNC = -2,    /* a length runs past the end of the input (or of its list) */
-	RLP_ENONCANON = -3, /* a valid value encoded non-canonically */
-	RLP_ETRAILING = -4, /* bytes after the top-level item */
-	RLP_EDEPTH = -5,    /* lists nested deeper than RLP_MAX_DEPTH */
-	RLP_ETYPE = -6,     /* a list where a string was expected, or the reverse */
-	RLP_EOVERFLOW = -7, /* an integer wider than the asked type */
-	RLP_EOPEN = -8      /* finishing a buffer with lists still open */
+	/* and the shared CD_EINVAL: bad argument, or list_end without list_begin */
+	RLP_ETRUNC = -201,    /* a length runs past the end of the input (or of its list) */
+	RLP_ENONCANON = -202, /* a valid value encoded non-canonically */
+	RLP_ETRAILING = -203, /* bytes after the top-level item */
+	RLP_EDEPTH = -204,    /* lists nested deeper than RLP_MAX_DEPTH */
+	RLP_ETYPE = -205,     /* a list where a string was expected, or the reverse */
+	RLP_EOVERFLOW = -206, /* an integer wider than the asked type */
+	RLP_EOPEN = -207      /* finishing a buffer with lists still open */
 };
 
 enum {
 	RLP_MAX_DEPTH = 64
 };
-
-/* A fixed English phrase for a status. Never NULL. */
-const char *rlp_strerror(int err);
 
 /* ---- encoding ---- */
 
@@ -52,7 +50,7 @@ struct rlp_buf {
 void rlp_buf_init(struct rlp_buf *b);
 /* Frees data and resets b to empty. */
 void rlp_buf_free(struct rlp_buf *b);
-/* RLP_EOPEN while lists are open; else RLP_OK, and b->data[0..b->len) is the encoding. */
+/* RLP_EOPEN while lists are open; else CD_OK, and b->data[0..b->len) is the encoding. */
 int rlp_buf_finish(const struct rlp_buf *b);
 
 /* A byte string (n may be 0; p may be NULL then). */
@@ -64,7 +62,7 @@ int rlp_put_u256(struct rlp_buf *b, struct u256 v);
 int rlp_put_raw(struct rlp_buf *b, const uint8_t *p, size_t n);
 /* Opens a list: every put until the matching list_end becomes its payload. RLP_EDEPTH when too deep. */
 int rlp_list_begin(struct rlp_buf *b);
-/* Closes the innermost list and writes its header. RLP_EINVAL when no list is open. */
+/* Closes the innermost list and writes its header. CD_EINVAL when no list is open. */
 int rlp_list_end(struct rlp_buf *b);
 
 /* ---- decoding ---- */
@@ -79,7 +77,7 @@ struct rlp_item {
 /*
  * Decodes a whole buffer that must hold exactly one item, and validates the
  * entire tree (every nested item canonical, lengths consistent, depth at most
- * RLP_MAX_DEPTH). Returns RLP_OK or the first error; *out is set only on success.
+ * RLP_MAX_DEPTH). Returns CD_OK or the first error; *out is set only on success.
  */
 int rlp_decode(struct rlp_item *out, const uint8_t *in, size_t len);
 

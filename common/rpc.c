@@ -202,11 +202,7 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 	};
 
 	if (r->is_batch) {
-		replies = calloc(r->n, sizeof(*replies));
-		if (!replies) {
-			deliver_failure(r, RPC_ENOMEM, http_status, "out of memory");
-			return;
-		}
+		replies = xcalloc(r->n, sizeof(*replies));
 		rc = rpc_codec_parse_batch(body, len, r->ids, r->n, &doc, replies);
 	} else {
 		rc = rpc_codec_parse(body, len, r->ids[0], &doc, &one);
@@ -232,7 +228,7 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 		deliver_failure(r, RPC_EHTTP, http_status, why);
 		return;
 	}
-	deliver_failure(r, rc, http_status, rpc_status_str(rc));
+	deliver_failure(r, rc, http_status, cd_strerror(rc));
 }
 
 /* ---- HTTP ---- */
@@ -250,14 +246,10 @@ static size_t on_http_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	}
 	if (r->resp_len + n + 1 > r->resp_cap) {
 		size_t cap = r->resp_cap ? r->resp_cap : 4096;
-		char *p;
 
 		while (cap < r->resp_len + n + 1)
 			cap *= 2;
-		p = realloc(r->resp, cap);
-		if (!p)
-			return 0;
-		r->resp = p;
+		r->resp = xrealloc(r->resp, cap);
 		r->resp_cap = cap;
 	}
 	memcpy(r->resp + r->resp_len, ptr, n);
@@ -325,7 +317,7 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		set_health_failed(c, why);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		deliver_failure(r, curl_is_connect_error(rc) ? RPC_ECONNECT : RPC_EPROTO, http, why);
+		deliver_failure(r, curl_is_connect_error(rc) ? RPC_ECONNECT : CD_EPROTO, http, why);
 	}
 	pump(c);
 }
@@ -456,14 +448,10 @@ static int ipc_append(struct ipc_conn *ic, const char *data, size_t len)
 		ic->woff = ic->wlen = 0;
 	if (ic->wlen + len + 1 > ic->wcap) {
 		size_t cap = ic->wcap ? ic->wcap : 4096;
-		char *p;
 
 		while (cap < ic->wlen + len + 1)
 			cap *= 2;
-		p = realloc(ic->wbuf, cap);
-		if (!p)
-			return -1;
-		ic->wbuf = p;
+		ic->wbuf = xrealloc(ic->wbuf, cap);
 		ic->wcap = cap;
 	}
 	memcpy(ic->wbuf + ic->wlen, data, len);
@@ -607,16 +595,10 @@ static void ipc_read(struct rpc_client *c)
 		if (ic->rcap - ic->rlen < IPC_READ_MIN) {
 			/* rlen <= max_response here, so the largest buffer still has IPC_READ_MIN free */
 			size_t cap = ic->rcap ? ic->rcap * 2 : 2 * IPC_READ_MIN;
-			char *p;
 
 			if (cap > c->max_response + IPC_READ_MIN)
 				cap = c->max_response + IPC_READ_MIN;
-			p = realloc(ic->rbuf, cap);
-			if (!p) {
-				ipc_fail_all(c, RPC_ENOMEM, "out of memory");
-				return;
-			}
-			ic->rbuf = p;
+			ic->rbuf = xrealloc(ic->rbuf, cap);
 			ic->rcap = cap;
 		}
 		got = read(ic->fd, ic->rbuf + ic->rlen, ic->rcap - ic->rlen);
@@ -745,7 +727,7 @@ static void pump(struct rpc_client *c)
 		list_push(&c->active, r);
 		if ((c->is_ipc ? ipc_start(c, r) : http_start(c, r)) != 0) {
 			list_remove(&c->active, r);
-			fail_later(c, r, RPC_ENOMEM, "out of memory");
+			fail_later(c, r, CD_ENOMEM, "out of memory");
 		}
 	}
 }
@@ -779,12 +761,10 @@ struct rpc_client *rpc_client_new(struct loop *loop, const struct rpc_opts *opts
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
+	/* calloc, not xcalloc, so the analyser sees the lists start empty; the policy is xalloc's */
 	c = calloc(1, sizeof(*c));
-	if (!c) {
-		url_free(&parsed);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	if (!c)
+		xalloc_die(sizeof(*c));
 	c->loop = loop;
 	c->ipc.fd = -1;
 	c->up = true;
@@ -898,14 +878,8 @@ uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *param
 		cJSON_Delete(params);
 		return 0;
 	}
-	r = calloc(1, sizeof(*r));
-	if (r)
-		r->ids = malloc(sizeof(*r->ids));
-	if (!r || !r->ids) {
-		cJSON_Delete(params);
-		req_free(r);
-		return 0;
-	}
+	r = xcalloc(1, sizeof(*r));
+	r->ids = xmalloc(sizeof(*r->ids));
 	r->ids[0] = ++c->next_rpc_id;
 	r->n = 1;
 	r->body = rpc_codec_request(r->ids[0], method, params);
@@ -927,24 +901,19 @@ uint64_t rpc_call(struct rpc_client *c, const char *method, cJSON *params, rpc_c
 
 struct rpc_batch *rpc_batch_new(void)
 {
-	return calloc(1, sizeof(struct rpc_batch));
+	return xcalloc(1, sizeof(struct rpc_batch));
 }
 
 int rpc_batch_add(struct rpc_batch *b, const char *method, cJSON *params)
 {
 	if (!b || !method || (params && !cJSON_IsArray(params))) {
 		cJSON_Delete(params);
-		return RPC_EINVAL;
+		return CD_EINVAL;
 	}
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 8;
-		struct rpc_codec_call *p = realloc(b->calls, cap * sizeof(*p));
 
-		if (!p) {
-			cJSON_Delete(params);
-			return RPC_ENOMEM;
-		}
-		b->calls = p;
+		b->calls = xrealloc(b->calls, cap * sizeof(*b->calls));
 		b->cap = cap;
 	}
 	b->calls[b->n++] = (struct rpc_codec_call){ .method = method, .params = params };
@@ -974,14 +943,8 @@ uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, vo
 		rpc_batch_free(b);
 		return 0;
 	}
-	r = calloc(1, sizeof(*r));
-	if (r)
-		r->ids = malloc(b->n * sizeof(*r->ids));
-	if (!r || !r->ids) {
-		rpc_batch_free(b);
-		req_free(r);
-		return 0;
-	}
+	r = xcalloc(1, sizeof(*r));
+	r->ids = xcalloc(b->n, sizeof(*r->ids));
 	for (size_t i = 0; i < b->n; i++)
 		r->ids[i] = b->calls[i].id = ++c->next_rpc_id;
 	r->n = b->n;

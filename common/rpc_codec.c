@@ -6,7 +6,7 @@
  *     else RPC_EJSON;
  *   - a response is an object with an "id" and exactly one of "result" and
  *     "error"; "jsonrpc" may be absent (some proxies drop it) but if present
- *     must be "2.0"; "error" must be an object; anything else is RPC_EPROTO;
+ *     must be "2.0"; "error" must be an object; anything else is CD_EPROTO;
  *   - an id matches when it is a JSON number equal to the request id, or a
  *     string of decimal digits with that value. Ids are compared as JSON
  *     numbers are read (doubles), so callers keep ids below 2^53;
@@ -15,6 +15,7 @@
  *   - error.code that is not an integer is reported as code 0.
  */
 #include "common/rpc_codec.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -26,26 +27,6 @@
 
 /* 2^53: every integer up to here is exact in a double. */
 #define ID_EXACT_LIMIT 9007199254740992.0
-
-const char *rpc_status_str(int status)
-{
-	switch (status) {
-	case RPC_OK:       return "ok";
-	case RPC_ECONNECT: return "connection failed";
-	case RPC_ETIMEOUT: return "timeout";
-	case RPC_EHTTP:    return "HTTP error";
-	case RPC_EJSON:    return "response is not JSON";
-	case RPC_EREMOTE:  return "node returned an error";
-	case RPC_EID:      return "response id mismatch";
-	case RPC_ETOOBIG:  return "response too large";
-	case RPC_ECANCEL:  return "cancelled";
-	case RPC_EPROTO:   return "not a JSON-RPC 2.0 response";
-	case RPC_EBACKOFF: return "node in back-off";
-	case RPC_ENOMEM:   return "out of memory";
-	case RPC_EINVAL:   return "invalid argument";
-	default:           return "unknown error";
-	}
-}
 
 /* ---- requests ---- */
 
@@ -207,35 +188,35 @@ static long error_code(const cJSON *code)
 
 /*
  * Checks the shape of one response object and fills *out (status RPC_OK or
- * RPC_EREMOTE). Returns RPC_OK or RPC_EPROTO; *id gets the "id" member.
+ * RPC_EREMOTE). Returns RPC_OK or CD_EPROTO; *id gets the "id" member.
  */
 static int check_response(const cJSON *obj, const cJSON **id, struct rpc_reply *out)
 {
 	const cJSON *ver, *result, *error;
 
 	memset(out, 0, sizeof(*out));
-	out->status = RPC_EPROTO;
+	out->status = CD_EPROTO;
 	*id = NULL;
 	if (!cJSON_IsObject(obj))
-		return RPC_EPROTO;
+		return CD_EPROTO;
 	/* The id first, so a batch can tell which call a malformed answer was for. */
 	*id = cJSON_GetObjectItemCaseSensitive(obj, "id");
 	if (!*id || !(cJSON_IsNumber(*id) || cJSON_IsString(*id) || cJSON_IsNull(*id)))
-		return RPC_EPROTO;
+		return CD_EPROTO;
 	ver = cJSON_GetObjectItemCaseSensitive(obj, "jsonrpc");
 	if (ver && !(cJSON_IsString(ver) && strcmp(ver->valuestring, "2.0") == 0))
-		return RPC_EPROTO;
+		return CD_EPROTO;
 	result = cJSON_GetObjectItemCaseSensitive(obj, "result");
 	error = cJSON_GetObjectItemCaseSensitive(obj, "error");
 	if ((result != NULL) == (error != NULL))
-		return RPC_EPROTO;
+		return CD_EPROTO;
 	if (result) {
 		out->status = RPC_OK;
 		out->result = result;
 		return RPC_OK;
 	}
 	if (!cJSON_IsObject(error))
-		return RPC_EPROTO;
+		return CD_EPROTO;
 	{
 		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(error, "message");
 
@@ -260,7 +241,7 @@ int rpc_codec_parse(const char *body, size_t len, uint64_t expect_id, cJSON **do
 	int rc;
 
 	if (!doc || !out)
-		return RPC_EINVAL;
+		return CD_EINVAL;
 	*doc = NULL;
 	rc = parse_body(body, len, &root);
 	if (rc != RPC_OK) {
@@ -293,7 +274,7 @@ static size_t find_slot(const cJSON *id, const uint64_t *ids, const bool *done, 
 
 /*
  * Gives one array element to the request(s) it answers. An element whose
- * id answers a request but whose shape is wrong makes that reply RPC_EPROTO;
+ * id answers a request but whose shape is wrong makes that reply CD_EPROTO;
  * an element matching nothing (a duplicate, a stranger, garbage) is ignored.
  * A caller that put the same id twice in its batch gets the answer in both.
  */
@@ -329,7 +310,7 @@ int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, siz
 	int rc;
 
 	if (!doc || (n > 0 && (!ids || !out)))
-		return RPC_EINVAL;
+		return CD_EINVAL;
 	*doc = NULL;
 	for (i = 0; i < n; i++)
 		reply_status(&out[i], RPC_EID);
@@ -361,23 +342,17 @@ int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, siz
 		if (!matches) {
 			cJSON_Delete(root);
 			for (i = 0; i < n; i++)
-				reply_status(&out[i], RPC_EPROTO);
-			return RPC_EPROTO;
+				reply_status(&out[i], CD_EPROTO);
+			return CD_EPROTO;
 		}
 	} else if (!cJSON_IsArray(root)) {
 		cJSON_Delete(root);
 		for (i = 0; i < n; i++)
-			reply_status(&out[i], RPC_EPROTO);
-		return RPC_EPROTO;
+			reply_status(&out[i], CD_EPROTO);
+		return CD_EPROTO;
 	}
 
-	done = calloc(n ? n : 1, sizeof(*done));
-	if (!done) {
-		cJSON_Delete(root);
-		for (i = 0; i < n; i++)
-			reply_status(&out[i], RPC_ENOMEM);
-		return RPC_ENOMEM;
-	}
+	done = xcalloc(n ? n : 1, sizeof(*done));
 	if (cJSON_IsObject(root)) {
 		assign_element(root, ids, done, n, out);
 	} else {

@@ -9,6 +9,8 @@
 #ifndef CHAINDECK_RPC_CODEC_H
 #define CHAINDECK_RPC_CODEC_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,29 +20,25 @@
 /* Outcome of one call. Transport statuses are set by rpc.c, the rest by this codec. */
 enum rpc_status {
 	RPC_OK = 0,
-	RPC_ECONNECT = -1, /* could not connect / connection lost before an answer */
-	RPC_ETIMEOUT = -2, /* no complete answer within the call's timeout */
-	RPC_EHTTP = -3,    /* HTTP status other than 200 */
-	RPC_EJSON = -4,    /* body is not JSON */
-	RPC_EREMOTE = -5,  /* the node answered with a JSON-RPC error object */
-	RPC_EID = -6,      /* response id does not match the request (or missing from a batch) */
-	RPC_ETOOBIG = -7,  /* response larger than the client's cap */
-	RPC_ECANCEL = -8,  /* cancelled by the caller */
-	RPC_EPROTO = -9,   /* JSON, but not a JSON-RPC 2.0 response */
-	RPC_EBACKOFF = -10,/* not sent: the node failed recently and is in back-off */
-	RPC_ENOMEM = -11,
-	RPC_EINVAL = -12   /* bad arguments from the caller */
+	RPC_ECONNECT = -501, /* could not connect / connection lost before an answer */
+	RPC_ETIMEOUT = -502, /* no complete answer within the call's timeout */
+	RPC_EHTTP = -503,    /* HTTP status other than 200 */
+	RPC_EJSON = -504,    /* body is not JSON */
+	RPC_EREMOTE = -505,  /* the node answered with a JSON-RPC error object */
+	RPC_EID = -506,      /* response id does not match the request (or missing from a batch) */
+	RPC_ETOOBIG = -507,  /* response larger than the client's cap */
+	RPC_ECANCEL = -508,  /* cancelled by the caller */
+	RPC_EBACKOFF = -509  /* not sent: the node failed recently and is in back-off */
+	/* and the shared CD_EPROTO (JSON, but not a JSON-RPC 2.0 response),
+	 * CD_EINVAL (bad arguments from the caller), CD_ENOMEM (see docs/library.md) */
 };
-
-/* A fixed English phrase for a status ("timeout", "HTTP error", ...). Never NULL. */
-const char *rpc_status_str(int status);
 
 /*
  * One decoded response. Pointers borrow from the cJSON document the parse
  * returned and live exactly as long as it.
  */
 struct rpc_reply {
-	int status;           /* RPC_OK, RPC_EREMOTE, RPC_EID, RPC_EPROTO */
+	int status;           /* RPC_OK, RPC_EREMOTE, RPC_EID, CD_EPROTO */
 	const cJSON *result;  /* RPC_OK: the "result" member (may be a JSON null) */
 	long code;            /* RPC_EREMOTE: error.code */
 	const char *message;  /* RPC_EREMOTE: error.message ("" when absent); raw node text — sanitize before display */
@@ -71,7 +69,7 @@ char *rpc_codec_batch(struct rpc_codec_call *calls, size_t n);
 /*
  * Parses the answer to a single request with id expect_id.
  * Returns RPC_OK when the body is a well-formed response to that id (then
- * out->status tells success or a JSON-RPC error), else RPC_EJSON / RPC_EPROTO /
+ * out->status tells success or a JSON-RPC error), else RPC_EJSON / CD_EPROTO /
  * RPC_EID with *doc == NULL. On RPC_OK, *doc owns the document (cJSON_Delete it).
  */
 int rpc_codec_parse(const char *body, size_t len, uint64_t expect_id, cJSON **doc, struct rpc_reply *out);
@@ -81,7 +79,7 @@ int rpc_codec_parse(const char *body, size_t len, uint64_t expect_id, cJSON **do
  * node used; an id the node left out gets status RPC_EID. A node that
  * answers a batch with one error object (some do, for a rejected batch)
  * gives that error to every out[i]. Returns RPC_OK when the body could be
- * matched, else RPC_EJSON / RPC_EPROTO with *doc == NULL.
+ * matched, else RPC_EJSON / CD_EPROTO with *doc == NULL.
  */
 int rpc_codec_parse_batch(const char *body, size_t len, const uint64_t *ids, size_t n,
                           cJSON **doc, struct rpc_reply *out);

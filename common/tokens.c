@@ -13,6 +13,7 @@
 #include "common/loop.h"
 #include "common/text.h"
 #include "common/tokens.h"
+#include "common/xalloc.h"
 
 enum slot_state {
 	SLOT_FREE = 0,
@@ -48,16 +49,10 @@ static const char *const CALLS[3] = { "symbol()", "decimals()", "name()" };
 
 struct tokens *tokens_new(struct rpc_client *rpc, void (*changed)(void *ud), void *ud)
 {
-	struct tokens *t = calloc(1, sizeof(*t));
+	struct tokens *t = xcalloc(1, sizeof(*t));
 
-	if (!t)
-		return NULL;
 	t->cap = TOKENS_DEFAULT_CAPACITY;
-	t->slots = calloc(t->cap, sizeof(*t->slots));
-	if (!t->slots) {
-		free(t);
-		return NULL;
-	}
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
 	t->rpc = rpc;
 	t->changed = changed;
 	t->ud = ud;
@@ -109,10 +104,8 @@ static uint8_t *result_bytes(const struct rpc_reply *r, size_t *len)
 		return NULL;
 	s = r->result->valuestring;
 	n = strlen(s);
-	b = malloc(n / 2 + 1);
-	if (!b)
-		return NULL;
-	if (hex_decode(b, n / 2 + 1, len, s, n) != HEX_OK) {
+	b = xmalloc(n / 2 + 1);
+	if (hex_decode(b, n / 2 + 1, len, s, n) != CD_OK) {
 		free(b);
 		return NULL;
 	}
@@ -125,7 +118,7 @@ static bool read_text(const uint8_t *d, size_t len, char *out, size_t cap)
 	const uint8_t *p;
 	size_t n;
 
-	if (abi_decode_bytes(d, len, 0, &p, &n) != ABI_OK) {
+	if (abi_decode_bytes(d, len, 0, &p, &n) != CD_OK) {
 		if (len != 32)
 			return false;
 		p = d;
@@ -144,7 +137,7 @@ static bool read_decimals(const uint8_t *d, size_t len, uint8_t *out)
 	struct u256 v;
 	uint64_t small;
 
-	if (abi_decode_uint(d, len, 0, 256, &v) != ABI_OK || u256_to_u64(v, &small) != 0 || small > 255)
+	if (abi_decode_uint(d, len, 0, 256, &v) != CD_OK || u256_to_u64(v, &small) != 0 || small > 255)
 		return false;
 	*out = (uint8_t)small;
 	return true;
@@ -208,19 +201,17 @@ static int send_request(struct tokens *t, struct slot *s)
 		return TOKENS_FAILED;
 	}
 	b = rpc_batch_new();
-	if (!b)
-		return TOKENS_ENOMEM;
 	hex_encode(to, sizeof(to), s->addr, ADDRESS_SIZE, 1);
 	for (size_t i = 0; i < 3; i++) {
 		uint8_t sel[ABI_SELECTOR_SIZE];
 		char data[2 * ABI_SELECTOR_SIZE + 3];
 		cJSON *call = cJSON_CreateObject(), *params = cJSON_CreateArray();
 
-		if (!call || !params || abi_selector(CALLS[i], sel) != ABI_OK) {
+		if (!call || !params || abi_selector(CALLS[i], sel) != CD_OK) {
 			cJSON_Delete(call);
 			cJSON_Delete(params);
 			rpc_batch_free(b);
-			return TOKENS_ENOMEM;
+			return CD_ENOMEM;
 		}
 		hex_encode(data, sizeof(data), sel, sizeof(sel), 1);
 		cJSON_AddStringToObject(call, "to", to);
@@ -229,7 +220,7 @@ static int send_request(struct tokens *t, struct slot *s)
 		cJSON_AddItemToArray(params, cJSON_CreateString("latest"));
 		if (rpc_batch_add(b, "eth_call", params) != 0) {
 			rpc_batch_free(b);
-			return TOKENS_ENOMEM;
+			return CD_ENOMEM;
 		}
 	}
 	s->owner = t;
@@ -279,7 +270,7 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
 	int rc;
 
 	if (!t || !addr || !out)
-		return TOKENS_EINVAL;
+		return CD_EINVAL;
 	memset(out, 0, sizeof(*out));
 	s = find(t, addr);
 	if (s) {
@@ -294,11 +285,11 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
 	}
 	s = take_slot(t);
 	if (!s)
-		return TOKENS_ENOMEM; /* every slot is waiting for an answer */
+		return CD_ENOMEM; /* every slot is waiting for an answer */
 	memcpy(s->addr, addr, ADDRESS_SIZE);
 	s->last_used = ++t->tick;
 	rc = send_request(t, s);
-	if (rc == TOKENS_ENOMEM) {
+	if (rc == CD_ENOMEM) {
 		memset(s, 0, sizeof(*s));
 		return rc;
 	}
@@ -329,7 +320,7 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 	const char *dot;
 
 	if (!buf || cap == 0)
-		return TOKENS_ESPACE;
+		return CD_ESPACE;
 	if (meta && meta->state == TOKENS_KNOWN && meta->has_decimals) {
 		size_t intlen;
 
@@ -357,7 +348,7 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
 		return (int)len;
 	}
 	text_sanitize(buf, cap, text, len);
-	return TOKENS_ESPACE;
+	return CD_ESPACE;
 }
 
 int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap)
@@ -368,7 +359,7 @@ int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, 
 	const char *sp, *dot;
 
 	if (n < 0)
-		return TOKENS_ESPACE;
+		return CD_ESPACE;
 	len = (size_t)n;
 	sp = strchr(text, ' ');
 	numlen = sp ? (size_t)(sp - text) : len;
@@ -380,12 +371,12 @@ int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, 
 		int m = snprintf(cut, sizeof(cut), "%.*s...%s", (int)keep, text, text + numlen);
 
 		if (m < 0 || (size_t)m >= cap)
-			return TOKENS_ESPACE;
+			return CD_ESPACE;
 		memcpy(buf, cut, (size_t)m + 1);
 		return m;
 	}
 	if (len >= cap)
-		return TOKENS_ESPACE;
+		return CD_ESPACE;
 	memcpy(buf, text, len + 1);
 	return (int)len;
 }
@@ -420,8 +411,8 @@ bool tokens_balance_decode(const cJSON *result, struct u256 *out)
 	size_t len = 0;
 
 	return cJSON_IsString(result) &&
-	       hex_decode(word, sizeof(word), &len, result->valuestring, strlen(result->valuestring)) == HEX_OK &&
-	       len == 32 && u256_from_be(out, word, 32) == U256_OK;
+	       hex_decode(word, sizeof(word), &len, result->valuestring, strlen(result->valuestring)) == CD_OK &&
+	       len == 32 && u256_from_be(out, word, 32) == CD_OK;
 }
 
 cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signature)
@@ -430,7 +421,7 @@ cJSON *tokens_call_params(const uint8_t token[ADDRESS_SIZE], const char *signatu
 	char to[2 * ADDRESS_SIZE + 3], data[2 * ABI_SELECTOR_SIZE + 3];
 	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
 
-	if (!call || !p || abi_selector(signature, sel) != ABI_OK) {
+	if (!call || !p || abi_selector(signature, sel) != CD_OK) {
 		cJSON_Delete(call);
 		cJSON_Delete(p);
 		return NULL;

@@ -22,6 +22,8 @@
 #ifndef CHAINDECK_TOKENS_H
 #define CHAINDECK_TOKENS_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,10 +40,9 @@ enum token_state {
 	TOKENS_PENDING = 1,    /* a request was already in flight */
 	TOKENS_REQUESTED = 2,  /* not seen before (or due for a retry): a request was just sent */
 	TOKENS_NOT_TOKEN = 3,  /* the contract answered, but not as a token; asked again later */
-	TOKENS_FAILED = 4,     /* the node could not be asked; asked again soon */
-	TOKENS_ENOMEM = -1,
-	TOKENS_EINVAL = -2,
-	TOKENS_ESPACE = -3     /* tokens_format_amount: buffer too small (the text is cut) */
+	TOKENS_FAILED = 4      /* the node could not be asked; asked again soon */
+	/* or a shared code of common/error.h: CD_ENOMEM, CD_EINVAL, CD_ESPACE
+	 * (tokens_format_amount: buffer too small; the text is cut) */
 };
 
 enum {
@@ -78,7 +79,7 @@ void tokens_set_retry(struct tokens *t, uint64_t not_token_ms, uint64_t failure_
 /*
  * Metadata of the contract at addr (20 bytes). Fills *out (always: state is
  * the return value when it is not negative) and returns a token_state, or
- * TOKENS_ENOMEM / TOKENS_EINVAL. Never blocks and never calls changed().
+ * CD_ENOMEM / CD_EINVAL. Never blocks and never calls changed().
  */
 int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_meta *out);
 
@@ -86,7 +87,7 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
  * An amount for display, exact: "1,234.5 USDC" with the token's decimals and
  * symbol; without a symbol just "1,234.5"; when the decimals are unknown
  * (meta NULL, pending, not a token) the raw integer: "1234500 units".
- * Writes a NUL-terminated string; returns its length, or TOKENS_ESPACE when it
+ * Writes a NUL-terminated string; returns its length, or CD_ESPACE when it
  * had to be cut (it then ends in "...").
  */
 int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char *buf, size_t cap);
@@ -96,7 +97,7 @@ int tokens_format_amount(const struct token_meta *meta, struct u256 amount, char
  * fraction digits are dropped and "..." marks where, while the integer part
  * and the symbol always stay whole (a symbol is never cut). When even that
  * does not fit, the whole text is written. The length written, or
- * TOKENS_ESPACE when cap is too small.
+ * CD_ESPACE when cap is too small.
  */
 int tokens_format_amount_fit(const struct token_meta *meta, struct u256 amount, size_t width, char *buf, size_t cap);
 

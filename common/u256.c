@@ -37,9 +37,9 @@ int u256_cmp(struct u256 a, struct u256 b)
 int u256_to_u64(struct u256 a, uint64_t *out)
 {
 	if (a.w[1] | a.w[2] | a.w[3])
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	*out = a.w[0];
-	return U256_OK;
+	return CD_OK;
 }
 
 int u256_add(struct u256 *out, struct u256 a, struct u256 b)
@@ -55,9 +55,9 @@ int u256_add(struct u256 *out, struct u256 a, struct u256 b)
 		carry = c1 | (r.w[i] < s);
 	}
 	if (carry)
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 /* out = a - b modulo 2^256; returns the final borrow. */
@@ -80,9 +80,9 @@ int u256_sub(struct u256 *out, struct u256 a, struct u256 b)
 	struct u256 r;
 
 	if (u256_sub_wrap(&r, a, b))
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 /* Full 64x64 -> 128-bit product from 32-bit halves (portable C11, no __int128). */
@@ -121,9 +121,9 @@ int u256_mul(struct u256 *out, struct u256 a, struct u256 b)
 		r[i + 4] = carry;
 	}
 	if (r[4] | r[5] | r[6] | r[7])
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	memcpy(out->w, r, sizeof(out->w));
-	return U256_OK;
+	return CD_OK;
 }
 
 static int u256_bit_length(struct u256 a)
@@ -197,7 +197,7 @@ int u256_divmod(struct u256 *q, struct u256 *r, struct u256 a, struct u256 b)
 		*q = quo;
 	if (r)
 		*r = rem;
-	return U256_OK;
+	return CD_OK;
 }
 
 void u256_to_be(struct u256 a, uint8_t out[32])
@@ -213,7 +213,7 @@ int u256_from_be(struct u256 *out, const uint8_t *in, size_t len)
 	/* Longer input is fine while the extra leading bytes are zero. */
 	while (len > 32) {
 		if (*in)
-			return U256_EOVERFLOW;
+			return CD_ERANGE;
 		in++;
 		len--;
 	}
@@ -223,7 +223,7 @@ int u256_from_be(struct u256 *out, const uint8_t *in, size_t len)
 		r.w[k / 8] |= (uint64_t)in[i] << (8 * (k % 8));
 	}
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 /* v = v * m + add; fails on overflow and leaves v unchanged. */
@@ -242,9 +242,9 @@ static int u256_mul_add_small(struct u256 *v, uint64_t m, uint64_t add)
 		carry = hi;
 	}
 	if (carry)
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	*v = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 int u256_parse_hex(struct u256 *out, const char *s, size_t len)
@@ -253,21 +253,21 @@ int u256_parse_hex(struct u256 *out, const char *s, size_t len)
 	size_t i = 2;
 
 	if (!s || len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return U256_EINVAL;
+		return CD_EINVAL;
 	for (size_t j = 2; j < len; j++)
 		if (hex_digit_value(s[j]) < 0)
-			return U256_EINVAL;
+			return CD_EINVAL;
 	while (i < len && s[i] == '0')
 		i++;
 	if (len - i > 64)
-		return U256_EOVERFLOW;
+		return CD_ERANGE;
 	for (; i < len; i++) {
 		size_t k = len - 1 - i; /* nibble index from the least significant end */
 
 		r.w[k / 16] |= (uint64_t)hex_digit_value(s[i]) << (4 * (k % 16));
 	}
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 int u256_parse_dec(struct u256 *out, const char *s, size_t len)
@@ -275,15 +275,15 @@ int u256_parse_dec(struct u256 *out, const char *s, size_t len)
 	struct u256 r = {{0}};
 
 	if (!s || len == 0)
-		return U256_EINVAL;
+		return CD_EINVAL;
 	for (size_t i = 0; i < len; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return U256_EINVAL;
+			return CD_EINVAL;
 	for (size_t i = 0; i < len; i++)
 		if (u256_mul_add_small(&r, 10, (uint64_t)(s[i] - '0')))
-			return U256_EOVERFLOW;
+			return CD_ERANGE;
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 int u256_format_hex(struct u256 a, char *buf, size_t cap)
@@ -294,7 +294,7 @@ int u256_format_hex(struct u256 a, char *buf, size_t cap)
 	if (nibbles == 0)
 		nibbles = 1;
 	if (cap < (size_t)nibbles + 3)
-		return U256_ESPACE;
+		return CD_ESPACE;
 	buf[pos++] = '0';
 	buf[pos++] = 'x';
 	for (int k = nibbles - 1; k >= 0; k--)
@@ -320,7 +320,7 @@ int u256_format_dec(struct u256 a, char *buf, size_t cap)
 	while (n > 1 && tmp[n - 1] == '0')
 		n--;
 	if (cap < n + 1)
-		return U256_ESPACE;
+		return CD_ESPACE;
 	for (size_t i = 0; i < n; i++)
 		buf[i] = tmp[n - 1 - i];
 	buf[n] = '\0';
@@ -333,17 +333,17 @@ int u256_parse_units(struct u256 *out, const char *s, size_t len, unsigned decim
 	size_t dot = len, int_len, frac_len;
 
 	if (!s || len == 0)
-		return U256_EINVAL;
+		return CD_EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '.' && dot == len)
 			dot = i;
 		else if (s[i] < '0' || s[i] > '9')
-			return U256_EINVAL;
+			return CD_EINVAL;
 	}
 	int_len = dot;
 	frac_len = dot < len ? len - dot - 1 : 0;
 	if (int_len == 0 && frac_len == 0)
-		return U256_EINVAL; /* "." alone */
+		return CD_EINVAL; /* "." alone */
 	/* Trailing fractional zeros carry no value, so they never cost precision. */
 	while (frac_len > 0 && s[dot + frac_len] == '0')
 		frac_len--;
@@ -351,16 +351,16 @@ int u256_parse_units(struct u256 *out, const char *s, size_t len, unsigned decim
 		return U256_EPRECISION;
 	for (size_t i = 0; i < int_len; i++)
 		if (u256_mul_add_small(&r, 10, (uint64_t)(s[i] - '0')))
-			return U256_EOVERFLOW;
+			return CD_ERANGE;
 	for (size_t i = 0; i < frac_len; i++)
 		if (u256_mul_add_small(&r, 10, (uint64_t)(s[dot + 1 + i] - '0')))
-			return U256_EOVERFLOW;
+			return CD_ERANGE;
 	/* Scale by the remaining power of ten; zero stays zero whatever the unit. */
 	for (size_t i = frac_len; i < decimals && !u256_is_zero(r); i++)
 		if (u256_mul_add_small(&r, 10, 0))
-			return U256_EOVERFLOW;
+			return CD_ERANGE;
 	*out = r;
-	return U256_OK;
+	return CD_OK;
 }
 
 int u256_format_units(struct u256 a, unsigned decimals, char *buf, size_t cap)
@@ -372,7 +372,7 @@ int u256_format_units(struct u256 a, unsigned decimals, char *buf, size_t cap)
 
 	if (u256_is_zero(a) || decimals == 0) {
 		if (cap < n + 1)
-			return U256_ESPACE;
+			return CD_ESPACE;
 		memcpy(buf, digits, n + 1);
 		return (int)n;
 	}
@@ -393,7 +393,7 @@ int u256_format_units(struct u256 a, unsigned decimals, char *buf, size_t cap)
 		zeros = 0;
 	total = (int_len ? int_len : 1) + (tail_len ? 1 + zeros + tail_len : 0);
 	if (total > INT_MAX || cap < total + 1)
-		return U256_ESPACE;
+		return CD_ESPACE;
 	if (int_len) {
 		memcpy(buf, digits, int_len);
 		pos = int_len;

@@ -9,6 +9,8 @@
 #ifndef CHAINDECK_U256_H
 #define CHAINDECK_U256_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,23 +21,21 @@ struct u256 {
 };
 
 enum {
-	U256_OK = 0,
-	U256_EINVAL = -1,    /* malformed text */
-	U256_EOVERFLOW = -2, /* result does not fit in 256 bits (or in the asked width) */
-	U256_EDIVZERO = -3,
-	U256_ESPACE = -4,    /* output buffer too small */
-	U256_EPRECISION = -5 /* more fractional digits than the unit has decimals */
+	/* and the shared CD_EINVAL (malformed text), CD_ERANGE (does not fit in
+	 * 256 bits, or in the asked width), CD_ESPACE (output buffer too small) */
+	U256_EDIVZERO = -101,
+	U256_EPRECISION = -102 /* more fractional digits than the unit has decimals */
 };
 
 struct u256 u256_from_u64(uint64_t v);
 bool u256_is_zero(struct u256 a);
 /* -1, 0 or 1. */
 int u256_cmp(struct u256 a, struct u256 b);
-/* Fails with U256_EOVERFLOW when a does not fit in 64 bits. */
+/* Fails with CD_ERANGE when a does not fit in 64 bits. */
 int u256_to_u64(struct u256 a, uint64_t *out);
 
 int u256_add(struct u256 *out, struct u256 a, struct u256 b);
-int u256_sub(struct u256 *out, struct u256 a, struct u256 b); /* U256_EOVERFLOW when b > a */
+int u256_sub(struct u256 *out, struct u256 a, struct u256 b); /* CD_ERANGE when b > a */
 int u256_mul(struct u256 *out, struct u256 a, struct u256 b);
 /* q and r may be NULL. */
 int u256_divmod(struct u256 *q, struct u256 *r, struct u256 a, struct u256 b);
@@ -53,7 +53,7 @@ int u256_from_be(struct u256 *out, const uint8_t *in, size_t len);
  */
 int u256_parse_hex(struct u256 *out, const char *s, size_t len);
 int u256_parse_dec(struct u256 *out, const char *s, size_t len);
-/* Writes a NUL-terminated string: "0x0", "0x1a" (minimal); returns its length or U256_ESPACE.
+/* Writes a NUL-terminated string: "0x0", "0x1a" (minimal); returns its length or CD_ESPACE.
  * 67 bytes always suffice for hex, 79 for decimal. */
 int u256_format_hex(struct u256 a, char *buf, size_t cap);
 int u256_format_dec(struct u256 a, char *buf, size_t cap);

@@ -615,7 +615,7 @@ static void note_broken(struct node_rt *n, const struct poll_def *d, const struc
 		text_sanitize(msg, sizeof(msg), r->message ? r->message : "", r->message ? strlen(r->message) : 0);
 		snprintf(n->broken, sizeof(n->broken), "%s answered with an error: %s", d->method, msg);
 	} else {
-		snprintf(n->broken, sizeof(n->broken), "%s: %s", d->method, rpc_status_str(r->status));
+		snprintf(n->broken, sizeof(n->broken), "%s: %s", d->method, cd_strerror(r->status));
 	}
 }
 
@@ -763,7 +763,7 @@ static void on_probe(void *ud, const struct rpc_response *res)
 	if (res->reply[P_COINBASE].status == RPC_OK && cJSON_IsString(res->reply[P_COINBASE].result)) {
 		const char *s = res->reply[P_COINBASE].result->valuestring;
 
-		v->has_coinbase = hex_decode_exact(v->coinbase, sizeof(v->coinbase), s, strlen(s)) == HEX_OK;
+		v->has_coinbase = hex_decode_exact(v->coinbase, sizeof(v->coinbase), s, strlen(s)) == CD_OK;
 	}
 	notify(n->fleet);
 }

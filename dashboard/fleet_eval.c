@@ -215,7 +215,7 @@ struct sort_key {
 static bool fee_key(struct u256 fee, uint64_t *k)
 {
 	/* Fees beyond 2^64 wei per gas do not happen; clamp rather than fail. */
-	if (u256_to_u64(fee, k) != U256_OK)
+	if (u256_to_u64(fee, k) != CD_OK)
 		*k = UINT64_MAX;
 	return true;
 }

@@ -116,13 +116,13 @@ static bool print_block(struct head_app *a, const char *tag, const struct rpc_re
 	int rc;
 
 	if (r->status != RPC_OK) {
-		fprintf(stderr, "head: eth_getBlockByNumber: %s%s%s\n", rpc_status_str(r->status),
+		fprintf(stderr, "head: eth_getBlockByNumber: %s%s%s\n", cd_strerror(r->status),
 		        r->status == RPC_EREMOTE ? ": " : "", r->status == RPC_EREMOTE ? r->message : "");
 		return false;
 	}
 	rc = eth_decode_header(r->result, &b, err, sizeof(err));
-	if (rc != ETH_OK) {
-		fprintf(stderr, "head: block: %s\n", rc == ETH_ENULL ? "the node has no such block" : err);
+	if (rc != CD_OK) {
+		fprintf(stderr, "head: block: %s\n", rc == CD_ENOTFOUND ? "the node has no such block" : err);
 		return false;
 	}
 	if (b.has_hash)
@@ -182,7 +182,7 @@ static void on_block_number(void *ud, const struct rpc_response *res)
 		fprintf(stderr, "head: %s\n", res->detail);
 		return;
 	}
-	if (res->reply[0].status != RPC_OK || eth_decode_u64(res->reply[0].result, &n, NULL, 0) != ETH_OK) {
+	if (res->reply[0].status != RPC_OK || eth_decode_u64(res->reply[0].result, &n, NULL, 0) != CD_OK) {
 		fprintf(stderr, "head: eth_blockNumber: %s\n",
 		        res->reply[0].status == RPC_EREMOTE ? res->reply[0].message : "not a quantity");
 		return;
@@ -242,11 +242,11 @@ static void on_first(void *ud, const struct rpc_response *res)
 	}
 	if (res->reply[0].status != RPC_OK) {
 		fprintf(stderr, "head: eth_chainId: %s\n", res->reply[0].status == RPC_EREMOTE ?
-		        res->reply[0].message : rpc_status_str(res->reply[0].status));
+		        res->reply[0].message : cd_strerror(res->reply[0].status));
 		a->done = true;
 		return;
 	}
-	if (eth_decode_u64(res->reply[0].result, &chain_id, err, sizeof(err)) != ETH_OK) {
+	if (eth_decode_u64(res->reply[0].result, &chain_id, err, sizeof(err)) != CD_OK) {
 		fprintf(stderr, "head: eth_chainId: %s\n", err);
 		a->done = true;
 		return;

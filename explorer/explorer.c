@@ -327,7 +327,7 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		uint8_t hash[32];
 
 		if (n == MAX_CATCHUP || !cJSON_IsString(h) ||
-		    hex_decode_exact(hash, 32, h->valuestring, strlen(h->valuestring)) != HEX_OK)
+		    hex_decode_exact(hash, 32, h->valuestring, strlen(h->valuestring)) != CD_OK)
 			continue;
 		rpc_batch_add(b, "eth_getBlockByHash", params_hash(hash, false));
 		n++;
@@ -519,7 +519,7 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 		return;
 	}
 	rc = eth_decode_block(res->reply[0].result, &d->block, err, sizeof(err));
-	if (rc == ETH_ENULL) {
+	if (rc == CD_ENOTFOUND) {
 		doc_fail(e, DOC_NOT_FOUND, "no such block on this node", NULL);
 		return;
 	}
@@ -574,7 +574,7 @@ static void on_revert(void *ud, const struct rpc_response *res)
 		if (cJSON_IsObject(dj))
 			dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
 		if (cJSON_IsString(dj) &&
-		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == HEX_OK)
+		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK)
 			abi_decode_revert(data, len, d->revert, sizeof(d->revert));
 		else
 			text_sanitize(d->revert, sizeof(d->revert), r->message, strlen(r->message));
@@ -652,7 +652,7 @@ static void on_tx_doc(void *ud, const struct rpc_response *res)
 	}
 	eth_tx_free(&d->tx);
 	rc = eth_decode_tx(res->reply[0].result, &d->tx, err, sizeof(err));
-	if (rc == ETH_ENULL) {
+	if (rc == CD_ENOTFOUND) {
 		if (d->target.kind == DOC_HASH) {
 			open_block_by_hash_after_miss(e);
 			return;
@@ -955,21 +955,21 @@ int explorer_parse_query(const char *text, struct explorer_target *out, char *er
 		}
 		if (len == 66) {
 			out->kind = DOC_HASH;
-			return hex_decode_exact(out->hash, 32, s, len) == HEX_OK ? 0 : -1;
+			return hex_decode_exact(out->hash, 32, s, len) == CD_OK ? 0 : -1;
 		}
 		if (len == 42) {
 			struct address a;
 
 			rc = address_parse(&a, s, len);
-			if (rc != ADDRESS_OK) {
-				snprintf(err, errlen, "%s", address_strerror(rc));
+			if (rc != CD_OK) {
+				snprintf(err, errlen, "%s", cd_strerror(rc));
 				return -1;
 			}
 			out->kind = DOC_ADDRESS;
 			memcpy(out->address, a.b, 20);
 			return 0;
 		}
-		if (len <= 18 && hex_parse_u64(&out->number, s, len) == HEX_OK) {
+		if (len <= 18 && hex_parse_u64(&out->number, s, len) == CD_OK) {
 			out->kind = DOC_BLOCK;
 			return 0;
 		}

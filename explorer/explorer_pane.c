@@ -289,7 +289,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		fmt_units_fit(val, sizeof(val), tx->value, 18, "", 18, widget_more(app));
 		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
 		if (d->receipts && d->receipts[i].has_effective_gas_price &&
-		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == U256_OK)
+		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == CD_OK)
 			fmt_units_fit(fee, sizeof(fee), f, 18, "", 12, widget_more(app));
 		else
 			snprintf(fee, sizeof(fee), "?");
@@ -590,8 +590,8 @@ static void save_label(struct xp *x, struct app *app, const char *label)
 		return;
 	}
 	memcpy(a.b, x->label_addr, 20);
-	if (addressbook_set(app->book, &a, label, err, sizeof(err)) != ADDRESSBOOK_OK ||
-	    addressbook_save(app->book, err, sizeof(err)) != ADDRESSBOOK_OK) {
+	if (addressbook_set(app->book, &a, label, err, sizeof(err)) != CD_OK ||
+	    addressbook_save(app->book, err, sizeof(err)) != CD_OK) {
 		notice_set(&x->note, true, "%s", err);
 		return;
 	}

@@ -157,7 +157,7 @@ static void cost_rows(struct builder *b, const struct explorer_doc *d)
 		add(b, "Gas", TXV_NORMAL, NULL, "limit %s", fmt_count(num, sizeof(num), tx->gas));
 	if (d->has_receipt && r->has_effective_gas_price) {
 		add(b, "Gas price", TXV_NORMAL, NULL, "%s", fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
-		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == U256_OK)
+		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == CD_OK)
 			add(b, "Fee", TXV_NORMAL, NULL, "%s", fmt_units(v, sizeof(v), fee, 18, "ETH"));
 	} else if (tx->has_max_fees) {
 		add(b, "Fees", TXV_NORMAL, NULL, "max %s, tip %s", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"),
@@ -201,7 +201,7 @@ static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *
 
 	memcpy(t.address, lg->address, 20);
 	txview_short_addr(by, sizeof(by), lg->address);
-	if (abi_decode_token_log(lg, &ev) == ABI_OK) {
+	if (abi_decode_token_log(lg, &ev) == CD_OK) {
 		char from[32], to[32], amt[160];
 		struct token_meta meta;
 

@@ -305,7 +305,7 @@ static int st_book_up(struct ctx *x, char *err, size_t errlen)
 		return 0;
 	}
 	/* A damaged book is reported and left alone: saving over it would lose its labels. */
-	if (addressbook_load(x->app.book, path, x->app.book_error, sizeof(x->app.book_error)) != ADDRESSBOOK_OK) {
+	if (addressbook_load(x->app.book, path, x->app.book_error, sizeof(x->app.book_error)) != CD_OK) {
 		log_msg(LOG_WARN, "address book: %s", x->app.book_error);
 		x->app.book_readonly = true;
 	}

@@ -21,30 +21,6 @@ enum {
 	SALT_PREFIX_LEN = 8 /* "mnemonic" */
 };
 
-const char *bip39_strerror(int err)
-{
-	switch (err) {
-	case BIP39_OK:
-		return "ok";
-	case BIP39_EINVAL:
-		return "unsupported entropy length or word count";
-	case BIP39_ESPACE:
-		return "output buffer too small";
-	case BIP39_ECOUNT:
-		return "wrong number of words";
-	case BIP39_EWORD:
-		return "word not in the BIP-39 English word list";
-	case BIP39_ECHECKSUM:
-		return "bad checksum";
-	case BIP39_ECRYPTO:
-		return "crypto backend failed";
-	case BIP39_EUTF8:
-		return "not valid UTF-8";
-	default:
-		return "unknown error";
-	}
-}
-
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -114,7 +90,7 @@ int bip39_mnemonic_from_entropy(char *out, size_t cap, const uint8_t *entropy, s
 	size_t words, need = 0, pos = 0;
 
 	if (len < 16 || len > 32 || len % 4 != 0)
-		return BIP39_EINVAL;
+		return CD_EINVAL;
 	words = len * 3 / 4;
 	memcpy(buf, entropy, len);
 	crypto_hash_sha256(hash, entropy, len);
@@ -126,7 +102,7 @@ int bip39_mnemonic_from_entropy(char *out, size_t cap, const uint8_t *entropy, s
 		sodium_memzero(hash, sizeof hash);
 		if (out && cap > 0)
 			sodium_memzero(out, cap);
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	}
 	for (size_t i = 0; i < words; i++) {
 		const char *w = bip39_word(get11(buf, i));
@@ -150,9 +126,9 @@ int bip39_mnemonic_generate(char *out, size_t cap, size_t words)
 	int rc;
 
 	if (!valid_words(words))
-		return BIP39_EINVAL;
+		return CD_EINVAL;
 	if (sodium_init() < 0)
-		return BIP39_ECRYPTO;
+		return CD_ECRYPTO;
 	len = words * 4 / 3;
 	randombytes_buf(entropy, len);
 	rc = bip39_mnemonic_from_entropy(out, cap, entropy, len);
@@ -175,7 +151,7 @@ int bip39_normalize(char *out, size_t cap, const char *in)
 		if (w + pending_space + 1 >= cap) {
 			if (out && cap > 0)
 				sodium_memzero(out, cap);
-			return BIP39_ESPACE;
+			return CD_ESPACE;
 		}
 		if (pending_space)
 			out[w++] = ' ';
@@ -183,7 +159,7 @@ int bip39_normalize(char *out, size_t cap, const char *in)
 		out[w++] = (char)lower(c);
 	}
 	if (cap == 0)
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	out[w] = '\0';
 	return (int)w;
 }
@@ -212,7 +188,7 @@ int bip39_mnemonic_to_entropy(uint8_t entropy[BIP39_ENTROPY_MAX], size_t *len,
 	char word[BIP39_WORD_MAX + 1];
 	size_t words, ent_len, cs_bits, i = 0;
 	const char *p = mnemonic;
-	int rc = BIP39_OK;
+	int rc = CD_OK;
 
 	if (bad_word)
 		*bad_word = 0;
@@ -264,7 +240,7 @@ int bip39_mnemonic_to_entropy(uint8_t entropy[BIP39_ENTROPY_MAX], size_t *len,
 	if (len)
 		*len = ent_len;
 out:
-	if (rc != BIP39_OK && entropy)
+	if (rc != CD_OK && entropy)
 		sodium_memzero(entropy, BIP39_ENTROPY_MAX);
 	sodium_memzero(buf, sizeof buf);
 	sodium_memzero(hash, sizeof hash);
@@ -283,7 +259,7 @@ int bip39_nfkd(char *out, size_t cap, const char *in)
 	uint8_t *r;
 
 	if (cap == 0)
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	/* u8_normalize would turn bad bytes into U+FFFD: refuse them instead. */
 	if (u8_check((const uint8_t *)in, len) != NULL) {
 		sodium_memzero(out, cap);
@@ -301,11 +277,11 @@ int bip39_nfkd(char *out, size_t cap, const char *in)
 		sodium_memzero(r, outlen);
 		free(r);
 		sodium_memzero(out, cap);
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	}
 	if (outlen > INT_MAX) {
 		sodium_memzero(out, cap);
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	}
 	out[outlen] = '\0';
 	return (int)outlen;
@@ -329,12 +305,12 @@ static int pbkdf2_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, cons
 	size_t mcap = nfkd_cap(mlen), pcap = nfkd_cap(plen);
 	char *m = NULL, *p = NULL;
 	unsigned char *salt = NULL;
-	int rc = BIP39_OK, n, ok;
+	int rc = CD_OK, n, ok;
 
 	sodium_memzero(seed, BIP39_SEED_SIZE);
 	if (mlen > (size_t)INT_MAX / 16 || plen > (size_t)INT_MAX / 16) {
 		set_err(err, errlen, "mnemonic or passphrase too long");
-		return BIP39_EINVAL;
+		return CD_EINVAL;
 	}
 	m = sodium_malloc(mcap);
 	p = sodium_malloc(pcap);
@@ -369,7 +345,7 @@ static int pbkdf2_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, cons
 	if (ok != 1) {
 		sodium_memzero(seed, BIP39_SEED_SIZE);
 		set_err(err, errlen, "PBKDF2 failed");
-		rc = BIP39_ECRYPTO;
+		rc = CD_ECRYPTO;
 	}
 out:
 	sodium_free(m);
@@ -406,14 +382,14 @@ static int english_normalized(char norm[BIP39_MNEMONIC_SIZE], const char *mnemon
 {
 	int rc = bip39_mnemonic_check(mnemonic, NULL, err, errlen);
 
-	if (rc != BIP39_OK)
+	if (rc != CD_OK)
 		return rc;
 	/* A valid mnemonic of at most 24 known words always fits. */
 	if (bip39_normalize(norm, BIP39_MNEMONIC_SIZE, mnemonic) < 0) {
 		sodium_memzero(norm, BIP39_MNEMONIC_SIZE);
-		return BIP39_ESPACE;
+		return CD_ESPACE;
 	}
-	return BIP39_OK;
+	return CD_OK;
 }
 
 int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
@@ -424,7 +400,7 @@ int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
 
 	sodium_memzero(seed, BIP39_SEED_SIZE);
 	rc = english_normalized(norm, mnemonic, err, errlen);
-	if (rc == BIP39_OK)
+	if (rc == CD_OK)
 		rc = pbkdf2_seed(seed, norm, passphrase, 1, err, errlen);
 	sodium_memzero(norm, sizeof norm);
 	return rc;
@@ -438,7 +414,7 @@ int bip39_mnemonic_to_seed_unnormalized(uint8_t seed[BIP39_SEED_SIZE], const cha
 
 	sodium_memzero(seed, BIP39_SEED_SIZE);
 	rc = english_normalized(norm, mnemonic, err, errlen);
-	if (rc == BIP39_OK)
+	if (rc == CD_OK)
 		rc = pbkdf2_seed(seed, norm, passphrase, 0, err, errlen);
 	sodium_memzero(norm, sizeof norm);
 	return rc;

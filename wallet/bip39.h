@@ -22,18 +22,19 @@
 #ifndef CHAINDECK_BIP39_H
 #define CHAINDECK_BIP39_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 enum {
-	BIP39_OK = 0,
-	BIP39_EINVAL = -1,    /* entropy length or word count argument not supported */
-	BIP39_ESPACE = -2,    /* output buffer too small */
-	BIP39_ECOUNT = -3,    /* mnemonic does not have 12, 15, 18, 21 or 24 words */
-	BIP39_EWORD = -4,     /* a word is not in the English list */
-	BIP39_ECHECKSUM = -5, /* all words known, but the checksum does not match */
-	BIP39_ECRYPTO = -6,   /* the random source or PBKDF2 failed */
-	BIP39_EUTF8 = -7      /* text that must be UTF-8 is not */
+	/* and the shared CD_EINVAL (entropy length or word count argument not
+	 * supported), CD_ESPACE (output buffer too small), CD_ECRYPTO (the random
+	 * source or PBKDF2 failed) */
+	BIP39_ECOUNT = -1001,    /* mnemonic does not have 12, 15, 18, 21 or 24 words */
+	BIP39_EWORD = -1002,     /* a word is not in the English list */
+	BIP39_ECHECKSUM = -1003, /* all words known, but the checksum does not match */
+	BIP39_EUTF8 = -1004      /* text that must be UTF-8 is not */
 };
 
 enum {
@@ -43,9 +44,6 @@ enum {
 	BIP39_SEED_SIZE = 64,
 	BIP39_MNEMONIC_SIZE = 216    /* 24 words of up to 8 letters, 23 spaces, NUL */
 };
-
-/* A fixed English phrase for a status ("bad checksum", ...). Never NULL. */
-const char *bip39_strerror(int err);
 
 /* Word i (0..2047) of the English list, or NULL when i is out of range. */
 const char *bip39_word(unsigned i);
@@ -59,22 +57,22 @@ int bip39_word_index(const char *word, size_t len);
 /*
  * Writes the mnemonic for entropy[0..len) into out (NUL-terminated, words
  * separated by single spaces). len is 16, 20, 24, 28 or 32 bytes (12, 15, 18,
- * 21 or 24 words), else BIP39_EINVAL. Returns the text length or
- * BIP39_ESPACE (out is then wiped); BIP39_MNEMONIC_SIZE always suffices.
+ * 21 or 24 words), else CD_EINVAL. Returns the text length or
+ * CD_ESPACE (out is then wiped); BIP39_MNEMONIC_SIZE always suffices.
  */
 int bip39_mnemonic_from_entropy(char *out, size_t cap, const uint8_t *entropy, size_t len);
 
 /*
  * A new mnemonic of `words` words (12, 15, 18, 21 or 24; the product offers 12
  * and 24) from the system's random source (randombytes_buf). Calls sodium_init.
- * Returns the text length, BIP39_EINVAL, BIP39_ESPACE or BIP39_ECRYPTO.
+ * Returns the text length, CD_EINVAL, CD_ESPACE or CD_ECRYPTO.
  */
 int bip39_mnemonic_generate(char *out, size_t cap, size_t words);
 
 /*
  * Lowercases ASCII letters, turns every run of ASCII whitespace into one
  * space and trims both ends; other bytes are copied unchanged. out may equal
- * in. Returns the length written (NUL-terminated) or BIP39_ESPACE (out is
+ * in. Returns the length written (NUL-terminated) or CD_ESPACE (out is
  * then wiped). A buffer of strlen(in) + 1 bytes always suffices.
  */
 int bip39_normalize(char *out, size_t cap, const char *in);
@@ -94,7 +92,7 @@ int bip39_normalize(char *out, size_t cap, const char *in);
 int bip39_mnemonic_to_entropy(uint8_t entropy[BIP39_ENTROPY_MAX], size_t *len,
 			      const char *mnemonic, size_t *bad_word, char *err, size_t errlen);
 
-/* bip39_mnemonic_to_entropy without the entropy: BIP39_OK for a valid mnemonic. */
+/* bip39_mnemonic_to_entropy without the entropy: CD_OK for a valid mnemonic. */
 int bip39_mnemonic_check(const char *mnemonic, size_t *bad_word, char *err, size_t errlen);
 
 /*
@@ -102,7 +100,7 @@ int bip39_mnemonic_check(const char *mnemonic, size_t *bad_word, char *err, size
  * "mnemonic" + NFKD(passphrase), 2048 rounds. passphrase may be NULL (same
  * as ""). The mnemonic must be valid: its errors are those of
  * bip39_mnemonic_to_entropy, and seed is then left wiped. Takes a few
- * milliseconds; BIP39_ECRYPTO if PBKDF2 fails.
+ * milliseconds; CD_ECRYPTO if PBKDF2 fails.
  */
 int bip39_mnemonic_to_seed(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic,
 			   const char *passphrase, char *err, size_t errlen);
@@ -129,7 +127,7 @@ int bip39_seed_from_text(uint8_t seed[BIP39_SEED_SIZE], const char *mnemonic, co
 
 /*
  * NFKD of the UTF-8 text in into out[cap] (NUL-terminated). Returns the
- * length, BIP39_EUTF8 (in is not valid UTF-8) or BIP39_ESPACE; out is wiped
+ * length, BIP39_EUTF8 (in is not valid UTF-8) or CD_ESPACE; out is wiped
  * on error. 11 * strlen(in) + 16 bytes always suffice.
  */
 int bip39_nfkd(char *out, size_t cap, const char *in);

@@ -20,6 +20,7 @@
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "common/text.h"
+#include "common/xalloc.h"
 #include "wallet/sign.h"
 
 enum {
@@ -61,7 +62,7 @@ struct ctx {
 	size_t pathlen;
 	size_t prefix;      /* length of "message." / "domain." in path: rows start after it */
 	struct rows *rows;
-	int rc;             /* EIP712_ENOMEM once an allocation failed */
+	int rc;             /* CD_EINVAL once the document was refused */
 };
 
 static const struct {
@@ -75,21 +76,11 @@ static const struct {
 };
 enum { DOMAIN_STD_N = sizeof(domain_std) / sizeof(domain_std[0]) };
 
-const char *eip712_strerror(int err)
-{
-	switch (err) {
-	case EIP712_OK: return "ok";
-	case EIP712_EINVAL: return "invalid typed data";
-	case EIP712_ENOMEM: return "out of memory";
-	}
-	return "unknown error";
-}
-
 /* ---- errors and paths ---------------------------------------------------------------------------- */
 
 static int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Records "path: message" (the first error wins) and returns EIP712_EINVAL. */
+/* Records "path: message" (the first error wins) and returns CD_EINVAL. */
 static int fail(struct ctx *c, const char *fmt, ...)
 {
 	char msg[EIP712_ERR_MAX];
@@ -97,7 +88,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 
 	if (c->rc != 0)
 		return c->rc;
-	c->rc = EIP712_EINVAL;
+	c->rc = CD_EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -112,16 +103,6 @@ static int fail(struct ctx *c, const char *fmt, ...)
 		else
 			snprintf(raw, sizeof(raw), "%s", msg);
 		text_sanitize(c->err, c->errcap, raw, strlen(raw));
-	}
-	return c->rc;
-}
-
-static int nomem(struct ctx *c)
-{
-	if (c->rc == 0) {
-		c->rc = EIP712_ENOMEM;
-		if (c->errcap)
-			snprintf(c->err, c->errcap, "out of memory");
 	}
 	return c->rc;
 }
@@ -157,29 +138,16 @@ static int add_row(struct ctx *c, const char *type, size_t typelen, char *value)
 	struct eip712_field *f;
 	const char *p = c->path + (c->pathlen >= c->prefix ? c->prefix : c->pathlen);
 
-	if (!value)
-		return nomem(c);
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct eip712_field *v = realloc(r->v, cap * sizeof(*v));
 
-		if (!v) {
-			free(value);
-			return nomem(c);
-		}
-		r->v = v;
+		r->v = xrealloc(r->v, cap * sizeof(*r->v));
 		r->cap = cap;
 	}
 	f = &r->v[r->n];
-	f->path = strdup(p);
-	f->type = strndup(type, typelen);
+	f->path = xstrdup(p);
+	f->type = xstrndup(type, typelen);
 	f->value = value;
-	if (!f->path || !f->type) {
-		free(f->path);
-		free(f->type);
-		free(f->value);
-		return nomem(c);
-	}
 	r->n++;
 	return 0;
 }
@@ -400,9 +368,7 @@ static int load_struct(struct ctx *c, const cJSON *def, struct stype *st)
 	st->n = 0;
 	if (want > MEMBERS_MAX)
 		return fail(c, "more than %d members", MEMBERS_MAX);
-	st->m = calloc(want ? want : 1, sizeof(*st->m));
-	if (!st->m)
-		return nomem(c);
+	st->m = xcalloc(want ? want : 1, sizeof(*st->m));
 	for (const cJSON *f = def->child; f && (size_t)i < want; f = f->next, i++) {
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
 		const cJSON *type = cJSON_GetObjectItemCaseSensitive(f, "type");
@@ -522,9 +488,7 @@ static int encode_type(struct ctx *c, size_t idx)
 		for (size_t j = 0; j < list[i]->n; j++)
 			len += strlen(list[i]->m[j].type) + strlen(list[i]->m[j].name) + 2;
 	}
-	s = malloc(len + 1);
-	if (!s)
-		return nomem(c);
+	s = xmalloc(len + 1);
 	for (size_t i = 0; i < nl; i++) {
 		pos += (size_t)sprintf(s + pos, "%s(", list[i]->name);
 		for (size_t j = 0; j < list[i]->n; j++)
@@ -569,9 +533,9 @@ static int parse_integer(struct ctx *c, const cJSON *v, const char *type, struct
 			rc = u256_parse_hex(mag, s, n);
 		else
 			rc = u256_parse_dec(mag, s, n);
-		if (rc == U256_EOVERFLOW)
+		if (rc == CD_ERANGE)
 			return fail(c, "%s: value out of range", type);
-		if (rc != U256_OK)
+		if (rc != CD_OK)
 			return fail(c, "%s: \"%.40s\" is not a number (decimal digits or 0x-hex, '-' for a "
 				"negative int)", type, v->valuestring);
 		if (u256_is_zero(*mag))
@@ -587,25 +551,22 @@ static char *fmt_integer(struct u256 mag, bool neg)
 
 	buf[0] = '-';
 	u256_format_dec(mag, buf + 1, sizeof(buf) - 1);
-	return strdup(neg ? buf : buf + 1);
+	return xstrdup(neg ? buf : buf + 1);
 }
 
 static char *fmt_hex(const uint8_t *b, size_t n)
 {
-	char *s = malloc(2 * n + 3);
+	char *s = xmalloc(2 * n + 3);
 
-	if (s)
-		hex_encode(s, 2 * n + 3, b, n, 1);
+	hex_encode(s, 2 * n + 3, b, n, 1);
 	return s;
 }
 
 static char *fmt_string(const char *s, size_t n)
 {
 	size_t cap = n + 8;
-	char *out = malloc(cap);
+	char *out = xmalloc(cap);
 
-	if (!out)
-		return NULL;
 	out[0] = '"';
 	n = text_sanitize(out + 1, cap - 3, s, n);
 	out[1 + n] = '"';
@@ -627,10 +588,8 @@ static int parse_hexbytes(struct ctx *c, const cJSON *v, const char *type, uint8
 	len = strlen(s);
 	if (len < 2 || s[0] != '0' || s[1] != 'x')
 		return fail(c, "%s: expected a 0x-hex string", type);
-	*out = malloc(len / 2 + 1);
-	if (!*out)
-		return nomem(c);
-	if (hex_decode(*out, len / 2 + 1, n, s, len) != HEX_OK) {
+	*out = xmalloc(len / 2 + 1);
+	if (hex_decode(*out, len / 2 + 1, n, s, len) != CD_OK) {
 		free(*out);
 		*out = NULL;
 		return fail(c, "%s: not hex (0x and an even number of hex digits)", type);
@@ -683,8 +642,8 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
 		if (rc == ABI_ETYPE)
 			return fail(c, "%s: value out of range", tname);
-		if (rc != ABI_OK || outlen != 32)
-			return fail(c, "%s: cannot encode (%s)", tname, abi_strerror(rc));
+		if (rc != CD_OK || outlen != 32)
+			return fail(c, "%s: cannot encode (%s)", tname, cd_strerror(rc));
 		shown = fmt_integer(mag, neg);
 		break;
 	case B_BOOL:
@@ -692,22 +651,21 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 			return fail(c, "bool: expected true or false");
 		a.kind = ABI_BOOL;
 		a.b = cJSON_IsTrue(v);
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
 			return fail(c, "bool: cannot encode");
-		shown = strdup(a.b ? "true" : "false");
+		shown = xstrdup(a.b ? "true" : "false");
 		break;
 	case B_ADDRESS:
 		if (!cJSON_IsString(v))
 			return fail(c, "address: expected a 0x string of 40 hex digits");
 		rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
-		if (rc != ADDRESS_OK)
-			return fail(c, "address: \"%.50s\": %s", v->valuestring, address_strerror(rc));
+		if (rc != CD_OK)
+			return fail(c, "address: \"%.50s\": %s", v->valuestring, cd_strerror(rc));
 		a.kind = ABI_ADDRESS;
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
 			return fail(c, "address: cannot encode");
-		shown = malloc(ADDRESS_TEXT_SIZE);
-		if (shown)
-			address_format(&a.addr, shown);
+		shown = xmalloc(ADDRESS_TEXT_SIZE);
+		address_format(&a.addr, shown);
 		break;
 	case B_BYTESN:
 		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
@@ -722,7 +680,7 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
 		shown = fmt_hex(bytes, n);
 		free(bytes);
-		if (rc != ABI_OK) {
+		if (rc != CD_OK) {
 			free(shown);
 			return fail(c, "%s: cannot encode", tname);
 		}
@@ -773,7 +731,7 @@ static int encode_value(struct ctx *c, const char *type, size_t tlen, const cJSO
 			return fail(c, "%.*s: expected %lu items, got %d", (int)tlen, type, fixed, count);
 		if (count == 0) {
 			keccak256(word, NULL, 0);
-			return add_row(c, type, tlen, strdup("[]"));
+			return add_row(c, type, tlen, xstrdup("[]"));
 		}
 		keccak256_init(&k);
 		for (const cJSON *it = v->child; it; it = it->next, i++) {
@@ -823,15 +781,13 @@ static int encode_struct(struct ctx *c, size_t idx, const cJSON *v, unsigned dep
 	if (encode_type(c, idx) != 0)
 		return c->rc;
 	if (enc) {
-		buf = malloc(32 * (t->n + 1));
-		if (!buf)
-			return nomem(c);
+		buf = xmalloc(32 * (t->n + 1));
 		memcpy(buf, t->hash, 32);
 	}
 	keccak256_init(&k);
 	keccak256_update(&k, t->hash, 32);
 	/* An empty nested struct is one line "{}"; an empty domain or message has none. */
-	if (t->n == 0 && c->pathlen >= c->prefix && add_row(c, t->name, strlen(t->name), strdup("{}")) != 0) {
+	if (t->n == 0 && c->pathlen >= c->prefix && add_row(c, t->name, strlen(t->name), xstrdup("{}")) != 0) {
 		free(buf);
 		return c->rc;
 	}
@@ -920,9 +876,7 @@ static int load_domain(struct ctx *c, const cJSON *def, const cJSON *domain, str
 		path_pop(c, o2);
 		path_pop(c, old);
 	} else {
-		d->m = calloc(DOMAIN_STD_N, sizeof(*d->m));
-		if (!d->m)
-			return nomem(c);
+		d->m = xcalloc(DOMAIN_STD_N, sizeof(*d->m));
 		for (size_t i = 0; i < DOMAIN_STD_N; i++)
 			if (cJSON_GetObjectItemCaseSensitive(domain, domain_std[i].name)) {
 				d->m[d->n].name = domain_std[i].name;
@@ -943,7 +897,7 @@ static void domain_extras(struct ctx *c, const cJSON *domain, struct eip712 *e)
 	if (id && parse_integer(c, id, "uint256", &e->chain_id, &neg) == 0)
 		e->has_chain_id = true;
 	if (cJSON_IsString(vc) &&
-	    address_parse(&e->verifying_contract, vc->valuestring, strlen(vc->valuestring)) == ADDRESS_OK)
+	    address_parse(&e->verifying_contract, vc->valuestring, strlen(vc->valuestring)) == CD_OK)
 		e->has_verifying_contract = true;
 }
 
@@ -995,7 +949,7 @@ void eip712_free(struct eip712 *e)
 int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, size_t errcap)
 {
 	static const char *const top[] = {"types", "primaryType", "domain", "message"};
-	struct ctx *c = calloc(1, sizeof(*c));
+	struct ctx *c = xcalloc(1, sizeof(*c));
 	struct rows dom = {0}, msg = {0};
 	const cJSON *types, *primary, *domain, *message, *domain_def;
 	cJSON *doc = NULL;
@@ -1005,11 +959,6 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 	memset(out, 0, sizeof(*out));
 	if (errcap)
 		err[0] = '\0';
-	if (!c) {
-		if (errcap)
-			snprintf(err, errcap, "out of memory");
-		return EIP712_ENOMEM;
-	}
 	c->err = err;
 	c->errcap = errcap;
 	if (len > EIP712_DOC_MAX) {
@@ -1100,10 +1049,8 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 		keccak256(out->digest, pre, sizeof(pre));
 	}
 	memcpy(out->type_hash, c->t[pidx].hash, 32);
-	out->primary_type = strdup(primary->valuestring);
-	out->encode_type = strdup(c->t[pidx].enc);
-	if (!out->primary_type || !out->encode_type)
-		nomem(c);
+	out->primary_type = xstrdup(primary->valuestring);
+	out->encode_type = xstrdup(c->t[pidx].enc);
 out:
 	rc = c->rc;
 	out->domain = dom.v;
@@ -1125,7 +1072,7 @@ int eip712_sign(const struct eip712 *e, const uint8_t priv[32], uint8_t sig[65])
 	int recid, rc;
 
 	rc = sign_digest(e->digest, priv, sig, &recid);
-	if (rc == SIGN_OK)
+	if (rc == CD_OK)
 		sig[64] = (uint8_t)(27 + recid);
 	return rc;
 }

@@ -38,6 +38,8 @@
 #ifndef CHAINDECK_EIP712_H
 #define CHAINDECK_EIP712_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,11 +47,9 @@
 #include "common/address.h"
 #include "common/u256.h"
 
-enum {
-	EIP712_OK = 0,
-	EIP712_EINVAL = -1,  /* the document is malformed or ambiguous; the message says where */
-	EIP712_ENOMEM = -2
-};
+/* Errors are the shared codes of common/error.h: CD_EINVAL (the document is
+ * malformed or ambiguous; the message says where). Out of memory aborts
+ * (common/xalloc.h). */
 
 enum {
 	EIP712_ERR_MAX = 256,        /* a message always fits */
@@ -89,12 +89,9 @@ struct eip712 {
 	size_t nfields;
 };
 
-/* A fixed English phrase for a status. Never NULL. */
-const char *eip712_strerror(int err);
-
 /*
  * Parses and validates json[0..len) (need not be NUL-terminated; at most
- * EIP712_DOC_MAX bytes), computes every hash and the view. Returns EIP712_OK
+ * EIP712_DOC_MAX bytes), computes every hash and the view. Returns CD_OK
  * with *out filled, or an error with a message in err (NUL-terminated, when
  * errcap > 0) and *out zeroed.
  */
@@ -102,7 +99,7 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 
 /*
  * Signs e->digest with priv (wallet/sign): sig gets r || s || v with v = 27 + recid,
- * as eth_signTypedData_v4 and cast return it. SIGN_OK or the sign module's error.
+ * as eth_signTypedData_v4 and cast return it. CD_OK or the sign module's error.
  */
 int eip712_sign(const struct eip712 *e, const uint8_t priv[32], uint8_t sig[65]);
 

@@ -22,10 +22,10 @@ static bool scale_up(struct u256 v, unsigned num, unsigned den, struct u256 *out
 {
 	struct u256 p, q, r;
 
-	if (u256_mul(&p, v, u256_from_u64(num)) != U256_OK ||
-	    u256_divmod(&q, &r, p, u256_from_u64(den)) != U256_OK)
+	if (u256_mul(&p, v, u256_from_u64(num)) != CD_OK ||
+	    u256_divmod(&q, &r, p, u256_from_u64(den)) != CD_OK)
 		return false;
-	if (!u256_is_zero(r) && u256_add(&q, q, u256_from_u64(1)) != U256_OK)
+	if (!u256_is_zero(r) && u256_add(&q, q, u256_from_u64(1)) != CD_OK)
 		return false;
 	*out = q;
 	return true;
@@ -70,8 +70,8 @@ int fees_suggest_1559(const struct eth_fee_history *h, struct fee_suggestion *ou
 			tip = least_paid;
 		if (u256_is_zero(tip))
 			tip = u256_from_u64(1);
-		if (u256_add(&two_base, out->base_fee, out->base_fee) != U256_OK ||
-		    u256_add(&out->max_fee[lvl], two_base, tip) != U256_OK) {
+		if (u256_add(&two_base, out->base_fee, out->base_fee) != CD_OK ||
+		    u256_add(&out->max_fee[lvl], two_base, tip) != CD_OK) {
 			free(col);
 			return -1;
 		}
@@ -103,7 +103,7 @@ int fees_total(uint64_t gas, struct u256 fee_per_gas, struct u256 value, struct 
 	struct u256 fee;
 	int rc = u256_mul(&fee, u256_from_u64(gas), fee_per_gas);
 
-	if (rc != U256_OK)
+	if (rc != CD_OK)
 		return rc;
 	return u256_add(out, fee, value);
 }
@@ -113,7 +113,7 @@ int fees_max_amount(struct u256 balance, uint64_t gas, struct u256 fee_per_gas, 
 	struct u256 fee;
 	int rc = u256_mul(&fee, u256_from_u64(gas), fee_per_gas);
 
-	if (rc != U256_OK)
+	if (rc != CD_OK)
 		return rc;
 	return u256_sub(out, balance, fee);
 }
@@ -122,10 +122,10 @@ int fees_bump(struct u256 old, struct u256 want, struct u256 *out)
 {
 	struct u256 bumped;
 
-	if (!scale_up(old, 110, 100, &bumped) || u256_add(&bumped, bumped, u256_from_u64(1)) != U256_OK)
-		return U256_EOVERFLOW;
+	if (!scale_up(old, 110, 100, &bumped) || u256_add(&bumped, bumped, u256_from_u64(1)) != CD_OK)
+		return CD_ERANGE;
 	*out = u256_cmp(want, bumped) > 0 ? want : bumped;
-	return U256_OK;
+	return CD_OK;
 }
 
 int fees_eip681(char *out, size_t cap, const uint8_t address[20], uint64_t chain_id, struct u256 value)

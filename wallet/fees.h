@@ -43,7 +43,7 @@ void fees_suggest_legacy(struct u256 gas_price, struct fee_suggestion *out);
 
 /*
  * The most that can be sent: balance − gas × fee per gas (the max fee, as
- * that is what the node reserves). U256_EOVERFLOW (an underflow) when the
+ * that is what the node reserves). CD_ERANGE (an underflow) when the
  * fee alone exceeds the balance.
  */
 int fees_max_amount(struct u256 balance, uint64_t gas, struct u256 fee_per_gas, struct u256 *out);

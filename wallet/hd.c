@@ -25,30 +25,6 @@ static const uint8_t XPRV_VERSION[4] = { 0x04, 0x88, 0xad, 0xe4 };
 static const uint8_t XPUB_VERSION[4] = { 0x04, 0x88, 0xb2, 0x1e };
 static const char BASE58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-const char *hd_strerror(int err)
-{
-	switch (err) {
-	case HD_OK:
-		return "ok";
-	case HD_EINVAL:
-		return "invalid argument";
-	case HD_EPATH:
-		return "malformed derivation path";
-	case HD_ERANGE:
-		return "index out of range";
-	case HD_EDEPTH:
-		return "path deeper than 255 levels";
-	case HD_EDERIVE:
-		return "derived key is invalid; use the next index";
-	case HD_ESPACE:
-		return "output buffer too small";
-	case HD_ECRYPTO:
-		return "crypto library failed";
-	default:
-		return "unknown error";
-	}
-}
-
 static void put32be(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
@@ -74,7 +50,7 @@ int hd_master_from_seed(struct hd_node *out, const uint8_t *seed, size_t len)
 	uint8_t I[64];
 
 	if (!seed || len < 16 || len > 64)
-		return HD_EINVAL;
+		return CD_EINVAL;
 	hmac_sha512(I, hmac_key, sizeof hmac_key - 1, seed, len);
 	if (!secp256k1_ec_seckey_verify(sign_context(), I)) {
 		sodium_memzero(I, sizeof I);
@@ -86,7 +62,7 @@ int hd_master_from_seed(struct hd_node *out, const uint8_t *seed, size_t len)
 	out->child = 0;
 	out->depth = 0;
 	sodium_memzero(I, sizeof I);
-	return HD_OK;
+	return CD_OK;
 }
 
 int hd_public_key(uint8_t pub[HD_PUBKEY_SIZE], const struct hd_node *node)
@@ -95,9 +71,9 @@ int hd_public_key(uint8_t pub[HD_PUBKEY_SIZE], const struct hd_node *node)
 	size_t n = HD_PUBKEY_SIZE;
 
 	if (!secp256k1_ec_pubkey_create(sign_context(), &pk, node->key))
-		return HD_ECRYPTO;
+		return CD_ECRYPTO;
 	secp256k1_ec_pubkey_serialize(sign_context(), pub, &n, &pk, SECP256K1_EC_COMPRESSED);
-	return HD_OK;
+	return CD_OK;
 }
 
 /* First 4 bytes of RIPEMD-160(SHA-256(pub)). */
@@ -109,9 +85,9 @@ static int fingerprint(uint8_t fp[FP_SIZE], const uint8_t pub[HD_PUBKEY_SIZE])
 
 	crypto_hash_sha256(sha, pub, HD_PUBKEY_SIZE);
 	if (EVP_Digest(sha, sizeof sha, rmd, &n, EVP_ripemd160(), NULL) != 1 || n != 20)
-		return HD_ECRYPTO;
+		return CD_ECRYPTO;
 	memcpy(fp, rmd, FP_SIZE);
-	return HD_OK;
+	return CD_OK;
 }
 
 int hd_derive_child(struct hd_node *out, const struct hd_node *parent, uint32_t index)
@@ -126,10 +102,10 @@ int hd_derive_child(struct hd_node *out, const struct hd_node *parent, uint32_t 
 	if (parent->depth == 255)
 		return HD_EDEPTH;
 	rc = hd_public_key(pub, parent);
-	if (rc != HD_OK)
+	if (rc != CD_OK)
 		return rc;
 	rc = fingerprint(fp, pub);
-	if (rc != HD_OK)
+	if (rc != CD_OK)
 		return rc;
 	if (index & HD_HARDENED) {
 		data[0] = 0;
@@ -202,7 +178,7 @@ int hd_path_parse(struct hd_path *out, const char *text, char *err, size_t errle
 			if (v >= HD_HARDENED) {
 				set_err(err, errlen, "level %zu: index above 2147483647 "
 					"(mark a hardened index with ' instead of adding 2^31)", level);
-				return HD_ERANGE;
+				return CD_ERANGE;
 			}
 			p++;
 		}
@@ -216,7 +192,7 @@ int hd_path_parse(struct hd_path *out, const char *text, char *err, size_t errle
 		}
 		out->index[out->len++] = (uint32_t)v;
 	}
-	return HD_OK;
+	return CD_OK;
 }
 
 int hd_path_format(char *out, size_t cap, const struct hd_path *path)
@@ -225,7 +201,7 @@ int hd_path_format(char *out, size_t cap, const struct hd_path *path)
 	size_t pos = 0;
 
 	if (path->len > HD_PATH_MAX)
-		return HD_EINVAL;
+		return CD_EINVAL;
 	buf[pos++] = 'm';
 	for (size_t i = 0; i < path->len; i++) {
 		uint32_t v = path->index[i];
@@ -236,7 +212,7 @@ int hd_path_format(char *out, size_t cap, const struct hd_path *path)
 	}
 	buf[pos] = '\0';
 	if (pos + 1 > cap)
-		return HD_ESPACE;
+		return CD_ESPACE;
 	memcpy(out, buf, pos + 1);
 	return (int)pos;
 }
@@ -244,14 +220,14 @@ int hd_path_format(char *out, size_t cap, const struct hd_path *path)
 int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct hd_path *path)
 {
 	struct hd_node node;
-	int rc = HD_OK;
+	int rc = CD_OK;
 
 	if (root->depth != 0 || path->len > HD_PATH_MAX)
-		return HD_EINVAL;
+		return CD_EINVAL;
 	node = *root;
-	for (size_t i = 0; i < path->len && rc == HD_OK; i++)
+	for (size_t i = 0; i < path->len && rc == CD_OK; i++)
 		rc = hd_derive_child(&node, &node, path->index[i]);
-	if (rc == HD_OK)
+	if (rc == CD_OK)
 		*out = node;
 	sodium_memzero(&node, sizeof node);
 	return rc;
@@ -259,7 +235,7 @@ int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct
 
 int hd_address_from_key(struct address *out, const uint8_t key[HD_KEY_SIZE])
 {
-	return sign_key_address(key, out) == SIGN_OK ? HD_OK : HD_EINVAL;
+	return sign_key_address(key, out);
 }
 
 int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct hd_node *master,
@@ -273,13 +249,13 @@ int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct 
 	int rc;
 
 	if (index & HD_HARDENED)
-		return HD_ERANGE;
+		return CD_ERANGE;
 	if (master->depth != 0)
-		return HD_EINVAL;
+		return CD_EINVAL;
 	rc = hd_derive_path(&node, master, &path);
-	if (rc == HD_OK && addr)
+	if (rc == CD_OK && addr)
 		rc = hd_address_from_key(addr, node.key);
-	if (rc == HD_OK && key)
+	if (rc == CD_OK && key)
 		memcpy(key, node.key, HD_KEY_SIZE);
 	sodium_memzero(&node, sizeof node);
 	return rc;
@@ -309,7 +285,7 @@ static int base58_encode(char *out, size_t cap, const uint8_t *in, size_t len)
 	}
 	total = zeros + ndigits;
 	if (total + 1 > cap) {
-		rc = HD_ESPACE;
+		rc = CD_ESPACE;
 	} else {
 		for (size_t i = 0; i < zeros; i++)
 			out[i] = '1';
@@ -326,7 +302,7 @@ static int xkey_format(char *out, size_t cap, const struct hd_node *node, int pr
 {
 	uint8_t raw[XKEY_RAW_SIZE + XKEY_CHECK_SIZE];
 	uint8_t h[crypto_hash_sha256_BYTES];
-	int rc = HD_OK;
+	int rc = CD_OK;
 
 	memcpy(raw, private ? XPRV_VERSION : XPUB_VERSION, 4);
 	raw[4] = node->depth;
@@ -339,7 +315,7 @@ static int xkey_format(char *out, size_t cap, const struct hd_node *node, int pr
 	} else {
 		rc = hd_public_key(raw + 45, node);
 	}
-	if (rc == HD_OK) {
+	if (rc == CD_OK) {
 		crypto_hash_sha256(h, raw, XKEY_RAW_SIZE);
 		crypto_hash_sha256(h, h, sizeof h);
 		memcpy(raw + XKEY_RAW_SIZE, h, XKEY_CHECK_SIZE);

@@ -18,20 +18,20 @@
 #ifndef CHAINDECK_HD_H
 #define CHAINDECK_HD_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/address.h"
 
 enum {
-	HD_OK = 0,
-	HD_EINVAL = -1,  /* bad argument: seed length, a node that is not a master */
-	HD_EPATH = -2,   /* path text does not parse */
-	HD_ERANGE = -3,  /* an index too large for its place (a normal index is < 2^31) */
-	HD_EDEPTH = -4,  /* deeper than 255 levels */
-	HD_EDERIVE = -5, /* the derived key is invalid (chance below 2^-127); BIP-32 says use the next index */
-	HD_ESPACE = -6,  /* output buffer too small */
-	HD_ECRYPTO = -7  /* the crypto library failed */
+	/* and the shared CD_EINVAL (bad argument: seed length, a node that is not a
+	 * master), CD_ERANGE (an index too large for its place: a normal index is
+	 * < 2^31), CD_ESPACE (output buffer too small), CD_ECRYPTO */
+	HD_EPATH = -1101,   /* path text does not parse */
+	HD_EDEPTH = -1102,  /* deeper than 255 levels */
+	HD_EDERIVE = -1103  /* the derived key is invalid (chance below 2^-127); BIP-32 says use the next index */
 };
 
 enum {
@@ -58,20 +58,17 @@ struct hd_path {
 	size_t len;
 };
 
-/* A fixed English phrase for a status. Never NULL. */
-const char *hd_strerror(int err);
-
 /*
  * The master node of a seed (HMAC-SHA512 keyed with "Bitcoin seed"). seed is
- * 16 to 64 bytes (BIP-39 seeds are 64), else HD_EINVAL. HD_EDERIVE when the
+ * 16 to 64 bytes (BIP-39 seeds are 64), else CD_EINVAL. HD_EDERIVE when the
  * seed gives an invalid key. *out is written only on success.
  */
 int hd_master_from_seed(struct hd_node *out, const uint8_t *seed, size_t len);
 
 /*
  * The child of parent at index: hardened when index has HD_HARDENED set,
- * normal otherwise. out may be parent. Returns HD_OK, HD_EDEPTH (parent at
- * depth 255), HD_EDERIVE or HD_ECRYPTO; *out is written only on success.
+ * normal otherwise. out may be parent. Returns CD_OK, HD_EDEPTH (parent at
+ * depth 255), HD_EDERIVE or CD_ECRYPTO; *out is written only on success.
  */
 int hd_derive_child(struct hd_node *out, const struct hd_node *parent, uint32_t index);
 
@@ -79,7 +76,7 @@ int hd_derive_child(struct hd_node *out, const struct hd_node *parent, uint32_t 
  * Parses "m" followed by zero or more "/<index>" levels. An index is decimal,
  * 0 to 2147483647, without leading zeros or signs; a trailing ', h or H makes
  * it hardened. Nothing else is accepted: no spaces, no empty levels, no
- * trailing "/". On error returns HD_EPATH, HD_ERANGE or HD_EDEPTH and writes
+ * trailing "/". On error returns HD_EPATH, CD_ERANGE or HD_EDEPTH and writes
  * a sentence naming the level (1-based) to err when errlen > 0
  * ("level 3: index above 2147483647"); *out is then unspecified.
  */
@@ -87,29 +84,29 @@ int hd_path_parse(struct hd_path *out, const char *text, char *err, size_t errle
 
 /*
  * Writes the canonical text of a path ("m/44'/60'/0'/0/7", hardened as ')
- * into out, NUL-terminated. Returns the length or HD_ESPACE (HD_EINVAL if
+ * into out, NUL-terminated. Returns the length or CD_ESPACE (CD_EINVAL if
  * path->len > HD_PATH_MAX). HD_PATH_TEXT_SIZE always suffices.
  */
 int hd_path_format(char *out, size_t cap, const struct hd_path *path);
 
 /*
  * Derives path from root, which must be a master node (depth 0), else
- * HD_EINVAL. out may be root. Errors as hd_derive_child; *out is written
+ * CD_EINVAL. out may be root. Errors as hd_derive_child; *out is written
  * only on success.
  */
 int hd_derive_path(struct hd_node *out, const struct hd_node *root, const struct hd_path *path);
 
-/* The compressed public key (33 bytes) of a node. HD_ECRYPTO for an invalid key. */
+/* The compressed public key (33 bytes) of a node. CD_ECRYPTO for an invalid key. */
 int hd_public_key(uint8_t pub[HD_PUBKEY_SIZE], const struct hd_node *node);
 
-/* The Ethereum address of a private key. HD_EINVAL if key is not a valid secp256k1 key. */
+/* The Ethereum address of a private key. CD_EKEY if key is not a valid secp256k1 key. */
 int hd_address_from_key(struct address *out, const uint8_t key[HD_KEY_SIZE]);
 
 /*
  * The Ethereum account i of a master node: the node at m/44'/60'/0'/0/i.
- * index is the last, normal level, so 0 to 2^31 - 1; HD_ERANGE otherwise.
+ * index is the last, normal level, so 0 to 2^31 - 1; CD_ERANGE otherwise.
  * Writes its private key (secret; key may be NULL) and its address
- * (addr may be NULL). HD_EINVAL if master is not at depth 0.
+ * (addr may be NULL). CD_EINVAL if master is not at depth 0.
  */
 int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct hd_node *master,
 		   uint32_t index);
@@ -117,7 +114,7 @@ int hd_eth_account(uint8_t key[HD_KEY_SIZE], struct address *addr, const struct 
 /*
  * The extended keys of a node as base58check text (mainnet versions: "xprv"
  * / "xpub"), NUL-terminated. xprv text is secret. Return the length,
- * HD_ESPACE, or HD_ECRYPTO.
+ * CD_ESPACE, or CD_ECRYPTO.
  */
 int hd_xprv_format(char *out, size_t cap, const struct hd_node *node);
 int hd_xpub_format(char *out, size_t cap, const struct hd_node *node);

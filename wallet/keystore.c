@@ -64,23 +64,6 @@ struct parsed {
 	struct address address;
 };
 
-const char *keystore_strerror(int err)
-{
-	switch (err) {
-	case KEYSTORE_OK: return "success";
-	case KEYSTORE_EPASSWORD: return "wrong password";
-	case KEYSTORE_EFORMAT: return "not a valid keystore file";
-	case KEYSTORE_EUNSUPPORTED: return "unsupported keystore format";
-	case KEYSTORE_ELIMIT: return "keystore parameters out of bounds";
-	case KEYSTORE_EADDRESS: return "key does not match the keystore's address";
-	case KEYSTORE_EKEY: return "invalid private key";
-	case KEYSTORE_EIO: return "file error";
-	case KEYSTORE_EEXIST: return "file exists";
-	case KEYSTORE_ENOMEM: return "out of memory for key derivation";
-	default: return "unknown keystore error";
-	}
-}
-
 /* set_err, then status: an expression, so static analysis (which does not follow variadic calls)
  * sees the result; callers leave out-values unset when a failure is what they return. */
 #define fail(err, errlen, status, ...) (set_err(err, errlen, __VA_ARGS__), (status))
@@ -127,7 +110,7 @@ static int get_uint(const cJSON *obj, const char *field, const char *where, uint
 		return fail(err, errlen, KEYSTORE_ELIMIT, "%s.%s = %.0f is below %llu", where, field,
 			    v, (unsigned long long)min);
 	*out = (uint64_t)v;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 static const char *get_str(const cJSON *obj, const char *field)
@@ -152,10 +135,10 @@ static int get_hex(const cJSON *obj, const char *field, const char *where, uint8
 		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is not a string", where,
 			    *where ? "." : "", field);
 	rc = hex_decode(out, cap, &n, it->valuestring, strlen(it->valuestring));
-	if (rc == HEX_ESPACE)
+	if (rc == CD_ESPACE)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is longer than %zu bytes",
 			    where, *where ? "." : "", field, cap);
-	if (rc != HEX_OK)
+	if (rc != CD_OK)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "%s%s%s is not hex", where,
 			    *where ? "." : "", field);
 	if (want && n != want)
@@ -163,7 +146,7 @@ static int get_hex(const cJSON *obj, const char *field, const char *where, uint8
 			    where, *where ? "." : "", field, n, want);
 	if (outlen)
 		*outlen = n;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 static int parse_scrypt(const cJSON *kp, struct parsed *out, char *err, size_t errlen)
@@ -172,11 +155,11 @@ static int parse_scrypt(const cJSON *kp, struct parsed *out, char *err, size_t e
 	int rc;
 
 	rc = get_uint(kp, "n", "kdfparams", 2, UINT64_MAX, &n, err, errlen);
-	if (rc == KEYSTORE_OK)
+	if (rc == CD_OK)
 		rc = get_uint(kp, "r", "kdfparams", 1, UINT32_MAX, &r, err, errlen);
-	if (rc == KEYSTORE_OK)
+	if (rc == CD_OK)
 		rc = get_uint(kp, "p", "kdfparams", 1, UINT32_MAX, &p, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	if ((n & (n - 1)) != 0)
 		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams.n = %llu is not a power of two",
@@ -201,7 +184,7 @@ static int parse_scrypt(const cJSON *kp, struct parsed *out, char *err, size_t e
 	out->n = n;
 	out->r = (uint32_t)r;
 	out->p = (uint32_t)p;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 static int parse_pbkdf2(const cJSON *kp, struct parsed *out, char *err, size_t errlen)
@@ -212,13 +195,13 @@ static int parse_pbkdf2(const cJSON *kp, struct parsed *out, char *err, size_t e
 	if (!prf)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "missing kdfparams.prf");
 	if (strcmp(prf, "hmac-sha256") != 0)
-		return fail(err, errlen, KEYSTORE_EUNSUPPORTED,
+		return fail(err, errlen, CD_EUNSUPPORTED,
 			    "kdfparams.prf is not \"hmac-sha256\"");
 	rc = get_uint(kp, "c", "kdfparams", 1, PBKDF2_C_MAX, &out->c, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	out->kdf = KDF_PBKDF2;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 /* The optional "address": 40 hex digits, 0x prefix and any case accepted. */
@@ -228,13 +211,13 @@ static int parse_address(const cJSON *root, struct parsed *out, char *err, size_
 
 	out->has_address = false;
 	if (!it || cJSON_IsNull(it))
-		return KEYSTORE_OK;
+		return CD_OK;
 	if (!cJSON_IsString(it) ||
 	    hex_decode_exact(out->address.b, ADDRESS_SIZE, it->valuestring,
-			     strlen(it->valuestring)) != HEX_OK)
+			     strlen(it->valuestring)) != CD_OK)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "address is not 40 hex digits");
 	out->has_address = true;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 static int parse_root(const cJSON *root, struct parsed *out, char *err, size_t errlen)
@@ -250,7 +233,7 @@ static int parse_root(const cJSON *root, struct parsed *out, char *err, size_t e
 	if (!version)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "missing version");
 	if (!cJSON_IsNumber(version) || version->valuedouble != 3)
-		return fail(err, errlen, KEYSTORE_EUNSUPPORTED, "version is not 3");
+		return fail(err, errlen, CD_EUNSUPPORTED, "version is not 3");
 	crypto = cJSON_GetObjectItemCaseSensitive(root, "crypto");
 	if (!crypto)
 		crypto = cJSON_GetObjectItemCaseSensitive(root, "Crypto");
@@ -263,23 +246,23 @@ static int parse_root(const cJSON *root, struct parsed *out, char *err, size_t e
 	if (!s)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.cipher");
 	if (strcmp(s, "aes-128-ctr") != 0)
-		return fail(err, errlen, KEYSTORE_EUNSUPPORTED, "crypto.cipher is not \"aes-128-ctr\"");
+		return fail(err, errlen, CD_EUNSUPPORTED, "crypto.cipher is not \"aes-128-ctr\"");
 	cp = cJSON_GetObjectItemCaseSensitive(crypto, "cipherparams");
 	if (!cJSON_IsObject(cp))
 		return fail(err, errlen, KEYSTORE_EFORMAT, "missing crypto.cipherparams");
 	rc = get_hex(cp, "iv", "cipherparams", out->iv, sizeof(out->iv), IV_SIZE, NULL, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	/* Old geth wrote keys with their leading zero bytes stripped (the 30- and 31-byte
 	 * vectors): geth and cast left-pad them, and so do we. Longer is never a key. */
 	rc = get_hex(crypto, "ciphertext", "crypto", out->ct, sizeof(out->ct), 0, &out->ctlen,
 		     err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	if (out->ctlen == 0)
 		return fail(err, errlen, KEYSTORE_EFORMAT, "crypto.ciphertext is empty");
 	rc = get_hex(crypto, "mac", "crypto", out->mac, sizeof(out->mac), MAC_SIZE, NULL, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 
 	s = get_str(crypto, "kdf");
@@ -293,19 +276,19 @@ static int parse_root(const cJSON *root, struct parsed *out, char *err, size_t e
 	else if (strcmp(s, "pbkdf2") == 0)
 		rc = parse_pbkdf2(kp, out, err, errlen);
 	else
-		rc = fail(err, errlen, KEYSTORE_EUNSUPPORTED,
+		rc = fail(err, errlen, CD_EUNSUPPORTED,
 			  "crypto.kdf is neither \"scrypt\" nor \"pbkdf2\"");
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	rc = get_uint(kp, "dklen", "kdfparams", 0, UINT64_MAX, &dklen, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	if (dklen != DK_SIZE)
 		return fail(err, errlen, KEYSTORE_ELIMIT, "kdfparams.dklen = %llu, expected 32",
 			    (unsigned long long)dklen);
 	rc = get_hex(kp, "salt", "kdfparams", out->salt, sizeof(out->salt), 0, &out->saltlen,
 		     err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	return parse_address(root, out, err, errlen);
 }
@@ -354,15 +337,15 @@ static int derive(const struct parsed *ks, const uint8_t *pw, size_t pwlen, uint
 	if (ks->kdf == KDF_PBKDF2) {
 		if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pwlen, ks->salt, (int)ks->saltlen,
 				      (int)ks->c, EVP_sha256(), DK_SIZE, dk) != 1)
-			return fail(err, errlen, KEYSTORE_ENOMEM, "PBKDF2 failed");
-		return KEYSTORE_OK;
+			return fail(err, errlen, CD_ECRYPTO, "PBKDF2 failed");
+		return CD_OK;
 	}
 	if (crypto_pwhash_scryptsalsa208sha256_ll(pw, pwlen, ks->salt, ks->saltlen, ks->n, ks->r,
 						  ks->p, dk, DK_SIZE) != 0)
-		return fail(err, errlen, KEYSTORE_ENOMEM,
+		return fail(err, errlen, CD_ENOMEM,
 			    "scrypt could not run (n=%llu r=%u p=%u): out of memory?",
 			    (unsigned long long)ks->n, (unsigned)ks->r, (unsigned)ks->p);
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 /* keccak256(dk[16..32] ++ ct) */
@@ -393,17 +376,17 @@ static int aes_ctr(uint8_t *out, const uint8_t *in, size_t len, const uint8_t ke
 	return ok ? 0 : -1;
 }
 
-/* Address of a private key; KEYSTORE_EKEY if it is not one. */
+/* Address of a private key; CD_EKEY if it is not one. */
 static int key_address(const uint8_t key[KEYSTORE_KEY_SIZE], struct address *out)
 {
-	return sign_key_address(key, out) == SIGN_OK ? KEYSTORE_OK : KEYSTORE_EKEY;
+	return sign_key_address(key, out);
 }
 
 static int crypto_ready(char *err, size_t errlen)
 {
 	if (sodium_init() < 0)
-		return fail(err, errlen, KEYSTORE_ENOMEM, "libsodium could not initialise");
-	return KEYSTORE_OK;
+		return fail(err, errlen, CD_ECRYPTO, "libsodium could not initialise");
+	return CD_OK;
 }
 
 /* ---- decryption ---------------------------------------------------------------------------- */
@@ -419,26 +402,26 @@ int keystore_decrypt(const char *json, size_t len, const uint8_t *pw, size_t pwl
 
 	sodium_memzero(key, KEYSTORE_KEY_SIZE);
 	rc = crypto_ready(err, errlen);
-	if (rc == KEYSTORE_OK)
+	if (rc == CD_OK)
 		rc = parse(json, len, ks, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		goto out;
 	dk = secret_alloc(DK_SIZE);
 	rc = derive(ks, pw, pwlen, dk, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		goto out;
 	compute_mac(mac, dk, ks->ct, ks->ctlen);
 	if (sodium_memcmp(mac, ks->mac, MAC_SIZE) != 0) {
-		rc = fail(err, errlen, KEYSTORE_EPASSWORD, "wrong password");
+		rc = fail(err, errlen, CD_EPASSWORD, "wrong password");
 		goto out;
 	}
 	pad = KEYSTORE_KEY_SIZE - ks->ctlen;
 	if (aes_ctr(key + pad, ks->ct, ks->ctlen, dk, ks->iv) != 0) {
-		rc = fail(err, errlen, KEYSTORE_ENOMEM, "AES-128-CTR failed");
+		rc = fail(err, errlen, CD_ECRYPTO, "AES-128-CTR failed");
 		goto out;
 	}
-	if (key_address(key, &a) != KEYSTORE_OK) {
-		rc = fail(err, errlen, KEYSTORE_EKEY,
+	if (key_address(key, &a) != CD_OK) {
+		rc = fail(err, errlen, CD_EKEY,
 			  "the decrypted key is not a valid secp256k1 private key");
 		goto out;
 	}
@@ -454,7 +437,7 @@ int keystore_decrypt(const char *json, size_t len, const uint8_t *pw, size_t pwl
 	if (addr)
 		*addr = a;
 out:
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		sodium_memzero(key, KEYSTORE_KEY_SIZE);
 	if (dk)
 		sodium_free(dk);
@@ -471,11 +454,11 @@ static int read_small_file(const char *path, char **out, size_t *outlen, char *e
 {
 	int rc = fsutil_read(path, KEYSTORE_FILE_MAX, FSUTIL_FOLLOW, out, outlen, err, errlen);
 
-	if (rc == FSUTIL_OK)
-		return KEYSTORE_OK;
-	if (rc == FSUTIL_ENOENT)
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", path, strerror(ENOENT));
-	return rc == FSUTIL_ETOOBIG ? KEYSTORE_ELIMIT : KEYSTORE_EIO;
+	if (rc == CD_OK)
+		return CD_OK;
+	if (rc == CD_ENOTFOUND) /* fsutil_read leaves err alone here: say which file */
+		return fail(err, errlen, CD_ENOTFOUND, "%s: %s", path, strerror(ENOENT));
+	return rc == FSUTIL_ETOOBIG ? KEYSTORE_ELIMIT : CD_EIO;
 }
 
 int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,
@@ -487,13 +470,13 @@ int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,
 
 	sodium_memzero(key, KEYSTORE_KEY_SIZE);
 	rc = read_small_file(path, &json, &len, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
 	rc = keystore_decrypt(json, len, pw, pwlen, key, addr, msg, sizeof(msg));
 	free(json);
-	if (rc == KEYSTORE_EPASSWORD)
+	if (rc == CD_EPASSWORD)
 		return fail(err, errlen, rc, "%s", msg);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return fail(err, errlen, rc, "%s: %s", path, msg);
 	return rc;
 }
@@ -513,10 +496,10 @@ int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, si
 
 	*json_out = NULL;
 	rc = crypto_ready(err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		goto out;
-	if (key_address(key, &a) != KEYSTORE_OK) {
-		rc = fail(err, errlen, KEYSTORE_EKEY, "not a valid secp256k1 private key");
+	if (key_address(key, &a) != CD_OK) {
+		rc = fail(err, errlen, CD_EKEY, "not a valid secp256k1 private key");
 		goto out;
 	}
 	memset(ks, 0, sizeof(*ks));
@@ -534,10 +517,10 @@ int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, si
 
 	dk = secret_alloc(DK_SIZE);
 	rc = derive(ks, pw, pwlen, dk, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		goto out;
 	if (aes_ctr(ks->ct, key, KEYSTORE_KEY_SIZE, dk, ks->iv) != 0) {
-		rc = fail(err, errlen, KEYSTORE_ENOMEM, "AES-128-CTR failed");
+		rc = fail(err, errlen, CD_ECRYPTO, "AES-128-CTR failed");
 		goto out;
 	}
 	compute_mac(ks->mac, dk, ks->ct, KEYSTORE_KEY_SIZE);
@@ -577,26 +560,26 @@ int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], cons
 	int rc;
 
 	if (plen == 0 || path[plen - 1] == '/')
-		return fail(err, errlen, KEYSTORE_EIO, "%s: not a file name", path);
+		return fail(err, errlen, CD_EIO, "%s: not a file name", path);
 	/* Refuse early, before a second of scrypt; fsutil_write checks again atomically. */
 	if (!(flags & KEYSTORE_OVERWRITE) && lstat(path, &st) == 0)
-		return fail(err, errlen, KEYSTORE_EEXIST, "%s already exists", path);
+		return fail(err, errlen, CD_EEXIST, "%s already exists", path);
 	rc = keystore_encrypt(key, pw, pwlen, flags, &json, err, errlen);
-	if (rc != KEYSTORE_OK)
+	if (rc != CD_OK)
 		return rc;
-	if (key_address(key, &a) != KEYSTORE_OK)
+	if (key_address(key, &a) != CD_OK)
 		abort(); /* keystore_encrypt accepted it */
 	/* The one durable write (common/fsutil.h); the directory must exist, as geth's keystore does. */
 	rc = fsutil_write(path, json, strlen(json), 0600, (flags & KEYSTORE_OVERWRITE) ? 0 : FSUTIL_EXCLUSIVE, err,
 			  errlen);
 	free(json);
-	if (rc == FSUTIL_EEXIST)
-		return KEYSTORE_EEXIST;
-	if (rc != FSUTIL_OK)
-		return KEYSTORE_EIO;
+	if (rc == CD_EEXIST)
+		return CD_EEXIST;
+	if (rc != CD_OK)
+		return CD_EIO;
 	if (addr)
 		*addr = a;
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 void keystore_filename(char out[KEYSTORE_NAME_MAX], const struct address *a, int64_t t)
@@ -656,8 +639,8 @@ int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, si
 
 	if (!d) {
 		if (errno == ENOENT)
-			return KEYSTORE_OK;
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", dir, strerror(errno));
+			return CD_OK;
+		return fail(err, errlen, CD_EIO, "%s: %s", dir, strerror(errno));
 	}
 	ks = xmalloc(sizeof(*ks));
 	for (;;) {
@@ -676,8 +659,8 @@ int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, si
 		path[dl] = '/';
 		memcpy(path + dl + 1, de->d_name, nl + 1);
 		/* Unreadable, oversized or non-regular files are simply not keystores. */
-		if (read_small_file(path, &json, &len, NULL, 0) == KEYSTORE_OK) {
-			if (parse(json, len, ks, NULL, 0) == KEYSTORE_OK)
+		if (read_small_file(path, &json, &len, NULL, 0) == CD_OK) {
+			if (parse(json, len, ks, NULL, 0) == CD_OK)
 				list_push(list, dir, de->d_name, ks);
 			free(json);
 		}
@@ -688,11 +671,11 @@ int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, si
 		int e = errno;
 
 		closedir(d);
-		return fail(err, errlen, KEYSTORE_EIO, "%s: %s", dir, strerror(e));
+		return fail(err, errlen, CD_EIO, "%s: %s", dir, strerror(e));
 	}
 	closedir(d);
 	qsort(list->v + first, list->n - first, sizeof(*list->v), entry_cmp);
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 int keystore_list_default(struct keystore_list *list, const char *home, const char *extra_dir,
@@ -712,12 +695,12 @@ int keystore_list_default(struct keystore_list *list, const char *home, const ch
 		memcpy(dir + hl, defaults[i], sl + 1);
 		rc = keystore_list_dir(list, dir, err, errlen);
 		free(dir);
-		if (rc != KEYSTORE_OK)
+		if (rc != CD_OK)
 			return rc;
 	}
 	if (extra_dir)
 		return keystore_list_dir(list, extra_dir, err, errlen);
-	return KEYSTORE_OK;
+	return CD_OK;
 }
 
 void keystore_list_free(struct keystore_list *list)

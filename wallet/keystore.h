@@ -26,12 +26,14 @@
  * encryption take about a second with geth's default scrypt parameters and
  * belong on a worker thread in the UI.
  *
- * Errors: functions return KEYSTORE_OK or a negative KEYSTORE_E*, and write a
+ * Errors: functions return CD_OK or a negative KEYSTORE_E*, and write a
  * one-line English message into err[errlen] (always NUL-terminated when
  * errlen > 0; err may be NULL when errlen is 0).
  */
 #ifndef CHAINDECK_KEYSTORE_H
 #define CHAINDECK_KEYSTORE_H
+
+#include "common/error.h"
 
 #include "common/address.h"
 
@@ -40,16 +42,15 @@
 #include <stdint.h>
 
 enum {
-	KEYSTORE_OK = 0,
-	KEYSTORE_EPASSWORD = -1,    /* MAC mismatch: wrong password (or an altered file) */
-	KEYSTORE_EFORMAT = -2,      /* not a keystore: bad JSON, a field missing or malformed (named) */
-	KEYSTORE_EUNSUPPORTED = -3, /* a version, kdf, prf or cipher other than v3's */
-	KEYSTORE_ELIMIT = -4,       /* KDF parameters or file size beyond the bounds above */
-	KEYSTORE_EADDRESS = -5,     /* the key decrypts but is not the file's "address" */
-	KEYSTORE_EKEY = -6,         /* not a valid secp256k1 private key (0 or >= the group order) */
-	KEYSTORE_EIO = -7,          /* a file operation failed (message names the path and why) */
-	KEYSTORE_EEXIST = -8,       /* the output file exists and overwriting was not asked for */
-	KEYSTORE_ENOMEM = -9        /* the KDF could not get its memory */
+	/* and the shared CD_EPASSWORD (MAC mismatch: wrong password, or an altered
+	 * file), CD_EUNSUPPORTED (a version, kdf, prf or cipher other than v3's),
+	 * CD_EKEY (not a valid secp256k1 private key), CD_EIO (a file operation
+	 * failed; the message names the path and why), CD_EEXIST (the output file
+	 * exists and overwriting was not asked for), CD_ENOMEM (the KDF could not
+	 * get the memory the file's parameters ask for), CD_ECRYPTO */
+	KEYSTORE_EFORMAT = -1201,  /* not a keystore: bad JSON, a field missing or malformed (named) */
+	KEYSTORE_ELIMIT = -1202,   /* KDF parameters or file size beyond the bounds above */
+	KEYSTORE_EADDRESS = -1203  /* the key decrypts but is not the file's "address" */
 };
 
 enum {
@@ -67,22 +68,20 @@ enum {
 	KEYSTORE_OVERWRITE = 1u << 1
 };
 
-/* A fixed English phrase for a status ("wrong password", ...). Never NULL. */
-const char *keystore_strerror(int err);
-
 /*
  * Decrypts the keystore json[0..len) (need not be NUL-terminated) with the
  * password pw[0..pwlen). On success writes the private key into key[32]
  * (caller's sodium_malloc'd memory; a 30- or 31-byte key written by old geth
  * versions is left-padded with zeros) and, when addr is not NULL, its address
  * into *addr. The MAC is checked in constant time before decryption: a wrong
- * password is KEYSTORE_EPASSWORD. On any failure key is zeroed and *addr is
+ * password is CD_EPASSWORD. On any failure key is zeroed and *addr is
  * left alone.
  */
 int keystore_decrypt(const char *json, size_t len, const uint8_t *pw, size_t pwlen,
 		     uint8_t key[KEYSTORE_KEY_SIZE], struct address *addr, char *err, size_t errlen);
 
-/* keystore_decrypt on the contents of the file at path (at most KEYSTORE_FILE_MAX bytes). */
+/* keystore_decrypt on the contents of the file at path (at most KEYSTORE_FILE_MAX bytes);
+ * CD_ENOTFOUND when there is no such file. */
 int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,
 			  uint8_t key[KEYSTORE_KEY_SIZE], struct address *addr, char *err, size_t errlen);
 
@@ -91,7 +90,7 @@ int keystore_decrypt_file(const char *path, const uint8_t *pw, size_t pwlen,
  * a random 32-byte salt and 16-byte iv, a random UUID v4 "id", and "address"
  * in geth style. On success *json_out is a malloc'd NUL-terminated string (no
  * secret in it) that the caller frees with free(); on failure it is NULL.
- * KEYSTORE_EKEY if key is not a valid private key.
+ * CD_EKEY if key is not a valid private key.
  */
 int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, size_t pwlen,
 		     unsigned flags, char **json_out, char *err, size_t errlen);
@@ -99,10 +98,10 @@ int keystore_encrypt(const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw, si
 /*
  * keystore_encrypt, then writes the JSON to path atomically and durably, mode
  * 0600, with fsutil_write (common/fsutil.h): an exclusive create, so that an
- * existing path (a symbolic link too) is KEYSTORE_EEXIST, unless flags has
+ * existing path (a symbolic link too) is CD_EEXIST, unless flags has
  * KEYSTORE_OVERWRITE. The directory must exist. When addr is not NULL it gets
  * the key's address. No temporary file is left behind, whatever the outcome;
- * KEYSTORE_EIO after the file went into place means its directory could not
+ * CD_EIO after the file went into place means its directory could not
  * be synced (fsutil.h: not known to survive a crash).
  */
 int keystore_export(const char *path, const uint8_t key[KEYSTORE_KEY_SIZE], const uint8_t *pw,
@@ -134,7 +133,7 @@ struct keystore_list {
  * within bounds). Hidden files, names ending in '~', subdirectories and
  * anything that is not a keystore are skipped, as geth does. A directory that
  * does not exist adds nothing and is not an error; one that cannot be read is
- * KEYSTORE_EIO. Out of memory aborts.
+ * CD_EIO. Out of memory aborts.
  */
 int keystore_list_dir(struct keystore_list *list, const char *dir, char *err, size_t errlen);
 

@@ -47,7 +47,7 @@ static int parse_line(const char *s, size_t n, struct pending_entry *e)
 	if (hl < 4 || hx[0] != '0' || hx[1] != 'x')
 		return -1;
 	e->raw = malloc(hl / 2 + 1);
-	if (!e->raw || hex_decode(e->raw, hl / 2 + 1, &got, hx, hl) != HEX_OK || got == 0) {
+	if (!e->raw || hex_decode(e->raw, hl / 2 + 1, &got, hx, hl) != CD_OK || got == 0) {
 		free(e->raw);
 		e->raw = NULL;
 		return -1;
@@ -95,9 +95,9 @@ int pending_load(struct pending_list *l, const char *path, char *err, size_t err
 	int rc = fsutil_read(path, PENDING_FILE_MAX, FSUTIL_TRUSTED, &text, &len, err, errlen);
 
 	l->n = 0;
-	if (rc == FSUTIL_ENOENT)
+	if (rc == CD_ENOTFOUND)
 		return 0;
-	if (rc != FSUTIL_OK)
+	if (rc != CD_OK)
 		return -1;
 	rc = pending_parse(l, text, len, why, sizeof(why));
 	free(text);
@@ -138,9 +138,9 @@ int pending_decode(const uint8_t *raw, size_t len, struct wallet_sent *s, uint8_
 
 	*data = NULL;
 	*data_len = 0;
-	if (tx_decode(raw, len, &t, &sig, err, errlen) != TX_OK)
+	if (tx_decode(raw, len, &t, &sig, err, errlen) != CD_OK)
 		return -1;
-	if (tx_recover_sender(&t, &sig, &from) != TX_OK) {
+	if (tx_recover_sender(&t, &sig, &from) != CD_OK) {
 		snprintf(err, errlen, "no sender recovers from the signature");
 		tx_free(&t);
 		return -1;
@@ -172,7 +172,7 @@ int pending_decode(const uint8_t *raw, size_t len, struct wallet_sent *s, uint8_
 	if (t.data_len == 68 && memcmp(t.data, "\xa9\x05\x9c\xbb", 4) == 0) {
 		static const uint8_t zero[12];
 
-		if (memcmp(t.data + 4, zero, 12) == 0 && u256_from_be(&s->token_amount, t.data + 36, 32) == U256_OK) {
+		if (memcmp(t.data + 4, zero, 12) == 0 && u256_from_be(&s->token_amount, t.data + 36, 32) == CD_OK) {
 			s->token = true;
 			memcpy(s->token_to, t.data + 16, 20);
 		}

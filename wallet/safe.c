@@ -22,7 +22,7 @@
 static void addr_const(struct address *a, const char *text)
 {
 	/* Constants below are checksummed and valid; a failure would be a typo caught by the tests. */
-	if (address_parse(a, text, strlen(text)) != ADDRESS_OK)
+	if (address_parse(a, text, strlen(text)) != CD_OK)
 		memset(a, 0, sizeof(*a));
 }
 
@@ -104,24 +104,24 @@ static int typed(uint64_t chain_id, const struct address *safe, const struct saf
 
 	if (tx->operation > SAFE_OP_DELEGATECALL) {
 		set_err(err, errlen, "operation must be 0 (call) or 1 (delegatecall)");
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	if (tx->data_len > SAFE_DATA_MAX) {
 		set_err(err, errlen, "data: more than %d bytes", SAFE_DATA_MAX);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	doc = safe_typed_data(chain_id, safe, tx);
 	if (!doc) {
 		set_err(err, errlen, "out of memory");
-		return SAFE_ENOMEM;
+		return CD_ENOMEM;
 	}
 	rc = eip712_parse(doc, strlen(doc), e, why, sizeof(why));
 	free(doc);
-	if (rc != EIP712_OK) {
+	if (rc != CD_OK) {
 		set_err(err, errlen, "SafeTx: %s", why);
-		return rc == EIP712_ENOMEM ? SAFE_ENOMEM : SAFE_EINVAL;
+		return rc;
 	}
-	return SAFE_OK;
+	return CD_OK;
 }
 
 int safe_tx_hash(uint64_t chain_id, const struct address *safe, const struct safe_tx *tx, uint8_t hash[32],
@@ -130,11 +130,11 @@ int safe_tx_hash(uint64_t chain_id, const struct address *safe, const struct saf
 	struct eip712 e;
 	int rc = typed(chain_id, safe, tx, &e, err, errlen);
 
-	if (rc != SAFE_OK)
+	if (rc != CD_OK)
 		return rc;
 	memcpy(hash, e.digest, 32);
 	eip712_free(&e);
-	return SAFE_OK;
+	return CD_OK;
 }
 
 int safe_sign(const struct safe_proposal *p, const uint8_t priv[32], uint8_t sig[65])
@@ -142,16 +142,16 @@ int safe_sign(const struct safe_proposal *p, const uint8_t priv[32], uint8_t sig
 	struct eip712 e;
 	int rc = typed(p->chain_id, &p->safe, &p->tx, &e, NULL, 0);
 
-	if (rc != SAFE_OK)
+	if (rc != CD_OK)
 		return rc;
 	/* Sign only the hash the proposal's own fields give, never the stored one. */
 	if (memcmp(e.digest, p->hash, 32) != 0) {
 		eip712_free(&e);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	rc = eip712_sign(&e, priv, sig);
 	eip712_free(&e);
-	return rc == SIGN_OK ? SAFE_OK : SAFE_ESIG;
+	return rc;
 }
 
 int safe_recover(const uint8_t hash[32], const uint8_t sig[65], struct address *out)
@@ -159,7 +159,7 @@ int safe_recover(const uint8_t hash[32], const uint8_t sig[65], struct address *
 	/* The contract reads v 27/28 as a plain ECDSA signature; other v values mean other schemes. */
 	if (sig[64] != 27 && sig[64] != 28)
 		return SAFE_ESIG;
-	return sign_recover_digest(hash, sig, sig[64] - 27, out) == SIGN_OK ? SAFE_OK : SAFE_ESIG;
+	return sign_recover_digest(hash, sig, sig[64] - 27, out) == CD_OK ? CD_OK : SAFE_ESIG;
 }
 
 int safe_proposal_add_signature(struct safe_proposal *p, const struct address *owner, const uint8_t sig[65],
@@ -169,7 +169,7 @@ int safe_proposal_add_signature(struct safe_proposal *p, const struct address *o
 	char text[ADDRESS_TEXT_SIZE];
 	struct safe_signature *n;
 
-	if (safe_recover(p->hash, sig, &who) != SAFE_OK || memcmp(who.b, owner->b, 20) != 0) {
+	if (safe_recover(p->hash, sig, &who) != CD_OK || memcmp(who.b, owner->b, 20) != 0) {
 		address_format(owner, text);
 		set_err(err, errlen, "the signature of %s is not %s's signature of the SafeTx hash", text, text);
 		return SAFE_ESIG;
@@ -177,23 +177,23 @@ int safe_proposal_add_signature(struct safe_proposal *p, const struct address *o
 	for (size_t i = 0; i < p->nsigs; i++) {
 		if (memcmp(p->sigs[i].owner.b, owner->b, 20) == 0) {
 			memcpy(p->sigs[i].sig, sig, 65);
-			return SAFE_OK;
+			return CD_OK;
 		}
 	}
 	if (p->nsigs >= SAFE_OWNERS_MAX) {
 		set_err(err, errlen, "more than %d signatures", SAFE_OWNERS_MAX);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	n = realloc(p->sigs, (p->nsigs + 1) * sizeof(*n));
 	if (!n) {
 		set_err(err, errlen, "out of memory");
-		return SAFE_ENOMEM;
+		return CD_ENOMEM;
 	}
 	p->sigs = n;
 	n[p->nsigs].owner = *owner;
 	memcpy(n[p->nsigs].sig, sig, 65);
 	p->nsigs++;
-	return SAFE_OK;
+	return CD_OK;
 }
 
 /* ---- the proposal file ---------------------------------------------------------------------- */
@@ -287,20 +287,20 @@ static int check_members(const cJSON *o, const char *const *names, size_t n, con
 				break;
 		if (i == n) {
 			set_err(err, errlen, "%s: unknown member \"%.40s\"", what, m->string ? m->string : "");
-			return SAFE_EINVAL;
+			return CD_EINVAL;
 		}
 		if (seen[i]++) {
 			set_err(err, errlen, "%s: \"%s\" given twice", what, names[i]);
-			return SAFE_EINVAL;
+			return CD_EINVAL;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!seen[i]) {
 			set_err(err, errlen, "%s: \"%s\" is missing", what, names[i]);
-			return SAFE_EINVAL;
+			return CD_EINVAL;
 		}
 	}
-	return SAFE_OK;
+	return CD_OK;
 }
 
 static const char *str_member(const cJSON *o, const char *name)
@@ -317,14 +317,14 @@ static int get_addr(const cJSON *o, const char *name, struct address *a, char *e
 
 	if (!s) {
 		set_err(err, errlen, "\"%s\": not a string", name);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	rc = address_parse(a, s, strlen(s));
-	if (rc != ADDRESS_OK) {
-		set_err(err, errlen, "\"%s\": %s", name, address_strerror(rc));
-		return SAFE_EINVAL;
+	if (rc != CD_OK) {
+		set_err(err, errlen, "\"%s\": %s", name, cd_strerror(rc));
+		return CD_EINVAL;
 	}
-	return SAFE_OK;
+	return CD_OK;
 }
 
 static int get_dec(const cJSON *o, const char *name, struct u256 *v, char *err, size_t errlen)
@@ -336,9 +336,9 @@ static int get_dec(const cJSON *o, const char *name, struct u256 *v, char *err, 
 	if (!s || n == 0 || strspn(s, "0123456789") != n || (n > 1 && s[0] == '0') ||
 	    u256_parse_dec(v, s, n) != 0) {
 		set_err(err, errlen, "\"%s\": not a decimal number in a string", name);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
-	return SAFE_OK;
+	return CD_OK;
 }
 
 static int get_bytes(const cJSON *o, const char *name, uint8_t *buf, size_t cap, size_t *len, char *err,
@@ -346,11 +346,11 @@ static int get_bytes(const cJSON *o, const char *name, uint8_t *buf, size_t cap,
 {
 	const char *s = str_member(o, name);
 
-	if (!s || strncmp(s, "0x", 2) != 0 || hex_decode(buf, cap, len, s, strlen(s)) != HEX_OK) {
+	if (!s || strncmp(s, "0x", 2) != 0 || hex_decode(buf, cap, len, s, strlen(s)) != CD_OK) {
 		set_err(err, errlen, "\"%s\": not 0x-hex of at most %zu bytes", name, cap);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
-	return SAFE_OK;
+	return CD_OK;
 }
 
 static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
@@ -368,93 +368,93 @@ static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t 
 
 	if (!cJSON_IsObject(o)) {
 		set_err(err, errlen, "not a JSON object");
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	rc = check_members(o, names, sizeof(names) / sizeof(names[0]), "proposal", err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "chainId", &chain, err, errlen);
-	if (rc == SAFE_OK && (u256_to_u64(chain, &p->chain_id) != 0 || p->chain_id == 0)) {
+	if (rc == CD_OK && (u256_to_u64(chain, &p->chain_id) != 0 || p->chain_id == 0)) {
 		set_err(err, errlen, "\"chainId\": out of range");
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_addr(o, "safe", &p->safe, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_addr(o, "to", &p->tx.to, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "value", &p->tx.value, err, errlen);
-	if (rc == SAFE_OK) {
+	if (rc == CD_OK) {
 		p->tx.data = malloc(SAFE_DATA_MAX);
 		if (!p->tx.data) {
 			set_err(err, errlen, "out of memory");
-			return SAFE_ENOMEM;
+			return CD_ENOMEM;
 		}
 		rc = get_bytes(o, "data", p->tx.data, SAFE_DATA_MAX, &p->tx.data_len, err, errlen);
-		if (rc == SAFE_OK && p->tx.data_len == 0) {
+		if (rc == CD_OK && p->tx.data_len == 0) {
 			free(p->tx.data);
 			p->tx.data = NULL;
 		}
 	}
 	op = cJSON_GetObjectItemCaseSensitive(o, "operation");
-	if (rc == SAFE_OK && (!cJSON_IsNumber(op) || (op->valuedouble != 0 && op->valuedouble != 1))) {
+	if (rc == CD_OK && (!cJSON_IsNumber(op) || (op->valuedouble != 0 && op->valuedouble != 1))) {
 		set_err(err, errlen, "\"operation\": must be the number 0 (call) or 1 (delegatecall)");
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		p->tx.operation = op->valuedouble == 1 ? SAFE_OP_DELEGATECALL : SAFE_OP_CALL;
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "safeTxGas", &p->tx.safe_tx_gas, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "baseGas", &p->tx.base_gas, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "gasPrice", &p->tx.gas_price, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_addr(o, "gasToken", &p->tx.gas_token, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_addr(o, "refundReceiver", &p->tx.refund_receiver, err, errlen);
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = get_dec(o, "nonce", &p->tx.nonce, err, errlen);
-	if (rc == SAFE_OK && (get_bytes(o, "safeTxHash", hash, 32, &n, err, errlen) != SAFE_OK || n != 32)) {
+	if (rc == CD_OK && (get_bytes(o, "safeTxHash", hash, 32, &n, err, errlen) != CD_OK || n != 32)) {
 		set_err(err, errlen, "\"safeTxHash\": not 0x + 64 hex digits");
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
-	if (rc == SAFE_OK)
+	if (rc == CD_OK)
 		rc = safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, errlen);
-	if (rc == SAFE_OK && memcmp(hash, p->hash, 32) != 0) {
+	if (rc == CD_OK && memcmp(hash, p->hash, 32) != 0) {
 		set_err(err, errlen, "\"safeTxHash\" is not the hash of the file's fields: the file was altered");
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
 	sigs = cJSON_GetObjectItemCaseSensitive(o, "signatures");
-	if (rc == SAFE_OK && !cJSON_IsArray(sigs)) {
+	if (rc == CD_OK && !cJSON_IsArray(sigs)) {
 		set_err(err, errlen, "\"signatures\": not an array");
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
-	if (rc == SAFE_OK && cJSON_GetArraySize(sigs) > SAFE_OWNERS_MAX) {
+	if (rc == CD_OK && cJSON_GetArraySize(sigs) > SAFE_OWNERS_MAX) {
 		set_err(err, errlen, "\"signatures\": more than %d", SAFE_OWNERS_MAX);
-		rc = SAFE_EINVAL;
+		rc = CD_EINVAL;
 	}
-	for (const cJSON *s = rc == SAFE_OK ? sigs->child : NULL; s && rc == SAFE_OK; s = s->next) {
+	for (const cJSON *s = rc == CD_OK ? sigs->child : NULL; s && rc == CD_OK; s = s->next) {
 		struct address owner;
 		uint8_t sig[65];
 
 		if (!cJSON_IsObject(s)) {
 			set_err(err, errlen, "\"signatures\": an item is not an object");
-			return SAFE_EINVAL;
+			return CD_EINVAL;
 		}
 		rc = check_members(s, sig_names, 2, "signature", err, errlen);
-		if (rc == SAFE_OK)
+		if (rc == CD_OK)
 			rc = get_addr(s, "owner", &owner, err, errlen);
-		if (rc == SAFE_OK && (get_bytes(s, "signature", sig, 65, &n, err, errlen) != SAFE_OK || n != 65)) {
+		if (rc == CD_OK && (get_bytes(s, "signature", sig, 65, &n, err, errlen) != CD_OK || n != 65)) {
 			set_err(err, errlen, "\"signature\": not 0x + 130 hex digits");
-			rc = SAFE_EINVAL;
+			rc = CD_EINVAL;
 		}
-		for (size_t i = 0; rc == SAFE_OK && i < p->nsigs; i++) {
+		for (size_t i = 0; rc == CD_OK && i < p->nsigs; i++) {
 			if (memcmp(p->sigs[i].owner.b, owner.b, 20) == 0) {
 				set_err(err, errlen, "\"signatures\": an owner signed twice");
-				rc = SAFE_EINVAL;
+				rc = CD_EINVAL;
 			}
 		}
-		if (rc == SAFE_OK)
+		if (rc == CD_OK)
 			rc = safe_proposal_add_signature(p, &owner, sig, err, errlen);
 	}
 	return rc;
@@ -468,16 +468,16 @@ int safe_proposal_parse(const char *json, size_t len, struct safe_proposal *out,
 	memset(out, 0, sizeof(*out));
 	if (len > SAFE_FILE_MAX) {
 		set_err(err, errlen, "larger than %d bytes", SAFE_FILE_MAX);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	doc = cJSON_ParseWithLength(json, len);
 	if (!doc) {
 		set_err(err, errlen, "not JSON");
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	rc = parse_doc(doc, out, err, errlen);
 	cJSON_Delete(doc);
-	if (rc != SAFE_OK)
+	if (rc != CD_OK)
 		safe_proposal_free(out);
 	return rc;
 }
@@ -525,14 +525,14 @@ static int encode(const char *sig, const struct abi_value *args, size_t n, size_
 	*out = NULL;
 	*len = 0;
 	if (!buf)
-		return SAFE_ENOMEM;
+		return CD_ENOMEM;
 	rc = abi_encode_call(buf, cap, len, sig, args, n);
-	if (rc != ABI_OK) {
+	if (rc != CD_OK) {
 		free(buf);
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	}
 	*out = buf;
-	return SAFE_OK;
+	return CD_OK;
 }
 
 int safe_encode_setup(const struct address *owners, size_t nowners, uint64_t threshold,
@@ -542,7 +542,7 @@ int safe_encode_setup(const struct address *owners, size_t nowners, uint64_t thr
 	struct address zero;
 
 	if (nowners == 0 || nowners > SAFE_OWNERS_MAX || threshold == 0 || threshold > nowners)
-		return SAFE_EINVAL;
+		return CD_EINVAL;
 	memset(&zero, 0, sizeof(zero));
 	memset(args, 0, sizeof(args));
 	for (size_t i = 0; i < nowners; i++)
@@ -616,7 +616,7 @@ int safe_encode_exec(const struct safe_tx *tx, const struct safe_signature *sigs
 	int rc;
 
 	if (!packed)
-		return SAFE_ENOMEM;
+		return CD_ENOMEM;
 	tx_args(tx, args);
 	args[9] = v_bytes(packed, nsigs * 65);
 	rc = encode("execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
@@ -643,7 +643,7 @@ int safe_encode_check_signatures(const uint8_t hash[32], const struct safe_signa
 	int rc;
 
 	if (!packed)
-		return SAFE_ENOMEM;
+		return CD_ENOMEM;
 	memset(args, 0, sizeof(args));
 	args[0].kind = ABI_BYTES;
 	args[0].data = hash;

@@ -37,10 +37,8 @@
 #include "common/u256.h"
 
 enum {
-	SAFE_OK = 0,
-	SAFE_EINVAL = -1,  /* malformed input; err says which field */
-	SAFE_ENOMEM = -2,
-	SAFE_ESIG = -3     /* a signature that is malformed or not by its owner */
+	/* and the shared CD_EINVAL (malformed input; err says which field) */
+	SAFE_ESIG = -1601 /* a signature that is malformed or not by its owner */
 };
 
 enum {
@@ -96,7 +94,7 @@ void safe_proposal_free(struct safe_proposal *p);
 /* The eth_signTypedData_v4 document of tx (malloc'd, NUL-terminated), NULL when out of memory. */
 char *safe_typed_data(uint64_t chain_id, const struct address *safe, const struct safe_tx *tx);
 
-/* The SafeTx hash (see above). SAFE_OK or an error with err set. */
+/* The SafeTx hash (see above). CD_OK or an error with err set. */
 int safe_tx_hash(uint64_t chain_id, const struct address *safe, const struct safe_tx *tx, uint8_t hash[32],
                  char *err, size_t errlen);
 
@@ -122,7 +120,7 @@ int safe_proposal_parse(const char *json, size_t len, struct safe_proposal *out,
 
 /*
  * Calldata builders. Each writes a malloc'd buffer to *out (*len bytes) and
- * returns SAFE_OK, or SAFE_EINVAL / SAFE_ENOMEM.
+ * returns CD_OK, or CD_EINVAL / CD_ENOMEM.
  */
 /* setup(owners, threshold, to 0, data "", fallbackHandler, paymentToken 0, payment 0, paymentReceiver 0). */
 int safe_encode_setup(const struct address *owners, size_t nowners, uint64_t threshold,

@@ -111,7 +111,7 @@ static void on_reply(void *ud, const struct rpc_response *res)
 		if (cJSON_IsObject(dj))
 			dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
 		if (cJSON_IsString(dj) &&
-		    hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == HEX_OK)
+		    hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK)
 			abi_decode_revert(buf, len, s->why, sizeof(s->why));
 		else
 			text_sanitize(s->why, sizeof(s->why), r->message ? r->message : "",
@@ -246,7 +246,7 @@ static int eth_call_raw(struct ctx *x, const struct address *from, const struct 
 	}
 	*ret = malloc(RETURN_MAX);
 	if (!*ret || !cJSON_IsString(r) ||
-	    hex_decode(*ret, RETURN_MAX, retlen, r->valuestring, strlen(r->valuestring)) != HEX_OK) {
+	    hex_decode(*ret, RETURN_MAX, retlen, r->valuestring, strlen(r->valuestring)) != CD_OK) {
 		free(*ret);
 		*ret = NULL;
 		cJSON_Delete(r);
@@ -289,7 +289,7 @@ static int safe_uint(struct ctx *x, const struct address *safe, const char *sig,
 		return rc;
 	rc = abi_decode_uint(ret, n, 0, 256, v);
 	free(ret);
-	return rc == ABI_OK ? 0 : fail(EX_FAIL, "%s: an answer that does not decode", sig);
+	return rc == CD_OK ? 0 : fail(EX_FAIL, "%s: an answer that does not decode", sig);
 }
 
 /* getOwners(): *owners malloc'd. */
@@ -306,12 +306,12 @@ static int safe_owners(struct ctx *x, const struct address *safe, struct address
 	if (rc != 0)
 		return rc;
 	rc = EX_FAIL;
-	if (abi_decode_uint(ret, len, 0, 256, &off) == ABI_OK && u256_to_u64(off, &o) == 0 && o % 32 == 0 &&
-	    o <= len && abi_decode_uint(ret, len, o / 32, 256, &count) == ABI_OK && u256_to_u64(count, &c) == 0 &&
+	if (abi_decode_uint(ret, len, 0, 256, &off) == CD_OK && u256_to_u64(off, &o) == 0 && o % 32 == 0 &&
+	    o <= len && abi_decode_uint(ret, len, o / 32, 256, &count) == CD_OK && u256_to_u64(count, &c) == 0 &&
 	    c <= SAFE_OWNERS_MAX * 4 && (*owners = calloc(c ? c : 1, sizeof(**owners))) != NULL) {
 		rc = 0;
 		for (uint64_t i = 0; i < c && rc == 0; i++)
-			if (abi_decode_address(ret, len, o / 32 + 1 + i, &(*owners)[i]) != ABI_OK)
+			if (abi_decode_address(ret, len, o / 32 + 1 + i, &(*owners)[i]) != CD_OK)
 				rc = EX_FAIL;
 		*n = c;
 	}
@@ -453,7 +453,7 @@ static int send_tx(struct ctx *x, const struct address *from, const struct addre
 		t.type = TX_LEGACY;
 		t.gas_price = fs.gas_price[FEE_NORMAL];
 	}
-	if (tx_check(&t, err, sizeof(err)) != TX_OK || tx_sign(&t, key, &raw) != TX_OK) {
+	if (tx_check(&t, err, sizeof(err)) != CD_OK || tx_sign(&t, key, &raw) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot sign the transaction: %s", err[0] ? err : "invalid key");
 		goto out;
 	}
@@ -492,8 +492,8 @@ static int parse_addr(const char *s, struct address *a, const char *what)
 	if (!s)
 		return fail(EX_USAGE, "%s is required", what);
 	rc = address_parse(a, s, strlen(s));
-	if (rc != ADDRESS_OK)
-		return fail(EX_USAGE, "%s %.60s: %s", what, s, address_strerror(rc));
+	if (rc != CD_OK)
+		return fail(EX_USAGE, "%s %.60s: %s", what, s, cd_strerror(rc));
 	return 0;
 }
 
@@ -560,7 +560,7 @@ static int check_contract_hash(struct ctx *x, const struct safe_proposal *p)
 	size_t len, n;
 	int rc;
 
-	if (safe_encode_get_tx_hash(&p->tx, &data, &len) != SAFE_OK)
+	if (safe_encode_get_tx_hash(&p->tx, &data, &len) != CD_OK)
 		return fail(EX_FAIL, "cannot encode getTransactionHash");
 	rc = view(x, &p->safe, data, len, &ret, &n);
 	free(data);
@@ -580,13 +580,13 @@ static int read_proposal(const char *path, struct safe_proposal *p)
 	int rc = fsutil_read(path, SAFE_FILE_MAX, FSUTIL_FOLLOW, &text, &len, err, sizeof(err));
 
 	memset(p, 0, sizeof(*p));
-	if (rc == FSUTIL_ENOENT)
+	if (rc == CD_ENOTFOUND)
 		return fail(EX_NOTFOUND, "%s: no such file", path);
-	if (rc != FSUTIL_OK)
+	if (rc != CD_OK)
 		return fail(EX_FAIL, "%s", err);
 	rc = safe_proposal_parse(text, len, p, err, sizeof(err));
 	free(text);
-	if (rc != SAFE_OK)
+	if (rc != CD_OK)
 		return fail(EX_FAIL, "%s: refused: %s", path, err);
 	return 0;
 }
@@ -600,7 +600,7 @@ static int write_proposal(const char *path, const struct safe_proposal *p)
 		return fail(EX_FAIL, "out of memory");
 	rc = fsutil_replace(path, text, strlen(text), err, sizeof(err));
 	free(text);
-	return rc == FSUTIL_OK ? 0 : fail(EX_FAIL, "%s: not saved: %s", path, err);
+	return rc == CD_OK ? 0 : fail(EX_FAIL, "%s: not saved: %s", path, err);
 }
 
 /* The online checks every co-signer and the executor make: chain, nonce not used, hash as the contract computes. */
@@ -645,7 +645,7 @@ static void show_proposal(const struct safe_proposal *p)
 	fprintf(stderr, "  value      %s ETH\n", v);
 	fprintf(stderr, "  operation  %s\n", p->tx.operation ? "DELEGATECALL (runs code as the Safe itself)" : "call");
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (abi_format_args(known[i], p->tx.data, p->tx.data_len, args, sizeof(args)) == ABI_OK) {
+		if (abi_format_args(known[i], p->tx.data, p->tx.data_len, args, sizeof(args)) == CD_OK) {
 			name = known[i];
 			break;
 		}
@@ -720,12 +720,12 @@ static int cmd_create(struct ctx *x)
 	rc = view_sig(x, &d.proxy_factory, "proxyCreationCode()", &ret, &retlen);
 	if (rc != 0)
 		return rc;
-	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != ABI_OK || code_len == 0) {
+	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != CD_OK || code_len == 0) {
 		free(ret);
 		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
 	}
-	if (safe_encode_setup(owners, n, threshold, &d.fallback_handler, &init, &init_len) != SAFE_OK ||
-	    safe_encode_create_proxy(&d.singleton, init, init_len, salt, &data, &len) != SAFE_OK) {
+	if (safe_encode_setup(owners, n, threshold, &d.fallback_handler, &init, &init_len) != CD_OK ||
+	    safe_encode_create_proxy(&d.singleton, init, init_len, salt, &data, &len) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
 		goto out;
 	}
@@ -797,7 +797,7 @@ static int storage_address(struct ctx *x, const struct address *safe, const char
 	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
 	rc = call(x, "eth_getStorageAt", p, &r, why, sizeof(why));
 	if (rc != 0 || !cJSON_IsString(r) ||
-	    hex_decode_exact(word, 32, r->valuestring, strlen(r->valuestring)) != HEX_OK) {
+	    hex_decode_exact(word, 32, r->valuestring, strlen(r->valuestring)) != CD_OK) {
 		cJSON_Delete(r);
 		return fail(EX_FAIL, "eth_getStorageAt: %s", rc ? why : "not a 32-byte word");
 	}
@@ -835,7 +835,7 @@ static int cmd_info(struct ctx *x)
 		rc = require_contract(x, &safe);
 	if (rc == 0)
 		rc = view_sig(x, &safe, "VERSION()", &ret, &len);
-	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != ABI_OK)
+	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != CD_OK)
 		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
 	if (rc == 0) {
 		char v[64];
@@ -874,7 +874,7 @@ static int cmd_info(struct ctx *x)
 		args[1].num = u256_from_u64(100);
 		free(ret);
 		ret = NULL;
-		if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != ABI_OK)
+		if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != CD_OK)
 			rc = fail(EX_FAIL, "cannot encode getModulesPaginated");
 		else
 			rc = view(x, &safe, data, dlen, &ret, &len);
@@ -883,14 +883,14 @@ static int cmd_info(struct ctx *x)
 		struct u256 off, cnt;
 		uint64_t o, c;
 
-		if (abi_decode_uint(ret, len, 0, 256, &off) != ABI_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
-		    abi_decode_uint(ret, len, o / 32, 256, &cnt) != ABI_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
+		if (abi_decode_uint(ret, len, 0, 256, &off) != CD_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
+		    abi_decode_uint(ret, len, o / 32, 256, &cnt) != CD_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
 			rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
 		} else {
 			if (c == 0)
 				printf("modules\tnone\n");
 			for (uint64_t i = 0; i < c && rc == 0; i++) {
-				if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != ABI_OK)
+				if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != CD_OK)
 					rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
 				else
 					print_labelled("module", &a, book);
@@ -963,7 +963,7 @@ static int cmd_propose(struct ctx *x)
 
 		p.tx.data = malloc(l / 2 + 1);
 		if (!p.tx.data || strncmp(x->o.data, "0x", 2) != 0 ||
-		    hex_decode(p.tx.data, l / 2 + 1, &p.tx.data_len, x->o.data, l) != HEX_OK ||
+		    hex_decode(p.tx.data, l / 2 + 1, &p.tx.data_len, x->o.data, l) != CD_OK ||
 		    p.tx.data_len > SAFE_DATA_MAX)
 			rc = fail(EX_USAGE, "--data: not 0x-hex of at most %d bytes", SAFE_DATA_MAX);
 	}
@@ -1000,7 +1000,7 @@ static int cmd_propose(struct ctx *x)
 			rc = parse_addr(x->o.erc20, &token, "--erc20");
 			if (rc == 0)
 				rc = view_sig(x, &token, "decimals()", &ret, &len);
-			if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != ABI_OK || u256_to_u64(dec, &d) != 0))
+			if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != CD_OK || u256_to_u64(dec, &d) != 0))
 				rc = fail(EX_FAIL, "the token's decimals() does not decode");
 			free(ret);
 			if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
@@ -1008,7 +1008,7 @@ static int cmd_propose(struct ctx *x)
 				          x->o.amount, (unsigned long long)d);
 			if (rc == 0) {
 				p.tx.to = token;
-				rc = safe_encode_erc20_transfer(&who, amount, &p.tx.data, &p.tx.data_len) == SAFE_OK
+				rc = safe_encode_erc20_transfer(&who, amount, &p.tx.data, &p.tx.data_len) == CD_OK
 					? 0 : fail(EX_FAIL, "cannot encode the transfer");
 			}
 		} else if (rc == 0) {
@@ -1058,7 +1058,7 @@ static int cmd_propose(struct ctx *x)
 	{
 		char err[SAFE_ERR_MAX] = "";
 
-		if (safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)) != SAFE_OK) {
+		if (safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)) != CD_OK) {
 			rc = fail(EX_FAIL, "%s", err);
 			goto out;
 		}
@@ -1116,11 +1116,11 @@ static int cmd_sign(struct ctx *x)
 	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, x->o.from, &key);
 	if (rc != 0)
 		goto out;
-	if (safe_sign(&p, key, sig) != SAFE_OK) {
+	if (safe_sign(&p, key, sig) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot sign the SafeTx hash");
 		goto out;
 	}
-	if (safe_proposal_add_signature(&p, &from, sig, err, sizeof(err)) != SAFE_OK) {
+	if (safe_proposal_add_signature(&p, &from, sig, err, sizeof(err)) != CD_OK) {
 		rc = fail(EX_FAIL, "%s", err);
 		goto out;
 	}
@@ -1213,7 +1213,7 @@ static int cmd_exec(struct ctx *x)
 		goto out;
 	}
 	/* The contract's own verdict on the signatures, then on the whole execution. */
-	if (safe_encode_check_signatures(p.hash, use, nuse, &data, &len) != SAFE_OK) {
+	if (safe_encode_check_signatures(p.hash, use, nuse, &data, &len) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot encode checkSignatures");
 		goto out;
 	}
@@ -1228,7 +1228,7 @@ static int cmd_exec(struct ctx *x)
 	}
 	if (rc != 0)
 		goto out;
-	if (safe_encode_exec(&p.tx, use, nuse, &data, &len) != SAFE_OK) {
+	if (safe_encode_exec(&p.tx, use, nuse, &data, &len) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot encode execTransaction");
 		goto out;
 	}
@@ -1242,7 +1242,7 @@ static int cmd_exec(struct ctx *x)
 	{
 		bool ok = false;
 
-		if (abi_decode_bool(ret, retlen, 0, &ok) != ABI_OK) {
+		if (abi_decode_bool(ret, retlen, 0, &ok) != CD_OK) {
 			rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
 			goto out;
 		}

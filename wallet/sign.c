@@ -21,19 +21,6 @@
 #include "common/keccak.h"
 #include "common/xalloc.h"
 
-const char *sign_strerror(int err)
-{
-	switch (err) {
-	case SIGN_OK: return "ok";
-	case SIGN_EINVAL: return "invalid private key or argument";
-	case SIGN_EBADSIG: return "malformed signature";
-	case SIGN_ERECOVER: return "no public key recovers from the signature";
-	case SIGN_EMISMATCH: return "signed by another address";
-	case SIGN_ENOMEM: return "out of memory";
-	default: return "unknown signing error";
-	}
-}
-
 static int all_zero(const uint8_t *p, size_t n)
 {
 	uint8_t acc = 0;
@@ -82,17 +69,18 @@ int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64]
 	const secp256k1_context *ctx = sign_context();
 	secp256k1_ecdsa_recoverable_signature sig;
 	uint8_t out[64];
-	int id = -1, rc = SIGN_EINVAL;
+	int id = -1, rc = CD_ECRYPTO;
 
 	if (!digest || !priv || !rs || !recid)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
+	if (secp256k1_ec_seckey_verify(ctx, priv) != 1)
+		return CD_EKEY;
 	/* NULL nonce function: RFC 6979 with HMAC-SHA256, the one every Ethereum signer uses. */
-	if (secp256k1_ec_seckey_verify(ctx, priv) == 1 &&
-	    secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, priv, NULL, NULL) == 1 &&
+	if (secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, priv, NULL, NULL) == 1 &&
 	    secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, out, &id, &sig) == 1) {
 		memcpy(rs, out, 64);
 		*recid = id;
-		rc = SIGN_OK;
+		rc = CD_OK;
 	}
 	sodium_memzero(&sig, sizeof(sig));
 	sodium_memzero(out, sizeof(out));
@@ -114,7 +102,7 @@ int sign_recover_digest(const uint8_t digest[32], const uint8_t rs[64], int reci
 	secp256k1_pubkey pk;
 
 	if (!digest || !rs || !out)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
 	if (recid < 0 || recid > 3 || all_zero(rs, 32) || all_zero(rs + 32, 32))
 		return SIGN_EBADSIG;
 	/* parse_compact fails when r or s is not below the curve order. */
@@ -123,7 +111,7 @@ int sign_recover_digest(const uint8_t digest[32], const uint8_t rs[64], int reci
 	if (secp256k1_ecdsa_recover(secp256k1_context_static, &pk, &sig, digest) != 1)
 		return SIGN_ERECOVER;
 	address_of_pubkey(&pk, out);
-	return SIGN_OK;
+	return CD_OK;
 }
 
 int sign_key_address(const uint8_t priv[32], struct address *out)
@@ -131,11 +119,11 @@ int sign_key_address(const uint8_t priv[32], struct address *out)
 	secp256k1_pubkey pk;
 
 	if (!priv || !out)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
 	if (secp256k1_ec_pubkey_create(sign_context(), &pk, priv) != 1)
-		return SIGN_EINVAL;
+		return CD_EKEY;
 	address_of_pubkey(&pk, out);
-	return SIGN_OK;
+	return CD_OK;
 }
 
 void sign_message_hash(const uint8_t *msg, size_t len, uint8_t digest[32])
@@ -159,10 +147,10 @@ int sign_message(const uint8_t *msg, size_t len, const uint8_t priv[32], uint8_t
 	int recid = 0, rc;
 
 	if ((!msg && len) || !sig)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
 	sign_message_hash(msg, len, digest);
 	rc = sign_digest(digest, priv, rs, &recid);
-	if (rc == SIGN_OK) {
+	if (rc == CD_OK) {
 		memcpy(sig, rs, 64);
 		sig[64] = (uint8_t)(27 + recid);
 	}
@@ -179,14 +167,14 @@ int sign_sig_parse(uint8_t sig[SIGN_SIG_SIZE], const char *s, size_t len)
 {
 	uint8_t tmp[SIGN_SIG_SIZE];
 
-	if (!sig || !s || hex_decode_exact(tmp, sizeof(tmp), s, len) != HEX_OK)
+	if (!sig || !s || hex_decode_exact(tmp, sizeof(tmp), s, len) != CD_OK)
 		return SIGN_EBADSIG;
 	if (tmp[64] == 0 || tmp[64] == 1)
 		tmp[64] = (uint8_t)(tmp[64] + 27);
 	if (tmp[64] != 27 && tmp[64] != 28)
 		return SIGN_EBADSIG;
 	memcpy(sig, tmp, sizeof(tmp));
-	return SIGN_OK;
+	return CD_OK;
 }
 
 int sign_message_recover(const uint8_t *msg, size_t len, const uint8_t sig[SIGN_SIG_SIZE],
@@ -196,7 +184,7 @@ int sign_message_recover(const uint8_t *msg, size_t len, const uint8_t sig[SIGN_
 	int recid;
 
 	if ((!msg && len) || !sig || !out)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
 	if (sig[64] == 0 || sig[64] == 1)
 		recid = sig[64];
 	else if (sig[64] == 27 || sig[64] == 28)
@@ -214,9 +202,9 @@ int sign_message_verify(const uint8_t *msg, size_t len, const uint8_t sig[SIGN_S
 	int rc;
 
 	if (!expected)
-		return SIGN_EINVAL;
+		return CD_EINVAL;
 	rc = sign_message_recover(msg, len, sig, &got);
-	if (rc != SIGN_OK)
+	if (rc != CD_OK)
 		return rc;
-	return memcmp(got.b, expected->b, ADDRESS_SIZE) == 0 ? SIGN_OK : SIGN_EMISMATCH;
+	return memcmp(got.b, expected->b, ADDRESS_SIZE) == 0 ? CD_OK : SIGN_EMISMATCH;
 }

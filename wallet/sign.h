@@ -17,27 +17,25 @@
 #ifndef CHAINDECK_SIGN_H
 #define CHAINDECK_SIGN_H
 
+#include "common/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/address.h"
 
 enum {
-	SIGN_OK = 0,
-	SIGN_EINVAL = -1,    /* bad argument, or a private key that is zero or not below the curve order */
-	SIGN_EBADSIG = -2,   /* malformed signature: bad hex, wrong length, v not 0/1/27/28, r or s out of range */
-	SIGN_ERECOVER = -3,  /* well-formed, but no public key recovers from it */
-	SIGN_EMISMATCH = -4, /* verification: it recovers to another address */
-	SIGN_ENOMEM = -5
+	/* and the shared CD_EINVAL (bad argument), CD_EKEY (a private key that is
+	 * zero or not below the curve order) */
+	SIGN_EBADSIG = -1301,   /* malformed signature: bad hex, wrong length, v not 0/1/27/28, r or s out of range */
+	SIGN_ERECOVER = -1302,  /* well-formed, but no public key recovers from it */
+	SIGN_EMISMATCH = -1303  /* verification: it recovers to another address */
 };
 
 enum {
 	SIGN_SIG_SIZE = 65,  /* r || s || v */
 	SIGN_HEX_SIZE = 133  /* "0x" + 130 digits + NUL */
 };
-
-/* A fixed English phrase for a status. Never NULL. */
-const char *sign_strerror(int err);
 
 /*
  * The process's one libsecp256k1 context for secret-key operations (the
@@ -52,8 +50,9 @@ const struct secp256k1_context_struct *sign_context(void);
 
 /*
  * Signs a 32-byte digest. rs gets r || s (big-endian, s low), *recid the
- * recovery id (0 or 1: the parity of the nonce point's y). SIGN_EINVAL for
- * an invalid key; rs and *recid are untouched on error.
+ * recovery id (0 or 1: the parity of the nonce point's y). CD_EKEY for an
+ * invalid key, CD_EINVAL for a NULL argument; rs and *recid are untouched on
+ * error.
  */
 int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64], int *recid);
 
@@ -65,7 +64,7 @@ int sign_digest(const uint8_t digest[32], const uint8_t priv[32], uint8_t rs[64]
  */
 int sign_recover_digest(const uint8_t digest[32], const uint8_t rs[64], int recid, struct address *out);
 
-/* The address of a private key (SIGN_EINVAL for an invalid key). */
+/* The address of a private key (CD_EKEY for an invalid key). */
 int sign_key_address(const uint8_t priv[32], struct address *out);
 
 /* The EIP-191 personal_sign digest of msg[0..len) (msg may be NULL when len is 0). */
@@ -83,7 +82,7 @@ int sign_sig_parse(uint8_t sig[SIGN_SIG_SIZE], const char *s, size_t len);
 /* The signer of a personal_sign signature (v 0, 1, 27 or 28). */
 int sign_message_recover(const uint8_t *msg, size_t len, const uint8_t sig[SIGN_SIG_SIZE],
                          struct address *out);
-/* SIGN_OK when sig over msg recovers to expected, SIGN_EMISMATCH when to
+/* CD_OK when sig over msg recovers to expected, SIGN_EMISMATCH when to
  * another address, or the error that stopped recovery. */
 int sign_message_verify(const uint8_t *msg, size_t len, const uint8_t sig[SIGN_SIG_SIZE],
                         const struct address *expected);

@@ -37,7 +37,7 @@ static bool parse_line(const char *s, size_t len, struct tokenlist_entry *e)
 		return false;
 	p = end + 1;
 	end = strchr(p, ' ');
-	if (!end || address_parse(&a, p, (size_t)(end - p)) != ADDRESS_OK)
+	if (!end || address_parse(&a, p, (size_t)(end - p)) != CD_OK)
 		return false;
 	p = end + 1;
 	if (*p < '0' || *p > '9')
@@ -87,9 +87,9 @@ int tokenlist_load(struct tokenlist *l, const char *path, char *err, size_t errl
 	int rc = fsutil_read(path, TOKENLIST_FILE_MAX, FSUTIL_TRUSTED, &text, &len, err, errlen);
 
 	l->n = 0;
-	if (rc == FSUTIL_ENOENT)
+	if (rc == CD_ENOTFOUND)
 		return 0;
-	if (rc != FSUTIL_OK)
+	if (rc != CD_OK)
 		return -1;
 	rc = tokenlist_parse(l, text, len, why, sizeof(why));
 	free(text);

@@ -17,6 +17,7 @@
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "common/rlp.h"
+#include "common/xalloc.h"
 #include "wallet/sign.h"
 
 /* The secp256k1 group order n, and n / 2 (the largest low s), big-endian. */
@@ -95,26 +96,26 @@ static int check_members(const cJSON *o, const char *const *known, size_t n, con
 				break;
 		if (i == n) {
 			set_err(err, errlen, "%s%.40s: unknown field", path, m->string ? m->string : "?");
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		for (p = o->child; p != m; p = p->next)
 			if (strcmp(p->string, m->string) == 0) {
 				set_err(err, errlen, "%s%s: given twice", path, m->string);
-				return TX_EINVAL;
+				return CD_EINVAL;
 			}
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 static int json_text(const cJSON *v, const char *name, const char **s, size_t *len, char *err, size_t errlen)
 {
 	if (!cJSON_IsString(v) || !v->valuestring) {
 		set_err(err, errlen, "%s: must be a hex string", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	*s = v->valuestring;
 	*len = strlen(v->valuestring);
-	return TX_OK;
+	return CD_OK;
 }
 
 static int json_u64(const cJSON *v, const char *name, uint64_t *out, char *err, size_t errlen)
@@ -123,18 +124,18 @@ static int json_u64(const cJSON *v, const char *name, uint64_t *out, char *err, 
 	size_t len;
 	int rc;
 
-	if (json_text(v, name, &s, &len, err, errlen) != TX_OK)
-		return TX_EINVAL;
+	if (json_text(v, name, &s, &len, err, errlen) != CD_OK)
+		return CD_EINVAL;
 	rc = hex_parse_u64(out, s, len);
-	if (rc == HEX_EOVERFLOW) {
+	if (rc == CD_ERANGE) {
 		set_err(err, errlen, "%s: exceeds 64 bits", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
-	if (rc != HEX_OK) {
+	if (rc != CD_OK) {
 		set_err(err, errlen, "%s: not a hex quantity", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 static int json_u256(const cJSON *v, const char *name, struct u256 *out, char *err, size_t errlen)
@@ -143,18 +144,18 @@ static int json_u256(const cJSON *v, const char *name, struct u256 *out, char *e
 	size_t len;
 	int rc;
 
-	if (json_text(v, name, &s, &len, err, errlen) != TX_OK)
-		return TX_EINVAL;
+	if (json_text(v, name, &s, &len, err, errlen) != CD_OK)
+		return CD_EINVAL;
 	rc = u256_parse_hex(out, s, len);
-	if (rc == U256_EOVERFLOW || (rc == U256_EINVAL && len > 66)) {
+	if (rc == CD_ERANGE || (rc == CD_EINVAL && len > 66)) {
 		set_err(err, errlen, "%s: exceeds 256 bits", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
-	if (rc != U256_OK) {
+	if (rc != CD_OK) {
 		set_err(err, errlen, "%s: not a hex quantity", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 static int json_required_u64(const cJSON *o, const char *name, uint64_t *out, char *err, size_t errlen)
@@ -163,7 +164,7 @@ static int json_required_u64(const cJSON *o, const char *name, uint64_t *out, ch
 
 	if (!v) {
 		set_err(err, errlen, "%s: missing", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	return json_u64(v, name, out, err, errlen);
 }
@@ -177,17 +178,17 @@ static int json_address(const cJSON *v, const char *name, uint8_t out[ADDRESS_SI
 
 	if (!cJSON_IsString(v) || !v->valuestring) {
 		set_err(err, errlen, "%s: must be an address string", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	s = v->valuestring;
 	len = strlen(s);
 	rc = address_parse(&a, s, len);
-	if (rc != ADDRESS_OK) {
-		set_err(err, errlen, "%s: %s", name, address_strerror(rc));
-		return TX_EINVAL;
+	if (rc != CD_OK) {
+		set_err(err, errlen, "%s: %s", name, cd_strerror(rc));
+		return CD_EINVAL;
 	}
 	memcpy(out, a.b, ADDRESS_SIZE);
-	return TX_OK;
+	return CD_OK;
 }
 
 /* DATA hex into a malloc'd buffer (NULL when empty). */
@@ -199,27 +200,23 @@ static int json_bytes(const cJSON *v, const char *name, uint8_t **out, size_t *o
 
 	*out = NULL;
 	*outlen = 0;
-	if (json_text(v, name, &s, &len, err, errlen) != TX_OK)
-		return TX_EINVAL;
+	if (json_text(v, name, &s, &len, err, errlen) != CD_OK)
+		return CD_EINVAL;
 	if (len < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
 		set_err(err, errlen, "%s: hex data needs the 0x prefix", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (len == 2)
-		return TX_OK;
-	buf = malloc(len / 2);
-	if (!buf) {
-		set_err(err, errlen, "%s: out of memory", name);
-		return TX_ENOMEM;
-	}
-	if (hex_decode(buf, len / 2, &n, s, len) != HEX_OK) {
+		return CD_OK;
+	buf = xmalloc(len / 2);
+	if (hex_decode(buf, len / 2, &n, s, len) != CD_OK) {
 		free(buf);
 		set_err(err, errlen, "%s: not hex data (odd length or a stray character)", name);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	*out = buf;
 	*outlen = n;
-	return TX_OK;
+	return CD_OK;
 }
 
 static int json_access_list(const cJSON *a, struct tx *t, char *err, size_t errlen)
@@ -232,17 +229,13 @@ static int json_access_list(const cJSON *a, struct tx *t, char *err, size_t errl
 
 	if (!cJSON_IsArray(a)) {
 		set_err(err, errlen, "accessList: must be an array");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	cJSON_ArrayForEach(e, a)
 		n++;
 	if (n == 0)
-		return TX_OK;
-	t->access_list = calloc(n, sizeof(*t->access_list));
-	if (!t->access_list) {
-		set_err(err, errlen, "accessList: out of memory");
-		return TX_ENOMEM;
-	}
+		return CD_OK;
+	t->access_list = xcalloc(n, sizeof(*t->access_list));
 	t->access_count = n;
 	cJSON_ArrayForEach(e, a) {
 		struct tx_access_entry *ent = &t->access_list[i];
@@ -250,50 +243,46 @@ static int json_access_list(const cJSON *a, struct tx *t, char *err, size_t errl
 		snprintf(path, sizeof(path), "accessList[%zu].", i);
 		if (!cJSON_IsObject(e)) {
 			set_err(err, errlen, "accessList[%zu]: must be an object", i);
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		rc = check_members(e, entry_fields, 2, path, err, errlen);
-		if (rc != TX_OK)
+		if (rc != CD_OK)
 			return rc;
 		snprintf(name, sizeof(name), "%saddress", path);
 		if (!opt_member(e, "address")) {
 			set_err(err, errlen, "%s: missing", name);
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		rc = json_address(opt_member(e, "address"), name, ent->address, err, errlen);
-		if (rc != TX_OK)
+		if (rc != CD_OK)
 			return rc;
 		keys = opt_member(e, "storageKeys");
 		if (!keys) {
 			set_err(err, errlen, "%sstorageKeys: missing", path);
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		if (!cJSON_IsArray(keys)) {
 			set_err(err, errlen, "%sstorageKeys: must be an array", path);
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		cJSON_ArrayForEach(k, keys)
 			ent->key_count++;
 		if (ent->key_count) {
-			ent->keys = calloc(ent->key_count, sizeof(*ent->keys));
-			if (!ent->keys) {
-				set_err(err, errlen, "%sstorageKeys: out of memory", path);
-				return TX_ENOMEM;
-			}
+			ent->keys = xcalloc(ent->key_count, sizeof(*ent->keys));
 		}
 		j = 0;
 		cJSON_ArrayForEach(k, keys) {
 			snprintf(name, sizeof(name), "%sstorageKeys[%zu]", path, j);
 			if (!cJSON_IsString(k) || !k->valuestring ||
-			    hex_decode_exact(ent->keys[j], 32, k->valuestring, strlen(k->valuestring)) != HEX_OK) {
+			    hex_decode_exact(ent->keys[j], 32, k->valuestring, strlen(k->valuestring)) != CD_OK) {
 				set_err(err, errlen, "%s: must be 32 bytes of hex", name);
-				return TX_EINVAL;
+				return CD_EINVAL;
 			}
 			j++;
 		}
 		i++;
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 static const char *type_name(enum tx_type type)
@@ -319,23 +308,23 @@ static int json_type(const cJSON *j, const cJSON *gp, const cJSON *mf, const cJS
 
 	if (gp && (mf || mp)) {
 		set_err(err, errlen, "gasPrice: cannot be combined with %s", mf ? "maxFeePerGas" : "maxPriorityFeePerGas");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (mf && !mp) {
 		set_err(err, errlen, "maxPriorityFeePerGas: missing (maxFeePerGas needs it)");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (mp && !mf) {
 		set_err(err, errlen, "maxFeePerGas: missing (maxPriorityFeePerGas needs it)");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (v) {
 		rc = json_u64(v, "type", &type, err, errlen);
-		if (rc != TX_OK)
+		if (rc != CD_OK)
 			return rc;
 		if (type > TX_DYNAMIC_FEE) {
 			set_err(err, errlen, "type: unsupported transaction type 0x%llx", (unsigned long long)type);
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		t->type = (enum tx_type)type;
 	} else if (mf) {
@@ -346,28 +335,28 @@ static int json_type(const cJSON *j, const cJSON *gp, const cJSON *mf, const cJS
 	if (t->type == TX_DYNAMIC_FEE) {
 		if (gp) {
 			set_err(err, errlen, "gasPrice: not allowed in a type 2 transaction (use maxFeePerGas)");
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		if (!mf) {
 			set_err(err, errlen, "maxFeePerGas: missing");
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 	} else {
 		if (mf) {
 			set_err(err, errlen, "maxFeePerGas: not allowed in a %s transaction (use gasPrice)",
 			        type_name(t->type));
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 		if (!gp) {
 			set_err(err, errlen, "gasPrice: missing");
-			return TX_EINVAL;
+			return CD_EINVAL;
 		}
 	}
 	if (t->type == TX_LEGACY && al) {
 		set_err(err, errlen, "accessList: not allowed in a legacy transaction");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 /* The numbers and addresses: chainId, nonce, gas, the fees present, value, to, from. */
@@ -377,30 +366,30 @@ static int json_scalars(const cJSON *j, const cJSON *gp, const cJSON *mf, const 
 	const cJSON *v;
 	int rc = json_required_u64(j, "chainId", &t->chain_id, err, errlen);
 
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	t->has_chain_id = true;
 	rc = json_required_u64(j, "nonce", &t->nonce, err, errlen);
-	if (rc == TX_OK)
+	if (rc == CD_OK)
 		rc = json_required_u64(j, "gas", &t->gas, err, errlen);
-	if (rc == TX_OK && gp)
+	if (rc == CD_OK && gp)
 		rc = json_u256(gp, "gasPrice", &t->gas_price, err, errlen);
-	if (rc == TX_OK && mf)
+	if (rc == CD_OK && mf)
 		rc = json_u256(mf, "maxFeePerGas", &t->max_fee_per_gas, err, errlen);
-	if (rc == TX_OK && mp)
+	if (rc == CD_OK && mp)
 		rc = json_u256(mp, "maxPriorityFeePerGas", &t->max_priority_fee_per_gas, err, errlen);
 	v = opt_member(j, "value");
-	if (rc == TX_OK && v)
+	if (rc == CD_OK && v)
 		rc = json_u256(v, "value", &t->value, err, errlen);
 	v = opt_member(j, "to");
-	if (rc == TX_OK && v) {
+	if (rc == CD_OK && v) {
 		rc = json_address(v, "to", t->to, err, errlen);
-		t->has_to = rc == TX_OK;
+		t->has_to = rc == CD_OK;
 	}
 	v = opt_member(j, "from");
-	if (rc == TX_OK && v) {
+	if (rc == CD_OK && v) {
 		rc = json_address(v, "from", t->from, err, errlen);
-		t->has_from = rc == TX_OK;
+		t->has_from = rc == CD_OK;
 	}
 	return rc;
 }
@@ -415,18 +404,18 @@ static int json_call_data(const cJSON *j, struct tx *t, char *err, size_t errlen
 
 	if (data) {
 		rc = json_bytes(data, "data", &t->data, &t->data_len, err, errlen);
-		if (rc != TX_OK)
+		if (rc != CD_OK)
 			return rc;
 	}
 	if (!input)
-		return TX_OK;
+		return CD_OK;
 	rc = json_bytes(input, "input", &b, &n, err, errlen);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	if (data && (n != t->data_len || (n && memcmp(b, t->data, n) != 0))) {
 		free(b);
 		set_err(err, errlen, "input: differs from data");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (data) {
 		free(b);
@@ -434,7 +423,7 @@ static int json_call_data(const cJSON *j, struct tx *t, char *err, size_t errlen
 		t->data = b;
 		t->data_len = n;
 	}
-	return TX_OK;
+	return CD_OK;
 }
 
 static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
@@ -444,21 +433,21 @@ static int parse_json(const cJSON *j, struct tx *t, char *err, size_t errlen)
 
 	if (!cJSON_IsObject(j)) {
 		set_err(err, errlen, "transaction: must be a JSON object");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	rc = check_members(j, json_fields, sizeof(json_fields) / sizeof(json_fields[0]), "", err, errlen);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	gp = opt_member(j, "gasPrice");
 	mf = opt_member(j, "maxFeePerGas");
 	mp = opt_member(j, "maxPriorityFeePerGas");
 	al = opt_member(j, "accessList");
 	rc = json_type(j, gp, mf, mp, al, t, err, errlen);
-	if (rc == TX_OK)
+	if (rc == CD_OK)
 		rc = json_scalars(j, gp, mf, mp, t, err, errlen);
-	if (rc == TX_OK)
+	if (rc == CD_OK)
 		rc = json_call_data(j, t, err, errlen);
-	if (rc == TX_OK && al)
+	if (rc == CD_OK && al)
 		rc = json_access_list(al, t, err, errlen);
 	return rc;
 }
@@ -468,11 +457,11 @@ int tx_from_json(const cJSON *j, struct tx *out, char *err, size_t errlen)
 	int rc;
 
 	if (!out)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	memset(out, 0, sizeof(*out));
 	clear_err(err, errlen);
 	rc = parse_json(j, out, err, errlen);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		tx_free(out);
 	return rc;
 }
@@ -484,19 +473,19 @@ static int check_shape(const struct tx *t)
 	size_t i;
 
 	if (!t || t->type > TX_DYNAMIC_FEE)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	if (t->type != TX_LEGACY && !t->has_chain_id)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	if (t->type == TX_LEGACY && t->access_count)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	if (t->data_len && !t->data)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	if (t->access_count && !t->access_list)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	for (i = 0; i < t->access_count; i++)
 		if (t->access_list[i].key_count && !t->access_list[i].keys)
-			return TX_EINVAL;
-	return TX_OK;
+			return CD_EINVAL;
+	return CD_OK;
 }
 
 struct u256 tx_sig_v(const struct tx *t, const struct tx_sig *sig)
@@ -564,25 +553,25 @@ static int put_tx(struct rlp_buf *b, const struct tx *t, const struct tx_sig *si
 	}
 	rc |= rlp_list_end(b);
 	rc |= rlp_buf_finish(b);
-	return rc ? TX_EINVAL : TX_OK;
+	return rc ? CD_EINVAL : CD_OK;
 }
 
 int tx_signing_payload(const struct tx *t, uint8_t **out, size_t *len)
 {
 	struct rlp_buf b;
 
-	if (!out || !len || check_shape(t) != TX_OK)
-		return TX_EINVAL;
+	if (!out || !len || check_shape(t) != CD_OK)
+		return CD_EINVAL;
 	*out = NULL;
 	*len = 0;
 	rlp_buf_init(&b);
-	if (put_tx(&b, t, NULL) != TX_OK) {
+	if (put_tx(&b, t, NULL) != CD_OK) {
 		rlp_buf_free(&b);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	*out = b.data;
 	*len = b.len;
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_signing_hash(const struct tx *t, uint8_t hash[32])
@@ -592,31 +581,31 @@ int tx_signing_hash(const struct tx *t, uint8_t hash[32])
 	int rc;
 
 	if (!hash)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	rc = tx_signing_payload(t, &p, &n);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	keccak256(hash, p, n);
 	free(p);
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_encode_signed(const struct tx *t, const struct tx_sig *sig, struct tx_raw *out)
 {
 	struct rlp_buf b;
 
-	if (!out || !sig || sig->y_parity > 1 || check_shape(t) != TX_OK)
-		return TX_EINVAL;
+	if (!out || !sig || sig->y_parity > 1 || check_shape(t) != CD_OK)
+		return CD_EINVAL;
 	memset(out, 0, sizeof(*out));
 	rlp_buf_init(&b);
-	if (put_tx(&b, t, sig) != TX_OK) {
+	if (put_tx(&b, t, sig) != CD_OK) {
 		rlp_buf_free(&b);
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	out->bytes = b.data;
 	out->len = b.len;
 	keccak256(out->hash, out->bytes, out->len);
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_sign(const struct tx *t, const uint8_t priv[32], struct tx_raw *out)
@@ -626,16 +615,14 @@ int tx_sign(const struct tx *t, const uint8_t priv[32], struct tx_raw *out)
 	int recid = 0, rc;
 
 	if (!out || !priv)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	memset(out, 0, sizeof(*out));
 	rc = tx_signing_hash(t, hash);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	rc = sign_digest(hash, priv, rs, &recid);
-	if (rc == SIGN_EINVAL)
-		return TX_EKEY;
-	if (rc != SIGN_OK)
-		return TX_ENOMEM;
+	if (rc != CD_OK)
+		return rc;
 	sig.y_parity = (uint8_t)recid;
 	u256_from_be(&sig.r, rs, 32);
 	u256_from_be(&sig.s, rs + 32, 32);
@@ -680,7 +667,7 @@ static struct rlp_item next_item(struct dec *d, struct rlp_iter *it, const char 
 	if (rc == 0)
 		dfail(d, TX_EDECODE, "%s: missing", name);
 	else if (rc < 0)
-		dfail(d, TX_EDECODE, "%s: %s", name, rlp_strerror(rc));
+		dfail(d, TX_EDECODE, "%s: %s", name, cd_strerror(rc));
 	return item;
 }
 
@@ -694,8 +681,8 @@ static uint64_t item_u64(struct dec *d, struct rlp_item it, const char *name)
 	rc = rlp_item_u64(it, &v);
 	if (rc == RLP_EOVERFLOW)
 		dfail(d, TX_EDECODE, "%s: exceeds 64 bits", name);
-	else if (rc != RLP_OK)
-		dfail(d, TX_EDECODE, "%s: %s", name, rlp_strerror(rc));
+	else if (rc != CD_OK)
+		dfail(d, TX_EDECODE, "%s: %s", name, cd_strerror(rc));
 	return v;
 }
 
@@ -709,8 +696,8 @@ static struct u256 item_u256(struct dec *d, struct rlp_item it, const char *name
 	rc = rlp_item_u256(it, &v);
 	if (rc == RLP_EOVERFLOW)
 		dfail(d, TX_EDECODE, "%s: exceeds 256 bits", name);
-	else if (rc != RLP_OK)
-		dfail(d, TX_EDECODE, "%s: %s", name, rlp_strerror(rc));
+	else if (rc != CD_OK)
+		dfail(d, TX_EDECODE, "%s: %s", name, cd_strerror(rc));
 	return v;
 }
 
@@ -736,17 +723,13 @@ static void decode_access_list(struct dec *d, struct rlp_item list, struct tx *t
 
 	if (d->rc)
 		return;
-	if (rlp_iter_init(&it, list) != RLP_OK || rlp_list_count(list, &n) != RLP_OK) {
+	if (rlp_iter_init(&it, list) != CD_OK || rlp_list_count(list, &n) != CD_OK) {
 		dfail(d, TX_EDECODE, "accessList: a string, expected a list");
 		return;
 	}
 	if (n == 0)
 		return;
-	t->access_list = calloc(n, sizeof(*t->access_list));
-	if (!t->access_list) {
-		dfail(d, TX_ENOMEM, "accessList: out of memory");
-		return;
-	}
+	t->access_list = xcalloc(n, sizeof(*t->access_list));
 	t->access_count = n;
 	for (i = 0; i < n && !d->rc; i++) {
 		struct tx_access_entry *e = &t->access_list[i];
@@ -755,7 +738,7 @@ static void decode_access_list(struct dec *d, struct rlp_item list, struct tx *t
 		ent = next_item(d, &it, name);
 		if (d->rc)
 			return;
-		if (rlp_iter_init(&ent_it, ent) != RLP_OK || rlp_list_count(ent, &nent) != RLP_OK || nent != 2) {
+		if (rlp_iter_init(&ent_it, ent) != CD_OK || rlp_list_count(ent, &nent) != CD_OK || nent != 2) {
 			dfail(d, TX_EDECODE, "%s: expected a list of address and storage keys", name);
 			return;
 		}
@@ -765,17 +748,12 @@ static void decode_access_list(struct dec *d, struct rlp_item list, struct tx *t
 		keys = next_item(d, &ent_it, name);
 		if (d->rc)
 			return;
-		if (rlp_iter_init(&key_it, keys) != RLP_OK || rlp_list_count(keys, &e->key_count) != RLP_OK) {
+		if (rlp_iter_init(&key_it, keys) != CD_OK || rlp_list_count(keys, &e->key_count) != CD_OK) {
 			dfail(d, TX_EDECODE, "%s: a string, expected a list", name);
 			return;
 		}
 		if (e->key_count) {
-			e->keys = calloc(e->key_count, sizeof(*e->keys));
-			if (!e->keys) {
-				e->key_count = 0;
-				dfail(d, TX_ENOMEM, "%s: out of memory", name);
-				return;
-			}
+			e->keys = xcalloc(e->key_count, sizeof(*e->keys));
 		}
 		for (k = 0; k < e->key_count && !d->rc; k++) {
 			snprintf(name, sizeof(name), "accessList[%zu].storageKeys[%zu]", i, k);
@@ -810,17 +788,17 @@ static void decode_legacy_v(struct dec *d, struct u256 v, struct tx *t, struct t
 
 	if (d->rc)
 		return;
-	if (u256_to_u64(v, &small) == U256_OK && (small == 27 || small == 28)) {
+	if (u256_to_u64(v, &small) == CD_OK && (small == 27 || small == 28)) {
 		t->has_chain_id = false;
 		sig->y_parity = (uint8_t)(small - 27);
 		return;
 	}
-	if (u256_sub(&rest, v, u256_from_u64(35)) != U256_OK) {
+	if (u256_sub(&rest, v, u256_from_u64(35)) != CD_OK) {
 		dfail(d, TX_ESIG, "v: neither 27/28 nor 35 + 2 * chainId + {0,1}");
 		return;
 	}
 	u256_divmod(&q, &r, rest, u256_from_u64(2));
-	if (u256_to_u64(q, &t->chain_id) != U256_OK) {
+	if (u256_to_u64(q, &t->chain_id) != CD_OK) {
 		dfail(d, TX_ESIG, "v: its chain id exceeds 64 bits");
 		return;
 	}
@@ -836,7 +814,7 @@ static void decode_fields(struct dec *d, struct rlp_item list, struct tx *t, str
 	size_t n = 0;
 	uint64_t parity;
 
-	if (!list.is_list || rlp_iter_init(&it, list) != RLP_OK || rlp_list_count(list, &n) != RLP_OK) {
+	if (!list.is_list || rlp_iter_init(&it, list) != CD_OK || rlp_list_count(list, &n) != CD_OK) {
 		dfail(d, TX_EDECODE, "transaction: an RLP string, expected a list");
 		return;
 	}
@@ -870,11 +848,7 @@ static void decode_fields(struct dec *d, struct rlp_item list, struct tx *t, str
 	if (!d->rc && item.is_list) {
 		dfail(d, TX_EDECODE, "data: a list, expected bytes");
 	} else if (!d->rc && item.len) {
-		t->data = malloc(item.len);
-		if (!t->data) {
-			dfail(d, TX_ENOMEM, "data: out of memory");
-			return;
-		}
+		t->data = xmalloc(item.len);
 		memcpy(t->data, item.data, item.len);
 		t->data_len = item.len;
 	}
@@ -895,7 +869,7 @@ static void decode_fields(struct dec *d, struct rlp_item list, struct tx *t, str
 
 int tx_decode(const uint8_t *raw, size_t len, struct tx *t, struct tx_sig *sig, char *err, size_t errlen)
 {
-	struct dec d = { TX_OK, err, errlen };
+	struct dec d = { CD_OK, err, errlen };
 	struct tx_sig tmp;
 	struct rlp_item list;
 	const uint8_t *body = raw;
@@ -903,7 +877,7 @@ int tx_decode(const uint8_t *raw, size_t len, struct tx *t, struct tx_sig *sig, 
 	int rc;
 
 	if (!t)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	memset(t, 0, sizeof(*t));
 	memset(&tmp, 0, sizeof(tmp));
 	clear_err(err, errlen);
@@ -924,8 +898,8 @@ int tx_decode(const uint8_t *raw, size_t len, struct tx *t, struct tx_sig *sig, 
 		return d.rc;
 	}
 	rc = rlp_decode(&list, body, body_len);
-	if (rc != RLP_OK) {
-		dfail(&d, TX_EDECODE, "transaction: %s", rlp_strerror(rc));
+	if (rc != CD_OK) {
+		dfail(&d, TX_EDECODE, "transaction: %s", cd_strerror(rc));
 		tx_free(t); /* the contract: outputs are left zeroed on error (the type was set above) */
 		return d.rc;
 	}
@@ -936,7 +910,7 @@ int tx_decode(const uint8_t *raw, size_t len, struct tx *t, struct tx_sig *sig, 
 	}
 	if (sig)
 		*sig = tmp;
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_recover_sender(const struct tx *t, const struct tx_sig *sig, struct address *from)
@@ -945,14 +919,14 @@ int tx_recover_sender(const struct tx *t, const struct tx_sig *sig, struct addre
 	int rc;
 
 	if (!sig || !from || sig->y_parity > 1)
-		return TX_EINVAL;
+		return CD_EINVAL;
 	rc = tx_signing_hash(t, hash);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	u256_to_be(sig->r, rs);
 	u256_to_be(sig->s, rs + 32);
 	rc = sign_recover_digest(hash, rs, sig->y_parity, from);
-	return rc == SIGN_OK ? TX_OK : TX_ESIG;
+	return rc == CD_OK ? CD_OK : TX_ESIG;
 }
 
 /* ---- node rules ---- */
@@ -962,17 +936,17 @@ static int add_gas(uint64_t *acc, uint64_t count, uint64_t unit)
 	if (count && unit > (UINT64_MAX - *acc) / count)
 		return TX_ERULE;
 	*acc += count * unit;
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_intrinsic_gas(const struct tx *t, uint64_t *gas)
 {
 	uint64_t g = GAS_TX, zeros = 0, keys = 0;
 	size_t i;
-	int rc = TX_OK;
+	int rc = CD_OK;
 
-	if (!gas || check_shape(t) != TX_OK)
-		return TX_EINVAL;
+	if (!gas || check_shape(t) != CD_OK)
+		return CD_EINVAL;
 	for (i = 0; i < t->data_len; i++)
 		zeros += t->data[i] == 0;
 	rc |= add_gas(&g, zeros, GAS_DATA_ZERO);
@@ -988,7 +962,7 @@ int tx_intrinsic_gas(const struct tx *t, uint64_t *gas)
 	if (rc)
 		return TX_ERULE;
 	*gas = g;
-	return TX_OK;
+	return CD_OK;
 }
 
 int tx_check(const struct tx *t, char *err, size_t errlen)
@@ -997,9 +971,9 @@ int tx_check(const struct tx *t, char *err, size_t errlen)
 	uint64_t need = 0;
 
 	clear_err(err, errlen);
-	if (check_shape(t) != TX_OK) {
+	if (check_shape(t) != CD_OK) {
 		set_err(err, errlen, "transaction: inconsistent fields");
-		return TX_EINVAL;
+		return CD_EINVAL;
 	}
 	if (t->nonce == UINT64_MAX) {
 		set_err(err, errlen, "nonce: 2^64-1 is not usable (EIP-2681)");
@@ -1010,7 +984,7 @@ int tx_check(const struct tx *t, char *err, size_t errlen)
 		        TX_MAX_INITCODE);
 		return TX_ERULE;
 	}
-	if (tx_intrinsic_gas(t, &need) != TX_OK) {
+	if (tx_intrinsic_gas(t, &need) != CD_OK) {
 		set_err(err, errlen, "gas: the intrinsic gas exceeds 64 bits");
 		return TX_ERULE;
 	}
@@ -1024,10 +998,10 @@ int tx_check(const struct tx *t, char *err, size_t errlen)
 		set_err(err, errlen, "maxPriorityFeePerGas: above maxFeePerGas");
 		return TX_ERULE;
 	}
-	if (u256_mul(&product, cap, u256_from_u64(t->gas)) != U256_OK) {
+	if (u256_mul(&product, cap, u256_from_u64(t->gas)) != CD_OK) {
 		set_err(err, errlen, "gas: gas times %s exceeds 256 bits",
 		        t->type == TX_DYNAMIC_FEE ? "maxFeePerGas" : "gasPrice");
 		return TX_ERULE;
 	}
-	return TX_OK;
+	return CD_OK;
 }

@@ -21,6 +21,8 @@
 #ifndef CHAINDECK_TX_H
 #define CHAINDECK_TX_H
 
+#include "common/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,13 +39,11 @@ enum tx_type {
 };
 
 enum {
-	TX_OK = 0,
-	TX_EINVAL = -1,   /* a field is missing, malformed or not allowed; see err */
-	TX_EDECODE = -2,  /* raw bytes are not a well-formed signed transaction; see err */
-	TX_ESIG = -3,     /* signature out of range, or no sender recovers from it */
-	TX_EKEY = -4,     /* private key is zero or not below the curve order */
-	TX_ERULE = -5,    /* well-formed, but a node would refuse it (tx_check); see err */
-	TX_ENOMEM = -6
+	/* and the shared CD_EINVAL (a field is missing, malformed or not allowed;
+	 * see err), CD_EKEY (private key is zero or not below the curve order) */
+	TX_EDECODE = -1401,  /* raw bytes are not a well-formed signed transaction; see err */
+	TX_ESIG = -1402,     /* signature out of range, or no sender recovers from it */
+	TX_ERULE = -1403     /* well-formed, but a node would refuse it (tx_check); see err */
 };
 
 enum {
@@ -105,14 +105,14 @@ void tx_raw_free(struct tx_raw *r);
  * gasPrice transaction with an accessList is type 1. Both fee styles, a fee
  * style that does not match "type", an unknown type, an accessList on type
  * 0, any unknown member, JSON numbers instead of hex strings, and bad hex are
- * all TX_EINVAL with the field named. On success *out must be tx_free'd.
+ * all CD_EINVAL with the field named. On success *out must be tx_free'd.
  */
 int tx_from_json(const cJSON *j, struct tx *out, char *err, size_t errlen);
 
 /*
  * The signing payload: RLP of the unsigned fields (EIP-155 appends
  * chainId, 0, 0), with the 0x01/0x02 prefix for typed transactions.
- * *out is malloc'd, the caller frees it. TX_EINVAL for an inconsistent
+ * *out is malloc'd, the caller frees it. CD_EINVAL for an inconsistent
  * struct (unknown type, typed without chain id, access list on legacy,
  * data_len without data).
  */
@@ -125,7 +125,7 @@ int tx_encode_signed(const struct tx *t, const struct tx_sig *sig, struct tx_raw
 
 /*
  * Signs t with priv (RFC 6979, low s) and encodes the raw transaction: the
- * same transaction and key always give the same bytes. TX_EKEY for an
+ * same transaction and key always give the same bytes. CD_EKEY for an
  * invalid key. Stateless node rules are not applied here: call tx_check
  * before showing a transaction for confirmation.
  */
@@ -158,7 +158,7 @@ int tx_intrinsic_gas(const struct tx *t, uint64_t *gas);
  * The stateless rules a node applies before looking at accounts: nonce below
  * 2^64 - 1 (EIP-2681), gas at least the intrinsic gas, init code at most
  * TX_MAX_INITCODE bytes, priority fee not above max fee, and gas times the
- * fee cap within 256 bits. TX_ERULE with the reason, else TX_OK.
+ * fee cap within 256 bits. TX_ERULE with the reason, else CD_OK.
  */
 int tx_check(const struct tx *t, char *err, size_t errlen);
 

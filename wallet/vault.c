@@ -78,25 +78,6 @@ struct vault {
 /* set_err, then rc, as one expression. */
 #define fail(err, errlen, rc, ...) (set_err(err, errlen, __VA_ARGS__), (rc))
 
-const char *vault_strerror(int err)
-{
-	switch (err) {
-	case VAULT_OK: return "ok";
-	case VAULT_EIO: return "file system error";
-	case VAULT_ENOENT: return "no vault";
-	case VAULT_EFORMAT: return "not a vault or damaged";
-	case VAULT_EPASSWORD: return "wrong password";
-	case VAULT_ETAMPERED: return "vault file does not authenticate (damaged or modified)";
-	case VAULT_ELOCKED: return "vault is locked";
-	case VAULT_EINVAL: return "invalid argument";
-	case VAULT_EEXIST: return "already exists";
-	case VAULT_ENOTFOUND: return "not found";
-	case VAULT_ENOMEM: return "out of memory";
-	case VAULT_EFULL: return "too many accounts";
-	}
-	return "unknown vault error";
-}
-
 /* ---- small helpers --------------------------------------------------------------------------- */
 
 static void put_be(uint8_t *p, uint64_t v, size_t n)
@@ -126,7 +107,7 @@ static bool label_valid(const char *s, size_t len)
 
 int vault_default_path(char *out, size_t cap)
 {
-	return fsutil_xdg_path(out, cap, FSUTIL_XDG_DATA, "chaindeck/vault") < 0 ? VAULT_EINVAL : VAULT_OK;
+	return fsutil_xdg_path(out, cap, FSUTIL_XDG_DATA, "chaindeck/vault") < 0 ? CD_EINVAL : CD_OK;
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -134,11 +115,11 @@ int vault_default_path(char *out, size_t cap)
 static int hd_key(const struct hd_node *master, uint32_t index, uint8_t priv[32],
 	struct address *addr)
 {
-	if (hd_eth_account(priv, addr, master, index) != HD_OK) {
+	if (hd_eth_account(priv, addr, master, index) != CD_OK) {
 		sodium_memzero(priv, 32);
-		return VAULT_EINVAL;
+		return CD_EINVAL;
 	}
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -149,13 +130,13 @@ static int kdf(const char *password, const uint8_t salt[SALT_SIZE], unsigned lon
 	size_t mem, uint8_t key[KEY_SIZE], uint8_t check[CHECK_SIZE], char *err, size_t errlen)
 {
 	uint8_t *out = sodium_malloc(64);
-	int rc = VAULT_OK;
+	int rc = CD_OK;
 
 	if (!out)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	if (crypto_pwhash(out, 64, password, strlen(password), salt, ops, mem,
 			crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		rc = fail(err, errlen, VAULT_ENOMEM, "Argon2id could not get %zu MiB of memory",
+		rc = fail(err, errlen, CD_ENOMEM, "Argon2id could not get %zu MiB of memory",
 			mem >> 20);
 	} else {
 		memcpy(key, out, KEY_SIZE);
@@ -199,30 +180,30 @@ static int secrets_set_mnemonic(struct secrets *s, const char *mnemonic, const c
 	int rc;
 
 	if (strlen(mnemonic) > VAULT_MNEMONIC_MAX)
-		return fail(err, errlen, VAULT_EINVAL, "mnemonic too long");
+		return fail(err, errlen, CD_EINVAL, "mnemonic too long");
 	if (passphrase && strlen(passphrase) > VAULT_PASSPHRASE_MAX)
-		return fail(err, errlen, VAULT_EINVAL, "passphrase longer than %d bytes",
+		return fail(err, errlen, CD_EINVAL, "passphrase longer than %d bytes",
 			VAULT_PASSPHRASE_MAX);
 	rc = bip39_normalize(s->mnemonic, sizeof(s->mnemonic), mnemonic);
 	if (rc < 0)
-		return fail(err, errlen, VAULT_EINVAL, "mnemonic too long");
+		return fail(err, errlen, CD_EINVAL, "mnemonic too long");
 	rc = bip39_mnemonic_check(s->mnemonic, NULL, why, sizeof(why));
-	if (rc == BIP39_OK)
+	if (rc == CD_OK)
 		rc = bip39_mnemonic_to_seed(s->seed, s->mnemonic, passphrase, why, sizeof(why));
-	if (rc != BIP39_OK) {
+	if (rc != CD_OK) {
 		sodium_memzero(s->mnemonic, sizeof(s->mnemonic));
-		return fail(err, errlen, VAULT_EINVAL, "invalid mnemonic: %s",
-			why[0] ? why : bip39_strerror(rc));
+		return fail(err, errlen, CD_EINVAL, "invalid mnemonic: %s",
+			why[0] ? why : cd_strerror(rc));
 	}
-	if (hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != HD_OK) {
+	if (hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != CD_OK) {
 		sodium_memzero(s->mnemonic, sizeof(s->mnemonic));
 		sodium_memzero(s->seed, sizeof(s->seed));
-		return fail(err, errlen, VAULT_EINVAL, "this mnemonic gives no valid master key");
+		return fail(err, errlen, CD_EINVAL, "this mnemonic gives no valid master key");
 	}
 	/* passphrase may be s->passphrase itself (parse_plaintext): no snprintf onto its own source. */
 	if (passphrase != s->passphrase)
 		memmove(s->passphrase, passphrase ? passphrase : "", passphrase ? strlen(passphrase) + 1 : 1);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -231,11 +212,11 @@ static int secrets_set_mnemonic(struct secrets *s, const char *mnemonic, const c
  */
 static int secrets_use_legacy_seed(struct secrets *s)
 {
-	if (bip39_mnemonic_to_seed_unnormalized(s->seed, s->mnemonic, s->passphrase, NULL, 0) != BIP39_OK ||
-			hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != HD_OK)
+	if (bip39_mnemonic_to_seed_unnormalized(s->seed, s->mnemonic, s->passphrase, NULL, 0) != CD_OK ||
+			hd_master_from_seed(&s->master, s->seed, sizeof(s->seed)) != CD_OK)
 		return VAULT_ETAMPERED;
 	s->legacy_seed = true;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* Appends one imported key; the array is reallocated in guarded memory. */
@@ -244,7 +225,7 @@ static int secrets_add_key(struct secrets *s, const uint8_t priv[32])
 	uint8_t *nk = sodium_malloc((s->nkeys + 1) * 32);
 
 	if (!nk)
-		return VAULT_ENOMEM;
+		return CD_ENOMEM;
 	if (s->nkeys)
 		memcpy(nk, s->keys, s->nkeys * 32);
 	memcpy(nk + s->nkeys * 32, priv, 32);
@@ -252,7 +233,7 @@ static int secrets_add_key(struct secrets *s, const uint8_t priv[32])
 		sodium_free(s->keys);
 	s->keys = nk;
 	s->nkeys++;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* ---- public part ----------------------------------------------------------------------------- */
@@ -272,16 +253,16 @@ static int accounts_reserve(struct vault *v, size_t more)
 	if (v->nacc + more > VAULT_MAX_ACCOUNTS)
 		return VAULT_EFULL;
 	if (v->nacc + more <= v->capacc)
-		return VAULT_OK;
+		return CD_OK;
 	ncap = v->capacc ? v->capacc : 8;
 	while (ncap < v->nacc + more)
 		ncap *= 2;
 	na = realloc(v->acc, ncap * sizeof(*na));
 	if (!na)
-		return VAULT_ENOMEM;
+		return CD_ENOMEM;
 	v->acc = na;
 	v->capacc = ncap;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -315,7 +296,7 @@ static int parse_header(struct vault *v, const uint8_t *p, size_t len, unsigned 
 	*count = (size_t)get_be(p + 76, 4);
 	if (*count > VAULT_MAX_ACCOUNTS)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s claims %zu accounts", path, *count);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* Account i at p[*off..len): kind, index, address and label into a; *off moves past it. */
@@ -344,7 +325,7 @@ static int parse_account(const struct vault *v, const uint8_t *p, size_t len, si
 	memcpy(a->label, p + o, ll);
 	a->label[ll] = '\0';
 	*off = o + ll;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -377,7 +358,7 @@ static int parse_tail(struct vault *v, const uint8_t *p, size_t len, size_t off,
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s has %zu stray bytes at the end", path,
 			len - off - ctlen);
 	v->ct_off = off;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -392,15 +373,15 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 	int rc;
 
 	rc = parse_header(v, p, len, &version, &n, err, errlen);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return rc;
 	vault_clear_accounts(v);
 	rc = accounts_reserve(v, n);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return fail(err, errlen, rc, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		rc = parse_account(v, p, len, &off, i, &v->acc[i], err, errlen);
-		if (rc != VAULT_OK)
+		if (rc != CD_OK)
 			return rc;
 		v->nacc++;
 	}
@@ -506,20 +487,20 @@ static int parse_plaintext(struct secrets *s, const uint8_t *p, size_t len)
 	if (ml > 0) {
 		m = sodium_malloc(ml + 1);
 		if (!m)
-			return VAULT_ENOMEM;
+			return CD_ENOMEM;
 		memcpy(m, p + 2, ml);
 		m[ml] = '\0';
 		rc = secrets_set_mnemonic(s, m, s->passphrase, NULL, 0);
 		sodium_free(m);
-		if (rc != VAULT_OK)
+		if (rc != CD_OK)
 			return VAULT_ETAMPERED;
 	}
 	for (size_t i = 0; i < nk; i++) {
 		rc = secrets_add_key(s, p + off + i * 32);
-		if (rc != VAULT_OK)
+		if (rc != CD_OK)
 			return rc;
 	}
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -531,30 +512,30 @@ static int check_accounts(const struct vault *v, const struct secrets *s)
 {
 	uint8_t *priv = sodium_malloc(32);
 	size_t nimported = 0;
-	int rc = VAULT_OK;
+	int rc = CD_OK;
 
 	if (!priv)
-		return VAULT_ENOMEM;
-	for (size_t i = 0; i < v->nacc && rc == VAULT_OK; i++) {
+		return CD_ENOMEM;
+	for (size_t i = 0; i < v->nacc && rc == CD_OK; i++) {
 		const struct vault_account *a = &v->acc[i];
 		struct address addr;
 
 		if (a->kind == VAULT_HD) {
-			if (!s->mnemonic[0] || hd_key(&s->master, a->index, priv, &addr) != VAULT_OK)
+			if (!s->mnemonic[0] || hd_key(&s->master, a->index, priv, &addr) != CD_OK)
 				rc = VAULT_ETAMPERED;
 		} else {
 			nimported++;
-			if (a->index >= s->nkeys || hd_address_from_key(&addr, s->keys + a->index * 32) != HD_OK)
+			if (a->index >= s->nkeys || hd_address_from_key(&addr, s->keys + a->index * 32) != CD_OK)
 				rc = VAULT_ETAMPERED;
-			for (size_t j = 0; j < i && rc == VAULT_OK; j++) {
+			for (size_t j = 0; j < i && rc == CD_OK; j++) {
 				if (v->acc[j].kind == VAULT_IMPORTED && v->acc[j].index == a->index)
 					rc = VAULT_ETAMPERED;
 			}
 		}
-		if (rc == VAULT_OK && memcmp(addr.b, a->address.b, 20) != 0)
+		if (rc == CD_OK && memcmp(addr.b, a->address.b, 20) != 0)
 			rc = VAULT_ETAMPERED;
 	}
-	if (rc == VAULT_OK && nimported != s->nkeys)
+	if (rc == CD_OK && nimported != s->nkeys)
 		rc = VAULT_ETAMPERED;
 	sodium_free(priv);
 	return rc;
@@ -571,14 +552,14 @@ static int read_file(const char *path, uint8_t **out, size_t *len, char *err, si
 	char *buf;
 	int rc = fsutil_read(path, FILE_MAX, FSUTIL_FOLLOW, &buf, len, err, errlen);
 
-	if (rc == FSUTIL_ENOENT)
-		return fail(err, errlen, VAULT_ENOENT, "no vault at %s", path);
+	if (rc == CD_ENOTFOUND)
+		return fail(err, errlen, CD_ENOTFOUND, "no vault at %s", path);
 	if (rc == FSUTIL_ETOOBIG || rc == FSUTIL_ENOTFILE)
 		return VAULT_EFORMAT; /* no vault is that large, or a directory */
-	if (rc != FSUTIL_OK)
-		return errno == ENOMEM ? VAULT_ENOMEM : VAULT_EIO;
+	if (rc != CD_OK)
+		return errno == ENOMEM ? CD_ENOMEM : CD_EIO;
 	*out = (uint8_t *)buf;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* ---- handle ---------------------------------------------------------------------------------- */
@@ -604,7 +585,7 @@ void vault_lock(struct vault *v)
 	secrets_free(v->s);
 	v->s = NULL;
 	/* back to the file's public part: drop unsaved changes */
-	if (v->raw && parse_public(v, v->raw, v->rawlen, NULL, 0) != VAULT_OK)
+	if (v->raw && parse_public(v, v->raw, v->rawlen, NULL, 0) != CD_OK)
 		vault_clear_accounts(v);
 }
 
@@ -629,7 +610,7 @@ int vault_set_backup_checked(struct vault *v, char *err, size_t errlen)
 	if (!v->s)
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	v->flags &= ~(uint32_t)FLAG_BACKUP_PENDING;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 bool vault_legacy_passphrase(const struct vault *v)
@@ -664,9 +645,9 @@ size_t vault_account_count(const struct vault *v)
 int vault_account(const struct vault *v, size_t i, struct vault_account *out)
 {
 	if (i >= v->nacc)
-		return VAULT_ENOTFOUND;
+		return CD_ENOTFOUND;
 	*out = v->acc[i];
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_find(const struct vault *v, const struct address *a, size_t *i)
@@ -675,10 +656,10 @@ int vault_find(const struct vault *v, const struct address *a, size_t *i)
 		if (memcmp(v->acc[k].address.b, a->b, 20) == 0) {
 			if (i)
 				*i = k;
-			return VAULT_OK;
+			return CD_OK;
 		}
 	}
-	return VAULT_ENOTFOUND;
+	return CD_ENOTFOUND;
 }
 
 int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
@@ -688,19 +669,19 @@ int vault_open(struct vault **out, const char *path, char *err, size_t errlen)
 
 	*out = NULL;
 	if (sodium_init() < 0)
-		return fail(err, errlen, VAULT_ENOMEM, "libsodium failed to initialise");
+		return fail(err, errlen, CD_ECRYPTO, "libsodium failed to initialise");
 	v = vault_alloc(path);
 	if (!v)
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+		return fail(err, errlen, CD_ENOMEM, "out of memory");
 	rc = read_file(path, &v->raw, &v->rawlen, err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = parse_public(v, v->raw, v->rawlen, err, errlen);
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		vault_free(v);
 		return rc;
 	}
 	*out = v;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /*
@@ -717,7 +698,7 @@ static int open_secrets(struct vault *v, struct secrets *s, char *err, size_t er
 
 	pt = sodium_malloc(ctlen);
 	if (!pt)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &ptlen, NULL, v->raw + v->ct_off, ctlen,
 			v->raw, v->ct_off, v->raw + v->ct_off - 4 - NONCE_SIZE, s->key) != 0) {
 		sodium_free(pt);
@@ -726,16 +707,16 @@ static int open_secrets(struct vault *v, struct secrets *s, char *err, size_t er
 	}
 	rc = parse_plaintext(s, pt, (size_t)ptlen);
 	sodium_free(pt);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = check_accounts(v, s);
 	/* Made before NFKD with a passphrase NFKD changes: its accounts come from the raw bytes. */
 	if (rc == VAULT_ETAMPERED && s->mnemonic[0] && !bip39_passphrase_is_nfkd(s->passphrase) &&
-			secrets_use_legacy_seed(s) == VAULT_OK)
+			secrets_use_legacy_seed(s) == CD_OK)
 		rc = check_accounts(v, s);
-	if (rc != VAULT_OK)
-		return fail(err, errlen, rc, rc == VAULT_ENOMEM ? "cannot allocate guarded memory" :
+	if (rc != CD_OK)
+		return fail(err, errlen, rc, rc == CD_ENOMEM ? "cannot allocate guarded memory" :
 			"vault %s: the secret part does not match its accounts", v->path);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen)
@@ -748,24 +729,24 @@ int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s was never written", v->path);
 	s = secrets_new();
 	if (!s)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	/* the key goes straight into guarded memory; key/check on the stack only for the compare */
 	rc = kdf(password, v->salt, v->opslimit, v->memlimit, s->key, check, err, errlen);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		goto out;
 	if (sodium_memcmp(check, v->check, CHECK_SIZE) != 0) {
-		rc = fail(err, errlen, VAULT_EPASSWORD, "wrong password for %s", v->path);
+		rc = fail(err, errlen, CD_EPASSWORD, "wrong password for %s", v->path);
 		goto out;
 	}
 	if (v->s) {
 		/* already unlocked: the password was right, nothing to do */
-		rc = VAULT_OK;
+		rc = CD_OK;
 		goto out;
 	}
 	memcpy(s->salt, v->salt, SALT_SIZE);
 	memcpy(s->check, v->check, CHECK_SIZE);
 	rc = open_secrets(v, s, err, errlen);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		goto out;
 	v->s = s;
 	s = NULL;
@@ -780,21 +761,21 @@ int vault_revert(struct vault *v, char *err, size_t errlen)
 	int rc;
 
 	if (!v->s)
-		return VAULT_OK;
+		return CD_OK;
 	if (!v->raw)
-		return fail(err, errlen, VAULT_EINVAL, "vault %s was never written", v->path);
+		return fail(err, errlen, CD_EINVAL, "vault %s was never written", v->path);
 	if (sodium_memcmp(v->s->salt, v->salt, SALT_SIZE) != 0)
-		return fail(err, errlen, VAULT_EINVAL, "the password changed since the last save");
+		return fail(err, errlen, CD_EINVAL, "the password changed since the last save");
 	s = secrets_new();
 	if (!s)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	memcpy(s->key, v->s->key, KEY_SIZE);
 	memcpy(s->salt, v->salt, SALT_SIZE);
 	memcpy(s->check, v->check, CHECK_SIZE);
 	rc = parse_public(v, v->raw, v->rawlen, err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = open_secrets(v, s, err, errlen);
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		/* cannot happen for an image this handle read or wrote; never keep half a state */
 		secrets_free(s);
 		vault_lock(v);
@@ -802,7 +783,7 @@ int vault_revert(struct vault *v, char *err, size_t errlen)
 	}
 	secrets_free(v->s);
 	v->s = s;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* A file image ready to be written: see vault_save_begin. */
@@ -838,13 +819,13 @@ int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_
 		img->path = strdup(v->path);
 	if (!img || !img->path) {
 		vault_image_free(img);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+		return fail(err, errlen, CD_ENOMEM, "out of memory");
 	}
 	ptlen = plaintext_size(v->s);
 	pt = sodium_malloc(ptlen);
 	if (!pt) {
 		vault_image_free(img);
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	}
 	build_plaintext(v->s, pt);
 	randombytes_buf(nonce, sizeof(nonce));
@@ -852,7 +833,7 @@ int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_
 	if (!img->bytes) {
 		sodium_free(pt);
 		vault_image_free(img);
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+		return fail(err, errlen, CD_ENOMEM, "out of memory");
 	}
 	crypto_aead_xchacha20poly1305_ietf_encrypt(img->bytes + publen, &ctlen, pt, ptlen, img->bytes,
 		publen, NULL, nonce, v->s->key);
@@ -860,7 +841,7 @@ int vault_save_begin(struct vault *v, struct vault_image **out, char *err, size_
 	img->len = publen + (size_t)ctlen;
 	img->exclusive = v->raw == NULL;
 	*out = img;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 unsigned vault_image_bytes(const struct vault_image *img, const uint8_t **bytes, size_t *len)
@@ -883,9 +864,9 @@ static int image_write(const struct vault_image *img, char *err, size_t errlen)
 	unsigned flags = vault_image_bytes(img, &bytes, &len);
 	int rc = fsutil_write(img->path, bytes, len, 0600, flags, err, errlen);
 
-	if (rc == FSUTIL_OK)
-		return VAULT_OK;
-	return rc == FSUTIL_EEXIST ? VAULT_EEXIST : VAULT_EIO;
+	if (rc == CD_OK)
+		return CD_OK;
+	return rc == CD_EEXIST ? CD_EEXIST : CD_EIO;
 }
 
 void vault_save_commit(struct vault *v, struct vault_image *img)
@@ -902,13 +883,13 @@ void vault_save_commit(struct vault *v, struct vault_image *img)
 		/* parse into a scratch handle so that unsaved changes made meanwhile stay */
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.path = v->path;
-		if (parse_public(&tmp, v->raw, v->rawlen, NULL, 0) == VAULT_OK) {
+		if (parse_public(&tmp, v->raw, v->rawlen, NULL, 0) == CD_OK) {
 			v->ct_off = tmp.ct_off;
 			memcpy(v->salt, tmp.salt, SALT_SIZE);
 			memcpy(v->check, tmp.check, CHECK_SIZE);
 		}
 		free(tmp.acc);
-	} else if (parse_public(v, v->raw, v->rawlen, NULL, 0) != VAULT_OK) {
+	} else if (parse_public(v, v->raw, v->rawlen, NULL, 0) != CD_OK) {
 		vault_clear_accounts(v);
 	}
 }
@@ -918,14 +899,14 @@ int vault_save(struct vault *v, char *err, size_t errlen)
 	struct vault_image *img = NULL;
 	int rc = vault_save_begin(v, &img, err, errlen);
 
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = image_write(img, err, errlen);
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		vault_image_free(img);
 		return rc;
 	}
 	vault_save_commit(v, img);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 /* ---- changes --------------------------------------------------------------------------------- */
@@ -957,16 +938,16 @@ int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen)
 	if (!v->s)
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	if (!v->s->mnemonic[0])
-		return fail(err, errlen, VAULT_ENOTFOUND, "this vault has no mnemonic to derive from");
+		return fail(err, errlen, CD_ENOTFOUND, "this vault has no mnemonic to derive from");
 	next = next_hd_index(v);
 	if (n > HD_INDEX_LIMIT - next)
-		return fail(err, errlen, VAULT_EINVAL, "no more HD indexes");
+		return fail(err, errlen, CD_EINVAL, "no more HD indexes");
 	rc = accounts_reserve(v, n);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return full_or_oom(err, errlen, rc);
 	priv = sodium_malloc(32);
 	if (!priv)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	for (unsigned k = 0; k < n; k++) {
 		struct vault_account *a = &v->acc[v->nacc + k];
 
@@ -974,14 +955,14 @@ int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen)
 		a->kind = VAULT_HD;
 		a->index = next + k;
 		rc = hd_key(&v->s->master, a->index, priv, &a->address);
-		if (rc != VAULT_OK) {
+		if (rc != CD_OK) {
 			sodium_free(priv);
 			return fail(err, errlen, rc, "cannot derive account %u", a->index);
 		}
 	}
 	sodium_free(priv);
 	v->nacc += n;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label, size_t *i,
@@ -995,30 +976,30 @@ int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label,
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	memset(&a, 0, sizeof(a));
 	if (label && !label_valid(label, strlen(label)))
-		return fail(err, errlen, VAULT_EINVAL,
+		return fail(err, errlen, CD_EINVAL,
 			"a label is at most %d bytes of text without control characters", VAULT_LABEL_MAX);
-	if (hd_address_from_key(&a.address, priv) != HD_OK)
-		return fail(err, errlen, VAULT_EINVAL, "not a valid secp256k1 private key");
-	if (vault_find(v, &a.address, &at) == VAULT_OK) {
+	if (hd_address_from_key(&a.address, priv) != CD_OK)
+		return fail(err, errlen, CD_EINVAL, "not a valid secp256k1 private key");
+	if (vault_find(v, &a.address, &at) == CD_OK) {
 		if (i)
 			*i = at;
-		return fail(err, errlen, VAULT_EEXIST, "that key's address is already account %zu", at);
+		return fail(err, errlen, CD_EEXIST, "that key's address is already account %zu", at);
 	}
 	rc = accounts_reserve(v, 1);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return full_or_oom(err, errlen, rc);
 	a.kind = VAULT_IMPORTED;
 	a.index = (uint32_t)v->s->nkeys;
 	if (label)
 		snprintf(a.label, sizeof(a.label), "%s", label);
 	rc = secrets_add_key(v->s, priv);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return fail(err, errlen, rc, "cannot allocate guarded memory");
 	v->acc[v->nacc] = a;
 	if (i)
 		*i = v->nacc;
 	v->nacc++;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_set_label(struct vault *v, size_t i, const char *label, char *err, size_t errlen)
@@ -1026,14 +1007,14 @@ int vault_set_label(struct vault *v, size_t i, const char *label, char *err, siz
 	if (!v->s)
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	if (i >= v->nacc)
-		return fail(err, errlen, VAULT_ENOTFOUND, "no account %zu", i);
+		return fail(err, errlen, CD_ENOTFOUND, "no account %zu", i);
 	if (!label)
 		label = "";
 	if (!label_valid(label, strlen(label)))
-		return fail(err, errlen, VAULT_EINVAL,
+		return fail(err, errlen, CD_EINVAL,
 			"a label is at most %d bytes of text without control characters", VAULT_LABEL_MAX);
 	snprintf(v->acc[i].label, sizeof(v->acc[i].label), "%s", label);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_set_password(struct vault *v, const char *password, char *err, size_t errlen)
@@ -1046,10 +1027,10 @@ int vault_set_password(struct vault *v, const char *password, char *err, size_t 
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	key = sodium_malloc(KEY_SIZE);
 	if (!key)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	randombytes_buf(salt, sizeof(salt));
 	rc = kdf(password, salt, v->opslimit, v->memlimit, key, check, err, errlen);
-	if (rc == VAULT_OK) {
+	if (rc == CD_OK) {
 		memcpy(v->s->key, key, KEY_SIZE);
 		memcpy(v->s->salt, salt, SALT_SIZE);
 		memcpy(v->s->check, check, CHECK_SIZE);
@@ -1066,17 +1047,17 @@ int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t
 	if (!v->s)
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	if (i >= v->nacc)
-		return fail(err, errlen, VAULT_ENOTFOUND, "no account %zu", i);
+		return fail(err, errlen, CD_ENOTFOUND, "no account %zu", i);
 	a = &v->acc[i];
 	if (a->kind == VAULT_IMPORTED) {
 		if (a->index >= v->s->nkeys)
 			return fail(err, errlen, VAULT_ETAMPERED, "imported key %u is missing", a->index);
 		memcpy(out, v->s->keys + (size_t)a->index * 32, 32);
-		return VAULT_OK;
+		return CD_OK;
 	}
-	if (hd_key(&v->s->master, a->index, out, &addr) != VAULT_OK)
-		return fail(err, errlen, VAULT_EINVAL, "cannot derive account %u", a->index);
-	return VAULT_OK;
+	if (hd_key(&v->s->master, a->index, out, &addr) != CD_OK)
+		return fail(err, errlen, CD_EINVAL, "cannot derive account %u", a->index);
+	return CD_OK;
 }
 
 int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen)
@@ -1089,18 +1070,18 @@ int vault_verified_address(struct vault *v, size_t i, struct address *out, char 
 		return fail(err, errlen, VAULT_ELOCKED, "unverified: unlock the vault to verify the address");
 	priv = sodium_malloc(32);
 	if (!priv)
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	rc = vault_private_key(v, i, priv, err, errlen);
-	if (rc == VAULT_OK && hd_address_from_key(&a, priv) != HD_OK)
+	if (rc == CD_OK && hd_address_from_key(&a, priv) != CD_OK)
 		rc = fail(err, errlen, VAULT_ETAMPERED, "account %zu: its key is not valid", i);
 	sodium_free(priv);
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return rc;
 	if (memcmp(a.b, v->acc[i].address.b, 20) != 0)
 		return fail(err, errlen, VAULT_ETAMPERED,
 			"account %zu: the address in the file is not its key's: the file was modified", i);
 	*out = a;
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen)
@@ -1111,11 +1092,11 @@ int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t err
 		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
 	len = strlen(v->s->mnemonic);
 	if (len == 0)
-		return fail(err, errlen, VAULT_ENOTFOUND, "this vault has no mnemonic");
+		return fail(err, errlen, CD_ENOTFOUND, "this vault has no mnemonic");
 	if (cap <= len)
-		return fail(err, errlen, VAULT_EINVAL, "buffer too small for the mnemonic");
+		return fail(err, errlen, CD_EINVAL, "buffer too small for the mnemonic");
 	memcpy(out, v->s->mnemonic, len + 1);
-	return VAULT_OK;
+	return CD_OK;
 }
 
 int vault_create(struct vault **out, const char *path, const char *password,
@@ -1128,38 +1109,38 @@ int vault_create(struct vault **out, const char *path, const char *password,
 
 	*out = NULL;
 	if (sodium_init() < 0)
-		return fail(err, errlen, VAULT_ENOMEM, "libsodium failed to initialise");
+		return fail(err, errlen, CD_ECRYPTO, "libsodium failed to initialise");
 	if (lstat(path, &st) == 0)
-		return fail(err, errlen, VAULT_EEXIST, "a vault is already at %s", path);
+		return fail(err, errlen, CD_EEXIST, "a vault is already at %s", path);
 	v = vault_alloc(path);
 	if (!v)
-		return fail(err, errlen, VAULT_ENOMEM, "out of memory");
+		return fail(err, errlen, CD_ENOMEM, "out of memory");
 	v->flags = opts && opts->backup_pending && mnemonic && mnemonic[0] ? FLAG_BACKUP_PENDING : 0;
 	v->opslimit = opts && opts->opslimit ? opts->opslimit : VAULT_OPSLIMIT_DEFAULT;
 	v->memlimit = opts && opts->memlimit ? opts->memlimit : (size_t)VAULT_MEMLIMIT_DEFAULT;
 	if (!kdf_params_valid(v->opslimit, v->memlimit)) {
 		vault_free(v);
-		return fail(err, errlen, VAULT_EINVAL, "Argon2id parameters out of bounds");
+		return fail(err, errlen, CD_EINVAL, "Argon2id parameters out of bounds");
 	}
 	v->s = secrets_new();
 	if (!v->s) {
 		vault_free(v);
-		return fail(err, errlen, VAULT_ENOMEM, "cannot allocate guarded memory");
+		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");
 	}
-	rc = VAULT_OK;
+	rc = CD_OK;
 	if (mnemonic && mnemonic[0]) {
 		rc = secrets_set_mnemonic(v->s, mnemonic, passphrase, err, errlen);
-		if (rc == VAULT_OK)
+		if (rc == CD_OK)
 			rc = vault_derive(v, 1, err, errlen);
 	}
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_set_password(v, password, err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_save(v, err, errlen);
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		vault_free(v);
 		return rc;
 	}
 	*out = v;
-	return VAULT_OK;
+	return CD_OK;
 }

@@ -44,7 +44,7 @@
  * labels), never trusted for memory sizes beyond those bounds.
  * The password check lets a wrong password be told apart from a modified file:
  * a wrong password (or a modified salt/KDF parameter, which looks the same)
- * gives VAULT_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
+ * gives CD_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
  * After decryption every account's address is re-derived from its key and
  * compared with the public list.
  *
@@ -68,7 +68,7 @@
  * vault_is_unlocked) are cheap and may be called on the owning thread at any
  * time the handle is not with a worker. Different handles are independent.
  *
- * Errors: functions return VAULT_OK (0) or a negative VAULT_E* status and, when
+ * Errors: functions return CD_OK (0) or a negative VAULT_E* status and, when
  * err is not NULL, write a one-line English message into err[errlen]. A failed
  * call leaves the handle and the file as they were.
  */
@@ -82,18 +82,16 @@
 #include "common/address.h"
 
 enum {
-	VAULT_OK = 0,
-	VAULT_EIO = -1,        /* the file system failed (message has the path and errno text) */
-	VAULT_ENOENT = -2,     /* no vault at that path */
-	VAULT_EFORMAT = -3,    /* not a vault, truncated, damaged, or a newer format version */
-	VAULT_EPASSWORD = -4,  /* wrong password */
-	VAULT_ETAMPERED = -5,  /* right password but the file does not authenticate */
-	VAULT_ELOCKED = -6,    /* the call needs an unlocked vault */
-	VAULT_EINVAL = -7,     /* bad argument: mnemonic, label, key, index, parameters */
-	VAULT_EEXIST = -8,     /* vault_create over an existing file; importing a key already there */
-	VAULT_ENOTFOUND = -9,  /* no such account, or no mnemonic */
-	VAULT_ENOMEM = -10,    /* allocation (sodium_malloc included) failed */
-	VAULT_EFULL = -11      /* VAULT_MAX_ACCOUNTS reached */
+	/* and the shared CD_EIO (the file system failed; the message has the path
+	 * and errno text), CD_ENOTFOUND (no vault at that path; no such account, or
+	 * no mnemonic), CD_EPASSWORD, CD_EINVAL (bad argument: mnemonic, label,
+	 * key, index, parameters), CD_EEXIST (vault_create over an existing file;
+	 * importing a key already there), CD_ENOMEM (Argon2id or sodium_malloc's
+	 * guarded memory could not be had) */
+	VAULT_EFORMAT = -1501,   /* not a vault, truncated, damaged, or a newer format version */
+	VAULT_ETAMPERED = -1502, /* right password but the file does not authenticate */
+	VAULT_ELOCKED = -1503,   /* the call needs an unlocked vault */
+	VAULT_EFULL = -1504      /* VAULT_MAX_ACCOUNTS reached */
 };
 
 enum {
@@ -134,20 +132,17 @@ struct vault_account {
 	uint32_t index;                  /* HD: i in m/44'/60'/0'/0/i; imported: its slot */
 };
 
-/* A fixed English phrase for a status. Never NULL. */
-const char *vault_strerror(int err);
-
 /*
  * The default vault path: $XDG_DATA_HOME/chaindeck/vault, else
  * ~/.local/share/chaindeck/vault (relative XDG_DATA_HOME is ignored, as the
  * spec says; the home directory is fsutil_home's: $HOME, else the password
- * database's). VAULT_EINVAL when there is no home directory or the result
+ * database's). CD_EINVAL when there is no home directory or the result
  * does not fit in out[cap].
  */
 int vault_default_path(char *out, size_t cap);
 
 /*
- * Creates a new vault file at path (VAULT_EEXIST if one is there) and returns
+ * Creates a new vault file at path (CD_EEXIST if one is there) and returns
  * it unlocked in *out (caller frees with vault_free). mnemonic (may be NULL for
  * a vault of imported keys only) must be a valid English BIP39 phrase; it is
  * normalised (words separated by single spaces, lower case). passphrase may
@@ -160,7 +155,7 @@ int vault_create(struct vault **out, const char *path, const char *password,
 
 /*
  * Reads the vault at path and returns it locked in *out: the public part only.
- * VAULT_ENOENT when there is no file, VAULT_EFORMAT for anything that is not a
+ * CD_ENOTFOUND when there is no file, VAULT_EFORMAT for anything that is not a
  * well-formed vault. Caller frees with vault_free.
  */
 int vault_open(struct vault **out, const char *path, char *err, size_t errlen);
@@ -168,7 +163,7 @@ int vault_open(struct vault **out, const char *path, char *err, size_t errlen);
 /*
  * Derives the key from password (Argon2id: slow, see Threads) and decrypts the
  * secret part as it is in memory (the file read by vault_open or last saved).
- * VAULT_EPASSWORD or VAULT_ETAMPERED leave the vault locked and unchanged.
+ * CD_EPASSWORD or VAULT_ETAMPERED leave the vault locked and unchanged.
  * Unlocking an unlocked vault re-checks the password and changes nothing.
  */
 int vault_unlock(struct vault *v, const char *password, char *err, size_t errlen);
@@ -209,9 +204,9 @@ const char *vault_path(const struct vault *v);
  * keys interleaved as they came. Readable while locked.
  */
 size_t vault_account_count(const struct vault *v);
-/* Copies account i into *out; VAULT_ENOTFOUND when i is out of range. */
+/* Copies account i into *out; CD_ENOTFOUND when i is out of range. */
 int vault_account(const struct vault *v, size_t i, struct vault_account *out);
-/* The position of the account with that address; VAULT_ENOTFOUND when none. */
+/* The position of the account with that address; CD_ENOTFOUND when none. */
 int vault_find(const struct vault *v, const struct address *a, size_t *i);
 
 /*
@@ -221,7 +216,7 @@ int vault_find(const struct vault *v, const struct address *a, size_t *i);
 /* Adds the next n HD accounts (after the highest HD index so far). */
 int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen);
 /* Adds an imported key (32 bytes, a valid secp256k1 secret key); label may be
- * NULL. *i (may be NULL) gets its position. VAULT_EEXIST when its address is
+ * NULL. *i (may be NULL) gets its position. CD_EEXIST when its address is
  * already an account (*i then gets that account's position). */
 int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label,
 	size_t *i, char *err, size_t errlen);
@@ -247,7 +242,7 @@ int vault_verified_address(struct vault *v, size_t i, struct address *out, char 
 /* Account i's private key into out[32]. */
 int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen);
 /* The mnemonic, NUL-terminated, into out[cap] (VAULT_MNEMONIC_MAX + 1 always
- * suffices); VAULT_ENOTFOUND for a vault without one. For the one-time display. */
+ * suffices); CD_ENOTFOUND for a vault without one. For the one-time display. */
 int vault_mnemonic(struct vault *v, char *out, size_t cap, char *err, size_t errlen);
 
 /*
@@ -293,7 +288,7 @@ void vault_image_free(struct vault_image *img);
  * Drops every change since the file was last read or written and stays
  * unlocked (the secrets are decrypted again from that image with the key in
  * memory): after a failed save, the handle shows what is on disk. A no-op
- * while locked. VAULT_EINVAL after vault_set_password without a save.
+ * while locked. CD_EINVAL after vault_set_password without a save.
  */
 int vault_revert(struct vault *v, char *err, size_t errlen);
 

@@ -75,11 +75,11 @@ static void open_vault(struct wallet *w)
 	char err[256];
 	int rc = vault_open(&w->vault, w->vault_path, err, sizeof(err));
 
-	if (rc == VAULT_ENOENT) {
+	if (rc == CD_ENOTFOUND) {
 		w->state = WALLET_NO_VAULT;
 		return;
 	}
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		w->state = WALLET_BROKEN;
 		text_sanitize(w->message, sizeof(w->message), err, strlen(err));
 		return;
@@ -113,7 +113,7 @@ static void unlock_done(void *ud)
 	pthread_join(w->worker, NULL);
 	w->job = NULL;
 	w->tampered = j->rc == VAULT_ETAMPERED;
-	if (j->rc == VAULT_OK) {
+	if (j->rc == CD_OK) {
 		w->state = WALLET_UNLOCKED;
 		w->last_touch_ms = loop_now_ms();
 		w->message[0] = '\0';
@@ -122,7 +122,7 @@ static void unlock_done(void *ud)
 	} else {
 		w->state = WALLET_LOCKED;
 		/* "wrong password" and the like; the vault is unchanged. */
-		snprintf(w->message, sizeof(w->message), "%.200s", j->rc == VAULT_EPASSWORD ? "wrong password" : j->err);
+		snprintf(w->message, sizeof(w->message), "%.200s", j->rc == CD_EPASSWORD ? "wrong password" : j->err);
 	}
 	free(j);
 	notify(w);
@@ -191,7 +191,7 @@ static void reload_after_lock(struct wallet *w)
 
 	if (!w->save) {
 		rc = vault_open(&fresh, w->vault_path, err, sizeof(err));
-		if (rc == VAULT_OK) {
+		if (rc == CD_OK) {
 			vault_free(w->vault);
 			w->vault = fresh;
 		} else {
@@ -258,7 +258,7 @@ static void save_done(void *ud, int rc, const char *err)
 	struct save_job *j = w->save;
 
 	w->save = NULL;
-	if (rc == FSUTIL_OK) {
+	if (rc == CD_OK) {
 		vault_save_commit(w->vault, j->img);
 		load_accounts(w);
 		wallet_say(w, "%s and saved", j->what);
@@ -268,7 +268,7 @@ static void save_done(void *ud, int rc, const char *err)
 
 		vault_image_free(j->img);
 		/* The screen shows what is on disk: the change is undone. */
-		if (vault_is_unlocked(w->vault) && vault_revert(w->vault, why, sizeof(why)) != VAULT_OK)
+		if (vault_is_unlocked(w->vault) && vault_revert(w->vault, why, sizeof(why)) != CD_OK)
 			log_msg(LOG_WARN, "vault revert failed: %s", why);
 		load_accounts(w);
 		vault_reason(w, err, why, sizeof(why));
@@ -287,11 +287,11 @@ static int start_save(struct wallet *w, const char *what)
 
 	if (!j) {
 		snprintf(err, sizeof(err), "out of memory");
-		rc = VAULT_ENOMEM;
+		rc = CD_ENOMEM;
 	} else {
 		rc = vault_save_begin(w->vault, &j->img, err, sizeof(err));
 	}
-	if (rc == VAULT_OK) {
+	if (rc == CD_OK) {
 		const uint8_t *bytes;
 		size_t len;
 		unsigned flags = vault_image_bytes(j->img, &bytes, &len);
@@ -312,7 +312,7 @@ static int start_save(struct wallet *w, const char *what)
 	if (j)
 		vault_image_free(j->img);
 	free(j);
-	if (vault_revert(w->vault, why, sizeof(why)) != VAULT_OK)
+	if (vault_revert(w->vault, why, sizeof(why)) != CD_OK)
 		log_msg(LOG_WARN, "vault revert failed: %s", why);
 	load_accounts(w);
 	wallet_say(w, "NOT saved, undone (%s): %s", what, err);
@@ -339,7 +339,7 @@ int wallet_derive(struct wallet *w)
 
 	if (!may_change(w))
 		return -1;
-	if (vault_derive(w->vault, 1, err, sizeof(err)) != VAULT_OK) {
+	if (vault_derive(w->vault, 1, err, sizeof(err)) != CD_OK) {
 		wallet_say(w, "%s", err);
 		return -1;
 	}
@@ -353,7 +353,7 @@ int wallet_set_label(struct wallet *w, size_t i, const char *label)
 
 	if (!may_change(w))
 		return -1;
-	if (vault_set_label(w->vault, i, label, err, sizeof(err)) != VAULT_OK) {
+	if (vault_set_label(w->vault, i, label, err, sizeof(err)) != CD_OK) {
 		wallet_say(w, "%s", err);
 		return -1;
 	}
@@ -525,7 +525,7 @@ static void tokens_saved(struct wallet *w, int rc, const char *err)
 {
 	char why[300];
 
-	if (rc == FSUTIL_OK) {
+	if (rc == CD_OK) {
 		if (w->token_note[0])
 			wallet_say(w, "%s: saved", w->token_note);
 	} else {
@@ -805,7 +805,7 @@ bool wallet_rewards_range(const struct wallet *w, uint64_t *from, uint64_t *to, 
 	for (size_t i = 0; i < w->nrewards; i++) {
 		struct u256 t;
 
-		if (u256_add(&t, *total, w->rewards[i].total) == U256_OK)
+		if (u256_add(&t, *total, w->rewards[i].total) == CD_OK)
 			*total = t;
 	}
 	return w->has_rewards;
@@ -877,7 +877,7 @@ int wallet_receive_link(const struct wallet *w, size_t i, char *out, size_t cap)
 	if (w->state != WALLET_UNLOCKED)
 		return WALLET_LINK_UNVERIFIED;
 	/* The address the key gives, compared with the file's: never the file's bytes alone. */
-	if (vault_verified_address(w->vault, i, &a, NULL, 0) != VAULT_OK ||
+	if (vault_verified_address(w->vault, i, &a, NULL, 0) != CD_OK ||
 	    memcmp(a.b, w->accounts[i].acct.address.b, 20) != 0)
 		return WALLET_LINK_TAMPERED;
 	if (!w->has_chain_id)

@@ -110,20 +110,21 @@ static int fail(int rc, const char *fmt, ...)
 	return rc;
 }
 
-static int exit_for_vault(int rc)
+/* The exit status for a library code: the documented 3 and 4 for a wrong password and a missing
+ * vault, keystore or account; 1 for every other failure. */
+static int exit_for(int rc)
 {
 	switch (rc) {
-	case VAULT_OK: return WALLET_CLI_OK;
-	case VAULT_EPASSWORD: return WALLET_CLI_EPASSWORD;
-	case VAULT_ENOENT:
-	case VAULT_ENOTFOUND: return WALLET_CLI_ENOTFOUND;
+	case CD_OK: return WALLET_CLI_OK;
+	case CD_EPASSWORD: return WALLET_CLI_EPASSWORD;
+	case CD_ENOTFOUND: return WALLET_CLI_ENOTFOUND;
 	}
 	return WALLET_CLI_EFAIL;
 }
 
 static int vault_fail(int rc, const char *msg)
 {
-	return fail(exit_for_vault(rc), "%s", msg[0] ? msg : vault_strerror(rc));
+	return fail(exit_for(rc), "%s", msg[0] ? msg : cd_strerror(rc));
 }
 
 /* ---- secrets in --------------------------------------------------------------------------------- */
@@ -420,7 +421,7 @@ static const char *vault_file(struct cli *c)
 {
 	if (c->vault_path)
 		return c->vault_path;
-	if (vault_default_path(c->default_path, sizeof(c->default_path)) != VAULT_OK)
+	if (vault_default_path(c->default_path, sizeof(c->default_path)) != CD_OK)
 		return NULL;
 	return c->default_path;
 }
@@ -434,7 +435,7 @@ static int open_vault(struct cli *c, struct vault **v)
 	if (!path)
 		return fail(WALLET_CLI_EUSAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
 	rc = vault_open(v, path, err, sizeof(err));
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return vault_fail(rc, err);
 	return 0;
 }
@@ -451,7 +452,7 @@ static int open_unlocked(struct cli *c, struct vault **v)
 	rc = get_password(c->password_file, "Vault password: ", false, &pw);
 	if (rc == 0) {
 		rc = vault_unlock(*v, pw, err, sizeof(err));
-		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
+		rc = rc == CD_OK ? 0 : vault_fail(rc, err);
 	}
 	if (rc == 0 && vault_legacy_passphrase(*v))
 		fputs("chaindeck wallet: note: this vault was made before BIP-39 passphrases were "
@@ -470,15 +471,15 @@ static int save(struct vault *v)
 	char err[512] = "";
 	int rc = vault_save(v, err, sizeof(err));
 
-	return rc == VAULT_OK ? 0 : vault_fail(rc, err);
+	return rc == CD_OK ? 0 : vault_fail(rc, err);
 }
 
 static int parse_address(const char *s, struct address *a, const char *what)
 {
 	int rc = address_parse(a, s, strlen(s));
 
-	if (rc != ADDRESS_OK)
-		return fail(WALLET_CLI_EUSAGE, "%s %s: %s", what, s, address_strerror(rc));
+	if (rc != CD_OK)
+		return fail(WALLET_CLI_EUSAGE, "%s %s: %s", what, s, cd_strerror(rc));
 	return 0;
 }
 
@@ -490,7 +491,7 @@ static int find_account(struct vault *v, const char *text, size_t *i)
 
 	if (rc != 0)
 		return rc;
-	if (vault_find(v, &a, i) != VAULT_OK)
+	if (vault_find(v, &a, i) != CD_OK)
 		return fail(WALLET_CLI_ENOTFOUND, "%s is not an account in this vault", text);
 	return 0;
 }
@@ -509,11 +510,11 @@ static int print_account(struct vault *v, size_t i)
 	const char *state = "unverified";
 	int rc;
 
-	if (vault_account(v, i, &a) != VAULT_OK)
+	if (vault_account(v, i, &a) != CD_OK)
 		return 0;
 	if (vault_is_unlocked(v)) {
 		rc = vault_verified_address(v, i, &k, err, sizeof(err));
-		if (rc != VAULT_OK)
+		if (rc != CD_OK)
 			return vault_fail(rc, err);
 		state = "verified";
 	}
@@ -560,9 +561,9 @@ static int create_vault(struct cli *c, const char *mnemonic, const char *passphr
 		return rc;
 	opts.backup_pending = backup_pending;
 	rc = vault_create(&v, path, pw, mnemonic, passphrase, &opts, err, sizeof(err));
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return vault_fail(rc, err);
-	if (vault_account(v, 0, &a) == VAULT_OK) {
+	if (vault_account(v, 0, &a) == CD_OK) {
 		address_format(&a.address, text);
 		printf("%s\n", text);
 	}
@@ -794,7 +795,7 @@ static int cmd_restore(struct cli *c)
 	rc = get_stdin_secret("Mnemonic: ", m, VAULT_MNEMONIC_MAX + 1, "the mnemonic");
 	if (rc != 0)
 		goto out;
-	if (bip39_mnemonic_check(m, NULL, NULL, 0) != BIP39_OK) {
+	if (bip39_mnemonic_check(m, NULL, NULL, 0) != CD_OK) {
 		char why[160] = "";
 
 		bip39_mnemonic_check(m, NULL, why, sizeof(why));
@@ -856,7 +857,7 @@ static int cmd_derive(struct cli *c)
 		return rc;
 	before = vault_account_count(v);
 	rc = vault_derive(v, (unsigned)n, err, sizeof(err));
-	rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+	rc = rc == CD_OK ? save(v) : vault_fail(rc, err);
 	if (rc == 0) {
 		for (size_t i = before; i < vault_account_count(v) && rc == 0; i++)
 			rc = print_account(v, i);
@@ -878,7 +879,7 @@ static int cmd_label(struct cli *c)
 	rc = find_account(v, c->args[0], &i);
 	if (rc == 0) {
 		rc = vault_set_label(v, i, c->args[1], err, sizeof(err));
-		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+		rc = rc == CD_OK ? save(v) : vault_fail(rc, err);
 	}
 	if (rc == 0)
 		rc = print_account(v, i);
@@ -894,7 +895,7 @@ static int add_key(struct vault *v, const uint8_t *key, const char *label)
 	int rc;
 
 	rc = vault_import_key(v, key, label, &i, err, sizeof(err));
-	if (rc != VAULT_OK)
+	if (rc != CD_OK)
 		return vault_fail(rc, err);
 	rc = save(v);
 	if (rc == 0)
@@ -922,7 +923,7 @@ static int cmd_import_key(struct cli *c)
 	e = s + strlen(s);
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 		e--;
-	if (hex_decode_exact(key, 32, s, (size_t)(e - s)) != HEX_OK) {
+	if (hex_decode_exact(key, 32, s, (size_t)(e - s)) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "the private key must be 32 bytes of hex (64 digits)");
 		goto out;
 	}
@@ -940,13 +941,7 @@ out:
 
 static int keystore_status(int rc, const char *err)
 {
-	int code = WALLET_CLI_EFAIL;
-
-	if (rc == KEYSTORE_EPASSWORD)
-		code = WALLET_CLI_EPASSWORD;
-	else if (rc == KEYSTORE_EIO && strstr(err, "No such file"))
-		code = WALLET_CLI_ENOTFOUND;
-	return fail(code, "%s", err[0] ? err : keystore_strerror(rc));
+	return fail(exit_for(rc), "%s", err[0] ? err : cd_strerror(rc));
 }
 
 static int cmd_import_keystore(struct cli *c)
@@ -971,7 +966,7 @@ static int cmd_import_keystore(struct cli *c)
 		goto out;
 	rc = keystore_decrypt_file(c->args[0], (const uint8_t *)kpw, strlen(kpw), key, NULL, err,
 		sizeof(err));
-	if (rc != KEYSTORE_OK) {
+	if (rc != CD_OK) {
 		rc = keystore_status(rc, err);
 		goto out;
 	}
@@ -1012,14 +1007,14 @@ static int cmd_export_keystore(struct cli *c)
 		rc = open_unlocked(c, &v);
 	if (rc == 0) {
 		rc = vault_private_key(v, i, key, err, sizeof(err));
-		rc = rc == VAULT_OK ? 0 : vault_fail(rc, err);
+		rc = rc == CD_OK ? 0 : vault_fail(rc, err);
 	}
 	if (rc == 0)
 		rc = get_password(c->keystore_password_file, "New keystore password: ", true, &kpw);
 	if (rc == 0) {
 		rc = keystore_export(c->out, key, (const uint8_t *)kpw, strlen(kpw), 0, &a, err,
 			sizeof(err));
-		rc = rc == KEYSTORE_OK ? 0 : keystore_status(rc, err);
+		rc = rc == CD_OK ? 0 : keystore_status(rc, err);
 	}
 	if (rc == 0) {
 		address_format(&a, text);
@@ -1051,7 +1046,7 @@ static int from_key(struct cli *c, struct vault **v, uint8_t **key)
 		return rc;
 	*key = (uint8_t *)secret_alloc(32);
 	rc = vault_private_key(*v, i, *key, err, sizeof(err));
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		secret_free(*key);
 		*key = NULL;
 		return vault_fail(rc, err);
@@ -1095,7 +1090,7 @@ static int cmd_sign_tx(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "the transaction on stdin is not a JSON object");
 		goto out;
 	}
-	if (tx_from_json(obj, &t, err, sizeof(err)) != TX_OK) {
+	if (tx_from_json(obj, &t, err, sizeof(err)) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
 		goto out;
 	}
@@ -1103,14 +1098,14 @@ static int cmd_sign_tx(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "the transaction's \"from\" is not %s", c->from);
 		goto out;
 	}
-	if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+	if (tx_check(&t, err, sizeof(err)) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
 		goto out;
 	}
 	rc = from_key(c, &v, &key);
 	if (rc != 0)
 		goto out;
-	if (tx_sign(&t, key, &raw) != TX_OK) {
+	if (tx_sign(&t, key, &raw) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the transaction");
 		goto out;
 	}
@@ -1150,7 +1145,7 @@ static int message_bytes(struct cli *c, const char *msg, uint8_t **out, size_t *
 	if (!*out)
 		return fail(WALLET_CLI_EFAIL, "out of memory");
 	hex = !(c->seen & OPT_TEXT) && (looks_hex || (c->seen & OPT_HEX));
-	if (hex && (!looks_hex || hex_decode(*out, n + 1, len, msg, n) != HEX_OK)) {
+	if (hex && (!looks_hex || hex_decode(*out, n + 1, len, msg, n) != CD_OK)) {
 		if (c->seen & OPT_HEX) {
 			free(*out);
 			*out = NULL;
@@ -1185,7 +1180,7 @@ static int cmd_sign_message(struct cli *c)
 		rc = message_bytes(c, c->args[0], &bytes, &len, &what);
 	if (rc == 0)
 		rc = from_key(c, &v, &key);
-	if (rc == 0 && sign_message(bytes, len, key, sig) != SIGN_OK)
+	if (rc == 0 && sign_message(bytes, len, key, sig) != CD_OK)
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the message");
 	if (rc == 0) {
 		sign_sig_format(sig, text);
@@ -1214,13 +1209,13 @@ static int cmd_verify_message(struct cli *c)
 	rc = parse_address(c->address, &want, "--address");
 	if (rc != 0)
 		return rc;
-	if (sign_sig_parse(sig, c->signature, strlen(c->signature)) != SIGN_OK)
+	if (sign_sig_parse(sig, c->signature, strlen(c->signature)) != CD_OK)
 		return fail(WALLET_CLI_EUSAGE, "--signature: not 65 bytes of hex with v 0, 1, 27 or 28");
 	rc = message_bytes(c, c->args[0], &bytes, &len, &what);
 	if (rc != 0)
 		return rc;
 	address_format(&want, wtext);
-	if (sign_message_recover(bytes, len, sig, &got) != SIGN_OK) {
+	if (sign_message_recover(bytes, len, sig, &got) != CD_OK) {
 		free(bytes);
 		return fail(WALLET_CLI_EFAIL, "invalid: no signer recovers from that signature");
 	}
@@ -1263,10 +1258,10 @@ static int cmd_book(struct cli *c)
 		if (rc != 0)
 			return rc;
 	}
-	if (label && label[0] && addressbook_check_label(label, err, sizeof(err)) != ADDRESSBOOK_OK)
+	if (label && label[0] && addressbook_check_label(label, err, sizeof(err)) != CD_OK)
 		return fail(WALLET_CLI_EUSAGE, "%s", err);
 	b = addressbook_new();
-	if (addressbook_load(b, path, err, sizeof(err)) != ADDRESSBOOK_OK) {
+	if (addressbook_load(b, path, err, sizeof(err)) != CD_OK) {
 		addressbook_free(b);
 		return fail(WALLET_CLI_EFAIL, "%s", err);
 	}
@@ -1289,11 +1284,11 @@ static int cmd_book(struct cli *c)
 			rc = addressbook_set(b, &a, NULL, err, sizeof(err));
 	} else {
 		rc = addressbook_set(b, &a, label, err, sizeof(err));
-		if (rc != ADDRESSBOOK_OK)
+		if (rc != CD_OK)
 			rc = fail(WALLET_CLI_EUSAGE, "%s", err);
 	}
 	if (rc == 0 && c->nargs == 2) {
-		if (addressbook_save(b, err, sizeof(err)) != ADDRESSBOOK_OK)
+		if (addressbook_save(b, err, sizeof(err)) != CD_OK)
 			rc = fail(WALLET_CLI_EFAIL, "%s", err);
 	}
 	if (rc == 0 && c->nargs == 2 && label && label[0]) {
@@ -1334,9 +1329,9 @@ static int cmd_keystores(struct cli *c)
 		return fail(WALLET_CLI_EUSAGE, "--dir %s is not a directory", c->dir);
 	memset(&list, 0, sizeof(list));
 	rc = keystore_list_default(&list, NULL, c->dir, err, sizeof(err));
-	if (rc != KEYSTORE_OK) {
+	if (rc != CD_OK) {
 		keystore_list_free(&list);
-		return fail(WALLET_CLI_EFAIL, "%s", err[0] ? err : keystore_strerror(rc));
+		return fail(WALLET_CLI_EFAIL, "%s", err[0] ? err : cd_strerror(rc));
 	}
 	for (size_t i = 0; i < list.n; i++) {
 		print_path(list.v[i].path);
@@ -1367,7 +1362,7 @@ static int unlocked_mnemonic(struct cli *c, struct vault **v, char **m)
 		return rc;
 	*m = secret_alloc(VAULT_MNEMONIC_MAX + 1);
 	rc = vault_mnemonic(*v, *m, VAULT_MNEMONIC_MAX + 1, err, sizeof(err));
-	if (rc != VAULT_OK) {
+	if (rc != CD_OK) {
 		secret_free(*m);
 		*m = NULL;
 		vault_free(*v);
@@ -1391,7 +1386,7 @@ static int cmd_verify_backup(struct cli *c)
 		rc = backup_check(m);
 	if (rc == 0) {
 		rc = vault_set_backup_checked(v, err, sizeof(err));
-		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+		rc = rc == CD_OK ? save(v) : vault_fail(rc, err);
 	}
 	if (rc == 0)
 		fputs("chaindeck wallet: backup checked\n", stderr);
@@ -1429,7 +1424,7 @@ static int cmd_change_password(struct cli *c)
 		rc = get_password(c->new_password_file, "New vault password: ", true, &pw);
 	if (rc == 0) {
 		rc = vault_set_password(v, pw, err, sizeof(err));
-		rc = rc == VAULT_OK ? save(v) : vault_fail(rc, err);
+		rc = rc == CD_OK ? save(v) : vault_fail(rc, err);
 	}
 	if (rc == 0)
 		fputs("chaindeck wallet: password changed\n", stderr);
@@ -1516,7 +1511,7 @@ static int cmd_sign_typed_data(struct cli *c)
 		close(fd);
 	if (rc != 0)
 		goto out;
-	if (eip712_parse(json, len, &e, err, sizeof(err)) != EIP712_OK) {
+	if (eip712_parse(json, len, &e, err, sizeof(err)) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "typed data refused: %s", err);
 		goto out;
 	}
@@ -1525,7 +1520,7 @@ static int cmd_sign_typed_data(struct cli *c)
 	rc = from_key(c, &v, &key);
 	if (rc != 0)
 		goto out;
-	if (eip712_sign(&e, key, sig) != SIGN_OK) {
+	if (eip712_sign(&e, key, sig) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the typed data");
 		goto out;
 	}

@@ -934,7 +934,7 @@ static void ask(struct wp *p, enum wprompt which, const char *prompt, const char
 
 static int parse_gwei(const char *text, struct u256 *out)
 {
-	return u256_parse_units(out, text, strlen(text), 9) == U256_OK ? 0 : -1;
+	return u256_parse_units(out, text, strlen(text), 9) == CD_OK ? 0 : -1;
 }
 
 /* Prepares the confirmation again with the form's fees: the send, or the replacement. */
@@ -958,9 +958,9 @@ static bool form_prompt_done(struct wp *p)
 	switch (p->prompt) {
 	case P_TO:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-		if (rc != ADDRESS_OK) {
+		if (rc != CD_OK) {
 			/* A mistyped checksum is refused, never silently accepted. */
-			notice_set(&p->note, true, "recipient: %s", address_strerror(rc));
+			notice_set(&p->note, true, "recipient: %s", cd_strerror(rc));
 			return false;
 		}
 		memcpy(p->form.to, a.b, 20);
@@ -972,8 +972,8 @@ static bool form_prompt_done(struct wp *p)
 			struct token_meta meta;
 
 			rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-			if (rc != ADDRESS_OK) {
-				notice_set(&p->note, true, "token: %s", address_strerror(rc));
+			if (rc != CD_OK) {
+				notice_set(&p->note, true, "token: %s", cd_strerror(rc));
 				return false;
 			}
 			memcpy(p->form.token_addr, a.b, 20);
@@ -1060,8 +1060,8 @@ static void prompt_done(struct wp *p, struct app *app)
 		break;
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
-		if (rc != ADDRESS_OK) {
-			notice_set(&p->note, true, "token: %s", address_strerror(rc));
+		if (rc != CD_OK) {
+			notice_set(&p->note, true, "token: %s", cd_strerror(rc));
 			break;
 		}
 		/* The verdict (an ERC-20 or not, saved or not) comes as the wallet's message. */

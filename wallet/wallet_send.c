@@ -201,8 +201,8 @@ static void draft_decode_call(struct wallet_draft *d, const uint8_t to[20])
 		struct address rcpt;
 		struct u256 amount;
 
-		if (abi_decode_address(d->data + 4, 64, 0, &rcpt) == ABI_OK &&
-		    abi_decode_uint(d->data + 4, 64, 1, 256, &amount) == ABI_OK) {
+		if (abi_decode_address(d->data + 4, 64, 0, &rcpt) == CD_OK &&
+		    abi_decode_uint(d->data + 4, 64, 1, 256, &amount) == CD_OK) {
 			d->token = true;
 			memcpy(d->token_addr, to, 20);
 			memcpy(d->recipient, rcpt.b, 20);
@@ -249,7 +249,7 @@ static void revert_text(const struct rpc_reply *r, char *out, size_t cap)
 
 	if (cJSON_IsObject(dj))
 		dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
-	if (cJSON_IsString(dj) && hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == HEX_OK) {
+	if (cJSON_IsString(dj) && hex_decode(buf, sizeof(buf), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK) {
 		abi_decode_revert(buf, len, out, cap);
 		return;
 	}
@@ -269,7 +269,7 @@ static bool draft_check(struct wallet *w)
 	char why[TX_ERR_MAX];
 
 	draft_tx(&w->draft, &t);
-	if (tx_check(&t, why, sizeof(why)) != TX_OK) {
+	if (tx_check(&t, why, sizeof(why)) != CD_OK) {
 		draft_fail(w, "not signed: %s", why);
 		return false;
 	}
@@ -301,11 +301,11 @@ static void finish_draft(struct wallet *w, const struct wallet_send_form *f, boo
 	}
 	fee_per_gas = d->eip1559 ? d->max_fee : d->gas_price;
 	if (!d->token && strcmp(f->amount, "max") == 0 &&
-	    fees_max_amount(d->balance, d->gas, fee_per_gas, &d->value) != U256_OK) {
+	    fees_max_amount(d->balance, d->gas, fee_per_gas, &d->value) != CD_OK) {
 		draft_fail(w, "the balance does not even cover the fee");
 		return;
 	}
-	if (fees_total(d->gas, fee_per_gas, d->value, &d->max_total) != U256_OK) {
+	if (fees_total(d->gas, fee_per_gas, d->value, &d->max_total) != CD_OK) {
 		draft_fail(w, "the amounts overflow");
 		return;
 	}
@@ -358,7 +358,7 @@ static int simulate_verdict(struct wallet *w, const struct rpc_reply *r, char *w
 	if (strcmp(status->valuestring, "0x1") == 0)
 		return 1;
 	ret = cJSON_GetObjectItemCaseSensitive(call, "returnData");
-	if (cJSON_IsString(ret) && hex_decode(buf, sizeof(buf), &len, ret->valuestring, strlen(ret->valuestring)) == HEX_OK)
+	if (cJSON_IsString(ret) && hex_decode(buf, sizeof(buf), &len, ret->valuestring, strlen(ret->valuestring)) == CD_OK)
 		abi_decode_revert(buf, len, why, cap);
 	else
 		snprintf(why, cap, "reverted");
@@ -612,7 +612,7 @@ static int encode_transfer(struct wallet *w)
 	size_t dl;
 
 	memcpy(args[0].addr.b, d->recipient, 20);
-	if (abi_encode_call(data, sizeof(data), &dl, "transfer(address,uint256)", args, 2) != ABI_OK) {
+	if (abi_encode_call(data, sizeof(data), &dl, "transfer(address,uint256)", args, 2) != CD_OK) {
 		draft_fail(w, "cannot encode the token transfer");
 		return -1;
 	}
@@ -695,7 +695,7 @@ static int parse_amount(struct wallet *w, const struct wallet_send_form *f, unsi
 		draft_fail(w, "amount has %s", msg);
 		return -1;
 	}
-	if (rc != U256_OK) {
+	if (rc != CD_OK) {
 		draft_fail(w, "not an amount: '%s' (write 1.5, 0.001 or max)", f->amount);
 		return -1;
 	}
@@ -762,7 +762,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 		struct u256 n;
 
 		/* Strictly digits: "-1" and "12abc" are mistakes to point out, never 2^64 - 1 or 12. */
-		if (u256_parse_dec(&n, f->nonce_text, strlen(f->nonce_text)) != U256_OK || u256_to_u64(n, &nonce) != U256_OK) {
+		if (u256_parse_dec(&n, f->nonce_text, strlen(f->nonce_text)) != CD_OK || u256_to_u64(n, &nonce) != CD_OK) {
 			draft_fail(w, "nonce: '%s' is not a whole number from 0 to 18446744073709551614 (Enter alone: automatic)",
 			           f->nonce_text);
 			return;
@@ -804,8 +804,8 @@ static int replacement_fees(struct wallet *w, const struct wallet_send_form *f)
 	char a[96], b[96];
 
 	if (d->eip1559) {
-		if (fees_bump(d->old_tip, u256_from_u64(0), &min_tip) != U256_OK ||
-		    fees_bump(d->old_max_fee, u256_from_u64(0), &min_fee) != U256_OK) {
+		if (fees_bump(d->old_tip, u256_from_u64(0), &min_tip) != CD_OK ||
+		    fees_bump(d->old_max_fee, u256_from_u64(0), &min_fee) != CD_OK) {
 			draft_fail(w, "the fees overflow");
 			return -1;
 		}
@@ -828,14 +828,14 @@ static int replacement_fees(struct wallet *w, const struct wallet_send_form *f)
 		if (d->levels.eip1559 && u256_cmp(d->levels.max_fee[f->level], d->max_fee) > 0)
 			d->max_fee = d->levels.max_fee[f->level];
 		/* Never below what the next blocks ask: twice the base fee plus the tip. */
-		if (d->levels.eip1559 && u256_add(&two_base, d->levels.base_fee, d->levels.base_fee) == U256_OK &&
-		    u256_add(&want, two_base, d->tip) == U256_OK && u256_cmp(want, d->max_fee) > 0)
+		if (d->levels.eip1559 && u256_add(&two_base, d->levels.base_fee, d->levels.base_fee) == CD_OK &&
+		    u256_add(&want, two_base, d->tip) == CD_OK && u256_cmp(want, d->max_fee) > 0)
 			d->max_fee = want;
 		if (u256_cmp(d->tip, d->max_fee) > 0)
 			d->max_fee = d->tip;
 		return 0;
 	}
-	if (fees_bump(d->old_gas_price, u256_from_u64(0), &min_fee) != U256_OK) {
+	if (fees_bump(d->old_gas_price, u256_from_u64(0), &min_fee) != CD_OK) {
 		draft_fail(w, "the fees overflow");
 		return -1;
 	}
@@ -890,7 +890,7 @@ static void on_replacement_fees(void *ud, const struct rpc_response *res)
 		return;
 	}
 	d->balance = w->accounts[d->from].balance;
-	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != U256_OK) {
+	if (fees_total(d->gas, d->eip1559 ? d->max_fee : d->gas_price, d->value, &d->max_total) != CD_OK) {
 		free(c);
 		draft_fail(w, "the amounts overflow");
 		return;
@@ -1104,13 +1104,13 @@ int wallet_key_of(struct wallet *w, const uint8_t addr[20], uint8_t key[32], cha
 
 	memcpy(want.b, addr, 20);
 	addr_hex(a, sizeof(a), addr);
-	if (vault_find(w->vault, &want, &i) != VAULT_OK) {
+	if (vault_find(w->vault, &want, &i) != CD_OK) {
 		snprintf(err, errlen, "%s is not an account of this vault", a);
 		return -1;
 	}
-	if (vault_private_key(w->vault, i, key, err, errlen) != VAULT_OK)
+	if (vault_private_key(w->vault, i, key, err, errlen) != CD_OK)
 		return -1;
-	if (sign_key_address(key, &got) != SIGN_OK || memcmp(got.b, want.b, 20) != 0) {
+	if (sign_key_address(key, &got) != CD_OK || memcmp(got.b, want.b, 20) != 0) {
 		addr_hex(b, sizeof(b), got.b);
 		snprintf(err, errlen, "the vault's key for %s belongs to %s", a, b);
 		return -1;
@@ -1171,9 +1171,9 @@ static int sign_draft(struct wallet *w, struct tx_raw *raw)
 	rc = wallet_key_of(w, w->draft.from_addr, key, err, sizeof(err));
 	if (rc == 0) {
 		draft_tx(&w->draft, &t);
-		if (tx_check(&t, err, sizeof(err)) != TX_OK) {
+		if (tx_check(&t, err, sizeof(err)) != CD_OK) {
 			rc = -1;
-		} else if (tx_sign(&t, key, raw) != TX_OK) {
+		} else if (tx_sign(&t, key, raw) != CD_OK) {
 			rc = -1;
 			snprintf(err, sizeof(err), "the transaction was rejected");
 		}
@@ -1458,7 +1458,7 @@ static void pending_saved(struct wallet *w, int rc, const char *err)
 {
 	char why[300];
 
-	if (rc == FSUTIL_OK)
+	if (rc == CD_OK)
 		return;
 	text_sanitize(why, sizeof(why), err, strlen(err));
 	wallet_say(w, "the pending transactions were NOT saved (a restart forgets them): %s", why);

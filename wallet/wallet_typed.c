@@ -91,7 +91,7 @@ static void read_done(void *ud)
 		if (j->err[0]) {
 			t->state = TYPED_ERROR;
 			text_sanitize(t->message, sizeof(t->message), j->err, strlen(j->err));
-		} else if (eip712_parse(j->json, j->len, &t->doc, err, sizeof(err)) != EIP712_OK) {
+		} else if (eip712_parse(j->json, j->len, &t->doc, err, sizeof(err)) != CD_OK) {
 			t->state = TYPED_ERROR;
 			snprintf(t->message, sizeof(t->message), "typed data refused: %s", err);
 		} else {
@@ -196,7 +196,7 @@ int wallet_typed_sign(struct wallet_typed *t)
 	}
 	/* The key of the address shown, found by that address and checked to derive it. */
 	rc = wallet_key_of(w, t->from, key, err, sizeof(err));
-	if (rc == 0 && eip712_sign(&t->doc, key, sig) != SIGN_OK) {
+	if (rc == 0 && eip712_sign(&t->doc, key, sig) != CD_OK) {
 		rc = -1;
 		snprintf(err, sizeof(err), "cannot sign the typed data");
 	}

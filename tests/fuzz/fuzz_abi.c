@@ -38,7 +38,7 @@ static void mode_revert(const uint8_t *d, size_t n, char *out, size_t cap)
 {
 	int rc = abi_decode_revert(d, n, out, cap);
 
-	fuzz_check(rc == ABI_OK || rc == ABI_ESPACE || rc == ABI_EDECODE, "abi_decode_revert status");
+	fuzz_check(rc == CD_OK || rc == CD_ESPACE || rc == ABI_EDECODE, "abi_decode_revert status");
 	check_display(rc, out, cap, "revert text is not screen-safe");
 }
 
@@ -70,7 +70,7 @@ static void mode_table(const uint8_t *d, size_t n, char *out, size_t cap)
 	if (n)
 		memcpy(buf + ABI_SELECTOR_SIZE, d, n);
 	rc = abi_format_args(e->sig, buf, n + ABI_SELECTOR_SIZE, out, cap);
-	fuzz_check(rc != ABI_EINVAL && rc != ABI_ENOMATCH, "table signature refused");
+	fuzz_check(rc != CD_EINVAL && rc != ABI_ENOMATCH, "table signature refused");
 	check_display(rc, out, cap, "call arguments are not screen-safe");
 	/* Custom errors also go through the revert path, which looks them up in the table. */
 	if (e->kind == SELECTOR_ERROR) {
@@ -98,7 +98,7 @@ static void mode_types(const uint8_t *d, size_t n, char *out, size_t cap)
 		fuzz_check((size_t)rc == strlen(canon), "canonical length");
 		fuzz_check(abi_signature_canonical(canon, again, sizeof(again)) == rc &&
 			   strcmp(canon, again) == 0, "canonical signature is not a fixed point");
-		fuzz_check(abi_selector(types, sel) == ABI_OK, "abi_selector refused a canonicalisable signature");
+		fuzz_check(abi_selector(types, sel) == CD_OK, "abi_selector refused a canonicalisable signature");
 	}
 	free(types);
 }
@@ -129,7 +129,7 @@ static void mode_log(const uint8_t *d, size_t n)
 	n -= ETH_ADDR_LEN + 2;
 	for (size_t t = 0; t < log.topic_count; t++) {
 		if (t == 0 && pick < nevents) {
-			fuzz_check(abi_event_topic(events[pick], log.topics[0]) == ABI_OK, "abi_event_topic");
+			fuzz_check(abi_event_topic(events[pick], log.topics[0]) == CD_OK, "abi_event_topic");
 			continue;
 		}
 		/* Topics are 32 bytes; short input leaves the rest zero, as padding would be. */
@@ -149,7 +149,7 @@ static void mode_log(const uint8_t *d, size_t n)
 	}
 	rc = abi_decode_token_log(&log, &ev);
 	fuzz_check(abi_token_kind_name(ev.kind) != NULL, "abi_token_kind_name returned NULL");
-	if (rc != ABI_OK)
+	if (rc != CD_OK)
 		fuzz_check(fuzz_all_zero(&ev, sizeof(ev)), "token event set on error");
 	else
 		fuzz_check(ev.kind != ABI_TOKEN_NONE && memcmp(ev.token.b, log.address, 20) == 0,

@@ -1,7 +1,7 @@
 /*
  * fuzz_addressbook — the address book file, as addressbook_parse reads it.
  *
- * Properties: any bytes give ADDRESSBOOK_OK or an error with a message; a
+ * Properties: any bytes give CD_OK or an error with a message; a
  * failed parse leaves the book's earlier entries untouched; an accepted book
  * holds entries in strictly increasing address order, each found again by
  * lookup, each label valid by addressbook_check_label and safe on a screen.
@@ -20,12 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* One entry first, so a failed parse has something to keep. */
 	memset(a.b, 0xab, sizeof(a.b));
-	fuzz_check(addressbook_set(book, &a, "before", NULL, 0) == ADDRESSBOOK_OK, "addressbook_set failed");
+	fuzz_check(addressbook_set(book, &a, "before", NULL, 0) == CD_OK, "addressbook_set failed");
 	err[0] = '\0';
 	rc = addressbook_parse(book, (const char *)data, size, "fuzz", err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "addressbook message not terminated");
 	count = addressbook_count(book);
-	if (rc != ADDRESSBOOK_OK) {
+	if (rc != CD_OK) {
 		const char *l = addressbook_get(book, &a);
 
 		fuzz_check(err[0] != '\0', "addressbook error without a message");
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(label != NULL, "entry without a label");
 		fuzz_check(i == 0 || memcmp(prev.b, at.b, sizeof(at.b)) < 0, "entries out of order");
 		fuzz_check(addressbook_get(book, &at) == label, "lookup does not find the entry");
-		fuzz_check(addressbook_check_label(label, NULL, 0) == ADDRESSBOOK_OK, "stored label invalid");
+		fuzz_check(addressbook_check_label(label, NULL, 0) == CD_OK, "stored label invalid");
 		fuzz_check(strlen(label) >= 1 && strlen(label) <= ADDRESSBOOK_LABEL_MAX, "label length");
 		fuzz_check(fuzz_screen_safe(label, strlen(label)), "label not screen-safe");
 		prev = at;

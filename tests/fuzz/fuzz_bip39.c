@@ -22,13 +22,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = bip39_mnemonic_to_entropy(entropy, &elen, in, &bad, err, sizeof(err));
 	rc2 = bip39_mnemonic_check(in, &bad2, norm_err, sizeof(norm_err));
 	fuzz_check(rc == rc2 && bad == bad2, "bip39 check and decode disagree");
-	fuzz_check(bip39_strerror(rc) != NULL, "bip39_strerror returned NULL");
+	fuzz_check(cd_strerror(rc) != NULL, "cd_strerror returned NULL");
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "bip39 message not terminated");
 	if (rc == BIP39_EWORD)
 		fuzz_check(bad >= 1 && bad <= 24, "unknown word position out of range");
 	else
 		fuzz_check(bad == 0, "position set without an unknown word");
-	if (rc != BIP39_OK) {
+	if (rc != CD_OK) {
 		fuzz_check(fuzz_all_zero(entropy, sizeof(entropy)), "entropy not wiped on error");
 		fuzz_check(err[0] != '\0', "bip39 error without a message");
 	} else {

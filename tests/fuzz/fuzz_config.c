@@ -1,7 +1,7 @@
 /*
  * fuzz_config — the configuration file, as config_parse reads it.
  *
- * Properties: any bytes give CONFIG_OK or an error with a NUL-terminated
+ * Properties: any bytes give CD_OK or an error with a NUL-terminated
  * message, never a crash or leak; a failed parse leaves the config as
  * config_init made it; every node of an accepted file has a name, a URL and
  * values within the documented ranges; masking its URL works. The whole input
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = config_parse(&cfg, (const char *)data, size, "fuzz.ini", err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "config_parse message not terminated");
-	if (rc != CONFIG_OK) {
+	if (rc != CD_OK) {
 		fuzz_check(err[0] != '\0', "config_parse failed without a message");
 		fuzz_check(memcmp(&cfg, &fresh, sizeof(cfg)) == 0, "config changed by a failed parse");
 	} else {
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(masked);
 		rc = config_apply_overrides(&cfg, urls, 1, NULL, err, sizeof(err));
 		fuzz_check(fuzz_terminated(err, sizeof(err)), "override message not terminated");
-		if (rc == CONFIG_OK) {
+		if (rc == CD_OK) {
 			fuzz_check(cfg.nnodes == 1, "one --rpc-url gave other than one node");
 			check_node(&cfg.nodes[0]);
 		}

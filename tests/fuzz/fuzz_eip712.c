@@ -2,7 +2,7 @@
  * fuzz_eip712 — eip712_parse on eth_signTypedData_v4 documents (the raw
  * bytes are the JSON text, as sign-typed-data reads them from a file).
  *
- * Properties: any input gives EIP712_OK or an error with a NUL-terminated,
+ * Properties: any input gives CD_OK or an error with a NUL-terminated,
  * non-empty, screen-safe message and a zeroed result. An accepted document's hashes hang
  * together (typeHash = keccak(encodeType), structHash = keccak(encoded),
  * encoded starts with typeHash and is whole words, digest = keccak(0x1901 ‖
@@ -54,13 +54,13 @@ static void check_accepted(const struct eip712 *e, const uint8_t *data, size_t s
 	check_rows(e->domain, e->ndomain);
 	check_rows(e->fields, e->nfields);
 
-	fuzz_check(eip712_parse((const char *)data, size, &again, err, sizeof(err)) == EIP712_OK &&
+	fuzz_check(eip712_parse((const char *)data, size, &again, err, sizeof(err)) == CD_OK &&
 		   memcmp(again.digest, e->digest, 32) == 0, "a second parse differs");
 	eip712_free(&again);
 
-	fuzz_check(eip712_sign(e, test_key, sig) == SIGN_OK, "signing failed");
+	fuzz_check(eip712_sign(e, test_key, sig) == CD_OK, "signing failed");
 	fuzz_check(sig[64] == 27 || sig[64] == 28, "v is not 27 or 28");
-	fuzz_check(eip712_recover(e, sig, &who) == SIGN_OK && memcmp(who.b, test_addr, 20) == 0,
+	fuzz_check(eip712_recover(e, sig, &who) == CD_OK && memcmp(who.b, test_addr, 20) == 0,
 		   "the signature does not recover to the signer");
 }
 
@@ -73,8 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(err, 'x', sizeof(err));
 	rc = eip712_parse((const char *)data, size, &e, err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "message not terminated");
-	if (rc != EIP712_OK) {
-		fuzz_check((rc == EIP712_EINVAL || rc == EIP712_ENOMEM) && err[0] != '\0', "error status or message");
+	if (rc != CD_OK) {
+		fuzz_check((rc == CD_EINVAL || rc == CD_ENOMEM) && err[0] != '\0', "error status or message");
 		fuzz_check(fuzz_screen_safe_str(err, sizeof(err)), "an error message is not screen-safe");
 		fuzz_check(fuzz_all_zero(&e, sizeof(e)), "result left set on error");
 		return 0;

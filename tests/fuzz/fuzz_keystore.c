@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = keystore_decrypt((const char *)data, size, pw, 0, key, &addr, err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "keystore message not terminated");
-	fuzz_check(keystore_strerror(rc) != NULL, "keystore_strerror returned NULL");
-	if (rc != KEYSTORE_OK) {
+	fuzz_check(cd_strerror(rc) != NULL, "cd_strerror returned NULL");
+	if (rc != CD_OK) {
 		fuzz_check(err[0] != '\0', "keystore error without a message");
 		fuzz_check(fuzz_all_zero(key, KEYSTORE_KEY_SIZE), "key not zeroed on failure");
 		fuzz_check(memcmp(&addr, &before, sizeof(addr)) == 0, "address changed on failure");

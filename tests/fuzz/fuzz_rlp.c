@@ -25,28 +25,28 @@ static void reencode(struct rlp_buf *b, struct rlp_item item, unsigned depth)
 		uint64_t v64;
 		struct u256 v256;
 
-		fuzz_check(rlp_put_bytes(b, item.data, item.len) == RLP_OK, "rlp_put_bytes failed");
+		fuzz_check(rlp_put_bytes(b, item.data, item.len) == CD_OK, "rlp_put_bytes failed");
 		fuzz_check(rlp_iter_init(&it, item) == RLP_ETYPE, "iterating a string");
-		if (rlp_item_u64(item, &v64) == RLP_OK) {
+		if (rlp_item_u64(item, &v64) == CD_OK) {
 			struct rlp_buf one = {0};
 
-			fuzz_check(rlp_put_u64(&one, v64) == RLP_OK && rlp_buf_finish(&one) == RLP_OK,
+			fuzz_check(rlp_put_u64(&one, v64) == CD_OK && rlp_buf_finish(&one) == CD_OK,
 				   "rlp_put_u64 failed");
 			/* The scalar's encoding is the item's: same payload bytes. */
 			struct rlp_item back;
 
-			fuzz_check(rlp_decode(&back, one.data, one.len) == RLP_OK && back.len == item.len &&
+			fuzz_check(rlp_decode(&back, one.data, one.len) == CD_OK && back.len == item.len &&
 				   (item.len == 0 || memcmp(back.data, item.data, item.len) == 0),
 				   "u64 scalar does not round-trip");
 			rlp_buf_free(&one);
 		}
-		if (rlp_item_u256(item, &v256) == RLP_OK) {
+		if (rlp_item_u256(item, &v256) == CD_OK) {
 			struct rlp_buf one = {0};
 			struct rlp_item back;
 
-			fuzz_check(rlp_put_u256(&one, v256) == RLP_OK && rlp_buf_finish(&one) == RLP_OK,
+			fuzz_check(rlp_put_u256(&one, v256) == CD_OK && rlp_buf_finish(&one) == CD_OK,
 				   "rlp_put_u256 failed");
-			fuzz_check(rlp_decode(&back, one.data, one.len) == RLP_OK && back.len == item.len &&
+			fuzz_check(rlp_decode(&back, one.data, one.len) == CD_OK && back.len == item.len &&
 				   (item.len == 0 || memcmp(back.data, item.data, item.len) == 0),
 				   "u256 scalar does not round-trip");
 			rlp_buf_free(&one);
@@ -54,9 +54,9 @@ static void reencode(struct rlp_buf *b, struct rlp_item item, unsigned depth)
 		return;
 	}
 	fuzz_check(rlp_item_u64(item, &(uint64_t){0}) == RLP_ETYPE, "a list read as a scalar");
-	fuzz_check(rlp_list_count(item, &count) == RLP_OK, "rlp_list_count failed on an accepted list");
-	fuzz_check(rlp_iter_init(&it, item) == RLP_OK, "rlp_iter_init failed on a list");
-	fuzz_check(rlp_list_begin(b) == RLP_OK, "rlp_list_begin failed");
+	fuzz_check(rlp_list_count(item, &count) == CD_OK, "rlp_list_count failed on an accepted list");
+	fuzz_check(rlp_iter_init(&it, item) == CD_OK, "rlp_iter_init failed on a list");
+	fuzz_check(rlp_list_begin(b) == CD_OK, "rlp_list_begin failed");
 	for (;;) {
 		rc = rlp_list_next(&it, &child);
 		if (rc != 1)
@@ -68,7 +68,7 @@ static void reencode(struct rlp_buf *b, struct rlp_item item, unsigned depth)
 	}
 	fuzz_check(rc == 0, "rlp_list_next failed on an accepted list");
 	fuzz_check(walked == count, "rlp_list_count disagrees with the walk");
-	fuzz_check(rlp_list_end(b) == RLP_OK, "rlp_list_end failed");
+	fuzz_check(rlp_list_end(b) == CD_OK, "rlp_list_end failed");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -78,21 +78,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	rc = rlp_decode(&top, data, size);
-	fuzz_check(rlp_strerror(rc) != NULL, "rlp_strerror returned NULL");
-	if (rc == RLP_OK) {
+	fuzz_check(cd_strerror(rc) != NULL, "cd_strerror returned NULL");
+	if (rc == CD_OK) {
 		struct rlp_buf b;
 
 		fuzz_check(top.data >= data && top.data + top.len <= data + size, "item outside input");
 		rlp_buf_init(&b);
 		reencode(&b, top, 0);
-		fuzz_check(rlp_buf_finish(&b) == RLP_OK, "rlp_buf_finish with lists open");
+		fuzz_check(rlp_buf_finish(&b) == CD_OK, "rlp_buf_finish with lists open");
 		fuzz_check(b.len == size && memcmp(b.data, data, size) == 0,
 			   "accepted RLP does not re-encode to itself");
 		rlp_buf_free(&b);
 	}
 
 	rc = rlp_decode_item(&first, &used, data, size);
-	if (rc == RLP_OK) {
+	if (rc == CD_OK) {
 		fuzz_check(used > 0 && used <= size, "rlp_decode_item used out of range");
 		fuzz_check(first.data >= data && first.data + first.len <= data + used,
 			   "first item outside its encoding");
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct rlp_iter it;
 			struct rlp_item child;
 
-			if (rlp_iter_init(&it, first) == RLP_OK) {
+			if (rlp_iter_init(&it, first) == CD_OK) {
 				while (rlp_list_next(&it, &child) == 1)
 					fuzz_check(child.data + child.len <= first.data + first.len,
 						   "child past its list");

@@ -25,7 +25,7 @@
 static void check_err(int rc, const void *out, size_t outsize, const char *err)
 {
 	fuzz_check(fuzz_terminated(err, ETH_ERR_MAX), "eth decoder message not terminated");
-	if (rc != ETH_OK)
+	if (rc != CD_OK)
 		fuzz_check(fuzz_all_zero(out, outsize), "eth decoder left output set on error");
 }
 
@@ -35,7 +35,7 @@ static void token_logs(const struct eth_log *logs, size_t n)
 		struct abi_token_event ev;
 		int rc = abi_decode_token_log(&logs[i], &ev);
 
-		if (rc != ABI_OK)
+		if (rc != CD_OK)
 			fuzz_check(fuzz_all_zero(&ev, sizeof(ev)), "token event set on error");
 	}
 }
@@ -62,7 +62,7 @@ static void decode_all(const cJSON *j)
 
 		rc = eth_decode_block(j, &b, err, sizeof(err));
 		check_err(rc, &b, sizeof(b), err);
-		for (size_t i = 0; rc == ETH_OK && b.tx_kind == ETH_BLOCK_TX_FULL && i < b.tx_count; i++)
+		for (size_t i = 0; rc == CD_OK && b.tx_kind == ETH_BLOCK_TX_FULL && i < b.tx_count; i++)
 			fuzz_check(b.txs[i].input_len == 0 || b.txs[i].input, "tx input length without bytes");
 		eth_block_free(&b);
 		fuzz_check(fuzz_all_zero(&b, sizeof(b)), "eth_block_free did not zero");
@@ -82,7 +82,7 @@ static void decode_all(const cJSON *j)
 
 		rc = eth_decode_receipt(j, &r, err, sizeof(err));
 		check_err(rc, &r, sizeof(r), err);
-		if (rc == ETH_OK)
+		if (rc == CD_OK)
 			token_logs(r.logs, r.log_count);
 		eth_receipt_free(&r);
 	}
@@ -91,7 +91,7 @@ static void decode_all(const cJSON *j)
 
 		rc = eth_decode_log(j, &l, err, sizeof(err));
 		check_err(rc, &l, sizeof(l), err);
-		if (rc == ETH_OK) {
+		if (rc == CD_OK) {
 			fuzz_check(l.topic_count <= ETH_MAX_TOPICS, "too many topics");
 			token_logs(&l, 1);
 		}
@@ -103,7 +103,7 @@ static void decode_all(const cJSON *j)
 
 		rc = eth_decode_logs(j, &logs, &n, err, sizeof(err));
 		fuzz_check(fuzz_terminated(err, sizeof(err)), "eth_decode_logs message not terminated");
-		if (rc != ETH_OK)
+		if (rc != CD_OK)
 			fuzz_check(!logs && n == 0, "eth_decode_logs left output set on error");
 		else
 			token_logs(logs, n);
@@ -120,7 +120,7 @@ static void decode_all(const cJSON *j)
 
 		rc = eth_decode_fee_history(j, &f, err, sizeof(err));
 		check_err(rc, &f, sizeof(f), err);
-		if (rc == ETH_OK) {
+		if (rc == CD_OK) {
 			fuzz_check(f.base_fee_count == (f.block_count ? f.block_count + 1 : 0),
 				   "fee history base fee count");
 			for (size_t i = 0; i < f.block_count; i++)
@@ -204,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(doc != NULL, "rpc_codec_parse_batch OK without a document");
 		for (size_t i = 0; i < n; i++) {
 			fuzz_check(out[i].status == RPC_OK || out[i].status == RPC_EREMOTE ||
-				   out[i].status == RPC_EID || out[i].status == RPC_EPROTO,
+				   out[i].status == RPC_EID || out[i].status == CD_EPROTO,
 				   "batch slot with an unexpected status");
 			/* Full decoding once per document is enough; the others check the slot. */
 			if (s == 0)

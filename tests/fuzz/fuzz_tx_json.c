@@ -2,8 +2,8 @@
  * fuzz_tx_json — tx_from_json on eth_signTransaction's parameter object.
  *
  * The input is parsed with cJSON first (as the wallet does); whatever JSON
- * comes out goes to tx_from_json. Properties: any JSON gives TX_OK or
- * TX_EINVAL with a NUL-terminated message and a zeroed output on error; an
+ * comes out goes to tx_from_json. Properties: any JSON gives CD_OK or
+ * CD_EINVAL with a NUL-terminated message and a zeroed output on error; an
  * accepted transaction has a signing payload, and once signed with a fixed
  * key it decodes back from its raw bytes to the same signing payload, and the
  * sender recovered is the key's address.
@@ -32,17 +32,17 @@ static void check_signed(const struct tx *t)
 	char err[TX_ERR_MAX];
 	int rc;
 
-	fuzz_check(tx_signing_payload(t, &p1, &n1) == TX_OK, "no signing payload for a parsed transaction");
+	fuzz_check(tx_signing_payload(t, &p1, &n1) == CD_OK, "no signing payload for a parsed transaction");
 	rc = tx_sign(t, test_key, &raw);
-	fuzz_check(rc == TX_OK, "tx_sign failed on a parsed transaction");
+	fuzz_check(rc == CD_OK, "tx_sign failed on a parsed transaction");
 	rc = tx_decode(raw.bytes, raw.len, &back, &sig, err, sizeof(err));
-	if (rc != TX_OK) {
+	if (rc != CD_OK) {
 		fprintf(stderr, "tx_decode: %s\n", err);
 		fuzz_fail("a signed transaction does not decode");
 	}
-	fuzz_check(tx_signing_payload(&back, &p2, &n2) == TX_OK && n1 == n2 && memcmp(p1, p2, n1) == 0,
+	fuzz_check(tx_signing_payload(&back, &p2, &n2) == CD_OK && n1 == n2 && memcmp(p1, p2, n1) == 0,
 		   "signed transaction decodes to another payload");
-	fuzz_check(tx_recover_sender(&back, &sig, &from) == TX_OK && memcmp(from.b, test_addr, 20) == 0,
+	fuzz_check(tx_recover_sender(&back, &sig, &from) == CD_OK && memcmp(from.b, test_addr, 20) == 0,
 		   "recovered sender is not the signer");
 	free(p1);
 	free(p2);
@@ -62,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = tx_from_json(j, &t, err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "tx_from_json message not terminated");
-	if (rc != TX_OK) {
-		fuzz_check(rc == TX_EINVAL && err[0] != '\0', "tx_from_json error status or message");
+	if (rc != CD_OK) {
+		fuzz_check(rc == CD_EINVAL && err[0] != '\0', "tx_from_json error status or message");
 		fuzz_check(fuzz_all_zero(&t, sizeof(t)), "tx left set on error");
 	} else {
 		fuzz_check(t.has_chain_id, "JSON transaction without a chain id");

@@ -149,14 +149,14 @@ static void list_accounts(const struct vault *v, struct vault_account *acc, size
 		struct vault_account a;
 		size_t at = 0;
 
-		fuzz_check(vault_account(v, i, &a) == VAULT_OK, "vault_account within count failed");
+		fuzz_check(vault_account(v, i, &a) == CD_OK, "vault_account within count failed");
 		fuzz_check(fuzz_terminated(a.label, sizeof(a.label)), "label not terminated");
 		fuzz_check(fuzz_screen_safe(a.label, strlen(a.label)), "label not screen-safe");
-		fuzz_check(vault_find(v, &a.address, &at) == VAULT_OK && at <= i, "vault_find");
+		fuzz_check(vault_find(v, &a.address, &at) == CD_OK && at <= i, "vault_find");
 		if (i < max)
 			acc[i] = a;
 	}
-	fuzz_check(vault_account(v, *n, &(struct vault_account){0}) == VAULT_ENOTFOUND,
+	fuzz_check(vault_account(v, *n, &(struct vault_account){0}) == CD_ENOTFOUND,
 		   "vault_account past the end");
 }
 
@@ -169,9 +169,9 @@ static void use_unlocked(struct vault *v)
 	if (!key || !mn)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		fuzz_check(vault_private_key(v, i, key, NULL, 0) == VAULT_OK, "no key for an account");
+		fuzz_check(vault_private_key(v, i, key, NULL, 0) == CD_OK, "no key for an account");
 	if (vault_has_mnemonic(v))
-		fuzz_check(vault_mnemonic(v, mn, VAULT_MNEMONIC_MAX + 1, NULL, 0) == VAULT_OK,
+		fuzz_check(vault_mnemonic(v, mn, VAULT_MNEMONIC_MAX + 1, NULL, 0) == CD_OK,
 			   "HD accounts without a mnemonic");
 	sodium_free(mn);
 	sodium_free(key);
@@ -203,8 +203,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = vault_open(&v, file_path, err, sizeof(err));
 	fuzz_check(fuzz_terminated(err, sizeof(err)), "vault message not terminated");
-	fuzz_check(vault_strerror(rc) != NULL, "vault_strerror returned NULL");
-	if (rc != VAULT_OK) {
+	fuzz_check(cd_strerror(rc) != NULL, "cd_strerror returned NULL");
+	if (rc != CD_OK) {
 		fuzz_check(v == NULL && err[0] != '\0', "failed open left a handle or no message");
 		free(img);
 		return 0;
@@ -213,8 +213,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (try_unlock) {
 		rc = vault_unlock(v, password, err, sizeof(err));
 		fuzz_check(fuzz_terminated(err, sizeof(err)), "unlock message not terminated");
-		fuzz_check(vault_is_unlocked(v) == (rc == VAULT_OK), "unlock status and state disagree");
-		if (rc == VAULT_OK) {
+		fuzz_check(vault_is_unlocked(v) == (rc == CD_OK), "unlock status and state disagree");
+		if (rc == CD_OK) {
 			use_unlocked(v);
 			vault_lock(v);
 			fuzz_check(!vault_is_unlocked(v), "still unlocked after vault_lock");

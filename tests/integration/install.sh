@@ -72,8 +72,8 @@ int main(void)
 	uint8_t h[32];
 	char *req;
 
-	if (u256_parse_dec(&ether, "1000000000000000000", 19) != U256_OK ||
-	    u256_parse_hex(&n, "0xff", 4) != U256_OK || u256_mul(&wei, ether, n) != U256_OK)
+	if (u256_parse_dec(&ether, "1000000000000000000", 19) != CD_OK ||
+	    u256_parse_hex(&n, "0xff", 4) != CD_OK || u256_mul(&wei, ether, n) != CD_OK)
 		return 1;
 	if (u256_format_dec(wei, dec, sizeof(dec)) < 0 || u256_format_hex(wei, hx, sizeof(hx)) < 0)
 		return 1;

@@ -433,7 +433,7 @@ static void range_past_the_head_reports_the_missing_block(void)
 	o.inflight = 1;
 	fetch(&r, &o);
 	CHECK_INT(r.done_calls, 1);
-	CHECK_INT(r.status, BLOCKFETCH_ENOBLOCK);
+	CHECK_INT(r.status, CD_ENOTFOUND);
 	snprintf(want, sizeof(want), "block %" PRIu64 " is not on the node", head + 1);
 	CHECK_MSG(strstr(r.message, want) != NULL, "message \"%s\" lacks \"%s\"", r.message, want);
 	/* the blocks before it were delivered, none after */
@@ -455,7 +455,7 @@ static void range_past_the_head_with_many_in_flight_ends_once(void)
 	o.inflight = 8;
 	fetch(&r, &o);
 	CHECK_INT(r.done_calls, 1);
-	CHECK_INT(r.status, BLOCKFETCH_ENOBLOCK);
+	CHECK_INT(r.status, CD_ENOTFOUND);
 	CHECK(strstr(r.message, "is not on the node") != NULL);
 	run_for(300);
 	CHECK_INT(r.done_calls, 1);

@@ -145,7 +145,7 @@ static bool node_block_hash(const char *url, uint64_t n, uint8_t hash[32])
 	j = cJSON_Parse(t);
 	h = cJSON_GetObjectItemCaseSensitive(j, "hash");
 	if (cJSON_IsString(h))
-		ok = hex_decode_exact(hash, 32, h->valuestring, strlen(h->valuestring)) == HEX_OK;
+		ok = hex_decode_exact(hash, 32, h->valuestring, strlen(h->valuestring)) == CD_OK;
 	cJSON_Delete(j);
 	return ok;
 }
@@ -401,7 +401,7 @@ static void transfer_decodes_as_erc20(void)
 	CHECK_INT(d->revert_state, REVERT_NONE);
 	CHECK_INT(d->receipt.log_count, 1);
 	if (d->receipt.log_count == 1) {
-		CHECK_INT(abi_decode_token_log(&d->receipt.logs[0], &ev), ABI_OK);
+		CHECK_INT(abi_decode_token_log(&d->receipt.logs[0], &ev), CD_OK);
 		CHECK_INT(ev.kind, ABI_TOKEN_ERC20_TRANSFER);
 		CHECK_STR(abi_token_kind_name(ev.kind), "ERC-20 Transfer");
 		CHECK(memcmp(ev.token.b, token, 20) == 0);
@@ -939,7 +939,7 @@ static void need_hex(const char *name, uint8_t *out, size_t len)
 {
 	const char *v = getenv(name);
 
-	if (!v || hex_decode_exact(out, len, v, strlen(v)) != HEX_OK) {
+	if (!v || hex_decode_exact(out, len, v, strlen(v)) != CD_OK) {
 		printf("%s is missing or malformed: run through tests/integration/explorer.sh\n", name);
 		exit(2);
 	}
@@ -972,7 +972,7 @@ int main(int argc, char **argv)
 	need_hex("TRANSFER_TX", transfer_tx, 32);
 	need_hex("FAIL_TX", fail_tx, 32);
 	need_hex("PANIC_TX", panic_tx, 32);
-	if (u256_parse_dec(&transfer_amount, amount, strlen(amount)) != U256_OK) {
+	if (u256_parse_dec(&transfer_amount, amount, strlen(amount)) != CD_OK) {
 		printf("TRANSFER_AMOUNT %s is not a number\n", amount);
 		return 2;
 	}

@@ -271,7 +271,7 @@ static void token_transfers_carry_contract_and_amount(void)
 	int in = 0, out = 0;
 
 	full_history(&r, HISTORY_OTS);
-	CHECK(t && hex_decode_exact(token, ETH_ADDR_LEN, t, strlen(t)) == HEX_OK);
+	CHECK(t && hex_decode_exact(token, ETH_ADDR_LEN, t, strlen(t)) == CD_OK);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct history_entry *e = &r.e[i];
 		uint64_t amount = 0;
@@ -279,7 +279,7 @@ static void token_transfers_carry_contract_and_amount(void)
 		if (e->kind != HISTORY_TOKEN_IN && e->kind != HISTORY_TOKEN_OUT)
 			continue;
 		CHECK(memcmp(e->token, token, ETH_ADDR_LEN) == 0);
-		CHECK(u256_to_u64(e->value, &amount) == U256_OK);
+		CHECK(u256_to_u64(e->value, &amount) == CD_OK);
 		if (e->kind == HISTORY_TOKEN_IN) {
 			in++;
 			CHECK_MSG(amount == 1000 || amount == 5, "token in of %" PRIu64, amount);
@@ -486,7 +486,7 @@ static void auto_skips_a_missing_ots_and_remembers(void)
 	CHECK_INT(caps.ots, HISTORY_SUPPORT_NO);
 	/* trace_filter answers, with garbage: an error naming it, not a crash */
 	CHECK_INT(r.r.method, HISTORY_TRACE);
-	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_INT(r.r.status, CD_EPROTO);
 	CHECK_MSG(strstr(r.message, "trace_filter") != NULL, "message: %s", r.message);
 }
 
@@ -496,7 +496,7 @@ static void forced_ots_on_a_node_without_it_is_unsupported(void)
 	struct history_opts o = opts(&r, HISTORY_OTS, 10, 0);
 
 	liar_page(&r, "/", &o);
-	CHECK_INT(r.r.status, HISTORY_EUNSUPPORTED);
+	CHECK_INT(r.r.status, CD_EUNSUPPORTED);
 	CHECK_MSG(strstr(r.message, "does not exist") != NULL, "message: %s", r.message);
 }
 
@@ -506,7 +506,7 @@ static void malformed_ots_answer_is_a_data_error(void)
 	struct history_opts o = opts(&r, HISTORY_OTS, 10, 0);
 
 	liar_page(&r, "/liar", &o);
-	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_INT(r.r.status, CD_EPROTO);
 	CHECK_INT(r.entries_calls, 0);
 	CHECK_MSG(strstr(r.message, "receipts") != NULL, "message: %s", r.message);
 }
@@ -523,7 +523,7 @@ static void a_receipt_of_another_transaction_fails_the_page(void)
 	struct history_opts o = opts(&r, HISTORY_TRACE, 10, 0);
 
 	liar_page(&r, "/misplaced", &o);
-	CHECK_INT(r.r.status, HISTORY_EDATA);
+	CHECK_INT(r.r.status, CD_EPROTO);
 	CHECK_INT(r.entries_calls, 0);
 	CHECK_MSG(strstr(r.message, "belongs to another transaction") != NULL, "message: %s", r.message);
 }
@@ -577,8 +577,8 @@ static void load_expected(const char *path)
 	              value, token, &status) == 8) {
 		struct history_entry *e = &expected[nexpected++];
 
-		if (parse_kind(kind) < 0 || hex_decode_exact(e->tx_hash, ETH_HASH_LEN, hash, strlen(hash)) != HEX_OK ||
-		    u256_parse_dec(&e->value, value, strlen(value)) != U256_OK) {
+		if (parse_kind(kind) < 0 || hex_decode_exact(e->tx_hash, ETH_HASH_LEN, hash, strlen(hash)) != CD_OK ||
+		    u256_parse_dec(&e->value, value, strlen(value)) != CD_OK) {
 			printf("bad line in %s\n", path);
 			exit(2);
 		}
@@ -605,8 +605,8 @@ int main(int argc, char **argv)
 		printf("run through tests/integration/history.sh\n");
 		return 2;
 	}
-	if (hex_decode_exact(target, ETH_ADDR_LEN, addr, strlen(addr)) != HEX_OK ||
-	    hex_parse_u64(&head, hd, strlen(hd)) != HEX_OK) {
+	if (hex_decode_exact(target, ETH_ADDR_LEN, addr, strlen(addr)) != CD_OK ||
+	    hex_parse_u64(&head, hd, strlen(hd)) != CD_OK) {
 		printf("bad HISTORY_ADDRESS or HISTORY_HEAD\n");
 		return 2;
 	}

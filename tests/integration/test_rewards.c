@@ -189,7 +189,7 @@ static void load_expected(const char *path)
 		return;
 	while (nexp < MAX_BLOCKS && fscanf(f, "%llu %99s", &b, wei) == 2) {
 		exp_block[nexp] = b;
-		if (u256_parse_dec(&exp_wei[nexp], wei, strlen(wei)) != U256_OK)
+		if (u256_parse_dec(&exp_wei[nexp], wei, strlen(wei)) != CD_OK)
 			break;
 		nexp++;
 	}
@@ -208,8 +208,8 @@ int main(int argc, char **argv)
 		printf("run through tests/integration/rewards.sh\n");
 		return 2;
 	}
-	if (hex_decode_exact(target, ETH_ADDR_LEN, addr, strlen(addr)) != HEX_OK ||
-	    hex_parse_u64(&head, hd, strlen(hd)) != HEX_OK) {
+	if (hex_decode_exact(target, ETH_ADDR_LEN, addr, strlen(addr)) != CD_OK ||
+	    hex_parse_u64(&head, hd, strlen(hd)) != CD_OK) {
 		printf("bad REWARDS_ADDRESS or REWARDS_HEAD\n");
 		return 2;
 	}

@@ -529,7 +529,7 @@ static void killed_node_fails_calls_cleanly(void)
 		CHECK(rpc_call(c, "eth_blockNumber", NULL, on_done, &after[i]) > 0);
 		CHECK(run_until(&after[i].calls, 1, 5000));
 		CHECK_MSG(after[i].status == RPC_ECONNECT || after[i].status == RPC_EBACKOFF,
-		          "call %d: %s (%s)", i, rpc_status_str(after[i].status), after[i].detail);
+		          "call %d: %s (%s)", i, cd_strerror(after[i].status), after[i].detail);
 	}
 	rpc_client_health(c, &h);
 	CHECK(!h.up);

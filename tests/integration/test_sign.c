@@ -90,7 +90,7 @@ static void hexq(char *out, size_t cap, const char *dec)
 {
 	struct u256 v;
 
-	CHECK(u256_parse_dec(&v, dec, strlen(dec)) == U256_OK);
+	CHECK(u256_parse_dec(&v, dec, strlen(dec)) == CD_OK);
 	u256_format_hex(v, out, cap);
 }
 
@@ -160,7 +160,7 @@ static void transactions_match_cast_byte_for_byte(void)
 {
 	struct address me;
 
-	CHECK(address_parse(&me, DEV_ADDR, strlen(DEV_ADDR)) == ADDRESS_OK);
+	CHECK(address_parse(&me, DEV_ADDR, strlen(DEV_ADDR)) == CD_OK);
 	for (size_t i = 0; i < TEST_COUNT(txcases); i++) {
 		const struct txcase *c = &txcases[i];
 		char *json = case_json(c), *cmd = case_cast(c), *theirs = run(cmd);
@@ -172,8 +172,8 @@ static void transactions_match_cast_byte_for_byte(void)
 		struct address from;
 
 		CHECK_MSG(j != NULL, "%s: bad JSON %s", c->name, json);
-		CHECK_MSG(tx_from_json(j, &t, err, sizeof(err)) == TX_OK, "%s: %s", c->name, err);
-		CHECK_MSG(tx_sign(&t, key, &raw) == TX_OK, "%s: sign", c->name);
+		CHECK_MSG(tx_from_json(j, &t, err, sizeof(err)) == CD_OK, "%s: %s", c->name, err);
+		CHECK_MSG(tx_sign(&t, key, &raw) == CD_OK, "%s: sign", c->name);
 		if (raw.bytes) {
 			ours = malloc(2 * raw.len + 3);
 			hex_encode(ours, 2 * raw.len + 3, raw.bytes, raw.len, 1);
@@ -186,9 +186,9 @@ static void transactions_match_cast_byte_for_byte(void)
 			size_t len = strlen(theirs) / 2, n = 0;
 			uint8_t *b = malloc(len + 1);
 
-			CHECK(hex_decode(b, len + 1, &n, theirs, strlen(theirs)) == HEX_OK);
-			CHECK_MSG(tx_decode(b, n, &d, &sig, err, sizeof(err)) == TX_OK, "%s: decode cast: %s", c->name, err);
-			CHECK(tx_recover_sender(&d, &sig, &from) == TX_OK && memcmp(from.b, me.b, 20) == 0);
+			CHECK(hex_decode(b, len + 1, &n, theirs, strlen(theirs)) == CD_OK);
+			CHECK_MSG(tx_decode(b, n, &d, &sig, err, sizeof(err)) == CD_OK, "%s: decode cast: %s", c->name, err);
+			CHECK(tx_recover_sender(&d, &sig, &from) == CD_OK && memcmp(from.b, me.b, 20) == 0);
 			tx_free(&d);
 			free(b);
 		}
@@ -216,7 +216,7 @@ static void messages_match_cast_and_verify_both_ways(void)
 {
 	struct address me;
 
-	CHECK(address_parse(&me, DEV_ADDR, strlen(DEV_ADDR)) == ADDRESS_OK);
+	CHECK(address_parse(&me, DEV_ADDR, strlen(DEV_ADDR)) == CD_OK);
 	for (size_t i = 0; i < TEST_COUNT(messages); i++) {
 		const char *m = messages[i];
 		uint8_t msg[256], sig[SIGN_SIG_SIZE], theirs_sig[SIGN_SIG_SIZE];
@@ -224,18 +224,18 @@ static void messages_match_cast_and_verify_both_ways(void)
 		char cmd[1024], text[SIGN_HEX_SIZE], *theirs, *verdict;
 
 		if (strncmp(m, "0x", 2) == 0)
-			CHECK(hex_decode(msg, sizeof(msg), &len, m, strlen(m)) == HEX_OK);
+			CHECK(hex_decode(msg, sizeof(msg), &len, m, strlen(m)) == CD_OK);
 		else
 			memcpy(msg, m, len);
-		CHECK(sign_message(msg, len, key, sig) == SIGN_OK);
+		CHECK(sign_message(msg, len, key, sig) == CD_OK);
 		sign_sig_format(sig, text);
 		snprintf(cmd, sizeof(cmd), "'%s' wallet sign --private-key %s '%s' 2>/dev/null", cast_bin(), DEV_KEY, m);
 		theirs = run(cmd);
 		CHECK_MSG(theirs && strcmp(theirs, text) == 0, "message %zu:\n    ours %s\n    cast %s", i, text,
 		          theirs ? theirs : "-");
 		/* cast's signature verifies with ours, ours with cast */
-		CHECK(theirs && sign_sig_parse(theirs_sig, theirs, strlen(theirs)) == SIGN_OK);
-		CHECK(theirs && sign_message_verify(msg, len, theirs_sig, &me) == SIGN_OK);
+		CHECK(theirs && sign_sig_parse(theirs_sig, theirs, strlen(theirs)) == CD_OK);
+		CHECK(theirs && sign_message_verify(msg, len, theirs_sig, &me) == CD_OK);
 		snprintf(cmd, sizeof(cmd), "'%s' wallet verify --address %s '%s' %s 2>&1", cast_bin(), DEV_ADDR, m, text);
 		verdict = run(cmd);
 		CHECK_MSG(verdict && strstr(verdict, "Validation succeeded"), "message %zu: cast verify said %s", i,
@@ -257,7 +257,7 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 1;
 	key = sodium_malloc(32);
-	if (!key || hex_decode_exact(key, 32, DEV_KEY, strlen(DEV_KEY)) != HEX_OK)
+	if (!key || hex_decode_exact(key, 32, DEV_KEY, strlen(DEV_KEY)) != CD_OK)
 		return 1;
 	rc = test_main(argc, argv, cases, TEST_COUNT(cases));
 	sodium_free(key);

@@ -375,7 +375,7 @@ static void cache_is_bounded_and_drops_the_least_recently_used(void)
 	/* every slot waits for an answer: nothing can be dropped */
 	a[18] = 0xff;
 	a[19] = 0xff;
-	CHECK_INT(tokens_get(f.t, a, &m), TOKENS_ENOMEM);
+	CHECK_INT(tokens_get(f.t, a, &m), CD_ENOMEM);
 	CHECK(run_until(&f.changed, TOKENS_DEFAULT_CAPACITY, 30000));
 	/* touch every entry but the first, then a new address takes the first's place */
 	for (unsigned i = 1; i < TOKENS_DEFAULT_CAPACITY; i++) {
@@ -426,7 +426,7 @@ static void format_amount_is_exact_and_grouped(void)
 	usdc.decimals = 18;
 	tokens_format_amount(&usdc, max, buf, sizeof(buf));
 	CHECK_STR(buf, "115,792,089,237,316,195,423,570,985,008,687,907,853,269,984,665,640,564,039,457.584007913129639935 USDC");
-	CHECK_INT(tokens_format_amount(&usdc, max, small, sizeof(small)), TOKENS_ESPACE);
+	CHECK_INT(tokens_format_amount(&usdc, max, small, sizeof(small)), CD_ESPACE);
 	CHECK_STR(small, "115,...");
 }
 

@@ -353,7 +353,7 @@ static void dec_on_batch(void *ud, const struct rpc_response *res)
 		t1 = loop_now_us();
 		rc = eth_decode_block(j, &b, err, sizeof(err));
 		t2 = loop_now_us();
-		if (rc != ETH_OK) {
+		if (rc != CD_OK) {
 			fprintf(stderr, "fetchbench: decode pass: %s\n", err);
 			d->failed = 1;
 		} else {

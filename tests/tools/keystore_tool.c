@@ -65,9 +65,9 @@ static uint8_t *read_password(const char *path, size_t *len)
 
 static int exit_code(int rc)
 {
-	if (rc == KEYSTORE_OK)
+	if (rc == CD_OK)
 		return 0;
-	return rc == KEYSTORE_EPASSWORD ? 3 : 1;
+	return rc == CD_EPASSWORD ? 3 : 1;
 }
 
 static int cmd_decrypt(int argc, char **argv)
@@ -88,7 +88,7 @@ static int cmd_decrypt(int argc, char **argv)
 	if (!key)
 		abort();
 	rc = keystore_decrypt_file(argv[2], pw, pwlen, key, &a, err, sizeof(err));
-	if (rc == KEYSTORE_OK) {
+	if (rc == CD_OK) {
 		address_format(&a, text);
 		printf("%s\n", text);
 		if (print_key) {
@@ -126,7 +126,7 @@ static int cmd_encrypt(int argc, char **argv)
 	key = sodium_malloc(KEYSTORE_KEY_SIZE);
 	if (!key)
 		abort();
-	if (hex_decode_exact(key, KEYSTORE_KEY_SIZE, argv[2], strlen(argv[2])) != HEX_OK) {
+	if (hex_decode_exact(key, KEYSTORE_KEY_SIZE, argv[2], strlen(argv[2])) != CD_OK) {
 		fprintf(stderr, "keystore_tool: KEYHEX is not 32 bytes of hex\n");
 		sodium_free(key);
 		return 2;
@@ -137,7 +137,7 @@ static int cmd_encrypt(int argc, char **argv)
 		return 1;
 	}
 	rc = keystore_export(argv[4], key, pw, pwlen, flags, &a, err, sizeof(err));
-	if (rc == KEYSTORE_OK) {
+	if (rc == CD_OK) {
 		address_format(&a, text);
 		printf("%s\n", text);
 	} else {
@@ -158,7 +158,7 @@ static int cmd_list(int argc, char **argv)
 	if (argc != 3)
 		return usage();
 	rc = keystore_list_dir(&list, argv[2], err, sizeof(err));
-	if (rc != KEYSTORE_OK) {
+	if (rc != CD_OK) {
 		fprintf(stderr, "keystore_tool: %s\n", err);
 		return 1;
 	}

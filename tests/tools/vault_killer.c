@@ -160,9 +160,9 @@ static int child_save(struct vault *v, const char *label, uint64_t delay_ns, uin
 		if (write(fds[1], "x", 1) != 1)
 			_exit(4);
 		rc = vault_set_label(v, 0, label, err, sizeof(err));
-		if (rc == VAULT_OK)
+		if (rc == CD_OK)
 			rc = vault_save(v, err, sizeof(err));
-		if (rc != VAULT_OK) {
+		if (rc != CD_OK) {
 			fprintf(stderr, "child: %s\n", err);
 			_exit(3);
 		}
@@ -261,9 +261,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rc = vault_open(&v, path, err, sizeof(err));
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_unlock(v, pw, err, sizeof(err));
-	if (rc != VAULT_OK || vault_account(v, 0, &a0) != VAULT_OK) {
+	if (rc != CD_OK || vault_account(v, 0, &a0) != CD_OK) {
 		fprintf(stderr, "vault_killer: %s\n", err);
 		return 2;
 	}
@@ -314,11 +314,11 @@ int main(int argc, char **argv)
 		if (stat(path, &vs) != 0 || !S_ISREG(vs.st_mode) || (vs.st_mode & 07777) != 0600)
 			failf(it, "the vault is missing or not a regular 0600 file", path);
 		rc = vault_open(&w, path, err, sizeof(err));
-		if (rc != VAULT_OK) {
+		if (rc != CD_OK) {
 			failf(it, "the vault does not open", err);
 			continue;
 		}
-		if (vault_account_count(w) != count || vault_account(w, 0, &a) != VAULT_OK ||
+		if (vault_account_count(w) != count || vault_account(w, 0, &a) != CD_OK ||
 			memcmp(&a.address, &a0.address, sizeof(a0.address)) != 0) {
 			failf(it, "the account list changed", NULL);
 			vault_free(w);
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 		}
 		bucket_all[b < 3 ? b : 2]++;
 		rc = vault_unlock(w, pw, err, sizeof(err));
-		if (rc != VAULT_OK)
+		if (rc != CD_OK)
 			failf(it, "the vault does not unlock", err);
 		vault_free(w);
 		n = count_temps(dir, base, it);

@@ -80,8 +80,8 @@ static void spec_mail_example(void)
 	for (size_t i = 0; i < 5; i++)
 		want[i] = mail_value(keys[i]);
 	rc = eip712_parse(req, strlen(req), &e, err, sizeof(err));
-	CHECK_MSG(rc == EIP712_OK, "parse: %s", err);
-	if (rc == EIP712_OK) {
+	CHECK_MSG(rc == CD_OK, "parse: %s", err);
+	if (rc == CD_OK) {
 		char *et = mail_value("encodeType");
 
 		CHECK_STR(e.encode_type, et);
@@ -109,11 +109,11 @@ static void spec_mail_signature(void)
 	char err[EIP712_ERR_MAX];
 
 	keccak256(key, (const uint8_t *)"cow", 3);
-	CHECK(eip712_parse(req, strlen(req), &e, err, sizeof(err)) == EIP712_OK);
-	CHECK(eip712_sign(&e, key, sig) == SIGN_OK);
+	CHECK(eip712_parse(req, strlen(req), &e, err, sizeof(err)) == CD_OK);
+	CHECK(eip712_sign(&e, key, sig) == CD_OK);
 	sign_sig_format(sig, text);
 	CHECK_STR(text, want);
-	CHECK(eip712_recover(&e, sig, &who) == SIGN_OK);
+	CHECK(eip712_recover(&e, sig, &who) == CD_OK);
 	address_format(&who, atext);
 	CHECK(strcasecmp(atext, addr) == 0);
 	eip712_free(&e);
@@ -130,7 +130,7 @@ static void spec_mail_view(void)
 	const char *type = NULL;
 	uint64_t id = 0;
 
-	CHECK(eip712_parse(req, strlen(req), &e, err, sizeof(err)) == EIP712_OK);
+	CHECK(eip712_parse(req, strlen(req), &e, err, sizeof(err)) == CD_OK);
 	CHECK_INT(e.ndomain, 4);
 	CHECK_INT(e.nfields, 5);
 	CHECK_STR(row(e.domain, e.ndomain, "name", NULL), "\"Ether Mail\"");
@@ -145,7 +145,7 @@ static void spec_mail_view(void)
 	CHECK_STR(row(e.fields, e.nfields, "contents", NULL), "\"Hello, Bob!\"");
 	CHECK_STR(e.fields[0].path, "from.name");
 	CHECK_STR(e.fields[4].path, "contents");
-	CHECK(e.has_chain_id && u256_to_u64(e.chain_id, &id) == U256_OK && id == 1);
+	CHECK(e.has_chain_id && u256_to_u64(e.chain_id, &id) == CD_OK && id == 1);
 	CHECK(e.has_verifying_contract && e.verifying_contract.b[0] == 0xcc);
 	eip712_free(&e);
 	free(req);
@@ -174,8 +174,8 @@ static void ethers_typed_data_cases(void)
 		json = cJSON_PrintUnformatted(doc);
 		n++;
 		rc = eip712_parse(json, strlen(json), &e, err, sizeof(err));
-		CHECK_MSG(rc == EIP712_OK, "%s: %s", name, err);
-		if (rc == EIP712_OK) {
+		CHECK_MSG(rc == CD_OK, "%s: %s", name, err);
+		if (rc == CD_OK) {
 			int good = hex_is(e.encoded, e.encoded_len, cJSON_GetObjectItem(c, "encoded")->valuestring) &&
 				hex_is(e.digest, 32, cJSON_GetObjectItem(c, "digest")->valuestring);
 
@@ -201,8 +201,8 @@ static void ethers_typed_data_cases(void)
 			cJSON_AddItemToObject(cJSON_GetObjectItem(doc, "types"), "EIP712Domain", decl);
 			json = cJSON_PrintUnformatted(doc);
 			rc = eip712_parse(json, strlen(json), &e, err, sizeof(err));
-			CHECK_MSG(rc == EIP712_OK && hex_is(e.digest, 32, cJSON_GetObjectItem(c, "digest")->valuestring),
-				"%s with EIP712Domain declared: %s", name, rc == EIP712_OK ? "digest differs" : err);
+			CHECK_MSG(rc == CD_OK && hex_is(e.digest, 32, cJSON_GetObjectItem(c, "digest")->valuestring),
+				"%s with EIP712Domain declared: %s", name, rc == CD_OK ? "digest differs" : err);
 			eip712_free(&e);
 			free(json);
 		}
@@ -225,8 +225,8 @@ static void declared_domain_equals_derived(void)
 
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(doc, "types"), "EIP712Domain");
 	json = cJSON_PrintUnformatted(doc);
-	CHECK(eip712_parse(req, strlen(req), &a, err, sizeof(err)) == EIP712_OK);
-	CHECK_MSG(eip712_parse(json, strlen(json), &b, err, sizeof(err)) == EIP712_OK, "%s", err);
+	CHECK(eip712_parse(req, strlen(req), &a, err, sizeof(err)) == CD_OK);
+	CHECK_MSG(eip712_parse(json, strlen(json), &b, err, sizeof(err)) == CD_OK, "%s", err);
 	CHECK(memcmp(a.digest, b.digest, 32) == 0);
 	eip712_free(&a);
 	eip712_free(&b);
@@ -273,10 +273,10 @@ static void number_spellings(void)
 		char err[EIP712_ERR_MAX];
 		int ra = one(t[i].type, t[i].a, &a, err);
 
-		CHECK_MSG(ra == EIP712_OK, "%s %s: %s", t[i].type, t[i].a, err);
-		CHECK_MSG(one(t[i].type, t[i].b, &b, err) == EIP712_OK, "%s %s: %s", t[i].type, t[i].b, err);
+		CHECK_MSG(ra == CD_OK, "%s %s: %s", t[i].type, t[i].a, err);
+		CHECK_MSG(one(t[i].type, t[i].b, &b, err) == CD_OK, "%s %s: %s", t[i].type, t[i].b, err);
 		CHECK_MSG(memcmp(a.digest, b.digest, 32) == 0, "%s: %s and %s differ", t[i].type, t[i].a, t[i].b);
-		if (ra == EIP712_OK && a.nfields == 1)
+		if (ra == CD_OK && a.nfields == 1)
 			CHECK_STR(a.fields[0].value, t[i].shown);
 		eip712_free(&a);
 		eip712_free(&b);
@@ -289,7 +289,7 @@ static void negative_int_word(void)
 	struct eip712 e;
 	char err[EIP712_ERR_MAX];
 
-	CHECK(one("int8", "-2", &e, err) == EIP712_OK);
+	CHECK(one("int8", "-2", &e, err) == CD_OK);
 	CHECK(e.encoded_len == 64 &&
 	      hex_is(e.encoded + 32, 32, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"));
 	eip712_free(&e);
@@ -348,7 +348,7 @@ static void bad_documents_refused(void)
 		char err[EIP712_ERR_MAX] = "";
 		int rc = one(t[i].type, t[i].value, &e, err);
 
-		CHECK_MSG(rc == EIP712_EINVAL, "%s %s accepted", t[i].type, t[i].value);
+		CHECK_MSG(rc == CD_EINVAL, "%s %s accepted", t[i].type, t[i].value);
 		CHECK_MSG(strstr(err, t[i].msg) != NULL, "%s %s: \"%s\" lacks \"%s\"", t[i].type, t[i].value,
 			err, t[i].msg);
 		CHECK(e.fields == NULL && e.encoded == NULL);
@@ -418,7 +418,7 @@ static void bad_structure_refused(void)
 		char err[EIP712_ERR_MAX] = "";
 		int rc = eip712_parse(t[i].json, strlen(t[i].json), &e, err, sizeof(err));
 
-		CHECK_MSG(rc == EIP712_EINVAL, "accepted: %s", t[i].json);
+		CHECK_MSG(rc == CD_EINVAL, "accepted: %s", t[i].json);
 		CHECK_MSG(strstr(err, t[i].msg) != NULL, "\"%s\" lacks \"%s\"", err, t[i].msg);
 	}
 }
@@ -440,13 +440,13 @@ static void recursion_and_depth(void)
 	for (int i = 0; i < 40; i++)
 		n += (size_t)snprintf(json + n, sizeof(json) - n, "]}");
 	n += (size_t)snprintf(json + n, sizeof(json) - n, "}");
-	CHECK(eip712_parse(json, n, &e, err, sizeof(err)) == EIP712_EINVAL);
+	CHECK(eip712_parse(json, n, &e, err, sizeof(err)) == CD_EINVAL);
 	CHECK_MSG(strstr(err, "levels deep") != NULL, "%s", err);
 
 	snprintf(json, sizeof(json),
 		"{\"types\":{\"Node\":[{\"name\":\"v\",\"type\":\"uint8\"},{\"name\":\"kids\",\"type\":\"Node[]\"}]},"
 		"\"primaryType\":\"Node\",\"domain\":{\"chainId\":1},\"message\":{\"v\":1,\"kids\":[{\"v\":2,\"kids\":[]}]}}");
-	CHECK_MSG(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == EIP712_OK, "%s", err);
+	CHECK_MSG(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == CD_OK, "%s", err);
 	CHECK_STR(e.encode_type, "Node(uint8 v,Node[] kids)");
 	CHECK_INT(e.nfields, 3);
 	CHECK_STR(e.fields[1].path, "kids[0].v");
@@ -469,7 +469,7 @@ static void encode_type_sorts_dependencies(void)
 	struct eip712 e;
 	char err[EIP712_ERR_MAX];
 
-	CHECK_MSG(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == EIP712_OK, "%s", err);
+	CHECK_MSG(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == CD_OK, "%s", err);
 	CHECK_STR(e.encode_type, "Transaction(Person from,Person to,Asset tx)Asset(address token,uint256 amount)"
 		"Person(address wallet,string name)");
 	eip712_free(&e);
@@ -481,7 +481,7 @@ static void view_is_sanitized(void)
 	struct eip712 e;
 	char err[EIP712_ERR_MAX];
 
-	CHECK(one("string", "\"a\\u001b[31mb\\nc\"", &e, err) == EIP712_OK);
+	CHECK(one("string", "\"a\\u001b[31mb\\nc\"", &e, err) == CD_OK);
 	CHECK(e.nfields == 1 && strchr(e.fields[0].value, 0x1b) == NULL && strchr(e.fields[0].value, '\n') == NULL);
 	eip712_free(&e);
 	/* and neither does an error message quoting the document */
@@ -489,7 +489,7 @@ static void view_is_sanitized(void)
 		const char *json = "{\"types\":{\"T\":[]},\"primaryType\":\"T\",\"domain\":{},"
 			"\"message\":{\"\\u001b]0;pwned\\u0007\":1}}";
 
-		CHECK(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == EIP712_EINVAL);
+		CHECK(eip712_parse(json, strlen(json), &e, err, sizeof(err)) == CD_EINVAL);
 		CHECK_MSG(strchr(err, 0x1b) == NULL && strchr(err, 0x07) == NULL && strstr(err, "pwned"), "%s", err);
 	}
 }

@@ -65,7 +65,7 @@ static void block_london_with_tx_hashes(void)
 	struct eth_block b;
 	char err[ETH_ERR_MAX];
 
-	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), CD_OK);
 	CHECK_INT(b.number, 0x1b);
 	CHECK(b.has_hash);
 	CHECK_HEX(b.hash, 32, "0xb82be38216daf4487ab4fcafe9413892e7140f6816276560ec10d94d039db1aa");
@@ -103,7 +103,7 @@ static void block_shanghai_decodes_its_withdrawals(void)
 	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-shanghai-fork.io", &doc);
 	struct eth_block b;
 
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	CHECK(b.has_withdrawals);
 	CHECK_INT(b.withdrawal_count, 1);
 	if (b.withdrawal_count == 1) {
@@ -122,7 +122,7 @@ static void block_cancun_has_blob_gas_and_beacon_root(void)
 	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-cancun-fork.io", &doc);
 	struct eth_block b;
 
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	CHECK_INT(b.number, 0x2a);
 	CHECK(b.has_blob_gas);
 	CHECK_INT(b.blob_gas_used, 0x20000);
@@ -144,7 +144,7 @@ static void block_prague_has_requests_hash(void)
 	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-block-prague-fork.io", &doc);
 	struct eth_block b;
 
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	CHECK(b.has_requests_hash);
 	CHECK_HEX(b.requests_hash, 32, "0x57cac3e52cdcd73e52bd9e54956e0eae370f00ed41f68edc78266bdb46c3a543");
 	CHECK_INT(b.tx_count, 6);
@@ -158,7 +158,7 @@ static void block_genesis_keeps_extra_data(void)
 	const cJSON *res = test_rpc_result("eth_getBlockByNumber/get-genesis.io", &doc);
 	struct eth_block b;
 
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	CHECK_INT(b.number, 0);
 	CHECK_INT(b.extra_data_len, 9);
 	CHECK(b.extra_data && memcmp(b.extra_data, "hivechain", 9) == 0);
@@ -179,7 +179,7 @@ static void check_full_block(const char *name, uint64_t number, size_t ntx)
 	struct eth_block b;
 	size_t i = 0;
 
-	CHECK_MSG(eth_decode_block(res, &b, err, sizeof(err)) == ETH_OK, "%s: %s", name, err);
+	CHECK_MSG(eth_decode_block(res, &b, err, sizeof(err)) == CD_OK, "%s: %s", name, err);
 	CHECK_INT(b.number, number);
 	CHECK_INT(b.tx_kind, ETH_BLOCK_TX_FULL);
 	CHECK_INT(b.tx_count, ntx);
@@ -228,7 +228,7 @@ static void block_latest_full_txs_with_eip155_v(void)
 	check_full_block("eth_getBlockByNumber/get-finalized.io", 0x36, 4);
 	check_full_block("eth_getBlockByNumber/get-safe.io", 0x36, 4);
 	/* v = chainId * 2 + 35 with chain id 0xc72dd9d5e883e: needs more than 32 bits. */
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	if (b.tx_count == 4) {
 		CHECK_U256(b.txs[0].v, "0x18e5bb3abd10a0");
 		CHECK(b.txs[0].has_chain_id && b.txs[0].chain_id == 0xc72dd9d5e883eULL);
@@ -253,8 +253,8 @@ static void block_not_found_is_enull(void)
 		const cJSON *res = test_rpc_result(names[i], &doc);
 		struct eth_block b;
 
-		CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_ENULL);
-		CHECK_INT(eth_decode_header(res, &b, NULL, 0), ETH_ENULL);
+		CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_ENOTFOUND);
+		CHECK_INT(eth_decode_header(res, &b, NULL, 0), CD_ENOTFOUND);
 		cJSON_Delete(doc);
 	}
 }
@@ -268,12 +268,12 @@ static void header_needs_no_transactions(void)
 
 	set_member(res, "transactions", NULL);
 	set_member(res, "size", NULL);
-	CHECK_INT(eth_decode_header(res, &b, err, sizeof(err)), ETH_OK);
+	CHECK_INT(eth_decode_header(res, &b, err, sizeof(err)), CD_OK);
 	CHECK_INT(b.number, 0x27);
 	CHECK_INT(b.tx_kind, ETH_BLOCK_NO_TXS);
 	CHECK(!b.has_size);
 	eth_block_free(&b);
-	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), ETH_EDECODE);
+	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), CD_EPROTO);
 	CHECK_STR(err, "transactions: missing");
 	cJSON_Delete(doc);
 }
@@ -288,7 +288,7 @@ static void pending_block_may_lack_hash_miner_nonce(void)
 	set_member(res, "miner", "null");
 	set_member(res, "nonce", "null");
 	set_member(res, "logsBloom", "null");
-	CHECK_INT(eth_decode_block(res, &b, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_block(res, &b, NULL, 0), CD_OK);
 	CHECK(!b.has_hash && !b.has_miner && !b.has_nonce && !b.has_logs_bloom);
 	CHECK_INT(b.number, 0x1b);
 	eth_block_free(&b);
@@ -334,7 +334,7 @@ static void broken_blocks_name_the_field(void)
 
 		set_member(res, rows[i].key, rows[i].json);
 		rc = eth_decode_block(res, &b, err, sizeof(err));
-		CHECK_MSG(rc == ETH_EDECODE, "row %zu: rc %d", i, rc);
+		CHECK_MSG(rc == CD_EPROTO, "row %zu: rc %d", i, rc);
 		CHECK_STR(err, rows[i].err);
 		CHECK(b.tx_count == 0 && b.tx_hashes == NULL && b.txs == NULL && b.extra_data == NULL && b.number == 0);
 		cJSON_Delete(doc);
@@ -350,7 +350,7 @@ static void broken_full_tx_in_block_is_named(void)
 	struct eth_block b;
 
 	set_member(tx2, "gas", "\"0x1ffffffffffffffff\"");
-	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), ETH_EDECODE);
+	CHECK_INT(eth_decode_block(res, &b, err, sizeof(err)), CD_EPROTO);
 	CHECK_STR(err, "transactions[2].gas: exceeds 64 bits");
 	CHECK(b.txs == NULL);
 	cJSON_Delete(doc);
@@ -364,7 +364,7 @@ static void tx_legacy_transfer(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-legacy-tx.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, ETH_TX_LEGACY);
 	CHECK_HEX(t.hash, 32, "0x3fbac8b19b59077cd29bbacc3815d73577b45a4d976cae80b04c98c793684c07");
 	CHECK_HEX(t.from, 20, "0x7435ed30a8b4aeb0877cef0c6e8cffe834eb865f");
@@ -392,7 +392,7 @@ static void tx_legacy_contract_creation(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-legacy-create.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK(!t.has_to);
 	CHECK_INT(t.input_len, 60);
 	CHECK_HEX(t.input, t.input_len, str_of(res, "input"));
@@ -408,7 +408,7 @@ static void tx_eip2930_access_list(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-access-list.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, ETH_TX_ACCESS_LIST);
 	CHECK(t.has_chain_id && t.chain_id == 0xc72dd9d5e883eULL);
 	CHECK(t.has_access_list);
@@ -435,7 +435,7 @@ static void tx_eip1559_fees(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-dynamic-fee.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, ETH_TX_DYNAMIC_FEE);
 	CHECK(t.has_max_fees);
 	CHECK_U256(t.max_fee_per_gas, "0x3b9aca01");
@@ -455,7 +455,7 @@ static void tx_eip4844_blob(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-blob-tx.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, ETH_TX_BLOB);
 	CHECK(t.has_max_fee_per_blob_gas);
 	CHECK_U256(t.max_fee_per_blob_gas, "0x20000");
@@ -476,7 +476,7 @@ static void tx_eip7702_set_code(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionByHash/get-setcode-tx.io", &doc);
 	struct eth_tx t;
 
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, ETH_TX_SET_CODE);
 	CHECK_INT(t.authorization_count, 1);
 	CHECK(t.has_access_list && t.access_list_count == 0 && t.access_list == NULL);
@@ -499,7 +499,7 @@ static void tx_not_found_is_enull(void)
 		char err[ETH_ERR_MAX];
 		struct eth_tx t;
 
-		CHECK_INT(eth_decode_tx(res, &t, err, sizeof(err)), ETH_ENULL);
+		CHECK_INT(eth_decode_tx(res, &t, err, sizeof(err)), CD_ENOTFOUND);
 		CHECK_STR(err, "result: null (no such transaction)");
 		cJSON_Delete(doc);
 	}
@@ -514,7 +514,7 @@ static void tx_pending_has_no_block(void)
 	set_member(res, "blockHash", "null");
 	set_member(res, "blockNumber", "null");
 	set_member(res, "transactionIndex", "null");
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK(!t.has_block && t.block_number == 0);
 	eth_tx_free(&t);
 	cJSON_Delete(doc);
@@ -531,7 +531,7 @@ static void tx_unknown_type_needs_common_fields_only(void)
 	set_member(res, "r", NULL);
 	set_member(res, "s", NULL);
 	set_member(res, "gasPrice", NULL);
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_INT(t.type, 0x7e);
 	CHECK(!t.has_signature && !t.has_gas_price);
 	eth_tx_free(&t);
@@ -546,7 +546,7 @@ static void tx_quantity_with_leading_zeros_is_accepted(void)
 
 	set_member(res, "value", "\"0x0000000000000000000000000000000000000000000000000000000000000001\"");
 	set_member(res, "gasPrice", "\"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\"");
-	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_tx(res, &t, NULL, 0), CD_OK);
 	CHECK_U256(t.value, "0x1");
 	CHECK_U256(t.gas_price, "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
 	eth_tx_free(&t);
@@ -614,7 +614,7 @@ static void broken_txs_name_the_field(void)
 
 		set_member(res, rows[i].key, rows[i].json);
 		rc = eth_decode_tx(res, &t, err, sizeof(err));
-		CHECK_MSG(rc == ETH_EDECODE, "row %zu (%s): rc %d", i, rows[i].err, rc);
+		CHECK_MSG(rc == CD_EPROTO, "row %zu (%s): rc %d", i, rows[i].err, rc);
 		CHECK_STR(err, rows[i].err);
 		/* Nothing half-built survives a failure. */
 		CHECK(t.input == NULL && t.access_list == NULL && t.blob_hashes == NULL && t.nonce == 0);
@@ -632,11 +632,11 @@ static void tx_not_an_object(void)
 		char err[ETH_ERR_MAX];
 		struct eth_tx t;
 
-		CHECK_INT(eth_decode_tx(j, &t, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_tx(j, &t, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, "result: not an object");
 		cJSON_Delete(j);
 	}
-	CHECK_INT(eth_decode_tx(NULL, &(struct eth_tx){0}, NULL, 0), ETH_EDECODE);
+	CHECK_INT(eth_decode_tx(NULL, &(struct eth_tx){0}, NULL, 0), CD_EPROTO);
 }
 
 static void short_error_buffers_are_truncated_safely(void)
@@ -646,11 +646,11 @@ static void short_error_buffers_are_truncated_safely(void)
 	struct eth_tx t;
 
 	memset(err, 'x', sizeof(err));
-	CHECK_INT(eth_decode_tx(j, &t, err, sizeof(err)), ETH_EDECODE);
+	CHECK_INT(eth_decode_tx(j, &t, err, sizeof(err)), CD_EPROTO);
 	CHECK_STR(err, "hash: m");
-	CHECK_INT(eth_decode_tx(j, &t, err, 1), ETH_EDECODE);
+	CHECK_INT(eth_decode_tx(j, &t, err, 1), CD_EPROTO);
 	CHECK_STR(err, "");
-	CHECK_INT(eth_decode_tx(j, &t, err, 0), ETH_EDECODE);
+	CHECK_INT(eth_decode_tx(j, &t, err, 0), CD_EPROTO);
 	cJSON_Delete(j);
 }
 
@@ -662,7 +662,7 @@ static void receipt_eip2930_with_log(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-access-list.io", &doc);
 	struct eth_receipt r;
 
-	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), CD_OK);
 	CHECK_INT(r.type, 1);
 	CHECK(r.has_status && r.status == 1 && !r.has_root);
 	CHECK_INT(r.cumulative_gas_used, 0xca9c);
@@ -699,7 +699,7 @@ static void receipt_pre_byzantium_has_root_not_status(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-legacy-receipt.io", &doc);
 	struct eth_receipt r;
 
-	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), CD_OK);
 	CHECK(!r.has_status && r.has_root);
 	CHECK_HEX(r.root, 32, "0x09ebe9c3ee77cd8d23faf37c62cf702b3c00e71dcadbef4d21355f35921b49ca");
 	CHECK_INT(r.gas_used, 0x5208);
@@ -715,7 +715,7 @@ static void receipt_contract_creation(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-legacy-contract.io", &doc);
 	struct eth_receipt r;
 
-	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), CD_OK);
 	CHECK(!r.has_to);
 	CHECK(r.has_contract_address);
 	CHECK_HEX(r.contract_address, 20, "0x9344b07175800259691961298ca11c824e65032d");
@@ -730,7 +730,7 @@ static void receipt_blob_gas(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-blob-tx.io", &doc);
 	struct eth_receipt r;
 
-	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), CD_OK);
 	CHECK_INT(r.type, 3);
 	CHECK(r.has_blob_gas_used && r.blob_gas_used == 0x20000);
 	CHECK(r.has_blob_gas_price);
@@ -755,7 +755,7 @@ static void receipts_all_fixtures_decode(void)
 		char err[ETH_ERR_MAX];
 		struct eth_receipt r;
 
-		CHECK_MSG(eth_decode_receipt(res, &r, err, sizeof(err)) == ETH_OK, "%s: %s", names[i], err);
+		CHECK_MSG(eth_decode_receipt(res, &r, err, sizeof(err)) == CD_OK, "%s: %s", names[i], err);
 		CHECK_HEX(r.tx_hash, 32, str_of(res, "transactionHash"));
 		CHECK_HEX(r.block_hash, 32, str_of(res, "blockHash"));
 		eth_receipt_free(&r);
@@ -769,7 +769,7 @@ static void receipt_not_found_is_enull(void)
 	const cJSON *res = test_rpc_result("eth_getTransactionReceipt/get-notfound-tx.io", &doc);
 	struct eth_receipt r;
 
-	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), ETH_ENULL);
+	CHECK_INT(eth_decode_receipt(res, &r, NULL, 0), CD_ENOTFOUND);
 	cJSON_Delete(doc);
 }
 
@@ -794,7 +794,7 @@ static void broken_receipts_name_the_field(void)
 		struct eth_receipt r;
 
 		set_member(res, rows[i].key, rows[i].json);
-		CHECK_INT(eth_decode_receipt(res, &r, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_receipt(res, &r, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, rows[i].err);
 		CHECK(r.logs == NULL && r.log_count == 0);
 		cJSON_Delete(doc);
@@ -808,7 +808,7 @@ static void logs_by_contract_address(void)
 	struct eth_log *logs = NULL;
 	size_t n = 0;
 
-	CHECK_INT(eth_decode_logs(res, &logs, &n, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_logs(res, &logs, &n, NULL, 0), CD_OK);
 	CHECK_INT(n, 2);
 	if (n == 2) {
 		CHECK_INT(logs[0].block_number, 2);
@@ -840,7 +840,7 @@ static void logs_every_filter_fixture(void)
 		struct eth_log *logs = NULL;
 		size_t n = 0;
 
-		CHECK_INT(eth_decode_logs(res, &logs, &n, NULL, 0), ETH_OK);
+		CHECK_INT(eth_decode_logs(res, &logs, &n, NULL, 0), CD_OK);
 		CHECK_INT(n, 1);
 		if (n == 1) {
 			CHECK_HEX(logs[0].block_hash, 32, "0x98f797a6af91ea770ab3a99d89c17a3a46d14c76db6bb711b18156a3493d2c94");
@@ -858,7 +858,7 @@ static void pending_log_has_null_positions(void)
 	                       "\"transactionIndex\":null,\"logIndex\":null}");
 	struct eth_log l;
 
-	CHECK_INT(eth_decode_log(j, &l, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_log(j, &l, NULL, 0), CD_OK);
 	CHECK(!l.has_block && !l.has_tx && !l.has_log_index && !l.removed);
 	CHECK(l.topic_count == 0 && l.data == NULL);
 	eth_log_free(&l);
@@ -896,7 +896,7 @@ static void broken_logs_name_the_field(void)
 		size_t n = 99;
 
 		CHECK(j != NULL);
-		CHECK_INT(eth_decode_logs(j, &logs, &n, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_logs(j, &logs, &n, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, rows[i].err);
 		CHECK(logs == NULL && n == 0);
 		cJSON_Delete(j);
@@ -911,7 +911,7 @@ static void syncing_false(void)
 	const cJSON *res = test_rpc_result("eth_syncing/check-syncing.io", &doc);
 	struct eth_syncing s;
 
-	CHECK_INT(eth_decode_syncing(res, &s, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_syncing(res, &s, NULL, 0), CD_OK);
 	CHECK(!s.syncing);
 	cJSON_Delete(doc);
 }
@@ -922,7 +922,7 @@ static void syncing_object_ignores_extra_fields(void)
 	                       "\"pulledStates\":\"0x5\",\"healingTrienodes\":\"0x0\",\"txIndexRemainingBlocks\":\"0x1\"}");
 	struct eth_syncing s;
 
-	CHECK_INT(eth_decode_syncing(j, &s, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_syncing(j, &s, NULL, 0), CD_OK);
 	CHECK(s.syncing);
 	CHECK_INT(s.starting_block, 0);
 	CHECK_INT(s.current_block, 0x1a2b);
@@ -949,7 +949,7 @@ static void syncing_refusals(void)
 		char err[ETH_ERR_MAX];
 		struct eth_syncing s;
 
-		CHECK_INT(eth_decode_syncing(j, &s, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_syncing(j, &s, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, rows[i].err);
 		CHECK(!s.syncing && s.current_block == 0);
 		cJSON_Delete(j);
@@ -963,9 +963,9 @@ static void chain_id_and_block_number(void)
 	const cJSON *num = test_rpc_result("eth_blockNumber/simple-test.io", &doc2);
 	uint64_t v = 0;
 
-	CHECK_INT(eth_decode_u64(cid, &v, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_u64(cid, &v, NULL, 0), CD_OK);
 	CHECK(v == 0xc72dd9d5e883eULL);
-	CHECK_INT(eth_decode_u64(num, &v, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_u64(num, &v, NULL, 0), CD_OK);
 	CHECK_INT(v, 0x36);
 	cJSON_Delete(doc1);
 	cJSON_Delete(doc2);
@@ -998,14 +998,14 @@ static void scalar_refusals(void)
 		struct u256 w;
 		uint64_t v = 7;
 
-		CHECK_INT(eth_decode_u64(j, &v, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_u64(j, &v, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, rows[i].err64);
 		CHECK_INT(v, 0);
 		if (rows[i].err256) {
-			CHECK_INT(eth_decode_u256(j, &w, err, sizeof(err)), ETH_EDECODE);
+			CHECK_INT(eth_decode_u256(j, &w, err, sizeof(err)), CD_EPROTO);
 			CHECK_STR(err, rows[i].err256);
 		} else {
-			CHECK_INT(eth_decode_u256(j, &w, err, sizeof(err)), ETH_OK);
+			CHECK_INT(eth_decode_u256(j, &w, err, sizeof(err)), CD_OK);
 		}
 		cJSON_Delete(j);
 	}
@@ -1018,7 +1018,7 @@ static void fee_history_fixture(void)
 	struct eth_fee_history f;
 	char err[ETH_ERR_MAX];
 
-	CHECK_MSG(eth_decode_fee_history(res, &f, err, sizeof(err)) == ETH_OK, "%s", err);
+	CHECK_MSG(eth_decode_fee_history(res, &f, err, sizeof(err)) == CD_OK, "%s", err);
 	CHECK_INT(f.oldest_block, 0x1b);
 	CHECK_INT(f.block_count, 1);
 	CHECK_INT(f.base_fee_count, 2);
@@ -1061,7 +1061,7 @@ static void fee_history_ratio_is_clamped_ppm(void)
 		snprintf(json, sizeof(json), "{\"oldestBlock\":\"0x1\",\"baseFeePerGas\":[\"0x1\",\"0x2\"],"
 		         "\"gasUsedRatio\":[%s]}", rows[i].ratio);
 		j = cJSON_Parse(json);
-		CHECK_INT(eth_decode_fee_history(j, &f, NULL, 0), ETH_OK);
+		CHECK_INT(eth_decode_fee_history(j, &f, NULL, 0), CD_OK);
 		CHECK_MSG(f.gas_used_ratio_ppm && f.gas_used_ratio_ppm[0] == rows[i].ppm, "ratio %s: %u",
 		          rows[i].ratio, f.gas_used_ratio_ppm ? f.gas_used_ratio_ppm[0] : 0);
 		CHECK(f.percentile_count == 0 && f.reward == NULL && !f.has_blob);
@@ -1110,7 +1110,7 @@ static void fee_history_refusals(void)
 		struct eth_fee_history f;
 
 		CHECK(j != NULL);
-		CHECK_INT(eth_decode_fee_history(j, &f, err, sizeof(err)), ETH_EDECODE);
+		CHECK_INT(eth_decode_fee_history(j, &f, err, sizeof(err)), CD_EPROTO);
 		CHECK_STR(err, rows[i].err);
 		CHECK(f.base_fee == NULL && f.gas_used_ratio_ppm == NULL && f.reward == NULL && f.block_count == 0);
 		cJSON_Delete(j);
@@ -1122,7 +1122,7 @@ static void fee_history_empty_range(void)
 	cJSON *j = cJSON_Parse("{\"oldestBlock\":\"0x0\",\"gasUsedRatio\":[],\"baseFeePerGas\":[\"0x7\"]}");
 	struct eth_fee_history f;
 
-	CHECK_INT(eth_decode_fee_history(j, &f, NULL, 0), ETH_OK);
+	CHECK_INT(eth_decode_fee_history(j, &f, NULL, 0), CD_OK);
 	CHECK_INT(f.block_count, 0);
 	CHECK_INT(f.base_fee_count, 1);
 	eth_fee_history_free(&f);
@@ -1146,32 +1146,32 @@ static void decode_everything(const cJSON *v)
 	uint64_t u;
 	size_t n;
 
-	if (eth_decode_block(v, &b, NULL, 0) == ETH_OK)
+	if (eth_decode_block(v, &b, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_block_free(&b);
-	if (eth_decode_header(v, &b, NULL, 0) == ETH_OK)
+	if (eth_decode_header(v, &b, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_block_free(&b);
-	if (eth_decode_tx(v, &t, NULL, 0) == ETH_OK)
+	if (eth_decode_tx(v, &t, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_tx_free(&t);
-	if (eth_decode_receipt(v, &r, NULL, 0) == ETH_OK)
+	if (eth_decode_receipt(v, &r, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_receipt_free(&r);
-	if (eth_decode_log(v, &l, NULL, 0) == ETH_OK)
+	if (eth_decode_log(v, &l, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_log_free(&l);
-	if (eth_decode_logs(v, &logs, &n, NULL, 0) == ETH_OK)
+	if (eth_decode_logs(v, &logs, &n, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_logs_free(logs, n);
-	if (eth_decode_syncing(v, &s, NULL, 0) == ETH_OK)
+	if (eth_decode_syncing(v, &s, NULL, 0) == CD_OK)
 		decoded_ok++;
-	if (eth_decode_fee_history(v, &f, NULL, 0) == ETH_OK)
+	if (eth_decode_fee_history(v, &f, NULL, 0) == CD_OK)
 		decoded_ok++;
 	eth_fee_history_free(&f);
-	if (eth_decode_u64(v, &u, NULL, 0) == ETH_OK)
+	if (eth_decode_u64(v, &u, NULL, 0) == CD_OK)
 		decoded_ok++;
-	if (eth_decode_u256(v, &w, NULL, 0) == ETH_OK)
+	if (eth_decode_u256(v, &w, NULL, 0) == CD_OK)
 		decoded_ok++;
 	cJSON_ArrayForEach(c, v)
 		decode_everything(c);

@@ -51,7 +51,7 @@ static void expect_address(const char *text, const char *want_hex, int line)
 
 	int rc;
 
-	if (hex_decode_exact(want, 20, want_hex, strlen(want_hex)) != HEX_OK) {
+	if (hex_decode_exact(want, 20, want_hex, strlen(want_hex)) != CD_OK) {
 		test_fail(__FILE__, line, "bad expectation %s", want_hex);
 		return;
 	}
@@ -114,7 +114,7 @@ static void block_hash_or_tx_hash(void)
 	char err[160];
 	uint8_t want[32];
 
-	CHECK(hex_decode_exact(want, 32, HASH64, strlen(HASH64)) == HEX_OK);
+	CHECK(hex_decode_exact(want, 32, HASH64, strlen(HASH64)) == CD_OK);
 	CHECK_INT(parse(HASH64, &t, err, sizeof(err)), 0);
 	CHECK_INT(t.kind, DOC_HASH);
 	CHECK(memcmp(t.hash, want, 32) == 0);

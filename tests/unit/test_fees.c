@@ -148,16 +148,16 @@ static void max_leaves_exactly_the_fee(void)
 {
 	struct u256 out;
 
-	CHECK_INT(fees_max_amount(u(1000000), 21000, u(10), &out), U256_OK);
+	CHECK_INT(fees_max_amount(u(1000000), 21000, u(10), &out), CD_OK);
 	CHECK(eq(out, 1000000 - 210000));
-	CHECK_INT(fees_max_amount(u(1000), 21000, u(10), &out), U256_EOVERFLOW);
+	CHECK_INT(fees_max_amount(u(1000), 21000, u(10), &out), CD_ERANGE);
 }
 
 static void total_is_fee_plus_value(void)
 {
 	struct u256 out;
 
-	CHECK_INT(fees_total(21000, u(3), u(5), &out), U256_OK);
+	CHECK_INT(fees_total(21000, u(3), u(5), &out), CD_OK);
 	CHECK(eq(out, 63005));
 }
 
@@ -165,13 +165,13 @@ static void bump_is_ten_percent_plus_one_wei_or_more(void)
 {
 	struct u256 out;
 
-	CHECK_INT(fees_bump(u(100), u(0), &out), U256_OK);
+	CHECK_INT(fees_bump(u(100), u(0), &out), CD_OK);
 	CHECK(eq(out, 111));
-	CHECK_INT(fees_bump(u(105), u(0), &out), U256_OK);
+	CHECK_INT(fees_bump(u(105), u(0), &out), CD_OK);
 	CHECK(eq(out, 117)); /* 115.5 → 116, + 1 */
-	CHECK_INT(fees_bump(u(100), u(500), &out), U256_OK);
+	CHECK_INT(fees_bump(u(100), u(500), &out), CD_OK);
 	CHECK(eq(out, 500));
-	CHECK_INT(fees_bump(u(0), u(0), &out), U256_OK);
+	CHECK_INT(fees_bump(u(0), u(0), &out), CD_OK);
 	CHECK(eq(out, 1));
 }
 
@@ -180,7 +180,7 @@ static void eip681_link_names_address_chain_and_value(void)
 	uint8_t a[20];
 	char buf[160];
 
-	CHECK_INT(hex_decode_exact(a, 20, "f39fd6e51aad88f6f4ce6ab8827279cfffb92266", 40), HEX_OK);
+	CHECK_INT(hex_decode_exact(a, 20, "f39fd6e51aad88f6f4ce6ab8827279cfffb92266", 40), CD_OK);
 	CHECK(fees_eip681(buf, sizeof(buf), a, 31337, u(0)) > 0);
 	CHECK_STR(buf, "ethereum:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266@31337");
 	CHECK(fees_eip681(buf, sizeof(buf), a, 1, u(1500)) > 0);

@@ -166,7 +166,7 @@ static const struct write_case {
 	mode_t umask, mode;
 	unsigned flags;
 	int rc;
-	const char *msg;          /* in err when rc != FSUTIL_OK */
+	const char *msg;          /* in err when rc != CD_OK */
 	const char *check;        /* a file whose content is then ... */
 	const char *content;      /* ... this (NULL: it must not exist) */
 	mode_t want_mode;         /* of check, when not 0 */
@@ -174,33 +174,33 @@ static const struct write_case {
 	const char *list_dir;     /* whose entries are then ... */
 	const char *list;         /* ... exactly these: no temporary left */
 } write_cases[] = {
-	{ "replace, new file, umask 022", NONE, "f", 022, 0600, FSUTIL_MKDIR, FSUTIL_OK, NULL,
+	{ "replace, new file, umask 022", NONE, "f", 022, 0600, FSUTIL_MKDIR, CD_OK, NULL,
 	  "f", "new\n", 0600, 0, "", "f" },
-	{ "replace, new file, umask 077", NONE, "f", 077, 0600, FSUTIL_MKDIR, FSUTIL_OK, NULL,
+	{ "replace, new file, umask 077", NONE, "f", 077, 0600, FSUTIL_MKDIR, CD_OK, NULL,
 	  "f", "new\n", 0600, 0, "", "f" },
-	{ "replace over an old file", OLD_FILE, "f", 022, 0600, 0, FSUTIL_OK, NULL,
+	{ "replace over an old file", OLD_FILE, "f", 022, 0600, 0, CD_OK, NULL,
 	  "f", "new\n", 0600, 0, "", "f" },
-	{ "exclusive create 0644 under umask 077", NONE, "f", 077, 0644, FSUTIL_EXCLUSIVE, FSUTIL_OK, NULL,
+	{ "exclusive create 0644 under umask 077", NONE, "f", 077, 0644, FSUTIL_EXCLUSIVE, CD_OK, NULL,
 	  "f", "new\n", 0644, 0, "", "f" },
-	{ "exclusive create 0640 under umask 022", NONE, "f", 022, 0640, FSUTIL_EXCLUSIVE, FSUTIL_OK, NULL,
+	{ "exclusive create 0640 under umask 022", NONE, "f", 022, 0640, FSUTIL_EXCLUSIVE, CD_OK, NULL,
 	  "f", "new\n", 0640, 0, "", "f" },
-	{ "exclusive refuses an existing file", OLD_FILE, "f", 022, 0600, FSUTIL_EXCLUSIVE, FSUTIL_EEXIST,
+	{ "exclusive refuses an existing file", OLD_FILE, "f", 022, 0600, FSUTIL_EXCLUSIVE, CD_EEXIST,
 	  "f already exists", "f", "old\n", 0600, 0, "", "f" },
 	{ "exclusive refuses a dangling symbolic link", DANGLING_LINK, "f", 022, 0600, FSUTIL_EXCLUSIVE,
-	  FSUTIL_EEXIST, "f already exists", "nowhere", NULL, 0, 0, "", "f" },
+	  CD_EEXIST, "f already exists", "nowhere", NULL, 0, 0, "", "f" },
 	{ "exclusive refuses a symbolic link to a file", LINK_TO_FILE, "f", 022, 0600, FSUTIL_EXCLUSIVE,
-	  FSUTIL_EEXIST, "f already exists", "target", "old\n", 0600, 0, "", "f target" },
-	{ "missing directories made 0700, umask 022", NONE, "a/b/f", 022, 0600, FSUTIL_MKDIR, FSUTIL_OK, NULL,
+	  CD_EEXIST, "f already exists", "target", "old\n", 0600, 0, "", "f target" },
+	{ "missing directories made 0700, umask 022", NONE, "a/b/f", 022, 0600, FSUTIL_MKDIR, CD_OK, NULL,
 	  "a/b/f", "new\n", 0600, 0700, "a/b", "f" },
 	{ "missing directories made 0700, umask 077", NONE, "a/b/f", 077, 0640, FSUTIL_MKDIR | FSUTIL_EXCLUSIVE,
-	  FSUTIL_OK, NULL, "a/b/f", "new\n", 0640, 0700, "a/b", "f" },
-	{ "without FSUTIL_MKDIR a missing directory fails", NONE, "a/f", 022, 0600, 0, FSUTIL_EIO,
+	  CD_OK, NULL, "a/b/f", "new\n", 0640, 0700, "a/b", "f" },
+	{ "without FSUTIL_MKDIR a missing directory fails", NONE, "a/f", 022, 0600, 0, CD_EIO,
 	  "cannot open the directory: No such file or directory", "a/f", NULL, 0, 0, "", "" },
-	{ "a path through a file fails", BLOCKER_FILE, "blocker/f", 022, 0600, FSUTIL_MKDIR, FSUTIL_EIO,
+	{ "a path through a file fails", BLOCKER_FILE, "blocker/f", 022, 0600, FSUTIL_MKDIR, CD_EIO,
 	  "Not a directory", "blocker", "old\n", 0600, 0, "", "blocker" },
-	{ "a read-only directory fails, the old file stays", READ_ONLY_DIR, "ro/f", 022, 0600, 0, FSUTIL_EIO,
+	{ "a read-only directory fails, the old file stays", READ_ONLY_DIR, "ro/f", 022, 0600, 0, CD_EIO,
 	  "ro/f: cannot create a file beside it: Permission denied", "ro/f", "old\n", 0600, 0, "ro", "f" },
-	{ "not a file name", NONE, "sub/", 022, 0600, FSUTIL_MKDIR, FSUTIL_EIO, "not a file name",
+	{ "not a file name", NONE, "sub/", 022, 0600, FSUTIL_MKDIR, CD_EIO, "not a file name",
 	  "sub", NULL, 0, 0, "", "" },
 };
 
@@ -371,11 +371,11 @@ static int save_vault(const char *path, int gen, char *err, size_t errlen)
 	}
 	snprintf(label, sizeof(label), "generation %d", gen);
 	rc = vault_open(&v, path, err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_unlock(v, "pw", err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_set_label(v, 0, label, err, errlen);
-	if (rc == VAULT_OK)
+	if (rc == CD_OK)
 		rc = vault_save(v, err, errlen);
 	vault_free(v);
 	return rc;
@@ -571,7 +571,7 @@ static void test_cleanup_leaves_other_files_alone(void)
 	CHECK_INT(utimensat(AT_FDCWD, p, ts, 0), 0);
 
 	at(path, sizeof(path), "data");
-	CHECK_INT(fsutil_replace(path, "x", 1, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_replace(path, "x", 1, err, sizeof(err)), CD_OK);
 	at(p, sizeof(p), "data.tmp-Old000");
 	CHECK_MSG(access(p, F_OK) != 0, "the stale temporary is still there");
 	for (size_t i = 0; i < TEST_COUNT(keep); i++) {
@@ -594,13 +594,13 @@ static void test_trust(void)
 		int rc;
 		const char *who; /* NULL, or who may write it, as the message says */
 	} cases[] = {
-		{ 0600, FSUTIL_OK, NULL },
-		{ 0644, FSUTIL_OK, NULL },
-		{ 0400, FSUTIL_OK, NULL },
-		{ 0664, FSUTIL_EPERM, "its group" },
-		{ 0620, FSUTIL_EPERM, "its group" },
-		{ 0646, FSUTIL_EPERM, "every user" },
-		{ 0666, FSUTIL_EPERM, "every user" },
+		{ 0600, CD_OK, NULL },
+		{ 0644, CD_OK, NULL },
+		{ 0400, CD_OK, NULL },
+		{ 0664, CD_EPERM, "its group" },
+		{ 0620, CD_EPERM, "its group" },
+		{ 0646, CD_EPERM, "every user" },
+		{ 0666, CD_EPERM, "every user" },
 	};
 	char path[512], lnk[512], err[512], want[1200], *text;
 	size_t len;
@@ -617,7 +617,7 @@ static void test_trust(void)
 		err[0] = '\0';
 		CHECK_INT(fsutil_check_trusted(&st, path, err, sizeof(err)), cases[i].rc);
 		CHECK_INT(fsutil_read(path, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), cases[i].rc);
-		if (cases[i].rc == FSUTIL_OK) {
+		if (cases[i].rc == CD_OK) {
 			CHECK_STR(text, "text\n");
 		} else {
 			snprintf(want, sizeof(want), "%s: not loaded: writable by %s (fix: chmod go-w '%s')", path,
@@ -627,7 +627,7 @@ static void test_trust(void)
 		}
 		free(text);
 		/* through the link: refused unless asked to follow, then the same verdict */
-		CHECK_INT(fsutil_read(lnk, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_EPERM);
+		CHECK_INT(fsutil_read(lnk, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), CD_EPERM);
 		CHECK_MSG(strstr(err, "symbolic link") != NULL, "%s", err);
 		CHECK_INT(fsutil_read(lnk, 100, FSUTIL_FOLLOW | FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), cases[i].rc);
 		free(text);
@@ -635,13 +635,13 @@ static void test_trust(void)
 	chmod(path, 0600);
 	CHECK_INT(fsutil_read(path, 4, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_ETOOBIG);
 	at(path, sizeof(path), "absent");
-	CHECK_INT(fsutil_read(path, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), FSUTIL_ENOENT);
+	CHECK_INT(fsutil_read(path, 100, FSUTIL_TRUSTED, &text, &len, err, sizeof(err)), CD_ENOTFOUND);
 	/* another user's file (only root can make one): refused; root's own is trusted, as ssh does */
 	if (geteuid() == 0) {
 		at(path, sizeof(path), "f");
 		CHECK_INT(chown(path, 65534, 65534), 0);
 		CHECK_INT(stat(path, &st), 0);
-		CHECK_INT(fsutil_check_trusted(&st, path, err, sizeof(err)), FSUTIL_EPERM);
+		CHECK_INT(fsutil_check_trusted(&st, path, err, sizeof(err)), CD_EPERM);
 		snprintf(want, sizeof(want),
 		         "%s: not loaded: owned by another user (uid 65534, you are 0) (if it is yours: chown 0 '%s')", path,
 		         path);
@@ -667,7 +667,7 @@ static void test_read(void)
 	close(fd);
 
 	/* exactly max: whole, a NUL after it, a NUL inside kept */
-	CHECK_INT(fsutil_read(path, sizeof(bin), 0, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_read(path, sizeof(bin), 0, &text, &len, err, sizeof(err)), CD_OK);
 	CHECK_INT((int)len, (int)sizeof(bin));
 	CHECK(text && memcmp(text, bin, sizeof(bin)) == 0 && text[len] == '\0');
 	free(text);
@@ -679,13 +679,13 @@ static void test_read(void)
 	/* empty */
 	put("empty", "", 0600);
 	at(path, sizeof(path), "empty");
-	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), CD_OK);
 	CHECK(text && len == 0 && text[0] == '\0');
 	free(text);
 	/* absent: err untouched, the caller words it */
 	at(path, sizeof(path), "absent");
 	snprintf(err, sizeof(err), "untouched");
-	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), FSUTIL_ENOENT);
+	CHECK_INT(fsutil_read(path, 10, 0, &text, &len, err, sizeof(err)), CD_ENOTFOUND);
 	CHECK_STR(err, "untouched");
 	CHECK(text == NULL);
 	/* a directory, a FIFO (O_NONBLOCK: no writer, no hang; the alarm kills a reader that waits) */
@@ -705,19 +705,19 @@ static void test_read(void)
 	at(path, sizeof(path), "f");
 	at(lnk, sizeof(lnk), "link");
 	CHECK_INT(symlink("f", lnk), 0);
-	CHECK_INT(fsutil_read(lnk, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_EPERM);
+	CHECK_INT(fsutil_read(lnk, 100, 0, &text, &len, err, sizeof(err)), CD_EPERM);
 	snprintf(want, sizeof(want), "%s: not loaded: it is a symbolic link", lnk);
 	CHECK_STR(err, want);
-	CHECK_INT(fsutil_read(lnk, 100, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_read(lnk, 100, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), CD_OK);
 	CHECK(len == sizeof(bin) && memcmp(text, bin, len) == 0);
 	free(text);
 	/* the kernel says 0 bytes and gives more: refused, not cut at the size it said */
-	CHECK_INT(fsutil_read("/proc/self/status", 1 << 16, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), FSUTIL_EIO);
+	CHECK_INT(fsutil_read("/proc/self/status", 1 << 16, FSUTIL_FOLLOW, &text, &len, err, sizeof(err)), CD_EIO);
 	CHECK_STR(err, "/proc/self/status: changed while being read");
 	/* unreadable (root reads anything: only as another user) */
 	if (geteuid() != 0) {
 		CHECK_INT(chmod(path, 0), 0);
-		CHECK_INT(fsutil_read(path, 100, 0, &text, &len, err, sizeof(err)), FSUTIL_EIO);
+		CHECK_INT(fsutil_read(path, 100, 0, &text, &len, err, sizeof(err)), CD_EIO);
 		snprintf(want, sizeof(want), "%s: cannot open: Permission denied", path);
 		CHECK_STR(err, want);
 	}
@@ -738,7 +738,7 @@ static void test_read_wipes(void)
 	make_dir();
 	put("token", "s3cr3t-bearer-token\n", 0600);
 	at(path, sizeof(path), "token");
-	CHECK_INT(fsutil_read(path, 100, FSUTIL_WIPE, &text, &len, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_read(path, 100, FSUTIL_WIPE, &text, &len, err, sizeof(err)), CD_OK);
 	CHECK_INT((int)len, 20);
 	watch_len = len;
 	freed_seen = freed_zero = 0;
@@ -754,7 +754,7 @@ static void test_read_wipes(void)
 		watch_free = 1;
 		CHECK_INT(fsutil_read("/proc/self/status", 1 << 16, FSUTIL_FOLLOW | (wipe ? FSUTIL_WIPE : 0u), &text, &len,
 		                      err, sizeof(err)),
-		          FSUTIL_EIO);
+		          CD_EIO);
 		watch_free = 0;
 		CHECK_INT(freed_seen, 1);
 		CHECK_MSG(freed_zero == wipe, "FSUTIL_WIPE %d: the buffer freed was %s", wipe,
@@ -869,7 +869,7 @@ static void test_mkdirs(void)
 		make_dir();
 		at(p, sizeof(p), "x/y/z/");
 		old = umask(cases[i].umask);
-		CHECK_INT(fsutil_mkdirs(p, cases[i].mode, err, sizeof(err)), FSUTIL_OK);
+		CHECK_INT(fsutil_mkdirs(p, cases[i].mode, err, sizeof(err)), CD_OK);
 		umask(old);
 		at(q, sizeof(q), "x/y/z");
 		CHECK_INT(stat(q, &st), 0);
@@ -885,7 +885,7 @@ static void test_mkdirs(void)
 	at(p, sizeof(p), "open");
 	CHECK_INT(mkdir(p, 0755), 0);
 	at(p, sizeof(p), "open/sub/file");
-	CHECK_INT(fsutil_mkparents(p, 0700, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_mkparents(p, 0700, err, sizeof(err)), CD_OK);
 	at(q, sizeof(q), "open");
 	CHECK_INT(stat(q, &st), 0);
 	CHECK_INT(st.st_mode & 07777, 0755);
@@ -895,10 +895,10 @@ static void test_mkdirs(void)
 	put("plain", "x", 0600);
 	at(p, sizeof(p), "plain/sub");
 	errno = 0;
-	CHECK_INT(fsutil_mkdirs(p, 0700, err, sizeof(err)), FSUTIL_EIO);
+	CHECK_INT(fsutil_mkdirs(p, 0700, err, sizeof(err)), CD_EIO);
 	CHECK_INT(errno, ENOTDIR);
 	CHECK_MSG(strstr(err, "plain: cannot create directory: Not a directory") != NULL, "%s", err);
-	CHECK_INT(fsutil_mkparents("file-here", 0700, NULL, 0), FSUTIL_OK);
+	CHECK_INT(fsutil_mkparents("file-here", 0700, NULL, 0), CD_OK);
 	rm_dir();
 }
 
@@ -937,7 +937,7 @@ static void test_xdg_paths(void)
 			continue;
 		CHECK_INT(fsutil_xdg_path(buf, sizeof(buf), cases[i].which, "chaindeck/f"), (long long)strlen(want));
 		CHECK_STR(buf, want);
-		CHECK_INT(fsutil_xdg_path(buf, 8, cases[i].which, "chaindeck/f"), FSUTIL_ESPACE);
+		CHECK_INT(fsutil_xdg_path(buf, 8, cases[i].which, "chaindeck/f"), CD_ESPACE);
 	}
 	for (size_t i = 0; i < 4; i++) {
 		if (saved[i])

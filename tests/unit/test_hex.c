@@ -20,10 +20,10 @@ static void decode_accepts_prefix_and_either_case(void)
 	uint8_t out[4];
 	size_t n = 99;
 
-	CHECK_INT(decode_str(out, sizeof(out), &n, "0xdeADbeEF"), HEX_OK);
+	CHECK_INT(decode_str(out, sizeof(out), &n, "0xdeADbeEF"), CD_OK);
 	CHECK_INT(n, 4);
 	CHECK(memcmp(out, "\xde\xad\xbe\xef", 4) == 0);
-	CHECK_INT(decode_str(out, sizeof(out), &n, "0102"), HEX_OK);
+	CHECK_INT(decode_str(out, sizeof(out), &n, "0102"), CD_OK);
 	CHECK_INT(n, 2);
 	CHECK(out[0] == 1 && out[1] == 2);
 }
@@ -33,9 +33,9 @@ static void decode_empty_data_is_zero_bytes(void)
 	uint8_t out[1];
 	size_t n = 99;
 
-	CHECK_INT(decode_str(out, sizeof(out), &n, "0x"), HEX_OK);
+	CHECK_INT(decode_str(out, sizeof(out), &n, "0x"), CD_OK);
 	CHECK_INT(n, 0);
-	CHECK_INT(decode_str(out, 0, &n, ""), HEX_OK);
+	CHECK_INT(decode_str(out, 0, &n, ""), CD_OK);
 	CHECK_INT(n, 0);
 }
 
@@ -46,7 +46,7 @@ static void decode_rejects_odd_length_and_stray_characters(void)
 	size_t n;
 
 	for (size_t i = 0; i < TEST_COUNT(bad); i++)
-		CHECK_MSG(decode_str(out, sizeof(out), &n, bad[i]) == HEX_EINVAL, "accepted \"%s\"", bad[i]);
+		CHECK_MSG(decode_str(out, sizeof(out), &n, bad[i]) == CD_EINVAL, "accepted \"%s\"", bad[i]);
 }
 
 static void decode_reports_small_buffer_and_leaves_it_untouched(void)
@@ -54,10 +54,10 @@ static void decode_reports_small_buffer_and_leaves_it_untouched(void)
 	uint8_t out[2] = {0xaa, 0xbb};
 	size_t n = 7;
 
-	CHECK_INT(decode_str(out, sizeof(out), &n, "0x010203"), HEX_ESPACE);
+	CHECK_INT(decode_str(out, sizeof(out), &n, "0x010203"), CD_ESPACE);
 	CHECK(out[0] == 0xaa && out[1] == 0xbb);
 	CHECK_INT(n, 7);
-	CHECK_INT(decode_str(out, sizeof(out), &n, "0x01zz"), HEX_EINVAL);
+	CHECK_INT(decode_str(out, sizeof(out), &n, "0x01zz"), CD_EINVAL);
 	CHECK(out[0] == 0xaa);
 }
 
@@ -67,14 +67,14 @@ static void decode_exact_requires_the_exact_width(void)
 	const char *s;
 
 	s = "0x01020304";
-	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), HEX_OK);
+	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), CD_OK);
 	CHECK(h[3] == 4);
 	s = "01020304";
-	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), HEX_OK);
+	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), CD_OK);
 	s = "0x010203";
-	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), HEX_EINVAL);
+	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), CD_EINVAL);
 	s = "0x0102030405";
-	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), HEX_EINVAL);
+	CHECK_INT(hex_decode_exact(h, 4, s, strlen(s)), CD_EINVAL);
 }
 
 static void encode_writes_lowercase_with_or_without_prefix(void)
@@ -96,9 +96,9 @@ static void encode_needs_room_for_the_terminator(void)
 	char out[8];
 
 	CHECK_INT(hex_encode(out, 7, in, 2, 1), 6);
-	CHECK_INT(hex_encode(out, 6, in, 2, 1), HEX_ESPACE);
+	CHECK_INT(hex_encode(out, 6, in, 2, 1), CD_ESPACE);
 	CHECK_INT(hex_encode(out, 5, in, 2, 0), 4);
-	CHECK_INT(hex_encode(out, 4, in, 2, 0), HEX_ESPACE);
+	CHECK_INT(hex_encode(out, 4, in, 2, 0), CD_ESPACE);
 }
 
 static int parse_str(uint64_t *v, const char *s)
@@ -110,13 +110,13 @@ static void parse_u64_reads_quantities(void)
 {
 	uint64_t v = 0;
 
-	CHECK_INT(parse_str(&v, "0x0"), HEX_OK);
+	CHECK_INT(parse_str(&v, "0x0"), CD_OK);
 	CHECK(v == 0);
-	CHECK_INT(parse_str(&v, "0x1a"), HEX_OK);
+	CHECK_INT(parse_str(&v, "0x1a"), CD_OK);
 	CHECK(v == 26);
-	CHECK_INT(parse_str(&v, "0xFFFFFFFFFFFFFFFF"), HEX_OK);
+	CHECK_INT(parse_str(&v, "0xFFFFFFFFFFFFFFFF"), CD_OK);
 	CHECK(v == UINT64_MAX);
-	CHECK_INT(parse_str(&v, "0x000000000000000000001"), HEX_OK);
+	CHECK_INT(parse_str(&v, "0x000000000000000000001"), CD_OK);
 	CHECK(v == 1);
 }
 
@@ -126,8 +126,8 @@ static void parse_u64_rejects_malformed_and_too_wide(void)
 	uint64_t v = 42;
 
 	for (size_t i = 0; i < TEST_COUNT(bad); i++)
-		CHECK_MSG(parse_str(&v, bad[i]) == HEX_EINVAL, "accepted \"%s\"", bad[i]);
-	CHECK_INT(parse_str(&v, "0x10000000000000000"), HEX_EOVERFLOW);
+		CHECK_MSG(parse_str(&v, bad[i]) == CD_EINVAL, "accepted \"%s\"", bad[i]);
+	CHECK_INT(parse_str(&v, "0x10000000000000000"), CD_ERANGE);
 	CHECK(v == 42);
 }
 
@@ -141,8 +141,8 @@ static void format_u64_is_minimal(void)
 	CHECK_STR(out, "0x1a");
 	CHECK_INT(hex_format_u64(out, sizeof(out), UINT64_MAX), 18);
 	CHECK_STR(out, "0xffffffffffffffff");
-	CHECK_INT(hex_format_u64(out, 18, UINT64_MAX), HEX_ESPACE);
-	CHECK_INT(hex_format_u64(out, 3, 0), HEX_ESPACE);
+	CHECK_INT(hex_format_u64(out, 18, UINT64_MAX), CD_ESPACE);
+	CHECK_INT(hex_format_u64(out, 3, 0), CD_ESPACE);
 }
 
 static void u64_round_trips_through_text(void)
@@ -155,7 +155,7 @@ static void u64_round_trips_through_text(void)
 		int n = hex_format_u64(out, sizeof(out), vals[i]);
 
 		CHECK(n > 0);
-		CHECK_INT(hex_parse_u64(&back, out, (size_t)n), HEX_OK);
+		CHECK_INT(hex_parse_u64(&back, out, (size_t)n), CD_OK);
 		CHECK(back == vals[i]);
 	}
 }

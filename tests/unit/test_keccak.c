@@ -20,7 +20,7 @@ static uint8_t *unhex(const char *s, size_t *n)
 	if (!buf)
 		abort();
 	*n = 0;
-	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == HEX_OK, "bad hex in vector");
+	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == CD_OK, "bad hex in vector");
 	return buf;
 }
 

@@ -113,7 +113,7 @@ static void check_vector_file(const char *path, size_t want_cases)
 		int rc = keystore_decrypt(json, strlen(json), pw(pass), strlen(pass), key, NULL, err,
 					  sizeof(err));
 
-		CHECK_MSG(rc == KEYSTORE_OK, "%s: %s (%d)", it->string, err, rc);
+		CHECK_MSG(rc == CD_OK, "%s: %s (%d)", it->string, err, rc);
 		padded_hex(want, priv);
 		key_hex(got, key);
 		CHECK_MSG(strcmp(got, want) == 0, "%s: wrong key", it->string);
@@ -163,7 +163,7 @@ static void geth_keystore_dir_good_files_decrypt_to_their_address(void)
 		snprintf(path, sizeof(path), GETH "%s", cases[i].file);
 		rc = keystore_decrypt_file(path, pw(cases[i].password), strlen(cases[i].password), key,
 					   &a, err, sizeof(err));
-		CHECK_MSG(rc == KEYSTORE_OK, "%s: %s", cases[i].file, err);
+		CHECK_MSG(rc == CD_OK, "%s: %s", cases[i].file, err);
 		address_format(&a, text);
 		lower(low, sizeof(low), text);
 		CHECK_STR(low, cases[i].address);
@@ -180,7 +180,7 @@ static void geth_zero_address_file_is_an_address_mismatch(void)
 
 	/* The same key as "aaa", under the all-zero address. */
 	rc = keystore_decrypt_file(GETH "keystore/aaa", pw("foobar"), 6, key, NULL, NULL, 0);
-	CHECK_INT(rc, KEYSTORE_OK);
+	CHECK_INT(rc, CD_OK);
 	key_hex(keyhex, key);
 	a.b[0] = 0x5a;
 	rc = keystore_decrypt_file(GETH "keystore/zero", pw("foobar"), 6, key, &a, err, sizeof(err));
@@ -237,9 +237,9 @@ static void ethers_wallet_keystores_decrypt_to_their_address(void)
 		n++;
 		if (strstr(content, "\"n\":262144") && heavy++ > 0)
 			continue;
-		CHECK(hex_decode(pass, sizeof(pass), &plen, pwhex, strlen(pwhex)) == HEX_OK);
+		CHECK(hex_decode(pass, sizeof(pass), &plen, pwhex, strlen(pwhex)) == CD_OK);
 		rc = keystore_decrypt(content, strlen(content), pass, plen, key, &a, err, sizeof(err));
-		CHECK_MSG(rc == KEYSTORE_OK, "%s: %s", cJSON_GetObjectItem(it, "name")->valuestring,
+		CHECK_MSG(rc == CD_OK, "%s: %s", cJSON_GetObjectItem(it, "name")->valuestring,
 			  err);
 		address_format(&a, got);
 		CHECK_STR(got, want);
@@ -272,11 +272,11 @@ static void wrong_password_is_its_own_error_and_zeroes_the_key(void)
 		memset(key, 0xaa, KEYSTORE_KEY_SIZE);
 		rc = keystore_decrypt_file(path, pw(cases[i].password), strlen(cases[i].password), key,
 					   NULL, err, sizeof(err));
-		CHECK_INT(rc, KEYSTORE_EPASSWORD);
+		CHECK_INT(rc, CD_EPASSWORD);
 		CHECK_STR(err, "wrong password");
 		CHECK(sodium_is_zero(key, KEYSTORE_KEY_SIZE));
 	}
-	CHECK_STR(keystore_strerror(KEYSTORE_EPASSWORD), "wrong password");
+	CHECK_STR(cd_strerror(CD_EPASSWORD), "wrong password");
 	sodium_free(key);
 }
 
@@ -295,7 +295,7 @@ static void tampered_mac_or_ciphertext_is_wrong_password(void)
 
 		*p = *p == '0' ? '1' : '0';
 		rc = keystore_decrypt(json, strlen(json), pw("foobar"), 6, key, NULL, err, sizeof(err));
-		CHECK_MSG(rc == KEYSTORE_EPASSWORD, "%s: %d %s", fields[i], rc, err);
+		CHECK_MSG(rc == CD_EPASSWORD, "%s: %d %s", fields[i], rc, err);
 		CHECK(sodium_is_zero(key, KEYSTORE_KEY_SIZE));
 		free(json);
 	}
@@ -320,12 +320,12 @@ static const struct mutation mutations[] = {
 	{SCRYPT_BASE, "", "[1,2]", KEYSTORE_EFORMAT, "not a JSON object"},
 	{SCRYPT_BASE, "", "{} x", KEYSTORE_EFORMAT, "not valid JSON"},
 	{SCRYPT_BASE, "version", NULL, KEYSTORE_EFORMAT, "missing version"},
-	{SCRYPT_BASE, "version", "1", KEYSTORE_EUNSUPPORTED, "version is not 3"},
-	{SCRYPT_BASE, "version", "\"3\"", KEYSTORE_EUNSUPPORTED, "version is not 3"},
+	{SCRYPT_BASE, "version", "1", CD_EUNSUPPORTED, "version is not 3"},
+	{SCRYPT_BASE, "version", "\"3\"", CD_EUNSUPPORTED, "version is not 3"},
 	{SCRYPT_BASE, "crypto", NULL, KEYSTORE_EFORMAT, "missing crypto"},
 	{SCRYPT_BASE, "crypto", "[]", KEYSTORE_EFORMAT, "crypto is not an object"},
 	{SCRYPT_BASE, "crypto.cipher", NULL, KEYSTORE_EFORMAT, "missing crypto.cipher"},
-	{SCRYPT_BASE, "crypto.cipher", "\"aes-128-cbc\"", KEYSTORE_EUNSUPPORTED, "crypto.cipher"},
+	{SCRYPT_BASE, "crypto.cipher", "\"aes-128-cbc\"", CD_EUNSUPPORTED, "crypto.cipher"},
 	{SCRYPT_BASE, "crypto.cipherparams", NULL, KEYSTORE_EFORMAT, "missing crypto.cipherparams"},
 	{SCRYPT_BASE, "crypto.cipherparams.iv", NULL, KEYSTORE_EFORMAT, "missing cipherparams.iv"},
 	{SCRYPT_BASE, "crypto.cipherparams.iv", "\"dfd9ee70812add5f4b8f89d0811c91\"",
@@ -343,7 +343,7 @@ static const struct mutation mutations[] = {
 	{SCRYPT_BASE, "crypto.mac", NULL, KEYSTORE_EFORMAT, "missing crypto.mac"},
 	{SCRYPT_BASE, "crypto.mac", "\"bac9af\"", KEYSTORE_EFORMAT, "crypto.mac is 3 bytes"},
 	{SCRYPT_BASE, "crypto.kdf", NULL, KEYSTORE_EFORMAT, "missing crypto.kdf"},
-	{SCRYPT_BASE, "crypto.kdf", "\"argon2id\"", KEYSTORE_EUNSUPPORTED, "crypto.kdf"},
+	{SCRYPT_BASE, "crypto.kdf", "\"argon2id\"", CD_EUNSUPPORTED, "crypto.kdf"},
 	{SCRYPT_BASE, "crypto.kdfparams", NULL, KEYSTORE_EFORMAT, "missing crypto.kdfparams"},
 	{SCRYPT_BASE, "crypto.kdfparams.n", NULL, KEYSTORE_EFORMAT, "missing kdfparams.n"},
 	{SCRYPT_BASE, "crypto.kdfparams.n", "\"8\"", KEYSTORE_EFORMAT, "kdfparams.n is not a number"},
@@ -372,7 +372,7 @@ static const struct mutation mutations[] = {
 	{SCRYPT_BASE, "address", "\"f466859e\"", KEYSTORE_EFORMAT, "address is not 40 hex digits"},
 	{SCRYPT_BASE, "address", "42", KEYSTORE_EFORMAT, "address is not 40 hex digits"},
 	{PBKDF2_BASE, "crypto.kdfparams.prf", NULL, KEYSTORE_EFORMAT, "missing kdfparams.prf"},
-	{PBKDF2_BASE, "crypto.kdfparams.prf", "\"hmac-sha512\"", KEYSTORE_EUNSUPPORTED, "kdfparams.prf"},
+	{PBKDF2_BASE, "crypto.kdfparams.prf", "\"hmac-sha512\"", CD_EUNSUPPORTED, "kdfparams.prf"},
 	{PBKDF2_BASE, "crypto.kdfparams.c", NULL, KEYSTORE_EFORMAT, "missing kdfparams.c"},
 	{PBKDF2_BASE, "crypto.kdfparams.c", "0", KEYSTORE_ELIMIT, "kdfparams.c = 0 is below 1"},
 	{PBKDF2_BASE, "crypto.kdfparams.c", "10000001", KEYSTORE_ELIMIT, "kdfparams.c = 10000001 is above 10000000"},
@@ -421,7 +421,7 @@ static void malformed_fields_and_absurd_params_are_named(void)
 	bases[SCRYPT_BASE] = test_read_file(GETH "keystore/aaa", NULL);
 	bases[PBKDF2_BASE] = wiki_pbkdf2_json();
 	CHECK_INT(keystore_decrypt(bases[SCRYPT_BASE], strlen(bases[SCRYPT_BASE]), pw("foobar"), 6,
-				   key, NULL, NULL, 0), KEYSTORE_OK);
+				   key, NULL, NULL, 0), CD_OK);
 	key_hex(keyhex, key);
 	for (size_t i = 0; i < TEST_COUNT(mutations); i++) {
 		const struct mutation *m = &mutations[i];
@@ -470,10 +470,11 @@ static void oversized_input_is_refused(void)
 	test_write_file(path, big);
 	CHECK_INT(keystore_decrypt_file(path, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_ELIMIT);
 	CHECK(strstr(err, path) != NULL);
-	CHECK_INT(keystore_decrypt_file(tmpdir, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_EIO);
+	CHECK_INT(keystore_decrypt_file(tmpdir, pw("x"), 1, key, NULL, err, sizeof(err)), CD_EIO);
 	CHECK(strstr(err, "not a regular file") != NULL);
+	/* a missing file is "not found" by its code, which the CLI's exit status 4 is read from */
 	snprintf(path, sizeof(path), "%s/missing", tmpdir);
-	CHECK_INT(keystore_decrypt_file(path, pw("x"), 1, key, NULL, err, sizeof(err)), KEYSTORE_EIO);
+	CHECK_INT(keystore_decrypt_file(path, pw("x"), 1, key, NULL, err, sizeof(err)), CD_ENOTFOUND);
 	CHECK(strstr(err, "No such file") != NULL);
 	test_rmtree(tmpdir);
 	sodium_free(key);
@@ -531,16 +532,16 @@ static void light_export_round_trips(void)
 
 	random_key(key);
 	CHECK_INT(keystore_encrypt(key, pw("correct horse"), 13, KEYSTORE_LIGHT, &json, err,
-				   sizeof(err)), KEYSTORE_OK);
+				   sizeof(err)), CD_OK);
 	CHECK(json != NULL);
 	if (!json)
 		return;
 	CHECK_INT(keystore_decrypt(json, strlen(json), pw("correct horse"), 13, back, &a, err,
-				   sizeof(err)), KEYSTORE_OK);
+				   sizeof(err)), CD_OK);
 	CHECK(sodium_memcmp(key, back, KEYSTORE_KEY_SIZE) == 0);
 	check_encrypted_shape(json, &a, 4096, 6);
 	CHECK_INT(keystore_decrypt(json, strlen(json), pw("correct horsE"), 13, back, &b, err,
-				   sizeof(err)), KEYSTORE_EPASSWORD);
+				   sizeof(err)), CD_EPASSWORD);
 	free(json);
 	sodium_free(key);
 	sodium_free(back);
@@ -554,11 +555,11 @@ static void standard_export_round_trips_with_geth_parameters(void)
 	struct address a;
 
 	random_key(key);
-	CHECK_INT(keystore_encrypt(key, pw(""), 0, 0, &json, err, sizeof(err)), KEYSTORE_OK);
+	CHECK_INT(keystore_encrypt(key, pw(""), 0, 0, &json, err, sizeof(err)), CD_OK);
 	if (!json)
 		return;
 	CHECK_INT(keystore_decrypt(json, strlen(json), pw(""), 0, back, &a, err, sizeof(err)),
-		  KEYSTORE_OK);
+		  CD_OK);
 	CHECK(sodium_memcmp(key, back, KEYSTORE_KEY_SIZE) == 0);
 	check_encrypted_shape(json, &a, 262144, 1);
 	free(json);
@@ -573,8 +574,8 @@ static void two_exports_of_one_key_share_no_salt_iv_or_id(void)
 	static const char *const fields[] = {"\"salt\":\"", "\"iv\":\"", "\"id\":\"", "\"mac\":\""};
 
 	random_key(key);
-	CHECK_INT(keystore_encrypt(key, pw("pw"), 2, KEYSTORE_LIGHT, &j1, NULL, 0), KEYSTORE_OK);
-	CHECK_INT(keystore_encrypt(key, pw("pw"), 2, KEYSTORE_LIGHT, &j2, NULL, 0), KEYSTORE_OK);
+	CHECK_INT(keystore_encrypt(key, pw("pw"), 2, KEYSTORE_LIGHT, &j1, NULL, 0), CD_OK);
+	CHECK_INT(keystore_encrypt(key, pw("pw"), 2, KEYSTORE_LIGHT, &j2, NULL, 0), CD_OK);
 	for (size_t i = 0; j1 && j2 && i < TEST_COUNT(fields); i++) {
 		const char *a = strstr(j1, fields[i]) + strlen(fields[i]);
 		const char *b = strstr(j2, fields[i]) + strlen(fields[i]);
@@ -600,14 +601,14 @@ static void invalid_private_keys_are_refused(void)
 	for (size_t i = 0; i < TEST_COUNT(keys); i++) {
 		char *json = (char *)1, err[256] = "", path[128], names[256];
 
-		CHECK(hex_decode_exact(key, 32, keys[i], 64) == HEX_OK);
+		CHECK(hex_decode_exact(key, 32, keys[i], 64) == CD_OK);
 		CHECK_INT(keystore_encrypt(key, pw("pw"), 2, KEYSTORE_LIGHT, &json, err, sizeof(err)),
-			  KEYSTORE_EKEY);
+			  CD_EKEY);
 		CHECK(json == NULL);
 		CHECK_STR(err, "not a valid secp256k1 private key");
 		snprintf(path, sizeof(path), "%s/k", tmpdir);
 		CHECK_INT(keystore_export(path, key, pw("pw"), 2, KEYSTORE_LIGHT, NULL, err, sizeof(err)),
-			  KEYSTORE_EKEY);
+			  CD_EKEY);
 		dir_names(tmpdir, names, sizeof(names));
 		CHECK_STR(names, "");
 	}
@@ -629,12 +630,12 @@ static void export_writes_mode_0600_atomically_and_round_trips(void)
 	random_key(key);
 	snprintf(path, sizeof(path), "%s/UTC--key", tmpdir);
 	CHECK_INT(keystore_export(path, key, pw("pw"), 2, KEYSTORE_LIGHT, &a, err, sizeof(err)),
-		  KEYSTORE_OK);
+		  CD_OK);
 	umask(old);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
 	dir_names(tmpdir, names, sizeof(names));
 	CHECK_STR(names, "UTC--key");
-	CHECK_INT(keystore_decrypt_file(path, pw("pw"), 2, back, &b, err, sizeof(err)), KEYSTORE_OK);
+	CHECK_INT(keystore_decrypt_file(path, pw("pw"), 2, back, &b, err, sizeof(err)), CD_OK);
 	CHECK(sodium_memcmp(key, back, KEYSTORE_KEY_SIZE) == 0);
 	CHECK(memcmp(a.b, b.b, ADDRESS_SIZE) == 0);
 	test_rmtree(tmpdir);
@@ -653,10 +654,10 @@ static void export_refuses_to_overwrite_unless_asked(void)
 	random_key(k2);
 	snprintf(path, sizeof(path), "%s/ks.json", tmpdir);
 	CHECK_INT(keystore_export(path, k1, pw("pw"), 2, KEYSTORE_LIGHT, NULL, err, sizeof(err)),
-		  KEYSTORE_OK);
+		  CD_OK);
 	before = test_read_file(path, NULL);
 	CHECK_INT(keystore_export(path, k2, pw("pw"), 2, KEYSTORE_LIGHT, NULL, err, sizeof(err)),
-		  KEYSTORE_EEXIST);
+		  CD_EEXIST);
 	CHECK(strstr(err, "already exists") != NULL && strstr(err, path) != NULL);
 	after = test_read_file(path, NULL);
 	CHECK_STR(after, before);
@@ -664,8 +665,8 @@ static void export_refuses_to_overwrite_unless_asked(void)
 	dir_names(tmpdir, names, sizeof(names));
 	CHECK_STR(names, "ks.json");
 	CHECK_INT(keystore_export(path, k2, pw("pw"), 2, KEYSTORE_LIGHT | KEYSTORE_OVERWRITE, NULL,
-				  err, sizeof(err)), KEYSTORE_OK);
-	CHECK_INT(keystore_decrypt_file(path, pw("pw"), 2, back, &a, err, sizeof(err)), KEYSTORE_OK);
+				  err, sizeof(err)), CD_OK);
+	CHECK_INT(keystore_decrypt_file(path, pw("pw"), 2, back, &a, err, sizeof(err)), CD_OK);
 	CHECK(sodium_memcmp(k2, back, KEYSTORE_KEY_SIZE) == 0);
 	dir_names(tmpdir, names, sizeof(names));
 	CHECK_STR(names, "ks.json");
@@ -686,7 +687,7 @@ static void export_into_a_missing_directory_fails_cleanly(void)
 	key_hex(keyhex, key);
 	snprintf(path, sizeof(path), "%s/nope/ks.json", tmpdir);
 	CHECK_INT(keystore_export(path, key, pw("secret-pw"), 9, KEYSTORE_LIGHT, NULL, err, sizeof(err)),
-		  KEYSTORE_EIO);
+		  CD_EIO);
 	CHECK(strstr(err, "/nope") != NULL);
 	check_secret_free(err, keyhex, "secret-pw");
 	dir_names(tmpdir, names, sizeof(names));
@@ -700,7 +701,7 @@ static void filename_is_geths(void)
 	struct address a;
 	char name[KEYSTORE_NAME_MAX];
 
-	CHECK(hex_decode_exact(a.b, 20, "7ef5a6135f1fd6a02593eedc869c6d41d934aef8", 40) == HEX_OK);
+	CHECK(hex_decode_exact(a.b, 20, "7ef5a6135f1fd6a02593eedc869c6d41d934aef8", 40) == CD_OK);
 	keystore_filename(name, &a, 1458651475); /* 2016-03-22T12:57:55Z */
 	CHECK_STR(name, "UTC--2016-03-22T12-57-55.000000000Z--7ef5a6135f1fd6a02593eedc869c6d41d934aef8");
 }
@@ -716,7 +717,7 @@ static void list_dir_finds_geths_keystores_and_skips_the_rest(void)
 		"aaa", "no-address", "zero", "zzz",
 	};
 
-	CHECK_INT(keystore_list_dir(&list, GETH "keystore", err, sizeof(err)), KEYSTORE_OK);
+	CHECK_INT(keystore_list_dir(&list, GETH "keystore", err, sizeof(err)), CD_OK);
 	CHECK_INT(list.n, TEST_COUNT(names));
 	for (size_t i = 0; i < list.n && i < TEST_COUNT(names); i++) {
 		char path[256];
@@ -742,7 +743,7 @@ static void list_default_reads_foundry_then_geth_then_the_given_dir(void)
 
 	tmpdir = test_tmpdir("keystore");
 	/* No default directories at all: nothing, and no error. */
-	CHECK_INT(keystore_list_default(&list, tmpdir, NULL, err, sizeof(err)), KEYSTORE_OK);
+	CHECK_INT(keystore_list_default(&list, tmpdir, NULL, err, sizeof(err)), CD_OK);
 	CHECK_INT(list.n, 0);
 	snprintf(p, sizeof(p), "%s/.foundry", tmpdir);
 	mkdir(p, 0700);
@@ -761,7 +762,7 @@ static void list_default_reads_foundry_then_geth_then_the_given_dir(void)
 	snprintf(p, sizeof(p), "%s/.ethereum/keystore/notes.txt", tmpdir);
 	test_write_file(p, "not a keystore\n");
 	CHECK_INT(keystore_list_default(&list, tmpdir, GETH "keystore/foo", err, sizeof(err)),
-		  KEYSTORE_OK);
+		  CD_OK);
 	CHECK_INT(list.n, 3);
 	if (list.n == 3) {
 		snprintf(p, sizeof(p), "%s/.foundry/keystores/deployer", tmpdir);

@@ -20,7 +20,7 @@ static uint8_t *unhex(const char *s, size_t *n)
 	if (!buf)
 		abort();
 	*n = 0;
-	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == HEX_OK, "bad hex in vector");
+	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == CD_OK, "bad hex in vector");
 	return buf;
 }
 
@@ -65,11 +65,11 @@ static void put_text(struct rlp_buf *b, const char *s)
 	uint8_t *bytes;
 
 	if (strncmp(s, "0x", 2) != 0) {
-		CHECK_INT(rlp_put_bytes(b, (const uint8_t *)s, strlen(s)), RLP_OK);
+		CHECK_INT(rlp_put_bytes(b, (const uint8_t *)s, strlen(s)), CD_OK);
 		return;
 	}
 	bytes = unhex(s, &n);
-	CHECK_INT(rlp_put_bytes(b, bytes, n), RLP_OK);
+	CHECK_INT(rlp_put_bytes(b, bytes, n), CD_OK);
 	free(bytes);
 }
 
@@ -80,23 +80,23 @@ static void encode_json(struct rlp_buf *b, const cJSON *v)
 	const cJSON *e;
 
 	if (cJSON_IsArray(v)) {
-		CHECK_INT(rlp_list_begin(b), RLP_OK);
+		CHECK_INT(rlp_list_begin(b), CD_OK);
 		cJSON_ArrayForEach(e, v)
 			encode_json(b, e);
-		CHECK_INT(rlp_list_end(b), RLP_OK);
+		CHECK_INT(rlp_list_end(b), CD_OK);
 	} else if (cJSON_IsNumber(v)) {
 		CHECK(v->valueint >= 0);
-		CHECK_INT(rlp_put_u64(b, (uint64_t)v->valueint), RLP_OK);
+		CHECK_INT(rlp_put_u64(b, (uint64_t)v->valueint), CD_OK);
 	} else if (cJSON_IsString(v) && v->valuestring[0] == '#') {
 		uint8_t be[64];
 		size_t n = bigint_be(v->valuestring + 1, be, sizeof(be));
 		struct u256 x;
 
 		if (n <= 32) {
-			CHECK_INT(u256_from_be(&x, be, n), U256_OK);
-			CHECK_INT(rlp_put_u256(b, x), RLP_OK);
+			CHECK_INT(u256_from_be(&x, be, n), CD_OK);
+			CHECK_INT(rlp_put_u256(b, x), CD_OK);
 		} else {
-			CHECK_INT(rlp_put_bytes(b, be, n), RLP_OK);
+			CHECK_INT(rlp_put_bytes(b, be, n), CD_OK);
 		}
 	} else if (cJSON_IsString(v)) {
 		put_text(b, v->valuestring);
@@ -112,11 +112,11 @@ static void reencode(struct rlp_buf *b, struct rlp_item it)
 	struct rlp_item sub;
 
 	if (!it.is_list) {
-		CHECK_INT(rlp_put_bytes(b, it.data, it.len), RLP_OK);
+		CHECK_INT(rlp_put_bytes(b, it.data, it.len), CD_OK);
 		return;
 	}
-	CHECK_INT(rlp_iter_init(&iter, it), RLP_OK);
-	CHECK_INT(rlp_list_begin(b), RLP_OK);
+	CHECK_INT(rlp_iter_init(&iter, it), CD_OK);
+	CHECK_INT(rlp_list_begin(b), CD_OK);
 	for (;;) {
 		int rc = rlp_list_next(&iter, &sub);
 
@@ -125,7 +125,7 @@ static void reencode(struct rlp_buf *b, struct rlp_item it)
 			break;
 		reencode(b, sub);
 	}
-	CHECK_INT(rlp_list_end(b), RLP_OK);
+	CHECK_INT(rlp_list_end(b), CD_OK);
 }
 
 /* Checks a decoded item against a vector's value, as encode_json reads it. */
@@ -140,7 +140,7 @@ static void match_json(const cJSON *v, struct rlp_item it, const char *name)
 		CHECK_MSG(it.is_list, "%s: expected a list", name);
 		if (!it.is_list)
 			return;
-		CHECK_INT(rlp_list_count(it, &count), RLP_OK);
+		CHECK_INT(rlp_list_count(it, &count), CD_OK);
 		CHECK_MSG(count == (size_t)cJSON_GetArraySize(v), "%s: list of %zu items", name, count);
 		rlp_iter_init(&iter, it);
 		cJSON_ArrayForEach(e, v) {
@@ -151,7 +151,7 @@ static void match_json(const cJSON *v, struct rlp_item it, const char *name)
 	} else if (cJSON_IsNumber(v)) {
 		uint64_t n = 0;
 
-		CHECK_INT(rlp_item_u64(it, &n), RLP_OK);
+		CHECK_INT(rlp_item_u64(it, &n), CD_OK);
 		CHECK_MSG(n == (uint64_t)v->valueint, "%s: integer %llu", name, (unsigned long long)n);
 	} else if (cJSON_IsString(v) && v->valuestring[0] == '#') {
 		uint8_t be[64];
@@ -160,8 +160,8 @@ static void match_json(const cJSON *v, struct rlp_item it, const char *name)
 
 		CHECK_MSG(!it.is_list && it.len == n && memcmp(it.data, be, n) == 0, "%s: big integer differs", name);
 		if (n <= 32) {
-			CHECK_INT(rlp_item_u256(it, &x), RLP_OK);
-			CHECK_INT(u256_from_be(&want, be, n), U256_OK);
+			CHECK_INT(rlp_item_u256(it, &x), CD_OK);
+			CHECK_INT(u256_from_be(&want, be, n), CD_OK);
 			CHECK(u256_cmp(x, want) == 0);
 		} else {
 			CHECK_INT(rlp_item_u256(it, &x), RLP_EOVERFLOW);
@@ -182,7 +182,7 @@ static void match_json(const cJSON *v, struct rlp_item it, const char *name)
 
 static void check_bytes(const struct rlp_buf *b, const uint8_t *want, size_t n, const char *name)
 {
-	CHECK_INT(rlp_buf_finish(b), RLP_OK);
+	CHECK_INT(rlp_buf_finish(b), CD_OK);
 	CHECK_MSG(b->len == n && memcmp(b->data, want, n) == 0, "%s: encoding differs (%zu bytes, expected %zu)",
 		  name, b->len, n);
 }
@@ -194,7 +194,7 @@ static void check_decode(const cJSON *in, const uint8_t *want, size_t n, const c
 	struct rlp_buf b;
 	int rc = rlp_decode(&top, want, n);
 
-	CHECK_MSG(rc == RLP_OK, "%s: decode failed: %s", name, rlp_strerror(rc));
+	CHECK_MSG(rc == CD_OK, "%s: decode failed: %s", name, cd_strerror(rc));
 	if (rc)
 		return;
 	if (in)
@@ -222,7 +222,7 @@ static void ethereum_valid_vectors_encode_and_decode(void)
 			/* cJSON strings end at NUL, so "\u0000" reads as "": encode the byte itself. */
 			static const uint8_t zero = 0;
 
-			CHECK_INT(rlp_put_bytes(&b, &zero, 1), RLP_OK);
+			CHECK_INT(rlp_put_bytes(&b, &zero, 1), CD_OK);
 			in = NULL;
 		} else {
 			encode_json(&b, in);
@@ -325,9 +325,9 @@ static void single_byte_must_encode_as_itself(void)
 	struct rlp_item it;
 
 	check_rejects(bad, TEST_COUNT(bad));
-	CHECK_INT(rlp_decode(&it, (const uint8_t *)"\x81\x80", 2), RLP_OK);
+	CHECK_INT(rlp_decode(&it, (const uint8_t *)"\x81\x80", 2), CD_OK);
 	CHECK(!it.is_list && it.len == 1 && it.data[0] == 0x80);
-	CHECK_INT(rlp_decode(&it, (const uint8_t *)"\x7f", 1), RLP_OK);
+	CHECK_INT(rlp_decode(&it, (const uint8_t *)"\x7f", 1), CD_OK);
 	CHECK(!it.is_list && it.len == 1 && it.data[0] == 0x7f);
 }
 
@@ -380,15 +380,15 @@ static void encoder_nesting_is_bounded_and_balanced(void)
 
 	rlp_buf_init(&b);
 	for (int i = 0; i < RLP_MAX_DEPTH; i++)
-		CHECK_INT(rlp_list_begin(&b), RLP_OK);
+		CHECK_INT(rlp_list_begin(&b), CD_OK);
 	CHECK_INT(rlp_list_begin(&b), RLP_EDEPTH);
 	CHECK_INT(rlp_buf_finish(&b), RLP_EOPEN);
 	for (int i = 0; i < RLP_MAX_DEPTH; i++)
-		CHECK_INT(rlp_list_end(&b), RLP_OK);
-	CHECK_INT(rlp_list_end(&b), RLP_EINVAL);
-	CHECK_INT(rlp_buf_finish(&b), RLP_OK);
+		CHECK_INT(rlp_list_end(&b), CD_OK);
+	CHECK_INT(rlp_list_end(&b), CD_EINVAL);
+	CHECK_INT(rlp_buf_finish(&b), CD_OK);
 	/* The deepest tree the limit allows decodes. */
-	CHECK_INT(rlp_decode(&it, b.data, b.len), RLP_OK);
+	CHECK_INT(rlp_decode(&it, b.data, b.len), CD_OK);
 	rlp_buf_free(&b);
 }
 
@@ -402,7 +402,7 @@ static void nesting_deeper_than_the_limit_is_rejected(void)
 		rlp_list_begin(&b);
 	for (int i = 0; i < RLP_MAX_DEPTH; i++)
 		rlp_list_end(&b);
-	CHECK_INT(rlp_decode(&it, b.data, b.len), RLP_OK);
+	CHECK_INT(rlp_decode(&it, b.data, b.len), CD_OK);
 	/* Wrap the whole thing in one more list, past the encoder's own limit. */
 	{
 		struct rlp_buf outer;
@@ -435,14 +435,14 @@ static void integers_encode_minimally(void)
 		uint64_t back = 42;
 
 		rlp_buf_init(&b);
-		CHECK_INT(rlp_put_u64(&b, v[i].v), RLP_OK);
+		CHECK_INT(rlp_put_u64(&b, v[i].v), CD_OK);
 		check_bytes(&b, want, n, v[i].hex);
-		CHECK_INT(rlp_decode(&it, b.data, b.len), RLP_OK);
-		CHECK_INT(rlp_item_u64(it, &back), RLP_OK);
+		CHECK_INT(rlp_decode(&it, b.data, b.len), CD_OK);
+		CHECK_INT(rlp_item_u64(it, &back), CD_OK);
 		CHECK(back == v[i].v);
 		rlp_buf_free(&b);
 		rlp_buf_init(&b);
-		CHECK_INT(rlp_put_u256(&b, u256_from_u64(v[i].v)), RLP_OK);
+		CHECK_INT(rlp_put_u256(&b, u256_from_u64(v[i].v)), CD_OK);
 		check_bytes(&b, want, n, v[i].hex);
 		rlp_buf_free(&b);
 		free(want);
@@ -456,11 +456,11 @@ static void u256_extremes_encode_in_33_bytes_at_most(void)
 	struct rlp_item it;
 
 	rlp_buf_init(&b);
-	CHECK_INT(rlp_put_u256(&b, max), RLP_OK);
+	CHECK_INT(rlp_put_u256(&b, max), CD_OK);
 	CHECK_INT(b.len, 33);
 	CHECK(b.data[0] == 0xa0 && b.data[1] == 0xff && b.data[32] == 0xff);
-	CHECK_INT(rlp_decode(&it, b.data, b.len), RLP_OK);
-	CHECK_INT(rlp_item_u256(it, &back), RLP_OK);
+	CHECK_INT(rlp_decode(&it, b.data, b.len), CD_OK);
+	CHECK_INT(rlp_item_u256(it, &back), CD_OK);
 	CHECK(u256_cmp(back, max) == 0);
 	rlp_buf_free(&b);
 }
@@ -474,7 +474,7 @@ static void integer_items_reject_leading_zeros_lists_and_width(void)
 		{"0x00", RLP_ENONCANON, RLP_ENONCANON},
 		{"0x820001", RLP_ENONCANON, RLP_ENONCANON},
 		{"0xc0", RLP_ETYPE, RLP_ETYPE},
-		{"0x89010000000000000000", RLP_EOVERFLOW, RLP_OK},
+		{"0x89010000000000000000", RLP_EOVERFLOW, CD_OK},
 		{"0xa1010000000000000000000000000000000000000000000000000000000000000000", RLP_EOVERFLOW, RLP_EOVERFLOW},
 	};
 
@@ -485,7 +485,7 @@ static void integer_items_reject_leading_zeros_lists_and_width(void)
 		uint64_t x = 42;
 		struct u256 y;
 
-		CHECK_INT(rlp_decode(&it, bytes, n), RLP_OK);
+		CHECK_INT(rlp_decode(&it, bytes, n), CD_OK);
 		CHECK_MSG(rlp_item_u64(it, &x) == v[i].u64_err, "%s as u64", v[i].hex);
 		CHECK_MSG(rlp_item_u256(it, &y) == v[i].u256_err, "%s as u256", v[i].hex);
 		CHECK(x == 42);
@@ -501,19 +501,19 @@ static void list_header_grows_past_55_bytes(void)
 	struct rlp_iter iter;
 
 	rlp_buf_init(&b);
-	CHECK_INT(rlp_list_begin(&b), RLP_OK);
-	CHECK_INT(rlp_put_bytes(&b, blob, 54), RLP_OK); /* 55-byte payload: short header */
-	CHECK_INT(rlp_list_end(&b), RLP_OK);
+	CHECK_INT(rlp_list_begin(&b), CD_OK);
+	CHECK_INT(rlp_put_bytes(&b, blob, 54), CD_OK); /* 55-byte payload: short header */
+	CHECK_INT(rlp_list_end(&b), CD_OK);
 	CHECK(b.len == 56 && b.data[0] == 0xf7 && b.data[1] == 0xb6);
 	rlp_buf_free(&b);
 
 	rlp_buf_init(&b);
-	CHECK_INT(rlp_list_begin(&b), RLP_OK);
-	CHECK_INT(rlp_put_bytes(&b, blob, 55), RLP_OK); /* 56-byte payload: long header */
-	CHECK_INT(rlp_list_end(&b), RLP_OK);
+	CHECK_INT(rlp_list_begin(&b), CD_OK);
+	CHECK_INT(rlp_put_bytes(&b, blob, 55), CD_OK); /* 56-byte payload: long header */
+	CHECK_INT(rlp_list_end(&b), CD_OK);
 	CHECK(b.len == 58 && b.data[0] == 0xf8 && b.data[1] == 56 && b.data[2] == 0xb7);
-	CHECK_INT(rlp_decode(&it, b.data, b.len), RLP_OK);
-	CHECK_INT(rlp_iter_init(&iter, it), RLP_OK);
+	CHECK_INT(rlp_decode(&it, b.data, b.len), CD_OK);
+	CHECK_INT(rlp_iter_init(&iter, it), CD_OK);
 	CHECK_INT(rlp_list_next(&iter, &sub), 1);
 	CHECK(!sub.is_list && sub.len == 55);
 	CHECK_INT(rlp_list_next(&iter, &sub), 0);
@@ -526,13 +526,13 @@ static void bad_arguments_are_reported(void)
 	struct rlp_buf b;
 
 	rlp_buf_init(&b);
-	CHECK_INT(rlp_put_bytes(&b, NULL, 3), RLP_EINVAL);
-	CHECK_INT(rlp_put_raw(&b, NULL, 3), RLP_EINVAL);
-	CHECK_INT(rlp_put_bytes(&b, NULL, 0), RLP_OK);
+	CHECK_INT(rlp_put_bytes(&b, NULL, 3), CD_EINVAL);
+	CHECK_INT(rlp_put_raw(&b, NULL, 3), CD_EINVAL);
+	CHECK_INT(rlp_put_bytes(&b, NULL, 0), CD_OK);
 	CHECK(b.len == 1 && b.data[0] == 0x80);
 	rlp_buf_free(&b);
 	CHECK(b.data == NULL && b.len == 0);
-	CHECK_STR(rlp_strerror(RLP_ENONCANON), "non-canonical RLP encoding");
+	CHECK_STR(cd_strerror(RLP_ENONCANON), "non-canonical RLP encoding");
 }
 
 /* A signed legacy transaction is a list of nine fields: the decoder's real job. */
@@ -547,25 +547,25 @@ static void legacy_transaction_fields_decode(void)
 	uint64_t nonce = 1, gas = 0, v = 0;
 	struct u256 price, value, r;
 
-	CHECK_INT(rlp_decode(&top, tx, n), RLP_OK);
-	CHECK_INT(rlp_list_count(top, &count), RLP_OK);
+	CHECK_INT(rlp_decode(&top, tx, n), CD_OK);
+	CHECK_INT(rlp_list_count(top, &count), CD_OK);
 	CHECK_INT(count, 9);
-	CHECK_INT(rlp_iter_init(&iter, top), RLP_OK);
+	CHECK_INT(rlp_iter_init(&iter, top), CD_OK);
 	for (int i = 0; i < 9; i++)
 		CHECK_INT(rlp_list_next(&iter, &f[i]), 1);
-	CHECK_INT(rlp_item_u64(f[0], &nonce), RLP_OK);
+	CHECK_INT(rlp_item_u64(f[0], &nonce), CD_OK);
 	CHECK(nonce == 0);
-	CHECK_INT(rlp_item_u256(f[1], &price), RLP_OK);
+	CHECK_INT(rlp_item_u256(f[1], &price), CD_OK);
 	CHECK(u256_cmp(price, u256_from_u64(0x32)) == 0);
-	CHECK_INT(rlp_item_u64(f[2], &gas), RLP_OK);
+	CHECK_INT(rlp_item_u64(f[2], &gas), CD_OK);
 	CHECK(gas == 0x013880);
 	CHECK(!f[3].is_list && f[3].len == 0); /* empty "to": contract creation */
-	CHECK_INT(rlp_item_u256(f[4], &value), RLP_OK);
+	CHECK_INT(rlp_item_u256(f[4], &value), CD_OK);
 	CHECK(u256_is_zero(value));
 	CHECK(!f[5].is_list && f[5].len == 0x1ae);
-	CHECK_INT(rlp_item_u64(f[6], &v), RLP_OK);
+	CHECK_INT(rlp_item_u64(f[6], &v), CD_OK);
 	CHECK(v == 27 || v == 28);
-	CHECK_INT(rlp_item_u256(f[7], &r), RLP_OK);
+	CHECK_INT(rlp_item_u256(f[7], &r), CD_OK);
 	CHECK(!u256_is_zero(r));
 	free(tx);
 	cJSON_Delete(root);
@@ -582,8 +582,8 @@ static void leading_zero_nonce_is_rejected(void)
 	uint64_t v;
 
 	/* The envelope is well-formed RLP; the nonce integer is what is non-canonical. */
-	CHECK_INT(rlp_decode(&top, tx, n), RLP_OK);
-	CHECK_INT(rlp_iter_init(&iter, top), RLP_OK);
+	CHECK_INT(rlp_decode(&top, tx, n), CD_OK);
+	CHECK_INT(rlp_iter_init(&iter, top), CD_OK);
 	CHECK_INT(rlp_list_next(&iter, &nonce), 1);
 	CHECK_INT(rlp_item_u64(nonce, &v), RLP_ENONCANON);
 	free(tx);
@@ -622,7 +622,7 @@ static void arbitrary_bytes_decode_safely_and_canonically(void)
 		if (!exact)
 			abort();
 		memcpy(exact, buf, n);
-		if (rlp_decode(&top, exact, n) == RLP_OK) {
+		if (rlp_decode(&top, exact, n) == CD_OK) {
 			accepted++;
 			rlp_buf_init(&b);
 			reencode(&b, top);

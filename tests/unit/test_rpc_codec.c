@@ -26,7 +26,7 @@ static void expect_refused(const char *body, uint64_t id, int want)
 	cJSON *doc = (cJSON *)1;
 	int rc = parse_str(body, id, &doc, &r);
 
-	CHECK_MSG(rc == want, "body %s: got %d (%s), expected %d", body, rc, rpc_status_str(rc), want);
+	CHECK_MSG(rc == want, "body %s: got %d (%s), expected %d", body, rc, cd_strerror(rc), want);
 	CHECK(doc == NULL);
 	CHECK(r.result == NULL);
 	cJSON_Delete(doc == (cJSON *)1 ? NULL : doc);
@@ -480,7 +480,7 @@ static void non_response_json_is_eproto(void)
 	size_t i;
 
 	for (i = 0; i < TEST_COUNT(bodies); i++)
-		expect_refused(bodies[i], 1, RPC_EPROTO);
+		expect_refused(bodies[i], 1, CD_EPROTO);
 }
 
 static void wrong_ids_are_eid(void)
@@ -519,9 +519,9 @@ static void null_arguments_are_einval(void)
 	struct rpc_reply r;
 	cJSON *doc;
 
-	CHECK_INT(rpc_codec_parse("{}", 2, 1, NULL, &r), RPC_EINVAL);
-	CHECK_INT(rpc_codec_parse("{}", 2, 1, &doc, NULL), RPC_EINVAL);
-	CHECK_INT(rpc_codec_parse_batch("[]", 2, NULL, 1, &doc, &r), RPC_EINVAL);
+	CHECK_INT(rpc_codec_parse("{}", 2, 1, NULL, &r), CD_EINVAL);
+	CHECK_INT(rpc_codec_parse("{}", 2, 1, &doc, NULL), CD_EINVAL);
+	CHECK_INT(rpc_codec_parse_batch("[]", 2, NULL, 1, &doc, &r), CD_EINVAL);
 }
 
 static void status_strings_are_never_null(void)
@@ -529,8 +529,8 @@ static void status_strings_are_never_null(void)
 	int s;
 
 	for (s = -20; s <= 5; s++)
-		CHECK(rpc_status_str(s) != NULL && rpc_status_str(s)[0] != '\0');
-	CHECK_STR(rpc_status_str(RPC_ETIMEOUT), "timeout");
+		CHECK(cd_strerror(s) != NULL && cd_strerror(s)[0] != '\0');
+	CHECK_STR(cd_strerror(RPC_ETIMEOUT), "timeout");
 }
 
 /* ---- batches ---- */
@@ -625,7 +625,7 @@ static void batch_malformed_element_is_eproto_for_its_id(void)
 	cJSON *doc;
 
 	CHECK_INT(rpc_codec_parse_batch(body, strlen(body), ids, 2, &doc, r), RPC_OK);
-	CHECK_INT(r[0].status, RPC_EPROTO);
+	CHECK_INT(r[0].status, CD_EPROTO);
 	CHECK(r[0].result == NULL);
 	CHECK_INT(r[1].status, RPC_OK);
 	cJSON_Delete(doc);
@@ -640,9 +640,9 @@ static void batch_refusals(void)
 		{"<html>502</html>", RPC_EJSON},
 		{"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}", RPC_EJSON},
 		{"", RPC_EJSON},
-		{"\"batch\"", RPC_EPROTO},
-		{"{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":1}", RPC_EPROTO},
-		{"{\"foo\":1}", RPC_EPROTO},
+		{"\"batch\"", CD_EPROTO},
+		{"{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":1}", CD_EPROTO},
+		{"{\"foo\":1}", CD_EPROTO},
 	};
 	uint64_t ids[2] = {1, 2};
 	size_t i;

@@ -24,7 +24,7 @@ static const char SIG_B[] = "0x6b25a81c789a5221ac6a16cefff8fb12dfff409e2d0d7a591
 
 static void addr(struct address *a, const char *s)
 {
-	CHECK_INT(address_parse(a, s, strlen(s)), ADDRESS_OK);
+	CHECK_INT(address_parse(a, s, strlen(s)), CD_OK);
 }
 
 static void vector_tx(struct safe_proposal *p)
@@ -51,7 +51,7 @@ static void test_hash_is_the_contracts(void)
 	char hex[70], err[SAFE_ERR_MAX] = "";
 
 	vector_tx(&p);
-	CHECK_INT(safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)), SAFE_OK);
+	CHECK_INT(safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)), CD_OK);
 	hex_encode(hex, sizeof(hex), p.hash, 32, 1);
 	CHECK_STR(hex, HASH);
 	safe_proposal_free(&p);
@@ -67,15 +67,15 @@ static void test_signature_is_casts(void)
 	vector_tx(&p);
 	safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err));
 	hex_decode_exact(key, 32, KEY_B, strlen(KEY_B));
-	CHECK_INT(safe_sign(&p, key, sig), SAFE_OK);
+	CHECK_INT(safe_sign(&p, key, sig), CD_OK);
 	hex_encode(hex, sizeof(hex), sig, 65, 1);
 	CHECK_STR(hex, SIG_B);
-	CHECK_INT(safe_recover(p.hash, sig, &who), SAFE_OK);
+	CHECK_INT(safe_recover(p.hash, sig, &who), CD_OK);
 	addr(&b, ADDR_B);
 	CHECK(memcmp(who.b, b.b, 20) == 0);
 	/* A stored hash that is not the fields' own is never signed. */
 	p.hash[0] ^= 1;
-	CHECK_INT(safe_sign(&p, key, sig), SAFE_EINVAL);
+	CHECK_INT(safe_sign(&p, key, sig), CD_EINVAL);
 	safe_proposal_free(&p);
 }
 
@@ -120,7 +120,7 @@ static void test_exec_sorts_signatures(void)
 	memset(s[0].sig, 0xff, 65);
 	s[1].owner.b[0] = 0x01;
 	memset(s[1].sig, 0x01, 65);
-	CHECK_INT(safe_encode_exec(&p.tx, s, 2, &data, &len), SAFE_OK);
+	CHECK_INT(safe_encode_exec(&p.tx, s, 2, &data, &len), CD_OK);
 	/* The packed signatures are the last bytes argument: 130 bytes padded to 160, lowest owner first. */
 	CHECK(len > 160);
 	CHECK(data[len - 160] == 0x01 && data[len - 160 + 65] == 0xff);
@@ -141,7 +141,7 @@ static char *valid_file(void)
 	hex_decode_exact(key, 32, KEY_B, strlen(KEY_B));
 	safe_sign(&p, key, sig);
 	addr(&b, ADDR_B);
-	CHECK_INT(safe_proposal_add_signature(&p, &b, sig, err, sizeof(err)), SAFE_OK);
+	CHECK_INT(safe_proposal_add_signature(&p, &b, sig, err, sizeof(err)), CD_OK);
 	text = safe_proposal_to_json(&p);
 	safe_proposal_free(&p);
 	return text;
@@ -182,7 +182,7 @@ static void test_file_reads_back(void)
 	struct safe_proposal p;
 	char *text = valid_file(), err[SAFE_ERR_MAX] = "", hex[70];
 
-	CHECK_INT(safe_proposal_parse(text, strlen(text), &p, err, sizeof(err)), SAFE_OK);
+	CHECK_INT(safe_proposal_parse(text, strlen(text), &p, err, sizeof(err)), CD_OK);
 	CHECK_MSG(err[0] == 0, "%s", err);
 	CHECK_INT(p.nsigs, 1);
 	hex_encode(hex, sizeof(hex), p.hash, 32, 1);
@@ -228,7 +228,7 @@ static void test_file_refusals(void)
 		CHECK_MSG(bad != NULL, "case %zu: pattern not in the file", i);
 		if (!bad)
 			continue;
-		CHECK_MSG(safe_proposal_parse(bad, strlen(bad), &p, err, sizeof(err)) != SAFE_OK, "case %zu accepted", i);
+		CHECK_MSG(safe_proposal_parse(bad, strlen(bad), &p, err, sizeof(err)) != CD_OK, "case %zu accepted", i);
 		CHECK_MSG(strstr(err, cases[i].why) != NULL, "case %zu: \"%s\" does not say \"%s\"", i, err, cases[i].why);
 		free(bad);
 	}

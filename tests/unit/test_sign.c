@@ -27,12 +27,12 @@ static const uint8_t CURVE_N[32] = {
 
 static void key_of(uint8_t key[32], const char *hex)
 {
-	CHECK(hex_decode_exact(key, 32, hex, strlen(hex)) == HEX_OK);
+	CHECK(hex_decode_exact(key, 32, hex, strlen(hex)) == CD_OK);
 }
 
 static void addr_of(struct address *a, const char *text)
 {
-	CHECK(address_parse(a, text, strlen(text)) == ADDRESS_OK);
+	CHECK(address_parse(a, text, strlen(text)) == CD_OK);
 }
 
 static int hex_is(const uint8_t *p, size_t n, const char *want)
@@ -58,12 +58,12 @@ static void web3js_reference_example_signs_identically(void)
 	key_of(key, "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
 	sign_message_hash(bytes("Some data"), 9, digest);
 	CHECK(hex_is(digest, 32, "0x1da44b586eb0729ff70a73c326926f6ed5a25f5b056e7f47fbc6e58d86871655"));
-	CHECK(sign_message(bytes("Some data"), 9, key, sig) == SIGN_OK);
+	CHECK(sign_message(bytes("Some data"), 9, key, sig) == CD_OK);
 	sign_sig_format(sig, text);
 	CHECK_STR(text, "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd"
 	                "6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
-	CHECK(sign_key_address(key, &from) == SIGN_OK);
-	CHECK(sign_message_verify(bytes("Some data"), 9, sig, &from) == SIGN_OK);
+	CHECK(sign_key_address(key, &from) == CD_OK);
+	CHECK(sign_message_verify(bytes("Some data"), 9, sig, &from) == CD_OK);
 }
 
 enum { RACERS = 8 };
@@ -117,8 +117,8 @@ static void threads_share_one_context_and_sign_identically(void)
 	pthread_barrier_destroy(&start);
 	for (int i = 0; i < RACERS; i++) {
 		CHECK(r[i].ctx != NULL && r[i].ctx == r[0].ctx);
-		CHECK_INT(r[i].rc_sign, SIGN_OK);
-		CHECK_INT(r[i].rc_addr, SIGN_OK);
+		CHECK_INT(r[i].rc_sign, CD_OK);
+		CHECK_INT(r[i].rc_addr, CD_OK);
 		CHECK_STR(r[i].sig, "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd"
 		                    "6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
 		CHECK(memcmp(r[i].from.b, want.b, sizeof(want.b)) == 0);
@@ -171,7 +171,7 @@ static void keyaddrtest_keys_give_their_addresses(void)
 
 		key_of(key, k);
 		snprintf(want, sizeof(want), "0x%s", a); /* the file omits the 0x */
-		CHECK(sign_key_address(key, &got) == SIGN_OK);
+		CHECK(sign_key_address(key, &got) == CD_OK);
 		CHECK_MSG(hex_is(got.b, 20, want), "address of %s", k);
 		n++;
 	}
@@ -188,18 +188,18 @@ static void signatures_verify_and_name_every_failure(void)
 	key_of(key, DEV_KEY);
 	addr_of(&me, DEV_ADDR);
 	addr_of(&other, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
-	CHECK(sign_message(bytes("hello"), 5, key, sig) == SIGN_OK);
+	CHECK(sign_message(bytes("hello"), 5, key, sig) == CD_OK);
 	CHECK(sig[64] == 27 || sig[64] == 28);
-	CHECK_INT(sign_message_verify(bytes("hello"), 5, sig, &me), SIGN_OK);
+	CHECK_INT(sign_message_verify(bytes("hello"), 5, sig, &me), CD_OK);
 	CHECK_INT(sign_message_verify(bytes("hello"), 5, sig, &other), SIGN_EMISMATCH);
 	CHECK_INT(sign_message_verify(bytes("hellp"), 5, sig, &me), SIGN_EMISMATCH);
 	/* v as 0/1 is the same signature */
 	memcpy(bad, sig, sizeof(bad));
 	bad[64] = (uint8_t)(sig[64] - 27);
-	CHECK_INT(sign_message_verify(bytes("hello"), 5, bad, &me), SIGN_OK);
+	CHECK_INT(sign_message_verify(bytes("hello"), 5, bad, &me), CD_OK);
 	/* the other recovery id gives another key */
 	bad[64] = (uint8_t)(27 + ((sig[64] - 27) ^ 1));
-	CHECK(sign_message_verify(bytes("hello"), 5, bad, &me) != SIGN_OK);
+	CHECK(sign_message_verify(bytes("hello"), 5, bad, &me) != CD_OK);
 	bad[64] = 29;
 	CHECK_INT(sign_message_verify(bytes("hello"), 5, bad, &me), SIGN_EBADSIG);
 	/* r = 0, s = 0, r = n */
@@ -223,14 +223,14 @@ static void high_s_twin_recovers_the_same_signer(void)
 
 	key_of(key, DEV_KEY);
 	addr_of(&me, DEV_ADDR);
-	CHECK(sign_message(bytes("twin"), 4, key, sig) == SIGN_OK);
+	CHECK(sign_message(bytes("twin"), 4, key, sig) == CD_OK);
 	u256_from_be(&n, CURVE_N, 32);
 	u256_from_be(&s, sig + 32, 32);
-	CHECK(u256_sub(&s, n, s) == U256_OK);
+	CHECK(u256_sub(&s, n, s) == CD_OK);
 	memcpy(twin, sig, 32);
 	u256_to_be(s, twin + 32);
 	twin[64] = (uint8_t)(27 + ((sig[64] - 27) ^ 1));
-	CHECK_INT(sign_message_verify(bytes("twin"), 4, twin, &me), SIGN_OK);
+	CHECK_INT(sign_message_verify(bytes("twin"), 4, twin, &me), CD_OK);
 }
 
 static void signing_is_deterministic_and_low_s(void)
@@ -247,8 +247,8 @@ static void signing_is_deterministic_and_low_s(void)
 	for (int i = 0; i < 200; i++) {
 		int n = snprintf(msg, sizeof(msg), "message %d", i);
 
-		CHECK(sign_message(bytes(msg), (size_t)n, key, a) == SIGN_OK);
-		CHECK(sign_message(bytes(msg), (size_t)n, key, b) == SIGN_OK);
+		CHECK(sign_message(bytes(msg), (size_t)n, key, a) == CD_OK);
+		CHECK(sign_message(bytes(msg), (size_t)n, key, b) == CD_OK);
 		CHECK(memcmp(a, b, sizeof(a)) == 0);
 		CHECK(memcmp(a + 32, half_n, 32) <= 0);
 		parity[a[64] - 27]++;
@@ -264,12 +264,12 @@ static void empty_and_binary_messages_sign(void)
 
 	key_of(key, DEV_KEY);
 	addr_of(&me, DEV_ADDR);
-	CHECK(sign_message(NULL, 0, key, sig) == SIGN_OK);
-	CHECK(sign_message_recover(NULL, 0, sig, &got) == SIGN_OK && memcmp(got.b, me.b, 20) == 0);
-	CHECK(sign_message(bin, sizeof(bin), key, sig) == SIGN_OK);
-	CHECK(sign_message_verify(bin, sizeof(bin), sig, &me) == SIGN_OK);
+	CHECK(sign_message(NULL, 0, key, sig) == CD_OK);
+	CHECK(sign_message_recover(NULL, 0, sig, &got) == CD_OK && memcmp(got.b, me.b, 20) == 0);
+	CHECK(sign_message(bin, sizeof(bin), key, sig) == CD_OK);
+	CHECK(sign_message_verify(bin, sizeof(bin), sig, &me) == CD_OK);
 	CHECK(sign_message_verify(bin, sizeof(bin) - 1, sig, &me) == SIGN_EMISMATCH);
-	CHECK_INT(sign_message(NULL, 1, key, sig), SIGN_EINVAL);
+	CHECK_INT(sign_message(NULL, 1, key, sig), CD_EINVAL);
 }
 
 static void hex_signatures_parse_strictly(void)
@@ -279,11 +279,11 @@ static void hex_signatures_parse_strictly(void)
 	char text[sizeof(good) + 4];
 	uint8_t sig[SIGN_SIG_SIZE];
 
-	CHECK(sign_sig_parse(sig, good, strlen(good)) == SIGN_OK && sig[64] == 28);
+	CHECK(sign_sig_parse(sig, good, strlen(good)) == CD_OK && sig[64] == 28);
 	strcpy(text, good);
 	text[strlen(text) - 2] = '0';
 	text[strlen(text) - 1] = '1';
-	CHECK(sign_sig_parse(sig, text, strlen(text)) == SIGN_OK && sig[64] == 28); /* v 1 becomes 28 */
+	CHECK(sign_sig_parse(sig, text, strlen(text)) == CD_OK && sig[64] == 28); /* v 1 becomes 28 */
 	text[strlen(text) - 1] = '2';
 	CHECK_INT(sign_sig_parse(sig, text, strlen(text)), SIGN_EBADSIG);
 	CHECK_INT(sign_sig_parse(sig, good, strlen(good) - 2), SIGN_EBADSIG);
@@ -293,7 +293,7 @@ static void hex_signatures_parse_strictly(void)
 	strcpy(text, good);
 	text[10] = 'z';
 	CHECK_INT(sign_sig_parse(sig, text, strlen(text)), SIGN_EBADSIG);
-	CHECK(sign_sig_parse(sig, good + 2, strlen(good) - 2) == SIGN_OK);
+	CHECK(sign_sig_parse(sig, good + 2, strlen(good) - 2) == CD_OK);
 }
 
 static void invalid_keys_are_refused(void)
@@ -304,13 +304,13 @@ static void invalid_keys_are_refused(void)
 
 	memset(key, 0, 32);
 	memset(sig, 0xee, sizeof(sig));
-	CHECK_INT(sign_message(bytes("x"), 1, key, sig), SIGN_EINVAL);
+	CHECK_INT(sign_message(bytes("x"), 1, key, sig), CD_EKEY);
 	CHECK(sig[0] == 0xee);
-	CHECK_INT(sign_key_address(key, &a), SIGN_EINVAL);
+	CHECK_INT(sign_key_address(key, &a), CD_EKEY);
 	memcpy(key, CURVE_N, 32);
-	CHECK_INT(sign_digest(key, key, rs, &recid), SIGN_EINVAL);
-	CHECK_INT(sign_key_address(key, &a), SIGN_EINVAL);
-	CHECK(strcmp(sign_strerror(SIGN_EMISMATCH), "signed by another address") == 0);
+	CHECK_INT(sign_digest(key, key, rs, &recid), CD_EKEY);
+	CHECK_INT(sign_key_address(key, &a), CD_EKEY);
+	CHECK(strcmp(cd_strerror(SIGN_EMISMATCH), "signed by another address") == 0);
 }
 
 static const struct test_case cases[] = {

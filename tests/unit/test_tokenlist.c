@@ -135,7 +135,7 @@ static void test_replace_is_private_and_keeps_the_old_file_on_failure(void)
 
 	make_dir();
 	snprintf(path, sizeof(path), "%s/sub/tokens", dir);
-	CHECK_INT(fsutil_replace(path, "one\n", 4, err, sizeof(err)), FSUTIL_OK);
+	CHECK_INT(fsutil_replace(path, "one\n", 4, err, sizeof(err)), CD_OK);
 	CHECK_INT(stat(path, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0600);
 	back = test_read_file(path, &len);
@@ -147,7 +147,7 @@ static void test_replace_is_private_and_keeps_the_old_file_on_failure(void)
 
 		snprintf(sub, sizeof(sub), "%s/sub", dir);
 		chmod(sub, 0500);
-		CHECK_INT(fsutil_replace(path, "two\n", 4, err, sizeof(err)), FSUTIL_EIO);
+		CHECK_INT(fsutil_replace(path, "two\n", 4, err, sizeof(err)), CD_EIO);
 		CHECK_MSG(strstr(err, "Permission denied") != NULL, "%s", err);
 		back = test_read_file(path, &len);
 		CHECK_STR(back, "one\n");

@@ -32,13 +32,13 @@ static uint8_t *unhex(const char *s, size_t *n)
 	if (!buf)
 		abort();
 	*n = 0;
-	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == HEX_OK, "bad hex in vector: %.40s", s ? s : "(null)");
+	CHECK_MSG(s && hex_decode(buf, len / 2 + 1, n, s, len) == CD_OK, "bad hex in vector: %.40s", s ? s : "(null)");
 	return buf;
 }
 
 static void key_of(uint8_t key[32], const char *hex)
 {
-	CHECK(hex_decode_exact(key, 32, hex, strlen(hex)) == HEX_OK);
+	CHECK(hex_decode_exact(key, 32, hex, strlen(hex)) == CD_OK);
 }
 
 static cJSON *load_json(const char *path, int gz)
@@ -81,7 +81,7 @@ static struct tx json_tx(const char *text)
 	cJSON *j = cJSON_Parse(text);
 
 	CHECK_MSG(j != NULL, "bad JSON in test: %s", text);
-	CHECK_MSG(tx_from_json(j, &t, err, sizeof(err)) == TX_OK, "%s: %s", text, err);
+	CHECK_MSG(tx_from_json(j, &t, err, sizeof(err)) == CD_OK, "%s: %s", text, err);
 	cJSON_Delete(j);
 	return t;
 }
@@ -127,18 +127,18 @@ static void eip155_example_signs_byte_for_byte(void)
 	memset(t.to, 0x35, 20);
 	t.value = u256_from_u64(1000000000000000000ULL);
 
-	CHECK(tx_signing_payload(&t, &payload, &n) == TX_OK);
+	CHECK(tx_signing_payload(&t, &payload, &n) == CD_OK);
 	CHECK_MSG(same_hex(payload, n, blocks[0]), "signing data differs");
 	free(payload);
-	CHECK(tx_signing_hash(&t, hash) == TX_OK);
+	CHECK(tx_signing_hash(&t, hash) == CD_OK);
 	CHECK_MSG(same_hex(hash, 32, blocks[1]), "signing hash differs");
 	memset(key, 0x46, 32);
-	CHECK(tx_sign(&t, key, &raw) == TX_OK);
+	CHECK(tx_sign(&t, key, &raw) == CD_OK);
 	CHECK_MSG(same_hex(raw.bytes, raw.len, blocks[2]), "signed tx differs");
 	want = unhex(blocks[2], &n);
 	keccak256(hash, want, n);
 	CHECK(memcmp(hash, raw.hash, 32) == 0);
-	CHECK(tx_decode(raw.bytes, raw.len, &dec, &sig, NULL, 0) == TX_OK);
+	CHECK(tx_decode(raw.bytes, raw.len, &dec, &sig, NULL, 0) == CD_OK);
 	u256_format_dec(tx_sig_v(&dec, &sig), vtext, sizeof(vtext));
 	CHECK_STR(vtext, "37");
 	u256_format_dec(sig.r, vtext, sizeof(vtext));
@@ -166,7 +166,7 @@ static struct u256 ethers_u256(const cJSON *o, const char *key)
 
 	/* ethers writes zero as a bare "0x" */
 	if (s && strcmp(s, "0x") != 0)
-		CHECK(u256_parse_hex(&v, s, strlen(s)) == U256_OK);
+		CHECK(u256_parse_hex(&v, s, strlen(s)) == CD_OK);
 	return v;
 }
 
@@ -187,7 +187,7 @@ static void ethers_tx(const cJSON *o, enum ethers_form form, struct tx *t, int *
 	*usable = 1;
 	s = jstr(o, "chainId");
 	if (s)
-		chain = u256_to_u64(ethers_u256(o, "chainId"), &chain) == U256_OK ? chain : 0;
+		chain = u256_to_u64(ethers_u256(o, "chainId"), &chain) == CD_OK ? chain : 0;
 	if (form == E_EIP155 && (!s || chain == 0))
 		*usable = 0;
 	t->type = form == E_BERLIN ? TX_ACCESS_LIST : form == E_LONDON ? TX_DYNAMIC_FEE : TX_LEGACY;
@@ -195,7 +195,7 @@ static void ethers_tx(const cJSON *o, enum ethers_form form, struct tx *t, int *
 	t->chain_id = t->has_chain_id ? chain : 0;
 	v = cJSON_GetObjectItemCaseSensitive(o, "nonce");
 	t->nonce = cJSON_IsNumber(v) ? (uint64_t)v->valueint : 0;
-	CHECK(u256_to_u64(ethers_u256(o, "gasLimit"), &t->gas) == U256_OK);
+	CHECK(u256_to_u64(ethers_u256(o, "gasLimit"), &t->gas) == CD_OK);
 	t->gas_price = ethers_u256(o, "gasPrice");
 	t->max_fee_per_gas = ethers_u256(o, "maxFeePerGas");
 	t->max_priority_fee_per_gas = ethers_u256(o, "maxPriorityFeePerGas");
@@ -203,7 +203,7 @@ static void ethers_tx(const cJSON *o, enum ethers_form form, struct tx *t, int *
 	s = jstr(o, "to");
 	if (s) {
 		t->has_to = true;
-		CHECK(hex_decode_exact(t->to, 20, s, strlen(s)) == HEX_OK);
+		CHECK(hex_decode_exact(t->to, 20, s, strlen(s)) == CD_OK);
 	}
 	s = jstr(o, "data");
 	if (s && strlen(s) > 2) {
@@ -222,11 +222,11 @@ static void ethers_tx(const cJSON *o, enum ethers_form form, struct tx *t, int *
 			size_t i = 0;
 
 			s = jstr(e, "address");
-			CHECK(s && hex_decode_exact(ent->address, 20, s, strlen(s)) == HEX_OK);
+			CHECK(s && hex_decode_exact(ent->address, 20, s, strlen(s)) == CD_OK);
 			ent->key_count = (size_t)cJSON_GetArraySize(keys);
 			ent->keys = ent->key_count ? calloc(ent->key_count, 32) : NULL;
 			cJSON_ArrayForEach(k, keys) {
-				CHECK(hex_decode_exact(ent->keys[i], 32, k->valuestring, strlen(k->valuestring)) == HEX_OK);
+				CHECK(hex_decode_exact(ent->keys[i], 32, k->valuestring, strlen(k->valuestring)) == CD_OK);
 				i++;
 			}
 		}
@@ -247,7 +247,7 @@ static void ethers_vectors(int which)
 		struct address me;
 
 		key_of(key, jstr(c, "privateKey"));
-		CHECK(sign_key_address(key, &me) == SIGN_OK);
+		CHECK(sign_key_address(key, &me) == CD_OK);
 		for (int f = 0; f < E_FORMS; f++) {
 			struct tx t, dec;
 			struct tx_sig sig;
@@ -265,20 +265,20 @@ static void ethers_vectors(int which)
 			total++;
 			if (which == 0) {
 				/* the signing payload */
-				ok = tx_signing_payload(&t, &p, &n) == TX_OK && same_hex(p, n, jstr(c, ethers_unsigned[f]));
+				ok = tx_signing_payload(&t, &p, &n) == CD_OK && same_hex(p, n, jstr(c, ethers_unsigned[f]));
 				if (ok)
 					free(p);
 			} else if (which == 1) {
 				/* signing gives ethers' bytes exactly */
-				ok = tx_sign(&t, key, &raw) == TX_OK && same_hex(raw.bytes, raw.len, jstr(c, ethers_signed[f]));
+				ok = tx_sign(&t, key, &raw) == CD_OK && same_hex(raw.bytes, raw.len, jstr(c, ethers_signed[f]));
 				tx_raw_free(&raw);
 			} else {
 				/* ethers' signed bytes decode to the same transaction and recover the key's address */
 				want = unhex(jstr(c, ethers_signed[f]), &wn);
-				ok = tx_decode(want, wn, &dec, &sig, NULL, 0) == TX_OK &&
-				     tx_recover_sender(&dec, &sig, &from) == TX_OK &&
+				ok = tx_decode(want, wn, &dec, &sig, NULL, 0) == CD_OK &&
+				     tx_recover_sender(&dec, &sig, &from) == CD_OK &&
 				     memcmp(from.b, me.b, 20) == 0 &&
-				     tx_encode_signed(&dec, &sig, &raw) == TX_OK &&
+				     tx_encode_signed(&dec, &sig, &raw) == CD_OK &&
 				     raw.len == wn && memcmp(raw.bytes, want, wn) == 0;
 				if (ok)
 					tx_raw_free(&raw);
@@ -334,10 +334,10 @@ static int tt_accept(const uint8_t *raw, size_t len, struct address *from, char 
 	int rc;
 
 	rc = tx_decode(raw, len, &t, &sig, why, whylen);
-	if (rc != TX_OK)
+	if (rc != CD_OK)
 		return rc;
 	rc = tx_recover_sender(&t, &sig, from);
-	if (rc != TX_OK) {
+	if (rc != CD_OK) {
 		snprintf(why, whylen, "no sender recovers");
 	} else if (t.has_chain_id && t.chain_id != 1) {
 		snprintf(why, whylen, "chain id %llu", (unsigned long long)t.chain_id);
@@ -395,21 +395,21 @@ static void ethereum_tests_give_the_latest_fork_result(void)
 				if (!raw)
 					abort();
 				/* Some invalid cases are not even hex of whole bytes: those are rejections too. */
-				if (hex_decode(raw, strlen(txbytes) / 2 + 1, &n, txbytes, strlen(txbytes)) != HEX_OK) {
+				if (hex_decode(raw, strlen(txbytes) / 2 + 1, &n, txbytes, strlen(txbytes)) != CD_OK) {
 					rc = TX_EDECODE;
 				} else {
 					rc = tt_accept(raw, n, &from, why, sizeof(why));
 				}
 				if (exc) {
 					invalid++;
-					if (rc == TX_OK) {
+					if (rc == CD_OK) {
 						wrong++;
 						CHECK_MSG(0, "%s (%s): accepted", path, exc);
 					}
 				} else {
 					valid++;
 					keccak256(hash, raw, n);
-					if (rc != TX_OK) {
+					if (rc != CD_OK) {
 						wrong++;
 						CHECK_MSG(0, "%s: rejected: %s", path, why);
 					} else if (!same_hex(from.b, 20, jstr(res, "sender")) || !same_hex(hash, 32, jstr(res, "hash"))) {
@@ -443,9 +443,9 @@ static void json_eip1559_transaction_parses(void)
 	CHECK(t.has_to && t.to[0] == 0x70);
 	CHECK(t.has_from && t.from[0] == 0xf3);
 	CHECK_INT(t.gas, 21000);
-	CHECK(u256_to_u64(t.max_fee_per_gas, &fee) == U256_OK && fee == 2000000000);
+	CHECK(u256_to_u64(t.max_fee_per_gas, &fee) == CD_OK && fee == 2000000000);
 	CHECK(t.data == NULL && t.data_len == 0);
-	CHECK(tx_check(&t, NULL, 0) == TX_OK);
+	CHECK(tx_check(&t, NULL, 0) == CD_OK);
 	tx_free(&t);
 }
 
@@ -548,7 +548,7 @@ static void json_rejects_with_the_field_named(void)
 		CHECK_MSG(j != NULL, "case %zu: bad JSON", i);
 		strcpy(err, "untouched");
 		rc = tx_from_json(j, &t, err, sizeof(err));
-		CHECK_MSG(rc == TX_EINVAL, "case %zu: rc %d", i, rc);
+		CHECK_MSG(rc == CD_EINVAL, "case %zu: rc %d", i, rc);
 		CHECK_STR(err, cases[i].err);
 		CHECK(t.data == NULL && t.access_list == NULL);
 		cJSON_Delete(j);
@@ -580,10 +580,10 @@ static struct tx roundtrip(const struct tx *t, const uint8_t key[32], struct tx_
 	struct address from, me;
 	char err[TX_ERR_MAX] = "";
 
-	CHECK(tx_sign(t, key, raw) == TX_OK);
-	CHECK_MSG(tx_decode(raw->bytes, raw->len, &dec, &sig, err, sizeof(err)) == TX_OK, "decode: %s", err);
-	CHECK(tx_recover_sender(&dec, &sig, &from) == TX_OK);
-	CHECK(sign_key_address(key, &me) == SIGN_OK);
+	CHECK(tx_sign(t, key, raw) == CD_OK);
+	CHECK_MSG(tx_decode(raw->bytes, raw->len, &dec, &sig, err, sizeof(err)) == CD_OK, "decode: %s", err);
+	CHECK(tx_recover_sender(&dec, &sig, &from) == CD_OK);
+	CHECK(sign_key_address(key, &me) == CD_OK);
 	CHECK(memcmp(from.b, me.b, 20) == 0);
 	return dec;
 }
@@ -619,8 +619,8 @@ static void u256_max_values_and_big_chain_ids_roundtrip(void)
 		struct tx_sig sig;
 		struct tx again;
 
-		CHECK(tx_decode(raw.bytes, raw.len, &again, &sig, NULL, 0) == TX_OK);
-		CHECK(u256_to_u64(tx_sig_v(&again, &sig), &v64) == U256_EOVERFLOW);
+		CHECK(tx_decode(raw.bytes, raw.len, &again, &sig, NULL, 0) == CD_OK);
+		CHECK(u256_to_u64(tx_sig_v(&again, &sig), &v64) == CD_ERANGE);
 		tx_free(&again);
 	}
 	tx_free(&d);
@@ -642,8 +642,8 @@ static void pre_eip155_legacy_uses_v_27_or_28(void)
 	d = roundtrip(&t, key, &raw);
 	CHECK(!d.has_chain_id);
 	tx_free(&d);
-	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == TX_OK);
-	CHECK(u256_to_u64(tx_sig_v(&d, &sig), &v) == U256_OK && (v == 27 || v == 28));
+	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == CD_OK);
+	CHECK(u256_to_u64(tx_sig_v(&d, &sig), &v) == CD_OK && (v == 27 || v == 28));
 	tx_free(&d);
 	tx_raw_free(&raw);
 }
@@ -659,7 +659,7 @@ static void contract_creation_and_empty_data_encode_as_empty_strings(void)
 	key_of(key, DEV_KEY);
 	t.has_to = false;
 	/* [chainId, nonce, prio, max, gas, to = 0x80, value = 0x80, data = 0x80, [] ] */
-	CHECK(tx_signing_payload(&t, &p, &n) == TX_OK);
+	CHECK(tx_signing_payload(&t, &p, &n) == CD_OK);
 	CHECK(n > 5 && p[0] == 0x02 && memcmp(p + n - 4, "\x80\x80\x80\xc0", 4) == 0);
 	free(p);
 	t.data = code;
@@ -667,7 +667,7 @@ static void contract_creation_and_empty_data_encode_as_empty_strings(void)
 	t.gas = 100000;
 	d = roundtrip(&t, key, &raw);
 	CHECK(!d.has_to && d.data_len == sizeof(code) && memcmp(d.data, code, sizeof(code)) == 0);
-	CHECK(tx_check(&d, NULL, 0) == TX_OK);
+	CHECK(tx_check(&d, NULL, 0) == CD_OK);
 	tx_free(&d);
 	tx_raw_free(&raw);
 }
@@ -701,11 +701,11 @@ static void access_lists_roundtrip_in_both_typed_envelopes(void)
 		tx_free(&d);
 		tx_raw_free(&raw);
 	}
-	CHECK(tx_intrinsic_gas(&t, &need) == TX_OK);
+	CHECK(tx_intrinsic_gas(&t, &need) == CD_OK);
 	CHECK_INT(need, 21000 + 2 * 2400 + 2 * 1900);
 	CHECK(tx_check(&t, NULL, 0) == TX_ERULE); /* 21000 gas is not enough */
 	t.type = TX_LEGACY;
-	CHECK(tx_sign(&t, key, &raw) == TX_EINVAL); /* legacy has no access list */
+	CHECK(tx_sign(&t, key, &raw) == CD_EINVAL); /* legacy has no access list */
 }
 
 static void signatures_are_low_s_and_deterministic(void)
@@ -722,11 +722,11 @@ static void signatures_are_low_s_and_deterministic(void)
 		t.nonce = nonce;
 		t.type = (enum tx_type)(nonce % 3);
 		t.gas_price = u256_from_u64(nonce + 1);
-		CHECK(tx_sign(&t, key, &a) == TX_OK);
-		CHECK(tx_sign(&t, key, &b) == TX_OK);
+		CHECK(tx_sign(&t, key, &a) == CD_OK);
+		CHECK(tx_sign(&t, key, &b) == CD_OK);
 		CHECK(a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0 && memcmp(a.hash, b.hash, 32) == 0);
 		/* tx_decode refuses s > n/2, so decoding proves low s */
-		if (tx_decode(a.bytes, a.len, &d, &sig, NULL, 0) == TX_OK) {
+		if (tx_decode(a.bytes, a.len, &d, &sig, NULL, 0) == CD_OK) {
 			low++;
 			parity[sig.y_parity]++;
 			tx_free(&d);
@@ -752,13 +752,13 @@ static void high_s_and_bad_v_are_rejected(void)
 	};
 
 	key_of(key, DEV_KEY);
-	CHECK(tx_sign(&t, key, &raw) == TX_OK);
-	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == TX_OK);
+	CHECK(tx_sign(&t, key, &raw) == CD_OK);
+	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == CD_OK);
 	/* (r, n - s, 1 - parity) is the same signature's malleable twin */
 	u256_from_be(&n, N, 32);
-	CHECK(u256_sub(&sig.s, n, sig.s) == U256_OK);
+	CHECK(u256_sub(&sig.s, n, sig.s) == CD_OK);
 	sig.y_parity ^= 1;
-	CHECK(tx_encode_signed(&d, &sig, &bad) == TX_OK);
+	CHECK(tx_encode_signed(&d, &sig, &bad) == CD_OK);
 	CHECK_INT(tx_decode(bad.bytes, bad.len, &t, NULL, err, sizeof(err)), TX_ESIG);
 	CHECK_STR(err, "s: above n/2 (EIP-2 requires low s)");
 	tx_raw_free(&bad);
@@ -792,14 +792,14 @@ static void invalid_keys_are_refused(void)
 	};
 
 	memset(key, 0, 32);
-	CHECK_INT(tx_sign(&t, key, &raw), TX_EKEY);
+	CHECK_INT(tx_sign(&t, key, &raw), CD_EKEY);
 	CHECK(raw.bytes == NULL);
 	memcpy(key, N, 32);
-	CHECK_INT(tx_sign(&t, key, &raw), TX_EKEY);
+	CHECK_INT(tx_sign(&t, key, &raw), CD_EKEY);
 	t.type = TX_DYNAMIC_FEE;
 	t.has_chain_id = false;
 	key[31] = 1;
-	CHECK_INT(tx_sign(&t, key, &raw), TX_EINVAL); /* typed without a chain id */
+	CHECK_INT(tx_sign(&t, key, &raw), CD_EINVAL); /* typed without a chain id */
 }
 
 static void node_rules_name_what_is_wrong(void)
@@ -808,7 +808,7 @@ static void node_rules_name_what_is_wrong(void)
 	struct tx t = base_1559();
 	char err[TX_ERR_MAX];
 
-	CHECK(tx_check(&t, err, sizeof(err)) == TX_OK);
+	CHECK(tx_check(&t, err, sizeof(err)) == CD_OK);
 	t.max_priority_fee_per_gas = u256_from_u64(30000000001ULL);
 	CHECK_INT(tx_check(&t, err, sizeof(err)), TX_ERULE);
 	CHECK_STR(err, "maxPriorityFeePerGas: above maxFeePerGas");
@@ -842,7 +842,7 @@ static void json_transaction_signs_like_the_struct(void)
 
 	/* EIP-155's example again, through JSON */
 	memset(key, 0x46, 32);
-	CHECK(tx_sign(&a, key, &raw) == TX_OK);
+	CHECK(tx_sign(&a, key, &raw) == CD_OK);
 	CHECK(same_hex(raw.bytes, raw.len, "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a"
 	                                   "76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067"
 	                                   "cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83"));
@@ -851,9 +851,9 @@ static void json_transaction_signs_like_the_struct(void)
 
 	key_of(key, DEV_KEY);
 	a = base_1559();
-	CHECK(tx_sign(&a, key, &raw) == TX_OK);
-	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == TX_OK);
-	CHECK(tx_recover_sender(&d, &sig, &from) == TX_OK);
+	CHECK(tx_sign(&a, key, &raw) == CD_OK);
+	CHECK(tx_decode(raw.bytes, raw.len, &d, &sig, NULL, 0) == CD_OK);
+	CHECK(tx_recover_sender(&d, &sig, &from) == CD_OK);
 	address_format(&from, text);
 	CHECK_STR(text, DEV_ADDR);
 	tx_free(&d);

@@ -82,12 +82,12 @@ static int load(struct explorer_doc *d, const char *tx, const char *receipt, cJS
 	d->state = DOC_READY;
 	*jr = NULL;
 	t = test_rpc_result(tx, jt);
-	if (!t || eth_decode_tx(t, &d->tx, err, sizeof(err)) != ETH_OK)
+	if (!t || eth_decode_tx(t, &d->tx, err, sizeof(err)) != CD_OK)
 		return -1;
 	if (!receipt)
 		return 0;
 	r = test_rpc_result(receipt, jr);
-	if (!r || eth_decode_receipt(r, &d->receipt, err, sizeof(err)) != ETH_OK)
+	if (!r || eth_decode_receipt(r, &d->receipt, err, sizeof(err)) != CD_OK)
 		return -1;
 	d->has_receipt = true;
 	return 0;
@@ -192,8 +192,8 @@ static void dynamic_fee_call_with_a_log(void)
 	t = cJSON_GetObjectItemCaseSensitive(jt, "result");
 	r = cJSON_GetObjectItemCaseSensitive(jr, "result");
 	lg = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "logs"), 0);
-	CHECK_INT(address_parse(&to, str_of(t, "to"), strlen(str_of(t, "to"))), ADDRESS_OK);
-	CHECK_INT(addressbook_set(book, &to, "emitter", err, sizeof(err)), ADDRESSBOOK_OK);
+	CHECK_INT(address_parse(&to, str_of(t, "to"), strlen(str_of(t, "to"))), CD_OK);
+	CHECK_INT(addressbook_set(book, &to, "emitter", err, sizeof(err)), CD_OK);
 	CHECK_INT(txview_build(&v, &d, &ctx), 0);
 
 	/* no head known: no confirmations; no block time: no age */
