@@ -284,6 +284,7 @@ probe() {
 		eth_getBalance|["@FROM@","latest"]
 		eth_getTransactionCount|["@FROM@","pending"]
 		eth_getCode|["@FROM@","latest"]
+		eth_getStorageAt|["@FROM@","0x0","latest"]
 		ots_searchTransactionsBefore|["@FROM@",0,25]
 		trace_filter|[{"fromBlock":"0x0","toBlock":"@BLOCK@","fromAddress":["@FROM@"]}]
 		eth_getLogs|[{"fromBlock":"0x0","toBlock":"@BLOCK@","topics":["@TRANSFER@","@FROMTOPIC@"]}]
