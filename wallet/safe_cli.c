@@ -918,160 +918,202 @@ static int cmd_info(struct ctx *x)
 	return rc;
 }
 
-static int cmd_propose(struct ctx *x)
+/* The flags propose takes go together as its usage says; an existing --out is never overwritten. */
+static int propose_check_flags(const struct opts *o)
 {
-	struct safe_proposal p;
-	struct address *owners = NULL, who;
-	struct u256 nonce, thr;
-	uint64_t threshold = 0;
-	size_t n = 0;
-	int kinds = !!x->o.to + !!x->o.add_owner + !!x->o.remove_owner + !!x->o.change_threshold;
-	char h[70];
+	int kinds = !!o->to + !!o->add_owner + !!o->remove_owner + !!o->change_threshold;
 	struct stat st;
-	int rc;
 
-	memset(&p, 0, sizeof(p));
-	if (!x->o.out)
+	if (!o->out)
 		return fail(EX_USAGE, "propose needs --out FILE");
 	if (kinds != 1)
 		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
-	if ((x->o.value || x->o.data || x->o.erc20) && !x->o.to)
+	if ((o->value || o->data || o->erc20) && !o->to)
 		return fail(EX_USAGE, "--value, --data and --erc20 go with --to");
-	if (x->o.data && x->o.erc20)
+	if (o->data && o->erc20)
 		return fail(EX_USAGE, "--data and --erc20 exclude each other");
-	if (!!x->o.erc20 != !!x->o.amount)
+	if (!!o->erc20 != !!o->amount)
 		return fail(EX_USAGE, "--erc20 TOKEN goes with --amount N");
-	if (x->o.erc20 && x->o.value)
+	if (o->erc20 && o->value)
 		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
-	if (x->o.threshold && !x->o.add_owner && !x->o.remove_owner)
+	if (o->threshold && !o->add_owner && !o->remove_owner)
 		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
-	if (lstat(x->o.out, &st) == 0)
-		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", x->o.out);
-	rc = parse_addr(x->o.args[0], &p.safe, "SAFE");
-	if (rc == 0 && x->o.threshold)
-		rc = parse_small(x->o.threshold, &threshold, "--threshold");
-	if (rc == 0 && x->o.change_threshold)
-		rc = parse_small(x->o.change_threshold, &threshold, "--change-threshold");
-	if (rc == 0 && x->o.safe_tx_gas)
-		rc = parse_dec(x->o.safe_tx_gas, &p.tx.safe_tx_gas, "--safe-tx-gas");
-	if (rc == 0 && x->o.value) {
-		if (u256_parse_units(&p.tx.value, x->o.value, strlen(x->o.value), 18) != 0)
-			rc = fail(EX_USAGE, "--value %.60s: not an amount of ether", x->o.value);
-	}
-	if (rc == 0 && x->o.data) {
-		size_t l = strlen(x->o.data);
+	if (lstat(o->out, &st) == 0)
+		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", o->out);
+	return 0;
+}
 
-		p.tx.data = malloc(l / 2 + 1);
-		if (!p.tx.data || strncmp(x->o.data, "0x", 2) != 0 ||
-		    hex_decode(p.tx.data, l / 2 + 1, &p.tx.data_len, x->o.data, l) != HEX_OK ||
-		    p.tx.data_len > SAFE_DATA_MAX)
+/* What propose's flags say without asking the node: the Safe, a threshold, safe-tx-gas, value and data. */
+static int propose_parse_flags(const struct opts *o, struct safe_proposal *p, uint64_t *threshold)
+{
+	int rc = parse_addr(o->args[0], &p->safe, "SAFE");
+
+	if (rc == 0 && o->threshold)
+		rc = parse_small(o->threshold, threshold, "--threshold");
+	if (rc == 0 && o->change_threshold)
+		rc = parse_small(o->change_threshold, threshold, "--change-threshold");
+	if (rc == 0 && o->safe_tx_gas)
+		rc = parse_dec(o->safe_tx_gas, &p->tx.safe_tx_gas, "--safe-tx-gas");
+	if (rc == 0 && o->value) {
+		if (u256_parse_units(&p->tx.value, o->value, strlen(o->value), 18) != 0)
+			rc = fail(EX_USAGE, "--value %.60s: not an amount of ether", o->value);
+	}
+	if (rc == 0 && o->data) {
+		size_t l = strlen(o->data);
+
+		p->tx.data = malloc(l / 2 + 1);
+		if (!p->tx.data || strncmp(o->data, "0x", 2) != 0 ||
+		    hex_decode(p->tx.data, l / 2 + 1, &p->tx.data_len, o->data, l) != HEX_OK ||
+		    p->tx.data_len > SAFE_DATA_MAX)
 			rc = fail(EX_USAGE, "--data: not 0x-hex of at most %d bytes", SAFE_DATA_MAX);
 	}
+	return rc;
+}
+
+/* The Safe as it is now (owners, threshold, nonce), and the proposal's chain and nonce from it and --nonce. */
+static int propose_read_safe(struct ctx *x, struct safe_proposal *p, struct address **owners, size_t *n,
+                             struct u256 *thr)
+{
+	struct u256 nonce;
+	int rc = connect_node(x);
+
 	if (rc == 0)
-		rc = connect_node(x);
+		rc = require_contract(x, &p->safe);
 	if (rc == 0)
-		rc = require_contract(x, &p.safe);
+		rc = safe_owners(x, &p->safe, owners, n);
 	if (rc == 0)
-		rc = safe_owners(x, &p.safe, &owners, &n);
+		rc = safe_uint(x, &p->safe, "getThreshold()", thr);
 	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
-	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "nonce()", &nonce);
+		rc = safe_uint(x, &p->safe, "nonce()", &nonce);
 	if (rc != 0)
-		goto out;
-	p.chain_id = x->chain_id;
-	p.tx.nonce = nonce;
+		return rc;
+	p->chain_id = x->chain_id;
+	p->tx.nonce = nonce;
 	if (x->o.nonce) {
-		rc = parse_dec(x->o.nonce, &p.tx.nonce, "--nonce");
-		if (rc == 0 && u256_cmp(p.tx.nonce, nonce) < 0)
+		rc = parse_dec(x->o.nonce, &p->tx.nonce, "--nonce");
+		if (rc == 0 && u256_cmp(p->tx.nonce, nonce) < 0)
 			rc = fail(EX_USAGE, "--nonce %s is already used: the Safe's nonce is past it", x->o.nonce);
-		if (rc != 0)
-			goto out;
 	}
-	if (x->o.to) {
-		rc = parse_addr(x->o.to, &who, "--to");
-		if (rc == 0 && x->o.erc20) {
-			struct address token;
-			struct u256 dec, amount;
-			uint8_t *ret = NULL;
-			size_t len;
-			uint64_t d = 0;
+	return rc;
+}
 
-			rc = parse_addr(x->o.erc20, &token, "--erc20");
-			if (rc == 0)
-				rc = view_sig(x, &token, "decimals()", &ret, &len);
-			if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != ABI_OK || u256_to_u64(dec, &d) != 0))
-				rc = fail(EX_FAIL, "the token's decimals() does not decode");
-			free(ret);
-			if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
-				rc = fail(EX_USAGE, "--amount %.60s: not an amount with the token's %llu decimals",
-				          x->o.amount, (unsigned long long)d);
-			if (rc == 0) {
-				p.tx.to = token;
-				rc = safe_encode_erc20_transfer(&who, amount, &p.tx.data, &p.tx.data_len) == SAFE_OK
-					? 0 : fail(EX_FAIL, "cannot encode the transfer");
-			}
-		} else if (rc == 0) {
-			p.tx.to = who;
-		}
-	} else {
-		/* Owner management: the Safe calls itself. */
-		uint64_t cur;
+/* --to X: a plain call, or with --erc20 a transfer(X, amount) in the token's own decimals. */
+static int propose_call(struct ctx *x, struct safe_proposal *p)
+{
+	struct address who, token;
+	struct u256 dec, amount;
+	uint8_t *ret = NULL;
+	size_t len;
+	uint64_t d = 0;
+	int rc = parse_addr(x->o.to, &who, "--to");
 
-		p.tx.to = p.safe;
-		u256_to_u64(thr, &cur);
-		if (x->o.add_owner) {
-			rc = parse_addr(x->o.add_owner, &who, "--add-owner");
-			if (rc == 0 && is_owner(owners, n, &who))
-				rc = fail(EX_USAGE, "%s is an owner already", x->o.add_owner);
-			if (rc == 0 && threshold > n + 1)
-				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n + 1);
-			if (rc == 0)
-				rc = safe_encode_add_owner(&who, threshold ? threshold : cur, &p.tx.data, &p.tx.data_len);
-		} else if (x->o.remove_owner) {
-			struct address prev;
-
-			rc = parse_addr(x->o.remove_owner, &who, "--remove-owner");
-			if (rc == 0 && !safe_prev_owner(owners, n, &who, &prev))
-				rc = fail(EX_USAGE, "%s is not an owner", x->o.remove_owner);
-			if (rc == 0 && n == 1)
-				rc = fail(EX_USAGE, "a Safe keeps at least one owner");
-			if (rc == 0 && !threshold)
-				threshold = cur < n - 1 ? cur : n - 1;
-			if (rc == 0 && threshold > n - 1)
-				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n - 1);
-			if (rc == 0)
-				rc = safe_encode_remove_owner(&prev, &who, threshold, &p.tx.data, &p.tx.data_len);
-		} else {
-			if (threshold > n)
-				rc = fail(EX_USAGE, "--change-threshold is more than the %zu owners", n);
-			if (rc == 0)
-				rc = safe_encode_change_threshold(threshold, &p.tx.data, &p.tx.data_len);
-		}
-	}
 	if (rc != 0)
-		goto out;
-	if (p.tx.data_len == 0) {
-		free(p.tx.data);
-		p.tx.data = NULL;
+		return rc;
+	if (!x->o.erc20) {
+		p->tx.to = who;
+		return 0;
 	}
-	{
-		char err[SAFE_ERR_MAX] = "";
-
-		if (safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)) != SAFE_OK) {
-			rc = fail(EX_FAIL, "%s", err);
-			goto out;
-		}
-	}
-	rc = check_contract_hash(x, &p);
+	rc = parse_addr(x->o.erc20, &token, "--erc20");
 	if (rc == 0)
-		rc = write_proposal(x->o.out, &p);
+		rc = view_sig(x, &token, "decimals()", &ret, &len);
+	if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != ABI_OK || u256_to_u64(dec, &d) != 0))
+		rc = fail(EX_FAIL, "the token's decimals() does not decode");
+	free(ret);
+	if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
+		rc = fail(EX_USAGE, "--amount %.60s: not an amount with the token's %llu decimals",
+		          x->o.amount, (unsigned long long)d);
 	if (rc == 0) {
-		show_proposal(&p);
-		hex_encode(h, sizeof(h), p.hash, 32, 1);
+		p->tx.to = token;
+		rc = safe_encode_erc20_transfer(&who, amount, &p->tx.data, &p->tx.data_len) == SAFE_OK
+			? 0 : fail(EX_FAIL, "cannot encode the transfer");
+	}
+	return rc;
+}
+
+/* Owner management: the Safe calls itself; the owners and threshold after must still make sense. */
+static int propose_owner_change(const struct opts *o, struct safe_proposal *p, const struct address *owners,
+                                size_t n, struct u256 thr, uint64_t threshold)
+{
+	struct address who;
+	uint64_t cur;
+	int rc = 0;
+
+	p->tx.to = p->safe;
+	u256_to_u64(thr, &cur);
+	if (o->add_owner) {
+		rc = parse_addr(o->add_owner, &who, "--add-owner");
+		if (rc == 0 && is_owner(owners, n, &who))
+			rc = fail(EX_USAGE, "%s is an owner already", o->add_owner);
+		if (rc == 0 && threshold > n + 1)
+			rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n + 1);
+		if (rc == 0)
+			rc = safe_encode_add_owner(&who, threshold ? threshold : cur, &p->tx.data, &p->tx.data_len);
+	} else if (o->remove_owner) {
+		struct address prev;
+
+		rc = parse_addr(o->remove_owner, &who, "--remove-owner");
+		if (rc == 0 && !safe_prev_owner(owners, n, &who, &prev))
+			rc = fail(EX_USAGE, "%s is not an owner", o->remove_owner);
+		if (rc == 0 && n == 1)
+			rc = fail(EX_USAGE, "a Safe keeps at least one owner");
+		if (rc == 0 && !threshold)
+			threshold = cur < n - 1 ? cur : n - 1;
+		if (rc == 0 && threshold > n - 1)
+			rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n - 1);
+		if (rc == 0)
+			rc = safe_encode_remove_owner(&prev, &who, threshold, &p->tx.data, &p->tx.data_len);
+	} else {
+		if (threshold > n)
+			rc = fail(EX_USAGE, "--change-threshold is more than the %zu owners", n);
+		if (rc == 0)
+			rc = safe_encode_change_threshold(threshold, &p->tx.data, &p->tx.data_len);
+	}
+	return rc;
+}
+
+/* Hash the finished proposal, have the Safe confirm the hash, save it, then show it and print the hash. */
+static int propose_save(struct ctx *x, struct safe_proposal *p)
+{
+	char err[SAFE_ERR_MAX] = "", h[70];
+	int rc;
+
+	if (p->tx.data_len == 0) {
+		free(p->tx.data);
+		p->tx.data = NULL;
+	}
+	if (safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, sizeof(err)) != SAFE_OK)
+		return fail(EX_FAIL, "%s", err);
+	rc = check_contract_hash(x, p);
+	if (rc == 0)
+		rc = write_proposal(x->o.out, p);
+	if (rc == 0) {
+		show_proposal(p);
+		hex_encode(h, sizeof(h), p->hash, 32, 1);
 		printf("%s\n", h);
 	}
-out:
+	return rc;
+}
+
+static int cmd_propose(struct ctx *x)
+{
+	struct safe_proposal p;
+	struct address *owners = NULL;
+	struct u256 thr;
+	uint64_t threshold = 0;
+	size_t n = 0;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	rc = propose_check_flags(&x->o);
+	if (rc != 0)
+		return rc;
+	rc = propose_parse_flags(&x->o, &p, &threshold);
+	if (rc == 0)
+		rc = propose_read_safe(x, &p, &owners, &n, &thr);
+	if (rc == 0)
+		rc = x->o.to ? propose_call(x, &p) : propose_owner_change(&x->o, &p, owners, n, thr, threshold);
+	if (rc == 0)
+		rc = propose_save(x, &p);
 	free(owners);
 	safe_proposal_free(&p);
 	return rc;
