@@ -1199,18 +1199,123 @@ static int execution_event(const struct eth_receipt *r, const struct address *sa
 	return -1;
 }
 
+/* The Safe as exec needs it: on the proposal's chain, executing its nonce next, and its owners and threshold. */
+static int exec_read_safe(struct ctx *x, const struct safe_proposal *p, struct address **owners, size_t *n,
+                          uint64_t *threshold)
+{
+	struct u256 nonce, thr;
+	char a[80], b[80];
+	int rc = connect_node(x);
+
+	if (rc == 0)
+		rc = check_online(x, p, &nonce);
+	if (rc == 0 && u256_cmp(p->tx.nonce, nonce) != 0) {
+		u256_format_dec(p->tx.nonce, a, sizeof(a));
+		u256_format_dec(nonce, b, sizeof(b));
+		rc = fail(EX_FAIL, "the proposal has nonce %s but the Safe executes nonce %s next", a, b);
+	}
+	if (rc == 0)
+		rc = safe_owners(x, &p->safe, owners, n);
+	if (rc == 0)
+		rc = safe_uint(x, &p->safe, "getThreshold()", &thr);
+	if (rc == 0 && u256_to_u64(thr, threshold) != 0)
+		rc = fail(EX_FAIL, "getThreshold(): out of range");
+	return rc;
+}
+
+/* Signatures of current owners only (each checked against its owner when the file was read), enough of them. */
+static int exec_owner_signatures(const struct safe_proposal *p, const struct address *owners, size_t n,
+                                 uint64_t threshold, struct safe_signature **use, size_t *nuse)
+{
+	*nuse = 0;
+	*use = calloc(p->nsigs ? p->nsigs : 1, sizeof(**use));
+	if (!*use)
+		return fail(EX_FAIL, "out of memory");
+	for (size_t i = 0; i < p->nsigs; i++) {
+		if (is_owner(owners, n, &p->sigs[i].owner))
+			(*use)[(*nuse)++] = p->sigs[i];
+		else
+			fprintf(stderr, "chaindeck safe: ignoring a signature by a non-owner\n");
+	}
+	if (*nuse < threshold)
+		return fail(EX_FAIL, "%zu owner signature%s of the %llu this Safe needs: not sent", *nuse,
+		            *nuse == 1 ? "" : "s", (unsigned long long)threshold);
+	return 0;
+}
+
+/* The contract's own verdict on the signatures, then on the whole execution; *data is the call to send. */
+static int exec_simulate(struct ctx *x, const struct address *from, const struct safe_proposal *p,
+                         const struct safe_signature *use, size_t nuse, uint8_t **data, size_t *len)
+{
+	uint8_t *ret = NULL;
+	size_t retlen;
+	bool ok = false;
+	int rc;
+
+	if (safe_encode_check_signatures(p->hash, use, nuse, data, len) != SAFE_OK)
+		return fail(EX_FAIL, "cannot encode checkSignatures");
+	rc = eth_call_raw(x, NULL, &p->safe, u256_from_u64(0), *data, *len, &ret, &retlen);
+	free(*data);
+	*data = NULL;
+	free(ret);
+	ret = NULL;
+	if (rc == -2)
+		return fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
+	if (rc != 0)
+		return rc;
+	if (safe_encode_exec(&p->tx, use, nuse, data, len) != SAFE_OK)
+		return fail(EX_FAIL, "cannot encode execTransaction");
+	rc = eth_call_raw(x, from, &p->safe, u256_from_u64(0), *data, *len, &ret, &retlen);
+	if (rc == -2)
+		rc = fail(EX_FAIL, "execTransaction would revert: %s: not sent", x->revert);
+	else if (rc == 0 && abi_decode_bool(ret, retlen, 0, &ok) != ABI_OK)
+		rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
+	free(ret);
+	if (rc == 0 && !ok) {
+		uint8_t *r2 = NULL;
+		size_t l2;
+		int why = eth_call_raw(x, &p->safe, &p->tx.to, p->tx.value, p->tx.data, p->tx.data_len, &r2, &l2);
+
+		free(r2);
+		fprintf(stderr, "chaindeck safe: the Safe transaction's call would fail (%s); executing it records "
+		        "ExecutionFailure and uses nonce\n", why == -2 ? x->revert : "no reason given");
+		if (!x->o.allow_failure)
+			rc = fail(EX_FAIL, "not sent: give --allow-failure to execute it anyway");
+	}
+	return rc;
+}
+
+/* The outcome from the receipt: reverted, or the Safe's ExecutionSuccess / ExecutionFailure event. */
+static int exec_report(const struct eth_receipt *rcpt, const struct safe_proposal *p)
+{
+	char h[70];
+	int ev;
+
+	hex_encode(h, sizeof(h), rcpt->tx_hash, 32, 1);
+	if (!rcpt->has_status || rcpt->status != 1)
+		return fail(EX_FAIL, "transaction %s reverted", h);
+	ev = execution_event(rcpt, &p->safe, p->hash);
+	if (ev == 1) {
+		printf("ExecutionSuccess\t%s\n", h);
+		return 0;
+	}
+	if (ev == 0) {
+		printf("ExecutionFailure\t%s\n", h);
+		return fail(EX_FAIL, "the Safe executed the transaction but its call failed (ExecutionFailure)");
+	}
+	return fail(EX_FAIL, "transaction %s has neither ExecutionSuccess nor ExecutionFailure from the Safe", h);
+}
+
 static int cmd_exec(struct ctx *x)
 {
 	struct safe_proposal p;
 	struct address from, *owners = NULL;
 	struct safe_signature *use = NULL;
-	struct u256 nonce, thr;
 	struct eth_receipt rcpt;
-	uint8_t *data = NULL, *ret = NULL;
-	size_t n = 0, nuse = 0, len, retlen;
-	uint64_t threshold;
-	char h[70], a[80], b[80];
-	int rc, ev;
+	uint8_t *data = NULL;
+	size_t n = 0, nuse = 0, len = 0;
+	uint64_t threshold = 0;
+	int rc;
 
 	memset(&rcpt, 0, sizeof(rcpt));
 	if (!x->o.from)
@@ -1221,110 +1326,20 @@ static int cmd_exec(struct ctx *x)
 	rc = read_proposal(x->o.args[0], &p);
 	if (rc != 0)
 		return rc;
-	rc = connect_node(x);
+	rc = exec_read_safe(x, &p, &owners, &n, &threshold);
 	if (rc == 0)
-		rc = check_online(x, &p, &nonce);
-	if (rc == 0 && u256_cmp(p.tx.nonce, nonce) != 0) {
-		u256_format_dec(p.tx.nonce, a, sizeof(a));
-		u256_format_dec(nonce, b, sizeof(b));
-		rc = fail(EX_FAIL, "the proposal has nonce %s but the Safe executes nonce %s next", a, b);
+		rc = exec_owner_signatures(&p, owners, n, threshold, &use, &nuse);
+	if (rc == 0)
+		rc = exec_simulate(x, &from, &p, use, nuse, &data, &len);
+	if (rc == 0) {
+		fputs("chaindeck safe: executing this Safe transaction:\n", stderr);
+		show_proposal(&p);
+		rc = send_tx(x, &from, &p.safe, data, len, &rcpt);
 	}
 	if (rc == 0)
-		rc = safe_owners(x, &p.safe, &owners, &n);
-	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
-	if (rc == 0 && u256_to_u64(thr, &threshold) != 0)
-		rc = fail(EX_FAIL, "getThreshold(): out of range");
-	if (rc != 0)
-		goto out;
-	/* Signatures of current owners only (each checked against its owner when the file was read). */
-	use = calloc(p.nsigs ? p.nsigs : 1, sizeof(*use));
-	if (!use) {
-		rc = fail(EX_FAIL, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < p.nsigs; i++) {
-		if (is_owner(owners, n, &p.sigs[i].owner))
-			use[nuse++] = p.sigs[i];
-		else
-			fprintf(stderr, "chaindeck safe: ignoring a signature by a non-owner\n");
-	}
-	if (nuse < threshold) {
-		rc = fail(EX_FAIL, "%zu owner signature%s of the %llu this Safe needs: not sent", nuse, nuse == 1 ? "" : "s",
-		          (unsigned long long)threshold);
-		goto out;
-	}
-	/* The contract's own verdict on the signatures, then on the whole execution. */
-	if (safe_encode_check_signatures(p.hash, use, nuse, &data, &len) != SAFE_OK) {
-		rc = fail(EX_FAIL, "cannot encode checkSignatures");
-		goto out;
-	}
-	rc = eth_call_raw(x, NULL, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
-	free(data);
-	data = NULL;
-	free(ret);
-	ret = NULL;
-	if (rc == -2) {
-		rc = fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
-		goto out;
-	}
-	if (rc != 0)
-		goto out;
-	if (safe_encode_exec(&p.tx, use, nuse, &data, &len) != SAFE_OK) {
-		rc = fail(EX_FAIL, "cannot encode execTransaction");
-		goto out;
-	}
-	rc = eth_call_raw(x, &from, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
-	if (rc == -2) {
-		rc = fail(EX_FAIL, "execTransaction would revert: %s: not sent", x->revert);
-		goto out;
-	}
-	if (rc != 0)
-		goto out;
-	{
-		bool ok = false;
-
-		if (abi_decode_bool(ret, retlen, 0, &ok) != ABI_OK) {
-			rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
-			goto out;
-		}
-		if (!ok) {
-			uint8_t *r2 = NULL;
-			size_t l2;
-			int why = eth_call_raw(x, &p.safe, &p.tx.to, p.tx.value, p.tx.data, p.tx.data_len, &r2, &l2);
-
-			free(r2);
-			fprintf(stderr, "chaindeck safe: the Safe transaction's call would fail (%s); executing it records "
-			        "ExecutionFailure and uses nonce\n", why == -2 ? x->revert : "no reason given");
-			if (!x->o.allow_failure) {
-				rc = fail(EX_FAIL, "not sent: give --allow-failure to execute it anyway");
-				goto out;
-			}
-		}
-	}
-	fputs("chaindeck safe: executing this Safe transaction:\n", stderr);
-	show_proposal(&p);
-	rc = send_tx(x, &from, &p.safe, data, len, &rcpt);
-	if (rc != 0)
-		goto out;
-	hex_encode(h, sizeof(h), rcpt.tx_hash, 32, 1);
-	if (!rcpt.has_status || rcpt.status != 1) {
-		rc = fail(EX_FAIL, "transaction %s reverted", h);
-		goto out;
-	}
-	ev = execution_event(&rcpt, &p.safe, p.hash);
-	if (ev == 1) {
-		printf("ExecutionSuccess\t%s\n", h);
-	} else if (ev == 0) {
-		printf("ExecutionFailure\t%s\n", h);
-		rc = fail(EX_FAIL, "the Safe executed the transaction but its call failed (ExecutionFailure)");
-	} else {
-		rc = fail(EX_FAIL, "transaction %s has neither ExecutionSuccess nor ExecutionFailure from the Safe", h);
-	}
-out:
+		rc = exec_report(&rcpt, &p);
 	eth_receipt_free(&rcpt);
 	free(data);
-	free(ret);
 	free(use);
 	free(owners);
 	safe_proposal_free(&p);
