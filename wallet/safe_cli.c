@@ -662,96 +662,110 @@ static void show_proposal(const struct safe_proposal *p)
 
 /* ---- commands ---------------------------------------------------------------------------------- */
 
-static int cmd_create(struct ctx *x)
+/* create's flags: --from, --threshold, --salt and --owners, a list of distinct addresses at least --threshold long. */
+static int create_parse_flags(const struct opts *o, struct address *from, uint64_t *threshold, struct u256 *salt,
+                              struct address owners[SAFE_OWNERS_MAX], size_t *n)
 {
-	struct safe_deployment d;
-	struct address owners[SAFE_OWNERS_MAX], from, predicted, *got = NULL;
-	struct u256 salt = u256_from_u64(0), thr;
-	struct eth_receipt rcpt;
-	uint64_t threshold;
-	uint8_t *init = NULL, *data = NULL, *ret = NULL;
-	const uint8_t *code;
-	size_t n = 0, init_len, len, retlen, code_len, ngot = 0;
-	char t[ADDRESS_TEXT_SIZE];
-	bool yes = false;
 	int rc;
 
-	memset(&rcpt, 0, sizeof(rcpt));
-	safe_canonical(&d);
-	if (!x->o.owners || !x->o.threshold || !x->o.from)
+	if (!o->owners || !o->threshold || !o->from)
 		return fail(EX_USAGE, "create needs --owners A,B,C --threshold N --from ADDRESS");
-	rc = parse_addr(x->o.from, &from, "--from");
+	rc = parse_addr(o->from, from, "--from");
 	if (rc == 0)
-		rc = parse_small(x->o.threshold, &threshold, "--threshold");
-	if (rc == 0 && x->o.salt)
-		rc = parse_dec(x->o.salt, &salt, "--salt");
-	for (const char *s = x->o.owners; rc == 0 && *s;) {
+		rc = parse_small(o->threshold, threshold, "--threshold");
+	if (rc == 0 && o->salt)
+		rc = parse_dec(o->salt, salt, "--salt");
+	for (const char *s = o->owners; rc == 0 && *s;) {
 		size_t l = strcspn(s, ",");
 		char one[64];
 
-		if (n == SAFE_OWNERS_MAX || l >= sizeof(one))
+		if (*n == SAFE_OWNERS_MAX || l >= sizeof(one))
 			return fail(EX_USAGE, "--owners: at most %d addresses", SAFE_OWNERS_MAX);
 		memcpy(one, s, l);
 		one[l] = '\0';
-		rc = parse_addr(one, &owners[n], "owner");
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			if (memcmp(owners[i].b, owners[n].b, 20) == 0)
+		rc = parse_addr(one, &owners[*n], "owner");
+		for (size_t i = 0; rc == 0 && i < *n; i++)
+			if (memcmp(owners[i].b, owners[*n].b, 20) == 0)
 				rc = fail(EX_USAGE, "--owners: %s is named twice", one);
-		n++;
+		(*n)++;
 		s += l + (s[l] == ',');
 	}
 	if (rc != 0)
 		return rc;
-	if (threshold > n)
-		return fail(EX_USAGE, "--threshold %llu is more than the %zu owners", (unsigned long long)threshold, n);
-	rc = connect_node(x);
-	if (rc != 0)
-		return rc;
-	rc = has_code(x, &d.proxy_factory, &yes);
+	if (*threshold > *n)
+		return fail(EX_USAGE, "--threshold %llu is more than the %zu owners", (unsigned long long)*threshold, *n);
+	return 0;
+}
+
+/* The canonical Safe 1.4.1 factory and singleton must be deployed on the node's chain. */
+static int create_check_deployment(struct ctx *x, const struct safe_deployment *d)
+{
+	bool yes = false;
+	int rc = has_code(x, &d->proxy_factory, &yes);
+
 	if (rc == 0 && !yes)
 		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at its canonical address on chain %llu",
 		          (unsigned long long)x->chain_id);
-	if (rc == 0 && (rc = has_code(x, &d.singleton, &yes)) == 0 && !yes)
+	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes)
 		rc = fail(EX_FAIL, "no Safe 1.4.1 singleton at its canonical address on chain %llu",
 		          (unsigned long long)x->chain_id);
-	if (rc != 0)
-		return rc;
+	return rc;
+}
+
+/* The factory call that creates the Safe (*data) and the address it will have, which must be free. */
+static int create_predict(struct ctx *x, const struct safe_deployment *d, const struct address *owners, size_t n,
+                          uint64_t threshold, struct u256 salt, uint8_t **data, size_t *len,
+                          struct address *predicted)
+{
+	uint8_t *init = NULL, *ret = NULL;
+	const uint8_t *code;
+	size_t init_len, retlen, code_len;
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc;
+
 	/* The factory's own proxyCreationCode: the prediction uses the code that will run. */
-	rc = view_sig(x, &d.proxy_factory, "proxyCreationCode()", &ret, &retlen);
+	rc = view_sig(x, &d->proxy_factory, "proxyCreationCode()", &ret, &retlen);
 	if (rc != 0)
 		return rc;
 	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != ABI_OK || code_len == 0) {
 		free(ret);
 		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
 	}
-	if (safe_encode_setup(owners, n, threshold, &d.fallback_handler, &init, &init_len) != SAFE_OK ||
-	    safe_encode_create_proxy(&d.singleton, init, init_len, salt, &data, &len) != SAFE_OK) {
+	if (safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len) != SAFE_OK ||
+	    safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len) != SAFE_OK) {
 		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
-		goto out;
+	} else {
+		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
+		addr_text(t, predicted);
+		rc = has_code(x, predicted, &yes);
+		if (rc == 0 && yes)
+			rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
 	}
-	safe_predict_address(&d.proxy_factory, &d.singleton, code, code_len, init, init_len, salt, &predicted);
-	addr_text(t, &predicted);
-	rc = has_code(x, &predicted, &yes);
-	if (rc == 0 && yes)
-		rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
-	if (rc != 0)
-		goto out;
-	fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
-	rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
-	if (rc != 0)
-		goto out;
-	if (!rcpt.has_status || rcpt.status != 1) {
-		rc = fail(EX_FAIL, "the creation transaction failed (receipt status 0)");
-		goto out;
-	}
-	/* The address after: code there, and the owners and threshold asked for. */
-	rc = has_code(x, &predicted, &yes);
+	free(ret);
+	free(init);
+	return rc;
+}
+
+/* The address after: code there, and the owners and threshold asked for. */
+static int create_verify(struct ctx *x, const struct address *predicted, const struct address *owners, size_t n,
+                         uint64_t threshold)
+{
+	struct address *got = NULL;
+	struct u256 thr;
+	size_t ngot = 0;
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc;
+
+	addr_text(t, predicted);
+	rc = has_code(x, predicted, &yes);
 	if (rc == 0 && !yes)
 		rc = fail(EX_FAIL, "the transaction succeeded but there is no Safe at the predicted %s", t);
 	if (rc == 0)
-		rc = safe_owners(x, &predicted, &got, &ngot);
+		rc = safe_owners(x, predicted, &got, &ngot);
 	if (rc == 0)
-		rc = safe_uint(x, &predicted, "getThreshold()", &thr);
+		rc = safe_uint(x, predicted, "getThreshold()", &thr);
 	if (rc == 0) {
 		bool same = ngot == n && u256_cmp(thr, u256_from_u64(threshold)) == 0;
 
@@ -760,13 +774,43 @@ static int cmd_create(struct ctx *x)
 		if (!same)
 			rc = fail(EX_FAIL, "the Safe at %s does not have the owners and threshold asked for", t);
 	}
+	free(got);
+	return rc;
+}
+
+static int cmd_create(struct ctx *x)
+{
+	struct safe_deployment d;
+	struct address owners[SAFE_OWNERS_MAX], from, predicted;
+	struct u256 salt = u256_from_u64(0);
+	struct eth_receipt rcpt;
+	uint64_t threshold = 0;
+	uint8_t *data = NULL;
+	size_t n = 0, len = 0;
+	char t[ADDRESS_TEXT_SIZE];
+	int rc;
+
+	memset(&rcpt, 0, sizeof(rcpt));
+	safe_canonical(&d);
+	rc = create_parse_flags(&x->o, &from, &threshold, &salt, owners, &n);
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = create_check_deployment(x, &d);
+	if (rc == 0)
+		rc = create_predict(x, &d, owners, n, threshold, salt, &data, &len, &predicted);
+	if (rc == 0) {
+		addr_text(t, &predicted);
+		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
+		rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
+	}
+	if (rc == 0 && (!rcpt.has_status || rcpt.status != 1))
+		rc = fail(EX_FAIL, "the creation transaction failed (receipt status 0)");
+	if (rc == 0)
+		rc = create_verify(x, &predicted, owners, n, threshold);
 	if (rc == 0)
 		printf("%s\n", t);
-out:
-	free(got);
 	eth_receipt_free(&rcpt);
-	free(ret);
-	free(init);
 	free(data);
 	return rc;
 }
