@@ -850,50 +850,52 @@ static int storage_address(struct ctx *x, const struct address *safe, const char
 	return 0;
 }
 
-static int cmd_info(struct ctx *x)
+/* The address book whose labels info prints: --book, else the default one if there is one. */
+static int info_load_book(const struct opts *o, struct addressbook *book)
 {
-	/* keccak256("guard_manager.guard.address") and keccak256("fallback_manager.handler.address"). */
-	static const char guard_slot[] = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8";
-	static const char handler_slot[] = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
-	struct address safe, *owners = NULL, a, zero;
-	struct addressbook *book = addressbook_new();
-	struct u256 thr, nonce, bal;
-	uint8_t *ret = NULL, data[4 + 64];
-	const uint8_t *s;
-	size_t n = 0, len, slen;
-	char path[4096], err[512] = "", num[100], t[ADDRESS_TEXT_SIZE];
-	const char *bp = x->o.book;
-	int rc;
+	char path[4096], err[512] = "";
+	const char *bp = o->book;
 
-	memset(&zero, 0, sizeof(zero));
-	if (!book)
-		return fail(EX_FAIL, "out of memory");
-	rc = parse_addr(x->o.args[0], &safe, "SAFE");
-	if (rc == 0 && !bp && addressbook_default_path(path, sizeof(path)) > 0)
+	if (!bp && addressbook_default_path(path, sizeof(path)) > 0)
 		bp = path;
-	if (rc == 0 && bp && addressbook_load(book, bp, err, sizeof(err)) != 0)
-		rc = fail(EX_FAIL, "%s", err);
-	if (rc == 0)
-		rc = connect_node(x);
-	if (rc == 0)
-		rc = require_contract(x, &safe);
-	if (rc == 0)
-		rc = view_sig(x, &safe, "VERSION()", &ret, &len);
+	if (bp && addressbook_load(book, bp, err, sizeof(err)) != 0)
+		return fail(EX_FAIL, "%s", err);
+	return 0;
+}
+
+/* The Safe's address, chain and VERSION(). */
+static int info_print_version(struct ctx *x, const struct address *safe)
+{
+	uint8_t *ret = NULL;
+	const uint8_t *s;
+	size_t len, slen;
+	char v[64], t[ADDRESS_TEXT_SIZE];
+	int rc = view_sig(x, safe, "VERSION()", &ret, &len);
+
 	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != ABI_OK)
 		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
 	if (rc == 0) {
-		char v[64];
-
 		text_sanitize(v, sizeof(v), (const char *)s, slen);
-		addr_text(t, &safe);
+		addr_text(t, safe);
 		printf("safe\t%s\nchain\t%llu\nversion\t%s\n", t, (unsigned long long)x->chain_id, v);
 	}
+	free(ret);
+	return rc;
+}
+
+/* Threshold, owners, nonce and balance. */
+static int info_print_state(struct ctx *x, const struct address *safe, const struct addressbook *book)
+{
+	struct address *owners = NULL;
+	struct u256 thr, nonce, bal;
+	size_t n = 0;
+	char num[100], t[ADDRESS_TEXT_SIZE];
+	int rc = safe_owners(x, safe, &owners, &n);
+
 	if (rc == 0)
-		rc = safe_owners(x, &safe, &owners, &n);
+		rc = safe_uint(x, safe, "getThreshold()", &thr);
 	if (rc == 0)
-		rc = safe_uint(x, &safe, "getThreshold()", &thr);
-	if (rc == 0)
-		rc = safe_uint(x, &safe, "nonce()", &nonce);
+		rc = safe_uint(x, safe, "nonce()", &nonce);
 	if (rc == 0) {
 		u256_format_dec(thr, num, sizeof(num));
 		printf("threshold\t%s of %zu\n", num, n);
@@ -901,63 +903,100 @@ static int cmd_info(struct ctx *x)
 			print_labelled("owner", &owners[i], book);
 		u256_format_dec(nonce, num, sizeof(num));
 		printf("nonce\t%s\n", num);
-		addr_text(t, &safe);
+		addr_text(t, safe);
 		rc = call_u256(x, "eth_getBalance", params_of(t, "latest"), &bal);
 	}
 	if (rc == 0) {
 		u256_format_units(bal, 18, num, sizeof(num));
 		printf("balance\t%s ETH\n", num);
-		/* getModulesPaginated(SENTINEL_MODULES, 100) */
-		struct abi_value args[2];
-		size_t dlen;
-
-		memset(args, 0, sizeof(args));
-		args[0].kind = ABI_ADDRESS;
-		args[0].addr.b[19] = 1;
-		args[1].kind = ABI_UINT;
-		args[1].num = u256_from_u64(100);
-		free(ret);
-		ret = NULL;
-		if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != ABI_OK)
-			rc = fail(EX_FAIL, "cannot encode getModulesPaginated");
-		else
-			rc = view(x, &safe, data, dlen, &ret, &len);
 	}
-	if (rc == 0) {
-		struct u256 off, cnt;
-		uint64_t o, c;
+	free(owners);
+	return rc;
+}
 
-		if (abi_decode_uint(ret, len, 0, 256, &off) != ABI_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
-		    abi_decode_uint(ret, len, o / 32, 256, &cnt) != ABI_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
-			rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
-		} else {
-			if (c == 0)
-				printf("modules\tnone\n");
-			for (uint64_t i = 0; i < c && rc == 0; i++) {
-				if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != ABI_OK)
-					rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
-				else
-					print_labelled("module", &a, book);
-			}
+/* The enabled modules: getModulesPaginated(SENTINEL_MODULES, 100). */
+static int info_print_modules(struct ctx *x, const struct address *safe, const struct addressbook *book)
+{
+	struct abi_value args[2];
+	struct address a;
+	struct u256 off, cnt;
+	uint8_t *ret = NULL, data[4 + 64];
+	size_t dlen, len;
+	uint64_t o, c;
+	int rc;
+
+	memset(args, 0, sizeof(args));
+	args[0].kind = ABI_ADDRESS;
+	args[0].addr.b[19] = 1;
+	args[1].kind = ABI_UINT;
+	args[1].num = u256_from_u64(100);
+	if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != ABI_OK)
+		return fail(EX_FAIL, "cannot encode getModulesPaginated");
+	rc = view(x, safe, data, dlen, &ret, &len);
+	if (rc != 0)
+		return rc;
+	if (abi_decode_uint(ret, len, 0, 256, &off) != ABI_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
+	    abi_decode_uint(ret, len, o / 32, 256, &cnt) != ABI_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
+		rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+	} else {
+		if (c == 0)
+			printf("modules\tnone\n");
+		for (uint64_t i = 0; i < c && rc == 0; i++) {
+			if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != ABI_OK)
+				rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+			else
+				print_labelled("module", &a, book);
 		}
 	}
-	if (rc == 0)
-		rc = storage_address(x, &safe, guard_slot, &a);
-	if (rc == 0) {
-		if (memcmp(a.b, zero.b, 20) == 0)
-			printf("guard\tnone\n");
-		else
-			print_labelled("guard", &a, book);
-		rc = storage_address(x, &safe, handler_slot, &a);
-	}
-	if (rc == 0) {
-		if (memcmp(a.b, zero.b, 20) == 0)
-			printf("fallbackHandler\tnone\n");
-		else
-			print_labelled("fallbackHandler", &a, book);
-	}
 	free(ret);
-	free(owners);
+	return rc;
+}
+
+/* An address the Safe keeps in a storage slot (guard, fallback handler), or "none". */
+static int info_print_slot(struct ctx *x, const struct address *safe, const char *slot_hex, const char *key,
+                           const struct addressbook *book)
+{
+	struct address a, zero;
+	int rc = storage_address(x, safe, slot_hex, &a);
+
+	memset(&zero, 0, sizeof(zero));
+	if (rc != 0)
+		return rc;
+	if (memcmp(a.b, zero.b, 20) == 0)
+		printf("%s\tnone\n", key);
+	else
+		print_labelled(key, &a, book);
+	return 0;
+}
+
+static int cmd_info(struct ctx *x)
+{
+	/* keccak256("guard_manager.guard.address") and keccak256("fallback_manager.handler.address"). */
+	static const char guard_slot[] = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8";
+	static const char handler_slot[] = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
+	struct address safe;
+	struct addressbook *book = addressbook_new();
+	int rc;
+
+	if (!book)
+		return fail(EX_FAIL, "out of memory");
+	rc = parse_addr(x->o.args[0], &safe, "SAFE");
+	if (rc == 0)
+		rc = info_load_book(&x->o, book);
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = require_contract(x, &safe);
+	if (rc == 0)
+		rc = info_print_version(x, &safe);
+	if (rc == 0)
+		rc = info_print_state(x, &safe, book);
+	if (rc == 0)
+		rc = info_print_modules(x, &safe, book);
+	if (rc == 0)
+		rc = info_print_slot(x, &safe, guard_slot, "guard", book);
+	if (rc == 0)
+		rc = info_print_slot(x, &safe, handler_slot, "fallbackHandler", book);
 	addressbook_free(book);
 	return rc;
 }
