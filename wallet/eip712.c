@@ -641,21 +641,144 @@ static int parse_hexbytes(struct ctx *c, const cJSON *v, const char *type, uint8
 static int encode_struct(struct ctx *c, size_t idx, const cJSON *v, unsigned depth, uint8_t word[32],
                          uint8_t **enc, size_t *enclen);
 
+/* uintN / intN from a JSON number or decimal/hex string; negatives as two's complement. */
+static int encode_integer(struct ctx *c, enum base_kind kind, const char *tname, const cJSON *v, uint8_t word[32],
+                          char **shown)
+{
+	struct abi_value a;
+	struct u256 mag;
+	size_t outlen;
+	bool neg;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_integer(c, v, tname, &mag, &neg) != 0)
+		return c->rc;
+	if (neg && kind == B_UINT)
+		return fail(c, "%s: a negative value for an unsigned type", tname);
+	a.kind = ABI_UINT;
+	a.num = mag;
+	if (neg) {
+		struct u256 max = {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
+		struct u256 lim = {{0, 0, 0, UINT64_C(1) << 63}};
+
+		if (u256_cmp(mag, lim) > 0)
+			return fail(c, "%s: value out of range", tname);
+		/* Two's complement: (2^256 - 1 - mag) + 1, mag != 0. */
+		u256_sub(&a.num, max, mag);
+		u256_add(&a.num, a.num, u256_from_u64(1));
+		a.kind = ABI_INT;
+	}
+	rc = abi_encode(tname, &a, 1, word, 32, &outlen);
+	if (rc == ABI_ETYPE)
+		return fail(c, "%s: value out of range", tname);
+	if (rc != ABI_OK || outlen != 32)
+		return fail(c, "%s: cannot encode (%s)", tname, abi_strerror(rc));
+	*shown = fmt_integer(mag, neg);
+	return 0;
+}
+
+static int encode_bool(struct ctx *c, const char *tname, const cJSON *v, uint8_t word[32], char **shown)
+{
+	struct abi_value a;
+	size_t outlen;
+
+	memset(&a, 0, sizeof(a));
+	if (!cJSON_IsBool(v))
+		return fail(c, "bool: expected true or false");
+	a.kind = ABI_BOOL;
+	a.b = cJSON_IsTrue(v);
+	if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		return fail(c, "bool: cannot encode");
+	*shown = strdup(a.b ? "true" : "false");
+	return 0;
+}
+
+static int encode_address(struct ctx *c, const char *tname, const cJSON *v, uint8_t word[32], char **shown)
+{
+	struct abi_value a;
+	size_t outlen;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (!cJSON_IsString(v))
+		return fail(c, "address: expected a 0x string of 40 hex digits");
+	rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
+	if (rc != ADDRESS_OK)
+		return fail(c, "address: \"%.50s\": %s", v->valuestring, address_strerror(rc));
+	a.kind = ABI_ADDRESS;
+	if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
+		return fail(c, "address: cannot encode");
+	*shown = malloc(ADDRESS_TEXT_SIZE);
+	if (*shown)
+		address_format(&a.addr, *shown);
+	return 0;
+}
+
+/* bytesN: exactly N bytes, left-aligned in the word. */
+static int encode_bytesn(struct ctx *c, const char *tname, unsigned width, const cJSON *v, uint8_t word[32],
+                         char **shown)
+{
+	struct abi_value a;
+	uint8_t *bytes = NULL;
+	size_t n, outlen;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
+		return c->rc;
+	if (n != width) {
+		free(bytes);
+		return fail(c, "%s: expected exactly %u bytes, got %zu", tname, width, n);
+	}
+	a.kind = ABI_BYTES;
+	a.data = bytes;
+	a.len = n;
+	rc = abi_encode(tname, &a, 1, word, 32, &outlen);
+	*shown = fmt_hex(bytes, n);
+	free(bytes);
+	if (rc != ABI_OK) {
+		free(*shown);
+		*shown = NULL;
+		return fail(c, "%s: cannot encode", tname);
+	}
+	return 0;
+}
+
+/* The dynamic types, bytes and string, are encoded as the keccak256 of their contents. */
+static int encode_dynamic(struct ctx *c, enum base_kind kind, const char *tname, const cJSON *v, uint8_t word[32],
+                          char **shown)
+{
+	uint8_t *bytes = NULL;
+	size_t n;
+
+	if (kind == B_BYTES) {
+		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
+			return c->rc;
+		keccak256(word, bytes, n);
+		*shown = fmt_hex(bytes, n);
+		free(bytes);
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		return fail(c, "string: expected a JSON string");
+	n = strlen(v->valuestring);
+	if (!utf8_valid((const unsigned char *)v->valuestring, n))
+		return fail(c, "string: not valid UTF-8");
+	keccak256(word, (const uint8_t *)v->valuestring, n);
+	*shown = fmt_string(v->valuestring, n);
+	return 0;
+}
+
 /* An atomic or dynamic value into its 32-byte word; one row of the view. */
 static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON *v, uint8_t word[32])
 {
 	char tname[16];
 	enum base_kind kind;
 	unsigned width;
-	struct abi_value a;
 	char *shown = NULL;
-	uint8_t *bytes = NULL;
-	size_t n, outlen;
-	struct u256 mag;
-	bool neg;
-	int rc;
+	int rc = 0;
 
-	memset(&a, 0, sizeof(a));
 	if (!base_builtin(type, tlen, &kind, &width) || tlen >= sizeof(tname))
 		return fail(c, "internal: not a builtin type");
 	memcpy(tname, type, tlen);
@@ -663,89 +786,26 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 	switch (kind) {
 	case B_UINT:
 	case B_INT:
-		if (parse_integer(c, v, tname, &mag, &neg) != 0)
-			return c->rc;
-		if (neg && kind == B_UINT)
-			return fail(c, "%s: a negative value for an unsigned type", tname);
-		a.kind = ABI_UINT;
-		a.num = mag;
-		if (neg) {
-			struct u256 max = {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
-			struct u256 lim = {{0, 0, 0, UINT64_C(1) << 63}};
-
-			if (u256_cmp(mag, lim) > 0)
-				return fail(c, "%s: value out of range", tname);
-			/* Two's complement: (2^256 - 1 - mag) + 1, mag != 0. */
-			u256_sub(&a.num, max, mag);
-			u256_add(&a.num, a.num, u256_from_u64(1));
-			a.kind = ABI_INT;
-		}
-		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
-		if (rc == ABI_ETYPE)
-			return fail(c, "%s: value out of range", tname);
-		if (rc != ABI_OK || outlen != 32)
-			return fail(c, "%s: cannot encode (%s)", tname, abi_strerror(rc));
-		shown = fmt_integer(mag, neg);
+		rc = encode_integer(c, kind, tname, v, word, &shown);
 		break;
 	case B_BOOL:
-		if (!cJSON_IsBool(v))
-			return fail(c, "bool: expected true or false");
-		a.kind = ABI_BOOL;
-		a.b = cJSON_IsTrue(v);
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
-			return fail(c, "bool: cannot encode");
-		shown = strdup(a.b ? "true" : "false");
+		rc = encode_bool(c, tname, v, word, &shown);
 		break;
 	case B_ADDRESS:
-		if (!cJSON_IsString(v))
-			return fail(c, "address: expected a 0x string of 40 hex digits");
-		rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
-		if (rc != ADDRESS_OK)
-			return fail(c, "address: \"%.50s\": %s", v->valuestring, address_strerror(rc));
-		a.kind = ABI_ADDRESS;
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != ABI_OK)
-			return fail(c, "address: cannot encode");
-		shown = malloc(ADDRESS_TEXT_SIZE);
-		if (shown)
-			address_format(&a.addr, shown);
+		rc = encode_address(c, tname, v, word, &shown);
 		break;
 	case B_BYTESN:
-		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
-			return c->rc;
-		if (n != width) {
-			free(bytes);
-			return fail(c, "%s: expected exactly %u bytes, got %zu", tname, width, n);
-		}
-		a.kind = ABI_BYTES;
-		a.data = bytes;
-		a.len = n;
-		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
-		shown = fmt_hex(bytes, n);
-		free(bytes);
-		if (rc != ABI_OK) {
-			free(shown);
-			return fail(c, "%s: cannot encode", tname);
-		}
+		rc = encode_bytesn(c, tname, width, v, word, &shown);
 		break;
 	case B_BYTES:
-		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
-			return c->rc;
-		keccak256(word, bytes, n);
-		shown = fmt_hex(bytes, n);
-		free(bytes);
-		break;
 	case B_STRING:
-		if (!cJSON_IsString(v))
-			return fail(c, "string: expected a JSON string");
-		n = strlen(v->valuestring);
-		if (!utf8_valid((const unsigned char *)v->valuestring, n))
-			return fail(c, "string: not valid UTF-8");
-		keccak256(word, (const uint8_t *)v->valuestring, n);
-		shown = fmt_string(v->valuestring, n);
+		rc = encode_dynamic(c, kind, tname, v, word, &shown);
 		break;
 	case B_STRUCT:
 		return fail(c, "internal: struct as a leaf");
 	}
+	if (rc != 0)
+		return rc;
 	return add_row(c, type, tlen, shown);
 }
 
