@@ -1052,12 +1052,128 @@ void eip712_free(struct eip712 *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, size_t errcap)
+/* The top level holds exactly types, primaryType, domain and message, each once. */
+static int check_top_level(struct ctx *c, const cJSON *doc)
 {
 	static const char *const top[] = {"types", "primaryType", "domain", "message"};
+	int rc;
+
+	if (!cJSON_IsObject(doc))
+		return fail(c, "the document is not a JSON object");
+	for (const cJSON *f = doc->child; f; f = f->next) {
+		bool known = false;
+
+		for (size_t i = 0; i < 4 && !known; i++)
+			known = strcmp(f->string, top[i]) == 0;
+		if (!known)
+			return fail(c, "unknown key \"%.64s\" (a request has types, primaryType, domain and message)",
+				f->string);
+	}
+	rc = check_unique_keys(c, doc, 4);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < 4; i++)
+		if (!cJSON_GetObjectItemCaseSensitive(doc, top[i]))
+			return fail(c, "missing \"%s\"", top[i]);
+	return 0;
+}
+
+/* The document as JSON with a valid top level, or NULL with the reason recorded. */
+static cJSON *parse_document(struct ctx *c, const char *json, size_t len)
+{
+	cJSON *doc;
+
+	if (len > EIP712_DOC_MAX) {
+		fail(c, "the document is larger than %d bytes", EIP712_DOC_MAX);
+		return NULL;
+	}
+	if (!raw_text_ok(json, len)) {
+		fail(c, "the document holds a NUL character");
+		return NULL;
+	}
+	doc = cJSON_ParseWithLength(json, len);
+	if (!doc) {
+		fail(c, "not valid JSON");
+		return NULL;
+	}
+	if (check_top_level(c, doc) != 0) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The index of primaryType's struct, or -1: it must name a message struct, not EIP712Domain. */
+static long primary_struct(struct ctx *c, const cJSON *primary)
+{
+	long pidx;
+
+	if (!cJSON_IsString(primary)) {
+		fail(c, "primaryType must be a string");
+		return -1;
+	}
+	if (strcmp(primary->valuestring, "EIP712Domain") == 0) {
+		fail(c, "primaryType EIP712Domain is not supported: it signs a domain without a message");
+		return -1;
+	}
+	pidx = find_struct(c, primary->valuestring, strlen(primary->valuestring));
+	if (pidx < 0)
+		fail(c, "primaryType \"%.64s\" is not a struct in types", primary->valuestring);
+	return pidx;
+}
+
+/* The domain separator and the domain's rows: the derived or declared EIP712Domain struct sits after the
+ * message types. */
+static int encode_domain(struct ctx *c, const cJSON *domain_def, const cJSON *domain, struct rows *dom,
+                         struct eip712 *out)
+{
+	if (load_domain(c, domain_def, domain, &c->t[c->nt]) != 0) {
+		c->nt++; /* so ctx_free frees its members */
+		return -1;
+	}
+	c->nt++;
+	c->rows = dom;
+	path_push(c, "domain", 0);
+	c->prefix = c->pathlen + 1;
+	if (encode_struct(c, c->nt - 1, domain, 0, out->domain_separator, NULL, NULL) != 0)
+		return -1;
+	path_pop(c, 0);
+	domain_extras(c, domain, out);
+	return 0;
+}
+
+/* The message's struct hash, its encoding and its rows. */
+static int encode_message(struct ctx *c, size_t pidx, const cJSON *message, struct rows *msg, struct eip712 *out)
+{
+	c->rows = msg;
+	path_push(c, "message", 0);
+	c->prefix = c->pathlen + 1;
+	if (encode_struct(c, pidx, message, 0, out->struct_hash, &out->encoded, &out->encoded_len) != 0)
+		return -1;
+	path_pop(c, 0);
+	return 0;
+}
+
+/* keccak256(0x19 0x01 || domainSeparator || hashStruct(message)), and the primary type's name and encoding. */
+static void finish_digest(struct ctx *c, size_t pidx, const char *primary, struct eip712 *out)
+{
+	uint8_t pre[66] = {0x19, 0x01};
+
+	memcpy(pre + 2, out->domain_separator, 32);
+	memcpy(pre + 34, out->struct_hash, 32);
+	keccak256(out->digest, pre, sizeof(pre));
+	memcpy(out->type_hash, c->t[pidx].hash, 32);
+	out->primary_type = strdup(primary);
+	out->encode_type = strdup(c->t[pidx].enc);
+	if (!out->primary_type || !out->encode_type)
+		nomem(c);
+}
+
+int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, size_t errcap)
+{
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct rows dom = {0}, msg = {0};
-	const cJSON *types, *primary, *domain, *message, *domain_def;
+	const cJSON *domain_def, *primary;
 	cJSON *doc = NULL;
 	long pidx;
 	int rc;
@@ -1072,98 +1188,24 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 	}
 	c->err = err;
 	c->errcap = errcap;
-	if (len > EIP712_DOC_MAX) {
-		fail(c, "the document is larger than %d bytes", EIP712_DOC_MAX);
+	doc = parse_document(c, json, len);
+	if (!doc)
 		goto out;
-	}
-	if (!raw_text_ok(json, len)) {
-		fail(c, "the document holds a NUL character");
-		goto out;
-	}
-	doc = cJSON_ParseWithLength(json, len);
-	if (!doc) {
-		fail(c, "not valid JSON");
-		goto out;
-	}
-	if (!cJSON_IsObject(doc)) {
-		fail(c, "the document is not a JSON object");
-		goto out;
-	}
-	for (const cJSON *f = doc->child; f; f = f->next) {
-		bool known = false;
-
-		for (size_t i = 0; i < 4 && !known; i++)
-			known = strcmp(f->string, top[i]) == 0;
-		if (!known) {
-			fail(c, "unknown key \"%.64s\" (a request has types, primaryType, domain and message)",
-				f->string);
-			goto out;
-		}
-	}
-	if (check_unique_keys(c, doc, 4) != 0)
-		goto out;
-	for (size_t i = 0; i < 4; i++)
-		if (!cJSON_GetObjectItemCaseSensitive(doc, top[i])) {
-			fail(c, "missing \"%s\"", top[i]);
-			goto out;
-		}
-	types = cJSON_GetObjectItemCaseSensitive(doc, "types");
-	primary = cJSON_GetObjectItemCaseSensitive(doc, "primaryType");
-	domain = cJSON_GetObjectItemCaseSensitive(doc, "domain");
-	message = cJSON_GetObjectItemCaseSensitive(doc, "message");
 
 	path_push(c, "types", 0);
-	if (load_types(c, types, &domain_def) != 0)
+	if (load_types(c, cJSON_GetObjectItemCaseSensitive(doc, "types"), &domain_def) != 0)
 		goto out;
 	path_pop(c, 0);
 
-	if (!cJSON_IsString(primary)) {
-		fail(c, "primaryType must be a string");
+	primary = cJSON_GetObjectItemCaseSensitive(doc, "primaryType");
+	pidx = primary_struct(c, primary);
+	if (pidx < 0)
 		goto out;
-	}
-	if (strcmp(primary->valuestring, "EIP712Domain") == 0) {
-		fail(c, "primaryType EIP712Domain is not supported: it signs a domain without a message");
+	if (encode_domain(c, domain_def, cJSON_GetObjectItemCaseSensitive(doc, "domain"), &dom, out) != 0)
 		goto out;
-	}
-	pidx = find_struct(c, primary->valuestring, strlen(primary->valuestring));
-	if (pidx < 0) {
-		fail(c, "primaryType \"%.64s\" is not a struct in types", primary->valuestring);
+	if (encode_message(c, (size_t)pidx, cJSON_GetObjectItemCaseSensitive(doc, "message"), &msg, out) != 0)
 		goto out;
-	}
-
-	/* The domain: the derived or declared EIP712Domain struct sits after the message types. */
-	if (load_domain(c, domain_def, domain, &c->t[c->nt]) != 0) {
-		c->nt++; /* so ctx_free frees its members */
-		goto out;
-	}
-	c->nt++;
-	c->rows = &dom;
-	path_push(c, "domain", 0);
-	c->prefix = c->pathlen + 1;
-	if (encode_struct(c, c->nt - 1, domain, 0, out->domain_separator, NULL, NULL) != 0)
-		goto out;
-	path_pop(c, 0);
-	domain_extras(c, domain, out);
-
-	c->rows = &msg;
-	path_push(c, "message", 0);
-	c->prefix = c->pathlen + 1;
-	if (encode_struct(c, (size_t)pidx, message, 0, out->struct_hash, &out->encoded, &out->encoded_len) != 0)
-		goto out;
-	path_pop(c, 0);
-
-	{
-		uint8_t pre[66] = {0x19, 0x01};
-
-		memcpy(pre + 2, out->domain_separator, 32);
-		memcpy(pre + 34, out->struct_hash, 32);
-		keccak256(out->digest, pre, sizeof(pre));
-	}
-	memcpy(out->type_hash, c->t[pidx].hash, 32);
-	out->primary_type = strdup(primary->valuestring);
-	out->encode_type = strdup(c->t[pidx].enc);
-	if (!out->primary_type || !out->encode_type)
-		nomem(c);
+	finish_digest(c, (size_t)pidx, primary->valuestring, out);
 out:
 	rc = c->rc;
 	out->domain = dom.v;
