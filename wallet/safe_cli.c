@@ -1456,7 +1456,9 @@ static void usage(FILE *f)
 	fputs("exit status: 0 ok, 1 error or refusal, 2 usage, 3 wrong password, 4 not found\n", f);
 }
 
-int safe_cli_main(int argc, char **argv)
+/* The command's options into *o. Returns -1 to go on and run it, else the exit status (--help, a bad option
+ * or a wrong number of arguments). */
+static int parse_options(int argc, char **argv, const struct command *cmd, struct opts *o)
 {
 	enum {
 		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
@@ -1487,9 +1489,71 @@ int safe_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
+	int c;
+
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RPC: o->rpc_url = optarg; break;
+		case O_VAULT: o->vault = optarg; break;
+		case O_PWFILE: o->password_file = optarg; break;
+		case O_FROM: o->from = optarg; break;
+		case O_OUT: o->out = optarg; break;
+		case O_OWNERS: o->owners = optarg; break;
+		case O_THRESHOLD: o->threshold = optarg; break;
+		case O_SALT: o->salt = optarg; break;
+		case O_TO: o->to = optarg; break;
+		case O_VALUE: o->value = optarg; break;
+		case O_DATA: o->data = optarg; break;
+		case O_ERC20: o->erc20 = optarg; break;
+		case O_AMOUNT: o->amount = optarg; break;
+		case O_NONCE: o->nonce = optarg; break;
+		case O_ADD: o->add_owner = optarg; break;
+		case O_REMOVE: o->remove_owner = optarg; break;
+		case O_CHANGE: o->change_threshold = optarg; break;
+		case O_STG: o->safe_tx_gas = optarg; break;
+		case O_BOOK: o->book = optarg; break;
+		case O_ALLOW: o->allow_failure = true; break;
+		case O_OFFLINE: o->offline = true; break;
+		case O_HELP:
+			printf("usage: chaindeck safe %s\n", cmd->usage);
+			return EX_OK;
+		default:
+			return fail(EX_USAGE, "bad option '%.40s'; usage: chaindeck safe %s", argv[optind - 1], cmd->usage);
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs != cmd->nargs)
+		return fail(EX_USAGE, "usage: chaindeck safe %s", cmd->usage);
+	return -1;
+}
+
+/* Runs the command with libcurl and an event loop for the node, and tears them down after. */
+static int run_command(const struct command *cmd, struct ctx *x)
+{
+	int rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return fail(EX_FAIL, "cannot initialise libcurl");
+	x->loop = loop_new();
+	if (!x->loop) {
+		curl_global_cleanup();
+		return fail(EX_FAIL, "out of memory");
+	}
+	rc = cmd->run(x);
+	rpc_client_free(x->rpc);
+	loop_free(x->loop);
+	curl_global_cleanup();
+	return rc;
+}
+
+int safe_cli_main(int argc, char **argv)
+{
 	const struct command *cmd = NULL;
 	struct ctx x;
-	int c, rc;
+	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
@@ -1503,52 +1567,8 @@ int safe_cli_main(int argc, char **argv)
 		return fail(EX_USAGE, "unknown command '%.40s'", argv[1]);
 	}
 	memset(&x, 0, sizeof(x));
-	opterr = 0;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_RPC: x.o.rpc_url = optarg; break;
-		case O_VAULT: x.o.vault = optarg; break;
-		case O_PWFILE: x.o.password_file = optarg; break;
-		case O_FROM: x.o.from = optarg; break;
-		case O_OUT: x.o.out = optarg; break;
-		case O_OWNERS: x.o.owners = optarg; break;
-		case O_THRESHOLD: x.o.threshold = optarg; break;
-		case O_SALT: x.o.salt = optarg; break;
-		case O_TO: x.o.to = optarg; break;
-		case O_VALUE: x.o.value = optarg; break;
-		case O_DATA: x.o.data = optarg; break;
-		case O_ERC20: x.o.erc20 = optarg; break;
-		case O_AMOUNT: x.o.amount = optarg; break;
-		case O_NONCE: x.o.nonce = optarg; break;
-		case O_ADD: x.o.add_owner = optarg; break;
-		case O_REMOVE: x.o.remove_owner = optarg; break;
-		case O_CHANGE: x.o.change_threshold = optarg; break;
-		case O_STG: x.o.safe_tx_gas = optarg; break;
-		case O_BOOK: x.o.book = optarg; break;
-		case O_ALLOW: x.o.allow_failure = true; break;
-		case O_OFFLINE: x.o.offline = true; break;
-		case O_HELP:
-			printf("usage: chaindeck safe %s\n", cmd->usage);
-			return EX_OK;
-		default:
-			return fail(EX_USAGE, "bad option '%.40s'; usage: chaindeck safe %s", argv[optind - 1], cmd->usage);
-		}
-	}
-	x.o.args = argv + optind;
-	x.o.nargs = argc - optind;
-	if (x.o.nargs != cmd->nargs)
-		return fail(EX_USAGE, "usage: chaindeck safe %s", cmd->usage);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return fail(EX_FAIL, "cannot initialise libcurl");
-	x.loop = loop_new();
-	if (!x.loop) {
-		curl_global_cleanup();
-		return fail(EX_FAIL, "out of memory");
-	}
-	rc = cmd->run(&x);
-	rpc_client_free(x.rpc);
-	loop_free(x.loop);
-	curl_global_cleanup();
-	return rc;
+	rc = parse_options(argc, argv, cmd, &x.o);
+	if (rc >= 0)
+		return rc;
+	return run_command(cmd, &x);
 }
