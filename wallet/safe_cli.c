@@ -1326,7 +1326,26 @@ static int exec_owner_signatures(const struct safe_proposal *p, const struct add
 	return 0;
 }
 
-/* The contract's own verdict on the signatures, then on the whole execution; *data is the call to send. */
+/* The contract's own verdict on the signatures: checkSignatures must not revert. */
+static int exec_check_signatures(struct ctx *x, const struct safe_proposal *p, const struct safe_signature *use,
+                                 size_t nuse)
+{
+	uint8_t *data = NULL, *ret = NULL;
+	size_t len, retlen;
+	int rc;
+
+	if (safe_encode_check_signatures(p->hash, use, nuse, &data, &len) != SAFE_OK)
+		return fail(EX_FAIL, "cannot encode checkSignatures");
+	rc = eth_call_raw(x, NULL, &p->safe, u256_from_u64(0), data, len, &ret, &retlen);
+	free(data);
+	free(ret);
+	if (rc == -2)
+		return fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
+	return rc;
+}
+
+/* The contract's verdict on the whole execution, simulated from --from; *data (the caller's to free) is the
+ * call to send. */
 static int exec_simulate(struct ctx *x, const struct address *from, const struct safe_proposal *p,
                          const struct safe_signature *use, size_t nuse, uint8_t **data, size_t *len)
 {
@@ -1335,17 +1354,6 @@ static int exec_simulate(struct ctx *x, const struct address *from, const struct
 	bool ok = false;
 	int rc;
 
-	if (safe_encode_check_signatures(p->hash, use, nuse, data, len) != SAFE_OK)
-		return fail(EX_FAIL, "cannot encode checkSignatures");
-	rc = eth_call_raw(x, NULL, &p->safe, u256_from_u64(0), *data, *len, &ret, &retlen);
-	free(*data);
-	*data = NULL;
-	free(ret);
-	ret = NULL;
-	if (rc == -2)
-		return fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
-	if (rc != 0)
-		return rc;
 	if (safe_encode_exec(&p->tx, use, nuse, data, len) != SAFE_OK)
 		return fail(EX_FAIL, "cannot encode execTransaction");
 	rc = eth_call_raw(x, from, &p->safe, u256_from_u64(0), *data, *len, &ret, &retlen);
@@ -1412,6 +1420,8 @@ static int cmd_exec(struct ctx *x)
 	rc = exec_read_safe(x, &p, &owners, &n, &threshold);
 	if (rc == 0)
 		rc = exec_owner_signatures(&p, owners, n, threshold, &use, &nuse);
+	if (rc == 0)
+		rc = exec_check_signatures(x, &p, use, nuse);
 	if (rc == 0)
 		rc = exec_simulate(x, &from, &p, use, nuse, &data, &len);
 	if (rc == 0) {
