@@ -600,21 +600,143 @@ static int parse_hexbytes(struct ctx *c, const cJSON *v, const char *type, uint8
 static int encode_struct(struct ctx *c, size_t idx, const cJSON *v, unsigned depth, uint8_t word[32],
                          uint8_t **enc, size_t *enclen);
 
+/* uintN / intN from a JSON number or decimal/hex string; negatives as two's complement. */
+static int encode_integer(struct ctx *c, enum base_kind kind, const char *tname, const cJSON *v, uint8_t word[32],
+                          char **shown)
+{
+	struct abi_value a;
+	struct u256 mag;
+	size_t outlen;
+	bool neg;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_integer(c, v, tname, &mag, &neg) != 0)
+		return c->rc;
+	if (neg && kind == B_UINT)
+		return fail(c, "%s: a negative value for an unsigned type", tname);
+	a.kind = ABI_UINT;
+	a.num = mag;
+	if (neg) {
+		struct u256 max = {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
+		struct u256 lim = {{0, 0, 0, UINT64_C(1) << 63}};
+
+		if (u256_cmp(mag, lim) > 0)
+			return fail(c, "%s: value out of range", tname);
+		/* Two's complement: (2^256 - 1 - mag) + 1, mag != 0. */
+		u256_sub(&a.num, max, mag);
+		u256_add(&a.num, a.num, u256_from_u64(1));
+		a.kind = ABI_INT;
+	}
+	rc = abi_encode(tname, &a, 1, word, 32, &outlen);
+	if (rc == ABI_ETYPE)
+		return fail(c, "%s: value out of range", tname);
+	if (rc != CD_OK || outlen != 32)
+		return fail(c, "%s: cannot encode (%s)", tname, cd_strerror(rc));
+	*shown = fmt_integer(mag, neg);
+	return 0;
+}
+
+static int encode_bool(struct ctx *c, const char *tname, const cJSON *v, uint8_t word[32], char **shown)
+{
+	struct abi_value a;
+	size_t outlen;
+
+	memset(&a, 0, sizeof(a));
+	if (!cJSON_IsBool(v))
+		return fail(c, "bool: expected true or false");
+	a.kind = ABI_BOOL;
+	a.b = cJSON_IsTrue(v);
+	if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
+		return fail(c, "bool: cannot encode");
+	*shown = xstrdup(a.b ? "true" : "false");
+	return 0;
+}
+
+static int encode_address(struct ctx *c, const char *tname, const cJSON *v, uint8_t word[32], char **shown)
+{
+	struct abi_value a;
+	size_t outlen;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (!cJSON_IsString(v))
+		return fail(c, "address: expected a 0x string of 40 hex digits");
+	rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
+	if (rc != CD_OK)
+		return fail(c, "address: \"%.50s\": %s", v->valuestring, cd_strerror(rc));
+	a.kind = ABI_ADDRESS;
+	if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
+		return fail(c, "address: cannot encode");
+	*shown = xmalloc(ADDRESS_TEXT_SIZE);
+	address_format(&a.addr, *shown);
+	return 0;
+}
+
+/* bytesN: exactly N bytes, left-aligned in the word. */
+static int encode_bytesn(struct ctx *c, const char *tname, unsigned width, const cJSON *v, uint8_t word[32],
+                         char **shown)
+{
+	struct abi_value a;
+	uint8_t *bytes = NULL;
+	size_t n, outlen;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
+		return c->rc;
+	if (n != width) {
+		free(bytes);
+		return fail(c, "%s: expected exactly %u bytes, got %zu", tname, width, n);
+	}
+	a.kind = ABI_BYTES;
+	a.data = bytes;
+	a.len = n;
+	rc = abi_encode(tname, &a, 1, word, 32, &outlen);
+	*shown = fmt_hex(bytes, n);
+	free(bytes);
+	if (rc != CD_OK) {
+		free(*shown);
+		*shown = NULL;
+		return fail(c, "%s: cannot encode", tname);
+	}
+	return 0;
+}
+
+/* The dynamic types, bytes and string, are encoded as the keccak256 of their contents. */
+static int encode_dynamic(struct ctx *c, enum base_kind kind, const char *tname, const cJSON *v, uint8_t word[32],
+                          char **shown)
+{
+	uint8_t *bytes = NULL;
+	size_t n;
+
+	if (kind == B_BYTES) {
+		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
+			return c->rc;
+		keccak256(word, bytes, n);
+		*shown = fmt_hex(bytes, n);
+		free(bytes);
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		return fail(c, "string: expected a JSON string");
+	n = strlen(v->valuestring);
+	if (!utf8_valid((const unsigned char *)v->valuestring, n))
+		return fail(c, "string: not valid UTF-8");
+	keccak256(word, (const uint8_t *)v->valuestring, n);
+	*shown = fmt_string(v->valuestring, n);
+	return 0;
+}
+
 /* An atomic or dynamic value into its 32-byte word; one row of the view. */
 static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON *v, uint8_t word[32])
 {
 	char tname[16];
 	enum base_kind kind;
 	unsigned width;
-	struct abi_value a;
 	char *shown = NULL;
-	uint8_t *bytes = NULL;
-	size_t n, outlen;
-	struct u256 mag;
-	bool neg;
-	int rc;
+	int rc = 0;
 
-	memset(&a, 0, sizeof(a));
 	if (!base_builtin(type, tlen, &kind, &width) || tlen >= sizeof(tname))
 		return fail(c, "internal: not a builtin type");
 	memcpy(tname, type, tlen);
@@ -622,88 +744,26 @@ static int encode_leaf(struct ctx *c, const char *type, size_t tlen, const cJSON
 	switch (kind) {
 	case B_UINT:
 	case B_INT:
-		if (parse_integer(c, v, tname, &mag, &neg) != 0)
-			return c->rc;
-		if (neg && kind == B_UINT)
-			return fail(c, "%s: a negative value for an unsigned type", tname);
-		a.kind = ABI_UINT;
-		a.num = mag;
-		if (neg) {
-			struct u256 max = {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
-			struct u256 lim = {{0, 0, 0, UINT64_C(1) << 63}};
-
-			if (u256_cmp(mag, lim) > 0)
-				return fail(c, "%s: value out of range", tname);
-			/* Two's complement: (2^256 - 1 - mag) + 1, mag != 0. */
-			u256_sub(&a.num, max, mag);
-			u256_add(&a.num, a.num, u256_from_u64(1));
-			a.kind = ABI_INT;
-		}
-		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
-		if (rc == ABI_ETYPE)
-			return fail(c, "%s: value out of range", tname);
-		if (rc != CD_OK || outlen != 32)
-			return fail(c, "%s: cannot encode (%s)", tname, cd_strerror(rc));
-		shown = fmt_integer(mag, neg);
+		rc = encode_integer(c, kind, tname, v, word, &shown);
 		break;
 	case B_BOOL:
-		if (!cJSON_IsBool(v))
-			return fail(c, "bool: expected true or false");
-		a.kind = ABI_BOOL;
-		a.b = cJSON_IsTrue(v);
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
-			return fail(c, "bool: cannot encode");
-		shown = xstrdup(a.b ? "true" : "false");
+		rc = encode_bool(c, tname, v, word, &shown);
 		break;
 	case B_ADDRESS:
-		if (!cJSON_IsString(v))
-			return fail(c, "address: expected a 0x string of 40 hex digits");
-		rc = address_parse(&a.addr, v->valuestring, strlen(v->valuestring));
-		if (rc != CD_OK)
-			return fail(c, "address: \"%.50s\": %s", v->valuestring, cd_strerror(rc));
-		a.kind = ABI_ADDRESS;
-		if (abi_encode(tname, &a, 1, word, 32, &outlen) != CD_OK)
-			return fail(c, "address: cannot encode");
-		shown = xmalloc(ADDRESS_TEXT_SIZE);
-		address_format(&a.addr, shown);
+		rc = encode_address(c, tname, v, word, &shown);
 		break;
 	case B_BYTESN:
-		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
-			return c->rc;
-		if (n != width) {
-			free(bytes);
-			return fail(c, "%s: expected exactly %u bytes, got %zu", tname, width, n);
-		}
-		a.kind = ABI_BYTES;
-		a.data = bytes;
-		a.len = n;
-		rc = abi_encode(tname, &a, 1, word, 32, &outlen);
-		shown = fmt_hex(bytes, n);
-		free(bytes);
-		if (rc != CD_OK) {
-			free(shown);
-			return fail(c, "%s: cannot encode", tname);
-		}
+		rc = encode_bytesn(c, tname, width, v, word, &shown);
 		break;
 	case B_BYTES:
-		if (parse_hexbytes(c, v, tname, &bytes, &n) != 0)
-			return c->rc;
-		keccak256(word, bytes, n);
-		shown = fmt_hex(bytes, n);
-		free(bytes);
-		break;
 	case B_STRING:
-		if (!cJSON_IsString(v))
-			return fail(c, "string: expected a JSON string");
-		n = strlen(v->valuestring);
-		if (!utf8_valid((const unsigned char *)v->valuestring, n))
-			return fail(c, "string: not valid UTF-8");
-		keccak256(word, (const uint8_t *)v->valuestring, n);
-		shown = fmt_string(v->valuestring, n);
+		rc = encode_dynamic(c, kind, tname, v, word, &shown);
 		break;
 	case B_STRUCT:
 		return fail(c, "internal: struct as a leaf");
 	}
+	if (rc != 0)
+		return rc;
 	return add_row(c, type, tlen, shown);
 }
 
@@ -946,12 +1006,126 @@ void eip712_free(struct eip712 *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, size_t errcap)
+/* The top level holds exactly types, primaryType, domain and message, each once. */
+static int check_top_level(struct ctx *c, const cJSON *doc)
 {
 	static const char *const top[] = {"types", "primaryType", "domain", "message"};
+	int rc;
+
+	if (!cJSON_IsObject(doc))
+		return fail(c, "the document is not a JSON object");
+	for (const cJSON *f = doc->child; f; f = f->next) {
+		bool known = false;
+
+		for (size_t i = 0; i < 4 && !known; i++)
+			known = strcmp(f->string, top[i]) == 0;
+		if (!known)
+			return fail(c, "unknown key \"%.64s\" (a request has types, primaryType, domain and message)",
+				f->string);
+	}
+	rc = check_unique_keys(c, doc, 4);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < 4; i++)
+		if (!cJSON_GetObjectItemCaseSensitive(doc, top[i]))
+			return fail(c, "missing \"%s\"", top[i]);
+	return 0;
+}
+
+/* The document as JSON with a valid top level, or NULL with the reason recorded. */
+static cJSON *parse_document(struct ctx *c, const char *json, size_t len)
+{
+	cJSON *doc;
+
+	if (len > EIP712_DOC_MAX) {
+		fail(c, "the document is larger than %d bytes", EIP712_DOC_MAX);
+		return NULL;
+	}
+	if (!raw_text_ok(json, len)) {
+		fail(c, "the document holds a NUL character");
+		return NULL;
+	}
+	doc = cJSON_ParseWithLength(json, len);
+	if (!doc) {
+		fail(c, "not valid JSON");
+		return NULL;
+	}
+	if (check_top_level(c, doc) != 0) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The index of primaryType's struct, or -1: it must name a message struct, not EIP712Domain. */
+static long primary_struct(struct ctx *c, const cJSON *primary)
+{
+	long pidx;
+
+	if (!cJSON_IsString(primary)) {
+		fail(c, "primaryType must be a string");
+		return -1;
+	}
+	if (strcmp(primary->valuestring, "EIP712Domain") == 0) {
+		fail(c, "primaryType EIP712Domain is not supported: it signs a domain without a message");
+		return -1;
+	}
+	pidx = find_struct(c, primary->valuestring, strlen(primary->valuestring));
+	if (pidx < 0)
+		fail(c, "primaryType \"%.64s\" is not a struct in types", primary->valuestring);
+	return pidx;
+}
+
+/* The domain separator and the domain's rows: the derived or declared EIP712Domain struct sits after the
+ * message types. */
+static int encode_domain(struct ctx *c, const cJSON *domain_def, const cJSON *domain, struct rows *dom,
+                         struct eip712 *out)
+{
+	if (load_domain(c, domain_def, domain, &c->t[c->nt]) != 0) {
+		c->nt++; /* so ctx_free frees its members */
+		return -1;
+	}
+	c->nt++;
+	c->rows = dom;
+	path_push(c, "domain", 0);
+	c->prefix = c->pathlen + 1;
+	if (encode_struct(c, c->nt - 1, domain, 0, out->domain_separator, NULL, NULL) != 0)
+		return -1;
+	path_pop(c, 0);
+	domain_extras(c, domain, out);
+	return 0;
+}
+
+/* The message's struct hash, its encoding and its rows. */
+static int encode_message(struct ctx *c, size_t pidx, const cJSON *message, struct rows *msg, struct eip712 *out)
+{
+	c->rows = msg;
+	path_push(c, "message", 0);
+	c->prefix = c->pathlen + 1;
+	if (encode_struct(c, pidx, message, 0, out->struct_hash, &out->encoded, &out->encoded_len) != 0)
+		return -1;
+	path_pop(c, 0);
+	return 0;
+}
+
+/* keccak256(0x19 0x01 || domainSeparator || hashStruct(message)), and the primary type's name and encoding. */
+static void finish_digest(struct ctx *c, size_t pidx, const char *primary, struct eip712 *out)
+{
+	uint8_t pre[66] = {0x19, 0x01};
+
+	memcpy(pre + 2, out->domain_separator, 32);
+	memcpy(pre + 34, out->struct_hash, 32);
+	keccak256(out->digest, pre, sizeof(pre));
+	memcpy(out->type_hash, c->t[pidx].hash, 32);
+	out->primary_type = xstrdup(primary);
+	out->encode_type = xstrdup(c->t[pidx].enc);
+}
+
+int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, size_t errcap)
+{
 	struct ctx *c = xcalloc(1, sizeof(*c));
 	struct rows dom = {0}, msg = {0};
-	const cJSON *types, *primary, *domain, *message, *domain_def;
+	const cJSON *domain_def, *primary;
 	cJSON *doc = NULL;
 	long pidx;
 	int rc;
@@ -961,96 +1135,24 @@ int eip712_parse(const char *json, size_t len, struct eip712 *out, char *err, si
 		err[0] = '\0';
 	c->err = err;
 	c->errcap = errcap;
-	if (len > EIP712_DOC_MAX) {
-		fail(c, "the document is larger than %d bytes", EIP712_DOC_MAX);
+	doc = parse_document(c, json, len);
+	if (!doc)
 		goto out;
-	}
-	if (!raw_text_ok(json, len)) {
-		fail(c, "the document holds a NUL character");
-		goto out;
-	}
-	doc = cJSON_ParseWithLength(json, len);
-	if (!doc) {
-		fail(c, "not valid JSON");
-		goto out;
-	}
-	if (!cJSON_IsObject(doc)) {
-		fail(c, "the document is not a JSON object");
-		goto out;
-	}
-	for (const cJSON *f = doc->child; f; f = f->next) {
-		bool known = false;
-
-		for (size_t i = 0; i < 4 && !known; i++)
-			known = strcmp(f->string, top[i]) == 0;
-		if (!known) {
-			fail(c, "unknown key \"%.64s\" (a request has types, primaryType, domain and message)",
-				f->string);
-			goto out;
-		}
-	}
-	if (check_unique_keys(c, doc, 4) != 0)
-		goto out;
-	for (size_t i = 0; i < 4; i++)
-		if (!cJSON_GetObjectItemCaseSensitive(doc, top[i])) {
-			fail(c, "missing \"%s\"", top[i]);
-			goto out;
-		}
-	types = cJSON_GetObjectItemCaseSensitive(doc, "types");
-	primary = cJSON_GetObjectItemCaseSensitive(doc, "primaryType");
-	domain = cJSON_GetObjectItemCaseSensitive(doc, "domain");
-	message = cJSON_GetObjectItemCaseSensitive(doc, "message");
 
 	path_push(c, "types", 0);
-	if (load_types(c, types, &domain_def) != 0)
+	if (load_types(c, cJSON_GetObjectItemCaseSensitive(doc, "types"), &domain_def) != 0)
 		goto out;
 	path_pop(c, 0);
 
-	if (!cJSON_IsString(primary)) {
-		fail(c, "primaryType must be a string");
+	primary = cJSON_GetObjectItemCaseSensitive(doc, "primaryType");
+	pidx = primary_struct(c, primary);
+	if (pidx < 0)
 		goto out;
-	}
-	if (strcmp(primary->valuestring, "EIP712Domain") == 0) {
-		fail(c, "primaryType EIP712Domain is not supported: it signs a domain without a message");
+	if (encode_domain(c, domain_def, cJSON_GetObjectItemCaseSensitive(doc, "domain"), &dom, out) != 0)
 		goto out;
-	}
-	pidx = find_struct(c, primary->valuestring, strlen(primary->valuestring));
-	if (pidx < 0) {
-		fail(c, "primaryType \"%.64s\" is not a struct in types", primary->valuestring);
+	if (encode_message(c, (size_t)pidx, cJSON_GetObjectItemCaseSensitive(doc, "message"), &msg, out) != 0)
 		goto out;
-	}
-
-	/* The domain: the derived or declared EIP712Domain struct sits after the message types. */
-	if (load_domain(c, domain_def, domain, &c->t[c->nt]) != 0) {
-		c->nt++; /* so ctx_free frees its members */
-		goto out;
-	}
-	c->nt++;
-	c->rows = &dom;
-	path_push(c, "domain", 0);
-	c->prefix = c->pathlen + 1;
-	if (encode_struct(c, c->nt - 1, domain, 0, out->domain_separator, NULL, NULL) != 0)
-		goto out;
-	path_pop(c, 0);
-	domain_extras(c, domain, out);
-
-	c->rows = &msg;
-	path_push(c, "message", 0);
-	c->prefix = c->pathlen + 1;
-	if (encode_struct(c, (size_t)pidx, message, 0, out->struct_hash, &out->encoded, &out->encoded_len) != 0)
-		goto out;
-	path_pop(c, 0);
-
-	{
-		uint8_t pre[66] = {0x19, 0x01};
-
-		memcpy(pre + 2, out->domain_separator, 32);
-		memcpy(pre + 34, out->struct_hash, 32);
-		keccak256(out->digest, pre, sizeof(pre));
-	}
-	memcpy(out->type_hash, c->t[pidx].hash, 32);
-	out->primary_type = xstrdup(primary->valuestring);
-	out->encode_type = xstrdup(c->t[pidx].enc);
+	finish_digest(c, (size_t)pidx, primary->valuestring, out);
 out:
 	rc = c->rc;
 	out->domain = dom.v;

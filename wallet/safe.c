@@ -353,26 +353,13 @@ static int get_bytes(const cJSON *o, const char *name, uint8_t *buf, size_t cap,
 	return CD_OK;
 }
 
-static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
+/* The SafeTx fields and the chain id, each checked as it is read. */
+static int parse_tx_fields(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
 {
-	static const char *const names[] = {
-		"chainId", "safe", "to", "value", "data", "operation", "safeTxGas", "baseGas", "gasPrice",
-		"gasToken", "refundReceiver", "nonce", "safeTxHash", "signatures"
-	};
-	static const char *const sig_names[] = { "owner", "signature" };
-	const cJSON *op, *sigs;
+	const cJSON *op;
 	struct u256 chain;
-	uint8_t hash[32];
-	size_t n;
-	int rc;
+	int rc = get_dec(o, "chainId", &chain, err, errlen);
 
-	if (!cJSON_IsObject(o)) {
-		set_err(err, errlen, "not a JSON object");
-		return CD_EINVAL;
-	}
-	rc = check_members(o, names, sizeof(names) / sizeof(names[0]), "proposal", err, errlen);
-	if (rc == CD_OK)
-		rc = get_dec(o, "chainId", &chain, err, errlen);
 	if (rc == CD_OK && (u256_to_u64(chain, &p->chain_id) != 0 || p->chain_id == 0)) {
 		set_err(err, errlen, "\"chainId\": out of range");
 		rc = CD_EINVAL;
@@ -414,26 +401,45 @@ static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t 
 		rc = get_addr(o, "refundReceiver", &p->tx.refund_receiver, err, errlen);
 	if (rc == CD_OK)
 		rc = get_dec(o, "nonce", &p->tx.nonce, err, errlen);
-	if (rc == CD_OK && (get_bytes(o, "safeTxHash", hash, 32, &n, err, errlen) != CD_OK || n != 32)) {
+	return rc;
+}
+
+/* The file's safeTxHash must be the hash of its own fields: otherwise the file was altered. */
+static int check_file_hash(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
+{
+	uint8_t hash[32];
+	size_t n;
+	int rc;
+
+	if (get_bytes(o, "safeTxHash", hash, 32, &n, err, errlen) != CD_OK || n != 32) {
 		set_err(err, errlen, "\"safeTxHash\": not 0x + 64 hex digits");
-		rc = CD_EINVAL;
+		return CD_EINVAL;
 	}
-	if (rc == CD_OK)
-		rc = safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, errlen);
+	rc = safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, errlen);
 	if (rc == CD_OK && memcmp(hash, p->hash, 32) != 0) {
 		set_err(err, errlen, "\"safeTxHash\" is not the hash of the file's fields: the file was altered");
 		rc = CD_EINVAL;
 	}
-	sigs = cJSON_GetObjectItemCaseSensitive(o, "signatures");
-	if (rc == CD_OK && !cJSON_IsArray(sigs)) {
+	return rc;
+}
+
+/* The "signatures" array: at most one per owner, each added (and so checked against its owner). */
+static int parse_signatures(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
+{
+	static const char *const sig_names[] = { "owner", "signature" };
+	const cJSON *sigs = cJSON_GetObjectItemCaseSensitive(o, "signatures");
+	size_t n;
+	int rc = CD_OK;
+
+	if (!cJSON_IsArray(sigs)) {
 		set_err(err, errlen, "\"signatures\": not an array");
-		rc = CD_EINVAL;
+		return CD_EINVAL;
 	}
-	if (rc == CD_OK && cJSON_GetArraySize(sigs) > SAFE_OWNERS_MAX) {
+	if (cJSON_GetArraySize(sigs) > SAFE_OWNERS_MAX) {
 		set_err(err, errlen, "\"signatures\": more than %d", SAFE_OWNERS_MAX);
-		rc = CD_EINVAL;
+		return CD_EINVAL;
 	}
-	for (const cJSON *s = rc == CD_OK ? sigs->child : NULL; s && rc == CD_OK; s = s->next) {
+	for (const cJSON *s = sigs->child; s && rc == CD_OK; s = s->next) {
 		struct address owner;
 		uint8_t sig[65];
 
@@ -457,6 +463,28 @@ static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t 
 		if (rc == CD_OK)
 			rc = safe_proposal_add_signature(p, &owner, sig, err, errlen);
 	}
+	return rc;
+}
+
+static int parse_doc(const cJSON *o, struct safe_proposal *p, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		"chainId", "safe", "to", "value", "data", "operation", "safeTxGas", "baseGas", "gasPrice",
+		"gasToken", "refundReceiver", "nonce", "safeTxHash", "signatures"
+	};
+	int rc;
+
+	if (!cJSON_IsObject(o)) {
+		set_err(err, errlen, "not a JSON object");
+		return CD_EINVAL;
+	}
+	rc = check_members(o, names, sizeof(names) / sizeof(names[0]), "proposal", err, errlen);
+	if (rc == CD_OK)
+		rc = parse_tx_fields(o, p, err, errlen);
+	if (rc == CD_OK)
+		rc = check_file_hash(o, p, err, errlen);
+	if (rc == CD_OK)
+		rc = parse_signatures(o, p, err, errlen);
 	return rc;
 }
 

@@ -662,96 +662,110 @@ static void show_proposal(const struct safe_proposal *p)
 
 /* ---- commands ---------------------------------------------------------------------------------- */
 
-static int cmd_create(struct ctx *x)
+/* create's flags: --from, --threshold, --salt and --owners, a list of distinct addresses at least --threshold long. */
+static int create_parse_flags(const struct opts *o, struct address *from, uint64_t *threshold, struct u256 *salt,
+                              struct address owners[SAFE_OWNERS_MAX], size_t *n)
 {
-	struct safe_deployment d;
-	struct address owners[SAFE_OWNERS_MAX], from, predicted, *got = NULL;
-	struct u256 salt = u256_from_u64(0), thr;
-	struct eth_receipt rcpt;
-	uint64_t threshold;
-	uint8_t *init = NULL, *data = NULL, *ret = NULL;
-	const uint8_t *code;
-	size_t n = 0, init_len, len, retlen, code_len, ngot = 0;
-	char t[ADDRESS_TEXT_SIZE];
-	bool yes = false;
 	int rc;
 
-	memset(&rcpt, 0, sizeof(rcpt));
-	safe_canonical(&d);
-	if (!x->o.owners || !x->o.threshold || !x->o.from)
+	if (!o->owners || !o->threshold || !o->from)
 		return fail(EX_USAGE, "create needs --owners A,B,C --threshold N --from ADDRESS");
-	rc = parse_addr(x->o.from, &from, "--from");
+	rc = parse_addr(o->from, from, "--from");
 	if (rc == 0)
-		rc = parse_small(x->o.threshold, &threshold, "--threshold");
-	if (rc == 0 && x->o.salt)
-		rc = parse_dec(x->o.salt, &salt, "--salt");
-	for (const char *s = x->o.owners; rc == 0 && *s;) {
+		rc = parse_small(o->threshold, threshold, "--threshold");
+	if (rc == 0 && o->salt)
+		rc = parse_dec(o->salt, salt, "--salt");
+	for (const char *s = o->owners; rc == 0 && *s;) {
 		size_t l = strcspn(s, ",");
 		char one[64];
 
-		if (n == SAFE_OWNERS_MAX || l >= sizeof(one))
+		if (*n == SAFE_OWNERS_MAX || l >= sizeof(one))
 			return fail(EX_USAGE, "--owners: at most %d addresses", SAFE_OWNERS_MAX);
 		memcpy(one, s, l);
 		one[l] = '\0';
-		rc = parse_addr(one, &owners[n], "owner");
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			if (memcmp(owners[i].b, owners[n].b, 20) == 0)
+		rc = parse_addr(one, &owners[*n], "owner");
+		for (size_t i = 0; rc == 0 && i < *n; i++)
+			if (memcmp(owners[i].b, owners[*n].b, 20) == 0)
 				rc = fail(EX_USAGE, "--owners: %s is named twice", one);
-		n++;
+		(*n)++;
 		s += l + (s[l] == ',');
 	}
 	if (rc != 0)
 		return rc;
-	if (threshold > n)
-		return fail(EX_USAGE, "--threshold %llu is more than the %zu owners", (unsigned long long)threshold, n);
-	rc = connect_node(x);
-	if (rc != 0)
-		return rc;
-	rc = has_code(x, &d.proxy_factory, &yes);
+	if (*threshold > *n)
+		return fail(EX_USAGE, "--threshold %llu is more than the %zu owners", (unsigned long long)*threshold, *n);
+	return 0;
+}
+
+/* The canonical Safe 1.4.1 factory and singleton must be deployed on the node's chain. */
+static int create_check_deployment(struct ctx *x, const struct safe_deployment *d)
+{
+	bool yes = false;
+	int rc = has_code(x, &d->proxy_factory, &yes);
+
 	if (rc == 0 && !yes)
 		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at its canonical address on chain %llu",
 		          (unsigned long long)x->chain_id);
-	if (rc == 0 && (rc = has_code(x, &d.singleton, &yes)) == 0 && !yes)
+	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes)
 		rc = fail(EX_FAIL, "no Safe 1.4.1 singleton at its canonical address on chain %llu",
 		          (unsigned long long)x->chain_id);
-	if (rc != 0)
-		return rc;
+	return rc;
+}
+
+/* The factory call that creates the Safe (*data) and the address it will have, which must be free. */
+static int create_predict(struct ctx *x, const struct safe_deployment *d, const struct address *owners, size_t n,
+                          uint64_t threshold, struct u256 salt, uint8_t **data, size_t *len,
+                          struct address *predicted)
+{
+	uint8_t *init = NULL, *ret = NULL;
+	const uint8_t *code;
+	size_t init_len, retlen, code_len;
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc;
+
 	/* The factory's own proxyCreationCode: the prediction uses the code that will run. */
-	rc = view_sig(x, &d.proxy_factory, "proxyCreationCode()", &ret, &retlen);
+	rc = view_sig(x, &d->proxy_factory, "proxyCreationCode()", &ret, &retlen);
 	if (rc != 0)
 		return rc;
 	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != CD_OK || code_len == 0) {
 		free(ret);
 		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
 	}
-	if (safe_encode_setup(owners, n, threshold, &d.fallback_handler, &init, &init_len) != CD_OK ||
-	    safe_encode_create_proxy(&d.singleton, init, init_len, salt, &data, &len) != CD_OK) {
+	if (safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len) != CD_OK ||
+	    safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len) != CD_OK) {
 		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
-		goto out;
+	} else {
+		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
+		addr_text(t, predicted);
+		rc = has_code(x, predicted, &yes);
+		if (rc == 0 && yes)
+			rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
 	}
-	safe_predict_address(&d.proxy_factory, &d.singleton, code, code_len, init, init_len, salt, &predicted);
-	addr_text(t, &predicted);
-	rc = has_code(x, &predicted, &yes);
-	if (rc == 0 && yes)
-		rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
-	if (rc != 0)
-		goto out;
-	fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
-	rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
-	if (rc != 0)
-		goto out;
-	if (!rcpt.has_status || rcpt.status != 1) {
-		rc = fail(EX_FAIL, "the creation transaction failed (receipt status 0)");
-		goto out;
-	}
-	/* The address after: code there, and the owners and threshold asked for. */
-	rc = has_code(x, &predicted, &yes);
+	free(ret);
+	free(init);
+	return rc;
+}
+
+/* The address after: code there, and the owners and threshold asked for. */
+static int create_verify(struct ctx *x, const struct address *predicted, const struct address *owners, size_t n,
+                         uint64_t threshold)
+{
+	struct address *got = NULL;
+	struct u256 thr;
+	size_t ngot = 0;
+	char t[ADDRESS_TEXT_SIZE];
+	bool yes = false;
+	int rc;
+
+	addr_text(t, predicted);
+	rc = has_code(x, predicted, &yes);
 	if (rc == 0 && !yes)
 		rc = fail(EX_FAIL, "the transaction succeeded but there is no Safe at the predicted %s", t);
 	if (rc == 0)
-		rc = safe_owners(x, &predicted, &got, &ngot);
+		rc = safe_owners(x, predicted, &got, &ngot);
 	if (rc == 0)
-		rc = safe_uint(x, &predicted, "getThreshold()", &thr);
+		rc = safe_uint(x, predicted, "getThreshold()", &thr);
 	if (rc == 0) {
 		bool same = ngot == n && u256_cmp(thr, u256_from_u64(threshold)) == 0;
 
@@ -760,13 +774,43 @@ static int cmd_create(struct ctx *x)
 		if (!same)
 			rc = fail(EX_FAIL, "the Safe at %s does not have the owners and threshold asked for", t);
 	}
+	free(got);
+	return rc;
+}
+
+static int cmd_create(struct ctx *x)
+{
+	struct safe_deployment d;
+	struct address owners[SAFE_OWNERS_MAX], from, predicted;
+	struct u256 salt = u256_from_u64(0);
+	struct eth_receipt rcpt;
+	uint64_t threshold = 0;
+	uint8_t *data = NULL;
+	size_t n = 0, len = 0;
+	char t[ADDRESS_TEXT_SIZE];
+	int rc;
+
+	memset(&rcpt, 0, sizeof(rcpt));
+	safe_canonical(&d);
+	rc = create_parse_flags(&x->o, &from, &threshold, &salt, owners, &n);
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = create_check_deployment(x, &d);
+	if (rc == 0)
+		rc = create_predict(x, &d, owners, n, threshold, salt, &data, &len, &predicted);
+	if (rc == 0) {
+		addr_text(t, &predicted);
+		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
+		rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
+	}
+	if (rc == 0 && (!rcpt.has_status || rcpt.status != 1))
+		rc = fail(EX_FAIL, "the creation transaction failed (receipt status 0)");
+	if (rc == 0)
+		rc = create_verify(x, &predicted, owners, n, threshold);
 	if (rc == 0)
 		printf("%s\n", t);
-out:
-	free(got);
 	eth_receipt_free(&rcpt);
-	free(ret);
-	free(init);
 	free(data);
 	return rc;
 }
@@ -806,50 +850,52 @@ static int storage_address(struct ctx *x, const struct address *safe, const char
 	return 0;
 }
 
-static int cmd_info(struct ctx *x)
+/* The address book whose labels info prints: --book, else the default one if there is one. */
+static int info_load_book(const struct opts *o, struct addressbook *book)
 {
-	/* keccak256("guard_manager.guard.address") and keccak256("fallback_manager.handler.address"). */
-	static const char guard_slot[] = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8";
-	static const char handler_slot[] = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
-	struct address safe, *owners = NULL, a, zero;
-	struct addressbook *book = addressbook_new();
-	struct u256 thr, nonce, bal;
-	uint8_t *ret = NULL, data[4 + 64];
-	const uint8_t *s;
-	size_t n = 0, len, slen;
-	char path[4096], err[512] = "", num[100], t[ADDRESS_TEXT_SIZE];
-	const char *bp = x->o.book;
-	int rc;
+	char path[4096], err[512] = "";
+	const char *bp = o->book;
 
-	memset(&zero, 0, sizeof(zero));
-	if (!book)
-		return fail(EX_FAIL, "out of memory");
-	rc = parse_addr(x->o.args[0], &safe, "SAFE");
-	if (rc == 0 && !bp && addressbook_default_path(path, sizeof(path)) > 0)
+	if (!bp && addressbook_default_path(path, sizeof(path)) > 0)
 		bp = path;
-	if (rc == 0 && bp && addressbook_load(book, bp, err, sizeof(err)) != 0)
-		rc = fail(EX_FAIL, "%s", err);
-	if (rc == 0)
-		rc = connect_node(x);
-	if (rc == 0)
-		rc = require_contract(x, &safe);
-	if (rc == 0)
-		rc = view_sig(x, &safe, "VERSION()", &ret, &len);
+	if (bp && addressbook_load(book, bp, err, sizeof(err)) != 0)
+		return fail(EX_FAIL, "%s", err);
+	return 0;
+}
+
+/* The Safe's address, chain and VERSION(). */
+static int info_print_version(struct ctx *x, const struct address *safe)
+{
+	uint8_t *ret = NULL;
+	const uint8_t *s;
+	size_t len, slen;
+	char v[64], t[ADDRESS_TEXT_SIZE];
+	int rc = view_sig(x, safe, "VERSION()", &ret, &len);
+
 	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != CD_OK)
 		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
 	if (rc == 0) {
-		char v[64];
-
 		text_sanitize(v, sizeof(v), (const char *)s, slen);
-		addr_text(t, &safe);
+		addr_text(t, safe);
 		printf("safe\t%s\nchain\t%llu\nversion\t%s\n", t, (unsigned long long)x->chain_id, v);
 	}
+	free(ret);
+	return rc;
+}
+
+/* Threshold, owners, nonce and balance. */
+static int info_print_state(struct ctx *x, const struct address *safe, const struct addressbook *book)
+{
+	struct address *owners = NULL;
+	struct u256 thr, nonce, bal;
+	size_t n = 0;
+	char num[100], t[ADDRESS_TEXT_SIZE];
+	int rc = safe_owners(x, safe, &owners, &n);
+
 	if (rc == 0)
-		rc = safe_owners(x, &safe, &owners, &n);
+		rc = safe_uint(x, safe, "getThreshold()", &thr);
 	if (rc == 0)
-		rc = safe_uint(x, &safe, "getThreshold()", &thr);
-	if (rc == 0)
-		rc = safe_uint(x, &safe, "nonce()", &nonce);
+		rc = safe_uint(x, safe, "nonce()", &nonce);
 	if (rc == 0) {
 		u256_format_dec(thr, num, sizeof(num));
 		printf("threshold\t%s of %zu\n", num, n);
@@ -857,221 +903,300 @@ static int cmd_info(struct ctx *x)
 			print_labelled("owner", &owners[i], book);
 		u256_format_dec(nonce, num, sizeof(num));
 		printf("nonce\t%s\n", num);
-		addr_text(t, &safe);
+		addr_text(t, safe);
 		rc = call_u256(x, "eth_getBalance", params_of(t, "latest"), &bal);
 	}
 	if (rc == 0) {
 		u256_format_units(bal, 18, num, sizeof(num));
 		printf("balance\t%s ETH\n", num);
-		/* getModulesPaginated(SENTINEL_MODULES, 100) */
-		struct abi_value args[2];
-		size_t dlen;
-
-		memset(args, 0, sizeof(args));
-		args[0].kind = ABI_ADDRESS;
-		args[0].addr.b[19] = 1;
-		args[1].kind = ABI_UINT;
-		args[1].num = u256_from_u64(100);
-		free(ret);
-		ret = NULL;
-		if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != CD_OK)
-			rc = fail(EX_FAIL, "cannot encode getModulesPaginated");
-		else
-			rc = view(x, &safe, data, dlen, &ret, &len);
 	}
-	if (rc == 0) {
-		struct u256 off, cnt;
-		uint64_t o, c;
+	free(owners);
+	return rc;
+}
 
-		if (abi_decode_uint(ret, len, 0, 256, &off) != CD_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
-		    abi_decode_uint(ret, len, o / 32, 256, &cnt) != CD_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
-			rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
-		} else {
-			if (c == 0)
-				printf("modules\tnone\n");
-			for (uint64_t i = 0; i < c && rc == 0; i++) {
-				if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != CD_OK)
-					rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
-				else
-					print_labelled("module", &a, book);
-			}
+/* The enabled modules: getModulesPaginated(SENTINEL_MODULES, 100). */
+static int info_print_modules(struct ctx *x, const struct address *safe, const struct addressbook *book)
+{
+	struct abi_value args[2];
+	struct address a;
+	struct u256 off, cnt;
+	uint8_t *ret = NULL, data[4 + 64];
+	size_t dlen, len;
+	uint64_t o, c;
+	int rc;
+
+	memset(args, 0, sizeof(args));
+	args[0].kind = ABI_ADDRESS;
+	args[0].addr.b[19] = 1;
+	args[1].kind = ABI_UINT;
+	args[1].num = u256_from_u64(100);
+	if (abi_encode_call(data, sizeof(data), &dlen, "getModulesPaginated(address,uint256)", args, 2) != CD_OK)
+		return fail(EX_FAIL, "cannot encode getModulesPaginated");
+	rc = view(x, safe, data, dlen, &ret, &len);
+	if (rc != 0)
+		return rc;
+	if (abi_decode_uint(ret, len, 0, 256, &off) != CD_OK || u256_to_u64(off, &o) != 0 || o % 32 ||
+	    abi_decode_uint(ret, len, o / 32, 256, &cnt) != CD_OK || u256_to_u64(cnt, &c) != 0 || c > 100) {
+		rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+	} else {
+		if (c == 0)
+			printf("modules\tnone\n");
+		for (uint64_t i = 0; i < c && rc == 0; i++) {
+			if (abi_decode_address(ret, len, o / 32 + 1 + i, &a) != CD_OK)
+				rc = fail(EX_FAIL, "getModulesPaginated: an answer that does not decode");
+			else
+				print_labelled("module", &a, book);
 		}
 	}
-	if (rc == 0)
-		rc = storage_address(x, &safe, guard_slot, &a);
-	if (rc == 0) {
-		if (memcmp(a.b, zero.b, 20) == 0)
-			printf("guard\tnone\n");
-		else
-			print_labelled("guard", &a, book);
-		rc = storage_address(x, &safe, handler_slot, &a);
-	}
-	if (rc == 0) {
-		if (memcmp(a.b, zero.b, 20) == 0)
-			printf("fallbackHandler\tnone\n");
-		else
-			print_labelled("fallbackHandler", &a, book);
-	}
 	free(ret);
-	free(owners);
+	return rc;
+}
+
+/* An address the Safe keeps in a storage slot (guard, fallback handler), or "none". */
+static int info_print_slot(struct ctx *x, const struct address *safe, const char *slot_hex, const char *key,
+                           const struct addressbook *book)
+{
+	struct address a, zero;
+	int rc = storage_address(x, safe, slot_hex, &a);
+
+	memset(&zero, 0, sizeof(zero));
+	if (rc != 0)
+		return rc;
+	if (memcmp(a.b, zero.b, 20) == 0)
+		printf("%s\tnone\n", key);
+	else
+		print_labelled(key, &a, book);
+	return 0;
+}
+
+static int cmd_info(struct ctx *x)
+{
+	/* keccak256("guard_manager.guard.address") and keccak256("fallback_manager.handler.address"). */
+	static const char guard_slot[] = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8";
+	static const char handler_slot[] = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
+	struct address safe;
+	struct addressbook *book = addressbook_new();
+	int rc;
+
+	if (!book)
+		return fail(EX_FAIL, "out of memory");
+	rc = parse_addr(x->o.args[0], &safe, "SAFE");
+	if (rc == 0)
+		rc = info_load_book(&x->o, book);
+	if (rc == 0)
+		rc = connect_node(x);
+	if (rc == 0)
+		rc = require_contract(x, &safe);
+	if (rc == 0)
+		rc = info_print_version(x, &safe);
+	if (rc == 0)
+		rc = info_print_state(x, &safe, book);
+	if (rc == 0)
+		rc = info_print_modules(x, &safe, book);
+	if (rc == 0)
+		rc = info_print_slot(x, &safe, guard_slot, "guard", book);
+	if (rc == 0)
+		rc = info_print_slot(x, &safe, handler_slot, "fallbackHandler", book);
 	addressbook_free(book);
+	return rc;
+}
+
+/* The flags propose takes go together as its usage says; an existing --out is never overwritten. */
+static int propose_check_flags(const struct opts *o)
+{
+	int kinds = !!o->to + !!o->add_owner + !!o->remove_owner + !!o->change_threshold;
+	struct stat st;
+
+	if (!o->out)
+		return fail(EX_USAGE, "propose needs --out FILE");
+	if (kinds != 1)
+		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
+	if ((o->value || o->data || o->erc20) && !o->to)
+		return fail(EX_USAGE, "--value, --data and --erc20 go with --to");
+	if (o->data && o->erc20)
+		return fail(EX_USAGE, "--data and --erc20 exclude each other");
+	if (!!o->erc20 != !!o->amount)
+		return fail(EX_USAGE, "--erc20 TOKEN goes with --amount N");
+	if (o->erc20 && o->value)
+		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
+	if (o->threshold && !o->add_owner && !o->remove_owner)
+		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
+	if (lstat(o->out, &st) == 0)
+		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", o->out);
+	return 0;
+}
+
+/* What propose's flags say without asking the node: the Safe, a threshold, safe-tx-gas, value and data. */
+static int propose_parse_flags(const struct opts *o, struct safe_proposal *p, uint64_t *threshold)
+{
+	int rc = parse_addr(o->args[0], &p->safe, "SAFE");
+
+	if (rc == 0 && o->threshold)
+		rc = parse_small(o->threshold, threshold, "--threshold");
+	if (rc == 0 && o->change_threshold)
+		rc = parse_small(o->change_threshold, threshold, "--change-threshold");
+	if (rc == 0 && o->safe_tx_gas)
+		rc = parse_dec(o->safe_tx_gas, &p->tx.safe_tx_gas, "--safe-tx-gas");
+	if (rc == 0 && o->value) {
+		if (u256_parse_units(&p->tx.value, o->value, strlen(o->value), 18) != 0)
+			rc = fail(EX_USAGE, "--value %.60s: not an amount of ether", o->value);
+	}
+	if (rc == 0 && o->data) {
+		size_t l = strlen(o->data);
+
+		p->tx.data = malloc(l / 2 + 1);
+		if (!p->tx.data || strncmp(o->data, "0x", 2) != 0 ||
+		    hex_decode(p->tx.data, l / 2 + 1, &p->tx.data_len, o->data, l) != CD_OK ||
+		    p->tx.data_len > SAFE_DATA_MAX)
+			rc = fail(EX_USAGE, "--data: not 0x-hex of at most %d bytes", SAFE_DATA_MAX);
+	}
+	return rc;
+}
+
+/* The Safe as it is now (owners, threshold, nonce), and the proposal's chain and nonce from it and --nonce. */
+static int propose_read_safe(struct ctx *x, struct safe_proposal *p, struct address **owners, size_t *n,
+                             struct u256 *thr)
+{
+	struct u256 nonce;
+	int rc = connect_node(x);
+
+	if (rc == 0)
+		rc = require_contract(x, &p->safe);
+	if (rc == 0)
+		rc = safe_owners(x, &p->safe, owners, n);
+	if (rc == 0)
+		rc = safe_uint(x, &p->safe, "getThreshold()", thr);
+	if (rc == 0)
+		rc = safe_uint(x, &p->safe, "nonce()", &nonce);
+	if (rc != 0)
+		return rc;
+	p->chain_id = x->chain_id;
+	p->tx.nonce = nonce;
+	if (x->o.nonce) {
+		rc = parse_dec(x->o.nonce, &p->tx.nonce, "--nonce");
+		if (rc == 0 && u256_cmp(p->tx.nonce, nonce) < 0)
+			rc = fail(EX_USAGE, "--nonce %s is already used: the Safe's nonce is past it", x->o.nonce);
+	}
+	return rc;
+}
+
+/* --to X: a plain call, or with --erc20 a transfer(X, amount) in the token's own decimals. */
+static int propose_call(struct ctx *x, struct safe_proposal *p)
+{
+	struct address who, token;
+	struct u256 dec, amount;
+	uint8_t *ret = NULL;
+	size_t len;
+	uint64_t d = 0;
+	int rc = parse_addr(x->o.to, &who, "--to");
+
+	if (rc != 0)
+		return rc;
+	if (!x->o.erc20) {
+		p->tx.to = who;
+		return 0;
+	}
+	rc = parse_addr(x->o.erc20, &token, "--erc20");
+	if (rc == 0)
+		rc = view_sig(x, &token, "decimals()", &ret, &len);
+	if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != CD_OK || u256_to_u64(dec, &d) != 0))
+		rc = fail(EX_FAIL, "the token's decimals() does not decode");
+	free(ret);
+	if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
+		rc = fail(EX_USAGE, "--amount %.60s: not an amount with the token's %llu decimals",
+		          x->o.amount, (unsigned long long)d);
+	if (rc == 0) {
+		p->tx.to = token;
+		rc = safe_encode_erc20_transfer(&who, amount, &p->tx.data, &p->tx.data_len) == CD_OK
+			? 0 : fail(EX_FAIL, "cannot encode the transfer");
+	}
+	return rc;
+}
+
+/* Owner management: the Safe calls itself; the owners and threshold after must still make sense. */
+static int propose_owner_change(const struct opts *o, struct safe_proposal *p, const struct address *owners,
+                                size_t n, struct u256 thr, uint64_t threshold)
+{
+	struct address who;
+	uint64_t cur;
+	int rc = 0;
+
+	p->tx.to = p->safe;
+	u256_to_u64(thr, &cur);
+	if (o->add_owner) {
+		rc = parse_addr(o->add_owner, &who, "--add-owner");
+		if (rc == 0 && is_owner(owners, n, &who))
+			rc = fail(EX_USAGE, "%s is an owner already", o->add_owner);
+		if (rc == 0 && threshold > n + 1)
+			rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n + 1);
+		if (rc == 0)
+			rc = safe_encode_add_owner(&who, threshold ? threshold : cur, &p->tx.data, &p->tx.data_len);
+	} else if (o->remove_owner) {
+		struct address prev;
+
+		rc = parse_addr(o->remove_owner, &who, "--remove-owner");
+		if (rc == 0 && !safe_prev_owner(owners, n, &who, &prev))
+			rc = fail(EX_USAGE, "%s is not an owner", o->remove_owner);
+		if (rc == 0 && n == 1)
+			rc = fail(EX_USAGE, "a Safe keeps at least one owner");
+		if (rc == 0 && !threshold)
+			threshold = cur < n - 1 ? cur : n - 1;
+		if (rc == 0 && threshold > n - 1)
+			rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n - 1);
+		if (rc == 0)
+			rc = safe_encode_remove_owner(&prev, &who, threshold, &p->tx.data, &p->tx.data_len);
+	} else {
+		if (threshold > n)
+			rc = fail(EX_USAGE, "--change-threshold is more than the %zu owners", n);
+		if (rc == 0)
+			rc = safe_encode_change_threshold(threshold, &p->tx.data, &p->tx.data_len);
+	}
+	return rc;
+}
+
+/* Hash the finished proposal, have the Safe confirm the hash, save it, then show it and print the hash. */
+static int propose_save(struct ctx *x, struct safe_proposal *p)
+{
+	char err[SAFE_ERR_MAX] = "", h[70];
+	int rc;
+
+	if (p->tx.data_len == 0) {
+		free(p->tx.data);
+		p->tx.data = NULL;
+	}
+	if (safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, sizeof(err)) != CD_OK)
+		return fail(EX_FAIL, "%s", err);
+	rc = check_contract_hash(x, p);
+	if (rc == 0)
+		rc = write_proposal(x->o.out, p);
+	if (rc == 0) {
+		show_proposal(p);
+		hex_encode(h, sizeof(h), p->hash, 32, 1);
+		printf("%s\n", h);
+	}
 	return rc;
 }
 
 static int cmd_propose(struct ctx *x)
 {
 	struct safe_proposal p;
-	struct address *owners = NULL, who;
-	struct u256 nonce, thr;
+	struct address *owners = NULL;
+	struct u256 thr;
 	uint64_t threshold = 0;
 	size_t n = 0;
-	int kinds = !!x->o.to + !!x->o.add_owner + !!x->o.remove_owner + !!x->o.change_threshold;
-	char h[70];
-	struct stat st;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	if (!x->o.out)
-		return fail(EX_USAGE, "propose needs --out FILE");
-	if (kinds != 1)
-		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
-	if ((x->o.value || x->o.data || x->o.erc20) && !x->o.to)
-		return fail(EX_USAGE, "--value, --data and --erc20 go with --to");
-	if (x->o.data && x->o.erc20)
-		return fail(EX_USAGE, "--data and --erc20 exclude each other");
-	if (!!x->o.erc20 != !!x->o.amount)
-		return fail(EX_USAGE, "--erc20 TOKEN goes with --amount N");
-	if (x->o.erc20 && x->o.value)
-		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
-	if (x->o.threshold && !x->o.add_owner && !x->o.remove_owner)
-		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
-	if (lstat(x->o.out, &st) == 0)
-		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", x->o.out);
-	rc = parse_addr(x->o.args[0], &p.safe, "SAFE");
-	if (rc == 0 && x->o.threshold)
-		rc = parse_small(x->o.threshold, &threshold, "--threshold");
-	if (rc == 0 && x->o.change_threshold)
-		rc = parse_small(x->o.change_threshold, &threshold, "--change-threshold");
-	if (rc == 0 && x->o.safe_tx_gas)
-		rc = parse_dec(x->o.safe_tx_gas, &p.tx.safe_tx_gas, "--safe-tx-gas");
-	if (rc == 0 && x->o.value) {
-		if (u256_parse_units(&p.tx.value, x->o.value, strlen(x->o.value), 18) != 0)
-			rc = fail(EX_USAGE, "--value %.60s: not an amount of ether", x->o.value);
-	}
-	if (rc == 0 && x->o.data) {
-		size_t l = strlen(x->o.data);
-
-		p.tx.data = malloc(l / 2 + 1);
-		if (!p.tx.data || strncmp(x->o.data, "0x", 2) != 0 ||
-		    hex_decode(p.tx.data, l / 2 + 1, &p.tx.data_len, x->o.data, l) != CD_OK ||
-		    p.tx.data_len > SAFE_DATA_MAX)
-			rc = fail(EX_USAGE, "--data: not 0x-hex of at most %d bytes", SAFE_DATA_MAX);
-	}
-	if (rc == 0)
-		rc = connect_node(x);
-	if (rc == 0)
-		rc = require_contract(x, &p.safe);
-	if (rc == 0)
-		rc = safe_owners(x, &p.safe, &owners, &n);
-	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
-	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "nonce()", &nonce);
+	rc = propose_check_flags(&x->o);
 	if (rc != 0)
-		goto out;
-	p.chain_id = x->chain_id;
-	p.tx.nonce = nonce;
-	if (x->o.nonce) {
-		rc = parse_dec(x->o.nonce, &p.tx.nonce, "--nonce");
-		if (rc == 0 && u256_cmp(p.tx.nonce, nonce) < 0)
-			rc = fail(EX_USAGE, "--nonce %s is already used: the Safe's nonce is past it", x->o.nonce);
-		if (rc != 0)
-			goto out;
-	}
-	if (x->o.to) {
-		rc = parse_addr(x->o.to, &who, "--to");
-		if (rc == 0 && x->o.erc20) {
-			struct address token;
-			struct u256 dec, amount;
-			uint8_t *ret = NULL;
-			size_t len;
-			uint64_t d = 0;
-
-			rc = parse_addr(x->o.erc20, &token, "--erc20");
-			if (rc == 0)
-				rc = view_sig(x, &token, "decimals()", &ret, &len);
-			if (rc == 0 && (abi_decode_uint(ret, len, 0, 8, &dec) != CD_OK || u256_to_u64(dec, &d) != 0))
-				rc = fail(EX_FAIL, "the token's decimals() does not decode");
-			free(ret);
-			if (rc == 0 && u256_parse_units(&amount, x->o.amount, strlen(x->o.amount), (unsigned)d) != 0)
-				rc = fail(EX_USAGE, "--amount %.60s: not an amount with the token's %llu decimals",
-				          x->o.amount, (unsigned long long)d);
-			if (rc == 0) {
-				p.tx.to = token;
-				rc = safe_encode_erc20_transfer(&who, amount, &p.tx.data, &p.tx.data_len) == CD_OK
-					? 0 : fail(EX_FAIL, "cannot encode the transfer");
-			}
-		} else if (rc == 0) {
-			p.tx.to = who;
-		}
-	} else {
-		/* Owner management: the Safe calls itself. */
-		uint64_t cur;
-
-		p.tx.to = p.safe;
-		u256_to_u64(thr, &cur);
-		if (x->o.add_owner) {
-			rc = parse_addr(x->o.add_owner, &who, "--add-owner");
-			if (rc == 0 && is_owner(owners, n, &who))
-				rc = fail(EX_USAGE, "%s is an owner already", x->o.add_owner);
-			if (rc == 0 && threshold > n + 1)
-				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n + 1);
-			if (rc == 0)
-				rc = safe_encode_add_owner(&who, threshold ? threshold : cur, &p.tx.data, &p.tx.data_len);
-		} else if (x->o.remove_owner) {
-			struct address prev;
-
-			rc = parse_addr(x->o.remove_owner, &who, "--remove-owner");
-			if (rc == 0 && !safe_prev_owner(owners, n, &who, &prev))
-				rc = fail(EX_USAGE, "%s is not an owner", x->o.remove_owner);
-			if (rc == 0 && n == 1)
-				rc = fail(EX_USAGE, "a Safe keeps at least one owner");
-			if (rc == 0 && !threshold)
-				threshold = cur < n - 1 ? cur : n - 1;
-			if (rc == 0 && threshold > n - 1)
-				rc = fail(EX_USAGE, "--threshold is more than the %zu owners there would be", n - 1);
-			if (rc == 0)
-				rc = safe_encode_remove_owner(&prev, &who, threshold, &p.tx.data, &p.tx.data_len);
-		} else {
-			if (threshold > n)
-				rc = fail(EX_USAGE, "--change-threshold is more than the %zu owners", n);
-			if (rc == 0)
-				rc = safe_encode_change_threshold(threshold, &p.tx.data, &p.tx.data_len);
-		}
-	}
-	if (rc != 0)
-		goto out;
-	if (p.tx.data_len == 0) {
-		free(p.tx.data);
-		p.tx.data = NULL;
-	}
-	{
-		char err[SAFE_ERR_MAX] = "";
-
-		if (safe_tx_hash(p.chain_id, &p.safe, &p.tx, p.hash, err, sizeof(err)) != CD_OK) {
-			rc = fail(EX_FAIL, "%s", err);
-			goto out;
-		}
-	}
-	rc = check_contract_hash(x, &p);
+		return rc;
+	rc = propose_parse_flags(&x->o, &p, &threshold);
 	if (rc == 0)
-		rc = write_proposal(x->o.out, &p);
-	if (rc == 0) {
-		show_proposal(&p);
-		hex_encode(h, sizeof(h), p.hash, 32, 1);
-		printf("%s\n", h);
-	}
-out:
+		rc = propose_read_safe(x, &p, &owners, &n, &thr);
+	if (rc == 0)
+		rc = x->o.to ? propose_call(x, &p) : propose_owner_change(&x->o, &p, owners, n, thr, threshold);
+	if (rc == 0)
+		rc = propose_save(x, &p);
 	free(owners);
 	safe_proposal_free(&p);
 	return rc;
@@ -1157,18 +1282,131 @@ static int execution_event(const struct eth_receipt *r, const struct address *sa
 	return -1;
 }
 
+/* The Safe as exec needs it: on the proposal's chain, executing its nonce next, and its owners and threshold. */
+static int exec_read_safe(struct ctx *x, const struct safe_proposal *p, struct address **owners, size_t *n,
+                          uint64_t *threshold)
+{
+	struct u256 nonce, thr;
+	char a[80], b[80];
+	int rc = connect_node(x);
+
+	if (rc == 0)
+		rc = check_online(x, p, &nonce);
+	if (rc == 0 && u256_cmp(p->tx.nonce, nonce) != 0) {
+		u256_format_dec(p->tx.nonce, a, sizeof(a));
+		u256_format_dec(nonce, b, sizeof(b));
+		rc = fail(EX_FAIL, "the proposal has nonce %s but the Safe executes nonce %s next", a, b);
+	}
+	if (rc == 0)
+		rc = safe_owners(x, &p->safe, owners, n);
+	if (rc == 0)
+		rc = safe_uint(x, &p->safe, "getThreshold()", &thr);
+	if (rc == 0 && u256_to_u64(thr, threshold) != 0)
+		rc = fail(EX_FAIL, "getThreshold(): out of range");
+	return rc;
+}
+
+/* Signatures of current owners only (each checked against its owner when the file was read), enough of them. */
+static int exec_owner_signatures(const struct safe_proposal *p, const struct address *owners, size_t n,
+                                 uint64_t threshold, struct safe_signature **use, size_t *nuse)
+{
+	*nuse = 0;
+	*use = calloc(p->nsigs ? p->nsigs : 1, sizeof(**use));
+	if (!*use)
+		return fail(EX_FAIL, "out of memory");
+	for (size_t i = 0; i < p->nsigs; i++) {
+		if (is_owner(owners, n, &p->sigs[i].owner))
+			(*use)[(*nuse)++] = p->sigs[i];
+		else
+			fprintf(stderr, "chaindeck safe: ignoring a signature by a non-owner\n");
+	}
+	if (*nuse < threshold)
+		return fail(EX_FAIL, "%zu owner signature%s of the %llu this Safe needs: not sent", *nuse,
+		            *nuse == 1 ? "" : "s", (unsigned long long)threshold);
+	return 0;
+}
+
+/* The contract's own verdict on the signatures: checkSignatures must not revert. */
+static int exec_check_signatures(struct ctx *x, const struct safe_proposal *p, const struct safe_signature *use,
+                                 size_t nuse)
+{
+	uint8_t *data = NULL, *ret = NULL;
+	size_t len, retlen;
+	int rc;
+
+	if (safe_encode_check_signatures(p->hash, use, nuse, &data, &len) != CD_OK)
+		return fail(EX_FAIL, "cannot encode checkSignatures");
+	rc = eth_call_raw(x, NULL, &p->safe, u256_from_u64(0), data, len, &ret, &retlen);
+	free(data);
+	free(ret);
+	if (rc == -2)
+		return fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
+	return rc;
+}
+
+/* The contract's verdict on the whole execution, simulated from --from; *data (the caller's to free) is the
+ * call to send. */
+static int exec_simulate(struct ctx *x, const struct address *from, const struct safe_proposal *p,
+                         const struct safe_signature *use, size_t nuse, uint8_t **data, size_t *len)
+{
+	uint8_t *ret = NULL;
+	size_t retlen;
+	bool ok = false;
+	int rc;
+
+	if (safe_encode_exec(&p->tx, use, nuse, data, len) != CD_OK)
+		return fail(EX_FAIL, "cannot encode execTransaction");
+	rc = eth_call_raw(x, from, &p->safe, u256_from_u64(0), *data, *len, &ret, &retlen);
+	if (rc == -2)
+		rc = fail(EX_FAIL, "execTransaction would revert: %s: not sent", x->revert);
+	else if (rc == 0 && abi_decode_bool(ret, retlen, 0, &ok) != CD_OK)
+		rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
+	free(ret);
+	if (rc == 0 && !ok) {
+		uint8_t *r2 = NULL;
+		size_t l2;
+		int why = eth_call_raw(x, &p->safe, &p->tx.to, p->tx.value, p->tx.data, p->tx.data_len, &r2, &l2);
+
+		free(r2);
+		fprintf(stderr, "chaindeck safe: the Safe transaction's call would fail (%s); executing it records "
+		        "ExecutionFailure and uses nonce\n", why == -2 ? x->revert : "no reason given");
+		if (!x->o.allow_failure)
+			rc = fail(EX_FAIL, "not sent: give --allow-failure to execute it anyway");
+	}
+	return rc;
+}
+
+/* The outcome from the receipt: reverted, or the Safe's ExecutionSuccess / ExecutionFailure event. */
+static int exec_report(const struct eth_receipt *rcpt, const struct safe_proposal *p)
+{
+	char h[70];
+	int ev;
+
+	hex_encode(h, sizeof(h), rcpt->tx_hash, 32, 1);
+	if (!rcpt->has_status || rcpt->status != 1)
+		return fail(EX_FAIL, "transaction %s reverted", h);
+	ev = execution_event(rcpt, &p->safe, p->hash);
+	if (ev == 1) {
+		printf("ExecutionSuccess\t%s\n", h);
+		return 0;
+	}
+	if (ev == 0) {
+		printf("ExecutionFailure\t%s\n", h);
+		return fail(EX_FAIL, "the Safe executed the transaction but its call failed (ExecutionFailure)");
+	}
+	return fail(EX_FAIL, "transaction %s has neither ExecutionSuccess nor ExecutionFailure from the Safe", h);
+}
+
 static int cmd_exec(struct ctx *x)
 {
 	struct safe_proposal p;
 	struct address from, *owners = NULL;
 	struct safe_signature *use = NULL;
-	struct u256 nonce, thr;
 	struct eth_receipt rcpt;
-	uint8_t *data = NULL, *ret = NULL;
-	size_t n = 0, nuse = 0, len, retlen;
-	uint64_t threshold;
-	char h[70], a[80], b[80];
-	int rc, ev;
+	uint8_t *data = NULL;
+	size_t n = 0, nuse = 0, len = 0;
+	uint64_t threshold = 0;
+	int rc;
 
 	memset(&rcpt, 0, sizeof(rcpt));
 	if (!x->o.from)
@@ -1179,110 +1417,22 @@ static int cmd_exec(struct ctx *x)
 	rc = read_proposal(x->o.args[0], &p);
 	if (rc != 0)
 		return rc;
-	rc = connect_node(x);
+	rc = exec_read_safe(x, &p, &owners, &n, &threshold);
 	if (rc == 0)
-		rc = check_online(x, &p, &nonce);
-	if (rc == 0 && u256_cmp(p.tx.nonce, nonce) != 0) {
-		u256_format_dec(p.tx.nonce, a, sizeof(a));
-		u256_format_dec(nonce, b, sizeof(b));
-		rc = fail(EX_FAIL, "the proposal has nonce %s but the Safe executes nonce %s next", a, b);
+		rc = exec_owner_signatures(&p, owners, n, threshold, &use, &nuse);
+	if (rc == 0)
+		rc = exec_check_signatures(x, &p, use, nuse);
+	if (rc == 0)
+		rc = exec_simulate(x, &from, &p, use, nuse, &data, &len);
+	if (rc == 0) {
+		fputs("chaindeck safe: executing this Safe transaction:\n", stderr);
+		show_proposal(&p);
+		rc = send_tx(x, &from, &p.safe, data, len, &rcpt);
 	}
 	if (rc == 0)
-		rc = safe_owners(x, &p.safe, &owners, &n);
-	if (rc == 0)
-		rc = safe_uint(x, &p.safe, "getThreshold()", &thr);
-	if (rc == 0 && u256_to_u64(thr, &threshold) != 0)
-		rc = fail(EX_FAIL, "getThreshold(): out of range");
-	if (rc != 0)
-		goto out;
-	/* Signatures of current owners only (each checked against its owner when the file was read). */
-	use = calloc(p.nsigs ? p.nsigs : 1, sizeof(*use));
-	if (!use) {
-		rc = fail(EX_FAIL, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < p.nsigs; i++) {
-		if (is_owner(owners, n, &p.sigs[i].owner))
-			use[nuse++] = p.sigs[i];
-		else
-			fprintf(stderr, "chaindeck safe: ignoring a signature by a non-owner\n");
-	}
-	if (nuse < threshold) {
-		rc = fail(EX_FAIL, "%zu owner signature%s of the %llu this Safe needs: not sent", nuse, nuse == 1 ? "" : "s",
-		          (unsigned long long)threshold);
-		goto out;
-	}
-	/* The contract's own verdict on the signatures, then on the whole execution. */
-	if (safe_encode_check_signatures(p.hash, use, nuse, &data, &len) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot encode checkSignatures");
-		goto out;
-	}
-	rc = eth_call_raw(x, NULL, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
-	free(data);
-	data = NULL;
-	free(ret);
-	ret = NULL;
-	if (rc == -2) {
-		rc = fail(EX_FAIL, "the Safe rejects the signatures (checkSignatures: %s): not sent", x->revert);
-		goto out;
-	}
-	if (rc != 0)
-		goto out;
-	if (safe_encode_exec(&p.tx, use, nuse, &data, &len) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot encode execTransaction");
-		goto out;
-	}
-	rc = eth_call_raw(x, &from, &p.safe, u256_from_u64(0), data, len, &ret, &retlen);
-	if (rc == -2) {
-		rc = fail(EX_FAIL, "execTransaction would revert: %s: not sent", x->revert);
-		goto out;
-	}
-	if (rc != 0)
-		goto out;
-	{
-		bool ok = false;
-
-		if (abi_decode_bool(ret, retlen, 0, &ok) != CD_OK) {
-			rc = fail(EX_FAIL, "execTransaction: an answer that does not decode");
-			goto out;
-		}
-		if (!ok) {
-			uint8_t *r2 = NULL;
-			size_t l2;
-			int why = eth_call_raw(x, &p.safe, &p.tx.to, p.tx.value, p.tx.data, p.tx.data_len, &r2, &l2);
-
-			free(r2);
-			fprintf(stderr, "chaindeck safe: the Safe transaction's call would fail (%s); executing it records "
-			        "ExecutionFailure and uses nonce\n", why == -2 ? x->revert : "no reason given");
-			if (!x->o.allow_failure) {
-				rc = fail(EX_FAIL, "not sent: give --allow-failure to execute it anyway");
-				goto out;
-			}
-		}
-	}
-	fputs("chaindeck safe: executing this Safe transaction:\n", stderr);
-	show_proposal(&p);
-	rc = send_tx(x, &from, &p.safe, data, len, &rcpt);
-	if (rc != 0)
-		goto out;
-	hex_encode(h, sizeof(h), rcpt.tx_hash, 32, 1);
-	if (!rcpt.has_status || rcpt.status != 1) {
-		rc = fail(EX_FAIL, "transaction %s reverted", h);
-		goto out;
-	}
-	ev = execution_event(&rcpt, &p.safe, p.hash);
-	if (ev == 1) {
-		printf("ExecutionSuccess\t%s\n", h);
-	} else if (ev == 0) {
-		printf("ExecutionFailure\t%s\n", h);
-		rc = fail(EX_FAIL, "the Safe executed the transaction but its call failed (ExecutionFailure)");
-	} else {
-		rc = fail(EX_FAIL, "transaction %s has neither ExecutionSuccess nor ExecutionFailure from the Safe", h);
-	}
-out:
+		rc = exec_report(&rcpt, &p);
 	eth_receipt_free(&rcpt);
 	free(data);
-	free(ret);
 	free(use);
 	free(owners);
 	safe_proposal_free(&p);
@@ -1316,7 +1466,9 @@ static void usage(FILE *f)
 	fputs("exit status: 0 ok, 1 error or refusal, 2 usage, 3 wrong password, 4 not found\n", f);
 }
 
-int safe_cli_main(int argc, char **argv)
+/* The command's options into *o. Returns -1 to go on and run it, else the exit status (--help, a bad option
+ * or a wrong number of arguments). */
+static int parse_options(int argc, char **argv, const struct command *cmd, struct opts *o)
 {
 	enum {
 		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
@@ -1347,9 +1499,71 @@ int safe_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
+	int c;
+
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RPC: o->rpc_url = optarg; break;
+		case O_VAULT: o->vault = optarg; break;
+		case O_PWFILE: o->password_file = optarg; break;
+		case O_FROM: o->from = optarg; break;
+		case O_OUT: o->out = optarg; break;
+		case O_OWNERS: o->owners = optarg; break;
+		case O_THRESHOLD: o->threshold = optarg; break;
+		case O_SALT: o->salt = optarg; break;
+		case O_TO: o->to = optarg; break;
+		case O_VALUE: o->value = optarg; break;
+		case O_DATA: o->data = optarg; break;
+		case O_ERC20: o->erc20 = optarg; break;
+		case O_AMOUNT: o->amount = optarg; break;
+		case O_NONCE: o->nonce = optarg; break;
+		case O_ADD: o->add_owner = optarg; break;
+		case O_REMOVE: o->remove_owner = optarg; break;
+		case O_CHANGE: o->change_threshold = optarg; break;
+		case O_STG: o->safe_tx_gas = optarg; break;
+		case O_BOOK: o->book = optarg; break;
+		case O_ALLOW: o->allow_failure = true; break;
+		case O_OFFLINE: o->offline = true; break;
+		case O_HELP:
+			printf("usage: chaindeck safe %s\n", cmd->usage);
+			return EX_OK;
+		default:
+			return fail(EX_USAGE, "bad option '%.40s'; usage: chaindeck safe %s", argv[optind - 1], cmd->usage);
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs != cmd->nargs)
+		return fail(EX_USAGE, "usage: chaindeck safe %s", cmd->usage);
+	return -1;
+}
+
+/* Runs the command with libcurl and an event loop for the node, and tears them down after. */
+static int run_command(const struct command *cmd, struct ctx *x)
+{
+	int rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return fail(EX_FAIL, "cannot initialise libcurl");
+	x->loop = loop_new();
+	if (!x->loop) {
+		curl_global_cleanup();
+		return fail(EX_FAIL, "out of memory");
+	}
+	rc = cmd->run(x);
+	rpc_client_free(x->rpc);
+	loop_free(x->loop);
+	curl_global_cleanup();
+	return rc;
+}
+
+int safe_cli_main(int argc, char **argv)
+{
 	const struct command *cmd = NULL;
 	struct ctx x;
-	int c, rc;
+	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
@@ -1363,52 +1577,8 @@ int safe_cli_main(int argc, char **argv)
 		return fail(EX_USAGE, "unknown command '%.40s'", argv[1]);
 	}
 	memset(&x, 0, sizeof(x));
-	opterr = 0;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_RPC: x.o.rpc_url = optarg; break;
-		case O_VAULT: x.o.vault = optarg; break;
-		case O_PWFILE: x.o.password_file = optarg; break;
-		case O_FROM: x.o.from = optarg; break;
-		case O_OUT: x.o.out = optarg; break;
-		case O_OWNERS: x.o.owners = optarg; break;
-		case O_THRESHOLD: x.o.threshold = optarg; break;
-		case O_SALT: x.o.salt = optarg; break;
-		case O_TO: x.o.to = optarg; break;
-		case O_VALUE: x.o.value = optarg; break;
-		case O_DATA: x.o.data = optarg; break;
-		case O_ERC20: x.o.erc20 = optarg; break;
-		case O_AMOUNT: x.o.amount = optarg; break;
-		case O_NONCE: x.o.nonce = optarg; break;
-		case O_ADD: x.o.add_owner = optarg; break;
-		case O_REMOVE: x.o.remove_owner = optarg; break;
-		case O_CHANGE: x.o.change_threshold = optarg; break;
-		case O_STG: x.o.safe_tx_gas = optarg; break;
-		case O_BOOK: x.o.book = optarg; break;
-		case O_ALLOW: x.o.allow_failure = true; break;
-		case O_OFFLINE: x.o.offline = true; break;
-		case O_HELP:
-			printf("usage: chaindeck safe %s\n", cmd->usage);
-			return EX_OK;
-		default:
-			return fail(EX_USAGE, "bad option '%.40s'; usage: chaindeck safe %s", argv[optind - 1], cmd->usage);
-		}
-	}
-	x.o.args = argv + optind;
-	x.o.nargs = argc - optind;
-	if (x.o.nargs != cmd->nargs)
-		return fail(EX_USAGE, "usage: chaindeck safe %s", cmd->usage);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return fail(EX_FAIL, "cannot initialise libcurl");
-	x.loop = loop_new();
-	if (!x.loop) {
-		curl_global_cleanup();
-		return fail(EX_FAIL, "out of memory");
-	}
-	rc = cmd->run(&x);
-	rpc_client_free(x.rpc);
-	loop_free(x.loop);
-	curl_global_cleanup();
-	return rc;
+	rc = parse_options(argc, argv, cmd, &x.o);
+	if (rc >= 0)
+		return rc;
+	return run_command(cmd, &x);
 }
