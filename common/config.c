@@ -21,6 +21,7 @@
 #include "common/url.h"
 #include "common/errmsg.h"
 #include "common/hex.h"
+#include "common/sbuf.h"
 #include "common/xalloc.h"
 
 enum {
@@ -190,27 +191,6 @@ int config_default_path(char *buf, size_t cap)
 int config_default_log_path(char *buf, size_t cap)
 {
 	return xdg_path(buf, cap, FSUTIL_XDG_STATE, "chaindeck/chaindeck.log");
-}
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
 }
 
 /* ---- URLs: common/url.c parses them --------------------------------------- */
@@ -501,7 +481,7 @@ static int parse_quoted(struct parser *p, const char **s, const char *end, char 
 	const char *q = *s + 1;
 	struct sbuf b = { 0 };
 
-	sb_add(&b, "", 0);
+	sbuf_add(&b, "", 0);
 	for (; q < end && *q != '"'; q++) {
 		if (*q == '\\') {
 			if (q + 1 < end && (q[1] == '"' || q[1] == '\\')) {
@@ -511,7 +491,7 @@ static int parse_quoted(struct parser *p, const char **s, const char *end, char 
 				return perr(p, "unknown escape in quoted value (only \\\" and \\\\)");
 			}
 		}
-		sb_add(&b, q, 1);
+		sbuf_add(&b, q, 1);
 	}
 	if (q >= end) {
 		free_secret(b.s);
@@ -1118,24 +1098,24 @@ static void put_value(struct sbuf *b, const char *v)
 		if ((*s == ';' || *s == '#') && (s == v || is_space(s[-1])))
 			quote = true;
 	if (!quote) {
-		sb_str(b, v);
+		sbuf_str(b, v);
 		return;
 	}
-	sb_str(b, "\"");
+	sbuf_str(b, "\"");
 	for (const char *s = v; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			sb_str(b, "\\");
-		sb_add(b, s, 1);
+			sbuf_str(b, "\\");
+		sbuf_add(b, s, 1);
 	}
-	sb_str(b, "\"");
+	sbuf_str(b, "\"");
 }
 
 static void put_kv(struct sbuf *b, const char *key, const char *v)
 {
-	sb_str(b, key);
-	sb_str(b, " = ");
+	sbuf_str(b, key);
+	sbuf_str(b, " = ");
 	put_value(b, v);
-	sb_str(b, "\n");
+	sbuf_str(b, "\n");
 }
 
 static void put_num(struct sbuf *b, const char *key, long v)
@@ -1148,8 +1128,8 @@ static void put_num(struct sbuf *b, const char *key, long v)
 
 static void render(const struct config *cfg, struct sbuf *b)
 {
-	sb_str(b, "# chaindeck configuration. Rewritten by chaindeck when nodes are added or removed.\n\n");
-	sb_str(b, "[general]\n");
+	sbuf_str(b, "# chaindeck configuration. Rewritten by chaindeck when nodes are added or removed.\n\n");
+	sbuf_str(b, "[general]\n");
 	put_num(b, "refresh", cfg->refresh_ms);
 	put_num(b, "timeout", cfg->timeout_ms);
 	if (cfg->log_path)
@@ -1159,7 +1139,7 @@ static void render(const struct config *cfg, struct sbuf *b)
 		put_kv(b, "theme", cfg->theme);
 	if (cfg->alert_stall_s != ALERT_STALL_S || cfg->alert_min_peers != ALERT_MIN_PEERS ||
 	    cfg->alert_max_lag != ALERT_MAX_LAG || cfg->alert_hook) {
-		sb_str(b, "\n[alerts]\n");
+		sbuf_str(b, "\n[alerts]\n");
 		if (cfg->alert_stall_s != ALERT_STALL_S)
 			put_num(b, "stall", cfg->alert_stall_s);
 		if (cfg->alert_min_peers != ALERT_MIN_PEERS)
@@ -1172,13 +1152,13 @@ static void render(const struct config *cfg, struct sbuf *b)
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		const struct config_node *n = &cfg->nodes[i];
 
-		sb_str(b, "\n[node \"");
+		sbuf_str(b, "\n[node \"");
 		for (const char *s = n->name; *s; s++) {
 			if (*s == '"' || *s == '\\')
-				sb_str(b, "\\");
-			sb_add(b, s, 1);
+				sbuf_str(b, "\\");
+			sbuf_add(b, s, 1);
 		}
-		sb_str(b, "\"]\n");
+		sbuf_str(b, "\"]\n");
 		put_kv(b, "url", n->url);
 		if (n->bearer_file)
 			put_kv(b, "bearer_file", n->bearer_file);

@@ -12,30 +12,8 @@
 #include <curl/curl.h>
 
 #include "common/hex.h"
+#include "common/sbuf.h"
 #include "common/xalloc.h"
-
-/* ---- a growing string ---- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
 
 /* ---- parsing ---- */
 
@@ -253,12 +231,12 @@ static void mask_path(struct sbuf *b, const char *path)
 		size_t n = strcspn(p, "/");
 
 		if (n > 0 && url_looks_like_token(p, n))
-			sb_str(b, "***");
+			sbuf_str(b, "***");
 		else
-			sb_add(b, p, n);
+			sbuf_add(b, p, n);
 		p += n;
 		if (*p == '/') {
-			sb_add(b, "/", 1);
+			sbuf_add(b, "/", 1);
 			p++;
 		}
 	}
@@ -275,19 +253,19 @@ static void mask_query(struct sbuf *b, const char *q)
 		if (eq) {
 			size_t nl = (size_t)(eq - s), vl = n - nl - 1;
 
-			sb_add(b, s, nl + 1);
+			sbuf_add(b, s, nl + 1);
 			if (secret_name(s, nl) || url_looks_like_token(eq + 1, vl))
-				sb_str(b, "***");
+				sbuf_str(b, "***");
 			else
-				sb_add(b, eq + 1, vl);
+				sbuf_add(b, eq + 1, vl);
 		} else if (url_looks_like_token(s, n) || secret_name(s, n)) {
-			sb_str(b, "***");
+			sbuf_str(b, "***");
 		} else {
-			sb_add(b, s, n);
+			sbuf_add(b, s, n);
 		}
 		s += n;
 		if (*s == '&') {
-			sb_add(b, "&", 1);
+			sbuf_add(b, "&", 1);
 			s++;
 		}
 	}
@@ -332,25 +310,25 @@ static void parts_free(struct url_parts *u)
 /* "scheme://", the user without the password (or "***@" alone), the host and the port. */
 static void mask_authority(struct sbuf *b, const struct url_parts *u)
 {
-	sb_str(b, u->scheme);
-	sb_str(b, "://");
+	sbuf_str(b, u->scheme);
+	sbuf_str(b, "://");
 	if (u->user && u->pass && *u->user) {
-		sb_str(b, u->user);
-		sb_str(b, ":***@");
+		sbuf_str(b, u->user);
+		sbuf_str(b, ":***@");
 	} else if (u->user || u->pass) {
-		sb_str(b, "***@");
+		sbuf_str(b, "***@");
 	}
 	if (u->host && u->zone && u->host[0] == '[') {
-		sb_add(b, u->host, strlen(u->host) - 1);
-		sb_str(b, "%25");
-		sb_str(b, u->zone);
-		sb_str(b, "]");
+		sbuf_add(b, u->host, strlen(u->host) - 1);
+		sbuf_str(b, "%25");
+		sbuf_str(b, u->zone);
+		sbuf_str(b, "]");
 	} else if (u->host) {
-		sb_str(b, u->host);
+		sbuf_str(b, u->host);
 	}
 	if (u->port) {
-		sb_str(b, ":");
-		sb_str(b, u->port);
+		sbuf_str(b, ":");
+		sbuf_str(b, u->port);
 	}
 }
 
@@ -361,8 +339,8 @@ static void mask_unparsed(struct sbuf *b, const char *text)
 	size_t sl = sep ? (size_t)(sep - text) : 0;
 
 	if (sep && sl > 0 && sl < 16 && strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-") == sl)
-		sb_add(b, text, sl + 3);
-	sb_str(b, "***");
+		sbuf_add(b, text, sl + 3);
+	sbuf_str(b, "***");
 }
 
 char *url_mask(const char *text)
@@ -375,10 +353,10 @@ char *url_mask(const char *text)
 
 	if (!text)
 		return NULL;
-	sb_add(&b, "", 0);
+	sbuf_add(&b, "", 0);
 	if (text[0] == '/' || strncasecmp(text, "ipc://", 6) == 0 || !*text) {
 		/* A socket path is no secret; an empty text has none. */
-		sb_str(&b, text);
+		sbuf_str(&b, text);
 		return b.s;
 	}
 	h = parse_http(text, &scheme, &why);
@@ -393,15 +371,15 @@ char *url_mask(const char *text)
 	if (u.path && (strcmp(u.path, "/") != 0 || (after && strchr(after + 2, '/'))))
 		mask_path(&b, u.path);
 	if (u.query) {
-		sb_str(&b, "?");
+		sbuf_str(&b, "?");
 		mask_query(&b, u.query);
 	}
 	if (u.frag) {
-		sb_str(&b, "#");
+		sbuf_str(&b, "#");
 		if (url_looks_like_token(u.frag, strlen(u.frag)))
-			sb_str(&b, "***");
+			sbuf_str(&b, "***");
 		else
-			sb_str(&b, u.frag);
+			sbuf_str(&b, u.frag);
 	}
 	parts_free(&u);
 	curl_url_cleanup(h);
