@@ -16,7 +16,7 @@
 #include "common/eth.h"
 
 /* A Safe has at most this many owners as far as a display is concerned. */
-#define SAFEVIEW_OWNERS_MAX 32
+#define SAFEVIEW_OWNERS_MAX 64
 
 /* The read-only calls, in the order the explorer sends them. */
 #define SAFEVIEW_CALLS 4
