@@ -91,7 +91,7 @@ t_ok "the explorer is up" screen_wait_for 'head [0-9,]+' 10
 
 search "$SAFE"
 t_ok "Safe: the address" screen_wait_for "^ Address +$(re "$SAFE")" 5
-t_ok "Safe: shown as Safe $version with its 4 owners (VERSION, getOwners via cast)" \
+t_ok "Safe: shown as Safe $version with its 3 owners (VERSION, getOwners via cast)" \
 	screen_wait_for "^ Multisig +Safe $(re "$version"), 3 owners" 5
 i=0
 for o in $(printf '%s' "$owners" | tr -d '[],'); do
