@@ -13,6 +13,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/rpc.h"
+#include "common/safeview.h"
 #include "common/text.h"
 
 #define MAX_ROWS 200
@@ -699,6 +700,61 @@ static void start_history(struct explorer *e);
 static void fetch_token_balances(struct explorer *e);
 static void notify_tokens_changed(void *ud);
 
+/* eth_call's result as bytes; false when the call failed or the answer is not hex. */
+static bool call_result(const struct rpc_reply *r, uint8_t *buf, size_t cap, size_t *len)
+{
+	return r->status == RPC_OK && cJSON_IsString(r->result) &&
+	       hex_decode(buf, cap, len, r->result->valuestring, strlen(r->result->valuestring)) == CD_OK;
+}
+
+/* The contract is shown as a Safe only when all four answers decode as a Safe's. */
+static void on_safe(void *ud, const struct rpc_response *res)
+{
+	struct explorer *e = ud;
+	struct explorer_doc *d = &e->doc;
+	uint8_t buf[32 * (SAFEVIEW_OWNERS_MAX + 2)];
+	size_t len;
+
+	e->doc_call2 = 0;
+	if (res->status != RPC_OK || res->n != SAFEVIEW_CALLS)
+		return;
+	d->is_safe = call_result(&res->reply[0], buf, sizeof(buf), &len) &&
+	             safeview_decode_version(buf, len, d->safe_version, sizeof(d->safe_version)) == CD_OK &&
+	             call_result(&res->reply[1], buf, sizeof(buf), &len) &&
+	             safeview_decode_owners(buf, len, d->safe_owners, SAFEVIEW_OWNERS_MAX, &d->safe_nowners) == CD_OK &&
+	             d->safe_nowners > 0 &&
+	             call_result(&res->reply[2], buf, sizeof(buf), &len) &&
+	             abi_decode_uint(buf, len, 0, 256, &d->safe_threshold) == CD_OK &&
+	             call_result(&res->reply[3], buf, sizeof(buf), &len) &&
+	             abi_decode_uint(buf, len, 0, 256, &d->safe_nonce) == CD_OK;
+	if (d->is_safe)
+		notify(e);
+}
+
+/* Asks a contract the Safe's view calls, in one batch. */
+static void fetch_safe(struct explorer *e)
+{
+	struct rpc_batch *b = rpc_batch_new();
+	char to[48], data[2 * 4 + 3];
+
+	if (!b)
+		return;
+	hex_encode(to, sizeof(to), e->doc.target.address, 20, 1);
+	for (size_t i = 0; i < SAFEVIEW_CALLS; i++) {
+		uint8_t sel[ABI_SELECTOR_SIZE];
+		cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+
+		abi_selector(safeview_call_sigs[i], sel);
+		hex_encode(data, sizeof(data), sel, sizeof(sel), 1);
+		cJSON_AddStringToObject(call, "to", to);
+		cJSON_AddStringToObject(call, "data", data);
+		cJSON_AddItemToArray(p, call);
+		cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+		rpc_batch_add(b, "eth_call", p);
+	}
+	e->doc_call2 = rpc_batch_send(e->rpc, b, on_safe, e);
+}
+
 static void on_addr_doc(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
@@ -718,6 +774,8 @@ static void on_addr_doc(void *ud, const struct rpc_response *res)
 		d->code_size = l >= 2 ? (l - 2) / 2 : 0;
 	}
 	d->state = DOC_READY;
+	if (d->has_code && d->code_size)
+		fetch_safe(e);
 	start_history(e);
 	notify(e);
 }

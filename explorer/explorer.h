@@ -21,6 +21,7 @@
 #include "common/u256.h"
 #include "common/history.h"
 #include "common/tokens.h"
+#include "common/safeview.h"
 
 enum explorer_follow {
 	FOLLOW_STARTING = 0,
@@ -106,6 +107,12 @@ struct explorer_doc {
 	char history_message[160];
 	struct explorer_token_balance tokens[EXPLORER_MAX_TOKENS];
 	size_t ntokens;
+	/* a contract that answers VERSION(), getOwners(), getThreshold() and nonce() like a Safe */
+	bool is_safe;
+	char safe_version[40];
+	struct address safe_owners[SAFEVIEW_OWNERS_MAX];
+	size_t safe_nowners;
+	struct u256 safe_threshold, safe_nonce;
 };
 
 struct explorer;

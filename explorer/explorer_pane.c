@@ -356,6 +356,24 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
 	widget_kv(app, w, &y, LABEL_W, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	if (d->is_safe) {
+		char n[96];
+
+		snprintf(v, sizeof(v), "Safe %s, %zu owner%s", d->safe_version, d->safe_nowners,
+		         d->safe_nowners == 1 ? "" : "s");
+		widget_kv(app, w, &y, LABEL_W, "Multisig", STYLE_TITLE, v);
+		for (size_t i = 0; i < d->safe_nowners; i++) {
+			addr_text(a, sizeof(a), d->safe_owners[i].b);
+			book_suffix(app, d->safe_owners[i].b, lab, sizeof(lab));
+			snprintf(v, sizeof(v), "%s%s", a, lab);
+			widget_kv(app, w, &y, LABEL_W, i ? "" : "Owners", STYLE_NORMAL, v);
+		}
+		u256_format_dec(d->safe_threshold, n, sizeof(n));
+		snprintf(v, sizeof(v), "%s of %zu", n, d->safe_nowners);
+		widget_kv(app, w, &y, LABEL_W, "Threshold", STYLE_NORMAL, v);
+		u256_format_dec(d->safe_nonce, n, sizeof(n));
+		widget_kv(app, w, &y, LABEL_W, "Safe nonce", STYLE_NORMAL, n);
+	}
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
 		char amt[96];

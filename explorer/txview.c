@@ -12,6 +12,7 @@
 #include "common/address.h"
 #include "common/fmt.h"
 #include "common/hex.h"
+#include "common/safeview.h"
 #include "common/selectors.h"
 #include "explorer/txview.h"
 
@@ -197,7 +198,7 @@ static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *
 	struct explorer_target t = { .kind = DOC_ADDRESS };
 	struct abi_token_event ev;
 	const char *sigs[1];
-	char by[32];
+	char by[32], safe[TXVIEW_VALUE_MAX - 64];
 
 	memcpy(t.address, lg->address, 20);
 	txview_short_addr(by, sizeof(by), lg->address);
@@ -221,6 +222,8 @@ static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *
 			tokens_format_amount(&meta, ev.amount, amt, sizeof(amt));
 		}
 		add(b, "", TXV_NORMAL, &t, "  %-16s %s -> %s  %s", abi_token_kind_name(ev.kind), from, to, amt);
+	} else if (safeview_format_log(lg, safe, sizeof(safe))) {
+		add(b, "", TXV_NORMAL, &t, "  %s  by %s", safe, by);
 	} else if (lg->topic_count && selectors_lookup_event(lg->topics[0], sigs, 1)) {
 		add(b, "", TXV_NORMAL, &t, "  %s  by %s", sigs[0], by);
 	} else {

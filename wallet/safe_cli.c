@@ -33,6 +33,7 @@
 #include "common/keccak.h"
 #include "common/loop.h"
 #include "common/rpc.h"
+#include "common/safeview.h"
 #include "common/text.h"
 #include "common/u256.h"
 #include "wallet/fees.h"
@@ -297,26 +298,16 @@ static int safe_owners(struct ctx *x, const struct address *safe, struct address
 {
 	uint8_t *ret;
 	size_t len;
-	struct u256 off, count;
-	uint64_t o, c;
 	int rc = view_sig(x, safe, "getOwners()", &ret, &len);
 
 	*owners = NULL;
 	*n = 0;
 	if (rc != 0)
 		return rc;
-	rc = EX_FAIL;
-	if (abi_decode_uint(ret, len, 0, 256, &off) == CD_OK && u256_to_u64(off, &o) == 0 && o % 32 == 0 &&
-	    o <= len && abi_decode_uint(ret, len, o / 32, 256, &count) == CD_OK && u256_to_u64(count, &c) == 0 &&
-	    c <= SAFE_OWNERS_MAX * 4 && (*owners = calloc(c ? c : 1, sizeof(**owners))) != NULL) {
-		rc = 0;
-		for (uint64_t i = 0; i < c && rc == 0; i++)
-			if (abi_decode_address(ret, len, o / 32 + 1 + i, &(*owners)[i]) != CD_OK)
-				rc = EX_FAIL;
-		*n = c;
-	}
+	*owners = calloc(SAFE_OWNERS_MAX * 4, sizeof(**owners));
+	rc = *owners ? safeview_decode_owners(ret, len, *owners, SAFE_OWNERS_MAX * 4, n) : CD_ENOMEM;
 	free(ret);
-	if (rc != 0) {
+	if (rc != CD_OK) {
 		free(*owners);
 		*owners = NULL;
 		*n = 0;
@@ -867,15 +858,13 @@ static int info_load_book(const struct opts *o, struct addressbook *book)
 static int info_print_version(struct ctx *x, const struct address *safe)
 {
 	uint8_t *ret = NULL;
-	const uint8_t *s;
-	size_t len, slen;
+	size_t len;
 	char v[64], t[ADDRESS_TEXT_SIZE];
 	int rc = view_sig(x, safe, "VERSION()", &ret, &len);
 
-	if (rc == 0 && abi_decode_bytes(ret, len, 0, &s, &slen) != CD_OK)
+	if (rc == 0 && safeview_decode_version(ret, len, v, sizeof(v)) != CD_OK)
 		rc = fail(EX_FAIL, "VERSION(): an answer that does not decode");
 	if (rc == 0) {
-		text_sanitize(v, sizeof(v), (const char *)s, slen);
 		addr_text(t, safe);
 		printf("safe\t%s\nchain\t%llu\nversion\t%s\n", t, (unsigned long long)x->chain_id, v);
 	}

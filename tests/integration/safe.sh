@@ -13,12 +13,12 @@
 set -u
 . "$(dirname "$0")/../lib/node.sh"
 . "$(dirname "$0")/../lib/erc20.sh"
+. "$(dirname "$0")/../lib/safe.sh"
 cd "$CHAINDECK_ROOT" || exit 2
 build=${CHAINDECK_BUILD:-build}
 bin="$PWD/$build/chaindeck"
 [ "${build#/}" != "$build" ] && bin="$build/chaindeck"
 cast=$CHAINDECK_NPM_BIN/cast
-art=$CHAINDECK_ROOT/tests/npm/node_modules/@safe-global/safe-contracts/build/artifacts/contracts
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-safe.XXXXXX") || exit 1
 cleanup_add "rm -rf '$work'"
@@ -49,20 +49,8 @@ C=$("$cast" wallet address --private-key $KC) X=$("$cast" wallet address --priva
 D=$("$cast" wallet address --private-key $KD)
 RECIP=0x000000000000000000000000000000000000bEEF
 
-# ---- the Safe 1.4.1 contracts at their canonical addresses -----------------------------------------
-# anvil_setCode with the artifacts' deployedBytecode puts them where they are on every real chain, so
-# chaindeck's built-in defaults are what the tests exercise. The singleton's own storage stays empty
-# (its constructor would have locked it with threshold 1): proxies only delegatecall its code and keep
-# their state in their own storage; the factory creates proxies as on a real chain.
-setcode() {
-	local code
-	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["deployedBytecode"])' "$art/$2") &&
-		rpc_result "$url" anvil_setCode "[\"$1\",\"$code\"]" >/dev/null
-}
-setcode 0x41675C099F32341bf84BFc5382aF534df5C7461a Safe.sol/Safe.json &&
-	setcode 0x29fcB43b46531BcA003ddC8FCB67FFE91900C762 SafeL2.sol/SafeL2.json &&
-	setcode 0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67 proxies/SafeProxyFactory.sol/SafeProxyFactory.json &&
-	setcode 0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99 handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json &&
+# ---- the Safe 1.4.1 contracts at their canonical addresses (tests/lib/safe.sh) -------------------------
+safe_contracts_place "$url" &&
 	t_pass "Safe 1.4.1 contracts placed at the canonical addresses" ||
 	t_fail "Safe 1.4.1 contracts placed at the canonical addresses"
 eq "the singleton answers VERSION() 1.4.1" \
