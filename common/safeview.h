@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * safeview — what anyone may read of a Safe (formerly Gnosis Safe) 1.4.1
  * multisig without a key: the read-only calls that tell a Safe apart
