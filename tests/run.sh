@@ -34,6 +34,8 @@ run_one() {
 	if [ "$f" -ne 0 ]; then
 		broken+=("$name")
 		printf '%s\n' "--- $name (exit $rc)" "$out" | tail -n 60
+		# the failed checks themselves, which a long output may have pushed out of the tail
+		printf '%s\n' "$out" | grep -E '^(FAIL|not ok)' | head -n 20 | sed 's/^/--- failed check: /'
 	fi
 	printf '%-40s %s passed, %s failed\n' "$name" "$p" "$f"
 }
