@@ -44,6 +44,10 @@ if [ -e .git ]; then
 else
 	want_desc=$(cat .tarball-version 2>/dev/null || echo release)
 fi
+# `make asan` builds only build/asan: the plain binary may not exist yet.
+if ! mk "$build/chaindeck" >"$tmp/build.log" 2>&1; then
+	t_fail "the plain build" "$(tail -n 10 "$tmp/build.log")"
+fi
 v=$("$build/chaindeck" --version 2>&1)
 # The checkout may have changed since the binary was built: compare the form, and the version.
 expect "--version: $v" "'$v', want 'chaindeck $version (...)' (describe now: $want_desc)" \
