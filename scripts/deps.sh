@@ -25,6 +25,7 @@ pc_pkgs=(
 	"libsecp256k1:libsecp256k1-dev"
 	"libqrencode:libqrencode-dev"
 	"libcrypto:libssl-dev"
+	"hidapi-hidraw:libhidapi-dev"
 )
 # command -> Debian package (npm is handled after nodejs, see below)
 cmd_pkgs=(
