@@ -26,20 +26,9 @@ t_start=$(now_ms)
 
 wallet_home chaindeck-screen
 
-# Every capture of the screen is kept (consecutive duplicates once) so that all of them can be
-# searched for secrets at the end: the library's waits capture through this function too.
+# Every capture of the screen is kept, so that all of them can be searched for secrets at the end.
 caps=$home/captures.txt
-: >"$caps"
-screen_capture() {
-	local out sum
-	out=$(_tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@") || return 1
-	sum=$(printf '%s' "$out" | cksum)
-	if [ "$sum" != "$(cat "$caps.last" 2>/dev/null)" ]; then
-		printf '%s\n' "$sum" >"$caps.last"
-		printf '===== %s %s\n%s\n' "$SCREEN_NAME" "$*" "$out" >>"$caps"
-	fi
-	printf '%s\n' "$out"
-}
+screen_record "$caps"
 
 # ---- the vault: anvil's public test mnemonic, accounts 0..2 -----------------------------------
 PASSWORD='Horse-battery-9-staple'
