@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/selectors.h"
 #include "common/text.h"
+#include "common/xalloc.h"
 #include "wallet/pending.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
@@ -224,7 +225,7 @@ static cJSON *call_object(const struct wallet_draft *d, const uint8_t *to)
 {
 	cJSON *o = cJSON_CreateObject();
 	char buf[80];
-	char *data = malloc(d->data_len * 2 + 3);
+	char *data = xmalloc(d->data_len * 2 + 3);
 
 	addr_hex(buf, sizeof(buf), d->from_addr);
 	cJSON_AddStringToObject(o, "from", buf);
@@ -232,7 +233,7 @@ static cJSON *call_object(const struct wallet_draft *d, const uint8_t *to)
 	cJSON_AddStringToObject(o, "to", buf);
 	u256_format_hex(d->value, buf, sizeof(buf));
 	cJSON_AddStringToObject(o, "value", buf);
-	if (data && d->data_len) {
+	if (d->data_len) {
 		hex_encode(data, d->data_len * 2 + 3, d->data, d->data_len, 1);
 		cJSON_AddStringToObject(o, "data", data);
 	}
@@ -616,11 +617,7 @@ static int encode_transfer(struct wallet *w)
 		draft_fail(w, "cannot encode the token transfer");
 		return -1;
 	}
-	d->data = malloc(dl);
-	if (!d->data) {
-		draft_fail(w, "out of memory");
-		return -1;
-	}
+	d->data = xmalloc(dl);
 	memcpy(d->data, data, dl);
 	d->data_len = dl;
 	draft_decode_call(d, d->token_addr);
@@ -768,14 +765,8 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 			return;
 		}
 	}
-	c = calloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	b = rpc_batch_new();
-	if (!c || !b) {
-		free(c);
-		rpc_batch_free(b);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->form = *f;
@@ -950,11 +941,7 @@ static int replacement_draft(struct wallet *w, size_t i, bool cancel)
 		d->value = s->value;
 		d->gas = s->gas;
 		if (w->sent_data_len[i]) {
-			d->data = malloc(w->sent_data_len[i]);
-			if (!d->data) {
-				draft_fail(w, "out of memory");
-				return -1;
-			}
+			d->data = xmalloc(w->sent_data_len[i]);
 			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
 			d->data_len = w->sent_data_len[i];
 			/* A token transfer: the real recipient and amount are in the data, not in to and value. */
@@ -975,14 +962,8 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 	draft_reset(w);
 	if (replacement_draft(w, i, cancel) != 0)
 		return;
-	c = calloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	b = rpc_batch_new();
-	if (!c || !b) {
-		free(c);
-		rpc_batch_free(b);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->cancel = cancel;
@@ -1187,17 +1168,11 @@ static int sign_draft(struct wallet *w, struct tx_raw *raw)
 /* Hands the signed bytes to the node; c (which takes raw's bytes) goes with the call. */
 static void broadcast(struct wallet *w, struct draft_ctx *c, struct tx_raw *raw)
 {
-	char *hexraw = malloc(raw->len * 2 + 3);
+	char *hexraw = xmalloc(raw->len * 2 + 3);
 	cJSON *p;
 	uint64_t call;
 
 	memcpy(w->draft.sent_hash, raw->hash, 32);
-	if (!hexraw) {
-		tx_raw_free(raw);
-		free(c);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	hex_encode(hexraw, raw->len * 2 + 3, raw->bytes, raw->len, 1);
 	c->raw = raw->bytes;
 	c->raw_len = raw->len;
@@ -1240,9 +1215,7 @@ void wallet_send(struct wallet *w)
 		wallet_say(w, "unlock the wallet first (u)");
 		return;
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return;
+	c = xcalloc(1, sizeof(*c));
 	c->w = w;
 	c->gen = w->draft_gen;
 	w->draft.state = DRAFT_SENDING;
@@ -1364,11 +1337,10 @@ static void resend_restored(struct wallet *w)
 		if (!w->sent_resend[i] || !w->sent_raw[i] || !on_this_chain(w, &w->sent[i]))
 			continue;
 		w->sent_resend[i] = false;
-		hexraw = malloc(w->sent_raw_len[i] * 2 + 3);
+		hexraw = xmalloc(w->sent_raw_len[i] * 2 + 3);
 		p = cJSON_CreateArray();
-		if (!hexraw || !p) {
+		if (!p) {
 			free(hexraw);
-			cJSON_Delete(p);
 			continue;
 		}
 		hex_encode(hexraw, w->sent_raw_len[i] * 2 + 3, w->sent_raw[i], w->sent_raw_len[i], 1);
@@ -1484,9 +1456,7 @@ void wallet_send_init(struct wallet *w)
 		w->pending_file.path[0] = '\0';
 		return;
 	}
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return;
+	l = xcalloc(1, sizeof(*l));
 	if (pending_load(l, w->pending_file.path, err, sizeof(err)) != 0) {
 		/* Not overwritten: what is in it may be the only record of a transaction in flight. */
 		w->pending_file.path[0] = '\0';
