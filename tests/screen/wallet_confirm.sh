@@ -213,51 +213,14 @@ back_to_main
 blocks_pass "$U" 2
 if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "bad nonces: nothing was sent (cast: nonce still $n0)"; else t_fail "bad nonces: nothing was sent" "nonce $(nonce_of "$U" "$A0"), was $n0"; fi
 
-# A proxy in front of anvil that changes one answer: "zero" makes eth_estimateGas answer 0,
-# "nosim" makes eth_simulateV1 a method the node does not offer.
-cat >"$home/proxy.py" <<'PYEOF'
-import json, sys, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-upstream, mode = sys.argv[1], sys.argv[2]
-host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        req = json.loads(body)
-        with urllib.request.urlopen(urllib.request.Request(upstream, body, {"Content-Type": "application/json"})) as r:
-            res = json.loads(r.read())
-        reqs, ress = (req, res) if isinstance(req, list) else ([req], [res])
-        for q in reqs:
-            for a in ress:
-                if a.get("id") != q.get("id"):
-                    continue
-                if mode == "zero" and q.get("method") == "eth_estimateGas":
-                    a.pop("error", None)
-                    a["result"] = "0x0"
-                if mode == "nosim" and q.get("method") == "eth_simulateV1":
-                    a.pop("result", None)
-                    a["error"] = {"code": -32601, "message": "the method eth_simulateV1 does not exist/is not available"}
-        out = json.dumps(res).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-srv = ThreadingHTTPServer((host, 0), H)
-print(srv.server_address[1], flush=True)
-srv.serve_forever()
-PYEOF
+# A proxy in front of anvil that changes one answer (tests/lib/rpc_proxy.py): estimate-zero makes
+# eth_estimateGas answer 0, no-simulate makes eth_simulateV1 a method the node does not offer.
 # proxy_start MODE [HOST]: sets PROXY_URL (the proxy listens on HOST, loopback by default)
 proxy_start() {
-	local host=${2:-127.0.0.1}
-	_spawn python3 "$home/proxy.py" "$U" "$1" "$host" >"$home/proxy-$1.port" 2>"$home/proxy-$1.err"
-	node_track "$_spawned_pid"
-	for _ in $(seq 50); do [ -s "$home/proxy-$1.port" ] && break; sleep 0.1; done
-	PROXY_URL="http://$host:$(cat "$home/proxy-$1.port")"
+	echo "$1" >"$home/proxy-$1.mode"
+	rpc_proxy_start "$U" "$home/proxy-$1.mode" "${2:-}" || die "the $1 proxy answers"
 }
-proxy_start zero
+proxy_start estimate-zero
 P=$PROXY_URL
 [ "$(rpc_result "$P" eth_estimateGas "[{\"from\":\"$A0\",\"to\":\"$A1\"}]")" = 0x0 ] || t_fail "the proxy answers eth_estimateGas with 0"
 start_unlocked zero "$P" 120 34
@@ -391,7 +354,7 @@ else
 fi
 
 # A node without eth_simulateV1: the failing call's gas is not known, so it is not offered at all.
-proxy_start nosim
+proxy_start no-simulate
 start_unlocked nosim "$PROXY_URL" 120 34
 n0=$(nonce_of "$U" "$A0")
 send_form "$TOKEN" "" 0.001 || t_fail "no simulate: the send form opens"

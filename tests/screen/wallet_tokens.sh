@@ -73,12 +73,9 @@ T2=$ERC20_ADDRESS
 ERC20_ADDRESS=${TOKEN_SUM,,}
 mode=$home/proxy-mode
 echo honest >"$mode"
-_spawn python3 "$CHAINDECK_ROOT/tests/lib/decimals_proxy.py" "$U" "$mode" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the proxy answers"
-lie_dec=$(echo "lie 12" >"$mode"; "$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)'; echo honest >"$mode")
+rpc_proxy_start "$U" "$mode" || die "the proxy answers"
+P=$PROXY_URL
+lie_dec=$(echo decimals=12 >"$mode"; "$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)'; echo honest >"$mode")
 [ "$lie_dec" = 12 ] || die "the proxy makes decimals() answer 12 (cast call)" "$lie_dec"
 [ "$("$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)')" = 18 ] || die "the proxy passes the true 18 through when honest"
 
@@ -120,7 +117,7 @@ quit_chaindeck
 chmod 600 "$tokens"
 
 # ---- item: decimals remembered; a node that lies about them gets no signature -------------------
-echo "lie 12" >"$mode"
+echo decimals=12 >"$mode"
 start_locked c4 "$P"
 unlock_ok || t_fail "c4: unlocked"
 n0=$(nonce_of "$U" "$A0")
@@ -140,7 +137,7 @@ send_form "$A1" "$TOKEN_SUM" 2.5 || t_fail "the token send form"
 t_ok "honest node: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
 t_ok "the confirmation shows 2.5 CDT" has '^ Amount +2\.5 CDT$'
 t_ok "the confirmation shows the base units with the decimals" has '^ Base units +2500000000000000000 \(18 decimals\)$'
-echo "lie 6" >"$mode"
+echo decimals=6 >"$mode"
 screen_send y
 t_ok "decimals changed between confirmation and y: not signed" \
 	screen_wait_for "no longer the 18 the amount was read with: not signed" 10
