@@ -44,7 +44,7 @@ struct column {
 };
 
 static const struct column columns[] = {
-	{ COL_NAME, "NODE", 14, 0 },   { COL_CLIENT, "CLIENT", 16, 9 }, { COL_CHAIN, "CHAIN", 7, 6 },
+	{ COL_NAME, "NODE", 14, 0 },   { COL_CLIENT, "CLIENT", 18, 9 }, { COL_CHAIN, "CHAIN", 7, 6 },
 	{ COL_HEAD, "HEAD", 10, 1 },   { COL_LAG, "LAG", 6, 2 },        { COL_AGE, "AGE", 7, 3 },
 	{ COL_SYNC, "SYNC", 6, 5 },    { COL_PEERS, "PEERS", 5, 4 },    { COL_P50, "P50", 8, 7 },
 	{ COL_P99, "P99", 8, 10 },     { COL_UPTIME, "UP%", 6, 8 },     { COL_POOL, "POOL", 9, 11 },
