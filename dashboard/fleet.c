@@ -5,13 +5,13 @@
  */
 #include "dashboard/fleet.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>

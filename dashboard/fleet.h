@@ -238,8 +238,9 @@ struct fleet_hook_stats fleet_hook_stats(const struct fleet *f);
 unsigned fleet_conditions(const struct fleet_node *n, const struct fleet_rules *r, uint64_t now_ms);
 /*
  * The conditions that cannot be observed now (bits of enum fleet_alert_kind):
- * everything but down while n does not answer, and lag while there is no
- * leader to measure against or the leader is below a silent node's last head.
+ * everything but down while n does not answer, lag while there is no leader
+ * to measure against or the leader is below a silent node's last head, and
+ * fork while where the chains split is still being searched for.
  */
 unsigned fleet_unknown(const struct fleet_node *n);
 /*

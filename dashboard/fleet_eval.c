@@ -37,10 +37,15 @@ unsigned fleet_unknown(const struct fleet_node *n)
 	/* A node that does not answer says nothing about its head, peers, lag or chain. */
 	if (n->conn != CONN_UP)
 		return ~(1u << ALERT_DOWN) & ((1u << ALERT_KINDS) - 1);
+	unsigned u = 0;
+
 	/* A lag within bounds against a leader that is not the best head seen proves nothing. */
 	if (!n->has_lag || n->lag_uncertain)
-		return 1u << ALERT_LAG;
-	return 0;
+		u |= 1u << ALERT_LAG;
+	/* A fork whose split is still being searched for is a fork all the same: not cleared meanwhile. */
+	if (n->forked && n->fork_state == FORK_SEARCHING)
+		u |= 1u << ALERT_FORK;
+	return u;
 }
 
 unsigned fleet_conditions(const struct fleet_node *n, const struct fleet_rules *r, uint64_t now_ms)

@@ -384,6 +384,22 @@ static void fork_split_found_by_bisection(void)
 	}
 }
 
+/* A raised fork alert stays while a new search (another leader) looks for the split: it is still a fork. */
+static void a_fork_being_located_is_not_cleared(void)
+{
+	struct fleet_node *n = mk("b", 1, 50, 0xbb);
+	unsigned up, down;
+
+	n->conditions = 1u << ALERT_FORK;
+	n->forked = true;
+	n->fork_state = FORK_SEARCHING;
+	for (uint64_t t = 0; t <= 10000; t += 500) {
+		fleet_debounce(n, fleet_conditions(n, &rules, t), fleet_unknown(n), t, 2000, &up, &down);
+		CHECK_INT(down, 0);
+	}
+	free(n);
+}
+
 /* 5 blocks a second, then an outage, then 5 a second again: the rate is 5.0, not averaged over the outage. */
 static void sync_rate_starts_over_after_a_restart(void)
 {
@@ -427,6 +443,7 @@ static const struct test_case cases[] = {
 	{ "a_silent_leader_leaves_lag_unknown", a_silent_leader_leaves_lag_unknown },
 	{ "genesis_and_future_timestamps_are_said_so", genesis_and_future_timestamps_are_said_so },
 	{ "fork_split_found_by_bisection", fork_split_found_by_bisection },
+	{ "a_fork_being_located_is_not_cleared", a_fork_being_located_is_not_cleared },
 	{ "sync_rate_starts_over_after_a_restart", sync_rate_starts_over_after_a_restart },
 };
 
