@@ -687,16 +687,17 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 static void enode_fit(const struct app *app, const char *enode, char *buf, size_t cap, size_t width)
 {
 	const char *at = strrchr(enode, '@'), *id = strstr(enode, "://");
-	size_t len = strlen(enode);
+	size_t head, tail;
 
 	id = id ? id + 3 : enode;
-	if (len <= width || !at || at < id) {
+	if (strlen(enode) <= width || !at || at < id) {
 		snprintf(buf, cap, "%s", enode);
 		widget_fit(app, buf, cap, width);
 		return;
 	}
 	/* Keep "enode://" + some of the id + mark + the last 4 id digits + "@host:port". */
-	size_t tail = strlen(at) + 4, head = (size_t)(id - enode);
+	head = (size_t)(id - enode);
+	tail = strlen(at) + 4;
 	if (width > head + tail + 1 + 4 && (size_t)(at - id) > 8) {
 		size_t keep = width - head - tail - 1;
 
