@@ -317,8 +317,7 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 
 static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
 {
-	char line[256], when[16];
-	struct tm tm;
+	char line[256], when[32];
 
 	widget_label(app, w, y, 1, "Status", LABEL_W);
 	switch (n->conn) {
@@ -332,8 +331,7 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 		widget_text(app, w, y, VALUE_X, n->conditions ? STYLE_WARN : STYLE_OK, line);
 		break;
 	case CONN_DOWN:
-		localtime_r(&n->down_since, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fleet_format_since(n->down_since, time(NULL), when, sizeof(when));
 		snprintf(line, sizeof(line), "DOWN since %s %s %s", when, app->utf8 ? "\xe2\x80\x94" : "-",
 		         n->last_error);
 		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
@@ -513,6 +511,10 @@ static enum tui_style detail_peers(const struct app *app, const struct fleet_nod
 		snprintf(buf, cap, "%s", na(app));
 		return STYLE_DIM;
 	}
+	if (n->peers_error[0]) {
+		snprintf(buf, cap, "error: %s", n->peers_error);
+		return STYLE_BAD;
+	}
 	if (n->peers_cap == CAP_YES)
 		snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
 	else
@@ -576,6 +578,10 @@ static enum tui_style detail_txpool(const struct app *app, const struct fleet_no
 {
 	char a[48], b[48];
 
+	if (n->txpool_error[0]) {
+		snprintf(buf, cap, "error: %s", n->txpool_error);
+		return STYLE_BAD;
+	}
 	if (n->txpool_cap == CAP_YES) {
 		snprintf(buf, cap, "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
 		         fmt_count(b, sizeof(b), n->txpool_queued));
