@@ -73,6 +73,7 @@ static void drop(char **buf, size_t *len)
 
 static void start_write(struct fleetfile *ff, char *text, size_t len);
 static void reload(struct fleetfile *ff, bool loud);
+static int watch_dir_of(struct fleetfile *ff, int k, const char *path);
 
 static void written(void *ud, int rc, const char *err)
 {
@@ -86,6 +87,9 @@ static void written(void *ud, int rc, const char *err)
 		ff->writing = NULL;
 		ff->writing_len = 0;
 		say(ff, false, "saved to %s", ff->path);
+		/* The first save may have created the directory there was nothing to watch in. */
+		if (ff->ino_fd >= 0 && ff->wd[0] < 0)
+			watch_dir_of(ff, 0, ff->path);
 	} else {
 		drop(&ff->writing, &ff->writing_len);
 		say(ff, true, "config file not changed: %s", err);
