@@ -7,7 +7,8 @@
 #   - the URL prompt starts empty (the default is a hint: Enter alone takes it); a malformed URL is
 #     refused for the file and the session alike, its password shown and logged nowhere;
 #   - node names: one limit (63 bytes), said when a longer one is typed; a 63-byte node can be pinned;
-#   - the file is reloaded when it changes on disk (printf >>) and on SIGHUP; an invalid edit keeps
+#   - the file is reloaded when it changes on disk (printf >>) and on SIGHUP (also an edit the watch
+#     cannot see, made through a hard link elsewhere); an invalid edit keeps
 #     the old fleet with a message; after a restart the fleet is what the file says.
 # The nodes are loopback ports nobody listens on: editing needs no live node.
 set -u
@@ -215,6 +216,14 @@ t_ok "SIGHUP reloads (and says so even with no change)" \
 	screen_wait_for 'config reloaded: 0 nodes added, 0 removed, 0 changed' 5
 t_ok "SIGHUP is logged" grep -q 'config reloaded: 0 nodes added' "$log"
 t_ok "chaindeck still runs after SIGHUP" kill -0 "$pid"
+# An edit inotify cannot see (written through a hard link in another directory: the watch is on the
+# config's directory) is loaded by SIGHUP.
+mkdir "$home/elsewhere" && ln "$config" "$home/elsewhere/link.ini"
+printf '\n[node "hup"]\nurl = http://127.0.0.1:%s\n' "$p4" >>"$home/elsewhere/link.ini"
+cp "$config" "$home/ext.ini"
+kill -HUP "$pid"
+t_ok "SIGHUP loads an edit made behind the watch's back" screen_wait_for '^ \^?hup ' 5
+t_ok "... and says it added one node" screen_wait_for 'config reloaded: 1 node added, 0 removed, 0 changed' 3
 t_ok "the password typed in the malformed URL is not in the log" bash -c "! grep -q SECRETPW '$log'"
 
 # ---- persistence: quit, restart, read it back ----------------------------------------------------------
@@ -223,6 +232,7 @@ t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 t_ok "the file on disk is the last one (diff)" same "$home/ext.ini"
 start cfg2
 t_ok "after a restart: ext" screen_wait_for '^ \^?ext ' 10
+t_ok "after a restart: hup" screen_wait_for '^ \^?hup ' 3
 t_ok "after a restart: p2-backup pinned" screen_wait_for '^ \^p2-backup ' 3
 t_ok "after a restart: p1-main stays removed" screen_wait_gone '^ \^?p1-main ' 1
 screen_send q
