@@ -800,6 +800,8 @@ static void remove_node(struct dash *d, struct app *app)
 
 static int prompt_key(struct dash *d, struct app *app, int key)
 {
+	char hint[sizeof(d->edit.prompt)];
+
 	if (d->prompt == PROMPT_DELETE) {
 		if (key == 'y' || key == 'Y')
 			remove_node(d, app);
@@ -833,7 +835,8 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 			}
 			memcpy(d->new_name, d->edit.text, d->edit.len + 1);
 			/* Empty: what is typed is the whole URL; Enter alone takes the default the prompt names. */
-			line_edit_start(&d->edit, "URL (Enter: http://127.0.0.1:8545)", "");
+			snprintf(hint, sizeof(hint), "URL (Enter: %s)", DEFAULT_URL);
+			line_edit_start(&d->edit, hint, "");
 			d->prompt = PROMPT_ADD_URL;
 		} else {
 			d->prompt = PROMPT_NONE;
