@@ -539,6 +539,16 @@ void fleetfile_free(struct fleetfile *ff)
 		return;
 	if (ff->job)
 		fsutil_save_orphan(ff->job);
+	/* An edit still waiting for its turn is written now: quitting right after a change keeps it. */
+	if (ff->next) {
+		char target[PATH_MAX], err[300];
+		const char *where = realpath(ff->path, target) ? target : ff->path;
+
+		if (fsutil_replace(where, ff->next, ff->next_len, err, sizeof(err)) == CD_OK)
+			log_msg(LOG_INFO, "saved to %s", ff->path);
+		else
+			log_msg(LOG_WARN, "config file not changed: %s", err);
+	}
 	if (ff->settle_timer)
 		loop_timer_cancel(ff->loop, ff->settle_timer);
 	if (ff->ino_fd >= 0) {

@@ -51,7 +51,10 @@ struct fleetfile;
  */
 struct fleetfile *fleetfile_new(struct loop *loop, const char *path, struct config *session, struct fleet *fleet,
                                 bool nodes_from_file, const struct fleetfile_ops *ops, void *ud);
-/* Waits for a write in flight (the file must not be left half-decided), then frees. */
+/*
+ * Waits for a write in flight and writes an edit still queued behind it (on
+ * the calling thread: the interface is gone by then), then frees.
+ */
 void fleetfile_free(struct fleetfile *ff);
 
 /* Adds cn to the file, the session and the fleet (at the end): 0, or negative with a message, nothing added. */

@@ -227,7 +227,10 @@ t_ok "... and says it added one node" screen_wait_for 'config reloaded: 1 node a
 t_ok "the password typed in the malformed URL is not in the log" bash -c "! grep -q SECRETPW '$log'"
 
 # ---- persistence: quit, restart, read it back ----------------------------------------------------------
-screen_send q
+# Four pins in a row, then q at once: edits queue behind the write in flight, and the last one is on
+# disk after the exit (p2-backup pinned again: the file as before, byte for byte).
+select_node p2-backup || t_fail "cursor on p2-backup"
+screen_send p p p p q
 t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 t_ok "the file on disk is the last one (diff)" same "$home/ext.ini"
 start cfg2
