@@ -38,7 +38,8 @@ static size_t load_edit(const char *text, size_t len, struct config *out)
 	char err[256];
 
 	config_init(out);
-	fuzz_check(config_parse(out, text, len, "fuzz.ini", err, sizeof(err)) == CD_OK, "an edit gave a file that does not load");
+	fuzz_check(config_parse(out, text, len, "fuzz.ini", err, sizeof(err)) == CD_OK,
+		   "an edit gave a file that does not load");
 	return out->nnodes;
 }
 
