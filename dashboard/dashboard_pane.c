@@ -13,6 +13,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "dashboard/fleet.h"
+#include "dashboard/fleetfile.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -32,9 +33,15 @@ struct dash {
 	size_t order_cap;
 	enum prompt prompt;
 	struct line_edit edit;
-	char new_name[64];
+	char new_name[CONFIG_NAME_MAX + 1];
 	struct notice note;     /* feedback from the last action, until the next key */
+	unsigned msg_seq;       /* app->fleet_msg_seq already shown */
 };
+
+_Static_assert(sizeof(((struct fleet_node *)0)->name) > CONFIG_NAME_MAX, "a node's name fits its fleet view");
+
+/* What the URL prompt takes when left empty: shown in the prompt as a hint, never put in the field. */
+static const char DEFAULT_URL[] = "http://127.0.0.1:8545";
 
 struct column {
 	enum fleet_col col;
@@ -330,8 +337,7 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 
 static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
 {
-	char line[256], when[16];
-	struct tm tm;
+	char line[256], when[32];
 
 	widget_label(app, w, y, 1, "Status", LABEL_W);
 	switch (n->conn) {
@@ -345,8 +351,7 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 		widget_text(app, w, y, VALUE_X, n->conditions ? STYLE_WARN : STYLE_OK, line);
 		break;
 	case CONN_DOWN:
-		localtime_r(&n->down_since, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fleet_format_since(n->down_since, time(NULL), when, sizeof(when));
 		snprintf(line, sizeof(line), "DOWN since %s %s %s", when, app->utf8 ? "\xe2\x80\x94" : "-",
 		         n->last_error);
 		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
@@ -528,6 +533,10 @@ static enum tui_style detail_peers(const struct app *app, const struct fleet_nod
 		snprintf(buf, cap, "%s", na(app));
 		return STYLE_DIM;
 	}
+	if (n->peers_error[0]) {
+		snprintf(buf, cap, "error: %s", n->peers_error);
+		return STYLE_BAD;
+	}
 	if (n->peers_cap == CAP_YES)
 		snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
 	else
@@ -591,6 +600,10 @@ static enum tui_style detail_txpool(const struct app *app, const struct fleet_no
 {
 	char a[48], b[48];
 
+	if (n->txpool_error[0]) {
+		snprintf(buf, cap, "error: %s", n->txpool_error);
+		return STYLE_BAD;
+	}
 	if (n->txpool_cap == CAP_YES) {
 		snprintf(buf, cap, "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
 		         fmt_count(b, sizeof(b), n->txpool_queued));
@@ -788,6 +801,10 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 	int rows = getmaxy(w);
 
 	refresh_order(d, app);
+	if (app->fleet_msg_seq != d->msg_seq) {
+		d->msg_seq = app->fleet_msg_seq;
+		notice_set(&d->note, app->fleet_msg_bad, "%s", app->fleet_msg);
+	}
 	n = fleet_node(app->fleet, app->node_sel);
 	if (!n && d->view != VIEW_ALERTS) {
 		widget_text(app, w, 1, 1, STYLE_DIM, "no nodes: press a to add one");
@@ -823,93 +840,35 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 
 /* ---- actions ---- */
 
-/* A change to the nodes of the config file: add one, remove one, or set one's pin. */
-struct node_change {
-	const struct config_node *add;
-	const char *remove;
-	const char *pin;
-	bool pinned;
-};
-
-/* Applies a change to the config file on disk, not the session's view (which may hold --rpc-url nodes). */
-static void save_nodes(struct dash *d, struct app *app, const struct node_change *ch)
-{
-	const char *name = ch->remove ? ch->remove : ch->pin;
-	struct config file;
-	char err[256];
-	bool found = false;
-	int rc = 0;
-
-	if (!app->config_path[0]) {
-		notice_set(&d->note, true, "%s", "no config file location (no home directory): change kept for this session");
-		return;
-	}
-	config_init(&file);
-	if (config_load(&file, app->config_path, err, sizeof(err)) != 0) {
-		notice_set(&d->note, true, "config file not changed: %s", err);
-		config_free(&file);
-		return;
-	}
-	for (size_t i = 0; name && i < file.nnodes; i++) {
-		if (strcmp(file.nodes[i].name, name) == 0) {
-			found = true;
-			if (ch->pin)
-				file.nodes[i].pinned = ch->pinned;
-		}
-	}
-	if (name && !found) {
-		notice_set(&d->note, false, "changed for this session ('%s' is not in the config file)", name);
-		config_free(&file);
-		return;
-	}
-	if (ch->add)
-		rc = config_add_node(&file, ch->add, err, sizeof(err));
-	if (rc == 0 && ch->remove)
-		rc = config_remove_node(&file, ch->remove);
-	if (rc == 0)
-		rc = config_save(&file, app->config_path, err, sizeof(err));
-	if (rc != 0)
-		notice_set(&d->note, true, "config file not changed: %s", err);
-	else
-		notice_set(&d->note, false, "saved to %s", app->config_path);
-	config_free(&file);
-}
-
+/* The file, the session and the fleet in one step (dashboard/fleetfile.c): never one without the others. */
 static void add_node(struct dash *d, struct app *app, const char *url)
 {
-	struct config_node cn = { .name = d->new_name, .url = (char *)url };
-	char err[256];
+	struct config_node cn = { .name = d->new_name, .url = (char *)(url[0] ? url : DEFAULT_URL) };
+	char err[300];
 
-	if (fleet_add_node(app->fleet, &cn, err, sizeof(err)) != 0) {
-		notice_set(&d->note, true, "%s", err);
+	if (fleetfile_add(app->fleetfile, &cn, err, sizeof(err)) != 0) {
+		notice_set(&d->note, true, "not added: %s", err);
 		return;
 	}
-	/* The session's config lists the fleet's nodes: the explorer finds a new node's settings there. */
-	if (config_add_node(&app->cfg, &cn, err, sizeof(err)) != 0)
-		log_msg(LOG_WARN, "node %s: %s", d->new_name, err);
+	notice_set(&d->note, false, "added %s", d->new_name);
 	app_select_node(app, fleet_count(app->fleet) - 1);
-	save_nodes(d, app, &(struct node_change){ .add = &cn });
-	log_msg(LOG_INFO, "node %s added", d->new_name);
 }
 
 static void remove_node(struct dash *d, struct app *app)
 {
-	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
-	char name[64];
+	size_t sel = app->node_sel;
 
-	if (!n)
+	(void)d;
+	if (!fleet_node(app->fleet, sel))
 		return;
-	snprintf(name, sizeof(name), "%s", n->name);
-	fleet_remove_node(app->fleet, app->node_sel);
-	config_remove_node(&app->cfg, name);
-	app_select_node(app, app->node_sel < fleet_count(app->fleet) || app->node_sel == 0 ? app->node_sel
-	                                                                                    : app->node_sel - 1);
-	save_nodes(d, app, &(struct node_change){ .remove = name });
-	log_msg(LOG_INFO, "node %s removed", name);
+	fleetfile_remove(app->fleetfile, sel);
+	app_select_node(app, sel < fleet_count(app->fleet) || sel == 0 ? sel : sel - 1);
 }
 
 static int prompt_key(struct dash *d, struct app *app, int key)
 {
+	char hint[sizeof(d->edit.prompt)];
+
 	if (d->prompt == PROMPT_DELETE) {
 		if (key == 'y' || key == 'Y')
 			remove_node(d, app);
@@ -929,8 +888,22 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 				d->prompt = PROMPT_NONE;
 				break;
 			}
-			snprintf(d->new_name, sizeof(d->new_name), "%.63s", d->edit.text);
-			line_edit_start(&d->edit, "URL (http://, https://, ipc path)", "http://127.0.0.1:8545");
+			/* Refused here, before a URL is asked for: the name is what is wrong. */
+			if (d->edit.len > CONFIG_NAME_MAX) {
+				notice_set(&d->note, true, "not added: a node name is at most %d bytes (this one has %zu)",
+				           CONFIG_NAME_MAX, d->edit.len);
+				d->prompt = PROMPT_NONE;
+				break;
+			}
+			if (config_node_find(&app->cfg, d->edit.text)) {
+				notice_set(&d->note, true, "not added: a node named '%s' is already watched", d->edit.text);
+				d->prompt = PROMPT_NONE;
+				break;
+			}
+			memcpy(d->new_name, d->edit.text, d->edit.len + 1);
+			/* Empty: what is typed is the whole URL; Enter alone takes the default the prompt names. */
+			snprintf(hint, sizeof(hint), "URL (Enter: %s)", DEFAULT_URL);
+			line_edit_start(&d->edit, hint, "");
 			d->prompt = PROMPT_ADD_URL;
 		} else {
 			d->prompt = PROMPT_NONE;
@@ -1022,10 +995,9 @@ static int key_pin(void *state, struct app *app, int key)
 	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
 
 	(void)key;
-	if (n) {
-		fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
-		save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
-	}
+	(void)d;
+	if (n)
+		fleetfile_pin(app->fleetfile, app->node_sel, !n->pinned);
 	return PANE_REDRAW;
 }
 

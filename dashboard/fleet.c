@@ -35,6 +35,7 @@ enum probe_method {
 	P_TRACE,
 	P_DEBUG,
 	P_COINBASE,
+	P_CONTROL,
 	P_COUNT
 };
 
@@ -51,6 +52,8 @@ static const struct {
 	[P_TRACE] = { "trace_block", "0x0", NS_TRACE },
 	[P_DEBUG] = { "debug_getRawHeader", "0x0", NS_DEBUG },
 	[P_COINBASE] = { "eth_coinbase", NULL, -1 },
+	/* No node has it: the node's own answer to an unknown method, to compare the trial calls with. */
+	[P_CONTROL] = { "chaindeck_noSuchMethod", NULL, -1 },
 };
 
 #define POLL_MAX 16 /* rows of polls[] (below) */
@@ -871,10 +874,38 @@ static void note_broken(struct node_rt *n, const struct poll_def *d, const struc
 	}
 }
 
+/*
+ * Where the node's error for a figure the detail view shows is kept: a
+ * passing error ("-32000 ...") is shown as an error with its message, not as
+ * a figure the node never gave. NULL for the other calls.
+ */
+_Static_assert(sizeof(((struct fleet_node *)0)->peers_error) == sizeof(((struct fleet_node *)0)->txpool_error),
+               "error_slot's texts have one size");
+
+static char *error_slot(struct fleet_node *v, const struct poll_def *d)
+{
+	if (d->take == take_peer_count)
+		return v->peers_error;
+	if (d->take == take_txpool_status)
+		return v->txpool_error;
+	return NULL;
+}
+
 static void take_reply(struct node_rt *n, const struct poll_def *d, const struct rpc_reply *r)
 {
 	struct fleet_node *v = &n->view;
 	enum fleet_cap *cap = cap_of(v, d);
+	char *slot = error_slot(v, d);
+
+	if (slot) {
+		slot[0] = '\0';
+		if (r->status == RPC_EREMOTE && !rpc_reply_unsupported(r)) {
+			char msg[100];
+
+			text_sanitize(msg, sizeof(msg), r->message ? r->message : "", r->message ? strlen(r->message) : 0);
+			snprintf(slot, sizeof(v->peers_error), "%ld %s", r->code, msg);
+		}
+	}
 
 	if (d->required && r->status != RPC_OK)
 		note_broken(n, d, r);
@@ -983,6 +1014,21 @@ static void set_ns(struct fleet_node *v, int ns, bool offered)
 		v->ns_offered &= ~bit;
 }
 
+/*
+ * Whether a trial call's error says the node has no such method: "method not
+ * found" in any of its usual words (rpc_reply_unsupported), or the very error,
+ * code and message, the node gives for a method no node has. Some nodes answer
+ * an unknown method with -32602 "invalid params" (anvil over IPC), which alone
+ * would read as "offered, called wrongly".
+ */
+static bool unknown_method(const struct rpc_reply *r, const struct rpc_reply *control)
+{
+	if (rpc_reply_unsupported(r))
+		return true;
+	return r->status == RPC_EREMOTE && control->status == RPC_EREMOTE && r->code == control->code &&
+	       strcmp(r->message ? r->message : "", control->message ? control->message : "") == 0;
+}
+
 static void on_probe(void *ud, const struct rpc_response *res)
 {
 	struct node_rt *n = ud;
@@ -1004,7 +1050,8 @@ static void on_probe(void *ud, const struct rpc_response *res)
 	/* ... then what it does: a trial call answered "no such method" wins. */
 	for (int p = P_NET; p < P_COUNT; p++) {
 		const struct rpc_reply *r = &res->reply[p];
-		bool offered = r->status == RPC_OK || (r->status == RPC_EREMOTE && !rpc_reply_unsupported(r));
+		bool offered = r->status == RPC_OK ||
+		               (r->status == RPC_EREMOTE && !unknown_method(r, &res->reply[P_CONTROL]));
 
 		if (probes[p].ns >= 0 && (r->status == RPC_OK || r->status == RPC_EREMOTE))
 			set_ns(v, probes[p].ns, offered);

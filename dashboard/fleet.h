@@ -125,10 +125,12 @@ struct fleet_node {
 
 	enum fleet_cap peers_cap;
 	uint64_t peers;
+	char peers_error[120];         /* the node's error for net_peerCount this poll (sanitized), "" if none */
 
 	enum fleet_cap txpool_cap;     /* txpool_status */
 	bool txpool_from_pending;      /* no txpool_status: pending = the pending block's tx count */
 	uint64_t txpool_pending, txpool_queued;
+	char txpool_error[120];        /* the node's error for txpool_status this poll (sanitized), "" if none */
 
 	enum fleet_cap mining_cap;
 	bool mining;
@@ -308,6 +310,12 @@ static inline void fleet_sync_reset(struct fleet_sync_window *w) { w->n = 0; }
 void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool resolved,
                     const struct fleet_rules *r, char *buf, size_t cap);
 const char *fleet_ns_name(enum fleet_ns ns);
+/*
+ * A moment for "DOWN since ...", in local time: "HH:MM:SS" when it is on
+ * now's day, else "YYYY-MM-DD HH:MM:SS" (a time alone would read as today).
+ * Returns buf.
+ */
+char *fleet_format_since(time_t when, time_t now, char *buf, size_t cap);
 const char *fleet_alert_name(enum fleet_alert_kind k);
 
 /* Columns of the fleet grid, for sorting. */

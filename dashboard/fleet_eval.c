@@ -22,6 +22,18 @@ const char *fleet_ns_name(enum fleet_ns ns)
 	return (unsigned)ns < NS_COUNT ? names[ns] : "?";
 }
 
+char *fleet_format_since(time_t when, time_t now, char *buf, size_t cap)
+{
+	struct tm w, t;
+
+	localtime_r(&when, &w);
+	localtime_r(&now, &t);
+	if (strftime(buf, cap, w.tm_year == t.tm_year && w.tm_yday == t.tm_yday ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
+	             &w) == 0 && cap)
+		buf[0] = '\0';
+	return buf;
+}
+
 const char *fleet_alert_name(enum fleet_alert_kind k)
 {
 	static const char *const names[ALERT_KINDS] = {

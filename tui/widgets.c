@@ -379,12 +379,10 @@ void widget_status_text(struct app *app, char *buf, size_t cap)
 			snprintf(state, sizeof(state), "up");
 		break;
 	case CONN_DOWN: {
-		struct tm tm;
-		char when[16];
+		char when[32];
 
-		localtime_r(&n->down_since, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		snprintf(state, sizeof(state), "DOWN since %s", when);
+		snprintf(state, sizeof(state), "DOWN since %s",
+		         fleet_format_since(n->down_since, time(NULL), when, sizeof(when)));
 		break;
 	}
 	}
