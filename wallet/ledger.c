@@ -515,9 +515,10 @@ int ledger_replay_parse(const char *text, size_t len, struct ledger_replay *out,
 			struct ledger_replay_step *st;
 
 			if (open) {
+				unsigned at = out->steps[out->n - 1].line;
+
 				ledger_replay_free(out);
-				return fail(err, errlen, CD_EINVAL, "line %u: \"=>\" before the answer to line %u", line,
-					out->steps[out->n - 1].line);
+				return fail(err, errlen, CD_EINVAL, "line %u: \"=>\" before the answer to line %u", line, at);
 			}
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 8;
