@@ -249,7 +249,7 @@ int ledger_open(struct ledger **out, const char *replay_path, int timeout_ms, ch
 /* Closes the device or replay; NULL is fine. */
 void ledger_close(struct ledger *l);
 /*
- * "Nano X" (the product string hidapi reports) or "replay FILE": the device
+ * "Nano X" (the product string hidapi reports) or "replay of FILE": the device
  * note add-ledger records. Owned by the handle.
  */
 const char *ledger_description(const struct ledger *l);

@@ -157,7 +157,11 @@ static int replay_open(struct ledger *l, const char *path, char *err, size_t err
 	if (rc != CD_OK)
 		return fail(err, errlen, rc, "Ledger replay file %s: %s", path, why);
 	l->replay_path = xstrdup(path);
-	snprintf(l->desc, sizeof(l->desc), "replay %s", path);
+	{
+		const char *base = strrchr(path, '/');
+
+		snprintf(l->desc, sizeof(l->desc), "replay of %s", base ? base + 1 : path);
+	}
 	return CD_OK;
 }
 
