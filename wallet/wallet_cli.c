@@ -1261,6 +1261,8 @@ static int from_key(struct cli *c, struct vault **v, uint8_t **key)
 	int rc;
 
 	*key = NULL;
+	if (!c->from)
+		return fail(WALLET_CLI_EUSAGE, "--from ADDRESS names the account that signs");
 	rc = open_vault(c, v);
 	if (rc == 0)
 		rc = find_account(*v, c->from, &i);
