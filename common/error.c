@@ -112,6 +112,7 @@ static const struct code_text texts[] = {
 	{ -1707, "the Ledger did not answer in time" },
 	{ -1708, "not the recorded Ledger exchange" },
 	{ -1709, "malformed HID report from the Ledger" },
+	{ -1710, "cancelled while waiting for the Ledger" },
 };
 
 const char *cd_strerror(int code)

@@ -41,7 +41,9 @@
  * Threads: no global state beyond hidapi's one-time hid_init (done under
  * pthread_once). A handle is used by one thread at a time; different handles
  * are independent. Every device call blocks (up to the timeout, or until the
- * user answers on the device): a UI calls them on a worker thread.
+ * user answers on the device): a UI calls them on a worker thread, and may
+ * call ledger_cancel from its own thread meanwhile (the only call that may
+ * overlap another on the same handle).
  *
  * Errors: CD_OK or a negative code, and when err is not NULL a one-line
  * message (set_err's contract, common/errmsg.h). LEDGER_ERR_MAX bytes hold
@@ -71,7 +73,8 @@ enum {
 	LEDGER_ESTATUS = -1706,  /* any other status word; the message has it in hex */
 	LEDGER_ETIMEOUT = -1707, /* no answer within the timeout */
 	LEDGER_EREPLAY = -1708,  /* replay: the APDU is not the recorded one, or the recording ended */
-	LEDGER_EFRAME = -1709    /* a HID report with the wrong channel, tag or sequence */
+	LEDGER_EFRAME = -1709,   /* a HID report with the wrong channel, tag or sequence */
+	LEDGER_ECANCEL = -1710   /* ledger_cancel was called while waiting for the device */
 };
 
 enum {
@@ -246,6 +249,13 @@ struct ledger;
  * *out is freed with ledger_close.
  */
 int ledger_open(struct ledger **out, const char *replay_path, int timeout_ms, char *err, size_t errlen);
+/*
+ * Makes the exchange in progress (or the next one) on l return LEDGER_ECANCEL
+ * within about a second; any thread may call it. The device may still show the
+ * request until the user answers or the app is reopened: the wallet ignores
+ * that answer. ledger_close after the worker returned.
+ */
+void ledger_cancel(struct ledger *l);
 /* Closes the device or replay; NULL is fine. */
 void ledger_close(struct ledger *l);
 /*

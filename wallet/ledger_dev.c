@@ -11,6 +11,7 @@
 #include "wallet/ledger.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ enum {
 
 struct ledger {
 	int timeout_ms;
+	atomic_bool cancel;   /* ledger_cancel: set by another thread */
 	char desc[DESC_MAX];
 	/* a device ... */
 	hid_device *hid;
@@ -122,6 +124,8 @@ static int hid_xfer(struct ledger *l, const struct ledger_apdu *a, uint8_t *ans,
 		long long left = deadline - now_ms();
 		int got, rc;
 
+		if (atomic_load(&l->cancel))
+			return fail(err, errlen, LEDGER_ECANCEL, "cancelled while waiting for the Ledger");
 		if (left <= 0)
 			return fail(err, errlen, LEDGER_ETIMEOUT, "the Ledger did not answer within %d s",
 				l->timeout_ms / 1000);
@@ -201,6 +205,7 @@ int ledger_open(struct ledger **out, const char *replay_path, int timeout_ms, ch
 
 	*out = NULL;
 	l->timeout_ms = timeout_ms > 0 ? timeout_ms : LEDGER_TIMEOUT_MS;
+	atomic_init(&l->cancel, false);
 	rc = replay_path ? replay_open(l, replay_path, err, errlen) : hid_open_first(l, err, errlen);
 	if (rc != CD_OK) {
 		ledger_close(l);
@@ -208,6 +213,12 @@ int ledger_open(struct ledger **out, const char *replay_path, int timeout_ms, ch
 	}
 	*out = l;
 	return CD_OK;
+}
+
+void ledger_cancel(struct ledger *l)
+{
+	if (l)
+		atomic_store(&l->cancel, true);
 }
 
 void ledger_close(struct ledger *l)
@@ -237,6 +248,8 @@ int ledger_exchange(struct ledger *l, const struct ledger_apdu *a, uint8_t *out,
 	*outlen = 0;
 	if (sw)
 		*sw = 0;
+	if (atomic_load(&l->cancel))
+		return fail(err, errlen, LEDGER_ECANCEL, "cancelled before the Ledger was asked");
 	rc = l->hid ? hid_xfer(l, a, ans, &n, err, errlen) : replay_xfer(l, a, ans, &n, err, errlen);
 	if (rc != CD_OK)
 		return rc;

@@ -86,6 +86,7 @@ static const struct code codes[] = {
 	C(LEDGER_ENODEV, "ledger"), C(LEDGER_ELOCKED, "ledger"), C(LEDGER_ENOAPP, "ledger"),
 	C(LEDGER_EREFUSED, "ledger"), C(LEDGER_EBLIND, "ledger"), C(LEDGER_ESTATUS, "ledger"),
 	C(LEDGER_ETIMEOUT, "ledger"), C(LEDGER_EREPLAY, "ledger"), C(LEDGER_EFRAME, "ledger"),
+	C(LEDGER_ECANCEL, "ledger"),
 };
 #undef C
 

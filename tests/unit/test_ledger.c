@@ -631,6 +631,12 @@ static void test_replay_names_the_line_and_both_apdus(void)
 	ledger_apdu_app_config(&a);
 	ledger_close(l);
 
+	/* a cancelled handle asks nothing more */
+	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_OK);
+	ledger_cancel(l);
+	CHECK_INT(ledger_get_app_config(l, &cfg, err, sizeof(err)), LEDGER_ECANCEL);
+	ledger_close(l);
+
 	/* past the end of the recording */
 	test_write_file(path, "=> e006000000\n<= 010101069000\n");
 	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_OK);
