@@ -528,6 +528,7 @@ int ledger_replay_parse(const char *text, size_t len, struct ledger_replay *out,
 			memset(st, 0, sizeof(*st));
 			st->line = line;
 			if (line_hex(s + a + 2, l - a - 2, &st->apdu, &st->apdu_len) != CD_OK || st->apdu_len < 5) {
+				free(st->apdu); /* not counted in out->n yet */
 				ledger_replay_free(out);
 				return fail(err, errlen, CD_EINVAL, "line %u: an APDU is hex of at least 5 bytes", line);
 			}
