@@ -74,7 +74,7 @@ static int hid_open_first(struct ledger *l, char *err, size_t errlen)
 
 	pthread_once(&hid_once, hid_init_once);
 	if (hid_init_rc != 0)
-		return fail(err, errlen, CD_EIO, "cannot initialise USB HID (hidapi)");
+		return fail(err, errlen, LEDGER_ENODEV, "no Ledger found: USB HID (hidapi) cannot be initialised here");
 	list = hid_enumerate(LEDGER_VENDOR_ID, 0);
 	for (d = list; d; d = d->next) {
 		if (d->usage_page == LEDGER_USAGE_PAGE || (d->usage_page == 0 && d->interface_number == 0)) {

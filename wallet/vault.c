@@ -1142,7 +1142,7 @@ int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t
 		return fail(err, errlen, CD_ENOTFOUND, "no account %zu", i);
 	a = &v->acc[i];
 	if (a->kind == VAULT_HARDWARE)
-		return fail(err, errlen, CD_EUNSUPPORTED, "account %zu is on a hardware wallet (%s): sign on the device",
+		return fail(err, errlen, CD_EUNSUPPORTED, "account %zu is on a hardware wallet (%s): its key is on the device, not in the vault",
 			i, a->hw_path);
 	if (a->kind == VAULT_IMPORTED) {
 		if (a->index >= v->s->nkeys)
