@@ -250,7 +250,9 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 			fmt_units_fit(bal, sizeof(bal), a->balance, 18, "", bal_w, widget_more(app));
 		else
 			snprintf(bal, sizeof(bal), "-");
-		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
+		/* a hardware account is tagged: its key is on the device, which signs for it */
+		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s%s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal,
+		         a->acct.kind == VAULT_HARDWARE ? "  [Ledger]" : "");
 		widget_list_row(app, win, (*y)++, i == p->sel, stale ? STYLE_DIM : STYLE_NORMAL, line);
 	}
 }
@@ -696,6 +698,8 @@ static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, en
 /* What the action line says for the draft's state. */
 static const char *confirm_action(const struct wp *p, const struct wallet_draft *d)
 {
+	if (d->state == DRAFT_SENDING && wallet_draft_on_device(p->w))
+		return "confirm on your Ledger   Esc cancels";
 	if (d->state == DRAFT_SENDING)
 		return "checking the chain id, signing, broadcasting...";
 	if (d->state == DRAFT_SENT)
@@ -1341,6 +1345,11 @@ static int key_back(void *state, struct app *app, int key)
 	if (confirming(p)) {
 		if (key != 27)
 			return PANE_CONSUMED;
+		/* On the Ledger nothing is signed yet: Esc stops waiting for it, and the screen says so. */
+		if (wallet_draft_on_device(p->w)) {
+			wallet_device_cancel(p->w);
+			return PANE_REDRAW;
+		}
 		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
 		if (wallet_draft(p->w)->state != DRAFT_SENDING)
 			wallet_draft_clear(p->w);
