@@ -297,6 +297,17 @@ void wallet_send(struct wallet *w);
  */
 bool wallet_draft_on_device(const struct wallet *w);
 void wallet_device_cancel(struct wallet *w);
+/*
+ * Asks the Ledger to show hardware account i's address (on the network of
+ * the node's chain id) for the user to compare and approve, on a worker; the
+ * outcome goes to wallet_device_note: approved and the same address, refused,
+ * another address (then do not use it), or why the device could not be asked.
+ * wallet_device_busy while it waits; wallet_device_cancel stops waiting.
+ */
+void wallet_device_show(struct wallet *w, size_t i);
+bool wallet_device_busy(const struct wallet *w);
+/* The outcome for account i ("" when the last one was about another account, or none). */
+const char *wallet_device_note(const struct wallet *w, size_t i);
 void wallet_draft_clear(struct wallet *w);
 /* Confirmations a sent transaction needs to count as confirmed. */
 void wallet_set_confirmations(struct wallet *w, uint64_t n);

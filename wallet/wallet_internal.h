@@ -53,7 +53,9 @@ struct wallet {
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
 	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
 	pthread_t ledger_worker;
-	struct ledger_job *ledger;    /* a draft being signed on a Ledger, or NULL (wallet_send.c) */
+	struct ledger_job *ledger;    /* a draft being signed, or an address shown, on a Ledger, or NULL */
+	char device_note[240];        /* what the last wallet_device_show came to ("" none) */
+	size_t device_note_for;       /* the account it is about */
 	bool tampered;                /* the last unlock found the file modified (VAULT_ETAMPERED) */
 	uint64_t last_touch_ms;
 	uint64_t lock_after_ms;

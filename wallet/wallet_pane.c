@@ -485,7 +485,19 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 		break;
 	}
 	widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
-	widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	if (a->acct.kind == VAULT_HARDWARE) {
+		/* no key here to derive it from: the device is the check */
+		const char *note = wallet_device_note(p->w, p->sel);
+
+		snprintf(line, sizeof(line), "approved on the Ledger when added (%s), authenticated with the vault",
+		         a->acct.hw_path);
+		widget_kv(app, win, &y, LABEL_W - 1, "Recorded", STYLE_NORMAL, line);
+		widget_kv(app, win, &y, LABEL_W - 1, "Ledger", wallet_device_busy(p->w) ? STYLE_WARN : STYLE_OK,
+		          wallet_device_busy(p->w) ? "compare the address on your Ledger and approve it there   Esc cancels"
+		          : note[0] ? note : "v shows it on the Ledger to compare");
+	} else {
+		widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	}
 	widget_kv(app, win, &y, LABEL_W - 1, "EIP-681", STYLE_NORMAL, link);
 	draw_qr(app, win, y + 1, 2, link);
 }
@@ -1359,7 +1371,29 @@ static int key_back(void *state, struct app *app, int key)
 	}
 	if (p->view != WV_RECEIVE)
 		return PANE_IGNORED;
+	if (wallet_device_busy(p->w)) {
+		wallet_device_cancel(p->w);
+		return PANE_REDRAW;
+	}
 	p->view = WV_MAIN;
+	return PANE_REDRAW;
+}
+
+/* v: on the receive screen of a Ledger account, show the address on the device. */
+static int key_verify(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	const struct wallet_account *a = wallet_account(p->w, p->sel);
+
+	(void)app;
+	(void)key;
+	if (p->view != WV_RECEIVE || !a)
+		return PANE_IGNORED;
+	if (a->acct.kind != VAULT_HARDWARE) {
+		notice_set(&p->note, true, "v is for Ledger accounts: this address is checked against its key");
+		return PANE_REDRAW;
+	}
+	wallet_device_show(p->w, p->sel);
 	return PANE_REDRAW;
 }
 
@@ -1455,6 +1489,7 @@ static const struct pane_key wp_keys[] = {
 	{ { 'c' }, "copy the receive link or a typed-data signature (OSC 52); on a send's confirmation: custom fees", key_c },
 	{ { 'o' }, "on the confirmation screen: custom nonce", key_nonce },
 	{ { 'r' }, "receive: address, EIP-681 link, QR code (r again leaves)", key_receive },
+	{ { 'v' }, "on the receive screen of a Ledger account: show the address on the device", key_verify },
 	{ { 27, KEY_BACKSPACE, 127 }, "back to the accounts; Esc cancels a confirmation", key_back },
 	{ { 'x', 'X' }, "speed up / cancel the newest pending transaction", key_replace },
 	{ { 't' }, "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault", key_watch },

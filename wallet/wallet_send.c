@@ -1225,6 +1225,11 @@ static void broadcast(struct wallet *w, struct draft_ctx *c, struct tx_raw *raw)
 struct ledger_job {
 	struct wallet *w;
 	struct loop *loop;
+	bool show;                  /* show an address (wallet_device_show), not sign a draft */
+	struct address expect;      /* show: the vault's address of the account */
+	bool has_chain_id;          /* show: the network to name on the device */
+	uint64_t chain_id;
+	struct ledger_address shown;
 	struct draft_ctx *c;
 	uint64_t gen;
 	char *replay;               /* CHAINDECK_LEDGER_REPLAY, or NULL: the device */
@@ -1262,7 +1267,11 @@ static void *ledger_worker(void *arg)
 			ledger_cancel(dev);
 		j->dev = dev;
 		pthread_mutex_unlock(&j->mu);
-		j->rc = ledger_sign_tx(dev, &j->path, &j->t, &j->raw, j->err, sizeof(j->err));
+		if (j->show)
+			j->rc = ledger_get_address(dev, &j->path, true, j->has_chain_id, j->chain_id, &j->shown, j->err,
+			                           sizeof(j->err));
+		else
+			j->rc = ledger_sign_tx(dev, &j->path, &j->t, &j->raw, j->err, sizeof(j->err));
 		pthread_mutex_lock(&j->mu);
 		j->dev = NULL;
 		pthread_mutex_unlock(&j->mu);
@@ -1275,7 +1284,17 @@ static void *ledger_worker(void *arg)
 
 bool wallet_draft_on_device(const struct wallet *w)
 {
+	return w->ledger != NULL && !w->ledger->show;
+}
+
+bool wallet_device_busy(const struct wallet *w)
+{
 	return w->ledger != NULL;
+}
+
+const char *wallet_device_note(const struct wallet *w, size_t i)
+{
+	return i == w->device_note_for ? w->device_note : "";
 }
 
 void wallet_device_cancel(struct wallet *w)
@@ -1289,7 +1308,10 @@ void wallet_device_cancel(struct wallet *w)
 	if (j->dev)
 		ledger_cancel(j->dev);
 	pthread_mutex_unlock(&j->mu);
-	snprintf(w->draft.message, sizeof(w->draft.message), "cancelling: waiting for the Ledger to let go");
+	if (j->show)
+		snprintf(w->device_note, sizeof(w->device_note), "cancelling: waiting for the Ledger to let go");
+	else
+		snprintf(w->draft.message, sizeof(w->draft.message), "cancelling: waiting for the Ledger to let go");
 	wallet_notify(w);
 }
 
@@ -1313,6 +1335,69 @@ static bool draft_on_ledger(struct wallet *w, struct ledger_path *p)
 	memcpy(a.b, w->draft.from_addr, 20);
 	return vault_find(w->vault, &a, &i) == CD_OK && vault_account(w->vault, i, &acct) == CD_OK &&
 	       acct.kind == VAULT_HARDWARE && ledger_path_parse(p, acct.hw_path, NULL, 0) == CD_OK;
+}
+
+/* The device's answer to wallet_device_show, on the loop thread. */
+static void shown_done(struct wallet *w, struct ledger_job *j)
+{
+	char a[48], b[48];
+
+	addr_hex(b, sizeof(b), j->expect.b);
+	if (j->rc == LEDGER_ECANCEL)
+		snprintf(w->device_note, sizeof(w->device_note), "cancelled: the address was not checked");
+	else if (j->rc == LEDGER_EREFUSED)
+		snprintf(w->device_note, sizeof(w->device_note), "rejected on the Ledger: do not use this address");
+	else if (j->rc != CD_OK)
+		text_sanitize(w->device_note, sizeof(w->device_note), j->err, strlen(j->err));
+	else if (memcmp(j->shown.address.b, j->expect.b, 20) != 0) {
+		addr_hex(a, sizeof(a), j->shown.address.b);
+		snprintf(w->device_note, sizeof(w->device_note),
+		         "the Ledger's address is %.42s, NOT the vault's %.42s: do not use it", a, b);
+	} else {
+		snprintf(w->device_note, sizeof(w->device_note), "approved on the Ledger: it showed this address");
+	}
+	ledger_job_free(j);
+	wallet_notify(w);
+}
+
+void wallet_device_show(struct wallet *w, size_t i)
+{
+	struct vault_account acct;
+	struct ledger_job *j;
+	const char *replay = getenv("CHAINDECK_LEDGER_REPLAY");
+
+	if (w->ledger) {
+		wallet_say(w, "the Ledger is busy: wait or cancel (Esc)");
+		return;
+	}
+	if (i >= w->naccounts || vault_account(w->vault, i, &acct) != CD_OK || acct.kind != VAULT_HARDWARE) {
+		wallet_say(w, "not a Ledger account");
+		return;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		wallet_say(w, "out of memory");
+		return;
+	}
+	pthread_mutex_init(&j->mu, NULL);
+	j->w = w;
+	j->loop = w->loop;
+	j->show = true;
+	j->expect = acct.address;
+	j->has_chain_id = w->has_chain_id;
+	j->chain_id = w->chain_id;
+	if (replay && replay[0])
+		j->replay = strdup(replay);
+	if (ledger_path_parse(&j->path, acct.hw_path, NULL, 0) != CD_OK || (replay && replay[0] && !j->replay) ||
+	    pthread_create(&w->ledger_worker, NULL, ledger_worker, j) != 0) {
+		ledger_job_free(j);
+		wallet_say(w, "cannot ask the Ledger");
+		return;
+	}
+	w->ledger = j;
+	w->device_note_for = i;
+	snprintf(w->device_note, sizeof(w->device_note), "compare the address on your Ledger and approve it there");
+	wallet_notify(w);
 }
 
 /* Hands the draft to a Ledger on a worker; c goes with the job. */
@@ -1382,6 +1467,10 @@ static void ledger_signed(void *ud)
 	}
 	pthread_join(w->ledger_worker, NULL);
 	w->ledger = NULL;
+	if (j->show) {
+		shown_done(w, j);
+		return;
+	}
 	if (j->gen != w->draft_gen || w->draft.state != DRAFT_SENDING) {
 		ledger_job_free(j);
 		return;

@@ -10,6 +10,9 @@
 #     nothing is sent (cast: nonce unchanged)
 #   - confirmed on the device: the signed transaction reaches the node, and cast reads it back:
 #     from 0x6cBC...933d, the recorded r and s, every field of the confirmation
+#   - the receive screen of the Ledger account does not claim a key check; v has the device show
+#     the address (on a node of chain 17000, as recorded): approved, rejected (0x6985), and a
+#     device that shows another address (the recorded answer of another key) are each said plainly
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -138,6 +141,41 @@ screen_send Escape
 screen_wait_for 'unlocked \(L locks\)' 5 >/dev/null
 screen_send q
 t_ok "q quits (sign) with status 0" screen_wait_for 'chaindeck exited with status 0' 10
+# ---- the receive screen: the address shown on the device -----------------------------------------
+anvil_stop
+anvil_start --chain-id 17000 || die "anvil (chain 17000) starts"
+U=$ANVIL_URL
+sed -n 1p "$home/address.apdus" >"$home/reject.apdus"
+printf '<= 6985\n' >>"$home/reject.apdus"
+sed -n 1p "$home/address.apdus" >"$home/other.apdus"
+replay "getAddress" other-answer.apdus
+sed -n 2p "$home/other-answer.apdus" >>"$home/other.apdus"
+for what in approve:address.apdus reject:reject.apdus other:other.apdus; do
+	name=${what%%:*}
+	run_chaindeck "receive-$name" "$home/${what#*:}"
+	screen_send j
+	screen_send r
+	screen_wait_for "Receive to +$LEDGER" 5 >/dev/null || t_fail "$name: the receive screen opens" "$(screen_capture)"
+	if [ "$name" = approve ]; then
+		t_ok "receive: no key check is claimed for a Ledger account" screen_wait_gone 'derived from its key' 1
+		t_ok "receive: the path it was approved at" has "Recorded +approved on the Ledger when added \(m/44'/60'/0'/0/0\)"
+		t_ok "receive: v is offered" has 'v shows it on the Ledger to compare'
+	fi
+	screen_send v
+	case $name in
+	approve) t_ok "v: approved on the device, the same address" \
+		screen_wait_for 'approved on the Ledger: it showed this address' 10 ;;
+	reject) t_ok "v: rejected on the device, said plainly" \
+		screen_wait_for 'rejected on the Ledger: do not use this address' 10 ;;
+	other) t_ok "v: another address on the device is flagged" \
+		screen_wait_for "the Ledger's address is 0xcba98362e199c41e1864d0923af9646d3a648451, NOT the vault's" 10 ;;
+	esac
+	screen_send Escape
+	screen_wait_for 'unlocked \(L locks\)' 5 >/dev/null
+	screen_send q
+	t_ok "q quits (receive-$name) with status 0" screen_wait_for 'chaindeck exited with status 0' 10
+done
+
 if grep -q 'Horse-battery' "$home"/chaindeck-*.log; then t_fail "the log holds no password"; else t_pass "the log holds no password"; fi
 
 t_done
