@@ -36,7 +36,9 @@
  * too. The replay answers each APDU with the next recorded answer after
  * checking that the APDU is byte for byte the recorded one; the first
  * difference stops it with LEDGER_EREPLAY and a message naming the file's
- * line and both hex strings.
+ * line and both hex strings. A last "=>" without an answer is a device that
+ * never answers (the user has not decided yet): the exchange waits until the
+ * timeout or ledger_cancel.
  *
  * Threads: no global state beyond hidapi's one-time hid_init (done under
  * pthread_once). A handle is used by one thread at a time; different handles
@@ -297,7 +299,7 @@ int ledger_sign_eip712_hashed(struct ledger *l, const struct ledger_path *p,
 struct ledger_replay_step {
 	uint8_t *apdu;      /* owned */
 	size_t apdu_len;
-	uint8_t *answer;    /* owned: data and status word */
+	uint8_t *answer;    /* owned: data and status word; NULL (len 0) for a last APDU never answered */
 	size_t answer_len;
 	unsigned line;      /* the "=>" line, 1-based */
 };
@@ -309,8 +311,8 @@ struct ledger_replay {
 
 /*
  * Parses a replay text (text[0..len), need not be NUL-terminated). CD_EINVAL
- * with the line for bad hex, an "=>" without its "<=", an "<=" without an
- * "=>" before it, or an answer shorter than a status word.
+ * with the line for bad hex, an "=>" without its "<=" (but the last one), an
+ * "<=" without an "=>" before it, or an answer shorter than a status word.
  */
 int ledger_replay_parse(const char *text, size_t len, struct ledger_replay *out, char *err, size_t errlen);
 void ledger_replay_free(struct ledger_replay *r);

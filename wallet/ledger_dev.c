@@ -190,6 +190,17 @@ static int replay_xfer(struct ledger *l, const struct ledger_apdu *a, uint8_t *a
 			"Ledger replay %s line %u: chaindeck sent  %s  but the recording has  %s", l->replay_path,
 			st->line, sent, want);
 	}
+	if (!st->answer) {
+		/* a device that has not answered yet: wait as for one */
+		long long deadline = now_ms() + l->timeout_ms;
+		struct timespec tick = { 0, 50 * 1000 * 1000 };
+
+		while (!atomic_load(&l->cancel) && now_ms() < deadline)
+			nanosleep(&tick, NULL);
+		if (atomic_load(&l->cancel))
+			return fail(err, errlen, LEDGER_ECANCEL, "cancelled while waiting for the Ledger");
+		return fail(err, errlen, LEDGER_ETIMEOUT, "the Ledger did not answer within %d s", l->timeout_ms / 1000);
+	}
 	memcpy(ans, st->answer, st->answer_len);
 	*anslen = st->answer_len;
 	l->next++;

@@ -6,8 +6,9 @@
 # 21000) by 0x6cBC...933d, the address the same device showed for m/44'/60'/0'/0/0.
 #   - add-ledger records that account; the pane lists it tagged [Ledger]
 #   - a send from it whose confirmation is exactly that transaction goes to the device (the APDU
-#     must be the recorded one) on a worker; the device's refusal (status 0x6985) is reported and
-#     nothing is sent (cast: nonce unchanged)
+#     must be the recorded one) on a worker; while the device has not answered the screen says
+#     "confirm on your Ledger" and Esc stops waiting; the device's refusal (status 0x6985) is
+#     reported; either way nothing is sent (cast: nonce unchanged)
 #   - confirmed on the device: the signed transaction reaches the node, and cast reads it back:
 #     from 0x6cBC...933d, the recorded r and s, every field of the confirmation
 #   - the receive screen of the Ledger account does not claim a key check; v has the device show
@@ -48,7 +49,8 @@ CHAINDECK_LEDGER_REPLAY=$home/address.apdus "$build/chaindeck" wallet add-ledger
 	die "add-ledger records the device's account" "$(cat "$home/setup.out")"
 
 replay "clearSignTransaction" sign.apdus
-# the same APDU, refused on the device
+# the same APDU, never answered (the user has not decided), and refused on the device
+sed -n 1p "$home/sign.apdus" >"$home/wait.apdus"
 sed -n 1p "$home/sign.apdus" >"$home/refuse.apdus"
 printf '<= 6985\n' >>"$home/refuse.apdus"
 
@@ -96,11 +98,27 @@ confirm_send() {
 	screen_wait_for 'y signs and sends|Y signs and sends' 15 >/dev/null
 }
 
-# ---- the device refuses -------------------------------------------------------------------------
-run_chaindeck refuse "$home/refuse.apdus"
+# ---- waiting for the device, cancelled ---------------------------------------------------------
+run_chaindeck cancel "$home/wait.apdus"
 t_ok "the Ledger account is listed, tagged" screen_wait_for "1 +cold +$LEDGER .*\[Ledger\]" 10
 confirm_send || die "the confirmation shows the recorded transaction" "$(screen_capture)"
 t_ok "the confirmation names the Ledger account" has "$LEDGER"
+screen_send y
+t_ok "y: confirm on your Ledger, Esc cancels" screen_wait_for 'confirm on your Ledger +Esc cancels' 10
+t_ok "the screen says what to do on the device" screen_wait_for 'confirm on your Ledger: check the transaction' 2
+screen_send Escape
+t_ok "Esc: cancelled, nothing signed" screen_wait_for 'cancelled: not signed' 10
+n_after=$("$CAST" nonce --rpc-url "$U" --block pending "$LEDGER")
+[ "$n_after" = 0 ] && t_pass "cancelled: nothing sent (cast: nonce still 0)" ||
+	t_fail "cancelled: nothing sent" "nonce $n_after"
+screen_send Escape
+screen_wait_for 'unlocked \(L locks\)' 5 >/dev/null
+screen_send q
+t_ok "q quits (cancel) with status 0" screen_wait_for 'chaindeck exited with status 0' 10
+
+# ---- the device refuses -------------------------------------------------------------------------
+run_chaindeck refuse "$home/refuse.apdus"
+confirm_send || die "the confirmation shows the recorded transaction (refuse)" "$(screen_capture)"
 screen_send y
 t_ok "refused on the device: said plainly, nothing signed" \
 	screen_wait_for 'refused on the Ledger \(status 0x6985\).*not signed' 10

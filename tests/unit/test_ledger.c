@@ -9,8 +9,10 @@
 #include "tests/lib/test.h"
 #include "tests/lib/tmpdir.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,7 +651,7 @@ static void test_replay_names_the_line_and_both_apdus(void)
 	test_write_file(path, "=> e00600000\n<= 9000\n");
 	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_EINVAL);
 	CHECK(strstr(err, "line 1") != NULL);
-	test_write_file(path, "=> e006000000\n=> e006000000\n");
+	test_write_file(path, "=> e006000000\n=> e006000000\n<= 9000\n");
 	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_EINVAL);
 	test_write_file(path, "<= 9000\n");
 	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_EINVAL);
@@ -658,6 +660,42 @@ static void test_replay_names_the_line_and_both_apdus(void)
 	CHECK(l == NULL);
 	snprintf(path, sizeof(path), "%s/none", dir);
 	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_ENOTFOUND);
+	test_rmtree(dir);
+}
+
+/* A recording whose last APDU is never answered: the exchange waits, for the timeout or a cancel. */
+static void *cancel_soon(void *arg)
+{
+	struct timespec t = { 0, 200 * 1000 * 1000 };
+
+	nanosleep(&t, NULL);
+	ledger_cancel(arg);
+	return NULL;
+}
+
+static void test_a_device_that_never_answers_times_out_or_is_cancelled(void)
+{
+	const char *dir = test_tmpdir("ledger");
+	char path[512], err[LEDGER_ERR_MAX];
+	struct ledger *l = NULL;
+	struct ledger_app_config cfg;
+	pthread_t th;
+
+	snprintf(path, sizeof(path), "%s/wait.apdus", dir);
+	test_write_file(path, "=> e006000000\n");
+	CHECK_INT(ledger_open(&l, path, 300, err, sizeof(err)), CD_OK);
+	if (l) {
+		CHECK_INT(ledger_get_app_config(l, &cfg, err, sizeof(err)), LEDGER_ETIMEOUT);
+		CHECK(strstr(err, "did not answer") != NULL);
+		ledger_close(l);
+	}
+	CHECK_INT(ledger_open(&l, path, 60000, err, sizeof(err)), CD_OK);
+	if (l) {
+		CHECK_INT(pthread_create(&th, NULL, cancel_soon, l), 0);
+		CHECK_INT(ledger_get_app_config(l, &cfg, err, sizeof(err)), LEDGER_ECANCEL);
+		pthread_join(th, NULL);
+		ledger_close(l);
+	}
 	test_rmtree(dir);
 }
 
@@ -709,6 +747,7 @@ static const struct test_case cases[] = {
 	{ "paths and path styles", test_paths_and_styles },
 	{ "every status word has its code and words", test_every_status_word },
 	{ "replay names the line and both APDUs", test_replay_names_the_line_and_both_apdus },
+	{ "a device that never answers times out or is cancelled", test_a_device_that_never_answers_times_out_or_is_cancelled },
 	{ "no device is a clear error", test_no_device_is_a_clear_error },
 	{ "v to parity edges", test_tx_parity_edges },
 };
