@@ -496,6 +496,19 @@ static int line_hex(const char *s, size_t len, uint8_t **out, size_t *outlen)
 	return CD_OK;
 }
 
+/* "<= (timeout)", blanks around it allowed: the test directive of ledger.h. */
+static bool is_timeout_directive(const char *s, size_t l)
+{
+	static const char word[] = "(timeout)";
+	size_t a = 0;
+
+	while (a < l && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (l > a && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r'))
+		l--;
+	return l - a == sizeof(word) - 1 && memcmp(s + a, word, l - a) == 0;
+}
+
 int ledger_replay_parse(const char *text, size_t len, struct ledger_replay *out, char *err, size_t errlen)
 {
 	size_t pos = 0, cap = 0;
@@ -542,6 +555,11 @@ int ledger_replay_parse(const char *text, size_t len, struct ledger_replay *out,
 				return fail(err, errlen, CD_EINVAL, "line %u: an answer without an \"=>\" before it", line);
 			}
 			st = &out->steps[out->n - 1];
+			if (is_timeout_directive(s + a + 2, l - a - 2)) {
+				st->timeout = true;
+				open = false;
+				continue;
+			}
 			if (line_hex(s + a + 2, l - a - 2, &st->answer, &st->answer_len) != CD_OK ||
 					st->answer_len < 2 || st->answer_len > LEDGER_ANSWER_MAX) {
 				ledger_replay_free(out);

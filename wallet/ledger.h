@@ -38,7 +38,10 @@
  * difference stops it with LEDGER_EREPLAY and a message naming the file's
  * line and both hex strings. A last "=>" without an answer is a device that
  * never answers (the user has not decided yet): the exchange waits until the
- * timeout or ledger_cancel.
+ * timeout or ledger_cancel. For tests only, the answer line "<= (timeout)"
+ * stands for a device that let the whole timeout pass without answering:
+ * that exchange fails at once with LEDGER_ETIMEOUT, as the timeout would
+ * (a test need not wait two minutes to see what the user is told).
  *
  * Threads: no global state beyond hidapi's one-time hid_init (done under
  * pthread_once). A handle is used by one thread at a time; different handles
@@ -302,6 +305,7 @@ struct ledger_replay_step {
 	uint8_t *answer;    /* owned: data and status word; NULL (len 0) for a last APDU never answered */
 	size_t answer_len;
 	unsigned line;      /* the "=>" line, 1-based */
+	bool timeout;       /* "<= (timeout)": no answer within the timeout (answer NULL) */
 };
 
 struct ledger_replay {

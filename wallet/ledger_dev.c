@@ -190,6 +190,8 @@ static int replay_xfer(struct ledger *l, const struct ledger_apdu *a, uint8_t *a
 			"Ledger replay %s line %u: chaindeck sent  %s  but the recording has  %s", l->replay_path,
 			st->line, sent, want);
 	}
+	if (st->timeout)
+		return fail(err, errlen, LEDGER_ETIMEOUT, "the Ledger did not answer within %d s", l->timeout_ms / 1000);
 	if (!st->answer) {
 		/* a device that has not answered yet: wait as for one */
 		long long deadline = now_ms() + l->timeout_ms;

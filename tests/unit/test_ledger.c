@@ -699,6 +699,40 @@ static void test_a_device_that_never_answers_times_out_or_is_cancelled(void)
 	test_rmtree(dir);
 }
 
+/* "<= (timeout)": the timeout has passed at once, with the default (two minutes) wait, not after it. */
+static void test_timeout_directive(void)
+{
+	const char *dir = test_tmpdir("ledger");
+	char path[512], err[LEDGER_ERR_MAX];
+	struct ledger *l = NULL;
+	struct ledger_app_config cfg;
+	struct ledger_replay r;
+	struct timespec t0, t1;
+
+	snprintf(path, sizeof(path), "%s/timeout.apdus", dir);
+	test_write_file(path, "=> e006000000\n<=  (timeout) \n");
+	CHECK_INT(ledger_open(&l, path, 0, err, sizeof(err)), CD_OK);
+	if (l) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK_INT(ledger_get_app_config(l, &cfg, err, sizeof(err)), LEDGER_ETIMEOUT);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(t1.tv_sec - t0.tv_sec < 5);
+		CHECK(strstr(err, "did not answer within 120 s") != NULL);
+		ledger_close(l);
+	}
+	/* only that exact word: anything else after "<=" is still hex (and bad hex is refused) */
+	{
+		const char *bad = "=> e006000000\n<= (timeout\n", *good = "=> e006000000\n<= (timeout)\n";
+
+		CHECK_INT(ledger_replay_parse(bad, strlen(bad), &r, err, sizeof(err)), CD_EINVAL);
+		CHECK_INT(ledger_replay_parse(good, strlen(good), &r, err, sizeof(err)), CD_OK);
+	}
+	CHECK_INT((int)r.n, 1);
+	CHECK(r.n == 1 && r.steps[0].timeout && r.steps[0].answer == NULL);
+	ledger_replay_free(&r);
+	test_rmtree(dir);
+}
+
 static void test_no_device_is_a_clear_error(void)
 {
 	struct ledger *l = NULL;
@@ -748,6 +782,7 @@ static const struct test_case cases[] = {
 	{ "every status word has its code and words", test_every_status_word },
 	{ "replay names the line and both APDUs", test_replay_names_the_line_and_both_apdus },
 	{ "a device that never answers times out or is cancelled", test_a_device_that_never_answers_times_out_or_is_cancelled },
+	{ "a recorded (timeout) fails at once as the timeout would", test_timeout_directive },
 	{ "no device is a clear error", test_no_device_is_a_clear_error },
 	{ "v to parity edges", test_tx_parity_edges },
 };
