@@ -321,19 +321,26 @@ void wallet_set_confirmations(struct wallet *w, uint64_t n);
  * (wallet_typed_doc), or ERROR with the message. wallet_typed_sign signs the
  * digest of exactly that decoded request (READY, unlocked): 0 and SIGNED with
  * the signature (r || s || v as 0x-hex, v 27/28 as eth_signTypedData_v4 and
- * cast give it), or -1 with the message. Free with wallet_typed_free (safe
- * while a read is in flight, and before the wallet is freed).
+ * cast give it), or -1 with the message. For a hardware (Ledger) account it
+ * returns 0 in DEVICE: the device is asked on a worker (hashed mode: domain
+ * separator and struct hash), the message says to confirm there, and the
+ * changed callback runs when it answered: SIGNED (the signature verified as
+ * the account's), or READY again with why not (refused, timeout, cancelled,
+ * another signer). wallet_typed_cancel stops waiting (true when it was
+ * waiting). Free with wallet_typed_free (safe while a read or the device is
+ * in flight, and before the wallet is freed).
  */
-enum wallet_typed_state { TYPED_READING, TYPED_READY, TYPED_ERROR, TYPED_SIGNED };
+enum wallet_typed_state { TYPED_READING, TYPED_READY, TYPED_ERROR, TYPED_DEVICE, TYPED_SIGNED };
 struct wallet_typed;
 struct eip712;
 struct wallet_typed *wallet_typed_open(struct wallet *w, size_t account, const char *path);
 void wallet_typed_free(struct wallet_typed *t);
 enum wallet_typed_state wallet_typed_state(const struct wallet_typed *t);
 const char *wallet_typed_message(const struct wallet_typed *t);
-const struct eip712 *wallet_typed_doc(const struct wallet_typed *t);  /* READY or SIGNED; else NULL */
+const struct eip712 *wallet_typed_doc(const struct wallet_typed *t);  /* READY, DEVICE or SIGNED; else NULL */
 const uint8_t *wallet_typed_from(const struct wallet_typed *t);       /* the signing account's address */
 const char *wallet_typed_signature(const struct wallet_typed *t);     /* SIGNED; else NULL */
 int wallet_typed_sign(struct wallet_typed *t);
+bool wallet_typed_cancel(struct wallet_typed *t);
 
 #endif

@@ -121,6 +121,19 @@ void wallet_notify_cb(void *ud);
 void wallet_say(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* wallet_send.c: stops a signing on a Ledger (wallet_free: before the vault goes). */
 void wallet_device_stop(struct wallet *w);
+/*
+ * wallet_send.c: signs an EIP-712 request (domain separator, struct hash) in
+ * the hashed mode on the Ledger of hardware account `from`, on the worker
+ * that signs drafts (one device job at a time: wallet_device_busy). done runs
+ * on the loop thread with CD_OK and sig (r || s || v, v 27/28, not yet
+ * checked against `from`) or the error (LEDGER_ECANCEL after
+ * wallet_device_cancel) and its message; never when wallet_device_stop or
+ * wallet_free dropped the job first. 0, or -1 with err set (busy, not a
+ * hardware account).
+ */
+typedef void wallet_typed_done_fn(void *ud, int rc, const char *err, const uint8_t sig[65]);
+int wallet_device_sign_typed(struct wallet *w, const uint8_t from[20], const uint8_t domain_separator[32],
+	const uint8_t struct_hash[32], wallet_typed_done_fn *done, void *ud, char *err, size_t errlen);
 /* wallet_send.c: follows sent transactions (every refresh), frees drafts and sent data. */
 void wallet_track_tick(struct wallet *w);
 void wallet_send_free(struct wallet *w);

@@ -846,8 +846,14 @@ static bool typed_layout(struct wp *p, struct app *app, WINDOW *win, int rows, i
 		snprintf(v, sizeof(v), "Signature %s", sig);
 		fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_OK, v);
 	}
+	/* The Ledger's progress and outcome (refused, timed out, cancelled) stay on this screen. */
+	if (!sig && wallet_typed_message(p->typed)[0])
+		fits = fits && wrap_text(app, win, &y, 1, cols - 2,
+		                         wallet_typed_state(p->typed) == TYPED_DEVICE ? STYLE_WARN : STYLE_BAD,
+		                         wallet_typed_message(p->typed));
 	fits = fits && wrap_text(app, win, &y, 1, cols - 2, sig ? STYLE_DIM : STYLE_TITLE,
 	                         sig ? "c copies the signature   Esc back"
+	                         : wallet_typed_state(p->typed) == TYPED_DEVICE ? "confirm on your Ledger   Esc cancels"
 	                         : wallet_state(p->w) != WALLET_UNLOCKED ? "u unlocks to sign   Esc cancels"
 	                                                                 : "y signs exactly this   Esc cancels");
 	return fits && y <= rows - 1;
@@ -1138,7 +1144,8 @@ static bool confirming(const struct wp *p)
 /* y on the typed-data screen: signs what it shows, only when all of it showed at the size drawn. */
 static int typed_sign(struct wp *p, struct app *app, int key)
 {
-	if (key != 'y' || !wallet_typed_doc(p->typed) || wallet_typed_signature(p->typed))
+	if (key != 'y' || !wallet_typed_doc(p->typed) || wallet_typed_signature(p->typed) ||
+	    wallet_typed_state(p->typed) == TYPED_DEVICE)
 		return PANE_CONSUMED;
 	if (!typed_layout(p, app, NULL, p->typed_rows, p->typed_cols)) {
 		notice_set(&p->note, true, "not signed: the request does not fit: enlarge the terminal");
@@ -1349,6 +1356,9 @@ static int key_back(void *state, struct app *app, int key)
 	if (p->view == WV_TYPED) {
 		if (key != 27)
 			return PANE_CONSUMED;
+		/* Waiting for the Ledger: Esc stops waiting and stays, to say what came of it. */
+		if (wallet_typed_cancel(p->typed))
+			return PANE_REDRAW;
 		wallet_typed_free(p->typed);
 		p->typed = NULL;
 		p->view = WV_MAIN;

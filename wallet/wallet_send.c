@@ -1201,6 +1201,10 @@ struct ledger_job {
 	struct wallet *w;
 	struct loop *loop;
 	bool show;                  /* show an address (wallet_device_show), not sign a draft */
+	wallet_typed_done_fn *typed_done; /* sign EIP-712 hashed (wallet_device_sign_typed), not a draft */
+	void *typed_ud;
+	uint8_t domain_separator[32], struct_hash[32];
+	uint8_t sig[65];
 	struct address expect;      /* show: the vault's address of the account */
 	bool has_chain_id;          /* show: the network to name on the device */
 	uint64_t chain_id;
@@ -1242,7 +1246,10 @@ static void *ledger_worker(void *arg)
 			ledger_cancel(dev);
 		j->dev = dev;
 		pthread_mutex_unlock(&j->mu);
-		if (j->show)
+		if (j->typed_done)
+			j->rc = ledger_sign_eip712_hashed(dev, &j->path, j->domain_separator, j->struct_hash, j->sig,
+			                                  j->err, sizeof(j->err));
+		else if (j->show)
 			j->rc = ledger_get_address(dev, &j->path, true, j->has_chain_id, j->chain_id, &j->shown, j->err,
 			                           sizeof(j->err));
 		else
@@ -1259,7 +1266,7 @@ static void *ledger_worker(void *arg)
 
 bool wallet_draft_on_device(const struct wallet *w)
 {
-	return w->ledger != NULL && !w->ledger->show;
+	return w->ledger != NULL && !w->ledger->show && !w->ledger->typed_done;
 }
 
 bool wallet_device_busy(const struct wallet *w)
@@ -1285,7 +1292,7 @@ void wallet_device_cancel(struct wallet *w)
 	pthread_mutex_unlock(&j->mu);
 	if (j->show)
 		snprintf(w->device_note, sizeof(w->device_note), "cancelling: waiting for the Ledger to let go");
-	else
+	else if (!j->typed_done) /* the typed-data request says it itself */
 		snprintf(w->draft.message, sizeof(w->draft.message), "cancelling: waiting for the Ledger to let go");
 	wallet_notify(w);
 }
@@ -1371,6 +1378,45 @@ void wallet_device_show(struct wallet *w, size_t i)
 	wallet_notify(w);
 }
 
+int wallet_device_sign_typed(struct wallet *w, const uint8_t from[20], const uint8_t domain_separator[32],
+	const uint8_t struct_hash[32], wallet_typed_done_fn *done, void *ud, char *err, size_t errlen)
+{
+	struct vault_account acct;
+	struct address a;
+	struct ledger_job *j;
+	const char *replay = getenv("CHAINDECK_LEDGER_REPLAY");
+	size_t i;
+
+	if (w->ledger) {
+		snprintf(err, errlen, "the Ledger is busy: wait or cancel (Esc)");
+		return -1;
+	}
+	memcpy(a.b, from, 20);
+	if (vault_find(w->vault, &a, &i) != CD_OK || vault_account(w->vault, i, &acct) != CD_OK ||
+	    acct.kind != VAULT_HARDWARE) {
+		snprintf(err, errlen, "not a Ledger account of this vault");
+		return -1;
+	}
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->mu, NULL);
+	j->w = w;
+	j->loop = w->loop;
+	j->typed_done = done;
+	j->typed_ud = ud;
+	memcpy(j->domain_separator, domain_separator, 32);
+	memcpy(j->struct_hash, struct_hash, 32);
+	if (replay && replay[0])
+		j->replay = xstrdup(replay);
+	if (ledger_path_parse(&j->path, acct.hw_path, NULL, 0) != CD_OK ||
+	    pthread_create(&w->ledger_worker, NULL, ledger_worker, j) != 0) {
+		ledger_job_free(j);
+		snprintf(err, errlen, "cannot ask the Ledger");
+		return -1;
+	}
+	w->ledger = j;
+	return 0;
+}
+
 /* Hands the draft to a Ledger on a worker; c goes with the job. */
 static void sign_on_ledger(struct wallet *w, struct draft_ctx *c, const struct ledger_path *p)
 {
@@ -1429,6 +1475,12 @@ static void ledger_signed(void *ud)
 	w->ledger = NULL;
 	if (j->show) {
 		shown_done(w, j);
+		return;
+	}
+	if (j->typed_done) {
+		j->typed_done(j->typed_ud, j->rc, j->err, j->sig);
+		ledger_job_free(j);
+		wallet_notify(w);
 		return;
 	}
 	if (j->gen != w->draft_gen || w->draft.state != DRAFT_SENDING) {

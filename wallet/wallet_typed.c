@@ -3,7 +3,9 @@
  * is read on a worker thread (a path may name a slow disk or a FIFO: the loop
  * never waits for it), parsed and decoded by wallet/eip712.c, and signed with
  * one of the vault's accounts only when the pane asks, after the user saw the
- * decoded request and its digest.
+ * decoded request and its digest: with the account's key, or for a hardware
+ * account on its Ledger (EIP-712 hashed mode) on the device worker of
+ * wallet_send.c, the screen saying so until the device answers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 
 #include "common/log.h"
 #include "common/text.h"
+#include "wallet/ledger.h"
 #include "wallet/sign.h"
 #include "wallet/wallet_internal.h"
 
@@ -147,6 +150,8 @@ void wallet_typed_free(struct wallet_typed *t)
 		pthread_join(t->worker, NULL);
 		t->job->t = NULL;
 	}
+	if (t->state == TYPED_DEVICE)
+		wallet_device_stop(t->w); /* the device's answer then never reaches t */
 	eip712_free(&t->doc);
 	free(t);
 }
@@ -163,7 +168,7 @@ const char *wallet_typed_message(const struct wallet_typed *t)
 
 const struct eip712 *wallet_typed_doc(const struct wallet_typed *t)
 {
-	return t->state == TYPED_READY || t->state == TYPED_SIGNED ? &t->doc : NULL;
+	return t->state == TYPED_READY || t->state == TYPED_DEVICE || t->state == TYPED_SIGNED ? &t->doc : NULL;
 }
 
 const uint8_t *wallet_typed_from(const struct wallet_typed *t)
@@ -174,6 +179,63 @@ const uint8_t *wallet_typed_from(const struct wallet_typed *t)
 const char *wallet_typed_signature(const struct wallet_typed *t)
 {
 	return t->state == TYPED_SIGNED ? t->signature : NULL;
+}
+
+/* The Ledger's answer, on the loop thread: kept only when it verifies as the account shown. */
+static void device_done(void *ud, int rc, const char *err, const uint8_t sig[65])
+{
+	struct wallet_typed *t = ud;
+	struct address signer, want;
+	char a[ADDRESS_TEXT_SIZE], b[ADDRESS_TEXT_SIZE];
+
+	t->state = TYPED_READY;
+	if (rc == LEDGER_ECANCEL) {
+		snprintf(t->message, sizeof(t->message), "cancelled: not signed");
+		return;
+	}
+	if (rc != CD_OK) {
+		char why[EIP712_ERR_MAX];
+
+		text_sanitize(why, sizeof(why), err, strlen(err));
+		snprintf(t->message, sizeof(t->message), "%.300s: not signed", why);
+		return;
+	}
+	if (eip712_recover(&t->doc, sig, &signer) != CD_OK) {
+		snprintf(t->message, sizeof(t->message), "the Ledger's signature does not verify: not signed");
+		return;
+	}
+	if (memcmp(signer.b, t->from, 20) != 0) {
+		memcpy(want.b, t->from, 20);
+		address_format(&signer, a);
+		address_format(&want, b);
+		snprintf(t->message, sizeof(t->message),
+		         "the Ledger signed as %s, not as %s (another device or passphrase?): not signed", a, b);
+		return;
+	}
+	sign_sig_format(sig, t->signature);
+	t->state = TYPED_SIGNED;
+	snprintf(t->message, sizeof(t->message), "signed on the Ledger");
+	log_msg(LOG_INFO, "wallet: typed data (%s) signed on the Ledger", t->doc.primary_type);
+}
+
+/* The account shown is a hardware one. */
+static bool from_ledger(const struct wallet_typed *t)
+{
+	const struct wallet *w = t->w;
+
+	for (size_t i = 0; i < w->naccounts; i++)
+		if (memcmp(w->accounts[i].acct.address.b, t->from, 20) == 0)
+			return w->accounts[i].acct.kind == VAULT_HARDWARE;
+	return false;
+}
+
+bool wallet_typed_cancel(struct wallet_typed *t)
+{
+	if (t->state != TYPED_DEVICE)
+		return false;
+	wallet_device_cancel(t->w);
+	snprintf(t->message, sizeof(t->message), "cancelling: waiting for the Ledger to let go");
+	return true;
 }
 
 int wallet_typed_sign(struct wallet_typed *t)
@@ -188,6 +250,19 @@ int wallet_typed_sign(struct wallet_typed *t)
 	if (w->state != WALLET_UNLOCKED) {
 		snprintf(t->message, sizeof(t->message), "unlock first: u");
 		return -1;
+	}
+	if (from_ledger(t)) {
+		/* The hashed mode: the device shows the two hashes; the screen showed what they are of. */
+		if (wallet_device_sign_typed(w, t->from, t->doc.domain_separator, t->doc.struct_hash, device_done, t,
+		                             err, sizeof(err)) != 0) {
+			snprintf(t->message, sizeof(t->message), "not signed: %.180s", err);
+			return -1;
+		}
+		t->state = TYPED_DEVICE;
+		snprintf(t->message, sizeof(t->message),
+		         "confirm on your Ledger: it shows the domain hash and message hash of the digest above");
+		log_msg(LOG_INFO, "wallet: typed data (%s) sent to the Ledger", t->doc.primary_type);
+		return 0;
 	}
 	key = sodium_malloc(32);
 	if (!key) {
