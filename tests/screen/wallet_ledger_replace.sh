@@ -18,8 +18,9 @@
 #   - X (cancel) likewise: refused, timed out, then signed: 0 ETH to itself at the same nonce, mined;
 #     the original not
 #   - T signs the EIP-712 Mail example on the device in the hashed mode (the APDU carries the
-#     specification's domain separator and struct hash); refused, waiting and cancelled with Esc, then
-#     signed: the signature shown is the one `cast wallet sign --data` makes with the key
+#     specification's domain separator and struct hash); refused, waiting and cancelled with Esc, signed
+#     by another key (refused), then signed: the signature shown is the one `cast wallet sign --data`
+#     makes with the key
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -217,6 +218,14 @@ screen_send Escape
 t_ok "typed: Esc: cancelled, not signed, the request still shown" screen_wait_for 'cancelled: not signed' 10
 has '^ Message: Mail' && t_pass "typed: Esc while waiting stays on the request" ||
 	t_fail "typed: Esc while waiting stays on the request" "$(screen_capture)"
+# another key's signature (anvil's account 0: another device, or a passphrase): refused, not shown
+sig=$("$CAST" wallet sign --no-hash --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 "$digest")
+sig=${sig#0x}
+printf '%s\n<= %s%s9000\n' "$typed_apdu" "${sig:128:2}" "${sig:0:128}" >"$DEV"
+screen_send y
+t_ok "typed: a signature by another account is refused, not shown" \
+	screen_wait_for "the Ledger signed as $A0, not as $LEDGER" 10
+has 'Signature 0x' && t_fail "typed: no signature shown after another account's"
 sig=$("$CAST" wallet sign --no-hash --private-key "$KEY" "$digest")
 sig=${sig#0x}
 printf '%s\n<= %s%s9000\n' "$typed_apdu" "${sig:128:2}" "${sig:0:128}" >"$DEV"
