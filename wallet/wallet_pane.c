@@ -166,6 +166,18 @@ static const char *label_of(const struct wp *p, const struct app *app, const uin
 	return app->book ? addressbook_get(app->book, &ad) : NULL;
 }
 
+/* Whether address a is one of the vault's hardware (Ledger) accounts. */
+static bool is_ledger(const struct wp *p, const uint8_t *a)
+{
+	for (size_t i = 0; i < wallet_account_count(p->w); i++) {
+		const struct wallet_account *acc = wallet_account(p->w, i);
+
+		if (memcmp(acc->acct.address.b, a, 20) == 0)
+			return acc->acct.kind == VAULT_HARDWARE;
+	}
+	return false;
+}
+
 /* ---- the main view ---- */
 
 static void draw_lock(struct wp *p, struct app *app, WINDOW *win, int *y)
@@ -841,6 +853,15 @@ static bool typed_layout(struct wp *p, struct app *app, WINDOW *win, int rows, i
 	hex_encode(h, sizeof(h), e->digest, 32, 1);
 	snprintf(v, sizeof(v), "Digest   %s", h);
 	fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	if (is_ledger(p, wallet_typed_from(p->typed))) {
+		/* The device shows these two (hashed mode): the user compares them there. */
+		hex_encode(h, sizeof(h), e->domain_separator, 32, 1);
+		snprintf(v, sizeof(v), "Domain hash   %s  (the Ledger shows it)", h);
+		fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+		hex_encode(h, sizeof(h), e->struct_hash, 32, 1);
+		snprintf(v, sizeof(v), "Message hash  %s  (the Ledger shows it)", h);
+		fits = fits && wrap_text(app, win, &y, 1, cols - 2, STYLE_NORMAL, v);
+	}
 	y++;
 	if (sig) {
 		snprintf(v, sizeof(v), "Signature %s", sig);

@@ -260,7 +260,7 @@ int wallet_typed_sign(struct wallet_typed *t)
 		}
 		t->state = TYPED_DEVICE;
 		snprintf(t->message, sizeof(t->message),
-		         "confirm on your Ledger: it shows the domain hash and message hash of the digest above");
+		         "confirm on your Ledger: compare its domain hash and message hash with those above");
 		log_msg(LOG_INFO, "wallet: typed data (%s) sent to the Ledger", t->doc.primary_type);
 		return 0;
 	}

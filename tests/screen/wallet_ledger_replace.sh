@@ -207,6 +207,8 @@ open_request() {
 }
 open_request || die "the Mail request shows, ready to sign" "$(screen_capture)"
 t_ok "typed: the signing account is the Ledger's" has "^ Account  $LEDGER"
+t_ok "typed: the domain hash the device will show is the specification's" has "^ Domain hash   0x$ds  \(the Ledger shows it\)"
+t_ok "typed: the message hash the device will show is the specification's" has "^ Message hash  0x$sh_  \(the Ledger shows it\)"
 printf '%s\n<= 6985\n' "$typed_apdu" >"$DEV"
 screen_send y
 t_ok "typed: refused on the device: said plainly, not signed" \
