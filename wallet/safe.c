@@ -751,3 +751,27 @@ void safe_predict_address(const struct address *factory, const struct address *s
 	keccak256(word, buf, 85);
 	memcpy(out->b, word + 12, 20);
 }
+
+char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap)
+{
+	static const char *const known[] = {
+		"transfer(address to, uint256 amount)",
+		"addOwnerWithThreshold(address owner, uint256 threshold)",
+		"removeOwner(address prevOwner, address owner, uint256 threshold)",
+		"changeThreshold(uint256 threshold)"
+	};
+	char args[1024];
+
+	if (tx->data_len == 0) {
+		snprintf(out, cap, "%s", "");
+		return out;
+	}
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (abi_format_args(known[i], tx->data, tx->data_len, args, sizeof(args)) == CD_OK) {
+			snprintf(out, cap, "%.*s(%s)", (int)strcspn(known[i], "("), known[i], args);
+			return out;
+		}
+	}
+	snprintf(out, cap, "%zu bytes of call data", tx->data_len);
+	return out;
+}

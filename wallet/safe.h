@@ -148,6 +148,13 @@ int safe_encode_check_signatures(const uint8_t hash[32], const struct safe_signa
                                  uint8_t **out, size_t *len);
 
 /*
+ * What tx's data does, for a screen: "transfer(to: 0x…, amount: N)",
+ * "addOwnerWithThreshold(…)", "removeOwner(…)", "changeThreshold(…)" decoded
+ * from the bytes; "" for no data; else "N bytes of call data". Returns out.
+ */
+char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap);
+
+/*
  * The owner before owner in owners (getOwners() order; the first one's is the
  * sentinel 0x…01). false when owner is not in the list.
  */

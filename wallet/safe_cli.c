@@ -619,14 +619,7 @@ static int check_online(struct ctx *x, const struct safe_proposal *p, struct u25
 /* What is about to be signed or executed, on stderr: the decoded call, its nonce and hash. */
 static void show_proposal(const struct safe_proposal *p)
 {
-	static const char *const known[] = {
-		"transfer(address to, uint256 amount)",
-		"addOwnerWithThreshold(address owner, uint256 threshold)",
-		"removeOwner(address prevOwner, address owner, uint256 threshold)",
-		"changeThreshold(uint256 threshold)"
-	};
-	char a[ADDRESS_TEXT_SIZE], v[100], n[80], h[70], args[1024] = "";
-	const char *name = NULL;
+	char a[ADDRESS_TEXT_SIZE], v[100], n[80], h[70], call[1100];
 
 	addr_text(a, &p->safe);
 	fprintf(stderr, "  Safe       %s (chain %llu)\n", a, (unsigned long long)p->chain_id);
@@ -635,16 +628,9 @@ static void show_proposal(const struct safe_proposal *p)
 	u256_format_units(p->tx.value, 18, v, sizeof(v));
 	fprintf(stderr, "  value      %s ETH\n", v);
 	fprintf(stderr, "  operation  %s\n", p->tx.operation ? "DELEGATECALL (runs code as the Safe itself)" : "call");
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (abi_format_args(known[i], p->tx.data, p->tx.data_len, args, sizeof(args)) == CD_OK) {
-			name = known[i];
-			break;
-		}
-	}
-	if (name)
-		fprintf(stderr, "  call       %.*s(%s)\n", (int)strcspn(name, "("), name, args);
-	else
-		fprintf(stderr, "  data       %zu bytes\n", p->tx.data_len);
+	safe_describe_call(&p->tx, call, sizeof(call));
+	if (p->tx.data_len)
+		fprintf(stderr, "  %s %s\n", call[strlen(call) - 1] == ')' ? "call      " : "data      ", call);
 	u256_format_dec(p->tx.nonce, n, sizeof(n));
 	fprintf(stderr, "  nonce      %s\n", n);
 	hex_encode(h, sizeof(h), p->hash, 32, 1);
@@ -996,8 +982,6 @@ static int propose_check_flags(const struct opts *o)
 	int kinds = !!o->to + !!o->add_owner + !!o->remove_owner + !!o->change_threshold;
 	struct stat st;
 
-	if (!o->out)
-		return fail(EX_USAGE, "propose needs --out FILE");
 	if (kinds != 1)
 		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
 	if ((o->value || o->data || o->erc20) && !o->to)
@@ -1010,7 +994,7 @@ static int propose_check_flags(const struct opts *o)
 		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
 	if (o->threshold && !o->add_owner && !o->remove_owner)
 		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
-	if (lstat(o->out, &st) == 0)
+	if (o->out && lstat(o->out, &st) == 0)
 		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", o->out);
 	return 0;
 }
@@ -1146,7 +1130,7 @@ static int propose_owner_change(const struct opts *o, struct safe_proposal *p, c
 /* Hash the finished proposal, have the Safe confirm the hash, save it, then show it and print the hash. */
 static int propose_save(struct ctx *x, struct safe_proposal *p)
 {
-	char err[SAFE_ERR_MAX] = "", h[70];
+	char err[SAFE_ERR_MAX] = "", h[70], default_out[4096];
 	int rc;
 
 	if (p->tx.data_len == 0) {
@@ -1156,8 +1140,29 @@ static int propose_save(struct ctx *x, struct safe_proposal *p)
 	if (safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, sizeof(err)) != CD_OK)
 		return fail(EX_FAIL, "%s", err);
 	rc = check_contract_hash(x, p);
-	if (rc == 0)
+	if (rc == 0 && !x->o.out) {
+		/* The wallet pane's proposal directory, under a name that says which Safe, nonce and hash. */
+		char a[ADDRESS_TEXT_SIZE], n[80], tail[200], *text;
+
+		addr_text(a, &p->safe);
+		u256_format_dec(p->tx.nonce, n, sizeof(n));
+		hex_encode(h, sizeof(h), p->hash, 32, 1);
+		snprintf(tail, sizeof(tail), "chaindeck/safe/%s-%s-%.10s.json", a, n, h);
+		if (fsutil_xdg_path(default_out, sizeof(default_out), FSUTIL_XDG_DATA, tail) <= 0)
+			return fail(EX_FAIL, "no home directory for the proposal: give --out FILE");
+		text = safe_proposal_to_json(p);
+		if (!text)
+			return fail(EX_FAIL, "out of memory");
+		rc = fsutil_write(default_out, text, strlen(text), 0600, FSUTIL_MKDIR | FSUTIL_EXCLUSIVE, err, sizeof(err));
+		free(text);
+		if (rc == CD_EEXIST)
+			return fail(EX_FAIL, "%s exists: a proposal is never overwritten", default_out);
+		if (rc != CD_OK)
+			return fail(EX_FAIL, "%s: not saved: %s", default_out, err);
+		fprintf(stderr, "chaindeck safe: proposal written to %s\n", default_out);
+	} else if (rc == 0) {
 		rc = write_proposal(x->o.out, p);
+	}
 	if (rc == 0) {
 		show_proposal(p);
 		hex_encode(h, sizeof(h), p->hash, 32, 1);
@@ -1441,7 +1446,7 @@ static const struct command commands[] = {
 	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N]" },
 	{ "info", cmd_info, 1, "info SAFE [--book PATH]" },
 	{ "propose", cmd_propose, 1,
-	  "propose SAFE --out FILE [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
+	  "propose SAFE [--out FILE] [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
 	  "--amount N] | --add-owner X [--threshold N] | --remove-owner X [--threshold N] | --change-threshold N)" },
 	{ "sign", cmd_sign, 1, "sign FILE --from OWNER [--offline]" },
 	{ "exec", cmd_exec, 1, "exec FILE --from ADDRESS [--allow-failure]" },

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Safes as accounts in the wallet pane, in a real terminal (tmux) against anvil with the Safe 1.4.1
+# contracts at their canonical addresses. A 2-of-3 Safe (owners A, B, C) is created and funded; owner
+# A, on "another machine" (its own vault, the CLI), writes a proposal (0.5 ETH out) into the pane's
+# proposal directory and signs it. In the pane, whose vault holds A and B:
+#   - S, w: the Safe is watched; its owners (C with its address-book label), threshold, nonce and
+#     balance equal what `cast call` / `cast balance` read from the contract
+#   - the proposal is listed with 1 of 2 signatures; a copy of it with its value changed is listed as
+#     refused
+#   - E with one signature is refused (too few signatures), nothing sent
+#   - g: the signing screen shows the SafeTx decoded, its nonce and the SafeTx hash, which equals the
+#     contract's own getTransactionHash (cast call); stray keys sign nothing (the file keeps one
+#     signature); y signs with B and the file then carries signatures the contract accepts
+#     (checkSignatures via cast call)
+#   - E: the confirmation of the execution shows the SafeTx and its hash; a stray key sends nothing
+#     (the Safe's nonce stays 0); y sends: 0.5 ETH reach the recipient (cast balance), the receipt
+#     (cast receipt) holds the Safe's ExecutionSuccess for that SafeTx hash, nonce() is 1
+#   - quit, restart: the watched Safe is still listed
+set -u
+here=$(dirname "$0")
+. "$here/../lib/node.sh"
+. "$here/../lib/screen.sh"
+. "$here/../lib/safe.sh"
+build=${CHAINDECK_BUILD:-build}
+bin=$build/chaindeck
+cast=$CHAINDECK_NPM_BIN/cast
+
+home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
+cleanup_add "rm -rf '$home'"
+chmod 700 "$home"
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
+ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2" "${3:-}"; fi; }
+nsigs() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["signatures"]))' "$1"; }
+field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+anvil_start || die "anvil starts"
+U=$ANVIL_URL
+safe_contracts_place "$U" || die "the Safe contracts are placed"
+
+KB=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+A=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+B=$("$cast" wallet address --private-key $KB)
+C=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+RECIP=0x000000000000000000000000000000000000bEEF
+
+export XDG_DATA_HOME=$home/data XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state XDG_CACHE_HOME=$home/cache
+export HOME=$home
+PASSWORD=pw-safe-screen
+printf '%s\n' "$PASSWORD" >"$home/pw"
+chmod 600 "$home/pw"
+# Owner A's machine: a vault with A (anvil's account 0, HD account 0 of the test mnemonic).
+# The pane's vault: A and B (imported).
+for v in va vault; do
+	printf 'test test test test test test test test test test test junk\n' |
+		"$bin" wallet restore --kdf interactive --vault "$home/$v/vault" --password-file "$home/pw" >/dev/null 2>&1 ||
+		die "vault $v is made"
+done
+printf '%s\n' "${KB#0x}" | "$bin" wallet import-key --vault "$home/vault/vault" --password-file "$home/pw" \
+	>/dev/null 2>&1 || die "B is imported into the pane's vault"
+sa() { "$bin" safe "$@" --rpc-url "$U" --vault "$home/va/vault" --password-file "$home/pw" </dev/null 2>>"$home/err"; }
+
+SAFE=$(sa create --owners "$A,$B,$C" --threshold 2 --from "$A") && [ -n "$SAFE" ] ||
+	die "the Safe is created" "$(tail -3 "$home/err")"
+"$cast" send --rpc-url "$U" --unlocked --from 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720 "$SAFE" --value 2ether \
+	>/dev/null 2>&1 || die "the Safe is funded"
+mkdir -p "$XDG_DATA_HOME/chaindeck"
+printf '%s\tCarol phone\n' "$C" >"$XDG_DATA_HOME/chaindeck/addressbook"
+chmod 600 "$XDG_DATA_HOME/chaindeck/addressbook"
+
+# Owner A proposes (no --out: into the pane's directory) and signs.
+HASH=$(sa propose "$SAFE" --to "$RECIP" --value 0.5) || die "A proposes" "$(tail -3 "$home/err")"
+dir=$XDG_DATA_HOME/chaindeck/safe
+prop=$(ls "$dir"/*.json 2>/dev/null | head -1)
+[ -n "$prop" ] && [ -f "$prop" ] || die "propose without --out writes into $dir" "$(ls -la "$dir" 2>&1)"
+sa sign "$prop" --from "$A" >/dev/null || die "A signs" "$(tail -3 "$home/err")"
+# A copy with its value changed (hash and signature left as they were): must be refused.
+python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["value"] = "1500000000000000000"
+json.dump(p, open(sys.argv[2], "w"), indent=1)' "$prop" "$dir/tampered.json"
+grep -q 1500000000000000000 "$dir/tampered.json" || die "the tampered copy is made"
+
+# The oracles: the contract, through cast.
+c_owners=$("$cast" call --rpc-url "$U" "$SAFE" 'getOwners()(address[])')
+c_threshold=$("$cast" call --rpc-url "$U" "$SAFE" 'getThreshold()(uint256)')
+c_nonce=$("$cast" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')
+c_balance=$("$cast" balance --rpc-url "$U" "$SAFE")
+c_hash=$("$cast" call --rpc-url "$U" "$SAFE" \
+	'getTransactionHash(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,uint256)(bytes32)' \
+	"$RECIP" 500000000000000000 0x 0 0 0 0 0x0000000000000000000000000000000000000000 \
+	0x0000000000000000000000000000000000000000 0)
+[ "$c_hash" = "$HASH" ] || die "propose printed the contract's SafeTx hash" "$HASH vs $c_hash"
+
+start() {
+	screen_start "$1" 170 50 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+		env ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$bin" --rpc-url "$U" --vault "$home/vault/vault" \
+		--log "$home/chaindeck.log" || die "tmux starts"
+	screen_send 1
+	screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "the wallet pane shows the vault"
+}
+start wsafe1
+
+# ---- watch the Safe ----
+screen_send S
+t_ok "S opens the Safe screen" screen_wait_for 'no Safe watched on this chain' 5
+screen_send w
+screen_wait_for 'Safe address to watch' 3 >/dev/null
+screen_type "$SAFE"
+screen_send Enter
+t_ok "w watches the Safe: checked on the node and saved" screen_wait_for "Safe $(re "$SAFE") .* watched: saved" 10
+t_ok "the Safe's version (VERSION via cast: 1.4.1)" screen_wait_for "^ Safe +$(re "$SAFE")  \\(Safe 1\\.4\\.1\\)" 5
+t_ok "threshold $c_threshold of 3 (getThreshold via cast)" screen_wait_for "^ Threshold +$c_threshold of 3\$" 3
+t_ok "nonce $c_nonce (nonce() via cast)" screen_wait_for "^ Nonce +$c_nonce\$" 3
+t_ok "balance $c_balance wei (cast balance)" screen_wait_for "^ Balance +2 ETH \\($c_balance wei\\)\$" 3
+shown=$(screen_capture)
+got_owners=$(sed -n 's/^ Owner  *\(0x[0-9a-fA-F]\{40\}\).*/\1/p' <<<"$shown" | paste -sd, | sed 's/,/, /g')
+[ "[$got_owners]" = "$c_owners" ]
+ok_if $? "the owners in getOwners' order (cast call)" "shown [$got_owners], cast $c_owners"
+grep -qE "^ Owner +$C  \\(Carol phone\\)\$" <<<"$shown"
+ok_if $? "owner C with its address-book label"
+t_ok "the proposal is listed with A's signature (1 of 2)" \
+	screen_wait_for "^ > nonce 0  to $(re "$RECIP")  0\\.5 ETH  1/2 signatures  $(re "$(basename "$prop")")" 5
+t_ok "the tampered copy is listed as refused" screen_wait_for '^   tampered\.json  refused: .*' 3
+
+# ---- too few signatures: refused before anything is sent ----
+screen_send E
+t_ok "E with one signature: refused (too few signatures)" \
+	screen_wait_for '1 owner signature of the 2 this Safe needs: not sent' 10
+screen_send Escape
+screen_wait_for '^ Proposals in ' 3 >/dev/null
+
+# ---- B signs in the pane ----
+screen_send u
+screen_wait_for 'Vault password' 3 >/dev/null
+screen_type "$PASSWORD"
+screen_send Enter
+screen_wait_for 'unlocked \(L locks\)|Proposals in' 15 >/dev/null
+screen_wait_for 'w watch a Safe' 15 >/dev/null
+screen_send g
+t_ok "g: the signing screen, checked on the node" screen_wait_for 'y signs exactly this SafeTx hash' 10
+shown=$(screen_capture)
+grep -qE "^ Owner +$B( |\$)" <<<"$shown"
+ok_if $? "it signs with B, the vault's owner account that has not signed" "$shown"
+grep -qE "^ SafeTx hash +$c_hash\$" <<<"$shown"
+ok_if $? "the SafeTx hash shown is the contract's getTransactionHash (cast call)"
+grep -qE "^ SafeTx to +$(re "$RECIP")\$" <<<"$shown" && grep -qE '^ SafeTx value +0\.5 ETH$' <<<"$shown" &&
+	grep -qE '^ SafeTx nonce +0$' <<<"$shown" && grep -qE "^ Safe +$(re "$SAFE")  chain 31337" <<<"$shown"
+ok_if $? "the SafeTx decoded: Safe and chain, to, value, nonce" "$shown"
+for k in n Y s E Enter; do screen_send "$k"; done
+screen_wait_for 'y signs exactly this SafeTx hash' 3 >/dev/null
+[ "$(nsigs "$prop")" = 1 ]
+ok_if $? "stray keys (n Y s E Enter) sign nothing: the file keeps one signature"
+screen_send y
+t_ok "y signs and saves" screen_wait_for "signed by $(re "$B") and saved to" 10
+[ "$(nsigs "$prop")" = 2 ]
+ok_if $? "the file now holds two signatures"
+sigs=$(python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+print("0x" + "".join(s["signature"][2:] for s in sorted(p["signatures"], key=lambda s: int(s["owner"], 16))))' "$prop")
+"$cast" call --rpc-url "$U" "$SAFE" 'checkSignatures(bytes32,bytes,bytes)' "$c_hash" 0x "$sigs" >/dev/null 2>&1
+ok_if $? "the Safe's own checkSignatures accepts them (cast call)"
+screen_send Escape
+t_ok "the list shows 2 of 2 signatures" screen_wait_for "^ > nonce 0 .* 2/2 signatures" 10
+
+# ---- execute from the pane ----
+screen_send E
+t_ok "E: the execution's confirmation" screen_wait_for '^ Execute a Safe transaction$' 15
+t_ok "it offers y once the checks passed" screen_wait_for 'y signs and sends exactly this' 10
+shown=$(screen_capture)
+grep -qE "^ SafeTx hash +$c_hash\$" <<<"$shown" && grep -qE '^ SafeTx nonce +0$' <<<"$shown" &&
+	grep -qE '^ Call +execTransaction' <<<"$shown"
+ok_if $? "the confirmation shows the SafeTx, its nonce and hash, and the execTransaction call" "$shown"
+for k in n s Enter; do screen_send "$k"; done
+screen_wait_for 'y signs and sends exactly this' 3 >/dev/null
+[ "$("$cast" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')" = 0 ]
+ok_if $? "stray keys send nothing (nonce() still 0)"
+screen_send y
+t_ok "y sends it" screen_wait_for 'sent: tracking it' 15
+for _ in $(seq 50); do
+	[ "$("$cast" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')" = 1 ] && break
+	sleep 0.2
+done
+[ "$("$cast" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')" = 1 ]
+ok_if $? "the Safe's nonce advanced to 1 (cast call nonce())"
+[ "$("$cast" balance --rpc-url "$U" "$RECIP")" = 500000000000000000 ]
+ok_if $? "0.5 ETH reached the recipient (cast balance)"
+topic=$("$cast" keccak 'ExecutionSuccess(bytes32,uint256)')
+txh=$("$cast" logs --rpc-url "$U" --from-block 0 --address "$SAFE" "$topic" --json 2>/dev/null |
+	python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[-1]["transactionHash"] if l else "")')
+found=$("$cast" receipt --rpc-url "$U" "$txh" --json 2>/dev/null | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+ok = r["status"] in ("0x1", 1) and any(l["address"].lower() == sys.argv[1].lower() and l["topics"][0] == sys.argv[2]
+         and l["topics"][1] == sys.argv[3] for l in r["logs"])
+print("yes" if ok else "no")' "$SAFE" "$topic" "$c_hash")
+[ "$found" = yes ]
+ok_if $? "the receipt holds ExecutionSuccess for the SafeTx hash (cast receipt)" "tx '$txh'"
+screen_send Escape
+t_ok "the pane reads nonce 1 back" screen_wait_for '^ Nonce +1$' 10
+t_ok "the executed proposal shows its nonce as used" screen_wait_for '^ > nonce 0 \(used: executed or replaced\)  to ' 10
+
+# ---- quit, restart: still watched ----
+screen_send Escape
+screen_send q
+t_ok "chaindeck quits" screen_wait_for 'chaindeck exited with status 0' 5
+screen_stop
+start wsafe2
+screen_send S
+t_ok "after a restart the watched Safe is still listed" screen_wait_for "^ > $(re "$SAFE")  chain 31337" 10
+screen_send q
+t_done
