@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/abi.h"
+#include "common/config.h"
 #include "common/errmsg.h"
 #include "common/hex.h"
 #include "common/keccak.h"
@@ -34,6 +35,23 @@ void safe_canonical(struct safe_deployment *d)
 	addr_const(&d->fallback_handler, "0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99");
 	addr_const(&d->multi_send, "0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526");
 	addr_const(&d->multi_send_call_only, "0x9641d764fc13c8B624c04430C7356C1C7C8102e2");
+}
+
+bool safe_deployment_for(const struct config *cfg, uint64_t chain_id, struct safe_deployment *d)
+{
+	struct address *slot[CONFIG_SAFE_KEYS] = { &d->singleton, &d->singleton_l2, &d->proxy_factory,
+	                                          &d->fallback_handler, &d->multi_send, &d->multi_send_call_only };
+
+	safe_canonical(d);
+	for (size_t i = 0; cfg && i < cfg->nsafes; i++) {
+		if (cfg->safes[i].chain_id != chain_id)
+			continue;
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++)
+			if (cfg->safes[i].set[k])
+				memcpy(slot[k]->b, cfg->safes[i].addr[k], 20);
+		return true;
+	}
+	return false;
 }
 
 void safe_tx_free(struct safe_tx *t)

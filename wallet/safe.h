@@ -60,6 +60,13 @@ struct safe_deployment {
 
 /* The canonical 1.4.1 addresses, the same on every chain where Safe is deployed. */
 void safe_canonical(struct safe_deployment *d);
+/*
+ * The addresses on chain_id: the canonical ones, each replaced by the one the
+ * configuration's [safe "CHAINID"] section names for that chain (cfg may be
+ * NULL). Returns whether the configuration named any.
+ */
+struct config;
+bool safe_deployment_for(const struct config *cfg, uint64_t chain_id, struct safe_deployment *d);
 
 enum safe_operation { SAFE_OP_CALL = 0, SAFE_OP_DELEGATECALL = 1 };
 

@@ -54,7 +54,7 @@ struct opts {
 	const char *rpc_url, *vault, *password_file, *from, *out, *owners, *to, *value, *data, *erc20,
 		*amount, *add_owner, *remove_owner, *book;
 	const char *threshold, *change_threshold, *salt, *nonce, *safe_tx_gas;
-	bool allow_failure, offline;
+	bool allow_failure, offline, l2;
 	char **args;
 	int nargs;
 };
@@ -65,6 +65,7 @@ struct ctx {
 	struct rpc_client *rpc;
 	uint64_t chain_id;
 	char revert[512];  /* the last eth_call / eth_estimateGas revert, as text */
+	struct config cfg; /* the configuration file's (its [safe "CHAINID"] sections) and the node used */
 };
 
 static int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -516,9 +517,10 @@ static int connect_node(struct ctx *x)
 	struct u256 chain;
 	int rc;
 
+	/* The file is read (and validated) even with --rpc-url: it may name the Safe contracts' addresses. */
 	config_init(&cfg);
-	if (!x->o.rpc_url && !getenv("ETH_RPC_URL") && config_default_path(path, sizeof(path)) > 0 &&
-	    access(path, F_OK) == 0 && config_load(&cfg, path, err, sizeof(err)) != 0) {
+	if (config_default_path(path, sizeof(path)) > 0 && access(path, F_OK) == 0 &&
+	    config_load(&cfg, path, err, sizeof(err)) != 0) {
 		config_free(&cfg);
 		return fail(EX_FAIL, "%s", err);
 	}
@@ -536,7 +538,7 @@ static int connect_node(struct ctx *x)
 	ro.timeout_ms = 30000;
 	ro.connections = 1;
 	x->rpc = rpc_client_new(x->loop, &ro, err, sizeof(err));
-	config_free(&cfg);
+	x->cfg = cfg;
 	if (!x->rpc)
 		return fail(EX_USAGE, "%s", err);
 	rc = call_u256(x, "eth_chainId", NULL, &chain);
@@ -674,18 +676,23 @@ static int create_parse_flags(const struct opts *o, struct address *from, uint64
 	return 0;
 }
 
-/* The canonical Safe 1.4.1 factory and singleton must be deployed on the node's chain. */
-static int create_check_deployment(struct ctx *x, const struct safe_deployment *d)
+/* The Safe 1.4.1 factory and singleton (canonical, or the configuration's) must be deployed on the node's chain. */
+static int create_check_deployment(struct ctx *x, const struct safe_deployment *d, bool configured)
 {
+	char t[ADDRESS_TEXT_SIZE];
+	const char *where = configured ? "the address the configuration names" : "its canonical address";
 	bool yes = false;
 	int rc = has_code(x, &d->proxy_factory, &yes);
 
+	addr_text(t, &d->proxy_factory);
 	if (rc == 0 && !yes)
-		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at its canonical address on chain %llu",
+		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at %s (%s) on chain %llu", where, t,
 		          (unsigned long long)x->chain_id);
-	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes)
-		rc = fail(EX_FAIL, "no Safe 1.4.1 singleton at its canonical address on chain %llu",
+	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes) {
+		addr_text(t, &d->singleton);
+		rc = fail(EX_FAIL, "no %s 1.4.1 singleton at %s (%s) on chain %llu", x->o.l2 ? "SafeL2" : "Safe", where, t,
 		          (unsigned long long)x->chain_id);
+	}
 	return rc;
 }
 
@@ -765,20 +772,26 @@ static int cmd_create(struct ctx *x)
 	uint8_t *data = NULL;
 	size_t n = 0, len = 0;
 	char t[ADDRESS_TEXT_SIZE];
+	bool configured = false;
 	int rc;
 
 	memset(&rcpt, 0, sizeof(rcpt));
-	safe_canonical(&d);
 	rc = create_parse_flags(&x->o, &from, &threshold, &salt, owners, &n);
 	if (rc == 0)
 		rc = connect_node(x);
-	if (rc == 0)
-		rc = create_check_deployment(x, &d);
+	if (rc == 0) {
+		configured = safe_deployment_for(&x->cfg, x->chain_id, &d);
+		/* --l2: the proxy delegates to SafeL2, which also emits an event for every transaction. */
+		if (x->o.l2)
+			d.singleton = d.singleton_l2;
+		rc = create_check_deployment(x, &d, configured);
+	}
 	if (rc == 0)
 		rc = create_predict(x, &d, owners, n, threshold, salt, &data, &len, &predicted);
 	if (rc == 0) {
 		addr_text(t, &predicted);
-		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
+		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu %s at %s\n", (unsigned long long)threshold, n,
+		        x->o.l2 ? "SafeL2" : "Safe", t);
 		rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
 	}
 	if (rc == 0 && (!rcpt.has_status || rcpt.status != 1))
@@ -1443,7 +1456,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N]" },
+	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N] [--l2]" },
 	{ "info", cmd_info, 1, "info SAFE [--book PATH]" },
 	{ "propose", cmd_propose, 1,
 	  "propose SAFE [--out FILE] [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
@@ -1466,7 +1479,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 {
 	enum {
 		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
-		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_HELP
+		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_L2, O_HELP
 	};
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, O_RPC },
@@ -1490,6 +1503,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 		{ "book", required_argument, NULL, O_BOOK },
 		{ "allow-failure", no_argument, NULL, O_ALLOW },
 		{ "offline", no_argument, NULL, O_OFFLINE },
+		{ "l2", no_argument, NULL, O_L2 },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1520,6 +1534,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 		case O_BOOK: o->book = optarg; break;
 		case O_ALLOW: o->allow_failure = true; break;
 		case O_OFFLINE: o->offline = true; break;
+		case O_L2: o->l2 = true; break;
 		case O_HELP:
 			printf("usage: chaindeck safe %s\n", cmd->usage);
 			return EX_OK;
@@ -1546,7 +1561,9 @@ static int run_command(const struct command *cmd, struct ctx *x)
 		curl_global_cleanup();
 		return fail(EX_FAIL, "out of memory");
 	}
+	config_init(&x->cfg);
 	rc = cmd->run(x);
+	config_free(&x->cfg);
 	rpc_client_free(x->rpc);
 	loop_free(x->loop);
 	curl_global_cleanup();

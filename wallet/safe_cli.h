@@ -3,9 +3,13 @@
  * the command line, on the user's own node, with the wallet's vault as the
  * keys. No curses: it runs before any terminal setup.
  *
- *   create --owners A,B,C --threshold N --from ADDRESS [--salt N]
+ *   create --owners A,B,C --threshold N --from ADDRESS [--salt N] [--l2]
  *       deploys a Safe proxy through SafeProxyFactory; the address is
- *       predicted (CREATE2) before sending and checked after; prints it
+ *       predicted (CREATE2) before sending and checked after; prints it.
+ *       --l2: the proxy's singleton is SafeL2 (events for every transaction,
+ *       for indexers on L2 chains) instead of Safe. The contracts' addresses
+ *       are the canonical ones unless the configuration names others for the
+ *       chain ([safe "CHAINID"], common/config.h)
  *   info SAFE [--book PATH]
  *       version, owners (with address-book labels), threshold, nonce,
  *       balance, modules, guard, fallback handler: "key\tvalue" lines
