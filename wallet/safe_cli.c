@@ -3,11 +3,12 @@
  * execute Safe multisig transactions against the user's node. Contract in
  * safe_cli.h; the Safe's data and hashing live in wallet/safe.
  *
- * The node is driven one call at a time: each call runs the rpc client's
+ * The node is read one call at a time: each call runs the rpc client's
  * loop until its answer is in (a command-line tool has nothing else to do
- * meanwhile). Transactions are built, checked and signed with wallet/tx and
- * their fees chosen with wallet/fees, as the send form does; keys come from
- * the vault through wallet_cli_account_key.
+ * meanwhile). Transactions (create, exec) are sent the one way chaindeck
+ * sends: through the wallet model's draft and send (wallet/wallet_send.c),
+ * the command running the loop until each step is done (send_tx). Safe
+ * signatures use the key wallet_cli_account_key gives.
  */
 #include "wallet/safe_cli.h"
 
@@ -36,9 +37,9 @@
 #include "common/safeview.h"
 #include "common/text.h"
 #include "common/u256.h"
-#include "wallet/fees.h"
 #include "wallet/safe.h"
-#include "wallet/tx.h"
+#include "wallet/vault.h"
+#include "wallet/wallet.h"
 #include "wallet/wallet_cli.h"
 
 enum {
@@ -367,111 +368,114 @@ static int wait_receipt(struct ctx *x, const uint8_t hash[32], struct eth_receip
 	}
 }
 
+/* The wallet model reports changes through this; the command looks at its state after each loop turn instead. */
+static void wallet_changed(void *ud)
+{
+	(void)ud;
+}
+
+/* Runs the loop until the wallet leaves state `busy` (an unlock) or the draft leaves `dbusy`. */
+static void wait_unlock(struct ctx *x, struct wallet *w)
+{
+	while (wallet_state(w) == WALLET_UNLOCKING && loop_run_once(x->loop, 200) == 0)
+		;
+}
+
+static void wait_draft(struct ctx *x, struct wallet *w, enum wallet_draft_state busy)
+{
+	while (wallet_draft(w)->state == busy && loop_run_once(x->loop, 200) == 0)
+		;
+}
+
+/* The vault, unlocked, and the index of account `from` in it: 0, or an exit status after saying why. */
+static int open_wallet(struct ctx *x, const struct address *from, struct wallet **out, size_t *idx)
+{
+	char path[4096], err[512] = "", *pw = NULL, ft[ADDRESS_TEXT_SIZE];
+	struct wallet *w;
+	size_t i, n;
+	int rc;
+
+	*out = NULL;
+	if (x->o.vault)
+		snprintf(path, sizeof(path), "%s", x->o.vault);
+	else if (vault_default_path(path, sizeof(path)) != CD_OK)
+		return fail(EX_USAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
+	w = wallet_new(x->loop, &x->cfg, &x->cfg.nodes[0], path, wallet_changed, NULL, err, sizeof(err));
+	if (!w)
+		return fail(EX_FAIL, "%s", err);
+	*out = w;
+	if (wallet_state(w) == WALLET_NO_VAULT)
+		return fail(EX_NOTFOUND, "%s: no vault there", path);
+	if (wallet_state(w) == WALLET_BROKEN)
+		return fail(EX_FAIL, "%s", wallet_message(w));
+	addr_text(ft, from);
+	n = wallet_account_count(w);
+	for (i = 0; i < n && memcmp(wallet_account(w, i)->acct.address.b, from->b, 20) != 0; i++)
+		;
+	if (i == n)
+		return fail(EX_NOTFOUND, "%s is not an account of the vault", ft);
+	rc = wallet_cli_vault_password(x->o.password_file, &pw);
+	if (rc != 0)
+		return rc;
+	wallet_unlock(w, pw);
+	wallet_cli_password_free(pw);
+	wait_unlock(x, w);
+	if (wallet_state(w) != WALLET_UNLOCKED)
+		return fail(wallet_tampered(w) ? EX_FAIL : WALLET_CLI_EPASSWORD, "%s", wallet_message(w));
+	*idx = i;
+	return 0;
+}
+
+/*
+ * Sends `data` to the contract `to` from account `from` the one way chaindeck
+ * sends a transaction: the wallet's own draft (nonce, fees from the fee
+ * history, gas estimate, the pre-send check with the revert reason), signed
+ * exactly as prepared after the node's chain id is checked again, broadcast
+ * and recorded as sent beside the vault -- as the pane's send and its Safe
+ * executions are. This command only waits for each step, then for the receipt.
+ */
 static int send_tx(struct ctx *x, const struct address *from, const struct address *to, const uint8_t *data,
                    size_t len, struct eth_receipt *rcpt)
 {
-	struct tx t;
-	struct tx_raw raw;
-	struct fee_suggestion fs;
-	struct u256 v;
-	uint8_t *key = NULL;
-	char ft[ADDRESS_TEXT_SIZE], why[512], err[TX_ERR_MAX] = "", *hex = NULL;
-	cJSON *p, *r = NULL;
-	bool eip1559 = false;
-	int rc;
+	struct wallet_send_form f;
+	const struct wallet_draft *d;
+	struct wallet *w = NULL;
+	size_t idx = 0;
+	char h[70];
+	int rc = open_wallet(x, from, &w, &idx);
 
-	memset(&t, 0, sizeof(t));
-	memset(&raw, 0, sizeof(raw));
-	addr_text(ft, from);
-	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, ft, &key);
-	if (rc != 0)
-		return rc;
-	t.has_chain_id = true;
-	t.chain_id = x->chain_id;
-	t.has_to = true;
-	memcpy(t.to, to->b, 20);
-	t.data = malloc(len ? len : 1);
-	if (!t.data) {
-		rc = fail(EX_FAIL, "out of memory");
-		goto out;
-	}
-	memcpy(t.data, data, len);
-	t.data_len = len;
-	rc = call_u256(x, "eth_getTransactionCount", params_of(ft, "pending"), &v);
-	if (rc == 0 && u256_to_u64(v, &t.nonce) != 0)
-		rc = fail(EX_FAIL, "the account's nonce is out of range");
 	if (rc != 0)
 		goto out;
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, call_object(from, to, u256_from_u64(0), data, len));
-	if (call(x, "eth_estimateGas", p, &r, why, sizeof(why)) != 0 || eth_decode_u64(r, &t.gas, NULL, 0) != 0) {
-		rc = fail(EX_FAIL, "the node's gas estimate failed: %s", why);
+	memset(&f, 0, sizeof(f));
+	f.from = idx;
+	memcpy(f.to, to->b, 20);
+	snprintf(f.amount, sizeof(f.amount), "0");
+	f.level = FEE_NORMAL;
+	f.data = data;
+	f.data_len = len;
+	wallet_prepare(w, &f);
+	wait_draft(x, w, DRAFT_PREPARING);
+	d = wallet_draft(w);
+	if (d->state != DRAFT_READY) {
+		rc = fail(EX_FAIL, "not sent: %s", d->message);
 		goto out;
 	}
-	cJSON_Delete(r);
-	r = NULL;
-	t.gas += t.gas / 5; /* estimates are exact for the state they ran on; leave room for a change */
-	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString("0x14"));
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	{
-		cJSON *arr = cJSON_CreateArray();
-
-		for (int i = 0; i < FEE_LEVELS; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
-		cJSON_AddItemToArray(p, arr);
-	}
-	if (call(x, "eth_feeHistory", p, &r, why, sizeof(why)) == 0) {
-		struct eth_fee_history h;
-
-		if (eth_decode_fee_history(r, &h, NULL, 0) == 0) {
-			eip1559 = h.base_fee_count > 0 && !u256_is_zero(h.base_fee[h.base_fee_count - 1]) &&
-			          fees_suggest_1559(&h, &fs) == 0;
-			eth_fee_history_free(&h);
-		}
-	}
-	cJSON_Delete(r);
-	r = NULL;
-	if (eip1559) {
-		t.type = TX_DYNAMIC_FEE;
-		t.max_fee_per_gas = fs.max_fee[FEE_NORMAL];
-		t.max_priority_fee_per_gas = fs.priority_fee[FEE_NORMAL];
-	} else {
-		rc = call_u256(x, "eth_gasPrice", NULL, &v);
-		if (rc != 0)
-			goto out;
-		fees_suggest_legacy(v, &fs);
-		t.type = TX_LEGACY;
-		t.gas_price = fs.gas_price[FEE_NORMAL];
-	}
-	if (tx_check(&t, err, sizeof(err)) != CD_OK || tx_sign(&t, key, &raw) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot sign the transaction: %s", err[0] ? err : "invalid key");
+	if (!d->precheck_ok) {
+		rc = fail(EX_FAIL, "the node's pre-send check says it would fail: %s: not sent", d->message);
 		goto out;
 	}
-	hex = malloc(2 * raw.len + 3);
-	if (!hex) {
-		rc = fail(EX_FAIL, "out of memory");
+	wallet_send(w);
+	wait_draft(x, w, DRAFT_SENDING);
+	d = wallet_draft(w);
+	if (d->state != DRAFT_SENT) {
+		rc = fail(EX_FAIL, "not sent: %s", d->message);
 		goto out;
 	}
-	hex_encode(hex, 2 * raw.len + 3, raw.bytes, raw.len, 1);
-	if (call(x, "eth_sendRawTransaction", params_of(hex, NULL), &r, why, sizeof(why)) != 0) {
-		rc = fail(EX_FAIL, "the node refused the transaction: %s", why);
-		goto out;
-	}
-	{
-		char h[70];
-
-		hex_encode(h, sizeof(h), raw.hash, 32, 1);
-		fprintf(stderr, "chaindeck safe: sent %s, waiting for its receipt\n", h);
-	}
-	rc = wait_receipt(x, raw.hash, rcpt);
+	hex_encode(h, sizeof(h), d->sent_hash, 32, 1);
+	fprintf(stderr, "chaindeck safe: sent %s, waiting for its receipt\n", h);
+	rc = wait_receipt(x, d->sent_hash, rcpt);
 out:
-	cJSON_Delete(r);
-	free(hex);
-	tx_raw_free(&raw);
-	tx_free(&t);
-	wallet_cli_key_free(key);
+	wallet_free(w);
 	return rc;
 }
 
