@@ -201,6 +201,11 @@ ok_if $? "the receipt holds ExecutionSuccess for the SafeTx hash (cast receipt)"
 screen_send Escape
 t_ok "the pane reads nonce 1 back" screen_wait_for '^ Nonce +1$' 10
 t_ok "the executed proposal shows its nonce as used" screen_wait_for '^ > nonce 0 \(used: executed or replaced\)  to ' 10
+screen_send g
+t_ok "g on the executed proposal: refused, its nonce is used" \
+	screen_wait_for 'nonce 0 is already used \(the Safe.s nonce is 1\): this proposal can never execute' 10
+screen_send Escape
+screen_wait_for '^ Proposals in ' 3 >/dev/null
 
 # ---- quit, restart: still watched ----
 screen_send Escape
