@@ -793,3 +793,62 @@ char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap)
 	snprintf(out, cap, "%zu bytes of call data", tx->data_len);
 	return out;
 }
+
+int safe_create_call(const struct safe_deployment *d, const struct address *owners, size_t n, uint64_t threshold,
+                     struct u256 salt, const uint8_t *creation_code_abi, size_t abi_len, uint8_t **data, size_t *len,
+                     struct address *predicted)
+{
+	const uint8_t *code;
+	size_t code_len, init_len;
+	uint8_t *init = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (abi_decode_bytes(creation_code_abi, abi_len, 0, &code, &code_len) != CD_OK || code_len == 0)
+		return CD_EINVAL;
+	rc = safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len);
+	if (rc == CD_OK)
+		rc = safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len);
+	if (rc == CD_OK)
+		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
+	free(init);
+	return rc;
+}
+
+int safe_parse_owners(const char *list, struct address *out, size_t max, size_t *n, char *err, size_t errlen)
+{
+	const char *s = list;
+
+	*n = 0;
+	for (;;) {
+		size_t l = strcspn(s, ",");
+		const char *b = s, *e = s + l;
+		int rc;
+
+		while (b < e && *b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
+			e--;
+		if (*n == max) {
+			snprintf(err, errlen, "at most %zu owners", max);
+			return CD_EINVAL;
+		}
+		rc = address_parse(&out[*n], b, (size_t)(e - b));
+		if (rc != CD_OK) {
+			snprintf(err, errlen, "owner %zu (%.*s): %s", *n + 1, (int)((e - b) > 50 ? 50 : (e - b)), b,
+			         cd_strerror(rc));
+			return CD_EINVAL;
+		}
+		for (size_t i = 0; i < *n; i++) {
+			if (memcmp(out[i].b, out[*n].b, 20) == 0) {
+				snprintf(err, errlen, "owner %zu (%.*s) is named twice", *n + 1, (int)(e - b), b);
+				return CD_EINVAL;
+			}
+		}
+		(*n)++;
+		if (!s[l])
+			return CD_OK;
+		s += l + 1;
+	}
+}

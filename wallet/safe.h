@@ -168,6 +168,25 @@ char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap);
 bool safe_prev_owner(const struct address *owners, size_t n, const struct address *owner, struct address *prev);
 
 /*
+ * A list of owners "0xA…,0xB…,0xC…" into out[0..max): each an address
+ * (checksum checked when mixed-case), none twice. CD_OK, or CD_EINVAL with
+ * err saying which one is wrong.
+ */
+int safe_parse_owners(const char *list, struct address *out, size_t max, size_t *n, char *err, size_t errlen);
+
+/*
+ * A Safe's creation, as `chaindeck safe create` and the wallet pane make it:
+ * the call of d's factory createProxyWithNonce(d's singleton, setup(owners,
+ * threshold, d's fallback handler), salt) in *data (malloc'd, *len bytes) and
+ * the address it will deploy (safe_predict_address with creation_code, the
+ * factory's own proxyCreationCode() answer: an ABI bytes). CD_OK, CD_EINVAL
+ * (creation_code does not decode) or CD_ENOMEM.
+ */
+int safe_create_call(const struct safe_deployment *d, const struct address *owners, size_t n, uint64_t threshold,
+                     struct u256 salt, const uint8_t *creation_code_abi, size_t abi_len, uint8_t **data, size_t *len,
+                     struct address *predicted);
+
+/*
  * The address SafeProxyFactory.createProxyWithNonce(singleton, initializer,
  * salt) deploys: CREATE2 from the factory with salt keccak256(keccak256(
  * initializer) ‖ saltNonce) and init code proxyCreationCode ‖ uint256(singleton).

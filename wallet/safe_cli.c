@@ -658,20 +658,11 @@ static int create_parse_flags(const struct opts *o, struct address *from, uint64
 		rc = parse_small(o->threshold, threshold, "--threshold");
 	if (rc == 0 && o->salt)
 		rc = parse_dec(o->salt, salt, "--salt");
-	for (const char *s = o->owners; rc == 0 && *s;) {
-		size_t l = strcspn(s, ",");
-		char one[64];
+	if (rc == 0) {
+		char err[200];
 
-		if (*n == SAFE_OWNERS_MAX || l >= sizeof(one))
-			return fail(EX_USAGE, "--owners: at most %d addresses", SAFE_OWNERS_MAX);
-		memcpy(one, s, l);
-		one[l] = '\0';
-		rc = parse_addr(one, &owners[*n], "owner");
-		for (size_t i = 0; rc == 0 && i < *n; i++)
-			if (memcmp(owners[i].b, owners[*n].b, 20) == 0)
-				rc = fail(EX_USAGE, "--owners: %s is named twice", one);
-		(*n)++;
-		s += l + (s[l] == ',');
+		if (safe_parse_owners(o->owners, owners, SAFE_OWNERS_MAX, n, err, sizeof(err)) != CD_OK)
+			rc = fail(EX_USAGE, "--owners: %s", err);
 	}
 	if (rc != 0)
 		return rc;
@@ -705,9 +696,8 @@ static int create_predict(struct ctx *x, const struct safe_deployment *d, const 
                           uint64_t threshold, struct u256 salt, uint8_t **data, size_t *len,
                           struct address *predicted)
 {
-	uint8_t *init = NULL, *ret = NULL;
-	const uint8_t *code;
-	size_t init_len, retlen, code_len;
+	uint8_t *ret = NULL;
+	size_t retlen;
 	char t[ADDRESS_TEXT_SIZE];
 	bool yes = false;
 	int rc;
@@ -716,22 +706,16 @@ static int create_predict(struct ctx *x, const struct safe_deployment *d, const 
 	rc = view_sig(x, &d->proxy_factory, "proxyCreationCode()", &ret, &retlen);
 	if (rc != 0)
 		return rc;
-	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != CD_OK || code_len == 0) {
-		free(ret);
-		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
-	}
-	if (safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len) != CD_OK ||
-	    safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
-	} else {
-		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
-		addr_text(t, predicted);
-		rc = has_code(x, predicted, &yes);
-		if (rc == 0 && yes)
-			rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
-	}
+	rc = safe_create_call(d, owners, n, threshold, salt, ret, retlen, data, len, predicted);
 	free(ret);
-	free(init);
+	if (rc == CD_EINVAL)
+		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
+	if (rc != CD_OK)
+		return fail(EX_FAIL, "cannot encode the Safe's setup");
+	addr_text(t, predicted);
+	rc = has_code(x, predicted, &yes);
+	if (rc == 0 && yes)
+		rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
 	return rc;
 }
 

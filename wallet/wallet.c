@@ -1018,7 +1018,7 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 	}
 	open_vault(w);
 	wallet_send_init(w);
-	wallet_safes_init(w);
+	wallet_safes_init(w, cfg);
 	if (w->tokenlist_error[0] && w->state != WALLET_BROKEN)
 		snprintf(w->message, sizeof(w->message), "%s", w->tokenlist_error);
 	poll_balances(w);

@@ -30,7 +30,8 @@
 /* WV_SAFE: the watched Safes and their proposals; WV_SAFETX: a proposal's checks and its signing screen. */
 enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM, WV_TYPED, WV_SAFE, WV_SAFETX };
 enum wprompt {
-	P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED, P_SAFE
+	P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED, P_SAFE,
+	P_SAFE_OWNERS, P_SAFE_THRESHOLD
 };
 
 struct wp {
@@ -57,7 +58,9 @@ struct wp {
 	struct wallet_typed *typed;      /* the typed-data request on WV_TYPED, or NULL */
 	int typed_rows, typed_cols;      /* the size its screen was last drawn at */
 	size_t safe_sel, prop_sel;       /* the Safe and the proposal selected on WV_SAFE */
-	bool safe_exec;                  /* the confirmation executes the Safe action's proposal */
+	bool safe_exec;                  /* the confirmation sends the Safe action's call (execute, create) */
+	struct address new_owners[SAFE_OWNERS_MAX]; /* C: the owners typed for a new Safe */
+	size_t nnew_owners;
 	int safetx_rows, safetx_cols;    /* the size WV_SAFETX was last drawn at */
 };
 
@@ -112,7 +115,8 @@ static void wp_follow_node(void *state, struct app *app)
 		return;
 	}
 	dropped = p->view == WV_CONFIRM || prompt_in_send(p->prompt);
-	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH || p->prompt == P_SAFE) {
+	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH || p->prompt == P_SAFE || p->prompt == P_SAFE_OWNERS ||
+	    p->prompt == P_SAFE_THRESHOLD) {
 		line_edit_wipe(&p->edit);
 		p->prompt = P_NONE;
 	}
@@ -530,7 +534,38 @@ static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_styl
 
 static const char *confirm_title(const struct wp *p, const struct wallet_draft *d)
 {
-	return d->replaces ? "Replace a pending transaction" : p->safe_exec ? "Execute a Safe transaction" : "Send";
+	if (d->replaces)
+		return "Replace a pending transaction";
+	if (p->safe_exec)
+		return wallet_safe_action(p->w)->kind == WSAFE_CREATE ? "Create a Safe" : "Execute a Safe transaction";
+	return "Send";
+}
+
+/* The new Safe of a creation: where it will be, its owners and threshold, the contracts it is made from. */
+static void create_rows(struct wp *p, struct app *app, struct crow *r, size_t *n)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+	char v[360], x[ADDRESS_TEXT_SIZE], salt[80];
+
+	if (a->exec_data) {
+		addr_text(x, sizeof(x), a->predicted.b);
+		u256_format_dec(a->salt, salt, sizeof(salt));
+		snprintf(v, sizeof(v), "%s  (CREATE2, salt %s)", x, salt);
+		crow_add(r, n, "New Safe", STYLE_TITLE, v);
+	}
+	for (size_t i = 0; i < a->nowners; i++) {
+		const char *lab = label_of(p, app, a->owners[i].b);
+
+		addr_text(x, sizeof(x), a->owners[i].b);
+		snprintf(v, sizeof(v), "%s%s%s%s", x, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+		crow_add(r, n, i == 0 ? "Owners" : "", STYLE_TITLE, v);
+	}
+	snprintf(v, sizeof(v), "%llu of %zu", (unsigned long long)a->threshold, a->nowners);
+	crow_add(r, n, "Threshold", STYLE_TITLE, v);
+	addr_text(x, sizeof(x), a->dep.singleton.b);
+	crow_add(r, n, "Singleton", STYLE_NORMAL, x);
+	addr_text(x, sizeof(x), a->dep.proxy_factory.b);
+	crow_add(r, n, "Factory", STYLE_NORMAL, x);
 }
 
 /*
@@ -607,7 +642,9 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	const char *lab;
 	size_t n = 0;
 
-	if (p->safe_exec)
+	if (p->safe_exec && wallet_safe_action(p->w)->kind == WSAFE_CREATE)
+		create_rows(p, app, r, &n);
+	else if (p->safe_exec)
 		safetx_rows(p, app, r, &n);
 	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
 	crow_add(r, &n, "Chain", STYLE_TITLE, v);
@@ -971,7 +1008,7 @@ static void draw_safe(struct wp *p, struct app *app, WINDOW *win)
 	if (lerr[0])
 		widget_text(app, win, y++, 1, STYLE_BAD, lerr);
 	if (ns == 0) {
-		widget_text(app, win, y++, 1, STYLE_DIM, "no Safe watched on this chain: w watches one by its address");
+		widget_text(app, win, y++, 1, STYLE_DIM, "no Safe watched on this chain: w watches one by its address, C creates one");
 		return;
 	}
 	if (p->safe_sel >= ns)
@@ -1039,8 +1076,12 @@ static size_t safetx_screen_rows(struct wp *p, struct app *app, struct crow *r)
 	lab = label_of(p, app, a->account_addr);
 	snprintf(v, sizeof(v), "%s%s%s%s", x, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
 	crow_add(r, &n, a->kind == WSAFE_SIGN ? "Owner" : "Paid by", STYLE_TITLE, v);
-	safetx_rows(p, app, r, &n);
-	crow_add(r, &n, "File", STYLE_DIM, a->name);
+	if (a->kind == WSAFE_CREATE) {
+		create_rows(p, app, r, &n);
+	} else {
+		safetx_rows(p, app, r, &n);
+		crow_add(r, &n, "File", STYLE_DIM, a->name);
+	}
 	crow_add(r, &n, "Check",
 	         a->state == WSAFE_REFUSED ? STYLE_BAD : a->state == WSAFE_CHECKING ? STYLE_DIM : STYLE_OK,
 	         a->state == WSAFE_CHECKING ? "asking the node: chain, nonce, owners, the Safe's own hash..." : a->message);
@@ -1071,7 +1112,9 @@ static bool safetx_layout(struct wp *p, struct app *app, WINDOW *win, int rows, 
 
 	if (win)
 		widget_text(app, win, 0, 1, STYLE_TITLE,
-		            a->kind == WSAFE_SIGN ? "Sign a Safe transaction" : "Execute a Safe transaction: checks");
+		            a->kind == WSAFE_SIGN   ? "Sign a Safe transaction"
+		            : a->kind == WSAFE_EXEC ? "Execute a Safe transaction: checks"
+		                                    : "Create a Safe: checks");
 	for (size_t i = 0; i < n && fits; i++) {
 		if (win && y < rows - 1)
 			widget_label(app, win, y, 1, r[i].label, LABEL_W);
@@ -1111,7 +1154,7 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		return;
 	}
 	/* The execution's checks passed: the model prepared the send; its confirmation takes over. */
-	if (p->view == WV_SAFETX && wallet_safe_action(p->w)->kind == WSAFE_EXEC &&
+	if (p->view == WV_SAFETX && wallet_safe_action(p->w)->kind != WSAFE_SIGN &&
 	    wallet_safe_action(p->w)->state == WSAFE_READY) {
 		p->view = WV_CONFIRM;
 		p->safe_exec = true;
@@ -1153,7 +1196,7 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
 	else if (p->view == WV_SAFE)
 		widget_text(app, win, rows - 1, 1, STYLE_DIM,
-		            "w watch a Safe  N next Safe  j/k proposal  g sign  E execute  S/Esc back");
+		            "w watch  C create  N next Safe  j/k proposal  g sign  E execute  S/Esc back");
 	else if (p->view == WV_MAIN)
 		/* Only the keys that do something now: u while locked, L while unlocked. */
 		widget_text(app, win, rows - 1, 1, STYLE_DIM,
@@ -1321,6 +1364,32 @@ static void prompt_done(struct wp *p, struct app *app)
 		/* The verdict (a Safe or not, saved or not) comes as the wallet's message. */
 		wallet_safe_watch(p->w, a.b);
 		break;
+	case P_SAFE_OWNERS: {
+		char err[200];
+
+		if (safe_parse_owners(p->edit.text, p->new_owners, SAFE_OWNERS_MAX, &p->nnew_owners, err, sizeof(err)) !=
+		    CD_OK) {
+			notice_set(&p->note, true, "owners: %s", err);
+			break;
+		}
+		ask(p, P_SAFE_THRESHOLD, "Threshold: how many owners must sign", "");
+		next = true;
+		break;
+	}
+	case P_SAFE_THRESHOLD: {
+		struct u256 t;
+		uint64_t thr = 0;
+
+		if (u256_parse_dec(&t, p->edit.text, strlen(p->edit.text)) != CD_OK || u256_to_u64(t, &thr) != 0 ||
+		    thr == 0 || thr > p->nnew_owners) {
+			notice_set(&p->note, true, "threshold: a whole number from 1 to %zu", p->nnew_owners);
+			break;
+		}
+		/* Checked on the node first; then the factory call gets the send's confirmation. */
+		wallet_safe_create(p->w, p->sel, p->new_owners, p->nnew_owners, thr);
+		p->view = WV_SAFETX;
+		break;
+	}
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 		if (rc != CD_OK) {
@@ -1406,9 +1475,9 @@ static bool draft_is_safe_exec(const struct wp *p, const struct wallet_draft *d)
 {
 	const struct wallet_safe_action *a = wallet_safe_action(p->w);
 
-	return a->kind == WSAFE_EXEC && a->state == WSAFE_READY && a->exec_data && !d->token &&
+	return a->kind != WSAFE_SIGN && a->state == WSAFE_READY && a->exec_data && !d->token &&
 	       d->data_len == a->exec_len && memcmp(d->data, a->exec_data, a->exec_len) == 0 &&
-	       memcmp(d->recipient, a->p.safe.b, 20) == 0 && u256_is_zero(d->value) &&
+	       memcmp(d->recipient, a->call_to.b, 20) == 0 && u256_is_zero(d->value) &&
 	       memcmp(d->from_addr, a->account_addr, 20) == 0;
 }
 
@@ -1789,6 +1858,14 @@ static int key_safe_action(void *state, struct app *app, int key)
 		p->prop_sel = 0;
 		return PANE_REDRAW;
 	}
+	if (key == 'C') {
+		if (no_account_why(p)) {
+			notice_set(&p->note, true, "no account to pay for the creation: %s", no_account_why(p));
+			return PANE_REDRAW;
+		}
+		ask(p, P_SAFE_OWNERS, "Owners of the new Safe (addresses, comma-separated)", "");
+		return PANE_REDRAW;
+	}
 	if (!wallet_safe_prop(p->w, p->safe_sel, p->prop_sel)) {
 		notice_set(&p->note, true, "no proposal selected");
 		return PANE_REDRAW;
@@ -1828,6 +1905,8 @@ static const struct pane_key wp_keys[] = {
 	{ { 'w' }, "on the Safe screen: watch a Safe by its address (checked on the node, saved beside the vault)",
 	  key_safe_action },
 	{ { 'N' }, "on the Safe screen: the next watched Safe", key_safe_action },
+	{ { 'C' }, "on the Safe screen: create a Safe (owners, threshold; paid by the selected account), then watch it",
+	  key_safe_action },
 	{ { 'g' }, "on the Safe screen: sign the selected proposal with an owner account (checked, then y)",
 	  key_safe_action },
 	{ { 'E' }, "on the Safe screen: execute the selected proposal, paid by the selected account (checked, then y)",

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "common/abi.h"
+#include "common/config.h"
 #include "common/eth.h"
 #include "common/hex.h"
 #include "common/log.h"
@@ -56,6 +57,15 @@ struct wallet_safes {
 	/* watching */
 	uint64_t watch_call;
 	struct address watch_addr;
+	bool watch_quiet;                  /* watching a Safe just created: a failure is retried, not said */
+	bool await_created;                /* a creation was sent: watch `created` once it answers */
+	struct address created;
+	uint64_t created_chain;
+	/* the configuration's Safe contracts, per chain */
+	struct config_safe *dep_cfg;
+	size_t ndep_cfg;
+	uint8_t *create_code;              /* the factory's proxyCreationCode() answer (ABI bytes) */
+	size_t create_code_len;
 	/* signing / executing */
 	struct wallet_safe_action act;
 	uint64_t act_call;
@@ -469,6 +479,9 @@ static void update_shown(struct wallet *w)
 	}
 }
 
+static void note_created(struct wallet *w);
+static void on_watch(void *ud, const struct rpc_response *res);
+
 void wallet_safes_tick(struct wallet *w)
 {
 	struct wallet_safes *s = S(w);
@@ -476,6 +489,18 @@ void wallet_safes_tick(struct wallet *w)
 
 	if (!s)
 		return;
+	note_created(w);
+	if (s->await_created && !s->watch_call && s->loaded && s->file.path[0] && w->has_chain_id &&
+	    w->chain_id == s->created_chain) {
+		b = rpc_batch_new();
+		if (b && add(b, "eth_chainId", NULL) && add_safe_reads(b, s->created.b)) {
+			s->watch_addr = s->created;
+			s->watch_quiet = true;
+			s->watch_call = rpc_batch_send(w->rpc, b, on_watch, w);
+		} else {
+			rpc_batch_free(b);
+		}
+	}
 	if (s->shown)
 		scan_start(s);
 	update_shown(w);
@@ -506,12 +531,19 @@ void wallet_safes_shown(struct wallet *w, bool shown)
 
 /* ---- setup ---- */
 
-void wallet_safes_init(struct wallet *w)
+void wallet_safes_init(struct wallet *w, const struct config *cfg)
 {
 	struct wallet_safes *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return;
+	if (cfg && cfg->nsafes) {
+		s->dep_cfg = calloc(cfg->nsafes, sizeof(*s->dep_cfg));
+		if (s->dep_cfg) {
+			memcpy(s->dep_cfg, cfg->safes, cfg->nsafes * sizeof(*s->dep_cfg));
+			s->ndep_cfg = cfg->nsafes;
+		}
+	}
 	w->safes = s;
 	s->w = w;
 	s->file.w = w;
@@ -538,6 +570,8 @@ void wallet_safes_free(struct wallet *w)
 	fsutil_save_orphan(s->act_save);
 	wallet_safe_action_clear(w);
 	free_props(s->props, s->nprops);
+	free(s->dep_cfg);
+	free(s->create_code);
 	free(s);
 	w->safes = NULL;
 }
@@ -593,16 +627,21 @@ static void on_watch(void *ud, const struct rpc_response *res)
 
 	s->watch_call = 0;
 	addr_hex(t, s->watch_addr.b);
+	memset(&st, 0, sizeof(st));
+	/* A Safe just created is tried again every refresh until it answers (its transaction may be pending). */
+	if (s->watch_quiet && (res->status != RPC_OK || !take_safe_reads(res, 1, &st)))
+		return;
+	if (s->watch_quiet)
+		s->await_created = false;
 	if (res->status != RPC_OK) {
 		wallet_say(w, "%s not watched: the node did not answer: %.100s", t, res->detail);
 		return;
 	}
-	memset(&st, 0, sizeof(st));
 	if (!reply_u256(res, 0, &chain) || u256_to_u64(chain, &cid) != 0) {
 		wallet_say(w, "%s not watched: the node gives no chain id", t);
 		return;
 	}
-	if (!take_safe_reads(res, 1, &st)) {
+	if (!s->watch_quiet && !take_safe_reads(res, 1, &st)) {
 		wallet_say(w, "%s not watched: %.150s", t, st.error);
 		return;
 	}
@@ -621,8 +660,8 @@ static void on_watch(void *ud, const struct rpc_response *res)
 	s->st[s->n].addr = s->watch_addr;
 	s->st[s->n].chain_id = cid;
 	s->n++;
-	snprintf(s->pending_note, sizeof(s->pending_note), "Safe %s (%s, %llu of %zu) watched", t, st.version,
-	         (unsigned long long)st.threshold, st.nowners);
+	snprintf(s->pending_note, sizeof(s->pending_note), "Safe %s (%s, %llu of %zu) %swatched", t, st.version,
+	         (unsigned long long)st.threshold, st.nowners, s->watch_quiet ? "created and " : "");
 	wallet_say(w, "%s: saving...", s->pending_note);
 	wallet_file_save(&s->file);
 }
@@ -646,6 +685,7 @@ int wallet_safe_watch(struct wallet *w, const uint8_t addr[20])
 		wallet_say(w, "a Safe is being checked already");
 		return -1;
 	}
+	s->watch_quiet = false;
 	b = rpc_batch_new();
 	if (!b || !add(b, "eth_chainId", NULL) || !add_safe_reads(b, addr)) {
 		rpc_batch_free(b);
@@ -687,12 +727,28 @@ const struct wallet_safe_prop *wallet_safe_prop(const struct wallet *w, size_t s
 
 /* ---- signing and executing: the checks on the node ---- */
 
+/* A creation whose draft went out: its Safe is to be watched once it answers. */
+static void note_created(struct wallet *w)
+{
+	struct wallet_safes *s = S(w);
+	const struct wallet_draft *d = wallet_draft(w);
+	struct wallet_safe_action *a = &s->act;
+
+	if (a->kind != WSAFE_CREATE || a->state != WSAFE_READY || d->state != DRAFT_SENT || !a->exec_data ||
+	    d->data_len != a->exec_len || memcmp(d->data, a->exec_data, a->exec_len) != 0)
+		return;
+	s->await_created = true;
+	s->created = a->predicted;
+	s->created_chain = d->chain_id;
+}
+
 void wallet_safe_action_clear(struct wallet *w)
 {
 	struct wallet_safes *s = S(w);
 
 	if (!s)
 		return;
+	note_created(w);
 	if (s->act_call)
 		rpc_cancel(w->rpc, s->act_call);
 	s->act_call = 0;
@@ -976,6 +1032,7 @@ int wallet_safe_check(struct wallet *w, enum wsafe_kind kind, size_t safe, size_
 		return -1;
 	}
 	if (kind == WSAFE_EXEC) {
+		a->call_to = pr->p.safe;
 		if (payer >= w->naccounts) {
 			refuse(w, "no account to pay for the execution");
 			return -1;
@@ -1069,6 +1126,158 @@ int wallet_safe_sign(struct wallet *w)
 		refuse(w, "signed but NOT saved: cannot start the writer thread");
 		return -1;
 	}
+	wallet_notify(w);
+	return 0;
+}
+
+/* ---- creating ---- */
+
+static void create_check_free(struct wallet *w);
+
+/* The factory call for the current salt, and whether its address is free (eth_getCode there). */
+static void on_created_free(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+	struct wallet_safes *s = S(w);
+	struct wallet_safe_action *a = &s->act;
+	const struct rpc_reply *r = res->status == RPC_OK && res->n == 1 ? &res->reply[0] : NULL;
+	struct wallet_send_form f;
+
+	s->act_call = 0;
+	if (!r || r->status != RPC_OK || !cJSON_IsString(r->result)) {
+		refuse(w, "the node did not answer eth_getCode%s%.200s", res->status != RPC_OK ? ": " : "",
+		       res->status != RPC_OK ? res->detail : "");
+		return;
+	}
+	if (strcmp(r->result->valuestring, "0x") != 0 && r->result->valuestring[0]) {
+		/* Taken (the same owners and threshold made a Safe before): the next salt, as --salt N would. */
+		if (u256_cmp(a->salt, u256_from_u64(16)) >= 0) {
+			refuse(w, "Safes with these owners and threshold exist at salts 0..16 already: not created");
+			return;
+		}
+		u256_add(&a->salt, a->salt, u256_from_u64(1));
+		create_check_free(w);
+		return;
+	}
+	a->state = WSAFE_READY;
+	snprintf(a->message, sizeof(a->message), "the factory and singleton are deployed; the address is free");
+	memset(&f, 0, sizeof(f));
+	f.from = a->account;
+	memcpy(f.to, a->call_to.b, 20);
+	snprintf(f.amount, sizeof(f.amount), "0");
+	f.level = FEE_NORMAL;
+	f.data = a->exec_data;
+	f.data_len = a->exec_len;
+	wallet_prepare(w, &f);
+	wallet_notify(w);
+}
+
+static void create_check_free(struct wallet *w)
+{
+	struct wallet_safes *s = S(w);
+	struct wallet_safe_action *a = &s->act;
+	struct rpc_batch *b = rpc_batch_new();
+	int rc;
+
+	free(a->exec_data);
+	a->exec_data = NULL;
+	rc = safe_create_call(&a->dep, a->owners, a->nowners, a->threshold, a->salt, s->create_code, s->create_code_len,
+	                     &a->exec_data, &a->exec_len, &a->predicted);
+	if (rc != CD_OK || !b || !add(b, "eth_getCode", addr_block_params(a->predicted.b))) {
+		rpc_batch_free(b);
+		refuse(w, "%s", rc == CD_EINVAL ? "the factory's proxyCreationCode() does not decode" : "out of memory");
+		return;
+	}
+	s->act_call = rpc_batch_send(w->rpc, b, on_created_free, w);
+}
+
+static bool reply_has_code(const struct rpc_response *res, size_t i)
+{
+	return i < res->n && res->reply[i].status == RPC_OK && cJSON_IsString(res->reply[i].result) &&
+	       strcmp(res->reply[i].result->valuestring, "0x") != 0 && res->reply[i].result->valuestring[0];
+}
+
+static void on_create_checks(void *ud, const struct rpc_response *res)
+{
+	struct wallet *w = ud;
+	struct wallet_safes *s = S(w);
+	struct wallet_safe_action *a = &s->act;
+	struct u256 chain;
+	uint64_t cid = 0;
+	char why[200] = "", t[ADDRESS_TEXT_SIZE];
+
+	s->act_call = 0;
+	if (res->status != RPC_OK) {
+		refuse(w, "the node did not answer: %.200s", res->detail);
+		return;
+	}
+	if (!reply_u256(res, 0, &chain) || u256_to_u64(chain, &cid) != 0 || cid != a->p.chain_id) {
+		refuse(w, "the node is no longer on chain %llu: not created", (unsigned long long)a->p.chain_id);
+		return;
+	}
+	if (!reply_has_code(res, 1) || !reply_has_code(res, 2)) {
+		addr_hex(t, reply_has_code(res, 1) ? a->dep.singleton.b : a->dep.proxy_factory.b);
+		refuse(w, "no Safe 1.4.1 %s at %s on chain %llu (the config file can name its address: [safe \"%llu\"])",
+		       reply_has_code(res, 1) ? "singleton" : "SafeProxyFactory", t, (unsigned long long)cid,
+		       (unsigned long long)cid);
+		return;
+	}
+	free(s->create_code);
+	s->create_code = reply_bytes(res, 3, &s->create_code_len, why, sizeof(why));
+	if (!s->create_code) {
+		refuse(w, "proxyCreationCode(): %.200s", why);
+		return;
+	}
+	create_check_free(w);
+}
+
+int wallet_safe_create(struct wallet *w, size_t payer, const struct address *owners, size_t n, uint64_t threshold)
+{
+	struct wallet_safes *s = S(w);
+	struct wallet_safe_action *a;
+	struct rpc_batch *b;
+	struct config cfg;
+	bool ok;
+
+	if (!s)
+		return -1;
+	wallet_safe_action_clear(w);
+	a = &s->act;
+	a->kind = WSAFE_CREATE;
+	snprintf(a->name, sizeof(a->name), "(a new Safe)");
+	if (payer >= w->naccounts || n == 0 || n > SAFE_OWNERS_MAX || threshold == 0 || threshold > n) {
+		refuse(w, "%s", payer >= w->naccounts ? "no account to pay for the creation"
+		                                      : "the threshold must be 1 to the number of owners");
+		return -1;
+	}
+	if (!w->has_chain_id) {
+		refuse(w, "the node's chain id is not known yet: try again in a moment");
+		return -1;
+	}
+	a->account = payer;
+	memcpy(a->account_addr, w->accounts[payer].acct.address.b, 20);
+	memcpy(a->owners, owners, n * sizeof(*owners));
+	a->nowners = n;
+	a->threshold = threshold;
+	a->salt = u256_from_u64(0);
+	a->p.chain_id = w->chain_id;
+	/* The contracts of this chain: canonical, or as the configuration names them. */
+	config_init(&cfg);
+	cfg.safes = s->dep_cfg;
+	cfg.nsafes = s->ndep_cfg;
+	safe_deployment_for(&cfg, w->chain_id, &a->dep);
+	a->call_to = a->dep.proxy_factory;
+	b = rpc_batch_new();
+	ok = b && add(b, "eth_chainId", NULL) && add(b, "eth_getCode", addr_block_params(a->dep.proxy_factory.b)) &&
+	     add(b, "eth_getCode", addr_block_params(a->dep.singleton.b)) &&
+	     add(b, "eth_call", tokens_call_params(a->dep.proxy_factory.b, "proxyCreationCode()"));
+	if (!ok) {
+		rpc_batch_free(b);
+		refuse(w, "out of memory");
+		return -1;
+	}
+	a->state = WSAFE_CHECKING;
+	s->act_call = rpc_batch_send(w->rpc, b, on_create_checks, w);
 	wallet_notify(w);
 	return 0;
 }

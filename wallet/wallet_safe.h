@@ -58,8 +58,13 @@ struct wallet_safe_prop {
 	struct safe_proposal p;    /* when ok */
 };
 
-/* Reads the watched list and the proposal directory (worker thread); called from wallet_new. */
-void wallet_safes_init(struct wallet *w);
+/*
+ * Reads the watched list and the proposal directory (worker thread); called
+ * from wallet_new. cfg's [safe "CHAINID"] sections (copied) name the Safe
+ * contracts where they are not at the canonical addresses.
+ */
+struct config;
+void wallet_safes_init(struct wallet *w, const struct config *cfg);
 void wallet_safes_free(struct wallet *w);
 /* The node changed (wallet_follow_node): what was read from the old one is dropped. */
 void wallet_safes_node_changed(struct wallet *w);
@@ -88,7 +93,7 @@ int wallet_safe_watch(struct wallet *w, const uint8_t addr[20]);
 size_t wallet_safe_prop_count(const struct wallet *w, size_t safe);
 const struct wallet_safe_prop *wallet_safe_prop(const struct wallet *w, size_t safe, size_t k);
 
-enum wsafe_kind { WSAFE_SIGN, WSAFE_EXEC };
+enum wsafe_kind { WSAFE_SIGN, WSAFE_EXEC, WSAFE_CREATE };
 enum wsafe_check { WSAFE_NONE, WSAFE_CHECKING, WSAFE_READY, WSAFE_REFUSED, WSAFE_SIGNING, WSAFE_SIGNED };
 
 /* The proposal being signed or executed, after its checks. */
@@ -102,8 +107,15 @@ struct wallet_safe_action {
 	uint8_t account_addr[20];
 	uint64_t threshold;
 	size_t nowner_sigs;        /* signatures by current owners */
-	uint8_t *exec_data;        /* EXEC, READY: the execTransaction call data (owned) */
+	uint8_t *exec_data;        /* EXEC, CREATE, READY: the call the draft sends to call_to (owned) */
 	size_t exec_len;
+	struct address call_to;    /* EXEC: the Safe; CREATE: the factory */
+	/* CREATE: the new Safe */
+	struct safe_deployment dep;
+	struct address owners[SAFE_OWNERS_MAX];
+	size_t nowners;
+	struct u256 salt;
+	struct address predicted;  /* where it will be (CREATE2), free of code when checked */
 };
 
 /*
@@ -114,6 +126,15 @@ struct wallet_safe_action {
  */
 int wallet_safe_check(struct wallet *w, enum wsafe_kind kind, size_t safe, size_t k, size_t payer);
 const struct wallet_safe_action *wallet_safe_action(const struct wallet *w);
+/*
+ * Starts creating a Safe with these owners and threshold, paid by account
+ * `payer`, the way `chaindeck safe create` does (safe_create_call): the
+ * factory and singleton must have code, the predicted address must be free
+ * (else the next salt is tried). READY means the wallet's draft of the
+ * factory call is being prepared: the send's confirmation follows. Once it is
+ * sent the new Safe is watched as soon as it answers. 0 started, -1 refused.
+ */
+int wallet_safe_create(struct wallet *w, size_t payer, const struct address *owners, size_t n, uint64_t threshold);
 void wallet_safe_action_clear(struct wallet *w);
 /*
  * Signs the READY SIGN action's SafeTx hash with its account (unlocked) and

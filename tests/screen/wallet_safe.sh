@@ -137,7 +137,7 @@ screen_wait_for 'Vault password' 3 >/dev/null
 screen_type "$PASSWORD"
 screen_send Enter
 screen_wait_for 'unlocked \(L locks\)|Proposals in' 15 >/dev/null
-screen_wait_for 'w watch a Safe' 15 >/dev/null
+screen_wait_for 'w watch  C create' 15 >/dev/null
 screen_send g
 t_ok "g: the signing screen, checked on the node" screen_wait_for 'y signs exactly this SafeTx hash' 10
 shown=$(screen_capture)
@@ -207,6 +207,31 @@ t_ok "g on the executed proposal: refused, its nonce is used" \
 screen_send Escape
 screen_wait_for '^ Proposals in ' 3 >/dev/null
 
+# ---- create a Safe from the pane: the same owners and threshold (salt 0 is taken: the next one) ----
+screen_send C
+screen_wait_for 'Owners of the new Safe' 3 >/dev/null
+screen_type "$A, $B,$C"
+screen_send Enter
+screen_wait_for 'Threshold: how many owners' 3 >/dev/null
+screen_type 2
+screen_send Enter
+t_ok "C: the creation's confirmation" screen_wait_for '^ Create a Safe$' 15
+t_ok "it offers y once the node's checks passed" screen_wait_for 'y signs and sends exactly this' 10
+shown=$(screen_capture)
+NEW=$(sed -n 's/^ New Safe  *\(0x[0-9a-fA-F]\{40\}\)  (CREATE2, salt 1)$/\1/p' <<<"$shown")
+[ -n "$NEW" ] && grep -qE '^ Threshold +2 of 3$' <<<"$shown" && grep -qE "^ Owners +$A( |\$)" <<<"$shown"
+ok_if $? "the confirmation shows the new Safe's address (salt 1: salt 0 is taken), owners and threshold" "$shown"
+screen_send n
+[ "$("$cast" code --rpc-url "$U" "${NEW:-0x0}" 2>/dev/null)" = 0x ]
+ok_if $? "a stray key creates nothing (cast code is empty there)"
+screen_send y
+t_ok "y sends it and the new Safe is watched once it answers" \
+	screen_wait_for "Safe $(re "$NEW") .* created and watched: saved" 20
+[ "$("$cast" call --rpc-url "$U" "$NEW" 'getOwners()(address[])' 2>/dev/null)" = "[$A, $B, $C]" ] &&
+	[ "$("$cast" call --rpc-url "$U" "$NEW" 'getThreshold()(uint256)' 2>/dev/null)" = 2 ]
+ok_if $? "the Safe at the address shown has owners A, B, C and threshold 2 (cast call)"
+screen_send Escape
+
 # ---- quit, restart: still watched ----
 screen_send Escape
 screen_send q
@@ -215,5 +240,6 @@ screen_stop
 start wsafe2
 screen_send S
 t_ok "after a restart the watched Safe is still listed" screen_wait_for "^ > $(re "$SAFE")  chain 31337" 10
+t_ok "... and the one created in the pane" screen_wait_for "^   $(re "$NEW")  chain 31337" 3
 screen_send q
 t_done
