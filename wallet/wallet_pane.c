@@ -975,7 +975,7 @@ static void draw_typed(struct wp *p, struct app *app, WINDOW *win)
 /* One proposal's line: nonce, what it does, its signatures, its file; a refused file says why. */
 static void prop_line(const struct wallet_safe_prop *pr, const struct wallet_safe_state *st, char *out, size_t cap)
 {
-	char to[ADDRESS_TEXT_SIZE], v[100], n[80], call[200];
+	char to[ADDRESS_TEXT_SIZE], v[100], n[80], call[200], other[80] = "";
 	const char *state = "";
 
 	if (!pr->ok) {
@@ -986,8 +986,12 @@ static void prop_line(const struct wallet_safe_prop *pr, const struct wallet_saf
 	fmt_units(v, sizeof(v), pr->p.tx.value, 18, "ETH");
 	u256_format_dec(pr->p.tx.nonce, n, sizeof(n));
 	safe_describe_call(&pr->p.tx, call, sizeof(call));
-	if (st->has_state && u256_cmp(pr->p.tx.nonce, st->nonce) < 0)
+	if (pr->p.chain_id != st->chain_id)
+		snprintf(other, sizeof(other), " (for chain %llu, not this one)", (unsigned long long)pr->p.chain_id);
+	else if (st->has_state && u256_cmp(pr->p.tx.nonce, st->nonce) < 0)
 		state = " (used: executed or replaced)";
+	if (other[0])
+		state = other;
 	snprintf(out, cap, "nonce %s%s  to %s  %s%s%s  %zu/%llu signatures  %s", n, state, to, v, call[0] ? "  " : "",
 	         call, pr->p.nsigs, (unsigned long long)st->threshold, pr->name);
 }

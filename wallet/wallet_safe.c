@@ -700,9 +700,10 @@ int wallet_safe_watch(struct wallet *w, const uint8_t addr[20])
 
 /* ---- proposals ---- */
 
+/* A proposal for this Safe's address (on any chain: one for another chain is listed to be refused), or refused. */
 static bool prop_belongs(const struct wallet_safe_prop *pr, const struct wallet_safe_state *st)
 {
-	return !pr->ok || (pr->p.chain_id == st->chain_id && memcmp(pr->p.safe.b, st->addr.b, 20) == 0);
+	return !pr->ok || memcmp(pr->p.safe.b, st->addr.b, 20) == 0;
 }
 
 size_t wallet_safe_prop_count(const struct wallet *w, size_t safe)

@@ -89,7 +89,7 @@ const char *wallet_safe_dir(const struct wallet *w);
  */
 int wallet_safe_watch(struct wallet *w, const uint8_t addr[20]);
 
-/* Proposal files of Safe i (its address and chain), and those refused, whatever their Safe. */
+/* Proposal files of Safe i's address (whatever their chain), and those refused, whatever their Safe. */
 size_t wallet_safe_prop_count(const struct wallet *w, size_t safe);
 const struct wallet_safe_prop *wallet_safe_prop(const struct wallet *w, size_t safe, size_t k);
 

@@ -15,7 +15,12 @@
 #   - E: the confirmation of the execution shows the SafeTx and its hash; a stray key sends nothing
 #     (the Safe's nonce stays 0); y sends: 0.5 ETH reach the recipient (cast balance), the receipt
 #     (cast receipt) holds the Safe's ExecutionSuccess for that SafeTx hash, nonce() is 1
-#   - quit, restart: the watched Safe is still listed
+#   - refused on the screen with the reason: a proposal for the same Safe address on another chain
+#     (made on a second anvil, chain 5), a Safe none of the vault's accounts owns, a used nonce, and
+#     an execution the contract would revert (GS013, its own reason)
+#   - C creates a 2-of-3 Safe from the pane (salt 0 is taken: salt 1); cast reads its owners and
+#     threshold at the address the confirmation showed
+#   - quit, restart: the watched Safes are still listed
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -34,6 +39,10 @@ ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2" "${3:-}"; fi; }
 nsigs() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["signatures"]))' "$1"; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
+# A second chain (5) with the same contracts: the same owners and salt give the same Safe address there.
+anvil_start --chain-id 5 || die "anvil (chain 5) starts"
+U5=$ANVIL_URL
+safe_contracts_place "$U5" || die "the Safe contracts are placed on chain 5"
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
 safe_contracts_place "$U" || die "the Safe contracts are placed"
@@ -59,6 +68,8 @@ done
 printf '%s\n' "${KB#0x}" | "$bin" wallet import-key --vault "$home/vault/vault" --password-file "$home/pw" \
 	>/dev/null 2>&1 || die "B is imported into the pane's vault"
 sa() { "$bin" safe "$@" --rpc-url "$U" --vault "$home/va/vault" --password-file "$home/pw" </dev/null 2>>"$home/err"; }
+sb() { "$bin" safe "$@" --rpc-url "$U" --vault "$home/vault/vault" --password-file "$home/pw" </dev/null 2>>"$home/err"; }
+D=0x90F79bf6EB2c4f870365E785982E1f101E93b906
 
 SAFE=$(sa create --owners "$A,$B,$C" --threshold 2 --from "$A") && [ -n "$SAFE" ] ||
 	die "the Safe is created" "$(tail -3 "$home/err")"
@@ -68,10 +79,21 @@ mkdir -p "$XDG_DATA_HOME/chaindeck"
 printf '%s\tCarol phone\n' "$C" >"$XDG_DATA_HOME/chaindeck/addressbook"
 chmod 600 "$XDG_DATA_HOME/chaindeck/addressbook"
 
+# The same Safe on chain 5, and a proposal there (same Safe address, nonce 0, chain 5).
+SAFE5=$("$bin" safe create --owners "$A,$B,$C" --threshold 2 --from "$A" --rpc-url "$U5" --vault "$home/va/vault" \
+	--password-file "$home/pw" </dev/null 2>>"$home/err")
+[ "$SAFE5" = "$SAFE" ] || die "the Safe has the same address on chain 5" "'$SAFE5' vs '$SAFE'"
+mkdir -p "$XDG_DATA_HOME/chaindeck/safe"
+"$bin" safe propose "$SAFE" --to "$RECIP" --value 0.1 --rpc-url "$U5" --out "$XDG_DATA_HOME/chaindeck/safe/other-chain.json" \
+	</dev/null >/dev/null 2>>"$home/err" || die "a proposal on chain 5"
+# A Safe of C and D only: no account of the pane's vault owns it.
+SAFE3=$(sa create --owners "$C,$D" --threshold 1 --from "$A") && [ -n "$SAFE3" ] || die "the C+D Safe is created"
+sa propose "$SAFE3" --to "$RECIP" --out "$XDG_DATA_HOME/chaindeck/safe/s3.json" >/dev/null || die "a proposal for the C+D Safe"
+
 # Owner A proposes (no --out: into the pane's directory) and signs.
 HASH=$(sa propose "$SAFE" --to "$RECIP" --value 0.5) || die "A proposes" "$(tail -3 "$home/err")"
 dir=$XDG_DATA_HOME/chaindeck/safe
-prop=$(ls "$dir"/*.json 2>/dev/null | head -1)
+prop=$(ls "$dir"/0x*.json 2>/dev/null | head -1)
 [ -n "$prop" ] && [ -f "$prop" ] || die "propose without --out writes into $dir" "$(ls -la "$dir" 2>&1)"
 sa sign "$prop" --from "$A" >/dev/null || die "A signs" "$(tail -3 "$home/err")"
 # A copy with its value changed (hash and signature left as they were): must be refused.
@@ -123,6 +145,8 @@ ok_if $? "owner C with its address-book label"
 t_ok "the proposal is listed with A's signature (1 of 2)" \
 	screen_wait_for "^ > nonce 0  to $(re "$RECIP")  0\\.5 ETH  1/2 signatures  $(re "$(basename "$prop")")" 5
 t_ok "the tampered copy is listed as refused" screen_wait_for '^   tampered\.json  refused: .*' 3
+t_ok "the chain 5 proposal for this address is listed as for another chain" \
+	screen_wait_for '^   nonce 0 \(for chain 5, not this one\)  to .* other-chain\.json$' 3
 
 # ---- too few signatures: refused before anything is sent ----
 screen_send E
@@ -130,6 +154,29 @@ t_ok "E with one signature: refused (too few signatures)" \
 	screen_wait_for '1 owner signature of the 2 this Safe needs: not sent' 10
 screen_send Escape
 screen_wait_for '^ Proposals in ' 3 >/dev/null
+
+# ---- refused: another chain; a Safe the vault does not own ----
+screen_send j
+screen_send g
+t_ok "g on the chain 5 proposal: refused, wrong chain" \
+	screen_wait_for 'wrong chain: the proposal is for chain 5 but the node is on chain 31337: not signed' 10
+screen_send Escape
+screen_send k
+screen_send w
+screen_wait_for 'Safe address to watch' 3 >/dev/null
+screen_type "$SAFE3"
+screen_send Enter
+screen_wait_for "Safe $(re "$SAFE3") .* watched: saved" 10 >/dev/null || t_fail "the C+D Safe is watched"
+screen_send N
+screen_wait_for "^ Safe +$(re "$SAFE3")  \\(Safe 1\\.4\\.1\\)" 5 >/dev/null
+screen_wait_for '^ > nonce 0  to .* s3\.json$' 5 >/dev/null
+screen_send g
+t_ok "g on a Safe no account of the vault owns: refused" \
+	screen_wait_for 'no account of this vault is an owner of this Safe: not signing' 10
+screen_send Escape
+screen_send N
+t_ok "N goes back to the first Safe" screen_wait_for "^ Safe +$(re "$SAFE")  \\(Safe 1\\.4\\.1\\)" 5
+screen_wait_for "^ > nonce 0  to $(re "$RECIP")  0\\.5 ETH" 5 >/dev/null
 
 # ---- B signs in the pane ----
 screen_send u
@@ -204,6 +251,23 @@ t_ok "the executed proposal shows its nonce as used" screen_wait_for '^ > nonce 
 screen_send g
 t_ok "g on the executed proposal: refused, its nonce is used" \
 	screen_wait_for 'nonce 0 is already used \(the Safe.s nonce is 1\): this proposal can never execute' 10
+screen_send Escape
+screen_wait_for '^ Proposals in ' 3 >/dev/null
+# ---- an execution the contract would revert: shown with the contract's reason, nothing sent ----
+# (a call the factory rejects, no safeTxGas: execTransaction itself reverts with GS013)
+sa propose "$SAFE" --to 0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67 --data 0xdeadbeef --out "$dir/r-revert.json" \
+	>/dev/null && sa sign "$dir/r-revert.json" --from "$A" >/dev/null && sb sign "$dir/r-revert.json" --from "$B" >/dev/null ||
+	t_fail "the reverting proposal is made and signed" "$(tail -3 "$home/err")"
+screen_wait_for '^   nonce 1  to .* 2/2 signatures  r-revert\.json$' 10 >/dev/null
+screen_send j
+screen_send j
+screen_wait_for '^ > nonce 1  to .* r-revert\.json$' 3 >/dev/null
+n_before=$("$cast" nonce --rpc-url "$U" "$A")
+screen_send E
+t_ok "E on it: refused with the contract's revert reason (GS013)" \
+	screen_wait_for 'execTransaction would revert: Error\(string\): "GS013": not sent' 10
+[ "$("$cast" nonce --rpc-url "$U" "$A")" = "$n_before" ]
+ok_if $? "nothing was sent (cast nonce of the payer unchanged)"
 screen_send Escape
 screen_wait_for '^ Proposals in ' 3 >/dev/null
 
