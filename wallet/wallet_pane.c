@@ -1041,6 +1041,22 @@ static void draw_safe(struct wp *p, struct app *app, WINDOW *win)
 		u256_format_dec(st->balance, wei, sizeof(wei));
 		snprintf(line, sizeof(line), "Balance    %s (%s wei)", fmt_units(v, sizeof(v), st->balance, 18, "ETH"), wei);
 		widget_text(app, win, y++, 1, STYLE_NORMAL, line);
+		/* The tokens the wallet watches (t), in their remembered decimals; a token that did not answer says so. */
+		for (size_t j = 0; j < st->ntokens && y < rows - 1; j++) {
+			struct token_meta meta;
+			char amt[120], ta[ADDRESS_TEXT_SIZE];
+
+			addr_text(ta, sizeof(ta), st->token[j]);
+			wallet_token_meta(p->w, st->token[j], &meta);
+			if (!st->token_ok[j]) {
+				snprintf(line, sizeof(line), "Token      %s: balanceOf did not answer", ta);
+			} else {
+				u256_format_dec(st->token_balance[j], wei, sizeof(wei));
+				tokens_format_amount(&meta, st->token_balance[j], amt, sizeof(amt));
+				snprintf(line, sizeof(line), "Token      %s (%s base units)  %s", amt, wei, ta);
+			}
+			widget_text(app, win, y++, 1, st->token_ok[j] ? STYLE_NORMAL : STYLE_WARN, line);
+		}
 		for (size_t i = 0; i < st->nowners && y < rows - 1; i++) {
 			const char *lab = label_of(p, app, st->owners[i].b);
 

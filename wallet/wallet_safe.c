@@ -47,6 +47,8 @@ struct wallet_safes {
 	uint64_t poll_call;
 	size_t poll_idx[WSAFE_MAX];
 	size_t npoll;
+	uint8_t poll_token[WSAFE_TOKENS][20]; /* the tokens asked for in the poll in flight */
+	size_t npoll_tokens;
 	/* the proposal directory */
 	char dir[4096];
 	struct wallet_safe_prop *props;
@@ -456,8 +458,20 @@ static void on_poll(void *ud, const struct rpc_response *res)
 		wallet_notify(w);
 		return;
 	}
-	for (size_t k = 0; k < s->npoll; k++)
-		take_safe_reads(res, k * (SAFEVIEW_CALLS + 1), &s->st[s->poll_idx[k]]);
+	for (size_t k = 0; k < s->npoll; k++) {
+		struct wallet_safe_state *st = &s->st[s->poll_idx[k]];
+		size_t at = k * (SAFEVIEW_CALLS + 1 + s->npoll_tokens);
+
+		take_safe_reads(res, at, st);
+		st->ntokens = s->npoll_tokens;
+		for (size_t j = 0; j < s->npoll_tokens; j++) {
+			size_t i = at + SAFEVIEW_CALLS + 1 + j;
+
+			memcpy(st->token[j], s->poll_token[j], 20);
+			st->token_ok[j] = i < res->n && res->reply[i].status == RPC_OK &&
+			                  tokens_balance_decode(res->reply[i].result, &st->token_balance[j]);
+		}
+	}
 	wallet_notify(w);
 }
 
@@ -510,8 +524,16 @@ void wallet_safes_tick(struct wallet *w)
 	if (!b)
 		return;
 	s->npoll = 0;
+	/* The tokens the wallet watches (`t`, the token list for this chain, those seen in history). */
+	s->npoll_tokens = w->ntokens < WSAFE_TOKENS ? w->ntokens : WSAFE_TOKENS;
+	memcpy(s->poll_token, w->token_addr, s->npoll_tokens * 20);
 	for (size_t k = 0; k < s->nshown; k++) {
-		if (!add_safe_reads(b, s->addr[s->shown_idx[k]].b)) {
+		const uint8_t *a = s->addr[s->shown_idx[k]].b;
+		bool ok = add_safe_reads(b, a);
+
+		for (size_t j = 0; ok && j < s->npoll_tokens; j++)
+			ok = add(b, "eth_call", tokens_balance_params(s->poll_token[j], a));
+		if (!ok) {
 			rpc_batch_free(b);
 			return;
 		}

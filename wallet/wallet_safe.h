@@ -37,6 +37,7 @@ struct wallet;
 
 #define WSAFE_MAX 32       /* watched Safes */
 #define WSAFE_PROPS_MAX 64 /* proposal files read from the directory */
+#define WSAFE_TOKENS 32    /* token balances read per Safe: the wallet's watched tokens */
 
 struct wallet_safe_state {
 	struct address addr;
@@ -49,6 +50,11 @@ struct wallet_safe_state {
 	uint64_t threshold;
 	struct u256 nonce;
 	struct u256 balance;
+	/* balanceOf(the Safe) of the tokens the wallet watches on this chain (`t`), as last read */
+	size_t ntokens;
+	uint8_t token[WSAFE_TOKENS][20];
+	bool token_ok[WSAFE_TOKENS];
+	struct u256 token_balance[WSAFE_TOKENS];
 };
 
 struct wallet_safe_prop {

@@ -26,6 +26,7 @@ here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
 . "$here/../lib/safe.sh"
+. "$here/../lib/erc20.sh"
 build=${CHAINDECK_BUILD:-build}
 bin=$build/chaindeck
 cast=$CHAINDECK_NPM_BIN/cast
@@ -75,6 +76,10 @@ SAFE=$(sa create --owners "$A,$B,$C" --threshold 2 --from "$A") && [ -n "$SAFE" 
 	die "the Safe is created" "$(tail -3 "$home/err")"
 "$cast" send --rpc-url "$U" --unlocked --from 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720 "$SAFE" --value 2ether \
 	>/dev/null 2>&1 || die "the Safe is funded"
+# 7.5 CDT (an OpenZeppelin ERC-20) in the Safe
+erc20_deploy "$U" >/dev/null 2>&1 || die "the token is deployed"
+TOKEN=$ERC20_ADDRESS
+erc20_transfer "$U" "$A" "$SAFE" 7500000000000000000 >/dev/null 2>&1 || die "tokens are sent to the Safe"
 mkdir -p "$XDG_DATA_HOME/chaindeck"
 printf '%s\tCarol phone\n' "$C" >"$XDG_DATA_HOME/chaindeck/addressbook"
 chmod 600 "$XDG_DATA_HOME/chaindeck/addressbook"
@@ -136,6 +141,13 @@ t_ok "the Safe's version (VERSION via cast: 1.4.1)" screen_wait_for "^ Safe +$(r
 t_ok "threshold $c_threshold of 3 (getThreshold via cast)" screen_wait_for "^ Threshold +$c_threshold of 3\$" 3
 t_ok "nonce $c_nonce (nonce() via cast)" screen_wait_for "^ Nonce +$c_nonce\$" 3
 t_ok "balance $c_balance wei (cast balance)" screen_wait_for "^ Balance +2 ETH \\($c_balance wei\\)\$" 3
+screen_send t
+screen_wait_for 'Token contract to watch' 3 >/dev/null
+screen_type "$TOKEN"
+screen_send Enter
+c_tok=$("$cast" call --rpc-url "$U" "$TOKEN" 'balanceOf(address)(uint256)' "$SAFE" | awk '{print $1}')
+t_ok "with the token watched (t), the Safe's token balance: $c_tok base units (cast call balanceOf)" \
+	screen_wait_for "^ Token +7\\.5 CDT \\($c_tok base units\\)  " 10
 shown=$(screen_capture)
 got_owners=$(sed -n 's/^ Owner  *\(0x[0-9a-fA-F]\{40\}\).*/\1/p' <<<"$shown" | paste -sd, | sed 's/,/, /g')
 [ "[$got_owners]" = "$c_owners" ]
