@@ -70,8 +70,10 @@ struct wallet_safes {
 	size_t create_code_len;
 	/* signing / executing */
 	struct wallet_safe_action act;
+	uint64_t act_gen;                  /* bumps when the action is cleared: a late save verdict is not its */
 	uint64_t act_call;
-	struct fsutil_save *act_save;
+	struct fsutil_save *act_save;      /* the signed file being written (never two at once) */
+	void *act_save_ud;                 /* its context, freed here if the wallet goes first */
 };
 
 /* ---- small helpers ---- */
@@ -589,7 +591,10 @@ void wallet_safes_free(struct wallet *w)
 		s->scan->s = NULL; /* its result, posted to the loop, is dropped there */
 	}
 	fsutil_save_orphan(s->file.job);
-	fsutil_save_orphan(s->act_save);
+	if (s->act_save) {
+		fsutil_save_orphan(s->act_save);
+		free(s->act_save_ud);
+	}
 	wallet_safe_action_clear(w);
 	free_props(s->props, s->nprops);
 	free(s->dep_cfg);
@@ -775,11 +780,8 @@ void wallet_safe_action_clear(struct wallet *w)
 	if (s->act_call)
 		rpc_cancel(w->rpc, s->act_call);
 	s->act_call = 0;
-	if (s->act_save) {
-		/* The file write ends on its own; its verdict is no longer shown. */
-		fsutil_save_orphan(s->act_save);
-		s->act_save = NULL;
-	}
+	/* A signed file being written is left to finish (never waited for here); its verdict then goes to the message line. */
+	s->act_gen++;
 	safe_proposal_free(&s->act.p);
 	free(s->act.exec_data);
 	memset(&s->act, 0, sizeof(s->act));
@@ -1084,14 +1086,34 @@ int wallet_safe_check(struct wallet *w, enum wsafe_kind kind, size_t safe, size_
 
 /* ---- signing ---- */
 
+struct sign_save {
+	struct wallet *w;
+	uint64_t gen;
+	uint8_t owner[20];
+	char name[256];
+};
+
 static void sign_saved(void *ud, int rc, const char *err)
 {
-	struct wallet *w = ud;
+	struct sign_save *ss = ud;
+	struct wallet *w = ss->w;
 	struct wallet_safes *s = S(w);
 	char t[ADDRESS_TEXT_SIZE];
 
 	s->act_save = NULL;
-	addr_hex(t, s->act.account_addr);
+	s->act_save_ud = NULL;
+	addr_hex(t, ss->owner);
+	if (ss->gen != s->act_gen) {
+		/* The screen was left meanwhile: the verdict goes to the message line. */
+		if (rc == CD_OK)
+			wallet_say(w, "signed by %s and saved to %.150s", t, ss->name);
+		else
+			wallet_say(w, "signed but NOT saved to %.100s: %.150s", ss->name, err);
+		free(ss);
+		scan_start(s);
+		return;
+	}
+	free(ss);
 	if (rc == CD_OK) {
 		s->act.state = WSAFE_SIGNED;
 		snprintf(s->act.message, sizeof(s->act.message), "signed by %s and saved to %.150s", t, s->act.name);
@@ -1110,12 +1132,17 @@ int wallet_safe_sign(struct wallet *w)
 	struct address owner;
 	uint8_t *key, sig[65];
 	char err[SAFE_ERR_MAX] = "", path[4096 + 260], *json;
+	struct sign_save *ss;
 	int rc;
 
 	if (!a || a->kind != WSAFE_SIGN || a->state != WSAFE_READY)
 		return -1;
 	if (w->state != WALLET_UNLOCKED) {
 		wallet_say(w, "unlock first: u");
+		return -1;
+	}
+	if (s->act_save) {
+		wallet_say(w, "the last signature is still being saved: try again in a moment");
 		return -1;
 	}
 	key = sodium_malloc(32);
@@ -1143,9 +1170,22 @@ int wallet_safe_sign(struct wallet *w)
 		refuse(w, "signed but NOT saved: out of memory");
 		return -1;
 	}
+	ss = calloc(1, sizeof(*ss));
+	if (!ss) {
+		free(json);
+		refuse(w, "signed but NOT saved: out of memory");
+		return -1;
+	}
+	ss->w = w;
+	ss->gen = s->act_gen;
+	memcpy(ss->owner, a->account_addr, 20);
+	snprintf(ss->name, sizeof(ss->name), "%s", a->name);
 	a->state = WSAFE_SIGNING;
-	s->act_save = fsutil_save_start(w->loop, path, json, strlen(json), FSUTIL_MKDIR, sign_saved, w);
+	s->act_save = fsutil_save_start(w->loop, path, json, strlen(json), FSUTIL_MKDIR, sign_saved, ss);
+	s->act_save_ud = ss;
 	if (!s->act_save) {
+		free(ss);
+		s->act_save_ud = NULL;
 		refuse(w, "signed but NOT saved: cannot start the writer thread");
 		return -1;
 	}
