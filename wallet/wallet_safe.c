@@ -1,8 +1,9 @@
 /*
  * wallet_safe — Safe multisig accounts in the wallet model (contract in
  * wallet_safe.h): the watched list saved beside the vault, the Safes' state
- * from the node, the proposal directory read on a worker thread, and the
- * node checks before a proposal is signed or executed. Every node call is
+ * from the node, the proposal directory read on a worker thread, the node
+ * checks before a proposal is signed or executed, and creating a Safe (the
+ * creation call safe_create_call builds, as `safe create`). Every node call is
  * asynchronous (rpc batches answered on the loop), every file read and write
  * runs on a worker thread (a scan thread here, fsutil_save_start for writes).
  */

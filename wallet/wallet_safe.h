@@ -21,6 +21,8 @@
  * checks on the node: the chain id, the Safe's nonce, its owners and
  * threshold, and its own getTransactionHash of the file's fields; executing
  * also asks the contract's checkSignatures and simulates execTransaction.
+ * Creating (wallet_safe_create) checks the factory and singleton and that the
+ * predicted address is free, then sends the factory call as a normal draft.
  */
 #ifndef CHAINDECK_WALLET_SAFE_H
 #define CHAINDECK_WALLET_SAFE_H
