@@ -36,6 +36,7 @@ cleanup_add "rm -rf '$home'"
 chmod 700 "$home"
 die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
+cast_cs() { "$cast" to-check-sum-address "$1"; }
 ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2" "${3:-}"; fi; }
 nsigs() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["signatures"]))' "$1"; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
@@ -94,6 +95,10 @@ mkdir -p "$XDG_DATA_HOME/chaindeck/safe"
 # A Safe of C and D only: no account of the pane's vault owns it.
 SAFE3=$(sa create --owners "$C,$D" --threshold 1 --from "$A") && [ -n "$SAFE3" ] || die "the C+D Safe is created"
 sa propose "$SAFE3" --to "$RECIP" --out "$XDG_DATA_HOME/chaindeck/safe/s3.json" >/dev/null || die "a proposal for the C+D Safe"
+# Two more for the first Safe, to be shown decoded: an ERC-20 transfer and an owner change.
+sa propose "$SAFE" --to "$RECIP" --erc20 "$TOKEN" --amount 2.5 --out "$XDG_DATA_HOME/chaindeck/safe/x-erc20.json" \
+	>/dev/null && sa propose "$SAFE" --add-owner "$D" --threshold 3 --out "$XDG_DATA_HOME/chaindeck/safe/y-owner.json" \
+	>/dev/null || die "the ERC-20 and owner-change proposals" "$(tail -3 "$home/err")"
 
 # Owner A proposes (no --out: into the pane's directory) and signs.
 HASH=$(sa propose "$SAFE" --to "$RECIP" --value 0.5) || die "A proposes" "$(tail -3 "$home/err")"
@@ -189,6 +194,27 @@ screen_send Escape
 screen_send N
 t_ok "N goes back to the first Safe" screen_wait_for "^ Safe +$(re "$SAFE")  \\(Safe 1\\.4\\.1\\)" 5
 screen_wait_for "^ > nonce 0  to $(re "$RECIP")  0\\.5 ETH" 5 >/dev/null
+
+# ---- the signing screen decodes an ERC-20 transfer and an owner change ----
+for _ in 1 2 3; do screen_send j; done
+screen_wait_for '^ > nonce 0  to .* transfer\(to=' 3 >/dev/null
+screen_send g
+screen_wait_for '^ Check +chain, nonce, owner' 10 >/dev/null
+shown=$(screen_capture)
+grep -qE "^ SafeTx to +$(re "$(cast_cs "$TOKEN")")\$" <<<"$shown" &&
+	grep -qE "^ SafeTx call +transfer\(.*$(re "$RECIP").*2500000000000000000\)\$" <<<"$shown"
+ok_if $? "an ERC-20 transfer shows decoded: the token as to, transfer(recipient, 2.5 x 10^18)" "$shown"
+screen_send Escape
+screen_send j
+screen_wait_for '^ > nonce 0  to .* addOwnerWithThreshold\(' 3 >/dev/null
+screen_send g
+screen_wait_for '^ Check +chain, nonce, owner' 10 >/dev/null
+shown=$(screen_capture)
+grep -qE '^ SafeTx to +.*\(the Safe itself\)$' <<<"$shown" &&
+	grep -qE "^ SafeTx call +addOwnerWithThreshold\(.*$(re "$D").*3\)\$" <<<"$shown"
+ok_if $? "an owner change shows decoded: the Safe itself as to, addOwnerWithThreshold(D, 3)" "$shown"
+screen_send Escape
+for _ in 1 2 3 4; do screen_send k; done
 
 # ---- B signs in the pane ----
 screen_send u
