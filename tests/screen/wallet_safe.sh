@@ -11,7 +11,8 @@
 #   - g: the signing screen shows the SafeTx decoded, its nonce and the SafeTx hash, which equals the
 #     contract's own getTransactionHash (cast call); stray keys sign nothing (the file keeps one
 #     signature); y signs with B and the file then carries signatures the contract accepts
-#     (checkSignatures via cast call)
+#     (checkSignatures via cast call); an ERC-20 transfer and an owner change show decoded
+#   - the Safe's balance of a watched token (t) equals balanceOf via cast call
 #   - E: the confirmation of the execution shows the SafeTx and its hash; a stray key sends nothing
 #     (the Safe's nonce stays 0); y sends: 0.5 ETH reach the recipient (cast balance), the receipt
 #     (cast receipt) holds the Safe's ExecutionSuccess for that SafeTx hash, nonce() is 1
