@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/address.h"
 #include "common/fsutil.h"
 #include "common/url.h"
 #include "common/errmsg.h"
@@ -131,6 +132,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nnodes; i++)
 		node_free(&cfg->nodes[i]);
 	free(cfg->nodes);
+	free(cfg->safes);
 	free(cfg->log_path);
 	free(cfg->theme);
 	free(cfg->alert_hook);
@@ -143,6 +145,9 @@ static void config_copy(struct config *dst, const struct config *src)
 	dst->nodes = src->nnodes ? xmalloc(src->nnodes * sizeof(*dst->nodes)) : NULL;
 	for (size_t i = 0; i < src->nnodes; i++)
 		node_copy(&dst->nodes[i], &src->nodes[i]);
+	dst->safes = src->nsafes ? xmalloc(src->nsafes * sizeof(*dst->safes)) : NULL;
+	if (src->nsafes)
+		memcpy(dst->safes, src->safes, src->nsafes * sizeof(*dst->safes));
 	dst->log_path = xstrdup(src->log_path);
 	dst->theme = xstrdup(src->theme);
 	dst->alert_hook = xstrdup(src->alert_hook);
@@ -411,12 +416,17 @@ int config_read_url_file(const char *path, char **url, char *err, size_t errlen)
 
 /* ---- the parser -------------------------------------------------------- */
 
-enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE };
+enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE, SEC_SAFE };
 
 enum key_id {
 	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
 	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
 	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
+	K_SAFE0, /* K_SAFE0 + enum config_safe_key */
+};
+
+const char *const config_safe_keys[CONFIG_SAFE_KEYS] = {
+	"singleton", "singleton_l2", "proxy_factory", "fallback_handler", "multi_send", "multi_send_call_only"
 };
 
 struct key_def {
@@ -445,6 +455,12 @@ static const struct key_def keys[] = {
 	{ "connections", SEC_NODE, K_CONNECTIONS, false },
 	{ "chain_id", SEC_NODE, K_CHAIN_ID, false },
 	{ "pinned", SEC_NODE, K_PINNED, false },
+	{ "singleton", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON, false },
+	{ "singleton_l2", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON_L2, false },
+	{ "proxy_factory", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_PROXY_FACTORY, false },
+	{ "fallback_handler", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_FALLBACK_HANDLER, false },
+	{ "multi_send", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_MULTI_SEND, false },
+	{ "multi_send_call_only", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_MULTI_SEND_CALL_ONLY, false },
 };
 
 /* Where one node's section is in the text (config_edit_*): byte offsets. */
@@ -467,6 +483,7 @@ struct parser {
 	bool seen_alerts;
 	unsigned seen;          /* bit per key_id in the current section */
 	struct config_node node;/* the node section being read */
+	struct config_safe safe;/* the safe section being read */
 	size_t node_line;
 	char *err;
 	size_t errlen;
@@ -498,6 +515,23 @@ static int end_section(struct parser *p)
 	size_t line = p->line;
 	int rc = 0;
 
+	if (p->sec == SEC_SAFE) {
+		bool any = false;
+
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++)
+			any = any || p->safe.set[k];
+		p->sec = SEC_NONE;
+		if (!any) {
+			p->line = p->node_line;
+			rc = perr(p, "[safe \"%" PRIu64 "\"] names no address (keys: singleton, singleton_l2, proxy_factory, "
+			          "fallback_handler, multi_send, multi_send_call_only)", p->safe.chain_id);
+			p->line = line;
+			return rc;
+		}
+		p->cfg->safes = xrealloc(p->cfg->safes, (p->cfg->nsafes + 1) * sizeof(*p->cfg->safes));
+		p->cfg->safes[p->cfg->nsafes++] = p->safe;
+		return 0;
+	}
 	if (p->sec != SEC_NODE)
 		return 0;
 	p->line = p->node_line;
@@ -551,6 +585,63 @@ static bool only_comment(const char *s, const char *end)
 	return s == end || *s == ';' || *s == '#';
 }
 
+static int parse_chain_id(struct parser *p, const char *v, uint64_t *out);
+
+/* [safe "CHAINID"] (quotes optional): the Safe contracts of one chain, once per chain. */
+static int parse_safe_section(struct parser *p, const char *s, const char *end)
+{
+	char *name = NULL;
+	uint64_t chain = 0;
+	int rc;
+
+	while (s < end && is_space(*s))
+		s++;
+	if (s < end && *s == '"') {
+		if ((rc = parse_quoted(p, &s, end, &name)) != 0)
+			return rc;
+	} else {
+		const char *n0 = s;
+
+		while (s < end && !is_space(*s) && *s != ']' && *s != '"')
+			s++;
+		name = xstrndup(n0, (size_t)(s - n0));
+	}
+	while (s < end && is_space(*s))
+		s++;
+	if (s >= end || *s != ']' || !only_comment(s + 1, end) || !*name) {
+		free(name);
+		return perr(p, "malformed section header: use [safe \"CHAINID\"]");
+	}
+	rc = parse_chain_id(p, name, &chain);
+	free(name);
+	if (rc != 0)
+		return perr(p, "[safe \"...\"]: the name must be a chain id (decimal or 0x-hex, 1..2^63)");
+	for (size_t i = 0; i < p->cfg->nsafes; i++)
+		if (p->cfg->safes[i].chain_id == chain)
+			return perr(p, "duplicate section [safe \"%" PRIu64 "\"]", chain);
+	memset(&p->safe, 0, sizeof(p->safe));
+	p->safe.chain_id = chain;
+	p->sec = SEC_SAFE;
+	p->seen = 0;
+	p->node_line = p->line;
+	return 0;
+}
+
+/* A [safe] key: a contract address, checksum checked when mixed-case. */
+static int apply_safe_key(struct parser *p, enum key_id id, char *v)
+{
+	struct address a;
+	int k = (int)id - K_SAFE0;
+	int rc = address_parse(&a, v, strlen(v));
+
+	if (rc != CD_OK)
+		return perr(p, "%s: not an address (0x and 40 hex digits, a valid EIP-55 checksum when mixed-case): %s",
+		            config_safe_keys[k], cd_strerror(rc));
+	p->safe.set[k] = true;
+	memcpy(p->safe.addr[k], a.b, 20);
+	return 0;
+}
+
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
 	const char *w, *name_start;
@@ -583,9 +674,12 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 		p->seen = 0;
 		return 0;
 	}
+	if ((size_t)(s - w) == 4 && memcmp(w, "safe", 4) == 0)
+		return parse_safe_section(p, s, end);
 	if ((size_t)(s - w) != 4 || memcmp(w, "node", 4) != 0) {
 		echo(shown, sizeof(shown), w, (size_t)(s - w));
-		return perr(p, "unknown section [%s] (expected [general], [alerts] or [node \"name\"])", shown);
+		return perr(p, "unknown section [%s] (expected [general], [alerts], [node \"name\"] or [safe \"chain id\"])",
+		            shown);
 	}
 	while (s < end && is_space(*s))
 		s++;
@@ -888,6 +982,8 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 		return apply_alerts_key(p, k->id, v);
 	case SEC_NODE:
 		return apply_node_key(p, k->id, v);
+	case SEC_SAFE:
+		return apply_safe_key(p, k->id, v);
 	default:
 		break;
 	}
@@ -924,6 +1020,9 @@ static int parse_key_value(struct parser *p, const char *s, const char *end)
 			return perr(p, "unknown key '%s' in [general]", shown);
 		if (p->sec == SEC_ALERTS)
 			return perr(p, "unknown key '%s' in [alerts]", shown);
+		if (p->sec == SEC_SAFE)
+			return perr(p, "unknown key '%s' in [safe \"%" PRIu64 "\"] (keys: singleton, singleton_l2, "
+			            "proxy_factory, fallback_handler, multi_send, multi_send_call_only)", shown, p->safe.chain_id);
 		echo(sec_shown, sizeof(sec_shown), p->node.name, strlen(p->node.name));
 		return perr(p, "unknown key '%s' in [node \"%s\"]", shown, sec_shown);
 	}
@@ -1214,6 +1313,22 @@ static void render(const struct config *cfg, struct sbuf *b)
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		sbuf_str(b, "\n");
 		render_node(b, &cfg->nodes[i]);
+	}
+	/* The Safe addresses the user named are kept when chaindeck rewrites the file. */
+	for (size_t i = 0; i < cfg->nsafes; i++) {
+		char head[64], t[ADDRESS_TEXT_SIZE];
+
+		snprintf(head, sizeof(head), "\n[safe \"%" PRIu64 "\"]\n", cfg->safes[i].chain_id);
+		sbuf_str(b, head);
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++) {
+			struct address a;
+
+			if (!cfg->safes[i].set[k])
+				continue;
+			memcpy(a.b, cfg->safes[i].addr[k], 20);
+			address_format(&a, t);
+			put_kv(b, config_safe_keys[k], t);
+		}
 	}
 }
 

@@ -29,6 +29,16 @@
  *     chain_id = 1              ; expected chain: decimal or 0x-hex, 1..2^63
  *     pinned = yes              ; yes|no (also on|off, true|false)
  *
+ *     [safe "100"]              ; Safe 1.4.1 contracts on chain 100 (decimal or 0x-hex)
+ *     singleton = 0x…           ; Safe; any key not given keeps its canonical address
+ *     singleton_l2 = 0x…        ; SafeL2
+ *     proxy_factory = 0x…       ; SafeProxyFactory
+ *     fallback_handler = 0x…    ; CompatibilityFallbackHandler
+ *     multi_send = 0x…
+ *     multi_send_call_only = 0x…
+ *     (addresses as 0x and 40 hex digits; a mixed-case one must carry a valid
+ *     EIP-55 checksum)
+ *
  * Values may be written "quoted" (escapes \" and \\); an unquoted value ends at
  * a ';' or '#' that starts it or follows white space. Unknown sections and keys,
  * repeated keys, out-of-range numbers and the like are errors, reported as
@@ -83,7 +93,22 @@ struct config_node {
 	bool pinned;        /* pinned = yes: kept at the top of the fleet grid */
 };
 
+/* [safe "CHAINID"]: the Safe contracts' addresses on one chain; a key not given is not set. */
+enum config_safe_key {
+	CONFIG_SAFE_SINGLETON, CONFIG_SAFE_SINGLETON_L2, CONFIG_SAFE_PROXY_FACTORY, CONFIG_SAFE_FALLBACK_HANDLER,
+	CONFIG_SAFE_MULTI_SEND, CONFIG_SAFE_MULTI_SEND_CALL_ONLY, CONFIG_SAFE_KEYS
+};
+struct config_safe {
+	uint64_t chain_id;
+	bool set[CONFIG_SAFE_KEYS];
+	uint8_t addr[CONFIG_SAFE_KEYS][20];
+};
+/* The key names, in enum config_safe_key order. */
+extern const char *const config_safe_keys[CONFIG_SAFE_KEYS];
+
 struct config {
+	struct config_safe *safes;  /* [safe "CHAINID"] sections, one per chain */
+	size_t nsafes;
 	struct config_node *nodes;
 	size_t nnodes;
 	long refresh_ms;
