@@ -26,6 +26,10 @@
 #define DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
 #define BACKOFF_FIRST_MS 250u
 #define BACKOFF_MAX_MS 4000u
+#define OVERSIZE_FIRST_MS 1000u        /* back-off after an answer refused for its size ... */
+#define OVERSIZE_MAX_MS 60000u         /* ... doubling per refusal in a row, up to a minute */
+#define CAP_STATUS ((size_t)16 << 10)  /* a number, a short string, a small object */
+#define CAP_HEADER ((size_t)1 << 20)   /* a block without its transactions' bodies, a peer list */
 #define IDLE_EASY_MAX 8
 #define IPC_READ_MIN 65536u            /* free buffer space for one read */
 #define IPC_READ_TURN ((size_t)4 << 20) /* bytes read per loop iteration at most */
@@ -49,6 +53,7 @@ struct req {
 	CURL *easy;
 	char *resp;
 	size_t resp_len, resp_cap;
+	size_t max_response; /* this call's cap: its methods' (method_cap), at most the client's */
 	bool too_big;
 	uint64_t start_us;
 	uint64_t timer_id;
@@ -92,6 +97,7 @@ struct rpc_client {
 	/* health */
 	bool up;
 	unsigned failures;
+	unsigned oversize;       /* answers refused for their size in a row: the back-off's exponent */
 	uint64_t down_since_ms, retry_at_ms;
 	char last_error[160];
 };
@@ -133,8 +139,11 @@ static void set_health_ok(struct rpc_client *c)
 {
 	if (!c->up)
 		log_msg(LOG_INFO, "rpc %s: reachable again", c->display_url);
+	if (c->oversize)
+		log_msg(LOG_INFO, "rpc %s: answers within their size caps again", c->display_url);
 	c->up = true;
 	c->failures = 0;
+	c->oversize = 0;
 	c->retry_at_ms = 0;
 	c->down_since_ms = 0;
 	c->last_error[0] = '\0';
@@ -155,6 +164,27 @@ static void set_health_failed(struct rpc_client *c, const char *why)
 	c->up = false;
 	c->failures++;
 	c->retry_at_ms = now + delay;
+	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
+}
+
+/*
+ * An answer refused for its size. The node is reachable, so this is not a transport failure, but
+ * asking again at once would download up to the cap on every poll: back off, 1 s doubling to 60 s
+ * while every answer is refused, and let the calls made meanwhile fail at once (RPC_EBACKOFF)
+ * saying why. Logged on the first refusal of a run only, so the log does not grow with each poll.
+ */
+static void set_health_oversize(struct rpc_client *c, const char *why)
+{
+	unsigned shift = c->oversize < 6 ? c->oversize : 6;
+	uint64_t delay = (uint64_t)OVERSIZE_FIRST_MS << shift;
+
+	if (delay > OVERSIZE_MAX_MS)
+		delay = OVERSIZE_MAX_MS;
+	if (c->oversize == 0)
+		log_msg(LOG_WARN, "rpc %s: %s; backing off", c->display_url, why);
+	c->oversize++;
+	c->failures = 0;
+	c->retry_at_ms = loop_now_ms() + delay;
 	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
 }
 
@@ -240,7 +270,7 @@ static size_t on_http_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	struct req *r = ud;
 	size_t n = size * nmemb;
 
-	if (r->resp_len + n > r->c->max_response) {
+	if (r->resp_len + n > r->max_response) {
 		r->too_big = true;
 		return 0;
 	}
@@ -294,10 +324,10 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		r->easy = NULL;
 		deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
 	} else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		set_health_ok(c);
+		snprintf(why, sizeof(why), "response larger than %zu bytes", r->max_response);
+		set_health_oversize(c, why);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
 		deliver_failure(r, RPC_ETOOBIG, http, why);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(why, sizeof(why), "no answer within %ld ms", r->timeout_ms);
@@ -339,7 +369,7 @@ static int http_start(struct rpc_client *c, struct req *r)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max_response);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -377,9 +407,11 @@ static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 	c->ipc.wlen = c->ipc.woff = 0;
 	c->ipc.rlen = 0;
 	memset(&c->ipc.frame, 0, sizeof(c->ipc.frame));
-	/* As over HTTP, an answer over the cap says nothing about the node's health. */
+	/* As over HTTP, an answer over the cap is no transport failure: the node backs off. */
 	if (status != RPC_ETOOBIG)
 		set_health_failed(c, why);
+	else
+		set_health_oversize(c, why);
 	/* Take the running requests out first: callbacks may queue new calls (which see the back-off). */
 	for (struct req *next, *a = c->active.head; a; a = next) {
 		next = a->next;
@@ -695,7 +727,7 @@ static void fail_later(struct rpc_client *c, struct req *r, int status, const ch
 static void pump(struct rpc_client *c)
 {
 	struct req *r;
-	char why[200];
+	char why[256];
 
 	while (c->queued.head) {
 		r = c->queued.head;
@@ -703,7 +735,12 @@ static void pump(struct rpc_client *c)
 			/* The analyzer does not know that a list's head has no prev: after rpc_cancel unlinks
 			 * and frees a request it takes it for the head still. */
 			list_remove(&c->queued, r); /* NOLINT(clang-analyzer-unix.Malloc): see above */
-			snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
+			if (c->oversize)
+				snprintf(why, sizeof(why), "answers refused for size, next try in %llu s: %s",
+				         (unsigned long long)((c->retry_at_ms - loop_now_ms() + 999) / 1000),
+				         c->last_error);
+			else
+				snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
 			fail_later(c, r, RPC_EBACKOFF, why);
 			continue;
 		}
@@ -740,6 +777,60 @@ static uint64_t submit(struct rpc_client *c, struct req *r)
 	list_push(&c->queued, r);
 	pump(c);
 	return r->call_id;
+}
+
+/* ---- response caps ---- */
+
+/*
+ * The largest answer a method can reasonably have, so a hostile node costs the little a status
+ * poll needs, not the client's whole cap: numbers and short strings get CAP_STATUS, a block
+ * without transaction bodies, a transaction, fee history and peer lists CAP_HEADER; a full block
+ * (eth_getBlockBy* with true), receipts, logs, traces, eth_call and any method not listed get
+ * the client's max_response (64 MiB by default), which the caller caps everything at.
+ */
+static size_t method_cap(const char *method, const cJSON *params)
+{
+	static const char *const status[] = {
+		"eth_blockNumber", "eth_chainId", "net_version", "net_peerCount", "net_listening",
+		"web3_clientVersion", "eth_syncing", "eth_gasPrice", "eth_maxPriorityFeePerGas",
+		"eth_blobBaseFee", "txpool_status", "eth_mining", "eth_hashrate", "eth_coinbase",
+		"eth_getBalance", "eth_getTransactionCount", "eth_estimateGas", "eth_sendRawTransaction",
+		"eth_getBlockTransactionCountByNumber", "eth_getBlockTransactionCountByHash",
+		"eth_getStorageAt", "rpc_modules", "eth_newBlockFilter", "eth_subscribe",
+	};
+	static const char *const header[] = {
+		"eth_getTransactionByHash", "eth_feeHistory", "admin_peers", "admin_nodeInfo",
+		"eth_getCode", "debug_getRawHeader",
+	};
+
+	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
+		if (strcmp(method, status[i]) == 0)
+			return CAP_STATUS;
+	}
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++) {
+		if (strcmp(method, header[i]) == 0)
+			return CAP_HEADER;
+	}
+	if (strcmp(method, "eth_getBlockByNumber") == 0 || strcmp(method, "eth_getBlockByHash") == 0) {
+		const cJSON *full = cJSON_GetArrayItem(params, 1);
+
+		if (!cJSON_IsTrue(full))
+			return CAP_HEADER;
+	}
+	return SIZE_MAX;
+}
+
+/* A single call's cap, or a batch's: the sum of its calls' caps, at most the client's. */
+static size_t calls_cap(const struct rpc_client *c, const struct rpc_codec_call *calls, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; i < n && sum < c->max_response; i++) {
+		size_t one = method_cap(calls[i].method, calls[i].params);
+
+		sum = one > c->max_response - sum ? c->max_response : sum + one;
+	}
+	return sum < c->max_response ? sum : c->max_response;
 }
 
 /* ---- public API ---- */
@@ -864,6 +955,7 @@ void rpc_client_health(const struct rpc_client *c, struct rpc_health *out)
 	memset(out, 0, sizeof(*out));
 	out->up = c->up;
 	out->failures = c->failures;
+	out->oversize = c->oversize;
 	out->down_since_ms = c->down_since_ms;
 	out->retry_at_ms = c->retry_at_ms;
 	out->queued = c->queued.len;
@@ -884,6 +976,7 @@ uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *param
 	r->ids = xmalloc(sizeof(*r->ids));
 	r->ids[0] = ++c->next_rpc_id;
 	r->n = 1;
+	r->max_response = calls_cap(c, &(struct rpc_codec_call){ .method = method, .params = params }, 1);
 	r->body = rpc_codec_request(r->ids[0], method, params);
 	if (!r->body) {
 		req_free(r);
@@ -951,6 +1044,7 @@ uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, vo
 		r->ids[i] = b->calls[i].id = ++c->next_rpc_id;
 	r->n = b->n;
 	r->is_batch = true;
+	r->max_response = calls_cap(c, b->calls, b->n);
 	r->body = rpc_codec_batch(b->calls, b->n);
 	/* The codec owns the params now. */
 	for (size_t i = 0; i < b->n; i++)

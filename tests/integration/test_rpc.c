@@ -276,6 +276,30 @@ static void refused_connection_then_backoff(void)
 	rpc_client_free(c);
 }
 
+/*
+ * After an answer refused for its size, the node is not down but is asked nothing for a second
+ * (it would only send as much again): a call at once fails with RPC_EBACKOFF saying why; one
+ * after the back-off is sent. Waits out the back-off.
+ */
+static void expect_size_backoff(struct rpc_client *c)
+{
+	struct outcome at_once = { 0 };
+	struct rpc_health h;
+	uint64_t t0 = loop_now_ms();
+
+	rpc_client_health(c, &h);
+	CHECK(h.up);
+	CHECK_INT(h.oversize, 1);
+	CHECK_MSG(h.retry_at_ms >= t0 + 900 && h.retry_at_ms <= t0 + 1100, "retry in %lld ms",
+	          (long long)(h.retry_at_ms - t0));
+	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &at_once) > 0);
+	CHECK(run_until(&at_once.calls, 1, 1000));
+	CHECK_INT(at_once.status, RPC_EBACKOFF);
+	CHECK_MSG(strstr(at_once.detail, "refused for size") != NULL, "detail: %s", at_once.detail);
+	while (loop_now_ms() < h.retry_at_ms)
+		loop_run_once(L, 50);
+}
+
 static void oversized_response_is_refused(void)
 {
 	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 256);
@@ -284,7 +308,8 @@ static void oversized_response_is_refused(void)
 	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &o) > 0);
 	CHECK(run_until(&o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_ETOOBIG);
-	/* The client stays usable for answers under the cap. */
+	expect_size_backoff(c);
+	/* Once the back-off is over, the client is usable for answers under the cap. */
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
 	CHECK(run_until(&small.calls, 1, 5000));
 	CHECK_INT(small.status, RPC_OK);
@@ -294,7 +319,7 @@ static void oversized_response_is_refused(void)
 /*
  * The cap is on the answer, over IPC as over HTTP: answers under it arrive however small the cap
  * (the reader's buffer is not the measure), an answer over it is refused, and the client is
- * usable again at once (the node is not to blame for an answer larger than we accept).
+ * usable again after a short back-off (asking again at once would only fetch as much again).
  */
 static void ipc_cap_is_on_the_answer(void)
 {
@@ -309,6 +334,7 @@ static void ipc_cap_is_on_the_answer(void)
 	CHECK(run_until(&big.calls, 1, 5000));
 	CHECK_INT(big.status, RPC_ETOOBIG);
 	CHECK_MSG(strstr(big.detail, "256") != NULL, "detail: %s", big.detail);
+	expect_size_backoff(c);
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &again) > 0);
 	CHECK(run_until(&again.calls, 1, 5000));
 	CHECK_MSG(again.status == RPC_OK, "after an oversized answer: %d (%s)", again.status, again.detail);
