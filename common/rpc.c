@@ -27,7 +27,7 @@
 #define BACKOFF_FIRST_MS 250u
 #define BACKOFF_MAX_MS 4000u
 #define OVERSIZE_FIRST_MS 1000u        /* back-off after an answer refused for its size ... */
-#define OVERSIZE_MAX_MS 60000u         /* ... doubling per refusal in a row, up to a minute */
+#define OVERSIZE_MAX_MS 30000u         /* ... doubling per refusal in a row, up to 30 s */
 #define CAP_STATUS ((size_t)16 << 10)  /* a number, a short string, a small object */
 #define CAP_HEADER ((size_t)1 << 20)   /* a block without its transactions' bodies, a peer list */
 #define IDLE_EASY_MAX 8
@@ -167,9 +167,20 @@ static void set_health_failed(struct rpc_client *c, const char *why)
 	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
 }
 
+/* A cap in words, as short as it is exact: "256 bytes", "16 KiB", "1152 KiB", "64 MiB". */
+static void cap_words(char *buf, size_t cap, size_t n)
+{
+	if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+		snprintf(buf, cap, "%zu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(buf, cap, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, cap, "%zu bytes", n);
+}
+
 /*
  * An answer refused for its size. The node is reachable, so this is not a transport failure, but
- * asking again at once would download up to the cap on every poll: back off, 1 s doubling to 60 s
+ * asking again at once would download up to the cap on every poll: back off, 1 s doubling to 30 s
  * while every answer is refused, and let the calls made meanwhile fail at once (RPC_EBACKOFF)
  * saying why. Logged on the first refusal of a run only, so the log does not grow with each poll.
  */
@@ -324,7 +335,10 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		r->easy = NULL;
 		deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
 	} else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(why, sizeof(why), "response larger than %zu bytes", r->max_response);
+		char cw[32];
+
+		cap_words(cw, sizeof(cw), r->max_response);
+		snprintf(why, sizeof(why), "answer over %s refused", cw);
 		set_health_oversize(c, why);
 		release_easy(c, r->easy);
 		r->easy = NULL;
@@ -569,9 +583,10 @@ static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 /* An answer over the cap: the stream cannot be resynchronised past it, so the connection goes. */
 static void ipc_fail_too_big(struct rpc_client *c)
 {
-	char why[96];
+	char why[96], cw[32];
 
-	snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
+	cap_words(cw, sizeof(cw), c->max_response);
+	snprintf(why, sizeof(why), "answer over %s refused", cw);
 	ipc_fail_all(c, RPC_ETOOBIG, why);
 }
 
@@ -736,9 +751,8 @@ static void pump(struct rpc_client *c)
 			 * and frees a request it takes it for the head still. */
 			list_remove(&c->queued, r); /* NOLINT(clang-analyzer-unix.Malloc): see above */
 			if (c->oversize)
-				snprintf(why, sizeof(why), "answers refused for size, next try in %llu s: %s",
-				         (unsigned long long)((c->retry_at_ms - loop_now_ms() + 999) / 1000),
-				         c->last_error);
+				snprintf(why, sizeof(why), "%s, retry in %llu s", c->last_error,
+				         (unsigned long long)((c->retry_at_ms - loop_now_ms() + 999) / 1000));
 			else
 				snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
 			fail_later(c, r, RPC_EBACKOFF, why);

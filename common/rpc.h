@@ -16,7 +16,7 @@
  * bodies, the client's max_response for a full block, logs, receipts, traces,
  * eth_call and unknown methods; a batch gets the sum), never more than
  * max_response; over IPC it is max_response. A refusal for size is not a
- * transport failure, but the client backs off (1 s, doubling to 60 s while
+ * transport failure, but the client backs off (1 s, doubling to 30 s while
  * answers keep being refused). After a transport failure the client backs off
  * too (250 ms doubling to 4 s). During a back-off, calls fail at once with
  * RPC_EBACKOFF and a detail saying why; the client retries by itself.

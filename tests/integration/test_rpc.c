@@ -295,7 +295,7 @@ static void expect_size_backoff(struct rpc_client *c)
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &at_once) > 0);
 	CHECK(run_until(&at_once.calls, 1, 1000));
 	CHECK_INT(at_once.status, RPC_EBACKOFF);
-	CHECK_MSG(strstr(at_once.detail, "refused for size") != NULL, "detail: %s", at_once.detail);
+	CHECK_MSG(strstr(at_once.detail, "refused, retry in 1 s") != NULL, "detail: %s", at_once.detail);
 	while (loop_now_ms() < h.retry_at_ms)
 		loop_run_once(L, 50);
 }
