@@ -188,6 +188,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	/* C1 controls (U+0080..U+009F): some terminals act on them. */
 	if (cp >= 0x80 && cp <= 0x9f)
 		return 0;
+	/* Bidi controls: a log read in a terminal would show the rest of the line reordered. */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
 	return len;
 }
 

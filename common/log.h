@@ -11,8 +11,8 @@
  * path and path.1, each up to the cap.
  *
  * Line format: "2026-11-22T11:30:00.123Z WARN message" (UTC). In the message,
- * control characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
- * \xNN and a backslash becomes \\, so text from a node can neither inject
+ * control characters (C0, DEL, C1), bidi controls (U+202E and the like, byte
+ * by byte) and bytes that are not valid UTF-8 become \xNN and a backslash becomes \\, so text from a node can neither inject
  * terminal escapes nor fake a line. Messages longer than 8 KiB are cut and end
  * in "...".
  */

@@ -7,8 +7,8 @@
 #              with garbage must not be shown as plainly "up" with its last good values.
 #   escapes    nothing the node sent reaches the terminal as a control sequence: the pane title is
 #              unchanged ("\e]0;pwned\a" sets it in a terminal that obeys), and chaindeck's raw output
-#              (tmux pipe-pane) holds no OSC, no BEL, no C1 control and no invalid UTF-8; the log no
-#              escape either
+#              (tmux pipe-pane) holds no OSC, no BEL, no C1 control, no bidi control (U+202E, ...) and
+#              no invalid UTF-8; the log no escape either
 #   keys       a key changes the screen while the fault is on (tmux), and keylat's key-to-screen
 #              latency over 100 presses has p99 < 100 ms and no press unanswered within 1 s. keylat
 #              runs chaindeck on a pty of its own, so that is a second run per fault, one at a time
@@ -233,6 +233,8 @@ bytes_check() {
 		    bad.append('invalid UTF-8 (a raw C1 byte?)')
 		if any('\x80' <= ch <= '\x9f' for ch in text):
 		    bad.append('a C1 control')
+		if any(ch in '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069' for ch in text):
+		    bad.append('a bidi control (U+202E and the like)')
 		if kind == 'term' and not data:
 		    bad.append('no output recorded')
 		print(', '.join(bad))

@@ -121,6 +121,8 @@ static void control_characters_are_escaped(void)
 		{ "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
 		{ "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
 		{ "cut \xe2\x82", "cut \\xe2\\x82" },
+		{ "rlo Geth/\xe2\x80\xae" "v1", "rlo Geth/\\xe2\\x80\\xaev1" },
+		{ "isolate \xe2\x81\xa6" "x alm \xd8\x9c", "isolate \\xe2\\x81\\xa6x alm \\xd8\\x9c" },
 	};
 
 	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
