@@ -120,13 +120,13 @@ void log_set_max_size(unsigned long bytes)
  */
 static void rotate(void)
 {
-	char old[4096];
+	char rotated[4096];
 	int fd;
 
-	if (!log_path || snprintf(old, sizeof(old), "%s.1", log_path) >= (int)sizeof(old))
+	if (!log_path || snprintf(rotated, sizeof(rotated), "%s.1", log_path) >= (int)sizeof(rotated))
 		return;
 	log_size = 0; /* whatever happens: the next try is a cap's worth of lines later */
-	if (rename(log_path, old) != 0)
+	if (rename(log_path, rotated) != 0)
 		return;
 	fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd < 0)
