@@ -105,8 +105,9 @@ void keys_dispatch(struct app *app, int key)
 	int r;
 
 	if (app->show_help) {
-		/* a help taller than the terminal scrolls with the list keys; any other key closes it */
-		if (!screen_help_key(app, key))
+		/* a help taller than the terminal scrolls with the list keys; any other key but a
+		 * resize (which only redraws it) closes it */
+		if (key != KEY_RESIZE && !screen_help_key(app, key))
 			app->show_help = false;
 		app_mark_dirty(app);
 		return;
