@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #define CAP_STATUS ((size_t)16 << 10)  /* a number, a short string, a small object */
 #define CAP_HEADER ((size_t)1 << 20)   /* a block without its transactions' bodies, a peer list */
 #define IDLE_EASY_MAX 8
+#define PARSE_OFF_MIN ((size_t)256 << 10) /* answers this large are parsed on a thread of their own */
 #define IPC_READ_MIN 65536u            /* free buffer space for one read */
 #define IPC_READ_TURN ((size_t)4 << 20) /* bytes read per loop iteration at most */
 
@@ -59,6 +61,14 @@ struct req {
 	uint64_t timer_id;
 	int fail_status;
 	char detail[160];
+	/* A large answer being parsed on its own thread (parse_worker), then handed back (parse_done). */
+	struct loop *loop;       /* the worker's way back: c may be gone by then (c is NULL then) */
+	pthread_t thread;
+	bool joined;             /* the worker was joined already (rpc_client_free waits for it) */
+	int parse_rc;
+	long parse_http;
+	cJSON *doc;
+	struct rpc_reply *replies;
 };
 
 struct req_list {
@@ -87,7 +97,7 @@ struct rpc_client {
 	long timeout_ms;
 	int connections;
 	size_t max_response;
-	struct req_list queued, active;
+	struct req_list queued, active, parsing;
 	uint64_t next_call_id, next_rpc_id;
 	CURL *idle[IDLE_EASY_MAX];
 	int nidle;
@@ -233,35 +243,54 @@ static void deliver_failure(struct req *r, int status, long http_status, const c
 	req_free(r);
 }
 
-static void deliver_body(struct req *r, const char *body, size_t len, long http_status)
+/*
+ * Frees a parsed answer. A large one (a full block of tens of MB is millions of cJSON nodes) is
+ * freed on a thread of its own, so the loop does not stall for the tens of ms that takes.
+ */
+static void *delete_worker(void *arg)
 {
-	struct rpc_reply one, *replies = &one;
-	cJSON *doc = NULL;
-	int rc;
+	cJSON_Delete(arg);
+	return NULL;
+}
+
+static void doc_free(cJSON *doc, bool large)
+{
+	pthread_t t;
+	pthread_attr_t at;
+
+	if (!doc)
+		return;
+	if (large && pthread_attr_init(&at) == 0) {
+		bool started = pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0 &&
+		               pthread_create(&t, &at, delete_worker, doc) == 0;
+
+		pthread_attr_destroy(&at);
+		if (started)
+			return;
+	}
+	cJSON_Delete(doc);
+}
+
+/* Hands a parsed answer (rc from rpc_codec_parse*) to the callback and frees the request. */
+static void deliver_parsed(struct req *r, int rc, cJSON *doc, struct rpc_reply *replies, long http_status)
+{
+	bool large = r->resp_len >= PARSE_OFF_MIN;
 	struct rpc_response res = {
 		.http_status = http_status, .elapsed_us = loop_now_us() - r->start_us,
 	};
 
-	if (r->is_batch) {
-		replies = xcalloc(r->n, sizeof(*replies));
-		rc = rpc_codec_parse_batch(body, len, r->ids, r->n, &doc, replies);
-	} else {
-		rc = rpc_codec_parse(body, len, r->ids[0], &doc, &one);
-	}
 	if (rc == RPC_OK) {
 		res.status = RPC_OK;
 		res.reply = replies;
 		res.n = r->n;
 		res.detail = "ok";
 		r->cb(r->ud, &res);
-		cJSON_Delete(doc);
-		if (replies != &one)
-			free(replies);
+		doc_free(doc, large);
+		free(replies);
 		req_free(r);
 		return;
 	}
-	if (replies != &one)
-		free(replies);
+	free(replies);
 	if (http_status != 0 && http_status != 200) {
 		char why[64];
 
@@ -270,6 +299,73 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 		return;
 	}
 	deliver_failure(r, rc, http_status, cd_strerror(rc));
+}
+
+/* Parses body as the answer to r: a single call's or a batch's. replies: r->n of them, malloc'd. */
+static int parse_answer(const struct req *r, const char *body, size_t len, cJSON **doc, struct rpc_reply **replies)
+{
+	*replies = xcalloc(r->n, sizeof(**replies));
+	*doc = NULL;
+	if (r->is_batch)
+		return rpc_codec_parse_batch(body, len, r->ids, r->n, doc, *replies);
+	return rpc_codec_parse(body, len, r->ids[0], doc, *replies);
+}
+
+static void deliver_body(struct req *r, const char *body, size_t len, long http_status)
+{
+	struct rpc_reply *replies;
+	cJSON *doc;
+	int rc = parse_answer(r, body, len, &doc, &replies);
+
+	deliver_parsed(r, rc, doc, replies, http_status);
+}
+
+/*
+ * Large answers: parsing 60 MB takes the loop hundreds of ms, in which no key is answered. The
+ * answer is parsed on a thread of its own, which touches nothing but the request's own buffers
+ * (the client may even be freed meanwhile: rpc_client_free joins the thread and leaves the request
+ * to parse_done, which then only frees it), and handed back to the loop with loop_post.
+ */
+static void parse_done(void *ud)
+{
+	struct req *r = ud;
+	struct rpc_client *c = r->c;
+
+	if (!r->joined)
+		pthread_join(r->thread, NULL);
+	if (!c) { /* cancelled or the client freed: nobody to tell */
+		doc_free(r->doc, true);
+		free(r->replies);
+		req_free(r);
+		return;
+	}
+	list_remove(&c->parsing, r);
+	deliver_parsed(r, r->parse_rc, r->doc, r->replies, r->parse_http);
+}
+
+static void *parse_worker(void *arg)
+{
+	struct req *r = arg;
+
+	r->parse_rc = parse_answer(r, r->resp ? r->resp : "", r->resp_len, &r->doc, &r->replies);
+	loop_post(r->loop, parse_done, r);
+	return NULL;
+}
+
+/* 0 when r's answer went to a parse thread (r is then on c->parsing), -1 to parse it here. */
+static int parse_off_loop(struct rpc_client *c, struct req *r, long http_status)
+{
+	if (r->resp_len < PARSE_OFF_MIN)
+		return -1;
+	r->loop = c->loop;
+	r->parse_http = http_status;
+	r->state = REQ_RUNNING;
+	list_push(&c->parsing, r);
+	if (pthread_create(&r->thread, NULL, parse_worker, r) != 0) {
+		list_remove(&c->parsing, r);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- HTTP ---- */
@@ -333,7 +429,8 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		set_health_ok(c);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
+		if (parse_off_loop(c, r, http) != 0)
+			deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
 	} else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		char cw[32];
 
@@ -930,6 +1027,15 @@ void rpc_client_free(struct rpc_client *c)
 		return;
 	free_list(c, &c->queued);
 	free_list(c, &c->active);
+	/* Answers being parsed: wait for their threads; the parse_done each posted frees them. */
+	while (c->parsing.head) {
+		struct req *r = c->parsing.head;
+
+		list_remove(&c->parsing, r);
+		pthread_join(r->thread, NULL);
+		r->joined = true;
+		r->c = NULL;
+	}
 	for (int i = 0; i < c->nidle; i++)
 		curl_easy_cleanup(c->idle[i]);
 	if (c->ipc.fd >= 0) {
@@ -1078,6 +1184,15 @@ uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, vo
 int rpc_cancel(struct rpc_client *c, uint64_t call_id)
 {
 	struct req_list *lists[2] = { &c->queued, &c->active };
+
+	/* Being parsed: the thread still uses it; parse_done frees it, telling nobody. */
+	for (struct req *r = c->parsing.head; r; r = r->next) {
+		if (r->call_id == call_id) {
+			list_remove(&c->parsing, r);
+			r->c = NULL;
+			return 0;
+		}
+	}
 
 	for (int l = 0; l < 2; l++) {
 		for (struct req *r = lists[l]->head; r; r = r->next) {

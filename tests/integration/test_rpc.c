@@ -300,6 +300,61 @@ static void expect_size_backoff(struct rpc_client *c)
 		loop_run_once(L, 50);
 }
 
+/* Counts the replies of a batch that carry anvil's chain id. */
+struct big_outcome {
+	int calls, status;
+	size_t n, right;
+};
+
+static void on_big(void *ud, const struct rpc_response *res)
+{
+	struct big_outcome *o = ud;
+
+	o->calls++;
+	o->status = res->status;
+	o->n = res->n;
+	for (size_t i = 0; res->status == RPC_OK && i < res->n; i++) {
+		const struct rpc_reply *r = &res->reply[i];
+
+		o->right += r->status == RPC_OK && cJSON_IsString(r->result) && strcmp(r->result->valuestring, "0x7a69") == 0;
+	}
+}
+
+/*
+ * An answer of 256 KiB or more is parsed on a thread of its own: anvil's answer to 8000 calls in
+ * one batch (about 400 KB) still reaches the callback once, on the loop, every reply matched to
+ * its call; and a client freed while such answers are in flight or being parsed calls nobody back
+ * (ASan: nothing used after it is freed, nothing leaked).
+ */
+static void large_answers_are_parsed_off_the_loop(void)
+{
+	struct rpc_client *c = client("ANVIL_URL", 20000, 4, 0);
+	struct big_outcome o = { 0 }, never = { 0 };
+	struct rpc_batch *b = rpc_batch_new();
+
+	for (int i = 0; i < 8000; i++)
+		rpc_batch_add(b, "eth_chainId", NULL);
+	CHECK(rpc_batch_send(c, b, on_big, &o) > 0);
+	CHECK(run_until(&o.calls, 1, 20000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.n, 8000);
+	CHECK_INT(o.right, 8000);
+	CHECK(!run_until(&o.calls, 2, 200)); /* once */
+	/* freed with big answers under way, at every stage of their way back */
+	for (int k = 0; k < 10; k++) {
+		b = rpc_batch_new();
+		for (int i = 0; i < 8000; i++)
+			rpc_batch_add(b, "eth_chainId", NULL);
+		CHECK(rpc_batch_send(c, b, on_big, &never) > 0);
+	}
+	for (int k = 0; k < 20; k++)
+		loop_run_once(L, 10);
+	rpc_client_free(c);
+	for (int k = 0; k < 20; k++) /* the parse threads' posts, now for a freed client */
+		loop_run_once(L, 10);
+	CHECK_MSG(never.calls == 0 || never.calls <= 10, "%d callbacks", never.calls);
+}
+
 static void oversized_response_is_refused(void)
 {
 	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 256);
@@ -599,6 +654,7 @@ static const struct test_case cases[] = {
 	{ "silent_node_times_out_while_loop_runs", silent_node_times_out_while_loop_runs },
 	{ "refused_connection_then_backoff", refused_connection_then_backoff },
 	{ "oversized_response_is_refused", oversized_response_is_refused },
+	{ "large_answers_are_parsed_off_the_loop", large_answers_are_parsed_off_the_loop },
 	{ "ipc_cap_is_on_the_answer", ipc_cap_is_on_the_answer },
 	{ "ipc_answer_in_thousands_of_pieces_arrives_whole", ipc_answer_in_thousands_of_pieces_arrives_whole },
 	{ "parallel_calls_respect_connection_limit", parallel_calls_respect_connection_limit },
