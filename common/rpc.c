@@ -895,7 +895,8 @@ static uint64_t submit(struct rpc_client *c, struct req *r)
 /*
  * The largest answer a method can reasonably have, so a hostile node costs the little a status
  * poll needs, not the client's whole cap: numbers and short strings get CAP_STATUS, a block
- * without transaction bodies, a transaction, fee history and peer lists CAP_HEADER; a full block
+ * without transaction bodies, a transaction, fee history, peer lists and the calls whose error
+ * may carry revert data (eth_estimateGas, eth_sendRawTransaction) CAP_HEADER; a full block
  * (eth_getBlockBy* with true), receipts, logs, traces, eth_call and any method not listed get
  * the client's max_response (64 MiB by default), which the caller caps everything at.
  */
@@ -905,13 +906,14 @@ static size_t method_cap(const char *method, const cJSON *params)
 		"eth_blockNumber", "eth_chainId", "net_version", "net_peerCount", "net_listening",
 		"web3_clientVersion", "eth_syncing", "eth_gasPrice", "eth_maxPriorityFeePerGas",
 		"eth_blobBaseFee", "txpool_status", "eth_mining", "eth_hashrate", "eth_coinbase",
-		"eth_getBalance", "eth_getTransactionCount", "eth_estimateGas", "eth_sendRawTransaction",
-		"eth_getBlockTransactionCountByNumber", "eth_getBlockTransactionCountByHash",
-		"eth_getStorageAt", "rpc_modules", "eth_newBlockFilter", "eth_subscribe",
+		"eth_getBalance", "eth_getTransactionCount", "eth_getBlockTransactionCountByNumber",
+		"eth_getBlockTransactionCountByHash", "eth_getStorageAt", "rpc_modules", "eth_newBlockFilter",
+		"eth_subscribe",
 	};
+	/* and calls whose error may carry revert data: eth_estimateGas, eth_sendRawTransaction */
 	static const char *const header[] = {
 		"eth_getTransactionByHash", "eth_feeHistory", "admin_peers", "admin_nodeInfo",
-		"eth_getCode", "debug_getRawHeader",
+		"eth_getCode", "debug_getRawHeader", "eth_estimateGas", "eth_sendRawTransaction",
 	};
 
 	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
