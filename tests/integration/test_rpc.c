@@ -272,7 +272,7 @@ static void expect_size_backoff(struct rpc_client *c)
 	CHECK_MSG(h.retry_at_ms >= t0 + 900 && h.retry_at_ms <= t0 + 1100, "retry in %lld ms",
 	          (long long)(h.retry_at_ms - t0));
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &at_once) > 0);
-	CHECK(run_until(&at_once.calls, 1, 1000));
+	CHECK(test_run_until(L, &at_once.calls, 1, 1000));
 	CHECK_INT(at_once.status, RPC_EBACKOFF);
 	CHECK_MSG(strstr(at_once.detail, "refused, retry in 1 s") != NULL, "detail: %s", at_once.detail);
 	while (loop_now_ms() < h.retry_at_ms)
@@ -314,11 +314,11 @@ static void large_answers_are_parsed_off_the_loop(void)
 	for (int i = 0; i < 8000; i++)
 		rpc_batch_add(b, "eth_chainId", NULL);
 	CHECK(rpc_batch_send(c, b, on_big, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 20000));
+	CHECK(test_run_until(L, &o.calls, 1, 20000));
 	CHECK_INT(o.status, RPC_OK);
 	CHECK_INT(o.n, 8000);
 	CHECK_INT(o.right, 8000);
-	CHECK(!run_until(&o.calls, 2, 200)); /* once */
+	CHECK(!test_run_until(L, &o.calls, 2, 200)); /* once */
 	/* freed with big answers under way, at every stage of their way back */
 	for (int k = 0; k < 10; k++) {
 		b = rpc_batch_new();
