@@ -80,7 +80,7 @@ else
 fi
 total=$(requests)
 most=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$d/fn.err" | sort -n | tail -n 1)
-sum=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$d/fn.err" | awk '{ s += $1 } END { printf "%d\n", s }')
+sum=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$d/fn.err" | awk '{ s += $1 } END { printf "%.0f\n", s }')
 if [ -n "$most" ] && [ "$most" -le $((16 * 1024 * 1024)) ]; then
 	t_pass "bytes per request bounded: at most $((most / 1024)) KiB; $total requests, $((sum / 1048576)) MiB in all over 15 s"
 else
