@@ -121,6 +121,7 @@ void config_init(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->refresh_ms = CONFIG_REFRESH_MS;
 	cfg->timeout_ms = CONFIG_TIMEOUT_MS;
+	cfg->log_max_kib = CONFIG_LOG_MAX_KIB;
 	cfg->bell = true;
 	cfg->alert_stall_s = ALERT_STALL_S;
 	cfg->alert_min_peers = ALERT_MIN_PEERS;
@@ -419,7 +420,7 @@ int config_read_url_file(const char *path, char **url, char *err, size_t errlen)
 enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE, SEC_SAFE };
 
 enum key_id {
-	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
+	K_REFRESH, K_TIMEOUT, K_LOG, K_LOG_MAX, K_BELL, K_THEME,
 	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
 	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
 	K_SAFE0, /* K_SAFE0 + enum config_safe_key */
@@ -440,6 +441,7 @@ static const struct key_def keys[] = {
 	{ "refresh", SEC_GENERAL, K_REFRESH, false },
 	{ "timeout", SEC_GENERAL, K_TIMEOUT, false },
 	{ "log", SEC_GENERAL, K_LOG, false },
+	{ "log_max_kib", SEC_GENERAL, K_LOG_MAX, false },
 	{ "bell", SEC_GENERAL, K_BELL, false },
 	{ "theme", SEC_GENERAL, K_THEME, false },
 	{ "stall", SEC_ALERTS, K_STALL, false },
@@ -848,6 +850,11 @@ static int apply_general_key(struct parser *p, enum key_id id, char *v)
 		if ((rc = parse_path(p, "log", v, &path)) != 0)
 			return rc;
 		return set_string(&cfg->log_path, path, false);
+	case K_LOG_MAX:
+		if ((rc = parse_number(p, "log_max_kib", v, 64, 1048576, &num)) != 0)
+			return rc;
+		cfg->log_max_kib = num;
+		return 0;
 	case K_BELL:
 		if (parse_bool(v, &cfg->bell) != 0)
 			return perr(p, "bell must be on or off");
@@ -1295,6 +1302,8 @@ static void render(const struct config *cfg, struct sbuf *b)
 	put_num(b, "timeout", cfg->timeout_ms);
 	if (cfg->log_path)
 		put_kv(b, "log", cfg->log_path);
+	if (cfg->log_max_kib != CONFIG_LOG_MAX_KIB)
+		put_num(b, "log_max_kib", cfg->log_max_kib);
 	put_kv(b, "bell", cfg->bell ? "on" : "off");
 	if (cfg->theme)
 		put_kv(b, "theme", cfg->theme);

@@ -70,6 +70,7 @@
 enum {
 	CONFIG_REFRESH_MS = 1000,  /* defaults set by config_init */
 	CONFIG_TIMEOUT_MS = 5000,
+	CONFIG_LOG_MAX_KIB = 10240, /* 10 MiB: the log's cap before it rotates */
 	CONFIG_CONNECTIONS = 4,
 	CONFIG_MAX_NODES = 1024,
 	CONFIG_MAX_HEADERS = 32,
@@ -114,6 +115,7 @@ struct config {
 	long refresh_ms;
 	long timeout_ms;
 	char *log_path;     /* NULL: the default (config_default_log_path) */
+	long log_max_kib;   /* log_max_kib = N: the log's size cap in KiB before it rotates to <log>.1 */
 	bool bell;
 	char *theme;        /* free text, NULL when unset */
 	/* [alerts] */

@@ -27,6 +27,7 @@ enum prompt { PROMPT_NONE, PROMPT_ADD_NAME, PROMPT_ADD_URL, PROMPT_DELETE };
 struct dash {
 	enum view view;
 	struct list_view list;  /* sel: the selected row in sorted order; top: the first row shown */
+	struct list_view log;   /* the alert log's scrolling (no selection): top is the first alert shown */
 	enum fleet_col sort_col;
 	bool sort_desc;
 	size_t *order;
@@ -761,12 +762,14 @@ static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
 	}
 }
 
-static void draw_alerts(struct app *app, WINDOW *w)
+/* The alert log: a title row, the alerts, the key row; scrolls (key_move) when they do not fit. */
+static void draw_alerts(struct dash *d, struct app *app, WINDOW *w)
 {
 	size_t n = fleet_alert_count(app->fleet);
 	int y = 0, rows = getmaxy(w);
 	char line[300], when[16];
 
+	list_view_frame(&d->log, n, rows > 2 ? (size_t)rows - 2 : 1);
 	widget_text(app, w, y++, 1, STYLE_TITLE, "Alerts (newest first)");
 	if (app->cfg.alert_hook) {
 		struct fleet_hook_stats hs = fleet_hook_stats(app->fleet);
@@ -782,7 +785,7 @@ static void draw_alerts(struct app *app, WINDOW *w)
 	}
 	if (!n)
 		widget_text(app, w, y, 1, STYLE_DIM, "none so far");
-	for (size_t i = 0; i < n && y < rows - 1; i++, y++) {
+	for (size_t i = d->log.top; i < n && y < rows - 1; i++, y++) {
 		const struct fleet_alert *a = fleet_alert(app->fleet, i);
 		struct tm tm;
 
@@ -820,7 +823,7 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 			draw_network(app, w, n);
 			break;
 		case VIEW_ALERTS:
-			draw_alerts(app, w);
+			draw_alerts(d, app, w);
 			break;
 		}
 	}
@@ -834,8 +837,11 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 		wmove(w, rows - 1, 0);
 		wclrtoeol(w);
 		widget_text(app, w, rows - 1, 1, STYLE_DIM,
-		            d->view == VIEW_ALERTS ? "Esc back" : "Esc grid  j/k node  v network/status  l alerts  r poll");
+		            d->view == VIEW_ALERTS ? "Esc back  j/k scroll"
+		                                   : "Esc grid  j/k node  v network/status  l alerts  r poll");
 	}
+	if (d->view == VIEW_ALERTS)
+		widget_scroll_marks(app, w, 0, rows - 1, getmaxx(w), &d->log);
 }
 
 /* ---- actions ---- */
@@ -928,6 +934,8 @@ static int key_move(void *state, struct app *app, int key)
 {
 	struct dash *d = state;
 
+	if (d->view == VIEW_ALERTS) /* the keys scroll the log, not the nodes */
+		return list_view_scroll_key(&d->log, key) ? PANE_REDRAW : PANE_IGNORED;
 	if (!list_view_key(&d->list, key))
 		return PANE_IGNORED; /* a click, not the wheel: the shell's */
 	if (fleet_count(app->fleet))
@@ -974,6 +982,7 @@ static int key_alerts(void *state, struct app *app, int key)
 
 	(void)key;
 	set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
+	d->log.top = 0; /* opens on the newest */
 	return PANE_REDRAW;
 }
 

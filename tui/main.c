@@ -304,6 +304,7 @@ static int st_log_up(struct ctx *x, char *err, size_t errlen)
 			return 0; /* no home: run without a log */
 		p = path;
 	}
+	log_set_max_size(x->app.cfg.log_max_kib > 0 ? (unsigned long)x->app.cfg.log_max_kib * 1024 : LOG_MAX_DEFAULT);
 	rc = log_open(p, LOG_INFO);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot open the log file %s: %s", p, log_open_strerror(rc));

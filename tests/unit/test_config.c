@@ -22,6 +22,7 @@ static const char FULL_EXAMPLE[] =
 	"refresh = 2000          ; poll interval\n"
 	"timeout = 7000\n"
 	"log = /var/tmp/chaindeck.log\n"
+	"log_max_kib = 2048\n"
 	"bell = off\n"
 	"theme = solarized\n"
 	"\n"
@@ -80,6 +81,7 @@ static void parses_full_example(void)
 	CHECK_INT(cfg.refresh_ms, 2000);
 	CHECK_INT(cfg.timeout_ms, 7000);
 	CHECK_STR(cfg.log_path, "/var/tmp/chaindeck.log");
+	CHECK_INT(cfg.log_max_kib, 2048);
 	CHECK(!cfg.bell);
 	CHECK_STR(cfg.theme, "solarized");
 	CHECK_INT(cfg.nnodes, 2);
@@ -121,6 +123,7 @@ static void init_sets_documented_defaults(void)
 	CHECK(cfg.bell);
 	CHECK_INT(cfg.nnodes, 0);
 	CHECK(cfg.log_path == NULL);
+	CHECK_INT(cfg.log_max_kib, 10240);
 	CHECK(cfg.theme == NULL);
 	CHECK_INT(cfg.alert_stall_s, 60);
 	CHECK_INT(cfg.alert_min_peers, 1);
@@ -396,6 +399,8 @@ static void rejects_malformed_files_with_line_numbers(void)
 		{ "[general]\nrefresh = 60001\n", 0, "t.ini:2: refresh is out of range (100..60000)" },
 		{ "[general]\ntimeout = 5s\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
 		{ "[general]\ntimeout = -5\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
+		{ "[general]\nlog_max_kib = 63\n", 0, "t.ini:2: log_max_kib is out of range (64..1048576)" },
+		{ "[general]\nlog_max_kib = 10M\n", 0, "t.ini:2: log_max_kib must be a number between 64 and 1048576" },
 		{ "[node a]\nurl = http://h\nconnections = 17\n", 0, "t.ini:3: connections is out of range (1..16)" },
 		{ "[node a]\nurl = http://h\nconnections = 0\n", 0, "t.ini:3: connections is out of range (1..16)" },
 		{ "[node a]\nurl = http://h\n[node a]\nurl = http://i\n", 0, "t.ini:3: duplicate node name 'a'" },
