@@ -196,6 +196,11 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 			snprintf(buf, cap, "100%%");
 		return n->syncing ? STYLE_WARN : STYLE_NORMAL;
 	case COL_PEERS:
+		/* The node's error this poll: the detail view says which (detail_peers). */
+		if (n->peers_error[0]) {
+			snprintf(buf, cap, "error");
+			return STYLE_WARN;
+		}
 		if (n->peers_cap == CAP_NO)
 			snprintf(buf, cap, "n/a");
 		else if (n->peers_cap == CAP_YES)
@@ -213,6 +218,10 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		}
 		return STYLE_NORMAL;
 	case COL_POOL:
+		if (n->txpool_error[0]) {
+			snprintf(buf, cap, "error");
+			return STYLE_WARN;
+		}
 		if (n->txpool_cap == CAP_YES || n->txpool_from_pending) {
 			char q[24];
 			/* pending/queued: each shortened to its share of the cell when both do not fit. */
