@@ -20,6 +20,7 @@
 #define BACKFILL 40           /* blocks shown at start */
 #define MAX_CATCHUP 64        /* blocks fetched at once when the head jumps */
 #define MAX_REORG_DEPTH 64
+#define WALK_SPAN 9           /* heights refetched by one step of the walk down a reorg */
 #define HISTORY_PAGE 25
 
 struct explorer {
@@ -39,6 +40,9 @@ struct explorer {
 	uint64_t head;
 	uint64_t sync_call;           /* the block fetch that brings rows up to the head */
 	uint64_t pending_head;        /* a head announced while a fetch ran: fetched when it ends */
+	uint64_t sync_lo, sync_hi;    /* the heights the by-number fetch in flight asks for (lo > hi: by hash) */
+	uint64_t walk_floor;          /* lowest height the walk down a reorg fetched since the last tick */
+	bool in_reorg;                /* rows were replaced and the links do not agree yet: one reorg */
 	uint64_t reorgs;
 
 	struct explorer_block_row rows[MAX_ROWS];
@@ -122,7 +126,43 @@ static const struct explorer_block_row *row_at(const struct explorer *e, uint64_
 	return NULL;
 }
 
-static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32]);
+static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32], uint64_t number);
+
+/*
+ * A reorg took row o off the chain. Replacements that come before the links
+ * agree again are one reorg, however many blocks it replaced.
+ */
+static void mark_replaced(struct explorer *e, struct explorer_block_row *o)
+{
+	o->replaced = true;
+	if (!e->in_reorg) {
+		e->in_reorg = true;
+		e->reorgs++;
+	}
+	log_msg(LOG_INFO, "explorer: block %llu replaced (reorg)", (unsigned long long)o->number);
+	reload_doc_if_on(e, o->hash, o->number);
+}
+
+/* The node has no block at `number` now: every row from there up left the chain. */
+static void mark_gone_from(struct explorer *e, uint64_t number)
+{
+	for (size_t i = 0; i < e->nrows; i++) {
+		if (e->rows[i].number >= number && !e->rows[i].replaced)
+			mark_replaced(e, &e->rows[i]);
+	}
+}
+
+/* The head is the newest row still on the chain: it goes down when a reorg shortens the chain. */
+static void update_head(struct explorer *e)
+{
+	for (size_t i = 0; i < e->nrows; i++) {
+		if (!e->rows[i].replaced) {
+			e->have_head = true;
+			e->head = e->rows[i].number;
+			return;
+		}
+	}
+}
 
 /*
  * Puts a block into the list (newest first). A different block already at
@@ -143,14 +183,19 @@ static void insert_row(struct explorer *e, const struct eth_block *b)
 	for (size_t i = 0; i < e->nrows; i++) {
 		struct explorer_block_row *o = &e->rows[i];
 
-		if (o->number == r.number && memcmp(o->hash, r.hash, 32) == 0)
-			return; /* already known */
-		if (o->number == r.number && !o->replaced) {
-			o->replaced = true;
-			e->reorgs++;
-			log_msg(LOG_INFO, "explorer: block %llu replaced (reorg)", (unsigned long long)o->number);
-			reload_doc_if_on(e, o->hash);
+		if (o->number == r.number && memcmp(o->hash, r.hash, 32) == 0) {
+			if (!o->replaced)
+				return; /* already known */
+			/* The chain went back to a block it had left: it is canonical again. */
+			for (size_t k = 0; k < e->nrows; k++) {
+				if (k != i && e->rows[k].number == r.number && !e->rows[k].replaced)
+					mark_replaced(e, &e->rows[k]);
+			}
+			o->replaced = false;
+			return;
 		}
+		if (o->number == r.number && !o->replaced)
+			mark_replaced(e, o);
 	}
 	/* Sorted by number descending; the canonical block goes before replaced ones of its height. */
 	while (at < e->nrows && e->rows[at].number > r.number)
@@ -200,26 +245,39 @@ static void on_rows(void *ud, const struct rpc_response *res)
 	for (size_t i = 0; i < res->n; i++) {
 		struct eth_block b;
 
-		if (res->reply[i].status != RPC_OK || eth_decode_header(res->reply[i].result, &b, NULL, 0) != 0)
+		if (res->reply[i].status != RPC_OK)
+			continue;
+		/* By number, highest first: no block at a height means the chain is shorter now. */
+		if (cJSON_IsNull(res->reply[i].result) && e->sync_lo <= e->sync_hi && i <= e->sync_hi - e->sync_lo) {
+			mark_gone_from(e, e->sync_hi - i);
+			continue;
+		}
+		if (eth_decode_header(res->reply[i].result, &b, NULL, 0) != 0)
 			continue;
 		if (b.has_hash)
 			insert_row(e, &b);
-		if (!e->have_head || b.number > e->head) {
-			e->have_head = true;
-			e->head = b.number;
-		}
 		eth_block_free(&b);
 	}
+	update_head(e);
 	/*
 	 * A row whose parent is not the block below it means the chain changed
-	 * under us: fetch that height again (canonical now), down to where the
-	 * links agree, within a bounded depth.
+	 * under us: fetch the heights from there down (canonical now) in one
+	 * batch. Each step of this walk must go lower than the last one since the
+	 * last tick, and stays within MAX_REORG_DEPTH of the head, so a link that
+	 * refetching does not mend waits for the next tick: never a loop that
+	 * asks the node again as fast as it answers.
 	 */
 	broken = broken_link(e);
-	if (broken && e->head - broken < MAX_REORG_DEPTH)
-		fetch_rows(e, broken - 1, broken - 1);
-	else if (e->pending_head > e->head)
+	if (broken && broken < e->walk_floor && e->head - broken < MAX_REORG_DEPTH) {
+		uint64_t lo = broken > WALK_SPAN ? broken - WALK_SPAN : 0;
+
+		e->walk_floor = lo;
+		fetch_rows(e, lo, broken);
+	} else if (e->pending_head > e->head) {
 		sync_to(e, e->pending_head);
+	}
+	if (!broken && !e->sync_call)
+		e->in_reorg = false;
 	if (!e->sync_call)
 		e->pending_head = 0;
 	/* A pending transaction on screen: look again now that there is a new block. */
@@ -247,6 +305,8 @@ static void fetch_rows(struct explorer *e, uint64_t from, uint64_t to)
 		return;
 	for (uint64_t n = to + 1; n-- > from;)
 		rpc_batch_add(b, "eth_getBlockByNumber", params_num(n, false));
+	e->sync_lo = from;
+	e->sync_hi = to;
 	e->sync_call = rpc_batch_send(e->rpc, b, on_rows, e);
 }
 
@@ -255,11 +315,15 @@ static void sync_to(struct explorer *e, uint64_t head)
 {
 	uint64_t top = e->nrows ? e->rows[0].number : 0;
 	uint64_t from = e->nrows ? (top > 1 ? top - 1 : 0) : (head >= BACKFILL ? head - BACKFILL + 1 : 0);
+	uint64_t to = head;
 
 	/* Refetching the block below the newest one catches a reorg of depth 1 that kept the height. */
-	if (head < top)
+	if (head < top) {
+		/* The chain got shorter: the heights above the head answer "no block", which marks their rows. */
 		from = head > 1 ? head - 1 : 0;
-	fetch_rows(e, from, head);
+		to = top;
+	}
+	fetch_rows(e, from, to);
 }
 
 /* ---- following the head ---- */
@@ -314,8 +378,16 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		e->filter_id[0] = '\0';
 		return;
 	}
-	if (cJSON_GetArraySize(res->reply[0].result) <= 0 || e->sync_call)
+	if (e->sync_call)
 		return;
+	if (cJSON_GetArraySize(res->reply[0].result) <= 0) {
+		uint64_t head;
+
+		if (res->n > 1 && res->reply[1].status == RPC_OK &&
+		    eth_decode_u64(res->reply[1].result, &head, NULL, 0) == 0 && e->have_head && head < e->head)
+			sync_to(e, head);
+		return;
+	}
 	/*
 	 * The filter names every new block by hash — also blocks of a reorg that
 	 * kept the height. Fetch them by hash: insert_row marks what they replace.
@@ -338,6 +410,8 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		return;
 	}
 	rpc_batch_add(b, "eth_getBlockByNumber", params_tag("latest"));
+	e->sync_lo = 1; /* by hash: a missing answer says nothing about a height */
+	e->sync_hi = 0;
 	e->sync_call = rpc_batch_send(e->rpc, b, on_rows, e);
 }
 
@@ -386,12 +460,14 @@ static void follow_step(void *ud)
 {
 	struct explorer *e = ud;
 	struct rpc_health h;
+	struct rpc_batch *b;
 	cJSON *p;
 
 	e->timer = 0;
 	schedule(e, e->refresh_ms);
 	if (e->follow_call || e->sync_call)
 		return;
+	e->walk_floor = UINT64_MAX; /* a new tick: the walk down a reorg may take its steps again */
 	rpc_client_health(e->rpc, &h);
 	switch (e->follow) {
 	case FOLLOW_STARTING:
@@ -418,9 +494,17 @@ static void follow_step(void *ud)
 			e->follow_call = rpc_call(e->rpc, "eth_newBlockFilter", NULL, on_new_filter, e);
 			break;
 		}
+		/*
+		 * The head's number rides along: a filter announces new blocks only,
+		 * so a reorg to a shorter chain shows as a lower number.
+		 */
+		if (!(b = rpc_batch_new()))
+			break;
 		p = cJSON_CreateArray();
 		cJSON_AddItemToArray(p, cJSON_CreateString(e->filter_id));
-		e->follow_call = rpc_call(e->rpc, "eth_getFilterChanges", p, on_filter_changes, e);
+		rpc_batch_add(b, "eth_getFilterChanges", p);
+		rpc_batch_add(b, "eth_blockNumber", NULL);
+		e->follow_call = rpc_batch_send(e->rpc, b, on_filter_changes, e);
 		break;
 	case FOLLOW_POLL:
 		e->follow_call = rpc_call(e->rpc, "eth_blockNumber", NULL, on_block_number, e);
@@ -656,6 +740,14 @@ static void on_tx_doc(void *ud, const struct rpc_response *res)
 	if (rc == CD_ENOTFOUND) {
 		if (d->target.kind == DOC_HASH) {
 			open_block_by_hash_after_miss(e);
+			return;
+		}
+		if (d->reorged) {
+			char why[120];
+
+			snprintf(why, sizeof(why), "it was in block %llu, which a reorg replaced",
+			         (unsigned long long)d->reorged_block);
+			doc_fail(e, DOC_NOT_FOUND, "transaction dropped by a reorg", why);
 			return;
 		}
 		doc_fail(e, DOC_NOT_FOUND, "no such transaction on this node", NULL);
@@ -959,7 +1051,7 @@ void explorer_open(struct explorer *e, const struct explorer_target *t)
 }
 
 /* A document that sits on a block a reorg replaced is fetched again. */
-static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32])
+static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32], uint64_t number)
 {
 	struct explorer_doc *d = &e->doc;
 	bool on = (d->target.kind == DOC_BLOCK && d->state == DOC_READY && d->block.has_hash &&
@@ -972,6 +1064,8 @@ static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32])
 	if (t.kind == DOC_BLOCK)
 		t.by_hash = false; /* the height stays; the block there is another one now */
 	explorer_open(e, &t);
+	e->doc.reorged = true; /* the view says why it changed */
+	e->doc.reorged_block = number;
 }
 
 const struct explorer_doc *explorer_doc(const struct explorer *e)

@@ -468,6 +468,13 @@ static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
 		widget_text(app, w, 0, 1, d->state == DOC_NOT_FOUND ? STYLE_WARN : STYLE_BAD, d->message);
 		return;
 	}
+	if (d->reorged) {
+		char v[120];
+
+		snprintf(v, sizeof(v), "reloaded: a reorg replaced block %llu, which this view was on",
+		         (unsigned long long)d->reorged_block);
+		widget_kv(app, w, &y0, LABEL_W, "Reorg", STYLE_WARN, v);
+	}
 	switch (d->target.kind) {
 	case DOC_BLOCK:
 		draw_block(x, app, w, d, y0);
