@@ -150,22 +150,116 @@ static void link_add(struct xp *x, const struct explorer_target *t)
 		x->links[x->nlinks++].target = *t;
 }
 
-/* Draws a line; when it carries a link, it is selectable and highlighted if selected. */
-static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
-                 const char *text)
+/* Columns of UTF-8 text (one per character). */
+static size_t text_cols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * The bytes of text's first line when lines hold `width` columns: all of it
+ * if it fits, else up to the last space that leaves the line at least half
+ * full, else exactly `width` columns. Nothing is dropped: the rest goes on the
+ * next line, so a long number or hash is shown whole.
+ */
+static size_t wrap_len(const char *text, size_t width)
+{
+	size_t cols = 0, i = 0, space = 0;
+
+	for (; text[i]; i++) {
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
+			continue;
+		if (cols == width)
+			break;
+		if (text[i] == ' ' && cols >= width / 2)
+			space = i + 1;
+		cols++;
+	}
+	if (!text[i])
+		return i;
+	return space ? space : i;
+}
+
+/* Columns a line of the pane may use: from column 1 to one before the edge. */
+static size_t pane_width(WINDOW *w)
+{
+	int c = getmaxx(w) - 1;
+
+	return c > 20 ? (size_t)c : 20;
+}
+
+/*
+ * Draws a line; when it carries a link, it is selectable and highlighted if
+ * selected. Text wider than the pane goes on: on more lines indented by
+ * `indent` columns (wrap >= 0), or for a table row (indent < 0) cut at the
+ * end with the ellipsis mark, where the text column is.
+ */
+static void line_wrap(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st,
+                      const struct explorer_target *t, const char *text, int indent)
 {
 	bool sel = t && x->nlinks == x->list.sel;
 	int rows = getmaxy(w) - 1;
+	size_t width = pane_width(w);
+	char piece[TXVIEW_VALUE_MAX + 64];
+	const char *p = text;
+	bool first = true;
 
 	if (sel)
 		x->sel_line = *y + (int)x->list.top;
 	if (t)
 		link_add(x, t);
-	if (*y < x->clip_top || *y >= rows) {
+	if (indent < 0 || (size_t)indent + 10 > width) {
+		snprintf(piece, sizeof(piece), "%s", text);
+		if (text_cols(piece) > width)
+			widget_fit(app, piece, sizeof(piece), width);
+		if (*y >= x->clip_top && *y < rows)
+			widget_list_row(app, w, *y, sel, st, piece);
 		(*y)++;
 		return;
 	}
-	widget_list_row(app, w, (*y)++, sel, st, text);
+	while (first || *p) {
+		size_t room = first ? width : width - (size_t)indent, n = wrap_len(p, room);
+		int off = first ? 0 : indent;
+
+		snprintf(piece, sizeof(piece), "%*s%.*s", off, "", (int)n, p);
+		if (*y >= x->clip_top && *y < rows)
+			widget_list_row(app, w, *y, sel, st, piece);
+		(*y)++;
+		p += n;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
+}
+
+static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
+                 const char *text)
+{
+	line_wrap(x, app, w, y, st, t, text, -1);
+}
+
+/* A label and its value, as widget_kv lays them out; a long value goes on under the value column. */
+static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
+{
+	size_t room = pane_width(w) - LABEL_W - 1;
+	const char *p = value;
+	bool first = true;
+	char piece[TXVIEW_VALUE_MAX + 8];
+
+	while (first || *p) {
+		size_t n = wrap_len(p, room);
+
+		snprintf(piece, sizeof(piece), "%.*s", (int)n, p);
+		widget_kv(app, w, y, LABEL_W, first ? label : "", st, piece);
+		p += n;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
 }
 
 /* ---- the live list ---- */
@@ -199,7 +293,7 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 	if (explorer_follow_error(x->ex)[0])
 		widget_text(app, w, y, (int)strlen(head) + 3, STYLE_BAD, explorer_follow_error(x->ex));
 	y++;
-	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%    BASE FEE (gwei)  FEE RECIPIENT");
+	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%     BASE FEE          FEE RECIPIENT");
 	x->clip_top = y;
 	y -= (int)x->list.top;
 	for (size_t i = 0; i < n; i++) {
@@ -209,19 +303,18 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 
 		memcpy(t.hash, r->hash, 32);
 		age_text(age, sizeof(age), r->timestamp);
-		fmt_percent(gas, sizeof(gas), r->gas_used, r->gas_limit);
-		if (r->has_base_fee) {
-			u256_format_units(r->base_fee, 9, fee, sizeof(fee));
-			if (strchr(fee, '.') && strlen(strchr(fee, '.')) > 5)
-				strchr(fee, '.')[5] = '\0';
-		} else {
+		fmt_percent_fit(gas, sizeof(gas), r->gas_used, r->gas_limit);
+		/* exact, in gwei or wei, within the column; a longer one is cut with a mark */
+		if (r->has_base_fee)
+			fmt_wei_fit(fee, sizeof(fee), r->base_fee, 9, 17, widget_more(app));
+		else
 			snprintf(fee, sizeof(fee), "-");
-		}
+		widget_fit(app, fee, sizeof(fee), 17);
 		if (r->has_miner)
 			short_addr(miner, sizeof(miner), r->miner);
 		else
 			snprintf(miner, sizeof(miner), "-");
-		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-7s %-16s %s%s", fmt_count(num, sizeof(num), r->number), age,
+		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-8s %s %s%s", fmt_count(num, sizeof(num), r->number), age,
 		         r->tx_count, gas, fee, miner, r->replaced ? "   REPLACED (reorg)" : "");
 		line(x, app, w, &y, r->replaced ? STYLE_DIM : STYLE_NORMAL, &t, text);
 	}
@@ -237,13 +330,15 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	char v[200], a[96], num[32];
 	uint64_t head;
 	struct explorer_target t = { 0 };
+	bool wide, failed;
+	int val_w, fee_w;
 
 	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
 	if (explorer_head(x->ex, &head) && head >= b->number)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
-	widget_kv(app, w, &y, LABEL_W, "Block", STYLE_TITLE, v);
+	kv(app, w, &y, "Block", STYLE_TITLE, v);
 	hex_encode(v, sizeof(v), b->hash, 32, 1);
-	widget_kv(app, w, &y, LABEL_W, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
 	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
@@ -252,7 +347,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
 	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
-	widget_kv(app, w, &y, LABEL_W, "Time", STYLE_NORMAL, v);
+	kv(app, w, &y, "Time", STYLE_NORMAL, v);
 	if (b->has_miner) {
 		memset(&t, 0, sizeof(t));
 		t.kind = DOC_ADDRESS;
@@ -263,13 +358,22 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
 	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
-	widget_kv(app, w, &y, LABEL_W, "Gas used", STYLE_NORMAL, v);
+	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
-		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
 	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
-	widget_kv(app, w, &y, LABEL_W, "Transactions", STYLE_NORMAL, v);
+	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
+	/* Narrower than 100 columns, the FROM column makes way for the amounts; from 120 they get more room. */
+	wide = getmaxx(w) >= 100;
+	val_w = getmaxx(w) >= 120 ? 28 : 20;
+	fee_w = getmaxx(w) >= 120 ? 18 : 16;
+	if (wide)
+		snprintf(v, sizeof(v), "%-18s %-16s %-16s %-*s %-*s %s", "HASH", "FROM", "TO", val_w, "VALUE", fee_w, "FEE",
+		         "METHOD");
+	else
+		snprintf(v, sizeof(v), "%-18s %-16s %-*s %-*s %s", "HASH", "TO", val_w, "VALUE", fee_w, "FEE", "METHOD");
 	if (y < getmaxy(w) - 1)
-		widget_text(app, w, y, 1, STYLE_LABEL, "HASH               FROM             TO               VALUE (ETH)        FEE (ETH)     METHOD");
+		widget_text(app, w, y, 1, STYLE_LABEL, v);
 	y++;
 	for (size_t i = 0; i < b->tx_count && b->tx_kind == ETH_BLOCK_TX_FULL; i++) {
 		const struct eth_tx *tx = &b->txs[i];
@@ -285,20 +389,27 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 			short_addr(to, sizeof(to), tx->to);
 		else
 			snprintf(to, sizeof(to), "(create)");
-		/* Amounts wider than their columns are shortened with a mark, never cut silently. */
-		fmt_units_fit(val, sizeof(val), tx->value, 18, "", 18, widget_more(app));
+		/*
+		 * Amounts exact, each with its unit (ETH, else gwei or wei when that
+		 * is what fits); one too long for its column is cut with a mark.
+		 */
+		fmt_wei_fit(val, sizeof(val), tx->value, 18, (size_t)val_w, widget_more(app));
 		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
 		if (d->receipts && d->receipts[i].has_effective_gas_price &&
 		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == CD_OK)
-			fmt_units_fit(fee, sizeof(fee), f, 18, "", 12, widget_more(app));
+			fmt_wei_fit(fee, sizeof(fee), f, 18, (size_t)fee_w, widget_more(app));
 		else
 			snprintf(fee, sizeof(fee), "?");
 		method_text(m, sizeof(m), tx->input, tx->input_len);
-		widget_fit(app, val, sizeof(val), 18);
-		widget_fit(app, fee, sizeof(fee), 13);
-		snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s", h, from, to, val, fee, m);
-		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
-		     &t, text);
+		widget_fit(app, val, sizeof(val), (size_t)val_w);
+		widget_fit(app, fee, sizeof(fee), (size_t)fee_w);
+		failed = d->receipts && d->receipts[i].has_status && !d->receipts[i].status;
+		if (wide)
+			snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s%s", h, from, to, val, fee, m,
+			         failed ? "  FAILED" : "");
+		else
+			snprintf(text, sizeof(text), "%-18s %-16s %s %s %s%s", h, to, val, fee, m, failed ? "  FAILED" : "");
+		line(x, app, w, &y, failed ? STYLE_BAD : STYLE_NORMAL, &t, text);
 	}
 }
 
@@ -316,22 +427,22 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 
 	ctx.has_head = explorer_head(x->ex, &ctx.head);
 	if (txview_build(&v, d, &ctx) < 0) {
-		widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_BAD, "out of memory");
+		kv(app, w, &y, "Transaction", STYLE_BAD, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < v.n; i++) {
 		const struct txview_row *r = &v.rows[i];
 
 		if (!r->has_link) {
-			widget_kv(app, w, &y, LABEL_W, r->label, style[r->tone], r->value);
+			kv(app, w, &y, r->label, style[r->tone], r->value);
 			continue;
 		}
-		/* a selectable row is one line: the label padded to the value column, as kv lays it out */
+		/* a selectable row: the label padded to the value column, as kv lays it out; long ones wrap */
 		if (r->label[0])
 			snprintf(text, sizeof(text), "%-*s %s", LABEL_W, r->label, r->value);
 		else
 			snprintf(text, sizeof(text), "%s", r->value);
-		line(x, app, w, &y, style[r->tone], &r->link, text);
+		line_wrap(x, app, w, &y, style[r->tone], &r->link, text, r->label[0] ? LABEL_W + 1 : 4);
 	}
 	txview_free(&v);
 }
@@ -347,32 +458,32 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	addr_text(a, sizeof(a), d->target.address);
 	book_suffix(app, d->target.address, lab, sizeof(lab));
 	snprintf(v, sizeof(v), "%s%s", a, lab);
-	widget_kv(app, w, &y, LABEL_W, "Address", STYLE_TITLE, v);
-	widget_kv(app, w, &y, LABEL_W, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
+	kv(app, w, &y, "Address", STYLE_TITLE, v);
+	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
+	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
 	if (d->has_code)
 		snprintf(v, sizeof(v), "%s", d->code_size ? "contract" : "account (no code)");
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
-	widget_kv(app, w, &y, LABEL_W, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
 	if (d->is_safe) {
 		char n[96];
 
 		snprintf(v, sizeof(v), "Safe %s, %zu owner%s", d->safe_version, d->safe_nowners,
 		         d->safe_nowners == 1 ? "" : "s");
-		widget_kv(app, w, &y, LABEL_W, "Multisig", STYLE_TITLE, v);
+		kv(app, w, &y, "Multisig", STYLE_TITLE, v);
 		for (size_t i = 0; i < d->safe_nowners; i++) {
 			addr_text(a, sizeof(a), d->safe_owners[i].b);
 			book_suffix(app, d->safe_owners[i].b, lab, sizeof(lab));
 			snprintf(v, sizeof(v), "%s%s", a, lab);
-			widget_kv(app, w, &y, LABEL_W, i ? "" : "Owners", STYLE_NORMAL, v);
+			kv(app, w, &y, i ? "" : "Owners", STYLE_NORMAL, v);
 		}
 		u256_format_dec(d->safe_threshold, n, sizeof(n));
 		snprintf(v, sizeof(v), "%s of %zu", n, d->safe_nowners);
-		widget_kv(app, w, &y, LABEL_W, "Threshold", STYLE_NORMAL, v);
+		kv(app, w, &y, "Threshold", STYLE_NORMAL, v);
 		u256_format_dec(d->safe_nonce, n, sizeof(n));
-		widget_kv(app, w, &y, LABEL_W, "Safe nonce", STYLE_NORMAL, n);
+		kv(app, w, &y, "Safe nonce", STYLE_NORMAL, n);
 	}
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
@@ -382,7 +493,7 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 		if (!d->tokens[i].known)
 			continue;
 		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
-		widget_kv(app, w, &y, LABEL_W, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
+		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
 	}
 	draw_history(x, app, w, d, &y);
 }
@@ -412,7 +523,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 	}
 	(*y)++;
 	if (d->history_message[0])
-		widget_kv(app, w, y, LABEL_W, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
+		kv(app, w, y, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
 	for (size_t i = 0; i < d->nhistory; i++) {
 		const struct history_entry *h = &d->history[i];
 		struct explorer_target t = { .kind = DOC_TX };
@@ -473,7 +584,7 @@ static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
 
 		snprintf(v, sizeof(v), "reloaded: a reorg replaced block %llu, which this view was on",
 		         (unsigned long long)d->reorged_block);
-		widget_kv(app, w, &y0, LABEL_W, "Reorg", STYLE_WARN, v);
+		kv(app, w, &y0, "Reorg", STYLE_WARN, v);
 	}
 	switch (d->target.kind) {
 	case DOC_BLOCK:
