@@ -605,7 +605,11 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 	}
 	rc = eth_decode_block(res->reply[0].result, &d->block, err, sizeof(err));
 	if (rc == CD_ENOTFOUND) {
-		doc_fail(e, DOC_NOT_FOUND, "no such block on this node", NULL);
+		/* a searched 32-byte hash was tried as a transaction first */
+		doc_fail(e, DOC_NOT_FOUND,
+		         d->hash_search ? "no such hash on this node: neither a block nor a transaction"
+		                        : "no such block on this node",
+		         NULL);
 		return;
 	}
 	if (rc != 0) {
@@ -783,6 +787,7 @@ static void open_block_by_hash_after_miss(struct explorer *e)
 {
 	e->doc.target.kind = DOC_BLOCK;
 	e->doc.target.by_hash = true;
+	e->doc.hash_search = true;
 	open_block(e);
 }
 

@@ -80,6 +80,7 @@ struct explorer_doc {
 	struct explorer_target target;    /* DOC_HASH resolves to DOC_TX or DOC_BLOCK */
 	enum explorer_doc_state state;
 	char message[200];                /* error or not-found text, displayable */
+	bool hash_search;                 /* a searched hash that was not a transaction, looked up as a block */
 	bool reorged;                     /* reloaded because a reorg replaced the block it was on */
 	uint64_t reorged_block;           /* ... that block's height */
 

@@ -337,8 +337,18 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	if (explorer_head(x->ex, &head) && head >= b->number)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
 	kv(app, w, &y, "Block", STYLE_TITLE, v);
-	hex_encode(v, sizeof(v), b->hash, 32, 1);
-	kv(app, w, &y, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	if (b->has_hash) {
+		/* the block's own hash is a link too, so c copies it */
+		t.kind = DOC_BLOCK;
+		t.by_hash = true;
+		memcpy(t.hash, b->hash, 32);
+		hex_encode(v, sizeof(v), b->hash, 32, 1);
+		snprintf(a, sizeof(a), "%-*s %s", LABEL_W, "Hash", v);
+		line_wrap(x, app, w, &y, STYLE_NORMAL, &t, a, LABEL_W + 1);
+		memset(&t, 0, sizeof(t));
+	} else {
+		kv(app, w, &y, "Hash", STYLE_NORMAL, "(pending)");
+	}
 	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
@@ -639,8 +649,8 @@ static void xp_draw(void *state, struct app *app, WINDOW *w)
 		line_edit_draw(app, w, rows - 1, &x->edit);
 	else if (!notice_draw(app, w, rows - 1, &x->note))
 		widget_text(app, w, rows - 1, 1, STYLE_DIM,
-		            x->view == XV_LIVE ? "/ search  Enter open  c copy"
-		                               : "/ search  Enter follow  Esc back  f forward  c copy  m more  x stop scan");
+		            x->view == XV_LIVE ? "/ search  Enter open  c copy  g G first / last"
+		                               : "/ search  Enter follow  Esc back  h live list  f forward  c copy  m more  x stop scan");
 }
 
 /* ---- navigation ---- */
@@ -770,6 +780,11 @@ static int key_move(void *state, struct app *app, int key)
 	struct xp *x = state;
 
 	(void)app;
+	/* vi's g and G are Home and End */
+	if (key == 'g')
+		key = KEY_HOME;
+	else if (key == 'G')
+		key = KEY_END;
 	/* The links drawn last time are the list the keys move over. */
 	return list_view_key(&x->list, key) ? PANE_REDRAW : PANE_IGNORED;
 }
@@ -808,6 +823,24 @@ static int key_back(void *state, struct app *app, int key)
 	if (x->view == XV_LIVE)
 		return PANE_IGNORED;
 	go_back(x);
+	return PANE_REDRAW;
+}
+
+/* Back to the live block list from any depth; f comes back to what was on screen. */
+static int key_live(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->view == XV_LIVE)
+		return PANE_IGNORED;
+	if (x->nfwd < NAV_DEPTH)
+		x->fwd[x->nfwd++] = x->here;
+	x->nback = 0;
+	x->view = XV_LIVE;
+	x->list.sel = 0;
+	x->list.top = 0;
 	return PANE_REDRAW;
 }
 
@@ -855,8 +888,16 @@ static int key_step_block(void *state, struct app *app, int key)
 {
 	struct xp *x = state;
 	const struct explorer_doc *d = explorer_doc(x->ex);
+	uint64_t head;
 
 	(void)app;
+	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK && key == ']' &&
+	    explorer_head(x->ex, &head) && d->block.number >= head) {
+		/* nothing to open yet: stay here rather than show an empty page */
+		notice_set(&x->note, false, "block %llu is the head: there is no next block yet",
+		           (unsigned long long)d->block.number);
+		return PANE_REDRAW;
+	}
 	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
 	    (key == ']' || d->block.number > 0)) {
 		struct explorer_target t = { .kind = DOC_BLOCK,
@@ -888,9 +929,11 @@ static const struct pane_key xp_keys[] = {
 	{ { 'k', KEY_UP }, "previous block or link", key_move },
 	{ { KEY_PPAGE, KEY_NPAGE }, "a page up / down", key_move },
 	{ { KEY_HOME, KEY_END }, "first / last block or link", key_move },
+	{ { 'g', 'G' }, "first / last block or link (as in vi)", key_move },
 	{ { KEY_MOUSE }, "mouse wheel: three up / down", key_move },
 	{ { '\n', '\r', KEY_ENTER }, "open the selected block, transaction or address", key_open },
 	{ { 27, KEY_BACKSPACE, 127 }, "back to what was viewed before", key_back },
+	{ { 'h' }, "back to the live block list, from anywhere", key_live },
 	{ { 'f' }, "forward again", key_forward },
 	{ { '[', ']' }, "previous / next block", key_step_block },
 	{ { 'c' }, "copy the selected hash or address (OSC 52)", key_copy },

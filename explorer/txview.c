@@ -237,11 +237,15 @@ int txview_build(struct txview *v, const struct explorer_doc *d, const struct tx
 	const struct eth_receipt *r = &d->receipt;
 	struct builder b = { .v = v };
 	char hash[2 * 32 + 3];
+	struct explorer_target self = { 0 };
 
 	v->rows = NULL;
 	v->n = 0;
 	hex_encode(hash, sizeof(hash), tx->hash, 32, 1);
-	add(&b, "Transaction", TXV_TITLE, NULL, "%s", hash);
+	self.kind = DOC_TX;
+	memcpy(self.hash, tx->hash, 32);
+	/* a link to itself, so that c copies the transaction's own hash */
+	add(&b, "Transaction", TXV_TITLE, &self, "%s", hash);
 	status_rows(&b, d, ctx);
 	address_row(&b, "From", tx->from, ctx->book);
 	if (tx->has_to)

@@ -156,7 +156,8 @@ screen_send ']'
 t_ok "[120x32] ] opens the next block" screen_wait_for "^ Block +#$((tb + 1))( |$)" 5
 screen_send '['
 t_ok "[120x32] [ opens the previous block" screen_wait_for "^ Block +#$tb( |$)" 5
-screen_send Enter   # the first link of a block is its parent
+screen_send j       # the first link of a block is its own hash, the second its parent
+screen_send Enter
 t_ok "[120x32] Enter on Parent opens the parent block" screen_wait_for "^ Block +#$((tb - 1))( |$)" 5
 screen_send Escape
 t_ok "[120x32] Esc goes back from the parent" screen_wait_for "^ Block +#$tb( |$)" 5
