@@ -996,10 +996,36 @@ static void on_token_balances(void *ud, const struct rpc_response *res)
 	e->balances_call = 0;
 	if (res->status != RPC_OK)
 		return;
-	for (size_t i = 0; i < res->n && i < d->ntokens; i++)
-		d->tokens[i].known = res->reply[i].status == RPC_OK &&
-		                     tokens_balance_decode(res->reply[i].result, &d->tokens[i].balance);
+	/* per token: balanceOf, then supportsInterface(ERC-721) */
+	for (size_t i = 0; 2 * i + 1 < res->n && i < d->ntokens; i++) {
+		struct u256 yes;
+
+		d->tokens[i].known = res->reply[2 * i].status == RPC_OK &&
+		                     tokens_balance_decode(res->reply[2 * i].result, &d->tokens[i].balance);
+		d->tokens[i].erc721 = res->reply[2 * i + 1].status == RPC_OK &&
+		                      tokens_balance_decode(res->reply[2 * i + 1].result, &yes) &&
+		                      u256_cmp(yes, u256_from_u64(1)) == 0;
+	}
 	notify(e);
+}
+
+/*
+ * supportsInterface(0x80ac58cd) (ERC-165): an ERC-721's balanceOf counts its
+ * tokens, which have ids, not decimals.
+ */
+static cJSON *erc721_probe_params(const uint8_t token[20])
+{
+	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+	char to[48];
+	static const char data[] = "0x01ffc9a7"
+	                           "80ac58cd00000000000000000000000000000000000000000000000000000000";
+
+	hex_encode(to, sizeof(to), token, 20, 1);
+	cJSON_AddStringToObject(call, "to", to);
+	cJSON_AddStringToObject(call, "data", data);
+	cJSON_AddItemToArray(p, call);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	return p;
 }
 
 /* balanceOf(address) on every token seen, in one batch; metadata comes through the token cache. */
@@ -1018,6 +1044,7 @@ static void fetch_token_balances(struct explorer *e)
 
 		tokens_get(e->tokens, d->tokens[i].token, &meta);
 		rpc_batch_add(b, "eth_call", tokens_balance_params(d->tokens[i].token, d->target.address));
+		rpc_batch_add(b, "eth_call", erc721_probe_params(d->tokens[i].token));
 	}
 	e->balances_call = rpc_batch_send(e->rpc, b, on_token_balances, e);
 }

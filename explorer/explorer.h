@@ -72,6 +72,7 @@ struct explorer_token_balance {
 	uint8_t token[20];
 	bool known;           /* balance below is valid */
 	struct u256 balance;
+	bool erc721;          /* answers ERC-165 supportsInterface(0x80ac58cd): balance counts tokens */
 };
 
 #define EXPLORER_MAX_TOKENS 32

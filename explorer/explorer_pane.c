@@ -497,12 +497,18 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	}
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
-		char amt[96];
+		char amt[160];
 
 		tokens_get(explorer_tokens(x->ex), d->tokens[i].token, &meta);
 		if (!d->tokens[i].known)
 			continue;
-		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
+		if (d->tokens[i].erc721) {
+			/* a count of tokens, each with its own id: no decimals */
+			u256_format_dec(d->tokens[i].balance, amt, 64);
+			snprintf(amt + strlen(amt), sizeof(amt) - strlen(amt), " %s (ERC-721)", meta.has_symbol ? meta.symbol : "NFT");
+		} else {
+			tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
+		}
 		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
 	}
 	draw_history(x, app, w, d, &y);
@@ -511,7 +517,7 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int *y)
 {
 	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
-	char v[256], num[32];
+	char v[400], num[32];
 
 	snprintf(v, sizeof(v), "History: %zu entr%s", d->nhistory, d->nhistory == 1 ? "y" : "ies");
 	if (d->history_method != HISTORY_AUTO)
@@ -539,7 +545,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 		struct explorer_target t = { .kind = DOC_TX };
 		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
 		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
-		char other[32], amt[96], hash[32], age[24];
+		char other[32], amt[160], hash[32], age[24];
 
 		memcpy(t.hash, h->tx_hash, 32);
 		if (out && h->has_to)
@@ -552,7 +558,12 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 			struct token_meta meta;
 
 			tokens_get(explorer_tokens(x->ex), h->token, &meta);
-			if (meta.has_decimals)
+			if (h->nft) {
+				char id[80];
+
+				u256_format_dec(h->value, id, sizeof(id));
+				snprintf(amt, sizeof(amt), "token id %s %s", id, meta.has_symbol ? meta.symbol : "");
+			} else if (meta.has_decimals)
 				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 26,
 				              widget_more(app));
 			else

@@ -203,22 +203,32 @@ static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *
 	memcpy(t.address, lg->address, 20);
 	txview_short_addr(by, sizeof(by), lg->address);
 	if (abi_decode_token_log(lg, &ev) == CD_OK) {
-		char from[32], to[32], amt[160];
+		char from[32], to[32], amt[240];
 		struct token_meta meta;
 
 		txview_short_addr(from, sizeof(from), ev.from.b);
 		txview_short_addr(to, sizeof(to), ev.to.b);
+		/* without the token cache (or its answer yet) an amount reads as raw units */
+		if (tokens)
+			tokens_get(tokens, lg->address, &meta);
+		else
+			memset(&meta, 0, sizeof(meta));
 		if (ev.kind == ABI_TOKEN_ERC721_TRANSFER || ev.kind == ABI_TOKEN_ERC721_APPROVAL) {
 			char id[96];
 
 			u256_format_dec(ev.token_id, id, sizeof(id));
-			snprintf(amt, sizeof(amt), "token id %s", id);
+			snprintf(amt, sizeof(amt), "token id %s%s%s", id, meta.has_symbol ? " " : "", meta.has_symbol ? meta.symbol : "");
+		} else if (ev.kind == ABI_TOKEN_APPROVAL_FOR_ALL) {
+			/* no amount: the operator may move every token of the owner, or no longer */
+			snprintf(amt, sizeof(amt), "%s (all %s tokens)", ev.approved ? "approved" : "revoked",
+			         meta.has_symbol ? meta.symbol : "of its");
+		} else if (ev.kind == ABI_TOKEN_ERC1155_TRANSFER_SINGLE) {
+			char id[96], n[96];
+
+			u256_format_dec(ev.token_id, id, sizeof(id));
+			u256_format_dec(ev.amount, n, sizeof(n));
+			snprintf(amt, sizeof(amt), "token id %s, amount %s", id, n);
 		} else {
-			/* without the token cache (or its answer yet) the amount reads as raw units */
-			if (tokens)
-				tokens_get(tokens, lg->address, &meta);
-			else
-				memset(&meta, 0, sizeof(meta));
 			tokens_format_amount(&meta, ev.amount, amt, sizeof(amt));
 		}
 		add(b, "", TXV_NORMAL, &t, "  %-16s %s -> %s  %s", abi_token_kind_name(ev.kind), from, to, amt);
