@@ -642,6 +642,27 @@ static void open_block(struct explorer *e)
 
 /* -- transaction -- */
 
+/*
+ * A custom error no table knows, with its argument data as `cast run` shows
+ * it: "custom error 0x9aef7003: 00..2a00..f39f". Argument data too long for
+ * the text ends with a mark and its length, never cut silently.
+ */
+static void unknown_error_text(char *out, size_t cap, const uint8_t *data, size_t len)
+{
+	size_t n = snprintf(out, cap, "custom error 0x%02x%02x%02x%02x: ", data[0], data[1], data[2], data[3]);
+	size_t room = cap - n, args = len - 4;
+
+	if (args * 2 < room) {
+		hex_encode(out + n, room, data + 4, args, 0);
+		return;
+	}
+	/* whole bytes that fit before "... (N bytes of argument data)" */
+	args = room > 48 ? (room - 48) / 2 : 0;
+	hex_encode(out + n, room, data + 4, args, 0);
+	n = strlen(out);
+	snprintf(out + n, cap - n, "... (%zu bytes of argument data)", len - 4);
+}
+
 static void on_revert(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
@@ -663,9 +684,14 @@ static void on_revert(void *ud, const struct rpc_response *res)
 		if (cJSON_IsObject(dj))
 			dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
 		if (cJSON_IsString(dj) &&
-		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK)
+		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK) {
+			char unknown[40];
+
 			abi_decode_revert(data, len, d->revert, sizeof(d->revert));
-		else
+			snprintf(unknown, sizeof(unknown), "0x%02x%02x%02x%02x (custom error)", data[0], data[1], data[2], data[3]);
+			if (len > 4 && strcmp(d->revert, unknown) == 0)
+				unknown_error_text(d->revert, sizeof(d->revert), data, len);
+		} else
 			text_sanitize(d->revert, sizeof(d->revert), r->message, strlen(r->message));
 	}
 	notify(e);

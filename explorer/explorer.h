@@ -96,7 +96,7 @@ struct explorer_doc {
 	bool has_block_time;
 	uint64_t block_time;
 	enum { REVERT_NONE, REVERT_LOADING, REVERT_READY } revert_state;
-	char revert[256];                 /* decoded revert reason, sanitized */
+	char revert[384];                 /* decoded revert reason, sanitized */
 
 	/* DOC_ADDRESS */
 	bool has_balance, has_nonce, has_code;

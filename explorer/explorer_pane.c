@@ -324,6 +324,59 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 
 /* ---- a block ---- */
 
+/* extraData as hex, and as text too when it is printable ASCII (many clients put their name there). */
+static void extra_text(char *out, size_t cap, const uint8_t *p, size_t n)
+{
+	bool text = n > 0;
+	size_t len, all = n;
+
+	if (!n) {
+		snprintf(out, cap, "0x (empty)");
+		return;
+	}
+	if (2 * n + 3 > cap / 2)
+		n = (cap / 2 - 3) / 2; /* cut below, with a mark */
+	hex_encode(out, cap, p, n, 1);
+	for (size_t i = 0; i < n; i++)
+		text = text && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"';
+	len = strlen(out);
+	if (n < all)
+		snprintf(out + len, cap - len, "... (%zu bytes)", all);
+	else if (text)
+		snprintf(out + len, cap - len, " \"%.*s\"", (int)n, (const char *)p);
+}
+
+/* Size, roots, extraData, withdrawals and blob gas: the fields a block has besides its transactions. */
+static void draw_block_more(struct app *app, WINDOW *w, int *y, const struct eth_block *b)
+{
+	char v[400], n1[32], n2[32];
+
+	if (b->has_size) {
+		snprintf(v, sizeof(v), "%s bytes", fmt_count(n1, sizeof(n1), b->size));
+		kv(app, w, y, "Size", STYLE_NORMAL, v);
+	}
+	hex_encode(v, sizeof(v), b->state_root, 32, 1);
+	kv(app, w, y, "State root", STYLE_NORMAL, v);
+	hex_encode(v, sizeof(v), b->transactions_root, 32, 1);
+	kv(app, w, y, "Tx root", STYLE_NORMAL, v);
+	hex_encode(v, sizeof(v), b->receipts_root, 32, 1);
+	kv(app, w, y, "Receipt root", STYLE_NORMAL, v);
+	extra_text(v, sizeof(v), b->extra_data, b->extra_data_len);
+	kv(app, w, y, "Extra data", STYLE_NORMAL, v);
+	if (b->has_withdrawals || b->has_withdrawals_root) {
+		char root[70];
+
+		hex_encode(root, sizeof(root), b->withdrawals_root, 32, 1);
+		snprintf(v, sizeof(v), "%zu, root %s", b->withdrawal_count, b->has_withdrawals_root ? root : "-");
+		kv(app, w, y, "Withdrawals", STYLE_NORMAL, v);
+	}
+	if (b->has_blob_gas) {
+		snprintf(v, sizeof(v), "used %s, excess %s", fmt_count(n1, sizeof(n1), b->blob_gas_used),
+		         fmt_count(n2, sizeof(n2), b->excess_blob_gas));
+		kv(app, w, y, "Blob gas", STYLE_NORMAL, v);
+	}
+}
+
 static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
 {
 	const struct eth_block *b = &d->block;
@@ -356,7 +409,8 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	snprintf(a, sizeof(a), "Parent       %.66s", v);
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
-	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
+	txview_date(num, sizeof(num), b->timestamp);
+	snprintf(v, sizeof(v), "%s (%s ago), %llu", num, a, (unsigned long long)b->timestamp);
 	kv(app, w, &y, "Time", STYLE_NORMAL, v);
 	if (b->has_miner) {
 		memset(&t, 0, sizeof(t));
@@ -371,6 +425,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
 		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+	draw_block_more(app, w, &y, b);
 	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
 	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
 	/* Narrower than 100 columns, the FROM column makes way for the amounts; from 120 they get more room. */
@@ -477,6 +532,23 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
 	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	/* the creator, from the creation transaction once the history holds it */
+	for (size_t i = 0; d->has_code && d->code_size && i < d->nhistory; i++) {
+		const struct history_entry *h = &d->history[i];
+
+		if (h->kind == HISTORY_TX_INTERNAL && !h->has_to) {
+			struct explorer_target t = { .kind = DOC_ADDRESS };
+			char hs[32];
+
+			memcpy(t.address, h->from, 20);
+			addr_text(a, sizeof(a), h->from);
+			short_hash(hs, sizeof(hs), h->tx_hash);
+			snprintf(v, sizeof(v), "%-*s %s  (in %s, block %llu)", LABEL_W, "Creator", a, hs,
+			         (unsigned long long)h->block_number);
+			line_wrap(x, app, w, &y, STYLE_NORMAL, &t, v, LABEL_W + 1);
+			break;
+		}
+	}
 	if (d->is_safe) {
 		char n[96];
 
@@ -522,6 +594,8 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 	snprintf(v, sizeof(v), "History: %zu entr%s", d->nhistory, d->nhistory == 1 ? "y" : "ies");
 	if (d->history_method != HISTORY_AUTO)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), " via %s", history_method_name(d->history_method));
+	if (d->history_method == HISTORY_SCAN)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), " (a block scan cannot see internal transfers)");
 	if (d->history_running)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", searching... (x stops)");
 	else if (d->history_more)
@@ -546,6 +620,9 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
 		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
 		char other[32], amt[160], hash[32], age[24];
+
+		/* the transaction that created this contract: not an internal call to it */
+		bool created = h->kind == HISTORY_TX_INTERNAL && !h->has_to;
 
 		memcpy(t.hash, h->tx_hash, 32);
 		if (out && h->has_to)
@@ -578,7 +655,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 		else
 			snprintf(age, sizeof(age), "-");
 		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %s %s%s", (unsigned long long)h->block_number, age,
-		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
+		         created ? "CREATION" : kinds[h->kind], created ? "by" : out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);
 	}
