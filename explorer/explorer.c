@@ -384,7 +384,7 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		uint64_t head;
 
 		if (res->n > 1 && res->reply[1].status == RPC_OK &&
-		    eth_decode_u64(res->reply[1].result, &head, NULL, 0) == 0 && e->have_head && head < e->head)
+		    eth_decode_u64(res->reply[1].result, &head, NULL, 0) == 0 && e->have_head && head != e->head)
 			sync_to(e, head);
 		return;
 	}
@@ -496,7 +496,8 @@ static void follow_step(void *ud)
 		}
 		/*
 		 * The head's number rides along: a filter announces new blocks only,
-		 * so a reorg to a shorter chain shows as a lower number.
+		 * so a reorg to a shorter chain shows as a lower number (and a block
+		 * the filter missed as a higher one).
 		 */
 		if (!(b = rpc_batch_new()))
 			break;

@@ -421,7 +421,7 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
-	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
+	         fmt_percent_fit(a + 48, 16, b->gas_used, b->gas_limit));
 	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
 		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));

@@ -166,7 +166,7 @@ static void cost_rows(struct builder *b, const struct explorer_doc *d)
 	add(b, "Nonce", TXV_NORMAL, NULL, "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type, type_name(tx->type));
 	if (d->has_receipt)
 		add(b, "Gas", TXV_NORMAL, NULL, "limit %s, used %s (%s)", fmt_count(num, sizeof(num), tx->gas),
-		    fmt_count(used, sizeof(used), r->gas_used), fmt_percent(pct, sizeof(pct), r->gas_used, tx->gas));
+		    fmt_count(used, sizeof(used), r->gas_used), fmt_percent_fit(pct, sizeof(pct), r->gas_used, tx->gas));
 	else
 		add(b, "Gas", TXV_NORMAL, NULL, "limit %s", fmt_count(num, sizeof(num), tx->gas));
 	if (d->has_receipt && r->has_effective_gas_price) {

@@ -112,6 +112,18 @@ gu=$("$CAST" receipt --rpc-url "$U" "$ethtx" gasUsed)
 t_ok "VALUE is 1234.567890123456789012 ETH exactly ('$val')" [ "$(cell_wei "$val")" = "$VALUE_WEI" ]
 t_ok "FEE is gasUsed x effectiveGasPrice from cast exactly ('$fee')" [ "$(cell_wei "$fee")" = "$((gu * gp))" ]
 
+# the block view's gas share: exact, or rounded and marked
+bused=$("$CAST" block --rpc-url "$U" "$eb" -f gasUsed)
+blimit=$("$CAST" block --rpc-url "$U" "$eb" -f gasLimit)
+pct=$(screen_capture | sed -n 's/^ Gas used .*(\(.*\))$/\1/p')
+t_ok "block view: Gas used share '$pct' is $bused/$blimit exactly or marked" python3 -c '
+import sys
+from fractions import Fraction
+cell, used, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+exact = Fraction(used * 100, limit)
+v = Fraction(cell.lstrip("~").rstrip("%"))
+sys.exit(0 if (abs(v - exact) <= Fraction(1, 200) if cell.startswith("~") else v == exact) else 1)' "$pct" "$bused" "$blimit"
+
 # ---- NO_COLOR: a failed transaction says so in words ------------------------------------------------
 search "$fb"
 t_ok "the failed call's block" screen_wait_for "^ Block +#$fb( |$)" 5
