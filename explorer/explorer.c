@@ -360,6 +360,32 @@ static void on_block_number(void *ud, const struct rpc_response *res)
 	}
 }
 
+/*
+ * Polling asks for the latest block itself, not only its number: a reorg that
+ * keeps the height changes the hash alone.
+ */
+static void on_latest(void *ud, const struct rpc_response *res)
+{
+	struct explorer *e = ud;
+	const struct explorer_block_row *r;
+	struct eth_block b;
+
+	e->follow_call = 0;
+	if (res->status != RPC_OK) {
+		set_follow_error(e, "following the head", res->detail);
+		notify(e);
+		return;
+	}
+	if (res->reply[0].status != RPC_OK || eth_decode_header(res->reply[0].result, &b, NULL, 0) != 0)
+		return;
+	e->follow_error[0] = '\0';
+	r = row_at(e, b.number);
+	if (!e->have_head || b.number != e->head || !r || !b.has_hash || memcmp(r->hash, b.hash, 32) != 0 ||
+	    broken_link(e))
+		sync_to(e, b.number);
+	eth_block_free(&b);
+}
+
 static void on_filter_changes(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
@@ -508,7 +534,7 @@ static void follow_step(void *ud)
 		e->follow_call = rpc_batch_send(e->rpc, b, on_filter_changes, e);
 		break;
 	case FOLLOW_POLL:
-		e->follow_call = rpc_call(e->rpc, "eth_blockNumber", NULL, on_block_number, e);
+		e->follow_call = rpc_call(e->rpc, "eth_getBlockByNumber", params_tag("latest"), on_latest, e);
 		break;
 	}
 }

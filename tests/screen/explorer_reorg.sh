@@ -4,7 +4,8 @@
 # refresh = 100, six anvil_reorg of depth 3 to 8: after each one the list reaches the node's head,
 # every replaced height shows a REPLACED row, "reorgs seen" counts reorgs (not replaced blocks), and
 # the block calls per second stay bounded; a new block after the reorgs is listed. A block view
-# on a replaced block says it was reloaded; a transaction a reorg dropped says so.
+# on a replaced block says it was reloaded; a transaction a reorg dropped says so. Then the same
+# through a proxy that refuses block filters, so chaindeck follows by polling.
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -26,7 +27,7 @@ for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
 P=http://127.0.0.1:$(cat "$home/proxy-port")
 rpc_wait "$P" 5 || die "the counting proxy answers"
 
-# calls METHOD: how many calls of METHOD went through the proxy so far
+# calls METHOD: how many calls of METHOD went through the proxy ($P) so far
 calls() { curl -s "$P/counts" | python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"; }
 block_calls() { echo $(($(calls eth_getBlockByNumber) + $(calls eth_getBlockByHash))); }
 node_head() { rpc_result "$U" eth_blockNumber '[]' | python3 -c 'import sys; print(int(sys.stdin.read().strip().strip("\""), 16))'; }
@@ -55,8 +56,10 @@ h0=$(node_head)
 t_ok "the live list reaches the head ($h0)" screen_wait_for "^ [^ ]+( \(chain [0-9]+\))? +head $h0 +following by block filter +reorgs seen 0" 10
 
 n=0
+most=0
 for depth in 3 8 5 4 7 6; do
 	n=$((n + 1))
+	cb=$(block_calls)
 	rpc "$U" anvil_reorg "[$depth, []]" >/dev/null || die "anvil_reorg $depth"
 	h=$(node_head)
 	if screen_wait_for "head $h +following by block filter +reorgs seen $n\$" 10 >/dev/null; then
@@ -74,8 +77,15 @@ for depth in 3 8 5 4 7 6; do
 	done
 	if [ -z "$missing" ]; then t_pass "reorg $n: every replaced height ($((h - depth + 1))..$h) is marked"
 	else t_fail "reorg $n: every replaced height ($((h - depth + 1))..$h) is marked" "unmarked:$missing"; fi
+	# what following the reorg cost: a bounded walk, not a loop
+	spent=$(($(block_calls) - cb))
+	echo "# reorg $n (depth $depth): $spent block calls until it was shown"
+	[ "$spent" -gt "$most" ] && most=$spent
 	measure_rate "after reorg $n"
 done
+# a reorg of depth d refetches its d blocks and a walk of at most a few batches of 10
+if [ "$most" -le 40 ]; then t_pass "each reorg took a bounded number of block calls (most $most)"
+else t_fail "each reorg took a bounded number of block calls (most $most)"; fi
 
 # a reorg to a shorter chain: three blocks mined, then taken back (evm_revert to a snapshot)
 snap=$(rpc_result "$U" evm_snapshot '[]') || die "evm_snapshot"
@@ -127,4 +137,35 @@ t_ok "the view says a reorg dropped the transaction" \
 
 screen_send q
 t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
+
+# ---- polling (a node without block filters: the proxy refuses eth_newBlockFilter) ----------------
+_spawn env CHAINDECK_PROXY_REFUSE=eth_newBlockFilter python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/poll-port"
+node_track "$_spawned_pid"
+for _ in $(seq 100); do [ -s "$home/poll-port" ] && break; sleep 0.05; done
+P=http://127.0.0.1:$(cat "$home/poll-port")
+rpc_wait "$P" 5 || die "the polling proxy answers"
+screen_start poll 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
+	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck-poll.log" || die "tmux starts (poll)"
+screen_send 2
+h=$(node_head)
+t_ok "poll: the list reaches the head ($h) by polling" screen_wait_for "head $h +following by polling +reorgs seen 0\$" 10
+rpc "$U" anvil_reorg '[5, []]' >/dev/null || die "anvil_reorg 5 (poll)"
+t_ok "poll: a reorg of depth 5 is one reorg" screen_wait_for "head $h +following by polling +reorgs seen 1\$" 10
+missing=""
+for ((k = h - 4; k <= h; k++)); do replaced_at "$k" || missing="$missing $k"; done
+[ -z "$missing" ] && t_pass "poll: every replaced height is marked" || t_fail "poll: every replaced height is marked" "unmarked:$missing"
+snap=$(rpc_result "$U" evm_snapshot '[]') || die "evm_snapshot (poll)"
+rpc "$U" anvil_mine '["0x3"]' >/dev/null || die "anvil mines 3 blocks (poll)"
+t_ok "poll: three more blocks" screen_wait_for "head $((h + 3)) +following by polling" 5
+rpc "$U" evm_revert "[\"$snap\"]" | grep -q '"result":true' || die "evm_revert (poll)"
+t_ok "poll: the shorter chain's head $h" screen_wait_for "head $h +following by polling +reorgs seen 2\$" 10
+measure_rate "poll: after the chain got shorter"
+rpc "$U" evm_mine '[]' >/dev/null || die "anvil mines a block (poll)"
+t_ok "poll: a new block is followed" screen_wait_for "head $((h + 1)) +following by polling" 5
+measure_rate "poll: after a new block"
+if [ "$worst" -le 10 ]; then t_pass "poll: block calls stay bounded (worst ${worst}/s)"
+else t_fail "poll: block calls stay bounded (worst ${worst}/s)"; fi
+screen_send q
+t_ok "poll: q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 t_done
