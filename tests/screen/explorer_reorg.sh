@@ -34,6 +34,17 @@ node_head() { rpc_result "$U" eth_blockNumber '[]' | python3 -c 'import sys; pri
 head_of() { screen_capture | sed -n 's/^ .* head \([0-9,]*\) .*/\1/p' | tr -d ,; }
 # replaced_at N: the screen has a REPLACED row at height N
 replaced_at() { screen_capture | grep -Eq "^ $1 .*REPLACED \(reorg\)"; }
+# unmarked LO HI: waits up to 3 s for a REPLACED row at every height LO..HI; prints those without one
+unmarked() {
+	local k missing end=$(($(now_ms) + 3000))
+	while :; do
+		missing=""
+		for ((k = $1; k <= $2; k++)); do replaced_at "$k" || missing="$missing $k"; done
+		[ -z "$missing" ] || [ "$(now_ms)" -ge "$end" ] && break
+		sleep 0.1
+	done
+	printf '%s' "$missing"
+}
 # measure_rate: block calls per second over the next two seconds; the worst one is kept in $worst
 worst=0
 measure_rate() {
@@ -67,14 +78,7 @@ for depth in 3 8 5 4 7 6; do
 	else
 		t_fail "reorg $n (depth $depth): the list is at head $h, reorgs seen $n" "$(screen_capture | sed -n 1p)"
 	fi
-	missing=""
-	for ((k = h - depth + 1; k <= h; k++)); do replaced_at "$k" || missing="$missing $k"; done
-	end=$(($(now_ms) + 3000))
-	while [ -n "$missing" ] && [ "$(now_ms)" -lt "$end" ]; do
-		sleep 0.1
-		missing=""
-		for ((k = h - depth + 1; k <= h; k++)); do replaced_at "$k" || missing="$missing $k"; done
-	done
+	missing=$(unmarked $((h - depth + 1)) "$h")
 	if [ -z "$missing" ]; then t_pass "reorg $n: every replaced height ($((h - depth + 1))..$h) is marked"
 	else t_fail "reorg $n: every replaced height ($((h - depth + 1))..$h) is marked" "unmarked:$missing"; fi
 	# what following the reorg cost: a bounded walk, not a loop
@@ -95,8 +99,7 @@ t_ok "three more blocks are listed (head $((hs + 3)))" screen_wait_for "head $((
 rpc "$U" evm_revert "[\"$snap\"]" | grep -q '"result":true' || die "evm_revert"
 t_ok "the chain got shorter: the list goes back to head $hs" screen_wait_for "head $hs +following by block filter +reorgs seen $((n + 1))\$" 10
 measure_rate "after the chain got shorter"
-missing=""
-for ((k = hs + 1; k <= hs + 3; k++)); do replaced_at "$k" || missing="$missing $k"; done
+missing=$(unmarked $((hs + 1)) $((hs + 3)))
 if [ -z "$missing" ]; then t_pass "the blocks above the new head are marked"; else t_fail "the blocks above the new head are marked" "unmarked:$missing"; fi
 
 rpc "$U" evm_mine '[]' >/dev/null || die "anvil mines a block"
@@ -152,8 +155,7 @@ h=$(node_head)
 t_ok "poll: the list reaches the head ($h) by polling" screen_wait_for "head $h +following by polling +reorgs seen 0\$" 10
 rpc "$U" anvil_reorg '[5, []]' >/dev/null || die "anvil_reorg 5 (poll)"
 t_ok "poll: a reorg of depth 5 is one reorg" screen_wait_for "head $h +following by polling +reorgs seen 1\$" 10
-missing=""
-for ((k = h - 4; k <= h; k++)); do replaced_at "$k" || missing="$missing $k"; done
+missing=$(unmarked $((h - 4)) "$h")
 [ -z "$missing" ] && t_pass "poll: every replaced height is marked" || t_fail "poll: every replaced height is marked" "unmarked:$missing"
 snap=$(rpc_result "$U" evm_snapshot '[]') || die "evm_snapshot (poll)"
 rpc "$U" anvil_mine '["0x3"]' >/dev/null || die "anvil mines 3 blocks (poll)"
