@@ -33,6 +33,14 @@ char *fmt_units_fit(char *buf, size_t cap, struct u256 v, unsigned decimals, con
 char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b);
 
 /*
+ * A count in at most `width` columns: exact when it fits, else in a unit
+ * (k, M, G, T, P, E: powers of 1000) with its digits cut, never rounded up
+ * (18446744073709551615 at width 5 is "18.4E"); never silently cut. '#'s
+ * when not even one digit and a unit fit.
+ */
+char *fmt_count_fit(char *buf, size_t cap, uint64_t v, size_t width);
+
+/*
  * An amount of wei as exact text within `width` columns: in the unit of
  * `decimals` (18 ETH, 9 gwei, 0 wei) if it fits, else in the next smaller of
  * those that fits exactly (168000 wei at width 14 reads "0.000168 gwei"); when

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/loop.h"
 #include "dashboard/fleet.h"
+#include "dashboard/fleetfile.h"
 #include "explorer/explorer.h"
 #include "wallet/vault.h"
 #include "wallet/wallet.h"
@@ -51,6 +52,7 @@ struct options {
 	const char *vault_path;
 	const char *log_path;
 	const char *rpc_urls[MAX_RPC_URLS];
+	bool rpc_url_is_file[MAX_RPC_URLS]; /* --rpc-url-file: rpc_urls[i] names a file holding the URL */
 	size_t nrpc;
 };
 
@@ -62,6 +64,7 @@ struct ctx {
 	bool first_full_frame;
 	uint64_t alert_seq;   /* the fleet's alert count already announced */
 	char harden_failed[256]; /* what harden_process could not do, or "" */
+	char *file_urls[MAX_RPC_URLS]; /* the URLs read from --rpc-url-file (secrets: wiped when freed) */
 };
 
 void app_mark_dirty(struct app *app)
@@ -141,6 +144,9 @@ static void usage(FILE *out)
 	        "Options:\n"
 	        "  -r, --rpc-url URL   node to watch (repeatable): http://, https://, ipc:///path or /path.ipc;\n"
 	        "                      replaces the nodes of the config file and ETH_RPC_URL\n"
+	        "      --rpc-url-file FILE\n"
+	        "                      the same, the URL read from the first line of FILE: a password\n"
+	        "                      in it never shows in the process list (ps)\n"
 	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
 	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
 	        "      --vault PATH    wallet vault (default $XDG_DATA_HOME/chaindeck/vault)\n"
@@ -157,6 +163,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, 'r' },
+		{ "rpc-url-file", required_argument, NULL, 'F' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "vault", required_argument, NULL, 'W' },
@@ -173,10 +180,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		switch (ch) {
 		case 'r':
+		case 'F':
 			if (o->nrpc == MAX_RPC_URLS) {
-				fprintf(stderr, "chaindeck: at most %d --rpc-url options\n", MAX_RPC_URLS);
+				fprintf(stderr, "chaindeck: at most %d --rpc-url and --rpc-url-file options\n", MAX_RPC_URLS);
 				return -1;
 			}
+			o->rpc_url_is_file[o->nrpc] = ch == 'F';
 			o->rpc_urls[o->nrpc++] = optarg;
 			break;
 		case 'c':
@@ -242,16 +251,30 @@ static int harden_process(char *why, size_t cap)
 
 static int st_config_up(struct ctx *x, char *err, size_t errlen)
 {
+	const char *env = getenv("ETH_RPC_URL");
+
 	config_init(&x->app.cfg);
+	for (size_t i = 0; i < x->opt.nrpc; i++) {
+		char why[400];
+
+		if (!x->opt.rpc_url_is_file[i])
+			continue;
+		if (config_read_url_file(x->opt.rpc_urls[i], &x->file_urls[i], why, sizeof(why)) != CD_OK) {
+			snprintf(err, errlen, "--rpc-url-file %s: %s", x->opt.rpc_urls[i], why);
+			return -1;
+		}
+		x->opt.rpc_urls[i] = x->file_urls[i];
+	}
 	if (x->opt.config_path)
 		snprintf(x->app.config_path, sizeof(x->app.config_path), "%s", x->opt.config_path);
 	else if (config_default_path(x->app.config_path, sizeof(x->app.config_path)) < 0)
 		x->app.config_path[0] = '\0';
 	if (x->app.config_path[0] && config_load(&x->app.cfg, x->app.config_path, err, errlen) != 0)
 		return -1;
-	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err,
-	                           errlen) != 0)
+	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, env, err, errlen) != 0)
 		return -1;
+	/* A reload brings the file's nodes in only when the session's nodes are the file's. */
+	x->app.nodes_from_file = x->opt.nrpc == 0 && !(env && *env);
 	if (x->opt.vault_path)
 		snprintf(x->app.vault_path, sizeof(x->app.vault_path), "%s", x->opt.vault_path);
 	else if (vault_default_path(x->app.vault_path, sizeof(x->app.vault_path)) < 0)
@@ -262,6 +285,12 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 static void st_config_down(struct ctx *x)
 {
 	config_free(&x->app.cfg);
+	for (size_t i = 0; i < MAX_RPC_URLS; i++) {
+		if (x->file_urls[i])
+			explicit_bzero(x->file_urls[i], strlen(x->file_urls[i]));
+		free(x->file_urls[i]);
+		x->file_urls[i] = NULL;
+	}
 }
 
 static int st_log_up(struct ctx *x, char *err, size_t errlen)
@@ -358,6 +387,45 @@ static int st_fleet_up(struct ctx *x, char *err, size_t errlen)
 static void st_fleet_down(struct ctx *x)
 {
 	fleet_free(x->app.fleet);
+}
+
+static void fleetfile_said(void *ud, bool bad, const char *msg)
+{
+	struct app *app = ud;
+
+	snprintf(app->fleet_msg, sizeof(app->fleet_msg), "%s", msg);
+	app->fleet_msg_bad = bad;
+	app->fleet_msg_seq++;
+	app_mark_dirty(app);
+}
+
+/* A reload moved the nodes: the selection stays on the node it was on, or the nearest one. */
+static void fleetfile_nodes_changed(void *ud)
+{
+	struct app *app = ud;
+	size_t n = fleet_count(app->fleet), sel = app->node_sel < n ? app->node_sel : (n ? n - 1 : 0);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fleet_node(app->fleet, i)->name, app->explorer_node) == 0)
+			sel = i;
+	app_select_node(app, sel);
+}
+
+static int st_fleetfile_up(struct ctx *x, char *err, size_t errlen)
+{
+	static const struct fleetfile_ops ops = { fleetfile_said, fleetfile_nodes_changed };
+
+	(void)err;
+	(void)errlen;
+	x->app.fleetfile = fleetfile_new(x->app.loop, x->app.config_path, &x->app.cfg, x->app.fleet,
+	                                 x->app.nodes_from_file, &ops, &x->app);
+	return 0;
+}
+
+static void st_fleetfile_down(struct ctx *x)
+{
+	fleetfile_free(x->app.fleetfile);
+	x->app.fleetfile = NULL;
 }
 
 /* The explorer's model, on the selected node (the first at startup); none without nodes. */
@@ -475,6 +543,7 @@ static const struct stage stages[] = {
 	{ "curl", st_curl_up, st_curl_down },
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
+	{ "fleetfile", st_fleetfile_up, st_fleetfile_down },
 	{ "explorer", st_explorer_up, st_explorer_down },
 	{ "wallet", st_wallet_up, st_wallet_down },
 	{ "panes", st_panes_up, st_panes_down },
@@ -520,6 +589,8 @@ static void run(struct ctx *x)
 			app->quit = true;
 		if (loop_take_signal(SIGWINCH))
 			screen_resize(app);
+		if (loop_take_signal(SIGHUP))
+			fleetfile_reload(app->fleetfile);
 		ring_for_alerts(x);
 		if (app->dirty && !app->quit) {
 			app->dirty = false;
