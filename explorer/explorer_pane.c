@@ -314,8 +314,11 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 			short_addr(miner, sizeof(miner), r->miner);
 		else
 			snprintf(miner, sizeof(miner), "-");
+		/* on a narrow screen the mark takes the recipient's place, so that it is never the part cut off */
+		if (r->replaced && pane_width(w) < 90)
+			snprintf(miner, sizeof(miner), "REPLACED (reorg)");
 		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-8s %s %s%s", fmt_count(num, sizeof(num), r->number), age,
-		         r->tx_count, gas, fee, miner, r->replaced ? "   REPLACED (reorg)" : "");
+		         r->tx_count, gas, fee, miner, r->replaced && pane_width(w) >= 90 ? "   REPLACED (reorg)" : "");
 		line(x, app, w, &y, r->replaced ? STYLE_DIM : STYLE_NORMAL, &t, text);
 	}
 	if (!n)

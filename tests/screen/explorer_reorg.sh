@@ -102,6 +102,11 @@ measure_rate "after the chain got shorter"
 missing=$(unmarked $((hs + 1)) $((hs + 3)))
 if [ -z "$missing" ]; then t_pass "the blocks above the new head are marked"; else t_fail "the blocks above the new head are marked" "unmarked:$missing"; fi
 
+# at 80 columns the mark is whole too (it takes the recipient's place)
+screen_resize 80 60
+t_ok "[80 columns] a replaced row still says REPLACED (reorg) in full" screen_wait_for "^ $((hs + 1)) .*REPLACED \(reorg\)\$" 5
+screen_resize 120 60
+
 rpc "$U" evm_mine '[]' >/dev/null || die "anvil mines a block"
 h=$(node_head)
 t_ok "after the reorgs a new block is followed (head $h)" screen_wait_for "head $h +following by" 5
