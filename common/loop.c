@@ -48,7 +48,7 @@ struct loop {
 	uint64_t next_timer_id;
 };
 
-static volatile sig_atomic_t sig_int, sig_term, sig_winch;
+static volatile sig_atomic_t sig_int, sig_term, sig_winch, sig_hup;
 
 static void on_signal(int sig)
 {
@@ -61,6 +61,9 @@ static void on_signal(int sig)
 		break;
 	case SIGWINCH:
 		sig_winch = 1;
+		break;
+	case SIGHUP:
+		sig_hup = 1;
 		break;
 	default:
 		break;
@@ -77,6 +80,7 @@ void loop_catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -94,6 +98,9 @@ bool loop_take_signal(int sig)
 		break;
 	case SIGWINCH:
 		flag = &sig_winch;
+		break;
+	case SIGHUP:
+		flag = &sig_hup;
 		break;
 	default:
 		return false;

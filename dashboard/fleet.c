@@ -689,6 +689,7 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	v->last_ok_ms = loop_now_ms();
 	v->last_latency_us = res->elapsed_us;
 	stats_ring_push(&v->latency_us, res->elapsed_us);
+	fleet_note_latency(v, res->elapsed_us);
 	if (!v->probed && !n->probe_call)
 		probe(n);
 	evaluate(n->fleet);

@@ -61,6 +61,9 @@ enum fleet_alert_kind {
 };
 
 #define FLEET_RECENT 32
+/* Upper bounds of the exported rpc latency histogram's buckets (dashboard/metrics.c). */
+#define FLEET_LAT_BUCKETS 11
+extern const uint64_t fleet_latency_bounds_us[FLEET_LAT_BUCKETS];
 #define FLEET_MAX_PEERS 64
 
 struct fleet_head {
@@ -145,6 +148,10 @@ struct fleet_node {
 	struct stats_ring block_time_s; /* per new head: seconds since the previous one */
 	struct stats_ring gas_used_ppm; /* per new head */
 	uint64_t polls_ok, polls_total;
+	/* Since start, for the exported histogram: answered polls per latency bucket (not cumulative;
+	 * the last slot counts those above every bound) and the sum of their latencies. */
+	uint64_t latency_bucket[FLEET_LAT_BUCKETS + 1];
+	uint64_t latency_sum_us;
 	struct fleet_head recent[FLEET_RECENT]; /* heads seen, newest at recent_head - 1 */
 	size_t recent_head, nrecent;
 
@@ -229,6 +236,8 @@ bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32])
 void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leader, uint64_t *need_height);
 /* Remembers a head in n's recent list (replacing an entry of the same height). */
 void fleet_note_head(struct fleet_node *n, const struct fleet_head *h);
+/* Counts one answered poll of that latency in n's histogram (dashboard/metrics.c). */
+void fleet_note_latency(struct fleet_node *n, uint64_t us);
 /* A one-line description of a condition for the alert log. */
 void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool resolved,
                     const struct fleet_rules *r, char *buf, size_t cap);

@@ -18,8 +18,11 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "common/sbuf.h"
 #include "common/loop.h"
+#include "dashboard/exporter.h"
 #include "dashboard/fleet.h"
+#include "dashboard/metrics.h"
 #include "explorer/explorer.h"
 #include "wallet/vault.h"
 #include "wallet/wallet.h"
@@ -52,6 +55,8 @@ struct options {
 	const char *log_path;
 	const char *rpc_urls[MAX_RPC_URLS];
 	size_t nrpc;
+	const char *metrics_addr; /* --metrics ADDR:PORT, or NULL */
+	bool headless;            /* --headless: no terminal, no panes; the fleet, its alerts and metrics */
 };
 
 struct ctx {
@@ -62,6 +67,8 @@ struct ctx {
 	bool first_full_frame;
 	uint64_t alert_seq;   /* the fleet's alert count already announced */
 	char harden_failed[256]; /* what harden_process could not do, or "" */
+	struct exporter *exporter;
+	uint64_t metrics_timer;
 };
 
 void app_mark_dirty(struct app *app)
@@ -144,6 +151,10 @@ static void usage(FILE *out)
 	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
 	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
 	        "      --vault PATH    wallet vault (default $XDG_DATA_HOME/chaindeck/vault)\n"
+	        "      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+	        "                      (a port alone: 127.0.0.1; other addresses are logged as a warning)\n"
+	        "      --headless      no terminal: watch the nodes, raise alerts and serve --metrics until\n"
+	        "                      SIGTERM or SIGINT; SIGHUP reloads the config file\n"
 	        "      --keys          print the key bindings and exit\n"
 	        "  -h, --help          show this help and exit\n"
 	        "  -V, --version       show the version and exit\n"
@@ -161,6 +172,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "log", required_argument, NULL, 'L' },
 		{ "vault", required_argument, NULL, 'W' },
 		{ "keys", no_argument, NULL, 'K' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "headless", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -187,6 +200,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'W':
 			o->vault_path = optarg;
+			break;
+		case 'M':
+			o->metrics_addr = optarg;
+			break;
+		case 'H':
+			o->headless = true;
 			break;
 		case 'K':
 			keys_print(stdout, pane_registry, NPANES);
@@ -365,6 +384,8 @@ static int st_explorer_up(struct ctx *x, char *err, size_t errlen)
 {
 	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
 
+	if (x->opt.headless)
+		return 0;
 	return n ? explorer_follow(&x->app, n->name, err, errlen) : 0;
 }
 
@@ -383,7 +404,7 @@ static int st_wallet_up(struct ctx *x, char *err, size_t errlen)
 	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
 	const struct config_node *cn = n ? config_node_named(&x->app.cfg, n->name) : NULL;
 
-	if (!cn || !x->app.vault_path[0])
+	if (!cn || !x->app.vault_path[0] || x->opt.headless)
 		return 0;
 	x->app.wallet = wallet_new(x->app.loop, &x->app.cfg, cn, x->app.vault_path, app_changed, &x->app, err, errlen);
 	return x->app.wallet ? 0 : -1;
@@ -397,6 +418,8 @@ static void st_wallet_down(struct ctx *x)
 
 static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 {
+	if (x->opt.headless)
+		return 0;
 	x->app.panes = pane_registry;
 	x->app.npanes = NPANES;
 	x->app.active = START_PANE;
@@ -412,6 +435,8 @@ static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 
 static void st_panes_down(struct ctx *x)
 {
+	if (x->opt.headless)
+		return;
 	for (size_t i = NPANES; i-- > 0;)
 		pane_registry[i]->fini(x->app.pane_state[i]);
 }
@@ -446,6 +471,8 @@ static void on_tick(void *ud)
 
 static int st_screen_up(struct ctx *x, char *err, size_t errlen)
 {
+	if (x->opt.headless)
+		return 0;
 	if (screen_init(&x->app, err, errlen) != 0)
 		return -1;
 	refresh();
@@ -457,9 +484,53 @@ static int st_screen_up(struct ctx *x, char *err, size_t errlen)
 
 static void st_screen_down(struct ctx *x)
 {
+	if (x->opt.headless)
+		return;
 	loop_timer_cancel(x->app.loop, x->tick_timer);
 	loop_unwatch_fd(x->app.loop, STDIN_FILENO);
 	screen_fini();
+}
+
+/*
+ * The metrics snapshot: rendered on the loop thread once per refresh period
+ * (at most once a second, so ages stay current) and handed to the exporter,
+ * whose thread serves it. Rendering reads the fleet; serving never does.
+ */
+static void publish_metrics(struct ctx *x)
+{
+	struct sbuf b = { 0 };
+
+	metrics_render_fleet(x->app.fleet, (uint64_t)time(NULL), CHAINDECK_VERSION, &b);
+	exporter_publish(x->exporter, b.s, b.len);
+}
+
+static void on_metrics_tick(void *ud)
+{
+	struct ctx *x = ud;
+	long ms = x->app.cfg.refresh_ms;
+
+	publish_metrics(x);
+	x->metrics_timer = loop_timer_add(x->app.loop, (uint64_t)(ms > 0 && ms < 1000 ? ms : 1000), on_metrics_tick, x);
+}
+
+static int st_metrics_up(struct ctx *x, char *err, size_t errlen)
+{
+	if (!x->opt.metrics_addr)
+		return 0;
+	x->exporter = exporter_start(x->opt.metrics_addr, err, errlen);
+	if (!x->exporter)
+		return -1;
+	on_metrics_tick(x);
+	return 0;
+}
+
+static void st_metrics_down(struct ctx *x)
+{
+	if (!x->exporter)
+		return;
+	loop_timer_cancel(x->app.loop, x->metrics_timer);
+	exporter_stop(x->exporter);
+	x->exporter = NULL;
 }
 
 struct stage {
@@ -475,6 +546,7 @@ static const struct stage stages[] = {
 	{ "curl", st_curl_up, st_curl_down },
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
+	{ "metrics", st_metrics_up, st_metrics_down },
 	{ "explorer", st_explorer_up, st_explorer_down },
 	{ "wallet", st_wallet_up, st_wallet_down },
 	{ "panes", st_panes_up, st_panes_down },
@@ -516,7 +588,8 @@ static void run(struct ctx *x)
 			log_msg(LOG_ERROR, "event loop failed");
 			break;
 		}
-		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
+		/* In the terminal a hangup means the terminal is gone. */
+		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM) || loop_take_signal(SIGHUP))
 			app->quit = true;
 		if (loop_take_signal(SIGWINCH))
 			screen_resize(app);
@@ -526,6 +599,88 @@ static void run(struct ctx *x)
 			screen_draw(app);
 			note_first_full_frame(x);
 		}
+	}
+}
+
+/* Two node definitions that talk to the same node the same way (a reload keeps such a node's history). */
+static bool same_node(const struct config_node *a, const struct config_node *b)
+{
+	bool same = strcmp(a->url, b->url) == 0 && !a->bearer == !b->bearer &&
+	            (!a->bearer || strcmp(a->bearer, b->bearer) == 0) && !a->ca_file == !b->ca_file &&
+	            (!a->ca_file || strcmp(a->ca_file, b->ca_file) == 0) && a->timeout_ms == b->timeout_ms &&
+	            a->connections == b->connections && a->has_chain_id == b->has_chain_id &&
+	            a->chain_id == b->chain_id && a->nheaders == b->nheaders;
+
+	for (size_t i = 0; same && i < a->nheaders; i++)
+		same = strcmp(a->headers[i], b->headers[i]) == 0;
+	return same;
+}
+
+/*
+ * SIGHUP without a terminal: reads the config file again. A file that does
+ * not load is logged and the running configuration stays. Nodes gone or
+ * changed are dropped, new or changed ones added; unchanged nodes keep their
+ * history; alert thresholds and the hook apply at once. The refresh period
+ * and the log file stay as they were started.
+ */
+static void reload_config(struct ctx *x)
+{
+	struct config nc;
+	char err[512];
+	long refresh = x->app.cfg.refresh_ms;
+	char *log_path = x->app.cfg.log_path;
+
+	config_init(&nc);
+	if ((x->app.config_path[0] && config_load(&nc, x->app.config_path, err, sizeof(err)) != 0) ||
+	    config_apply_overrides(&nc, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err, sizeof(err)) != 0) {
+		log_msg(LOG_WARN, "reload: the configuration stays as it was: %s", err);
+		config_free(&nc);
+		return;
+	}
+	for (size_t i = fleet_count(x->app.fleet); i-- > 0;) {
+		const char *name = fleet_node(x->app.fleet, i)->name;
+		const struct config_node *old = config_node_named(&x->app.cfg, name);
+		const struct config_node *now = config_node_named(&nc, name);
+
+		if (!old || !now || !same_node(old, now))
+			fleet_remove_node(x->app.fleet, i);
+	}
+	/* The fleet reads thresholds and the hook through &x->app.cfg: swap the contents in place. */
+	nc.refresh_ms = refresh;
+	x->app.cfg.log_path = nc.log_path;
+	nc.log_path = log_path;
+	config_free(&x->app.cfg);
+	x->app.cfg = nc;
+	for (size_t i = 0; i < x->app.cfg.nnodes; i++) {
+		const struct config_node *cn = &x->app.cfg.nodes[i];
+		size_t k = 0;
+
+		while (k < fleet_count(x->app.fleet) && strcmp(fleet_node(x->app.fleet, k)->name, cn->name) != 0)
+			k++;
+		if (k == fleet_count(x->app.fleet) && fleet_add_node(x->app.fleet, cn, err, sizeof(err)) != 0)
+			log_msg(LOG_WARN, "reload: %s", err);
+		else
+			fleet_set_pinned(x->app.fleet, k, cn->pinned);
+	}
+	log_msg(LOG_INFO, "reload: %zu node(s) from %s", fleet_count(x->app.fleet),
+	        x->app.config_path[0] ? x->app.config_path : "the command line");
+}
+
+/* No terminal: the loop runs the fleet (alerts, hook) and the metrics until told to stop. */
+static void run_headless(struct ctx *x)
+{
+	struct app *app = &x->app;
+
+	log_msg(LOG_INFO, "running headless");
+	while (!app->quit) {
+		if (loop_run_once(app->loop, 1000) != 0) {
+			log_msg(LOG_ERROR, "event loop failed");
+			break;
+		}
+		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
+			app->quit = true;
+		else if (loop_take_signal(SIGHUP))
+			reload_config(x);
 	}
 }
 
@@ -553,7 +708,9 @@ int main(int argc, char **argv)
 		if (stages[up].up(&x, err, sizeof(err)) != 0)
 			break;
 	}
-	if (up == NSTAGES)
+	if (up == NSTAGES && x.opt.headless)
+		run_headless(&x);
+	else if (up == NSTAGES)
 		run(&x);
 	while (up-- > 0)
 		stages[up].down(&x);
