@@ -105,40 +105,45 @@ static void micro_short(struct sbuf *out, uint64_t v)
 
 /* Which series a node has for each gauge: false leaves the series out. */
 typedef bool (*has_fn)(const struct fleet_node *n);
-typedef uint64_t (*val_fn)(const struct fleet_node *n, uint64_t now_s);
+typedef uint64_t (*val_fn)(const struct fleet_node *n, const struct metrics_now *t);
 
 static bool has_head(const struct fleet_node *n) { return n->has_head; }
-static uint64_t v_head(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->head_number; }
-static uint64_t v_age(const struct fleet_node *n, uint64_t now_s)
+static uint64_t v_head(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->head_number; }
+static uint64_t v_age(const struct fleet_node *n, const struct metrics_now *t)
 {
-	return now_s > n->head_time ? now_s - n->head_time : 0;
+	return t->wall_s > n->head_time ? t->wall_s - n->head_time : 0;
+}
+static bool has_seen_change(const struct fleet_node *n) { return n->has_head && n->head_changed_ms; }
+static uint64_t v_unchanged(const struct fleet_node *n, const struct metrics_now *t)
+{
+	return t->mono_ms > n->head_changed_ms ? (t->mono_ms - n->head_changed_ms) / 1000 : 0;
 }
 static bool has_lag(const struct fleet_node *n) { return n->has_lag; }
-static uint64_t v_lag(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->lag_blocks; }
+static uint64_t v_lag(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->lag_blocks; }
 static bool answered(const struct fleet_node *n) { return n->conn == CONN_UP; }
-static uint64_t v_fork(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->forked; }
+static uint64_t v_fork(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->forked; }
 static bool has_sync(const struct fleet_node *n) { return n->syncing_cap == CAP_YES; }
-static uint64_t v_syncing(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->syncing; }
+static uint64_t v_syncing(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->syncing; }
 static bool has_peers(const struct fleet_node *n) { return n->peers_cap == CAP_YES; }
-static uint64_t v_peers(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->peers; }
+static uint64_t v_peers(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->peers; }
 static bool has_pool(const struct fleet_node *n) { return n->txpool_cap == CAP_YES || n->txpool_from_pending; }
 static bool has_queued(const struct fleet_node *n) { return n->txpool_cap == CAP_YES && !n->txpool_from_pending; }
-static uint64_t v_pending(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->txpool_pending; }
-static uint64_t v_queued(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->txpool_queued; }
+static uint64_t v_pending(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->txpool_pending; }
+static uint64_t v_queued(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->txpool_queued; }
 static bool always(const struct fleet_node *n) { (void)n; return true; }
-static uint64_t v_up(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->conn == CONN_UP; }
-static uint64_t v_polls(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->polls_total; }
-static uint64_t v_fails(const struct fleet_node *n, uint64_t now_s)
+static uint64_t v_up(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->conn == CONN_UP; }
+static uint64_t v_polls(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->polls_total; }
+static uint64_t v_fails(const struct fleet_node *n, const struct metrics_now *t)
 {
-	(void)now_s;
+	(void)t;
 	return n->polls_total - n->polls_ok;
 }
 static bool has_chain(const struct fleet_node *n) { return n->has_chain_id; }
-static uint64_t v_chain(const struct fleet_node *n, uint64_t now_s) { (void)now_s; return n->chain_id; }
+static uint64_t v_chain(const struct fleet_node *n, const struct metrics_now *t) { (void)t; return n->chain_id; }
 static bool has_expected(const struct fleet_node *n) { return n->has_expected_chain_id; }
-static uint64_t v_expected(const struct fleet_node *n, uint64_t now_s)
+static uint64_t v_expected(const struct fleet_node *n, const struct metrics_now *t)
 {
-	(void)now_s;
+	(void)t;
 	return n->expected_chain_id;
 }
 
@@ -152,6 +157,9 @@ static const struct gauge {
 	{ "chaindeck_node_head_block", "gauge", "Number of the node's latest block.", has_head, v_head },
 	{ "chaindeck_node_head_age_seconds", "gauge", "Seconds since the timestamp of the node's latest block.",
 	  has_head, v_age },
+	{ "chaindeck_node_head_unchanged_seconds", "gauge",
+	  "Seconds since chaindeck last saw the node's head number change (the stall alert's measure).",
+	  has_seen_change, v_unchanged },
 	{ "chaindeck_node_lag_blocks", "gauge", "Blocks behind the highest head among nodes on the same chain.",
 	  has_lag, v_lag },
 	{ "chaindeck_node_fork", "gauge",
@@ -172,13 +180,13 @@ static const struct gauge {
 	  has_expected, v_expected },
 };
 
-static void render_gauge(const struct gauge *g, const struct fleet_node *const *nodes, size_t n, uint64_t now_s,
-                         struct sbuf *out)
+static void render_gauge(const struct gauge *g, const struct fleet_node *const *nodes, size_t n,
+                         const struct metrics_now *t, struct sbuf *out)
 {
 	family(out, g->name, g->type, g->help);
 	for (size_t i = 0; i < n; i++) {
 		if (g->has(nodes[i]))
-			sample_u64(out, g->name, nodes[i], g->val(nodes[i], now_s));
+			sample_u64(out, g->name, nodes[i], g->val(nodes[i], t));
 	}
 }
 
@@ -259,15 +267,15 @@ static void render_alerts(const struct fleet_node *const *nodes, size_t n, struc
 	}
 }
 
-void metrics_render(const struct fleet_node *const *nodes, size_t n, uint64_t now_s, const char *version,
-                    struct sbuf *out)
+void metrics_render(const struct fleet_node *const *nodes, size_t n, const struct metrics_now *t,
+                    const char *version, struct sbuf *out)
 {
 	family(out, "chaindeck_build_info", "gauge", "Always 1; the version of chaindeck serving these metrics.");
 	sbuf_str(out, "chaindeck_build_info{version=\"");
 	metrics_escape_label(out, version);
 	sbuf_str(out, "\"} 1\n");
 	for (size_t g = 0; g < sizeof(gauges) / sizeof(gauges[0]); g++) {
-		render_gauge(&gauges[g], nodes, n, now_s, out);
+		render_gauge(&gauges[g], nodes, n, t, out);
 		if (strcmp(gauges[g].name, "chaindeck_node_syncing") == 0)
 			render_sync_ratio(nodes, n, out);
 	}
@@ -276,12 +284,13 @@ void metrics_render(const struct fleet_node *const *nodes, size_t n, uint64_t no
 	render_alerts(nodes, n, out);
 }
 
-void metrics_render_fleet(const struct fleet *f, uint64_t now_s, const char *version, struct sbuf *out)
+void metrics_render_fleet(const struct fleet *f, const struct metrics_now *t, const char *version,
+                          struct sbuf *out)
 {
 	size_t n = fleet_count(f);
 	const struct fleet_node *views[n ? n : 1];
 
 	for (size_t i = 0; i < n; i++)
 		views[i] = fleet_node(f, i);
-	metrics_render(views, n, now_s, version, out);
+	metrics_render(views, n, t, version, out);
 }

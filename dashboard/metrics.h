@@ -24,13 +24,17 @@
 /* Appends s escaped as a label value (without the surrounding quotes). */
 void metrics_escape_label(struct sbuf *out, const char *s);
 
-/*
- * Appends the exposition of nodes[0..n) at wall-clock now_s (unix seconds,
- * for ages), with chaindeck_build_info{version=version}.
- */
-void metrics_render(const struct fleet_node *const *nodes, size_t n, uint64_t now_s, const char *version,
-                    struct sbuf *out);
+/* The moment of a rendering: ages are against the wall clock, the stall measure against the loop's. */
+struct metrics_now {
+	uint64_t wall_s;  /* unix seconds */
+	uint64_t mono_ms; /* loop_now_ms() */
+};
+
+/* Appends the exposition of nodes[0..n) at t, with chaindeck_build_info{version=version}. */
+void metrics_render(const struct fleet_node *const *nodes, size_t n, const struct metrics_now *t,
+                    const char *version, struct sbuf *out);
 /* The same over a live fleet. */
-void metrics_render_fleet(const struct fleet *f, uint64_t now_s, const char *version, struct sbuf *out);
+void metrics_render_fleet(const struct fleet *f, const struct metrics_now *t, const char *version,
+                          struct sbuf *out);
 
 #endif

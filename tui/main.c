@@ -499,8 +499,9 @@ static void st_screen_down(struct ctx *x)
 static void publish_metrics(struct ctx *x)
 {
 	struct sbuf b = { 0 };
+	struct metrics_now t = { .wall_s = (uint64_t)time(NULL), .mono_ms = loop_now_ms() };
 
-	metrics_render_fleet(x->app.fleet, (uint64_t)time(NULL), CHAINDECK_VERSION, &b);
+	metrics_render_fleet(x->app.fleet, &t, CHAINDECK_VERSION, &b);
 	exporter_publish(x->exporter, b.s, b.len);
 }
 

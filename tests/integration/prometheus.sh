@@ -4,7 +4,8 @@
 # every second; its HTTP API must answer chaindeck_node_head_block with the heads `cast block-number`
 # reads from the nodes, and the node names exactly as configured (quotes and backslashes included,
 # which proves the label escaping against Prometheus's own parser). Then: SIGHUP reloads the config
-# (a node added, a broken file refused), a non-loopback address is warned about, a bad address is
+# (a node added, a broken file refused), the shipped rules (examples/prometheus) loaded into that
+# Prometheus fire for a node that is down and for no other, a non-loopback address is warned about, a bad address is
 # refused, SIGTERM stops cleanly.
 set -u
 . "$(dirname "$0")/../lib/node.sh"
@@ -35,6 +36,8 @@ refresh = 200
 url = $url_a
 [node "b"]
 url = $url_b
+[node "dead"]
+url = http://127.0.0.1:$(free_port)
 INI
 chmod 600 "$dir/config.ini"
 
@@ -61,6 +64,12 @@ t_ok "no warning for a loopback address" bash -c "! grep -q 'not a loopback' '$l
 metrics >"$dir/scrape.txt"
 if promtool check metrics <"$dir/scrape.txt" >"$dir/lint.txt" 2>&1; then t_pass "promtool check metrics accepts a live scrape"
 else t_fail "promtool check metrics accepts a live scrape" "$(head -5 "$dir/lint.txt")"; fi
+missing=()
+for m in $(grep -o 'chaindeck_[a-z_]*' examples/prometheus/chaindeck.rules.yml | sort -u); do
+	grep -q "^# TYPE $m " "$dir/scrape.txt" || missing+=("$m")
+done
+[ ${#missing[@]} -eq 0 ] && t_pass "every metric the shipped rules use is exported" ||
+	t_fail "every metric the shipped rules use is exported" "missing: ${missing[*]}"
 t_ok "no URL in the exposition" bash -c "! grep -q '127.0.0.1:$ANVIL_PORT\|http://' '$dir/scrape.txt'"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/nope")
 [ "$code" = 404 ] && t_pass "other paths answer 404" || t_fail "other paths answer 404" "got $code"
@@ -71,6 +80,8 @@ cat >"$dir/prometheus.yml" <<YML
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - $CHAINDECK_ROOT/examples/prometheus/chaindeck.rules.yml
 scrape_configs:
   - job_name: chaindeck
     static_configs:
@@ -123,6 +134,23 @@ cnt=$(query 'sum(chaindeck_node_rpc_latency_seconds_count) > 0' | cut -f2)
 [ -n "$cnt" ] && t_pass "the rpc latency histogram counts polls ($cnt)" || t_fail "the rpc latency histogram counts polls" "no answer"
 bi=$(query 'chaindeck_build_info' | wc -l)
 [ "$bi" = 1 ] && t_pass "chaindeck_build_info is scraped" || t_fail "chaindeck_build_info is scraped" "$bi series"
+
+# firing alerts as "ALERTNAME<TAB>NODE", sorted
+firing() {
+	curl -s --max-time 5 "http://127.0.0.1:$pport/api/v1/alerts" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+for a in d.get("data", {}).get("alerts", []):
+    if a.get("state") == "firing":
+        print(a["labels"].get("alertname", "") + "\t" + a["labels"].get("node", ""))
+' | LC_ALL=C sort
+}
+down_fires() { last_got=$(firing); [ "$last_got" = "$(printf 'ChaindeckNodeDown\tdead')" ]; }
+if wait_for alert 20 down_fires; then t_pass "the shipped rules in Prometheus: ChaindeckNodeDown fires for the dead node, nothing else fires"
+else t_fail "the shipped rules fire ChaindeckNodeDown for the dead node only" "firing: [$last_got]"; fi
 
 # ---- SIGHUP: reload ----
 anvil_start; url_c=$ANVIL_URL

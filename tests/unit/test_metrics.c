@@ -57,8 +57,9 @@ static int promtool_check(const char *text, char *out, size_t cap)
 static char *render(struct fleet_node **nodes, size_t n)
 {
 	struct sbuf b = { 0 };
+	struct metrics_now t = { .wall_s = 1010, .mono_ms = 500000 };
 
-	metrics_render((const struct fleet_node *const *)nodes, n, 1010, "1.2.3", &b);
+	metrics_render((const struct fleet_node *const *)nodes, n, &t, "1.2.3", &b);
 	return b.s;
 }
 
@@ -143,10 +144,12 @@ static void figures_and_alerts(void)
 	n->polls_total = 10;
 	n->polls_ok = 8;
 	n->conditions = (1u << ALERT_LAG) | (1u << ALERT_FORK);
+	n->head_changed_ms = 425000;
 	text = render(&n, 1);
 	CHECK(promtool_check(text, said, sizeof(said)) == 0);
 	CHECK(strstr(text, "chaindeck_build_info{version=\"1.2.3\"} 1\n"));
 	CHECK(strstr(text, "chaindeck_node_head_age_seconds{node=\"a\",chain_id=\"1\"} 10\n"));
+	CHECK(strstr(text, "chaindeck_node_head_unchanged_seconds{node=\"a\",chain_id=\"1\"} 75\n"));
 	CHECK(strstr(text, "chaindeck_node_peers{node=\"a\",chain_id=\"1\"} 25\n"));
 	CHECK(strstr(text, "chaindeck_node_lag_blocks{node=\"a\",chain_id=\"1\"} 7\n"));
 	CHECK(strstr(text, "chaindeck_node_fork{node=\"a\",chain_id=\"1\"} 1\n"));
