@@ -114,14 +114,41 @@ bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32])
 	return false;
 }
 
+/* Index into leaders[0..*nleaders) of chain's entry, added (leader SIZE_MAX) when new. */
+static size_t chain_slot(size_t *leaders, uint64_t *chains, size_t *nleaders, uint64_t chain)
+{
+	for (size_t c = 0; c < *nleaders; c++) {
+		if (chains[c] == chain)
+			return c;
+	}
+	chains[*nleaders] = chain;
+	leaders[*nleaders] = SIZE_MAX;
+	return (*nleaders)++;
+}
+
 void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leader, uint64_t *need_height)
 {
+	/* Each chain's leader first, in one pass: this runs after every answer, so it must not be O(n^2). */
+	size_t *leaders = xcalloc(n ? n : 1, sizeof(*leaders)), nleaders = 0;
+	uint64_t *chains = xcalloc(n ? n : 1, sizeof(*chains));
+
+	for (size_t j = 0; j < n; j++) {
+		struct fleet_node *b = nodes[j];
+		size_t c;
+
+		if (b->conn != CONN_UP || !b->has_head || !b->has_chain_id)
+			continue;
+		/* The leader of a chain: the highest head among answering nodes (first in order on ties). */
+		c = chain_slot(leaders, chains, &nleaders, b->chain_id);
+		if (leaders[c] == SIZE_MAX || b->head_number > nodes[leaders[c]]->head_number)
+			leaders[c] = j;
+	}
 	*need_leader = SIZE_MAX;
 	*need_height = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct fleet_node *a = nodes[i];
-		struct fleet_node *leader = NULL;
-		size_t leader_i = SIZE_MAX;
+		struct fleet_node *leader;
+		size_t leader_i;
 		uint8_t h[32];
 
 		a->has_lag = false;
@@ -129,17 +156,8 @@ void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leade
 			a->forked = false;
 			continue;
 		}
-		/* The leader of a's chain: the highest head among answering nodes (first in order on ties). */
-		for (size_t j = 0; j < n; j++) {
-			struct fleet_node *b = nodes[j];
-
-			if (b->conn != CONN_UP || !b->has_head || !b->has_chain_id || b->chain_id != a->chain_id)
-				continue;
-			if (!leader || b->head_number > leader->head_number) {
-				leader = b;
-				leader_i = j;
-			}
-		}
+		leader_i = leaders[chain_slot(leaders, chains, &nleaders, a->chain_id)];
+		leader = nodes[leader_i];
 		a->has_lag = true;
 		a->lag_blocks = leader->head_number - a->head_number;
 		a->lag_s = leader->head_time > a->head_time ? leader->head_time - a->head_time : 0;
@@ -160,6 +178,8 @@ void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leade
 			snprintf(a->fork_with, sizeof(a->fork_with), "%s", leader->name);
 		}
 	}
+	free(leaders);
+	free(chains);
 }
 
 void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool resolved,
