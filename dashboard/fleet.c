@@ -88,6 +88,7 @@ struct fleet {
 	uint64_t alert_seq;
 	pid_t hooks[MAX_HOOKS];
 	size_t nhooks;
+	struct prop_table *prop;      /* first report of each block hash */
 };
 
 static void notify(struct fleet *f)
@@ -318,6 +319,26 @@ static void sanitize_into(char *dst, size_t cap, const cJSON *s)
 		dst[0] = '\0';
 }
 
+/* A new head hash: its first report, and n's delay to it (not for a first head after start or recovery). */
+static void note_propagation(struct node_rt *n, const struct eth_block *b)
+{
+	struct fleet *f = n->fleet;
+	struct fleet_node *v = &n->view;
+	struct timespec ts;
+	size_t others = 0;
+
+	if (!v->has_chain_id)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_node *o = &f->nodes[i]->view;
+
+		others += o != v && o->conn == CONN_UP && o->has_chain_id && o->chain_id == v->chain_id;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	prop_note(f->prop, &v->prop, v->chain_id, b->hash, b->timestamp, others, v->has_head && v->conn == CONN_UP,
+	          loop_now_ms(), (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
 static void take_block(struct node_rt *n, const cJSON *result)
 {
 	struct fleet_node *v = &n->view;
@@ -340,6 +361,7 @@ static void take_block(struct node_rt *n, const cJSON *result)
 			v->head_changed_ms = loop_now_ms();
 		memcpy(h.hash, b.hash, sizeof(h.hash));
 		fleet_note_head(v, &h);
+		note_propagation(n, &b);
 		if (b.gas_limit)
 			stats_ring_push(&v->gas_used_ppm, b.gas_used * 1000000 / b.gas_limit);
 	}
@@ -913,6 +935,7 @@ struct fleet *fleet_new(struct loop *loop, const struct config *cfg, void (*chan
 	f->loop = loop;
 	f->cfg = cfg;
 	f->focus = SIZE_MAX;
+	f->prop = prop_table_new();
 	f->refresh_ms = cfg->refresh_ms > 0 ? (uint64_t)cfg->refresh_ms : 1000;
 	f->changed = changed;
 	f->ud = ud;
@@ -939,6 +962,7 @@ void fleet_free(struct fleet *f)
 	for (size_t i = 0; i < f->n; i++)
 		node_free(f->nodes[i]);
 	reap_hooks(f);
+	prop_table_free(f->prop);
 	free(f->nodes);
 	free(f);
 }

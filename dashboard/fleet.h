@@ -22,6 +22,7 @@
 #include "common/loop.h"
 #include "common/stats.h"
 #include "common/u256.h"
+#include "dashboard/propagation.h"
 
 /* Whether a node offers a piece of information. */
 enum fleet_cap {
@@ -152,6 +153,7 @@ struct fleet_node {
 	 * the last slot counts those above every bound) and the sum of their latencies. */
 	uint64_t latency_bucket[FLEET_LAT_BUCKETS + 1];
 	uint64_t latency_sum_us;
+	struct fleet_prop prop;         /* block propagation delays (dashboard/propagation.h) */
 	struct fleet_head recent[FLEET_RECENT]; /* heads seen, newest at recent_head - 1 */
 	size_t recent_head, nrecent;
 
@@ -260,6 +262,7 @@ enum fleet_col {
 	COL_POOL,
 	COL_FEE,
 	COL_STATUS,
+	COL_PROP,      /* propagation delay: last/p50/p95 */
 	COL_COUNT
 };
 /*

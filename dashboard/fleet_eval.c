@@ -280,6 +280,8 @@ static bool num_key(const struct fleet_node *n, enum fleet_col col, uint64_t *k)
 		if (n->gas_price_cap == CAP_YES)
 			return fee_key(n->gas_price, k);
 		return false;
+	case COL_PROP:
+		return prop_percentile(&n->prop, 50, k);
 	case COL_STATUS:
 		/* Worst first when descending: down, flagged, connecting, up. */
 		*k = n->conn == CONN_DOWN ? 3 : n->conditions ? 2 : n->conn == CONN_CONNECTING ? 1 : 0;

@@ -253,6 +253,45 @@ static void render_latency(const struct fleet_node *const *nodes, size_t n, stru
 	}
 }
 
+static void render_propagation(const struct fleet_node *const *nodes, size_t n, struct sbuf *out)
+{
+	static const char *const rel[PROP_KINDS] = { [PROP_NETWORK] = "first_report",
+		                                     [PROP_TIMESTAMP] = "block_timestamp" };
+
+	family(out, "chaindeck_node_propagation_seconds", "histogram",
+	       "Delay from the first report of a block by a node of the chain to this node's report "
+	       "(relative_to=\"first_report\"), or, for a node alone on its chain, from the block's timestamp "
+	       "(relative_to=\"block_timestamp\"). Resolution: the poll period.");
+	for (size_t i = 0; i < n; i++) {
+		const struct fleet_prop *p = &nodes[i]->prop;
+
+		for (int k = 0; k < PROP_KINDS; k++) {
+			uint64_t cum = 0, total = 0;
+
+			for (size_t b = 0; b <= PROP_BUCKETS; b++)
+				total += p->bucket[k][b];
+			if (!total)
+				continue;
+			for (size_t b = 0; b <= PROP_BUCKETS; b++) {
+				cum += p->bucket[k][b];
+				series_open(out, "chaindeck_node_propagation_seconds_bucket", nodes[i]);
+				addf(out, ",relative_to=\"%s\",le=\"", rel[k]);
+				if (b < PROP_BUCKETS)
+					micro_short(out, (uint64_t)prop_bounds_ms[b] * 1000);
+				else
+					sbuf_str(out, "+Inf");
+				addf(out, "\"} %" PRIu64 "\n", cum);
+			}
+			series_open(out, "chaindeck_node_propagation_seconds_sum", nodes[i]);
+			addf(out, ",relative_to=\"%s\"} ", rel[k]);
+			micro(out, p->sum_ms[k] * 1000);
+			sbuf_str(out, "\n");
+			series_open(out, "chaindeck_node_propagation_seconds_count", nodes[i]);
+			addf(out, ",relative_to=\"%s\"} %" PRIu64 "\n", rel[k], cum);
+		}
+	}
+}
+
 static void render_alerts(const struct fleet_node *const *nodes, size_t n, struct sbuf *out)
 {
 	static const char name[] = "chaindeck_alert_active";
@@ -281,6 +320,7 @@ void metrics_render(const struct fleet_node *const *nodes, size_t n, const struc
 	}
 	render_base_fee(nodes, n, out);
 	render_latency(nodes, n, out);
+	render_propagation(nodes, n, out);
 	render_alerts(nodes, n, out);
 }
 

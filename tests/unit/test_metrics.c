@@ -187,6 +187,31 @@ static void latency_histogram_is_cumulative(void)
 	free(n);
 }
 
+static void propagation_histogram_per_reference(void)
+{
+	struct fleet_node *n[2] = { mk("b", 1, 10), mk("solo", 999, 5) };
+	char *text, said[4096];
+
+	n[0]->prop.bucket[PROP_NETWORK][0] = 1;  /* <= 0.1 s */
+	n[0]->prop.bucket[PROP_NETWORK][4] = 2;  /* <= 2 s */
+	n[0]->prop.sum_ms[PROP_NETWORK] = 3100;
+	n[1]->prop.bucket[PROP_TIMESTAMP][7] = 1; /* <= 30 s */
+	n[1]->prop.sum_ms[PROP_TIMESTAMP] = 29500;
+	text = render(n, 2);
+	CHECK_MSG(promtool_check(text, said, sizeof(said)) == 0, "%s", said);
+	CHECK(strstr(text, "# TYPE chaindeck_node_propagation_seconds histogram\n"));
+	CHECK(strstr(text, "chaindeck_node_propagation_seconds_bucket{node=\"b\",chain_id=\"1\",relative_to=\"first_report\",le=\"0.1\"} 1\n"));
+	CHECK(strstr(text, "chaindeck_node_propagation_seconds_bucket{node=\"b\",chain_id=\"1\",relative_to=\"first_report\",le=\"1\"} 1\n"));
+	CHECK(strstr(text, "chaindeck_node_propagation_seconds_bucket{node=\"b\",chain_id=\"1\",relative_to=\"first_report\",le=\"2\"} 3\n"));
+	CHECK(strstr(text, "chaindeck_node_propagation_seconds_sum{node=\"b\",chain_id=\"1\",relative_to=\"first_report\"} 3.100000\n"));
+	CHECK(strstr(text, "chaindeck_node_propagation_seconds_count{node=\"solo\",chain_id=\"999\",relative_to=\"block_timestamp\"} 1\n"));
+	CHECK(!strstr(text, "relative_to=\"block_timestamp\",le=\"0.1\"} 0\nchaindeck_node_propagation_seconds_bucket{node=\"b\""));
+	CHECK(!strstr(text, "{node=\"solo\",chain_id=\"999\",relative_to=\"first_report\""));
+	free(text);
+	free(n[0]);
+	free(n[1]);
+}
+
 static void many_nodes_pass_promtool(void)
 {
 	enum { N = 300 };
@@ -214,6 +239,7 @@ static const struct test_case cases[] = {
 	{ "unknown_figures_have_no_series", unknown_figures_have_no_series },
 	{ "figures_and_alerts", figures_and_alerts },
 	{ "latency_histogram_is_cumulative", latency_histogram_is_cumulative },
+	{ "propagation_histogram_per_reference", propagation_histogram_per_reference },
 	{ "many_nodes_pass_promtool", many_nodes_pass_promtool },
 };
 
