@@ -94,6 +94,7 @@ static void node_free(struct config_node *n)
 		free_secret(n->headers[i]);
 	free(n->headers);
 	free(n->ca_file);
+	free_secret(n->metrics_url);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -108,6 +109,7 @@ static void node_copy(struct config_node *dst, const struct config_node *src)
 	for (size_t i = 0; i < src->nheaders; i++)
 		dst->headers[i] = xstrdup(src->headers[i]);
 	dst->ca_file = xstrdup(src->ca_file);
+	dst->metrics_url = xstrdup(src->metrics_url);
 	dst->timeout_ms = src->timeout_ms;
 	dst->connections = src->connections;
 	dst->has_chain_id = src->has_chain_id;
@@ -388,7 +390,7 @@ enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE };
 enum key_id {
 	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
 	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
-	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
+	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED, K_METRICS_URL,
 };
 
 struct key_def {
@@ -417,6 +419,7 @@ static const struct key_def keys[] = {
 	{ "connections", SEC_NODE, K_CONNECTIONS, false },
 	{ "chain_id", SEC_NODE, K_CHAIN_ID, false },
 	{ "pinned", SEC_NODE, K_PINNED, false },
+	{ "metrics_url", SEC_NODE, K_METRICS_URL, false },
 };
 
 struct parser {
@@ -823,6 +826,17 @@ static int apply_node_key(struct parser *p, enum key_id id, char *v)
 		if (parse_bool(v, &n->pinned) != 0)
 			return perr(p, "pinned must be yes or no");
 		return 0;
+	case K_METRICS_URL: {
+		struct url u;
+
+		if (url_parse(v, &u, &why) != 0)
+			return perr(p, "metrics_url: %s", why);
+		rc = u.scheme == URL_IPC;
+		url_free(&u);
+		if (rc)
+			return perr(p, "metrics_url must be an http:// or https:// URL");
+		return set_string(&n->metrics_url, xstrdup(v), true);
+	}
 	default:
 		break;
 	}
@@ -1168,6 +1182,8 @@ static void render(const struct config *cfg, struct sbuf *b)
 			put_kv(b, "header", n->headers[h]);
 		if (n->ca_file)
 			put_kv(b, "ca", n->ca_file);
+		if (n->metrics_url)
+			put_kv(b, "metrics_url", n->metrics_url);
 		if (n->timeout_ms > 0)
 			put_num(b, "timeout", n->timeout_ms);
 		if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)

@@ -28,6 +28,7 @@
  *     connections = 4           ; 1..16
  *     chain_id = 1              ; expected chain: decimal or 0x-hex, 1..2^63
  *     pinned = yes              ; yes|no (also on|off, true|false)
+ *     metrics_url = http://127.0.0.1:6060/debug/metrics/prometheus  ; the node's own metrics
  *
  * Values may be written "quoted" (escapes \" and \\); an unquoted value ends at
  * a ';' or '#' that starts it or follows white space. Unknown sections and keys,
@@ -80,6 +81,7 @@ struct config_node {
 	bool has_chain_id;  /* chain_id = N: the chain this node must be on (a mismatch is flagged) */
 	uint64_t chain_id;
 	bool pinned;        /* pinned = yes: kept at the top of the fleet grid */
+	char *metrics_url;  /* the node's own Prometheus endpoint (http/https), or NULL; may hold credentials */
 };
 
 struct config {

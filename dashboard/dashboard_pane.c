@@ -690,6 +690,64 @@ static int row_prop_hist(struct app *app, WINDOW *w, int y, int max_y, const str
 	return y;
 }
 
+/* The node's own process figures (metrics_url): uptime, CPU, memory. */
+static enum tui_style detail_process(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                     char *buf, size_t cap)
+{
+	const struct fleet_own *o = &n->own;
+	uint64_t now = (uint64_t)time(NULL);
+	char up[48] = "", cpu[48] = "", mem[48] = "";
+	size_t k;
+
+	(void)app;
+	if (!o->scrapes) {
+		snprintf(buf, cap, "%s", o->error[0] ? o->error : "asking its metrics endpoint...");
+		return o->error[0] ? STYLE_WARN : STYLE_DIM;
+	}
+	if (o->has_start)
+		snprintf(up, sizeof(up), "running for %s", fmt_duration(mem, sizeof(mem), now > o->start_s ? now - o->start_s : 0));
+	if (o->has_cpu_share)
+		snprintf(cpu, sizeof(cpu), "CPU %llu.%llu %%", (unsigned long long)(o->cpu_permille / 10),
+		         (unsigned long long)(o->cpu_permille % 10));
+	mem[0] = '\0';
+	if (o->has_rss)
+		snprintf(mem, sizeof(mem), "memory %llu MiB", (unsigned long long)(o->rss_bytes >> 20));
+	k = (size_t)snprintf(buf, cap, "%s", up[0] ? up : "no process_start_time_seconds");
+	if (cpu[0] && k < cap)
+		k += (size_t)snprintf(buf + k, cap - k, ", %s", cpu);
+	if (mem[0] && k < cap)
+		k += (size_t)snprintf(buf + k, cap - k, ", %s", mem);
+	if (!o->ok && k < cap)
+		snprintf(buf + k, cap - k, "  (last scrape failed: %s)", o->error);
+	return o->ok ? st : STYLE_WARN;
+}
+
+/* What the client's own metrics say about peers and head, beside the JSON-RPC figures. */
+static enum tui_style detail_client_says(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                         char *buf, size_t cap)
+{
+	const struct fleet_own *o = &n->own;
+	char a[48], b[48];
+	size_t k = 0;
+
+	(void)app;
+	if (!o->has_peers && !o->has_head) {
+		snprintf(buf, cap, "%s", o->scrapes ? "no peer or head figure among its metrics" : "-");
+		return STYLE_DIM;
+	}
+	if (o->has_peers) {
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)n->peers);
+		k += (size_t)snprintf(buf + k, cap - k, "peers %llu (JSON-RPC %s)", (unsigned long long)o->peers,
+		                      n->peers_cap == CAP_YES ? a : "n/a");
+	}
+	if (o->has_head && k < cap) {
+		snprintf(b, sizeof(b), "#%s", fmt_count(a, sizeof(a), n->head_number));
+		snprintf(buf + k, cap - k, "%shead #%s (JSON-RPC %s)", k ? ", " : "", fmt_count(a, sizeof(a), o->head),
+		         n->has_head ? b : "-");
+	}
+	return st;
+}
+
 struct detail_row {
 	const char *label;
 	detail_text_fn text;
@@ -718,6 +776,7 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 		{ "Gas price", detail_gas_price }, { "Base fee", detail_base_fee }, { "Txpool", detail_txpool },
 	};
 	static const struct detail_row mining[] = { { "Mining", detail_mining } };
+	static const struct detail_row own[] = { { "Process", detail_process }, { "Own says", detail_client_says } };
 	enum tui_style st = n->conn == CONN_UP ? STYLE_NORMAL : STYLE_DIM; /* last known values when down */
 	char line[256];
 	int y = 0, rows = getmaxy(w);
@@ -735,6 +794,8 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	y = draw_detail_rows(app, w, y, n, st, health, sizeof(health) / sizeof(health[0]));
 	if (n->pow && y < rows - 1)
 		y = draw_detail_rows(app, w, y, n, st, mining, 1);
+	if (n->own.configured && y < rows - 2)
+		y = draw_detail_rows(app, w, y, n, st, own, 2);
 	if (y < rows - 1)
 		row_offers(app, w, y++, n);
 	if (y < rows - 1)

@@ -71,6 +71,7 @@ struct node_rt {
 	int slot[POLL_MAX];           /* batch index of each polls[] row in the poll in flight, -1 if not asked */
 	struct sync_sample sync[SYNC_SAMPLES];
 	size_t nsync;
+	struct nodemetrics *own;      /* scraper of metrics_url, or NULL */
 };
 
 struct fleet {
@@ -95,6 +96,11 @@ static void notify(struct fleet *f)
 {
 	if (f->changed)
 		f->changed(f->ud);
+}
+
+static void notify_ud(void *f)
+{
+	notify(f);
 }
 
 static struct fleet_rules rules_of(const struct fleet *f)
@@ -852,6 +858,10 @@ static struct node_rt *node_new(struct fleet *f, const struct config_node *cn, c
 	n->view.pinned = cn->pinned;
 	n->view.has_expected_chain_id = cn->has_chain_id;
 	n->view.expected_chain_id = cn->chain_id;
+	/* The node's own metrics: ten refresh periods apart, at least a second. */
+	if (cn->metrics_url)
+		n->own = nodemetrics_new(f->loop, cn, f->refresh_ms * 10 > 1000 ? f->refresh_ms * 10 : 1000, &n->view.own,
+		                         notify_ud, f, err, errlen);
 	return n;
 }
 
@@ -859,6 +869,7 @@ static void node_free(struct node_rt *n)
 {
 	if (!n)
 		return;
+	nodemetrics_free(n->own);
 	rpc_client_free(n->rpc);
 	free(n);
 }

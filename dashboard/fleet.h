@@ -22,6 +22,7 @@
 #include "common/loop.h"
 #include "common/stats.h"
 #include "common/u256.h"
+#include "dashboard/nodemetrics.h"
 #include "dashboard/propagation.h"
 
 /* Whether a node offers a piece of information. */
@@ -154,6 +155,7 @@ struct fleet_node {
 	uint64_t latency_bucket[FLEET_LAT_BUCKETS + 1];
 	uint64_t latency_sum_us;
 	struct fleet_prop prop;         /* block propagation delays (dashboard/propagation.h) */
+	struct fleet_own own;           /* from the node's own metrics endpoint (dashboard/nodemetrics.h) */
 	struct fleet_head recent[FLEET_RECENT]; /* heads seen, newest at recent_head - 1 */
 	size_t recent_head, nrecent;
 
