@@ -610,7 +610,8 @@ static bool same_node(const struct config_node *a, const struct config_node *b)
 	            (!a->bearer || strcmp(a->bearer, b->bearer) == 0) && !a->ca_file == !b->ca_file &&
 	            (!a->ca_file || strcmp(a->ca_file, b->ca_file) == 0) && a->timeout_ms == b->timeout_ms &&
 	            a->connections == b->connections && a->has_chain_id == b->has_chain_id &&
-	            a->chain_id == b->chain_id && a->nheaders == b->nheaders;
+	            a->chain_id == b->chain_id && a->nheaders == b->nheaders && !a->metrics_url == !b->metrics_url &&
+	            (!a->metrics_url || strcmp(a->metrics_url, b->metrics_url) == 0);
 
 	for (size_t i = 0; same && i < a->nheaders; i++)
 		same = strcmp(a->headers[i], b->headers[i]) == 0;
