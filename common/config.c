@@ -25,7 +25,7 @@
 #include "common/xalloc.h"
 
 enum {
-	NAME_MAX_LEN = 64,   /* node names */
+	NAME_MAX_LEN = CONFIG_NAME_MAX,
 	ECHO_MAX = 40        /* longest key or section name quoted in a message */
 };
 
@@ -225,7 +225,7 @@ static int name_check(const char *name, const char **why)
 		return -1;
 	}
 	if (n > NAME_MAX_LEN) {
-		*why = "node name is longer than 64 bytes";
+		*why = "node name is longer than 63 bytes";
 		return -1;
 	}
 	if (has_ctrl(name)) {
@@ -344,8 +344,13 @@ int config_remove_node(struct config *cfg, const char *name)
 	return CD_OK;
 }
 
-/* The first line of a token file, trimmed. 0 or -1 with a message in why_buf. */
-static int read_bearer_file(const char *path, char **token, char *why_buf, size_t cap)
+/*
+ * The first line of a file holding a secret (a bearer token, a URL with a
+ * password), trimmed; what names the file in messages. 0 or -1 with a
+ * message in why_buf.
+ */
+static int read_secret_line(const char *path, const char *what, const char *noun, char **token, char *why_buf,
+			    size_t cap)
 {
 	char *buf, why[300];
 	size_t len, n, start = 0;
@@ -353,13 +358,13 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 	int rc = fsutil_read(path, 65536, FSUTIL_FOLLOW | FSUTIL_WIPE, &buf, &len, why, sizeof(why));
 
 	if (rc != CD_OK) {
-		snprintf(why_buf, cap, "cannot read bearer_file: %.200s", rc == CD_ENOTFOUND ? strerror(ENOENT) : why);
+		snprintf(why_buf, cap, "cannot read %s: %.200s", what, rc == CD_ENOTFOUND ? strerror(ENOENT) : why);
 		return -1;
 	}
 	for (n = 0; n < len && buf[n] != '\r' && buf[n] != '\n'; n++)
 		;
 	if (memchr(buf, '\0', n)) {
-		snprintf(why_buf, cap, "bearer_file has a NUL byte in its first line");
+		snprintf(why_buf, cap, "%s has a NUL byte in its first line", what);
 		fsutil_free_wiped(buf, len);
 		return -1;
 	}
@@ -368,7 +373,7 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 	while (start < n && is_space(buf[start]))
 		start++;
 	if (start == n) {
-		snprintf(why_buf, cap, "bearer_file has no token on its first line");
+		snprintf(why_buf, cap, "%s has no %s on its first line", what, noun);
 		fsutil_free_wiped(buf, len);
 		return -1;
 	}
@@ -377,10 +382,33 @@ static int read_bearer_file(const char *path, char **token, char *why_buf, size_
 	if (has_ctrl(*token)) {
 		free_secret(*token);
 		*token = NULL;
-		snprintf(why_buf, cap, "bearer_file token contains control characters");
+		snprintf(why_buf, cap, "%s: its first line contains control characters", what);
 		return -1;
 	}
 	return 0;
+}
+
+static int read_bearer_file(const char *path, char **token, char *why_buf, size_t cap)
+{
+	return read_secret_line(path, "bearer_file", "token", token, why_buf, cap);
+}
+
+int config_read_url_file(const char *path, char **url, char *err, size_t errlen)
+{
+	const char *why;
+	char msg[300];
+
+	if (read_secret_line(path, "the URL file", "URL", url, msg, sizeof(msg)) != 0) {
+		set_err(err, errlen, "%s", msg);
+		return CD_EIO;
+	}
+	if (url_check(*url, &why) != 0) {
+		free_secret(*url);
+		*url = NULL;
+		set_err(err, errlen, "the URL file: %s", why);
+		return CD_EINVAL;
+	}
+	return CD_OK;
 }
 
 /* ---- the parser -------------------------------------------------------- */
@@ -422,6 +450,16 @@ static const struct key_def keys[] = {
 	{ "metrics_url", SEC_NODE, K_METRICS_URL, false },
 };
 
+/* Where one node's section is in the text (config_edit_*): byte offsets. */
+struct section_span {
+	const char *name;           /* the node looked for */
+	bool found;
+	size_t start, end;          /* its header line .. the end of its last key line */
+	size_t last_key;            /* the start of its last key line */
+	bool has_pin;
+	size_t pin_start, pin_end;  /* its "pinned =" line */
+};
+
 struct parser {
 	struct config *cfg;
 	const char *file;
@@ -435,6 +473,9 @@ struct parser {
 	size_t node_line;
 	char *err;
 	size_t errlen;
+	size_t line_start, line_next; /* byte offsets of the current line and of the next one */
+	struct section_span *track;   /* config_edit_*: the section to locate, or NULL */
+	bool in_tracked;              /* the current section is that one */
 };
 
 static int perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -522,6 +563,7 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 
 	if ((rc = end_section(p)) != 0)
 		return rc;
+	p->in_tracked = false;
 	s++; /* '[' */
 	while (s < end && is_space(*s))
 		s++;
@@ -585,6 +627,13 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 	memset(&p->node, 0, sizeof(p->node));
 	p->node.name = name;
 	p->node.connections = CONFIG_CONNECTIONS;
+	if (p->track && strcmp(name, p->track->name) == 0) {
+		p->in_tracked = true;
+		p->track->found = true;
+		p->track->start = p->line_start;
+		p->track->end = p->line_next;
+		p->track->last_key = p->line_start;
+	}
 	return 0;
 }
 
@@ -925,15 +974,24 @@ static int parse_key_value(struct parser *p, const char *s, const char *end)
 	}
 	rc = apply_key(p, def, value);
 	free_secret(value);
+	if (rc == 0 && p->in_tracked) {
+		p->track->end = p->line_next;
+		p->track->last_key = p->line_start;
+		if (def->id == K_PINNED) {
+			p->track->has_pin = true;
+			p->track->pin_start = p->line_start;
+			p->track->pin_end = p->line_next;
+		}
+	}
 	return rc;
 }
 
 static int parse_into(struct config *cfg, const char *text, size_t len, const char *file,
-		      bool read_files, char *err, size_t errlen)
+		      bool read_files, struct section_span *track, char *err, size_t errlen)
 {
 	struct parser p = {
 		.cfg = cfg, .file = file ? file : "config", .read_files = read_files,
-		.err = err, .errlen = errlen,
+		.err = err, .errlen = errlen, .track = track,
 	};
 	const char *s = text, *end = text + len;
 	int rc = 0;
@@ -945,6 +1003,8 @@ static int parse_into(struct config *cfg, const char *text, size_t len, const ch
 		const char *lend = nl ? nl : end, *b = s, *e = lend;
 
 		p.line++;
+		p.line_start = (size_t)(s - text);
+		p.line_next = nl ? (size_t)(nl + 1 - text) : len;
 		if (memchr(s, '\0', (size_t)(lend - s))) {
 			rc = perr(&p, "NUL byte in line");
 			break;
@@ -985,7 +1045,7 @@ static int parse_atomic(struct config *cfg, const char *text, size_t len, const 
 		return CD_EINVAL;
 	}
 	config_copy(&tmp, cfg);
-	rc = parse_into(&tmp, text ? text : "", len, file, read_files, err, errlen);
+	rc = parse_into(&tmp, text ? text : "", len, file, read_files, NULL, err, errlen);
 	if (rc != 0) {
 		config_free(&tmp);
 		return rc;
@@ -1140,6 +1200,8 @@ static void put_num(struct sbuf *b, const char *key, long v)
 	put_kv(b, key, num);
 }
 
+static void render_node(struct sbuf *b, const struct config_node *n);
+
 static void render(const struct config *cfg, struct sbuf *b)
 {
 	sbuf_str(b, "# chaindeck configuration. Rewritten by chaindeck when nodes are added or removed.\n\n");
@@ -1164,39 +1226,44 @@ static void render(const struct config *cfg, struct sbuf *b)
 			put_kv(b, "hook", cfg->alert_hook);
 	}
 	for (size_t i = 0; i < cfg->nnodes; i++) {
-		const struct config_node *n = &cfg->nodes[i];
-
-		sbuf_str(b, "\n[node \"");
-		for (const char *s = n->name; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				sbuf_str(b, "\\");
-			sbuf_add(b, s, 1);
-		}
-		sbuf_str(b, "\"]\n");
-		put_kv(b, "url", n->url);
-		if (n->bearer_file)
-			put_kv(b, "bearer_file", n->bearer_file);
-		else if (n->bearer)
-			put_kv(b, "bearer", n->bearer);
-		for (size_t h = 0; h < n->nheaders; h++)
-			put_kv(b, "header", n->headers[h]);
-		if (n->ca_file)
-			put_kv(b, "ca", n->ca_file);
-		if (n->metrics_url)
-			put_kv(b, "metrics_url", n->metrics_url);
-		if (n->timeout_ms > 0)
-			put_num(b, "timeout", n->timeout_ms);
-		if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
-			put_num(b, "connections", n->connections);
-		if (n->has_chain_id) {
-			char num[32];
-
-			snprintf(num, sizeof(num), "%" PRIu64, n->chain_id);
-			put_kv(b, "chain_id", num);
-		}
-		if (n->pinned)
-			put_kv(b, "pinned", "yes");
+		sbuf_str(b, "\n");
+		render_node(b, &cfg->nodes[i]);
 	}
+}
+
+/* One [node "name"] section and its keys. */
+static void render_node(struct sbuf *b, const struct config_node *n)
+{
+	sbuf_str(b, "[node \"");
+	for (const char *s = n->name; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sbuf_str(b, "\\");
+		sbuf_add(b, s, 1);
+	}
+	sbuf_str(b, "\"]\n");
+	put_kv(b, "url", n->url);
+	if (n->bearer_file)
+		put_kv(b, "bearer_file", n->bearer_file);
+	else if (n->bearer)
+		put_kv(b, "bearer", n->bearer);
+	for (size_t h = 0; h < n->nheaders; h++)
+		put_kv(b, "header", n->headers[h]);
+	if (n->ca_file)
+		put_kv(b, "ca", n->ca_file);
+	if (n->metrics_url)
+		put_kv(b, "metrics_url", n->metrics_url);
+	if (n->timeout_ms > 0)
+		put_num(b, "timeout", n->timeout_ms);
+	if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
+		put_num(b, "connections", n->connections);
+	if (n->has_chain_id) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%" PRIu64, n->chain_id);
+		put_kv(b, "chain_id", num);
+	}
+	if (n->pinned)
+		put_kv(b, "pinned", "yes");
 }
 
 /* Checks what render() would write reads back: no value may break the file format. */
@@ -1264,4 +1331,201 @@ int config_save(const struct config *cfg, const char *path, char *err, size_t er
 	rc = fsutil_replace(path, b.s ? b.s : "", b.len, err, errlen);
 	free_secret(b.s);
 	return rc;
+}
+
+/* ---- editing the file in place ------------------------------------------- */
+
+const struct config_node *config_node_find(const struct config *cfg, const char *name)
+{
+	return name ? find_node(cfg, name) : NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+bool config_node_same(const struct config_node *a, const struct config_node *b)
+{
+	if (!same_str(a->name, b->name) || !same_str(a->url, b->url) || !same_str(a->bearer, b->bearer) ||
+	    !same_str(a->bearer_file, b->bearer_file) || !same_str(a->ca_file, b->ca_file) ||
+	    !same_str(a->metrics_url, b->metrics_url) || a->timeout_ms != b->timeout_ms || a->connections != b->connections || a->has_chain_id != b->has_chain_id ||
+	    (a->has_chain_id && a->chain_id != b->chain_id) || a->nheaders != b->nheaders)
+		return false;
+	for (size_t i = 0; i < a->nheaders; i++)
+		if (strcmp(a->headers[i], b->headers[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Parses text (no file read) and finds name's section in it. 0, or the parser's error. */
+static int locate(const char *text, size_t len, const char *file, const char *name, struct section_span *sp,
+		  char *err, size_t errlen)
+{
+	struct config cfg;
+	int rc;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->name = name;
+	config_init(&cfg);
+	rc = parse_into(&cfg, text ? text : "", text ? len : 0, file, false, sp, err, errlen);
+	config_free(&cfg);
+	return rc;
+}
+
+/* The edited text must still be a valid file; it goes to *out only then. */
+static int finish_edit(struct sbuf *b, const char *file, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	struct config cfg;
+	int rc;
+
+	sbuf_add(b, "", 0);
+	config_init(&cfg);
+	rc = parse_into(&cfg, b->s, b->len, file, false, NULL, err, errlen);
+	config_free(&cfg);
+	if (rc != 0) {
+		fsutil_free_wiped(b->s, b->len);
+		return rc;
+	}
+	*out = b->s;
+	*outlen = b->len;
+	return CD_OK;
+}
+
+/* Whether the line at text[at..] is empty or white space; *next is where the line after it starts. */
+static bool blank_line(const char *text, size_t len, size_t at, size_t *next)
+{
+	size_t i = at;
+
+	while (i < len && (is_space(text[i]) || text[i] == '\r'))
+		i++;
+	if (i < len && text[i] != '\n')
+		return false;
+	*next = i < len ? i + 1 : len;
+	return at < len;
+}
+
+int config_edit_add(const char *text, size_t len, const char *file, const struct config_node *node, char **out,
+		    size_t *outlen, char *err, size_t errlen)
+{
+	struct section_span sp;
+	struct sbuf b = { 0 };
+	const char *why;
+	int rc;
+
+	if (node_check(node, &why) != 0) {
+		set_err(err, errlen, "%s", why);
+		return CD_EINVAL;
+	}
+	if ((node->bearer_file && node->bearer_file[0] != '/') || (node->ca_file && node->ca_file[0] != '/')) {
+		set_err(err, errlen, "bearer_file and ca must be absolute paths");
+		return CD_EINVAL;
+	}
+	if ((rc = locate(text, len, file, node->name, &sp, err, errlen)) != 0)
+		return rc;
+	if (sp.found) {
+		set_err(err, errlen, "a node named '%s' already exists in %s", node->name, file);
+		return CD_EEXIST;
+	}
+	if (len > 0) {
+		sbuf_add(&b, text, len);
+		if (text[len - 1] != '\n')
+			sbuf_str(&b, "\n");
+		if (!(b.len >= 2 && b.s[b.len - 2] == '\n'))
+			sbuf_str(&b, "\n"); /* a blank line before the new section */
+	}
+	render_node(&b, node);
+	return finish_edit(&b, file, out, outlen, err, errlen);
+}
+
+int config_edit_remove(const char *text, size_t len, const char *file, const char *name, char **out,
+		       size_t *outlen, char *err, size_t errlen)
+{
+	struct section_span sp;
+	struct sbuf b = { 0 };
+	size_t from, to, next;
+	int rc;
+
+	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+		return rc;
+	if (!sp.found) {
+		set_err(err, errlen, "no node named '%s' in %s", name, file);
+		return CD_ENOTFOUND;
+	}
+	/* The section, and the blank lines after it; at the end of the file, the blank lines before it. */
+	from = sp.start;
+	to = sp.end;
+	while (blank_line(text, len, to, &next))
+		to = next;
+	if (to >= len) {
+		while (from > 0) {
+			size_t prev = from - 1;
+
+			while (prev > 0 && text[prev - 1] != '\n')
+				prev--;
+			if (!blank_line(text, len, prev, &next))
+				break;
+			from = prev;
+		}
+	}
+	sbuf_add(&b, text, from);
+	sbuf_add(&b, text + to, len - to);
+	return finish_edit(&b, file, out, outlen, err, errlen);
+}
+
+int config_edit_pin(const char *text, size_t len, const char *file, const char *name, bool pinned, char **out,
+		    size_t *outlen, char *err, size_t errlen)
+{
+	struct section_span sp;
+	struct sbuf b = { 0 };
+	const char *word = pinned ? "yes" : "no";
+	size_t i;
+	int rc;
+
+	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+		return rc;
+	if (!sp.found) {
+		set_err(err, errlen, "no node named '%s' in %s", name, file);
+		return CD_ENOTFOUND;
+	}
+	if (sp.has_pin) {
+		/* Its indentation, the new value, then whatever followed the old value (a comment) and the newline. */
+		size_t vstart, vend, eol = sp.pin_end;
+
+		sbuf_add(&b, text, sp.pin_start);
+		for (i = sp.pin_start; is_space(text[i]); i++)
+			;
+		sbuf_add(&b, text + sp.pin_start, i - sp.pin_start);
+		sbuf_str(&b, "pinned = ");
+		sbuf_str(&b, word);
+		while (eol > sp.pin_start && (text[eol - 1] == '\n' || text[eol - 1] == '\r'))
+			eol--;
+		vstart = (size_t)((const char *)memchr(text + i, '=', eol - i) - text) + 1;
+		while (vstart < eol && is_space(text[vstart]))
+			vstart++;
+		for (vend = vstart; vend < eol && text[vend] != '"'; vend++)
+			if ((text[vend] == ';' || text[vend] == '#') && (vend == vstart || is_space(text[vend - 1])))
+				break;
+		if (vend < eol && text[vend] != '"') {
+			while (vend > vstart && is_space(text[vend - 1]))
+				vend--;
+			sbuf_add(&b, text + vend, eol - vend);
+		}
+		sbuf_add(&b, text + eol, len - eol);
+		return finish_edit(&b, file, out, outlen, err, errlen);
+	}
+	sbuf_add(&b, text, sp.end);
+	if (pinned) {
+		bool crlf = sp.end >= 2 && text[sp.end - 2] == '\r' && text[sp.end - 1] == '\n';
+
+		if (sp.end > 0 && text[sp.end - 1] != '\n')
+			sbuf_str(&b, "\n");
+		for (i = sp.last_key; is_space(text[i]); i++)
+			;
+		sbuf_add(&b, text + sp.last_key, i - sp.last_key);
+		sbuf_str(&b, "pinned = yes");
+		sbuf_str(&b, crlf ? "\r\n" : "\n");
+	}
+	sbuf_add(&b, text + sp.end, len - sp.end);
+	return finish_edit(&b, file, out, outlen, err, errlen);
 }

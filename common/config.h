@@ -64,12 +64,13 @@ enum {
 	CONFIG_CONNECTIONS = 4,
 	CONFIG_MAX_NODES = 1024,
 	CONFIG_MAX_HEADERS = 32,
+	CONFIG_NAME_MAX = 63,      /* bytes per node name: the one limit, from the file to the screen */
 	CONFIG_MAX_LINE = 4096,    /* bytes per line, without the newline */
 	CONFIG_MAX_FILE = 1 << 20  /* bytes per file (config and bearer_file) */
 };
 
 struct config_node {
-	char *name;         /* unique, non-empty, printable */
+	char *name;         /* unique, non-empty, printable, at most CONFIG_NAME_MAX bytes */
 	char *url;          /* validated: http://, https://, ipc:///path or /path; may hold credentials */
 	char *bearer;       /* token for "Authorization: Bearer", or NULL */
 	char *bearer_file;  /* where bearer was read from, or NULL; config_save writes this instead of the token */
@@ -158,13 +159,58 @@ int config_add_node(struct config *cfg, const struct config_node *node, char *er
 int config_remove_node(struct config *cfg, const char *name);
 /* The node's effective per-call timeout in ms. */
 long config_node_timeout(const struct config *cfg, const struct config_node *node);
+/* The node called name, or NULL. */
+const struct config_node *config_node_find(const struct config *cfg, const char *name);
+/* Whether a and b are the same node reached the same way: every field but pinned. */
+bool config_node_same(const struct config_node *a, const struct config_node *b);
+
+/*
+ * --rpc-url-file: the URL on the first line of the file at path (trimmed),
+ * read as a secret (never left in freed memory) so that a password in it
+ * never shows in the process list. *url is malloc'd. CD_OK; CD_EIO (cannot
+ * read, empty) or CD_EINVAL (not a valid URL), with a message that never
+ * quotes the URL.
+ */
+int config_read_url_file(const char *path, char **url, char *err, size_t errlen);
+
+/*
+ * Editing the file as its user wrote it. Each function takes the file's text
+ * (text[len]; NULL and 0 for a file that does not exist yet) and gives in
+ * *out (*outlen bytes, NUL-terminated, malloc'd; it may hold secrets: free it
+ * with fsutil_free_wiped) the same text with only one node's section
+ * changed: every other byte (comments, spacing, order, other sections) is
+ * kept. file names the file in messages. The text must parse before and
+ * after the edit; otherwise CD_EINVAL with the parser's "file:line: message"
+ * and *out untouched.
+ *
+ *   config_edit_add     appends node's section (written as config_save
+ *                       writes one), after a blank line. CD_EEXIST when the
+ *                       file has a node of that name, CD_EINVAL for an invalid
+ *                       node: the file is never given what it would refuse.
+ *   config_edit_remove  deletes exactly the section's lines: its header
+ *                       through its last key line (comments between its keys
+ *                       included; a comment after its last key belongs to what
+ *                       follows and stays), and the blank lines after it (at
+ *                       the end of the file: before it). CD_ENOTFOUND.
+ *   config_edit_pin     rewrites the section's "pinned =" line (keeping its
+ *                       indentation and a comment after the value), or adds
+ *                       "pinned = yes" after its last key line; unpinning a
+ *                       section without one changes nothing. CD_ENOTFOUND.
+ */
+int config_edit_add(const char *text, size_t len, const char *file, const struct config_node *node, char **out,
+		    size_t *outlen, char *err, size_t errlen);
+int config_edit_remove(const char *text, size_t len, const char *file, const char *name, char **out,
+		       size_t *outlen, char *err, size_t errlen);
+int config_edit_pin(const char *text, size_t len, const char *file, const char *name, bool pinned, char **out,
+		    size_t *outlen, char *err, size_t errlen);
 
 /* URLs are checked, named and masked by common/url.h (url_mask shows one safely). */
 
 /*
  * Writes the whole of cfg to path, atomically and durably, mode 0600, missing
  * directories created 0700: fsutil_replace (common/fsutil.h). Comments of an
- * earlier file are not kept; [alerts] is written only when a threshold
+ * earlier file are not kept (the interface edits the file with config_edit_*
+ * instead); [alerts] is written only when a threshold
  * differs from its default or a hook is set.
  * Returns 0, or CD_EIO / CD_EINVAL with a message. CD_EIO means
  * "not known to be saved": before the rename path is untouched and no

@@ -102,6 +102,17 @@ static const struct code_text texts[] = {
 	{ -1504, "too many accounts" },
 	/* wallet/safe.h */
 	{ -1601, "signature malformed or not by an owner" },
+	/* wallet/ledger.h */
+	{ -1701, "no Ledger device found" },
+	{ -1702, "the Ledger is locked" },
+	{ -1703, "the Ethereum app is not open on the Ledger" },
+	{ -1704, "refused on the Ledger" },
+	{ -1705, "blind signing is disabled in the Ethereum app" },
+	{ -1706, "unexpected status word from the Ledger" },
+	{ -1707, "the Ledger did not answer in time" },
+	{ -1708, "not the recorded Ledger exchange" },
+	{ -1709, "malformed HID report from the Ledger" },
+	{ -1710, "cancelled while waiting for the Ledger" },
 };
 
 const char *cd_strerror(int code)

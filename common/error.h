@@ -26,6 +26,7 @@
  *     -1400 .. -1499  wallet/tx.h       TX_E*
  *     -1500 .. -1599  wallet/vault.h    VAULT_E*
  *     -1600 .. -1699  wallet/safe.h     SAFE_E*
+ *     -1700 .. -1799  wallet/ledger.h   LEDGER_E*
  *
  * (log_open is the exception: it returns -errno, and its own three codes sit
  * at -10001.., out of errno's way; log_open_strerror words both.)

@@ -159,3 +159,33 @@ char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b)
 	snprintf(buf, cap, "%llu.%llu%%", (unsigned long long)(permille / 10), (unsigned long long)(permille % 10));
 	return buf;
 }
+
+char *fmt_count_fit(char *buf, size_t cap, uint64_t v, size_t width)
+{
+	static const char suffix[] = "kMGTPE";
+	uint64_t div = 1;
+	int len;
+
+	len = snprintf(buf, cap, "%llu", (unsigned long long)v);
+	if (len >= 0 && (size_t)len <= width)
+		return buf;
+	/* The largest unit first that still leaves a digit before the point; the shortest that fits wins. */
+	for (size_t u = 0; u < sizeof(suffix) - 1; u++) {
+		uint64_t whole, tenths;
+
+		div *= 1000;
+		whole = v / div;
+		tenths = v % div / (div / 10);
+		if (whole == 0)
+			break;
+		/* Digits are cut, never rounded up: 1999 is "1.9k", a prefix of the exact figure. */
+		if (whole < 100 && (size_t)snprintf(buf, cap, "%llu.%llu%c", (unsigned long long)whole,
+		                                    (unsigned long long)tenths, suffix[u]) <= width)
+			return buf;
+		if ((size_t)snprintf(buf, cap, "%llu%c", (unsigned long long)whole, suffix[u]) <= width)
+			return buf;
+	}
+	/* Not even that fits: a row of '#' as wide as the cell, never a cut number. */
+	snprintf(buf, cap, "%.*s", (int)(width < cap ? width : cap - 1), "################");
+	return buf;
+}

@@ -32,4 +32,12 @@ char *fmt_units_fit(char *buf, size_t cap, struct u256 v, unsigned decimals, con
 /* A ratio a/b as a percentage with one decimal ("62.5%"); "-" when b is 0. */
 char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b);
 
+/*
+ * A count in at most `width` columns: exact when it fits, else in a unit
+ * (k, M, G, T, P, E: powers of 1000) with its digits cut, never rounded up
+ * (18446744073709551615 at width 5 is "18.4E"); never silently cut. '#'s
+ * when not even one digit and a unit fit.
+ */
+char *fmt_count_fit(char *buf, size_t cap, uint64_t v, size_t width);
+
 #endif

@@ -87,7 +87,10 @@ int loop_post(struct loop *loop, loop_timer_cb cb, void *ud);
  */
 int loop_run_once(struct loop *loop, long max_wait_ms);
 
-/* Installs SIGINT, SIGTERM, SIGWINCH, SIGHUP and SIGPIPE(ignored) handlers that only set flags. */
+/*
+ * Installs SIGINT, SIGTERM, SIGWINCH, SIGHUP (reload the configuration) and
+ * SIGPIPE (ignored) handlers that only set flags.
+ */
 void loop_catch_signals(void);
 /* True once per delivery of sig (SIGINT, SIGTERM, SIGWINCH or SIGHUP) since the last call. */
 bool loop_take_signal(int sig);

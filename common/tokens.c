@@ -284,8 +284,10 @@ int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_
 		return s->meta.state;
 	}
 	s = take_slot(t);
-	if (!s)
-		return CD_ENOMEM; /* every slot is waiting for an answer */
+	if (!s) {
+		out->state = TOKENS_BUSY;
+		return TOKENS_BUSY;
+	}
 	memcpy(s->addr, addr, ADDRESS_SIZE);
 	s->last_used = ++t->tick;
 	rc = send_request(t, s);

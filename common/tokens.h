@@ -40,7 +40,9 @@ enum token_state {
 	TOKENS_PENDING = 1,    /* a request was already in flight */
 	TOKENS_REQUESTED = 2,  /* not seen before (or due for a retry): a request was just sent */
 	TOKENS_NOT_TOKEN = 3,  /* the contract answered, but not as a token; asked again later */
-	TOKENS_FAILED = 4      /* the node could not be asked; asked again soon */
+	TOKENS_FAILED = 4,     /* the node could not be asked; asked again soon */
+	TOKENS_BUSY = 5        /* every slot of the cache waits for an answer: nothing could be
+	                        * dropped to make room; ask again once answers have come */
 	/* or a shared code of common/error.h: CD_ENOMEM, CD_EINVAL, CD_ESPACE
 	 * (tokens_format_amount: buffer too small; the text is cut) */
 };
@@ -79,7 +81,8 @@ void tokens_set_retry(struct tokens *t, uint64_t not_token_ms, uint64_t failure_
 /*
  * Metadata of the contract at addr (20 bytes). Fills *out (always: state is
  * the return value when it is not negative) and returns a token_state, or
- * CD_ENOMEM / CD_EINVAL. Never blocks and never calls changed().
+ * CD_ENOMEM / CD_EINVAL. A full cache is TOKENS_BUSY (not an error: nothing
+ * is lost, the address is simply not asked about yet). Never blocks and never calls changed().
  */
 int tokens_get(struct tokens *t, const uint8_t addr[ADDRESS_SIZE], struct token_meta *out);
 

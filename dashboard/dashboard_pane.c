@@ -13,6 +13,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "dashboard/fleet.h"
+#include "dashboard/fleetfile.h"
 #include "tui/app.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -32,9 +33,15 @@ struct dash {
 	size_t order_cap;
 	enum prompt prompt;
 	struct line_edit edit;
-	char new_name[64];
+	char new_name[CONFIG_NAME_MAX + 1];
 	struct notice note;     /* feedback from the last action, until the next key */
+	unsigned msg_seq;       /* app->fleet_msg_seq already shown */
 };
+
+_Static_assert(sizeof(((struct fleet_node *)0)->name) > CONFIG_NAME_MAX, "a node's name fits its fleet view");
+
+/* What the URL prompt takes when left empty: shown in the prompt as a hint, never put in the field. */
+static const char DEFAULT_URL[] = "http://127.0.0.1:8545";
 
 struct column {
 	enum fleet_col col;
@@ -44,11 +51,11 @@ struct column {
 };
 
 static const struct column columns[] = {
-	{ COL_NAME, "NODE", 14, 0 },   { COL_CLIENT, "CLIENT", 14, 9 }, { COL_CHAIN, "CHAIN", 7, 6 },
-	{ COL_HEAD, "HEAD", 10, 1 },   { COL_LAG, "LAG", 6, 2 },        { COL_AGE, "AGE", 6, 3 },
+	{ COL_NAME, "NODE", 14, 0 },   { COL_CLIENT, "CLIENT", 18, 9 }, { COL_CHAIN, "CHAIN", 7, 6 },
+	{ COL_HEAD, "HEAD", 10, 1 },   { COL_LAG, "LAG", 6, 2 },        { COL_AGE, "AGE", 7, 3 },
 	{ COL_SYNC, "SYNC", 6, 5 },    { COL_PEERS, "PEERS", 5, 4 },    { COL_P50, "P50", 8, 7 },
 	{ COL_P99, "P99", 8, 10 },     { COL_UPTIME, "UP%", 6, 8 },     { COL_POOL, "POOL", 9, 11 },
-	{ COL_FEE, "FEE", 10, 12 },    { COL_STATUS, "STATUS", 9, 0 },  { COL_PROP, "PROP l/50/95", 18, 12 },
+	{ COL_FEE, "FEE", 12, 12 },    { COL_STATUS, "STATUS", 9, 0 },  { COL_PROP, "PROP l/50/95", 18, 12 },
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -70,6 +77,10 @@ static int dash_init(struct app *app, void **state, char *err, size_t errlen)
 	d->sort_col = COL_NAME;
 	if (d->view == VIEW_DETAIL)
 		fleet_set_focus(app->fleet, app->node_sel);
+	/* An alert hook that cannot run is said at once, not found out in an outage. */
+	if (fleet_hook_problem(app->fleet))
+		notice_set(&d->note, true, "%s: alerts will not run it (fix it, then they will)",
+		           fleet_hook_problem(app->fleet));
 	*state = d;
 	return 0;
 }
@@ -158,10 +169,14 @@ static enum tui_style prop_cell(const struct fleet_node *n, char *buf, size_t ca
 	return STYLE_NORMAL;
 }
 
+/*
+ * A grid cell, at most width columns: numbers are formatted to fit (a unit,
+ * never a cut digit); text is cut by the caller with a visible mark.
+ */
 static enum tui_style cell(const struct app *app, const struct fleet_node *n, enum fleet_col col, char *buf,
-                           size_t cap)
+                           size_t cap, size_t width)
 {
-	uint64_t v, now = (uint64_t)time(NULL);
+	uint64_t v;
 	char t[48];
 
 	buf[0] = '\0';
@@ -177,19 +192,20 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		return STYLE_NORMAL;
 	case COL_CHAIN:
 		if (n->has_chain_id)
-			snprintf(buf, cap, "%llu", (unsigned long long)n->chain_id);
+			fmt_count_fit(buf, cap, n->chain_id, width);
 		return n->conditions & (1u << ALERT_CHAIN) ? STYLE_BAD : STYLE_NORMAL;
 	case COL_HEAD:
-		if (n->has_head)
-			snprintf(buf, cap, "%s", fmt_count(t, sizeof(t), n->head_number));
+		/* With thousands separators where they fit, plain digits next, a unit last. */
+		if (n->has_head && strlen(fmt_count(buf, cap, n->head_number)) > width)
+			fmt_count_fit(buf, cap, n->head_number, width);
 		return n->forked ? STYLE_BAD : STYLE_NORMAL;
 	case COL_LAG:
 		if (n->has_lag)
-			snprintf(buf, cap, "%llu", (unsigned long long)n->lag_blocks);
+			fmt_count_fit(buf, cap, n->lag_blocks, width);
 		return n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL;
 	case COL_AGE:
 		if (n->has_head)
-			fmt_duration(buf, cap, now > n->head_time ? now - n->head_time : 0);
+			fleet_head_age(buf, cap, n->head_time, (uint64_t)time(NULL), false);
 		return n->conditions & (1u << ALERT_STALLED) ? STYLE_WARN : STYLE_NORMAL;
 	case COL_SYNC:
 		if (n->syncing_cap == CAP_NO)
@@ -203,7 +219,7 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		if (n->peers_cap == CAP_NO)
 			snprintf(buf, cap, "n/a");
 		else if (n->peers_cap == CAP_YES)
-			snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
+			fmt_count_fit(buf, cap, n->peers, width);
 		return n->conditions & (1u << ALERT_LOW_PEERS) ? STYLE_WARN : STYLE_NORMAL;
 	case COL_P50:
 	case COL_P99:
@@ -217,22 +233,28 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		}
 		return STYLE_NORMAL;
 	case COL_POOL:
-		if (n->txpool_cap == CAP_YES)
-			snprintf(buf, cap, "%llu/%llu", (unsigned long long)n->txpool_pending,
-			         (unsigned long long)n->txpool_queued);
-		else if (n->txpool_from_pending)
-			snprintf(buf, cap, "%llu/?", (unsigned long long)n->txpool_pending);
+		if (n->txpool_cap == CAP_YES || n->txpool_from_pending) {
+			char q[24];
+			/* pending/queued: each shortened to its share of the cell when both do not fit. */
+			size_t half = width > 1 ? (width - 1) / 2 : 1;
+
+			if (n->txpool_cap == CAP_YES)
+				snprintf(q, sizeof(q), "%llu", (unsigned long long)n->txpool_queued);
+			else
+				snprintf(q, sizeof(q), "?");
+			snprintf(buf, cap, "%llu/%s", (unsigned long long)n->txpool_pending, q);
+			if (strlen(buf) > width) {
+				if (n->txpool_cap == CAP_YES)
+					fmt_count_fit(q, sizeof(q), n->txpool_queued, width - 1 - half);
+				snprintf(buf, cap, "%s/%s", fmt_count_fit(t, sizeof(t), n->txpool_pending, half), q);
+			}
+		}
 		return STYLE_NORMAL;
 	case COL_FEE:
-		if (n->has_base_fee || n->gas_price_cap == CAP_YES) {
-			char num[96];
-
-			u256_format_units(n->has_base_fee ? n->base_fee : n->gas_price, 9, num, sizeof(num));
-			/* Two decimals are plenty in a grid; the detail view shows the exact value. */
-			if (strchr(num, '.') && strlen(strchr(num, '.')) > 3)
-				strchr(num, '.')[3] = '\0';
-			snprintf(buf, cap, "%s", num);
-		}
+		/* One format for every fee: gwei, shortened with a mark where it is longer (the detail is exact). */
+		if (n->has_base_fee || n->gas_price_cap == CAP_YES)
+			fmt_units_fit(buf, cap, n->has_base_fee ? n->base_fee : n->gas_price, 9, "gwei", width,
+			              widget_more(app));
 		return STYLE_NORMAL;
 	case COL_STATUS:
 		return status_cell(n, buf, cap);
@@ -313,16 +335,21 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 		x = 1;
 		for (size_t c = 0; c < NCOLUMNS; c++) {
 			enum tui_style st;
-			char cut[64];
+			size_t cw = (size_t)col_width(&columns[c], namew);
 
 			if (!show[c])
 				continue;
-			st = cell(app, node, columns[c].col, buf, sizeof(buf));
-			snprintf(cut, sizeof(cut), "%.*s", col_width(&columns[c], namew), buf[0] ? buf : "-");
-			widget_text(app, w, y, x, sel ? STYLE_TAB_ACTIVE : st, cut);
+			st = cell(app, node, columns[c].col, buf, sizeof(buf), cw);
+			if (!buf[0])
+				snprintf(buf, sizeof(buf), "-");
+			/* Text longer than its column ends in a mark; numbers were made to fit above. */
+			widget_fit(app, buf, sizeof(buf), cw);
+			widget_text(app, w, y, x, sel ? STYLE_TAB_ACTIVE : st, buf);
 			x += col_width(&columns[c], namew) + 1;
 		}
 	}
+	if (fleet_hook_problem(app->fleet) && rows > 3)
+		widget_text(app, w, rows - 2, 1, STYLE_BAD, fleet_hook_problem(app->fleet));
 	snprintf(buf, sizeof(buf), "%zu node%s", n, n == 1 ? "" : "s");
 	widget_text(app, w, rows - 1, 1, STYLE_DIM, buf);
 	widget_text(app, w, rows - 1, 12, STYLE_DIM,
@@ -333,8 +360,7 @@ static void draw_grid(struct dash *d, struct app *app, WINDOW *w)
 
 static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
 {
-	char line[256], when[16];
-	struct tm tm;
+	char line[256], when[32];
 
 	widget_label(app, w, y, 1, "Status", LABEL_W);
 	switch (n->conn) {
@@ -348,8 +374,7 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 		widget_text(app, w, y, VALUE_X, n->conditions ? STYLE_WARN : STYLE_OK, line);
 		break;
 	case CONN_DOWN:
-		localtime_r(&n->down_since, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fleet_format_since(n->down_since, time(NULL), when, sizeof(when));
 		snprintf(line, sizeof(line), "DOWN since %s %s %s", when, app->utf8 ? "\xe2\x80\x94" : "-",
 		         n->last_error);
 		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
@@ -359,8 +384,7 @@ static void row_status(struct app *app, WINDOW *w, int y, const struct fleet_nod
 
 static void row_head(struct app *app, WINDOW *w, int y, const struct fleet_node *n, enum tui_style st)
 {
-	char line[256], num[32], full[70], hash[24], age[32], gas[16];
-	uint64_t now = (uint64_t)time(NULL);
+	char line[256], num[32], full[70], hash[24], age[64], gas[16];
 
 	widget_label(app, w, y, 1, "Head", LABEL_W);
 	if (!n->has_head) {
@@ -370,8 +394,8 @@ static void row_head(struct app *app, WINDOW *w, int y, const struct fleet_node 
 	hex_encode(full, sizeof(full), n->head_hash, sizeof(n->head_hash), 1);
 	/* 0x + 8 digits .. last 6: enough to compare by eye, and it fits 80 columns. */
 	snprintf(hash, sizeof(hash), "%.10s..%s", full, full + 60);
-	snprintf(line, sizeof(line), "#%s  %s  %s ago  %zu txs  gas %s", fmt_count(num, sizeof(num), n->head_number),
-	         hash, fmt_duration(age, sizeof(age), now > n->head_time ? now - n->head_time : 0), n->head_tx_count,
+	snprintf(line, sizeof(line), "#%s  %s  %s  %zu txs  gas %s", fmt_count(num, sizeof(num), n->head_number),
+	         hash, fleet_head_age(age, sizeof(age), n->head_time, (uint64_t)time(NULL), true), n->head_tx_count,
 	         fmt_percent(gas, sizeof(gas), n->head_gas_used, n->head_gas_limit));
 	widget_text(app, w, y, VALUE_X, st, line);
 }
@@ -436,12 +460,14 @@ static void row_offers(struct app *app, WINDOW *w, int y, const struct fleet_nod
 
 static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *n)
 {
-	char line[200];
+	char line[256], lagt[64];
 
 	widget_label(app, w, y, 1, "Lag", LABEL_W);
 	if (n->forked) {
-		snprintf(line, sizeof(line), "FORK at #%llu: hash differs from %s", (unsigned long long)n->fork_height,
-		         n->fork_with);
+		char where[96];
+
+		snprintf(line, sizeof(line), "FORK at #%llu: hash differs from %s (%s)", (unsigned long long)n->fork_height,
+		         n->fork_with, fleet_fork_text(n, where, sizeof(where)));
 		widget_text(app, w, y, VALUE_X, STYLE_BAD, line);
 		return;
 	}
@@ -449,8 +475,9 @@ static void row_lag(struct app *app, WINDOW *w, int y, const struct fleet_node *
 		widget_text(app, w, y, VALUE_X, STYLE_DIM, "-");
 		return;
 	}
-	snprintf(line, sizeof(line), "%llu blocks, %llus behind the best head of chain %llu",
-	         (unsigned long long)n->lag_blocks, (unsigned long long)n->lag_s, (unsigned long long)n->chain_id);
+	snprintf(line, sizeof(line), "%llu blocks, %s behind the best head of chain %llu%s",
+	         (unsigned long long)n->lag_blocks, fleet_lag_text(n, lagt, sizeof(lagt)), (unsigned long long)n->chain_id,
+	         n->lag_uncertain ? " (at least: a node that stopped answering was higher)" : "");
 	widget_text(app, w, y, VALUE_X, n->conditions & (1u << ALERT_LAG) ? STYLE_WARN : STYLE_NORMAL, line);
 }
 
@@ -529,6 +556,10 @@ static enum tui_style detail_peers(const struct app *app, const struct fleet_nod
 		snprintf(buf, cap, "%s", na(app));
 		return STYLE_DIM;
 	}
+	if (n->peers_error[0]) {
+		snprintf(buf, cap, "error: %s", n->peers_error);
+		return STYLE_BAD;
+	}
 	if (n->peers_cap == CAP_YES)
 		snprintf(buf, cap, "%llu", (unsigned long long)n->peers);
 	else
@@ -592,6 +623,10 @@ static enum tui_style detail_txpool(const struct app *app, const struct fleet_no
 {
 	char a[48], b[48];
 
+	if (n->txpool_error[0]) {
+		snprintf(buf, cap, "error: %s", n->txpool_error);
+		return STYLE_BAD;
+	}
 	if (n->txpool_cap == CAP_YES) {
 		snprintf(buf, cap, "%s pending, %s queued", fmt_count(a, sizeof(a), n->txpool_pending),
 		         fmt_count(b, sizeof(b), n->txpool_queued));
@@ -809,14 +844,47 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	row_prop_hist(app, w, y, rows - 1, n);
 }
 
+/*
+ * An enode URL in at most width columns: what an operator needs is the
+ * start of the node id and the host:port, so a long id is shortened in its
+ * middle with a mark, never the address at the end.
+ */
+static void enode_fit(const struct app *app, const char *enode, char *buf, size_t cap, size_t width)
+{
+	const char *at = strrchr(enode, '@'), *id = strstr(enode, "://");
+	size_t head, tail;
+
+	id = id ? id + 3 : enode;
+	if (strlen(enode) <= width || !at || at < id) {
+		snprintf(buf, cap, "%s", enode);
+		widget_fit(app, buf, cap, width);
+		return;
+	}
+	/* Keep "enode://" + some of the id + mark + the last 4 id digits + "@host:port". */
+	head = (size_t)(id - enode);
+	tail = strlen(at) + 4;
+	if (width > head + tail + 1 + 4 && (size_t)(at - id) > 8) {
+		size_t keep = width - head - tail - 1;
+
+		if (keep > (size_t)(at - id) - 4)
+			keep = (size_t)(at - id) - 4;
+		snprintf(buf, cap, "%.*s%s%s", (int)(head + keep), enode, widget_more(app), at - 4);
+		return;
+	}
+	snprintf(buf, cap, "%s", enode);
+	widget_fit(app, buf, cap, width);
+}
+
 static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
 {
-	int y = 0, rows = getmaxy(w);
-	char line[256], full[70];
+	int y = 0, rows = getmaxy(w), cols = getmaxx(w);
+	char line[512], full[70];
 
 	widget_text(app, w, y++, 1, STYLE_TITLE, n->name);
+	if (n->enode[0])
+		enode_fit(app, n->enode, line, sizeof(line), cols > VALUE_X + 1 ? (size_t)(cols - VALUE_X - 1) : 1);
 	widget_kv(app, w, &y, LABEL_W, "Enode", n->enode[0] ? STYLE_NORMAL : STYLE_DIM,
-	            n->enode[0] ? n->enode : (n->admin_cap == CAP_NO ? "n/a (admin_nodeInfo not offered)" : "-"));
+	            n->enode[0] ? line : (n->admin_cap == CAP_NO ? "n/a (admin_nodeInfo not offered)" : "-"));
 	y++;
 	widget_text(app, w, y++, 1, STYLE_LABEL, "Recent heads");
 	for (size_t i = 0; i < n->nrecent && i < 6 && y < rows / 2; i++, y++) {
@@ -852,6 +920,18 @@ static void draw_alerts(struct app *app, WINDOW *w)
 	char line[300], when[16];
 
 	widget_text(app, w, y++, 1, STYLE_TITLE, "Alerts (newest first)");
+	if (app->cfg.alert_hook) {
+		struct fleet_hook_stats hs = fleet_hook_stats(app->fleet);
+		const char *problem = fleet_hook_problem(app->fleet);
+
+		if (problem)
+			snprintf(line, sizeof(line), "Hook: %s: alerts do not reach it", problem);
+		else
+			snprintf(line, sizeof(line), "Hook: %s  ready  %llu run, %zu running, %zu waiting, %llu dropped",
+			         app->cfg.alert_hook, (unsigned long long)hs.ran, hs.running, hs.queued,
+			         (unsigned long long)hs.dropped);
+		widget_text(app, w, y++, 1, problem || hs.dropped ? STYLE_BAD : STYLE_DIM, line);
+	}
 	if (!n)
 		widget_text(app, w, y, 1, STYLE_DIM, "none so far");
 	for (size_t i = 0; i < n && y < rows - 1; i++, y++) {
@@ -873,6 +953,10 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 	int rows = getmaxy(w);
 
 	refresh_order(d, app);
+	if (app->fleet_msg_seq != d->msg_seq) {
+		d->msg_seq = app->fleet_msg_seq;
+		notice_set(&d->note, app->fleet_msg_bad, "%s", app->fleet_msg);
+	}
 	n = fleet_node(app->fleet, app->node_sel);
 	if (!n && d->view != VIEW_ALERTS) {
 		widget_text(app, w, 1, 1, STYLE_DIM, "no nodes: press a to add one");
@@ -908,93 +992,35 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 
 /* ---- actions ---- */
 
-/* A change to the nodes of the config file: add one, remove one, or set one's pin. */
-struct node_change {
-	const struct config_node *add;
-	const char *remove;
-	const char *pin;
-	bool pinned;
-};
-
-/* Applies a change to the config file on disk, not the session's view (which may hold --rpc-url nodes). */
-static void save_nodes(struct dash *d, struct app *app, const struct node_change *ch)
-{
-	const char *name = ch->remove ? ch->remove : ch->pin;
-	struct config file;
-	char err[256];
-	bool found = false;
-	int rc = 0;
-
-	if (!app->config_path[0]) {
-		notice_set(&d->note, true, "%s", "no config file location (no home directory): change kept for this session");
-		return;
-	}
-	config_init(&file);
-	if (config_load(&file, app->config_path, err, sizeof(err)) != 0) {
-		notice_set(&d->note, true, "config file not changed: %s", err);
-		config_free(&file);
-		return;
-	}
-	for (size_t i = 0; name && i < file.nnodes; i++) {
-		if (strcmp(file.nodes[i].name, name) == 0) {
-			found = true;
-			if (ch->pin)
-				file.nodes[i].pinned = ch->pinned;
-		}
-	}
-	if (name && !found) {
-		notice_set(&d->note, false, "changed for this session ('%s' is not in the config file)", name);
-		config_free(&file);
-		return;
-	}
-	if (ch->add)
-		rc = config_add_node(&file, ch->add, err, sizeof(err));
-	if (rc == 0 && ch->remove)
-		rc = config_remove_node(&file, ch->remove);
-	if (rc == 0)
-		rc = config_save(&file, app->config_path, err, sizeof(err));
-	if (rc != 0)
-		notice_set(&d->note, true, "config file not changed: %s", err);
-	else
-		notice_set(&d->note, false, "saved to %s", app->config_path);
-	config_free(&file);
-}
-
+/* The file, the session and the fleet in one step (dashboard/fleetfile.c): never one without the others. */
 static void add_node(struct dash *d, struct app *app, const char *url)
 {
-	struct config_node cn = { .name = d->new_name, .url = (char *)url };
-	char err[256];
+	struct config_node cn = { .name = d->new_name, .url = (char *)(url[0] ? url : DEFAULT_URL) };
+	char err[300];
 
-	if (fleet_add_node(app->fleet, &cn, err, sizeof(err)) != 0) {
-		notice_set(&d->note, true, "%s", err);
+	if (fleetfile_add(app->fleetfile, &cn, err, sizeof(err)) != 0) {
+		notice_set(&d->note, true, "not added: %s", err);
 		return;
 	}
-	/* The session's config lists the fleet's nodes: the explorer finds a new node's settings there. */
-	if (config_add_node(&app->cfg, &cn, err, sizeof(err)) != 0)
-		log_msg(LOG_WARN, "node %s: %s", d->new_name, err);
+	notice_set(&d->note, false, "added %s", d->new_name);
 	app_select_node(app, fleet_count(app->fleet) - 1);
-	save_nodes(d, app, &(struct node_change){ .add = &cn });
-	log_msg(LOG_INFO, "node %s added", d->new_name);
 }
 
 static void remove_node(struct dash *d, struct app *app)
 {
-	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
-	char name[64];
+	size_t sel = app->node_sel;
 
-	if (!n)
+	(void)d;
+	if (!fleet_node(app->fleet, sel))
 		return;
-	snprintf(name, sizeof(name), "%s", n->name);
-	fleet_remove_node(app->fleet, app->node_sel);
-	config_remove_node(&app->cfg, name);
-	app_select_node(app, app->node_sel < fleet_count(app->fleet) || app->node_sel == 0 ? app->node_sel
-	                                                                                    : app->node_sel - 1);
-	save_nodes(d, app, &(struct node_change){ .remove = name });
-	log_msg(LOG_INFO, "node %s removed", name);
+	fleetfile_remove(app->fleetfile, sel);
+	app_select_node(app, sel < fleet_count(app->fleet) || sel == 0 ? sel : sel - 1);
 }
 
 static int prompt_key(struct dash *d, struct app *app, int key)
 {
+	char hint[sizeof(d->edit.prompt)];
+
 	if (d->prompt == PROMPT_DELETE) {
 		if (key == 'y' || key == 'Y')
 			remove_node(d, app);
@@ -1014,8 +1040,22 @@ static int prompt_key(struct dash *d, struct app *app, int key)
 				d->prompt = PROMPT_NONE;
 				break;
 			}
-			snprintf(d->new_name, sizeof(d->new_name), "%.63s", d->edit.text);
-			line_edit_start(&d->edit, "URL (http://, https://, ipc path)", "http://127.0.0.1:8545");
+			/* Refused here, before a URL is asked for: the name is what is wrong. */
+			if (d->edit.len > CONFIG_NAME_MAX) {
+				notice_set(&d->note, true, "not added: a node name is at most %d bytes (this one has %zu)",
+				           CONFIG_NAME_MAX, d->edit.len);
+				d->prompt = PROMPT_NONE;
+				break;
+			}
+			if (config_node_find(&app->cfg, d->edit.text)) {
+				notice_set(&d->note, true, "not added: a node named '%s' is already watched", d->edit.text);
+				d->prompt = PROMPT_NONE;
+				break;
+			}
+			memcpy(d->new_name, d->edit.text, d->edit.len + 1);
+			/* Empty: what is typed is the whole URL; Enter alone takes the default the prompt names. */
+			snprintf(hint, sizeof(hint), "URL (Enter: %s)", DEFAULT_URL);
+			line_edit_start(&d->edit, hint, "");
 			d->prompt = PROMPT_ADD_URL;
 		} else {
 			d->prompt = PROMPT_NONE;
@@ -1107,10 +1147,9 @@ static int key_pin(void *state, struct app *app, int key)
 	const struct fleet_node *n = fleet_node(app->fleet, app->node_sel);
 
 	(void)key;
-	if (n) {
-		fleet_set_pinned(app->fleet, app->node_sel, !n->pinned);
-		save_nodes(d, app, &(struct node_change){ .pin = n->name, .pinned = n->pinned });
-	}
+	(void)d;
+	if (n)
+		fleetfile_pin(app->fleetfile, app->node_sel, !n->pinned);
 	return PANE_REDRAW;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "dashboard/fleet.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ enum probe_method {
 	P_TRACE,
 	P_DEBUG,
 	P_COINBASE,
+	P_CONTROL,
 	P_COUNT
 };
 
@@ -49,16 +52,15 @@ static const struct {
 	[P_TRACE] = { "trace_block", "0x0", NS_TRACE },
 	[P_DEBUG] = { "debug_getRawHeader", "0x0", NS_DEBUG },
 	[P_COINBASE] = { "eth_coinbase", NULL, -1 },
+	/* No node has it: the node's own answer to an unknown method, to compare the trial calls with. */
+	[P_CONTROL] = { "chaindeck_noSuchMethod", NULL, -1 },
 };
 
-#define SYNC_SAMPLES 16
 #define POLL_MAX 16 /* rows of polls[] (below) */
 #define ALERT_LOG 256
-#define MAX_HOOKS 8
-
-struct sync_sample {
-	uint64_t ms, block;
-};
+#define MAX_HOOKS 8     /* hook runs at once */
+#define HOOK_QUEUE 1024 /* alerts waiting for a free run; beyond that the oldest is dropped, logged by name */
+#define HOOK_DRAIN_MS 50
 
 struct node_rt {
 	struct fleet_node view;
@@ -68,9 +70,14 @@ struct node_rt {
 	uint64_t poll_call;           /* call ids in flight, 0 if none */
 	uint64_t probe_call;
 	uint64_t fetch_call;
+	/* The fork search's step in flight: our block and the leader's at bisect_height. */
+	uint64_t bisect_mine_call, bisect_theirs_call;
+	struct node_rt *bisect_theirs;   /* whom bisect_theirs_call went to */
+	uint64_t bisect_height;
+	uint8_t bisect_hash[2][32];      /* ours, the leader's */
+	unsigned bisect_have;            /* bits: 1 ours, 2 the leader's */
 	int slot[POLL_MAX];           /* batch index of each polls[] row in the poll in flight, -1 if not asked */
-	struct sync_sample sync[SYNC_SAMPLES];
-	size_t nsync;
+	struct fleet_sync_window sync;
 	struct nodemetrics *own;      /* scraper of metrics_url, or NULL */
 };
 
@@ -90,6 +97,11 @@ struct fleet {
 	pid_t hooks[MAX_HOOKS];
 	size_t nhooks;
 	struct prop_table *prop;      /* first report of each block hash */
+	struct fleet_alert *queue;      /* HOOK_QUEUE alerts waiting for the hook, oldest at queue_head */
+	size_t queue_head, nqueue;
+	uint64_t drain_timer;           /* while alerts wait: looks for a finished run every HOOK_DRAIN_MS */
+	struct fleet_hook_stats hook;
+	char hook_problem[320];         /* why the hook cannot run; "" when it can */
 };
 
 static void notify(struct fleet *f)
@@ -138,7 +150,7 @@ static void reap_hooks(struct fleet *f)
  * ignores SIGPIPE, and an ignored signal would stay ignored across exec,
  * breaking every pipeline in a hook script.
  */
-static void run_hook(struct fleet *f, const struct fleet_alert *a)
+static int run_hook(struct fleet *f, const struct fleet_alert *a)
 {
 	const char *hook = f->cfg->alert_hook;
 	posix_spawn_file_actions_t fa;
@@ -151,18 +163,11 @@ static void run_hook(struct fleet *f, const struct fleet_alert *a)
 	pid_t pid;
 	int rc;
 
-	if (!hook)
-		return;
-	reap_hooks(f);
-	if (f->nhooks == MAX_HOOKS) {
-		log_msg(LOG_WARN, "alert hook: %d still running, skipped one", MAX_HOOKS);
-		return;
-	}
 	while (environ[nenv])
 		nenv++;
 	envp = calloc(nenv + 6, sizeof(*envp));
 	if (!envp)
-		return;
+		return -1;
 	for (size_t i = 0; i < nenv; i++)
 		if (strncmp(environ[i], "CHAINDECK_", 10) != 0)
 			envp[n++] = environ[i];
@@ -196,10 +201,114 @@ static void run_hook(struct fleet *f, const struct fleet_alert *a)
 	posix_spawn_file_actions_destroy(&fa);
 	free(envp);
 	if (rc != 0) {
-		log_msg(LOG_WARN, "alert hook %s: %s", hook, strerror(rc));
-		return;
+		log_msg(LOG_WARN, "alert hook %s: %s; not run for: %s", hook, strerror(rc), a->text);
+		snprintf(f->hook_problem, sizeof(f->hook_problem), "alert hook %s: %s", hook, strerror(rc));
+		f->hook.failed++;
+		return -1;
 	}
 	f->hooks[f->nhooks++] = pid;
+	f->hook.ran++;
+	return 0;
+}
+
+/*
+ * Whether the hook can run: an executable regular file. Checked at start
+ * and again before a run while it is known to be unusable, so fixing it
+ * (chmod +x) takes effect without a restart.
+ */
+static bool hook_check(struct fleet *f)
+{
+	const char *hook = f->cfg->alert_hook;
+	struct stat st;
+
+	if (!hook)
+		return false;
+	if (stat(hook, &st) != 0)
+		snprintf(f->hook_problem, sizeof(f->hook_problem), "alert hook %s: %s", hook, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(f->hook_problem, sizeof(f->hook_problem), "alert hook %s: not a regular file", hook);
+	else if (access(hook, X_OK) != 0)
+		snprintf(f->hook_problem, sizeof(f->hook_problem), "alert hook %s: not executable (%s)", hook,
+		         strerror(errno));
+	else
+		f->hook_problem[0] = '\0';
+	return f->hook_problem[0] == '\0';
+}
+
+static void drain_hooks(struct fleet *f);
+
+static void on_drain(void *ud)
+{
+	struct fleet *f = ud;
+
+	f->drain_timer = 0;
+	drain_hooks(f);
+}
+
+/*
+ * Starts queued hook runs, oldest first, while fewer than MAX_HOOKS run.
+ * While alerts still wait, a timer looks again soon: a finished run frees
+ * its place within HOOK_DRAIN_MS, not at the next poll.
+ */
+static void drain_hooks(struct fleet *f)
+{
+	bool changed = false;
+
+	reap_hooks(f);
+	while (f->nqueue && f->nhooks < MAX_HOOKS) {
+		struct fleet_alert *a = &f->queue[f->queue_head];
+
+		if (f->hook_problem[0] && !hook_check(f)) {
+			/* Nothing can run it: each alert is logged as not delivered, none waits forever. */
+			log_msg(LOG_WARN, "%s; not run for: %s", f->hook_problem, a->text);
+			f->hook.failed++;
+		} else {
+			run_hook(f, a);
+		}
+		f->queue_head = (f->queue_head + 1) % HOOK_QUEUE;
+		f->nqueue--;
+		changed = true;
+	}
+	f->hook.queued = f->nqueue;
+	f->hook.running = f->nhooks;
+	if (f->nqueue && !f->drain_timer)
+		f->drain_timer = loop_timer_add(f->loop, HOOK_DRAIN_MS, on_drain, f);
+	if (changed)
+		notify(f);
+}
+
+/* Queues the hook for an alert; a full queue drops its oldest alert, named in the log. */
+static void queue_hook(struct fleet *f, const struct fleet_alert *a)
+{
+	if (!f->cfg->alert_hook || !f->queue)
+		return;
+	if (f->nqueue == HOOK_QUEUE) {
+		const struct fleet_alert *old = &f->queue[f->queue_head];
+
+		log_msg(LOG_WARN, "alert hook: queue full (%d alerts waiting, %d running): dropped the oldest, %s %s %s: %s",
+		        HOOK_QUEUE, MAX_HOOKS, old->resolved ? "resolved" : "raised", fleet_alert_name(old->kind), old->node,
+		        old->text);
+		f->queue_head = (f->queue_head + 1) % HOOK_QUEUE;
+		f->nqueue--;
+		f->hook.dropped++;
+	}
+	f->queue[(f->queue_head + f->nqueue) % HOOK_QUEUE] = *a;
+	f->nqueue++;
+	drain_hooks(f);
+}
+
+const char *fleet_hook_problem(const struct fleet *f)
+{
+	return f->hook_problem[0] ? f->hook_problem : NULL;
+}
+
+struct fleet_hook_stats fleet_hook_stats(const struct fleet *f)
+{
+	struct fleet_hook_stats s = f->hook;
+
+	s.queued = f->nqueue;
+	s.running = f->nhooks;
+	return s;
 }
 
 static void add_alert(struct fleet *f, const struct fleet_node *n, enum fleet_alert_kind k, bool resolved)
@@ -218,7 +327,7 @@ static void add_alert(struct fleet *f, const struct fleet_node *n, enum fleet_al
 		f->nalerts++;
 	f->alert_seq++;
 	log_msg(resolved ? LOG_INFO : LOG_WARN, "alert: %s", a->text);
-	run_hook(f, a);
+	queue_hook(f, a);
 }
 
 size_t fleet_alert_count(const struct fleet *f)
@@ -241,6 +350,7 @@ uint64_t fleet_alert_seq(const struct fleet *f)
 /* ---- evaluation across nodes ---- */
 
 static void fetch_hash(struct fleet *f, size_t leader, uint64_t height);
+static void fork_search(struct fleet *f, struct node_rt *n);
 
 static void evaluate(struct fleet *f)
 {
@@ -258,7 +368,9 @@ static void evaluate(struct fleet *f)
 		struct fleet_node *v = views[i];
 		unsigned raised, cleared;
 
-		fleet_debounce(v, fleet_conditions(v, &r, now), now, 2 * f->refresh_ms, &raised, &cleared);
+		fork_search(f, f->nodes[i]);
+		fleet_debounce(v, fleet_conditions(v, &r, now), fleet_unknown(v), now, 2 * f->refresh_ms, &raised,
+		               &cleared);
 		for (int k = 0; k < ALERT_KINDS; k++) {
 			if (raised & (1u << k))
 				add_alert(f, v, (enum fleet_alert_kind)k, false);
@@ -303,6 +415,155 @@ static void fetch_hash(struct fleet *f, size_t leader, uint64_t height)
 	cJSON_AddItemToArray(p, cJSON_CreateString(num));
 	cJSON_AddItemToArray(p, cJSON_CreateFalse());
 	n->fetch_call = rpc_call(n->rpc, "eth_getBlockByNumber", p, on_fetched, n);
+}
+
+/*
+ * Where a fork split: bisection on block hashes between the highest height
+ * both nodes agree on and the height where they were seen to differ. One
+ * step asks both nodes for their block at the probe height (one call each,
+ * in parallel); heights in the recent heads are not asked. A failed answer
+ * ends the search with the range found so far; FLEET_FORK_STEPS bounds it.
+ */
+static struct node_rt *node_named(struct fleet *f, const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->nodes[i]->view.name, name) == 0)
+			return f->nodes[i];
+	return NULL;
+}
+
+static void fork_cancel(struct node_rt *n)
+{
+	if (n->bisect_mine_call)
+		rpc_cancel(n->rpc, n->bisect_mine_call);
+	if (n->bisect_theirs_call && n->bisect_theirs)
+		rpc_cancel(n->bisect_theirs->rpc, n->bisect_theirs_call);
+	n->bisect_mine_call = n->bisect_theirs_call = 0;
+	n->bisect_theirs = NULL;
+	n->bisect_have = 0;
+}
+
+/* Both hashes at the probe height are in: one step of the bisection. */
+static void fork_both(struct node_rt *n)
+{
+	struct fleet_node *v = &n->view;
+
+	if (n->bisect_have != 3)
+		return;
+	n->bisect_have = 0;
+	if (v->forked && v->fork_state == FORK_SEARCHING && fleet_fork_probe(v) == n->bisect_height)
+		fleet_fork_step(v, memcmp(n->bisect_hash[0], n->bisect_hash[1], 32) != 0);
+	evaluate(n->fleet);
+	notify(n->fleet);
+}
+
+static bool block_hash_of(const struct rpc_response *res, uint64_t height, uint8_t out[32])
+{
+	struct eth_block b;
+	bool ok;
+
+	if (res->status != RPC_OK || res->reply[0].status != RPC_OK)
+		return false;
+	if (eth_decode_header(res->reply[0].result, &b, NULL, 0) != 0)
+		return false;
+	ok = b.has_hash && b.number == height;
+	if (ok)
+		memcpy(out, b.hash, 32);
+	eth_block_free(&b);
+	return ok;
+}
+
+static void fork_answer(struct node_rt *n, int side, const struct rpc_response *res)
+{
+	if (!block_hash_of(res, n->bisect_height, n->bisect_hash[side])) {
+		struct fleet_node *v = &n->view;
+
+		fork_cancel(n);
+		fleet_fork_give_up(v);
+		log_msg(LOG_WARN, "node %s: fork search stopped at #%llu..#%llu: %s did not give its block", v->name,
+		        (unsigned long long)v->fork_lo, (unsigned long long)v->fork_hi, side ? v->fork_with : v->name);
+		evaluate(n->fleet);
+		notify(n->fleet);
+		return;
+	}
+	n->bisect_have |= 1u << side;
+	fork_both(n);
+}
+
+static void on_fork_mine(void *ud, const struct rpc_response *res)
+{
+	struct node_rt *n = ud;
+
+	n->bisect_mine_call = 0;
+	fork_answer(n, 0, res);
+}
+
+static void on_fork_theirs(void *ud, const struct rpc_response *res)
+{
+	struct node_rt *n = ud;
+
+	n->bisect_theirs_call = 0;
+	n->bisect_theirs = NULL;
+	fork_answer(n, 1, res);
+}
+
+static uint64_t ask_block(struct node_rt *to, uint64_t height, rpc_cb cb, void *ud)
+{
+	char num[24];
+	cJSON *p = cJSON_CreateArray();
+
+	hex_format_u64(num, sizeof(num), height);
+	cJSON_AddItemToArray(p, cJSON_CreateString(num));
+	cJSON_AddItemToArray(p, cJSON_CreateFalse());
+	return rpc_call(to->rpc, "eth_getBlockByNumber", p, cb, ud);
+}
+
+static void fork_search(struct fleet *f, struct node_rt *n)
+{
+	struct fleet_node *v = &n->view;
+	struct node_rt *leader;
+	uint64_t h;
+
+	if (!v->forked || v->fork_state != FORK_SEARCHING) {
+		fork_cancel(n);
+		return;
+	}
+	if (n->bisect_mine_call || n->bisect_theirs_call)
+		return;
+	leader = node_named(f, v->fork_with);
+	if (!leader) {
+		fleet_fork_give_up(v);
+		return;
+	}
+	/* Steps the recent heads answer cost nothing; the rest ask both nodes. */
+	while (v->fork_state == FORK_SEARCHING) {
+		h = fleet_fork_probe(v);
+		n->bisect_height = h;
+		n->bisect_have = 0;
+		if (fleet_hash_at(v, h, n->bisect_hash[0]))
+			n->bisect_have |= 1;
+		if (fleet_hash_at(&leader->view, h, n->bisect_hash[1]))
+			n->bisect_have |= 2;
+		if (n->bisect_have != 3)
+			break;
+		fleet_fork_step(v, memcmp(n->bisect_hash[0], n->bisect_hash[1], 32) != 0);
+	}
+	if (v->fork_state != FORK_SEARCHING)
+		return;
+	if (!(n->bisect_have & 1)) {
+		n->bisect_mine_call = ask_block(n, n->bisect_height, on_fork_mine, n);
+		if (!n->bisect_mine_call)
+			fleet_fork_give_up(v);
+	}
+	if (!(n->bisect_have & 2) && v->fork_state == FORK_SEARCHING) {
+		n->bisect_theirs_call = ask_block(leader, n->bisect_height, on_fork_theirs, n);
+		if (n->bisect_theirs_call)
+			n->bisect_theirs = leader;
+		else
+			fleet_fork_give_up(v);
+	}
+	if (v->fork_state != FORK_SEARCHING)
+		fork_cancel(n);
 }
 
 /* ---- polling ---- */
@@ -399,7 +660,7 @@ static void take_syncing(struct node_rt *n, const cJSON *result)
 	v->syncing_cap = CAP_YES;
 	v->syncing = s.syncing;
 	if (!s.syncing) {
-		n->nsync = 0;
+		fleet_sync_reset(&n->sync);
 		v->sync_rate_milli = 0;
 		v->has_sync_eta = false;
 		return;
@@ -407,14 +668,8 @@ static void take_syncing(struct node_rt *n, const cJSON *result)
 	v->sync_start = s.starting_block;
 	v->sync_current = s.current_block;
 	v->sync_highest = s.highest_block;
-	/* Rate over a sliding window of recent samples, oldest to newest. */
-	if (n->nsync == SYNC_SAMPLES) {
-		memmove(n->sync, n->sync + 1, (SYNC_SAMPLES - 1) * sizeof(n->sync[0]));
-		n->nsync--;
-	}
-	n->sync[n->nsync++] = (struct sync_sample){ now, s.current_block };
 	v->has_sync_eta = false;
-	if (stats_rate(n->sync[0].block, n->sync[0].ms, s.current_block, now, &rate)) {
+	if (fleet_sync_sample(&n->sync, now, s.starting_block, s.current_block, &rate)) {
 		v->sync_rate_milli = rate;
 		v->has_sync_eta = stats_eta_s(s.current_block, s.highest_block, rate, &v->sync_eta_s);
 	}
@@ -647,10 +902,38 @@ static void note_broken(struct node_rt *n, const struct poll_def *d, const struc
 	}
 }
 
+/*
+ * Where the node's error for a figure the detail view shows is kept: a
+ * passing error ("-32000 ...") is shown as an error with its message, not as
+ * a figure the node never gave. NULL for the other calls.
+ */
+_Static_assert(sizeof(((struct fleet_node *)0)->peers_error) == sizeof(((struct fleet_node *)0)->txpool_error),
+               "error_slot's texts have one size");
+
+static char *error_slot(struct fleet_node *v, const struct poll_def *d)
+{
+	if (d->take == take_peer_count)
+		return v->peers_error;
+	if (d->take == take_txpool_status)
+		return v->txpool_error;
+	return NULL;
+}
+
 static void take_reply(struct node_rt *n, const struct poll_def *d, const struct rpc_reply *r)
 {
 	struct fleet_node *v = &n->view;
 	enum fleet_cap *cap = cap_of(v, d);
+	char *slot = error_slot(v, d);
+
+	if (slot) {
+		slot[0] = '\0';
+		if (r->status == RPC_EREMOTE && !rpc_reply_unsupported(r)) {
+			char msg[100];
+
+			text_sanitize(msg, sizeof(msg), r->message ? r->message : "", r->message ? strlen(r->message) : 0);
+			snprintf(slot, sizeof(v->peers_error), "%ld %s", r->code, msg);
+		}
+	}
 
 	if (d->required && r->status != RPC_OK)
 		note_broken(n, d, r);
@@ -674,6 +957,10 @@ static void poll_failed(struct node_rt *n, const char *why)
 {
 	struct fleet_node *v = &n->view;
 
+	/* A node that comes back may have restarted: its sync rate starts over. */
+	fleet_sync_reset(&n->sync);
+	v->sync_rate_milli = 0;
+	v->has_sync_eta = false;
 	if (v->conn != CONN_DOWN) {
 		v->down_since = time(NULL);
 		v->conn = CONN_DOWN;
@@ -756,6 +1043,21 @@ static void set_ns(struct fleet_node *v, int ns, bool offered)
 		v->ns_offered &= ~bit;
 }
 
+/*
+ * Whether a trial call's error says the node has no such method: "method not
+ * found" in any of its usual words (rpc_reply_unsupported), or the very error,
+ * code and message, the node gives for a method no node has. Some nodes answer
+ * an unknown method with -32602 "invalid params" (anvil over IPC), which alone
+ * would read as "offered, called wrongly".
+ */
+static bool unknown_method(const struct rpc_reply *r, const struct rpc_reply *control)
+{
+	if (rpc_reply_unsupported(r))
+		return true;
+	return r->status == RPC_EREMOTE && control->status == RPC_EREMOTE && r->code == control->code &&
+	       strcmp(r->message ? r->message : "", control->message ? control->message : "") == 0;
+}
+
 static void on_probe(void *ud, const struct rpc_response *res)
 {
 	struct node_rt *n = ud;
@@ -777,7 +1079,8 @@ static void on_probe(void *ud, const struct rpc_response *res)
 	/* ... then what it does: a trial call answered "no such method" wins. */
 	for (int p = P_NET; p < P_COUNT; p++) {
 		const struct rpc_reply *r = &res->reply[p];
-		bool offered = r->status == RPC_OK || (r->status == RPC_EREMOTE && !rpc_reply_unsupported(r));
+		bool offered = r->status == RPC_OK ||
+		               (r->status == RPC_EREMOTE && !unknown_method(r, &res->reply[P_CONTROL]));
 
 		if (probes[p].ns >= 0 && (r->status == RPC_OK || r->status == RPC_EREMOTE))
 			set_ns(v, probes[p].ns, offered);
@@ -818,7 +1121,7 @@ static void on_tick(void *ud)
 	struct fleet *f = ud;
 
 	f->timer = loop_timer_add(f->loop, f->refresh_ms, on_tick, f);
-	reap_hooks(f);
+	drain_hooks(f);
 	fleet_poll_now(f);
 	/* Time alone can raise a condition (a stalled head). */
 	evaluate(f);
@@ -911,6 +1214,16 @@ void fleet_remove_node(struct fleet *f, size_t i)
 {
 	if (i >= f->n)
 		return;
+	fork_cancel(f->nodes[i]);
+	/* A search that asked this node for its blocks stops where it is. */
+	for (size_t k = 0; k < f->n; k++) {
+		if (f->nodes[k]->bisect_theirs == f->nodes[i]) {
+			f->nodes[k]->bisect_theirs = NULL;
+			f->nodes[k]->bisect_theirs_call = 0;
+			fork_cancel(f->nodes[k]);
+			fleet_fork_give_up(&f->nodes[k]->view);
+		}
+	}
 	node_free(f->nodes[i]);
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as one */
 	memmove(f->nodes + i, f->nodes + i + 1, (f->n - i - 1) * sizeof(*f->nodes));
@@ -950,6 +1263,16 @@ struct fleet *fleet_new(struct loop *loop, const struct config *cfg, void (*chan
 	f->refresh_ms = cfg->refresh_ms > 0 ? (uint64_t)cfg->refresh_ms : 1000;
 	f->changed = changed;
 	f->ud = ud;
+	if (cfg->alert_hook) {
+		f->queue = calloc(HOOK_QUEUE, sizeof(*f->queue));
+		if (!f->queue) {
+			snprintf(err, errlen, "out of memory");
+			free(f);
+			return NULL;
+		}
+		if (!hook_check(f))
+			log_msg(LOG_WARN, "%s: alerts will not run it until that is fixed", f->hook_problem);
+	}
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		struct node_rt *n = node_new(f, &cfg->nodes[i], err, errlen);
 
@@ -970,10 +1293,15 @@ void fleet_free(struct fleet *f)
 		return;
 	if (f->timer)
 		loop_timer_cancel(f->loop, f->timer);
+	if (f->drain_timer)
+		loop_timer_cancel(f->loop, f->drain_timer);
 	for (size_t i = 0; i < f->n; i++)
 		node_free(f->nodes[i]);
 	reap_hooks(f);
 	prop_table_free(f->prop);
+	if (f->nqueue)
+		log_msg(LOG_WARN, "alert hook: %zu alerts still waiting at exit were not run", f->nqueue);
+	free(f->queue);
 	free(f->nodes);
 	free(f);
 }

@@ -62,6 +62,14 @@ enum fleet_alert_kind {
 	ALERT_KINDS
 };
 
+/* Where two chains split: found by bisection on block hashes, at most FLEET_FORK_STEPS steps. */
+enum fleet_fork_state {
+	FORK_SEARCHING = 0,
+	FORK_FOUND,   /* fork_hi is the first block that differs */
+	FORK_BOUNDED, /* the search stopped (a node did not answer, or the step bound): somewhere in the range */
+};
+#define FLEET_FORK_STEPS 64
+
 #define FLEET_RECENT 32
 /* Upper bounds of the exported rpc latency histogram's buckets (dashboard/metrics.c). */
 #define FLEET_LAT_BUCKETS 11
@@ -122,10 +130,12 @@ struct fleet_node {
 
 	enum fleet_cap peers_cap;
 	uint64_t peers;
+	char peers_error[120];         /* the node's error for net_peerCount this poll (sanitized), "" if none */
 
 	enum fleet_cap txpool_cap;     /* txpool_status */
 	bool txpool_from_pending;      /* no txpool_status: pending = the pending block's tx count */
 	uint64_t txpool_pending, txpool_queued;
+	char txpool_error[120];        /* the node's error for txpool_status this poll (sanitized), "" if none */
 
 	enum fleet_cap mining_cap;
 	bool mining;
@@ -161,9 +171,16 @@ struct fleet_node {
 
 	/* Across the fleet: filled by fleet_evaluate. */
 	bool has_lag;
-	uint64_t lag_blocks, lag_s;
+	bool lag_uncertain;             /* a silent node's last head is above the leader's: lag is a lower bound */
+	uint64_t lag_blocks;
+	bool has_lag_s;                 /* false when a timestamp is 0 (genesis) or behind ours */
+	uint64_t lag_s;
 	bool forked;
-	uint64_t fork_height;
+	uint64_t fork_noticed;          /* our head when the difference was seen */
+	enum fleet_fork_state fork_state;
+	uint64_t fork_lo, fork_hi;      /* the first differing height is in [fork_lo, fork_hi]; fork_hi differs */
+	unsigned fork_steps;            /* bisection steps taken */
+	uint64_t fork_height;           /* the first differing block as far as known (fork_hi) */
 	char fork_with[64];             /* name of the node it disagrees with */
 	unsigned conditions;            /* bits of enum fleet_alert_kind in force (after hysteresis) */
 	uint64_t cond_since[ALERT_KINDS];  /* loop_now_ms() since a condition holds, 0 if it does not */
@@ -215,19 +232,40 @@ size_t fleet_alert_count(const struct fleet *f);
 const struct fleet_alert *fleet_alert(const struct fleet *f, size_t i);
 uint64_t fleet_alert_seq(const struct fleet *f);
 
+/*
+ * The alert hook. Every alert is queued for it (at most 1024 waiting) and
+ * runs start oldest first, at most 8 at once; a full queue drops its oldest
+ * alert and logs which. NULL, or why the hook cannot run (checked at start:
+ * it must be an executable regular file).
+ */
+struct fleet_hook_stats {
+	uint64_t ran, failed, dropped; /* runs started, alerts it could not run for, alerts dropped from a full queue */
+	size_t queued, running;
+};
+const char *fleet_hook_problem(const struct fleet *f);
+struct fleet_hook_stats fleet_hook_stats(const struct fleet *f);
+
 /* ---- pure evaluation, used by the fleet and by tests ---- */
 
 /* The conditions (bits of enum fleet_alert_kind) that hold for n at now_ms. */
 unsigned fleet_conditions(const struct fleet_node *n, const struct fleet_rules *r, uint64_t now_ms);
 /*
+ * The conditions that cannot be observed now (bits of enum fleet_alert_kind):
+ * everything but down while n does not answer, lag while there is no leader
+ * to measure against or the leader is below a silent node's last head, and
+ * fork while where the chains split is still being searched for.
+ */
+unsigned fleet_unknown(const struct fleet_node *n);
+/*
  * Hysteresis: folds the raw conditions of this moment into n->conditions.
  * A condition becomes active once it has held for hold_ms, and inactive once
- * it has been absent for hold_ms; ALERT_DOWN changes at once both ways (it is
- * already the verdict of a failed poll). *raised and *cleared get the bits
- * that changed.
+ * it has been observed absent for hold_ms; ALERT_DOWN changes at once both
+ * ways (it is already the verdict of a failed poll). A bit in unknown (and
+ * not in raw) changes nothing: an alert never clears because its condition
+ * can no longer be measured. *raised and *cleared get the bits that changed.
  */
-void fleet_debounce(struct fleet_node *n, unsigned raw, uint64_t now_ms, uint64_t hold_ms, unsigned *raised,
-                    unsigned *cleared);
+void fleet_debounce(struct fleet_node *n, unsigned raw, unsigned unknown, uint64_t now_ms, uint64_t hold_ms,
+                    unsigned *raised, unsigned *cleared);
 /* The hash n saw at height number, from its recent heads; false if unknown. */
 bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32]);
 /*
@@ -238,14 +276,59 @@ bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32])
  * (and *need_leader to the leader's index) so the caller can fetch it.
  */
 void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leader, uint64_t *need_height);
+/*
+ * The fork bisection, on plain values: fleet_fork_probe is the height to
+ * compare next, fleet_fork_step takes whether the two hashes there differ,
+ * fleet_fork_give_up ends the search with the range found so far (a node did
+ * not answer). fleet_fork_settle marks the search done once the range is one
+ * height or the step bound is reached.
+ */
+uint64_t fleet_fork_probe(const struct fleet_node *n);
+void fleet_fork_step(struct fleet_node *n, bool differs);
+void fleet_fork_give_up(struct fleet_node *n);
+void fleet_fork_settle(struct fleet_node *n);
+/*
+ * A head's age at now (unix seconds): "genesis" for a timestamp of 0 (a
+ * genesis block says nothing about time), "+12s" for one in the future
+ * (clock skew or a lying node), else the age ("3m 05s"). ago: the long
+ * form ("3m 05s ago", "+12s in the future", "genesis (timestamp 0: ...)").
+ */
+char *fleet_head_age(char *buf, size_t cap, uint64_t head_time, uint64_t now, bool ago);
+/* "12s", or why the lag in seconds is unknown. */
+char *fleet_lag_text(const struct fleet_node *n, char *buf, size_t cap);
+/* Where the fork is, as far as known: "first differing block; noticed at #N", a range, or "searching". */
+char *fleet_fork_text(const struct fleet_node *n, char *buf, size_t cap);
 /* Remembers a head in n's recent list (replacing an entry of the same height). */
 void fleet_note_head(struct fleet_node *n, const struct fleet_head *h);
 /* Counts one answered poll of that latency in n's histogram (dashboard/metrics.c). */
 void fleet_note_latency(struct fleet_node *n, uint64_t us);
+/*
+ * The sync rate over the window this run has observed: up to
+ * FLEET_SYNC_SAMPLES (time, current block) samples, oldest dropped. A restart
+ * of the node (it was down, its current block went back, or its starting
+ * block changed) starts a new window: a window spanning the outage would
+ * average the downtime in. *rate_milli (blocks per second × 1000) is set when
+ * the window gives one (two samples, time and blocks moved forward).
+ */
+#define FLEET_SYNC_SAMPLES 16
+struct fleet_sync_window {
+	uint64_t ms[FLEET_SYNC_SAMPLES], block[FLEET_SYNC_SAMPLES];
+	size_t n;
+	uint64_t start;
+};
+bool fleet_sync_sample(struct fleet_sync_window *w, uint64_t now_ms, uint64_t start, uint64_t current,
+                       uint64_t *rate_milli);
+static inline void fleet_sync_reset(struct fleet_sync_window *w) { w->n = 0; }
 /* A one-line description of a condition for the alert log. */
 void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool resolved,
                     const struct fleet_rules *r, char *buf, size_t cap);
 const char *fleet_ns_name(enum fleet_ns ns);
+/*
+ * A moment for "DOWN since ...", in local time: "HH:MM:SS" when it is on
+ * now's day, else "YYYY-MM-DD HH:MM:SS" (a time alone would read as today).
+ * Returns buf.
+ */
+char *fleet_format_since(time_t when, time_t now, char *buf, size_t cap);
 const char *fleet_alert_name(enum fleet_alert_kind k);
 
 /* Columns of the fleet grid, for sorting. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/fmt.h"
+#include "common/stats.h"
 #include "common/hex.h"
 #include "common/xalloc.h"
 #include "dashboard/fleet.h"
@@ -21,6 +22,18 @@ const char *fleet_ns_name(enum fleet_ns ns)
 	return (unsigned)ns < NS_COUNT ? names[ns] : "?";
 }
 
+char *fleet_format_since(time_t when, time_t now, char *buf, size_t cap)
+{
+	struct tm w, t;
+
+	localtime_r(&when, &w);
+	localtime_r(&now, &t);
+	if (strftime(buf, cap, w.tm_year == t.tm_year && w.tm_yday == t.tm_yday ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
+	             &w) == 0 && cap)
+		buf[0] = '\0';
+	return buf;
+}
+
 const char *fleet_alert_name(enum fleet_alert_kind k)
 {
 	static const char *const names[ALERT_KINDS] = {
@@ -29,6 +42,22 @@ const char *fleet_alert_name(enum fleet_alert_kind k)
 	};
 
 	return (unsigned)k < ALERT_KINDS ? names[k] : "?";
+}
+
+unsigned fleet_unknown(const struct fleet_node *n)
+{
+	/* A node that does not answer says nothing about its head, peers, lag or chain. */
+	if (n->conn != CONN_UP)
+		return ~(1u << ALERT_DOWN) & ((1u << ALERT_KINDS) - 1);
+	unsigned u = 0;
+
+	/* A lag within bounds against a leader that is not the best head seen proves nothing. */
+	if (!n->has_lag || n->lag_uncertain)
+		u |= 1u << ALERT_LAG;
+	/* A fork whose split is still being searched for is a fork all the same: not cleared meanwhile. */
+	if (n->forked && n->fork_state == FORK_SEARCHING)
+		u |= 1u << ALERT_FORK;
+	return u;
 }
 
 unsigned fleet_conditions(const struct fleet_node *n, const struct fleet_rules *r, uint64_t now_ms)
@@ -47,21 +76,28 @@ unsigned fleet_conditions(const struct fleet_node *n, const struct fleet_rules *
 		c |= 1u << ALERT_LOW_PEERS;
 	if (r->max_lag && n->has_lag && n->lag_blocks > r->max_lag)
 		c |= 1u << ALERT_LAG;
-	if (n->forked)
+	/* A fork is reported once where the chains split is known (or bounded): the alert names that height. */
+	if (n->forked && n->fork_state != FORK_SEARCHING)
 		c |= 1u << ALERT_FORK;
 	if (n->has_chain_id && ((n->has_expected_chain_id && n->chain_id != n->expected_chain_id) || n->chain_changed))
 		c |= 1u << ALERT_CHAIN;
 	return c;
 }
 
-void fleet_debounce(struct fleet_node *n, unsigned raw, uint64_t now_ms, uint64_t hold_ms, unsigned *raised,
-                    unsigned *cleared)
+void fleet_debounce(struct fleet_node *n, unsigned raw, unsigned unknown, uint64_t now_ms, uint64_t hold_ms,
+                    unsigned *raised, unsigned *cleared)
 {
 	*raised = *cleared = 0;
 	for (int k = 0; k < ALERT_KINDS; k++) {
 		unsigned bit = 1u << k;
 		uint64_t hold = k == ALERT_DOWN ? 0 : hold_ms;
 
+		if ((unknown & bit) && !(raw & bit)) {
+			/* Not measurable now: the alert stays as it is, and neither way counts towards a change. */
+			n->cond_since[k] = 0;
+			n->clear_since[k] = 0;
+			continue;
+		}
 		if (raw & bit) {
 			n->clear_since[k] = 0;
 			if (!n->cond_since[k])
@@ -114,53 +150,81 @@ bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32])
 	return false;
 }
 
-/* Index into leaders[0..*nleaders) of chain's entry, added (leader SIZE_MAX) when new. */
-static size_t chain_slot(size_t *leaders, uint64_t *chains, size_t *nleaders, uint64_t chain)
+/* A chain's leader (index of its highest answering head, SIZE_MAX for none yet) and highest silent head. */
+struct chain_lead {
+	uint64_t chain_id;
+	size_t leader;
+	uint64_t best_silent;
+};
+
+/* chain's entry in chains[0..*n), added when new (a fleet has few chains: a short scan). */
+static struct chain_lead *chain_lead_of(struct chain_lead *chains, size_t *n, uint64_t chain)
 {
-	for (size_t c = 0; c < *nleaders; c++) {
-		if (chains[c] == chain)
-			return c;
+	for (size_t c = 0; c < *n; c++) {
+		if (chains[c].chain_id == chain)
+			return &chains[c];
 	}
-	chains[*nleaders] = chain;
-	leaders[*nleaders] = SIZE_MAX;
-	return (*nleaders)++;
+	chains[*n] = (struct chain_lead){ .chain_id = chain, .leader = SIZE_MAX };
+	return &chains[(*n)++];
 }
 
 void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leader, uint64_t *need_height)
 {
-	/* Each chain's leader first, in one pass: this runs after every answer, so it must not be O(n^2). */
-	size_t *leaders = xcalloc(n ? n : 1, sizeof(*leaders)), nleaders = 0;
-	uint64_t *chains = xcalloc(n ? n : 1, sizeof(*chains));
+	/*
+	 * Each chain's leader and highest silent head first, in one pass: this runs
+	 * after every answer, so it must not scan the fleet once per node.
+	 */
+	struct chain_lead *chains = xcalloc(n ? n : 1, sizeof(*chains));
+	size_t nchains = 0;
 
 	for (size_t j = 0; j < n; j++) {
 		struct fleet_node *b = nodes[j];
-		size_t c;
+		struct chain_lead *c;
 
-		if (b->conn != CONN_UP || !b->has_head || !b->has_chain_id)
+		if (!b->has_head || !b->has_chain_id)
 			continue;
-		/* The leader of a chain: the highest head among answering nodes (first in order on ties). */
-		c = chain_slot(leaders, chains, &nleaders, b->chain_id);
-		if (leaders[c] == SIZE_MAX || b->head_number > nodes[leaders[c]]->head_number)
-			leaders[c] = j;
+		c = chain_lead_of(chains, &nchains, b->chain_id);
+		if (b->conn != CONN_UP) {
+			if (b->head_number > c->best_silent)
+				c->best_silent = b->head_number;
+		} else if (c->leader == SIZE_MAX || b->head_number > nodes[c->leader]->head_number) {
+			c->leader = j;
+		}
 	}
 	*need_leader = SIZE_MAX;
 	*need_height = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct fleet_node *a = nodes[i];
-		struct fleet_node *leader;
-		size_t leader_i;
+		struct fleet_node *leader = NULL;
+		size_t leader_i = SIZE_MAX;
+		uint64_t best_silent = 0;
 		uint8_t h[32];
 
 		a->has_lag = false;
-		if (a->conn != CONN_UP || !a->has_head || !a->has_chain_id) {
-			a->forked = false;
+		a->has_lag_s = false;
+		a->lag_uncertain = false;
+		/* Not answering: what was known about a fork stays as it was, neither confirmed nor cleared. */
+		if (a->conn != CONN_UP || !a->has_head || !a->has_chain_id)
 			continue;
+		/*
+		 * The leader of a's chain: the highest head among answering nodes (first
+		 * in order on ties). A silent node's last head still counts as a head
+		 * the chain has reached: measured against a lower leader, a's lag is
+		 * only a lower bound.
+		 */
+		{
+			const struct chain_lead *c = chain_lead_of(chains, &nchains, a->chain_id);
+
+			leader_i = c->leader;
+			leader = nodes[leader_i];
+			best_silent = c->best_silent;
 		}
-		leader_i = leaders[chain_slot(leaders, chains, &nleaders, a->chain_id)];
-		leader = nodes[leader_i];
 		a->has_lag = true;
 		a->lag_blocks = leader->head_number - a->head_number;
-		a->lag_s = leader->head_time > a->head_time ? leader->head_time - a->head_time : 0;
+		a->lag_uncertain = best_silent > leader->head_number;
+		/* A timestamp of 0 (a genesis block) or one behind a's says nothing about the time between. */
+		a->has_lag_s = leader->head_time && a->head_time && leader->head_time >= a->head_time;
+		a->lag_s = a->has_lag_s ? leader->head_time - a->head_time : 0;
 		if (leader == a) {
 			a->forked = false;
 			continue;
@@ -172,20 +236,131 @@ void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leade
 			}
 			continue;
 		}
-		a->forked = memcmp(h, a->head_hash, 32) != 0;
-		if (a->forked) {
-			a->fork_height = a->head_number;
-			snprintf(a->fork_with, sizeof(a->fork_with), "%s", leader->name);
+		if (memcmp(h, a->head_hash, 32) == 0) {
+			a->forked = false;
+			continue;
 		}
+		/* A new fork (or one against another leader): where the chains split is searched for anew. */
+		if (!a->forked || strcmp(a->fork_with, leader->name) != 0) {
+			a->fork_state = FORK_SEARCHING;
+			a->fork_lo = 0;
+			a->fork_hi = a->head_number;
+			a->fork_steps = 0;
+			/* The highest height below where both hold the same hash: the split is above it. */
+			for (uint64_t k = 1; k < FLEET_RECENT && k <= a->head_number; k++) {
+				uint8_t mine[32];
+
+				if (fleet_hash_at(a, a->head_number - k, mine) && fleet_hash_at(leader, a->head_number - k, h) &&
+				    memcmp(mine, h, 32) == 0) {
+					a->fork_lo = a->head_number - k + 1;
+					break;
+				}
+			}
+			fleet_fork_settle(a);
+		}
+		a->forked = true;
+		a->fork_noticed = a->head_number;
+		snprintf(a->fork_with, sizeof(a->fork_with), "%s", leader->name);
 	}
-	free(leaders);
 	free(chains);
+}
+
+void fleet_fork_settle(struct fleet_node *n)
+{
+	n->fork_height = n->fork_hi;
+	if (n->fork_state != FORK_SEARCHING)
+		return;
+	if (n->fork_lo >= n->fork_hi)
+		n->fork_state = FORK_FOUND;
+	else if (n->fork_steps >= FLEET_FORK_STEPS)
+		n->fork_state = FORK_BOUNDED;
+}
+
+uint64_t fleet_fork_probe(const struct fleet_node *n)
+{
+	return n->fork_lo + (n->fork_hi - n->fork_lo) / 2;
+}
+
+void fleet_fork_step(struct fleet_node *n, bool differs)
+{
+	uint64_t mid = fleet_fork_probe(n);
+
+	if (n->fork_state != FORK_SEARCHING)
+		return;
+	if (differs)
+		n->fork_hi = mid;
+	else
+		n->fork_lo = mid + 1;
+	n->fork_steps++;
+	fleet_fork_settle(n);
+}
+
+void fleet_fork_give_up(struct fleet_node *n)
+{
+	if (n->fork_state == FORK_SEARCHING)
+		n->fork_state = FORK_BOUNDED;
+}
+
+bool fleet_sync_sample(struct fleet_sync_window *w, uint64_t now_ms, uint64_t start, uint64_t current,
+                       uint64_t *rate_milli)
+{
+	if (w->n && (start != w->start || current < w->block[w->n - 1] || now_ms < w->ms[w->n - 1]))
+		w->n = 0;
+	w->start = start;
+	if (w->n == FLEET_SYNC_SAMPLES) {
+		memmove(w->ms, w->ms + 1, (FLEET_SYNC_SAMPLES - 1) * sizeof(w->ms[0]));
+		memmove(w->block, w->block + 1, (FLEET_SYNC_SAMPLES - 1) * sizeof(w->block[0]));
+		w->n--;
+	}
+	w->ms[w->n] = now_ms;
+	w->block[w->n] = current;
+	w->n++;
+	return stats_rate(w->block[0], w->ms[0], current, now_ms, rate_milli);
+}
+
+char *fleet_head_age(char *buf, size_t cap, uint64_t head_time, uint64_t now, bool ago)
+{
+	char d[32];
+
+	if (head_time == 0)
+		snprintf(buf, cap, "%s", ago ? "genesis (timestamp 0: age unknown)" : "genesis");
+	else if (head_time > now)
+		snprintf(buf, cap, "+%s%s", fmt_duration(d, sizeof(d), head_time - now), ago ? " in the future" : "");
+	else
+		snprintf(buf, cap, "%s%s", fmt_duration(d, sizeof(d), now - head_time), ago ? " ago" : "");
+	return buf;
+}
+
+char *fleet_lag_text(const struct fleet_node *n, char *buf, size_t cap)
+{
+	if (n->has_lag_s)
+		snprintf(buf, cap, "%llus", (unsigned long long)n->lag_s);
+	else
+		snprintf(buf, cap, "time unknown: genesis or out-of-order timestamps");
+	return buf;
+}
+
+char *fleet_fork_text(const struct fleet_node *n, char *buf, size_t cap)
+{
+	switch (n->fork_state) {
+	case FORK_FOUND:
+		snprintf(buf, cap, "first differing block; noticed at #%llu", (unsigned long long)n->fork_noticed);
+		break;
+	case FORK_BOUNDED:
+		snprintf(buf, cap, "split between #%llu and #%llu; noticed at #%llu", (unsigned long long)n->fork_lo,
+		         (unsigned long long)n->fork_hi, (unsigned long long)n->fork_noticed);
+		break;
+	case FORK_SEARCHING:
+		snprintf(buf, cap, "searching where the chains split; noticed at #%llu", (unsigned long long)n->fork_noticed);
+		break;
+	}
+	return buf;
 }
 
 void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool resolved,
                     const struct fleet_rules *r, char *buf, size_t cap)
 {
-	char a[32];
+	char a[64];
 
 	if (resolved) {
 		snprintf(buf, cap, "%s: %s cleared", n->name, fleet_alert_name(k));
@@ -204,13 +379,16 @@ void fleet_describe(const struct fleet_node *n, enum fleet_alert_kind k, bool re
 		         (unsigned long long)r->min_peers);
 		break;
 	case ALERT_LAG:
-		snprintf(buf, cap, "%s: %llu blocks behind (%llus)", n->name, (unsigned long long)n->lag_blocks,
-		         (unsigned long long)n->lag_s);
+		fleet_lag_text(n, a, sizeof(a));
+		snprintf(buf, cap, "%s: %llu blocks behind (%s)", n->name, (unsigned long long)n->lag_blocks, a);
 		break;
-	case ALERT_FORK:
-		snprintf(buf, cap, "%s: fork at #%llu, hash differs from %s", n->name,
-		         (unsigned long long)n->fork_height, n->fork_with);
+	case ALERT_FORK: {
+		char where[96];
+
+		snprintf(buf, cap, "%s: fork at #%llu, hash differs from %s (%s)", n->name,
+		         (unsigned long long)n->fork_height, n->fork_with, fleet_fork_text(n, where, sizeof(where)));
 		break;
+	}
 	case ALERT_CHAIN:
 		if (n->has_expected_chain_id && n->chain_id != n->expected_chain_id)
 			snprintf(buf, cap, "%s: chain id %llu, expected %llu", n->name, (unsigned long long)n->chain_id,

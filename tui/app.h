@@ -22,6 +22,7 @@
 
 struct pane_ops;
 struct fleet;
+struct fleetfile;
 struct explorer;
 struct wallet;
 
@@ -35,6 +36,11 @@ struct app {
 	char book_error[256];
 	struct fleet *fleet;
 	size_t node_sel;              /* the dashboard's selected node: the status line, explorer follow it */
+	bool nodes_from_file;         /* the nodes are the config file's (no --rpc-url, no ETH_RPC_URL) */
+	struct fleetfile *fleetfile;  /* node edits to the config file, and its reload (SIGHUP, a change on disk) */
+	char fleet_msg[200];          /* what fleetfile said last, for the dashboard's message line */
+	bool fleet_msg_bad;
+	unsigned fleet_msg_seq;       /* grows with every message */
 	struct explorer *explorer;    /* the explorer's model, on the selected node; NULL without nodes */
 	char explorer_node[64];       /* the name of the node it follows */
 	struct wallet *wallet;        /* the wallet's model, on the selected node; NULL without a node or a home */

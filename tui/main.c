@@ -23,6 +23,7 @@
 #include "dashboard/exporter.h"
 #include "dashboard/fleet.h"
 #include "dashboard/metrics.h"
+#include "dashboard/fleetfile.h"
 #include "explorer/explorer.h"
 #include "wallet/vault.h"
 #include "wallet/wallet.h"
@@ -54,6 +55,7 @@ struct options {
 	const char *vault_path;
 	const char *log_path;
 	const char *rpc_urls[MAX_RPC_URLS];
+	bool rpc_url_is_file[MAX_RPC_URLS]; /* --rpc-url-file: rpc_urls[i] names a file holding the URL */
 	size_t nrpc;
 	const char *metrics_addr; /* --metrics ADDR:PORT, or NULL */
 	bool headless;            /* --headless: no terminal, no panes; the fleet, its alerts and metrics */
@@ -69,6 +71,7 @@ struct ctx {
 	char harden_failed[256]; /* what harden_process could not do, or "" */
 	struct exporter *exporter;
 	uint64_t metrics_timer;
+	char *file_urls[MAX_RPC_URLS]; /* the URLs read from --rpc-url-file (secrets: wiped when freed) */
 };
 
 void app_mark_dirty(struct app *app)
@@ -148,6 +151,9 @@ static void usage(FILE *out)
 	        "Options:\n"
 	        "  -r, --rpc-url URL   node to watch (repeatable): http://, https://, ipc:///path or /path.ipc;\n"
 	        "                      replaces the nodes of the config file and ETH_RPC_URL\n"
+	        "      --rpc-url-file FILE\n"
+	        "                      the same, the URL read from the first line of FILE: a password\n"
+	        "                      in it never shows in the process list (ps)\n"
 	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
 	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
 	        "      --vault PATH    wallet vault (default $XDG_DATA_HOME/chaindeck/vault)\n"
@@ -168,6 +174,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, 'r' },
+		{ "rpc-url-file", required_argument, NULL, 'F' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "vault", required_argument, NULL, 'W' },
@@ -186,10 +193,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		switch (ch) {
 		case 'r':
+		case 'F':
 			if (o->nrpc == MAX_RPC_URLS) {
-				fprintf(stderr, "chaindeck: at most %d --rpc-url options\n", MAX_RPC_URLS);
+				fprintf(stderr, "chaindeck: at most %d --rpc-url and --rpc-url-file options\n", MAX_RPC_URLS);
 				return -1;
 			}
+			o->rpc_url_is_file[o->nrpc] = ch == 'F';
 			o->rpc_urls[o->nrpc++] = optarg;
 			break;
 		case 'c':
@@ -261,16 +270,30 @@ static int harden_process(char *why, size_t cap)
 
 static int st_config_up(struct ctx *x, char *err, size_t errlen)
 {
+	const char *env = getenv("ETH_RPC_URL");
+
 	config_init(&x->app.cfg);
+	for (size_t i = 0; i < x->opt.nrpc; i++) {
+		char why[400];
+
+		if (!x->opt.rpc_url_is_file[i])
+			continue;
+		if (config_read_url_file(x->opt.rpc_urls[i], &x->file_urls[i], why, sizeof(why)) != CD_OK) {
+			snprintf(err, errlen, "--rpc-url-file %s: %s", x->opt.rpc_urls[i], why);
+			return -1;
+		}
+		x->opt.rpc_urls[i] = x->file_urls[i];
+	}
 	if (x->opt.config_path)
 		snprintf(x->app.config_path, sizeof(x->app.config_path), "%s", x->opt.config_path);
 	else if (config_default_path(x->app.config_path, sizeof(x->app.config_path)) < 0)
 		x->app.config_path[0] = '\0';
 	if (x->app.config_path[0] && config_load(&x->app.cfg, x->app.config_path, err, errlen) != 0)
 		return -1;
-	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err,
-	                           errlen) != 0)
+	if (config_apply_overrides(&x->app.cfg, x->opt.rpc_urls, x->opt.nrpc, env, err, errlen) != 0)
 		return -1;
+	/* A reload brings the file's nodes in only when the session's nodes are the file's. */
+	x->app.nodes_from_file = x->opt.nrpc == 0 && !(env && *env);
 	if (x->opt.vault_path)
 		snprintf(x->app.vault_path, sizeof(x->app.vault_path), "%s", x->opt.vault_path);
 	else if (vault_default_path(x->app.vault_path, sizeof(x->app.vault_path)) < 0)
@@ -281,6 +304,12 @@ static int st_config_up(struct ctx *x, char *err, size_t errlen)
 static void st_config_down(struct ctx *x)
 {
 	config_free(&x->app.cfg);
+	for (size_t i = 0; i < MAX_RPC_URLS; i++) {
+		if (x->file_urls[i])
+			explicit_bzero(x->file_urls[i], strlen(x->file_urls[i]));
+		free(x->file_urls[i]);
+		x->file_urls[i] = NULL;
+	}
 }
 
 static int st_log_up(struct ctx *x, char *err, size_t errlen)
@@ -377,6 +406,52 @@ static int st_fleet_up(struct ctx *x, char *err, size_t errlen)
 static void st_fleet_down(struct ctx *x)
 {
 	fleet_free(x->app.fleet);
+}
+
+static void fleetfile_said(void *ud, bool bad, const char *msg)
+{
+	struct app *app = ud;
+
+	snprintf(app->fleet_msg, sizeof(app->fleet_msg), "%s", msg);
+	app->fleet_msg_bad = bad;
+	app->fleet_msg_seq++;
+	app_mark_dirty(app);
+}
+
+/* A reload moved the nodes: the selection stays on the node it was on, or the nearest one. */
+static void fleetfile_nodes_changed(void *ud)
+{
+	struct app *app = ud;
+	size_t n = fleet_count(app->fleet), sel = app->node_sel < n ? app->node_sel : (n ? n - 1 : 0);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fleet_node(app->fleet, i)->name, app->explorer_node) == 0)
+			sel = i;
+	app_select_node(app, sel);
+}
+
+/* Without a terminal there is no selection to keep, and no explorer or wallet to move. */
+static void fleetfile_nodes_changed_headless(void *ud)
+{
+	(void)ud;
+}
+
+static int st_fleetfile_up(struct ctx *x, char *err, size_t errlen)
+{
+	static const struct fleetfile_ops ops = { fleetfile_said, fleetfile_nodes_changed };
+	static const struct fleetfile_ops headless_ops = { fleetfile_said, fleetfile_nodes_changed_headless };
+
+	(void)err;
+	(void)errlen;
+	x->app.fleetfile = fleetfile_new(x->app.loop, x->app.config_path, &x->app.cfg, x->app.fleet,
+	                                 x->app.nodes_from_file, x->opt.headless ? &headless_ops : &ops, &x->app);
+	return 0;
+}
+
+static void st_fleetfile_down(struct ctx *x)
+{
+	fleetfile_free(x->app.fleetfile);
+	x->app.fleetfile = NULL;
 }
 
 /* The explorer's model, on the selected node (the first at startup); none without nodes. */
@@ -547,6 +622,7 @@ static const struct stage stages[] = {
 	{ "curl", st_curl_up, st_curl_down },
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
+	{ "fleetfile", st_fleetfile_up, st_fleetfile_down },
 	{ "metrics", st_metrics_up, st_metrics_down },
 	{ "explorer", st_explorer_up, st_explorer_down },
 	{ "wallet", st_wallet_up, st_wallet_down },
@@ -589,11 +665,12 @@ static void run(struct ctx *x)
 			log_msg(LOG_ERROR, "event loop failed");
 			break;
 		}
-		/* In the terminal a hangup means the terminal is gone. */
-		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM) || loop_take_signal(SIGHUP))
+		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
 			app->quit = true;
 		if (loop_take_signal(SIGWINCH))
 			screen_resize(app);
+		if (loop_take_signal(SIGHUP))
+			fleetfile_reload(app->fleetfile);
 		ring_for_alerts(x);
 		if (app->dirty && !app->quit) {
 			app->dirty = false;
@@ -601,71 +678,6 @@ static void run(struct ctx *x)
 			note_first_full_frame(x);
 		}
 	}
-}
-
-/* Two node definitions that talk to the same node the same way (a reload keeps such a node's history). */
-static bool same_node(const struct config_node *a, const struct config_node *b)
-{
-	bool same = strcmp(a->url, b->url) == 0 && !a->bearer == !b->bearer &&
-	            (!a->bearer || strcmp(a->bearer, b->bearer) == 0) && !a->ca_file == !b->ca_file &&
-	            (!a->ca_file || strcmp(a->ca_file, b->ca_file) == 0) && a->timeout_ms == b->timeout_ms &&
-	            a->connections == b->connections && a->has_chain_id == b->has_chain_id &&
-	            a->chain_id == b->chain_id && a->nheaders == b->nheaders && !a->metrics_url == !b->metrics_url &&
-	            (!a->metrics_url || strcmp(a->metrics_url, b->metrics_url) == 0);
-
-	for (size_t i = 0; same && i < a->nheaders; i++)
-		same = strcmp(a->headers[i], b->headers[i]) == 0;
-	return same;
-}
-
-/*
- * SIGHUP without a terminal: reads the config file again. A file that does
- * not load is logged and the running configuration stays. Nodes gone or
- * changed are dropped, new or changed ones added; unchanged nodes keep their
- * history; alert thresholds and the hook apply at once. The refresh period
- * and the log file stay as they were started.
- */
-static void reload_config(struct ctx *x)
-{
-	struct config nc;
-	char err[512];
-	long refresh = x->app.cfg.refresh_ms;
-	char *log_path = x->app.cfg.log_path;
-
-	config_init(&nc);
-	if ((x->app.config_path[0] && config_load(&nc, x->app.config_path, err, sizeof(err)) != 0) ||
-	    config_apply_overrides(&nc, x->opt.rpc_urls, x->opt.nrpc, getenv("ETH_RPC_URL"), err, sizeof(err)) != 0) {
-		log_msg(LOG_WARN, "reload: the configuration stays as it was: %s", err);
-		config_free(&nc);
-		return;
-	}
-	for (size_t i = fleet_count(x->app.fleet); i-- > 0;) {
-		const char *name = fleet_node(x->app.fleet, i)->name;
-		const struct config_node *old = config_node_named(&x->app.cfg, name);
-		const struct config_node *now = config_node_named(&nc, name);
-
-		if (!old || !now || !same_node(old, now))
-			fleet_remove_node(x->app.fleet, i);
-	}
-	/* The fleet reads thresholds and the hook through &x->app.cfg: swap the contents in place. */
-	nc.refresh_ms = refresh;
-	x->app.cfg.log_path = nc.log_path;
-	nc.log_path = log_path;
-	config_free(&x->app.cfg);
-	x->app.cfg = nc;
-	for (size_t i = 0; i < x->app.cfg.nnodes; i++) {
-		const struct config_node *cn = &x->app.cfg.nodes[i];
-		size_t k = 0;
-
-		while (k < fleet_count(x->app.fleet) && strcmp(fleet_node(x->app.fleet, k)->name, cn->name) != 0)
-			k++;
-		if (k == fleet_count(x->app.fleet) && fleet_add_node(x->app.fleet, cn, err, sizeof(err)) != 0)
-			log_msg(LOG_WARN, "reload: %s", err);
-		else
-			fleet_set_pinned(x->app.fleet, k, cn->pinned);
-	}
-	log_msg(LOG_INFO, "reload: %zu node(s) from %s", fleet_count(x->app.fleet),
-	        x->app.config_path[0] ? x->app.config_path : "the command line");
 }
 
 /* No terminal: the loop runs the fleet (alerts, hook) and the metrics until told to stop. */
@@ -682,7 +694,7 @@ static void run_headless(struct ctx *x)
 		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
 			app->quit = true;
 		else if (loop_take_signal(SIGHUP))
-			reload_config(x);
+			fleetfile_reload(app->fleetfile);
 	}
 }
 

@@ -351,7 +351,7 @@ bool notice_draw(struct app *app, WINDOW *w, int y, const struct notice *n)
 void widget_status_text(struct app *app, char *buf, size_t cap)
 {
 	const struct fleet_node *n = app->fleet ? fleet_node(app->fleet, app->node_sel) : NULL;
-	char chain[32] = "chain ?", head[48] = "head ?", state[200], ago[32];
+	char chain[32] = "chain ?", head[96] = "head ?", state[200], ago[32];
 	uint64_t now_ms = loop_now_ms();
 
 	if (!n) {
@@ -361,12 +361,10 @@ void widget_status_text(struct app *app, char *buf, size_t cap)
 	if (n->has_chain_id)
 		snprintf(chain, sizeof(chain), "chain %llu", (unsigned long long)n->chain_id);
 	if (n->has_head) {
-		char num[32];
-		time_t now = time(NULL);
-		uint64_t age = (uint64_t)now > n->head_time ? (uint64_t)now - n->head_time : 0;
+		char num[32], age[64];
 
-		snprintf(head, sizeof(head), "head #%s %s ago", fmt_count(num, sizeof(num), n->head_number),
-		         fmt_duration(ago, sizeof(ago), age));
+		snprintf(head, sizeof(head), "head #%s %s", fmt_count(num, sizeof(num), n->head_number),
+		         fleet_head_age(age, sizeof(age), n->head_time, (uint64_t)time(NULL), true));
 	}
 	switch (n->conn) {
 	case CONN_CONNECTING:
@@ -381,12 +379,10 @@ void widget_status_text(struct app *app, char *buf, size_t cap)
 			snprintf(state, sizeof(state), "up");
 		break;
 	case CONN_DOWN: {
-		struct tm tm;
-		char when[16];
+		char when[32];
 
-		localtime_r(&n->down_since, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		snprintf(state, sizeof(state), "DOWN since %s", when);
+		snprintf(state, sizeof(state), "DOWN since %s",
+		         fleet_format_since(n->down_since, time(NULL), when, sizeof(when)));
 		break;
 	}
 	}

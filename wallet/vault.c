@@ -29,6 +29,7 @@ static const uint8_t vault_magic[8] = {'C', 'D', 'V', 'A', 'U', 'L', 'T', '\n'};
 
 enum {
 	FORMAT_V2 = 2,                /* version 1 + flags (4) after the accounts */
+	FORMAT_V3 = 3,                /* version 2 + hardware accounts */
 	FLAG_BACKUP_PENDING = 1u,     /* the mnemonic's backup was never checked */
 	FLAGS_KNOWN = FLAG_BACKUP_PENDING,
 	KDF_ARGON2ID13 = 1,
@@ -279,10 +280,10 @@ static int parse_header(struct vault *v, const uint8_t *p, size_t len, unsigned 
 	if (len < HEADER_SIZE)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (header)", path);
 	*version = (unsigned)get_be(p + 8, 2);
-	if (*version != VAULT_FORMAT_VERSION && *version != FORMAT_V2)
+	if (*version != VAULT_FORMAT_VERSION && *version != FORMAT_V2 && *version != FORMAT_V3)
 		return fail(err, errlen, VAULT_EFORMAT,
-			"vault %s has format version %u; this chaindeck reads versions %d and %d", path,
-			*version, VAULT_FORMAT_VERSION, FORMAT_V2);
+			"vault %s has format version %u; this chaindeck reads versions %d to %d", path,
+			*version, VAULT_FORMAT_VERSION, FORMAT_V3);
 	if (p[10] != KDF_ARGON2ID13 || p[11] != AEAD_XCHACHA20POLY1305)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s names an unknown KDF or cipher", path);
 	v->opslimit = get_be(p + 12, 8);
@@ -300,20 +301,49 @@ static int parse_header(struct vault *v, const uint8_t *p, size_t len, unsigned 
 }
 
 /* Account i at p[*off..len): kind, index, address and label into a; *off moves past it. */
-static int parse_account(const struct vault *v, const uint8_t *p, size_t len, size_t *off, size_t i,
+/*
+ * A hardware account's path and device note at p[*off..len), after its label;
+ * *off moves past them.
+ */
+static int parse_hardware(const struct vault *v, const uint8_t *p, size_t len, size_t *off, size_t i,
 	struct vault_account *a, char *err, size_t errlen)
+{
+	struct hd_path hp;
+	size_t o = *off, pl, nl;
+
+	pl = len > o ? p[o] : 0;
+	if (pl == 0 || pl > VAULT_HW_PATH_MAX || pl > len - o - 1)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad path", v->path, i);
+	memcpy(a->hw_path, p + o + 1, pl);
+	a->hw_path[pl] = '\0';
+	if (memchr(a->hw_path, '\0', pl) || hd_path_parse(&hp, a->hw_path, NULL, 0) != CD_OK)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad path", v->path, i);
+	o += 1 + pl;
+	if (len - o < 1)
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (account %zu)", v->path, i);
+	nl = p[o];
+	if (nl > VAULT_NOTE_MAX || nl > len - o - 1 || !label_valid((const char *)p + o + 1, nl))
+		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad device note", v->path, i);
+	memcpy(a->hw_note, p + o + 1, nl);
+	a->hw_note[nl] = '\0';
+	*off = o + 1 + nl;
+	return CD_OK;
+}
+
+static int parse_account(const struct vault *v, const uint8_t *p, size_t len, size_t *off, size_t i,
+	unsigned version, struct vault_account *a, char *err, size_t errlen)
 {
 	const char *path = v->path;
 	size_t o = *off, ll;
 
 	if (len - o < ACCOUNT_FIXED)
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (account %zu)", path, i);
-	if (p[o] > VAULT_IMPORTED)
+	if (p[o] > (version == FORMAT_V3 ? VAULT_HARDWARE : VAULT_IMPORTED))
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has an unknown kind", path, i);
 	memset(a, 0, sizeof(*a));
-	a->kind = p[o] == 0 ? VAULT_HD : VAULT_IMPORTED;
+	a->kind = p[o] == 0 ? VAULT_HD : p[o] == 1 ? VAULT_IMPORTED : VAULT_HARDWARE;
 	a->index = (uint32_t)get_be(p + o + 1, 4);
-	if (a->kind == VAULT_HD && a->index >= HD_INDEX_LIMIT)
+	if ((a->kind == VAULT_HD && a->index >= HD_INDEX_LIMIT) || (a->kind == VAULT_HARDWARE && a->index != 0))
 		return fail(err, errlen, VAULT_EFORMAT, "vault %s: account %zu has a bad index", path, i);
 	memcpy(a->address.b, p + o + 5, 20);
 	ll = p[o + 25];
@@ -325,6 +355,8 @@ static int parse_account(const struct vault *v, const uint8_t *p, size_t len, si
 	memcpy(a->label, p + o, ll);
 	a->label[ll] = '\0';
 	*off = o + ll;
+	if (a->kind == VAULT_HARDWARE)
+		return parse_hardware(v, p, len, off, i, a, err, errlen);
 	return CD_OK;
 }
 
@@ -339,7 +371,7 @@ static int parse_tail(struct vault *v, const uint8_t *p, size_t len, size_t off,
 	size_t ctlen;
 
 	v->flags = 0;
-	if (version == FORMAT_V2) {
+	if (version == FORMAT_V2 || version == FORMAT_V3) {
 		if (len - off < 4)
 			return fail(err, errlen, VAULT_EFORMAT, "vault %s is truncated (flags)", path);
 		v->flags = (uint32_t)get_be(p + off, 4);
@@ -380,7 +412,7 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 	if (rc != CD_OK)
 		return fail(err, errlen, rc, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		rc = parse_account(v, p, len, &off, i, &v->acc[i], err, errlen);
+		rc = parse_account(v, p, len, &off, i, version, &v->acc[i], err, errlen);
 		if (rc != CD_OK)
 			return rc;
 		v->nacc++;
@@ -392,18 +424,25 @@ static int parse_public(struct vault *v, const uint8_t *p, size_t len, char *err
 static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SIZE], size_t ctlen,
 	size_t *len)
 {
-	/* Version 1 exactly as before unless a flag is set: older chaindecks keep reading it. */
-	bool v2 = v->flags != 0;
-	size_t n = HEADER_SIZE + NONCE_SIZE + 4 + (v2 ? 4 : 0), off;
+	/* The oldest version that holds the vault: older chaindecks keep reading what they can. */
+	bool v3 = false, v2;
+	size_t n, off;
 	uint8_t *p;
 
 	for (size_t i = 0; i < v->nacc; i++)
+		v3 = v3 || v->acc[i].kind == VAULT_HARDWARE;
+	v2 = v3 || v->flags != 0;
+	n = HEADER_SIZE + NONCE_SIZE + 4 + (v2 ? 4 : 0);
+	for (size_t i = 0; i < v->nacc; i++) {
 		n += ACCOUNT_FIXED + strlen(v->acc[i].label);
+		if (v->acc[i].kind == VAULT_HARDWARE)
+			n += 2 + strlen(v->acc[i].hw_path) + strlen(v->acc[i].hw_note);
+	}
 	p = malloc(n + ctlen);
 	if (!p)
 		return NULL;
 	memcpy(p, vault_magic, sizeof(vault_magic));
-	put_be(p + 8, v2 ? FORMAT_V2 : VAULT_FORMAT_VERSION, 2);
+	put_be(p + 8, v3 ? FORMAT_V3 : v2 ? FORMAT_V2 : VAULT_FORMAT_VERSION, 2);
 	p[10] = KDF_ARGON2ID13;
 	p[11] = AEAD_XCHACHA20POLY1305;
 	put_be(p + 12, v->opslimit, 8);
@@ -416,12 +455,22 @@ static uint8_t *build_public(const struct vault *v, const uint8_t nonce[NONCE_SI
 		const struct vault_account *a = &v->acc[i];
 		size_t ll = strlen(a->label);
 
-		p[off] = a->kind == VAULT_HD ? 0 : 1;
+		p[off] = (uint8_t)a->kind;
 		put_be(p + off + 1, a->index, 4);
 		memcpy(p + off + 5, a->address.b, 20);
 		p[off + 25] = (uint8_t)ll;
 		memcpy(p + off + ACCOUNT_FIXED, a->label, ll);
 		off += ACCOUNT_FIXED + ll;
+		if (a->kind == VAULT_HARDWARE) {
+			size_t pl = strlen(a->hw_path), nl = strlen(a->hw_note);
+
+			p[off] = (uint8_t)pl;
+			memcpy(p + off + 1, a->hw_path, pl);
+			off += 1 + pl;
+			p[off] = (uint8_t)nl;
+			memcpy(p + off + 1, a->hw_note, nl);
+			off += 1 + nl;
+		}
 	}
 	if (v2) {
 		put_be(p + off, v->flags, 4);
@@ -520,6 +569,8 @@ static int check_accounts(const struct vault *v, const struct secrets *s)
 		const struct vault_account *a = &v->acc[i];
 		struct address addr;
 
+		if (a->kind == VAULT_HARDWARE)
+			continue; /* no key here: authenticated as associated data */
 		if (a->kind == VAULT_HD) {
 			if (!s->mnemonic[0] || hd_key(&s->master, a->index, priv, &addr) != CD_OK)
 				rc = VAULT_ETAMPERED;
@@ -1002,6 +1053,47 @@ int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label,
 	return CD_OK;
 }
 
+int vault_add_hardware(struct vault *v, const struct address *addr, const char *path, const char *note,
+	const char *label, size_t *i, char *err, size_t errlen)
+{
+	struct vault_account a;
+	struct hd_path hp;
+	size_t at;
+	int rc;
+
+	if (!v->s)
+		return fail(err, errlen, VAULT_ELOCKED, "the vault is locked");
+	memset(&a, 0, sizeof(a));
+	if (!path || strlen(path) > VAULT_HW_PATH_MAX || hd_path_parse(&hp, path, NULL, 0) != CD_OK)
+		return fail(err, errlen, CD_EINVAL, "not a derivation path: %s", path ? path : "(none)");
+	if (label && !label_valid(label, strlen(label)))
+		return fail(err, errlen, CD_EINVAL,
+			"a label is at most %d bytes of text without control characters", VAULT_LABEL_MAX);
+	if (note && (strlen(note) > VAULT_NOTE_MAX || !label_valid(note, strlen(note))))
+		return fail(err, errlen, CD_EINVAL,
+			"a device note is at most %d bytes of text without control characters", VAULT_NOTE_MAX);
+	if (vault_find(v, addr, &at) == CD_OK) {
+		if (i)
+			*i = at;
+		return fail(err, errlen, CD_EEXIST, "that address is already account %zu", at);
+	}
+	rc = accounts_reserve(v, 1);
+	if (rc != CD_OK)
+		return full_or_oom(err, errlen, rc);
+	a.kind = VAULT_HARDWARE;
+	a.address = *addr;
+	snprintf(a.hw_path, sizeof(a.hw_path), "%s", path);
+	if (note)
+		snprintf(a.hw_note, sizeof(a.hw_note), "%s", note);
+	if (label)
+		snprintf(a.label, sizeof(a.label), "%s", label);
+	v->acc[v->nacc] = a;
+	if (i)
+		*i = v->nacc;
+	v->nacc++;
+	return CD_OK;
+}
+
 int vault_set_label(struct vault *v, size_t i, const char *label, char *err, size_t errlen)
 {
 	if (!v->s)
@@ -1049,6 +1141,9 @@ int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t
 	if (i >= v->nacc)
 		return fail(err, errlen, CD_ENOTFOUND, "no account %zu", i);
 	a = &v->acc[i];
+	if (a->kind == VAULT_HARDWARE)
+		return fail(err, errlen, CD_EUNSUPPORTED, "account %zu is on a hardware wallet (%s): its key is on the device, not in the vault",
+			i, a->hw_path);
 	if (a->kind == VAULT_IMPORTED) {
 		if (a->index >= v->s->nkeys)
 			return fail(err, errlen, VAULT_ETAMPERED, "imported key %u is missing", a->index);
@@ -1068,6 +1163,11 @@ int vault_verified_address(struct vault *v, size_t i, struct address *out, char 
 
 	if (!v->s)
 		return fail(err, errlen, VAULT_ELOCKED, "unverified: unlock the vault to verify the address");
+	if (i < v->nacc && v->acc[i].kind == VAULT_HARDWARE) {
+		/* authenticated with the file at unlock; the device is its check (show it there) */
+		*out = v->acc[i].address;
+		return CD_OK;
+	}
 	priv = sodium_malloc(32);
 	if (!priv)
 		return fail(err, errlen, CD_ENOMEM, "cannot allocate guarded memory");

@@ -5,9 +5,12 @@
  * accounts are m/44'/60'/0'/0/i, imported private keys, and for every account
  * its address and a label.
  *
- * File (versions 1 and 2; every integer big-endian; nothing may follow the
- * last byte). Version 2 is version 1 plus a flags field; a vault with no flag
- * set is written as version 1, byte for byte what earlier releases wrote:
+ * File (versions 1, 2 and 3; every integer big-endian; nothing may follow the
+ * last byte). Version 2 is version 1 plus a flags field; version 3 is version 2
+ * whose accounts may also be hardware accounts. A vault is written in the
+ * oldest version that holds it: no hardware account and no flag set is
+ * version 1, byte for byte what earlier releases wrote; no hardware account
+ * is version 2:
  *
  *   offset  size  field
  *        0     8  magic "CDVAULT\n"
@@ -19,10 +22,14 @@
  *       28    16  salt
  *       44    32  password check: BLAKE2b-256 of the second half of the 64-byte Argon2id output
  *       76     4  account count N (at most VAULT_MAX_ACCOUNTS)
- *       80     -  N accounts: kind (1: 0 = HD, 1 = imported), index (4: HD index i,
- *                 or the imported key's slot), address (20), label length (1, at most
- *                 VAULT_LABEL_MAX), label (UTF-8, no control characters)
- *        -     4  version 2 only: flags; bit 0 = the mnemonic's backup was never
+ *       80     -  N accounts: kind (1: 0 = HD, 1 = imported, 2 = hardware: version 3
+ *                 only), index (4: HD index i, the imported key's slot, 0 for
+ *                 hardware), address (20), label length (1, at most VAULT_LABEL_MAX),
+ *                 label (UTF-8, no control characters); a hardware account then has its
+ *                 derivation path on the device (1: length, then the text
+ *                 "m/44'/60'/0'/0/0", at most VAULT_HW_PATH_MAX bytes, hd_path_parse's
+ *                 syntax) and a note of the device (1: length, then text like a label)
+ *        -     4  versions 2 and 3: flags; bit 0 = the mnemonic's backup was never
  *                 checked (VAULT_FLAG_BACKUP_PENDING); other bits must be 0
  *        -    24  nonce (fresh random on every save)
  *        -     4  ciphertext length C (tag included)
@@ -46,7 +53,10 @@
  * a wrong password (or a modified salt/KDF parameter, which looks the same)
  * gives CD_EPASSWORD, a right password with a bad tag gives VAULT_ETAMPERED.
  * After decryption every account's address is re-derived from its key and
- * compared with the public list.
+ * compared with the public list. A hardware account has no key here (it never
+ * leaves the device): its address, path and note are authenticated with the
+ * rest of the public part, and the device itself is the check of the address
+ * (show it there: wallet/ledger.h).
  *
  * Writes are atomic and durable: a temporary file in the same directory
  * (mode 0600), write, fsync, rename over the vault, fsync of the directory.
@@ -99,7 +109,9 @@ enum {
 	VAULT_LABEL_MAX = 64,       /* bytes of UTF-8, without the NUL */
 	VAULT_MAX_ACCOUNTS = 10000,
 	VAULT_MNEMONIC_MAX = 512,   /* bytes, without the NUL */
-	VAULT_PASSPHRASE_MAX = 1024 /* bytes, without the NUL */
+	VAULT_PASSPHRASE_MAX = 1024, /* bytes, without the NUL */
+	VAULT_HW_PATH_MAX = 128,    /* bytes of a hardware account's path text, without the NUL */
+	VAULT_NOTE_MAX = 64         /* bytes of a hardware account's device note, without the NUL */
 };
 
 /*
@@ -122,14 +134,16 @@ struct vault_opts {
 	bool backup_pending;   /* mark the mnemonic's backup as not checked yet (see vault_backup_pending) */
 };
 
-enum vault_kind { VAULT_HD = 0, VAULT_IMPORTED = 1 };
+enum vault_kind { VAULT_HD = 0, VAULT_IMPORTED = 1, VAULT_HARDWARE = 2 };
 
 /* A copy of one account's public data. */
 struct vault_account {
 	struct address address;
 	char label[VAULT_LABEL_MAX + 1]; /* NUL-terminated, "" when none */
 	enum vault_kind kind;
-	uint32_t index;                  /* HD: i in m/44'/60'/0'/0/i; imported: its slot */
+	uint32_t index;                  /* HD: i in m/44'/60'/0'/0/i; imported: its slot; hardware: 0 */
+	char hw_path[VAULT_HW_PATH_MAX + 1]; /* hardware: the path on the device; "" otherwise */
+	char hw_note[VAULT_NOTE_MAX + 1];    /* hardware: which device ("Nano X"); may be "" */
 };
 
 /*
@@ -220,6 +234,15 @@ int vault_derive(struct vault *v, unsigned n, char *err, size_t errlen);
  * already an account (*i then gets that account's position). */
 int vault_import_key(struct vault *v, const uint8_t priv[32], const char *label,
 	size_t *i, char *err, size_t errlen);
+/*
+ * Adds a hardware account: its address, its path on the device (hd_path_parse's
+ * syntax, "m/44'/60'/0'/0/0"), a note of the device and a label (both may be
+ * NULL; text like labels, at most VAULT_NOTE_MAX and VAULT_LABEL_MAX bytes).
+ * No secret: the key stays on the device. CD_EEXIST when the address is already
+ * an account (*i then gets its position), CD_EINVAL for a bad path, note or label.
+ */
+int vault_add_hardware(struct vault *v, const struct address *a, const char *path, const char *note,
+	const char *label, size_t *i, char *err, size_t errlen);
 /* Sets account i's label (NULL or "" clears it). Labels are at most
  * VAULT_LABEL_MAX bytes of valid UTF-8 without control characters. */
 int vault_set_label(struct vault *v, size_t i, const char *label, char *err, size_t errlen);
@@ -239,7 +262,9 @@ int vault_set_password(struct vault *v, const char *password, char *err, size_t 
  * listed address differs.
  */
 int vault_verified_address(struct vault *v, size_t i, struct address *out, char *err, size_t errlen);
-/* Account i's private key into out[32]. */
+/* Account i's private key into out[32]; CD_EUNSUPPORTED for a hardware account
+ * (sign on the device with its hw_path). For a hardware account,
+ * vault_verified_address gives the address as the authenticated file holds it. */
 int vault_private_key(struct vault *v, size_t i, uint8_t *out, char *err, size_t errlen);
 /* The mnemonic, NUL-terminated, into out[cap] (VAULT_MNEMONIC_MAX + 1 always
  * suffices); CD_ENOTFOUND for a vault without one. For the one-time display. */

@@ -1033,6 +1033,8 @@ void wallet_free(struct wallet *w)
 {
 	if (!w)
 		return;
+	/* A signing on a Ledger: stop waiting for the device, orphan its job. */
+	wallet_device_stop(w);
 	/* An unlock in progress: wait for it so the vault is not freed under it, and orphan its job. */
 	if (w->job) {
 		pthread_join(w->worker, NULL);

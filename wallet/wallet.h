@@ -287,6 +287,27 @@ const struct wallet_draft *wallet_draft(const struct wallet *w);
  * node is still on the draft's chain id. Needs an unlocked wallet.
  */
 void wallet_send(struct wallet *w);
+/*
+ * A draft from a hardware (Ledger) account is signed on the device, on a
+ * worker thread: the draft stays DRAFT_SENDING and this is true while the
+ * device is asked (the user confirms there). wallet_device_cancel stops
+ * waiting: the draft fails with "cancelled" and nothing is sent. The device's
+ * refusal, a timeout, or a signature from another account fail it plainly.
+ * CHAINDECK_LEDGER_REPLAY (wallet/ledger.h) replaces the device.
+ */
+bool wallet_draft_on_device(const struct wallet *w);
+void wallet_device_cancel(struct wallet *w);
+/*
+ * Asks the Ledger to show hardware account i's address (on the network of
+ * the node's chain id) for the user to compare and approve, on a worker; the
+ * outcome goes to wallet_device_note: approved and the same address, refused,
+ * another address (then do not use it), or why the device could not be asked.
+ * wallet_device_busy while it waits; wallet_device_cancel stops waiting.
+ */
+void wallet_device_show(struct wallet *w, size_t i);
+bool wallet_device_busy(const struct wallet *w);
+/* The outcome for account i ("" when the last one was about another account, or none). */
+const char *wallet_device_note(const struct wallet *w, size_t i);
 void wallet_draft_clear(struct wallet *w);
 /* Confirmations a sent transaction needs to count as confirmed. */
 void wallet_set_confirmations(struct wallet *w, uint64_t n);

@@ -29,7 +29,9 @@
 #include "common/text.h"
 #include "wallet/bip39.h"
 #include "wallet/eip712.h"
+#include "wallet/hd.h"
 #include "wallet/keystore.h"
+#include "wallet/ledger.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
 #include "wallet/vault.h"
@@ -61,7 +63,10 @@ enum {
 	OPT_TEXT = 1u << 16,
 	OPT_VERIFY = 1u << 17,
 	OPT_SKIP_BACKUP = 1u << 18,
-	OPT_NEW_PASSWORD_FILE = 1u << 19
+	OPT_NEW_PASSWORD_FILE = 1u << 19,
+	OPT_LEDGER = 1u << 20,
+	OPT_PATH_STYLE = 1u << 21,
+	OPT_CHAIN_ID = 1u << 22
 };
 
 enum { COMMON_OPTS = OPT_VAULT | OPT_PASSWORD_FILE | OPT_HELP };
@@ -81,6 +86,9 @@ struct cli {
 	const char *book_path;
 	const char *dir;
 	const char *new_password_file;
+	const char *ledger;      /* --ledger PATH: sign on the device with that derivation path */
+	const char *path_style;
+	unsigned long long chain_id;
 	unsigned long words;
 	unsigned long count;
 	char **args; /* positional arguments after the command */
@@ -519,8 +527,227 @@ static int print_account(struct vault *v, size_t i)
 		state = "verified";
 	}
 	address_format(&a.address, text);
-	printf("%zu\t%s\t%s\t%s\n", i, text, a.label, state);
+	if (a.kind == VAULT_HARDWARE)
+		printf("%zu\t%s\t%s\t%s\tledger %s%s%s\n", i, text, a.label, state, a.hw_path,
+			a.hw_note[0] ? " " : "", a.hw_note);
+	else
+		printf("%zu\t%s\t%s\t%s\n", i, text, a.label, state);
 	return 0;
+}
+
+/* ---- Ledger ------------------------------------------------------------------------------------- */
+
+/*
+ * The device, or the recorded exchange CHAINDECK_LEDGER_REPLAY names in its
+ * place (wallet/ledger.h). 0, or an exit status after saying why.
+ */
+static int open_ledger(struct ledger **l)
+{
+	const char *replay = getenv("CHAINDECK_LEDGER_REPLAY");
+	char err[LEDGER_ERR_MAX] = "";
+	int rc = ledger_open(l, replay && replay[0] ? replay : NULL, 0, err, sizeof(err));
+
+	if (rc != CD_OK)
+		return fail(rc == CD_ENOTFOUND || rc == LEDGER_ENODEV ? WALLET_CLI_ENOTFOUND : WALLET_CLI_EFAIL,
+			"%s", err[0] ? err : cd_strerror(rc));
+	return 0;
+}
+
+static int ledger_fail(int rc, const char *err)
+{
+	return fail(WALLET_CLI_EFAIL, "%s", err[0] ? err : cd_strerror(rc));
+}
+
+/*
+ * Whether this signature comes from a Ledger, and with which path: --ledger
+ * PATH, or --from naming a hardware account of the vault (its path is read
+ * from the file's public part without the password: the signer is checked
+ * against --from after signing, so a modified path cannot sign for another
+ * account unnoticed). *use false: the vault's key signs. 0 or an exit status.
+ */
+static int ledger_source(struct cli *c, bool *use, struct ledger_path *p)
+{
+	char err[256] = "";
+
+	*use = false;
+	if (c->ledger) {
+		if (ledger_path_parse(p, c->ledger, err, sizeof(err)) != CD_OK)
+			return fail(WALLET_CLI_EUSAGE, "--ledger: %s", err);
+		*use = true;
+		return 0;
+	}
+	if (c->from) {
+		struct vault *v = NULL;
+		struct vault_account a;
+		size_t i;
+		int rc = open_vault(c, &v);
+
+		if (rc == 0)
+			rc = find_account(v, c->from, &i);
+		if (rc == 0 && vault_account(v, i, &a) == CD_OK && a.kind == VAULT_HARDWARE) {
+			if (ledger_path_parse(p, a.hw_path, err, sizeof(err)) != CD_OK)
+				rc = fail(WALLET_CLI_EFAIL, "account %s: %s", c->from, err);
+			else
+				*use = true;
+		}
+		vault_free(v);
+		return rc;
+	}
+	return 0;
+}
+
+/* The signer must be want when there is one; else it is only reported. 0 or an exit status. */
+static int check_signer(const struct address *want, const struct address *signer)
+{
+	char got[ADDRESS_TEXT_SIZE], w[ADDRESS_TEXT_SIZE];
+
+	address_format(signer, got);
+	if (want && memcmp(want->b, signer->b, ADDRESS_SIZE) != 0) {
+		address_format(want, w);
+		return fail(WALLET_CLI_EFAIL, "the Ledger signed as %s, not as %s: nothing is printed (another "
+			"device, passphrase or path?)", got, w);
+	}
+	fprintf(stderr, "signed on the Ledger by %s\n", got);
+	return 0;
+}
+
+/* Signs t on the device at p; *raw is set only when the signer is want (if any). */
+static int ledger_tx(const struct ledger_path *p, const struct tx *t, const struct address *want,
+	struct tx_raw *raw)
+{
+	struct ledger *l = NULL;
+	struct tx dec;
+	struct tx_sig sig;
+	struct address signer;
+	char err[LEDGER_ERR_MAX] = "";
+	int rc = open_ledger(&l), r;
+
+	if (rc != 0)
+		return rc;
+	fputs("chaindeck wallet: check the transaction on your Ledger and confirm it there\n", stderr);
+	r = ledger_sign_tx(l, p, t, raw, err, sizeof(err));
+	ledger_close(l);
+	if (r != CD_OK)
+		return ledger_fail(r, err);
+	memset(&dec, 0, sizeof(dec));
+	r = tx_decode(raw->bytes, raw->len, &dec, &sig, err, sizeof(err));
+	if (r == CD_OK)
+		r = tx_recover_sender(&dec, &sig, &signer);
+	tx_free(&dec);
+	if (r != CD_OK)
+		rc = fail(WALLET_CLI_EFAIL, "the Ledger's signature does not verify: %s", err[0] ? err : cd_strerror(r));
+	else
+		rc = check_signer(want, &signer);
+	if (rc != 0)
+		tx_raw_free(raw);
+	return rc;
+}
+
+/* Signs a 65-byte r || s || v on the device: personal message (msg) or EIP-712 (e). */
+static int ledger_sig(const struct ledger_path *p, const uint8_t *msg, size_t len, const struct eip712 *e,
+	const struct address *want, uint8_t sig[SIGN_SIG_SIZE])
+{
+	struct ledger *l = NULL;
+	struct address signer;
+	char err[LEDGER_ERR_MAX] = "";
+	int rc = open_ledger(&l), r;
+
+	if (rc != 0)
+		return rc;
+	fputs("chaindeck wallet: check the message on your Ledger and confirm it there\n", stderr);
+	r = e ? ledger_sign_eip712_hashed(l, p, e->domain_separator, e->struct_hash, sig, err, sizeof(err))
+	      : ledger_sign_message(l, p, msg, len, sig, err, sizeof(err));
+	ledger_close(l);
+	if (r != CD_OK)
+		return ledger_fail(r, err);
+	r = e ? eip712_recover(e, sig, &signer) : sign_message_recover(msg, len, sig, &signer);
+	if (r != CD_OK)
+		return fail(WALLET_CLI_EFAIL, "the Ledger's signature does not verify: %s", cd_strerror(r));
+	return check_signer(want, &signer);
+}
+
+/* ledger-accounts [--count N] [--path-style live|legacy|TEMPLATE]: "INDEX\tADDRESS\tPATH" */
+static int cmd_ledger_accounts(struct cli *c)
+{
+	unsigned long n = c->seen & OPT_COUNT ? c->count : 5;
+	const char *style = c->path_style ? c->path_style : "live";
+	struct ledger *l = NULL;
+	char err[LEDGER_ERR_MAX] = "";
+	int rc;
+
+	if (n < 1 || n > COUNT_MAX)
+		return fail(WALLET_CLI_EUSAGE, "--count takes 1 to %d", COUNT_MAX);
+	{
+		struct ledger_path p;
+
+		if (ledger_path_for(&p, style, 0, err, sizeof(err)) != CD_OK)
+			return fail(WALLET_CLI_EUSAGE, "%s", err);
+	}
+	rc = open_ledger(&l);
+	for (unsigned long i = 0; rc == 0 && i < n; i++) {
+		struct ledger_path p;
+		struct ledger_address a;
+		char text[ADDRESS_TEXT_SIZE], ptext[HD_PATH_TEXT_SIZE];
+		int r = ledger_path_for(&p, style, (uint32_t)i, err, sizeof(err));
+
+		if (r == CD_OK)
+			r = ledger_get_address(l, &p, false, false, 0, &a, err, sizeof(err));
+		if (r != CD_OK) {
+			rc = ledger_fail(r, err);
+			break;
+		}
+		address_format(&a.address, text);
+		ledger_path_format(ptext, sizeof(ptext), &p);
+		printf("%lu\t%s\t%s\n", i, text, ptext);
+	}
+	ledger_close(l);
+	return rc;
+}
+
+/*
+ * add-ledger PATH [--label L] [--chain-id N]: the device shows the address at
+ * PATH (on the network of chain N when given) and the user approves it there;
+ * that address is recorded in the vault as a hardware account (no secret; the
+ * password authenticates the file as it is saved). Prints the account as list
+ * does.
+ */
+static int cmd_add_ledger(struct cli *c)
+{
+	struct ledger_path p;
+	struct ledger_address a;
+	struct ledger *l = NULL;
+	struct vault *v = NULL;
+	char err[LEDGER_ERR_MAX] = "", ptext[HD_PATH_TEXT_SIZE], note[VAULT_NOTE_MAX + 1];
+	size_t i = 0;
+	int rc;
+
+	if (ledger_path_parse(&p, c->args[0], err, sizeof(err)) != CD_OK)
+		return fail(WALLET_CLI_EUSAGE, "%s", err);
+	ledger_path_format(ptext, sizeof(ptext), &p);
+	rc = open_unlocked(c, &v);
+	if (rc == 0)
+		rc = open_ledger(&l);
+	if (rc == 0) {
+		int r;
+
+		fprintf(stderr, "chaindeck wallet: approve the address %s shows at %s\n", ledger_description(l), ptext);
+		r = ledger_get_address(l, &p, true, (c->seen & OPT_CHAIN_ID) != 0, c->chain_id, &a, err, sizeof(err));
+		if (r != CD_OK)
+			rc = ledger_fail(r, err);
+	}
+	if (rc == 0) {
+		int r;
+
+		/* the note is a label's kind of text: cut at VAULT_NOTE_MAX bytes, at a character boundary */
+		text_sanitize(note, sizeof(note), ledger_description(l), strlen(ledger_description(l)));
+		r = vault_add_hardware(v, &a.address, ptext, note, c->label, &i, err, sizeof(err));
+		rc = r == CD_OK ? save(v) : vault_fail(r, err);
+	}
+	if (rc == 0)
+		rc = print_account(v, i);
+	ledger_close(l);
+	vault_free(v);
+	return rc;
 }
 
 static int kdf_opts(const struct cli *c, struct vault_opts *o)
@@ -1034,6 +1261,8 @@ static int from_key(struct cli *c, struct vault **v, uint8_t **key)
 	int rc;
 
 	*key = NULL;
+	if (!c->from)
+		return fail(WALLET_CLI_EUSAGE, "--from ADDRESS names the account that signs");
 	rc = open_vault(c, v);
 	if (rc == 0)
 		rc = find_account(*v, c->from, &i);
@@ -1059,6 +1288,7 @@ static int cmd_sign_tx(struct cli *c)
 	struct tx t;
 	struct tx_raw raw;
 	struct address from;
+	struct ledger_path lp;
 	struct vault *v = NULL;
 	uint8_t *key = NULL;
 	char *json = malloc(STDIN_JSON_MAX + 1), *hex = NULL;
@@ -1066,17 +1296,20 @@ static int cmd_sign_tx(struct cli *c)
 	cJSON *doc = NULL;
 	const cJSON *obj;
 	size_t len = 0;
+	bool device = false;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
 	memset(&raw, 0, sizeof(raw));
 	if (!json)
 		return fail(WALLET_CLI_EFAIL, "out of memory");
-	if (!c->from) {
-		rc = fail(WALLET_CLI_EUSAGE, "sign-tx needs --from ADDRESS");
+	if (!c->from && !c->ledger) {
+		rc = fail(WALLET_CLI_EUSAGE, "sign-tx needs --from ADDRESS or --ledger PATH");
 		goto out;
 	}
-	rc = parse_address(c->from, &from, "--from");
+	rc = c->from ? parse_address(c->from, &from, "--from") : 0;
+	if (rc == 0)
+		rc = ledger_source(c, &device, &lp);
 	if (rc != 0)
 		goto out;
 	rc = read_all(STDIN_FILENO, json, STDIN_JSON_MAX + 1, &len, "the transaction");
@@ -1094,13 +1327,22 @@ static int cmd_sign_tx(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
 		goto out;
 	}
-	if (t.has_from && memcmp(t.from, from.b, ADDRESS_SIZE) != 0) {
+	if (c->from && t.has_from && memcmp(t.from, from.b, ADDRESS_SIZE) != 0) {
 		rc = fail(WALLET_CLI_EFAIL, "the transaction's \"from\" is not %s", c->from);
 		goto out;
 	}
 	if (tx_check(&t, err, sizeof(err)) != CD_OK) {
 		rc = fail(WALLET_CLI_EFAIL, "transaction: %s", err);
 		goto out;
+	}
+	if (device) {
+		/* the signer must be --from, else the transaction's own "from" when it names one */
+		if (!c->from && t.has_from)
+			memcpy(from.b, t.from, ADDRESS_SIZE);
+		rc = ledger_tx(&lp, &t, c->from || t.has_from ? &from : NULL, &raw);
+		if (rc != 0)
+			goto out;
+		goto print;
 	}
 	rc = from_key(c, &v, &key);
 	if (rc != 0)
@@ -1109,6 +1351,7 @@ static int cmd_sign_tx(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the transaction");
 		goto out;
 	}
+print:
 	hex = malloc(2 * raw.len + 3);
 	if (!hex) {
 		rc = fail(WALLET_CLI_EFAIL, "out of memory");
@@ -1167,20 +1410,26 @@ static int cmd_sign_message(struct cli *c)
 	uint8_t sig[SIGN_SIG_SIZE];
 	char text[SIGN_HEX_SIZE];
 	struct address from;
+	struct ledger_path lp;
 	struct vault *v = NULL;
 	uint8_t *key = NULL, *bytes = NULL;
 	size_t len = 0;
 	const char *what = "";
+	bool device = false;
 	int rc;
 
-	if (!c->from)
-		return fail(WALLET_CLI_EUSAGE, "sign-message needs --from ADDRESS");
-	rc = parse_address(c->from, &from, "--from");
+	if (!c->from && !c->ledger)
+		return fail(WALLET_CLI_EUSAGE, "sign-message needs --from ADDRESS or --ledger PATH");
+	rc = c->from ? parse_address(c->from, &from, "--from") : 0;
 	if (rc == 0)
 		rc = message_bytes(c, c->args[0], &bytes, &len, &what);
 	if (rc == 0)
+		rc = ledger_source(c, &device, &lp);
+	if (rc == 0 && device)
+		rc = ledger_sig(&lp, bytes, len, NULL, c->from ? &from : NULL, sig);
+	else if (rc == 0)
 		rc = from_key(c, &v, &key);
-	if (rc == 0 && sign_message(bytes, len, key, sig) != CD_OK)
+	if (rc == 0 && !device && sign_message(bytes, len, key, sig) != CD_OK)
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the message");
 	if (rc == 0) {
 		sign_sig_format(sig, text);
@@ -1471,22 +1720,26 @@ static int cmd_sign_typed_data(struct cli *c)
 {
 	struct eip712 e;
 	struct address from;
+	struct ledger_path lp;
 	struct vault *v = NULL;
 	uint8_t *key = NULL, sig[SIGN_SIG_SIZE];
 	char *json = malloc(EIP712_DOC_MAX + 2), text[SIGN_HEX_SIZE], ftext[ADDRESS_TEXT_SIZE];
 	char err[EIP712_ERR_MAX];
 	const char *path = c->args[0];
 	size_t len = 0;
+	bool device = false;
 	int fd, rc;
 
 	memset(&e, 0, sizeof(e));
 	if (!json)
 		return fail(WALLET_CLI_EFAIL, "out of memory");
-	if (!c->from) {
-		rc = fail(WALLET_CLI_EUSAGE, "sign-typed-data needs --from ADDRESS");
+	if (!c->from && !c->ledger) {
+		rc = fail(WALLET_CLI_EUSAGE, "sign-typed-data needs --from ADDRESS or --ledger PATH");
 		goto out;
 	}
-	rc = parse_address(c->from, &from, "--from");
+	rc = c->from ? parse_address(c->from, &from, "--from") : 0;
+	if (rc == 0)
+		rc = ledger_source(c, &device, &lp);
 	if (rc != 0)
 		goto out;
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -1515,8 +1768,23 @@ static int cmd_sign_typed_data(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "typed data refused: %s", err);
 		goto out;
 	}
-	address_format(&from, ftext);
+	if (c->from)
+		address_format(&from, ftext);
+	else
+		snprintf(ftext, sizeof(ftext), "the Ledger");
 	print_typed_data(&e, ftext);
+	if (device) {
+		/* hashed mode: the device shows the two hashes the view above ends with */
+		char ds[67], sh[67];
+
+		hex_encode(ds, sizeof(ds), e.domain_separator, 32, 1);
+		hex_encode(sh, sizeof(sh), e.struct_hash, 32, 1);
+		fprintf(stderr, "domain hash: %s\nmessage hash: %s\n", ds, sh);
+		rc = ledger_sig(&lp, NULL, 0, &e, c->from ? &from : NULL, sig);
+		if (rc != 0)
+			goto out;
+		goto print;
+	}
 	rc = from_key(c, &v, &key);
 	if (rc != 0)
 		goto out;
@@ -1524,6 +1792,7 @@ static int cmd_sign_typed_data(struct cli *c)
 		rc = fail(WALLET_CLI_EFAIL, "cannot sign the typed data");
 		goto out;
 	}
+print:
 	sign_sig_format(sig, text);
 	printf("%s\n", text);
 out:
@@ -1557,12 +1826,16 @@ static const struct command commands[] = {
 		1, 1, "import-keystore FILE [--keystore-password-file F] [--label L]"},
 	{"export-keystore", cmd_export_keystore, COMMON_OPTS | OPT_KEYSTORE_PASSWORD_FILE | OPT_OUT,
 		1, 1, "export-keystore ADDRESS --out FILE [--keystore-password-file F]"},
-	{"sign-tx", cmd_sign_tx, COMMON_OPTS | OPT_FROM, 0, 0,
-		"sign-tx --from ADDRESS   (eth_signTransaction JSON on stdin)"},
-	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM | OPT_HEX | OPT_TEXT, 1, 1,
-		"sign-message --from ADDRESS [--hex|--text] MESSAGE   (EIP-191; 0x-hex is bytes unless --text)"},
-	{"sign-typed-data", cmd_sign_typed_data, COMMON_OPTS | OPT_FROM, 1, 1,
-		"sign-typed-data --from ADDRESS FILE   (eth_signTypedData_v4 JSON; - for stdin)"},
+	{"sign-tx", cmd_sign_tx, COMMON_OPTS | OPT_FROM | OPT_LEDGER, 0, 0,
+		"sign-tx --from ADDRESS | --ledger PATH   (eth_signTransaction JSON on stdin)"},
+	{"sign-message", cmd_sign_message, COMMON_OPTS | OPT_FROM | OPT_HEX | OPT_TEXT | OPT_LEDGER, 1, 1,
+		"sign-message --from ADDRESS | --ledger PATH [--hex|--text] MESSAGE   (EIP-191; 0x-hex is bytes unless --text)"},
+	{"sign-typed-data", cmd_sign_typed_data, COMMON_OPTS | OPT_FROM | OPT_LEDGER, 1, 1,
+		"sign-typed-data --from ADDRESS | --ledger PATH FILE   (eth_signTypedData_v4 JSON; - for stdin)"},
+	{"ledger-accounts", cmd_ledger_accounts, OPT_HELP | OPT_COUNT | OPT_PATH_STYLE, 0, 0,
+		"ledger-accounts [--count N] [--path-style live|legacy|TEMPLATE]   (INDEX ADDRESS PATH from the device)"},
+	{"add-ledger", cmd_add_ledger, COMMON_OPTS | OPT_LABEL | OPT_CHAIN_ID, 1, 1,
+		"add-ledger PATH [--label L] [--chain-id N]   (approve the address on the device; recorded in the vault)"},
 	{"verify-message", cmd_verify_message, OPT_VAULT | OPT_HELP | OPT_ADDRESS | OPT_SIGNATURE | OPT_HEX | OPT_TEXT,
 		1, 1, "verify-message --address ADDRESS --signature SIG [--hex|--text] MESSAGE"},
 	{"book", cmd_book, OPT_BOOK | OPT_HELP, 0, 2,
@@ -1613,6 +1886,9 @@ static const struct option longopts[] = {
 	{"verify", no_argument, NULL, 'V'},
 	{"skip-backup-check", no_argument, NULL, 'S'},
 	{"new-password-file", required_argument, NULL, 'N'},
+	{"ledger", required_argument, NULL, 'L'},
+	{"path-style", required_argument, NULL, 'Y'},
+	{"chain-id", required_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -1647,6 +1923,18 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case 'V': c->seen |= OPT_VERIFY; break;
 		case 'S': c->seen |= OPT_SKIP_BACKUP; break;
 		case 'N': c->seen |= OPT_NEW_PASSWORD_FILE; c->new_password_file = optarg; break;
+		case 'L': c->seen |= OPT_LEDGER; c->ledger = optarg; break;
+		case 'Y': c->seen |= OPT_PATH_STYLE; c->path_style = optarg; break;
+		case 'C': {
+			char *end;
+
+			c->seen |= OPT_CHAIN_ID;
+			errno = 0;
+			c->chain_id = strtoull(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || errno || *end)
+				return fail(WALLET_CLI_EUSAGE, "--chain-id takes a decimal number");
+			break;
+		}
 		case 'w':
 			c->seen |= OPT_WORDS;
 			rc = parse_count(optarg, &c->words, "--words");

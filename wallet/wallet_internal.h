@@ -14,6 +14,7 @@
 #include "wallet/wallet.h"
 
 struct unlock_job;
+struct ledger_job;
 struct wallet;
 
 /*
@@ -51,6 +52,10 @@ struct wallet {
 	pthread_t worker;
 	struct unlock_job *job;       /* the unlock in flight, or NULL */
 	struct save_job *save;        /* the vault write in flight (derive, label), or NULL */
+	pthread_t ledger_worker;
+	struct ledger_job *ledger;    /* a draft being signed, or an address shown, on a Ledger, or NULL */
+	char device_note[240];        /* what the last wallet_device_show came to ("" none) */
+	size_t device_note_for;       /* the account it is about */
 	bool tampered;                /* the last unlock found the file modified (VAULT_ETAMPERED) */
 	uint64_t last_touch_ms;
 	uint64_t lock_after_ms;
@@ -114,6 +119,8 @@ void wallet_file_save(struct wallet_file *f);
 int wallet_remember_token(struct wallet *w, const struct tokenlist_entry *e);
 void wallet_notify_cb(void *ud);
 void wallet_say(struct wallet *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* wallet_send.c: stops a signing on a Ledger (wallet_free: before the vault goes). */
+void wallet_device_stop(struct wallet *w);
 /* wallet_send.c: follows sent transactions (every refresh), frees drafts and sent data. */
 void wallet_track_tick(struct wallet *w);
 void wallet_send_free(struct wallet *w);

@@ -250,7 +250,9 @@ static void draw_accounts(struct wp *p, struct app *app, WINDOW *win, int *y)
 			fmt_units_fit(bal, sizeof(bal), a->balance, 18, "", bal_w, widget_more(app));
 		else
 			snprintf(bal, sizeof(bal), "-");
-		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal);
+		/* a hardware account is tagged: its key is on the device, which signs for it */
+		snprintf(line, sizeof(line), "%-3zu %-16.16s %s  %s%s", i, a->acct.label[0] ? a->acct.label : "-", addr, bal,
+		         a->acct.kind == VAULT_HARDWARE ? "  [Ledger]" : "");
 		widget_list_row(app, win, (*y)++, i == p->sel, stale ? STYLE_DIM : STYLE_NORMAL, line);
 	}
 }
@@ -483,7 +485,19 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
 		break;
 	}
 	widget_kv(app, win, &y, LABEL_W - 1, "Receive to", STYLE_TITLE, addr);
-	widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	if (a->acct.kind == VAULT_HARDWARE) {
+		/* no key here to derive it from: the device is the check */
+		const char *note = wallet_device_note(p->w, p->sel);
+
+		snprintf(line, sizeof(line), "approved on the Ledger when added (%s), authenticated with the vault",
+		         a->acct.hw_path);
+		widget_kv(app, win, &y, LABEL_W - 1, "Recorded", STYLE_NORMAL, line);
+		widget_kv(app, win, &y, LABEL_W - 1, "Ledger", wallet_device_busy(p->w) ? STYLE_WARN : STYLE_OK,
+		          wallet_device_busy(p->w) ? "compare the address on your Ledger and approve it there   Esc cancels"
+		          : note[0] ? note : "v shows it on the Ledger to compare");
+	} else {
+		widget_kv(app, win, &y, LABEL_W - 1, "Verified", STYLE_OK, "derived from its key at unlock and now");
+	}
 	widget_kv(app, win, &y, LABEL_W - 1, "EIP-681", STYLE_NORMAL, link);
 	draw_qr(app, win, y + 1, 2, link);
 }
@@ -696,6 +710,8 @@ static bool wrap_text(struct app *app, WINDOW *win, int *y, int x, int width, en
 /* What the action line says for the draft's state. */
 static const char *confirm_action(const struct wp *p, const struct wallet_draft *d)
 {
+	if (d->state == DRAFT_SENDING && wallet_draft_on_device(p->w))
+		return "confirm on your Ledger   Esc cancels";
 	if (d->state == DRAFT_SENDING)
 		return "checking the chain id, signing, broadcasting...";
 	if (d->state == DRAFT_SENT)
@@ -1341,6 +1357,11 @@ static int key_back(void *state, struct app *app, int key)
 	if (confirming(p)) {
 		if (key != 27)
 			return PANE_CONSUMED;
+		/* On the Ledger nothing is signed yet: Esc stops waiting for it, and the screen says so. */
+		if (wallet_draft_on_device(p->w)) {
+			wallet_device_cancel(p->w);
+			return PANE_REDRAW;
+		}
 		/* While sending, Esc only leaves: the transaction may be out already and is tracked. */
 		if (wallet_draft(p->w)->state != DRAFT_SENDING)
 			wallet_draft_clear(p->w);
@@ -1350,7 +1371,29 @@ static int key_back(void *state, struct app *app, int key)
 	}
 	if (p->view != WV_RECEIVE)
 		return PANE_IGNORED;
+	if (wallet_device_busy(p->w)) {
+		wallet_device_cancel(p->w);
+		return PANE_REDRAW;
+	}
 	p->view = WV_MAIN;
+	return PANE_REDRAW;
+}
+
+/* v: on the receive screen of a Ledger account, show the address on the device. */
+static int key_verify(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	const struct wallet_account *a = wallet_account(p->w, p->sel);
+
+	(void)app;
+	(void)key;
+	if (p->view != WV_RECEIVE || !a)
+		return PANE_IGNORED;
+	if (a->acct.kind != VAULT_HARDWARE) {
+		notice_set(&p->note, true, "v is for Ledger accounts: this address is checked against its key");
+		return PANE_REDRAW;
+	}
+	wallet_device_show(p->w, p->sel);
 	return PANE_REDRAW;
 }
 
@@ -1446,6 +1489,7 @@ static const struct pane_key wp_keys[] = {
 	{ { 'c' }, "copy the receive link or a typed-data signature (OSC 52); on a send's confirmation: custom fees", key_c },
 	{ { 'o' }, "on the confirmation screen: custom nonce", key_nonce },
 	{ { 'r' }, "receive: address, EIP-681 link, QR code (r again leaves)", key_receive },
+	{ { 'v' }, "on the receive screen of a Ledger account: show the address on the device", key_verify },
 	{ { 27, KEY_BACKSPACE, 127 }, "back to the accounts; Esc cancels a confirmation", key_back },
 	{ { 'x', 'X' }, "speed up / cancel the newest pending transaction", key_replace },
 	{ { 't' }, "watch a token: checked to be an ERC-20, remembered (decimals, symbol) beside the vault", key_watch },

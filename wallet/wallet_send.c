@@ -3,6 +3,7 @@
  * exactly that draft after re-checking the node's chain id, broadcasting,
  * tracking to N confirmations, and replacing (speed-up, cancel).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "common/log.h"
 #include "common/selectors.h"
 #include "common/text.h"
+#include "common/xalloc.h"
+#include "wallet/ledger.h"
 #include "wallet/pending.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
@@ -224,7 +227,7 @@ static cJSON *call_object(const struct wallet_draft *d, const uint8_t *to)
 {
 	cJSON *o = cJSON_CreateObject();
 	char buf[80];
-	char *data = malloc(d->data_len * 2 + 3);
+	char *data = xmalloc(d->data_len * 2 + 3);
 
 	addr_hex(buf, sizeof(buf), d->from_addr);
 	cJSON_AddStringToObject(o, "from", buf);
@@ -232,7 +235,7 @@ static cJSON *call_object(const struct wallet_draft *d, const uint8_t *to)
 	cJSON_AddStringToObject(o, "to", buf);
 	u256_format_hex(d->value, buf, sizeof(buf));
 	cJSON_AddStringToObject(o, "value", buf);
-	if (data && d->data_len) {
+	if (d->data_len) {
 		hex_encode(data, d->data_len * 2 + 3, d->data, d->data_len, 1);
 		cJSON_AddStringToObject(o, "data", data);
 	}
@@ -616,11 +619,7 @@ static int encode_transfer(struct wallet *w)
 		draft_fail(w, "cannot encode the token transfer");
 		return -1;
 	}
-	d->data = malloc(dl);
-	if (!d->data) {
-		draft_fail(w, "out of memory");
-		return -1;
-	}
+	d->data = xmalloc(dl);
 	memcpy(d->data, data, dl);
 	d->data_len = dl;
 	draft_decode_call(d, d->token_addr);
@@ -768,14 +767,8 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 			return;
 		}
 	}
-	c = calloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	b = rpc_batch_new();
-	if (!c || !b) {
-		free(c);
-		rpc_batch_free(b);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->form = *f;
@@ -950,11 +943,7 @@ static int replacement_draft(struct wallet *w, size_t i, bool cancel)
 		d->value = s->value;
 		d->gas = s->gas;
 		if (w->sent_data_len[i]) {
-			d->data = malloc(w->sent_data_len[i]);
-			if (!d->data) {
-				draft_fail(w, "out of memory");
-				return -1;
-			}
+			d->data = xmalloc(w->sent_data_len[i]);
 			memcpy(d->data, w->sent_data[i], w->sent_data_len[i]);
 			d->data_len = w->sent_data_len[i];
 			/* A token transfer: the real recipient and amount are in the data, not in to and value. */
@@ -975,14 +964,8 @@ void wallet_prepare_replacement(struct wallet *w, size_t i, bool cancel, const s
 	draft_reset(w);
 	if (replacement_draft(w, i, cancel) != 0)
 		return;
-	c = calloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	b = rpc_batch_new();
-	if (!c || !b) {
-		free(c);
-		rpc_batch_free(b);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->cancel = cancel;
@@ -1187,17 +1170,11 @@ static int sign_draft(struct wallet *w, struct tx_raw *raw)
 /* Hands the signed bytes to the node; c (which takes raw's bytes) goes with the call. */
 static void broadcast(struct wallet *w, struct draft_ctx *c, struct tx_raw *raw)
 {
-	char *hexraw = malloc(raw->len * 2 + 3);
+	char *hexraw = xmalloc(raw->len * 2 + 3);
 	cJSON *p;
 	uint64_t call;
 
 	memcpy(w->draft.sent_hash, raw->hash, 32);
-	if (!hexraw) {
-		tx_raw_free(raw);
-		free(c);
-		draft_fail(w, "out of memory");
-		return;
-	}
 	hex_encode(hexraw, raw->len * 2 + 3, raw->bytes, raw->len, 1);
 	c->raw = raw->bytes;
 	c->raw_len = raw->len;
@@ -1212,18 +1189,303 @@ static void broadcast(struct wallet *w, struct draft_ctx *c, struct tx_raw *raw)
 	draft_started(w, call, c);
 }
 
+/* ---- signing on a Ledger ---- */
+
+/*
+ * A draft being signed on a Ledger. The worker touches only this job (its
+ * copy of the transaction) and the device; it posts the result back to the
+ * loop. If the wallet was freed meanwhile, w is NULL and the job only frees
+ * itself. mu guards dev and cancelled, which the loop thread's cancel reads.
+ */
+struct ledger_job {
+	struct wallet *w;
+	struct loop *loop;
+	bool show;                  /* show an address (wallet_device_show), not sign a draft */
+	struct address expect;      /* show: the vault's address of the account */
+	bool has_chain_id;          /* show: the network to name on the device */
+	uint64_t chain_id;
+	struct ledger_address shown;
+	struct draft_ctx *c;
+	uint64_t gen;
+	char *replay;               /* CHAINDECK_LEDGER_REPLAY, or NULL: the device */
+	struct ledger_path path;
+	struct tx t;                /* the draft's transaction; data is the job's own copy */
+	pthread_mutex_t mu;
+	struct ledger *dev;         /* open while the worker uses it */
+	bool cancelled;
+	struct tx_raw raw;
+	int rc;
+	char err[LEDGER_ERR_MAX];
+};
+
+static void ledger_job_free(struct ledger_job *j)
+{
+	free(j->t.data);
+	tx_raw_free(&j->raw);
+	free(j->replay);
+	free(j->c);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+static void ledger_signed(void *ud);
+
+static void *ledger_worker(void *arg)
+{
+	struct ledger_job *j = arg;
+	struct ledger *dev = NULL;
+
+	j->rc = ledger_open(&dev, j->replay, 0, j->err, sizeof(j->err));
+	if (j->rc == CD_OK) {
+		pthread_mutex_lock(&j->mu);
+		if (j->cancelled)
+			ledger_cancel(dev);
+		j->dev = dev;
+		pthread_mutex_unlock(&j->mu);
+		if (j->show)
+			j->rc = ledger_get_address(dev, &j->path, true, j->has_chain_id, j->chain_id, &j->shown, j->err,
+			                           sizeof(j->err));
+		else
+			j->rc = ledger_sign_tx(dev, &j->path, &j->t, &j->raw, j->err, sizeof(j->err));
+		pthread_mutex_lock(&j->mu);
+		j->dev = NULL;
+		pthread_mutex_unlock(&j->mu);
+		ledger_close(dev);
+	}
+	if (loop_post(j->loop, ledger_signed, j) != 0)
+		abort(); /* out of memory: nothing sane is left to do */
+	return NULL;
+}
+
+bool wallet_draft_on_device(const struct wallet *w)
+{
+	return w->ledger != NULL && !w->ledger->show;
+}
+
+bool wallet_device_busy(const struct wallet *w)
+{
+	return w->ledger != NULL;
+}
+
+const char *wallet_device_note(const struct wallet *w, size_t i)
+{
+	return i == w->device_note_for ? w->device_note : "";
+}
+
+void wallet_device_cancel(struct wallet *w)
+{
+	struct ledger_job *j = w->ledger;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->cancelled = true;
+	if (j->dev)
+		ledger_cancel(j->dev);
+	pthread_mutex_unlock(&j->mu);
+	if (j->show)
+		snprintf(w->device_note, sizeof(w->device_note), "cancelling: waiting for the Ledger to let go");
+	else
+		snprintf(w->draft.message, sizeof(w->draft.message), "cancelling: waiting for the Ledger to let go");
+	wallet_notify(w);
+}
+
+void wallet_device_stop(struct wallet *w)
+{
+	if (!w->ledger)
+		return;
+	wallet_device_cancel(w);
+	pthread_join(w->ledger_worker, NULL);
+	w->ledger->w = NULL; /* its posted result frees it */
+	w->ledger = NULL;
+}
+
+/* The draft's from address is a hardware account: its path into *p. */
+static bool draft_on_ledger(struct wallet *w, struct ledger_path *p)
+{
+	struct address a;
+	struct vault_account acct;
+	size_t i;
+
+	memcpy(a.b, w->draft.from_addr, 20);
+	return vault_find(w->vault, &a, &i) == CD_OK && vault_account(w->vault, i, &acct) == CD_OK &&
+	       acct.kind == VAULT_HARDWARE && ledger_path_parse(p, acct.hw_path, NULL, 0) == CD_OK;
+}
+
+/* The device's answer to wallet_device_show, on the loop thread. */
+static void shown_done(struct wallet *w, struct ledger_job *j)
+{
+	char a[48], b[48];
+
+	addr_hex(b, sizeof(b), j->expect.b);
+	if (j->rc == LEDGER_ECANCEL)
+		snprintf(w->device_note, sizeof(w->device_note), "cancelled: the address was not checked");
+	else if (j->rc == LEDGER_EREFUSED)
+		snprintf(w->device_note, sizeof(w->device_note), "rejected on the Ledger: do not use this address");
+	else if (j->rc != CD_OK)
+		text_sanitize(w->device_note, sizeof(w->device_note), j->err, strlen(j->err));
+	else if (memcmp(j->shown.address.b, j->expect.b, 20) != 0) {
+		addr_hex(a, sizeof(a), j->shown.address.b);
+		snprintf(w->device_note, sizeof(w->device_note),
+		         "the Ledger's address is %.42s, NOT the vault's %.42s: do not use it", a, b);
+	} else {
+		snprintf(w->device_note, sizeof(w->device_note), "approved on the Ledger: it showed this address");
+	}
+	ledger_job_free(j);
+	wallet_notify(w);
+}
+
+void wallet_device_show(struct wallet *w, size_t i)
+{
+	struct vault_account acct;
+	struct ledger_job *j;
+	const char *replay = getenv("CHAINDECK_LEDGER_REPLAY");
+
+	if (w->ledger) {
+		wallet_say(w, "the Ledger is busy: wait or cancel (Esc)");
+		return;
+	}
+	if (i >= w->naccounts || vault_account(w->vault, i, &acct) != CD_OK || acct.kind != VAULT_HARDWARE) {
+		wallet_say(w, "not a Ledger account");
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->mu, NULL);
+	j->w = w;
+	j->loop = w->loop;
+	j->show = true;
+	j->expect = acct.address;
+	j->has_chain_id = w->has_chain_id;
+	j->chain_id = w->chain_id;
+	if (replay && replay[0])
+		j->replay = xstrdup(replay);
+	if (ledger_path_parse(&j->path, acct.hw_path, NULL, 0) != CD_OK ||
+	    pthread_create(&w->ledger_worker, NULL, ledger_worker, j) != 0) {
+		ledger_job_free(j);
+		wallet_say(w, "cannot ask the Ledger");
+		return;
+	}
+	w->ledger = j;
+	w->device_note_for = i;
+	snprintf(w->device_note, sizeof(w->device_note), "compare the address on your Ledger and approve it there");
+	wallet_notify(w);
+}
+
+/* Hands the draft to a Ledger on a worker; c goes with the job. */
+static void sign_on_ledger(struct wallet *w, struct draft_ctx *c, const struct ledger_path *p)
+{
+	struct ledger_job *j = xcalloc(1, sizeof(*j));
+	const char *replay = getenv("CHAINDECK_LEDGER_REPLAY");
+	char err[200];
+
+	pthread_mutex_init(&j->mu, NULL);
+	j->w = w;
+	j->loop = w->loop;
+	j->c = c;
+	j->gen = w->draft_gen;
+	j->path = *p;
+	draft_tx(&w->draft, &j->t);
+	j->t.data = NULL;
+	if (w->draft.data_len) {
+		j->t.data = xmalloc(w->draft.data_len);
+		memcpy(j->t.data, w->draft.data, w->draft.data_len);
+	}
+	if (replay && replay[0])
+		j->replay = xstrdup(replay);
+	/* the node's stateless rules once more, as for a key in the vault */
+	if (tx_check(&j->t, err, sizeof(err)) != CD_OK) {
+		ledger_job_free(j);
+		draft_fail(w, "not signed: %s", err);
+		return;
+	}
+	if (pthread_create(&w->ledger_worker, NULL, ledger_worker, j) != 0) {
+		ledger_job_free(j);
+		draft_fail(w, "cannot start the Ledger worker: not signed");
+		return;
+	}
+	w->ledger = j;
+	snprintf(w->draft.message, sizeof(w->draft.message),
+	         "confirm on your Ledger: check the transaction on its screen");
+	wallet_notify(w);
+}
+
+/* The Ledger's answer, on the loop thread: a signature from the draft's account is broadcast. */
+static void ledger_signed(void *ud)
+{
+	struct ledger_job *j = ud;
+	struct wallet *w = j->w;
+	struct tx dec;
+	struct tx_sig sig;
+	struct address signer;
+	char a[48], b[48], err[TX_ERR_MAX] = "";
+	struct draft_ctx *c;
+	struct tx_raw raw;
+
+	if (!w) {
+		ledger_job_free(j);
+		return;
+	}
+	pthread_join(w->ledger_worker, NULL);
+	w->ledger = NULL;
+	if (j->show) {
+		shown_done(w, j);
+		return;
+	}
+	if (j->gen != w->draft_gen || w->draft.state != DRAFT_SENDING) {
+		ledger_job_free(j);
+		return;
+	}
+	if (j->rc != CD_OK) {
+		draft_fail(w, "%s: not signed", j->rc == LEDGER_ECANCEL ? "cancelled" : j->err);
+		ledger_job_free(j);
+		return;
+	}
+	memset(&dec, 0, sizeof(dec));
+	memset(&signer, 0, sizeof(signer));
+	addr_hex(b, sizeof(b), w->draft.from_addr);
+	if (tx_decode(j->raw.bytes, j->raw.len, &dec, &sig, err, sizeof(err)) != CD_OK ||
+	    tx_recover_sender(&dec, &sig, &signer) != CD_OK) {
+		tx_free(&dec);
+		draft_fail(w, "the Ledger's signature does not verify: not sent");
+		ledger_job_free(j);
+		return;
+	}
+	tx_free(&dec);
+	if (memcmp(signer.b, w->draft.from_addr, 20) != 0) {
+		addr_hex(a, sizeof(a), signer.b);
+		draft_fail(w, "the Ledger signed as %s, not as %s (another device or passphrase?): not sent", a, b);
+		ledger_job_free(j);
+		return;
+	}
+	c = j->c;
+	raw = j->raw;
+	j->c = NULL;
+	memset(&j->raw, 0, sizeof(j->raw));
+	ledger_job_free(j);
+	broadcast(w, c, &raw);
+}
+
 static void on_chain_checked(void *ud, const struct rpc_response *res)
 {
 	struct draft_ctx *c = ud;
 	struct wallet *w = c->w;
 	struct tx_raw raw = { 0 };
+	struct ledger_path lp;
 
 	if (c->gen != w->draft_gen) {
 		free(c);
 		return;
 	}
 	draft_answered(w);
-	if (still_as_confirmed(w, c, res) != 0 || sign_draft(w, &raw) != 0) {
+	if (still_as_confirmed(w, c, res) != 0) {
+		free(c);
+		return;
+	}
+	if (draft_on_ledger(w, &lp)) {
+		sign_on_ledger(w, c, &lp);
+		return;
+	}
+	if (sign_draft(w, &raw) != 0) {
 		free(c);
 		return;
 	}
@@ -1240,9 +1502,7 @@ void wallet_send(struct wallet *w)
 		wallet_say(w, "unlock the wallet first (u)");
 		return;
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return;
+	c = xcalloc(1, sizeof(*c));
 	c->w = w;
 	c->gen = w->draft_gen;
 	w->draft.state = DRAFT_SENDING;
@@ -1364,11 +1624,10 @@ static void resend_restored(struct wallet *w)
 		if (!w->sent_resend[i] || !w->sent_raw[i] || !on_this_chain(w, &w->sent[i]))
 			continue;
 		w->sent_resend[i] = false;
-		hexraw = malloc(w->sent_raw_len[i] * 2 + 3);
+		hexraw = xmalloc(w->sent_raw_len[i] * 2 + 3);
 		p = cJSON_CreateArray();
-		if (!hexraw || !p) {
+		if (!p) {
 			free(hexraw);
-			cJSON_Delete(p);
 			continue;
 		}
 		hex_encode(hexraw, w->sent_raw_len[i] * 2 + 3, w->sent_raw[i], w->sent_raw_len[i], 1);
@@ -1484,9 +1743,7 @@ void wallet_send_init(struct wallet *w)
 		w->pending_file.path[0] = '\0';
 		return;
 	}
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return;
+	l = xcalloc(1, sizeof(*l));
 	if (pending_load(l, w->pending_file.path, err, sizeof(err)) != 0) {
 		/* Not overwritten: what is in it may be the only record of a transaction in flight. */
 		w->pending_file.path[0] = '\0';

@@ -5,7 +5,7 @@
 
 FUZZ_BUILD ?= build/fuzz
 FUZZ_CC    ?= clang
-PKGS       := libcurl libcjson libsodium libsecp256k1 libcrypto
+PKGS       := libcurl libcjson libsodium libsecp256k1 libcrypto hidapi-hidraw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

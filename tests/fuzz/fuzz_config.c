@@ -5,11 +5,14 @@
  * message, never a crash or leak; a failed parse leaves the config as
  * config_init made it; every node of an accepted file has a name, a URL and
  * values within the documented ranges; masking its URL works. The whole input
- * is also tried as an --rpc-url override.
+ * is also tried as an --rpc-url override. On an accepted file, the in-place
+ * edits (config_edit_pin / _remove / _add) give a file that loads with exactly
+ * that one change and the same bytes before the edited section.
  */
 #include "tests/fuzz/fuzz_util.h"
 
 #include "common/config.h"
+#include "common/fsutil.h"
 #include "common/url.h"
 
 static void check_node(const struct config_node *n)
@@ -27,6 +30,48 @@ static void check_node(const struct config_node *n)
 	masked = url_mask(n->url);
 	fuzz_check(masked != NULL, "url_mask returned NULL");
 	free(masked);
+}
+
+/* The edited text loaded: 0 nodes on failure. */
+static size_t load_edit(const char *text, size_t len, struct config *out)
+{
+	char err[256];
+
+	config_init(out);
+	fuzz_check(config_parse(out, text, len, "fuzz.ini", err, sizeof(err)) == CD_OK,
+		   "an edit gave a file that does not load");
+	return out->nnodes;
+}
+
+static void check_edits(const uint8_t *data, size_t size, const struct config *cfg)
+{
+	const char *text = (const char *)data;
+	const struct config_node *first = &cfg->nodes[0];
+	struct config_node add = { .name = "fuzz-added", .url = "http://127.0.0.1:1" };
+	struct config back;
+	char *out = NULL, err[256];
+	size_t outlen = 0;
+
+	if (config_edit_pin(text, size, "fuzz.ini", first->name, !first->pinned, &out, &outlen, err, sizeof(err)) ==
+	    CD_OK) {
+		fuzz_check(load_edit(out, outlen, &back) == cfg->nnodes, "pin changed the node count");
+		fuzz_check(back.nodes[0].pinned == !first->pinned, "pin did not set the pin");
+		config_free(&back);
+		fsutil_free_wiped(out, outlen);
+	}
+	if (config_edit_remove(text, size, "fuzz.ini", first->name, &out, &outlen, err, sizeof(err)) == CD_OK) {
+		fuzz_check(load_edit(out, outlen, &back) == cfg->nnodes - 1, "remove did not remove one node");
+		fuzz_check(config_node_find(&back, first->name) == NULL, "remove left the node");
+		config_free(&back);
+		fsutil_free_wiped(out, outlen);
+	}
+	if (!config_node_find(cfg, add.name) &&
+	    config_edit_add(text, size, "fuzz.ini", &add, &out, &outlen, err, sizeof(err)) == CD_OK) {
+		fuzz_check(outlen >= size && memcmp(out, text, size) == 0, "add changed the text before the new section");
+		fuzz_check(load_edit(out, outlen, &back) == cfg->nnodes + 1, "add did not add one node");
+		config_free(&back);
+		fsutil_free_wiped(out, outlen);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -49,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(cfg.timeout_ms >= 100 && cfg.timeout_ms <= 600000, "timeout out of range");
 		for (size_t i = 0; i < cfg.nnodes; i++)
 			check_node(&cfg.nodes[i]);
+		if (cfg.nnodes > 0 && cfg.nnodes < CONFIG_MAX_NODES)
+			check_edits(data, size, &cfg);
 	}
 
 	/* The same bytes as a URL given on the command line (they stop at a NUL, as argv does). */

@@ -239,6 +239,26 @@ add("fuzz_eip712", json.dumps({"types": {"Node": [{"name": "v", "type": "int8"},
                                "primaryType": "Node", "domain": {"chainId": "0x1"},
                                "message": {"v": "-0x80", "kids": [{"v": 127, "kids": []}]}}))
 
+# ---- ledger: HID reports (0), device answers (1), replay files (2) of tests/vectors/ledger ----
+with open(os.path.join(VEC, "ledger", "hid-frames.txt")) as f:
+    reports = b""
+    for line in f:
+        if line.startswith("case ") and reports:
+            add("fuzz_ledger", b"\x00" + reports)
+            reports = b""
+        if line.startswith("report "):
+            reports += bytes.fromhex(line[7:].strip())
+    if reports:
+        add("fuzz_ledger", b"\x00" + reports)
+with open(os.path.join(VEC, "ledger", "eth-app.txt")) as f:
+    text = f.read()
+for block in text.split("\ncase ")[1:]:
+    ex = "".join(l + "\n" for l in block.split("\n") if l.startswith("=> ") or l.startswith("<= "))
+    add("fuzz_ledger", b"\x02" + ex.encode())
+    for l in block.split("\n"):
+        if l.startswith("<= ") and len(l) > 7:
+            add("fuzz_ledger", b"\x01" + bytes.fromhex(l[3:].strip())[:-2])
+
 # ---- write ----
 total = 0
 for target, files in sorted(corpora.items()):

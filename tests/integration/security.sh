@@ -64,20 +64,9 @@ printf '%s\n' "$PASSWORD2" >"$work/in/pw2"
 printf '%s\n' "$KPASS" >"$work/in/kpw"
 chmod 600 "$work/in"/*
 
-# Every screen capture is kept (consecutive duplicates once) so that all can be searched at the end;
-# the library's waits capture through this function too.
+# Every screen capture is kept, so that all can be searched at the end.
 caps=$work/captures.txt
-: >"$caps"
-screen_capture() {
-	local out sum
-	out=$(_tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@") || return 1
-	sum=$(printf '%s' "$out" | cksum)
-	if [ "$sum" != "$(cat "$caps.last" 2>/dev/null)" ]; then
-		printf '%s\n' "$sum" >"$caps.last"
-		printf '===== %s %s\n%s\n' "$SCREEN_NAME" "$*" "$out" >>"$caps"
-	fi
-	printf '%s\n' "$out"
-}
+screen_record "$caps"
 has() { screen_capture | grep -Eq -- "$1"; }
 
 # run_tui NAME ARGS...: chaindeck in a new 160x40 session; a shell around it prints its exit status

@@ -17,6 +17,7 @@
 #include "common/rpc.h"
 #include "common/blockfetch.h"
 #include "tests/lib/test.h"
+#include "tests/lib/nodeclient.h"
 
 #define MAX_BLOCKS 256
 #define WAIT_MS 20000
@@ -47,40 +48,11 @@ static void hex_of(const uint8_t *p, size_t n, char *out)
 	*out = '\0';
 }
 
-static void run_until(const int *count, int want, uint64_t timeout_ms)
-{
-	uint64_t end = loop_now_ms() + timeout_ms;
-
-	while (*count < want && loop_now_ms() < end)
-		loop_run_once(L, 50);
-}
-
-/* Runs the loop for ms whatever happens (to see that nothing more does). */
-static void run_for(uint64_t ms)
-{
-	uint64_t end = loop_now_ms() + ms;
-
-	while (loop_now_ms() < end)
-		loop_run_once(L, 20);
-}
-
 static struct rpc_client *client(const char *env, int conns)
 {
-	const char *url = getenv(env);
-	struct rpc_opts o = { .url = url, .timeout_ms = 10000, .connections = conns };
-	char err[256];
-	struct rpc_client *c;
+	struct rpc_opts o = { .timeout_ms = 10000, .connections = conns };
 
-	if (!url) {
-		fprintf(stdout, "%s is not set: run through tests/integration/blockfetch.sh\n", env);
-		exit(2);
-	}
-	c = rpc_client_new(L, &o, err, sizeof(err));
-	if (!c) {
-		fprintf(stdout, "rpc_client_new(%s): %s\n", env, err);
-		exit(2);
-	}
-	return c;
+	return test_node_client(L, env, o, "tests/integration/blockfetch.sh");
 }
 
 struct one {
@@ -108,7 +80,7 @@ static cJSON *call(const char *method, cJSON *params)
 
 	if (!rpc_call(C, method, params, on_one, &o))
 		return NULL;
-	run_until(&o.calls, 1, WAIT_MS);
+	test_run_until(L, &o.calls, 1, WAIT_MS);
 	return o.result;
 }
 
@@ -273,7 +245,7 @@ static void fetch(struct run *r, const struct blockfetch_opts *o)
 	r->f = blockfetch_start(C, o);
 	CHECK(r->f != NULL);
 	if (r->f)
-		run_until(&r->done_calls, 1, WAIT_MS);
+		test_run_until(L, &r->done_calls, 1, WAIT_MS);
 }
 
 static void finish_run(struct run *r)
@@ -440,7 +412,7 @@ static void range_past_the_head_reports_the_missing_block(void)
 	CHECK_INT(r.blocks, 3);
 	CHECK_INT(r.seen[head], 1);
 	CHECK_INT(r.seen[head + 1], 0);
-	run_for(300);
+	test_run_for(L, 300);
 	CHECK_INT(r.done_calls, 1);
 	CHECK(!r.after_done);
 	finish_run(&r);
@@ -457,7 +429,7 @@ static void range_past_the_head_with_many_in_flight_ends_once(void)
 	CHECK_INT(r.done_calls, 1);
 	CHECK_INT(r.status, CD_ENOTFOUND);
 	CHECK(strstr(r.message, "is not on the node") != NULL);
-	run_for(300);
+	test_run_for(L, 300);
 	CHECK_INT(r.done_calls, 1);
 	CHECK(!r.after_done);
 	for (uint64_t n = head + 1; n < MAX_BLOCKS; n++)
@@ -476,8 +448,8 @@ static void cancel_from_on_block_stops_every_callback(void)
 	r.cancel_at_block = 2;
 	r.f = blockfetch_start(C, &o);
 	CHECK(r.f != NULL);
-	run_until(&r.blocks, 2, WAIT_MS);
-	run_for(500);
+	test_run_until(L, &r.blocks, 2, WAIT_MS);
+	test_run_for(L, 500);
 	CHECK_INT(r.blocks, 2);
 	CHECK_INT(r.progress_calls, 0);
 	CHECK_INT(r.done_calls, 0);
@@ -494,8 +466,8 @@ static void cancel_from_on_progress_stops_every_callback(void)
 	r.cancel_at_progress = 1;
 	r.f = blockfetch_start(C, &o);
 	CHECK(r.f != NULL);
-	run_until(&r.progress_calls, 1, WAIT_MS);
-	run_for(500);
+	test_run_until(L, &r.progress_calls, 1, WAIT_MS);
+	test_run_for(L, 500);
 	CHECK_INT(r.progress_calls, 1);
 	CHECK_INT(r.blocks, 2);
 	CHECK_INT(r.done_calls, 0);
@@ -511,12 +483,12 @@ static void cancel_from_outside_stops_every_callback(void)
 	o.inflight = 4;
 	r.f = blockfetch_start(C, &o);
 	CHECK(r.f != NULL);
-	run_until(&r.blocks, 3, WAIT_MS);
+	test_run_until(L, &r.blocks, 3, WAIT_MS);
 	CHECK(r.blocks >= 3);
 	blockfetch_cancel(r.f);
 	r.f = NULL;
 	blocks = r.blocks;
-	run_for(500);
+	test_run_for(L, 500);
 	CHECK_INT(r.blocks, blocks);
 	CHECK(r.blocks < (int)head + 1);
 	CHECK_INT(r.done_calls, 0);
@@ -534,7 +506,7 @@ static void cancel_right_after_start_calls_nothing(void)
 	r.f = NULL;
 	rpc_client_health(C, &h);
 	CHECK_INT(h.inflight + h.queued, 0);
-	run_for(300);
+	test_run_for(L, 300);
 	CHECK_INT(r.blocks + r.progress_calls + r.done_calls, 0);
 	/* and the client still works */
 	cJSON *n = call("eth_blockNumber", NULL);
@@ -552,7 +524,7 @@ static void free_from_on_done_is_safe(void)
 	CHECK_INT(r.done_calls, 1);
 	CHECK_INT(r.status, RPC_OK);
 	CHECK(r.f == NULL);
-	run_for(100);
+	test_run_for(L, 100);
 	CHECK_INT(r.done_calls, 1);
 }
 
@@ -592,12 +564,12 @@ static void unreachable_node_reports_the_transport_error(void)
 	o.batch = 5;
 	r.f = blockfetch_start(closed, &o);
 	CHECK(r.f != NULL);
-	run_until(&r.done_calls, 1, WAIT_MS);
+	test_run_until(L, &r.done_calls, 1, WAIT_MS);
 	CHECK_INT(r.done_calls, 1);
 	CHECK_INT(r.status, RPC_ECONNECT);
 	CHECK_MSG(strstr(r.message, "blocks ") == r.message && strlen(r.message) > 12, "message \"%s\"", r.message);
 	CHECK_INT(r.blocks, 0);
-	run_for(300);
+	test_run_for(L, 300);
 	CHECK_INT(r.done_calls, 1);
 	blockfetch_free(r.f);
 	rpc_client_free(closed);
@@ -620,7 +592,7 @@ static void bad_options_are_refused(void)
 	CHECK(blockfetch_start(NULL, &o) == NULL);
 	blockfetch_cancel(NULL);
 	blockfetch_free(NULL);
-	run_for(100);
+	test_run_for(L, 100);
 	CHECK_INT(r.blocks + r.done_calls, 0);
 }
 

@@ -21,6 +21,7 @@
 #include "common/rpc.h"
 #include "common/history.h"
 #include "tests/lib/test.h"
+#include "tests/lib/nodeclient.h"
 
 enum { MAX_ENTRIES = 64 };
 
@@ -92,14 +93,6 @@ static void on_done(void *ud, const struct history_result *res)
 	r->h = NULL;
 }
 
-static void run_loop_until(const int *count, int want, uint64_t timeout_ms)
-{
-	uint64_t end = loop_now_ms() + timeout_ms;
-
-	while (*count < want && loop_now_ms() < end)
-		loop_run_once(L, 50);
-}
-
 static struct history_opts opts(struct run *r, enum history_method m, size_t page, uint64_t before)
 {
 	struct history_opts o = {
@@ -119,7 +112,7 @@ static bool page(struct run *r, const struct history_opts *o)
 	r->h = history_start(C, o);
 	if (!r->h)
 		return false;
-	run_loop_until(&r->done_calls, before + 1, 20000);
+	test_run_until(L, &r->done_calls, before + 1, 20000);
 	return r->done_calls == before + 1;
 }
 
@@ -369,7 +362,7 @@ static void cancel_mid_scan_stops_every_callback(void)
 	r.cancel_in = 2;
 	r.h = history_start(C, &o);
 	CHECK(r.h != NULL);
-	run_loop_until(&r.progress_calls, 1, 10000);
+	test_run_until(L, &r.progress_calls, 1, 10000);
 	CHECK_INT(r.progress_calls, 1);
 	CHECK(r.last_done < r.last_total);
 	while (ticks++ < 20)
@@ -388,7 +381,7 @@ static void cancel_inside_on_entries_ends_the_page_quietly(void)
 	r.cancel_in = 1;
 	r.h = history_start(C, &o);
 	CHECK(r.h != NULL);
-	run_loop_until(&r.entries_calls, 1, 10000);
+	test_run_until(L, &r.entries_calls, 1, 10000);
 	while (ticks++ < 10)
 		loop_run_once(L, 20);
 	CHECK_INT(r.entries_calls, 1);
@@ -448,7 +441,7 @@ static void a_dead_node_is_an_error_with_words(void)
 
 	CHECK(dead != NULL);
 	r.h = history_start(dead, &o);
-	run_loop_until(&r.done_calls, before + 1, 10000);
+	test_run_until(L, &r.done_calls, before + 1, 10000);
 	CHECK_INT(r.done_calls, before + 1);
 	CHECK_INT(r.r.status, HISTORY_ERPC);
 	CHECK_MSG(strstr(r.message, "eth_blockNumber") != NULL, "message: %s", r.message);
@@ -470,7 +463,7 @@ static void liar_page(struct run *r, const char *path, struct history_opts *o)
 		return;
 	r->h = history_start(c, o);
 	CHECK(r->h != NULL);
-	run_loop_until(&r->done_calls, before + 1, 10000);
+	test_run_until(L, &r->done_calls, before + 1, 10000);
 	CHECK_INT(r->done_calls, before + 1);
 	rpc_client_free(c);
 }
@@ -597,8 +590,6 @@ int main(int argc, char **argv)
 {
 	const char *url = getenv("ANVIL_URL"), *addr = getenv("HISTORY_ADDRESS");
 	const char *exp = getenv("HISTORY_EXPECTED"), *hd = getenv("HISTORY_HEAD");
-	struct rpc_opts ro = { 0 };
-	char err[256];
 	int rc;
 
 	if (!url || !addr || !exp || !hd) {
@@ -617,13 +608,7 @@ int main(int argc, char **argv)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	L = loop_new();
-	ro.url = url;
-	ro.timeout_ms = 10000;
-	C = L ? rpc_client_new(L, &ro, err, sizeof(err)) : NULL;
-	if (!C) {
-		printf("rpc client: %s\n", L ? err : "no loop");
-		return 2;
-	}
+	C = test_node_client(L, "ANVIL_URL", (struct rpc_opts){ .timeout_ms = 10000 }, "tests/integration/history.sh");
 	rc = test_main(argc, argv, cases, TEST_COUNT(cases));
 	rpc_client_free(C);
 	loop_free(L);

@@ -20,6 +20,7 @@
 #include "common/loop.h"
 #include "common/rpc.h"
 #include "tests/lib/test.h"
+#include "tests/lib/nodeclient.h"
 
 enum { MAX_BLOCKS = 64 };
 
@@ -200,8 +201,6 @@ int main(int argc, char **argv)
 {
 	const char *url = getenv("ANVIL_URL"), *addr = getenv("REWARDS_ADDRESS");
 	const char *exp = getenv("REWARDS_EXPECTED"), *hd = getenv("REWARDS_HEAD");
-	struct rpc_opts ro = { 0 };
-	char err[256];
 	int rc;
 
 	if (!url || !addr || !exp || !hd) {
@@ -220,13 +219,7 @@ int main(int argc, char **argv)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	L = loop_new();
-	ro.url = url;
-	ro.timeout_ms = 10000;
-	C = L ? rpc_client_new(L, &ro, err, sizeof(err)) : NULL;
-	if (!C) {
-		printf("rpc client: %s\n", L ? err : "no loop");
-		return 2;
-	}
+	C = test_node_client(L, "ANVIL_URL", (struct rpc_opts){ .timeout_ms = 10000 }, "tests/integration/rewards.sh");
 	rc = test_main(argc, argv, cases, TEST_COUNT(cases));
 	rpc_client_free(C);
 	loop_free(L);

@@ -21,6 +21,7 @@
 #include "common/loop.h"
 #include "common/rpc.h"
 #include "tests/lib/test.h"
+#include "tests/lib/nodeclient.h"
 
 struct outcome {
 	int calls;
@@ -56,33 +57,11 @@ static void on_done(void *ud, const struct rpc_response *res)
 	}
 }
 
-/* Runs the loop until *count reaches want or timeout_ms passes; true if reached. */
-static bool run_until(const int *count, int want, uint64_t timeout_ms)
-{
-	uint64_t end = loop_now_ms() + timeout_ms;
-
-	while (*count < want && loop_now_ms() < end)
-		loop_run_once(L, 50);
-	return *count >= want;
-}
-
 static struct rpc_client *client(const char *env, long timeout_ms, int conns, size_t cap)
 {
-	const char *url = getenv(env);
-	struct rpc_opts o = { .url = url, .timeout_ms = timeout_ms, .connections = conns, .max_response = cap };
-	char err[256];
-	struct rpc_client *c;
+	struct rpc_opts o = { .timeout_ms = timeout_ms, .connections = conns, .max_response = cap };
 
-	if (!url) {
-		fprintf(stdout, "%s is not set: run through tests/integration/rpc.sh\n", env);
-		exit(2);
-	}
-	c = rpc_client_new(L, &o, err, sizeof(err));
-	if (!c) {
-		fprintf(stdout, "rpc_client_new(%s): %s\n", env, err);
-		exit(2);
-	}
-	return c;
+	return test_node_client(L, env, o, "tests/integration/rpc.sh");
 }
 
 static cJSON *params_block(const char *tag, bool full)
@@ -100,7 +79,7 @@ static void single_call_returns_chain_id(void)
 	struct outcome o = { 0 };
 
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK(test_run_until(L, &o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_OK);
 	CHECK_INT(o.n, 1);
 	CHECK_INT(o.reply_status[0], RPC_OK);
@@ -119,7 +98,7 @@ static void batch_answers_in_request_order(void)
 	rpc_batch_add(b, "net_version", NULL);
 	rpc_batch_add(b, "web3_clientVersion", NULL);
 	CHECK(rpc_batch_send(c, b, on_done, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK(test_run_until(L, &o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_OK);
 	CHECK_INT(o.n, 3);
 	CHECK_STR(o.result[0], "0x7a69");
@@ -137,7 +116,7 @@ static void batch_reports_each_error_separately(void)
 	rpc_batch_add(b, "eth_chainId", NULL);
 	rpc_batch_add(b, "chaindeck_noSuchMethod", NULL);
 	CHECK(rpc_batch_send(c, b, on_done, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK(test_run_until(L, &o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_OK);
 	CHECK_INT(o.reply_status[0], RPC_OK);
 	CHECK_INT(o.reply_status[1], RPC_EREMOTE);
@@ -153,7 +132,7 @@ static void remote_error_carries_code(void)
 
 	cJSON_AddItemToArray(p, cJSON_CreateString("not-an-address"));
 	CHECK(rpc_call(c, "eth_getBalance", p, on_done, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK(test_run_until(L, &o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_OK);
 	CHECK_INT(o.reply_status[0], RPC_EREMOTE);
 	CHECK(o.code[0] != 0);
@@ -171,8 +150,8 @@ static void ipc_single_and_batch(void)
 	rpc_batch_add(b, "eth_getBlockByNumber", params_block("0x0", false));
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &one) > 0);
 	CHECK(rpc_batch_send(c, b, on_done, &many) > 0);
-	CHECK(run_until(&one.calls, 1, 5000));
-	CHECK(run_until(&many.calls, 1, 5000));
+	CHECK(test_run_until(L, &one.calls, 1, 5000));
+	CHECK(test_run_until(L, &many.calls, 1, 5000));
 	CHECK_INT(one.status, RPC_OK);
 	CHECK_STR(one.result[0], "0x7a69");
 	CHECK_INT(many.status, RPC_OK);
@@ -191,7 +170,7 @@ static void ipc_pipelines_many_calls(void)
 	for (int i = 0; i < 40; i++)
 		CHECK(rpc_call(c, "eth_blockNumber", NULL, on_done, &o[i]) > 0);
 	for (int i = 0; i < 40; i++) {
-		CHECK(run_until(&o[i].calls, 1, 5000));
+		CHECK(test_run_until(L, &o[i].calls, 1, 5000));
 		CHECK_INT(o[i].status, RPC_OK);
 	}
 	rpc_client_free(c);
@@ -224,11 +203,11 @@ static void ipc_subscription_pushes_new_heads(void)
 	rpc_client_on_notify(c, on_push, &p);
 	cJSON_AddItemToArray(params, cJSON_CreateString("newHeads"));
 	CHECK(rpc_call(c, "eth_subscribe", params, on_done, &sub) > 0);
-	CHECK(run_until(&sub.calls, 1, 5000));
+	CHECK(test_run_until(L, &sub.calls, 1, 5000));
 	CHECK_INT(sub.status, RPC_OK);
 	CHECK_MSG(strncmp(sub.result[0], "0x", 2) == 0, "subscription id %s", sub.result[0]);
 	CHECK(rpc_call(c, "evm_mine", NULL, on_done, &mined) > 0);
-	CHECK(run_until(&p.count, 1, 5000));
+	CHECK(test_run_until(L, &p.count, 1, 5000));
 	CHECK_STR(p.sub, sub.result[0]);
 	CHECK_MSG(strncmp(p.number, "0x", 2) == 0, "head number %s", p.number);
 	rpc_client_free(c);
@@ -261,7 +240,7 @@ static void refused_connection_then_backoff(void)
 	struct rpc_health h;
 
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &a) > 0);
-	CHECK(run_until(&a.calls, 1, 3000));
+	CHECK(test_run_until(L, &a.calls, 1, 3000));
 	CHECK_INT(a.status, RPC_ECONNECT);
 	CHECK_MSG(strstr(a.detail, "refused") != NULL, "detail: %s", a.detail);
 	rpc_client_health(c, &h);
@@ -271,7 +250,7 @@ static void refused_connection_then_backoff(void)
 	/* Straight away: not even tried, the client is backing off. */
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &b) > 0);
 	CHECK_INT(b.calls, 0); /* never called back from inside rpc_call */
-	CHECK(run_until(&b.calls, 1, 1000));
+	CHECK(test_run_until(L, &b.calls, 1, 1000));
 	CHECK_INT(b.status, RPC_EBACKOFF);
 	rpc_client_free(c);
 }
@@ -282,11 +261,11 @@ static void oversized_response_is_refused(void)
 	struct outcome o = { 0 }, small = { 0 };
 
 	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &o) > 0);
-	CHECK(run_until(&o.calls, 1, 5000));
+	CHECK(test_run_until(L, &o.calls, 1, 5000));
 	CHECK_INT(o.status, RPC_ETOOBIG);
 	/* The client stays usable for answers under the cap. */
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
-	CHECK(run_until(&small.calls, 1, 5000));
+	CHECK(test_run_until(L, &small.calls, 1, 5000));
 	CHECK_INT(small.status, RPC_OK);
 	rpc_client_free(c);
 }
@@ -302,15 +281,15 @@ static void ipc_cap_is_on_the_answer(void)
 	struct outcome small = { 0 }, big = { 0 }, again = { 0 };
 
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &small) > 0);
-	CHECK(run_until(&small.calls, 1, 5000));
+	CHECK(test_run_until(L, &small.calls, 1, 5000));
 	CHECK_MSG(small.status == RPC_OK, "a 40-byte answer under a 256-byte cap: %d (%s)", small.status, small.detail);
 	CHECK_STR(small.result[0], "0x7a69");
 	CHECK(rpc_call(c, "eth_getBlockByNumber", params_block("0x0", true), on_done, &big) > 0);
-	CHECK(run_until(&big.calls, 1, 5000));
+	CHECK(test_run_until(L, &big.calls, 1, 5000));
 	CHECK_INT(big.status, RPC_ETOOBIG);
 	CHECK_MSG(strstr(big.detail, "256") != NULL, "detail: %s", big.detail);
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &again) > 0);
-	CHECK(run_until(&again.calls, 1, 5000));
+	CHECK(test_run_until(L, &again.calls, 1, 5000));
 	CHECK_MSG(again.status == RPC_OK, "after an oversized answer: %d (%s)", again.status, again.detail);
 	rpc_client_free(c);
 }
@@ -436,7 +415,7 @@ static void ipc_answer_in_thousands_of_pieces_arrives_whole(void)
 	CHECK_MSG(c != NULL, "%s", err);
 	rpc_client_on_notify(c, on_push, &p);
 	CHECK(rpc_call(c, "eth_getLogs", NULL, on_whole, &w) > 0);
-	CHECK(run_until(&w.calls, 1, 60000));
+	CHECK(test_run_until(L, &w.calls, 1, 60000));
 	CHECK_INT(w.status, RPC_OK);
 	CHECK_MSG(d.turn > 40000, "the answer went out in only %zu pieces", d.turn);
 	CHECK_INT(p.count, 1);
@@ -505,7 +484,7 @@ static void cancelled_call_never_calls_back(void)
 	CHECK_INT(rpc_cancel(c, idb), 0); /* queued */
 	CHECK_INT(rpc_cancel(c, idb), -1);
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &last) > 0);
-	CHECK(run_until(&last.calls, 1, 5000));
+	CHECK(test_run_until(L, &last.calls, 1, 5000));
 	CHECK_INT(a.calls, 0);
 	CHECK_INT(b.calls, 0);
 	CHECK_INT(last.status, RPC_OK);
@@ -522,12 +501,12 @@ static void killed_node_fails_calls_cleanly(void)
 	memset(after, 0, sizeof(after));
 	CHECK(pid_s != NULL);
 	CHECK(rpc_call(c, "eth_chainId", NULL, on_done, &before) > 0);
-	CHECK(run_until(&before.calls, 1, 5000));
+	CHECK(test_run_until(L, &before.calls, 1, 5000));
 	CHECK_INT(before.status, RPC_OK);
 	CHECK_INT(kill((pid_t)atoi(pid_s), SIGKILL), 0);
 	for (int i = 0; i < 5; i++) {
 		CHECK(rpc_call(c, "eth_blockNumber", NULL, on_done, &after[i]) > 0);
-		CHECK(run_until(&after[i].calls, 1, 5000));
+		CHECK(test_run_until(L, &after[i].calls, 1, 5000));
 		CHECK_MSG(after[i].status == RPC_ECONNECT || after[i].status == RPC_EBACKOFF,
 		          "call %d: %s (%s)", i, cd_strerror(after[i].status), after[i].detail);
 	}

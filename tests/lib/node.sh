@@ -268,6 +268,21 @@ anvil_start() {
 anvil_stop() { proc_stop "${1:-${ANVIL_PID:?anvil_stop: no anvil started}}"; }
 anvil_kill() { proc_kill "${1:-${ANVIL_PID:?anvil_kill: no anvil started}}"; }
 
+# rpc_proxy_start UPSTREAM MODE_FILE [HOST]: tests/lib/rpc_proxy.py in front of UPSTREAM, lying as
+# MODE_FILE says (read again for every request); sets PROXY_URL. The proxy stops with the test.
+rpc_proxy_start() {
+	local port_file
+	port_file=$(mktemp "${TMPDIR:-/tmp}/chaindeck-proxy.XXXXXX") || return 1
+	rm -f "$port_file"
+	cleanup_add "rm -f '$port_file'"
+	_spawn python3 "$CHAINDECK_ROOT/tests/lib/rpc_proxy.py" "$1" "$2" "$port_file" "${3:-127.0.0.1}"
+	node_track "$_spawned_pid"
+	for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.05; done
+	[ -s "$port_file" ] || return 1
+	PROXY_URL="http://${3:-127.0.0.1}:$(cat "$port_file")"
+	rpc_wait "$PROXY_URL" 5
+}
+
 # ---- a listener that never answers ---------------------------------------------------------------
 blackhole_start() {
 	local dir pid end

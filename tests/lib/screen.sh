@@ -66,7 +66,28 @@ screen_start() {
 	return 0
 }
 
-screen_capture() { _tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@"; }
+screen_capture() {
+	[ -n "$_screen_record" ] || {
+		_tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@"
+		return
+	}
+	local out sum
+	out=$(_tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@") || return 1
+	sum=$(printf '%s' "$out" | cksum)
+	if [ "$sum" != "$_screen_record_last" ]; then
+		_screen_record_last=$sum
+		printf '===== %s %s\n%s\n' "$SCREEN_NAME" "$*" "$out" >>"$_screen_record"
+	fi
+	printf '%s\n' "$out"
+}
+# screen_record FILE: from now on every capture (the waits' too; consecutive duplicates once) is
+# also appended to FILE, so that a test can search all that was ever on screen, for secrets say
+_screen_record=
+_screen_record_last=
+screen_record() {
+	_screen_record=$1
+	: >"$1"
+}
 
 screen_send() { _tmux send-keys -t "${SCREEN_NAME:?no screen started}" "$@"; }
 

@@ -48,7 +48,8 @@ chaindeck_start() {
 # grid_cell NODE COLUMN: the text in NODE's row under the header COLUMN of the fleet grid (cells
 # are left-aligned under their header; a pinned node's name has a ^ prefix)
 grid_cell() {
-	screen_capture | awk -v name="$1" -v col="$2" '
+	# awk may count bytes: a shortened cell's "…" (three bytes, one column) becomes one byte first
+	screen_capture | sed 's/…/~/g' | awk -v name="$1" -v col="$2" '
 		!h && /^ NODE/ { h = index($0, col); if (!h) exit; next }
 		h && /^ *$/ { exit }
 		h { n = $1; sub(/^\^/, "", n); if (n == name) { s = substr($0, h); sub(/ .*/, "", s); print s; exit } }'

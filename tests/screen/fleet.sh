@@ -54,7 +54,8 @@ screen_start fleet 140 40 sh -c '"$@"; echo "chaindeck exited with status $?"' s
 # grid_cell NODE COLUMN: the text in NODE's row under the header COLUMN (cells are left-aligned
 # under their header; a pinned node's name has a ^ prefix)
 grid_cell() {
-	screen_capture | awk -v name="$1" -v col="$2" '
+	# awk may count bytes: a shortened cell's "…" (three bytes, one column) becomes one byte first
+	screen_capture | sed 's/…/~/g' | awk -v name="$1" -v col="$2" '
 		!h && /^ NODE/ { h = index($0, col); if (!h) exit; next }
 		h && /^ *$/ { exit }
 		h { n = $1; sub(/^\^/, "", n); if (n == name) { s = substr($0, h); sub(/ .*/, "", s); print s; exit } }'
@@ -212,14 +213,12 @@ if screen_wait_gone '^ \^twin ' 3; then t_pass "p again unpins twin"; else t_fai
 # ... and so is the unpin.
 if wait_until 3 eval '! pin_saved'; then t_pass "the unpin is saved too"; else t_fail "the unpin is saved too" "$(cat "$config")"; fi
 
-# Adding a node through the UI: a, name, Enter, URL (default offered: clear it), Enter.
+# Adding a node through the UI: a, name, Enter, URL (the field starts empty, the default a hint), Enter.
 screen_send a
 t_ok "a asks for a name" screen_wait_for 'New node name' 3
 screen_type extra
 screen_send Enter
-t_ok "the URL prompt offers http://127.0.0.1:8545" screen_wait_for 'URL .*http://127\.0\.0\.1:8545' 3
-screen_send C-u
-t_ok "C-u clears the URL" screen_wait_gone 'URL .*8545' 3
+t_ok "the URL prompt names http://127.0.0.1:8545" screen_wait_for 'URL .*http://127\.0\.0\.1:8545' 3
 screen_type "$main_url"
 screen_send Enter
 t_ok "the new node gets a row" screen_wait_for '^ \^?extra +anvil' 10

@@ -15,6 +15,9 @@
 #     the send was dropped, shows chain 2222 and the second anvil's balance (cast balance), is still
 #     unlocked, and does not show the first chain's sent transaction
 #   - back on the first node the sent transaction shows again
+#   - a send whose broadcast is in flight (a proxy holds eth_sendRawTransaction) keeps the wallet on
+#     its node when the second is selected, and says so; released, the payment is mined on the first
+#     chain (cast receipt, cast nonce)
 set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
@@ -55,10 +58,15 @@ eth_text() { python3 -c 'import sys; w = int(sys.argv[1]); f = ("%018d" % (w % 1
 cast_eth() { eth_text "$(cast balance "$A0" --rpc-url "$1")"; }
 re_escape() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|/]/\\&/g'; }
 
+# The first node is reached through a proxy (tests/lib/rpc_proxy.py) that can hold a broadcast.
+mode=$home/proxy-mode
+echo honest >"$mode"
+rpc_proxy_start "$first_url" "$mode" || die "the proxy in front of the first anvil answers"
 config=$home/nodes.ini
 cat >"$config" <<EOF2
 [node "first"]
-url = $first_url
+url = $PROXY_URL
+timeout = 60000
 
 [node "second"]
 url = $second_url
@@ -157,6 +165,37 @@ ok_if $? "k selects the first node again and the explorer follows it back (chain
 screen_send 1
 screen_wait_for '^ nonce 0 +(included|confirmed) .*0\.5 ETH' 15 >/dev/null
 ok_if $? "back on the first node, the wallet shows its sent transaction again"
+
+# ---- a broadcast in flight keeps the wallet on its node ----
+# The proxy holds eth_sendRawTransaction: while it is held, selecting the second node moves the
+# explorer but not the wallet, which says why; released, the payment lands on the first chain.
+n_first=$(cast nonce "$A0" --rpc-url "$first_url")
+echo hold-send >"$mode"
+send_form "$A0" 0.125 && screen_send y && screen_wait_for 'checking the chain id, signing, broadcasting' 10 >/dev/null
+ok_if $? "a third send is being broadcast (the proxy holds it)"
+screen_send Tab
+screen_send Tab
+screen_send 3
+screen_wait_for '^ *NODE' 5 >/dev/null
+screen_send j
+screen_wait_for 'second \| chain 2222' 10 >/dev/null
+ok_if $? "during the broadcast j selects the second node"
+grep -q "the wallet stays on first: a transaction is being sent through first" "$home/chaindeck.log"
+ok_if $? "the log says the wallet stays on the first node while its transaction is being sent"
+screen_send 1
+screen_wait_for 'the wallet stays on first while a transaction is being sent' 5 >/dev/null
+ok_if $? "the wallet's screen says it stays on the first node while the transaction is being sent"
+rm -f "$mode"
+screen_wait_for 'sent 0x[0-9a-f]{64}' 15 >/dev/null
+ok_if $? "released, the broadcast completes on the wallet's screen"
+h_held=$(screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-)
+[ -n "$h_held" ] && [ "$(cast receipt "$h_held" --json --rpc-url "$first_url" 2>/dev/null |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')" = 0x1 ] &&
+	[ "$(cast nonce "$A0" --rpc-url "$first_url")" = $((n_first + 1)) ]
+ok_if $? "cast: the held payment was mined on the first chain, nonce $n_first -> $((n_first + 1))"
+screen_send Escape
+screen_wait_for '^ node first +chain 1111 ' 5 >/dev/null
+ok_if $? "the wallet is still on the first node after the broadcast (the next selection moves it)"
 
 # A node added in the dashboard becomes the selection, and the explorer follows it.
 screen_send 3

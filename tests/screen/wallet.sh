@@ -20,61 +20,31 @@ here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
 . "$here/../lib/erc20.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 t_start=$(now_ms)
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
+wallet_home chaindeck-screen
 
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
-
-# Every capture of the screen is kept (consecutive duplicates once) so that all of them can be
-# searched for secrets at the end: the library's waits capture through this function too.
+# Every capture of the screen is kept, so that all of them can be searched for secrets at the end.
 caps=$home/captures.txt
-: >"$caps"
-screen_capture() {
-	local out sum
-	out=$(_tmux capture-pane -p -t "${SCREEN_NAME:?no screen started}" "$@") || return 1
-	sum=$(printf '%s' "$out" | cksum)
-	if [ "$sum" != "$(cat "$caps.last" 2>/dev/null)" ]; then
-		printf '%s\n' "$sum" >"$caps.last"
-		printf '===== %s %s\n%s\n' "$SCREEN_NAME" "$*" "$out" >>"$caps"
-	fi
-	printf '%s\n' "$out"
-}
+screen_record "$caps"
 
 # ---- the vault: anvil's public test mnemonic, accounts 0..2 -----------------------------------
-MNEMONIC="test test test test test test test test test test test junk"
 PASSWORD='Horse-battery-9-staple'
 WRONG='Horse-battery-9-stapel'
 KEYS=(ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 	59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 	5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a)
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 A1_BAD=0x70997970c51812dc3A010C7d01b50e0d17dc79C8 # the first C in lower case: checksum broken
-A2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
 TOKEN_SUM=0x5FbDB2315678afecb367f032d93F642f64180aa3 # anvil's first contract from account 0
-vault=$home/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-printf '%s\n' "$MNEMONIC" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
-"$build/chaindeck" wallet derive --count 2 --vault "$vault" --password-file "$home/password" \
-	>>"$home/restore.out" 2>&1 || die "accounts 1 and 2 are derived" "$(cat "$home/restore.out")"
+wallet_restore "$PASSWORD" 2
 [ "$("$build/chaindeck" wallet list --vault "$vault" | awk '{print $2}' | tr '\n' ' ')" = "$A0 $A1 $A2 " ] ||
 	die "the vault holds anvil's accounts 0..2" "$("$build/chaindeck" wallet list --vault "$vault")"
 
 # ---- helpers ------------------------------------------------------------------------------------
-py() { python3 -c "$@"; }
-# decimal integer of a hex quantity
-dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
 # "A op B" on integers (op: == > - +), prints the result (True/False or the number)
 calc() { py 'import sys; a, op, b = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]); print({"==": a == b, ">": a > b, "-": a - b, "+": a + b}[op])' "$1" "$2" "$3"; }
-# the gwei text shown ("2.000000001") in wei
-gwei_to_wei() { py 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1].replace(",", "")) * 10**9))' "$1"; }
 # wei as the pane shows ETH: no trailing zeros, no separators ("10000", "9999.99883862")
 eth_text() { py 'import sys; w = int(sys.argv[1]); f = ("%018d" % (w % 10**18)).rstrip("0"); print(str(w // 10**18) + ("." + f if f else ""))' "$1"; }
 balance() { dec "$(rpc_result "$1" eth_getBalance "[\"$2\", \"latest\"]")"; }
@@ -84,62 +54,8 @@ token_balance() {
 	data=0x70a08231$(_erc20_word_addr "$3")
 	dec "$(rpc_result "$1" eth_call "[{\"to\":\"$2\",\"data\":\"$data\"}, \"latest\"]")"
 }
-# jfield JSON KEY: one field of a JSON object ("" for null)
-jfield() { printf '%s' "$1" | py 'import json, sys; v = json.load(sys.stdin); v = v.get(sys.argv[1]) if isinstance(v, dict) else None; print("" if v is None else v)' "$2"; }
-# shellcheck disable=SC2016
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 # the value of a "Label   value" line of the current screen
 field() { screen_capture | sed -n "s/^ $1  *//p" | head -n 1; }
-has() { screen_capture | grep -Eq -- "$1"; }
-# max fee and tip (gwei text) of the confirmation screen: "2.000000001 2.000000001"
-fees_shown() { screen_capture | sed -n 's/^ Max fee  *\([0-9.,]*\) gwei, tip \([0-9.,]*\) gwei.*/\1 \2/p' | tr -d , | head -n 1; }
-# the hash in "sent 0x…" on the confirmation screen
-sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
-
-# run_chaindeck NAME URL: chaindeck on the vault, in a new 120x34 session; a shell around it prints
-# its exit status
-# shellcheck disable=SC2086 # CHAINDECK_WRAP (valgrind ...) is words
-run_chaindeck() {
-	screen_start "$1" 120 34 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-		LC_ALL=C.UTF-8 ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --vault "$vault" \
-		--log "$home/chaindeck-$1.log"
-}
-
-# send_form TO TOKEN AMOUNT: fills the send form (s); TOKEN "" for ETH
-send_form() {
-	screen_send s
-	screen_wait_for 'Send to address' 3 >/dev/null || return 1
-	screen_type "$1"
-	screen_send Enter
-	screen_wait_for 'Token contract \(Enter for ETH\)' 3 >/dev/null || return 1
-	[ -n "$2" ] && screen_type "$2"
-	screen_send Enter
-	screen_wait_for 'Amount (in ETH|of the token) \(or max\)' 3 >/dev/null || return 1
-	screen_type "$3"
-	screen_send Enter
-}
-
-# draft_wait REGEX TIMEOUT: waits for REGEX on the confirmation screen. The pane asks a token for
-# its decimals when its address is entered; if the amount came first it says so, and 2 (normal
-# fees) prepares the draft again.
-draft_wait() {
-	if screen_wait_for "$1|decimals are not known yet" "$2" >/dev/null && has 'decimals are not known yet'; then
-		echo "# the token's decimals were not known yet: preparing again"
-		sleep 1
-		screen_send 2
-	fi
-	screen_wait_for "$1" "$2"
-}
-
-# unlock PASSWORD: u, the password, Enter
-unlock() {
-	screen_send u
-	screen_wait_for 'Vault password' 3 >/dev/null || return 1
-	screen_type "$1"
-	screen_send Enter
-}
-
 # ---- the node: a block every second, the test token ------------------------------------------
 anvil_start --block-time 1 || die "anvil starts"
 U=$ANVIL_URL
@@ -475,7 +391,7 @@ else
 	t_fail "both logs were written" "$(ls -l "$home")"
 fi
 ncaps=$(grep -c '^===== ' "$caps")
-secrets=("$MNEMONIC" "test junk" "$PASSWORD" "$WRONG" "${KEYS[@]}")
+secrets=("$WALLET_MNEMONIC" "test junk" "$PASSWORD" "$WRONG" "${KEYS[@]}")
 leaks=""
 for sec in "${secrets[@]}"; do
 	for f in "$caps" "$home"/chaindeck-*.log; do

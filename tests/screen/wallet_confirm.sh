@@ -18,33 +18,18 @@ here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
 . "$here/../lib/erc20.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 CAST=${CAST:-$here/../npm/bin/cast}
 t_start=$(now_ms)
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-confirm.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-confirm
 
-MNEMONIC="test test test test test test test test test test test junk"
 PASSWORD='Horse-battery-9-staple'
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-A2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
 A5=0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc
 KEY5=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
-vault=$home/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-printf '%s\n' "$MNEMONIC" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
-"$build/chaindeck" wallet derive --count 2 --vault "$vault" --password-file "$home/password" \
-	>>"$home/restore.out" 2>&1 || die "accounts 1 and 2 are derived" "$(cat "$home/restore.out")"
+wallet_restore "$PASSWORD" 2
 
-py() { python3 -c "$@"; }
-dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
 balance() { "$CAST" balance --rpc-url "$1" "$2"; }
 nonce_of() { "$CAST" nonce --rpc-url "$1" --block "${3:-pending}" "$2"; }
 head_of() { "$CAST" block-number --rpc-url "$1"; }
@@ -57,10 +42,6 @@ if isinstance(v, str) and v.startswith("0x") and len(v) <= 66 and sys.argv[1] no
     v = int(v, 16)
 print("" if v is None else v)' "$3"
 }
-gwei_to_wei() { py 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1].replace(",", "")) * 10**9))' "$1"; }
-has() { screen_capture | grep -Eq -- "$1"; }
-fees_shown() { screen_capture | sed -n 's/^ Max fee  *\([0-9.,]*\) gwei, tip \([0-9.,]*\) gwei.*/\1 \2/p' | tr -d , | head -n 1; }
-sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
 # blocks_pass URL N: waits until the node has mined N more blocks (a send would be in by then)
 blocks_pass() {
 	local want=$(($(head_of "$1") + $2)) end=$(($(now_ms) + 20000))
@@ -70,49 +51,15 @@ blocks_pass() {
 	done
 }
 
-# shellcheck disable=SC2086 # CHAINDECK_WRAP (valgrind ...) is words
-run_chaindeck() {
-	screen_start "$1" "$3" "$4" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-		LC_ALL=C.UTF-8 ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --vault "$vault" \
-		--log "$home/chaindeck-$1.log"
+# start_unlocked NAME URL COLS ROWS: chaindeck on the vault, on the wallet pane, unlocked
+start_unlocked() {
+	run_chaindeck "$@"
 	screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts ($1)" "$(screen_capture)"
 	screen_send 1
 	screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "the wallet pane shows ($1)"
-	screen_send u
-	screen_wait_for 'Vault password' 3 >/dev/null || die "the password prompt opens ($1)"
-	screen_type "$PASSWORD"
-	screen_send Enter
-	screen_wait_for 'unlocked \(L locks\)' 10 >/dev/null || die "the vault unlocks ($1)"
+	unlock_ok || die "the vault unlocks ($1)"
 }
 
-# send_form TO TOKEN AMOUNT: fills the send form (s); TOKEN "" for ETH
-send_form() {
-	screen_send s
-	screen_wait_for 'Send to address' 3 >/dev/null || return 1
-	screen_type "$1"
-	screen_send Enter
-	screen_wait_for 'Token contract \(Enter for ETH\)' 3 >/dev/null || return 1
-	[ -n "$2" ] && screen_type "$2"
-	screen_send Enter
-	screen_wait_for 'Amount (in ETH|of the token) \(or max\)' 3 >/dev/null || return 1
-	screen_type "$3"
-	screen_send Enter
-}
-# draft_wait REGEX TIMEOUT: as in wallet.sh, a token's decimals may still be on their way
-draft_wait() {
-	if screen_wait_for "$1|decimals are not known yet" "$2" >/dev/null && has 'decimals are not known yet'; then
-		screen_wait_for 'Esc back' 2 >/dev/null
-		sleep 1
-		screen_send 2
-	fi
-	screen_wait_for "$1" "$2"
-}
-# quit_ok: q quits the current session with status 0 (under ASan: no leak, no error)
-quit_ok() {
-	screen_send q
-	t_ok "q quits chaindeck ($SCREEN_NAME) with status 0" screen_wait_for 'chaindeck exited with status 0' 10
-}
 back_to_main() {
 	screen_send Escape
 	screen_wait_for 'unlocked \(L locks\)' 5 >/dev/null
@@ -125,7 +72,7 @@ TOKEN=0x5FbDB2315678afecb367f032d93F642f64180aa3 # anvil's first contract from a
 [ "${ERC20_ADDRESS,,}" = "${TOKEN,,}" ] || die "the token is at the expected address" "$ERC20_ADDRESS"
 
 # ---- 4. a confirmation that does not fit signs nothing -------------------------------------------
-run_chaindeck small "$U" 80 12
+start_unlocked small "$U" 80 12
 n0=$(nonce_of "$U" "$A0")
 b1=$(balance "$U" "$A1")
 send_form "$A1" "" 0.25 || t_fail "80x12: the send form opens"
@@ -159,7 +106,7 @@ back_to_main
 quit_ok
 
 # ---- 14. after a send, no single key signs anything ----------------------------------------------
-run_chaindeck big "$U" 120 34
+start_unlocked big "$U" 120 34
 n0=$(nonce_of "$U" "$A0")
 b1=$(balance "$U" "$A1")
 send_form "$A1" "" 0.125 || t_fail "the send form opens"
@@ -194,7 +141,7 @@ anvil_start --no-mining || die "the second anvil (no mining) starts"
 V=$ANVIL_URL
 erc20_deploy "$V" || die "the token deploys on the second anvil"
 "$CAST" rpc --rpc-url "$V" evm_mine >/dev/null
-run_chaindeck nomine "$V" 120 34
+start_unlocked nomine "$V" 120 34
 tok1_before=$("$CAST" call --rpc-url "$V" "$TOKEN" 'balanceOf(address)(uint256)' "$A1" | awk '{print $1}')
 n=$(nonce_of "$V" "$A0")
 send_form "$A1" "$TOKEN" 2.5 || t_fail "token: the send form opens"
@@ -266,54 +213,17 @@ back_to_main
 blocks_pass "$U" 2
 if [ "$(nonce_of "$U" "$A0")" = "$n0" ]; then t_pass "bad nonces: nothing was sent (cast: nonce still $n0)"; else t_fail "bad nonces: nothing was sent" "nonce $(nonce_of "$U" "$A0"), was $n0"; fi
 
-# A proxy in front of anvil that changes one answer: "zero" makes eth_estimateGas answer 0,
-# "nosim" makes eth_simulateV1 a method the node does not offer.
-cat >"$home/proxy.py" <<'PYEOF'
-import json, sys, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-upstream, mode = sys.argv[1], sys.argv[2]
-host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        req = json.loads(body)
-        with urllib.request.urlopen(urllib.request.Request(upstream, body, {"Content-Type": "application/json"})) as r:
-            res = json.loads(r.read())
-        reqs, ress = (req, res) if isinstance(req, list) else ([req], [res])
-        for q in reqs:
-            for a in ress:
-                if a.get("id") != q.get("id"):
-                    continue
-                if mode == "zero" and q.get("method") == "eth_estimateGas":
-                    a.pop("error", None)
-                    a["result"] = "0x0"
-                if mode == "nosim" and q.get("method") == "eth_simulateV1":
-                    a.pop("result", None)
-                    a["error"] = {"code": -32601, "message": "the method eth_simulateV1 does not exist/is not available"}
-        out = json.dumps(res).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-srv = ThreadingHTTPServer((host, 0), H)
-print(srv.server_address[1], flush=True)
-srv.serve_forever()
-PYEOF
+# A proxy in front of anvil that changes one answer (tests/lib/rpc_proxy.py): estimate-zero makes
+# eth_estimateGas answer 0, no-simulate makes eth_simulateV1 a method the node does not offer.
 # proxy_start MODE [HOST]: sets PROXY_URL (the proxy listens on HOST, loopback by default)
 proxy_start() {
-	local host=${2:-127.0.0.1}
-	_spawn python3 "$home/proxy.py" "$U" "$1" "$host" >"$home/proxy-$1.port" 2>"$home/proxy-$1.err"
-	node_track "$_spawned_pid"
-	for _ in $(seq 50); do [ -s "$home/proxy-$1.port" ] && break; sleep 0.1; done
-	PROXY_URL="http://$host:$(cat "$home/proxy-$1.port")"
+	echo "$1" >"$home/proxy-$1.mode"
+	rpc_proxy_start "$U" "$home/proxy-$1.mode" "${2:-}" || die "the $1 proxy answers"
 }
-proxy_start zero
+proxy_start estimate-zero
 P=$PROXY_URL
 [ "$(rpc_result "$P" eth_estimateGas "[{\"from\":\"$A0\",\"to\":\"$A1\"}]")" = 0x0 ] || t_fail "the proxy answers eth_estimateGas with 0"
-run_chaindeck zero "$P" 120 34
+start_unlocked zero "$P" 120 34
 n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "" 0.01 || t_fail "estimate 0: the send form opens"
 t_ok "a gas estimate of 0 is refused: below the intrinsic 21000" \
@@ -444,8 +354,8 @@ else
 fi
 
 # A node without eth_simulateV1: the failing call's gas is not known, so it is not offered at all.
-proxy_start nosim
-run_chaindeck nosim "$PROXY_URL" 120 34
+proxy_start no-simulate
+start_unlocked nosim "$PROXY_URL" 120 34
 n0=$(nonce_of "$U" "$A0")
 send_form "$TOKEN" "" 0.001 || t_fail "no simulate: the send form opens"
 t_ok "no eth_simulateV1: a predicted revert is refused, not sent with a guessed gas limit" \
@@ -465,7 +375,7 @@ if [ -z "$lan" ]; then
 	echo "# skipped: no non-loopback IPv4 address for a plain-HTTP node"
 else
 	proxy_start none "$lan"
-	run_chaindeck http "$PROXY_URL" 80 24
+	start_unlocked http "$PROXY_URL" 80 24
 	n0=$(nonce_of "$U" "$A0")
 	send_form "$A1" "" 0.01 || t_fail "plain HTTP: the send form opens"
 	t_ok "plain HTTP at 80x24: the confirmation fits and offers y" screen_wait_for 'y signs and sends exactly this' 10

@@ -14,28 +14,18 @@ set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-screen
 
-MNEMONIC="test test test test test test test test test test test junk"
 PASSWORD='Horse-battery-9-staple'
-vault=$home/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-printf '%s\n' "$MNEMONIC" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
-"$build/chaindeck" wallet derive --count 29 --vault "$vault" --password-file "$home/password" \
-	>>"$home/restore.out" 2>&1 || die "accounts 1..29 are derived" "$(cat "$home/restore.out")"
+wallet_restore "$PASSWORD" 29
 mapfile -t ADDR < <("$build/chaindeck" wallet list --vault "$vault" | awk '{print $2}')
 [ "${#ADDR[@]}" = 30 ] || die "the vault holds thirty accounts" "${#ADDR[@]}"
 # The addresses are anvil's: cast derives account 25 from the same words (an outside oracle).
 if [ -x "$CHAINDECK_NPM_BIN/cast" ]; then
-	a25=$("$CHAINDECK_NPM_BIN/cast" wallet address --mnemonic "$MNEMONIC" --mnemonic-index 25 2>/dev/null)
+	a25=$("$CHAINDECK_NPM_BIN/cast" wallet address --mnemonic "$WALLET_MNEMONIC" --mnemonic-index 25 2>/dev/null)
 	[ "$a25" = "${ADDR[25]}" ] && t_pass "account 25 is cast's m/44'/60'/0'/0/25" ||
 		t_fail "account 25 is cast's m/44'/60'/0'/0/25" "$a25 vs ${ADDR[25]}"
 fi
@@ -45,9 +35,7 @@ anvil_start || die "anvil starts"
 mkdir -p "$home/config/chaindeck"
 printf '[general]\nrefresh = 500\n' >"$home/config/chaindeck/config.ini"
 chmod 600 "$home/config/chaindeck/config.ini"
-screen_start w 80 24 env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	XDG_DATA_HOME="$home/data" LC_ALL=C.UTF-8 ETH_RPC_URL= "$build/chaindeck" --rpc-url "$ANVIL_URL" \
-	--vault "$vault" --log "$home/chaindeck.log" || die "chaindeck starts"
+run_chaindeck w "$ANVIL_URL" 80 24 || die "chaindeck starts"
 
 # row REGEX-of-index ADDRESS: the account's row ("15  -   0x…") is on the screen
 row() { printf '^ %-3s %-16s %s' "$1" - "$2"; }
@@ -62,8 +50,6 @@ if screen_wait_for "History of account 15" 5 >/dev/null && screen_wait_for "$(ro
 else
 	t_fail "j past the visible rows: account 15 is selected and its row is on screen" "$(screen_capture)"
 fi
-has() { screen_capture | grep -Eq -- "$1"; }
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 if has "$(row 0 "${ADDR[0]}")"; then t_fail "the list scrolled: account 0 is off screen now"; else
 	t_pass "the list scrolled: account 0 is off screen now"; fi
 has "accounts [0-9]+-15 of 30" && t_pass "the header says which accounts are shown" ||

@@ -12,52 +12,29 @@ set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 bin=$PWD/$build/chaindeck
 [ "${build#/}" != "$build" ] && bin=$build/chaindeck
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-persist.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-persist
 
-MNEMONIC="test test test test test test test test test test test junk"
 PASSWORD='Persist-test-7-password'
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 vault=$home/v/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-printf '%s\n' "$MNEMONIC" | "$bin" wallet restore --vault "$vault" --password-file "$home/password" \
-	--kdf interactive >"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+build=$(dirname "$bin") wallet_restore "$PASSWORD"
 list() { "$bin" wallet list --vault "$vault" --password-file "$home/password" 2>&1 | cut -f1-3; }
 
 anvil_start || die "anvil starts"
 
-# run_chaindeck NAME [WRAPPER...]: chaindeck on the vault in a new 120x34 session
-run_chaindeck() {
-	local name=$1
-	shift
-	screen_start "$name" 120 34 sh -c '"$@"; echo "chaindeck exited with status $?"' sh "$@" \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-		LC_ALL=C.UTF-8 ETH_RPC_URL= "$bin" --rpc-url "$ANVIL_URL" --vault "$vault" \
-		--log "$home/chaindeck-$name.log"
-}
-unlock() {
-	screen_send u
-	screen_wait_for 'Vault password' 3 >/dev/null || return 1
-	screen_type "$PASSWORD"
-	screen_send Enter
-	screen_wait_for 'unlocked \(L locks\)' 10
-}
 quit() { screen_send q; screen_wait_for 'chaindeck exited with status 0' 5; }
 row_re() { printf '^ %s +%s +%s' "$1" "$2" "$3"; }
 
 # ---- 1. n and e are saved, and survive a restart ----------------------------------------------
-run_chaindeck w1
+run_chaindeck w1 "$ANVIL_URL"
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts"
 screen_send 1
 t_ok "locked on start" screen_wait_for 'locked \(read-only' 5
-unlock || die "the right password unlocks"
+unlock_ok || die "the right password unlocks"
 screen_send n
 t_ok "n: 'account 1 added and saved'" screen_wait_for 'account 1 added and saved' 5
 t_ok "n: account 1 is listed with anvil's address 1" screen_wait_for "$A1" 3
@@ -71,14 +48,14 @@ out=$(list)
 eq_list=$(printf '0\t%s\tcold storage\n1\t%s\t' "$A0" "$A1")
 if [ "$out" = "$eq_list" ]; then t_pass "after q, wallet list has account 1 and the label"; else t_fail "after q, wallet list has account 1 and the label" "$out"; fi
 
-run_chaindeck w2
+run_chaindeck w2 "$ANVIL_URL"
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck restarts"
 screen_send 1
 t_ok "restarted: account 1 is listed" screen_wait_for "$A1" 5
 t_ok "restarted: account 0 has its label" screen_wait_for "$(row_re 0 'cold storage' "$A0")" 5
 
 # ---- 2. lock reads the file again -------------------------------------------------------------
-unlock || t_fail "unlocks again"
+unlock_ok || t_fail "unlocks again"
 "$bin" wallet label "$A1" "set by the CLI" --vault "$vault" --password-file "$home/password" \
 	>/dev/null 2>&1 || t_fail "the CLI sets a label meanwhile"
 screen_send L
@@ -102,10 +79,12 @@ fi
 if [ ${#ro[@]} -eq 0 ]; then
 	t_fail "a read-only directory can be made (unshare -m and a bind mount)"
 else
-	run_chaindeck w3 "${ro[@]}"
+	WALLET_WRAP=("${ro[@]}")
+	run_chaindeck w3 "$ANVIL_URL"
+	WALLET_WRAP=()
 	screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts on the read-only directory"
 	screen_send 1
-	unlock || t_fail "unlocks on a read-only directory"
+	unlock_ok || t_fail "unlocks on a read-only directory"
 	screen_send n
 	t_ok "n on a read-only directory: the screen says NOT saved" screen_wait_for 'NOT saved, undone \(account 2 added\)' 5
 	t_ok "... and why (read-only file system / permission denied)" screen_wait_for 'Read-only file|Permission denied' 1
@@ -118,7 +97,7 @@ else
 fi
 
 # ---- 4. the backup reminder ----------------------------------------------------------------------
-run_chaindeck w4
+run_chaindeck w4 "$ANVIL_URL"
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts again"
 screen_send 1
 screen_wait_for 'locked \(read-only' 5 >/dev/null
@@ -127,7 +106,7 @@ quit >/dev/null
 setsid -w "$bin" wallet new --vault "$home/n/vault" --password-file "$home/password" --kdf interactive --skip-backup-check \
 	</dev/null >/dev/null 2>&1 || t_fail "wallet new --skip-backup-check makes a vault"
 vault=$home/n/vault
-run_chaindeck w5
+run_chaindeck w5 "$ANVIL_URL"
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts on the new vault"
 screen_send 1
 t_ok "a vault whose backup was skipped: the pane reminds" screen_wait_for "backup is not checked: run  chaindeck wallet verify-backup" 5

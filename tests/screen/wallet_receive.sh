@@ -11,19 +11,15 @@ set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 bin=$PWD/$build/chaindeck
 [ "${build#/}" != "$build" ] && bin=$build/chaindeck
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-receive.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-receive
 command -v zbarimg >/dev/null || die "zbarimg is installed (zbar-tools; make deps)"
 
 PASSWORD=fixture-password-1
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 mkdir -p "$home/good" "$home/bad"
 cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-anvil.vault" "$home/good/vault"
 cp "$CHAINDECK_ROOT/tests/vectors/vault/v1-anvil.vault" "$home/bad/vault"
@@ -35,21 +31,11 @@ A1_BAD=$("$bin" wallet list --vault "$home/bad/vault" 2>/dev/null | sed -n 2p | 
 
 anvil_start || die "anvil starts"
 
-run_chaindeck() {
-	screen_start "$1" 120 40 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-		LC_ALL=C.UTF-8 ETH_RPC_URL= "$bin" --rpc-url "$ANVIL_URL" --vault "$2" --log "$home/chaindeck-$1.log"
-}
-unlock() {
-	screen_send u
-	screen_wait_for 'Vault password' 3 >/dev/null || return 1
-	screen_type "$PASSWORD"
-	screen_send Enter
-}
 qr_on_screen() { screen_capture | grep -c '[█▀▄]'; }
 
 # ---- 1. the untouched vault --------------------------------------------------------------------
-run_chaindeck good "$home/good/vault"
+vault=$home/good/vault
+run_chaindeck good "$ANVIL_URL" 120 40
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts"
 screen_send 1
 t_ok "locked: the addresses are marked unverified" screen_wait_for 'addresses unverified - unlock \(u\) to verify' 5
@@ -74,7 +60,8 @@ screen_send q
 screen_wait_for 'chaindeck exited' 5 >/dev/null
 
 # ---- 2. one byte of account 1's address flipped ------------------------------------------------
-run_chaindeck bad "$home/bad/vault"
+vault=$home/bad/vault
+run_chaindeck bad "$ANVIL_URL" 120 40
 screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck starts on the modified vault"
 screen_send 1
 t_ok "modified, locked: the addresses are marked unverified" screen_wait_for 'addresses unverified' 5

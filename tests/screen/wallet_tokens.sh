@@ -17,36 +17,18 @@ here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
 . "$here/../lib/erc20.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-tokens.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-tokens
 
-MNEMONIC="test test test test test test test test test test test junk"
 PASSWORD='Horse-battery-9-staple'
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-A1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-A2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
 TOKEN_SUM=0x5FbDB2315678afecb367f032d93F642f64180aa3
-vault=$home/vault
 tokens=$home/tokens
 pending=$home/pending
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-printf '%s\n' "$MNEMONIC" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
-"$build/chaindeck" wallet derive --count 2 --vault "$vault" --password-file "$home/password" \
-	>>"$home/restore.out" 2>&1 || die "accounts 1 and 2 are derived" "$(cat "$home/restore.out")"
+wallet_restore "$PASSWORD" 2
 
-py() { python3 -c "$@"; }
-dec() { py 'import sys; print(int(sys.argv[1], 16))' "$1"; }
 nonce_of() { dec "$(rpc_result "$1" eth_getTransactionCount "[\"$2\", \"${3:-pending}\"]")"; }
-jfield() { printf '%s' "$1" | py 'import json, sys; v = json.load(sys.stdin); v = v.get(sys.argv[1]) if isinstance(v, dict) else None; print("" if v is None else v)' "$2"; }
-has() { screen_capture | grep -Eq -- "$1"; }
-sent_hash() { screen_capture | grep -o 'sent 0x[0-9a-f]\{64\}' | head -n 1 | cut -c6-; }
 CAST=$CHAINDECK_NPM_BIN/cast
 # the amount of the (one) ERC-20 Transfer log in a transaction's receipt, decimal
 token_amount_of() {
@@ -54,11 +36,9 @@ token_amount_of() {
 		py 'import json, sys; r = json.load(sys.stdin); print(int(r["logs"][0]["data"], 16) if r and r["logs"] else "")'
 }
 
-run_chaindeck() {
-	screen_start "$1" 120 34 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-		LC_ALL=C.UTF-8 ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --vault "$vault" \
-		--log "$home/chaindeck-$1.log"
+# start_locked NAME URL: chaindeck on the vault, on the wallet pane, locked
+start_locked() {
+	run_chaindeck "$@"
 	screen_wait_for 'Wallet' 10 >/dev/null || die "chaindeck $1 starts" "$(screen_capture)"
 	screen_send 1
 	screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "chaindeck $1 shows the locked wallet" "$(screen_capture)"
@@ -68,29 +48,10 @@ quit_chaindeck() {
 	screen_wait_for 'chaindeck exited with status 0' 10 >/dev/null || t_fail "$SCREEN_NAME quits with status 0"
 	_tmux kill-session -t "$SCREEN_NAME" 2>/dev/null
 }
-unlock() {
-	screen_send u
-	screen_wait_for 'Vault password' 3 >/dev/null || return 1
-	screen_type "$PASSWORD"
-	screen_send Enter
-	screen_wait_for 'unlocked \(L locks\)' 10 >/dev/null
-}
 watch_token() {
 	screen_send t
 	screen_wait_for 'Token contract to watch' 3 >/dev/null || return 1
 	screen_type "$1"
-	screen_send Enter
-}
-send_form() {
-	screen_send s
-	screen_wait_for 'Send to address' 3 >/dev/null || return 1
-	screen_type "$1"
-	screen_send Enter
-	screen_wait_for 'Token contract \(Enter for ETH\)' 3 >/dev/null || return 1
-	[ -n "$2" ] && screen_type "$2"
-	screen_send Enter
-	screen_wait_for 'Amount (in ETH|of the token) \(or max\)' 3 >/dev/null || return 1
-	screen_type "$3"
 	screen_send Enter
 }
 select_account() { # select_account N (from account 0 at the top)
@@ -112,17 +73,14 @@ T2=$ERC20_ADDRESS
 ERC20_ADDRESS=${TOKEN_SUM,,}
 mode=$home/proxy-mode
 echo honest >"$mode"
-_spawn python3 "$CHAINDECK_ROOT/tests/lib/decimals_proxy.py" "$U" "$mode" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the proxy answers"
-lie_dec=$(echo "lie 12" >"$mode"; "$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)'; echo honest >"$mode")
+rpc_proxy_start "$U" "$mode" || die "the proxy answers"
+P=$PROXY_URL
+lie_dec=$(echo decimals=12 >"$mode"; "$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)'; echo honest >"$mode")
 [ "$lie_dec" = 12 ] || die "the proxy makes decimals() answer 12 (cast call)" "$lie_dec"
 [ "$("$CAST" call --rpc-url "$P" "$TOKEN_SUM" 'decimals()(uint8)')" = 18 ] || die "the proxy passes the true 18 through when honest"
 
 # ---- item: t checks the contract, the token list is saved and read back --------------------------
-run_chaindeck c1 "$P"
+start_locked c1 "$P"
 select_account 2
 t_ok "account 2 has no token row yet" screen_wait_gone '^ Tokens ' 2
 watch_token "$A1"
@@ -146,22 +104,22 @@ fi
 	t_pass "cast agrees: the token's symbol is CDT" || t_fail "cast agrees on the symbol"
 quit_chaindeck
 
-run_chaindeck c2 "$P"
+start_locked c2 "$P"
 select_account 2
 t_ok "after a restart account 2 still watches the added token (read back from the list)" \
 	screen_wait_for '^ Tokens +0 CDT   0 CDT$' 10
 quit_chaindeck
 
 chmod 664 "$tokens"
-run_chaindeck c3 "$P"
+start_locked c3 "$P"
 t_ok "a group-writable token list is refused with a message" screen_wait_for 'writable by its group' 10
 quit_chaindeck
 chmod 600 "$tokens"
 
 # ---- item: decimals remembered; a node that lies about them gets no signature -------------------
-echo "lie 12" >"$mode"
-run_chaindeck c4 "$P"
-unlock || t_fail "c4: unlocked"
+echo decimals=12 >"$mode"
+start_locked c4 "$P"
+unlock_ok || t_fail "c4: unlocked"
 n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "$TOKEN_SUM" 1 || t_fail "the token send form"
 if screen_wait_for "the token's decimals changed: 18 remembered for it on chain 31337, the node now says 12; not signed" 10; then
@@ -179,7 +137,7 @@ send_form "$A1" "$TOKEN_SUM" 2.5 || t_fail "the token send form"
 t_ok "honest node: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
 t_ok "the confirmation shows 2.5 CDT" has '^ Amount +2\.5 CDT$'
 t_ok "the confirmation shows the base units with the decimals" has '^ Base units +2500000000000000000 \(18 decimals\)$'
-echo "lie 6" >"$mode"
+echo decimals=6 >"$mode"
 screen_send y
 t_ok "decimals changed between confirmation and y: not signed" \
 	screen_wait_for "no longer the 18 the amount was read with: not signed" 10
@@ -190,8 +148,8 @@ screen_send Escape
 quit_chaindeck
 
 # ---- item: token sends shown as what they are ---------------------------------------------------
-run_chaindeck c5 "$P"
-unlock || t_fail "c5: unlocked"
+start_locked c5 "$P"
+unlock_ok || t_fail "c5: unlocked"
 n0=$(nonce_of "$U" "$A0")
 send_form "$A1" "$TOKEN_SUM" 123.123456789012345678 || t_fail "c5: the token send form"
 t_ok "token send: the confirmation is ready" screen_wait_for 'y signs and sends exactly this' 10
@@ -235,8 +193,8 @@ quit_chaindeck
 # ---- item: pending transactions survive a restart -------------------------------------------------
 anvil_start --no-mining || die "the second anvil (no mining) starts"
 V=$ANVIL_URL
-run_chaindeck p1 "$V"
-unlock || t_fail "p1: unlocked"
+start_locked p1 "$V"
+unlock_ok || t_fail "p1: unlocked"
 n=$(nonce_of "$V" "$A0")
 send_form "$A1" "" 0.1 || t_fail "p1: the send form"
 screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "p1: the 0.1 ETH send is ready"
@@ -258,13 +216,13 @@ quit_chaindeck
 rpc "$V" anvil_dropTransaction "[\"$h1\"]" >/dev/null
 [ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" = null ] || t_fail "anvil dropped the pending transaction"
 
-run_chaindeck p2 "$V"
+start_locked p2 "$V"
 t_ok "after a restart the pending transaction is listed again" screen_wait_for "^ nonce $n +pending +0 conf  ${h1:0:18}\\.\\." 10
 for _ in $(seq 100); do [ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" != null ] && break; sleep 0.1; done
 [ "$(rpc_result "$V" eth_getTransactionByHash "[\"$h1\"]")" != null ] &&
 	t_pass "the node that dropped it has it again: sent once more from the saved signed bytes" ||
 	t_fail "the node that dropped it has it again"
-unlock || t_fail "p2: unlocked"
+unlock_ok || t_fail "p2: unlocked"
 send_form "$A1" "" 0.2 || t_fail "p2: the send form"
 screen_wait_for 'y signs and sends exactly this' 10 >/dev/null || t_fail "p2: the 0.2 ETH send is ready"
 screen_send o

@@ -13,13 +13,11 @@ set -u
 here=$(dirname "$0")
 . "$here/../lib/node.sh"
 . "$here/../lib/screen.sh"
+. "$here/../lib/wallet.sh"
 build=${CHAINDECK_BUILD:-build}
 cast=$CHAINDECK_NPM_BIN/cast
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-chmod 700 "$home"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+wallet_home chaindeck-screen
 ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2" "${3:-}"; fi; }
 
 MAIL=$CHAINDECK_ROOT/tests/vectors/ethereum-EIPs/assets/eip-712/mail.txt
@@ -28,14 +26,9 @@ sign_hash=$(sed -n 's/^signHash //p' "$MAIL")
 COW_KEY=$("$cast" keccak cow)
 COW=0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826
 PASSWORD='Horse-battery-9-staple'
-vault=$home/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-echo "test test test test test test test test test test test junk" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/setup.out" 2>&1 || die "the test vault is restored" "$(cat "$home/setup.out")"
+wallet_restore "$PASSWORD"
 printf '%s\n' "${COW_KEY#0x}" | "$build/chaindeck" wallet import-key --vault "$vault" \
-	--password-file "$home/password" >>"$home/setup.out" 2>&1 || die "the cow key is imported" "$(cat "$home/setup.out")"
+	--password-file "$home/password" >>"$home/restore.out" 2>&1 || die "the cow key is imported" "$(cat "$home/restore.out")"
 [ "$("$build/chaindeck" wallet list --vault "$vault" | awk 'NR == 2 {print $2}')" = "$COW" ] ||
 	die "account 1 is the cow key" "$("$build/chaindeck" wallet list --vault "$vault")"
 printf '{"types": {"EIP712Domain": []}, "primaryType": "Mail"' >"$home/bad.json"
@@ -46,11 +39,7 @@ screen_start typed 150 45 env HOME="$home" XDG_CONFIG_HOME="$home/c" XDG_STATE_H
 	--vault "$vault" --log "$home/chaindeck.log"
 screen_send 1
 screen_wait_for 'locked \(read-only; u unlocks\)' 10 >/dev/null || die "the wallet pane shows the locked vault"
-screen_send u
-screen_wait_for 'Vault password' 3 >/dev/null
-screen_type "$PASSWORD"
-screen_send Enter
-screen_wait_for 'unlocked \(L locks\)' 15 >/dev/null || die "the vault unlocks"
+unlock_ok || die "the vault unlocks"
 screen_send j
 
 open_request() {

@@ -4,7 +4,7 @@
  * switched on and off while it runs.
  *
  *   faultnode [--fault NAME] [--port P] [--delay S] [--slow S] [--drip-ms MS] [--chain-id N]
- *             [--lifetime S]
+ *             [--lifetime S] [--client TEXT] [--peers N] [--enode TEXT] [--sync-rate N]
  *
  * The first line on stdout is the port it listens on (--port 0, the default, lets the kernel pick
  * one). It listens on loopback only. Events (fault on/off, how much of a huge body went out before
@@ -17,6 +17,12 @@
  * eth_maxPriorityFeePerGas, net_peerCount, net_listening, web3_clientVersion, txpool_status,
  * rpc_modules, eth_mining, eth_hashrate; anything else gets -32601 "method not found". Batches are
  * answered as batches, in order.
+ *
+ * Extreme but valid values, for the dashboard's figures: --client TEXT is web3_clientVersion
+ * (printable ASCII, no quote or backslash); --peers N is net_peerCount (up to 2^64-1); --enode TEXT
+ * makes admin_nodeInfo answer with that enode; --sync-rate N makes eth_syncing report a sync from
+ * block 100 to 10,000,000 whose current block grows by N a second from this process's start (a
+ * restart of the process starts it over at 100, as a node that lost unsaved progress).
  *
  * Faults (--fault NAME; "none", the default, is a healthy node):
  *   refuse      the listening socket and every connection are closed: connection refused
@@ -172,6 +178,11 @@ struct node {
 	int lfd;                 /* -1 while refusing */
 	uint64_t next_bind_ms;
 	uint64_t nreq;           /* requests taken, for the rotating variants */
+	const char *client;      /* --client, or NULL */
+	bool has_peers;
+	uint64_t peers;          /* --peers */
+	const char *enode;       /* --enode, or NULL */
+	long sync_rate;          /* --sync-rate, 0: not syncing */
 	struct conn *conns[MAX_CONNS];
 };
 
@@ -542,6 +553,8 @@ static void put_outcome(struct sb *b, struct node *n, const char *method, const 
 			for (int i = 0; i < 200; i++)
 				sb_puts(b, EVIL_JSON "\\u0085\\u0090\xc2\x9b" "1m\x9b" "2J ");
 			sb_puts(b, "go1.22\"");
+		} else if (n->client) {
+			sb_printf(b, "\"result\":\"%s\"", n->client);
 		} else {
 			sb_puts(b, "\"result\":\"Faultnode/v1.0.0/linux-amd64/c11\"");
 		}
@@ -566,6 +579,11 @@ static void put_outcome(struct sb *b, struct node *n, const char *method, const 
 			sb_printf(b, "\"result\":\"0x%x\"", txs_in(num));
 		else
 			sb_puts(b, "\"result\":null");
+	} else if (strcmp(method, "eth_syncing") == 0 && n->sync_rate) {
+		sb_printf(b, "\"result\":{\"startingBlock\":\"0x64\",\"currentBlock\":\"0x%llx\",\"highestBlock\":\"0x989680\"}",
+		          (unsigned long long)(100 + (now_ms() - n->start_ms) * (uint64_t)n->sync_rate / 1000));
+	} else if (strcmp(method, "admin_nodeInfo") == 0 && n->enode) {
+		sb_printf(b, "\"result\":{\"enode\":\"%s\",\"name\":\"Faultnode\"}", n->enode);
 	} else if (strcmp(method, "eth_syncing") == 0 || strcmp(method, "eth_mining") == 0) {
 		sb_puts(b, "\"result\":false");
 	} else if (strcmp(method, "net_listening") == 0) {
@@ -577,7 +595,7 @@ static void put_outcome(struct sb *b, struct node *n, const char *method, const 
 	} else if (strcmp(method, "eth_hashrate") == 0) {
 		sb_puts(b, "\"result\":\"0x0\"");
 	} else if (strcmp(method, "net_peerCount") == 0) {
-		sb_puts(b, "\"result\":\"0x19\"");
+		sb_printf(b, "\"result\":\"0x%llx\"", (unsigned long long)(n->has_peers ? n->peers : 0x19));
 	} else if (strcmp(method, "txpool_status") == 0) {
 		sb_printf(b, "\"result\":{\"pending\":\"0x%x\",\"queued\":\"0x1\"}", txs_in(h.number + 1) + 2);
 	} else if (strcmp(method, "rpc_modules") == 0) {
@@ -1012,7 +1030,8 @@ static void set_active(struct node *n, bool on, uint64_t t)
 static void usage(FILE *out)
 {
 	fputs("usage: faultnode [--fault NAME] [--port P] [--delay S] [--slow S] [--drip-ms MS]\n"
-	      "                 [--chain-id N] [--lifetime S]\n"
+	      "                 [--chain-id N] [--lifetime S] [--client TEXT] [--peers N] [--enode TEXT]\n"
+	      "                 [--sync-rate N]\n"
 	      "faults:",
 	      out);
 	for (int f = 0; f < F_COUNT; f++)
@@ -1078,6 +1097,20 @@ int main(int argc, char **argv)
 			bad = parse_num(v, 1, LONG_MAX, &chain);
 		} else if (strcmp(o, "--lifetime") == 0) {
 			bad = parse_num(v, 1, 86400, &lifetime);
+		} else if (strcmp(o, "--client") == 0 || strcmp(o, "--enode") == 0) {
+			/* Put into JSON as is: only text that needs no escaping. */
+			for (const char *c = v; *c; c++)
+				bad |= *c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\';
+			*(o[2] == 'c' ? &n.client : &n.enode) = v;
+		} else if (strcmp(o, "--peers") == 0) {
+			char *end;
+
+			errno = 0;
+			n.peers = strtoull(v, &end, 10);
+			bad = errno != 0 || end == v || *end != '\0' || v[0] == '-';
+			n.has_peers = true;
+		} else if (strcmp(o, "--sync-rate") == 0) {
+			bad = parse_num(v, 1, 1000000, &n.sync_rate);
 		} else {
 			fprintf(stderr, "faultnode: unknown option %s\n", o);
 			usage(stderr);

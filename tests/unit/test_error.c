@@ -20,6 +20,7 @@
 #include "wallet/bip39.h"
 #include "wallet/hd.h"
 #include "wallet/keystore.h"
+#include "wallet/ledger.h"
 #include "wallet/sign.h"
 #include "wallet/tx.h"
 #include "wallet/safe.h"
@@ -48,6 +49,7 @@ static const struct range ranges[] = {
 	{ "tx", -1400, -1499 },
 	{ "vault", -1500, -1599 },
 	{ "safe", -1600, -1699 },
+	{ "ledger", -1700, -1799 },
 };
 
 struct code {
@@ -81,6 +83,10 @@ static const struct code codes[] = {
 	C(TX_EDECODE, "tx"), C(TX_ESIG, "tx"), C(TX_ERULE, "tx"),
 	C(VAULT_EFORMAT, "vault"), C(VAULT_ETAMPERED, "vault"), C(VAULT_ELOCKED, "vault"), C(VAULT_EFULL, "vault"),
 	C(SAFE_ESIG, "safe"),
+	C(LEDGER_ENODEV, "ledger"), C(LEDGER_ELOCKED, "ledger"), C(LEDGER_ENOAPP, "ledger"),
+	C(LEDGER_EREFUSED, "ledger"), C(LEDGER_EBLIND, "ledger"), C(LEDGER_ESTATUS, "ledger"),
+	C(LEDGER_ETIMEOUT, "ledger"), C(LEDGER_EREPLAY, "ledger"), C(LEDGER_EFRAME, "ledger"),
+	C(LEDGER_ECANCEL, "ledger"),
 };
 #undef C
 

@@ -98,17 +98,17 @@ static void hysteresis_raises_after_hold_and_clears_after_hold(void)
 	struct fleet_node *n = mk("a", 1, 10, 1);
 	unsigned up, down, lag = 1u << ALERT_LAG;
 
-	fleet_debounce(n, lag, 1000, 2000, &up, &down);
+	fleet_debounce(n, lag, 0, 1000, 2000, &up, &down);
 	CHECK_INT(up, 0);
-	fleet_debounce(n, lag, 2999, 2000, &up, &down);
+	fleet_debounce(n, lag, 0, 2999, 2000, &up, &down);
 	CHECK_INT(up, 0);
-	fleet_debounce(n, lag, 3000, 2000, &up, &down);
+	fleet_debounce(n, lag, 0, 3000, 2000, &up, &down);
 	CHECK_INT(up, lag);
 	CHECK_INT(n->conditions, lag);
-	fleet_debounce(n, 0, 4000, 2000, &up, &down);
+	fleet_debounce(n, 0, 0, 4000, 2000, &up, &down);
 	CHECK_INT(down, 0);
 	CHECK_INT(n->conditions, lag);
-	fleet_debounce(n, 0, 6000, 2000, &up, &down);
+	fleet_debounce(n, 0, 0, 6000, 2000, &up, &down);
 	CHECK_INT(down, lag);
 	CHECK_INT(n->conditions, 0);
 	free(n);
@@ -120,7 +120,7 @@ static void hysteresis_ignores_a_flapping_condition(void)
 	unsigned up, down, lag = 1u << ALERT_LAG, total = 0;
 
 	for (uint64_t t = 0; t < 20000; t += 500) {
-		fleet_debounce(n, (t / 500) % 2 ? lag : 0, t, 2000, &up, &down);
+		fleet_debounce(n, (t / 500) % 2 ? lag : 0, 0, t, 2000, &up, &down);
 		total |= up;
 	}
 	CHECK_INT(total, 0);
@@ -132,9 +132,9 @@ static void down_changes_at_once_both_ways(void)
 	struct fleet_node *n = mk("a", 1, 10, 1);
 	unsigned up, down, bit = 1u << ALERT_DOWN;
 
-	fleet_debounce(n, bit, 5000, 2000, &up, &down);
+	fleet_debounce(n, bit, 0, 5000, 2000, &up, &down);
 	CHECK_INT(up, bit);
-	fleet_debounce(n, 0, 5001, 2000, &up, &down);
+	fleet_debounce(n, 0, 0, 5001, 2000, &up, &down);
 	CHECK_INT(down, bit);
 	free(n);
 }
@@ -273,6 +273,7 @@ static void alert_texts_name_node_and_figures(void)
 	char buf[200];
 
 	n->lag_blocks = 12;
+	n->has_lag_s = true;
 	n->lag_s = 24;
 	fleet_describe(n, ALERT_LAG, false, &rules, buf, sizeof(buf));
 	CHECK_STR(buf, "node-7: 12 blocks behind (24s)");
@@ -282,6 +283,142 @@ static void alert_texts_name_node_and_figures(void)
 	fleet_describe(n, ALERT_LOW_PEERS, false, &rules, buf, sizeof(buf));
 	CHECK_STR(buf, "node-7: 1 peers (minimum 2)");
 	free(n);
+}
+
+/* A node that stops answering keeps its lag and stalled alerts: they cannot be observed to have cleared. */
+static void down_does_not_clear_what_it_cannot_measure(void)
+{
+	struct fleet_node *n = mk("a", 1, 10, 1);
+	unsigned up, down, want = (1u << ALERT_STALLED) | (1u << ALERT_LAG);
+
+	n->conditions = want;
+	n->conn = CONN_DOWN;
+	for (uint64_t t = 1000; t <= 20000; t += 500) {
+		fleet_debounce(n, fleet_conditions(n, &rules, t), fleet_unknown(n), t, 2000, &up, &down);
+		CHECK_INT(down, 0);
+	}
+	CHECK_INT(n->conditions, want | (1u << ALERT_DOWN));
+	/* Back, and observed fine: now they clear, after the hold. */
+	n->conn = CONN_UP;
+	n->has_lag = true;
+	n->lag_blocks = 0;
+	n->head_changed_ms = 20000;
+	fleet_debounce(n, fleet_conditions(n, &rules, 20500), fleet_unknown(n), 20500, 2000, &up, &down);
+	CHECK_INT(down, 1u << ALERT_DOWN);
+	fleet_debounce(n, fleet_conditions(n, &rules, 22500), fleet_unknown(n), 22500, 2000, &up, &down);
+	CHECK_INT(down, want);
+	free(n);
+}
+
+/* The leader stops answering: the next-best head is not the chain's best, so lag within bounds proves nothing. */
+static void a_silent_leader_leaves_lag_unknown(void)
+{
+	struct fleet_node *a = mk("a", 1, 100, 1), *b = mk("b", 1, 90, 1), *c = mk("c", 1, 89, 1);
+	struct fleet_node *all[] = { a, b, c };
+	size_t need_leader;
+	uint64_t need_height;
+	unsigned up, down;
+
+	c->conditions = 1u << ALERT_LAG;
+	a->conn = CONN_DOWN;
+	fleet_compare(all, 3, &need_leader, &need_height);
+	CHECK(c->has_lag && c->lag_blocks == 1 && c->lag_uncertain);
+	CHECK(fleet_unknown(c) & (1u << ALERT_LAG));
+	for (uint64_t t = 0; t <= 10000; t += 500) {
+		fleet_debounce(c, fleet_conditions(c, &rules, t), fleet_unknown(c), t, 2000, &up, &down);
+		CHECK_INT(down, 0);
+	}
+	/* c passes a's last head: observed caught up with every head known, the alert may clear. */
+	c->head_number = 101;
+	fleet_compare(all, 3, &need_leader, &need_height);
+	CHECK(!c->lag_uncertain);
+	CHECK_INT(fleet_unknown(c) & (1u << ALERT_LAG), 0);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void genesis_and_future_timestamps_are_said_so(void)
+{
+	struct fleet_node *a = mk("a", 1, 100, 1), *b = mk("b", 1, 0, 1);
+	struct fleet_node *all[] = { a, b };
+	size_t need_leader;
+	uint64_t need_height;
+	char buf[96];
+
+	a->head_time = 1796289126;
+	b->head_time = 0;
+	fleet_compare(all, 2, &need_leader, &need_height);
+	CHECK(b->has_lag && b->lag_blocks == 100 && !b->has_lag_s);
+	fleet_describe(b, ALERT_LAG, false, &rules, buf, sizeof(buf));
+	CHECK_STR(buf, "b: 100 blocks behind (time unknown: genesis or out-of-order timestamps)");
+	CHECK_STR(fleet_head_age(buf, sizeof(buf), 0, 1796289126, false), "genesis");
+	CHECK_STR(fleet_head_age(buf, sizeof(buf), 1000 + 75, 1000, false), "+1m 15s");
+	CHECK_STR(fleet_head_age(buf, sizeof(buf), 1000 + 75, 1000, true), "+1m 15s in the future");
+	CHECK_STR(fleet_head_age(buf, sizeof(buf), 1000, 1000 + 740, true), "12m 20s ago");
+	free(a);
+	free(b);
+}
+
+/* The split is the first height whose hashes differ, found by bisection, not the height it was noticed at. */
+static void fork_split_found_by_bisection(void)
+{
+	static const uint64_t splits[] = { 1, 37, 500, 998, 999 };
+
+	for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
+		struct fleet_node *a = mk("leader", 1, 999, 0xaa), *b = mk("other", 1, 999, 0xbb);
+		struct fleet_node *all[] = { a, b };
+		size_t need_leader;
+		uint64_t need_height;
+		unsigned steps = 0;
+
+		fleet_compare(all, 2, &need_leader, &need_height);
+		CHECK(b->forked && b->fork_state == FORK_SEARCHING && b->fork_noticed == 999);
+		while (b->fork_state == FORK_SEARCHING && steps++ < 100)
+			fleet_fork_step(b, fleet_fork_probe(b) >= splits[s]); /* the chains differ from the split on */
+		CHECK_INT(b->fork_state, FORK_FOUND);
+		CHECK_INT(b->fork_height, splits[s]);
+		CHECK(steps <= 10); /* log2(1000) */
+		free(a);
+		free(b);
+	}
+}
+
+/* A raised fork alert stays while a new search (another leader) looks for the split: it is still a fork. */
+static void a_fork_being_located_is_not_cleared(void)
+{
+	struct fleet_node *n = mk("b", 1, 50, 0xbb);
+	unsigned up, down;
+
+	n->conditions = 1u << ALERT_FORK;
+	n->forked = true;
+	n->fork_state = FORK_SEARCHING;
+	for (uint64_t t = 0; t <= 10000; t += 500) {
+		fleet_debounce(n, fleet_conditions(n, &rules, t), fleet_unknown(n), t, 2000, &up, &down);
+		CHECK_INT(down, 0);
+	}
+	free(n);
+}
+
+/* 5 blocks a second, then an outage, then 5 a second again: the rate is 5.0, not averaged over the outage. */
+static void sync_rate_starts_over_after_a_restart(void)
+{
+	struct fleet_sync_window w = { 0 };
+	uint64_t rate = 0;
+
+	for (uint64_t t = 0; t <= 4; t++)
+		fleet_sync_sample(&w, t * 1000, 0, 100 + t * 5, &rate);
+	CHECK_INT(rate, 5000);
+	/* Down for 60 s; restarted, it resumes from a lower block (unsaved progress) with another start. */
+	fleet_sync_reset(&w);
+	CHECK(!fleet_sync_sample(&w, 64000, 110, 110, &rate));
+	CHECK(fleet_sync_sample(&w, 65000, 110, 115, &rate));
+	CHECK_INT(rate, 5000);
+	/* Without the reset, a start that changed or a block that went back starts a new window too. */
+	fleet_sync_sample(&w, 66000, 110, 120, &rate);
+	CHECK(!fleet_sync_sample(&w, 67000, 110, 50, &rate));
+	CHECK(fleet_sync_sample(&w, 68000, 110, 55, &rate));
+	CHECK_INT(rate, 5000);
 }
 
 static const struct test_case cases[] = {
@@ -302,6 +439,12 @@ static const struct test_case cases[] = {
 	{ "sort_puts_pinned_first_and_unknown_last", sort_puts_pinned_first_and_unknown_last },
 	{ "sort_is_stable_on_ties", sort_is_stable_on_ties },
 	{ "alert_texts_name_node_and_figures", alert_texts_name_node_and_figures },
+	{ "down_does_not_clear_what_it_cannot_measure", down_does_not_clear_what_it_cannot_measure },
+	{ "a_silent_leader_leaves_lag_unknown", a_silent_leader_leaves_lag_unknown },
+	{ "genesis_and_future_timestamps_are_said_so", genesis_and_future_timestamps_are_said_so },
+	{ "fork_split_found_by_bisection", fork_split_found_by_bisection },
+	{ "a_fork_being_located_is_not_cleared", a_fork_being_located_is_not_cleared },
+	{ "sync_rate_starts_over_after_a_restart", sync_rate_starts_over_after_a_restart },
 };
 
 int main(int argc, char **argv)

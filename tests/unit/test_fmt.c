@@ -291,6 +291,32 @@ static void each_returns_its_buffer(void)
 	CHECK(fmt_count(buf, 0, 1) == buf);
 }
 
+/* Expected values from an independent Python model of the rule (exact, else the shortest SI form, digits cut). */
+static void count_fit_uses_a_unit_never_a_cut(void)
+{
+	static const struct {
+		uint64_t v;
+		size_t width;
+		const char *want;
+	} vec[] = {
+		{ 18446744073709551615ull, 5, "18.4E" },
+		{ 18446744073709551615ull, 3, "18E" },
+		{ 123456ull, 5, "123k" },
+		{ 1999ull, 3, "1k" },
+		{ 999999ull, 5, "999k" },
+		{ 1000000ull, 4, "1.0M" },
+		{ 12345ull, 5, "12345" },
+		{ 123456789ull, 4, "123M" },
+		{ 1000000000000000000ull, 2, "1E" },
+		{ 1999ull, 2, "1k" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++)
+		CHECK_STR(fmt_count_fit(buf, sizeof(buf), vec[i].v, vec[i].width), vec[i].want);
+	CHECK_STR(fmt_count_fit(buf, sizeof(buf), 123456, 1), "#");
+}
+
 static const struct test_case cases[] = {
 	{ "duration_boundaries", duration_boundaries },
 	{ "duration_small_cap_never_overflows", duration_small_cap_never_overflows },
@@ -307,6 +333,7 @@ static const struct test_case cases[] = {
 	{ "percent_one_decimal", percent_one_decimal },
 	{ "percent_small_cap_never_overflows", percent_small_cap_never_overflows },
 	{ "each_returns_its_buffer", each_returns_its_buffer },
+	{ "count_fit_uses_a_unit_never_a_cut", count_fit_uses_a_unit_never_a_cut },
 };
 
 int main(int argc, char **argv)

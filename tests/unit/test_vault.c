@@ -946,6 +946,82 @@ static void test_v1_fixture_reads_and_unlocks(void)
 }
 
 /*
+ * A hardware account (a Ledger's address and path) added to the version 1
+ * fixture: the file becomes version 3, keeps the other accounts, reads back
+ * locked with its path and note, has no key here, and is authenticated like
+ * every account: a changed path is caught at unlock.
+ */
+static void test_hardware_account_persists_and_is_authenticated(void)
+{
+	struct vault *v = NULL;
+	struct vault_account a;
+	struct address addr;
+	char err[256] = "", t[ADDRESS_TEXT_SIZE];
+	uint8_t *k = sodium_malloc(32), *b;
+	size_t len = 0, i = 99, at;
+
+	use_fixture(FIXTURE_ANVIL);
+	/* the address a recorded Ledger answered for m/44'/60'/0'/0'/0 (tests/vectors/ledger) */
+	CHECK_INT(address_parse(&addr, "0xCbA98362e199c41E1864D0923AF9646d3A648451", 42), CD_OK);
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), CD_OK);
+	CHECK_INT(vault_add_hardware(v, &addr, "m/44'/60'/0'/0'/0", "Nano X", "cold", &i, err, sizeof(err)),
+		VAULT_ELOCKED);
+	CHECK_INT(vault_unlock(v, FIXTURE_PASSWORD, err, sizeof(err)), CD_OK);
+	CHECK_INT(vault_add_hardware(v, &addr, "m/44'/60'/x", "Nano X", "cold", &i, err, sizeof(err)), CD_EINVAL);
+	CHECK_INT(vault_add_hardware(v, &addr, "m/44'/60'/0'/0'/0", "Nano\nX", "cold", &i, err, sizeof(err)),
+		CD_EINVAL);
+	CHECK_INT(vault_add_hardware(v, &addr, "m/44'/60'/0'/0'/0", "Nano X", "cold", &i, err, sizeof(err)), CD_OK);
+	CHECK_INT(i, 4);
+	CHECK_INT(vault_add_hardware(v, &addr, "m/44'/60'/0'/0'/0", "Nano X", "cold", &at, err, sizeof(err)),
+		CD_EEXIST);
+	CHECK_INT(vault_save(v, err, sizeof(err)), CD_OK);
+	vault_free(v);
+	v = NULL;
+
+	b = file_bytes(&len);
+	CHECK(b[8] == 0 && b[9] == 3);
+	free(b);
+	CHECK_INT(vault_open(&v, path, err, sizeof(err)), CD_OK);
+	CHECK_INT(vault_account_count(v), 5);
+	CHECK_INT(vault_account(v, 4, &a), CD_OK);
+	CHECK(a.kind == VAULT_HARDWARE);
+	CHECK_STR(a.hw_path, "m/44'/60'/0'/0'/0");
+	CHECK_STR(a.hw_note, "Nano X");
+	CHECK_STR(a.label, "cold");
+	address_format(&a.address, t);
+	CHECK_STR(t, "0xCbA98362e199c41E1864D0923AF9646d3A648451");
+	CHECK_INT(vault_unlock(v, FIXTURE_PASSWORD, err, sizeof(err)), CD_OK);
+	addr_text(v, 0, t);
+	CHECK_STR(t, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+	CHECK_INT(vault_private_key(v, 4, k, err, sizeof(err)), CD_EUNSUPPORTED);
+	CHECK(strstr(err, "hardware wallet") != NULL);
+	CHECK_INT(vault_verified_address(v, 4, &addr, err, sizeof(err)), CD_OK);
+	vault_free(v);
+
+	/* the path's last digit changed on disk: the file no longer authenticates */
+	b = file_bytes(&len);
+	{
+		static const char needle[] = "0'/0'/0\x06Nano X";
+		uint8_t *hit = NULL;
+
+		for (size_t o = 0; o + sizeof(needle) - 1 <= len && !hit; o++)
+			if (memcmp(b + o, needle, sizeof(needle) - 1) == 0)
+				hit = b + o;
+
+		CHECK(hit != NULL);
+		if (hit) {
+			hit[6] = '1';
+			write_bytes(b, len);
+		}
+	}
+	free(b);
+	CHECK_INT(open_status(), CD_OK);
+	CHECK_INT(open_unlock_status(FIXTURE_PASSWORD), VAULT_ETAMPERED);
+	sodium_free(k);
+	remove_tree();
+}
+
+/*
  * NFKD (BIP-39): a passphrase typed as NFC gives the addresses of its NFKD
  * form, the ones MetaMask and Trezor restore. Oracle: cast wallet address
  * --mnemonic-passphrase with the passphrase in NFKD bytes ("cafe" + U+0301).
@@ -1022,6 +1098,7 @@ static const struct test_case cases[] = {
 	{"backup-pending flag persists, clears, and version 1 returns", test_backup_pending_flag_persists_and_clears},
 	{"the backup flag is authenticated", test_backup_flag_is_authenticated},
 	{"v1 fixture (chaindeck 9b11fb0) reads and unlocks", test_v1_fixture_reads_and_unlocks},
+	{"a hardware account persists (version 3) and is authenticated", test_hardware_account_persists_and_is_authenticated},
 	{"an NFC passphrase gives the NFKD accounts (cast)", test_nfc_passphrase_gives_the_nfkd_accounts},
 	{"a pre-NFKD vault still unlocks with its accounts", test_pre_nfkd_vault_still_unlocks_with_its_accounts},
 };
