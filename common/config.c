@@ -95,6 +95,7 @@ static void node_free(struct config_node *n)
 		free_secret(n->headers[i]);
 	free(n->headers);
 	free(n->ca_file);
+	free_secret(n->metrics_url);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -109,6 +110,7 @@ static void node_copy(struct config_node *dst, const struct config_node *src)
 	for (size_t i = 0; i < src->nheaders; i++)
 		dst->headers[i] = xstrdup(src->headers[i]);
 	dst->ca_file = xstrdup(src->ca_file);
+	dst->metrics_url = xstrdup(src->metrics_url);
 	dst->timeout_ms = src->timeout_ms;
 	dst->connections = src->connections;
 	dst->has_chain_id = src->has_chain_id;
@@ -422,7 +424,7 @@ enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE, SEC_SAFE };
 enum key_id {
 	K_REFRESH, K_TIMEOUT, K_LOG, K_LOG_MAX, K_BELL, K_THEME,
 	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
-	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
+	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED, K_METRICS_URL,
 	K_SAFE0, /* K_SAFE0 + enum config_safe_key */
 };
 
@@ -457,6 +459,7 @@ static const struct key_def keys[] = {
 	{ "connections", SEC_NODE, K_CONNECTIONS, false },
 	{ "chain_id", SEC_NODE, K_CHAIN_ID, false },
 	{ "pinned", SEC_NODE, K_PINNED, false },
+	{ "metrics_url", SEC_NODE, K_METRICS_URL, false },
 	{ "singleton", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON, false },
 	{ "singleton_l2", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON_L2, false },
 	{ "proxy_factory", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_PROXY_FACTORY, false },
@@ -973,6 +976,17 @@ static int apply_node_key(struct parser *p, enum key_id id, char *v)
 		if (parse_bool(v, &n->pinned) != 0)
 			return perr(p, "pinned must be yes or no");
 		return 0;
+	case K_METRICS_URL: {
+		struct url u;
+
+		if (url_parse(v, &u, &why) != 0)
+			return perr(p, "metrics_url: %s", why);
+		rc = u.scheme == URL_IPC;
+		url_free(&u);
+		if (rc)
+			return perr(p, "metrics_url must be an http:// or https:// URL");
+		return set_string(&n->metrics_url, xstrdup(v), true);
+	}
 	default:
 		break;
 	}
@@ -1360,6 +1374,8 @@ static void render_node(struct sbuf *b, const struct config_node *n)
 		put_kv(b, "header", n->headers[h]);
 	if (n->ca_file)
 		put_kv(b, "ca", n->ca_file);
+	if (n->metrics_url)
+		put_kv(b, "metrics_url", n->metrics_url);
 	if (n->timeout_ms > 0)
 		put_num(b, "timeout", n->timeout_ms);
 	if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
@@ -1457,7 +1473,7 @@ bool config_node_same(const struct config_node *a, const struct config_node *b)
 {
 	if (!same_str(a->name, b->name) || !same_str(a->url, b->url) || !same_str(a->bearer, b->bearer) ||
 	    !same_str(a->bearer_file, b->bearer_file) || !same_str(a->ca_file, b->ca_file) ||
-	    a->timeout_ms != b->timeout_ms || a->connections != b->connections || a->has_chain_id != b->has_chain_id ||
+	    !same_str(a->metrics_url, b->metrics_url) || a->timeout_ms != b->timeout_ms || a->connections != b->connections || a->has_chain_id != b->has_chain_id ||
 	    (a->has_chain_id && a->chain_id != b->chain_id) || a->nheaders != b->nheaders)
 		return false;
 	for (size_t i = 0; i < a->nheaders; i++)

@@ -28,6 +28,7 @@
  *     connections = 4           ; 1..16
  *     chain_id = 1              ; expected chain: decimal or 0x-hex, 1..2^63
  *     pinned = yes              ; yes|no (also on|off, true|false)
+ *     metrics_url = http://127.0.0.1:6060/debug/metrics/prometheus  ; the node's own metrics
  *
  *     [safe "100"]              ; Safe 1.4.1 contracts on chain 100 (decimal or 0x-hex)
  *     singleton = 0x…           ; Safe; any key not given keeps its canonical address
@@ -92,6 +93,7 @@ struct config_node {
 	bool has_chain_id;  /* chain_id = N: the chain this node must be on (a mismatch is flagged) */
 	uint64_t chain_id;
 	bool pinned;        /* pinned = yes: kept at the top of the fleet grid */
+	char *metrics_url;  /* the node's own Prometheus endpoint (http/https), or NULL; may hold credentials */
 };
 
 /* [safe "CHAINID"]: the Safe contracts' addresses on one chain; a key not given is not set. */
