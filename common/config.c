@@ -1562,6 +1562,19 @@ int config_edit_add(const char *text, size_t len, const char *file, const struct
 	return finish_edit(&b, file, out, outlen, err, errlen);
 }
 
+/* locate, for an edit of a node that must be there: CD_ENOTFOUND when the file has no such node. */
+static int locate_node(const char *text, size_t len, const char *file, const char *name, struct section_span *sp,
+		       char *err, size_t errlen)
+{
+	int rc = locate(text, len, file, name, sp, err, errlen);
+
+	if (rc == 0 && !sp->found) {
+		set_err(err, errlen, "no node named '%s' in %s", name, file);
+		return CD_ENOTFOUND;
+	}
+	return rc;
+}
+
 int config_edit_remove(const char *text, size_t len, const char *file, const char *name, char **out,
 		       size_t *outlen, char *err, size_t errlen)
 {
@@ -1570,12 +1583,8 @@ int config_edit_remove(const char *text, size_t len, const char *file, const cha
 	size_t from, to, next;
 	int rc;
 
-	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+	if ((rc = locate_node(text, len, file, name, &sp, err, errlen)) != 0)
 		return rc;
-	if (!sp.found) {
-		set_err(err, errlen, "no node named '%s' in %s", name, file);
-		return CD_ENOTFOUND;
-	}
 	/* The section, and the blank lines after it; at the end of the file, the blank lines before it. */
 	from = sp.start;
 	to = sp.end;
@@ -1606,12 +1615,8 @@ int config_edit_pin(const char *text, size_t len, const char *file, const char *
 	size_t i;
 	int rc;
 
-	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+	if ((rc = locate_node(text, len, file, name, &sp, err, errlen)) != 0)
 		return rc;
-	if (!sp.found) {
-		set_err(err, errlen, "no node named '%s' in %s", name, file);
-		return CD_ENOTFOUND;
-	}
 	if (sp.has_pin) {
 		/* Its indentation, the new value, then whatever followed the old value (a comment) and the newline. */
 		size_t vstart, vend, eol = sp.pin_end;

@@ -809,6 +809,25 @@ static void refuse(struct wallet *w, const char *fmt, ...)
 	wallet_notify(w);
 }
 
+/*
+ * Sends the batch of an action's first checks (ok: every call of it was added) and marks the
+ * action checking; a batch that could not be built refuses the action. 0, or -1 when refused.
+ */
+static int send_checks(struct wallet *w, struct rpc_batch *b, bool ok, rpc_cb cb)
+{
+	struct wallet_safes *s = S(w);
+
+	if (!ok) {
+		rpc_batch_free(b);
+		refuse(w, "out of memory");
+		return -1;
+	}
+	s->act.state = WSAFE_CHECKING;
+	s->act_call = rpc_batch_send(w->rpc, b, cb, w);
+	wallet_notify(w);
+	return 0;
+}
+
 static bool is_owner(const struct address *owners, size_t n, const uint8_t a[20])
 {
 	for (size_t i = 0; i < n; i++)
@@ -1074,15 +1093,7 @@ int wallet_safe_check(struct wallet *w, enum wsafe_kind kind, size_t safe, size_
 	ok = b && safe_encode_get_tx_hash(&a->p.tx, &gh, &gl) == CD_OK && add(b, "eth_chainId", NULL) &&
 	     add_safe_reads(b, a->p.safe.b) && add(b, "eth_call", call_params(NULL, a->p.safe.b, gh, gl));
 	free(gh);
-	if (!ok) {
-		rpc_batch_free(b);
-		refuse(w, "out of memory");
-		return -1;
-	}
-	a->state = WSAFE_CHECKING;
-	s->act_call = rpc_batch_send(w->rpc, b, on_first_checks, w);
-	wallet_notify(w);
-	return 0;
+	return send_checks(w, b, ok, on_first_checks);
 }
 
 /* ---- signing ---- */
@@ -1335,13 +1346,5 @@ int wallet_safe_create(struct wallet *w, size_t payer, const struct address *own
 	ok = b && add(b, "eth_chainId", NULL) && add(b, "eth_getCode", addr_block_params(a->dep.proxy_factory.b)) &&
 	     add(b, "eth_getCode", addr_block_params(a->dep.singleton.b)) &&
 	     add(b, "eth_call", tokens_call_params(a->dep.proxy_factory.b, "proxyCreationCode()"));
-	if (!ok) {
-		rpc_batch_free(b);
-		refuse(w, "out of memory");
-		return -1;
-	}
-	a->state = WSAFE_CHECKING;
-	s->act_call = rpc_batch_send(w->rpc, b, on_create_checks, w);
-	wallet_notify(w);
-	return 0;
+	return send_checks(w, b, ok, on_create_checks);
 }
