@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -126,4 +127,12 @@ size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	}
 	dst[o] = '\0';
 	return o;
+}
+
+size_t text_sanitize_vf(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	char raw[1024];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
+
+	return text_sanitize(dst, cap, raw, n < 0 ? 0 : strnlen(raw, sizeof(raw)));
 }

@@ -5,6 +5,7 @@
 #ifndef CHAINDECK_TEXT_H
 #define CHAINDECK_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,9 @@
  * ends in "...". Returns the length written.
  */
 size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
+/* text_sanitize of a printf-style message (at most 1 KiB of it): for messages that quote node text. */
+size_t text_sanitize_vf(char *dst, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * The one UTF-8 decoder: the character at s[0..len) (len >= 1). Returns its

@@ -798,13 +798,11 @@ static void refuse(struct wallet *w, const char *fmt, ...) __attribute__((format
 static void refuse(struct wallet *w, const char *fmt, ...)
 {
 	struct wallet_safes *s = S(w);
-	char raw[sizeof(s->act.message)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	text_sanitize_vf(s->act.message, sizeof(s->act.message), fmt, ap);
 	va_end(ap);
-	text_sanitize(s->act.message, sizeof(s->act.message), raw, strlen(raw));
 	s->act.state = WSAFE_REFUSED;
 	wallet_notify(w);
 }

@@ -107,13 +107,11 @@ static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((fo
 /* Ends the draft with a message; node text in it is sanitized. Nothing was signed. */
 static void draft_fail(struct wallet *w, const char *fmt, ...)
 {
-	char raw[240];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	text_sanitize_vf(w->draft.message, sizeof(w->draft.message), fmt, ap);
 	va_end(ap);
-	text_sanitize(w->draft.message, sizeof(w->draft.message), raw, strlen(raw));
 	w->draft.state = DRAFT_ERROR;
 	wallet_notify(w);
 }

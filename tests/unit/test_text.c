@@ -2,6 +2,7 @@
  * text: what text_sanitize keeps, replaces and cuts, for every byte value
  * and any buffer size.
  */
+#include <stdarg.h>
 #include "common/text.h"
 #include "tests/lib/test.h"
 
@@ -354,7 +355,31 @@ static void bidi_controls_are_removed(void)
 	}, 2);
 }
 
+static size_t sanitize_f(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t sanitize_f(char *dst, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = text_sanitize_vf(dst, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* A formatted message is sanitized as a whole: what the format quotes is node text like any other. */
+static void a_formatted_message_is_sanitized(void)
+{
+	char out[64];
+
+	CHECK_INT(sanitize_f(out, sizeof(out), "node said: %s (%d)", "\x1b[2Jbad\xe2\x80\xaename", 7), 26);
+	CHECK_STR(out, "node said: ?[2Jbadname (7)");
+	sanitize_f(out, 12, "%s", "a long message that is cut");
+	CHECK_STR(out, "a long m...");
+}
+
 static const struct test_case cases[] = {
+	{ "a_formatted_message_is_sanitized", a_formatted_message_is_sanitized },
 	{ "plain_ascii_is_kept", plain_ascii_is_kept },
 	{ "valid_multibyte_utf8_is_kept", valid_multibyte_utf8_is_kept },
 	{ "escape_sequences_lose_their_escape", escape_sequences_lose_their_escape },
