@@ -18,7 +18,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS      := ncursesw libcurl libcjson libsodium libsecp256k1 libcrypto libqrencode hidapi-hidraw
+PKGS      := ncursesw libcurl libcjson libsodium libsecp256k1 libcrypto libqrencode hidapi-hidraw libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

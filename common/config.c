@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/address.h"
 #include "common/fsutil.h"
 #include "common/url.h"
 #include "common/errmsg.h"
@@ -94,6 +95,7 @@ static void node_free(struct config_node *n)
 		free_secret(n->headers[i]);
 	free(n->headers);
 	free(n->ca_file);
+	free_secret(n->metrics_url);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -108,6 +110,7 @@ static void node_copy(struct config_node *dst, const struct config_node *src)
 	for (size_t i = 0; i < src->nheaders; i++)
 		dst->headers[i] = xstrdup(src->headers[i]);
 	dst->ca_file = xstrdup(src->ca_file);
+	dst->metrics_url = xstrdup(src->metrics_url);
 	dst->timeout_ms = src->timeout_ms;
 	dst->connections = src->connections;
 	dst->has_chain_id = src->has_chain_id;
@@ -120,6 +123,7 @@ void config_init(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->refresh_ms = CONFIG_REFRESH_MS;
 	cfg->timeout_ms = CONFIG_TIMEOUT_MS;
+	cfg->log_max_kib = CONFIG_LOG_MAX_KIB;
 	cfg->bell = true;
 	cfg->alert_stall_s = ALERT_STALL_S;
 	cfg->alert_min_peers = ALERT_MIN_PEERS;
@@ -131,6 +135,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nnodes; i++)
 		node_free(&cfg->nodes[i]);
 	free(cfg->nodes);
+	free(cfg->safes);
 	free(cfg->log_path);
 	free(cfg->theme);
 	free(cfg->alert_hook);
@@ -143,6 +148,9 @@ static void config_copy(struct config *dst, const struct config *src)
 	dst->nodes = src->nnodes ? xmalloc(src->nnodes * sizeof(*dst->nodes)) : NULL;
 	for (size_t i = 0; i < src->nnodes; i++)
 		node_copy(&dst->nodes[i], &src->nodes[i]);
+	dst->safes = src->nsafes ? xmalloc(src->nsafes * sizeof(*dst->safes)) : NULL;
+	if (src->nsafes)
+		memcpy(dst->safes, src->safes, src->nsafes * sizeof(*dst->safes));
 	dst->log_path = xstrdup(src->log_path);
 	dst->theme = xstrdup(src->theme);
 	dst->alert_hook = xstrdup(src->alert_hook);
@@ -411,12 +419,17 @@ int config_read_url_file(const char *path, char **url, char *err, size_t errlen)
 
 /* ---- the parser -------------------------------------------------------- */
 
-enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE };
+enum section { SEC_NONE, SEC_GENERAL, SEC_ALERTS, SEC_NODE, SEC_SAFE };
 
 enum key_id {
-	K_REFRESH, K_TIMEOUT, K_LOG, K_BELL, K_THEME,
+	K_REFRESH, K_TIMEOUT, K_LOG, K_LOG_MAX, K_BELL, K_THEME,
 	K_STALL, K_MIN_PEERS, K_MAX_LAG, K_HOOK,
-	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED,
+	K_URL, K_BEARER, K_BEARER_FILE, K_HEADER, K_CA, K_CONNECTIONS, K_CHAIN_ID, K_PINNED, K_METRICS_URL,
+	K_SAFE0, /* K_SAFE0 + enum config_safe_key */
+};
+
+const char *const config_safe_keys[CONFIG_SAFE_KEYS] = {
+	"singleton", "singleton_l2", "proxy_factory", "fallback_handler", "multi_send", "multi_send_call_only"
 };
 
 struct key_def {
@@ -430,6 +443,7 @@ static const struct key_def keys[] = {
 	{ "refresh", SEC_GENERAL, K_REFRESH, false },
 	{ "timeout", SEC_GENERAL, K_TIMEOUT, false },
 	{ "log", SEC_GENERAL, K_LOG, false },
+	{ "log_max_kib", SEC_GENERAL, K_LOG_MAX, false },
 	{ "bell", SEC_GENERAL, K_BELL, false },
 	{ "theme", SEC_GENERAL, K_THEME, false },
 	{ "stall", SEC_ALERTS, K_STALL, false },
@@ -445,6 +459,13 @@ static const struct key_def keys[] = {
 	{ "connections", SEC_NODE, K_CONNECTIONS, false },
 	{ "chain_id", SEC_NODE, K_CHAIN_ID, false },
 	{ "pinned", SEC_NODE, K_PINNED, false },
+	{ "metrics_url", SEC_NODE, K_METRICS_URL, false },
+	{ "singleton", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON, false },
+	{ "singleton_l2", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_SINGLETON_L2, false },
+	{ "proxy_factory", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_PROXY_FACTORY, false },
+	{ "fallback_handler", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_FALLBACK_HANDLER, false },
+	{ "multi_send", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_MULTI_SEND, false },
+	{ "multi_send_call_only", SEC_SAFE, K_SAFE0 + CONFIG_SAFE_MULTI_SEND_CALL_ONLY, false },
 };
 
 /* Where one node's section is in the text (config_edit_*): byte offsets. */
@@ -467,6 +488,7 @@ struct parser {
 	bool seen_alerts;
 	unsigned seen;          /* bit per key_id in the current section */
 	struct config_node node;/* the node section being read */
+	struct config_safe safe;/* the safe section being read */
 	size_t node_line;
 	char *err;
 	size_t errlen;
@@ -498,6 +520,23 @@ static int end_section(struct parser *p)
 	size_t line = p->line;
 	int rc = 0;
 
+	if (p->sec == SEC_SAFE) {
+		bool any = false;
+
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++)
+			any = any || p->safe.set[k];
+		p->sec = SEC_NONE;
+		if (!any) {
+			p->line = p->node_line;
+			rc = perr(p, "[safe \"%" PRIu64 "\"] names no address (keys: singleton, singleton_l2, proxy_factory, "
+			          "fallback_handler, multi_send, multi_send_call_only)", p->safe.chain_id);
+			p->line = line;
+			return rc;
+		}
+		p->cfg->safes = xrealloc(p->cfg->safes, (p->cfg->nsafes + 1) * sizeof(*p->cfg->safes));
+		p->cfg->safes[p->cfg->nsafes++] = p->safe;
+		return 0;
+	}
 	if (p->sec != SEC_NODE)
 		return 0;
 	p->line = p->node_line;
@@ -551,6 +590,63 @@ static bool only_comment(const char *s, const char *end)
 	return s == end || *s == ';' || *s == '#';
 }
 
+static int parse_chain_id(struct parser *p, const char *v, uint64_t *out);
+
+/* [safe "CHAINID"] (quotes optional): the Safe contracts of one chain, once per chain. */
+static int parse_safe_section(struct parser *p, const char *s, const char *end)
+{
+	char *name = NULL;
+	uint64_t chain = 0;
+	int rc;
+
+	while (s < end && is_space(*s))
+		s++;
+	if (s < end && *s == '"') {
+		if ((rc = parse_quoted(p, &s, end, &name)) != 0)
+			return rc;
+	} else {
+		const char *n0 = s;
+
+		while (s < end && !is_space(*s) && *s != ']' && *s != '"')
+			s++;
+		name = xstrndup(n0, (size_t)(s - n0));
+	}
+	while (s < end && is_space(*s))
+		s++;
+	if (s >= end || *s != ']' || !only_comment(s + 1, end) || !*name) {
+		free(name);
+		return perr(p, "malformed section header: use [safe \"CHAINID\"]");
+	}
+	rc = parse_chain_id(p, name, &chain);
+	free(name);
+	if (rc != 0)
+		return perr(p, "[safe \"...\"]: the name must be a chain id (decimal or 0x-hex, 1..2^63)");
+	for (size_t i = 0; i < p->cfg->nsafes; i++)
+		if (p->cfg->safes[i].chain_id == chain)
+			return perr(p, "duplicate section [safe \"%" PRIu64 "\"]", chain);
+	memset(&p->safe, 0, sizeof(p->safe));
+	p->safe.chain_id = chain;
+	p->sec = SEC_SAFE;
+	p->seen = 0;
+	p->node_line = p->line;
+	return 0;
+}
+
+/* A [safe] key: a contract address, checksum checked when mixed-case. */
+static int apply_safe_key(struct parser *p, enum key_id id, char *v)
+{
+	struct address a;
+	int k = (int)id - K_SAFE0;
+	int rc = address_parse(&a, v, strlen(v));
+
+	if (rc != CD_OK)
+		return perr(p, "%s: not an address (0x and 40 hex digits, a valid EIP-55 checksum when mixed-case): %s",
+		            config_safe_keys[k], cd_strerror(rc));
+	p->safe.set[k] = true;
+	memcpy(p->safe.addr[k], a.b, 20);
+	return 0;
+}
+
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
 	const char *w, *name_start;
@@ -583,9 +679,12 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 		p->seen = 0;
 		return 0;
 	}
+	if ((size_t)(s - w) == 4 && memcmp(w, "safe", 4) == 0)
+		return parse_safe_section(p, s, end);
 	if ((size_t)(s - w) != 4 || memcmp(w, "node", 4) != 0) {
 		echo(shown, sizeof(shown), w, (size_t)(s - w));
-		return perr(p, "unknown section [%s] (expected [general], [alerts] or [node \"name\"])", shown);
+		return perr(p, "unknown section [%s] (expected [general], [alerts], [node \"name\"] or [safe \"chain id\"])",
+		            shown);
 	}
 	while (s < end && is_space(*s))
 		s++;
@@ -754,6 +853,11 @@ static int apply_general_key(struct parser *p, enum key_id id, char *v)
 		if ((rc = parse_path(p, "log", v, &path)) != 0)
 			return rc;
 		return set_string(&cfg->log_path, path, false);
+	case K_LOG_MAX:
+		if ((rc = parse_number(p, "log_max_kib", v, 64, 1048576, &num)) != 0)
+			return rc;
+		cfg->log_max_kib = num;
+		return 0;
 	case K_BELL:
 		if (parse_bool(v, &cfg->bell) != 0)
 			return perr(p, "bell must be on or off");
@@ -872,6 +976,17 @@ static int apply_node_key(struct parser *p, enum key_id id, char *v)
 		if (parse_bool(v, &n->pinned) != 0)
 			return perr(p, "pinned must be yes or no");
 		return 0;
+	case K_METRICS_URL: {
+		struct url u;
+
+		if (url_parse(v, &u, &why) != 0)
+			return perr(p, "metrics_url: %s", why);
+		rc = u.scheme == URL_IPC;
+		url_free(&u);
+		if (rc)
+			return perr(p, "metrics_url must be an http:// or https:// URL");
+		return set_string(&n->metrics_url, xstrdup(v), true);
+	}
 	default:
 		break;
 	}
@@ -888,6 +1003,8 @@ static int apply_key(struct parser *p, const struct key_def *k, char *v)
 		return apply_alerts_key(p, k->id, v);
 	case SEC_NODE:
 		return apply_node_key(p, k->id, v);
+	case SEC_SAFE:
+		return apply_safe_key(p, k->id, v);
 	default:
 		break;
 	}
@@ -924,6 +1041,9 @@ static int parse_key_value(struct parser *p, const char *s, const char *end)
 			return perr(p, "unknown key '%s' in [general]", shown);
 		if (p->sec == SEC_ALERTS)
 			return perr(p, "unknown key '%s' in [alerts]", shown);
+		if (p->sec == SEC_SAFE)
+			return perr(p, "unknown key '%s' in [safe \"%" PRIu64 "\"] (keys: singleton, singleton_l2, "
+			            "proxy_factory, fallback_handler, multi_send, multi_send_call_only)", shown, p->safe.chain_id);
 		echo(sec_shown, sizeof(sec_shown), p->node.name, strlen(p->node.name));
 		return perr(p, "unknown key '%s' in [node \"%s\"]", shown, sec_shown);
 	}
@@ -1196,6 +1316,8 @@ static void render(const struct config *cfg, struct sbuf *b)
 	put_num(b, "timeout", cfg->timeout_ms);
 	if (cfg->log_path)
 		put_kv(b, "log", cfg->log_path);
+	if (cfg->log_max_kib != CONFIG_LOG_MAX_KIB)
+		put_num(b, "log_max_kib", cfg->log_max_kib);
 	put_kv(b, "bell", cfg->bell ? "on" : "off");
 	if (cfg->theme)
 		put_kv(b, "theme", cfg->theme);
@@ -1214,6 +1336,22 @@ static void render(const struct config *cfg, struct sbuf *b)
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		sbuf_str(b, "\n");
 		render_node(b, &cfg->nodes[i]);
+	}
+	/* The Safe addresses the user named are kept when chaindeck rewrites the file. */
+	for (size_t i = 0; i < cfg->nsafes; i++) {
+		char head[64], t[ADDRESS_TEXT_SIZE];
+
+		snprintf(head, sizeof(head), "\n[safe \"%" PRIu64 "\"]\n", cfg->safes[i].chain_id);
+		sbuf_str(b, head);
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++) {
+			struct address a;
+
+			if (!cfg->safes[i].set[k])
+				continue;
+			memcpy(a.b, cfg->safes[i].addr[k], 20);
+			address_format(&a, t);
+			put_kv(b, config_safe_keys[k], t);
+		}
 	}
 }
 
@@ -1236,6 +1374,8 @@ static void render_node(struct sbuf *b, const struct config_node *n)
 		put_kv(b, "header", n->headers[h]);
 	if (n->ca_file)
 		put_kv(b, "ca", n->ca_file);
+	if (n->metrics_url)
+		put_kv(b, "metrics_url", n->metrics_url);
 	if (n->timeout_ms > 0)
 		put_num(b, "timeout", n->timeout_ms);
 	if (n->connections > 0 && n->connections != CONFIG_CONNECTIONS)
@@ -1333,7 +1473,7 @@ bool config_node_same(const struct config_node *a, const struct config_node *b)
 {
 	if (!same_str(a->name, b->name) || !same_str(a->url, b->url) || !same_str(a->bearer, b->bearer) ||
 	    !same_str(a->bearer_file, b->bearer_file) || !same_str(a->ca_file, b->ca_file) ||
-	    a->timeout_ms != b->timeout_ms || a->connections != b->connections || a->has_chain_id != b->has_chain_id ||
+	    !same_str(a->metrics_url, b->metrics_url) || a->timeout_ms != b->timeout_ms || a->connections != b->connections || a->has_chain_id != b->has_chain_id ||
 	    (a->has_chain_id && a->chain_id != b->chain_id) || a->nheaders != b->nheaders)
 		return false;
 	for (size_t i = 0; i < a->nheaders; i++)
@@ -1422,6 +1562,19 @@ int config_edit_add(const char *text, size_t len, const char *file, const struct
 	return finish_edit(&b, file, out, outlen, err, errlen);
 }
 
+/* locate, for an edit of a node that must be there: CD_ENOTFOUND when the file has no such node. */
+static int locate_node(const char *text, size_t len, const char *file, const char *name, struct section_span *sp,
+		       char *err, size_t errlen)
+{
+	int rc = locate(text, len, file, name, sp, err, errlen);
+
+	if (rc == 0 && !sp->found) {
+		set_err(err, errlen, "no node named '%s' in %s", name, file);
+		return CD_ENOTFOUND;
+	}
+	return rc;
+}
+
 int config_edit_remove(const char *text, size_t len, const char *file, const char *name, char **out,
 		       size_t *outlen, char *err, size_t errlen)
 {
@@ -1430,12 +1583,8 @@ int config_edit_remove(const char *text, size_t len, const char *file, const cha
 	size_t from, to, next;
 	int rc;
 
-	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+	if ((rc = locate_node(text, len, file, name, &sp, err, errlen)) != 0)
 		return rc;
-	if (!sp.found) {
-		set_err(err, errlen, "no node named '%s' in %s", name, file);
-		return CD_ENOTFOUND;
-	}
 	/* The section, and the blank lines after it; at the end of the file, the blank lines before it. */
 	from = sp.start;
 	to = sp.end;
@@ -1466,12 +1615,8 @@ int config_edit_pin(const char *text, size_t len, const char *file, const char *
 	size_t i;
 	int rc;
 
-	if ((rc = locate(text, len, file, name, &sp, err, errlen)) != 0)
+	if ((rc = locate_node(text, len, file, name, &sp, err, errlen)) != 0)
 		return rc;
-	if (!sp.found) {
-		set_err(err, errlen, "no node named '%s' in %s", name, file);
-		return CD_ENOTFOUND;
-	}
 	if (sp.has_pin) {
 		/* Its indentation, the new value, then whatever followed the old value (a comment) and the newline. */
 		size_t vstart, vend, eol = sp.pin_end;

@@ -28,6 +28,17 @@
  *     connections = 4           ; 1..16
  *     chain_id = 1              ; expected chain: decimal or 0x-hex, 1..2^63
  *     pinned = yes              ; yes|no (also on|off, true|false)
+ *     metrics_url = http://127.0.0.1:6060/debug/metrics/prometheus  ; the node's own metrics
+ *
+ *     [safe "100"]              ; Safe 1.4.1 contracts on chain 100 (decimal or 0x-hex)
+ *     singleton = 0x…           ; Safe; any key not given keeps its canonical address
+ *     singleton_l2 = 0x…        ; SafeL2
+ *     proxy_factory = 0x…       ; SafeProxyFactory
+ *     fallback_handler = 0x…    ; CompatibilityFallbackHandler
+ *     multi_send = 0x…
+ *     multi_send_call_only = 0x…
+ *     (addresses as 0x and 40 hex digits; a mixed-case one must carry a valid
+ *     EIP-55 checksum)
  *
  * Values may be written "quoted" (escapes \" and \\); an unquoted value ends at
  * a ';' or '#' that starts it or follows white space. Unknown sections and keys,
@@ -60,6 +71,7 @@
 enum {
 	CONFIG_REFRESH_MS = 1000,  /* defaults set by config_init */
 	CONFIG_TIMEOUT_MS = 5000,
+	CONFIG_LOG_MAX_KIB = 10240, /* 10 MiB: the log's cap before it rotates */
 	CONFIG_CONNECTIONS = 4,
 	CONFIG_MAX_NODES = 1024,
 	CONFIG_MAX_HEADERS = 32,
@@ -81,14 +93,31 @@ struct config_node {
 	bool has_chain_id;  /* chain_id = N: the chain this node must be on (a mismatch is flagged) */
 	uint64_t chain_id;
 	bool pinned;        /* pinned = yes: kept at the top of the fleet grid */
+	char *metrics_url;  /* the node's own Prometheus endpoint (http/https), or NULL; may hold credentials */
 };
 
+/* [safe "CHAINID"]: the Safe contracts' addresses on one chain; a key not given is not set. */
+enum config_safe_key {
+	CONFIG_SAFE_SINGLETON, CONFIG_SAFE_SINGLETON_L2, CONFIG_SAFE_PROXY_FACTORY, CONFIG_SAFE_FALLBACK_HANDLER,
+	CONFIG_SAFE_MULTI_SEND, CONFIG_SAFE_MULTI_SEND_CALL_ONLY, CONFIG_SAFE_KEYS
+};
+struct config_safe {
+	uint64_t chain_id;
+	bool set[CONFIG_SAFE_KEYS];
+	uint8_t addr[CONFIG_SAFE_KEYS][20];
+};
+/* The key names, in enum config_safe_key order. */
+extern const char *const config_safe_keys[CONFIG_SAFE_KEYS];
+
 struct config {
+	struct config_safe *safes;  /* [safe "CHAINID"] sections, one per chain */
+	size_t nsafes;
 	struct config_node *nodes;
 	size_t nnodes;
 	long refresh_ms;
 	long timeout_ms;
 	char *log_path;     /* NULL: the default (config_default_log_path) */
+	long log_max_kib;   /* log_max_kib = N: the log's size cap in KiB before it rotates to <log>.1 */
 	bool bell;
 	char *theme;        /* free text, NULL when unset */
 	/* [alerts] */

@@ -189,3 +189,42 @@ char *fmt_count_fit(char *buf, size_t cap, uint64_t v, size_t width)
 	snprintf(buf, cap, "%.*s", (int)(width < cap ? width : cap - 1), "################");
 	return buf;
 }
+
+char *fmt_wei_fit(char *buf, size_t cap, struct u256 wei, unsigned decimals, size_t width, const char *more)
+{
+	static const struct {
+		unsigned decimals;
+		const char *unit;
+	} units[] = { { 18, "ETH" }, { 9, "gwei" }, { 0, "wei" } };
+	size_t first = decimals >= 18 ? 0 : decimals >= 9 ? 1 : 2;
+
+	for (size_t i = first; i < sizeof(units) / sizeof(units[0]); i++) {
+		fmt_units(buf, cap, wei, units[i].decimals, units[i].unit);
+		if (columns_of(buf) <= width)
+			return buf; /* exact */
+	}
+	return fmt_units_fit(buf, cap, wei, units[first].decimals, units[first].unit, width, more);
+}
+
+char *fmt_percent_fit(char *buf, size_t cap, uint64_t a, uint64_t b)
+{
+	struct u256 scaled, q, r, twice;
+	uint64_t h;
+
+	if (b == 0) {
+		snprintf(buf, cap, "-");
+		return buf;
+	}
+	if (a > b)
+		a = b;
+	/* hundredths of a percent, rounded half up; exact when nothing is left over */
+	u256_mul(&scaled, u256_from_u64(a), u256_from_u64(10000));
+	u256_divmod(&q, &r, scaled, u256_from_u64(b));
+	u256_add(&twice, r, r);
+	u256_to_u64(q, &h);
+	if (u256_cmp(twice, u256_from_u64(b)) >= 0)
+		h++;
+	snprintf(buf, cap, "%s%llu.%02llu%%", u256_is_zero(r) ? "" : "~", (unsigned long long)(h / 100),
+	         (unsigned long long)(h % 100));
+	return buf;
+}

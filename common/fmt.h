@@ -40,4 +40,18 @@ char *fmt_percent(char *buf, size_t cap, uint64_t a, uint64_t b);
  */
 char *fmt_count_fit(char *buf, size_t cap, uint64_t v, size_t width);
 
+/*
+ * An amount of wei as exact text within `width` columns: in the unit of
+ * `decimals` (18 ETH, 9 gwei, 0 wei) if it fits, else in the next smaller of
+ * those that fits exactly (168000 wei at width 14 reads "0.000168 gwei"); when
+ * none does, fmt_units_fit in the first unit, its cut marked with `more`.
+ */
+char *fmt_wei_fit(char *buf, size_t cap, struct u256 wei, unsigned decimals, size_t width, const char *more);
+/*
+ * a/b as a percentage with two decimals, rounded half up and then marked with a
+ * leading "~" ("~0.07%"); exact ones have no mark ("0.77%"); "-" when b is 0.
+ * At most 8 columns.
+ */
+char *fmt_percent_fit(char *buf, size_t cap, uint64_t a, uint64_t b);
+
 #endif

@@ -374,6 +374,7 @@ static bool take_logs(struct history *h, const cJSON *result, uint64_t lo, uint6
 		memcpy(it->e.from, l->topics[1] + 12, ETH_ADDR_LEN);
 		it->e.has_to = true;
 		memcpy(it->e.to, l->topics[2] + 12, ETH_ADDR_LEN);
+		it->e.nft = l->topic_count == 4;
 		if (l->topic_count == 4)
 			u256_from_be(&it->e.value, l->topics[3], ETH_HASH_LEN);
 		else

@@ -103,6 +103,7 @@ struct history_entry {
 	bool has_selector;
 	uint8_t selector[4];
 	uint8_t token[ETH_ADDR_LEN];
+	bool nft;                  /* token entries: an ERC-721 Transfer (token id indexed): value is the token id */
 	bool has_status;
 	uint8_t status;            /* receipt status: 1 success, 0 reverted */
 };

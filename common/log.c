@@ -29,6 +29,9 @@ enum {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int log_fd = -1;
 static enum log_level log_min = LOG_INFO;
+static char *log_path;                              /* for rotation: the name log_fd was opened as */
+static unsigned long log_max = LOG_MAX_DEFAULT;
+static unsigned long log_size;                      /* bytes in log_fd's file, as far as we know */
 
 static const char *const level_names[] = {
 	[LOG_ERROR] = "ERROR",
@@ -96,8 +99,40 @@ int log_open(const char *path, enum log_level min)
 		close(log_fd);
 	log_fd = fd;
 	log_min = min;
+	free(log_path);
+	log_path = strdup(path); /* without it (no memory), no rotation: the log still works */
+	log_size = (unsigned long)st.st_size;
 	pthread_mutex_unlock(&lock);
 	return 0;
+}
+
+void log_set_max_size(unsigned long bytes)
+{
+	pthread_mutex_lock(&lock);
+	log_max = bytes < LOG_MAX_MIN ? LOG_MAX_MIN : bytes;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Under lock: "<path>" becomes "<path>.1" and a fresh "<path>" takes the next lines. rename
+ * replaces "<path>.1" itself, never what a link there points to; the new file is created with
+ * O_EXCL | O_NOFOLLOW, so nothing planted at the name in between is written to.
+ */
+static void rotate(void)
+{
+	char rotated[4096];
+	int fd;
+
+	if (!log_path || snprintf(rotated, sizeof(rotated), "%s.1", log_path) >= (int)sizeof(rotated))
+		return;
+	log_size = 0; /* whatever happens: the next try is a cap's worth of lines later */
+	if (rename(log_path, rotated) != 0)
+		return;
+	fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return; /* go on in the renamed file */
+	close(log_fd);
+	log_fd = fd;
 }
 
 void log_close(void)
@@ -106,6 +141,8 @@ void log_close(void)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
+	free(log_path);
+	log_path = NULL;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -150,6 +187,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 		return 0;
 	/* C1 controls (U+0080..U+009F): some terminals act on them. */
 	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	/* Bidi controls: a log read in a terminal would show the rest of the line reordered. */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return len;
 }
@@ -238,7 +279,10 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 				      ts.tv_nsec / 1000000L, level_names[lvl]);
 		n += escape(line + n, msg, mlen);
 		line[n++] = '\n';
+		if (log_size > 0 && log_size + n > log_max)
+			rotate();
 		write_all(log_fd, line, n);
+		log_size += n;
 	}
 	pthread_mutex_unlock(&lock);
 	errno = saved_errno;

@@ -7,9 +7,12 @@
  * loop thread does. Each line is written with one write(2) to a file opened
  * O_APPEND, so lines never interleave.
  *
+ * The file is capped and rotated (log_set_max_size): at most two files,
+ * path and path.1, each up to the cap.
+ *
  * Line format: "2026-11-22T11:30:00.123Z WARN message" (UTC). In the message,
- * control characters (C0, DEL, C1) and bytes that are not valid UTF-8 become
- * \xNN and a backslash becomes \\, so text from a node can neither inject
+ * control characters (C0, DEL, C1), bidi controls (U+202E and the like, byte
+ * by byte) and bytes that are not valid UTF-8 become \xNN and a backslash becomes \\, so text from a node can neither inject
  * terminal escapes nor fake a line. Messages longer than 8 KiB are cut and end
  * in "...".
  */
@@ -38,6 +41,16 @@ enum {
 int log_open(const char *path, enum log_level min);
 /* Words for log_open's negative result: "it is a symbolic link (...)", or strerror's. */
 const char *log_open_strerror(int rc);
+/*
+ * The log's size cap, in bytes (LOG_MAX_DEFAULT until set; at least LOG_MAX_MIN). A line that
+ * would take the file past it first rotates: the file is renamed to "<path>.1" (replacing an
+ * older one) and a new, empty file is created at path (0600, O_EXCL, never through a link), so
+ * the log takes at most twice the cap on disk. If the new file cannot be made, lines go on to
+ * the old one (now "<path>.1"), and the next rotation is tried after another cap's worth.
+ */
+enum { LOG_MAX_MIN = 4096 };
+#define LOG_MAX_DEFAULT ((unsigned long)10 << 20)
+void log_set_max_size(unsigned long bytes);
 /* Closes the log; later log_msg calls do nothing. Safe when not open. */
 void log_close(void);
 /* Whether a line at lvl would be written: lets callers skip costly formatting. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,12 @@
 #define DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
 #define BACKOFF_FIRST_MS 250u
 #define BACKOFF_MAX_MS 4000u
+#define OVERSIZE_FIRST_MS 1000u        /* back-off after an answer refused for its size ... */
+#define OVERSIZE_MAX_MS 30000u         /* ... doubling per refusal in a row, up to 30 s */
+#define CAP_STATUS ((size_t)16 << 10)  /* a number, a short string, a small object */
+#define CAP_HEADER ((size_t)1 << 20)   /* a block without its transactions' bodies, a peer list */
 #define IDLE_EASY_MAX 8
+#define PARSE_OFF_MIN ((size_t)256 << 10) /* answers this large are parsed on a thread of their own */
 #define IPC_READ_MIN 65536u            /* free buffer space for one read */
 #define IPC_READ_TURN ((size_t)4 << 20) /* bytes read per loop iteration at most */
 
@@ -49,11 +55,20 @@ struct req {
 	CURL *easy;
 	char *resp;
 	size_t resp_len, resp_cap;
+	size_t max_response; /* this call's cap: its methods' (method_cap), at most the client's */
 	bool too_big;
 	uint64_t start_us;
 	uint64_t timer_id;
 	int fail_status;
 	char detail[160];
+	/* A large answer being parsed on its own thread (parse_worker), then handed back (parse_done). */
+	struct loop *loop;       /* the worker's way back: c may be gone by then (c is NULL then) */
+	pthread_t thread;
+	bool joined;             /* the worker was joined already (rpc_client_free waits for it) */
+	int parse_rc;
+	long parse_http;
+	cJSON *doc;
+	struct rpc_reply *replies;
 };
 
 struct req_list {
@@ -82,7 +97,7 @@ struct rpc_client {
 	long timeout_ms;
 	int connections;
 	size_t max_response;
-	struct req_list queued, active;
+	struct req_list queued, active, parsing;
 	uint64_t next_call_id, next_rpc_id;
 	CURL *idle[IDLE_EASY_MAX];
 	int nidle;
@@ -92,6 +107,7 @@ struct rpc_client {
 	/* health */
 	bool up;
 	unsigned failures;
+	unsigned oversize;       /* answers refused for their size in a row: the back-off's exponent */
 	uint64_t down_since_ms, retry_at_ms;
 	char last_error[160];
 };
@@ -133,8 +149,11 @@ static void set_health_ok(struct rpc_client *c)
 {
 	if (!c->up)
 		log_msg(LOG_INFO, "rpc %s: reachable again", c->display_url);
+	if (c->oversize)
+		log_msg(LOG_INFO, "rpc %s: answers within their size caps again", c->display_url);
 	c->up = true;
 	c->failures = 0;
+	c->oversize = 0;
 	c->retry_at_ms = 0;
 	c->down_since_ms = 0;
 	c->last_error[0] = '\0';
@@ -155,6 +174,38 @@ static void set_health_failed(struct rpc_client *c, const char *why)
 	c->up = false;
 	c->failures++;
 	c->retry_at_ms = now + delay;
+	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
+}
+
+/* A cap in words, as short as it is exact: "256 bytes", "16 KiB", "1152 KiB", "64 MiB". */
+static void cap_words(char *buf, size_t cap, size_t n)
+{
+	if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+		snprintf(buf, cap, "%zu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(buf, cap, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, cap, "%zu bytes", n);
+}
+
+/*
+ * An answer refused for its size. The node is reachable, so this is not a transport failure, but
+ * asking again at once would download up to the cap on every poll: back off, 1 s doubling to 30 s
+ * while every answer is refused, and let the calls made meanwhile fail at once (RPC_EBACKOFF)
+ * saying why. Logged on the first refusal of a run only, so the log does not grow with each poll.
+ */
+static void set_health_oversize(struct rpc_client *c, const char *why)
+{
+	unsigned shift = c->oversize < 6 ? c->oversize : 6;
+	uint64_t delay = (uint64_t)OVERSIZE_FIRST_MS << shift;
+
+	if (delay > OVERSIZE_MAX_MS)
+		delay = OVERSIZE_MAX_MS;
+	if (c->oversize == 0)
+		log_msg(LOG_WARN, "rpc %s: %s; backing off", c->display_url, why);
+	c->oversize++;
+	c->failures = 0;
+	c->retry_at_ms = loop_now_ms() + delay;
 	snprintf(c->last_error, sizeof(c->last_error), "%.159s", why);
 }
 
@@ -192,35 +243,54 @@ static void deliver_failure(struct req *r, int status, long http_status, const c
 	req_free(r);
 }
 
-static void deliver_body(struct req *r, const char *body, size_t len, long http_status)
+/*
+ * Frees a parsed answer. A large one (a full block of tens of MB is millions of cJSON nodes) is
+ * freed on a thread of its own, so the loop does not stall for the tens of ms that takes.
+ */
+static void *delete_worker(void *arg)
 {
-	struct rpc_reply one, *replies = &one;
-	cJSON *doc = NULL;
-	int rc;
+	cJSON_Delete(arg);
+	return NULL;
+}
+
+static void doc_free(cJSON *doc, bool large)
+{
+	pthread_t t;
+	pthread_attr_t at;
+
+	if (!doc)
+		return;
+	if (large && pthread_attr_init(&at) == 0) {
+		bool started = pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0 &&
+		               pthread_create(&t, &at, delete_worker, doc) == 0;
+
+		pthread_attr_destroy(&at);
+		if (started)
+			return;
+	}
+	cJSON_Delete(doc);
+}
+
+/* Hands a parsed answer (rc from rpc_codec_parse*) to the callback and frees the request. */
+static void deliver_parsed(struct req *r, int rc, cJSON *doc, struct rpc_reply *replies, long http_status)
+{
+	bool large = r->resp_len >= PARSE_OFF_MIN;
 	struct rpc_response res = {
 		.http_status = http_status, .elapsed_us = loop_now_us() - r->start_us,
 	};
 
-	if (r->is_batch) {
-		replies = xcalloc(r->n, sizeof(*replies));
-		rc = rpc_codec_parse_batch(body, len, r->ids, r->n, &doc, replies);
-	} else {
-		rc = rpc_codec_parse(body, len, r->ids[0], &doc, &one);
-	}
 	if (rc == RPC_OK) {
 		res.status = RPC_OK;
 		res.reply = replies;
 		res.n = r->n;
 		res.detail = "ok";
 		r->cb(r->ud, &res);
-		cJSON_Delete(doc);
-		if (replies != &one)
-			free(replies);
+		doc_free(doc, large);
+		free(replies);
 		req_free(r);
 		return;
 	}
-	if (replies != &one)
-		free(replies);
+	free(replies);
 	if (http_status != 0 && http_status != 200) {
 		char why[64];
 
@@ -229,6 +299,73 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 		return;
 	}
 	deliver_failure(r, rc, http_status, cd_strerror(rc));
+}
+
+/* Parses body as the answer to r: a single call's or a batch's. replies: r->n of them, malloc'd. */
+static int parse_answer(const struct req *r, const char *body, size_t len, cJSON **doc, struct rpc_reply **replies)
+{
+	*replies = xcalloc(r->n, sizeof(**replies));
+	*doc = NULL;
+	if (r->is_batch)
+		return rpc_codec_parse_batch(body, len, r->ids, r->n, doc, *replies);
+	return rpc_codec_parse(body, len, r->ids[0], doc, *replies);
+}
+
+static void deliver_body(struct req *r, const char *body, size_t len, long http_status)
+{
+	struct rpc_reply *replies;
+	cJSON *doc;
+	int rc = parse_answer(r, body, len, &doc, &replies);
+
+	deliver_parsed(r, rc, doc, replies, http_status);
+}
+
+/*
+ * Large answers: parsing 60 MB takes the loop hundreds of ms, in which no key is answered. The
+ * answer is parsed on a thread of its own, which touches nothing but the request's own buffers
+ * (the client may even be freed meanwhile: rpc_client_free joins the thread and leaves the request
+ * to parse_done, which then only frees it), and handed back to the loop with loop_post.
+ */
+static void parse_done(void *ud)
+{
+	struct req *r = ud;
+	struct rpc_client *c = r->c;
+
+	if (!r->joined)
+		pthread_join(r->thread, NULL);
+	if (!c) { /* cancelled or the client freed: nobody to tell */
+		doc_free(r->doc, true);
+		free(r->replies);
+		req_free(r);
+		return;
+	}
+	list_remove(&c->parsing, r);
+	deliver_parsed(r, r->parse_rc, r->doc, r->replies, r->parse_http);
+}
+
+static void *parse_worker(void *arg)
+{
+	struct req *r = arg;
+
+	r->parse_rc = parse_answer(r, r->resp ? r->resp : "", r->resp_len, &r->doc, &r->replies);
+	loop_post(r->loop, parse_done, r);
+	return NULL;
+}
+
+/* 0 when r's answer went to a parse thread (r is then on c->parsing), -1 to parse it here. */
+static int parse_off_loop(struct rpc_client *c, struct req *r, long http_status)
+{
+	if (r->resp_len < PARSE_OFF_MIN)
+		return -1;
+	r->loop = c->loop;
+	r->parse_http = http_status;
+	r->state = REQ_RUNNING;
+	list_push(&c->parsing, r);
+	if (pthread_create(&r->thread, NULL, parse_worker, r) != 0) {
+		list_remove(&c->parsing, r);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- HTTP ---- */
@@ -240,7 +377,7 @@ static size_t on_http_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	struct req *r = ud;
 	size_t n = size * nmemb;
 
-	if (r->resp_len + n > r->c->max_response) {
+	if (r->resp_len + n > r->max_response) {
 		r->too_big = true;
 		return 0;
 	}
@@ -292,12 +429,16 @@ static void on_http_done(struct loop_transfer *t, CURLcode rc)
 		set_health_ok(c);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
+		if (parse_off_loop(c, r, http) != 0)
+			deliver_body(r, r->resp ? r->resp : "", r->resp_len, http);
 	} else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		set_health_ok(c);
+		char cw[32];
+
+		cap_words(cw, sizeof(cw), r->max_response);
+		snprintf(why, sizeof(why), "answer over %s refused", cw);
+		set_health_oversize(c, why);
 		release_easy(c, r->easy);
 		r->easy = NULL;
-		snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
 		deliver_failure(r, RPC_ETOOBIG, http, why);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(why, sizeof(why), "no answer within %ld ms", r->timeout_ms);
@@ -339,7 +480,7 @@ static int http_start(struct rpc_client *c, struct req *r)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max_response);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -377,9 +518,11 @@ static void ipc_fail_all(struct rpc_client *c, int status, const char *why)
 	c->ipc.wlen = c->ipc.woff = 0;
 	c->ipc.rlen = 0;
 	memset(&c->ipc.frame, 0, sizeof(c->ipc.frame));
-	/* As over HTTP, an answer over the cap says nothing about the node's health. */
+	/* As over HTTP, an answer over the cap is no transport failure: the node backs off. */
 	if (status != RPC_ETOOBIG)
 		set_health_failed(c, why);
+	else
+		set_health_oversize(c, why);
 	/* Take the running requests out first: callbacks may queue new calls (which see the back-off). */
 	for (struct req *next, *a = c->active.head; a; a = next) {
 		next = a->next;
@@ -537,9 +680,10 @@ static void ipc_dispatch(struct rpc_client *c, const char *text, size_t len)
 /* An answer over the cap: the stream cannot be resynchronised past it, so the connection goes. */
 static void ipc_fail_too_big(struct rpc_client *c)
 {
-	char why[96];
+	char why[96], cw[32];
 
-	snprintf(why, sizeof(why), "response larger than %zu bytes", c->max_response);
+	cap_words(cw, sizeof(cw), c->max_response);
+	snprintf(why, sizeof(why), "answer over %s refused", cw);
 	ipc_fail_all(c, RPC_ETOOBIG, why);
 }
 
@@ -695,7 +839,7 @@ static void fail_later(struct rpc_client *c, struct req *r, int status, const ch
 static void pump(struct rpc_client *c)
 {
 	struct req *r;
-	char why[200];
+	char why[256];
 
 	while (c->queued.head) {
 		r = c->queued.head;
@@ -703,7 +847,11 @@ static void pump(struct rpc_client *c)
 			/* The analyzer does not know that a list's head has no prev: after rpc_cancel unlinks
 			 * and frees a request it takes it for the head still. */
 			list_remove(&c->queued, r); /* NOLINT(clang-analyzer-unix.Malloc): see above */
-			snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
+			if (c->oversize)
+				snprintf(why, sizeof(why), "%s, retry in %llu s", c->last_error,
+				         (unsigned long long)((c->retry_at_ms - loop_now_ms() + 999) / 1000));
+			else
+				snprintf(why, sizeof(why), "node unreachable, retrying shortly: %s", c->last_error);
 			fail_later(c, r, RPC_EBACKOFF, why);
 			continue;
 		}
@@ -740,6 +888,62 @@ static uint64_t submit(struct rpc_client *c, struct req *r)
 	list_push(&c->queued, r);
 	pump(c);
 	return r->call_id;
+}
+
+/* ---- response caps ---- */
+
+/*
+ * The largest answer a method can reasonably have, so a hostile node costs the little a status
+ * poll needs, not the client's whole cap: numbers and short strings get CAP_STATUS, a block
+ * without transaction bodies, a transaction, fee history, peer lists and the calls whose error
+ * may carry revert data (eth_estimateGas, eth_sendRawTransaction) CAP_HEADER; a full block
+ * (eth_getBlockBy* with true), receipts, logs, traces, eth_call and any method not listed get
+ * the client's max_response (64 MiB by default), which the caller caps everything at.
+ */
+static size_t method_cap(const char *method, const cJSON *params)
+{
+	static const char *const status[] = {
+		"eth_blockNumber", "eth_chainId", "net_version", "net_peerCount", "net_listening",
+		"web3_clientVersion", "eth_syncing", "eth_gasPrice", "eth_maxPriorityFeePerGas",
+		"eth_blobBaseFee", "txpool_status", "eth_mining", "eth_hashrate", "eth_coinbase",
+		"eth_getBalance", "eth_getTransactionCount", "eth_getBlockTransactionCountByNumber",
+		"eth_getBlockTransactionCountByHash", "eth_getStorageAt", "rpc_modules", "eth_newBlockFilter",
+		"eth_subscribe",
+	};
+	/* and calls whose error may carry revert data: eth_estimateGas, eth_sendRawTransaction */
+	static const char *const header[] = {
+		"eth_getTransactionByHash", "eth_feeHistory", "admin_peers", "admin_nodeInfo",
+		"eth_getCode", "debug_getRawHeader", "eth_estimateGas", "eth_sendRawTransaction",
+	};
+
+	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
+		if (strcmp(method, status[i]) == 0)
+			return CAP_STATUS;
+	}
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++) {
+		if (strcmp(method, header[i]) == 0)
+			return CAP_HEADER;
+	}
+	if (strcmp(method, "eth_getBlockByNumber") == 0 || strcmp(method, "eth_getBlockByHash") == 0) {
+		const cJSON *full = cJSON_GetArrayItem(params, 1);
+
+		if (!cJSON_IsTrue(full))
+			return CAP_HEADER;
+	}
+	return SIZE_MAX;
+}
+
+/* A single call's cap, or a batch's: the sum of its calls' caps, at most the client's. */
+static size_t calls_cap(const struct rpc_client *c, const struct rpc_codec_call *calls, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; i < n && sum < c->max_response; i++) {
+		size_t one = method_cap(calls[i].method, calls[i].params);
+
+		sum = one > c->max_response - sum ? c->max_response : sum + one;
+	}
+	return sum < c->max_response ? sum : c->max_response;
 }
 
 /* ---- public API ---- */
@@ -825,6 +1029,15 @@ void rpc_client_free(struct rpc_client *c)
 		return;
 	free_list(c, &c->queued);
 	free_list(c, &c->active);
+	/* Answers being parsed: wait for their threads; the parse_done each posted frees them. */
+	while (c->parsing.head) {
+		struct req *r = c->parsing.head;
+
+		list_remove(&c->parsing, r);
+		pthread_join(r->thread, NULL);
+		r->joined = true;
+		r->c = NULL;
+	}
 	for (int i = 0; i < c->nidle; i++)
 		curl_easy_cleanup(c->idle[i]);
 	if (c->ipc.fd >= 0) {
@@ -864,6 +1077,7 @@ void rpc_client_health(const struct rpc_client *c, struct rpc_health *out)
 	memset(out, 0, sizeof(*out));
 	out->up = c->up;
 	out->failures = c->failures;
+	out->oversize = c->oversize;
 	out->down_since_ms = c->down_since_ms;
 	out->retry_at_ms = c->retry_at_ms;
 	out->queued = c->queued.len;
@@ -884,6 +1098,7 @@ uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *param
 	r->ids = xmalloc(sizeof(*r->ids));
 	r->ids[0] = ++c->next_rpc_id;
 	r->n = 1;
+	r->max_response = calls_cap(c, &(struct rpc_codec_call){ .method = method, .params = params }, 1);
 	r->body = rpc_codec_request(r->ids[0], method, params);
 	if (!r->body) {
 		req_free(r);
@@ -951,6 +1166,7 @@ uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, vo
 		r->ids[i] = b->calls[i].id = ++c->next_rpc_id;
 	r->n = b->n;
 	r->is_batch = true;
+	r->max_response = calls_cap(c, b->calls, b->n);
 	r->body = rpc_codec_batch(b->calls, b->n);
 	/* The codec owns the params now. */
 	for (size_t i = 0; i < b->n; i++)
@@ -970,6 +1186,15 @@ uint64_t rpc_batch_send(struct rpc_client *c, struct rpc_batch *b, rpc_cb cb, vo
 int rpc_cancel(struct rpc_client *c, uint64_t call_id)
 {
 	struct req_list *lists[2] = { &c->queued, &c->active };
+
+	/* Being parsed: the thread still uses it; parse_done frees it, telling nobody. */
+	for (struct req *r = c->parsing.head; r; r = r->next) {
+		if (r->call_id == call_id) {
+			list_remove(&c->parsing, r);
+			r->c = NULL;
+			return 0;
+		}
+	}
 
 	for (int l = 0; l < 2; l++) {
 		for (struct req *r = lists[l]->head; r; r = r->next) {

@@ -10,10 +10,16 @@
  * Per client: up to `connections` transfers run in parallel, the rest wait
  * in FIFO order; every call has a timeout; responses larger than the cap are
  * refused with RPC_ETOOBIG (over IPC the connection is closed too, failing the
- * calls still on it: the stream cannot be followed past the refused answer),
- * which is not a transport failure; after a transport failure the client backs
- * off (calls made during the back-off fail at once with RPC_EBACKOFF) and
- * retries by itself.
+ * calls still on it: the stream cannot be followed past the refused answer).
+ * Over HTTP the cap is per call: what its method can reasonably need (16 KiB
+ * for a number or a short string, 1 MiB for a block without transaction
+ * bodies, the client's max_response for a full block, logs, receipts, traces,
+ * eth_call and unknown methods; a batch gets the sum), never more than
+ * max_response; over IPC it is max_response. A refusal for size is not a
+ * transport failure, but the client backs off (1 s, doubling to 30 s while
+ * answers keep being refused). After a transport failure the client backs off
+ * too (250 ms doubling to 4 s). During a back-off, calls fail at once with
+ * RPC_EBACKOFF and a detail saying why; the client retries by itself.
  *
  * Credentials (URL userinfo, bearer token, headers) are never logged and
  * never returned: rpc_client_url() gives the masked form for display.
@@ -67,6 +73,7 @@ typedef void (*rpc_cb)(void *ud, const struct rpc_response *res);
 struct rpc_health {
 	bool up;                        /* last transport attempt succeeded (true before any attempt) */
 	unsigned failures;              /* consecutive transport failures */
+	unsigned oversize;              /* consecutive answers refused for their size (then backing off) */
 	uint64_t down_since_ms;         /* loop_now_ms() of the first failure in the current run */
 	uint64_t retry_at_ms;           /* back-off end, 0 when not backing off */
 	size_t inflight, queued;

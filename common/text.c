@@ -5,7 +5,9 @@
  */
 #include "common/text.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -45,16 +47,31 @@ size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 }
 
 /*
+ * The Unicode Bidi_Control characters: embeddings and overrides (U+202A..U+202E),
+ * isolates (U+2066..U+2069), the marks LRM, RLM (U+200E, U+200F) and ALM
+ * (U+061C). They print nothing, yet reorder what follows them on the line: a
+ * node's text could make "0xabc...def" read backwards or move its neighbours'
+ * columns. They carry no meaning of their own, so they are dropped, not shown.
+ */
+static bool is_bidi_control(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
  * Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or a control
  * character. *skip is how many bytes to consume either way: a C1 control is one
  * well-formed character, so it is skipped whole and shown as a single '?'.
+ * *drop is set for a bidi control: skipped whole and not shown at all.
  */
-static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
+static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip, bool *drop)
 {
 	uint32_t cp;
 	size_t n;
 
 	*skip = 1;
+	*drop = false;
 	if (s[0] < 0x20 || s[0] == 0x7f)
 		return 0;
 	n = text_utf8_decode(s, len, &cp);
@@ -63,6 +80,10 @@ static size_t utf8_printable(const unsigned char *s, size_t len, size_t *skip)
 	*skip = n;
 	if (cp >= 0x80 && cp <= 0x9f)
 		return 0;
+	if (is_bidi_control(cp)) {
+		*drop = true;
+		return 0;
+	}
 	return n;
 }
 
@@ -75,9 +96,14 @@ size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len)
 		return 0;
 	while (i < len) {
 		size_t n;
-		size_t putlen = utf8_printable(s + i, len - i, &n);
+		bool drop;
+		size_t putlen = utf8_printable(s + i, len - i, &n, &drop);
 		const char *put = (const char *)s + i;
 
+		if (drop) {
+			i += n;
+			continue;
+		}
 		if (putlen == 0) {
 			put = (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') ? " " : "?";
 			putlen = 1;
@@ -101,4 +127,12 @@ size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	}
 	dst[o] = '\0';
 	return o;
+}
+
+size_t text_sanitize_vf(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	char raw[1024];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
+
+	return text_sanitize(dst, cap, raw, n < 0 ? 0 : strnlen(raw, sizeof(raw)));
 }

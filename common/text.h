@@ -5,6 +5,7 @@
 #ifndef CHAINDECK_TEXT_H
 #define CHAINDECK_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,11 +13,16 @@
  * Copies src[0..len) into dst (cap bytes, always NUL-terminated when cap > 0),
  * keeping valid UTF-8 printable text and replacing every control character
  * (C0, DEL, C1 — so no terminal escape sequence survives), every invalid
- * UTF-8 sequence and every embedded NUL with '?'. Newlines and tabs become
- * spaces. A string that does not fit is cut at a character boundary and
+ * UTF-8 sequence and every embedded NUL with '?'. The bidi controls
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), which would
+ * reorder the text around them on screen, are removed. Newlines and tabs
+ * become spaces. A string that does not fit is cut at a character boundary and
  * ends in "...". Returns the length written.
  */
 size_t text_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
+/* text_sanitize of a printf-style message (at most 1 KiB of it): for messages that quote node text. */
+size_t text_sanitize_vf(char *dst, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * The one UTF-8 decoder: the character at s[0..len) (len >= 1). Returns its

@@ -27,6 +27,7 @@ enum prompt { PROMPT_NONE, PROMPT_ADD_NAME, PROMPT_ADD_URL, PROMPT_DELETE };
 struct dash {
 	enum view view;
 	struct list_view list;  /* sel: the selected row in sorted order; top: the first row shown */
+	struct list_view log;   /* the alert log's scrolling (no selection): top is the first alert shown */
 	enum fleet_col sort_col;
 	bool sort_desc;
 	size_t *order;
@@ -55,7 +56,7 @@ static const struct column columns[] = {
 	{ COL_HEAD, "HEAD", 10, 1 },   { COL_LAG, "LAG", 6, 2 },        { COL_AGE, "AGE", 7, 3 },
 	{ COL_SYNC, "SYNC", 6, 5 },    { COL_PEERS, "PEERS", 5, 4 },    { COL_P50, "P50", 8, 7 },
 	{ COL_P99, "P99", 8, 10 },     { COL_UPTIME, "UP%", 6, 8 },     { COL_POOL, "POOL", 9, 11 },
-	{ COL_FEE, "FEE", 12, 12 },    { COL_STATUS, "STATUS", 9, 0 },
+	{ COL_FEE, "FEE", 12, 12 },    { COL_STATUS, "STATUS", 9, 0 },  { COL_PROP, "PROP l/50/95", 18, 12 },
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -148,6 +149,27 @@ static enum tui_style status_cell(const struct fleet_node *n, char *buf, size_t 
 	return STYLE_OK;
 }
 
+/* Milliseconds as seconds with one decimal ("0.4", "12.0"): the grid has room for three. */
+static void secs1(char *buf, size_t cap, uint64_t ms)
+{
+	snprintf(buf, cap, "%llu.%llu", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000 / 100));
+}
+
+/* "last/p50/p95" in seconds; " ts" when measured against the block timestamp (alone on its chain). */
+static enum tui_style prop_cell(const struct fleet_node *n, char *buf, size_t cap)
+{
+	char a[24], b[24], c[24];
+	uint64_t p50, p95;
+
+	if (!prop_percentile(&n->prop, 50, &p50) || !prop_percentile(&n->prop, 95, &p95))
+		return STYLE_NORMAL;
+	secs1(a, sizeof(a), n->prop.last_ms);
+	secs1(b, sizeof(b), p50);
+	secs1(c, sizeof(c), p95);
+	snprintf(buf, cap, "%s/%s/%s%s", a, b, c, n->prop.kind == PROP_TIMESTAMP ? " ts" : "");
+	return STYLE_NORMAL;
+}
+
 /*
  * A grid cell, at most width columns: numbers are formatted to fit (a unit,
  * never a cut digit); text is cut by the caller with a visible mark.
@@ -195,6 +217,11 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 			snprintf(buf, cap, "100%%");
 		return n->syncing ? STYLE_WARN : STYLE_NORMAL;
 	case COL_PEERS:
+		/* The node's error this poll: the detail view says which (detail_peers). */
+		if (n->peers_error[0]) {
+			snprintf(buf, cap, "error");
+			return STYLE_WARN;
+		}
 		if (n->peers_cap == CAP_NO)
 			snprintf(buf, cap, "n/a");
 		else if (n->peers_cap == CAP_YES)
@@ -212,6 +239,10 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		}
 		return STYLE_NORMAL;
 	case COL_POOL:
+		if (n->txpool_error[0]) {
+			snprintf(buf, cap, "error");
+			return STYLE_WARN;
+		}
 		if (n->txpool_cap == CAP_YES || n->txpool_from_pending) {
 			char q[24];
 			/* pending/queued: each shortened to its share of the cell when both do not fit. */
@@ -237,6 +268,8 @@ static enum tui_style cell(const struct app *app, const struct fleet_node *n, en
 		return STYLE_NORMAL;
 	case COL_STATUS:
 		return status_cell(n, buf, cap);
+	case COL_PROP:
+		return prop_cell(n, buf, cap);
 	case COL_COUNT:
 		break;
 	}
@@ -636,6 +669,130 @@ static enum tui_style detail_mining(const struct app *app, const struct fleet_no
 	return st;
 }
 
+static enum tui_style detail_propagation(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                         char *buf, size_t cap)
+{
+	char a[48], b[48], c[48];
+	uint64_t p50, p95;
+
+	if (!prop_percentile(&n->prop, 50, &p50) || !prop_percentile(&n->prop, 95, &p95)) {
+		snprintf(buf, cap, "- (measured from the next new block on)");
+		return STYLE_DIM;
+	}
+	snprintf(buf, cap, "%s  (p50 %s, p95 %s over %zu blocks; %s)",
+	         fmt_latency(a, sizeof(a), n->prop.last_ms * 1000, !app->utf8),
+	         fmt_latency(b, sizeof(b), p50 * 1000, !app->utf8), fmt_latency(c, sizeof(c), p95 * 1000, !app->utf8),
+	         n->prop.count,
+	         n->prop.kind == PROP_TIMESTAMP ? "arrival after the block timestamp: no other node on this chain"
+	                                        : "after the first node of this chain to report each block");
+	return st;
+}
+
+/*
+ * The recent propagation delays as a histogram: one row per bucket up to the
+ * highest one used, a bar as long as its share. From y, at most until max_y.
+ */
+static int row_prop_hist(struct app *app, WINDOW *w, int y, int max_y, const struct fleet_node *n)
+{
+	size_t count[PROP_BUCKETS + 1] = { 0 }, top = 0, most = 1;
+	int width = getmaxx(w) - VALUE_X - 24;
+	char line[400], bound[24]; /* a bar of 50 cells of 3 bytes, the bound and the count */
+
+	if (!n->prop.count || width < 4 || y >= max_y)
+		return y;
+	if (width > 50)
+		width = 50;
+	for (size_t i = 0; i < n->prop.count; i++) {
+		size_t b = 0;
+
+		while (b < PROP_BUCKETS && n->prop.recent_ms[i] > prop_bounds_ms[b])
+			b++;
+		count[b]++;
+	}
+	for (size_t b = 0; b <= PROP_BUCKETS; b++) {
+		if (count[b])
+			top = b;
+		if (count[b] > most)
+			most = count[b];
+	}
+	widget_label(app, w, y, 1, "Prop. hist", LABEL_W);
+	for (size_t b = 0; b <= top && y < max_y; b++, y++) {
+		int len = (int)(count[b] * (size_t)width / most), k = 0;
+
+		if (b < PROP_BUCKETS)
+			snprintf(bound, sizeof(bound), "<= %s", fmt_latency(line, sizeof(line),
+			                                                  (uint64_t)prop_bounds_ms[b] * 1000, !app->utf8));
+		else
+			snprintf(bound, sizeof(bound), "> %s", fmt_latency(line, sizeof(line),
+			                                                 (uint64_t)prop_bounds_ms[PROP_BUCKETS - 1] * 1000,
+			                                                 !app->utf8));
+		k = snprintf(line, sizeof(line), "%-10s ", bound);
+		for (int i = 0; i < len && k + 4 < (int)sizeof(line); i++)
+			k += snprintf(line + k, sizeof(line) - (size_t)k, "%s", app->utf8 ? "\xe2\x96\x88" : "#");
+		snprintf(line + k, sizeof(line) - (size_t)k, " %zu", count[b]);
+		widget_text(app, w, y, VALUE_X, STYLE_NORMAL, line);
+	}
+	return y;
+}
+
+/* The node's own process figures (metrics_url): uptime, CPU, memory. */
+static enum tui_style detail_process(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                     char *buf, size_t cap)
+{
+	const struct fleet_own *o = &n->own;
+	uint64_t now = (uint64_t)time(NULL);
+	char up[48] = "", cpu[48] = "", mem[48] = "";
+	size_t k;
+
+	(void)app;
+	if (!o->scrapes) {
+		snprintf(buf, cap, "%s", o->error[0] ? o->error : "asking its metrics endpoint...");
+		return o->error[0] ? STYLE_WARN : STYLE_DIM;
+	}
+	if (o->has_start)
+		snprintf(up, sizeof(up), "running for %s", fmt_duration(mem, sizeof(mem), now > o->start_s ? now - o->start_s : 0));
+	if (o->has_cpu_share)
+		snprintf(cpu, sizeof(cpu), "CPU %llu.%llu %%", (unsigned long long)(o->cpu_permille / 10),
+		         (unsigned long long)(o->cpu_permille % 10));
+	mem[0] = '\0';
+	if (o->has_rss)
+		snprintf(mem, sizeof(mem), "memory %llu MiB", (unsigned long long)(o->rss_bytes >> 20));
+	k = (size_t)snprintf(buf, cap, "%s", up[0] ? up : "no process_start_time_seconds");
+	if (cpu[0] && k < cap)
+		k += (size_t)snprintf(buf + k, cap - k, ", %s", cpu);
+	if (mem[0] && k < cap)
+		k += (size_t)snprintf(buf + k, cap - k, ", %s", mem);
+	if (!o->ok && k < cap)
+		snprintf(buf + k, cap - k, "  (last scrape failed: %s)", o->error);
+	return o->ok ? st : STYLE_WARN;
+}
+
+/* What the client's own metrics say about peers and head, beside the JSON-RPC figures. */
+static enum tui_style detail_client_says(const struct app *app, const struct fleet_node *n, enum tui_style st,
+                                         char *buf, size_t cap)
+{
+	const struct fleet_own *o = &n->own;
+	char a[48], b[48];
+	size_t k = 0;
+
+	(void)app;
+	if (!o->has_peers && !o->has_head) {
+		snprintf(buf, cap, "%s", o->scrapes ? "no peer or head figure among its metrics" : "-");
+		return STYLE_DIM;
+	}
+	if (o->has_peers) {
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)n->peers);
+		k += (size_t)snprintf(buf + k, cap - k, "peers %llu (JSON-RPC %s)", (unsigned long long)o->peers,
+		                      n->peers_cap == CAP_YES ? a : "n/a");
+	}
+	if (o->has_head && k < cap) {
+		snprintf(b, sizeof(b), "#%s", fmt_count(a, sizeof(a), n->head_number));
+		snprintf(buf + k, cap - k, "%shead #%s (JSON-RPC %s)", k ? ", " : "", fmt_count(a, sizeof(a), o->head),
+		         n->has_head ? b : "-");
+	}
+	return st;
+}
+
 struct detail_row {
 	const char *label;
 	detail_text_fn text;
@@ -659,10 +816,12 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 {
 	static const struct detail_row ident[] = { { "Client", detail_client }, { "Chain id", detail_chain } };
 	static const struct detail_row health[] = {
-		{ "Peers", detail_peers }, { "Latency", detail_latency }, { "Uptime", detail_uptime },
+		{ "Peers", detail_peers }, { "Latency", detail_latency }, { "Prop delay", detail_propagation },
+		{ "Uptime", detail_uptime },
 		{ "Gas price", detail_gas_price }, { "Base fee", detail_base_fee }, { "Txpool", detail_txpool },
 	};
 	static const struct detail_row mining[] = { { "Mining", detail_mining } };
+	static const struct detail_row own[] = { { "Process", detail_process }, { "Own says", detail_client_says } };
 	enum tui_style st = n->conn == CONN_UP ? STYLE_NORMAL : STYLE_DIM; /* last known values when down */
 	char line[256];
 	int y = 0, rows = getmaxy(w);
@@ -680,6 +839,8 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 	y = draw_detail_rows(app, w, y, n, st, health, sizeof(health) / sizeof(health[0]));
 	if (n->pow && y < rows - 1)
 		y = draw_detail_rows(app, w, y, n, st, mining, 1);
+	if (n->own.configured && y < rows - 2)
+		y = draw_detail_rows(app, w, y, n, st, own, 2);
 	if (y < rows - 1)
 		row_offers(app, w, y++, n);
 	if (y < rows - 1)
@@ -690,6 +851,7 @@ static void draw_detail(struct app *app, WINDOW *w, const struct fleet_node *n, 
 		row_spark(app, w, y++, "Latency", &n->latency_us, SPARK_LATENCY);
 	if (y < rows - 1)
 		row_spark(app, w, y++, "Gas used", &n->gas_used_ppm, SPARK_PPM);
+	row_prop_hist(app, w, y, rows - 1, n);
 }
 
 /*
@@ -761,12 +923,14 @@ static void draw_network(struct app *app, WINDOW *w, const struct fleet_node *n)
 	}
 }
 
-static void draw_alerts(struct app *app, WINDOW *w)
+/* The alert log: a title row, the alerts, the key row; scrolls (key_move) when they do not fit. */
+static void draw_alerts(struct dash *d, struct app *app, WINDOW *w)
 {
 	size_t n = fleet_alert_count(app->fleet);
 	int y = 0, rows = getmaxy(w);
 	char line[300], when[16];
 
+	list_view_frame(&d->log, n, rows > 2 ? (size_t)rows - 2 : 1);
 	widget_text(app, w, y++, 1, STYLE_TITLE, "Alerts (newest first)");
 	if (app->cfg.alert_hook) {
 		struct fleet_hook_stats hs = fleet_hook_stats(app->fleet);
@@ -782,7 +946,7 @@ static void draw_alerts(struct app *app, WINDOW *w)
 	}
 	if (!n)
 		widget_text(app, w, y, 1, STYLE_DIM, "none so far");
-	for (size_t i = 0; i < n && y < rows - 1; i++, y++) {
+	for (size_t i = d->log.top; i < n && y < rows - 1; i++, y++) {
 		const struct fleet_alert *a = fleet_alert(app->fleet, i);
 		struct tm tm;
 
@@ -820,7 +984,7 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 			draw_network(app, w, n);
 			break;
 		case VIEW_ALERTS:
-			draw_alerts(app, w);
+			draw_alerts(d, app, w);
 			break;
 		}
 	}
@@ -834,8 +998,11 @@ static void dash_draw(void *state, struct app *app, WINDOW *w)
 		wmove(w, rows - 1, 0);
 		wclrtoeol(w);
 		widget_text(app, w, rows - 1, 1, STYLE_DIM,
-		            d->view == VIEW_ALERTS ? "Esc back" : "Esc grid  j/k node  v network/status  l alerts  r poll");
+		            d->view == VIEW_ALERTS ? "Esc back  j/k scroll"
+		                                   : "Esc grid  j/k node  v network/status  l alerts  r poll");
 	}
+	if (d->view == VIEW_ALERTS)
+		widget_scroll_marks(app, w, 0, rows - 1, getmaxx(w), &d->log);
 }
 
 /* ---- actions ---- */
@@ -928,6 +1095,8 @@ static int key_move(void *state, struct app *app, int key)
 {
 	struct dash *d = state;
 
+	if (d->view == VIEW_ALERTS) /* the keys scroll the log, not the nodes */
+		return list_view_scroll_key(&d->log, key) ? PANE_REDRAW : PANE_IGNORED;
 	if (!list_view_key(&d->list, key))
 		return PANE_IGNORED; /* a click, not the wheel: the shell's */
 	if (fleet_count(app->fleet))
@@ -974,6 +1143,7 @@ static int key_alerts(void *state, struct app *app, int key)
 
 	(void)key;
 	set_view(d, app, d->view == VIEW_ALERTS ? VIEW_GRID : VIEW_ALERTS);
+	d->log.top = 0; /* opens on the newest */
 	return PANE_REDRAW;
 }
 

@@ -78,6 +78,7 @@ struct node_rt {
 	unsigned bisect_have;            /* bits: 1 ours, 2 the leader's */
 	int slot[POLL_MAX];           /* batch index of each polls[] row in the poll in flight, -1 if not asked */
 	struct fleet_sync_window sync;
+	struct nodemetrics *own;      /* scraper of metrics_url, or NULL */
 };
 
 struct fleet {
@@ -95,6 +96,7 @@ struct fleet {
 	uint64_t alert_seq;
 	pid_t hooks[MAX_HOOKS];
 	size_t nhooks;
+	struct prop_table *prop;      /* first report of each block hash */
 	struct fleet_alert *queue;      /* HOOK_QUEUE alerts waiting for the hook, oldest at queue_head */
 	size_t queue_head, nqueue;
 	uint64_t drain_timer;           /* while alerts wait: looks for a finished run every HOOK_DRAIN_MS */
@@ -106,6 +108,11 @@ static void notify(struct fleet *f)
 {
 	if (f->changed)
 		f->changed(f->ud);
+}
+
+static void notify_ud(void *f)
+{
+	notify(f);
 }
 
 static struct fleet_rules rules_of(const struct fleet *f)
@@ -579,6 +586,26 @@ static void sanitize_into(char *dst, size_t cap, const cJSON *s)
 		dst[0] = '\0';
 }
 
+/* A new head hash: its first report, and n's delay to it (not for a first head after start or recovery). */
+static void note_propagation(struct node_rt *n, const struct eth_block *b)
+{
+	struct fleet *f = n->fleet;
+	struct fleet_node *v = &n->view;
+	struct timespec ts;
+	size_t others = 0;
+
+	if (!v->has_chain_id)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_node *o = &f->nodes[i]->view;
+
+		others += o != v && o->conn == CONN_UP && o->has_chain_id && o->chain_id == v->chain_id;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	prop_note(f->prop, &v->prop, v->chain_id, b->hash, b->timestamp, others, v->has_head && v->conn == CONN_UP,
+	          loop_now_ms(), (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
 static void take_block(struct node_rt *n, const cJSON *result)
 {
 	struct fleet_node *v = &n->view;
@@ -601,6 +628,7 @@ static void take_block(struct node_rt *n, const cJSON *result)
 			v->head_changed_ms = loop_now_ms();
 		memcpy(h.hash, b.hash, sizeof(h.hash));
 		fleet_note_head(v, &h);
+		note_propagation(n, &b);
 		if (b.gas_limit)
 			stats_ring_push(&v->gas_used_ppm, b.gas_used * 1000000 / b.gas_limit);
 	}
@@ -976,6 +1004,7 @@ static void on_poll(void *ud, const struct rpc_response *res)
 	v->last_ok_ms = loop_now_ms();
 	v->last_latency_us = res->elapsed_us;
 	stats_ring_push(&v->latency_us, res->elapsed_us);
+	fleet_note_latency(v, res->elapsed_us);
 	if (!v->probed && !n->probe_call)
 		probe(n);
 	evaluate(n->fleet);
@@ -1132,6 +1161,10 @@ static struct node_rt *node_new(struct fleet *f, const struct config_node *cn, c
 	n->view.pinned = cn->pinned;
 	n->view.has_expected_chain_id = cn->has_chain_id;
 	n->view.expected_chain_id = cn->chain_id;
+	/* The node's own metrics: ten refresh periods apart, at least a second. */
+	if (cn->metrics_url)
+		n->own = nodemetrics_new(f->loop, cn, f->refresh_ms * 10 > 1000 ? f->refresh_ms * 10 : 1000, &n->view.own,
+		                         notify_ud, f, err, errlen);
 	return n;
 }
 
@@ -1139,6 +1172,7 @@ static void node_free(struct node_rt *n)
 {
 	if (!n)
 		return;
+	nodemetrics_free(n->own);
 	rpc_client_free(n->rpc);
 	free(n);
 }
@@ -1225,6 +1259,7 @@ struct fleet *fleet_new(struct loop *loop, const struct config *cfg, void (*chan
 	f->loop = loop;
 	f->cfg = cfg;
 	f->focus = SIZE_MAX;
+	f->prop = prop_table_new();
 	f->refresh_ms = cfg->refresh_ms > 0 ? (uint64_t)cfg->refresh_ms : 1000;
 	f->changed = changed;
 	f->ud = ud;
@@ -1263,6 +1298,7 @@ void fleet_free(struct fleet *f)
 	for (size_t i = 0; i < f->n; i++)
 		node_free(f->nodes[i]);
 	reap_hooks(f);
+	prop_table_free(f->prop);
 	if (f->nqueue)
 		log_msg(LOG_WARN, "alert hook: %zu alerts still waiting at exit were not run", f->nqueue);
 	free(f->queue);

@@ -22,6 +22,8 @@
 #include "common/loop.h"
 #include "common/stats.h"
 #include "common/u256.h"
+#include "dashboard/nodemetrics.h"
+#include "dashboard/propagation.h"
 
 /* Whether a node offers a piece of information. */
 enum fleet_cap {
@@ -69,6 +71,9 @@ enum fleet_fork_state {
 #define FLEET_FORK_STEPS 64
 
 #define FLEET_RECENT 32
+/* Upper bounds of the exported rpc latency histogram's buckets (dashboard/metrics.c). */
+#define FLEET_LAT_BUCKETS 11
+extern const uint64_t fleet_latency_bounds_us[FLEET_LAT_BUCKETS];
 #define FLEET_MAX_PEERS 64
 
 struct fleet_head {
@@ -155,6 +160,12 @@ struct fleet_node {
 	struct stats_ring block_time_s; /* per new head: seconds since the previous one */
 	struct stats_ring gas_used_ppm; /* per new head */
 	uint64_t polls_ok, polls_total;
+	/* Since start, for the exported histogram: answered polls per latency bucket (not cumulative;
+	 * the last slot counts those above every bound) and the sum of their latencies. */
+	uint64_t latency_bucket[FLEET_LAT_BUCKETS + 1];
+	uint64_t latency_sum_us;
+	struct fleet_prop prop;         /* block propagation delays (dashboard/propagation.h) */
+	struct fleet_own own;           /* from the node's own metrics endpoint (dashboard/nodemetrics.h) */
 	struct fleet_head recent[FLEET_RECENT]; /* heads seen, newest at recent_head - 1 */
 	size_t recent_head, nrecent;
 
@@ -289,6 +300,8 @@ char *fleet_lag_text(const struct fleet_node *n, char *buf, size_t cap);
 char *fleet_fork_text(const struct fleet_node *n, char *buf, size_t cap);
 /* Remembers a head in n's recent list (replacing an entry of the same height). */
 void fleet_note_head(struct fleet_node *n, const struct fleet_head *h);
+/* Counts one answered poll of that latency in n's histogram (dashboard/metrics.c). */
+void fleet_note_latency(struct fleet_node *n, uint64_t us);
 /*
  * The sync rate over the window this run has observed: up to
  * FLEET_SYNC_SAMPLES (time, current block) samples, oldest dropped. A restart
@@ -334,6 +347,7 @@ enum fleet_col {
 	COL_POOL,
 	COL_FEE,
 	COL_STATUS,
+	COL_PROP,      /* propagation delay: last/p50/p95 */
 	COL_COUNT
 };
 /*

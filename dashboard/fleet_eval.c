@@ -150,14 +150,47 @@ bool fleet_hash_at(const struct fleet_node *n, uint64_t number, uint8_t out[32])
 	return false;
 }
 
-/* Whether b's chain is a's and b has a head to compare with (last known when b is not answering). */
-static bool same_chain(const struct fleet_node *a, const struct fleet_node *b)
+/* A chain's leader (index of its highest answering head, SIZE_MAX for none yet) and highest silent head. */
+struct chain_lead {
+	uint64_t chain_id;
+	size_t leader;
+	uint64_t best_silent;
+};
+
+/* chain's entry in chains[0..*n), added when new (a fleet has few chains: a short scan). */
+static struct chain_lead *chain_lead_of(struct chain_lead *chains, size_t *n, uint64_t chain)
 {
-	return b->has_head && b->has_chain_id && b->chain_id == a->chain_id;
+	for (size_t c = 0; c < *n; c++) {
+		if (chains[c].chain_id == chain)
+			return &chains[c];
+	}
+	chains[*n] = (struct chain_lead){ .chain_id = chain, .leader = SIZE_MAX };
+	return &chains[(*n)++];
 }
 
 void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leader, uint64_t *need_height)
 {
+	/*
+	 * Each chain's leader and highest silent head first, in one pass: this runs
+	 * after every answer, so it must not scan the fleet once per node.
+	 */
+	struct chain_lead *chains = xcalloc(n ? n : 1, sizeof(*chains));
+	size_t nchains = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		struct fleet_node *b = nodes[j];
+		struct chain_lead *c;
+
+		if (!b->has_head || !b->has_chain_id)
+			continue;
+		c = chain_lead_of(chains, &nchains, b->chain_id);
+		if (b->conn != CONN_UP) {
+			if (b->head_number > c->best_silent)
+				c->best_silent = b->head_number;
+		} else if (c->leader == SIZE_MAX || b->head_number > nodes[c->leader]->head_number) {
+			c->leader = j;
+		}
+	}
 	*need_leader = SIZE_MAX;
 	*need_height = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -179,20 +212,12 @@ void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leade
 		 * the chain has reached: measured against a lower leader, a's lag is
 		 * only a lower bound.
 		 */
-		for (size_t j = 0; j < n; j++) {
-			struct fleet_node *b = nodes[j];
+		{
+			const struct chain_lead *c = chain_lead_of(chains, &nchains, a->chain_id);
 
-			if (!same_chain(a, b))
-				continue;
-			if (b->conn != CONN_UP) {
-				if (b->head_number > best_silent)
-					best_silent = b->head_number;
-				continue;
-			}
-			if (!leader || b->head_number > leader->head_number) {
-				leader = b;
-				leader_i = j;
-			}
+			leader_i = c->leader;
+			leader = nodes[leader_i];
+			best_silent = c->best_silent;
 		}
 		a->has_lag = true;
 		a->lag_blocks = leader->head_number - a->head_number;
@@ -237,6 +262,7 @@ void fleet_compare(struct fleet_node *const *nodes, size_t n, size_t *need_leade
 		a->fork_noticed = a->head_number;
 		snprintf(a->fork_with, sizeof(a->fork_with), "%s", leader->name);
 	}
+	free(chains);
 }
 
 void fleet_fork_settle(struct fleet_node *n)
@@ -432,6 +458,8 @@ static bool num_key(const struct fleet_node *n, enum fleet_col col, uint64_t *k)
 		if (n->gas_price_cap == CAP_YES)
 			return fee_key(n->gas_price, k);
 		return false;
+	case COL_PROP:
+		return prop_percentile(&n->prop, 50, k);
 	case COL_STATUS:
 		/* Worst first when descending: down, flagged, connecting, up. */
 		*k = n->conn == CONN_DOWN ? 3 : n->conditions ? 2 : n->conn == CONN_CONNECTING ? 1 : 0;

@@ -20,6 +20,7 @@
 #define BACKFILL 40           /* blocks shown at start */
 #define MAX_CATCHUP 64        /* blocks fetched at once when the head jumps */
 #define MAX_REORG_DEPTH 64
+#define WALK_SPAN 9           /* heights refetched by one step of the walk down a reorg */
 #define HISTORY_PAGE 25
 
 struct explorer {
@@ -39,6 +40,9 @@ struct explorer {
 	uint64_t head;
 	uint64_t sync_call;           /* the block fetch that brings rows up to the head */
 	uint64_t pending_head;        /* a head announced while a fetch ran: fetched when it ends */
+	uint64_t sync_lo, sync_hi;    /* the heights the by-number fetch in flight asks for (lo > hi: by hash) */
+	uint64_t walk_floor;          /* lowest height the walk down a reorg fetched since the last tick */
+	bool in_reorg;                /* rows were replaced and the links do not agree yet: one reorg */
 	uint64_t reorgs;
 
 	struct explorer_block_row rows[MAX_ROWS];
@@ -122,7 +126,43 @@ static const struct explorer_block_row *row_at(const struct explorer *e, uint64_
 	return NULL;
 }
 
-static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32]);
+static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32], uint64_t number);
+
+/*
+ * A reorg took row o off the chain. Replacements that come before the links
+ * agree again are one reorg, however many blocks it replaced.
+ */
+static void mark_replaced(struct explorer *e, struct explorer_block_row *o)
+{
+	o->replaced = true;
+	if (!e->in_reorg) {
+		e->in_reorg = true;
+		e->reorgs++;
+	}
+	log_msg(LOG_INFO, "explorer: block %llu replaced (reorg)", (unsigned long long)o->number);
+	reload_doc_if_on(e, o->hash, o->number);
+}
+
+/* The node has no block at `number` now: every row from there up left the chain. */
+static void mark_gone_from(struct explorer *e, uint64_t number)
+{
+	for (size_t i = 0; i < e->nrows; i++) {
+		if (e->rows[i].number >= number && !e->rows[i].replaced)
+			mark_replaced(e, &e->rows[i]);
+	}
+}
+
+/* The head is the newest row still on the chain: it goes down when a reorg shortens the chain. */
+static void update_head(struct explorer *e)
+{
+	for (size_t i = 0; i < e->nrows; i++) {
+		if (!e->rows[i].replaced) {
+			e->have_head = true;
+			e->head = e->rows[i].number;
+			return;
+		}
+	}
+}
 
 /*
  * Puts a block into the list (newest first). A different block already at
@@ -143,14 +183,19 @@ static void insert_row(struct explorer *e, const struct eth_block *b)
 	for (size_t i = 0; i < e->nrows; i++) {
 		struct explorer_block_row *o = &e->rows[i];
 
-		if (o->number == r.number && memcmp(o->hash, r.hash, 32) == 0)
-			return; /* already known */
-		if (o->number == r.number && !o->replaced) {
-			o->replaced = true;
-			e->reorgs++;
-			log_msg(LOG_INFO, "explorer: block %llu replaced (reorg)", (unsigned long long)o->number);
-			reload_doc_if_on(e, o->hash);
+		if (o->number == r.number && memcmp(o->hash, r.hash, 32) == 0) {
+			if (!o->replaced)
+				return; /* already known */
+			/* The chain went back to a block it had left: it is canonical again. */
+			for (size_t k = 0; k < e->nrows; k++) {
+				if (k != i && e->rows[k].number == r.number && !e->rows[k].replaced)
+					mark_replaced(e, &e->rows[k]);
+			}
+			o->replaced = false;
+			return;
 		}
+		if (o->number == r.number && !o->replaced)
+			mark_replaced(e, o);
 	}
 	/* Sorted by number descending; the canonical block goes before replaced ones of its height. */
 	while (at < e->nrows && e->rows[at].number > r.number)
@@ -200,26 +245,39 @@ static void on_rows(void *ud, const struct rpc_response *res)
 	for (size_t i = 0; i < res->n; i++) {
 		struct eth_block b;
 
-		if (res->reply[i].status != RPC_OK || eth_decode_header(res->reply[i].result, &b, NULL, 0) != 0)
+		if (res->reply[i].status != RPC_OK)
+			continue;
+		/* By number, highest first: no block at a height means the chain is shorter now. */
+		if (cJSON_IsNull(res->reply[i].result) && e->sync_lo <= e->sync_hi && i <= e->sync_hi - e->sync_lo) {
+			mark_gone_from(e, e->sync_hi - i);
+			continue;
+		}
+		if (eth_decode_header(res->reply[i].result, &b, NULL, 0) != 0)
 			continue;
 		if (b.has_hash)
 			insert_row(e, &b);
-		if (!e->have_head || b.number > e->head) {
-			e->have_head = true;
-			e->head = b.number;
-		}
 		eth_block_free(&b);
 	}
+	update_head(e);
 	/*
 	 * A row whose parent is not the block below it means the chain changed
-	 * under us: fetch that height again (canonical now), down to where the
-	 * links agree, within a bounded depth.
+	 * under us: fetch the heights from there down (canonical now) in one
+	 * batch. Each step of this walk must go lower than the last one since the
+	 * last tick, and stays within MAX_REORG_DEPTH of the head, so a link that
+	 * refetching does not mend waits for the next tick: never a loop that
+	 * asks the node again as fast as it answers.
 	 */
 	broken = broken_link(e);
-	if (broken && e->head - broken < MAX_REORG_DEPTH)
-		fetch_rows(e, broken - 1, broken - 1);
-	else if (e->pending_head > e->head)
+	if (broken && broken < e->walk_floor && e->head - broken < MAX_REORG_DEPTH) {
+		uint64_t lo = broken > WALK_SPAN ? broken - WALK_SPAN : 0;
+
+		e->walk_floor = lo;
+		fetch_rows(e, lo, broken);
+	} else if (e->pending_head > e->head) {
 		sync_to(e, e->pending_head);
+	}
+	if (!broken && !e->sync_call)
+		e->in_reorg = false;
 	if (!e->sync_call)
 		e->pending_head = 0;
 	/* A pending transaction on screen: look again now that there is a new block. */
@@ -247,6 +305,8 @@ static void fetch_rows(struct explorer *e, uint64_t from, uint64_t to)
 		return;
 	for (uint64_t n = to + 1; n-- > from;)
 		rpc_batch_add(b, "eth_getBlockByNumber", params_num(n, false));
+	e->sync_lo = from;
+	e->sync_hi = to;
 	e->sync_call = rpc_batch_send(e->rpc, b, on_rows, e);
 }
 
@@ -255,11 +315,15 @@ static void sync_to(struct explorer *e, uint64_t head)
 {
 	uint64_t top = e->nrows ? e->rows[0].number : 0;
 	uint64_t from = e->nrows ? (top > 1 ? top - 1 : 0) : (head >= BACKFILL ? head - BACKFILL + 1 : 0);
+	uint64_t to = head;
 
 	/* Refetching the block below the newest one catches a reorg of depth 1 that kept the height. */
-	if (head < top)
+	if (head < top) {
+		/* The chain got shorter: the heights above the head answer "no block", which marks their rows. */
 		from = head > 1 ? head - 1 : 0;
-	fetch_rows(e, from, head);
+		to = top;
+	}
+	fetch_rows(e, from, to);
 }
 
 /* ---- following the head ---- */
@@ -296,6 +360,32 @@ static void on_block_number(void *ud, const struct rpc_response *res)
 	}
 }
 
+/*
+ * Polling asks for the latest block itself, not only its number: a reorg that
+ * keeps the height changes the hash alone.
+ */
+static void on_latest(void *ud, const struct rpc_response *res)
+{
+	struct explorer *e = ud;
+	const struct explorer_block_row *r;
+	struct eth_block b;
+
+	e->follow_call = 0;
+	if (res->status != RPC_OK) {
+		set_follow_error(e, "following the head", res->detail);
+		notify(e);
+		return;
+	}
+	if (res->reply[0].status != RPC_OK || eth_decode_header(res->reply[0].result, &b, NULL, 0) != 0)
+		return;
+	e->follow_error[0] = '\0';
+	r = row_at(e, b.number);
+	if (!e->have_head || b.number != e->head || !r || !b.has_hash || memcmp(r->hash, b.hash, 32) != 0 ||
+	    broken_link(e))
+		sync_to(e, b.number);
+	eth_block_free(&b);
+}
+
 static void on_filter_changes(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
@@ -314,8 +404,16 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		e->filter_id[0] = '\0';
 		return;
 	}
-	if (cJSON_GetArraySize(res->reply[0].result) <= 0 || e->sync_call)
+	if (e->sync_call)
 		return;
+	if (cJSON_GetArraySize(res->reply[0].result) <= 0) {
+		uint64_t head;
+
+		if (res->n > 1 && res->reply[1].status == RPC_OK &&
+		    eth_decode_u64(res->reply[1].result, &head, NULL, 0) == 0 && e->have_head && head != e->head)
+			sync_to(e, head);
+		return;
+	}
 	/*
 	 * The filter names every new block by hash — also blocks of a reorg that
 	 * kept the height. Fetch them by hash: insert_row marks what they replace.
@@ -338,6 +436,8 @@ static void on_filter_changes(void *ud, const struct rpc_response *res)
 		return;
 	}
 	rpc_batch_add(b, "eth_getBlockByNumber", params_tag("latest"));
+	e->sync_lo = 1; /* by hash: a missing answer says nothing about a height */
+	e->sync_hi = 0;
 	e->sync_call = rpc_batch_send(e->rpc, b, on_rows, e);
 }
 
@@ -386,12 +486,14 @@ static void follow_step(void *ud)
 {
 	struct explorer *e = ud;
 	struct rpc_health h;
+	struct rpc_batch *b;
 	cJSON *p;
 
 	e->timer = 0;
 	schedule(e, e->refresh_ms);
 	if (e->follow_call || e->sync_call)
 		return;
+	e->walk_floor = UINT64_MAX; /* a new tick: the walk down a reorg may take its steps again */
 	rpc_client_health(e->rpc, &h);
 	switch (e->follow) {
 	case FOLLOW_STARTING:
@@ -418,12 +520,21 @@ static void follow_step(void *ud)
 			e->follow_call = rpc_call(e->rpc, "eth_newBlockFilter", NULL, on_new_filter, e);
 			break;
 		}
+		/*
+		 * The head's number rides along: a filter announces new blocks only,
+		 * so a reorg to a shorter chain shows as a lower number (and a block
+		 * the filter missed as a higher one).
+		 */
+		if (!(b = rpc_batch_new()))
+			break;
 		p = cJSON_CreateArray();
 		cJSON_AddItemToArray(p, cJSON_CreateString(e->filter_id));
-		e->follow_call = rpc_call(e->rpc, "eth_getFilterChanges", p, on_filter_changes, e);
+		rpc_batch_add(b, "eth_getFilterChanges", p);
+		rpc_batch_add(b, "eth_blockNumber", NULL);
+		e->follow_call = rpc_batch_send(e->rpc, b, on_filter_changes, e);
 		break;
 	case FOLLOW_POLL:
-		e->follow_call = rpc_call(e->rpc, "eth_blockNumber", NULL, on_block_number, e);
+		e->follow_call = rpc_call(e->rpc, "eth_getBlockByNumber", params_tag("latest"), on_latest, e);
 		break;
 	}
 }
@@ -521,7 +632,11 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 	}
 	rc = eth_decode_block(res->reply[0].result, &d->block, err, sizeof(err));
 	if (rc == CD_ENOTFOUND) {
-		doc_fail(e, DOC_NOT_FOUND, "no such block on this node", NULL);
+		/* a searched 32-byte hash was tried as a transaction first */
+		doc_fail(e, DOC_NOT_FOUND,
+		         d->hash_search ? "no such hash on this node: neither a block nor a transaction"
+		                        : "no such block on this node",
+		         NULL);
 		return;
 	}
 	if (rc != 0) {
@@ -554,6 +669,27 @@ static void open_block(struct explorer *e)
 
 /* -- transaction -- */
 
+/*
+ * A custom error no table knows, with its argument data as `cast run` shows
+ * it: "custom error 0x9aef7003: 00..2a00..f39f". Argument data too long for
+ * the text ends with a mark and its length, never cut silently.
+ */
+static void unknown_error_text(char *out, size_t cap, const uint8_t *data, size_t len)
+{
+	size_t n = snprintf(out, cap, "custom error 0x%02x%02x%02x%02x: ", data[0], data[1], data[2], data[3]);
+	size_t room = cap - n, args = len - 4;
+
+	if (args * 2 < room) {
+		hex_encode(out + n, room, data + 4, args, 0);
+		return;
+	}
+	/* whole bytes that fit before "... (N bytes of argument data)" */
+	args = room > 48 ? (room - 48) / 2 : 0;
+	hex_encode(out + n, room, data + 4, args, 0);
+	n = strlen(out);
+	snprintf(out + n, cap - n, "... (%zu bytes of argument data)", len - 4);
+}
+
 static void on_revert(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
@@ -575,9 +711,14 @@ static void on_revert(void *ud, const struct rpc_response *res)
 		if (cJSON_IsObject(dj))
 			dj = cJSON_GetObjectItemCaseSensitive(dj, "data");
 		if (cJSON_IsString(dj) &&
-		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK)
+		    hex_decode(data, sizeof(data), &len, dj->valuestring, strlen(dj->valuestring)) == CD_OK) {
+			char unknown[40];
+
 			abi_decode_revert(data, len, d->revert, sizeof(d->revert));
-		else
+			snprintf(unknown, sizeof(unknown), "0x%02x%02x%02x%02x (custom error)", data[0], data[1], data[2], data[3]);
+			if (len > 4 && strcmp(d->revert, unknown) == 0)
+				unknown_error_text(d->revert, sizeof(d->revert), data, len);
+		} else
 			text_sanitize(d->revert, sizeof(d->revert), r->message, strlen(r->message));
 	}
 	notify(e);
@@ -658,6 +799,14 @@ static void on_tx_doc(void *ud, const struct rpc_response *res)
 			open_block_by_hash_after_miss(e);
 			return;
 		}
+		if (d->reorged) {
+			char why[120];
+
+			snprintf(why, sizeof(why), "it was in block %llu, which a reorg replaced",
+			         (unsigned long long)d->reorged_block);
+			doc_fail(e, DOC_NOT_FOUND, "transaction dropped by a reorg", why);
+			return;
+		}
 		doc_fail(e, DOC_NOT_FOUND, "no such transaction on this node", NULL);
 		return;
 	}
@@ -691,6 +840,7 @@ static void open_block_by_hash_after_miss(struct explorer *e)
 {
 	e->doc.target.kind = DOC_BLOCK;
 	e->doc.target.by_hash = true;
+	e->doc.hash_search = true;
 	open_block(e);
 }
 
@@ -899,10 +1049,36 @@ static void on_token_balances(void *ud, const struct rpc_response *res)
 	e->balances_call = 0;
 	if (res->status != RPC_OK)
 		return;
-	for (size_t i = 0; i < res->n && i < d->ntokens; i++)
-		d->tokens[i].known = res->reply[i].status == RPC_OK &&
-		                     tokens_balance_decode(res->reply[i].result, &d->tokens[i].balance);
+	/* per token: balanceOf, then supportsInterface(ERC-721) */
+	for (size_t i = 0; 2 * i + 1 < res->n && i < d->ntokens; i++) {
+		struct u256 yes;
+
+		d->tokens[i].known = res->reply[2 * i].status == RPC_OK &&
+		                     tokens_balance_decode(res->reply[2 * i].result, &d->tokens[i].balance);
+		d->tokens[i].erc721 = res->reply[2 * i + 1].status == RPC_OK &&
+		                      tokens_balance_decode(res->reply[2 * i + 1].result, &yes) &&
+		                      u256_cmp(yes, u256_from_u64(1)) == 0;
+	}
 	notify(e);
+}
+
+/*
+ * supportsInterface(0x80ac58cd) (ERC-165): an ERC-721's balanceOf counts its
+ * tokens, which have ids, not decimals.
+ */
+static cJSON *erc721_probe_params(const uint8_t token[20])
+{
+	cJSON *call = cJSON_CreateObject(), *p = cJSON_CreateArray();
+	char to[48];
+	static const char data[] = "0x01ffc9a7"
+	                           "80ac58cd00000000000000000000000000000000000000000000000000000000";
+
+	hex_encode(to, sizeof(to), token, 20, 1);
+	cJSON_AddStringToObject(call, "to", to);
+	cJSON_AddStringToObject(call, "data", data);
+	cJSON_AddItemToArray(p, call);
+	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
+	return p;
 }
 
 /* balanceOf(address) on every token seen, in one batch; metadata comes through the token cache. */
@@ -921,6 +1097,7 @@ static void fetch_token_balances(struct explorer *e)
 
 		tokens_get(e->tokens, d->tokens[i].token, &meta);
 		rpc_batch_add(b, "eth_call", tokens_balance_params(d->tokens[i].token, d->target.address));
+		rpc_batch_add(b, "eth_call", erc721_probe_params(d->tokens[i].token));
 	}
 	e->balances_call = rpc_batch_send(e->rpc, b, on_token_balances, e);
 }
@@ -959,7 +1136,7 @@ void explorer_open(struct explorer *e, const struct explorer_target *t)
 }
 
 /* A document that sits on a block a reorg replaced is fetched again. */
-static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32])
+static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32], uint64_t number)
 {
 	struct explorer_doc *d = &e->doc;
 	bool on = (d->target.kind == DOC_BLOCK && d->state == DOC_READY && d->block.has_hash &&
@@ -972,6 +1149,8 @@ static void reload_doc_if_on(struct explorer *e, const uint8_t hash[32])
 	if (t.kind == DOC_BLOCK)
 		t.by_hash = false; /* the height stays; the block there is another one now */
 	explorer_open(e, &t);
+	e->doc.reorged = true; /* the view says why it changed */
+	e->doc.reorged_block = number;
 }
 
 const struct explorer_doc *explorer_doc(const struct explorer *e)

@@ -72,6 +72,7 @@ struct explorer_token_balance {
 	uint8_t token[20];
 	bool known;           /* balance below is valid */
 	struct u256 balance;
+	bool erc721;          /* answers ERC-165 supportsInterface(0x80ac58cd): balance counts tokens */
 };
 
 #define EXPLORER_MAX_TOKENS 32
@@ -80,6 +81,9 @@ struct explorer_doc {
 	struct explorer_target target;    /* DOC_HASH resolves to DOC_TX or DOC_BLOCK */
 	enum explorer_doc_state state;
 	char message[200];                /* error or not-found text, displayable */
+	bool hash_search;                 /* a searched hash that was not a transaction, looked up as a block */
+	bool reorged;                     /* reloaded because a reorg replaced the block it was on */
+	uint64_t reorged_block;           /* ... that block's height */
 
 	/* DOC_BLOCK: the block with full transactions; receipts where the node has eth_getBlockReceipts. */
 	struct eth_block block;
@@ -92,7 +96,7 @@ struct explorer_doc {
 	bool has_block_time;
 	uint64_t block_time;
 	enum { REVERT_NONE, REVERT_LOADING, REVERT_READY } revert_state;
-	char revert[256];                 /* decoded revert reason, sanitized */
+	char revert[384];                 /* decoded revert reason, sanitized */
 
 	/* DOC_ADDRESS */
 	bool has_balance, has_nonce, has_code;

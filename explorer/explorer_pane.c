@@ -150,22 +150,116 @@ static void link_add(struct xp *x, const struct explorer_target *t)
 		x->links[x->nlinks++].target = *t;
 }
 
-/* Draws a line; when it carries a link, it is selectable and highlighted if selected. */
-static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
-                 const char *text)
+/* Columns of UTF-8 text (one per character). */
+static size_t text_cols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * The bytes of text's first line when lines hold `width` columns: all of it
+ * if it fits, else up to the last space that leaves the line at least half
+ * full, else exactly `width` columns. Nothing is dropped: the rest goes on the
+ * next line, so a long number or hash is shown whole.
+ */
+static size_t wrap_len(const char *text, size_t width)
+{
+	size_t cols = 0, i = 0, space = 0;
+
+	for (; text[i]; i++) {
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
+			continue;
+		if (cols == width)
+			break;
+		if (text[i] == ' ' && cols >= width / 2)
+			space = i + 1;
+		cols++;
+	}
+	if (!text[i])
+		return i;
+	return space ? space : i;
+}
+
+/* Columns a line of the pane may use: from column 1 to one before the edge. */
+static size_t pane_width(WINDOW *w)
+{
+	int c = getmaxx(w) - 1;
+
+	return c > 20 ? (size_t)c : 20;
+}
+
+/*
+ * Draws a line; when it carries a link, it is selectable and highlighted if
+ * selected. Text wider than the pane goes on: on more lines indented by
+ * `indent` columns (wrap >= 0), or for a table row (indent < 0) cut at the
+ * end with the ellipsis mark, where the text column is.
+ */
+static void line_wrap(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st,
+                      const struct explorer_target *t, const char *text, int indent)
 {
 	bool sel = t && x->nlinks == x->list.sel;
 	int rows = getmaxy(w) - 1;
+	size_t width = pane_width(w);
+	char piece[TXVIEW_VALUE_MAX + 64];
+	const char *p = text;
+	bool first = true;
 
 	if (sel)
 		x->sel_line = *y + (int)x->list.top;
 	if (t)
 		link_add(x, t);
-	if (*y < x->clip_top || *y >= rows) {
+	if (indent < 0 || (size_t)indent + 10 > width) {
+		snprintf(piece, sizeof(piece), "%s", text);
+		if (text_cols(piece) > width)
+			widget_fit(app, piece, sizeof(piece), width);
+		if (*y >= x->clip_top && *y < rows)
+			widget_list_row(app, w, *y, sel, st, piece);
 		(*y)++;
 		return;
 	}
-	widget_list_row(app, w, (*y)++, sel, st, text);
+	while (first || *p) {
+		size_t room = first ? width : width - (size_t)indent, n = wrap_len(p, room);
+		int off = first ? 0 : indent;
+
+		snprintf(piece, sizeof(piece), "%*s%.*s", off, "", (int)n, p);
+		if (*y >= x->clip_top && *y < rows)
+			widget_list_row(app, w, *y, sel, st, piece);
+		(*y)++;
+		p += n;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
+}
+
+static void line(struct xp *x, struct app *app, WINDOW *w, int *y, enum tui_style st, const struct explorer_target *t,
+                 const char *text)
+{
+	line_wrap(x, app, w, y, st, t, text, -1);
+}
+
+/* A label and its value, as widget_kv lays them out; a long value goes on under the value column. */
+static void kv(struct app *app, WINDOW *w, int *y, const char *label, enum tui_style st, const char *value)
+{
+	size_t room = pane_width(w) - LABEL_W - 1;
+	const char *p = value;
+	bool first = true;
+	char piece[TXVIEW_VALUE_MAX + 8];
+
+	while (first || *p) {
+		size_t n = wrap_len(p, room);
+
+		snprintf(piece, sizeof(piece), "%.*s", (int)n, p);
+		widget_kv(app, w, y, LABEL_W, first ? label : "", st, piece);
+		p += n;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
 }
 
 /* ---- the live list ---- */
@@ -199,7 +293,7 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 	if (explorer_follow_error(x->ex)[0])
 		widget_text(app, w, y, (int)strlen(head) + 3, STYLE_BAD, explorer_follow_error(x->ex));
 	y++;
-	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%    BASE FEE (gwei)  FEE RECIPIENT");
+	widget_text(app, w, y++, 1, STYLE_LABEL, "BLOCK        AGE      TXS   GAS%     BASE FEE          FEE RECIPIENT");
 	x->clip_top = y;
 	y -= (int)x->list.top;
 	for (size_t i = 0; i < n; i++) {
@@ -209,20 +303,22 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 
 		memcpy(t.hash, r->hash, 32);
 		age_text(age, sizeof(age), r->timestamp);
-		fmt_percent(gas, sizeof(gas), r->gas_used, r->gas_limit);
-		if (r->has_base_fee) {
-			u256_format_units(r->base_fee, 9, fee, sizeof(fee));
-			if (strchr(fee, '.') && strlen(strchr(fee, '.')) > 5)
-				strchr(fee, '.')[5] = '\0';
-		} else {
+		fmt_percent_fit(gas, sizeof(gas), r->gas_used, r->gas_limit);
+		/* exact, in gwei or wei, within the column; a longer one is cut with a mark */
+		if (r->has_base_fee)
+			fmt_wei_fit(fee, sizeof(fee), r->base_fee, 9, 17, widget_more(app));
+		else
 			snprintf(fee, sizeof(fee), "-");
-		}
+		widget_fit(app, fee, sizeof(fee), 17);
 		if (r->has_miner)
 			short_addr(miner, sizeof(miner), r->miner);
 		else
 			snprintf(miner, sizeof(miner), "-");
-		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-7s %-16s %s%s", fmt_count(num, sizeof(num), r->number), age,
-		         r->tx_count, gas, fee, miner, r->replaced ? "   REPLACED (reorg)" : "");
+		/* on a narrow screen the mark takes the recipient's place, so that it is never the part cut off */
+		if (r->replaced && pane_width(w) < 90)
+			snprintf(miner, sizeof(miner), "REPLACED (reorg)");
+		snprintf(text, sizeof(text), "%-12s %-8s %-5zu %-8s %s %s%s", fmt_count(num, sizeof(num), r->number), age,
+		         r->tx_count, gas, fee, miner, r->replaced && pane_width(w) >= 90 ? "   REPLACED (reorg)" : "");
 		line(x, app, w, &y, r->replaced ? STYLE_DIM : STYLE_NORMAL, &t, text);
 	}
 	if (!n)
@@ -231,19 +327,84 @@ static void draw_live(struct xp *x, struct app *app, WINDOW *w)
 
 /* ---- a block ---- */
 
+/* extraData as hex, and as text too when it is printable ASCII (many clients put their name there). */
+static void extra_text(char *out, size_t cap, const uint8_t *p, size_t n)
+{
+	bool text = n > 0;
+	size_t len, all = n;
+
+	if (!n) {
+		snprintf(out, cap, "0x (empty)");
+		return;
+	}
+	if (2 * n + 3 > cap / 2)
+		n = (cap / 2 - 3) / 2; /* cut below, with a mark */
+	hex_encode(out, cap, p, n, 1);
+	for (size_t i = 0; i < n; i++)
+		text = text && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"';
+	len = strlen(out);
+	if (n < all)
+		snprintf(out + len, cap - len, "... (%zu bytes)", all);
+	else if (text)
+		snprintf(out + len, cap - len, " \"%.*s\"", (int)n, (const char *)p);
+}
+
+/* Size, roots, extraData, withdrawals and blob gas: the fields a block has besides its transactions. */
+static void draw_block_more(struct app *app, WINDOW *w, int *y, const struct eth_block *b)
+{
+	char v[400], n1[32], n2[32];
+
+	if (b->has_size) {
+		snprintf(v, sizeof(v), "%s bytes", fmt_count(n1, sizeof(n1), b->size));
+		kv(app, w, y, "Size", STYLE_NORMAL, v);
+	}
+	hex_encode(v, sizeof(v), b->state_root, 32, 1);
+	kv(app, w, y, "State root", STYLE_NORMAL, v);
+	hex_encode(v, sizeof(v), b->transactions_root, 32, 1);
+	kv(app, w, y, "Tx root", STYLE_NORMAL, v);
+	hex_encode(v, sizeof(v), b->receipts_root, 32, 1);
+	kv(app, w, y, "Receipt root", STYLE_NORMAL, v);
+	extra_text(v, sizeof(v), b->extra_data, b->extra_data_len);
+	kv(app, w, y, "Extra data", STYLE_NORMAL, v);
+	if (b->has_withdrawals || b->has_withdrawals_root) {
+		char root[70];
+
+		hex_encode(root, sizeof(root), b->withdrawals_root, 32, 1);
+		snprintf(v, sizeof(v), "%zu, root %s", b->withdrawal_count, b->has_withdrawals_root ? root : "-");
+		kv(app, w, y, "Withdrawals", STYLE_NORMAL, v);
+	}
+	if (b->has_blob_gas) {
+		snprintf(v, sizeof(v), "used %s, excess %s", fmt_count(n1, sizeof(n1), b->blob_gas_used),
+		         fmt_count(n2, sizeof(n2), b->excess_blob_gas));
+		kv(app, w, y, "Blob gas", STYLE_NORMAL, v);
+	}
+}
+
 static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int y)
 {
 	const struct eth_block *b = &d->block;
 	char v[200], a[96], num[32];
 	uint64_t head;
 	struct explorer_target t = { 0 };
+	bool wide, failed;
+	int val_w, fee_w;
 
 	snprintf(v, sizeof(v), "#%s", fmt_count(num, sizeof(num), b->number));
 	if (explorer_head(x->ex, &head) && head >= b->number)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "   %llu confirmations", (unsigned long long)head - b->number + 1);
-	widget_kv(app, w, &y, LABEL_W, "Block", STYLE_TITLE, v);
-	hex_encode(v, sizeof(v), b->hash, 32, 1);
-	widget_kv(app, w, &y, LABEL_W, "Hash", STYLE_NORMAL, b->has_hash ? v : "(pending)");
+	kv(app, w, &y, "Block", STYLE_TITLE, v);
+	if (b->has_hash) {
+		/* the block's own hash is a link too, so c copies it */
+		t.kind = DOC_BLOCK;
+		t.by_hash = true;
+		memcpy(t.hash, b->hash, 32);
+		hex_encode(v, sizeof(v), b->hash, 32, 1);
+		snprintf(a, sizeof(a), "%-*s %s", LABEL_W, "Hash", v);
+		line_wrap(x, app, w, &y, STYLE_NORMAL, &t, a, LABEL_W + 1);
+		memset(&t, 0, sizeof(t));
+	} else {
+		kv(app, w, &y, "Hash", STYLE_NORMAL, "(pending)");
+	}
 	hex_encode(v, sizeof(v), b->parent_hash, 32, 1);
 	t.kind = DOC_BLOCK;
 	t.by_hash = true;
@@ -251,8 +412,9 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 	snprintf(a, sizeof(a), "Parent       %.66s", v);
 	line(x, app, w, &y, STYLE_NORMAL, &t, a);
 	age_text(a, sizeof(a), b->timestamp);
-	snprintf(v, sizeof(v), "%llu (%s ago)", (unsigned long long)b->timestamp, a);
-	widget_kv(app, w, &y, LABEL_W, "Time", STYLE_NORMAL, v);
+	txview_date(num, sizeof(num), b->timestamp);
+	snprintf(v, sizeof(v), "%s (%s ago), %llu", num, a, (unsigned long long)b->timestamp);
+	kv(app, w, &y, "Time", STYLE_NORMAL, v);
 	if (b->has_miner) {
 		memset(&t, 0, sizeof(t));
 		t.kind = DOC_ADDRESS;
@@ -262,14 +424,24 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		line(x, app, w, &y, STYLE_NORMAL, &t, v);
 	}
 	snprintf(v, sizeof(v), "%s of %s (%s)", fmt_count(a, 32, b->gas_used), fmt_count(num, sizeof(num), b->gas_limit),
-	         fmt_percent(a + 48, 16, b->gas_used, b->gas_limit));
-	widget_kv(app, w, &y, LABEL_W, "Gas used", STYLE_NORMAL, v);
+	         fmt_percent_fit(a + 48, 16, b->gas_used, b->gas_limit));
+	kv(app, w, &y, "Gas used", STYLE_NORMAL, v);
 	if (b->has_base_fee)
-		widget_kv(app, w, &y, LABEL_W, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+		kv(app, w, &y, "Base fee", STYLE_NORMAL, fmt_units(v, sizeof(v), b->base_fee, 9, "gwei"));
+	draw_block_more(app, w, &y, b);
 	snprintf(v, sizeof(v), "%zu   ([ previous block, ] next block)", b->tx_count);
-	widget_kv(app, w, &y, LABEL_W, "Transactions", STYLE_NORMAL, v);
+	kv(app, w, &y, "Transactions", STYLE_NORMAL, v);
+	/* Narrower than 100 columns, the FROM column makes way for the amounts; from 120 they get more room. */
+	wide = getmaxx(w) >= 100;
+	val_w = getmaxx(w) >= 120 ? 28 : 20;
+	fee_w = getmaxx(w) >= 120 ? 18 : 16;
+	if (wide)
+		snprintf(v, sizeof(v), "%-18s %-16s %-16s %-*s %-*s %s", "HASH", "FROM", "TO", val_w, "VALUE", fee_w, "FEE",
+		         "METHOD");
+	else
+		snprintf(v, sizeof(v), "%-18s %-16s %-*s %-*s %s", "HASH", "TO", val_w, "VALUE", fee_w, "FEE", "METHOD");
 	if (y < getmaxy(w) - 1)
-		widget_text(app, w, y, 1, STYLE_LABEL, "HASH               FROM             TO               VALUE (ETH)        FEE (ETH)     METHOD");
+		widget_text(app, w, y, 1, STYLE_LABEL, v);
 	y++;
 	for (size_t i = 0; i < b->tx_count && b->tx_kind == ETH_BLOCK_TX_FULL; i++) {
 		const struct eth_tx *tx = &b->txs[i];
@@ -285,20 +457,27 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 			short_addr(to, sizeof(to), tx->to);
 		else
 			snprintf(to, sizeof(to), "(create)");
-		/* Amounts wider than their columns are shortened with a mark, never cut silently. */
-		fmt_units_fit(val, sizeof(val), tx->value, 18, "", 18, widget_more(app));
+		/*
+		 * Amounts exact, each with its unit (ETH, else gwei or wei when that
+		 * is what fits); one too long for its column is cut with a mark.
+		 */
+		fmt_wei_fit(val, sizeof(val), tx->value, 18, (size_t)val_w, widget_more(app));
 		/* Exact fee from the receipt (gas used × effective price) when the node gave receipts. */
 		if (d->receipts && d->receipts[i].has_effective_gas_price &&
 		    u256_mul(&f, u256_from_u64(d->receipts[i].gas_used), d->receipts[i].effective_gas_price) == CD_OK)
-			fmt_units_fit(fee, sizeof(fee), f, 18, "", 12, widget_more(app));
+			fmt_wei_fit(fee, sizeof(fee), f, 18, (size_t)fee_w, widget_more(app));
 		else
 			snprintf(fee, sizeof(fee), "?");
 		method_text(m, sizeof(m), tx->input, tx->input_len);
-		widget_fit(app, val, sizeof(val), 18);
-		widget_fit(app, fee, sizeof(fee), 13);
-		snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s", h, from, to, val, fee, m);
-		line(x, app, w, &y, d->receipts && d->receipts[i].has_status && !d->receipts[i].status ? STYLE_BAD : STYLE_NORMAL,
-		     &t, text);
+		widget_fit(app, val, sizeof(val), (size_t)val_w);
+		widget_fit(app, fee, sizeof(fee), (size_t)fee_w);
+		failed = d->receipts && d->receipts[i].has_status && !d->receipts[i].status;
+		if (wide)
+			snprintf(text, sizeof(text), "%-18s %-16s %-16s %s %s %s%s", h, from, to, val, fee, m,
+			         failed ? "  FAILED" : "");
+		else
+			snprintf(text, sizeof(text), "%-18s %-16s %s %s %s%s", h, to, val, fee, m, failed ? "  FAILED" : "");
+		line(x, app, w, &y, failed ? STYLE_BAD : STYLE_NORMAL, &t, text);
 	}
 }
 
@@ -316,22 +495,22 @@ static void draw_tx(struct xp *x, struct app *app, WINDOW *w, const struct explo
 
 	ctx.has_head = explorer_head(x->ex, &ctx.head);
 	if (txview_build(&v, d, &ctx) < 0) {
-		widget_kv(app, w, &y, LABEL_W, "Transaction", STYLE_BAD, "out of memory");
+		kv(app, w, &y, "Transaction", STYLE_BAD, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < v.n; i++) {
 		const struct txview_row *r = &v.rows[i];
 
 		if (!r->has_link) {
-			widget_kv(app, w, &y, LABEL_W, r->label, style[r->tone], r->value);
+			kv(app, w, &y, r->label, style[r->tone], r->value);
 			continue;
 		}
-		/* a selectable row is one line: the label padded to the value column, as kv lays it out */
+		/* a selectable row: the label padded to the value column, as kv lays it out; long ones wrap */
 		if (r->label[0])
 			snprintf(text, sizeof(text), "%-*s %s", LABEL_W, r->label, r->value);
 		else
 			snprintf(text, sizeof(text), "%s", r->value);
-		line(x, app, w, &y, style[r->tone], &r->link, text);
+		line_wrap(x, app, w, &y, style[r->tone], &r->link, text, r->label[0] ? LABEL_W + 1 : 4);
 	}
 	txview_free(&v);
 }
@@ -347,42 +526,65 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 	addr_text(a, sizeof(a), d->target.address);
 	book_suffix(app, d->target.address, lab, sizeof(lab));
 	snprintf(v, sizeof(v), "%s%s", a, lab);
-	widget_kv(app, w, &y, LABEL_W, "Address", STYLE_TITLE, v);
-	widget_kv(app, w, &y, LABEL_W, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
+	kv(app, w, &y, "Address", STYLE_TITLE, v);
+	kv(app, w, &y, "Balance", STYLE_NORMAL, d->has_balance ? fmt_units(v, sizeof(v), d->balance, 18, "ETH") : "-");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)d->nonce);
-	widget_kv(app, w, &y, LABEL_W, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
+	kv(app, w, &y, "Nonce", STYLE_NORMAL, d->has_nonce ? v : "-");
 	if (d->has_code)
 		snprintf(v, sizeof(v), "%s", d->code_size ? "contract" : "account (no code)");
 	if (d->has_code && d->code_size)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %zu bytes of code", d->code_size);
-	widget_kv(app, w, &y, LABEL_W, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	kv(app, w, &y, "Kind", STYLE_NORMAL, d->has_code ? v : "-");
+	/* the creator, from the creation transaction once the history holds it */
+	for (size_t i = 0; d->has_code && d->code_size && i < d->nhistory; i++) {
+		const struct history_entry *h = &d->history[i];
+
+		if (h->kind == HISTORY_TX_INTERNAL && !h->has_to) {
+			struct explorer_target t = { .kind = DOC_ADDRESS };
+			char hs[32];
+
+			memcpy(t.address, h->from, 20);
+			addr_text(a, sizeof(a), h->from);
+			short_hash(hs, sizeof(hs), h->tx_hash);
+			snprintf(v, sizeof(v), "%-*s %s  (in %s, block %llu)", LABEL_W, "Creator", a, hs,
+			         (unsigned long long)h->block_number);
+			line_wrap(x, app, w, &y, STYLE_NORMAL, &t, v, LABEL_W + 1);
+			break;
+		}
+	}
 	if (d->is_safe) {
 		char n[96];
 
 		snprintf(v, sizeof(v), "Safe %s, %zu owner%s", d->safe_version, d->safe_nowners,
 		         d->safe_nowners == 1 ? "" : "s");
-		widget_kv(app, w, &y, LABEL_W, "Multisig", STYLE_TITLE, v);
+		kv(app, w, &y, "Multisig", STYLE_TITLE, v);
 		for (size_t i = 0; i < d->safe_nowners; i++) {
 			addr_text(a, sizeof(a), d->safe_owners[i].b);
 			book_suffix(app, d->safe_owners[i].b, lab, sizeof(lab));
 			snprintf(v, sizeof(v), "%s%s", a, lab);
-			widget_kv(app, w, &y, LABEL_W, i ? "" : "Owners", STYLE_NORMAL, v);
+			kv(app, w, &y, i ? "" : "Owners", STYLE_NORMAL, v);
 		}
 		u256_format_dec(d->safe_threshold, n, sizeof(n));
 		snprintf(v, sizeof(v), "%s of %zu", n, d->safe_nowners);
-		widget_kv(app, w, &y, LABEL_W, "Threshold", STYLE_NORMAL, v);
+		kv(app, w, &y, "Threshold", STYLE_NORMAL, v);
 		u256_format_dec(d->safe_nonce, n, sizeof(n));
-		widget_kv(app, w, &y, LABEL_W, "Safe nonce", STYLE_NORMAL, n);
+		kv(app, w, &y, "Safe nonce", STYLE_NORMAL, n);
 	}
 	for (size_t i = 0; i < d->ntokens; i++) {
 		struct token_meta meta;
-		char amt[96];
+		char amt[160];
 
 		tokens_get(explorer_tokens(x->ex), d->tokens[i].token, &meta);
 		if (!d->tokens[i].known)
 			continue;
-		tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
-		widget_kv(app, w, &y, LABEL_W, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
+		if (d->tokens[i].erc721) {
+			/* a count of tokens, each with its own id: no decimals */
+			u256_format_dec(d->tokens[i].balance, amt, 64);
+			snprintf(amt + strlen(amt), sizeof(amt) - strlen(amt), " %s (ERC-721)", meta.has_symbol ? meta.symbol : "NFT");
+		} else {
+			tokens_format_amount(&meta, d->tokens[i].balance, amt, sizeof(amt));
+		}
+		kv(app, w, &y, i == 0 ? "Tokens" : "", STYLE_NORMAL, amt);
 	}
 	draw_history(x, app, w, d, &y);
 }
@@ -390,11 +592,13 @@ static void draw_address(struct xp *x, struct app *app, WINDOW *w, const struct 
 static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct explorer_doc *d, int *y)
 {
 	static const char *const kinds[] = { "OUT", "IN", "INTERNAL", "TOKEN OUT", "TOKEN IN" };
-	char v[256], num[32];
+	char v[400], num[32];
 
 	snprintf(v, sizeof(v), "History: %zu entr%s", d->nhistory, d->nhistory == 1 ? "y" : "ies");
 	if (d->history_method != HISTORY_AUTO)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), " via %s", history_method_name(d->history_method));
+	if (d->history_method == HISTORY_SCAN)
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), " (a block scan cannot see internal transfers)");
 	if (d->history_running)
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), ", searching... (x stops)");
 	else if (d->history_more)
@@ -412,13 +616,16 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 	}
 	(*y)++;
 	if (d->history_message[0])
-		widget_kv(app, w, y, LABEL_W, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
+		kv(app, w, y, "", d->history_failed ? STYLE_BAD : STYLE_DIM, d->history_message);
 	for (size_t i = 0; i < d->nhistory; i++) {
 		const struct history_entry *h = &d->history[i];
 		struct explorer_target t = { .kind = DOC_TX };
 		bool out = h->kind == HISTORY_TX_OUT || h->kind == HISTORY_TOKEN_OUT;
 		bool token = h->kind == HISTORY_TOKEN_OUT || h->kind == HISTORY_TOKEN_IN;
-		char other[32], amt[96], hash[32], age[24];
+		char other[32], amt[160], hash[32], age[24];
+
+		/* the transaction that created this contract: not an internal call to it */
+		bool created = h->kind == HISTORY_TX_INTERNAL && !h->has_to;
 
 		memcpy(t.hash, h->tx_hash, 32);
 		if (out && h->has_to)
@@ -431,7 +638,12 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 			struct token_meta meta;
 
 			tokens_get(explorer_tokens(x->ex), h->token, &meta);
-			if (meta.has_decimals)
+			if (h->nft) {
+				char id[80];
+
+				u256_format_dec(h->value, id, sizeof(id));
+				snprintf(amt, sizeof(amt), "token id %s %s", id, meta.has_symbol ? meta.symbol : "");
+			} else if (meta.has_decimals)
 				fmt_units_fit(amt, sizeof(amt), h->value, meta.decimals, meta.has_symbol ? meta.symbol : "?", 26,
 				              widget_more(app));
 			else
@@ -446,7 +658,7 @@ static void draw_history(struct xp *x, struct app *app, WINDOW *w, const struct 
 		else
 			snprintf(age, sizeof(age), "-");
 		snprintf(v, sizeof(v), "#%-9llu %-8s %-9s %-4s %-16s %s %s%s", (unsigned long long)h->block_number, age,
-		         kinds[h->kind], out ? "to" : "from", other, amt, hash,
+		         created ? "CREATION" : kinds[h->kind], created ? "by" : out ? "to" : "from", other, amt, hash,
 		         h->has_status && !h->status ? "  FAILED" : "");
 		line(x, app, w, y, h->has_status && !h->status ? STYLE_BAD : STYLE_NORMAL, &t, v);
 	}
@@ -467,6 +679,13 @@ static void draw_doc(struct xp *x, struct app *app, WINDOW *w)
 	if (d->state != DOC_READY) {
 		widget_text(app, w, 0, 1, d->state == DOC_NOT_FOUND ? STYLE_WARN : STYLE_BAD, d->message);
 		return;
+	}
+	if (d->reorged) {
+		char v[120];
+
+		snprintf(v, sizeof(v), "reloaded: a reorg replaced block %llu, which this view was on",
+		         (unsigned long long)d->reorged_block);
+		kv(app, w, &y0, "Reorg", STYLE_WARN, v);
 	}
 	switch (d->target.kind) {
 	case DOC_BLOCK:
@@ -521,8 +740,8 @@ static void xp_draw(void *state, struct app *app, WINDOW *w)
 		line_edit_draw(app, w, rows - 1, &x->edit);
 	else if (!notice_draw(app, w, rows - 1, &x->note))
 		widget_text(app, w, rows - 1, 1, STYLE_DIM,
-		            x->view == XV_LIVE ? "/ search  Enter open  c copy"
-		                               : "/ search  Enter follow  Esc back  f forward  c copy  m more  x stop scan");
+		            x->view == XV_LIVE ? "/ search  Enter open  c copy  g G first / last"
+		                               : "/ search  Enter follow  Esc back  h live list  f forward  c copy  m more  x stop scan");
 }
 
 /* ---- navigation ---- */
@@ -652,6 +871,11 @@ static int key_move(void *state, struct app *app, int key)
 	struct xp *x = state;
 
 	(void)app;
+	/* vi's g and G are Home and End */
+	if (key == 'g')
+		key = KEY_HOME;
+	else if (key == 'G')
+		key = KEY_END;
 	/* The links drawn last time are the list the keys move over. */
 	return list_view_key(&x->list, key) ? PANE_REDRAW : PANE_IGNORED;
 }
@@ -690,6 +914,24 @@ static int key_back(void *state, struct app *app, int key)
 	if (x->view == XV_LIVE)
 		return PANE_IGNORED;
 	go_back(x);
+	return PANE_REDRAW;
+}
+
+/* Back to the live block list from any depth; f comes back to what was on screen. */
+static int key_live(void *state, struct app *app, int key)
+{
+	struct xp *x = state;
+
+	(void)app;
+	(void)key;
+	if (x->view == XV_LIVE)
+		return PANE_IGNORED;
+	if (x->nfwd < NAV_DEPTH)
+		x->fwd[x->nfwd++] = x->here;
+	x->nback = 0;
+	x->view = XV_LIVE;
+	x->list.sel = 0;
+	x->list.top = 0;
 	return PANE_REDRAW;
 }
 
@@ -737,8 +979,16 @@ static int key_step_block(void *state, struct app *app, int key)
 {
 	struct xp *x = state;
 	const struct explorer_doc *d = explorer_doc(x->ex);
+	uint64_t head;
 
 	(void)app;
+	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK && key == ']' &&
+	    explorer_head(x->ex, &head) && d->block.number >= head) {
+		/* nothing to open yet: stay here rather than show an empty page */
+		notice_set(&x->note, false, "block %llu is the head: there is no next block yet",
+		           (unsigned long long)d->block.number);
+		return PANE_REDRAW;
+	}
 	if (x->view == XV_DOC && d->state == DOC_READY && d->target.kind == DOC_BLOCK &&
 	    (key == ']' || d->block.number > 0)) {
 		struct explorer_target t = { .kind = DOC_BLOCK,
@@ -770,9 +1020,11 @@ static const struct pane_key xp_keys[] = {
 	{ { 'k', KEY_UP }, "previous block or link", key_move },
 	{ { KEY_PPAGE, KEY_NPAGE }, "a page up / down", key_move },
 	{ { KEY_HOME, KEY_END }, "first / last block or link", key_move },
+	{ { 'g', 'G' }, "first / last block or link (as in vi)", key_move },
 	{ { KEY_MOUSE }, "mouse wheel: three up / down", key_move },
 	{ { '\n', '\r', KEY_ENTER }, "open the selected block, transaction or address", key_open },
 	{ { 27, KEY_BACKSPACE, 127 }, "back to what was viewed before", key_back },
+	{ { 'h' }, "back to the live block list, from anywhere", key_live },
 	{ { 'f' }, "forward again", key_forward },
 	{ { '[', ']' }, "previous / next block", key_step_block },
 	{ { 'c' }, "copy the selected hash or address (OSC 52)", key_copy },

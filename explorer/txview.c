@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/abi.h"
 #include "common/address.h"
@@ -47,6 +48,15 @@ void txview_book_suffix(char *out, size_t cap, const struct addressbook *book, c
 void txview_age(char *out, size_t cap, uint64_t now, uint64_t ts)
 {
 	fmt_duration(out, cap, now > ts ? now - ts : 0);
+}
+
+void txview_date(char *out, size_t cap, uint64_t ts)
+{
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, cap, "%llu", (unsigned long long)ts);
 }
 
 /* The rows being built: a failed allocation is remembered and reported once at the end. */
@@ -111,7 +121,7 @@ static void status_rows(struct builder *b, const struct explorer_doc *d, const s
 	const struct eth_receipt *r = &d->receipt;
 	struct explorer_target t = { .kind = DOC_BLOCK, .number = r->block_number };
 	bool ok = !r->has_status || r->status;
-	char conf[64] = "", num[32], age[32] = "";
+	char conf[64] = "", num[32], age[32] = "", date[48] = "";
 
 	if (!d->has_receipt) {
 		add(b, "Status", TXV_WARN, NULL, "pending (not in a block yet)");
@@ -124,10 +134,13 @@ static void status_rows(struct builder *b, const struct explorer_doc *d, const s
 	if (!ok)
 		add(b, "Reverted", TXV_BAD, NULL, "%s",
 		    d->revert_state == REVERT_READY ? d->revert : d->revert_state == REVERT_LOADING ? "replaying..." : "-");
-	if (d->has_block_time)
+	if (d->has_block_time) {
 		txview_age(age, sizeof(age), ctx->now, d->block_time);
-	add(b, "Block", TXV_NORMAL, &t, "#%s, index %llu%s%s%s", fmt_count(num, sizeof(num), r->block_number),
-	    (unsigned long long)r->tx_index, d->has_block_time ? " (" : "", age, d->has_block_time ? " ago)" : "");
+		txview_date(date, sizeof(date), d->block_time);
+	}
+	add(b, "Block", TXV_NORMAL, &t, "#%s, index %llu%s%s%s%s%s", fmt_count(num, sizeof(num), r->block_number),
+	    (unsigned long long)r->tx_index, d->has_block_time ? " (" : "", date, d->has_block_time ? ", " : "", age,
+	    d->has_block_time ? " ago)" : "");
 }
 
 static void address_row(struct builder *b, const char *label, const uint8_t a[20], const struct addressbook *book)
@@ -153,16 +166,20 @@ static void cost_rows(struct builder *b, const struct explorer_doc *d)
 	add(b, "Nonce", TXV_NORMAL, NULL, "%llu   type %u%s", (unsigned long long)tx->nonce, tx->type, type_name(tx->type));
 	if (d->has_receipt)
 		add(b, "Gas", TXV_NORMAL, NULL, "limit %s, used %s (%s)", fmt_count(num, sizeof(num), tx->gas),
-		    fmt_count(used, sizeof(used), r->gas_used), fmt_percent(pct, sizeof(pct), r->gas_used, tx->gas));
+		    fmt_count(used, sizeof(used), r->gas_used), fmt_percent_fit(pct, sizeof(pct), r->gas_used, tx->gas));
 	else
 		add(b, "Gas", TXV_NORMAL, NULL, "limit %s", fmt_count(num, sizeof(num), tx->gas));
 	if (d->has_receipt && r->has_effective_gas_price) {
 		add(b, "Gas price", TXV_NORMAL, NULL, "%s", fmt_units(v, sizeof(v), r->effective_gas_price, 9, "gwei (effective)"));
 		if (u256_mul(&fee, u256_from_u64(r->gas_used), r->effective_gas_price) == CD_OK)
 			add(b, "Fee", TXV_NORMAL, NULL, "%s", fmt_units(v, sizeof(v), fee, 18, "ETH"));
-	} else if (tx->has_max_fees) {
+	}
+	/* what the sender offered, mined or not: the caps of an EIP-1559 transaction */
+	if (tx->has_max_fees) {
 		add(b, "Fees", TXV_NORMAL, NULL, "max %s, tip %s", fmt_units(a, sizeof(a), tx->max_fee_per_gas, 9, "gwei"),
 		    fmt_units(v, sizeof(v), tx->max_priority_fee_per_gas, 9, "gwei"));
+	} else if (d->has_receipt && r->has_effective_gas_price) {
+		/* the price above says it all */
 	} else if (tx->has_gas_price) {
 		add(b, "Gas price", TXV_NORMAL, NULL, "%s", fmt_units(v, sizeof(v), tx->gas_price, 9, "gwei"));
 	}
@@ -192,6 +209,48 @@ static void call_rows(struct builder *b, const struct eth_tx *tx)
 		abi_format_args(sigs[0], tx->input, tx->input_len, r->value, sizeof(r->value));
 }
 
+/* The input as the node sent it, in hex; a long one is cut with a mark and its length. */
+static void input_row(struct builder *b, const struct eth_tx *tx)
+{
+	struct txview_row *r;
+	size_t room = TXVIEW_VALUE_MAX - 40, n = tx->input_len;
+
+	if (!tx->input_len)
+		return;
+	r = add(b, "Input", TXV_NORMAL, NULL, "%s", "");
+	if (!r)
+		return;
+	if (2 * n + 3 > room)
+		n = (room - 3) / 2;
+	hex_encode(r->value, sizeof(r->value), tx->input, n, 1);
+	if (n < tx->input_len)
+		snprintf(r->value + strlen(r->value), sizeof(r->value) - strlen(r->value), "... (%zu bytes)", tx->input_len);
+}
+
+/* EIP-2930 access list: each address with the storage keys it declares. */
+static void access_rows(struct builder *b, const struct eth_tx *tx)
+{
+	if (!tx->has_access_list)
+		return;
+	add(b, "Access list", TXV_NORMAL, NULL, "%zu entr%s", tx->access_list_count,
+	    tx->access_list_count == 1 ? "y" : "ies");
+	for (size_t i = 0; i < tx->access_list_count; i++) {
+		const struct eth_access_entry *e = &tx->access_list[i];
+		struct explorer_target t = { .kind = DOC_ADDRESS };
+		char a[ADDRESS_TEXT_SIZE];
+
+		memcpy(t.address, e->address, 20);
+		txview_addr(a, sizeof(a), e->address);
+		add(b, "", TXV_NORMAL, &t, "  %s, %zu storage key%s", a, e->key_count, e->key_count == 1 ? "" : "s");
+		for (size_t k = 0; k < e->key_count; k++) {
+			char key[2 * 32 + 3];
+
+			hex_encode(key, sizeof(key), e->keys[k], 32, 1);
+			add(b, "", TXV_NORMAL, &t, "    %s", key);
+		}
+	}
+}
+
 /* One log as a line: a token movement, an event from the table, or its shape. */
 static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *tokens)
 {
@@ -203,22 +262,32 @@ static void log_row(struct builder *b, const struct eth_log *lg, struct tokens *
 	memcpy(t.address, lg->address, 20);
 	txview_short_addr(by, sizeof(by), lg->address);
 	if (abi_decode_token_log(lg, &ev) == CD_OK) {
-		char from[32], to[32], amt[160];
+		char from[32], to[32], amt[240];
 		struct token_meta meta;
 
 		txview_short_addr(from, sizeof(from), ev.from.b);
 		txview_short_addr(to, sizeof(to), ev.to.b);
+		/* without the token cache (or its answer yet) an amount reads as raw units */
+		if (tokens)
+			tokens_get(tokens, lg->address, &meta);
+		else
+			memset(&meta, 0, sizeof(meta));
 		if (ev.kind == ABI_TOKEN_ERC721_TRANSFER || ev.kind == ABI_TOKEN_ERC721_APPROVAL) {
 			char id[96];
 
 			u256_format_dec(ev.token_id, id, sizeof(id));
-			snprintf(amt, sizeof(amt), "token id %s", id);
+			snprintf(amt, sizeof(amt), "token id %s%s%s", id, meta.has_symbol ? " " : "", meta.has_symbol ? meta.symbol : "");
+		} else if (ev.kind == ABI_TOKEN_APPROVAL_FOR_ALL) {
+			/* no amount: the operator may move every token of the owner, or no longer */
+			snprintf(amt, sizeof(amt), "%s (all %s tokens)", ev.approved ? "approved" : "revoked",
+			         meta.has_symbol ? meta.symbol : "of its");
+		} else if (ev.kind == ABI_TOKEN_ERC1155_TRANSFER_SINGLE) {
+			char id[96], n[96];
+
+			u256_format_dec(ev.token_id, id, sizeof(id));
+			u256_format_dec(ev.amount, n, sizeof(n));
+			snprintf(amt, sizeof(amt), "token id %s, amount %s", id, n);
 		} else {
-			/* without the token cache (or its answer yet) the amount reads as raw units */
-			if (tokens)
-				tokens_get(tokens, lg->address, &meta);
-			else
-				memset(&meta, 0, sizeof(meta));
 			tokens_format_amount(&meta, ev.amount, amt, sizeof(amt));
 		}
 		add(b, "", TXV_NORMAL, &t, "  %-16s %s -> %s  %s", abi_token_kind_name(ev.kind), from, to, amt);
@@ -237,19 +306,27 @@ int txview_build(struct txview *v, const struct explorer_doc *d, const struct tx
 	const struct eth_receipt *r = &d->receipt;
 	struct builder b = { .v = v };
 	char hash[2 * 32 + 3];
+	struct explorer_target self = { 0 };
 
 	v->rows = NULL;
 	v->n = 0;
 	hex_encode(hash, sizeof(hash), tx->hash, 32, 1);
-	add(&b, "Transaction", TXV_TITLE, NULL, "%s", hash);
+	self.kind = DOC_TX;
+	memcpy(self.hash, tx->hash, 32);
+	/* a link to itself, so that c copies the transaction's own hash */
+	add(&b, "Transaction", TXV_TITLE, &self, "%s", hash);
 	status_rows(&b, d, ctx);
 	address_row(&b, "From", tx->from, ctx->book);
 	if (tx->has_to)
 		address_row(&b, "To", tx->to, ctx->book);
-	else if (d->has_receipt && r->has_contract_address)
+	else
+		add(&b, "To", TXV_NORMAL, NULL, "(contract creation)");
+	if (!tx->has_to && d->has_receipt && r->has_contract_address)
 		address_row(&b, "Created", r->contract_address, NULL);
 	cost_rows(&b, d);
+	access_rows(&b, tx);
 	call_rows(&b, tx);
+	input_row(&b, tx);
 	if (d->has_receipt) {
 		add(&b, "Logs", TXV_NORMAL, NULL, "%zu", r->log_count);
 		for (size_t i = 0; i < r->log_count; i++)

@@ -72,5 +72,7 @@ void txview_short_addr(char *out, size_t cap, const uint8_t a[20]);
 void txview_book_suffix(char *out, size_t cap, const struct addressbook *book, const uint8_t a[20]);
 /* How long before now ts was ("3m 05s"); "0s" for a time in the future. */
 void txview_age(char *out, size_t cap, uint64_t now, uint64_t ts);
+/* Unix seconds as a UTC date: "2026-12-03 16:40:25 UTC". */
+void txview_date(char *out, size_t cap, uint64_t ts);
 
 #endif

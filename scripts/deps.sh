@@ -26,6 +26,7 @@ pc_pkgs=(
 	"libqrencode:libqrencode-dev"
 	"libcrypto:libssl-dev"
 	"hidapi-hidraw:libhidapi-dev"
+	"libmicrohttpd:libmicrohttpd-dev"
 )
 # command -> Debian package (npm is handled after nodejs, see below)
 cmd_pkgs=(
@@ -39,6 +40,7 @@ cmd_pkgs=(
 	"valgrind:valgrind"
 	"node:nodejs"
 	"zbarimg:zbar-tools"
+	"promtool:prometheus"
 )
 opt_pkgs=(
 	"clang:clang"

@@ -17,6 +17,7 @@
 #include "common/addressbook.h"
 #include "common/config.h"
 #include "common/loop.h"
+#include "tui/listview.h"
 
 #define APP_MAX_PANES 8
 
@@ -49,6 +50,7 @@ struct app {
 	void *pane_state[APP_MAX_PANES];
 	size_t active;
 	bool show_help;
+	struct list_view help_view;   /* the help overlay's scrolling: its lines and rows at the last draw */
 	bool quit;
 	bool dirty;
 	bool color;                   /* false under NO_COLOR or on a terminal without colours */

@@ -43,6 +43,7 @@ static void act_help(struct app *app, int key)
 {
 	(void)key;
 	app->show_help = true;
+	app->help_view.top = 0;
 }
 
 static void act_quit(struct app *app, int key)
@@ -104,7 +105,10 @@ void keys_dispatch(struct app *app, int key)
 	int r;
 
 	if (app->show_help) {
-		app->show_help = false;
+		/* a help taller than the terminal scrolls with the list keys; any other key but a
+		 * resize (which only redraws it) closes it */
+		if (key != KEY_RESIZE && !screen_help_key(app, key))
+			app->show_help = false;
 		app_mark_dirty(app);
 		return;
 	}

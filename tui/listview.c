@@ -60,6 +60,52 @@ void list_view_show(struct list_view *v, size_t line, size_t visible, size_t lin
 		v->top = lines - visible;
 }
 
+static size_t last_top(const struct list_view *v)
+{
+	size_t page = v->page ? v->page : 1;
+
+	return v->count > page ? v->count - page : 0;
+}
+
+bool list_view_scroll(struct list_view *v, enum list_move m)
+{
+	size_t old = v->top, page = v->page ? v->page : 1, end = last_top(v);
+
+	switch (m) {
+	case LIST_UP:
+		if (v->top)
+			v->top--;
+		break;
+	case LIST_DOWN:
+		v->top++;
+		break;
+	case LIST_PAGE_UP:
+		v->top = v->top > page ? v->top - page : 0;
+		break;
+	case LIST_PAGE_DOWN:
+		v->top += page;
+		break;
+	case LIST_HOME:
+		v->top = 0;
+		break;
+	case LIST_END:
+		v->top = end;
+		break;
+	}
+	if (v->top > end)
+		v->top = end;
+	return v->top != old;
+}
+
+void list_view_frame(struct list_view *v, size_t lines, size_t visible)
+{
+	v->count = lines;
+	v->page = visible ? visible : 1;
+	v->sel = 0;
+	if (v->top > last_top(v))
+		v->top = last_top(v);
+}
+
 void list_view_follow(struct list_view *v, size_t visible)
 {
 	v->page = visible ? visible : 1;

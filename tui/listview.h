@@ -35,5 +35,13 @@ bool list_view_move(struct list_view *v, enum list_move m);
 void list_view_show(struct list_view *v, size_t line, size_t visible, size_t lines);
 /* One line per item: keeps the selection on a view of `visible` rows and remembers the page. */
 void list_view_follow(struct list_view *v, size_t visible);
+/*
+ * A view with no selection (a help text, a log): count is its lines and page the rows it had on
+ * its last draw (list_view_frame sets both). list_view_scroll moves top itself by a line, a page
+ * or to either end, never leaving blank rows below the last line; true when top changed.
+ */
+bool list_view_scroll(struct list_view *v, enum list_move m);
+/* Before drawing such a view: its lines and rows now, top clamped to them (after a resize too). */
+void list_view_frame(struct list_view *v, size_t lines, size_t visible);
 
 #endif

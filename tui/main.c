@@ -18,8 +18,11 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "common/sbuf.h"
 #include "common/loop.h"
+#include "dashboard/exporter.h"
 #include "dashboard/fleet.h"
+#include "dashboard/metrics.h"
 #include "dashboard/fleetfile.h"
 #include "explorer/explorer.h"
 #include "wallet/vault.h"
@@ -54,6 +57,8 @@ struct options {
 	const char *rpc_urls[MAX_RPC_URLS];
 	bool rpc_url_is_file[MAX_RPC_URLS]; /* --rpc-url-file: rpc_urls[i] names a file holding the URL */
 	size_t nrpc;
+	const char *metrics_addr; /* --metrics ADDR:PORT, or NULL */
+	bool headless;            /* --headless: no terminal, no panes; the fleet, its alerts and metrics */
 };
 
 struct ctx {
@@ -64,6 +69,8 @@ struct ctx {
 	bool first_full_frame;
 	uint64_t alert_seq;   /* the fleet's alert count already announced */
 	char harden_failed[256]; /* what harden_process could not do, or "" */
+	struct exporter *exporter;
+	uint64_t metrics_timer;
 	char *file_urls[MAX_RPC_URLS]; /* the URLs read from --rpc-url-file (secrets: wiped when freed) */
 };
 
@@ -150,6 +157,10 @@ static void usage(FILE *out)
 	        "  -c, --config PATH   config file (default $XDG_CONFIG_HOME/chaindeck/config.ini)\n"
 	        "      --log PATH      log file (default $XDG_STATE_HOME/chaindeck/chaindeck.log)\n"
 	        "      --vault PATH    wallet vault (default $XDG_DATA_HOME/chaindeck/vault)\n"
+	        "      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+	        "                      (a port alone: 127.0.0.1; other addresses are logged as a warning)\n"
+	        "      --headless      no terminal: watch the nodes, raise alerts and serve --metrics until\n"
+	        "                      SIGTERM or SIGINT; SIGHUP reloads the config file\n"
 	        "      --keys          print the key bindings and exit\n"
 	        "  -h, --help          show this help and exit\n"
 	        "  -V, --version       show the version and exit\n"
@@ -168,6 +179,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "log", required_argument, NULL, 'L' },
 		{ "vault", required_argument, NULL, 'W' },
 		{ "keys", no_argument, NULL, 'K' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "headless", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -196,6 +209,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'W':
 			o->vault_path = optarg;
+			break;
+		case 'M':
+			o->metrics_addr = optarg;
+			break;
+		case 'H':
+			o->headless = true;
 			break;
 		case 'K':
 			keys_print(stdout, pane_registry, NPANES);
@@ -304,6 +323,7 @@ static int st_log_up(struct ctx *x, char *err, size_t errlen)
 			return 0; /* no home: run without a log */
 		p = path;
 	}
+	log_set_max_size(x->app.cfg.log_max_kib > 0 ? (unsigned long)x->app.cfg.log_max_kib * 1024 : LOG_MAX_DEFAULT);
 	rc = log_open(p, LOG_INFO);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot open the log file %s: %s", p, log_open_strerror(rc));
@@ -411,14 +431,21 @@ static void fleetfile_nodes_changed(void *ud)
 	app_select_node(app, sel);
 }
 
+/* Without a terminal there is no selection to keep, and no explorer or wallet to move. */
+static void fleetfile_nodes_changed_headless(void *ud)
+{
+	(void)ud;
+}
+
 static int st_fleetfile_up(struct ctx *x, char *err, size_t errlen)
 {
 	static const struct fleetfile_ops ops = { fleetfile_said, fleetfile_nodes_changed };
+	static const struct fleetfile_ops headless_ops = { fleetfile_said, fleetfile_nodes_changed_headless };
 
 	(void)err;
 	(void)errlen;
 	x->app.fleetfile = fleetfile_new(x->app.loop, x->app.config_path, &x->app.cfg, x->app.fleet,
-	                                 x->app.nodes_from_file, &ops, &x->app);
+	                                 x->app.nodes_from_file, x->opt.headless ? &headless_ops : &ops, &x->app);
 	return 0;
 }
 
@@ -433,6 +460,8 @@ static int st_explorer_up(struct ctx *x, char *err, size_t errlen)
 {
 	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
 
+	if (x->opt.headless)
+		return 0;
 	return n ? explorer_follow(&x->app, n->name, err, errlen) : 0;
 }
 
@@ -451,7 +480,7 @@ static int st_wallet_up(struct ctx *x, char *err, size_t errlen)
 	const struct fleet_node *n = fleet_node(x->app.fleet, x->app.node_sel);
 	const struct config_node *cn = n ? config_node_named(&x->app.cfg, n->name) : NULL;
 
-	if (!cn || !x->app.vault_path[0])
+	if (!cn || !x->app.vault_path[0] || x->opt.headless)
 		return 0;
 	x->app.wallet = wallet_new(x->app.loop, &x->app.cfg, cn, x->app.vault_path, app_changed, &x->app, err, errlen);
 	return x->app.wallet ? 0 : -1;
@@ -465,6 +494,8 @@ static void st_wallet_down(struct ctx *x)
 
 static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 {
+	if (x->opt.headless)
+		return 0;
 	x->app.panes = pane_registry;
 	x->app.npanes = NPANES;
 	x->app.active = START_PANE;
@@ -480,6 +511,8 @@ static int st_panes_up(struct ctx *x, char *err, size_t errlen)
 
 static void st_panes_down(struct ctx *x)
 {
+	if (x->opt.headless)
+		return;
 	for (size_t i = NPANES; i-- > 0;)
 		pane_registry[i]->fini(x->app.pane_state[i]);
 }
@@ -514,6 +547,8 @@ static void on_tick(void *ud)
 
 static int st_screen_up(struct ctx *x, char *err, size_t errlen)
 {
+	if (x->opt.headless)
+		return 0;
 	if (screen_init(&x->app, err, errlen) != 0)
 		return -1;
 	refresh();
@@ -525,9 +560,54 @@ static int st_screen_up(struct ctx *x, char *err, size_t errlen)
 
 static void st_screen_down(struct ctx *x)
 {
+	if (x->opt.headless)
+		return;
 	loop_timer_cancel(x->app.loop, x->tick_timer);
 	loop_unwatch_fd(x->app.loop, STDIN_FILENO);
 	screen_fini();
+}
+
+/*
+ * The metrics snapshot: rendered on the loop thread once per refresh period
+ * (at most once a second, so ages stay current) and handed to the exporter,
+ * whose thread serves it. Rendering reads the fleet; serving never does.
+ */
+static void publish_metrics(struct ctx *x)
+{
+	struct sbuf b = { 0 };
+	struct metrics_now t = { .wall_s = (uint64_t)time(NULL), .mono_ms = loop_now_ms() };
+
+	metrics_render_fleet(x->app.fleet, &t, CHAINDECK_VERSION, &b);
+	exporter_publish(x->exporter, b.s, b.len);
+}
+
+static void on_metrics_tick(void *ud)
+{
+	struct ctx *x = ud;
+	long ms = x->app.cfg.refresh_ms;
+
+	publish_metrics(x);
+	x->metrics_timer = loop_timer_add(x->app.loop, (uint64_t)(ms > 0 && ms < 1000 ? ms : 1000), on_metrics_tick, x);
+}
+
+static int st_metrics_up(struct ctx *x, char *err, size_t errlen)
+{
+	if (!x->opt.metrics_addr)
+		return 0;
+	x->exporter = exporter_start(x->opt.metrics_addr, err, errlen);
+	if (!x->exporter)
+		return -1;
+	on_metrics_tick(x);
+	return 0;
+}
+
+static void st_metrics_down(struct ctx *x)
+{
+	if (!x->exporter)
+		return;
+	loop_timer_cancel(x->app.loop, x->metrics_timer);
+	exporter_stop(x->exporter);
+	x->exporter = NULL;
 }
 
 struct stage {
@@ -544,6 +624,7 @@ static const struct stage stages[] = {
 	{ "loop", st_loop_up, st_loop_down },
 	{ "fleet", st_fleet_up, st_fleet_down },
 	{ "fleetfile", st_fleetfile_up, st_fleetfile_down },
+	{ "metrics", st_metrics_up, st_metrics_down },
 	{ "explorer", st_explorer_up, st_explorer_down },
 	{ "wallet", st_wallet_up, st_wallet_down },
 	{ "panes", st_panes_up, st_panes_down },
@@ -600,6 +681,24 @@ static void run(struct ctx *x)
 	}
 }
 
+/* No terminal: the loop runs the fleet (alerts, hook) and the metrics until told to stop. */
+static void run_headless(struct ctx *x)
+{
+	struct app *app = &x->app;
+
+	log_msg(LOG_INFO, "running headless");
+	while (!app->quit) {
+		if (loop_run_once(app->loop, 1000) != 0) {
+			log_msg(LOG_ERROR, "event loop failed");
+			break;
+		}
+		if (loop_take_signal(SIGINT) || loop_take_signal(SIGTERM))
+			app->quit = true;
+		else if (loop_take_signal(SIGHUP))
+			fleetfile_reload(app->fleetfile);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx x;
@@ -624,7 +723,9 @@ int main(int argc, char **argv)
 		if (stages[up].up(&x, err, sizeof(err)) != 0)
 			break;
 	}
-	if (up == NSTAGES)
+	if (up == NSTAGES && x.opt.headless)
+		run_headless(&x);
+	else if (up == NSTAGES)
 		run(&x);
 	while (up-- > 0)
 		stages[up].down(&x);

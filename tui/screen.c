@@ -87,6 +87,8 @@ int screen_init(struct app *app, char *err, size_t errlen)
 		snprintf(err, errlen, "chaindeck needs a terminal (stdin and stdout must be a tty)");
 		return -1;
 	}
+	if (screen_terminal_usable(err, errlen) != 0)
+		return -1;
 	cs = nl_langinfo(CODESET);
 	app->utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	/* Short escape delay so Esc answers at once; honour a user's own setting. */
@@ -189,19 +191,51 @@ static void draw_status(struct app *app)
 	wnoutrefresh(status_win);
 }
 
+/* Help line i: the global keys, then "<Pane> pane:", then the pane's keys. */
+static void help_line(struct app *app, WINDOW *win, int y, int w, size_t i)
+{
+	const struct pane_ops *p = app->panes[app->active];
+	size_t nglobal;
+	const struct key_help *global = keys_global_help(&nglobal);
+	char key[64];
+	const char *help;
+
+	if (i == nglobal) {
+		wattrset(win, tui_attr(app, STYLE_LABEL));
+		mvwprintw(win, y, 2, "%s pane:", p->name);
+		return;
+	}
+	if (i < nglobal) {
+		snprintf(key, sizeof(key), "%s", global[i].key);
+		help = global[i].help;
+	} else {
+		pane_help_row(p, i - nglobal - 1, key, sizeof(key), &help);
+	}
+	wattrset(win, tui_attr(app, STYLE_TITLE));
+	mvwprintw(win, y, 2, "%-10s", key);
+	wattrset(win, tui_attr(app, STYLE_NORMAL));
+	mvwaddnstr(win, y, 13, help, w - 15);
+}
+
+/*
+ * The help overlay. When the terminal is too short for every line, it scrolls (help_key) and
+ * says so: "more" marks on its frame and how to scroll at the bottom.
+ */
 static void draw_help(struct app *app)
 {
 	const struct pane_ops *p = app->panes[app->active];
-	size_t nglobal, rows;
-	const struct key_help *global = keys_global_help(&nglobal);
+	size_t nglobal, lines, rows;
 	int h, w, y = 1;
 	WINDOW *win;
 
-	rows = nglobal + pane_help_count(p) + 5;
+	keys_global_help(&nglobal);
+	lines = nglobal + (pane_help_count(p) ? 1 + pane_help_count(p) : 0);
+	rows = lines + 2;
 	h = (int)rows < LINES - 2 ? (int)rows : LINES - 2;
 	w = COLS < 80 ? COLS : 80; /* 80 columns show a help text of 65 characters whole */
 	if (h < 3 || w < 20)
 		return;
+	list_view_frame(&app->help_view, lines, (size_t)(h - 2));
 	win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
 	if (!win)
 		return;
@@ -209,30 +243,21 @@ static void draw_help(struct app *app)
 	box(win, 0, 0);
 	wattrset(win, tui_attr(app, STYLE_TITLE));
 	mvwprintw(win, 0, 2, " Keys %s %s ", app->utf8 ? "\xe2\x80\x94" : "-", p->name);
-	for (size_t i = 0; i < nglobal && y < h - 1; i++, y++) {
-		wattrset(win, tui_attr(app, STYLE_TITLE));
-		mvwprintw(win, y, 2, "%-10s", global[i].key);
-		wattrset(win, tui_attr(app, STYLE_NORMAL));
-		mvwaddnstr(win, y, 13, global[i].help, w - 15);
-	}
-	if (pane_help_count(p) && y < h - 1) {
-		wattrset(win, tui_attr(app, STYLE_LABEL));
-		mvwprintw(win, y++, 2, "%s pane:", p->name);
-	}
-	for (size_t i = 0; i < pane_help_count(p) && y < h - 1; i++, y++) {
-		char key[64];
-		const char *help;
-
-		pane_help_row(p, i, key, sizeof(key), &help);
-		wattrset(win, tui_attr(app, STYLE_TITLE));
-		mvwprintw(win, y, 2, "%-10s", key);
-		wattrset(win, tui_attr(app, STYLE_NORMAL));
-		mvwaddnstr(win, y, 13, help, w - 15);
-	}
+	for (size_t i = app->help_view.top; i < lines && y < h - 1; i++, y++)
+		help_line(app, win, y, w, i);
 	wattrset(win, tui_attr(app, STYLE_DIM));
-	mvwaddnstr(win, h - 1, 2, " any key closes ", w - 4);
+	mvwaddnstr(win, h - 1, 2, lines > (size_t)(h - 2) ? " j/k scrolls, others close " : " any key closes ", w - 4);
+	wattrset(win, A_NORMAL);
+	widget_scroll_marks(app, win, 0, h - 1, w - 1, &app->help_view);
 	wnoutrefresh(win);
 	delwin(win);
+}
+
+bool screen_help_key(struct app *app, int key)
+{
+	if (app->help_view.count <= app->help_view.page)
+		return false;
+	return list_view_scroll_key(&app->help_view, key);
 }
 
 void screen_draw(struct app *app)

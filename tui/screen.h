@@ -25,12 +25,20 @@ enum tui_style {
 	STYLE_BAR,
 };
 
-/* Starts curses. 0, or -1 with a message in err (not a terminal, too small is fine). */
+/*
+ * 0 when $TERM names a terminal known to terminfo that can move the cursor and clear the screen;
+ * else -1 with a message in err that names TERM and suggests one (TERM=dumb draws one frozen line).
+ * In tui/termcheck.c, apart: <term.h> defines macros (lines, columns, bell) that clash with ours.
+ */
+int screen_terminal_usable(char *err, size_t errlen);
+/* Starts curses. 0, or -1 with a message in err (not a terminal, an unusable TERM; too small is fine). */
 int screen_init(struct app *app, char *err, size_t errlen);
 /* Restores the terminal. Safe to call twice. */
 void screen_fini(void);
 /* Picks up a new terminal size (after SIGWINCH). */
 void screen_resize(struct app *app);
+/* A key while the help is shown: true when it scrolled the help (which is then not closed). */
+bool screen_help_key(struct app *app, int key);
 /* Draws everything and flushes once. */
 void screen_draw(struct app *app);
 /* The pane whose tab is at column x of the top row, or -1. */

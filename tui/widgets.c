@@ -153,6 +153,53 @@ bool list_view_key(struct list_view *v, int key)
 	}
 }
 
+bool list_view_scroll_key(struct list_view *v, int key)
+{
+	static const struct {
+		int key;
+		enum list_move m;
+	} map[] = {
+		{ 'j', LIST_DOWN },         { KEY_DOWN, LIST_DOWN }, { 'k', LIST_UP },      { KEY_UP, LIST_UP },
+		{ KEY_NPAGE, LIST_PAGE_DOWN }, { ' ', LIST_PAGE_DOWN }, { KEY_PPAGE, LIST_PAGE_UP },
+		{ KEY_HOME, LIST_HOME },    { KEY_END, LIST_END },
+	};
+
+	if (key == KEY_MOUSE) {
+		MEVENT ev;
+
+		if (getmouse(&ev) != OK)
+			return false;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			for (int i = 0; i < 3; i++)
+				list_view_scroll(v, ev.bstate & BUTTON4_PRESSED ? LIST_UP : LIST_DOWN);
+			return true;
+		}
+		ungetmouse(&ev);
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].key == key) {
+			list_view_scroll(v, map[i].m);
+			return true;
+		}
+	}
+	return false;
+}
+
+void widget_scroll_marks(struct app *app, WINDOW *w, int y_top, int y_bottom, int x_end, const struct list_view *v)
+{
+	const char *up = app->utf8 ? " more \xe2\x86\x91 " : " more ^ ";
+	const char *down = app->utf8 ? " more \xe2\x86\x93 " : " more v ";
+	int width = 8; /* both marks are 8 columns wide */
+
+	if (x_end < width)
+		return;
+	if (v->top > 0)
+		widget_text(app, w, y_top, x_end - width, STYLE_TITLE, up);
+	if (v->top + (v->page ? v->page : 1) < v->count)
+		widget_text(app, w, y_bottom, x_end - width, STYLE_TITLE, down);
+}
+
 const char *widget_more(const struct app *app)
 {
 	return app->utf8 ? "\xe2\x80\xa6" : "~";

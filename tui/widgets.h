@@ -44,6 +44,14 @@ void widget_sparkline(struct app *app, WINDOW *w, int y, int x, int width, const
  * the shell (tab clicks).
  */
 bool list_view_key(struct list_view *v, int key);
+/* The same keys for a view with no selection (list_view_scroll): true when the key scrolls it. */
+bool list_view_scroll_key(struct list_view *v, int key);
+/*
+ * The "more" marks of a scrolled view on rows y_top and y_bottom, right-aligned at column x_end:
+ * "more ↑" when lines are hidden above, "more ↓" when below (ASCII: ^ and v). Draws nothing for a
+ * view that shows everything.
+ */
+void widget_scroll_marks(struct app *app, WINDOW *w, int y_top, int y_bottom, int x_end, const struct list_view *v);
 /* The mark of a shortened figure (fmt_units_fit): an ellipsis, or "~" on a terminal without UTF-8. */
 const char *widget_more(const struct app *app);
 /*

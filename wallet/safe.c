@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/abi.h"
+#include "common/config.h"
 #include "common/errmsg.h"
 #include "common/hex.h"
 #include "common/keccak.h"
@@ -34,6 +35,23 @@ void safe_canonical(struct safe_deployment *d)
 	addr_const(&d->fallback_handler, "0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99");
 	addr_const(&d->multi_send, "0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526");
 	addr_const(&d->multi_send_call_only, "0x9641d764fc13c8B624c04430C7356C1C7C8102e2");
+}
+
+bool safe_deployment_for(const struct config *cfg, uint64_t chain_id, struct safe_deployment *d)
+{
+	struct address *slot[CONFIG_SAFE_KEYS] = { &d->singleton, &d->singleton_l2, &d->proxy_factory,
+	                                          &d->fallback_handler, &d->multi_send, &d->multi_send_call_only };
+
+	safe_canonical(d);
+	for (size_t i = 0; cfg && i < cfg->nsafes; i++) {
+		if (cfg->safes[i].chain_id != chain_id)
+			continue;
+		for (int k = 0; k < CONFIG_SAFE_KEYS; k++)
+			if (cfg->safes[i].set[k])
+				memcpy(slot[k]->b, cfg->safes[i].addr[k], 20);
+		return true;
+	}
+	return false;
 }
 
 void safe_tx_free(struct safe_tx *t)
@@ -750,4 +768,87 @@ void safe_predict_address(const struct address *factory, const struct address *s
 	memcpy(buf + 53, code_hash, 32);
 	keccak256(word, buf, 85);
 	memcpy(out->b, word + 12, 20);
+}
+
+char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap)
+{
+	static const char *const known[] = {
+		"transfer(address to, uint256 amount)",
+		"addOwnerWithThreshold(address owner, uint256 threshold)",
+		"removeOwner(address prevOwner, address owner, uint256 threshold)",
+		"changeThreshold(uint256 threshold)"
+	};
+	char args[1024];
+
+	if (tx->data_len == 0) {
+		snprintf(out, cap, "%s", "");
+		return out;
+	}
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (abi_format_args(known[i], tx->data, tx->data_len, args, sizeof(args)) == CD_OK) {
+			snprintf(out, cap, "%.*s(%s)", (int)strcspn(known[i], "("), known[i], args);
+			return out;
+		}
+	}
+	snprintf(out, cap, "%zu bytes of call data", tx->data_len);
+	return out;
+}
+
+int safe_create_call(const struct safe_deployment *d, const struct address *owners, size_t n, uint64_t threshold,
+                     struct u256 salt, const uint8_t *creation_code_abi, size_t abi_len, uint8_t **data, size_t *len,
+                     struct address *predicted)
+{
+	const uint8_t *code;
+	size_t code_len, init_len;
+	uint8_t *init = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (abi_decode_bytes(creation_code_abi, abi_len, 0, &code, &code_len) != CD_OK || code_len == 0)
+		return CD_EINVAL;
+	rc = safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len);
+	if (rc == CD_OK)
+		rc = safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len);
+	if (rc == CD_OK)
+		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
+	free(init);
+	return rc;
+}
+
+int safe_parse_owners(const char *list, struct address *out, size_t max, size_t *n, char *err, size_t errlen)
+{
+	const char *s = list;
+
+	*n = 0;
+	for (;;) {
+		size_t l = strcspn(s, ",");
+		const char *b = s, *e = s + l;
+		int rc;
+
+		while (b < e && *b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
+			e--;
+		if (*n == max) {
+			snprintf(err, errlen, "at most %zu owners", max);
+			return CD_EINVAL;
+		}
+		rc = address_parse(&out[*n], b, (size_t)(e - b));
+		if (rc != CD_OK) {
+			snprintf(err, errlen, "owner %zu (%.*s): %s", *n + 1, (int)((e - b) > 50 ? 50 : (e - b)), b,
+			         cd_strerror(rc));
+			return CD_EINVAL;
+		}
+		for (size_t i = 0; i < *n; i++) {
+			if (memcmp(out[i].b, out[*n].b, 20) == 0) {
+				snprintf(err, errlen, "owner %zu (%.*s) is named twice", *n + 1, (int)(e - b), b);
+				return CD_EINVAL;
+			}
+		}
+		(*n)++;
+		if (!s[l])
+			return CD_OK;
+		s += l + 1;
+	}
 }

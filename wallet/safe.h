@@ -60,6 +60,13 @@ struct safe_deployment {
 
 /* The canonical 1.4.1 addresses, the same on every chain where Safe is deployed. */
 void safe_canonical(struct safe_deployment *d);
+/*
+ * The addresses on chain_id: the canonical ones, each replaced by the one the
+ * configuration's [safe "CHAINID"] section names for that chain (cfg may be
+ * NULL). Returns whether the configuration named any.
+ */
+struct config;
+bool safe_deployment_for(const struct config *cfg, uint64_t chain_id, struct safe_deployment *d);
 
 enum safe_operation { SAFE_OP_CALL = 0, SAFE_OP_DELEGATECALL = 1 };
 
@@ -148,10 +155,36 @@ int safe_encode_check_signatures(const uint8_t hash[32], const struct safe_signa
                                  uint8_t **out, size_t *len);
 
 /*
+ * What tx's data does, for a screen: "transfer(to: 0x…, amount: N)",
+ * "addOwnerWithThreshold(…)", "removeOwner(…)", "changeThreshold(…)" decoded
+ * from the bytes; "" for no data; else "N bytes of call data". Returns out.
+ */
+char *safe_describe_call(const struct safe_tx *tx, char *out, size_t cap);
+
+/*
  * The owner before owner in owners (getOwners() order; the first one's is the
  * sentinel 0x…01). false when owner is not in the list.
  */
 bool safe_prev_owner(const struct address *owners, size_t n, const struct address *owner, struct address *prev);
+
+/*
+ * A list of owners "0xA…,0xB…,0xC…" into out[0..max): each an address
+ * (checksum checked when mixed-case), none twice. CD_OK, or CD_EINVAL with
+ * err saying which one is wrong.
+ */
+int safe_parse_owners(const char *list, struct address *out, size_t max, size_t *n, char *err, size_t errlen);
+
+/*
+ * A Safe's creation, as `chaindeck safe create` and the wallet pane make it:
+ * the call of d's factory createProxyWithNonce(d's singleton, setup(owners,
+ * threshold, d's fallback handler), salt) in *data (malloc'd, *len bytes) and
+ * the address it will deploy (safe_predict_address with creation_code, the
+ * factory's own proxyCreationCode() answer: an ABI bytes). CD_OK, CD_EINVAL
+ * (creation_code does not decode) or CD_ENOMEM.
+ */
+int safe_create_call(const struct safe_deployment *d, const struct address *owners, size_t n, uint64_t threshold,
+                     struct u256 salt, const uint8_t *creation_code_abi, size_t abi_len, uint8_t **data, size_t *len,
+                     struct address *predicted);
 
 /*
  * The address SafeProxyFactory.createProxyWithNonce(singleton, initializer,

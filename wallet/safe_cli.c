@@ -3,11 +3,12 @@
  * execute Safe multisig transactions against the user's node. Contract in
  * safe_cli.h; the Safe's data and hashing live in wallet/safe.
  *
- * The node is driven one call at a time: each call runs the rpc client's
+ * The node is read one call at a time: each call runs the rpc client's
  * loop until its answer is in (a command-line tool has nothing else to do
- * meanwhile). Transactions are built, checked and signed with wallet/tx and
- * their fees chosen with wallet/fees, as the send form does; keys come from
- * the vault through wallet_cli_account_key.
+ * meanwhile). Transactions (create, exec) are sent the one way chaindeck
+ * sends: through the wallet model's draft and send (wallet/wallet_send.c),
+ * the command running the loop until each step is done (send_tx). Safe
+ * signatures use the key wallet_cli_account_key gives.
  */
 #include "wallet/safe_cli.h"
 
@@ -36,9 +37,9 @@
 #include "common/safeview.h"
 #include "common/text.h"
 #include "common/u256.h"
-#include "wallet/fees.h"
 #include "wallet/safe.h"
-#include "wallet/tx.h"
+#include "wallet/vault.h"
+#include "wallet/wallet.h"
 #include "wallet/wallet_cli.h"
 
 enum {
@@ -54,7 +55,7 @@ struct opts {
 	const char *rpc_url, *vault, *password_file, *from, *out, *owners, *to, *value, *data, *erc20,
 		*amount, *add_owner, *remove_owner, *book;
 	const char *threshold, *change_threshold, *salt, *nonce, *safe_tx_gas;
-	bool allow_failure, offline;
+	bool allow_failure, offline, l2;
 	char **args;
 	int nargs;
 };
@@ -65,6 +66,7 @@ struct ctx {
 	struct rpc_client *rpc;
 	uint64_t chain_id;
 	char revert[512];  /* the last eth_call / eth_estimateGas revert, as text */
+	struct config cfg; /* the configuration file's (its [safe "CHAINID"] sections) and the node used */
 };
 
 static int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -366,111 +368,114 @@ static int wait_receipt(struct ctx *x, const uint8_t hash[32], struct eth_receip
 	}
 }
 
+/* The wallet model reports changes through this; the command looks at its state after each loop turn instead. */
+static void wallet_changed(void *ud)
+{
+	(void)ud;
+}
+
+/* Runs the loop until the wallet leaves state `busy` (an unlock) or the draft leaves `dbusy`. */
+static void wait_unlock(struct ctx *x, struct wallet *w)
+{
+	while (wallet_state(w) == WALLET_UNLOCKING && loop_run_once(x->loop, 200) == 0)
+		;
+}
+
+static void wait_draft(struct ctx *x, struct wallet *w, enum wallet_draft_state busy)
+{
+	while (wallet_draft(w)->state == busy && loop_run_once(x->loop, 200) == 0)
+		;
+}
+
+/* The vault, unlocked, and the index of account `from` in it: 0, or an exit status after saying why. */
+static int open_wallet(struct ctx *x, const struct address *from, struct wallet **out, size_t *idx)
+{
+	char path[4096], err[512] = "", *pw = NULL, ft[ADDRESS_TEXT_SIZE];
+	struct wallet *w;
+	size_t i, n;
+	int rc;
+
+	*out = NULL;
+	if (x->o.vault)
+		snprintf(path, sizeof(path), "%s", x->o.vault);
+	else if (vault_default_path(path, sizeof(path)) != CD_OK)
+		return fail(EX_USAGE, "no vault path: set HOME or XDG_DATA_HOME, or give --vault");
+	w = wallet_new(x->loop, &x->cfg, &x->cfg.nodes[0], path, wallet_changed, NULL, err, sizeof(err));
+	if (!w)
+		return fail(EX_FAIL, "%s", err);
+	*out = w;
+	if (wallet_state(w) == WALLET_NO_VAULT)
+		return fail(EX_NOTFOUND, "%s: no vault there", path);
+	if (wallet_state(w) == WALLET_BROKEN)
+		return fail(EX_FAIL, "%s", wallet_message(w));
+	addr_text(ft, from);
+	n = wallet_account_count(w);
+	for (i = 0; i < n && memcmp(wallet_account(w, i)->acct.address.b, from->b, 20) != 0; i++)
+		;
+	if (i == n)
+		return fail(EX_NOTFOUND, "%s is not an account of the vault", ft);
+	rc = wallet_cli_vault_password(x->o.password_file, &pw);
+	if (rc != 0)
+		return rc;
+	wallet_unlock(w, pw);
+	wallet_cli_password_free(pw);
+	wait_unlock(x, w);
+	if (wallet_state(w) != WALLET_UNLOCKED)
+		return fail(wallet_tampered(w) ? EX_FAIL : WALLET_CLI_EPASSWORD, "%s", wallet_message(w));
+	*idx = i;
+	return 0;
+}
+
+/*
+ * Sends `data` to the contract `to` from account `from` the one way chaindeck
+ * sends a transaction: the wallet's own draft (nonce, fees from the fee
+ * history, gas estimate, the pre-send check with the revert reason), signed
+ * exactly as prepared after the node's chain id is checked again, broadcast
+ * and recorded as sent beside the vault -- as the pane's send and its Safe
+ * executions are. This command only waits for each step, then for the receipt.
+ */
 static int send_tx(struct ctx *x, const struct address *from, const struct address *to, const uint8_t *data,
                    size_t len, struct eth_receipt *rcpt)
 {
-	struct tx t;
-	struct tx_raw raw;
-	struct fee_suggestion fs;
-	struct u256 v;
-	uint8_t *key = NULL;
-	char ft[ADDRESS_TEXT_SIZE], why[512], err[TX_ERR_MAX] = "", *hex = NULL;
-	cJSON *p, *r = NULL;
-	bool eip1559 = false;
-	int rc;
+	struct wallet_send_form f;
+	const struct wallet_draft *d;
+	struct wallet *w = NULL;
+	size_t idx = 0;
+	char h[70];
+	int rc = open_wallet(x, from, &w, &idx);
 
-	memset(&t, 0, sizeof(t));
-	memset(&raw, 0, sizeof(raw));
-	addr_text(ft, from);
-	rc = wallet_cli_account_key(x->o.vault, x->o.password_file, ft, &key);
-	if (rc != 0)
-		return rc;
-	t.has_chain_id = true;
-	t.chain_id = x->chain_id;
-	t.has_to = true;
-	memcpy(t.to, to->b, 20);
-	t.data = malloc(len ? len : 1);
-	if (!t.data) {
-		rc = fail(EX_FAIL, "out of memory");
-		goto out;
-	}
-	memcpy(t.data, data, len);
-	t.data_len = len;
-	rc = call_u256(x, "eth_getTransactionCount", params_of(ft, "pending"), &v);
-	if (rc == 0 && u256_to_u64(v, &t.nonce) != 0)
-		rc = fail(EX_FAIL, "the account's nonce is out of range");
 	if (rc != 0)
 		goto out;
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, call_object(from, to, u256_from_u64(0), data, len));
-	if (call(x, "eth_estimateGas", p, &r, why, sizeof(why)) != 0 || eth_decode_u64(r, &t.gas, NULL, 0) != 0) {
-		rc = fail(EX_FAIL, "the node's gas estimate failed: %s", why);
+	memset(&f, 0, sizeof(f));
+	f.from = idx;
+	memcpy(f.to, to->b, 20);
+	snprintf(f.amount, sizeof(f.amount), "0");
+	f.level = FEE_NORMAL;
+	f.data = data;
+	f.data_len = len;
+	wallet_prepare(w, &f);
+	wait_draft(x, w, DRAFT_PREPARING);
+	d = wallet_draft(w);
+	if (d->state != DRAFT_READY) {
+		rc = fail(EX_FAIL, "not sent: %s", d->message);
 		goto out;
 	}
-	cJSON_Delete(r);
-	r = NULL;
-	t.gas += t.gas / 5; /* estimates are exact for the state they ran on; leave room for a change */
-	/* EIP-1559 where the chain has a base fee and the node answers eth_feeHistory; else a legacy gas price. */
-	p = cJSON_CreateArray();
-	cJSON_AddItemToArray(p, cJSON_CreateString("0x14"));
-	cJSON_AddItemToArray(p, cJSON_CreateString("latest"));
-	{
-		cJSON *arr = cJSON_CreateArray();
-
-		for (int i = 0; i < FEE_LEVELS; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)fees_percentiles[i]));
-		cJSON_AddItemToArray(p, arr);
-	}
-	if (call(x, "eth_feeHistory", p, &r, why, sizeof(why)) == 0) {
-		struct eth_fee_history h;
-
-		if (eth_decode_fee_history(r, &h, NULL, 0) == 0) {
-			eip1559 = h.base_fee_count > 0 && !u256_is_zero(h.base_fee[h.base_fee_count - 1]) &&
-			          fees_suggest_1559(&h, &fs) == 0;
-			eth_fee_history_free(&h);
-		}
-	}
-	cJSON_Delete(r);
-	r = NULL;
-	if (eip1559) {
-		t.type = TX_DYNAMIC_FEE;
-		t.max_fee_per_gas = fs.max_fee[FEE_NORMAL];
-		t.max_priority_fee_per_gas = fs.priority_fee[FEE_NORMAL];
-	} else {
-		rc = call_u256(x, "eth_gasPrice", NULL, &v);
-		if (rc != 0)
-			goto out;
-		fees_suggest_legacy(v, &fs);
-		t.type = TX_LEGACY;
-		t.gas_price = fs.gas_price[FEE_NORMAL];
-	}
-	if (tx_check(&t, err, sizeof(err)) != CD_OK || tx_sign(&t, key, &raw) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot sign the transaction: %s", err[0] ? err : "invalid key");
+	if (!d->precheck_ok) {
+		rc = fail(EX_FAIL, "the node's pre-send check says it would fail: %s: not sent", d->message);
 		goto out;
 	}
-	hex = malloc(2 * raw.len + 3);
-	if (!hex) {
-		rc = fail(EX_FAIL, "out of memory");
+	wallet_send(w);
+	wait_draft(x, w, DRAFT_SENDING);
+	d = wallet_draft(w);
+	if (d->state != DRAFT_SENT) {
+		rc = fail(EX_FAIL, "not sent: %s", d->message);
 		goto out;
 	}
-	hex_encode(hex, 2 * raw.len + 3, raw.bytes, raw.len, 1);
-	if (call(x, "eth_sendRawTransaction", params_of(hex, NULL), &r, why, sizeof(why)) != 0) {
-		rc = fail(EX_FAIL, "the node refused the transaction: %s", why);
-		goto out;
-	}
-	{
-		char h[70];
-
-		hex_encode(h, sizeof(h), raw.hash, 32, 1);
-		fprintf(stderr, "chaindeck safe: sent %s, waiting for its receipt\n", h);
-	}
-	rc = wait_receipt(x, raw.hash, rcpt);
+	hex_encode(h, sizeof(h), d->sent_hash, 32, 1);
+	fprintf(stderr, "chaindeck safe: sent %s, waiting for its receipt\n", h);
+	rc = wait_receipt(x, d->sent_hash, rcpt);
 out:
-	cJSON_Delete(r);
-	free(hex);
-	tx_raw_free(&raw);
-	tx_free(&t);
-	wallet_cli_key_free(key);
+	wallet_free(w);
 	return rc;
 }
 
@@ -516,9 +521,10 @@ static int connect_node(struct ctx *x)
 	struct u256 chain;
 	int rc;
 
+	/* The file is read (and validated) even with --rpc-url: it may name the Safe contracts' addresses. */
 	config_init(&cfg);
-	if (!x->o.rpc_url && !getenv("ETH_RPC_URL") && config_default_path(path, sizeof(path)) > 0 &&
-	    access(path, F_OK) == 0 && config_load(&cfg, path, err, sizeof(err)) != 0) {
+	if (config_default_path(path, sizeof(path)) > 0 && access(path, F_OK) == 0 &&
+	    config_load(&cfg, path, err, sizeof(err)) != 0) {
 		config_free(&cfg);
 		return fail(EX_FAIL, "%s", err);
 	}
@@ -536,7 +542,7 @@ static int connect_node(struct ctx *x)
 	ro.timeout_ms = 30000;
 	ro.connections = 1;
 	x->rpc = rpc_client_new(x->loop, &ro, err, sizeof(err));
-	config_free(&cfg);
+	x->cfg = cfg;
 	if (!x->rpc)
 		return fail(EX_USAGE, "%s", err);
 	rc = call_u256(x, "eth_chainId", NULL, &chain);
@@ -619,14 +625,7 @@ static int check_online(struct ctx *x, const struct safe_proposal *p, struct u25
 /* What is about to be signed or executed, on stderr: the decoded call, its nonce and hash. */
 static void show_proposal(const struct safe_proposal *p)
 {
-	static const char *const known[] = {
-		"transfer(address to, uint256 amount)",
-		"addOwnerWithThreshold(address owner, uint256 threshold)",
-		"removeOwner(address prevOwner, address owner, uint256 threshold)",
-		"changeThreshold(uint256 threshold)"
-	};
-	char a[ADDRESS_TEXT_SIZE], v[100], n[80], h[70], args[1024] = "";
-	const char *name = NULL;
+	char a[ADDRESS_TEXT_SIZE], v[100], n[80], h[70], call[1100];
 
 	addr_text(a, &p->safe);
 	fprintf(stderr, "  Safe       %s (chain %llu)\n", a, (unsigned long long)p->chain_id);
@@ -635,16 +634,9 @@ static void show_proposal(const struct safe_proposal *p)
 	u256_format_units(p->tx.value, 18, v, sizeof(v));
 	fprintf(stderr, "  value      %s ETH\n", v);
 	fprintf(stderr, "  operation  %s\n", p->tx.operation ? "DELEGATECALL (runs code as the Safe itself)" : "call");
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (abi_format_args(known[i], p->tx.data, p->tx.data_len, args, sizeof(args)) == CD_OK) {
-			name = known[i];
-			break;
-		}
-	}
-	if (name)
-		fprintf(stderr, "  call       %.*s(%s)\n", (int)strcspn(name, "("), name, args);
-	else
-		fprintf(stderr, "  data       %zu bytes\n", p->tx.data_len);
+	safe_describe_call(&p->tx, call, sizeof(call));
+	if (p->tx.data_len)
+		fprintf(stderr, "  %s %s\n", call[strlen(call) - 1] == ')' ? "call      " : "data      ", call);
 	u256_format_dec(p->tx.nonce, n, sizeof(n));
 	fprintf(stderr, "  nonce      %s\n", n);
 	hex_encode(h, sizeof(h), p->hash, 32, 1);
@@ -666,20 +658,11 @@ static int create_parse_flags(const struct opts *o, struct address *from, uint64
 		rc = parse_small(o->threshold, threshold, "--threshold");
 	if (rc == 0 && o->salt)
 		rc = parse_dec(o->salt, salt, "--salt");
-	for (const char *s = o->owners; rc == 0 && *s;) {
-		size_t l = strcspn(s, ",");
-		char one[64];
+	if (rc == 0) {
+		char err[200];
 
-		if (*n == SAFE_OWNERS_MAX || l >= sizeof(one))
-			return fail(EX_USAGE, "--owners: at most %d addresses", SAFE_OWNERS_MAX);
-		memcpy(one, s, l);
-		one[l] = '\0';
-		rc = parse_addr(one, &owners[*n], "owner");
-		for (size_t i = 0; rc == 0 && i < *n; i++)
-			if (memcmp(owners[i].b, owners[*n].b, 20) == 0)
-				rc = fail(EX_USAGE, "--owners: %s is named twice", one);
-		(*n)++;
-		s += l + (s[l] == ',');
+		if (safe_parse_owners(o->owners, owners, SAFE_OWNERS_MAX, n, err, sizeof(err)) != CD_OK)
+			rc = fail(EX_USAGE, "--owners: %s", err);
 	}
 	if (rc != 0)
 		return rc;
@@ -688,18 +671,23 @@ static int create_parse_flags(const struct opts *o, struct address *from, uint64
 	return 0;
 }
 
-/* The canonical Safe 1.4.1 factory and singleton must be deployed on the node's chain. */
-static int create_check_deployment(struct ctx *x, const struct safe_deployment *d)
+/* The Safe 1.4.1 factory and singleton (canonical, or the configuration's) must be deployed on the node's chain. */
+static int create_check_deployment(struct ctx *x, const struct safe_deployment *d, bool configured)
 {
+	char t[ADDRESS_TEXT_SIZE];
+	const char *where = configured ? "the address the configuration names" : "its canonical address";
 	bool yes = false;
 	int rc = has_code(x, &d->proxy_factory, &yes);
 
+	addr_text(t, &d->proxy_factory);
 	if (rc == 0 && !yes)
-		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at its canonical address on chain %llu",
+		rc = fail(EX_FAIL, "no SafeProxyFactory 1.4.1 at %s (%s) on chain %llu", where, t,
 		          (unsigned long long)x->chain_id);
-	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes)
-		rc = fail(EX_FAIL, "no Safe 1.4.1 singleton at its canonical address on chain %llu",
+	if (rc == 0 && (rc = has_code(x, &d->singleton, &yes)) == 0 && !yes) {
+		addr_text(t, &d->singleton);
+		rc = fail(EX_FAIL, "no %s 1.4.1 singleton at %s (%s) on chain %llu", x->o.l2 ? "SafeL2" : "Safe", where, t,
 		          (unsigned long long)x->chain_id);
+	}
 	return rc;
 }
 
@@ -708,9 +696,8 @@ static int create_predict(struct ctx *x, const struct safe_deployment *d, const 
                           uint64_t threshold, struct u256 salt, uint8_t **data, size_t *len,
                           struct address *predicted)
 {
-	uint8_t *init = NULL, *ret = NULL;
-	const uint8_t *code;
-	size_t init_len, retlen, code_len;
+	uint8_t *ret = NULL;
+	size_t retlen;
 	char t[ADDRESS_TEXT_SIZE];
 	bool yes = false;
 	int rc;
@@ -719,22 +706,16 @@ static int create_predict(struct ctx *x, const struct safe_deployment *d, const 
 	rc = view_sig(x, &d->proxy_factory, "proxyCreationCode()", &ret, &retlen);
 	if (rc != 0)
 		return rc;
-	if (abi_decode_bytes(ret, retlen, 0, &code, &code_len) != CD_OK || code_len == 0) {
-		free(ret);
-		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
-	}
-	if (safe_encode_setup(owners, n, threshold, &d->fallback_handler, &init, &init_len) != CD_OK ||
-	    safe_encode_create_proxy(&d->singleton, init, init_len, salt, data, len) != CD_OK) {
-		rc = fail(EX_FAIL, "cannot encode the Safe's setup");
-	} else {
-		safe_predict_address(&d->proxy_factory, &d->singleton, code, code_len, init, init_len, salt, predicted);
-		addr_text(t, predicted);
-		rc = has_code(x, predicted, &yes);
-		if (rc == 0 && yes)
-			rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
-	}
+	rc = safe_create_call(d, owners, n, threshold, salt, ret, retlen, data, len, predicted);
 	free(ret);
-	free(init);
+	if (rc == CD_EINVAL)
+		return fail(EX_FAIL, "proxyCreationCode(): an answer that does not decode");
+	if (rc != CD_OK)
+		return fail(EX_FAIL, "cannot encode the Safe's setup");
+	addr_text(t, predicted);
+	rc = has_code(x, predicted, &yes);
+	if (rc == 0 && yes)
+		rc = fail(EX_FAIL, "a Safe with these owners, threshold and salt exists already at %s: give another --salt", t);
 	return rc;
 }
 
@@ -779,20 +760,26 @@ static int cmd_create(struct ctx *x)
 	uint8_t *data = NULL;
 	size_t n = 0, len = 0;
 	char t[ADDRESS_TEXT_SIZE];
+	bool configured = false;
 	int rc;
 
 	memset(&rcpt, 0, sizeof(rcpt));
-	safe_canonical(&d);
 	rc = create_parse_flags(&x->o, &from, &threshold, &salt, owners, &n);
 	if (rc == 0)
 		rc = connect_node(x);
-	if (rc == 0)
-		rc = create_check_deployment(x, &d);
+	if (rc == 0) {
+		configured = safe_deployment_for(&x->cfg, x->chain_id, &d);
+		/* --l2: the proxy delegates to SafeL2, which also emits an event for every transaction. */
+		if (x->o.l2)
+			d.singleton = d.singleton_l2;
+		rc = create_check_deployment(x, &d, configured);
+	}
 	if (rc == 0)
 		rc = create_predict(x, &d, owners, n, threshold, salt, &data, &len, &predicted);
 	if (rc == 0) {
 		addr_text(t, &predicted);
-		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu Safe at %s\n", (unsigned long long)threshold, n, t);
+		fprintf(stderr, "chaindeck safe: creating a %llu-of-%zu %s at %s\n", (unsigned long long)threshold, n,
+		        x->o.l2 ? "SafeL2" : "Safe", t);
 		rc = send_tx(x, &from, &d.proxy_factory, data, len, &rcpt);
 	}
 	if (rc == 0 && (!rcpt.has_status || rcpt.status != 1))
@@ -996,8 +983,6 @@ static int propose_check_flags(const struct opts *o)
 	int kinds = !!o->to + !!o->add_owner + !!o->remove_owner + !!o->change_threshold;
 	struct stat st;
 
-	if (!o->out)
-		return fail(EX_USAGE, "propose needs --out FILE");
 	if (kinds != 1)
 		return fail(EX_USAGE, "propose needs exactly one of --to, --add-owner, --remove-owner, --change-threshold");
 	if ((o->value || o->data || o->erc20) && !o->to)
@@ -1010,7 +995,7 @@ static int propose_check_flags(const struct opts *o)
 		return fail(EX_USAGE, "an ERC-20 transfer sends no ETH: drop --value");
 	if (o->threshold && !o->add_owner && !o->remove_owner)
 		return fail(EX_USAGE, "--threshold goes with --add-owner or --remove-owner");
-	if (lstat(o->out, &st) == 0)
+	if (o->out && lstat(o->out, &st) == 0)
 		return fail(EX_USAGE, "%s exists: a proposal is never overwritten", o->out);
 	return 0;
 }
@@ -1146,7 +1131,7 @@ static int propose_owner_change(const struct opts *o, struct safe_proposal *p, c
 /* Hash the finished proposal, have the Safe confirm the hash, save it, then show it and print the hash. */
 static int propose_save(struct ctx *x, struct safe_proposal *p)
 {
-	char err[SAFE_ERR_MAX] = "", h[70];
+	char err[SAFE_ERR_MAX] = "", h[70], default_out[4096];
 	int rc;
 
 	if (p->tx.data_len == 0) {
@@ -1156,8 +1141,29 @@ static int propose_save(struct ctx *x, struct safe_proposal *p)
 	if (safe_tx_hash(p->chain_id, &p->safe, &p->tx, p->hash, err, sizeof(err)) != CD_OK)
 		return fail(EX_FAIL, "%s", err);
 	rc = check_contract_hash(x, p);
-	if (rc == 0)
+	if (rc == 0 && !x->o.out) {
+		/* The wallet pane's proposal directory, under a name that says which Safe, nonce and hash. */
+		char a[ADDRESS_TEXT_SIZE], n[80], tail[200], *text;
+
+		addr_text(a, &p->safe);
+		u256_format_dec(p->tx.nonce, n, sizeof(n));
+		hex_encode(h, sizeof(h), p->hash, 32, 1);
+		snprintf(tail, sizeof(tail), "chaindeck/safe/%s-%s-%.10s.json", a, n, h);
+		if (fsutil_xdg_path(default_out, sizeof(default_out), FSUTIL_XDG_DATA, tail) <= 0)
+			return fail(EX_FAIL, "no home directory for the proposal: give --out FILE");
+		text = safe_proposal_to_json(p);
+		if (!text)
+			return fail(EX_FAIL, "out of memory");
+		rc = fsutil_write(default_out, text, strlen(text), 0600, FSUTIL_MKDIR | FSUTIL_EXCLUSIVE, err, sizeof(err));
+		free(text);
+		if (rc == CD_EEXIST)
+			return fail(EX_FAIL, "%s exists: a proposal is never overwritten", default_out);
+		if (rc != CD_OK)
+			return fail(EX_FAIL, "%s: not saved: %s", default_out, err);
+		fprintf(stderr, "chaindeck safe: proposal written to %s\n", default_out);
+	} else if (rc == 0) {
 		rc = write_proposal(x->o.out, p);
+	}
 	if (rc == 0) {
 		show_proposal(p);
 		hex_encode(h, sizeof(h), p->hash, 32, 1);
@@ -1438,10 +1444,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N]" },
+	{ "create", cmd_create, 0, "create --owners A,B,C --threshold N --from ADDRESS [--salt N] [--l2]" },
 	{ "info", cmd_info, 1, "info SAFE [--book PATH]" },
 	{ "propose", cmd_propose, 1,
-	  "propose SAFE --out FILE [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
+	  "propose SAFE [--out FILE] [--nonce N] [--safe-tx-gas N] (--to X [--value ETH] [--data HEX | --erc20 TOKEN "
 	  "--amount N] | --add-owner X [--threshold N] | --remove-owner X [--threshold N] | --change-threshold N)" },
 	{ "sign", cmd_sign, 1, "sign FILE --from OWNER [--offline]" },
 	{ "exec", cmd_exec, 1, "exec FILE --from ADDRESS [--allow-failure]" },
@@ -1461,7 +1467,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 {
 	enum {
 		O_RPC = 256, O_VAULT, O_PWFILE, O_FROM, O_OUT, O_OWNERS, O_THRESHOLD, O_SALT, O_TO, O_VALUE, O_DATA,
-		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_HELP
+		O_ERC20, O_AMOUNT, O_NONCE, O_ADD, O_REMOVE, O_CHANGE, O_STG, O_BOOK, O_ALLOW, O_OFFLINE, O_L2, O_HELP
 	};
 	static const struct option longopts[] = {
 		{ "rpc-url", required_argument, NULL, O_RPC },
@@ -1485,6 +1491,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 		{ "book", required_argument, NULL, O_BOOK },
 		{ "allow-failure", no_argument, NULL, O_ALLOW },
 		{ "offline", no_argument, NULL, O_OFFLINE },
+		{ "l2", no_argument, NULL, O_L2 },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1515,6 +1522,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd, struc
 		case O_BOOK: o->book = optarg; break;
 		case O_ALLOW: o->allow_failure = true; break;
 		case O_OFFLINE: o->offline = true; break;
+		case O_L2: o->l2 = true; break;
 		case O_HELP:
 			printf("usage: chaindeck safe %s\n", cmd->usage);
 			return EX_OK;
@@ -1541,7 +1549,9 @@ static int run_command(const struct command *cmd, struct ctx *x)
 		curl_global_cleanup();
 		return fail(EX_FAIL, "out of memory");
 	}
+	config_init(&x->cfg);
 	rc = cmd->run(x);
+	config_free(&x->cfg);
 	rpc_client_free(x->rpc);
 	loop_free(x->loop);
 	curl_global_cleanup();

@@ -19,6 +19,7 @@
 #include "common/text.h"
 #include "common/url.h"
 #include "wallet/wallet_internal.h"
+#include "wallet/wallet_safe.h"
 
 #define HISTORY_PAGE 25
 
@@ -702,6 +703,7 @@ static void on_tick(void *ud)
 	poll_balances(w);
 	poll_token_balances(w);
 	wallet_track_tick(w);
+	wallet_safes_tick(w);
 	if (w->state == WALLET_UNLOCKED && w->lock_after_ms && loop_now_ms() - w->last_touch_ms > w->lock_after_ms) {
 		wallet_lock(w);
 		wallet_say(w, "locked after %llu min without a key press", (unsigned long long)(w->lock_after_ms / 60000));
@@ -950,6 +952,7 @@ int wallet_follow_node(struct wallet *w, const struct config *cfg, const struct 
 	tokens_free(w->tokens);
 	rpc_client_free(w->rpc); /* cancels the polls: their callbacks never run */
 	w->rpc = c;
+	wallet_safes_node_changed(w);
 	w->tokens = t;
 	w->balance_call = w->token_call = w->token_check_call = w->track_call = 0;
 	w->balance_ok_ms = 0;
@@ -1015,6 +1018,7 @@ struct wallet *wallet_new(struct loop *loop, const struct config *cfg, const str
 	}
 	open_vault(w);
 	wallet_send_init(w);
+	wallet_safes_init(w, cfg);
 	if (w->tokenlist_error[0] && w->state != WALLET_BROKEN)
 		snprintf(w->message, sizeof(w->message), "%s", w->tokenlist_error);
 	poll_balances(w);
@@ -1055,6 +1059,7 @@ void wallet_free(struct wallet *w)
 	history_cancel(w->hist);
 	history_rewards_cancel(w->rewards_job);
 	wallet_send_free(w);
+	wallet_safes_free(w);
 	tokens_free(w->tokens);
 	rpc_client_free(w->rpc);
 	vault_free(w->vault);

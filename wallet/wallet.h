@@ -215,6 +215,13 @@ struct wallet_send_form {
 	struct u256 max_fee, tip, gas_price;
 	bool custom_nonce;
 	char nonce_text[32];         /* as typed: wallet_prepare reads it strictly (decimal digits only) */
+	/*
+	 * A contract call rather than a payment (not with token): `to` gets this
+	 * call data with `amount` ETH. wallet_prepare copies it into the draft;
+	 * the caller keeps its buffer.
+	 */
+	const uint8_t *data;
+	size_t data_len;
 };
 
 enum wallet_draft_state {

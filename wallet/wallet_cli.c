@@ -2020,3 +2020,13 @@ void wallet_cli_key_free(uint8_t *key)
 {
 	secret_free(key);
 }
+
+int wallet_cli_vault_password(const char *password_file, char **pw)
+{
+	return get_password(password_file, "Vault password: ", false, pw);
+}
+
+void wallet_cli_password_free(char *pw)
+{
+	secret_free(pw);
+}

@@ -67,5 +67,12 @@ int wallet_cli_main(int argc, char **argv);
  */
 int wallet_cli_account_key(const char *vault_path, const char *password_file, const char *from, uint8_t **key);
 void wallet_cli_key_free(uint8_t *key);
+/*
+ * The vault's password as the wallet commands get it: the first line of
+ * password_file, else a prompt on the tty. *pw is guarded memory: free it
+ * with wallet_cli_password_free. 0 or an exit status (a message was printed).
+ */
+int wallet_cli_vault_password(const char *password_file, char **pw);
+void wallet_cli_password_free(char *pw);
 
 #endif

@@ -16,6 +16,7 @@
 struct unlock_job;
 struct ledger_job;
 struct wallet;
+struct wallet_safes;
 
 /*
  * A file of the wallet's saved on the worker thread (fsutil_save_start, as
@@ -110,6 +111,7 @@ struct wallet {
 	uint64_t head;
 	bool has_base_fee;
 	struct u256 base_fee;
+	struct wallet_safes *safes;   /* wallet_safe.c: watched Safes and proposals */
 };
 
 void wallet_notify(struct wallet *w);

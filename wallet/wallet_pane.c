@@ -23,11 +23,16 @@
 #include "wallet/eip712.h"
 #include "wallet/sign.h"
 #include "wallet/wallet.h"
+#include "wallet/wallet_safe.h"
 
 #define LABEL_W 13
 
-enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM, WV_TYPED };
-enum wprompt { P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED };
+/* WV_SAFE: the watched Safes and their proposals; WV_SAFETX: a proposal's checks and its signing screen. */
+enum wview { WV_MAIN, WV_RECEIVE, WV_CONFIRM, WV_TYPED, WV_SAFE, WV_SAFETX };
+enum wprompt {
+	P_NONE, P_PASSWORD, P_LABEL, P_TO, P_TOKEN, P_AMOUNT, P_MAXFEE, P_TIP, P_NONCE, P_WATCH, P_TYPED, P_SAFE,
+	P_SAFE_OWNERS, P_SAFE_THRESHOLD
+};
 
 struct wp {
 	struct wallet *w;
@@ -52,6 +57,11 @@ struct wp {
 	struct notice note;
 	struct wallet_typed *typed;      /* the typed-data request on WV_TYPED, or NULL */
 	int typed_rows, typed_cols;      /* the size its screen was last drawn at */
+	size_t safe_sel, prop_sel;       /* the Safe and the proposal selected on WV_SAFE */
+	bool safe_exec;                  /* the confirmation sends the Safe action's call (execute, create) */
+	struct address new_owners[SAFE_OWNERS_MAX]; /* C: the owners typed for a new Safe */
+	size_t nnew_owners;
+	int safetx_rows, safetx_cols;    /* the size WV_SAFETX was last drawn at */
 };
 
 static int wp_init(struct app *app, void **state, char *err, size_t errlen)
@@ -105,12 +115,18 @@ static void wp_follow_node(void *state, struct app *app)
 		return;
 	}
 	dropped = p->view == WV_CONFIRM || prompt_in_send(p->prompt);
-	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH) {
+	if (prompt_in_send(p->prompt) || p->prompt == P_WATCH || p->prompt == P_SAFE || p->prompt == P_SAFE_OWNERS ||
+	    p->prompt == P_SAFE_THRESHOLD) {
 		line_edit_wipe(&p->edit);
 		p->prompt = P_NONE;
 	}
 	if (p->view == WV_CONFIRM)
-		p->view = WV_MAIN;
+		p->view = p->safe_exec ? WV_SAFE : WV_MAIN;
+	if (p->view == WV_SAFETX)
+		p->view = WV_SAFE;
+	if (p->safe_exec || p->view == WV_SAFE)
+		wallet_safe_action_clear(p->w);
+	p->safe_exec = false;
 	p->form_live = false;
 	p->replacing = false;
 	if (dropped)
@@ -522,7 +538,7 @@ static void draw_receive(struct wp *p, struct app *app, WINDOW *win)
  * spaces, but an address is never split or cut, and nothing may fall below
  * the window. A confirmation the user cannot read entirely is not one.
  */
-#define CONFIRM_MAX_ROWS 24
+#define CONFIRM_MAX_ROWS 32
 
 struct crow {
 	const char *label;
@@ -540,6 +556,92 @@ static void crow_add(struct crow *r, size_t *n, const char *label, enum tui_styl
 	r[*n].st = st;
 	snprintf(r[*n].value, sizeof(r[*n].value), "%s", value);
 	(*n)++;
+}
+
+static const char *confirm_title(const struct wp *p, const struct wallet_draft *d)
+{
+	if (d->replaces)
+		return "Replace a pending transaction";
+	if (p->safe_exec)
+		return wallet_safe_action(p->w)->kind == WSAFE_CREATE ? "Create a Safe" : "Execute a Safe transaction";
+	return "Send";
+}
+
+/* The new Safe of a creation: where it will be, its owners and threshold, the contracts it is made from. */
+static void create_rows(struct wp *p, struct app *app, struct crow *r, size_t *n)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+	char v[360], x[ADDRESS_TEXT_SIZE], salt[80];
+
+	if (a->exec_data) {
+		addr_text(x, sizeof(x), a->predicted.b);
+		u256_format_dec(a->salt, salt, sizeof(salt));
+		snprintf(v, sizeof(v), "%s  (CREATE2, salt %s)", x, salt);
+		crow_add(r, n, "New Safe", STYLE_TITLE, v);
+	}
+	for (size_t i = 0; i < a->nowners; i++) {
+		const char *lab = label_of(p, app, a->owners[i].b);
+
+		addr_text(x, sizeof(x), a->owners[i].b);
+		snprintf(v, sizeof(v), "%s%s%s%s", x, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+		crow_add(r, n, i == 0 ? "Owners" : "", STYLE_TITLE, v);
+	}
+	snprintf(v, sizeof(v), "%llu of %zu", (unsigned long long)a->threshold, a->nowners);
+	crow_add(r, n, "Threshold", STYLE_TITLE, v);
+	addr_text(x, sizeof(x), a->dep.singleton.b);
+	crow_add(r, n, "Singleton", STYLE_NORMAL, x);
+	addr_text(x, sizeof(x), a->dep.proxy_factory.b);
+	crow_add(r, n, "Factory", STYLE_NORMAL, x);
+}
+
+/*
+ * The SafeTx of the Safe action: what an owner signs (its hash) and what an
+ * execution carries out. Every field of the proposal that changes what
+ * happens shows: the Safe and chain, to, value, operation, the decoded call
+ * (and the raw data when it does not decode), nonce, SafeTx hash.
+ */
+static void safetx_rows(struct wp *p, struct app *app, struct crow *r, size_t *n)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+	const struct safe_tx *t = &a->p.tx;
+	char v[360], x[ADDRESS_TEXT_SIZE], num[100], call[360];
+	const char *lab;
+
+	addr_text(x, sizeof(x), a->p.safe.b);
+	snprintf(v, sizeof(v), "%s  chain %llu  %s", x, (unsigned long long)a->p.chain_id, chain_name(a->p.chain_id));
+	crow_add(r, n, "Safe", STYLE_TITLE, v);
+	addr_text(x, sizeof(x), t->to.b);
+	lab = memcmp(t->to.b, a->p.safe.b, 20) == 0 ? "the Safe itself" : label_of(p, app, t->to.b);
+	snprintf(v, sizeof(v), "%s%s%s%s", x, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	crow_add(r, n, "SafeTx to", STYLE_TITLE, v);
+	crow_add(r, n, "SafeTx value", STYLE_TITLE, fmt_units(v, sizeof(v), t->value, 18, "ETH"));
+	if (t->operation)
+		crow_add(r, n, "Operation", STYLE_BAD, "DELEGATECALL: runs code as the Safe itself");
+	safe_describe_call(t, call, sizeof(call));
+	if (t->data_len)
+		crow_add(r, n, "SafeTx call", STYLE_TITLE, call);
+	if (t->data_len && call[strlen(call) - 1] != ')') {
+		if (t->data_len * 2 + 3 <= sizeof(v))
+			hex_encode(v, sizeof(v), t->data, t->data_len, 1);
+		else
+			snprintf(v, sizeof(v), "%zu bytes: see the file", t->data_len);
+		crow_add(r, n, "SafeTx data", STYLE_NORMAL, v);
+	}
+	if (!u256_is_zero(t->safe_tx_gas) || !u256_is_zero(t->gas_price)) {
+		char g[100];
+
+		u256_format_dec(t->safe_tx_gas, num, sizeof(num));
+		u256_format_dec(t->gas_price, g, sizeof(g));
+		snprintf(v, sizeof(v), "safeTxGas %s, gasPrice %s (a refund paid by the Safe)", num, g);
+		crow_add(r, n, "SafeTx gas", STYLE_WARN, v);
+	}
+	u256_format_dec(t->nonce, num, sizeof(num));
+	crow_add(r, n, "SafeTx nonce", STYLE_TITLE, num);
+	hex_encode(v, sizeof(v), a->p.hash, 32, 1);
+	crow_add(r, n, "SafeTx hash", STYLE_TITLE, v);
+	snprintf(v, sizeof(v), "%zu in the file, %zu by owners, the Safe needs %llu", a->p.nsigs, a->nowner_sigs,
+	         (unsigned long long)a->threshold);
+	crow_add(r, n, "Signatures", STYLE_NORMAL, v);
 }
 
 /* Which fees the confirmation carries: "normal (tip: 50th percentile of recent tips)", "custom". */
@@ -566,6 +668,10 @@ static size_t confirm_rows(struct wp *p, struct app *app, struct crow *r)
 	const char *lab;
 	size_t n = 0;
 
+	if (p->safe_exec && wallet_safe_action(p->w)->kind == WSAFE_CREATE)
+		create_rows(p, app, r, &n);
+	else if (p->safe_exec)
+		safetx_rows(p, app, r, &n);
 	snprintf(v, sizeof(v), "%llu  %s", (unsigned long long)d->chain_id, chain_name(d->chain_id));
 	crow_add(r, &n, "Chain", STYLE_TITLE, v);
 	addr_text(a, sizeof(a), d->from_addr);
@@ -747,7 +853,7 @@ static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows,
 	bool fits = n <= CONFIRM_MAX_ROWS;
 
 	if (win)
-		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 0, 1, STYLE_TITLE, confirm_title(p, d));
 	for (size_t i = 0; i < n && fits; i++) {
 		if (win && y < rows - 1)
 			widget_label(app, win, y, 1, r[i].label, LABEL_W);
@@ -775,11 +881,11 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	switch (d->state) {
 	case DRAFT_NONE:
 	case DRAFT_PREPARING:
-		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 0, 1, STYLE_TITLE, confirm_title(p, d));
 		widget_text(app, win, 2, 1, STYLE_DIM, "asking the node: nonce, fees, gas, pre-send check...");
 		return;
 	case DRAFT_ERROR:
-		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 0, 1, STYLE_TITLE, confirm_title(p, d));
 		y = 2;
 		wrap_text(app, win, &y, 1, cols - 2, STYLE_BAD, d->message);
 		widget_text(app, win, y + 1, 1, STYLE_DIM,
@@ -792,7 +898,7 @@ static void draw_confirm(struct wp *p, struct app *app, WINDOW *win)
 	}
 	if (!confirm_layout(p, app, NULL, rows, cols)) {
 		/* Nothing partial: a cut confirmation could hide the fee, the check or the recipient's end. */
-		widget_text(app, win, 0, 1, STYLE_TITLE, d->replaces ? "Replace a pending transaction" : "Send");
+		widget_text(app, win, 0, 1, STYLE_TITLE, confirm_title(p, d));
 		y = 2;
 		if (d->state == DRAFT_SENDING || d->state == DRAFT_SENT) {
 			/* Signed already (when it fitted): what happened to it still shows. */
@@ -907,6 +1013,200 @@ static void draw_typed(struct wp *p, struct app *app, WINDOW *win)
 	typed_layout(p, app, win, rows, cols);
 }
 
+/* ---- Safes ---- */
+
+/* One proposal's line: nonce, what it does, its signatures, its file; a refused file says why. */
+static void prop_line(const struct wallet_safe_prop *pr, const struct wallet_safe_state *st, char *out, size_t cap)
+{
+	char to[ADDRESS_TEXT_SIZE], v[100], n[80], call[200], other[80] = "";
+	const char *state = "";
+
+	if (!pr->ok) {
+		snprintf(out, cap, "%s  %s", pr->name, pr->error);
+		return;
+	}
+	addr_text(to, sizeof(to), pr->p.tx.to.b);
+	fmt_units(v, sizeof(v), pr->p.tx.value, 18, "ETH");
+	u256_format_dec(pr->p.tx.nonce, n, sizeof(n));
+	safe_describe_call(&pr->p.tx, call, sizeof(call));
+	if (pr->p.chain_id != st->chain_id)
+		snprintf(other, sizeof(other), " (for chain %llu, not this one)", (unsigned long long)pr->p.chain_id);
+	else if (st->has_state && u256_cmp(pr->p.tx.nonce, st->nonce) < 0)
+		state = " (used: executed or replaced)";
+	if (other[0])
+		state = other;
+	snprintf(out, cap, "nonce %s%s  to %s  %s%s%s  %zu/%llu signatures  %s", n, state, to, v, call[0] ? "  " : "",
+	         call, pr->p.nsigs, (unsigned long long)st->threshold, pr->name);
+}
+
+static void draw_safe(struct wp *p, struct app *app, WINDOW *win)
+{
+	size_t ns = wallet_safe_count(p->w), np;
+	const struct wallet_safe_state *st;
+	const char *lerr = "";
+	char line[1024], a[ADDRESS_TEXT_SIZE], v[100], wei[100];
+	int rows = getmaxy(win), y = 0;
+
+	widget_text(app, win, y++, 1, STYLE_TITLE, "Safes (multisig accounts)");
+	if (!wallet_safes_loaded(p->w, &lerr)) {
+		widget_text(app, win, y++, 1, STYLE_DIM, "reading the Safe list...");
+		return;
+	}
+	if (lerr[0])
+		widget_text(app, win, y++, 1, STYLE_BAD, lerr);
+	if (ns == 0) {
+		widget_text(app, win, y++, 1, STYLE_DIM, "no Safe watched on this chain: w watches one by its address, C creates one");
+		return;
+	}
+	if (p->safe_sel >= ns)
+		p->safe_sel = 0;
+	for (size_t i = 0; i < ns && y < rows - 1; i++) {
+		st = wallet_safe(p->w, i);
+		addr_text(a, sizeof(a), st->addr.b);
+		snprintf(line, sizeof(line), "%s %s  chain %llu", i == p->safe_sel ? ">" : " ", a,
+		         (unsigned long long)st->chain_id);
+		widget_text(app, win, y++, 1, i == p->safe_sel ? STYLE_TITLE : STYLE_NORMAL, line);
+	}
+	y++;
+	st = wallet_safe(p->w, p->safe_sel);
+	addr_text(a, sizeof(a), st->addr.b);
+	if (!st->has_state) {
+		snprintf(line, sizeof(line), "Safe %s: %s", a, st->error[0] ? st->error : "asking the node...");
+		widget_text(app, win, y++, 1, st->error[0] ? STYLE_BAD : STYLE_DIM, line);
+	} else {
+		snprintf(line, sizeof(line), "Safe       %s  (Safe %s)", a, st->version);
+		widget_text(app, win, y++, 1, STYLE_TITLE, line);
+		snprintf(line, sizeof(line), "Threshold  %llu of %zu", (unsigned long long)st->threshold, st->nowners);
+		widget_text(app, win, y++, 1, STYLE_NORMAL, line);
+		u256_format_dec(st->nonce, v, sizeof(v));
+		snprintf(line, sizeof(line), "Nonce      %s", v);
+		widget_text(app, win, y++, 1, STYLE_NORMAL, line);
+		u256_format_dec(st->balance, wei, sizeof(wei));
+		snprintf(line, sizeof(line), "Balance    %s (%s wei)", fmt_units(v, sizeof(v), st->balance, 18, "ETH"), wei);
+		widget_text(app, win, y++, 1, STYLE_NORMAL, line);
+		/* The tokens the wallet watches (t), in their remembered decimals; a token that did not answer says so. */
+		for (size_t j = 0; j < st->ntokens && y < rows - 1; j++) {
+			struct token_meta meta;
+			char amt[120], ta[ADDRESS_TEXT_SIZE];
+
+			addr_text(ta, sizeof(ta), st->token[j]);
+			wallet_token_meta(p->w, st->token[j], &meta);
+			if (!st->token_ok[j]) {
+				snprintf(line, sizeof(line), "Token      %s: balanceOf did not answer", ta);
+			} else {
+				u256_format_dec(st->token_balance[j], wei, sizeof(wei));
+				tokens_format_amount(&meta, st->token_balance[j], amt, sizeof(amt));
+				snprintf(line, sizeof(line), "Token      %s (%s base units)  %s", amt, wei, ta);
+			}
+			widget_text(app, win, y++, 1, st->token_ok[j] ? STYLE_NORMAL : STYLE_WARN, line);
+		}
+		for (size_t i = 0; i < st->nowners && y < rows - 1; i++) {
+			const char *lab = label_of(p, app, st->owners[i].b);
+
+			addr_text(a, sizeof(a), st->owners[i].b);
+			snprintf(line, sizeof(line), "Owner      %s%s%s%s", a, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+			widget_text(app, win, y++, 1, STYLE_NORMAL, line);
+		}
+	}
+	y++;
+	np = wallet_safe_prop_count(p->w, p->safe_sel);
+	snprintf(line, sizeof(line), "Proposals in %s", wallet_safe_dir(p->w));
+	if (y < rows - 1)
+		widget_text(app, win, y++, 1, STYLE_TITLE, line);
+	if (np == 0 && y < rows - 1)
+		widget_text(app, win, y++, 1, STYLE_DIM, "none (chaindeck safe propose writes them there)");
+	if (p->prop_sel >= np)
+		p->prop_sel = np ? np - 1 : 0;
+	for (size_t k = 0; k < np && y < rows - 1; k++) {
+		const struct wallet_safe_prop *pr = wallet_safe_prop(p->w, p->safe_sel, k);
+		char l2[1100];
+
+		prop_line(pr, st, line, sizeof(line));
+		snprintf(l2, sizeof(l2), "%s %s", k == p->prop_sel ? ">" : " ", line);
+		widget_text(app, win, y++, 1, !pr->ok ? STYLE_BAD : k == p->prop_sel ? STYLE_TITLE : STYLE_NORMAL, l2);
+	}
+}
+
+/* The rows of the Safe action's screen (signing, or an execution being checked). */
+static size_t safetx_screen_rows(struct wp *p, struct app *app, struct crow *r)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+	char v[360], x[ADDRESS_TEXT_SIZE];
+	const char *lab;
+	size_t n = 0;
+
+	addr_text(x, sizeof(x), a->account_addr);
+	lab = label_of(p, app, a->account_addr);
+	snprintf(v, sizeof(v), "%s%s%s%s", x, lab ? "  (" : "", lab ? lab : "", lab ? ")" : "");
+	crow_add(r, &n, a->kind == WSAFE_SIGN ? "Owner" : "Paid by", STYLE_TITLE, v);
+	if (a->kind == WSAFE_CREATE) {
+		create_rows(p, app, r, &n);
+	} else {
+		safetx_rows(p, app, r, &n);
+		crow_add(r, &n, "File", STYLE_DIM, a->name);
+	}
+	crow_add(r, &n, "Check",
+	         a->state == WSAFE_REFUSED ? STYLE_BAD : a->state == WSAFE_CHECKING ? STYLE_DIM : STYLE_OK,
+	         a->state == WSAFE_CHECKING ? "asking the node: chain, nonce, owners, the Safe's own hash..." : a->message);
+	return n;
+}
+
+static const char *safetx_action(const struct wp *p, const struct wallet_safe_action *a)
+{
+	if (a->state == WSAFE_SIGNED)
+		return "signed and saved: Esc back";
+	if (a->state == WSAFE_SIGNING)
+		return "signing, saving the file...";
+	if (a->state != WSAFE_READY || a->kind != WSAFE_SIGN)
+		return "Esc back";
+	if (wallet_state(p->w) != WALLET_UNLOCKED)
+		return "u unlocks to sign   Esc cancels";
+	return "y signs exactly this SafeTx hash   Esc cancels";
+}
+
+/* Lays out the Safe action's screen (drawn when win is not NULL); whether all of it fits. */
+static bool safetx_layout(struct wp *p, struct app *app, WINDOW *win, int rows, int cols)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+	struct crow r[CONFIRM_MAX_ROWS];
+	size_t n = safetx_screen_rows(p, app, r);
+	int y = 2, width = cols - LABEL_W - 2;
+	bool fits = n <= CONFIRM_MAX_ROWS;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE,
+		            a->kind == WSAFE_SIGN   ? "Sign a Safe transaction"
+		            : a->kind == WSAFE_EXEC ? "Execute a Safe transaction: checks"
+		                                    : "Create a Safe: checks");
+	for (size_t i = 0; i < n && fits; i++) {
+		if (win && y < rows - 1)
+			widget_label(app, win, y, 1, r[i].label, LABEL_W);
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
+	}
+	y++;
+	if (fits)
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2,
+		                 a->state == WSAFE_SIGNED ? STYLE_OK : STYLE_TITLE, safetx_action(p, a));
+	return fits && y <= rows - 1;
+}
+
+static void draw_safetx(struct wp *p, struct app *app, WINDOW *win)
+{
+	int rows = getmaxy(win), cols = getmaxx(win), y = 2;
+
+	p->safetx_rows = rows;
+	p->safetx_cols = cols;
+	if (!safetx_layout(p, app, NULL, rows, cols)) {
+		widget_text(app, win, 0, 1, STYLE_TITLE, "Sign a Safe transaction");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_WARN,
+		          "enlarge the terminal to sign: the whole Safe transaction (every field, every full address, "
+		          "its hash) must show");
+		wrap_text(app, win, &y, 1, cols - 2, STYLE_DIM, "Esc cancels");
+		return;
+	}
+	safetx_layout(p, app, win, rows, cols);
+}
+
 static void wp_draw(void *state, struct app *app, WINDOW *win)
 {
 	struct wp *p = state;
@@ -915,6 +1215,14 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 	if (!p->w) {
 		widget_text(app, win, 1, 1, STYLE_DIM, "no node configured");
 		return;
+	}
+	/* The execution's checks passed: the model prepared the send; its confirmation takes over. */
+	if (p->view == WV_SAFETX && wallet_safe_action(p->w)->kind != WSAFE_SIGN &&
+	    wallet_safe_action(p->w)->state == WSAFE_READY) {
+		p->view = WV_CONFIRM;
+		p->safe_exec = true;
+		p->form_live = false;
+		p->replacing = false;
 	}
 	switch (p->view) {
 	case WV_MAIN:
@@ -934,6 +1242,12 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 	case WV_TYPED:
 		draw_typed(p, app, win);
 		break;
+	case WV_SAFE:
+		draw_safe(p, app, win);
+		break;
+	case WV_SAFETX:
+		draw_safetx(p, app, win);
+		break;
 	}
 	wmove(win, rows - 1, 0);
 	wclrtoeol(win);
@@ -943,6 +1257,9 @@ static void wp_draw(void *state, struct app *app, WINDOW *win)
 		notice_draw(app, win, rows - 1, &p->note);
 	else if (wallet_message(p->w)[0])
 		widget_text(app, win, rows - 1, 1, STYLE_WARN, wallet_message(p->w));
+	else if (p->view == WV_SAFE)
+		widget_text(app, win, rows - 1, 1, STYLE_DIM,
+		            "w watch  C create  N next Safe  j/k proposal  g sign  E execute  S/Esc back");
 	else if (p->view == WV_MAIN)
 		/* Only the keys that do something now: u while locked, L while unlocked. */
 		widget_text(app, win, rows - 1, 1, STYLE_DIM,
@@ -1101,6 +1418,41 @@ static void prompt_done(struct wp *p, struct app *app)
 		else
 			notice_set(&p->note, true, "cannot read the typed data: out of memory");
 		break;
+	case P_SAFE:
+		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
+		if (rc != CD_OK) {
+			notice_set(&p->note, true, "Safe: %s", cd_strerror(rc));
+			break;
+		}
+		/* The verdict (a Safe or not, saved or not) comes as the wallet's message. */
+		wallet_safe_watch(p->w, a.b);
+		break;
+	case P_SAFE_OWNERS: {
+		char err[200];
+
+		if (safe_parse_owners(p->edit.text, p->new_owners, SAFE_OWNERS_MAX, &p->nnew_owners, err, sizeof(err)) !=
+		    CD_OK) {
+			notice_set(&p->note, true, "owners: %s", err);
+			break;
+		}
+		ask(p, P_SAFE_THRESHOLD, "Threshold: how many owners must sign", "");
+		next = true;
+		break;
+	}
+	case P_SAFE_THRESHOLD: {
+		struct u256 t;
+		uint64_t thr = 0;
+
+		if (u256_parse_dec(&t, p->edit.text, strlen(p->edit.text)) != CD_OK || u256_to_u64(t, &thr) != 0 ||
+		    thr == 0 || thr > p->nnew_owners) {
+			notice_set(&p->note, true, "threshold: a whole number from 1 to %zu", p->nnew_owners);
+			break;
+		}
+		/* Checked on the node first; then the factory call gets the send's confirmation. */
+		wallet_safe_create(p->w, p->sel, p->new_owners, p->nnew_owners, thr);
+		p->view = WV_SAFETX;
+		break;
+	}
 	case P_WATCH:
 		rc = address_parse(&a, p->edit.text, strlen(p->edit.text));
 		if (rc != CD_OK) {
@@ -1159,7 +1511,37 @@ static long newest_pending(const struct wp *p)
  */
 static bool confirming(const struct wp *p)
 {
-	return p->view == WV_CONFIRM || p->view == WV_TYPED;
+	return p->view == WV_CONFIRM || p->view == WV_TYPED || p->view == WV_SAFETX;
+}
+
+/* y on the Safe signing screen: signs only a READY proposal whose whole screen showed. */
+static int safetx_sign(struct wp *p, struct app *app, int key)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+
+	if (key != 'y' || a->kind != WSAFE_SIGN || a->state != WSAFE_READY)
+		return PANE_CONSUMED;
+	if (wallet_state(p->w) != WALLET_UNLOCKED) {
+		notice_set(&p->note, true, "unlock first: u");
+		return PANE_REDRAW;
+	}
+	if (!safetx_layout(p, app, NULL, p->safetx_rows, p->safetx_cols)) {
+		notice_set(&p->note, true, "not signed: the Safe transaction does not fit: enlarge the terminal");
+		return PANE_REDRAW;
+	}
+	wallet_safe_sign(p->w);
+	return PANE_REDRAW;
+}
+
+/* The draft is exactly the execution the Safe rows show: execTransaction of that proposal, 0 ETH, to the Safe. */
+static bool draft_is_safe_exec(const struct wp *p, const struct wallet_draft *d)
+{
+	const struct wallet_safe_action *a = wallet_safe_action(p->w);
+
+	return a->kind != WSAFE_SIGN && a->state == WSAFE_READY && a->exec_data && !d->token &&
+	       d->data_len == a->exec_len && memcmp(d->data, a->exec_data, a->exec_len) == 0 &&
+	       memcmp(d->recipient, a->call_to.b, 20) == 0 && u256_is_zero(d->value) &&
+	       memcmp(d->from_addr, a->account_addr, 20) == 0;
 }
 
 /* y on the typed-data screen: signs what it shows, only when all of it showed at the size drawn. */
@@ -1184,6 +1566,15 @@ static int key_move(void *state, struct app *app, int key)
 	(void)app;
 	if (confirming(p))
 		return PANE_CONSUMED;
+	if (p->view == WV_SAFE) {
+		size_t np = wallet_safe_prop_count(p->w, p->safe_sel);
+
+		if ((key == 'j' || key == KEY_DOWN) && p->prop_sel + 1 < np)
+			p->prop_sel++;
+		else if ((key == 'k' || key == KEY_UP) && p->prop_sel > 0)
+			p->prop_sel--;
+		return PANE_REDRAW;
+	}
 	p->accounts.sel = p->sel;
 	list_view_set_count(&p->accounts, wallet_account_count(p->w));
 	if (!list_view_key(&p->accounts, key))
@@ -1253,8 +1644,14 @@ static int key_sign(void *state, struct app *app, int key)
 
 	if (p->view == WV_TYPED)
 		return typed_sign(p, app, key);
+	if (p->view == WV_SAFETX)
+		return safetx_sign(p, app, key);
 	if (!confirming(p) || d->state != DRAFT_READY)
 		return PANE_CONSUMED;
+	if (p->safe_exec && !draft_is_safe_exec(p, d)) {
+		notice_set(&p->note, true, "not sent: the transaction is not the execution shown (Esc and start again)");
+		return PANE_REDRAW;
+	}
 	if (wallet_state(p->w) != WALLET_UNLOCKED) {
 		notice_set(&p->note, true, "unlock first: u");
 		return PANE_REDRAW;
@@ -1374,6 +1771,13 @@ static int key_back(void *state, struct app *app, int key)
 	struct wp *p = state;
 
 	(void)app;
+	if (p->view == WV_SAFETX) {
+		if (key != 27)
+			return PANE_CONSUMED;
+		wallet_safe_action_clear(p->w);
+		p->view = WV_SAFE;
+		return PANE_REDRAW;
+	}
 	if (p->view == WV_TYPED) {
 		if (key != 27)
 			return PANE_CONSUMED;
@@ -1397,6 +1801,14 @@ static int key_back(void *state, struct app *app, int key)
 		if (wallet_draft(p->w)->state != DRAFT_SENDING)
 			wallet_draft_clear(p->w);
 		p->form_live = false;
+		p->view = p->safe_exec ? WV_SAFE : WV_MAIN;
+		if (p->safe_exec)
+			wallet_safe_action_clear(p->w);
+		p->safe_exec = false;
+		return PANE_REDRAW;
+	}
+	if (p->view == WV_SAFE) {
+		wallet_safes_shown(p->w, false);
 		p->view = WV_MAIN;
 		return PANE_REDRAW;
 	}
@@ -1505,6 +1917,63 @@ static int key_typed(void *state, struct app *app, int key)
 	return PANE_REDRAW;
 }
 
+/* S: the Safe screen (watched Safes, their state, the proposals waiting); S again leaves. */
+static int key_safes(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+
+	(void)app;
+	(void)key;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	p->view = p->view == WV_SAFE ? WV_MAIN : WV_SAFE;
+	wallet_safes_shown(p->w, p->view == WV_SAFE);
+	return PANE_REDRAW;
+}
+
+/* The Safe screen's own keys: w watch, N next Safe, g sign, E execute. */
+static int key_safe_action(void *state, struct app *app, int key)
+{
+	struct wp *p = state;
+	size_t ns;
+
+	(void)app;
+	if (confirming(p))
+		return PANE_CONSUMED;
+	if (p->view != WV_SAFE)
+		return PANE_IGNORED;
+	ns = wallet_safe_count(p->w);
+	if (key == 'w') {
+		ask(p, P_SAFE, "Safe address to watch", "");
+		return PANE_REDRAW;
+	}
+	if (key == 'N') {
+		p->safe_sel = ns ? (p->safe_sel + 1) % ns : 0;
+		p->prop_sel = 0;
+		return PANE_REDRAW;
+	}
+	if (key == 'C') {
+		if (no_account_why(p)) {
+			notice_set(&p->note, true, "no account to pay for the creation: %s", no_account_why(p));
+			return PANE_REDRAW;
+		}
+		ask(p, P_SAFE_OWNERS, "Owners of the new Safe (addresses, comma-separated)", "");
+		return PANE_REDRAW;
+	}
+	if (!wallet_safe_prop(p->w, p->safe_sel, p->prop_sel)) {
+		notice_set(&p->note, true, "no proposal selected");
+		return PANE_REDRAW;
+	}
+	if (key == 'E' && no_account_why(p)) {
+		notice_set(&p->note, true, "no account to pay for the execution: %s", no_account_why(p));
+		return PANE_REDRAW;
+	}
+	/* The checks run on the node; WV_SAFETX shows them, then the signing screen or the send's confirmation. */
+	wallet_safe_check(p->w, key == 'g' ? WSAFE_SIGN : WSAFE_EXEC, p->safe_sel, p->prop_sel, p->sel);
+	p->view = WV_SAFETX;
+	return PANE_REDRAW;
+}
+
 static const struct pane_key wp_keys[] = {
 	{ { 'j', KEY_DOWN }, "next account", key_move },
 	{ { 'k', KEY_UP }, "previous account", key_move },
@@ -1527,6 +1996,16 @@ static const struct pane_key wp_keys[] = {
 	{ { 'n' }, "add the next account (m/44'/60'/0'/0/i)", key_derive },
 	{ { 'e' }, "edit the account's label", key_label },
 	{ { 'T' }, "sign typed data (EIP-712): a JSON file, shown decoded with its digest; y signs", key_typed },
+	{ { 'S' }, "Safes: watched multisig accounts, their owners, threshold, nonce, balance and proposals", key_safes },
+	{ { 'w' }, "on the Safe screen: watch a Safe by its address (checked on the node, saved beside the vault)",
+	  key_safe_action },
+	{ { 'N' }, "on the Safe screen: the next watched Safe", key_safe_action },
+	{ { 'C' }, "on the Safe screen: create a Safe (owners, threshold; paid by the selected account), then watch it",
+	  key_safe_action },
+	{ { 'g' }, "on the Safe screen: sign the selected proposal with an owner account (checked, then y)",
+	  key_safe_action },
+	{ { 'E' }, "on the Safe screen: execute the selected proposal, paid by the selected account (checked, then y)",
+	  key_safe_action },
 };
 
 static int wp_key(void *state, struct app *app, int key)

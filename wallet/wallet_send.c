@@ -107,13 +107,11 @@ static void draft_fail(struct wallet *w, const char *fmt, ...) __attribute__((fo
 /* Ends the draft with a message; node text in it is sanitized. Nothing was signed. */
 static void draft_fail(struct wallet *w, const char *fmt, ...)
 {
-	char raw[240];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	text_sanitize_vf(w->draft.message, sizeof(w->draft.message), fmt, ap);
 	va_end(ap);
-	text_sanitize(w->draft.message, sizeof(w->draft.message), raw, strlen(raw));
 	w->draft.state = DRAFT_ERROR;
 	wallet_notify(w);
 }
@@ -757,6 +755,23 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	/* A token amount is read once the decimals are checked against the token list (on_basics). */
 	if (!f->token && parse_amount(w, f, 18) != 0)
 		return;
+	if (f->data_len) {
+		if (f->token || strcmp(f->amount, "max") == 0) {
+			draft_fail(w, "a contract call goes with an exact ETH amount, not a token or max");
+			return;
+		}
+		d->data = malloc(f->data_len);
+		if (!d->data) {
+			draft_fail(w, "out of memory");
+			return;
+		}
+		memcpy(d->data, f->data, f->data_len);
+		d->data_len = f->data_len;
+		draft_decode_call(d, d->recipient);
+		/* The call's to is the contract called, whatever the data decodes to. */
+		d->token = false;
+		memcpy(d->recipient, f->to, 20);
+	}
 	if (f->custom_nonce) {
 		struct u256 n;
 
@@ -772,6 +787,7 @@ void wallet_prepare(struct wallet *w, const struct wallet_send_form *f)
 	c->w = w;
 	c->gen = w->draft_gen;
 	c->form = *f;
+	c->form.data = NULL; /* copied into the draft above: the caller's buffer is not kept */
 	c->nonce = nonce;
 	if (!add_basics_queries(b, &c->q, f, d->from_addr)) {
 		free(c);

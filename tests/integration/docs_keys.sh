@@ -60,6 +60,21 @@ while IFS= read -r line; do
 		;;
 	esac
 done <<<"$keys"
+# The other way round: every key that heads a man KEYS entry about the wallet or the explorer is
+# bound in that pane, so the man page documents no key the pane does not answer.
+for pane in wallet explorer; do
+	bound=$(awk -v p="${pane^} pane:" '$0 == p { on = 1; next } /^[A-Z]/ { on = 0 } on' <<<"$keys" | cut -c3-12 | tr ' ' '\n' | grep .)
+	heads=$(awk -F'\t' -v p="($pane" '
+		{ text[$1] = text[$1] " " $2 }
+		/\t\.BR? / && !($1 in h) { h[$1] = $2 }
+		END { for (e in text) if (index(text[e], p)) print h[e] }' <<<"$entries" | sed -E 's/^\.BR? //; s/"//g')
+	stale=""
+	for k in $heads; do
+		grep -qxF -- "$k" <<<"$bound" || stale="$stale $k"
+	done
+	[ -n "$heads" ] && [ -z "$stale" ] && t_pass "every key heading a ($pane) man KEYS entry is bound in the $pane pane" ||
+		t_fail "every key heading a ($pane) man KEYS entry is bound in the $pane pane" "not bound:$stale"
+done
 # The help screen (?) of each pane shows exactly the rows --keys prints for it, and the dashboard's
 # help names the keys it answers that it once left out (h, Bksp, PgUp, PgDn); so does the wallet's
 # (its rows are bindings now: Esc, Bksp and the list's page keys act, so they are listed).

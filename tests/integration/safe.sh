@@ -253,6 +253,10 @@ eq "exec: the Safe has 1.75 ETH left (cast balance)" "$("$cast" balance --rpc-ur
 eq "exec: the Safe's nonce is 1" "$(safe_nonce)" 1
 tx=$(cut -f2 <<<"$out")
 eq "exec: the transaction is from X (cast receipt)" "$("$cast" receipt --rpc-url "$url" "$tx" from | lc)" "$(lc <<<"$X")"
+# exec sends the one way the wallet sends: its signed bytes are recorded beside the vault as the pane's sends are
+raw=$(awk '!/^#/ {print $2}' "$work/vx/pending" 2>/dev/null | tail -1)
+eq "exec: the wallet's record of sent transactions holds exactly the executed bytes (cast keccak = the tx hash)" \
+	"$([ -n "$raw" ] && "$cast" keccak "$raw")" "$tx"
 
 s va sign "$p1" --from "$A" >/dev/null 2>"$work/e"; rc=$?
 eq "a used nonce: sign refused" "$rc" 1

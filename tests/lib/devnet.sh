@@ -25,6 +25,7 @@
 #
 # Knobs: DEVNET_PERIOD (clique block period in s, default 1; the shared genesis says 2),
 # DEVNET_PREMINE, DEVNET_START_TIMEOUT, ETHEREUMJS_BIN (default tests/npm/bin/ethereumjs),
+# DEVNET_A_ARGS (extra arguments for node A, word-split: e.g. "--prometheus --prometheusPort 9100"),
 # DEVNET_GENESIS (a geth genesis file; default: the copy of clique-genesis.json below).
 #
 # Seen on a 2-core machine: A answers ~1.5 s after it starts; with PREMINE 10 and period 1,
@@ -138,10 +139,11 @@ devnet_start_a() {
 	_devnet_common=(--gethGenesis "$DEVNET_DIR/genesis.json" --rpc --rpcAddr 127.0.0.1
 		--no-logFile --discV4 false --discDns false)
 
-	# node A: the signer, mines on its own
+	# node A: the signer, mines on its own (DEVNET_A_ARGS split into words on purpose)
+	# shellcheck disable=SC2086
 	_devnet_node "$DEVNET_DIR/a.log" "${_devnet_common[@]}" --mine --unlock "$DEVNET_DIR/key.txt" \
 		--minerCoinbase "$_devnet_signer" --isSingleNode \
-		--rpcPort "$rpc_a" --port "$p2p_a" --dataDir "$DEVNET_DIR/a"
+		--rpcPort "$rpc_a" --port "$p2p_a" --dataDir "$DEVNET_DIR/a" ${DEVNET_A_ARGS:-}
 	DEVNET_A_PID=$_devnet_pid DEVNET_A_URL=http://127.0.0.1:$rpc_a
 	DEVNET_B_URL=http://127.0.0.1:$_devnet_rpc_b DEVNET_B_PID=
 	export DEVNET_A_URL DEVNET_B_URL DEVNET_A_PID DEVNET_DIR DEVNET_CHAIN_ID

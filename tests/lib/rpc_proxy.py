@@ -12,6 +12,8 @@ turns one lie on (no file, or "honest", is a faithful proxy):
     no-simulate    eth_simulateV1 is a method the node does not offer (-32601)
     hold-send      a request holding eth_sendRawTransaction waits until the word is gone from
                    MODE_FILE, then goes to the node (a broadcast that takes as long as the test wants)
+    fail=M1,M2     every call of these methods answers the error geth gives for a failing backend:
+                   {"code": -32000, "message": "<method>: backend unavailable"}
 
 The port it listens on (HOST, 127.0.0.1 unless given; chosen by the kernel) is written to PORT_FILE.
 """
@@ -53,6 +55,9 @@ def lie(req, resp, m):
     if "estimate-zero" in m and method == "eth_estimateGas":
         resp.pop("error", None)
         resp["result"] = "0x0"
+    if "fail" in m and method in m["fail"].split(","):
+        resp.pop("result", None)
+        resp["error"] = {"code": -32000, "message": method + ": backend unavailable"}
     if "no-simulate" in m and method == "eth_simulateV1":
         resp.pop("result", None)
         resp["error"] = {"code": -32601, "message": "the method eth_simulateV1 does not exist/is not available"}

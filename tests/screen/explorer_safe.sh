@@ -134,6 +134,18 @@ t_ok "factory: a contract" screen_wait_for '^ Kind +contract, ' 5
 t_ok "factory: its history is in" screen_wait_for '^ History: ' 10
 if screen_capture | grep -q '^ Multisig'; then t_fail "factory: not shown as a Safe"; else t_pass "factory: not shown as a Safe"; fi
 
+# At 120 columns the ExecutionSuccess line is longer than the screen: it goes on on the next line,
+# so its end (who logged it) is on screen too, not cut off at the edge.
+screen_resize 120 40
+search "$ETHTX1"
+t_ok "[120 columns] transfer: the execution transaction" screen_wait_for "^ Transaction +$ETHTX1" 5
+safe_short=$(printf '%s' "$SAFE" | sed 's/^\(.\{8\}\).*\(.\{6\}\)$/\1..\2/')
+joined=$(screen_capture | awk '/ExecutionSuccess/{on=1; printf "%s", $0; next} on && /^     /{sub(/^ +/, " "); printf "%s", $0; next} {on=0}')
+t_ok "[120 columns] ExecutionSuccess is whole, to 'by $safe_short': '$joined'" \
+	grep -Eq "ExecutionSuccess txHash=$SAFETX1, payment=0 +by $(re "$safe_short")\$" <<<"$joined"
+if screen_capture | awk 'length > 120 {exit 1}'; then t_pass "[120 columns] no line is wider than the screen"
+else t_fail "[120 columns] no line is wider than the screen"; fi
+
 screen_send q
 t_ok "chaindeck quits" screen_wait_for 'chaindeck exited with status 0' 5
 t_done

@@ -57,11 +57,9 @@ done
 quit
 
 # ---- -32000 from net_peerCount and txpool_status -------------------------------------------------------
-_spawn python3 "$CHAINDECK_ROOT/tests/lib/error_proxy.py" "$ANVIL_URL" "$home/proxy-port" net_peerCount txpool_status
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || t_fail "the proxy answers"
+echo fail=net_peerCount,txpool_status >"$home/proxy-mode"
+rpc_proxy_start "$ANVIL_URL" "$home/proxy-mode" || t_fail "the proxy answers"
+P=$PROXY_URL
 if out=$("$CAST" rpc --rpc-url "$P" net_peerCount 2>&1); then
 	t_fail "oracle: cast sees net_peerCount fail through the proxy" "$out"
 else
@@ -71,6 +69,26 @@ run errs --rpc-url "$P"
 t_ok "the node is up" screen_wait_for 'Chain id +31337' 10
 t_ok "Peers says error, with the node's message" screen_wait_for '^ Peers +error: -32000 net_peerCount: backend unavailable' 5
 t_ok "Txpool says error, with the node's message" screen_wait_for '^ Txpool +error: -32000 txpool_status: backend unavailable' 5
+screen_send Escape
+node=${P#http://} # the grid names a node given by --rpc-url after its host and port
+screen_wait_for '^ *NODE' 5 >/dev/null
+# cell ROW COLUMN: the text under COLUMN's heading on the grid line of node ROW
+cell() {
+	screen_capture | python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+head = next(l for l in lines if re.match(r"^ *NODE", l))
+row = next(l for l in lines if re.match(r"^ *" + re.escape(sys.argv[1]) + " ", l))
+starts = [m.start() for m in re.finditer(r"\S+", head)]
+names = head.split()
+i = names.index(sys.argv[2])
+end = starts[i + 1] if i + 1 < len(starts) else len(row)
+print(row[starts[i]:end].strip())' "$1" "$2"
+}
+if [ "$(cell "$node" PEERS)" = error ]; then t_pass "the grid's PEERS cell says error, not a bare -"; else t_fail "the grid's PEERS cell says error, not a bare -" "$(cell "$node" PEERS)"; fi
+screen_resize 200 30
+screen_wait_for '^ *NODE .* POOL ' 5 >/dev/null
+if [ "$(cell "$node" POOL)" = error ]; then t_pass "the grid's POOL cell says error, not a bare -"; else t_fail "the grid's POOL cell says error, not a bare -" "$(cell "$node" POOL)"; fi
 quit
 
 # ---- --rpc-url-file ------------------------------------------------------------------------------------

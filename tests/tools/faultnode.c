@@ -53,7 +53,8 @@
  *   reorg       every 3 s the top blocks are replaced: the blocks above the head of that moment
  *               less two get new hashes (same heights, a consistent new chain, parent hashes
  *               included), and every other period the new head is two blocks lower than the old one
- *   badtext     web3_clientVersion is a long string with escape sequences, C1 bytes (raw and as
+ *   badtext     web3_clientVersion is a long string with a right-to-left override (U+202E, as a
+ *               JSON escape and as raw UTF-8) and the other bidi controls, escape sequences, C1 bytes (raw and as
  *               U+0080..U+009F), a BEL, a CR and a BS
  *
  * Control: the fault is on from the start, or from --delay S seconds after it. SIGUSR1 toggles it
@@ -435,6 +436,9 @@ static void put_block(struct sb *b, const struct node *n, uint64_t number, int v
 
 /* ---- answers ---- */
 
+/* Every bidi control but U+202E, as JSON escapes: U+202A..U+202D, U+2066..U+2069, LRM, RLM, ALM. */
+#define BIDI_JSON "\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c"
+
 /* The result for a height parameter: the head for a tag, else the height; *ok false above the head. */
 static uint64_t height_param(const cJSON *params, uint64_t head, bool *ok)
 {
@@ -549,7 +553,9 @@ static void put_outcome(struct sb *b, struct node *n, const char *method, const 
 		return;
 	if (strcmp(method, "web3_clientVersion") == 0) {
 		if (fault_on(n, F_BADTEXT)) {
-			sb_puts(b, "\"result\":\"Geth/v1.14.0-" EVIL_JSON "/linux-amd64/");
+			/* a right-to-left override first (as JSON escape and as raw UTF-8): it would show
+			 * what follows it reversed; then every other bidi control */
+			sb_puts(b, "\"result\":\"Geth/v1.14.0-\\u202e" "stable\xe2\x80\xae-" BIDI_JSON EVIL_JSON "/linux-amd64/");
 			for (int i = 0; i < 200; i++)
 				sb_puts(b, EVIL_JSON "\\u0085\\u0090\xc2\x9b" "1m\x9b" "2J ");
 			sb_puts(b, "go1.22\"");

@@ -22,6 +22,7 @@ static const char FULL_EXAMPLE[] =
 	"refresh = 2000          ; poll interval\n"
 	"timeout = 7000\n"
 	"log = /var/tmp/chaindeck.log\n"
+	"log_max_kib = 2048\n"
 	"bell = off\n"
 	"theme = solarized\n"
 	"\n"
@@ -80,6 +81,7 @@ static void parses_full_example(void)
 	CHECK_INT(cfg.refresh_ms, 2000);
 	CHECK_INT(cfg.timeout_ms, 7000);
 	CHECK_STR(cfg.log_path, "/var/tmp/chaindeck.log");
+	CHECK_INT(cfg.log_max_kib, 2048);
 	CHECK(!cfg.bell);
 	CHECK_STR(cfg.theme, "solarized");
 	CHECK_INT(cfg.nnodes, 2);
@@ -121,6 +123,7 @@ static void init_sets_documented_defaults(void)
 	CHECK(cfg.bell);
 	CHECK_INT(cfg.nnodes, 0);
 	CHECK(cfg.log_path == NULL);
+	CHECK_INT(cfg.log_max_kib, 10240);
 	CHECK(cfg.theme == NULL);
 	CHECK_INT(cfg.alert_stall_s, 60);
 	CHECK_INT(cfg.alert_min_peers, 1);
@@ -380,7 +383,7 @@ static void rejects_malformed_files_with_line_numbers(void)
 	} cases[] = {
 		{ "[general]\nfoo = 1\n", 0, "t.ini:2: unknown key 'foo' in [general]" },
 		{ "[node \"m\"]\nurl = http://h\nport = 1\n", 0, "t.ini:3: unknown key 'port' in [node \"m\"]" },
-		{ "\n[extra]\n", 0, "t.ini:2: unknown section [extra] (expected [general], [alerts] or [node \"name\"])" },
+		{ "\n[extra]\n", 0, "t.ini:2: unknown section [extra] (expected [general], [alerts], [node \"name\"] or [safe \"chain id\"])" },
 		{ "refresh = 100\n", 0, "t.ini:1: key 'refresh' outside a section" },
 		{ "[node a]\nbearer = x\n\n[node b]\nurl = http://h\n", 0, "t.ini:1: node 'a' has no url" },
 		{ "[node b]\nurl = http://h\n[node a]\n", 0, "t.ini:3: node 'a' has no url" },
@@ -396,6 +399,8 @@ static void rejects_malformed_files_with_line_numbers(void)
 		{ "[general]\nrefresh = 60001\n", 0, "t.ini:2: refresh is out of range (100..60000)" },
 		{ "[general]\ntimeout = 5s\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
 		{ "[general]\ntimeout = -5\n", 0, "t.ini:2: timeout must be a number between 100 and 600000" },
+		{ "[general]\nlog_max_kib = 63\n", 0, "t.ini:2: log_max_kib is out of range (64..1048576)" },
+		{ "[general]\nlog_max_kib = 10M\n", 0, "t.ini:2: log_max_kib must be a number between 64 and 1048576" },
 		{ "[node a]\nurl = http://h\nconnections = 17\n", 0, "t.ini:3: connections is out of range (1..16)" },
 		{ "[node a]\nurl = http://h\nconnections = 0\n", 0, "t.ini:3: connections is out of range (1..16)" },
 		{ "[node a]\nurl = http://h\n[node a]\nurl = http://i\n", 0, "t.ini:3: duplicate node name 'a'" },
@@ -1343,6 +1348,59 @@ static void default_log_path_follows_xdg_state_rules(void)
 	env_restore(&home);
 }
 
+/* [safe "CHAINID"]: per-chain Safe contract addresses, validated, kept by a rewrite of the file. */
+static void parses_safe_sections_and_saves_them(void)
+{
+	const char *dir = test_tmpdir("config");
+	char path[128], err[256] = "";
+	struct config cfg, back;
+	char *saved;
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[safe \"100\"]\nproxy_factory = 0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67\n"
+	                      "[safe 0x2a]\nsingleton_l2 = 0x00000000000000000000000000000000000000aa\n", err, sizeof(err)), 0);
+	CHECK_INT((int)cfg.nsafes, 2);
+	CHECK(cfg.safes[0].chain_id == 100 && cfg.safes[0].set[CONFIG_SAFE_PROXY_FACTORY] &&
+	      !cfg.safes[0].set[CONFIG_SAFE_SINGLETON] && cfg.safes[0].addr[CONFIG_SAFE_PROXY_FACTORY][0] == 0x4e);
+	CHECK(cfg.safes[1].chain_id == 42 && cfg.safes[1].set[CONFIG_SAFE_SINGLETON_L2] &&
+	      cfg.safes[1].addr[CONFIG_SAFE_SINGLETON_L2][19] == 0xaa);
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	CHECK_INT(config_save(&cfg, path, err, sizeof(err)), 0);
+	saved = test_read_file(path, NULL);
+	CHECK(strstr(saved, "[safe \"100\"]\nproxy_factory = 0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67\n") != NULL);
+	free(saved);
+	config_init(&back);
+	CHECK_INT(config_load(&back, path, err, sizeof(err)), 0);
+	CHECK_INT((int)back.nsafes, 2);
+	CHECK(memcmp(&back.safes[1], &cfg.safes[1], sizeof(back.safes[1])) == 0);
+	config_free(&back);
+	config_free(&cfg);
+
+	config_init(&cfg);
+	CHECK_INT(parse(&cfg, "[safe \"1\"]\nsingleton = 0x41675c099f32341bf84bfc5382af534df5c7461b\nsingleton = 0x1\n",
+	                err, sizeof(err)), CD_EINVAL);
+	CHECK(strstr(err, "t.ini:3: duplicate key 'singleton'") != NULL);
+	CHECK_INT(parse(&cfg, "[safe \"1\"]\nsingleton = 0x41675C099F32341bf84BFc5382aF534df5C7461a\nmulti_send = 0x12\n",
+	                err, sizeof(err)), CD_EINVAL);
+	CHECK(strstr(err, "t.ini:3: multi_send: not an address") != NULL);
+	CHECK_INT(parse(&cfg, "[safe \"1\"]\nsingleton = 0x41675c099F32341bf84BFc5382aF534df5C7461a\n", err, sizeof(err)),
+	          CD_EINVAL);
+	CHECK(strstr(err, "t.ini:2: singleton: not an address") != NULL); /* one case flipped: a bad checksum */
+	CHECK_INT(parse(&cfg, "[safe \"1\"]\nfactory = 0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67\n", err, sizeof(err)),
+	          CD_EINVAL);
+	CHECK(strstr(err, "unknown key 'factory' in [safe \"1\"]") != NULL);
+	CHECK_INT(parse(&cfg, "[safe \"mainnet\"]\n", err, sizeof(err)), CD_EINVAL);
+	CHECK(strstr(err, "the name must be a chain id") != NULL);
+	CHECK_INT(parse(&cfg, "[safe \"5\"]\n", err, sizeof(err)), CD_EINVAL);
+	CHECK(strstr(err, "names no address") != NULL);
+	CHECK_INT(parse(&cfg, "[safe 5]\nmulti_send = 0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526\n[safe \"5\"]\n", err,
+	                sizeof(err)), CD_EINVAL);
+	CHECK(strstr(err, "duplicate section [safe \"5\"]") != NULL);
+	CHECK_INT((int)cfg.nsafes, 0);
+	config_free(&cfg);
+	test_rmtree(dir);
+}
+
 static const struct test_case cases[] = {
 	{ "parses_full_example", parses_full_example },
 	{ "init_sets_documented_defaults", init_sets_documented_defaults },
@@ -1392,6 +1450,7 @@ static const struct test_case cases[] = {
 	{ "save_into_missing_parent_fails_cleanly", save_into_missing_parent_fails_cleanly },
 	{ "default_path_follows_xdg_rules", default_path_follows_xdg_rules },
 	{ "default_log_path_follows_xdg_state_rules", default_log_path_follows_xdg_state_rules },
+	{ "parses_safe_sections_and_saves_them", parses_safe_sections_and_saves_them },
 };
 
 int main(int argc, char **argv)

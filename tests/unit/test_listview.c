@@ -127,6 +127,50 @@ static void show_keeps_a_document_line_visible(void)
 	CHECK_INT(v.top, 45);
 }
 
+/* Seven nodes at the bottom of a 5-row view, then the terminal grows to 97 rows: all seven show. */
+static void growing_the_view_at_the_end_shows_every_item(void)
+{
+	struct list_view v = { 0 };
+
+	list_view_set_count(&v, 7);
+	list_view_follow(&v, 5);
+	list_view_move(&v, LIST_END);
+	list_view_follow(&v, 5);
+	CHECK_INT(v.top, 2);
+	list_view_follow(&v, 97);
+	CHECK_INT(v.top, 0);
+	CHECK_INT(v.sel, 6);
+}
+
+/* A view with no selection (the help, the alert log): top moves itself and stops at the end. */
+static void scrolling_a_text_moves_top_and_stops_at_the_end(void)
+{
+	struct list_view v = { 0 };
+
+	list_view_frame(&v, 20, 6);
+	CHECK(!list_view_scroll(&v, LIST_UP));
+	CHECK(list_view_scroll(&v, LIST_DOWN));
+	CHECK_INT(v.top, 1);
+	CHECK(list_view_scroll(&v, LIST_PAGE_DOWN));
+	CHECK_INT(v.top, 7);
+	CHECK(list_view_scroll(&v, LIST_END));
+	CHECK_INT(v.top, 14); /* the last 6 of 20 lines */
+	CHECK(!list_view_scroll(&v, LIST_DOWN));
+	CHECK(!list_view_scroll(&v, LIST_PAGE_DOWN));
+	CHECK_INT(v.top, 14);
+	CHECK(list_view_scroll(&v, LIST_PAGE_UP));
+	CHECK_INT(v.top, 8);
+	CHECK(list_view_scroll(&v, LIST_HOME));
+	CHECK_INT(v.top, 0);
+	/* scrolled to the end, then the terminal grows: no blank rows, everything from the top */
+	list_view_scroll(&v, LIST_END);
+	list_view_frame(&v, 20, 30);
+	CHECK_INT(v.top, 0);
+	/* a text that fits does not scroll */
+	CHECK(!list_view_scroll(&v, LIST_DOWN));
+	CHECK(!list_view_scroll(&v, LIST_END));
+}
+
 static const struct test_case cases[] = {
 	{ "down_past_the_view_scrolls", down_past_the_view_scrolls },
 	{ "up_above_the_view_scrolls", up_above_the_view_scrolls },
@@ -136,6 +180,8 @@ static const struct test_case cases[] = {
 	{ "shrinking_keeps_the_selection_in_range", shrinking_keeps_the_selection_in_range },
 	{ "no_blank_rows_below_the_end", no_blank_rows_below_the_end },
 	{ "show_keeps_a_document_line_visible", show_keeps_a_document_line_visible },
+	{ "growing_the_view_at_the_end_shows_every_item", growing_the_view_at_the_end_shows_every_item },
+	{ "scrolling_a_text_moves_top_and_stops_at_the_end", scrolling_a_text_moves_top_and_stops_at_the_end },
 };
 
 int main(int argc, char **argv)

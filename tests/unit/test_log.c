@@ -121,6 +121,8 @@ static void control_characters_are_escaped(void)
 		{ "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
 		{ "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
 		{ "cut \xe2\x82", "cut \\xe2\\x82" },
+		{ "rlo Geth/\xe2\x80\xae" "v1", "rlo Geth/\\xe2\\x80\\xaev1" },
+		{ "isolate \xe2\x81\xa6" "x alm \xd8\x9c", "isolate \\xe2\\x81\\xa6x alm \\xd8\\x9c" },
 	};
 
 	for (size_t i = 0; i < TEST_COUNT(cases); i++) {
@@ -381,6 +383,108 @@ static void level_names_parse(void)
 	CHECK_INT(log_level_parse(NULL, NULL), -1);
 }
 
+/* Bytes in the file at path (stat's word, not ours), or -1. */
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Line k's sequence number: lines are "... INFO line <k> <padding>". -1 when there is none. */
+static long seq_of(const char *line)
+{
+	const char *p = strstr(line, " INFO line ");
+
+	return p ? strtol(p + 11, NULL, 10) : -1;
+}
+
+/*
+ * Writing past the cap: the file is renamed to <path>.1 and a new one started, again and again;
+ * neither file ever exceeds the cap, every line is whole, and the lines of .1 then the current
+ * file are the last ones written, in order, with none missing between them.
+ */
+static void rotates_at_the_cap_and_keeps_one_old_file(void)
+{
+	char old[200], pad[101];
+	char *a, *b;
+	long want, prev = -1, lines = 0;
+	struct stat st;
+
+	fresh_log();
+	memset(pad, 'x', 100);
+	pad[100] = '\0';
+	snprintf(old, sizeof(old), "%s.1", logpath);
+	log_set_max_size(8192);
+	CHECK_INT(log_open(logpath, LOG_INFO), 0);
+	for (want = 0; want < 500; want++) { /* about 75 KiB: nine rotations */
+		log_msg(LOG_INFO, "line %ld %s", want, pad);
+		CHECK_MSG(file_size(logpath) <= 8192, "after line %ld: %ld bytes", want, file_size(logpath));
+	}
+	CHECK_MSG(file_size(old) > 8192 - 200 && file_size(old) <= 8192, "%s: %ld bytes", old, file_size(old));
+	CHECK(file_size(logpath) > 0);
+	CHECK_INT(stat(old, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(stat(logpath, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	/* no <path>.2: one old file only */
+	snprintf(old + strlen(old) - 1, 2, "2");
+	CHECK(access(old, F_OK) != 0);
+	snprintf(old + strlen(old) - 1, 2, "1");
+	a = test_read_file(old, NULL);
+	b = test_read_file(logpath, NULL);
+	for (char *text = a; text; text = text == a ? b : NULL) {
+		for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+			long k;
+
+			*nl = '\0';
+			k = seq_of(line);
+			CHECK_MSG(k >= 0 && strlen(line) > 100 && strcmp(line + strlen(line) - 100, pad) == 0,
+			          "a broken line: %.60s", line);
+			CHECK_MSG(prev < 0 || k == prev + 1, "line %ld follows line %ld", k, prev);
+			prev = k;
+			lines++;
+		}
+	}
+	CHECK_INT(prev, 499);
+	CHECK_MSG(lines > 60, "only %ld lines kept", lines);
+	free(a);
+	free(b);
+	log_set_max_size(LOG_MAX_DEFAULT);
+	cleanup();
+}
+
+/* A log already over the cap when opened is rotated by the first line; a link at <path>.1 is replaced, not followed. */
+static void rotation_of_an_old_file_never_writes_through_a_link(void)
+{
+	char old[200], target[200], big[9000];
+	char *t;
+
+	fresh_log();
+	CHECK_INT(log_open(logpath, LOG_INFO), 0); /* makes the directories */
+	log_close();
+	memset(big, 'o', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	big[sizeof(big) - 1] = '\0';
+	put_file(logpath, big);
+	snprintf(old, sizeof(old), "%s.1", logpath);
+	snprintf(target, sizeof(target), "%s/precious", tmpdir);
+	put_file(target, "keep me\n");
+	CHECK_INT(symlink(target, old), 0);
+	log_set_max_size(8192);
+	CHECK_INT(log_open(logpath, LOG_INFO), 0);
+	log_msg(LOG_INFO, "after the old lines");
+	t = test_read_file(target, NULL);
+	CHECK_STR(t, "keep me\n");
+	free(t);
+	CHECK_INT(file_size(old), (long)strlen(big));
+	t = test_read_file(logpath, NULL);
+	CHECK(strstr(t, " INFO after the old lines\n") != NULL && strchr(t, 'o') == strstr(t, "old"));
+	free(t);
+	log_set_max_size(LOG_MAX_DEFAULT);
+	cleanup();
+}
+
 static const struct test_case cases[] = {
 	{ "creates_file_0600_and_parents_0700", creates_file_0600_and_parents_0700 },
 	{ "lines_have_utc_timestamp_and_level", lines_have_utc_timestamp_and_level },
@@ -393,6 +497,8 @@ static const struct test_case cases[] = {
 	{ "open_failure_is_negative_and_keeps_previous_log", open_failure_is_negative_and_keeps_previous_log },
 	{ "concurrent_lines_stay_whole", concurrent_lines_stay_whole },
 	{ "level_names_parse", level_names_parse },
+	{ "rotates_at_the_cap_and_keeps_one_old_file", rotates_at_the_cap_and_keeps_one_old_file },
+	{ "rotation_of_an_old_file_never_writes_through_a_link", rotation_of_an_old_file_never_writes_through_a_link },
 	{ "refuses_a_symbolic_link_and_leaves_its_target_alone", refuses_a_symbolic_link_and_leaves_its_target_alone },
 	{ "refuses_a_file_with_other_hard_links", refuses_a_file_with_other_hard_links },
 	{ "refuses_a_file_owned_by_another_user", refuses_a_file_owned_by_another_user },

@@ -2,12 +2,14 @@
  * text: what text_sanitize keeps, replaces and cuts, for every byte value
  * and any buffer size.
  */
+#include <stdarg.h>
 #include "common/text.h"
 #include "tests/lib/test.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unictype.h>
 #include <unistr.h>
 
 #define CANARY 0x5a
@@ -312,7 +314,72 @@ static void utf8_decode_agrees_with_libunistring(void)
 	CHECK_MSG(mismatches == 0, "%lu inputs differ, first %s", mismatches, first);
 }
 
+/*
+ * Bidi controls reorder the text around them without printing anything: every code point that
+ * libunistring gives the Unicode Bidi_Control property is removed, between visible text, and
+ * every other printable one stays.
+ */
+static void bidi_controls_are_removed(void)
+{
+	unsigned long kept_bidi = 0, lost = 0, bidi = 0;
+	char first[64] = "";
+
+	for (ucs4_t uc = 0xa0; uc < 0x110000; uc++) {
+		uint8_t in[16] = "a", enc[6];
+		char out[32];
+		int n = u8_uctomb(enc, uc, sizeof(enc));
+		size_t got;
+
+		if (n <= 0)
+			continue; /* surrogates */
+		memcpy(in + 1, enc, (size_t)n);
+		in[1 + n] = 'b';
+		got = text_sanitize(out, sizeof(out), (const char *)in, (size_t)n + 2);
+		if (uc_is_property_bidi_control(uc)) {
+			bidi++;
+			if (strcmp(out, "ab") != 0 && kept_bidi++ == 0)
+				snprintf(first, sizeof(first), "U+%04X kept (%zu bytes out)", (unsigned)uc, got);
+		} else if (got != (size_t)n + 2 || memcmp(out, in, got) != 0) {
+			if (lost++ == 0 && !first[0])
+				snprintf(first, sizeof(first), "U+%04X changed", (unsigned)uc);
+		}
+	}
+	CHECK_MSG(bidi == 12, "libunistring knows %lu bidi controls", bidi);
+	CHECK_MSG(kept_bidi == 0 && lost == 0, "%lu bidi controls kept, %lu other characters changed; first %s",
+	          kept_bidi, lost, first);
+	/* The right-to-left override of a spoofed client name, and a whole run of them. */
+	check_cases((const struct sanitize_case[]){
+		SC("Geth/\xe2\x80\xaev1.14", "Geth/v1.14"),
+		SC("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa7"
+		   "\xe2\x81\xa8\xe2\x81\xa9\xe2\x80\x8e\xe2\x80\x8f\xd8\x9cx", "x"),
+	}, 2);
+}
+
+static size_t sanitize_f(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t sanitize_f(char *dst, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = text_sanitize_vf(dst, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* A formatted message is sanitized as a whole: what the format quotes is node text like any other. */
+static void a_formatted_message_is_sanitized(void)
+{
+	char out[64];
+
+	CHECK_INT(sanitize_f(out, sizeof(out), "node said: %s (%d)", "\x1b[2Jbad\xe2\x80\xaename", 7), 26);
+	CHECK_STR(out, "node said: ?[2Jbadname (7)");
+	sanitize_f(out, 12, "%s", "a long message that is cut");
+	CHECK_STR(out, "a long m...");
+}
+
 static const struct test_case cases[] = {
+	{ "a_formatted_message_is_sanitized", a_formatted_message_is_sanitized },
 	{ "plain_ascii_is_kept", plain_ascii_is_kept },
 	{ "valid_multibyte_utf8_is_kept", valid_multibyte_utf8_is_kept },
 	{ "escape_sequences_lose_their_escape", escape_sequences_lose_their_escape },
@@ -330,6 +397,7 @@ static const struct test_case cases[] = {
 	{ "tiny_caps_with_multibyte_input_never_overflow", tiny_caps_with_multibyte_input_never_overflow },
 	{ "every_byte_value_gives_safe_output", every_byte_value_gives_safe_output },
 	{ "input_is_read_only_up_to_len", input_is_read_only_up_to_len },
+	{ "bidi_controls_are_removed", bidi_controls_are_removed },
 };
 
 int main(int argc, char **argv)
