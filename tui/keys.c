@@ -177,15 +177,22 @@ void pane_key_label(const struct pane_key *row, char *buf, size_t cap)
 	}
 }
 
-int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key)
+const struct pane_key *pane_key_find(const struct pane_key *rows, size_t n, int key)
 {
 	for (size_t r = 0; r < n; r++) {
 		for (size_t i = 0; i < PANE_KEY_CODES && rows[r].codes[i]; i++) {
 			if (rows[r].codes[i] == key)
-				return rows[r].fn(state, app, key);
+				return &rows[r];
 		}
 	}
-	return PANE_IGNORED;
+	return NULL;
+}
+
+int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key)
+{
+	const struct pane_key *row = pane_key_find(rows, n, key);
+
+	return row ? row->fn(state, app, key) : PANE_IGNORED;
 }
 
 size_t pane_help_count(const struct pane_ops *p)

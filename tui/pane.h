@@ -66,6 +66,8 @@ struct pane_ops {
 	void (*follow_node)(void *state, struct app *app);
 };
 
+/* The row of `rows` that binds `key`, or NULL. */
+const struct pane_key *pane_key_find(const struct pane_key *rows, size_t n, int key);
 /* Runs the row of `rows` that binds `key`; PANE_IGNORED when none does. */
 int pane_key_run(const struct pane_key *rows, size_t n, void *state, struct app *app, int key);
 /* A row's keys as shown ("Esc Bksp h"): each code's name once, in the row's order. */

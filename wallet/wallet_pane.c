@@ -1564,8 +1564,6 @@ static int key_move(void *state, struct app *app, int key)
 	struct wp *p = state;
 
 	(void)app;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (p->view == WV_SAFE) {
 		size_t np = wallet_safe_prop_count(p->w, p->safe_sel);
 
@@ -1611,8 +1609,6 @@ static int key_lock(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	wallet_lock(p->w);
 	return PANE_REDRAW;
 }
@@ -1623,8 +1619,6 @@ static int key_send(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (no_account_why(p)) {
 		notice_set(&p->note, true, "nothing to send from: %s", no_account_why(p));
 		return PANE_REDRAW;
@@ -1754,8 +1748,6 @@ static int key_receive(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (p->view == WV_RECEIVE)
 		p->view = WV_MAIN;
 	else if (no_account_why(p))
@@ -1846,8 +1838,6 @@ static int key_replace(void *state, struct app *app, int key)
 	long k;
 
 	(void)app;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	k = newest_pending(p);
 	if (k < 0) {
 		notice_set(&p->note, true, "no pending transaction from this account");
@@ -1870,8 +1860,6 @@ static int key_watch(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	ask(p, P_WATCH, "Token contract to watch", "");
 	return PANE_REDRAW;
 }
@@ -1882,8 +1870,6 @@ static int key_derive(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	wallet_derive(p->w);
 	return PANE_REDRAW;
 }
@@ -1894,8 +1880,6 @@ static int key_label(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (wallet_account(p->w, p->sel))
 		ask(p, P_LABEL, "Label", wallet_account(p->w, p->sel)->acct.label);
 	return PANE_REDRAW;
@@ -1907,8 +1891,6 @@ static int key_typed(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (no_account_why(p)) {
 		notice_set(&p->note, true, "nothing to sign with: %s", no_account_why(p));
 		return PANE_REDRAW;
@@ -1924,8 +1906,6 @@ static int key_safes(void *state, struct app *app, int key)
 
 	(void)app;
 	(void)key;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	p->view = p->view == WV_SAFE ? WV_MAIN : WV_SAFE;
 	wallet_safes_shown(p->w, p->view == WV_SAFE);
 	return PANE_REDRAW;
@@ -1938,8 +1918,6 @@ static int key_safe_action(void *state, struct app *app, int key)
 	size_t ns;
 
 	(void)app;
-	if (confirming(p))
-		return PANE_CONSUMED;
 	if (p->view != WV_SAFE)
 		return PANE_IGNORED;
 	ns = wallet_safe_count(p->w);
@@ -2008,9 +1986,18 @@ static const struct pane_key wp_keys[] = {
 	  key_safe_action },
 };
 
+/* The rows a confirmation screen takes (sign, fees, nonce, custom fees, Esc, unlock); every other row
+ * of the pane waits until the confirmation is gone, so none of them need check for one. */
+static bool acts_on_confirmation(const struct pane_key *row)
+{
+	return row->fn == key_sign || row->fn == key_fee_level || row->fn == key_c || row->fn == key_nonce ||
+	       row->fn == key_back || row->fn == key_unlock;
+}
+
 static int wp_key(void *state, struct app *app, int key)
 {
 	struct wp *p = state;
+	const struct pane_key *row;
 	int r;
 
 	if (!p->w)
@@ -2019,8 +2006,12 @@ static int wp_key(void *state, struct app *app, int key)
 	if (p->prompt != P_NONE)
 		return prompt_key(p, app, key);
 	p->note.text[0] = '\0';
-	r = pane_key_run(wp_keys, sizeof(wp_keys) / sizeof(wp_keys[0]), p, app, key);
-	/* Keys of other panes must not reach past a confirmation screen by accident. */
+	row = pane_key_find(wp_keys, sizeof(wp_keys) / sizeof(wp_keys[0]), key);
+	/* On a confirmation only its own (modal) rows act; no other key, the shell's neither, reaches
+	 * past it by accident: only Tab, Shift-Tab and ? (help) go on. */
+	if (confirming(p) && !(row && acts_on_confirmation(row)))
+		return key == '\t' || key == KEY_BTAB || key == '?' ? PANE_IGNORED : PANE_CONSUMED;
+	r = row ? row->fn(p, app, key) : PANE_IGNORED;
 	if (r == PANE_IGNORED && confirming(p) && key != '\t' && key != KEY_BTAB && key != '?')
 		return PANE_CONSUMED;
 	return r;
