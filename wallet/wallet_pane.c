@@ -840,6 +840,32 @@ static const char *confirm_action(const struct wp *p, const struct wallet_draft 
 }
 
 /*
+ * The layout every signing screen shares, in a rows x cols window (drawn when
+ * win is not NULL; the last row stays free for the notice line): the title,
+ * the label/value rows, a blank line and the action line. Whether it all
+ * fits; *y_end is the row after the action line.
+ */
+static bool rows_layout(struct app *app, WINDOW *win, int rows, int cols, const char *title, const struct crow *r,
+                        size_t n, enum tui_style action_st, const char *action, int *y_end)
+{
+	int y = 2, width = cols - LABEL_W - 2;
+	bool fits = n <= CONFIRM_MAX_ROWS;
+
+	if (win)
+		widget_text(app, win, 0, 1, STYLE_TITLE, title);
+	for (size_t i = 0; i < n && fits; i++) {
+		if (win && y < rows - 1)
+			widget_label(app, win, y, 1, r[i].label, LABEL_W);
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
+	}
+	y++;
+	if (fits)
+		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2, action_st, action);
+	*y_end = y;
+	return fits;
+}
+
+/*
  * Lays out the confirmation of the current draft in a rows x cols window,
  * drawing it when win is not NULL: the title, every row, the action line.
  * The last window row is the notice line and stays free. Whether it all fits.
@@ -849,21 +875,11 @@ static bool confirm_layout(struct wp *p, struct app *app, WINDOW *win, int rows,
 	const struct wallet_draft *d = wallet_draft(p->w);
 	struct crow r[CONFIRM_MAX_ROWS];
 	size_t n = confirm_rows(p, app, r);
-	int y = 2, width = cols - LABEL_W - 2;
-	bool fits = n <= CONFIRM_MAX_ROWS;
+	int y;
+	bool fits = rows_layout(app, win, rows, cols, confirm_title(p, d), r, n,
+	                        d->state == DRAFT_SENDING ? STYLE_WARN : d->state == DRAFT_SENT ? STYLE_OK : STYLE_TITLE,
+	                        confirm_action(p, d), &y);
 
-	if (win)
-		widget_text(app, win, 0, 1, STYLE_TITLE, confirm_title(p, d));
-	for (size_t i = 0; i < n && fits; i++) {
-		if (win && y < rows - 1)
-			widget_label(app, win, y, 1, r[i].label, LABEL_W);
-		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
-	}
-	y++;
-	if (fits)
-		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2,
-		                 d->state == DRAFT_SENDING ? STYLE_WARN : d->state == DRAFT_SENT ? STYLE_OK : STYLE_TITLE,
-		                 confirm_action(p, d));
 	if (win && p->form_live && d->state == DRAFT_READY && y < rows - 1)
 		widget_text(app, win, y, 1, STYLE_DIM,
 		            d->replaces ? "1/2/3 slow/normal/fast fees (at least +10 %)   c custom fees"
@@ -1170,24 +1186,14 @@ static bool safetx_layout(struct wp *p, struct app *app, WINDOW *win, int rows, 
 	const struct wallet_safe_action *a = wallet_safe_action(p->w);
 	struct crow r[CONFIRM_MAX_ROWS];
 	size_t n = safetx_screen_rows(p, app, r);
-	int y = 2, width = cols - LABEL_W - 2;
-	bool fits = n <= CONFIRM_MAX_ROWS;
+	const char *title = a->kind == WSAFE_SIGN   ? "Sign a Safe transaction"
+	                    : a->kind == WSAFE_EXEC ? "Execute a Safe transaction: checks"
+	                                            : "Create a Safe: checks";
+	int y;
 
-	if (win)
-		widget_text(app, win, 0, 1, STYLE_TITLE,
-		            a->kind == WSAFE_SIGN   ? "Sign a Safe transaction"
-		            : a->kind == WSAFE_EXEC ? "Execute a Safe transaction: checks"
-		                                    : "Create a Safe: checks");
-	for (size_t i = 0; i < n && fits; i++) {
-		if (win && y < rows - 1)
-			widget_label(app, win, y, 1, r[i].label, LABEL_W);
-		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, LABEL_W + 1, width, r[i].st, r[i].value);
-	}
-	y++;
-	if (fits)
-		fits = wrap_text(app, win && y < rows - 1 ? win : NULL, &y, 1, cols - 2,
-		                 a->state == WSAFE_SIGNED ? STYLE_OK : STYLE_TITLE, safetx_action(p, a));
-	return fits && y <= rows - 1;
+	return rows_layout(app, win, rows, cols, title, r, n, a->state == WSAFE_SIGNED ? STYLE_OK : STYLE_TITLE,
+	                   safetx_action(p, a), &y) &&
+	       y <= rows - 1;
 }
 
 static void draw_safetx(struct wp *p, struct app *app, WINDOW *win)
