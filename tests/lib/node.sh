@@ -269,7 +269,8 @@ anvil_stop() { proc_stop "${1:-${ANVIL_PID:?anvil_stop: no anvil started}}"; }
 anvil_kill() { proc_kill "${1:-${ANVIL_PID:?anvil_kill: no anvil started}}"; }
 
 # rpc_proxy_start UPSTREAM MODE_FILE [HOST]: tests/lib/rpc_proxy.py in front of UPSTREAM, lying as
-# MODE_FILE says (read again for every request); sets PROXY_URL. The proxy stops with the test.
+# MODE_FILE says (read again for every request), counting the calls (GET $PROXY_URL/counts);
+# sets PROXY_URL. The proxy stops with the test.
 rpc_proxy_start() {
 	local port_file
 	port_file=$(mktemp "${TMPDIR:-/tmp}/chaindeck-proxy.XXXXXX") || return 1

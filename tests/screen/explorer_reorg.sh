@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The explorer through reorgs, in a real terminal (tmux), against anvil behind a proxy that counts
-# the calls chaindeck sends (tests/lib/count_proxy.py: the count is taken outside chaindeck). With
+# the calls chaindeck sends (tests/lib/rpc_proxy.py: the count is taken outside chaindeck). With
 # refresh = 100, six anvil_reorg of depth 3 to 8: after each one the list reaches the node's head,
 # every replaced height shows a REPLACED row, "reorgs seen" counts reorgs (not replaced blocks), and
 # the block calls per second stay bounded; a new block after the reorgs is listed. A block view
@@ -21,11 +21,8 @@ anvil_start || die "anvil starts"
 U=$ANVIL_URL
 rpc "$U" anvil_mine '["0x14"]' >/dev/null || die "anvil mines 20 blocks"
 
-_spawn python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the counting proxy answers"
+rpc_proxy_start "$U" "$home/proxy-mode" || die "the counting proxy answers"
+P=$PROXY_URL
 
 # calls METHOD: how many calls of METHOD went through the proxy ($P) so far
 calls() { curl -s "$P/counts" | python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"; }
@@ -147,11 +144,9 @@ screen_send q
 t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 
 # ---- polling (a node without block filters: the proxy refuses eth_newBlockFilter) ----------------
-_spawn env CHAINDECK_PROXY_REFUSE=eth_newBlockFilter python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/poll-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/poll-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/poll-port")
-rpc_wait "$P" 5 || die "the polling proxy answers"
+echo refuse=eth_newBlockFilter >"$home/poll-mode"
+rpc_proxy_start "$U" "$home/poll-mode" || die "the polling proxy answers"
+P=$PROXY_URL
 screen_start poll 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
 	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
 	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck-poll.log" || die "tmux starts (poll)"

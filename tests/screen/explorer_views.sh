@@ -113,11 +113,9 @@ screen_send q
 t_ok "q quits" screen_wait_for 'chaindeck exited with status 0' 5
 
 # a node without ots_ and trace_: the history scans blocks, and says what that cannot see
-_spawn env CHAINDECK_PROXY_REFUSE=ots_,trace_ python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the proxy answers"
+echo refuse=ots_,trace_ >"$home/proxy-mode"
+rpc_proxy_start "$U" "$home/proxy-mode" || die "the proxy answers"
+P=$PROXY_URL
 run_chaindeck scan "$P" || die "tmux starts (scan)"
 screen_send 2
 t_ok "scan: the explorer is up" screen_wait_for 'following by' 10
