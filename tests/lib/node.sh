@@ -28,6 +28,7 @@
 #
 # Test counter (last line is what tests/run.sh reads)
 #   t_pass NAME | t_fail NAME MSG | t_ok NAME CMD... (pass if CMD succeeds) | t_done
+#   die NAME [DETAIL]            t_fail, then t_done and exit 1: for a step the rest depends on
 #   t_done prints "N passed, N failed" and returns 1 if anything failed, or if no check ran at all:
 #   end a test with `t_done`.
 #
@@ -336,3 +337,5 @@ t_done() {
 	echo "$_t_pass passed, $_t_fail failed"
 	[ "$_t_fail" -eq 0 ]
 }
+# die NAME [DETAIL]: a setup step the rest of the test needs failed: count it, end the test
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }

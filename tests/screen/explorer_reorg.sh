@@ -8,14 +8,7 @@
 # through a proxy that refuses block filters, so chaindeck follows by polling.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+. "$here/../lib/explorer.sh"
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
@@ -56,9 +49,7 @@ measure_rate() {
 
 mkdir -p "$home/config/chaindeck"
 printf '[general]\nrefresh = 100\n' >"$home/config/chaindeck/config.ini"
-screen_start reorg 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck.log" || die "tmux starts"
+explorer_start reorg 120 60 "$P" || die "tmux starts"
 screen_send 2
 h0=$(node_head)
 t_ok "the live list reaches the head ($h0)" screen_wait_for "^ [^ ]+( \(chain [0-9]+\))? +head $h0 +following by block filter +reorgs seen 0" 10
@@ -115,12 +106,6 @@ if [ "$worst" -le 10 ]; then t_pass "block calls stay bounded after reorgs (wors
 else t_fail "block calls stay bounded after reorgs (worst ${worst}/s)"; fi
 
 # a block on screen that a reorg replaces is loaded again, and says so
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 search "$h"
 t_ok "block $h opens" screen_wait_for "^ Block +#$h( |\$)" 5
 rpc "$U" anvil_reorg '[2, []]' >/dev/null || die "anvil_reorg 2"
@@ -147,9 +132,7 @@ t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 echo refuse=eth_newBlockFilter >"$home/poll-mode"
 rpc_proxy_start "$U" "$home/poll-mode" || die "the polling proxy answers"
 P=$PROXY_URL
-screen_start poll 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck-poll.log" || die "tmux starts (poll)"
+explorer_start poll 120 60 "$P" || die "tmux starts (poll)"
 screen_send 2
 h=$(node_head)
 t_ok "poll: the list reaches the head ($h) by polling" screen_wait_for "head $h +following by polling +reorgs seen 0\$" 10

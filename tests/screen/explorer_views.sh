@@ -7,21 +7,10 @@
 # history says a block scan cannot see internal transfers.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
-build=${CHAINDECK_BUILD:-build}
-CAST=$CHAINDECK_NPM_BIN/cast
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
-
-(cd "$CHAINDECK_ROOT" && "$CHAINDECK_NPM_BIN/solcjs" --bin --abi --optimize --base-path . \
-	--include-path tests/npm/node_modules -o "$home/sol" tests/erc721/Nft.sol) >"$home/solc.log" 2>&1 ||
-	die "solcjs compiles Nft.sol" "$(tail -3 "$home/solc.log")"
-BIN=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
+nft_compile
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
@@ -55,25 +44,13 @@ gwei() { "$CAST" to-unit "$1" gwei; }
 blk=$("$CAST" block --rpc-url "$U" "$block")
 bf() { field "$1" <<<"$blk"; }
 
-run_chaindeck() { # NAME URL
-	screen_start "$1" 120 50 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-		ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --log "$home/chaindeck-$1.log"
-}
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 # joined LABEL: the row LABEL and the lines that go on under its value column, as one line
 joined() {
 	screen_capture | awk -v l="$1" 'index($0, " " l " ") == 1 {on=1; sub("^ " l " +", ""); printf "%s", $0; next}
 		on && /^              [^ ]/ {sub(/^ +/, ""); printf "%s", $0; next} {on=0}'
 }
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 
-run_chaindeck views "$U" || die "tmux starts"
+explorer_start views 120 50 "$U" || die "tmux starts"
 screen_send 2
 t_ok "the explorer is up" screen_wait_for 'following by' 10
 
@@ -116,7 +93,7 @@ t_ok "q quits" screen_wait_for 'chaindeck exited with status 0' 5
 echo refuse=ots_,trace_ >"$home/proxy-mode"
 rpc_proxy_start "$U" "$home/proxy-mode" || die "the proxy answers"
 P=$PROXY_URL
-run_chaindeck scan "$P" || die "tmux starts (scan)"
+explorer_start scan 120 50 "$P" || die "tmux starts (scan)"
 screen_send 2
 t_ok "scan: the explorer is up" screen_wait_for 'following by' 10
 search "$A0_SUM"

@@ -1,0 +1,48 @@
+# shellcheck shell=bash disable=SC2034 # build, CAST, home are for the test that sources it
+# What the explorer's screen tests share. Source it (it sources node.sh and screen.sh):
+#   . "$here/../lib/explorer.sh"
+# On sourcing it sets
+#   build   the build directory ($CHAINDECK_BUILD, default build)
+#   CAST    Foundry's cast from the npm test parts
+#   home    a private directory for this test, removed at exit
+#
+#   explorer_start NAME COLS ROWS URL [ENV...]   chaindeck without a vault on URL in a new tmux
+#                        session NAME (COLS x ROWS), its config and state under $home, log in
+#                        $home/chaindeck-NAME.log, ENV (VAR=value ...) added to its environment
+#                        (screen_chaindeck in screen.sh)
+#   search TEXT          / TEXT Enter: the explorer's search
+#   re TEXT              TEXT with the extended-regex metacharacters escaped
+#   nft_compile          compiles tests/erc721/Nft.sol with the pinned solcjs; sets BIN (hex, no 0x)
+
+[ -n "${_CHAINDECK_EXPLORER_SH:-}" ] && return 0
+_CHAINDECK_EXPLORER_SH=1
+
+# shellcheck source=tests/lib/screen.sh
+. "$(dirname "${BASH_SOURCE[0]}")/screen.sh"
+
+build=${CHAINDECK_BUILD:-build}
+CAST=$CHAINDECK_NPM_BIN/cast
+home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX") || exit 1
+cleanup_add "rm -rf '$home'"
+
+explorer_start() {
+	local name=$1 cols=$2 rows=$3 url=$4
+	shift 4
+	screen_chaindeck "$name" "$cols" "$rows" "$@" --rpc-url "$url"
+}
+
+search() {
+	screen_send /
+	screen_wait_for 'Search' 3 >/dev/null || true
+	screen_type "$1"
+	screen_send Enter
+}
+
+re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
+
+nft_compile() {
+	(cd "$CHAINDECK_ROOT" && "$CHAINDECK_NPM_BIN/solcjs" --bin --abi --optimize --base-path . \
+		--include-path tests/npm/node_modules -o "$home/sol" tests/erc721/Nft.sol) >"$home/solc.log" 2>&1 ||
+		die "solcjs compiles Nft.sol" "$(tail -3 "$home/solc.log")"
+	BIN=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
+}
