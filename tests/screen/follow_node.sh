@@ -20,14 +20,9 @@
 #     chain (cast receipt, cast nonce)
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+dash_home chaindeck-screen
 ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2"; fi; }
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 
 anvil_start --chain-id 1111 || die "anvil first starts"
 first_url=$ANVIL_URL
@@ -72,9 +67,7 @@ timeout = 60000
 url = $second_url
 EOF2
 
-screen_start follow 120 32 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --vault "$vault" --log "$home/chaindeck.log"
+screen_chaindeck follow 120 32 XDG_DATA_HOME="$home/data" --config "$config" --vault "$vault" --log "$home/chaindeck.log"
 
 # The dashboard's grid, with both nodes answering.
 screen_wait_for '^ *first +.*1111' 15 >/dev/null && screen_wait_for '^ *second +.*2222' 15 >/dev/null
