@@ -12,7 +12,9 @@
 #                        (screen_chaindeck in screen.sh)
 #   search TEXT          / TEXT Enter: the explorer's search
 #   re TEXT              TEXT with the extended-regex metacharacters escaped
-#   nft_compile          compiles tests/erc721/Nft.sol with the pinned solcjs; sets BIN (hex, no 0x)
+#   nft_deploy URL FROM  tests/erc721/Nft.sol compiled with the pinned solcjs and deployed by FROM
+#                        (an unlocked account of the node at URL); sets NFT (its address). Needs
+#                        tx_receipt_wait (erc20.sh)
 
 [ -n "${_CHAINDECK_EXPLORER_SH:-}" ] && return 0
 _CHAINDECK_EXPLORER_SH=1
@@ -40,9 +42,14 @@ search() {
 
 re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 
-nft_compile() {
+nft_deploy() {
+	local bin dep
 	(cd "$CHAINDECK_ROOT" && "$CHAINDECK_NPM_BIN/solcjs" --bin --abi --optimize --base-path . \
 		--include-path tests/npm/node_modules -o "$home/sol" tests/erc721/Nft.sol) >"$home/solc.log" 2>&1 ||
 		die "solcjs compiles Nft.sol" "$(tail -3 "$home/solc.log")"
-	BIN=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
+	bin=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
+	dep=$(rpc_result "$1" eth_sendTransaction "[{\"from\":\"$2\",\"gas\":\"0x300000\",\"data\":\"0x$bin\"}]") ||
+		die "the NFT contract deploys"
+	NFT=$(tx_receipt_wait "$1" "$dep" 15 | python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])') ||
+		die "the NFT contract is mined"
 }

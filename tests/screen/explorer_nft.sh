@@ -9,9 +9,6 @@ here=$(dirname "$0")
 . "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
 
-# compile the contract with the pinned solcjs
-nft_compile
-
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
 A0=$ERC20_ACCOUNT0
@@ -19,9 +16,7 @@ A1=0x70997970c51812dc3a010c7d01b50e0d17dc79c8
 A1_SUM=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 send() { rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"to\":\"$NFT\",\"gas\":\"0x30000\",\"data\":\"$1\"}]"; }
 
-dep=$(rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"gas\":\"0x300000\",\"data\":\"0x$BIN\"}]") || die "the NFT deploys"
-NFT=$(tx_receipt_wait "$U" "$dep" 15 | python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])') ||
-	die "the NFT is mined"
+nft_deploy "$U" "$A0"
 transfer=$(send "$("$CAST" calldata 'transferFrom(address,address,uint256)' "$A0" "$A1" 0)") || die "token 0 is sent"
 tx_receipt_wait "$U" "$transfer" 15 >/dev/null || die "the transfer is mined"
 approve=$(send "$("$CAST" calldata 'setApprovalForAll(address,bool)' "$A1" true)") || die "setApprovalForAll is sent"

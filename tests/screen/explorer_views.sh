@@ -10,15 +10,11 @@ here=$(dirname "$0")
 . "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
 
-nft_compile
-
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
 A0=$ERC20_ACCOUNT0
 A0_SUM=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-dep=$(rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"gas\":\"0x300000\",\"data\":\"0x$BIN\"}]") || die "the contract deploys"
-NFT=$(tx_receipt_wait "$U" "$dep" 15 | python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])') ||
-	die "the deployment is mined"
+nft_deploy "$U" "$A0"
 NFT_SUM=$("$CAST" to-check-sum-address "$NFT")
 KEY=0x0000000000000000000000000000000000000000000000000000000000000007
 data=$("$CAST" calldata 'balanceOf(address)' "$A0")
