@@ -4,12 +4,7 @@
 # --book PATH), refuses a mistyped address and a bad label; `chaindeck wallet keystores` finds a
 # keystore Foundry's cast wrote under a temporary HOME and a geth one. Nothing touches the user's files.
 set -u
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 
 if [ ! -x "$bin" ]; then
 	echo "missing $bin (make all)"
@@ -17,11 +12,7 @@ if [ ! -x "$bin" ]; then
 	exit 1
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-abook.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
-mkdir -p "$HOME"
+cli_home chaindeck-abook
 book=$XDG_DATA_HOME/chaindeck/addressbook
 err=$work/stderr.log
 

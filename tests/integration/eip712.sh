@@ -5,20 +5,12 @@
 # random documents from eip712_gen.py; then a table of bad documents that must be refused with
 # a clear message and nothing signed.
 set -u
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 ndocs=${EIP712_DOCS:-24}
 seed=${EIP712_SEED:-712}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-eip712.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
-mkdir -p "$HOME" "$work/docs" "$work/bad"
+cli_home chaindeck-eip712
+mkdir -p "$work/docs" "$work/bad"
 vault=$work/v/vault
 err=$work/stderr.log
 : >"$err"

@@ -6,20 +6,11 @@
 # the signer where the recording is a genuine signature). Then the device's refusals and errors,
 # the replay's mismatch report, ledger-accounts, and add-ledger into a vault (saved, re-read).
 set -u
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 V=tests/vectors/ledger/eth-app.txt
 MAIL=tests/vectors/ethereum-EIPs/assets/eip-712/mail.txt
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-ledger.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
-mkdir -p "$HOME"
+cli_home chaindeck-ledger
 unset CHAINDECK_LEDGER_REPLAY
 
 eq() { if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got '$2', expected '$3'"; fi; }

@@ -14,12 +14,7 @@
 # MKTX_SEED (default: from the clock) reproduces a run; MKTX_COUNT (default 60) sets its size.
 set -u
 set -f
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 for b in "$bin" "$cast"; do
 	if [ ! -x "$b" ]; then
 		echo "mktx_random.sh: $b not found (make all; make deps)"
@@ -28,11 +23,7 @@ for b in "$bin" "$cast"; do
 	fi
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-mktx.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
-mkdir -p "$HOME"
+cli_home chaindeck-mktx
 printf 'mktx random pass\n' >"$work/pw"
 vault=$work/v/vault
 

@@ -11,21 +11,12 @@
 # fields), effects are read with `cast balance`, `cast call balanceOf / getOwners / getThreshold /
 # nonce`, and the creation's address is the one the factory's ProxyCreation event names.
 set -u
-. "$(dirname "$0")/../lib/node.sh"
+. "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/erc20.sh"
 . "$(dirname "$0")/../lib/safe.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-safe.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
+cli_home chaindeck-safe
 unset ETH_RPC_URL
-mkdir -p "$HOME"
 err=$work/stderr.log
 : >"$err"
 printf 'safe test pass\n' >"$work/pw"

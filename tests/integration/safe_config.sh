@@ -8,20 +8,12 @@
 #   - a malformed address, an unknown key and a section without a chain id are refused on read
 #     with the file, line and key named, before anything is sent.
 set -u
-. "$(dirname "$0")/../lib/node.sh"
+. "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/safe.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-safecfg.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
+cli_home chaindeck-safecfg
 unset ETH_RPC_URL
-mkdir -p "$HOME" "$XDG_CONFIG_HOME/chaindeck"
+mkdir -p "$XDG_CONFIG_HOME/chaindeck"
 printf 'pw\n' >"$work/pw"
 has() { if grep -q -- "$3" <<<"$2"; then t_pass "$1"; else t_fail "$1" "'$3' not in: $2"; fi; }
 eq() { if [ -n "$3" ] && [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got '$2', expected '$3'"; fi; }

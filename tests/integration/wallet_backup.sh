@@ -13,18 +13,10 @@
 #     of them after the screen is left, nothing on stdout
 #   - change-password: the new password opens the vault, the old one no longer does
 set -u
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 pty="python3 $CHAINDECK_ROOT/tests/lib/pty_run.py"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-backup.XXXXXX") || exit 1
-[ -n "${KEEP:-}" ] || cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
-mkdir -p "$HOME"
+cli_home chaindeck-backup
 printf 'a long enough test password\n' >"$work/pw"
 printf 'another long test password\n' >"$work/pw2"
 eq() { if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got '$2', expected '$3'"; fi; }

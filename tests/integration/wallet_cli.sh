@@ -3,18 +3,9 @@
 # passwords from files, against a real anvil and Foundry's cast for interop. Every run uses its
 # own HOME and XDG directories, so nothing touches the user's files.
 set -u
-. "$(dirname "$0")/../lib/node.sh"
-cd "$CHAINDECK_ROOT" || exit 2
-build=${CHAINDECK_BUILD:-build}
-bin="$PWD/$build/chaindeck"
-[ "${build#/}" != "$build" ] && bin="$build/chaindeck"
-cast=$CHAINDECK_NPM_BIN/cast
+. "$(dirname "$0")/../lib/cli.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-wallet.XXXXXX") || exit 1
-cleanup_add "rm -rf '$work'"
-export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config \
-	XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
-mkdir -p "$HOME"
+cli_home chaindeck-wallet
 vault=$work/v/vault
 err=$work/stderr.log        # every command's stderr, checked for secrets at the end
 : >"$err"

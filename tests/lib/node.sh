@@ -28,6 +28,7 @@
 #
 # Test counter (last line is what tests/run.sh reads)
 #   t_pass NAME | t_fail NAME MSG | t_ok NAME CMD... (pass if CMD succeeds) | t_done
+#   die NAME [DETAIL]            t_fail, then t_done and exit 1: for a step the rest depends on
 #   t_done prints "N passed, N failed" and returns 1 if anything failed, or if no check ran at all:
 #   end a test with `t_done`.
 #
@@ -269,7 +270,8 @@ anvil_stop() { proc_stop "${1:-${ANVIL_PID:?anvil_stop: no anvil started}}"; }
 anvil_kill() { proc_kill "${1:-${ANVIL_PID:?anvil_kill: no anvil started}}"; }
 
 # rpc_proxy_start UPSTREAM MODE_FILE [HOST]: tests/lib/rpc_proxy.py in front of UPSTREAM, lying as
-# MODE_FILE says (read again for every request); sets PROXY_URL. The proxy stops with the test.
+# MODE_FILE says (read again for every request), counting the calls (GET $PROXY_URL/counts);
+# sets PROXY_URL. The proxy stops with the test.
 rpc_proxy_start() {
 	local port_file
 	port_file=$(mktemp "${TMPDIR:-/tmp}/chaindeck-proxy.XXXXXX") || return 1
@@ -335,3 +337,5 @@ t_done() {
 	echo "$_t_pass passed, $_t_fail failed"
 	[ "$_t_fail" -eq 0 ]
 }
+# die NAME [DETAIL]: a setup step the rest of the test needs failed: count it, end the test
+die() { t_fail "$1" "${2:-}"; t_done; exit 1; }

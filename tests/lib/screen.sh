@@ -20,6 +20,13 @@
 #                                        (or "signal N")
 #   screen_wait_exit [TIMEOUT_S]         wait until the command exits; prints its exit status
 #   screen_stop                          kill this test's tmux server (also done by the cleanup trap)
+#   screen_chaindeck NAME COLS ROWS [VAR=value...] ARGS...
+#                                        chaindeck ARGS in a new session NAME (screen_start): built in
+#                                        $build, config and state under $home (both set by the test),
+#                                        ETH_RPC_URL empty, then VAR=value (which may override those);
+#                                        logs to $home/chaindeck-NAME.log unless ARGS name a --log; a
+#                                        shell around it prints "chaindeck exited with status N" when it
+#                                        quits; CHAINDECK_WRAP (valgrind ...) goes before chaindeck
 # Several sessions can run at once: set SCREEN_NAME to pick the one the functions act on.
 
 [ -n "${_CHAINDECK_SCREEN_SH:-}" ] && return 0
@@ -168,4 +175,16 @@ screen_stop() {
 	[ -n "$_screen_conf" ] && rm -f "$_screen_conf"
 	_screen_conf=""
 	return 0
+}
+
+# shellcheck disable=SC2086 # CHAINDECK_WRAP (valgrind ...) is words
+screen_chaindeck() {
+	local name=$1 cols=$2 rows=$3 a
+	local -a vars=() log=(--log "$home/chaindeck-$1.log")
+	shift 3
+	while [ $# -gt 0 ] && [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do vars+=("$1"); shift; done
+	for a in "$@"; do [ "$a" = --log ] && log=(); done
+	screen_start "$name" "$cols" "$rows" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
+		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" ETH_RPC_URL= "${vars[@]}" \
+		${CHAINDECK_WRAP:-} "$build/chaindeck" "$@" "${log[@]}"
 }

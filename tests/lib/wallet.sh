@@ -4,7 +4,7 @@
 # form and the figures read back from the screen. Source it after node.sh and screen.sh; the test
 # sets `build` (the build directory) before calling anything here.
 #
-#   wallet_home PREFIX          $home: a private directory removed at exit; die MSG [DETAIL] fails
+#   wallet_home PREFIX          $home: a private directory removed at exit
 #   wallet_restore PW [N]       $vault ($home/vault unless set) restored from the mnemonic with
 #                               password PW (also in $home/password), then N more accounts derived
 #   run_chaindeck NAME URL [COLS ROWS]   chaindeck on $vault in a new tmux session (120x34 unless
@@ -28,7 +28,6 @@ wallet_home() {
 	chmod 700 "$home"
 	vault=${vault:-$home/vault}
 }
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 
 wallet_restore() {
 	printf '%s\n' "$1" >"$home/password"

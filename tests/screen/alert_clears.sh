@@ -13,31 +13,16 @@
 # went down: the old code resolved them within 2.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
+. "$here/../lib/dashboard.sh"
 cast=$CHAINDECK_NPM_BIN/cast
-if [ ! -x "$fnode" ] || [ ! -x "$build/chaindeck" ]; then
-	t_fail "chaindeck and faultnode are built" "run: make test-bins"
-	t_done
-	exit 1
-fi
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-clears.XXXXXX")
-cleanup_add "rm -rf '$home'"
+need_built "$build/chaindeck" "$fnode"
+dash_home chaindeck-clears
 cat >"$home/hook" <<HOOK
 #!/bin/sh
 echo "\$CHAINDECK_STATE \$CHAINDECK_ALERT \$CHAINDECK_NODE | \$CHAINDECK_MESSAGE" >>"$home/alerts.txt"
 HOOK
 chmod 700 "$home/hook"
 
-wait_file() { # wait_file REGEX TIMEOUT_S
-	local end=$(($(now_ms) + $2 * 1000))
-	until grep -Eq "$1" "$home/alerts.txt" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-}
 # never_in_file REGEX MS: true when REGEX does not show up in alerts.txt within MS
 never_in_file() {
 	local end=$(($(now_ms) + $2))
@@ -47,21 +32,8 @@ never_in_file() {
 	done
 	! grep -Eq "$1" "$home/alerts.txt" 2>/dev/null
 }
-# fn_start ARGS...: a faultnode; its port in FN_PORT, pid in FN_PID
-fn_start() {
-	local out end
-	out=$(mktemp "$home/fn.XXXXXX")
-	_spawn "$fnode" --lifetime 120 "$@" >"$out" 2>"$out.err"
-	FN_PID=$_spawned_pid
-	node_track "$FN_PID"
-	end=$(($(now_ms) + 5000))
-	until [ -s "$out" ] || [ "$(now_ms)" -ge "$end" ]; do sleep 0.02; done
-	FN_PORT=$(head -n 1 "$out")
-}
 run_dash() { # run_dash NAME CONFIG
-	screen_start "$1" 120 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= \
-		${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$2" --log "$home/$1.log"
+	screen_chaindeck "$1" 120 30 XDG_CONFIG_HOME="$home" --config "$2" --log "$home/$1.log"
 }
 quit_dash() {
 	screen_send q

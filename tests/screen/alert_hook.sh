@@ -3,11 +3,8 @@
 # environment: a node that goes down raises "down", and its return "resolved".
 set -u
 here=$(dirname "$0")
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-hook.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+dash_home chaindeck-hook
 anvil_start --block-time 1 || { t_fail "anvil starts"; t_done; exit 1; }
 port=$ANVIL_PORT
 
@@ -27,20 +24,11 @@ hook = $home/hook
 url = $ANVIL_URL
 INI
 
-screen_start hook 100 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= \
-	${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/chaindeck.log"
+screen_chaindeck hook 100 30 XDG_CONFIG_HOME="$home" --config "$home/config.ini" --log "$home/chaindeck.log"
 t_ok "node shown up" screen_wait_for 'Status +. up' 10
 
 anvil_kill
 t_ok "down on screen" screen_wait_for 'DOWN since' 5
-wait_file() { # wait_file REGEX TIMEOUT_S
-	local end=$(($(now_ms) + $2 * 1000))
-	until grep -Eq "$1" "$home/alerts.txt" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-}
 if wait_file '^raised down solo [0-9]+ \| solo: down' 5; then t_pass "hook told: raised down solo"
 else t_fail "hook told: raised down solo" "$(cat "$home/alerts.txt" 2>/dev/null)"; fi
 

@@ -6,23 +6,12 @@
 # start, and each alert is logged as not run for it.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
-if [ ! -x "$fnode" ] || [ ! -x "$build/chaindeck" ]; then
-	t_fail "chaindeck and faultnode are built" "run: make test-bins"
-	t_done
-	exit 1
-fi
+. "$here/../lib/dashboard.sh"
+need_built "$build/chaindeck" "$fnode"
+dash_home chaindeck-queue
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-queue.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-_spawn "$fnode" --lifetime 120 --fault refuse >"$home/fn.port" 2>"$home/fn.err"
-node_track "$_spawned_pid"
-end=$(($(now_ms) + 5000))
-until [ -s "$home/fn.port" ] || [ "$(now_ms)" -ge "$end" ]; do sleep 0.02; done
-port=$(head -n 1 "$home/fn.port")
+fn_start --fault refuse
+port=$FN_PORT
 
 cat >"$home/hook" <<HOOK
 #!/bin/sh
@@ -36,9 +25,7 @@ chmod 700 "$home/hook"
 } >"$home/config.ini"
 chmod 600 "$home/config.ini"
 
-screen_start queue 120 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= \
-	${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/chaindeck.log"
+screen_chaindeck queue 120 30 XDG_CONFIG_HOME="$home" --config "$home/config.ini" --log "$home/chaindeck.log"
 t_ok "100 nodes shown" screen_wait_for '100 nodes' 10
 t_ok "nodes down" screen_wait_for 'n001 .*DOWN' 10
 
@@ -60,9 +47,7 @@ screen_stop
 # A hook that cannot run is said on screen at once, not found out in the outage.
 chmod 600 "$home/hook"
 : >"$home/chaindeck.log"
-screen_start badhook 120 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= \
-	${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/chaindeck.log"
+screen_chaindeck badhook 120 30 XDG_CONFIG_HOME="$home" --config "$home/config.ini" --log "$home/chaindeck.log"
 t_ok "a hook that is not executable is said on screen" screen_wait_for "alert hook $home/hook: not executable" 10
 screen_send j
 t_ok "and stays said after a key" screen_wait_for "alert hook $home/hook: not executable" 3

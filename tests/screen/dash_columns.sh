@@ -7,29 +7,10 @@
 # 20 blk/s within a few seconds, not a figure averaged over the old run and the restart.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
-if [ ! -x "$fnode" ] || [ ! -x "$build/chaindeck" ]; then
-	t_fail "chaindeck and faultnode are built" "run: make test-bins"
-	t_done
-	exit 1
-fi
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-columns.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+need_built "$build/chaindeck" "$fnode"
+dash_home chaindeck-columns
 enode="enode://$(printf '%s' 0123456789abcdef{,,,,,,,})@10.1.2.3:30303"
-# fn_start ARGS...: a faultnode; its port in FN_PORT, pid in FN_PID
-fn_start() {
-	local out end
-	out=$(mktemp "$home/fn.XXXXXX")
-	_spawn "$fnode" --lifetime 120 "$@" >"$out" 2>"$out.err"
-	FN_PID=$_spawned_pid
-	node_track "$FN_PID"
-	end=$(($(now_ms) + 5000))
-	until [ -s "$out" ] || [ "$(now_ms)" -ge "$end" ]; do sleep 0.02; done
-	FN_PORT=$(head -n 1 "$out")
-}
 lies=(--peers 18446744073709551615 --client EthereumJS/0.10.5/linux/node --enode "$enode")
 fn_start "${lies[@]}" --sync-rate 5
 port=$FN_PORT
@@ -38,9 +19,7 @@ printf '[general]\nrefresh = 1000\ntimeout = 1000\n[node "lying"]\nurl = http://
 chmod 600 "$home/config.ini"
 
 for width in 80 160; do
-	screen_start "col$width" "$width" 24 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= LANG=C.UTF-8 \
-		${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/chaindeck.log"
+	screen_chaindeck "col$width" "$width" 24 XDG_CONFIG_HOME="$home" LANG=C.UTF-8 --config "$home/config.ini" --log "$home/chaindeck.log"
 	t_ok "$width: peers 2^64-1 read 18.4E" screen_wait_for '^ *lying .* 18\.4E ' 10
 	[ "$width" = 160 ] && t_ok "160: the client version is whole" screen_wait_for '^ *lying +EthereumJS/0\.10\.5 ' 3
 	if [ "$width" = 80 ]; then

@@ -7,11 +7,8 @@
 # a node name longer than its column ends in a mark instead of being cut silently.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-figures.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+dash_home chaindeck-figures
 # live and gen0 share a genesis (timestamp 0): the same chain, no fork, gen0 stays at #0 and lags
 anvil_start --timestamp 0 --block-time 1 || { t_fail "anvil starts"; t_done; exit 1; }
 live=$ANVIL_URL
@@ -37,9 +34,7 @@ INI
 chmod 600 "$home/config.ini"
 
 for width in 80 160; do
-	screen_start "fig$width" "$width" 24 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home" XDG_STATE_HOME="$home/state" ETH_RPC_URL= LANG=C.UTF-8 \
-		${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/chaindeck.log"
+	screen_chaindeck "fig$width" "$width" 24 XDG_CONFIG_HOME="$home" LANG=C.UTF-8 --config "$home/config.ini" --log "$home/chaindeck.log"
 	t_ok "$width: grid up" screen_wait_for '^ *live ' 10
 	t_ok "$width: a genesis head reads genesis" screen_wait_for '^ *gen0 .* genesis ' 10
 	t_ok "$width: a future head reads +59m" screen_wait_for '^ *future .* \+(59m|1h 00m)' 10

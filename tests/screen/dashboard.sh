@@ -5,20 +5,14 @@
 # returns it recovers by itself; it survives resizes; q restores the terminal.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
+. "$here/../lib/dashboard.sh"
+dash_home chaindeck-screen
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-anvil_start --block-time 1 || { t_fail "anvil starts"; t_done; exit 1; }
+anvil_start --block-time 1 || die "anvil starts"
 port=$ANVIL_PORT
 
 # A shell around chaindeck prints its exit status on the terminal it gets back.
-screen_start dash 80 24 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$ANVIL_URL" --log "$home/chaindeck.log"
+screen_chaindeck dash 80 24 --rpc-url "$ANVIL_URL" --log "$home/chaindeck.log"
 
 if screen_wait_for 'Chain id +31337' 10; then t_pass "shows chain id 31337"; else t_fail "shows chain id 31337"; fi
 t_ok "status line names the chain" screen_wait_for 'chain 31337 \| head #' 5

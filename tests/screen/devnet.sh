@@ -11,14 +11,11 @@
 # the two views are watched side by side rather than one after the other.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/dashboard.sh"
 . "$here/../lib/devnet.sh"
-build=${CHAINDECK_BUILD:-build}
 t_start=$(now_ms)
 
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+dash_home chaindeck-screen
 
 if devnet_start_a; then
 	t_pass "node A mines its first blocks (${DEVNET_STARTUP_MS} ms)"
@@ -40,9 +37,7 @@ EOF
 
 # chaindeck_start SESSION COLS ROWS: chaindeck on the devnet, its exit status printed after it
 chaindeck_start() {
-	screen_start "$1" "$2" "$3" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state-$1" \
-		ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$home/config.ini" --log "$home/$1.log"
+	screen_chaindeck "$1" "$2" "$3" XDG_STATE_HOME="$home/state-$1" --config "$home/config.ini" --log "$home/$1.log"
 }
 
 # grid_cell NODE COLUMN: the text in NODE's row under the header COLUMN of the fleet grid (cells

@@ -8,15 +8,8 @@
 # ] / [ go to the next / previous block.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 
 anvil_start --block-time 1 || die "anvil starts"
 U=$ANVIL_URL
@@ -37,28 +30,15 @@ tb=$(printf '%s' "$receipt" | python3 -c 'import json, sys; print(int(json.load(
 [ "$(rpc_result "$U" eth_getCode "[\"$ERC20_ADDRESS\", \"latest\"]" | wc -c)" -gt 100 ] || die "the token has code"
 [ "${ERC20_ADDRESS,,}" = "${TOKEN_SUM,,}" ] || die "the token is at the expected address" "$ERC20_ADDRESS"
 short() { printf '%s..%s' "${1:0:10}" "${1: -6}"; }
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 
-# run_chaindeck NAME COLS ROWS: chaindeck in a new session; a shell around it prints its exit status.
-run_chaindeck() {
-	screen_start "$1" "$2" "$3" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-		ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$U" --log "$home/chaindeck-$1.log"
-}
 
 # search TEXT: opens the search prompt and types TEXT, then Enter
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 
 head_of() { screen_capture | sed -n 's/^ .* head \([0-9,]*\) .*/\1/p' | tr -d ,; }
 
 # ---------------------------------------------------------------------------------------------
 # 120x32: the whole walk
-run_chaindeck wide 120 32 || die "tmux starts"
+explorer_start wide 120 32 "$U" || die "tmux starts"
 screen_send 2
 t_ok "[120x32] the explorer follows by block filter" screen_wait_for '^ [^ ]+( \(chain [0-9]+\))? +head [0-9,]+ +following by block filter +reorgs seen 0' 10
 t_ok "[120x32] the column header" screen_wait_for 'BLOCK +AGE +TXS +GAS% +BASE FEE +FEE RECIPIENT' 3
@@ -169,7 +149,7 @@ t_ok "[120x32] q quits with status 0" screen_wait_for 'chaindeck exited with sta
 
 # ---------------------------------------------------------------------------------------------
 # 80x24: the same views fit
-run_chaindeck narrow 80 24 || die "tmux starts (80x24)"
+explorer_start narrow 80 24 "$U" || die "tmux starts (80x24)"
 screen_send 2
 t_ok "[80x24] the live list" screen_wait_for '^ [^ ]+( \(chain [0-9]+\))? +head [0-9,]+ +following by block filter' 10
 t_ok "[80x24] block rows are listed" screen_wait_for "^ [0-9,]+ +[0-9]+[smhd] +[0-9]+ +~?[0-9.]+% " 5

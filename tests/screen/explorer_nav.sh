@@ -7,15 +7,7 @@
 # was selected is read from what c copied, checked against the node's hashes (cast).
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-CAST=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+. "$here/../lib/explorer.sh"
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
@@ -26,15 +18,7 @@ tx=$(rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"to\":\"$A0\",\"va
 H=$(rpc_result "$U" eth_blockNumber '[]') && H=$((H))
 hash_of() { "$CAST" block --rpc-url "$U" "$1" -f hash; }
 
-screen_start nav 120 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$U" --log "$home/chaindeck.log" || die "tmux starts"
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
+explorer_start nav 120 30 "$U" || die "tmux starts"
 # copied_is HASH: c copies the selection, and it is HASH
 copied_is() { screen_send c; screen_wait_for "copied $1" 3 >/dev/null; }
 

@@ -6,22 +6,8 @@
 # history by token id. What is expected comes from cast's answers about the contract.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
-build=${CHAINDECK_BUILD:-build}
-CAST=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
-
-# compile the contract with the pinned solcjs
-(cd "$CHAINDECK_ROOT" && "$CHAINDECK_NPM_BIN/solcjs" --bin --abi --optimize --base-path . \
-	--include-path tests/npm/node_modules -o "$home/sol" tests/erc721/Nft.sol) >"$home/solc.log" 2>&1 ||
-	die "solcjs compiles Nft.sol" "$(tail -3 "$home/solc.log")"
-BIN=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
@@ -30,9 +16,7 @@ A1=0x70997970c51812dc3a010c7d01b50e0d17dc79c8
 A1_SUM=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 send() { rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"to\":\"$NFT\",\"gas\":\"0x30000\",\"data\":\"$1\"}]"; }
 
-dep=$(rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"gas\":\"0x300000\",\"data\":\"0x$BIN\"}]") || die "the NFT deploys"
-NFT=$(tx_receipt_wait "$U" "$dep" 15 | python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])') ||
-	die "the NFT is mined"
+nft_deploy "$U" "$A0"
 transfer=$(send "$("$CAST" calldata 'transferFrom(address,address,uint256)' "$A0" "$A1" 0)") || die "token 0 is sent"
 tx_receipt_wait "$U" "$transfer" 15 >/dev/null || die "the transfer is mined"
 approve=$(send "$("$CAST" calldata 'setApprovalForAll(address,bool)' "$A1" true)") || die "setApprovalForAll is sent"
@@ -47,15 +31,7 @@ is721=$("$CAST" call --rpc-url "$U" "$NFT" 'supportsInterface(bytes4)(bool)' 0x8
 [ "$sym" = CDN ] && [ "${owner,,}" = "$A1" ] && [ "$bal" = 1 ] && [ "$all" = true ] && [ "$is721" = true ] ||
 	die "cast sees the NFT as expected" "symbol $sym, owner $owner, balance $bal, approved $all, ERC-721 $is721"
 
-screen_start nft 120 32 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$U" --log "$home/chaindeck.log" || die "tmux starts"
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
+explorer_start nft 120 32 "$U" || die "tmux starts"
 screen_send 2
 t_ok "the explorer is up" screen_wait_for 'following by' 10
 

@@ -7,16 +7,8 @@
 # of 1493147 wei, so base fees and fees have many digits.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
-build=${CHAINDECK_BUILD:-build}
-CAST=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 
 anvil_start --block-base-fee-per-gas 1493147 || die "anvil starts"
 U=$ANVIL_URL
@@ -57,22 +49,9 @@ cell_wei() {
 	EOF
 }
 
-run_chaindeck() { # NAME COLS ROWS [ENV...]
-	local name=$1 cols=$2 rows=$3
-	shift 3
-	screen_start "$name" "$cols" "$rows" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" ETH_RPC_URL= "$@" \
-		${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$U" --log "$home/chaindeck-$name.log"
-}
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 
 # ---- the live list: base fee and GAS% of every row, against cast block ----------------------------
-run_chaindeck wide 120 32 NO_COLOR=1 || die "tmux starts"
+explorer_start wide 120 32 "$U" NO_COLOR=1 || die "tmux starts"
 screen_send 2
 t_ok "the live list" screen_wait_for "^ $fb +[0-9]+[smhd] " 10
 bad=""
@@ -132,7 +111,7 @@ screen_send q
 t_ok "q quits" screen_wait_for 'chaindeck exited with status 0' 5
 
 # ---- 80 columns: a 24-digit argument is shown whole ------------------------------------------------
-run_chaindeck narrow 80 24 || die "tmux starts (80x24)"
+explorer_start narrow 80 24 "$U" || die "tmux starts (80x24)"
 screen_send 2
 t_ok "[80x24] the live list" screen_wait_for 'following by' 10
 search "$big"

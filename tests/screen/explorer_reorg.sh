@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The explorer through reorgs, in a real terminal (tmux), against anvil behind a proxy that counts
-# the calls chaindeck sends (tests/lib/count_proxy.py: the count is taken outside chaindeck). With
+# the calls chaindeck sends (tests/lib/rpc_proxy.py: the count is taken outside chaindeck). With
 # refresh = 100, six anvil_reorg of depth 3 to 8: after each one the list reaches the node's head,
 # every replaced height shows a REPLACED row, "reorgs seen" counts reorgs (not replaced blocks), and
 # the block calls per second stay bounded; a new block after the reorgs is listed. A block view
@@ -8,24 +8,14 @@
 # through a proxy that refuses block filters, so chaindeck follows by polling.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
+. "$here/../lib/explorer.sh"
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
 rpc "$U" anvil_mine '["0x14"]' >/dev/null || die "anvil mines 20 blocks"
 
-_spawn python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the counting proxy answers"
+rpc_proxy_start "$U" "$home/proxy-mode" || die "the counting proxy answers"
+P=$PROXY_URL
 
 # calls METHOD: how many calls of METHOD went through the proxy ($P) so far
 calls() { curl -s "$P/counts" | python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"; }
@@ -59,9 +49,7 @@ measure_rate() {
 
 mkdir -p "$home/config/chaindeck"
 printf '[general]\nrefresh = 100\n' >"$home/config/chaindeck/config.ini"
-screen_start reorg 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck.log" || die "tmux starts"
+explorer_start reorg 120 60 "$P" || die "tmux starts"
 screen_send 2
 h0=$(node_head)
 t_ok "the live list reaches the head ($h0)" screen_wait_for "^ [^ ]+( \(chain [0-9]+\))? +head $h0 +following by block filter +reorgs seen 0" 10
@@ -118,12 +106,6 @@ if [ "$worst" -le 10 ]; then t_pass "block calls stay bounded after reorgs (wors
 else t_fail "block calls stay bounded after reorgs (worst ${worst}/s)"; fi
 
 # a block on screen that a reorg replaces is loaded again, and says so
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 search "$h"
 t_ok "block $h opens" screen_wait_for "^ Block +#$h( |\$)" 5
 rpc "$U" anvil_reorg '[2, []]' >/dev/null || die "anvil_reorg 2"
@@ -147,14 +129,10 @@ screen_send q
 t_ok "q quits with status 0" screen_wait_for 'chaindeck exited with status 0' 5
 
 # ---- polling (a node without block filters: the proxy refuses eth_newBlockFilter) ----------------
-_spawn env CHAINDECK_PROXY_REFUSE=eth_newBlockFilter python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/poll-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/poll-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/poll-port")
-rpc_wait "$P" 5 || die "the polling proxy answers"
-screen_start poll 120 60 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$P" --log "$home/chaindeck-poll.log" || die "tmux starts (poll)"
+echo refuse=eth_newBlockFilter >"$home/poll-mode"
+rpc_proxy_start "$U" "$home/poll-mode" || die "the polling proxy answers"
+P=$PROXY_URL
+explorer_start poll 120 60 "$P" || die "tmux starts (poll)"
 screen_send 2
 h=$(node_head)
 t_ok "poll: the list reaches the head ($h) by polling" screen_wait_for "head $h +following by polling +reorgs seen 0\$" 10

@@ -8,17 +8,9 @@
 # show AddedOwner / RemovedOwner with the owner and ChangedThreshold with the new threshold.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/safe.sh"
-build=${CHAINDECK_BUILD:-build}
 bin=$build/chaindeck
-cast=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
@@ -27,9 +19,9 @@ safe_contracts_place "$U" || die "the Safe contracts are placed"
 KA=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 KB=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 KD=0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
-A=$("$cast" wallet address --private-key $KA) B=$("$cast" wallet address --private-key $KB)
+A=$("$CAST" wallet address --private-key $KA) B=$("$CAST" wallet address --private-key $KB)
 C=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
-D=$("$cast" wallet address --private-key $KD)
+D=$("$CAST" wallet address --private-key $KD)
 RECIP=0x000000000000000000000000000000000000bEEF
 
 # One vault holding A (restored HD account 0), B and D (imported): the co-owners sign here.
@@ -43,7 +35,7 @@ printf 'test test test test test test test test test test test junk\n' |
 s() { "$bin" safe "$@" --rpc-url "$U" --vault "$home/vault" --password-file "$home/pw" </dev/null 2>>"$home/err"; }
 
 SAFE=$(s create --owners "$A,$B,$C" --threshold 2 --from "$A") && [ -n "$SAFE" ] || die "the Safe is created" "$(tail -3 "$home/err")"
-"$cast" send --rpc-url "$U" --unlocked --from 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720 "$SAFE" --value 1ether >/dev/null 2>&1
+"$CAST" send --rpc-url "$U" --unlocked --from 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720 "$SAFE" --value 1ether >/dev/null 2>&1
 
 # execute EVENT SIGNERS PROPOSE-ARGS...: propose, sign by each of SIGNERS (comma-separated), execute by A,
 # expecting EVENT (ExecutionSuccess / ExecutionFailure); sets SAFETX (from propose) and ETHTX (from exec)
@@ -68,24 +60,17 @@ execute ExecutionSuccess "$A,$B,$D" --remove-owner "$C" --threshold 2 || die "th
 SAFETX4=$SAFETX ETHTX4=$ETHTX
 
 # The oracle: the contract, through cast.
-owners=$("$cast" call --rpc-url "$U" "$SAFE" 'getOwners()(address[])')
-threshold=$("$cast" call --rpc-url "$U" "$SAFE" 'getThreshold()(uint256)')
-nonce=$("$cast" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')
-version=$("$cast" call --rpc-url "$U" "$SAFE" 'VERSION()(string)' | tr -d '"')
+owners=$("$CAST" call --rpc-url "$U" "$SAFE" 'getOwners()(address[])')
+threshold=$("$CAST" call --rpc-url "$U" "$SAFE" 'getThreshold()(uint256)')
+nonce=$("$CAST" call --rpc-url "$U" "$SAFE" 'nonce()(uint256)')
+version=$("$CAST" call --rpc-url "$U" "$SAFE" 'VERSION()(string)' | tr -d '"')
 [ "$owners" = "[$D, $A, $B]" ] && [ "$threshold" = 2 ] && [ "$nonce" = 4 ] && [ "$version" = 1.4.1 ] ||
 	die "cast reads the Safe after the two executions" "$owners / $threshold / $nonce / $version"
 mkdir -p "$XDG_DATA_HOME/chaindeck"
 printf '%s\tAlice laptop\n' "$A" >"$XDG_DATA_HOME/chaindeck/addressbook"
 chmod 600 "$XDG_DATA_HOME/chaindeck/addressbook"
 
-screen_start xsafe 160 40 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$bin" --rpc-url "$U" --log "$home/chaindeck.log" || die "tmux starts"
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
+explorer_start xsafe 160 40 "$U" || die "tmux starts"
 screen_send 2
 t_ok "the explorer is up" screen_wait_for 'head [0-9,]+' 10
 

@@ -7,29 +7,14 @@
 # history says a block scan cannot see internal transfers.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/explorer.sh"
 . "$here/../lib/erc20.sh"
-build=${CHAINDECK_BUILD:-build}
-CAST=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
-
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
-
-(cd "$CHAINDECK_ROOT" && "$CHAINDECK_NPM_BIN/solcjs" --bin --abi --optimize --base-path . \
-	--include-path tests/npm/node_modules -o "$home/sol" tests/erc721/Nft.sol) >"$home/solc.log" 2>&1 ||
-	die "solcjs compiles Nft.sol" "$(tail -3 "$home/solc.log")"
-BIN=$(cat "$home/sol/tests_erc721_Nft_sol_Nft.bin")
 
 anvil_start || die "anvil starts"
 U=$ANVIL_URL
 A0=$ERC20_ACCOUNT0
 A0_SUM=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-dep=$(rpc_result "$U" eth_sendTransaction "[{\"from\":\"$A0\",\"gas\":\"0x300000\",\"data\":\"0x$BIN\"}]") || die "the contract deploys"
-NFT=$(tx_receipt_wait "$U" "$dep" 15 | python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])') ||
-	die "the deployment is mined"
+nft_deploy "$U" "$A0"
 NFT_SUM=$("$CAST" to-check-sum-address "$NFT")
 KEY=0x0000000000000000000000000000000000000000000000000000000000000007
 data=$("$CAST" calldata 'balanceOf(address)' "$A0")
@@ -55,25 +40,13 @@ gwei() { "$CAST" to-unit "$1" gwei; }
 blk=$("$CAST" block --rpc-url "$U" "$block")
 bf() { field "$1" <<<"$blk"; }
 
-run_chaindeck() { # NAME URL
-	screen_start "$1" 120 50 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-		ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --rpc-url "$2" --log "$home/chaindeck-$1.log"
-}
-search() {
-	screen_send /
-	screen_wait_for 'Search' 3 >/dev/null || true
-	screen_type "$1"
-	screen_send Enter
-}
 # joined LABEL: the row LABEL and the lines that go on under its value column, as one line
 joined() {
 	screen_capture | awk -v l="$1" 'index($0, " " l " ") == 1 {on=1; sub("^ " l " +", ""); printf "%s", $0; next}
 		on && /^              [^ ]/ {sub(/^ +/, ""); printf "%s", $0; next} {on=0}'
 }
-re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 
-run_chaindeck views "$U" || die "tmux starts"
+explorer_start views 120 50 "$U" || die "tmux starts"
 screen_send 2
 t_ok "the explorer is up" screen_wait_for 'following by' 10
 
@@ -113,12 +86,10 @@ screen_send q
 t_ok "q quits" screen_wait_for 'chaindeck exited with status 0' 5
 
 # a node without ots_ and trace_: the history scans blocks, and says what that cannot see
-_spawn env CHAINDECK_PROXY_REFUSE=ots_,trace_ python3 "$CHAINDECK_ROOT/tests/lib/count_proxy.py" "$U" "$home/proxy-port"
-node_track "$_spawned_pid"
-for _ in $(seq 100); do [ -s "$home/proxy-port" ] && break; sleep 0.05; done
-P=http://127.0.0.1:$(cat "$home/proxy-port")
-rpc_wait "$P" 5 || die "the proxy answers"
-run_chaindeck scan "$P" || die "tmux starts (scan)"
+echo refuse=ots_,trace_ >"$home/proxy-mode"
+rpc_proxy_start "$U" "$home/proxy-mode" || die "the proxy answers"
+P=$PROXY_URL
+explorer_start scan 120 50 "$P" || die "tmux starts (scan)"
 screen_send 2
 t_ok "scan: the explorer is up" screen_wait_for 'following by' 10
 search "$A0_SUM"

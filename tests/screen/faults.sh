@@ -34,19 +34,10 @@
 # Under CHAINDECK_WRAP (valgrind) the latency is reported, not held to 100 ms.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
+. "$here/../lib/dashboard.sh"
 keylat=$build/tests/tools/keylat
 
-for b in "$build/chaindeck" "$fnode" "$keylat"; do
-	if [ ! -x "$b" ]; then
-		t_fail "$b is built" "run: make test-bins"
-		t_done
-		exit 1
-	fi
-done
+need_built "$build/chaindeck" "$fnode" "$keylat"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-faults.XXXXXX")
 [ "${CHAINDECK_KEEP_TMP:-0}" = 1 ] || cleanup_add "rm -rf '$root'"

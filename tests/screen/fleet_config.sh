@@ -13,12 +13,8 @@
 # The nodes are loopback ports nobody listens on: editing needs no live node.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+dash_home chaindeck-screen
 p1=$(free_port) p2=$(free_port) p3=$(free_port) p4=$(free_port)
 config=$home/fleet.ini
 log=$home/chaindeck.log
@@ -47,9 +43,7 @@ chmod 600 "$config"
 cp "$config" "$home/original.ini"
 
 start() {
-	screen_start "$1" 120 30 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
-		ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --log "$log"
+	screen_chaindeck "$1" 120 30 --config "$config" --log "$log"
 }
 # the chaindeck process of the current screen (the child of the sh that prints its status)
 chaindeck_pid() { pgrep -P "$(env -u TMUX tmux -L "$SCREEN_SOCKET" display-message -p -t "$SCREEN_NAME" '#{pane_pid}')"; }

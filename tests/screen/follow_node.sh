@@ -20,14 +20,10 @@
 #     chain (cast receipt, cast nonce)
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+. "$here/../lib/dashboard.sh"
+. "$here/../lib/wallet.sh"
+dash_home chaindeck-screen
 ok_if() { if [ "$1" = 0 ]; then t_pass "$2"; else t_fail "$2"; fi; }
-die() { t_fail "$1" "${2:-}"; t_done; exit 1; }
 
 anvil_start --chain-id 1111 || die "anvil first starts"
 first_url=$ANVIL_URL
@@ -41,15 +37,10 @@ hash40=$(rpc_result "$second_url" eth_getBlockByNumber '["0x28", false]' |
 anvil_start --chain-id 3333 || die "anvil third starts"
 third_url=$ANVIL_URL
 
-# The vault: anvil's public test mnemonic (test keys, never for real funds).
-A0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+# The vault: anvil's public test mnemonic (test keys, never for real funds); A0 is its account 0.
 PASSWORD='Horse-battery-9-staple'
 vault=$home/vault
-printf '%s\n' "$PASSWORD" >"$home/password"
-chmod 600 "$home/password"
-echo "test test test test test test test test test test test junk" |
-	"$build/chaindeck" wallet restore --vault "$vault" --password-file "$home/password" --kdf interactive \
-		>"$home/restore.out" 2>&1 || die "the test vault is restored" "$(cat "$home/restore.out")"
+wallet_restore "$PASSWORD"
 # 1234.5678 ETH on the second anvil: not anvil's default 10000, so the figure shown tells the nodes apart.
 rpc_result "$second_url" anvil_setBalance "[\"$A0\", \"0x42ed11e914577f8000\"]" >/dev/null ||
 	die "the second anvil takes anvil_setBalance"
@@ -72,9 +63,7 @@ timeout = 60000
 url = $second_url
 EOF2
 
-screen_start follow 120 32 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
-	ETH_RPC_URL= ${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --vault "$vault" --log "$home/chaindeck.log"
+screen_chaindeck follow 120 32 XDG_DATA_HOME="$home/data" --config "$config" --vault "$vault" --log "$home/chaindeck.log"
 
 # The dashboard's grid, with both nodes answering.
 screen_wait_for '^ *first +.*1111' 15 >/dev/null && screen_wait_for '^ *second +.*2222' 15 >/dev/null
@@ -97,7 +86,8 @@ screen_type "$PASSWORD"
 screen_send Enter
 screen_wait_for 'unlocked \(L locks\)' 15 >/dev/null
 ok_if $? "the wallet unlocks"
-send_form() {
+# send_eth TO AMOUNT: the send form (s) for ETH, up to its confirmation screen
+send_eth() {
 	screen_send s
 	screen_wait_for 'Send to address' 3 >/dev/null || return 1
 	screen_type "$1"
@@ -109,12 +99,12 @@ send_form() {
 	screen_send Enter
 	screen_wait_for 'y signs and sends exactly this' 15 >/dev/null
 }
-send_form "$A0" 0.5 && screen_send y && screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null
+send_eth "$A0" 0.5 && screen_send y && screen_wait_for 'sent 0x[0-9a-f]{64}' 10 >/dev/null
 ok_if $? "on the first node the wallet sends 0.5 ETH to account 0 itself"
 screen_send Escape
 screen_wait_for '^ nonce 0 +(included|confirmed) .*0\.5 ETH' 15 >/dev/null
 ok_if $? "the sent transaction is tracked on the first node"
-send_form "$A0" 0.25
+send_eth "$A0" 0.25
 ok_if $? "a second send waits on its confirmation screen"
 # 1 2 3 choose fees on a confirmation screen: Tab leaves it for the dashboard.
 screen_send Tab
@@ -171,7 +161,7 @@ ok_if $? "back on the first node, the wallet shows its sent transaction again"
 # explorer but not the wallet, which says why; released, the payment lands on the first chain.
 n_first=$(cast nonce "$A0" --rpc-url "$first_url")
 echo hold-send >"$mode"
-send_form "$A0" 0.125 && screen_send y && screen_wait_for 'checking the chain id, signing, broadcasting' 10 >/dev/null
+send_eth "$A0" 0.125 && screen_send y && screen_wait_for 'checking the chain id, signing, broadcasting' 10 >/dev/null
 ok_if $? "a third send is being broadcast (the proxy holds it)"
 screen_send Tab
 screen_send Tab

@@ -14,43 +14,20 @@
 #   recovery  with the fault off (SIGUSR1), "up" again by itself once the back-off is over
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
-
-for b in "$build/chaindeck" "$fnode"; do
-	if [ ! -x "$b" ]; then
-		t_fail "$b is built" "run: make test-bins"
-		t_done
-		exit 1
-	fi
-done
-
-d=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-hostile.XXXXXX")
-cleanup_add "rm -rf '$d'"
+. "$here/../lib/dashboard.sh"
+need_built "$build/chaindeck" "$fnode"
+dash_home chaindeck-hostile
+d=$home
 printf '[general]\ntimeout = 5000\nbell = off\n' >"$d/config.ini"
 
-_spawn "$fnode" --fault huge --lifetime 120 >"$d/fn.port" 2>"$d/fn.err"
-fpid=$_spawned_pid
-node_track "$fpid"
-end=$(($(now_ms) + 5000))
-until [ -s "$d/fn.port" ] || [ "$(now_ms)" -ge "$end" ]; do sleep 0.02; done
-port=$(head -n 1 "$d/fn.port")
-if [ -z "$port" ]; then
-	t_fail "faultnode starts" "$(cat "$d/fn.err")"
-	t_done
-	exit 1
-fi
+fn_start --fault huge
+fpid=$FN_PID port=$FN_PORT
+[ -n "$port" ] || die "faultnode starts" "$(cat "$FN_ERR")"
 
-# shellcheck disable=SC2086 # CHAINDECK_WRAP is words
-screen_start hostile 100 24 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$d/config" XDG_STATE_HOME="$d/state" ETH_RPC_URL= \
-	${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$d/config.ini" \
-	--rpc-url "http://127.0.0.1:$port" --log "$d/chaindeck.log"
+screen_chaindeck hostile 100 24 --config "$d/config.ini" --rpc-url "http://127.0.0.1:$port" --log "$d/chaindeck.log"
 t0=$(now_ms)
 
-requests() { grep -c 'bytes sent' "$d/fn.err"; }
+requests() { grep -c 'bytes sent' "$FN_ERR"; }
 
 t_ok "the node is shown refused for size, with when it is tried again" \
 	screen_wait_for '^ Status +DOWN since .* answer over [0-9]+ [KM]iB refused, retry in [0-9]+ s' 10
@@ -79,8 +56,8 @@ else
 	t_fail "the request rate falls by half or more" "$first in the first 5 s, $in_window in the next 10 s"
 fi
 total=$(requests)
-most=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$d/fn.err" | sort -n | tail -n 1)
-sum=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$d/fn.err" | awk '{ s += $1 } END { printf "%.0f\n", s }')
+most=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$FN_ERR" | sort -n | tail -n 1)
+sum=$(sed -n 's/^faultnode: huge: \([0-9]*\) bytes sent.*/\1/p' "$FN_ERR" | awk '{ s += $1 } END { printf "%.0f\n", s }')
 if [ -n "$most" ] && [ "$most" -le $((16 * 1024 * 1024)) ]; then
 	t_pass "bytes per request bounded: at most $((most / 1024)) KiB; $total requests, $((sum / 1048576)) MiB in all over 15 s"
 else

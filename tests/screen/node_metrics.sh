@@ -8,13 +8,9 @@
 # refused at load with the line.
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
+. "$here/../lib/dashboard.sh"
 . "$here/../lib/devnet.sh"
-build=${CHAINDECK_BUILD:-build}
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+dash_home chaindeck-screen
 mport=$(free_port)
 if ! DEVNET_PREMINE=1 DEVNET_A_ARGS="--prometheus --prometheusPort $mport" devnet_start_a; then
 	t_fail "EthereumJS with --prometheus starts"; t_done; exit 1
@@ -51,9 +47,7 @@ url = $DEVNET_A_URL
 metrics_url = $DEVNET_A_URL
 EOF
 chmod 600 "$config"
-screen_start own 170 45 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" ETH_RPC_URL= ${CHAINDECK_WRAP:-} \
-	"$build/chaindeck" --config "$config" --log "$home/chaindeck.log"
+screen_chaindeck own 170 45 --config "$config" --log "$home/chaindeck.log"
 screen_wait_for '^ ejs ' 15 >/dev/null
 screen_send Enter
 t_ok "detail view of ejs" screen_wait_for '^ Node +ejs ' 5

@@ -11,13 +11,9 @@
 # and in the detail view (last/p50/p95, which figure it is, the histogram).
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
+. "$here/../lib/dashboard.sh"
 CAST=$CHAINDECK_NPM_BIN/cast
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-screen.XXXXXX")
-cleanup_add "rm -rf '$home'"
+dash_home chaindeck-screen
 anvil_start --timestamp 1700000000 || { t_fail "anvil a starts"; t_done; exit 1; }
 url_a=$ANVIL_URL
 anvil_start --timestamp 1700000000 || { t_fail "anvil b starts"; t_done; exit 1; }
@@ -41,9 +37,7 @@ url = $url_s
 EOF
 chmod 600 "$config"
 mport=$(free_port)
-screen_start prop 170 45 sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-	env XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" ETH_RPC_URL= ${CHAINDECK_WRAP:-} \
-	"$build/chaindeck" --config "$config" --log "$home/chaindeck.log" --metrics "127.0.0.1:$mport"
+screen_chaindeck prop 170 45 --config "$config" --log "$home/chaindeck.log" --metrics "127.0.0.1:$mport"
 
 metrics() { curl -s --max-time 5 "http://127.0.0.1:$mport/metrics"; }
 all_up() { [ "$(metrics | grep -c '^chaindeck_node_up{.*} 1$')" = 3 ]; }

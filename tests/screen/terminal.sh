@@ -15,21 +15,10 @@
 #              is shown in order
 set -u
 here=$(dirname "$0")
-. "$here/../lib/node.sh"
-. "$here/../lib/screen.sh"
-build=${CHAINDECK_BUILD:-build}
-fnode=$build/tests/tools/faultnode
-
-for b in "$build/chaindeck" "$fnode"; do
-	if [ ! -x "$b" ]; then
-		t_fail "$b is built" "run: make test-bins"
-		t_done
-		exit 1
-	fi
-done
-
-d=$(mktemp -d "${TMPDIR:-/tmp}/chaindeck-terminal.XXXXXX")
-cleanup_add "rm -rf '$d'"
+. "$here/../lib/dashboard.sh"
+need_built "$build/chaindeck" "$fnode"
+dash_home chaindeck-terminal
+d=$home
 closed=$(free_port)
 
 # run_cd NAME COLS ROWS CONFIG [ENV...]: chaindeck on CONFIG in a tmux session, its exit status
@@ -37,10 +26,7 @@ closed=$(free_port)
 run_cd() {
 	local name=$1 cols=$2 rows=$3 config=$4
 	shift 4
-	# shellcheck disable=SC2086 # CHAINDECK_WRAP is words
-	screen_start "$name" "$cols" "$rows" sh -c '"$@"; echo "chaindeck exited with status $?"' sh \
-		env XDG_CONFIG_HOME="$d/config" XDG_STATE_HOME="$d/state" ETH_RPC_URL= "$@" \
-		${CHAINDECK_WRAP:-} "$build/chaindeck" --config "$config" --log "$d/$name.log"
+	screen_chaindeck "$name" "$cols" "$rows" "$@" --config "$config" --log "$d/$name.log"
 }
 
 # nodes N FILE: N nodes n1..nN on a closed port (down: their names and alerts are what matters)
