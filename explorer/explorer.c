@@ -503,11 +503,45 @@ static void on_block_receipts(void *ud, const struct rpc_response *res)
 	notify(e);
 }
 
+/*
+ * A full block is decoded where its answer was parsed: for a large one (tens of MB, tens of
+ * thousands of transactions) that is the rpc client's parse thread, so the loop never holds
+ * eth_decode_block's hundreds of ms. The worker only fills this struct; on_block_doc, on the loop,
+ * moves the block into the document.
+ */
+struct block_decoded {
+	int rc;
+	char err[ETH_ERR_MAX];
+	struct eth_block block;
+};
+
+static void *block_decode(const struct rpc_reply *reply)
+{
+	struct block_decoded *bd;
+
+	if (reply->status != RPC_OK)
+		return NULL; /* on_block_doc says what the node refused */
+	bd = calloc(1, sizeof(*bd));
+	if (bd)
+		bd->rc = eth_decode_block(reply->result, &bd->block, bd->err, sizeof(bd->err));
+	return bd;
+}
+
+static void block_discard(void *decoded)
+{
+	struct block_decoded *bd = decoded;
+
+	eth_block_free(&bd->block);
+	free(bd);
+}
+
+static const struct rpc_decoder block_decoder = { .decode = block_decode, .discard = block_discard };
+
 static void on_block_doc(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
 	struct explorer_doc *d = &e->doc;
-	char err[ETH_ERR_MAX];
+	struct block_decoded *bd = res->decoded;
 	int rc;
 
 	e->doc_call = 0;
@@ -516,18 +550,33 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (res->reply[0].status != RPC_OK) {
+		if (bd)
+			block_discard(bd);
 		doc_fail(e, DOC_ERROR, "the node refused", res->reply[0].message);
 		return;
 	}
-	rc = eth_decode_block(res->reply[0].result, &d->block, err, sizeof(err));
+	if (!bd) {
+		doc_fail(e, DOC_ERROR, "out of memory decoding the block", NULL);
+		return;
+	}
+	rc = bd->rc;
 	if (rc == CD_ENOTFOUND) {
+		block_discard(bd);
 		doc_fail(e, DOC_NOT_FOUND, "no such block on this node", NULL);
 		return;
 	}
 	if (rc != 0) {
+		char err[ETH_ERR_MAX];
+
+		snprintf(err, sizeof(err), "%s", bd->err);
+		block_discard(bd);
 		doc_fail(e, DOC_ERROR, "the node sent a block chaindeck cannot read", err);
 		return;
 	}
+	d->block = bd->block; /* the block's allocations move into the document */
+	free(bd);
+	log_msg(LOG_INFO, "explorer: block %llu ready, %zu transactions", (unsigned long long)d->block.number,
+	        d->block.tx_count);
 	d->state = DOC_READY;
 	d->target.kind = DOC_BLOCK;
 	d->target.number = d->block.number;
@@ -547,9 +596,11 @@ static void open_block(struct explorer *e)
 	const struct explorer_target *t = &e->doc.target;
 
 	if (t->by_hash)
-		e->doc_call = rpc_call(e->rpc, "eth_getBlockByHash", params_hash(t->hash, true), on_block_doc, e);
+		e->doc_call = rpc_call_decoded(e->rpc, "eth_getBlockByHash", params_hash(t->hash, true), &block_decoder,
+		                               on_block_doc, e);
 	else
-		e->doc_call = rpc_call(e->rpc, "eth_getBlockByNumber", params_num(t->number, true), on_block_doc, e);
+		e->doc_call = rpc_call_decoded(e->rpc, "eth_getBlockByNumber", params_num(t->number, true), &block_decoder,
+		                               on_block_doc, e);
 }
 
 /* -- transaction -- */
