@@ -474,32 +474,63 @@ static void doc_fail(struct explorer *e, enum explorer_doc_state st, const char 
 
 /* -- block -- */
 
+/* The block's receipts, decoded like the block (see block_decoded): all of them, or none. */
+struct receipts_decoded {
+	size_t n;
+	struct eth_receipt *r;
+};
+
+static void receipts_discard(void *decoded)
+{
+	struct receipts_decoded *rd = decoded;
+
+	for (size_t i = 0; i < rd->n; i++)
+		eth_receipt_free(&rd->r[i]);
+	free(rd->r);
+	free(rd);
+}
+
+static void *receipts_decode(const struct rpc_reply *reply)
+{
+	struct receipts_decoded *rd;
+	const cJSON *item;
+	int n;
+
+	if (reply->status != RPC_OK || !cJSON_IsArray(reply->result) || (n = cJSON_GetArraySize(reply->result)) <= 0)
+		return NULL; /* fees are shown as maxima without receipts */
+	rd = calloc(1, sizeof(*rd));
+	if (!rd || !(rd->r = calloc((size_t)n, sizeof(*rd->r)))) {
+		free(rd);
+		return NULL;
+	}
+	cJSON_ArrayForEach(item, reply->result)
+	{
+		if (eth_decode_receipt(item, &rd->r[rd->n], NULL, 0) != 0) {
+			receipts_discard(rd);
+			return NULL;
+		}
+		rd->n++;
+	}
+	return rd;
+}
+
+static const struct rpc_decoder receipts_decoder = { .decode = receipts_decode, .discard = receipts_discard };
+
 static void on_block_receipts(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
 	struct explorer_doc *d = &e->doc;
-	const cJSON *item;
-	size_t i = 0;
+	struct receipts_decoded *rd = res->decoded;
 
 	e->doc_call2 = 0;
-	if (res->status != RPC_OK || res->reply[0].status != RPC_OK || !cJSON_IsArray(res->reply[0].result))
-		return; /* fees are shown as maxima without receipts */
-	if ((size_t)cJSON_GetArraySize(res->reply[0].result) != d->block.tx_count || !d->block.tx_count)
+	if (!rd)
 		return;
-	d->receipts = calloc(d->block.tx_count, sizeof(*d->receipts));
-	if (!d->receipts)
+	if (rd->n != d->block.tx_count || d->receipts) {
+		receipts_discard(rd);
 		return;
-	cJSON_ArrayForEach(item, res->reply[0].result)
-	{
-		if (eth_decode_receipt(item, &d->receipts[i], NULL, 0) != 0) {
-			for (size_t k = 0; k < i; k++)
-				eth_receipt_free(&d->receipts[k]);
-			free(d->receipts);
-			d->receipts = NULL;
-			return;
-		}
-		i++;
 	}
+	d->receipts = rd->r; /* block.tx_count entries: doc_clear frees them */
+	free(rd);
 	notify(e);
 }
 
@@ -586,7 +617,7 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 
 		hex_format_u64(num, sizeof(num), d->block.number);
 		cJSON_AddItemToArray(p, cJSON_CreateString(num));
-		e->doc_call2 = rpc_call(e->rpc, "eth_getBlockReceipts", p, on_block_receipts, e);
+		e->doc_call2 = rpc_call_decoded(e->rpc, "eth_getBlockReceipts", p, &receipts_decoder, on_block_receipts, e);
 	}
 	notify(e);
 }

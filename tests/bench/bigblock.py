@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """A JSON-RPC node with one huge block, for the explorer's big-block bench and screen test.
 
-  bigblock.py [--mb N] [--txs COUNT]
+  bigblock.py [--mb N] [--txs COUNT] [--receipts]
 
 Listens on 127.0.0.1 with a thread per connection (chaindeck keeps several open), on a port the
-kernel picks, printed as the first line on stdout; the second
-line is the big block's number and its transaction count). The chain has blocks 0 to 8; block 5
+kernel picks, printed as the first line on stdout; the second line is the big block's number and
+its transaction count. The chain has blocks 0 to 8; block 5
 holds about N MB (default 60) of EIP-1559 transfers in eth_getBlockByNumber(5, true) (or exactly
 COUNT of them with --txs), every other block none. It answers what the dashboard polls
 (web3_clientVersion, eth_chainId, eth_blockNumber, eth_syncing, eth_gasPrice, net_peerCount),
 eth_getBlockByNumber / eth_getBlockByHash with and without full transactions, and single calls as
-well as batches. Anything else gets -32601 (so the explorer polls the head and shows fees as "?").
+well as batches; with --receipts also eth_getBlockReceipts (each transfer used 21000 gas at 2 gwei).
+Anything else gets -32601 (so the explorer polls the head; without receipts it shows fees as "?").
+The receipts of a 60 MB block are larger than chaindeck's 64 MiB cap, so the bench leaves them out.
 The data is made up but fixed: transaction i's hash is 0x%064x of (i * 7919 + 1), so a test can ask
 this node for the block and compare what chaindeck shows with that answer. Runs until killed.
 """
@@ -38,6 +40,15 @@ def tx(i, n):
     }
 
 
+def receipt(i, n):
+    return {
+        'transactionHash': '0x%064x' % (i * 7919 + 1), 'transactionIndex': hex(i), 'blockHash': block_hash(n),
+        'blockNumber': hex(n), 'from': '0x%040x' % (i + 1), 'to': '0x%040x' % (i + 2),
+        'cumulativeGasUsed': hex(21000 * (i + 1)), 'gasUsed': '0x5208', 'effectiveGasPrice': '0x77359400',
+        'status': '0x1', 'type': '0x2', 'logs': [], 'logsBloom': '0x' + '00' * 256,
+    }
+
+
 def header(n, count):
     return {
         'number': hex(n), 'hash': block_hash(n), 'parentHash': block_hash(n - 1) if n else '0x' + '00' * 32,
@@ -50,15 +61,19 @@ def header(n, count):
 
 
 def main():
-    mb, count = 60, None
+    mb, count, with_receipts = 60, None, False
     args = sys.argv[1:]
     while args:
         if args[0] == '--mb' and len(args) > 1:
             mb = int(args[1])
         elif args[0] == '--txs' and len(args) > 1:
             count = int(args[1])
+        elif args[0] == '--receipts':
+            with_receipts = True
+            args = args[1:]
+            continue
         else:
-            sys.exit('usage: bigblock.py [--mb N] [--txs COUNT]')
+            sys.exit('usage: bigblock.py [--mb N] [--txs COUNT] [--receipts]')
         args = args[2:]
     if count is None:
         one = len(json.dumps(tx(0, BIG), separators=(',', ':'))) + 1
@@ -73,6 +88,9 @@ def main():
         hashes['transactions'] = [t['hash'] for t in txs] if n == BIG else []
         blocks[(n, True)] = json.dumps(full, separators=(',', ':'))
         blocks[(n, False)] = json.dumps(hashes, separators=(',', ':'))
+    receipts = None
+    if with_receipts:
+        receipts = json.dumps([receipt(i, BIG) for i in range(count)], separators=(',', ':'))
     del txs
     by_hash = {block_hash(n): n for n in range(HEAD + 1)}
     simple = {
@@ -98,6 +116,8 @@ def main():
                 except (TypeError, ValueError):
                     n = None
             return blocks.get((n, full), 'null')
+        if method == 'eth_getBlockReceipts' and receipts is not None and isinstance(params, list) and params:
+            return receipts if params[0] in (hex(BIG), block_hash(BIG)) else '[]'
         return None
 
     def answer(req):
