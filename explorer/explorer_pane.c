@@ -284,6 +284,8 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		 * thousands of transactions on every frame would hold each key for hundreds of ms.
 		 */
 		if (y < x->clip_top || y >= getmaxy(w) - 1) {
+			if (y >= getmaxy(w) - 1 && x->nlinks == MAX_LINKS)
+				break; /* below the window and no link left to number: nothing more to do */
 			line(x, app, w, &y, STYLE_NORMAL, &t, "");
 			continue;
 		}
