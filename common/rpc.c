@@ -69,6 +69,9 @@ struct req {
 	long parse_http;
 	cJSON *doc;
 	struct rpc_reply *replies;
+	/* rpc_call_decoded: run where the answer is parsed; its result goes to the callback */
+	const struct rpc_decoder *dec;
+	void *decoded;
 };
 
 struct req_list {
@@ -213,6 +216,8 @@ static void req_free(struct req *r)
 {
 	if (!r)
 		return;
+	if (r->decoded) /* decoded, but the callback never took it */
+		r->dec->discard(r->decoded);
 	free(r->body);
 	free(r->ids);
 	free(r->resp);
@@ -284,6 +289,8 @@ static void deliver_parsed(struct req *r, int rc, cJSON *doc, struct rpc_reply *
 		res.reply = replies;
 		res.n = r->n;
 		res.detail = "ok";
+		res.decoded = r->decoded;
+		r->decoded = NULL;
 		r->cb(r->ud, &res);
 		doc_free(doc, large);
 		free(replies);
@@ -317,6 +324,8 @@ static void deliver_body(struct req *r, const char *body, size_t len, long http_
 	cJSON *doc;
 	int rc = parse_answer(r, body, len, &doc, &replies);
 
+	if (rc == RPC_OK && r->dec)
+		r->decoded = r->dec->decode(&replies[0]);
 	deliver_parsed(r, rc, doc, replies, http_status);
 }
 
@@ -348,6 +357,8 @@ static void *parse_worker(void *arg)
 	struct req *r = arg;
 
 	r->parse_rc = parse_answer(r, r->resp ? r->resp : "", r->resp_len, &r->doc, &r->replies);
+	if (r->parse_rc == RPC_OK && r->dec)
+		r->decoded = r->dec->decode(&r->replies[0]);
 	loop_post(r->loop, parse_done, r);
 	return NULL;
 }
@@ -1085,12 +1096,12 @@ void rpc_client_health(const struct rpc_client *c, struct rpc_health *out)
 	snprintf(out->last_error, sizeof(out->last_error), "%s", c->last_error);
 }
 
-uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *params, long timeout_ms,
-                          rpc_cb cb, void *ud)
+static uint64_t call_new(struct rpc_client *c, const char *method, cJSON *params, long timeout_ms,
+                         const struct rpc_decoder *dec, rpc_cb cb, void *ud)
 {
 	struct req *r;
 
-	if (!c || !method || !cb || (params && !cJSON_IsArray(params))) {
+	if (!c || !method || !cb || (params && !cJSON_IsArray(params)) || (dec && (!dec->decode || !dec->discard))) {
 		cJSON_Delete(params);
 		return 0;
 	}
@@ -1108,12 +1119,25 @@ uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *param
 	r->timeout_ms = timeout_ms > 0 ? timeout_ms : c->timeout_ms;
 	r->cb = cb;
 	r->ud = ud;
+	r->dec = dec;
 	return submit(c, r);
+}
+
+uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *params, long timeout_ms,
+                          rpc_cb cb, void *ud)
+{
+	return call_new(c, method, params, timeout_ms, NULL, cb, ud);
 }
 
 uint64_t rpc_call(struct rpc_client *c, const char *method, cJSON *params, rpc_cb cb, void *ud)
 {
 	return rpc_call_timeout(c, method, params, 0, cb, ud);
+}
+
+uint64_t rpc_call_decoded(struct rpc_client *c, const char *method, cJSON *params, const struct rpc_decoder *dec,
+                          rpc_cb cb, void *ud)
+{
+	return call_new(c, method, params, 0, dec, cb, ud);
 }
 
 struct rpc_batch *rpc_batch_new(void)

@@ -65,6 +65,8 @@ struct rpc_response {
 	long http_status;
 	uint64_t elapsed_us;            /* from the moment the request left */
 	const char *detail;
+	/* rpc_call_decoded: what the decoder made of the answer (status RPC_OK only), now the callback's. */
+	void *decoded;
 };
 
 typedef void (*rpc_cb)(void *ud, const struct rpc_response *res);
@@ -100,6 +102,22 @@ void rpc_client_health(const struct rpc_client *c, struct rpc_health *out);
  */
 uint64_t rpc_call(struct rpc_client *c, const char *method, cJSON *params, rpc_cb cb, void *ud);
 uint64_t rpc_call_timeout(struct rpc_client *c, const char *method, cJSON *params, long timeout_ms,
+                          rpc_cb cb, void *ud);
+
+/*
+ * A call whose answer is turned into the caller's own value on the thread that parsed it. An
+ * answer of 256 KiB or more is parsed on a thread of its own, and decode() then runs there too, so
+ * a full block of tens of MB becomes a struct eth_block without holding the loop; a smaller answer
+ * is parsed and decoded on the loop. decode(reply) runs once, only when the answer parsed (status
+ * RPC_OK), whatever the reply's own status; it may touch nothing but the reply and what it
+ * returns. Its result reaches cb as res->decoded, which cb then owns. When cb never runs
+ * (cancelled, client freed), discard(decoded) frees it.
+ */
+struct rpc_decoder {
+	void *(*decode)(const struct rpc_reply *reply);
+	void (*discard)(void *decoded);
+};
+uint64_t rpc_call_decoded(struct rpc_client *c, const char *method, cJSON *params, const struct rpc_decoder *dec,
                           rpc_cb cb, void *ud);
 
 /* A batch: build with add (takes ownership of params), then send (takes ownership of the batch). */

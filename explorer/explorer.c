@@ -585,40 +585,105 @@ static void doc_fail(struct explorer *e, enum explorer_doc_state st, const char 
 
 /* -- block -- */
 
+/* The block's receipts, decoded like the block (see block_decoded): all of them, or none. */
+struct receipts_decoded {
+	size_t n;
+	struct eth_receipt *r;
+};
+
+static void receipts_discard(void *decoded)
+{
+	struct receipts_decoded *rd = decoded;
+
+	for (size_t i = 0; i < rd->n; i++)
+		eth_receipt_free(&rd->r[i]);
+	free(rd->r);
+	free(rd);
+}
+
+static void *receipts_decode(const struct rpc_reply *reply)
+{
+	struct receipts_decoded *rd;
+	const cJSON *item;
+	int n;
+
+	if (reply->status != RPC_OK || !cJSON_IsArray(reply->result) || (n = cJSON_GetArraySize(reply->result)) <= 0)
+		return NULL; /* fees are shown as maxima without receipts */
+	rd = calloc(1, sizeof(*rd));
+	if (!rd || !(rd->r = calloc((size_t)n, sizeof(*rd->r)))) {
+		free(rd);
+		return NULL;
+	}
+	cJSON_ArrayForEach(item, reply->result)
+	{
+		if (eth_decode_receipt(item, &rd->r[rd->n], NULL, 0) != 0) {
+			receipts_discard(rd);
+			return NULL;
+		}
+		rd->n++;
+	}
+	return rd;
+}
+
+static const struct rpc_decoder receipts_decoder = { .decode = receipts_decode, .discard = receipts_discard };
+
 static void on_block_receipts(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
 	struct explorer_doc *d = &e->doc;
-	const cJSON *item;
-	size_t i = 0;
+	struct receipts_decoded *rd = res->decoded;
 
 	e->doc_call2 = 0;
-	if (res->status != RPC_OK || res->reply[0].status != RPC_OK || !cJSON_IsArray(res->reply[0].result))
-		return; /* fees are shown as maxima without receipts */
-	if ((size_t)cJSON_GetArraySize(res->reply[0].result) != d->block.tx_count || !d->block.tx_count)
+	if (!rd)
 		return;
-	d->receipts = calloc(d->block.tx_count, sizeof(*d->receipts));
-	if (!d->receipts)
+	if (rd->n != d->block.tx_count || d->receipts) {
+		receipts_discard(rd);
 		return;
-	cJSON_ArrayForEach(item, res->reply[0].result)
-	{
-		if (eth_decode_receipt(item, &d->receipts[i], NULL, 0) != 0) {
-			for (size_t k = 0; k < i; k++)
-				eth_receipt_free(&d->receipts[k]);
-			free(d->receipts);
-			d->receipts = NULL;
-			return;
-		}
-		i++;
 	}
+	d->receipts = rd->r; /* block.tx_count entries: doc_clear frees them */
+	free(rd);
 	notify(e);
 }
+
+/*
+ * A full block is decoded where its answer was parsed: for a large one (tens of MB, tens of
+ * thousands of transactions) that is the rpc client's parse thread, so the loop never holds
+ * eth_decode_block's hundreds of ms. The worker only fills this struct; on_block_doc, on the loop,
+ * moves the block into the document.
+ */
+struct block_decoded {
+	int rc;
+	char err[ETH_ERR_MAX];
+	struct eth_block block;
+};
+
+static void *block_decode(const struct rpc_reply *reply)
+{
+	struct block_decoded *bd;
+
+	if (reply->status != RPC_OK)
+		return NULL; /* on_block_doc says what the node refused */
+	bd = calloc(1, sizeof(*bd));
+	if (bd)
+		bd->rc = eth_decode_block(reply->result, &bd->block, bd->err, sizeof(bd->err));
+	return bd;
+}
+
+static void block_discard(void *decoded)
+{
+	struct block_decoded *bd = decoded;
+
+	eth_block_free(&bd->block);
+	free(bd);
+}
+
+static const struct rpc_decoder block_decoder = { .decode = block_decode, .discard = block_discard };
 
 static void on_block_doc(void *ud, const struct rpc_response *res)
 {
 	struct explorer *e = ud;
 	struct explorer_doc *d = &e->doc;
-	char err[ETH_ERR_MAX];
+	struct block_decoded *bd = res->decoded;
 	int rc;
 
 	e->doc_call = 0;
@@ -627,11 +692,18 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (res->reply[0].status != RPC_OK) {
+		if (bd)
+			block_discard(bd);
 		doc_fail(e, DOC_ERROR, "the node refused", res->reply[0].message);
 		return;
 	}
-	rc = eth_decode_block(res->reply[0].result, &d->block, err, sizeof(err));
+	if (!bd) {
+		doc_fail(e, DOC_ERROR, "out of memory decoding the block", NULL);
+		return;
+	}
+	rc = bd->rc;
 	if (rc == CD_ENOTFOUND) {
+		block_discard(bd);
 		/* a searched 32-byte hash was tried as a transaction first */
 		doc_fail(e, DOC_NOT_FOUND,
 		         d->hash_search ? "no such hash on this node: neither a block nor a transaction"
@@ -640,9 +712,17 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 		return;
 	}
 	if (rc != 0) {
+		char err[ETH_ERR_MAX];
+
+		snprintf(err, sizeof(err), "%s", bd->err);
+		block_discard(bd);
 		doc_fail(e, DOC_ERROR, "the node sent a block chaindeck cannot read", err);
 		return;
 	}
+	d->block = bd->block; /* the block's allocations move into the document */
+	free(bd);
+	log_msg(LOG_INFO, "explorer: block %llu ready, %zu transactions", (unsigned long long)d->block.number,
+	        d->block.tx_count);
 	d->state = DOC_READY;
 	d->target.kind = DOC_BLOCK;
 	d->target.number = d->block.number;
@@ -652,7 +732,7 @@ static void on_block_doc(void *ud, const struct rpc_response *res)
 
 		hex_format_u64(num, sizeof(num), d->block.number);
 		cJSON_AddItemToArray(p, cJSON_CreateString(num));
-		e->doc_call2 = rpc_call(e->rpc, "eth_getBlockReceipts", p, on_block_receipts, e);
+		e->doc_call2 = rpc_call_decoded(e->rpc, "eth_getBlockReceipts", p, &receipts_decoder, on_block_receipts, e);
 	}
 	notify(e);
 }
@@ -662,9 +742,11 @@ static void open_block(struct explorer *e)
 	const struct explorer_target *t = &e->doc.target;
 
 	if (t->by_hash)
-		e->doc_call = rpc_call(e->rpc, "eth_getBlockByHash", params_hash(t->hash, true), on_block_doc, e);
+		e->doc_call = rpc_call_decoded(e->rpc, "eth_getBlockByHash", params_hash(t->hash, true), &block_decoder,
+		                               on_block_doc, e);
 	else
-		e->doc_call = rpc_call(e->rpc, "eth_getBlockByNumber", params_num(t->number, true), on_block_doc, e);
+		e->doc_call = rpc_call_decoded(e->rpc, "eth_getBlockByNumber", params_num(t->number, true), &block_decoder,
+		                               on_block_doc, e);
 }
 
 /* -- transaction -- */

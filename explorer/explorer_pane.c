@@ -451,6 +451,16 @@ static void draw_block(struct xp *x, struct app *app, WINDOW *w, const struct ex
 		memset(&t, 0, sizeof(t));
 		t.kind = DOC_TX;
 		memcpy(t.hash, tx->hash, 32);
+		/*
+		 * Rows off the window only count as links: formatting every row of a block of tens of
+		 * thousands of transactions on every frame would hold each key for hundreds of ms.
+		 */
+		if (y < x->clip_top || y >= getmaxy(w) - 1) {
+			if (y >= getmaxy(w) - 1 && x->nlinks == MAX_LINKS)
+				break; /* below the window and no link left to number: nothing more to do */
+			line(x, app, w, &y, STYLE_NORMAL, &t, "");
+			continue;
+		}
 		short_hash(h, sizeof(h), tx->hash);
 		short_addr(from, sizeof(from), tx->from);
 		if (tx->has_to)

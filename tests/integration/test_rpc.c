@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/eth.h"
 #include "common/loop.h"
 #include "common/rpc.h"
 #include "tests/lib/test.h"
@@ -334,6 +337,93 @@ static void large_answers_are_parsed_off_the_loop(void)
 	CHECK_MSG(never.calls == 0 || never.calls <= 10, "%d callbacks", never.calls);
 }
 
+/* rpc_call_decoded: where decode ran, what it made, and how often a result was thrown away. */
+static pthread_t main_thread;
+static atomic_int decodes_on_loop, decodes_off_loop, discards;
+
+static void *count_txs(const struct rpc_reply *reply)
+{
+	struct eth_block b;
+	size_t *n;
+
+	atomic_fetch_add(pthread_equal(pthread_self(), main_thread) ? &decodes_on_loop : &decodes_off_loop, 1);
+	if (reply->status != RPC_OK || eth_decode_block(reply->result, &b, NULL, 0) != 0)
+		return NULL;
+	n = malloc(sizeof(*n));
+	if (n)
+		*n = b.tx_count;
+	eth_block_free(&b);
+	return n;
+}
+
+static void discard_count(void *decoded)
+{
+	atomic_fetch_add(&discards, 1);
+	free(decoded);
+}
+
+static const struct rpc_decoder tx_counter = { .decode = count_txs, .discard = discard_count };
+
+struct decoded_outcome {
+	int calls, status;
+	long txs;        /* -1: nothing decoded */
+};
+
+static void on_decoded(void *ud, const struct rpc_response *res)
+{
+	struct decoded_outcome *o = ud;
+
+	o->calls++;
+	o->status = res->status;
+	o->txs = res->decoded ? (long)*(size_t *)res->decoded : -1;
+	free(res->decoded);
+}
+
+/*
+ * A decoded call's decoder runs where the answer is parsed: a full block of BIGBLOCK_TXS
+ * transactions from tests/bench/bigblock.py (over 256 KiB) on another thread than the loop's, a
+ * small block from anvil on the loop. The callback gets what it made (the node's transaction
+ * count); results nobody takes (a client freed with such calls under way) are discarded, one
+ * discard per decode.
+ */
+static void decoded_calls_decode_where_they_are_parsed(void)
+{
+	struct rpc_client *big = client("BIGBLOCK_URL", 20000, 4, 0), *small = client("ANVIL_URL", 5000, 4, 0);
+	const char *want = getenv("BIGBLOCK_TXS");
+	struct decoded_outcome o = { 0 }, s = { 0 }, never = { 0 };
+	int delivered;
+
+	main_thread = pthread_self();
+	CHECK(want != NULL);
+	CHECK(rpc_call_decoded(big, "eth_getBlockByNumber", params_block("0x5", true), &tx_counter, on_decoded, &o) > 0);
+	CHECK(test_run_until(L, &o.calls, 1, 20000));
+	CHECK_INT(o.status, RPC_OK);
+	CHECK_INT(o.txs, want ? atol(want) : -2);
+	CHECK_INT(atomic_load(&decodes_off_loop), 1);
+	CHECK_INT(atomic_load(&decodes_on_loop), 0);
+
+	CHECK(rpc_call_decoded(small, "eth_getBlockByNumber", params_block("0x0", true), &tx_counter, on_decoded, &s) > 0);
+	CHECK(test_run_until(L, &s.calls, 1, 5000));
+	CHECK_INT(s.status, RPC_OK);
+	CHECK_INT(s.txs, 0);
+	CHECK_INT(atomic_load(&decodes_on_loop), 1);
+	CHECK_INT(atomic_load(&discards), 0);
+	rpc_client_free(small);
+
+	/* freed with decoded calls under way: every decode that ran was delivered or discarded */
+	for (int k = 0; k < 4; k++)
+		CHECK(rpc_call_decoded(big, "eth_getBlockByNumber", params_block("0x5", true), &tx_counter, on_decoded,
+		                       &never) > 0);
+	for (int k = 0; k < 200 && atomic_load(&decodes_off_loop) < 3; k++)
+		loop_run_once(L, 10);
+	delivered = never.calls;
+	rpc_client_free(big);
+	for (int k = 0; k < 20; k++)
+		loop_run_once(L, 10);
+	CHECK_INT(never.calls, delivered);
+	CHECK_INT(atomic_load(&decodes_off_loop) - 1, delivered + atomic_load(&discards));
+}
+
 static void oversized_response_is_refused(void)
 {
 	struct rpc_client *c = client("ANVIL_URL", 5000, 4, 256);
@@ -634,6 +724,7 @@ static const struct test_case cases[] = {
 	{ "refused_connection_then_backoff", refused_connection_then_backoff },
 	{ "oversized_response_is_refused", oversized_response_is_refused },
 	{ "large_answers_are_parsed_off_the_loop", large_answers_are_parsed_off_the_loop },
+	{ "decoded_calls_decode_where_they_are_parsed", decoded_calls_decode_where_they_are_parsed },
 	{ "ipc_cap_is_on_the_answer", ipc_cap_is_on_the_answer },
 	{ "ipc_answer_in_thousands_of_pieces_arrives_whole", ipc_answer_in_thousands_of_pieces_arrives_whole },
 	{ "parallel_calls_respect_connection_limit", parallel_calls_respect_connection_limit },

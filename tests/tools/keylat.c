@@ -14,7 +14,12 @@
  *   2. Idle window (--idle-ms, default 0: none): CMD is left alone, its output drained. Reported:
  *      its CPU time over the window (utime+stime of /proc/PID/stat, whole process), as a share of
  *      the wall time, and at the end VmRSS, VmHWM and the number of open file descriptors.
- *   3. --keys N (default 200) key presses, cycling through --key-chars (default "jk": j, k, ...).
+ *   3. With --send TEXT: TEXT is written to the master once, as typed input (e.g. "2/5\r": switch
+ *      to the explorer and open block 5), and the presses start right after it, so they measure
+ *      the program while it handles what TEXT asked for. --mark-text MARK: before each press the
+ *      --ready-file is checked for MARK; mark_press= says how many presses were sent before it
+ *      appeared (-1: never), so a caller knows the presses spanned the work TEXT started.
+ *      --keys N (default 200) key presses, cycling through --key-chars (default "jk": j, k, ...).
  *      Before each: the output has been quiet for --quiet-ms (default 30), waited for at most
  *      --quiet-max-ms (a press sent after that counts in noisy=). Each press is one byte written to
  *      the master; its latency is the time from just before write() to the first output byte after
@@ -65,6 +70,8 @@ struct opts {
 	const char *ready_text;
 	const char *key_chars;
 	const char *raw_path;
+	const char *send;
+	const char *mark_text;
 	long keys;
 	long quiet_ms;
 	long quiet_max_ms;
@@ -108,7 +115,8 @@ static void usage(FILE *out)
 	fputs("usage: keylat [--ready-file FILE] [--ready-text TEXT] [--keys N] [--key-chars CHARS]\n"
 	      "              [--quiet-ms MS] [--quiet-max-ms MS] [--timeout-ms MS]\n"
 	      "              [--start-timeout-ms MS] [--settle-ms MS] [--idle-ms MS] [--keys-max-ms MS]\n"
-	      "              [--size COLSxROWS] [--raw FILE] -- CMD [ARG...]\n",
+	      "              [--size COLSxROWS] [--raw FILE] [--send TEXT]\n"
+	      "              [--mark-text MARK] -- CMD [ARG...]\n",
 	      out);
 }
 
@@ -174,6 +182,10 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			o->key_chars = v;
 		else if (strcmp(a, "--raw") == 0)
 			o->raw_path = v;
+		else if (strcmp(a, "--send") == 0)
+			o->send = v;
+		else if (strcmp(a, "--mark-text") == 0)
+			o->mark_text = v;
 		else if (strcmp(a, "--keys") == 0)
 			bad = parse_long(v, 0, 1000000, &o->keys);
 		else if (strcmp(a, "--quiet-ms") == 0)
@@ -654,7 +666,7 @@ static int press_keys(struct child *c, const struct opts *o, FILE *raw)
 {
 	size_t nchars = strlen(o->key_chars);
 	uint64_t *lat = malloc((size_t)(o->keys > 0 ? o->keys : 1) * sizeof(*lat));
-	long sent = 0, timeouts = 0, noisy = 0;
+	long sent = 0, timeouts = 0, noisy = 0, mark = -1;
 	uint64_t start = now_us();
 	size_t n = 0;
 	int rc = 0;
@@ -680,6 +692,8 @@ static int press_keys(struct child *c, const struct opts *o, FILE *raw)
 			break;
 		}
 		noisy += q;
+		if (mark < 0 && o->mark_text && o->ready_file && file_has(o->ready_file, o->mark_text) == 1)
+			mark = sent;
 		t0 = now_us();
 		w = write(c->master, &key, 1);
 		if (w != 1) {
@@ -716,9 +730,32 @@ static int press_keys(struct child *c, const struct opts *o, FILE *raw)
 	if (rc < 0)
 		fprintf(stderr, "keylat: %s after %ld key presses\n",
 		        stop_signal ? "stopped" : "the command went away", sent);
+	if (o->mark_text)
+		printf("mark_press=%ld\n", mark);
 	report_keys(lat, n, sent, timeouts, noisy);
 	free(lat);
 	return rc;
+}
+
+/* Writes TEXT to the master as typed input (the pty is never full: drain() empties the other side). */
+static int send_text(struct child *c, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+
+	while (off < len) {
+		ssize_t w = write(c->master, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			fprintf(stderr, "keylat: write to the pty: %s\n", w < 0 ? strerror(errno) : "short");
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	printf("sent_bytes=%zu\n", len);
+	fflush(stdout);
+	return 0;
 }
 
 /* 'q', then SIGTERM, then SIGKILL, each with a bounded wait; always reaps. */
@@ -815,6 +852,8 @@ int main(int argc, char **argv)
 			        stop_signal ? "stopped" : "the command went away");
 			rc = 1;
 		}
+		if (rc == 0 && o.send && send_text(&c, o.send) != 0)
+			rc = 1;
 		if (rc == 0 && o.keys > 0 && press_keys(&c, &o, raw) != 0)
 			rc = 1;
 	}
