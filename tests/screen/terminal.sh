@@ -13,6 +13,8 @@
 #              bidi controls (tests/tools/faultnode --fault badtext): none of them reaches the
 #              terminal (tmux pipe-pane records chaindeck's raw output), and the text around them
 #              is shown in order
+#   hangup     the terminal goes away under a running chaindeck (its tmux session killed, as an ssh
+#              connection drops): chaindeck exits, rather than running on without a screen
 set -u
 here=$(dirname "$0")
 . "$here/../lib/dashboard.sh"
@@ -152,4 +154,21 @@ screen_send q
 t_ok "q exits with status 0" screen_wait_for 'chaindeck exited with status 0' 10
 screen_stop
 proc_stop "$fpid"
+
+# ---- hangup ----
+nodes 1 "$d/hup.ini"
+screen_start hup 80 24 sh -c 'echo $$ >"$0"; exec env XDG_CONFIG_HOME="$1/config" XDG_STATE_HOME="$1/state" "$2" --config "$3" --log "$1/hup.log"' \
+	"$d/hup.pid" "$d" "$build/chaindeck" "$d/hup.ini"
+t_ok "hangup: chaindeck runs" screen_wait_for 'n1' 10
+hpid=$(cat "$d/hup.pid")
+_tmux kill-session -t hup
+end=$(($(now_ms) + 10000))
+while kill -0 "$hpid" 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.1; done
+if kill -0 "$hpid" 2>/dev/null; then
+	t_fail "hangup: chaindeck exits when its terminal goes away" "still running: $(ps -o stat,pcpu -p "$hpid" | tail -n 1)"
+	kill "$hpid"
+else
+	t_pass "hangup: chaindeck exits when its terminal goes away"
+fi
+t_ok "hangup: the log says the terminal closed" grep -q "terminal closed" "$d/hup.log"
 t_done
