@@ -324,6 +324,23 @@ static void run_transfers(struct loop *loop)
 	}
 }
 
+/*
+ * curl_multi_poll reports only POLLIN / POLLPRI / POLLOUT of the fds it is given, never POLLHUP
+ * or POLLERR: a terminal or socket that hung up would read as "ready, nothing there" for ever.
+ * One poll of just the ready fds, without waiting, gives each callback the whole of its revents.
+ */
+static void ready_revents(struct fd_watch *ready, unsigned n)
+{
+	struct pollfd p[LOOP_MAX_FDS];
+
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = ready[i].fd, .events = (short)ready[i].events };
+	if (n == 0 || poll(p, n, 0) < 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		ready[i].events = (short)(ready[i].events | p[i].revents);
+}
+
 int loop_run_once(struct loop *loop, long max_wait_ms)
 {
 	struct curl_waitfd extra[LOOP_MAX_FDS];
@@ -347,6 +364,7 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 			nready++;
 		}
 	}
+	ready_revents(ready, nready);
 	for (unsigned i = 0; i < nready; i++) {
 		bool still = false;
 

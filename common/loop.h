@@ -58,6 +58,7 @@ void loop_remove_transfer(struct loop *loop, CURL *easy);
 /*
  * Watches fd for events (POLLIN / POLLOUT). One watch per fd: watching an fd
  * again replaces its events and callback. 0, or -1 when the table is full.
+ * The callback's revents hold POLLHUP / POLLERR / POLLNVAL too when poll says so.
  */
 int loop_watch_fd(struct loop *loop, int fd, short events, loop_fd_cb cb, void *ud);
 void loop_unwatch_fd(struct loop *loop, int fd);

@@ -517,27 +517,18 @@ static void st_panes_down(struct ctx *x)
 		pane_registry[i]->fini(x->app.pane_state[i]);
 }
 
-static bool terminal_gone(void)
-{
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
-}
-
 static void on_input(void *ud, int fd, short revents)
 {
 	struct app *app = ud;
 	wint_t wch;
 
 	(void)fd;
-	(void)revents;
 	/*
 	 * The terminal went away (ssh dropped, the window closed): nothing can reach the user any
-	 * more, so quit. The loop's poll (curl_multi_poll) reports only POLLIN/POLLOUT of a watched
-	 * fd, never POLLHUP, and a hung-up terminal reads as "no key" for ever: ask poll itself.
-	 * SIGHUP cannot say it, as it reloads the config.
+	 * more, so quit; a hung-up terminal would read as "no key" for ever. SIGHUP cannot say it, as
+	 * it reloads the config.
 	 */
-	if (terminal_gone()) {
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
 		log_msg(LOG_WARN, "terminal closed");
 		app->quit = true;
 		return;
